@@ -1,0 +1,33 @@
+# One entry per job. `make demo` and `make test` each set up .venv first, so a fresh clone needs
+# nothing else (PostgreSQL for the integration tests is started by the test suite itself).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/callroom demo
+
+check: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: check
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/solve_demo.py
+
+clean:
+	rm -rf $(VENV) callroom.db callroom.db-* out

@@ -1,0 +1,1 @@
+"""The command line: a Typer app with Rich output (the roster grid lives in grid.py)."""

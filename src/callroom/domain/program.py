@@ -1,0 +1,276 @@
+"""The program: one service's people, posts, cover demands, rules and the block being planned.
+
+Everything a solve needs is in one immutable `Program`. Front ends (the YAML program file, the
+Curtois benchmark importer, the database) build it; the rules and the solver only read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import cached_property
+
+from callroom.domain.grades import Grade, GradeRange
+from callroom.domain.shifts import ShiftType
+
+
+@dataclass(frozen=True)
+class Hospital:
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """The planning period: `days` consecutive dates from `start`. Rules average over the block."""
+
+    start: date
+    days: int
+
+    @property
+    def end(self) -> date:
+        """The last date of the block (inclusive)."""
+        return self.start + timedelta(days=self.days - 1)
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+    def index(self, day: date) -> int:
+        """The day's position in the block; ValueError when it lies outside."""
+        offset = (day - self.start).days
+        if not 0 <= offset < self.days:
+            raise ValueError(f"{day.isoformat()} is outside the block {self.start}..{self.end}")
+        return offset
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Post:
+    """A place that needs people: a service's day team, its night cover, the clinic, the Pit.
+
+    `team` groups posts whose holders work together; declared conflicts forbid two people from
+    sharing a team at overlapping times. `new_patients` is False for posts that take no new
+    patients, the only ones allowed in the ACGME transition hours after 24 hours of work.
+    """
+
+    id: str
+    name: str
+    service_id: str
+    shift_ids: tuple[str, ...]
+    team: str
+    new_patients: bool = True
+    grades: GradeRange = GradeRange()
+
+
+@dataclass(frozen=True)
+class DayPattern:
+    """Which dates of the block a demand applies to: weekdays (0 = Monday) plus or minus dates."""
+
+    weekdays: frozenset[int] = frozenset(range(7))
+    include: frozenset[date] = frozenset()
+    exclude: frozenset[date] = frozenset()
+
+    def applies(self, day: date) -> bool:
+        if day in self.exclude:
+            return False
+        return day.weekday() in self.weekdays or day in self.include
+
+
+@dataclass(frozen=True)
+class CoverRequirement:
+    """How many people of some grades a post needs on a shift.
+
+    `minimum` and `maximum` are hard; `target` is soft, each person under it costs
+    `weight_under` and each person over it `weight_over`.
+    """
+
+    grades: GradeRange = GradeRange()
+    minimum: int = 0
+    target: int | None = None
+    maximum: int | None = None
+    weight_under: int = 100
+    weight_over: int = 1
+
+
+@dataclass(frozen=True)
+class CoverDemand:
+    id: str
+    post_id: str
+    shift_id: str
+    days: DayPattern
+    requirements: tuple[CoverRequirement, ...]
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Leave from `start` to `end` inclusive. Leave days leave both sides of every ACGME average."""
+
+    start: date
+    end: date
+    kind: str = "vacation"
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A wish to work (`on`) or not work (`off`) on a date, optionally a shift and post."""
+
+    day: date
+    on: bool
+    weight: int
+    shift_id: str | None = None
+    post_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonLimits:
+    """Per-person general rostering limits; None means no limit."""
+
+    max_shifts: Mapping[str, int] = field(default_factory=dict, hash=False)
+    min_total_minutes: int | None = None
+    max_total_minutes: int | None = None
+    min_consecutive_work: int | None = None
+    max_consecutive_work: int | None = None
+    min_consecutive_off: int | None = None
+    max_weekends: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    grade: Grade
+    post_ids: tuple[str, ...]
+    rotation: str | None = None
+    leave: tuple[Leave, ...] = ()
+    days_off: frozenset[date] = frozenset()
+    requests: tuple[Request, ...] = ()
+    limits: PersonLimits = PersonLimits()
+
+    @cached_property
+    def leave_dates(self) -> frozenset[date]:
+        return frozenset(d for leave in self.leave for d in leave.dates())
+
+    def unavailable(self, day: date) -> bool:
+        """Leave and fixed days off: the person works nothing that day."""
+        return day in self.leave_dates or day in self.days_off
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two people who must never share a team. The reason is for the chief's eyes only."""
+
+    first: str
+    second: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AcgmeLimits:
+    """The ACGME §VI.F numbers; a review committee may override some per rotation (88 hours)."""
+
+    weekly_hours: int = 80
+    free_days_per_seven: int = 1
+    max_continuous_hours: int = 24
+    transition_hours: int = 4
+    rest_after_call_hours: int = 14
+    call_every_nth_night: int = 3
+    min_rest_hours: int = 8
+    night_float_max_nights: int | None = None
+    rolling_window_days: int = 28
+    free_day_start: time = time(0, 0)
+
+
+@dataclass(frozen=True)
+class RuleProfile:
+    """Which duty-hour rules bind residents, and the general succession rules for everyone.
+
+    `acgme` False switches the ACGME rules off (the Curtois benchmark has none). A free day in
+    the solver is the 24 hours from `free_day_start`; the checker counts any 24 free hours.
+    """
+
+    acgme: bool = True
+    limits: AcgmeLimits = AcgmeLimits()
+    rotation_limits: Mapping[str, AcgmeLimits] = field(default_factory=dict, hash=False)
+    forbidden_successions: frozenset[tuple[str, str]] = frozenset()
+
+    def limits_for(self, person: Person) -> AcgmeLimits | None:
+        """The ACGME limits binding this person, or None (attendings, or ACGME off)."""
+        if not self.acgme or not person.grade.is_resident:
+            return None
+        if person.rotation is not None and person.rotation in self.rotation_limits:
+            return self.rotation_limits[person.rotation]
+        return self.limits
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the soft goals that are not per item (requests and cover carry their own).
+
+    Fairness is the spread (most minus fewest) of nights, weekends worked and in-house call
+    nights among the residents of one grade, counted per full block so leave is pro-rated;
+    the penalty is the weight per tenth of a shift of spread.
+    """
+
+    fairness_nights: int = 2
+    fairness_weekends: int = 2
+    fairness_calls: int = 2
+    short_rest: int = 20
+
+
+@dataclass(frozen=True)
+class Program:
+    hospital: Hospital
+    block: Block
+    services: tuple[Service, ...]
+    shift_types: tuple[ShiftType, ...]
+    posts: tuple[Post, ...]
+    demands: tuple[CoverDemand, ...]
+    people: tuple[Person, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    rules: RuleProfile = RuleProfile()
+    weights: Weights = Weights()
+
+    @cached_property
+    def shift(self) -> Mapping[str, ShiftType]:
+        return {s.id: s for s in self.shift_types}
+
+    @cached_property
+    def post(self) -> Mapping[str, Post]:
+        return {p.id: p for p in self.posts}
+
+    @cached_property
+    def person(self) -> Mapping[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def service(self) -> Mapping[str, Service]:
+        return {s.id: s for s in self.services}
+
+    def may_work(self, person: Person, post_id: str, shift_id: str) -> bool:
+        """Eligibility: the person lists the post, their grade fits it, it runs that shift,
+        and their limits do not cap that shift type at zero."""
+        post = self.post.get(post_id)
+        if post is None or post_id not in person.post_ids or shift_id not in post.shift_ids:
+            return False
+        return person.grade in post.grades and person.limits.max_shifts.get(shift_id, 1) > 0
+
+    def options(self, person: Person) -> list[tuple[str, str]]:
+        """Every (post, shift) the person may ever be assigned, in a stable order."""
+        return [
+            (post.id, shift_id)
+            for post in self.posts
+            for shift_id in post.shift_ids
+            if self.may_work(person, post.id, shift_id)
+        ]

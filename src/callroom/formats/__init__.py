@@ -1,0 +1,1 @@
+"""Importers and exporters: the program YAML file, roster CSV and iCalendar, benchmark text."""

@@ -1,0 +1,214 @@
+"""The program file's structure as pydantic models: keys, defaults and what each field may hold.
+
+Field names are the file's keys (aliases where the key is a Python keyword or builtin). Unknown
+keys are errors. References between sections (a person's posts, a cover entry's shift) are checked
+in program_checks, which sees the whole file; these models are also the source of the JSON Schema.
+Defaults of the custom field types are written as the file would write them ("any", "daily") and
+validated like file input, so the schema shows them in the file's own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from callroom.domain.program import AcgmeLimits, Weights
+from callroom.domain.shifts import ShiftKind
+from callroom.formats.program_fields import (
+    ClockTime,
+    Day,
+    DayOff,
+    GradeField,
+    GradeRangeField,
+    Minutes,
+    ShiftLength,
+    Slug,
+    Text,
+    TimeZoneName,
+    Weekdays,
+)
+
+_ACGME = AcgmeLimits()
+_WEIGHTS = Weights()
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HospitalSpec(_Section):
+    name: Text
+    timezone: TimeZoneName
+
+
+class BlockSpec(_Section):
+    """The planning period: `days` consecutive dates from `start`."""
+
+    start: Day
+    days: int = Field(ge=1, le=366)
+
+
+class ShiftTypeSpec(_Section):
+    """A shift template. `counted` defaults to the duration, or 0 for home call."""
+
+    id: Slug
+    name: Text | None = None
+    start: ClockTime
+    duration: ShiftLength
+    kind: ShiftKind
+    counted: Minutes | None = None
+
+
+class PostSpec(_Section):
+    """A place that needs people. `team` defaults to the enclosing service's id."""
+
+    id: Slug
+    name: Text | None = None
+    shifts: list[Slug] = Field(min_length=1)
+    team: Slug | None = None
+    new_patients: bool = True
+    grades: GradeRangeField = Field("any", validate_default=True)
+
+
+class ServiceSpec(_Section):
+    id: Slug
+    name: Text | None = None
+    posts: list[PostSpec] = []
+
+
+class NeedSpec(_Section):
+    """People of some grades a post needs: `min` and `max` are hard, `target` is soft."""
+
+    grades: GradeRangeField = Field("any", validate_default=True)
+    minimum: int = Field(0, alias="min", ge=0)
+    target: int | None = Field(None, ge=0)
+    maximum: int | None = Field(None, alias="max", ge=0)
+    weight_under: int = Field(100, ge=0)
+    weight_over: int = Field(1, ge=0)
+
+
+class CoverSpec(_Section):
+    """A post's demand for one shift on the days of `days`, plus `dates`, minus `except`."""
+
+    post: Slug
+    shift: Slug
+    days: Weekdays = Field("daily", validate_default=True)
+    dates: list[Day] = []
+    excluded: list[Day] = Field([], alias="except")
+    need: list[NeedSpec] = Field(min_length=1)
+
+
+class LeaveSpec(_Section):
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+    kind: Text = "vacation"
+
+
+class RequestSpec(_Section):
+    """A wish to work (`on: true`) or not (`off: true`) on a date, optionally one shift or post."""
+
+    day: Day = Field(alias="date")
+    on: bool | None = None
+    off: bool | None = None
+    shift: Slug | None = None
+    post: Slug | None = None
+    weight: int = Field(1, ge=1)
+
+    @model_validator(mode="after")
+    def _on_or_off(self) -> RequestSpec:
+        if (self.on is True) == (self.off is True):
+            raise ValueError("a request needs exactly one of `on: true` or `off: true`")
+        return self
+
+
+class PersonLimitsSpec(_Section):
+    max_shifts: dict[Slug, int] = Field({}, description="the most shifts of each type")
+    min_total: Minutes | None = None
+    max_total: Minutes | None = None
+    min_consecutive_work: int | None = Field(None, ge=1)
+    max_consecutive_work: int | None = Field(None, ge=1)
+    min_consecutive_off: int | None = Field(None, ge=1)
+    max_weekends: int | None = Field(None, ge=0)
+
+
+class PersonSpec(_Section):
+    """A person. Weekday names in `days_off` mean every such date in the block."""
+
+    id: Slug
+    name: Text | None = None
+    grade: GradeField
+    posts: list[Slug] = []
+    rotation: Slug | None = None
+    leave: list[LeaveSpec] = []
+    days_off: list[DayOff] = []
+    requests: list[RequestSpec] = []
+    limits: PersonLimitsSpec = Field(default_factory=PersonLimitsSpec)
+
+
+class ConflictSpec(_Section):
+    """Two people who must never share a team; the reason is for the chief's eyes only."""
+
+    between: list[Slug] = Field(min_length=2, max_length=2)
+    reason: Text
+
+
+class AcgmeLimitsSpec(_Section):
+    """ACGME limits; a key left out keeps the default (in `rotations`, the value in `limits`)."""
+
+    weekly_hours: int = Field(_ACGME.weekly_hours, ge=1)
+    free_days_per_seven: int = Field(_ACGME.free_days_per_seven, ge=0, le=7)
+    max_continuous_hours: int = Field(_ACGME.max_continuous_hours, ge=1)
+    transition_hours: int = Field(_ACGME.transition_hours, ge=0)
+    rest_after_call_hours: int = Field(_ACGME.rest_after_call_hours, ge=0)
+    call_every_nth_night: int = Field(_ACGME.call_every_nth_night, ge=1)
+    min_rest_hours: int = Field(_ACGME.min_rest_hours, ge=0)
+    night_float_max_nights: int | None = Field(_ACGME.night_float_max_nights, ge=1)
+    rolling_window_days: int = Field(_ACGME.rolling_window_days, ge=1)
+    free_day_start: ClockTime = Field(
+        _ACGME.free_day_start.strftime("%H:%M"), validate_default=True
+    )
+
+    def given(self) -> dict[str, Any]:
+        """Only the keys written in the file, for merging a rotation's overrides over `limits`."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class SuccessionSpec(_Section):
+    """Working shift `after` on one day forbids the shifts in `not` the next day."""
+
+    after: Slug
+    forbids: list[Slug] = Field(alias="not", min_length=1)
+
+
+class RulesSpec(_Section):
+    profile: Literal["acgme", "none"] = "acgme"
+    limits: AcgmeLimitsSpec = Field(default_factory=AcgmeLimitsSpec)
+    rotations: dict[Slug, AcgmeLimitsSpec] = Field(
+        {}, description="per-rotation overrides, keyed by service id, merged over `limits`"
+    )
+    forbidden_successions: list[SuccessionSpec] = []
+
+
+class ObjectiveSpec(_Section):
+    fairness_nights: int = Field(_WEIGHTS.fairness_nights, ge=0)
+    fairness_weekends: int = Field(_WEIGHTS.fairness_weekends, ge=0)
+    fairness_calls: int = Field(_WEIGHTS.fairness_calls, ge=0)
+    short_rest: int = Field(_WEIGHTS.short_rest, ge=0)
+
+
+class ProgramSpec(_Section):
+    """A callroom program file: one service's people, posts, cover and rules for one block."""
+
+    model_config = ConfigDict(title="callroom program file")
+
+    hospital: HospitalSpec
+    block: BlockSpec
+    shift_types: list[ShiftTypeSpec] = Field(min_length=1)
+    services: list[ServiceSpec] = Field(min_length=1)
+    cover: list[CoverSpec] = []
+    people: list[PersonSpec] = []
+    conflicts: list[ConflictSpec] = []
+    rules: RulesSpec = Field(default_factory=RulesSpec)
+    objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
+

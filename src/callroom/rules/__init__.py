@@ -1,0 +1,1 @@
+"""Pure rule checkers: check_<rule>(context) -> list[Violation], one per RuleId."""

@@ -1,0 +1,207 @@
+"""ACGME §VI.F clinical and educational work-hour rules, checked on a roster.
+
+Averages are taken over the block (ACGME averages by rotation, never rolling), with leave days
+removed from both numerator and denominator. Each check applies to residents only, with the
+limits of their rotation (`RuleProfile.limits_for`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+
+from callroom.domain.program import AcgmeLimits, Person
+from callroom.rules import ids
+from callroom.rules.context import CheckContext, Work
+from callroom.rules.periods import continuous_periods, gaps, needs_rest_after
+from callroom.rules.violations import Violation
+
+DAY = 24 * 60
+
+
+def _residents(ctx: CheckContext) -> Iterator[tuple[Person, AcgmeLimits, tuple[Work, ...]]]:
+    for person in ctx.program.people:
+        limits = ctx.program.rules.limits_for(person)
+        if limits is not None:
+            yield person, limits, ctx.work[person.id]
+
+
+def _hours(minutes: float) -> str:
+    return f"{minutes / 60:.1f}".removesuffix(".0")
+
+
+def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
+    """Counted minutes × 7 must not exceed the weekly limit × available days."""
+    found = []
+    for person, limits, work in _residents(ctx):
+        available = ctx.available_days(person)
+        total = sum(item.shift.counted_minutes for item in work)
+        if available and total * 7 > limits.weekly_hours * 60 * available:
+            average = total * 7 / available
+            found.append(Violation(
+                ids.WEEKLY_HOURS,
+                f"{person.name}: {_hours(average)} h/week averaged over the block "
+                f"({_hours(total)} h in {available} days off leave); limit {limits.weekly_hours}",
+                person.id, measured=round(average / 60, 2), limit=limits.weekly_hours))
+    return found
+
+
+def free_days(ctx: CheckContext, person: Person) -> int:
+    """Whole 24-hour periods free of all work (home call included) and not on leave."""
+    busy = [(item.start, item.end) for item in ctx.work[person.id]] + ctx.leave_spans(person)
+    return sum(gap // DAY for gap in gaps(busy, 0, ctx.horizon))
+
+
+def required_free_days(available: int, limits: AcgmeLimits) -> int:
+    """One day in seven, averaged: the smallest count with free × 7 ≥ available days."""
+    return -(-available * limits.free_days_per_seven // 7)
+
+
+def check_free_days(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, limits, _ in _residents(ctx):
+        available = ctx.available_days(person)
+        have, need = free_days(ctx, person), required_free_days(available, limits)
+        if have < need:
+            found.append(Violation(
+                ids.FREE_DAYS,
+                f"{person.name}: {have} free days (24 hours free of all work, home call included) "
+                f"in {available} days off leave; at least {need} needed",
+                person.id, measured=have, limit=need))
+    return found
+
+
+def check_continuous_hours(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, limits, work in _residents(ctx):
+        cap = (limits.max_continuous_hours + limits.transition_hours) * 60
+        for period in continuous_periods(work):
+            if period.minutes > cap:
+                first = period.items[0].assignment.day
+                found.append(Violation(
+                    ids.CONTINUOUS_HOURS,
+                    f"{person.name}: {_hours(period.minutes)} hours continuous from {first}; "
+                    f"limit {limits.max_continuous_hours} + {limits.transition_hours} transition",
+                    person.id, first, measured=period.minutes / 60, limit=cap / 60))
+    return found
+
+
+def check_transition(ctx: CheckContext) -> list[Violation]:
+    """Work that starts in the transition hours (after 24 h continuous) must take no new patients."""
+    found = []
+    for person, limits, work in _residents(ctx):
+        for period in continuous_periods(work):
+            cutoff = period.start + limits.max_continuous_hours * 60
+            for item in period.items[1:]:
+                if item.start >= cutoff and item.post.new_patients:
+                    found.append(Violation(
+                        ids.TRANSITION,
+                        f"{person.name}: {item.post.name} ({item.shift.name}) on "
+                        f"{item.assignment.day} starts {_hours(item.start - period.start)} hours "
+                        f"into continuous work and takes new patients",
+                        person.id, item.assignment.day,
+                        measured=(item.start - period.start) / 60,
+                        limit=limits.max_continuous_hours))
+    return found
+
+
+def check_rest_after_call(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, limits, work in _residents(ctx):
+        rest = limits.rest_after_call_hours * 60
+        for period in continuous_periods(work):
+            if not needs_rest_after(period, limits):
+                continue
+            after = [item for item in work if item.start >= period.end]
+            if after and after[0].start - period.end < rest:
+                found.append(Violation(
+                    ids.REST_AFTER_CALL,
+                    f"{person.name}: {_hours(after[0].start - period.end)} hours free after "
+                    f"{_hours(period.minutes)} hours of in-house work ending "
+                    f"{period.items[-1].assignment.day}; at least {limits.rest_after_call_hours}",
+                    person.id, after[0].assignment.day,
+                    measured=(after[0].start - period.end) / 60, limit=limits.rest_after_call_hours))
+    return found
+
+
+def call_nights(work: tuple[Work, ...]) -> int:
+    return sum(1 for item in work if item.shift.is_in_house_call)
+
+
+def max_call_nights(available: int, limits: AcgmeLimits) -> int:
+    """Every third night, averaged: the largest count with calls × 3 ≤ available days."""
+    return available // limits.call_every_nth_night
+
+
+def check_call_frequency(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, limits, work in _residents(ctx):
+        available = ctx.available_days(person)
+        calls, cap = call_nights(work), max_call_nights(available, limits)
+        if calls > cap:
+            found.append(Violation(
+                ids.CALL_FREQUENCY,
+                f"{person.name}: {calls} in-house call nights in {available} days off leave; "
+                f"at most {cap} (every {_ordinal(limits.call_every_nth_night)} night)",
+                person.id, measured=calls, limit=cap))
+    return found
+
+
+def _ordinal(n: int) -> str:
+    return {2: "second", 3: "third", 4: "fourth"}.get(n, f"{n}th")
+
+
+def short_rests(ctx: CheckContext, person: Person, limits: AcgmeLimits) -> list[tuple[Work, int]]:
+    """Each in-house shift that starts less than the advised rest after the previous period."""
+    periods = continuous_periods(ctx.work[person.id])
+    return [
+        (later.items[0], later.start - earlier.end)
+        for earlier, later in pairwise(periods)
+        if later.start - earlier.end < limits.min_rest_hours * 60
+    ]
+
+
+def check_short_rest(ctx: CheckContext) -> list[Violation]:
+    """Advisory ("should"): fewer than 8 hours between in-house work periods."""
+    found = []
+    for person, limits, _ in _residents(ctx):
+        for item, rest in short_rests(ctx, person, limits):
+            found.append(Violation(
+                ids.SHORT_REST,
+                f"{person.name}: {_hours(rest)} hours off before {item.shift.name} on "
+                f"{item.assignment.day}; {limits.min_rest_hours} advised",
+                person.id, item.assignment.day, measured=rest / 60, limit=limits.min_rest_hours))
+    return found
+
+
+def check_night_float(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, limits, work in _residents(ctx):
+        cap = limits.night_float_max_nights
+        if cap is None:
+            continue
+        nights = {item.day for item in work if item.shift.is_night}
+        for first, length in _runs(nights):
+            if length > cap:
+                found.append(Violation(
+                    ids.NIGHT_FLOAT,
+                    f"{person.name}: {length} consecutive nights from "
+                    f"{ctx.program.block.dates()[first]}; at most {cap}",
+                    person.id, ctx.program.block.dates()[first], measured=length, limit=cap))
+    return found
+
+
+def _runs(days: set[int]) -> Iterator[tuple[int, int]]:
+    """Maximal runs of consecutive day indices as (first, length)."""
+    for day in sorted(days):
+        if day - 1 not in days:
+            length = 1
+            while day + length in days:
+                length += 1
+            yield day, length
+
+
+ACGME_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
+    check_weekly_hours, check_free_days, check_continuous_hours, check_transition,
+    check_rest_after_call, check_call_frequency, check_short_rest, check_night_float,
+)

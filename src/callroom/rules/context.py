@@ -1,0 +1,90 @@
+"""What every checker reads: the program, the roster, and each person's work laid out in time.
+
+Times are integer minutes from the block's origin (local midnight on the first day), taken from
+the same `Timeline` the solver uses, so checker and solver agree to the minute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+
+from callroom.domain.program import Person, Post, Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.timeline import Timeline
+from callroom.domain.wallclock import local_midnight
+
+
+@dataclass(frozen=True)
+class Work:
+    """One assignment placed in time."""
+
+    assignment: Assignment
+    shift: ShiftType
+    post: Post
+    day: int  # index of the day in the block
+    start: int  # minutes from the block origin
+    end: int
+
+    @property
+    def in_house(self) -> bool:
+        """Home call is the only work done away from the hospital."""
+        return self.shift.kind is not ShiftKind.HOME_CALL
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    program: Program
+    roster: Roster
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(self.program)
+
+    @cached_property
+    def work(self) -> Mapping[str, tuple[Work, ...]]:
+        """Each person's placeable assignments sorted by start. Assignments naming an unknown
+        shift, post or person, or a day outside the block, are left to the eligibility check."""
+        placed: dict[str, list[Work]] = {p.id: [] for p in self.program.people}
+        for assignment in self.roster.assignments:
+            work = self._place(assignment)
+            if work is not None and assignment.person_id in placed:
+                placed[assignment.person_id].append(work)
+        return {pid: tuple(sorted(items, key=lambda w: (w.start, w.end))) for pid, items in placed.items()}
+
+    def _place(self, assignment: Assignment) -> Work | None:
+        shift = self.program.shift.get(assignment.shift_id)
+        post = self.program.post.get(assignment.post_id)
+        if shift is None or post is None or assignment.day not in self.program.block:
+            return None
+        index = self.program.block.index(assignment.day)
+        start, end = self.timeline.span(index, shift.id)
+        return Work(assignment, shift, post, index, start, end)
+
+    def available_days(self, person: Person) -> int:
+        """Block days not on leave: the denominator of every ACGME average."""
+        return sum(1 for d in self.program.block.dates() if d not in person.leave_dates)
+
+    def leave_spans(self, person: Person) -> list[tuple[int, int]]:
+        """Leave days in the block as local calendar days, in minutes from the origin."""
+        return leave_spans(self.timeline, person)
+
+    @cached_property
+    def horizon(self) -> int:
+        """Where free time at the end of the block stops counting: local midnight after the last
+        day, or the end of the last solver free-day window if that is later (see Timeline)."""
+        return max(self.timeline.end, self.timeline.day_window(self.program.block.days - 1)[1])
+
+
+def leave_spans(timeline: Timeline, person: Person) -> list[tuple[int, int]]:
+    """Leave days inside the block as [local midnight, next local midnight) in minutes."""
+    spans = []
+    for day in sorted(person.leave_dates):
+        if day in timeline.program.block:
+            start = timeline.offset(local_midnight(timeline.zone, day))
+            end = timeline.offset(local_midnight(timeline.zone, day + timedelta(days=1)))
+            spans.append((start, end))
+    return spans

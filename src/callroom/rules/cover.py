@@ -1,0 +1,65 @@
+"""Cover: how many people of which grades hold each post on each shift and day."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from callroom.domain.grades import Grade
+from callroom.domain.program import CoverDemand, CoverRequirement, Program
+from callroom.domain.roster import Roster
+from callroom.rules import ids
+from callroom.rules.context import CheckContext
+from callroom.rules.violations import Violation
+
+
+@dataclass(frozen=True)
+class CoverSlot:
+    """One requirement of one demand on one date, with how many the roster puts there."""
+
+    demand: CoverDemand
+    requirement: CoverRequirement
+    day: date
+    count: int
+
+    def describe(self, program: Program) -> str:
+        post = program.post[self.demand.post_id]
+        shift = program.shift[self.demand.shift_id]
+        return f"{post.name}, {shift.name} on {self.day}: {self.count} {self.requirement.grades.label}"
+
+
+def demand_days(program: Program, demand: CoverDemand) -> list[date]:
+    pattern = demand.days
+    if pattern.weekdays == frozenset() and not pattern.exclude:
+        # A demand for named dates only (every Curtois cover line): skip the scan of the block.
+        return sorted(d for d in pattern.include if d in program.block)
+    return [d for d in program.block.dates() if pattern.applies(d)]
+
+
+def cover_slots(program: Program, roster: Roster) -> Iterator[CoverSlot]:
+    grade = {p.id: p.grade for p in program.people}
+    held: dict[tuple[date, str, str], Counter[Grade]] = defaultdict(Counter)
+    for a in roster.assignments:
+        if a.person_id in grade:
+            held[a.day, a.post_id, a.shift_id][grade[a.person_id]] += 1
+    for demand in program.demands:
+        for day in demand_days(program, demand):
+            grades = held.get((day, demand.post_id, demand.shift_id), Counter())
+            for requirement in demand.requirements:
+                count = sum(n for g, n in grades.items() if g in requirement.grades)
+                yield CoverSlot(demand, requirement, day, count)
+
+
+def check_cover(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for slot in cover_slots(ctx.program, ctx.roster):
+        low, high = slot.requirement.minimum, slot.requirement.maximum
+        if slot.count < low:
+            found.append(Violation(ids.COVER_MINIMUM, f"{slot.describe(ctx.program)}; at least {low}",
+                                   day=slot.day, measured=slot.count, limit=low))
+        if high is not None and slot.count > high:
+            found.append(Violation(ids.COVER_MAXIMUM, f"{slot.describe(ctx.program)}; at most {high}",
+                                   day=slot.day, measured=slot.count, limit=high))
+    return found

@@ -1,0 +1,197 @@
+"""General rostering rules, for everyone (attendings included) and for the Curtois benchmark.
+
+Run semantics follow the benchmark (see shared/benchmarks/curtois/FORMAT.md): days outside the
+block count as off; a run of work (or of days off) that touches the first or last day of the
+block is exempt from the minimum-length rules, because it may continue outside the block.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from itertools import pairwise
+
+from callroom.domain.program import Person
+from callroom.rules import ids
+from callroom.rules.context import CheckContext, Work
+from callroom.rules.violations import Violation
+
+
+def _everyone(ctx: CheckContext) -> Iterator[tuple[Person, tuple[Work, ...]]]:
+    for person in ctx.program.people:
+        yield person, ctx.work[person.id]
+
+
+def check_one_shift_a_day(ctx: CheckContext) -> list[Violation]:
+    counts = Counter((a.person_id, a.day) for a in ctx.roster.assignments)
+    return [
+        Violation(ids.ONE_SHIFT_A_DAY, f"{pid}: {n} shifts on {day}", pid, day, measured=n, limit=1)
+        for (pid, day), n in sorted(counts.items()) if n > 1
+    ]
+
+
+def check_overlap(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, work in _everyone(ctx):
+        for earlier, later in pairwise(work):
+            if later.start < earlier.end:
+                found.append(Violation(
+                    ids.OVERLAP,
+                    f"{person.name}: {later.shift.name} on {later.assignment.day} starts before "
+                    f"{earlier.shift.name} on {earlier.assignment.day} ends",
+                    person.id, later.assignment.day))
+    return found
+
+
+def _ineligibility(ctx: CheckContext, pid: str, day: date, shift_id: str, post_id: str) -> str | None:
+    program = ctx.program
+    person = program.person.get(pid)
+    if person is None:
+        return f"unknown person {pid!r}"
+    if day not in program.block:
+        return f"{person.name}: {day} is outside the block"
+    if shift_id not in program.shift or post_id not in program.post:
+        return f"{person.name}: unknown shift {shift_id!r} or post {post_id!r} on {day}"
+    if not program.may_work(person, post_id, shift_id):
+        post = program.post[post_id]
+        return (f"{person.name} ({person.grade.label}) may not work {program.shift[shift_id].name} "
+                f"on {post.name} ({day})")
+    return None
+
+
+def check_eligibility(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for a in ctx.roster.assignments:
+        reason = _ineligibility(ctx, a.person_id, a.day, a.shift_id, a.post_id)
+        if reason is not None:
+            found.append(Violation(ids.ELIGIBILITY, reason, a.person_id, a.day))
+    return found
+
+
+def check_unavailable(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, work in _everyone(ctx):
+        for item in work:
+            day = item.assignment.day
+            if person.unavailable(day):
+                why = "on leave" if day in person.leave_dates else "on a fixed day off"
+                found.append(Violation(ids.UNAVAILABLE, f"{person.name} works {item.shift.name} "
+                                       f"on {day} while {why}", person.id, day))
+    return found
+
+
+def check_succession(ctx: CheckContext) -> list[Violation]:
+    forbidden = ctx.program.rules.forbidden_successions
+    found = []
+    for person, work in _everyone(ctx):
+        by_day = {item.day: item for item in work}
+        for item in work:
+            following = by_day.get(item.day + 1)
+            if following and (item.shift.id, following.shift.id) in forbidden:
+                found.append(Violation(
+                    ids.SUCCESSION, f"{person.name}: {following.shift.name} on "
+                    f"{following.assignment.day} may not follow {item.shift.name}",
+                    person.id, following.assignment.day))
+    return found
+
+
+def check_max_shifts(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, work in _everyone(ctx):
+        counts = Counter(item.shift.id for item in work)
+        for shift_id, cap in sorted(person.limits.max_shifts.items()):
+            if counts[shift_id] > cap:
+                found.append(Violation(
+                    ids.MAX_SHIFTS, f"{person.name}: {counts[shift_id]} {shift_id} shifts; "
+                    f"at most {cap}", person.id, measured=counts[shift_id], limit=cap))
+    return found
+
+
+def check_total_minutes(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, work in _everyone(ctx):
+        total = sum(item.shift.counted_minutes for item in work)
+        low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
+        if low is not None and total < low:
+            found.append(Violation(ids.TOTAL_MINUTES, f"{person.name}: {total} minutes in total; "
+                                   f"at least {low}", person.id, measured=total, limit=low))
+        if high is not None and total > high:
+            found.append(Violation(ids.TOTAL_MINUTES, f"{person.name}: {total} minutes in total; "
+                                   f"at most {high}", person.id, measured=total, limit=high))
+    return found
+
+
+def runs(flags: list[bool]) -> Iterator[tuple[int, int, bool]]:
+    """Maximal runs of equal flags as (first index, length, flag)."""
+    first = 0
+    for index in range(1, len(flags) + 1):
+        if index == len(flags) or flags[index] != flags[first]:
+            yield first, index - first, flags[first]
+            first = index
+
+
+def _worked_flags(ctx: CheckContext, work: tuple[Work, ...]) -> list[bool]:
+    days = {item.day for item in work}
+    return [d in days for d in range(ctx.program.block.days)]
+
+
+def check_consecutive(ctx: CheckContext) -> list[Violation]:
+    """Maximum and minimum working runs and minimum runs off, with the boundary exemption."""
+    found = []
+    last = ctx.program.block.days - 1
+    for person, work in _everyone(ctx):
+        limits = person.limits
+        for first, length, worked in runs(_worked_flags(ctx, work)):
+            when = ctx.program.block.dates()[first]
+            inner = first > 0 and first + length - 1 < last
+            if worked and limits.max_consecutive_work is not None and length > limits.max_consecutive_work:
+                found.append(Violation(ids.MAX_CONSECUTIVE, f"{person.name}: {length} days in a row "
+                                       f"from {when}; at most {limits.max_consecutive_work}",
+                                       person.id, when, length, limits.max_consecutive_work))
+            cap = limits.min_consecutive_work if worked else limits.min_consecutive_off
+            if inner and cap is not None and length < cap:
+                rule = ids.MIN_CONSECUTIVE if worked else ids.MIN_DAYS_OFF
+                what = "working" if worked else "off"
+                found.append(Violation(rule, f"{person.name}: only {length} days {what} from "
+                                       f"{when}; at least {cap}", person.id, when, length, cap))
+    return found
+
+
+def weekend_key(day: date) -> date:
+    """Saturday and the Sunday after it form one weekend, named by the Saturday."""
+    return day - timedelta(days=1) if day.weekday() == 6 else day
+
+
+def weekends_worked(work: tuple[Work, ...]) -> set[date]:
+    return {weekend_key(item.assignment.day) for item in work if item.assignment.day.weekday() >= 5}
+
+
+def check_max_weekends(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for person, work in _everyone(ctx):
+        cap, worked = person.limits.max_weekends, len(weekends_worked(work))
+        if cap is not None and worked > cap:
+            found.append(Violation(ids.MAX_WEEKENDS, f"{person.name}: {worked} weekends worked; "
+                                   f"at most {cap}", person.id, measured=worked, limit=cap))
+    return found
+
+
+def check_conflicts(ctx: CheckContext) -> list[Violation]:
+    found = []
+    for conflict in ctx.program.conflicts:
+        for mine in ctx.work.get(conflict.first, ()):
+            for theirs in ctx.work.get(conflict.second, ()):
+                same_team = mine.post.team == theirs.post.team
+                if same_team and mine.start < theirs.end and theirs.start < mine.end:
+                    found.append(Violation(
+                        ids.CONFLICT, f"{conflict.first} and {conflict.second} share the "
+                        f"{mine.post.team} team on {mine.assignment.day} (declared conflict)",
+                        conflict.first, mine.assignment.day))
+    return found
+
+
+GENERAL_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
+    check_one_shift_a_day, check_overlap, check_eligibility, check_unavailable, check_succession,
+    check_max_shifts, check_total_minutes, check_consecutive, check_max_weekends, check_conflicts,
+)

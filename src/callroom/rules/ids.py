@@ -1,0 +1,84 @@
+"""Every rule and soft goal has a RuleId: a code, a title, and for ACGME rules both citations.
+
+The checkers in this package and the CP-SAT builders in `callroom.solver` share these ids, so a
+violation, a paid penalty and an infeasibility explanation all name the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    HARD = "hard"  # a roster breaking it is not acceptable
+    ADVISORY = "advisory"  # ACGME "should": reported and penalised, never forbidden
+    WARNING = "warning"  # early warning only, not an official check
+    SOFT = "soft"  # a goal the objective trades off
+
+
+@dataclass(frozen=True)
+class RuleId:
+    code: str
+    title: str
+    severity: Severity
+    citation: str = ""  # pre-2025 numbering, e.g. "VI.F.1"
+    citation_2025: str = ""  # 2025 reformatted numbering, e.g. "6.20"
+
+    @property
+    def cited(self) -> str:
+        """The title with its ACGME citations, when it has any."""
+        if not self.citation:
+            return self.title
+        return f"{self.title} (ACGME {self.citation} / {self.citation_2025})"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+H, A, W, S = Severity.HARD, Severity.ADVISORY, Severity.WARNING, Severity.SOFT
+
+WEEKLY_HOURS = RuleId("acgme.weekly-hours", "80 hours a week, averaged over the block", H,
+                      "VI.F.1", "6.20")
+FREE_DAYS = RuleId("acgme.free-days", "One day in seven free, averaged over the block", H,
+                   "VI.F.2.c", "6.21.b")
+CONTINUOUS_HOURS = RuleId("acgme.continuous-hours", "At most 24 hours continuous plus 4 of transition",
+                          H, "VI.F.3.a", "6.22")
+TRANSITION = RuleId("acgme.transition", "No new patients in the transition hours", H,
+                    "VI.F.3.a.(1)", "6.22.a")
+REST_AFTER_CALL = RuleId("acgme.rest-after-call", "14 hours free after 24 hours of in-house call", H,
+                         "VI.F.2.b", "6.21.a")
+CALL_FREQUENCY = RuleId("acgme.call-frequency",
+                        "In-house call no more often than every third night, averaged", H,
+                        "VI.F.7", "6.27")
+SHORT_REST = RuleId("acgme.short-rest", "Eight hours off between shifts (should)", A,
+                    "VI.F.2.a", "6.21")
+NIGHT_FLOAT = RuleId("acgme.night-float", "Consecutive night-float limit", H, "VI.F.6", "6.26")
+ROLLING_WINDOW = RuleId("acgme.rolling-window", "Rolling 28-day early warning (not the official check)",
+                        W, "VI.F.1", "6.20")
+
+ONE_SHIFT_A_DAY = RuleId("general.one-shift-a-day", "At most one shift a day", H)
+OVERLAP = RuleId("general.overlap", "Shifts of one person never overlap", H)
+ELIGIBILITY = RuleId("general.eligibility", "Only eligible posts, shifts and grades", H)
+UNAVAILABLE = RuleId("general.unavailable", "Nobody works on leave or a fixed day off", H)
+SUCCESSION = RuleId("general.succession", "Forbidden shift successions", H)
+MAX_SHIFTS = RuleId("general.max-shifts", "Maximum shifts of a type", H)
+TOTAL_MINUTES = RuleId("general.total-minutes", "Minimum and maximum total minutes", H)
+MAX_CONSECUTIVE = RuleId("general.max-consecutive", "Maximum consecutive working days", H)
+MIN_CONSECUTIVE = RuleId("general.min-consecutive", "Minimum consecutive working days", H)
+MIN_DAYS_OFF = RuleId("general.min-days-off", "Minimum consecutive days off", H)
+MAX_WEEKENDS = RuleId("general.max-weekends", "Maximum working weekends", H)
+CONFLICT = RuleId("general.conflict", "Declared conflicts never share a team", H)
+COVER_MINIMUM = RuleId("cover.minimum", "Hard minimum cover by grade", H)
+COVER_MAXIMUM = RuleId("cover.maximum", "Hard maximum cover by grade", H)
+
+COVER_UNDER = RuleId("cover.under", "Cover below target", S)
+COVER_OVER = RuleId("cover.over", "Cover above target", S)
+REQUEST_ON = RuleId("request.on", "Request to work refused", S)
+REQUEST_OFF = RuleId("request.off", "Request for time off refused", S)
+FAIR_NIGHTS = RuleId("fairness.nights", "Spread of nights within a grade", S)
+FAIR_WEEKENDS = RuleId("fairness.weekends", "Spread of weekends worked within a grade", S)
+FAIR_CALLS = RuleId("fairness.calls", "Spread of in-house call nights within a grade", S)
+
+ALL: tuple[RuleId, ...] = tuple(v for v in list(globals().values()) if isinstance(v, RuleId))
+BY_CODE: dict[str, RuleId] = {rule.code: rule for rule in ALL}

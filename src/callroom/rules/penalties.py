@@ -1,0 +1,181 @@
+"""Soft goals scored on a roster: the objective the solver minimises, itemised in words.
+
+`score(program, roster).total` equals the solver's objective value for the same roster; a test
+holds the two to it, so every paid point can be explained ("Ada: day off refused, 5 points").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from callroom.domain.grades import Grade
+from callroom.domain.program import Person, Program, Request
+from callroom.domain.roster import Assignment, Roster
+from callroom.domain.shifts import ShiftKind
+from callroom.rules import ids
+from callroom.rules.acgme import short_rests
+from callroom.rules.context import CheckContext
+from callroom.rules.cover import cover_slots
+from callroom.rules.general import weekends_worked
+from callroom.rules.ids import RuleId
+
+
+@dataclass(frozen=True)
+class PenaltyItem:
+    rule: RuleId
+    points: int
+    detail: str
+    person_id: str | None = None
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class PenaltyReport:
+    items: tuple[PenaltyItem, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(item.points for item in self.items)
+
+    def by_rule(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for item in self.items:
+            totals[item.rule.code] += item.points
+        return dict(sorted(totals.items()))
+
+    def by_person(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for item in self.items:
+            if item.person_id is not None:
+                totals[item.person_id] += item.points
+        return dict(sorted(totals.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "by_rule": self.by_rule(),
+            "by_person": self.by_person(),
+            "items": [
+                {"rule": i.rule.code, "points": i.points, "detail": i.detail,
+                 "person": i.person_id, "day": i.day.isoformat() if i.day else None}
+                for i in self.items
+            ],
+        }
+
+
+def score_cover(ctx: CheckContext) -> Iterator[PenaltyItem]:
+    for slot in cover_slots(ctx.program, ctx.roster):
+        target = slot.requirement.target
+        if target is None:
+            continue
+        if slot.count < target:
+            points = (target - slot.count) * slot.requirement.weight_under
+            yield PenaltyItem(ids.COVER_UNDER, points, f"{slot.describe(ctx.program)}, "
+                              f"target {target}", day=slot.day)
+        elif slot.count > target:
+            points = (slot.count - target) * slot.requirement.weight_over
+            yield PenaltyItem(ids.COVER_OVER, points, f"{slot.describe(ctx.program)}, "
+                              f"target {target}", day=slot.day)
+
+
+def request_matches(request: Request, assignment: Assignment | None) -> bool:
+    """Whether the assignment that day is what the request names (any work, if it names none)."""
+    if assignment is None:
+        return False
+    if request.shift_id is not None and assignment.shift_id != request.shift_id:
+        return False
+    return request.post_id is None or assignment.post_id == request.post_id
+
+
+def score_requests(ctx: CheckContext) -> Iterator[PenaltyItem]:
+    for person in ctx.program.people:
+        for request in person.requests:
+            held = request_matches(request, ctx.roster.on(person.id, request.day))
+            if held != request.on:
+                rule = ids.REQUEST_ON if request.on else ids.REQUEST_OFF
+                yield PenaltyItem(rule, request.weight, f"{person.name}: {_wish(request)} on "
+                                  f"{request.day} refused", person.id, request.day)
+
+
+def _wish(request: Request) -> str:
+    what = " ".join(x for x in (request.shift_id, request.post_id) if x) or "any shift"
+    return f"to work {what}" if request.on else f"off {what}"
+
+
+@dataclass(frozen=True)
+class FairnessGroup:
+    """People of one grade compared on one count. `scale` turns a count into tenths of a shift
+    per full block, so someone on leave half the block is held to half the count."""
+
+    rule: RuleId
+    grade: Grade
+    scale: Mapping[str, int]
+
+
+# Each fairness count: the weight's name in Weights, and which shifts it counts (None: weekends).
+METRICS: dict[RuleId, tuple[str, ShiftKind | None]] = {
+    ids.FAIR_NIGHTS: ("fairness_nights", ShiftKind.NIGHT),
+    ids.FAIR_CALLS: ("fairness_calls", ShiftKind.IN_HOUSE_CALL),
+    ids.FAIR_WEEKENDS: ("fairness_weekends", None),
+}
+
+
+def fairness_groups(program: Program) -> list[FairnessGroup]:
+    ctx = CheckContext(program, Roster(()))
+    groups = []
+    for rule, (weight_name, _) in METRICS.items():
+        if getattr(program.weights, weight_name) <= 0:
+            continue
+        for grade in Grade:
+            members = [p for p in program.people if p.grade is grade and _can_do(program, p, rule)]
+            scale = {p.id: round(10 * program.block.days / ctx.available_days(p)) for p in members
+                     if ctx.available_days(p) > 0}
+            if len(scale) >= 2:
+                groups.append(FairnessGroup(rule, grade, scale))
+    return groups
+
+
+def _can_do(program: Program, person: Person, rule: RuleId) -> bool:
+    kind = METRICS[rule][1]
+    return any(kind is None or program.shift[s].kind is kind for _, s in program.options(person))
+
+
+def fairness_count(ctx: CheckContext, rule: RuleId, person_id: str) -> int:
+    work = ctx.work[person_id]
+    kind = METRICS[rule][1]
+    if kind is None:
+        return len(weekends_worked(work))
+    return sum(1 for item in work if item.shift.kind is kind)
+
+
+def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
+    for group in fairness_groups(ctx.program):
+        weight = getattr(ctx.program.weights, METRICS[group.rule][0])
+        values = {pid: fairness_count(ctx, group.rule, pid) * s for pid, s in group.scale.items()}
+        most, fewest = max(values, key=values.__getitem__), min(values, key=values.__getitem__)
+        spread = values[most] - values[fewest]
+        if spread:
+            yield PenaltyItem(group.rule, weight * spread, (
+                f"{group.grade.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
+                f"({fewest}) per full block"))
+
+
+def score_short_rest(ctx: CheckContext) -> Iterator[PenaltyItem]:
+    weight = ctx.program.weights.short_rest
+    for person in ctx.program.people:
+        limits = ctx.program.rules.limits_for(person)
+        if limits is None or weight <= 0:
+            continue
+        for item, rest in short_rests(ctx, person, limits):
+            yield PenaltyItem(ids.SHORT_REST, weight, f"{person.name}: {rest / 60:g} hours off "
+                              f"before {item.shift.name}", person.id, item.assignment.day)
+
+
+def score(program: Program, roster: Roster) -> PenaltyReport:
+    ctx = CheckContext(program, roster)
+    parts = (score_cover, score_requests, score_fairness, score_short_rest)
+    return PenaltyReport(tuple(item for part in parts for item in part(ctx)))

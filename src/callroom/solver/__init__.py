@@ -1,0 +1,1 @@
+"""The CP-SAT roster model: add_<rule> builders mirroring the checkers in callroom.rules."""

@@ -1,0 +1,42 @@
+"""Guards let an infeasible model say which rules and facts conflict.
+
+When explaining, every hard constraint is enforced only if its guard literal is true, and the
+guards are passed to CP-SAT as assumptions; the core CP-SAT returns names the guards that cannot
+all hold. In a normal solve there are no guards and constraints are unconditional.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from callroom.rules.ids import RuleId
+
+
+@dataclass(frozen=True, order=True)
+class GuardKey:
+    """One relaxable piece: a rule for one person, one cover need on one day, one leave, ..."""
+
+    rule: str
+    person: str = ""
+    subject: str = ""  # demand id, post, shift, date or conflict partner: whatever the rule needs
+
+    @classmethod
+    def of(cls, rule: RuleId, person: str = "", subject: str = "") -> GuardKey:
+        return cls(rule.code, person, subject)
+
+
+@dataclass
+class Guards:
+    model: cp_model.CpModel
+    enabled: bool = False
+    literals: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+
+    def __call__(self, key: GuardKey) -> list[cp_model.IntVar]:
+        """Enforcement literals for a constraint: none normally, its guard when explaining."""
+        if not self.enabled:
+            return []
+        if key not in self.literals:
+            self.literals[key] = self.model.new_bool_var(f"guard_{len(self.literals)}")
+        return [self.literals[key]]

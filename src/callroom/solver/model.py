@@ -1,0 +1,58 @@
+"""Assemble the CP-SAT model: every hard rule's builder, then the soft goals as the objective."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from callroom.domain.program import Program
+from callroom.solver import acgme, general
+from callroom.solver.cover import Terms, add_cover
+from callroom.solver.guards import Guards
+from callroom.solver.soft import fairness_terms, request_terms, short_rest_terms
+from callroom.solver.space import Space
+
+
+@dataclass
+class RosterModel:
+    program: Program
+    model: cp_model.CpModel
+    space: Space
+    guards: Guards
+    objective: Terms
+    constant: int
+
+
+def build_model(program: Program, *, explain: bool = False) -> RosterModel:
+    """The full model. With `explain`, hard rules are guarded and there is no objective."""
+    model = cp_model.CpModel()
+    space = Space.build(program, model)
+    guards = Guards(model, enabled=explain)
+    weekends = _add_hard_rules(space, guards)
+    terms = add_cover(space, guards)
+    constant = 0
+    if not explain:
+        requests, constant = request_terms(space)
+        terms = terms + requests + fairness_terms(space, weekends) + short_rest_terms(space)
+        model.minimize(sum(c * v for c, v in terms) + constant)
+    return RosterModel(program, model, space, guards, terms, constant)
+
+
+def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]:
+    general.add_overlap(space)
+    general.add_unavailable(space, guards)
+    general.add_succession(space, guards)
+    general.add_max_shifts(space, guards)
+    general.add_total_minutes(space, guards)
+    general.add_max_consecutive(space, guards)
+    general.add_min_runs(space, guards)
+    weekends = [general.weekend_vars(space, p) for p in range(len(space.program.people))]
+    general.add_max_weekends(space, guards, weekends)
+    general.add_conflicts(space, guards)
+    acgme.add_weekly_hours(space, guards)
+    acgme.add_call_frequency(space, guards)
+    acgme.add_free_days(space, guards)
+    acgme.add_night_float(space, guards)
+    acgme.add_continuous_work(space, guards)
+    return weekends

@@ -1,0 +1,142 @@
+"""Solve a program: CP-SAT with live progress, the roster, and the penalties it paid."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.rules.check import hard_violations
+from callroom.rules.penalties import PenaltyReport, score
+from callroom.rules.violations import Violation
+from callroom.solver.explain import Explanation, explain_infeasibility
+from callroom.solver.model import RosterModel, build_model
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"  # no roster found in the time limit, and no proof there is none
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit_s: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = True  # same seed, same roster (CP-SAT interleaved search)
+
+
+@dataclass(frozen=True)
+class Progress:
+    elapsed_s: float
+    objective: int | None
+    bound: int | None
+    solutions: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: Status
+    roster: Roster | None
+    objective: int | None
+    bound: int | None
+    wall_s: float
+    first_solution_s: float | None
+    report: PenaltyReport | None = None
+    violations: tuple[Violation, ...] = ()
+    explanation: Explanation | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between the roster's objective and the proven bound."""
+        if self.objective is None or self.bound is None:
+            return None
+        return (self.objective - self.bound) / max(abs(self.objective), 1)
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports each improving roster, and bound moves, to the progress hook."""
+
+    def __init__(self, hook: ProgressHook | None, constant_start: float) -> None:
+        super().__init__()
+        self.hook, self.started = hook, constant_start
+        self.solutions = 0
+        self.first_s: float | None = None
+        self.objective: int | None = None
+        self.bound: int | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.first_s is None:
+            self.first_s = time.monotonic() - self.started
+        self.objective = round(self.objective_value)
+        self.bound = round(self.best_objective_bound)
+        self._tell()
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = round(bound)
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.hook is not None:
+            elapsed = time.monotonic() - self.started
+            self.hook(Progress(elapsed, self.objective, self.bound, self.solutions))
+
+
+def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    if options.deterministic:
+        # Wall-clock limits make parallel search depend on timing; deterministic time does not.
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = options.time_limit_s
+    else:
+        solver.parameters.max_time_in_seconds = options.time_limit_s
+
+
+def solve(program: Program, options: SolveOptions = SolveOptions(),
+          on_progress: ProgressHook | None = None) -> Solution:
+    started = time.monotonic()
+    built = build_model(program)
+    solver = cp_model.CpSolver()
+    parameters(solver, options)
+    watcher = _Watcher(on_progress, started)
+    solver.best_bound_callback = watcher.on_bound
+    status = solver.solve(built.model, watcher)
+    wall = time.monotonic() - started
+    return _result(program, built, solver, status, wall, watcher.first_s)
+
+
+def _result(program: Program, built: RosterModel, solver: cp_model.CpSolver,
+            status: cp_model.CpSolverStatus,
+            wall: float, first_s: float | None) -> Solution:
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        roster = extract_roster(built, solver)
+        return Solution(
+            Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, roster,
+            round(solver.objective_value), round(solver.best_objective_bound), wall, first_s,
+            score(program, roster), tuple(hard_violations(program, roster)))
+    if status == cp_model.INFEASIBLE:
+        return Solution(Status.INFEASIBLE, None, None, None, wall, None,
+                        explanation=explain_infeasibility(program))
+    return Solution(Status.UNKNOWN, None, None, None, wall, None)
+
+
+def extract_roster(built: RosterModel, solver: cp_model.CpSolver) -> Roster:
+    people, dates = built.program.people, built.program.block.dates()
+    return Roster.of(
+        Assignment(people[item.person].id, dates[item.day], item.shift.id, item.post.id)
+        for p in range(len(people))
+        for item in built.space.person_items(p)
+        if solver.boolean_value(item.var)
+    )

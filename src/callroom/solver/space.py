@@ -1,0 +1,75 @@
+"""The decision variables: x[person, day, (post, shift)] is 1 when the person works it.
+
+Each person has a list of options (post, shift) they may work. Every (person, day, option) is an
+`Item` placed in time (minutes from the block origin, from the same Timeline the checkers use)
+and carries its Boolean. A person works at most one item a day; `works[p][d]` is their sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from callroom.domain.program import Person, Post, Program
+from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Item:
+    person: int
+    day: int
+    post: Post
+    shift: ShiftType
+    start: int
+    end: int
+    var: cp_model.IntVar
+
+    @property
+    def in_house(self) -> bool:
+        return self.shift.kind is not ShiftKind.HOME_CALL
+
+
+@dataclass
+class Space:
+    program: Program
+    model: cp_model.CpModel
+    timeline: Timeline
+    items: list[list[list[Item]]] = field(default_factory=list)  # [person][day] -> items
+    works: list[list[cp_model.IntVar]] = field(default_factory=list)  # [person][day]
+
+    @classmethod
+    def build(cls, program: Program, model: cp_model.CpModel) -> Space:
+        space = cls(program, model, Timeline(program))
+        for index, person in enumerate(program.people):
+            space._add_person(index, person)
+        return space
+
+    def _add_person(self, index: int, person: Person) -> None:
+        options = self.program.options(person)
+        days, works = [], []
+        for day in range(self.program.block.days):
+            row = [self._item(index, day, post_id, shift_id) for post_id, shift_id in options]
+            work = self.model.new_bool_var(f"w_{person.id}_{day}")
+            # At most one shift a day, and `work` is exactly whether there is one.
+            self.model.add(sum(item.var for item in row) == work)
+            days.append(row)
+            works.append(work)
+        self.items.append(days)
+        self.works.append(works)
+
+    def _item(self, person: int, day: int, post_id: str, shift_id: str) -> Item:
+        start, end = self.timeline.span(day, shift_id)
+        var = self.model.new_bool_var(f"x_{person}_{day}_{post_id}_{shift_id}")
+        return Item(person, day, self.program.post[post_id], self.program.shift[shift_id],
+                    start, end, var)
+
+    def person_items(self, person: int) -> Iterator[Item]:
+        for row in self.items[person]:
+            yield from row
+
+    def on_shift(self, person: int, day: int, shift_id: str) -> list[cp_model.IntVar]:
+        """The Booleans of the person working `shift_id` on `day`, whatever the post."""
+        return [item.var for item in self.items[person][day] if item.shift.id == shift_id]

@@ -1,0 +1,113 @@
+"""Engines, transactions and schema upgrades for SQLite (the embedded default) and PostgreSQL.
+
+`open_database(url)` is the one entry point: it configures the engine and brings the schema to
+the newest Alembic revision, so a fresh file or an empty PostgreSQL database is ready to use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# How long a SQLite writer waits for another writer's lock before giving up ("database is
+# locked"). Writes are short, so waiting beats failing.
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+class Database:
+    """An engine plus its sessions. Use `session()` for each unit of work; `close()` at exit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # Records are built inside the transaction, so nothing needs reloading after commit.
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        """Close every pooled connection (SQLite files and PostgreSQL sockets alike)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_database(url: str) -> Database:
+    """Connect to `url` and upgrade its schema to head. The caller closes the Database."""
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite connections set up for safe concurrent use."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:
+    # Take transaction control away from the sqlite3 module: in its legacy mode it starts
+    # transactions only at the first INSERT/UPDATE/DELETE, so earlier reads escape them.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL lets readers run while one process writes; foreign keys are off by default.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock at BEGIN, as Rails and Django recommend for SQLite. A
+    # deferred transaction that reads (say, the latest version number) and then writes fails
+    # with SQLITE_BUSY when another writer committed in between; this one waits its turn.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """The Alembic config for the migrations shipped inside this package.
+
+    With `connection`, migrations run on it; without, env.py opens CALLROOM_DATABASE_URL.
+    """
+    config = Config(MIGRATIONS_DIR / "alembic.ini")
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Apply every migration not yet applied, in one transaction."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")

@@ -1,0 +1,48 @@
+"""What the repositories hand out: frozen records, never ORM objects, so no caller can change a
+stored version by accident or trigger a lazy load after its session has closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class RosterSource(StrEnum):
+    """How a roster version came to be."""
+
+    SOLVE = "solve"
+    EDIT = "edit"
+    IMPORT = "import"
+
+
+class VersionNotFound(LookupError):
+    """A program or roster version id that is not in the database."""
+
+
+@dataclass(frozen=True)
+class ProgramVersionRecord:
+    id: int
+    program_id: int
+    program_name: str
+    number: int
+    source_text: str
+    source_path: str
+    sha256: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RosterVersionRecord:
+    id: int
+    program_id: int
+    program_version_id: int
+    number: int
+    parent_id: int | None
+    created_at: datetime
+    source: RosterSource
+    status: str
+    objective: int | None
+    bound: int | None
+    report: dict[str, Any]
