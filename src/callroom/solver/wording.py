@@ -13,8 +13,11 @@ from itertools import pairwise
 from callroom.domain.program import CoverDemand, CoverRequirement, Person, Program
 from callroom.rules import ids
 from callroom.rules.acgme import max_call_nights, required_free_days
+from callroom.rules.cover import demand_days
 from callroom.solver.guards import GuardKey
 
+# A cover requirement named in the core, with every day it applies (the core may name only as
+# many days as it takes to conflict; the sentence speaks of the whole demand).
 CoverGroup = tuple[CoverDemand, CoverRequirement, list[date]]
 
 
@@ -38,7 +41,8 @@ def _cover_groups(program: Program, keys: list[GuardKey]) -> list[CoverGroup]:
             demand_id, index, day = key.subject.split("|")
             dates[demand_id, int(index)].append(date.fromisoformat(day))
     demands = {d.id: d for d in program.demands}
-    return [(demands[d], demands[d].requirements[r], sorted(days)) for (d, r), days in dates.items()]
+    return [(demands[d], demands[d].requirements[r], demand_days(program, demands[d]))
+            for (d, r) in dates]
 
 
 def _cover_sentence(program: Program, group: CoverGroup) -> str:

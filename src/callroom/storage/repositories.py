@@ -130,6 +130,17 @@ class RosterRepository:
         row = self._session.scalars(stmt).first()
         return None if row is None else _roster_version_record(row)
 
+    def newest(self) -> RosterVersionRecord | None:
+        """The most recently written roster version of any program."""
+        stmt = select(RosterVersionRow).order_by(RosterVersionRow.id.desc()).limit(1)
+        row = self._session.scalars(stmt).first()
+        return None if row is None else _roster_version_record(row)
+
+    def by_number(self, program_name: str, number: int) -> RosterVersionRecord | None:
+        stmt = _roster_versions(program_name).where(RosterVersionRow.number == number)
+        row = self._session.scalars(stmt).first()
+        return None if row is None else _roster_version_record(row)
+
     def get(self, version_id: int) -> RosterVersionRecord | None:
         row = self._session.get(RosterVersionRow, version_id)
         return None if row is None else _roster_version_record(row)

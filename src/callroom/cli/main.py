@@ -1,0 +1,136 @@
+"""The `callroom` command line. Commands are thin: they parse options and call the workflow."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from callroom.cli import summary
+from callroom.cli.grid import grid_legend, roster_grid
+from callroom.cli.workflow import (
+    exit_without_roster,
+    fail,
+    load_or_exit,
+    load_stored,
+    solve_live,
+    store_solution,
+)
+from callroom.config import Settings
+from callroom.domain.program import Program
+from callroom.formats.ical import write_calendars
+from callroom.formats.program_file import program_json_schema
+from callroom.formats.roster_csv import write_roster_csv
+from callroom.rules.check import check_all
+from callroom.rules.summary import summarise
+from callroom.solver.run import Solution, SolveOptions
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Rosters, duty hours and paging for a teaching hospital's surgical service.")
+export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to files.")
+app.add_typer(export_app, name="export")
+console = Console(highlight=False, soft_wrap=True)  # messages stay whole lines, for grep
+
+TimeLimit = Annotated[float, typer.Option(min=0.1, help="Seconds of search (deterministic time).")]
+Workers = Annotated[int, typer.Option(min=1, max=64, help="CP-SAT search workers.")]
+Seed = Annotated[int, typer.Option(min=0, help="Random seed: the same seed gives the same roster.")]
+ProgramName = Annotated[str | None, typer.Option("--program", help="Program name (default: newest).")]
+Version = Annotated[int | None, typer.Option("--version", min=1, help="Roster version number.")]
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Program YAML file.")]) -> None:
+    """Check a program file and say what it describes."""
+    program = load_or_exit(console, file)
+    console.print(f"{file}: OK. {program.hospital.name}, {len(program.people)} people, "
+                  f"{len(program.posts)} posts, {len(program.demands)} cover demands, "
+                  f"{program.block.days}-day block from {program.block.start}.")
+
+
+@app.command(name="solve")
+def solve_command(
+    file: Annotated[Path, typer.Argument(help="Program YAML file.")],
+    time_limit: TimeLimit = 30.0, workers: Workers = 2, seed: Seed = 0,
+    name: Annotated[str | None, typer.Option("--program", help="Store as (default: file name).")] = None,
+) -> None:
+    """Build the roster for a program file, store it as a new version and explain it."""
+    program = load_or_exit(console, file)
+    solution = solve_live(console, program, SolveOptions(time_limit, workers, seed))
+    if solution.roster is None:
+        raise exit_without_roster(console, solution)
+    record = store_solution(Settings(), name or file.stem, file, solution)
+    _report(program, solution)
+    console.print(f"Stored as roster version {record.number} of {name or file.stem}.")
+
+
+def _report(program: Program, solution: Solution) -> None:
+    assert solution.roster is not None and solution.report is not None
+    people = summarise(program, solution.roster)
+    summary.render_outcome(console, solution)
+    summary.render_hours(console, program, people)
+    summary.render_violations(console, check_all(program, solution.roster))
+    summary.render_penalties(console, program, solution.report)
+    summary.render_fairness(console, people)
+
+
+@app.command()
+def show(name: ProgramName = None, version: Version = None,
+         person: Annotated[list[str] | None, typer.Option(help="Only these people.")] = None) -> None:
+    """Print a stored roster as a people-by-days grid."""
+    stored = load_stored(console, Settings(), name, version)
+    console.print(f"{stored.name}, roster version {stored.record.number} ({stored.record.status}, "
+                  f"objective {stored.record.objective})")
+    try:
+        console.print(roster_grid(stored.program, stored.roster, people=person))
+    except ValueError as error:
+        raise fail(console, str(error)) from error
+    console.print(grid_legend(stored.program))
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    ICAL = "ical"
+
+
+@export_app.command("roster")
+def export_roster(
+    out: Annotated[Path, typer.Option(help="CSV file, or folder for one .ics per person.")],
+    format: Annotated[ExportFormat, typer.Option(help="csv or ical.")] = ExportFormat.CSV,
+    name: ProgramName = None, version: Version = None,
+) -> None:
+    """Export a stored roster as CSV (person,grade,date,shift,post,start,end) or iCalendar."""
+    stored = load_stored(console, Settings(), name, version)
+    if format is ExportFormat.CSV:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            write_roster_csv(stored.program, stored.roster, handle)
+        console.print(f"Wrote {len(stored.roster.assignments)} assignments to {out}")
+    else:
+        files = write_calendars(stored.program, stored.roster, out)
+        console.print(f"Wrote {len(files)} calendars to {out}/")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the program file."""
+    sys.stdout.write(json.dumps(program_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Scripted run only (no web app yet).")] = False,
+    time_limit: TimeLimit = 20.0, workers: Workers = 2, seed: Seed = 0,
+    out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("out"),
+) -> None:
+    """Load the demo hospital, solve its block, print the summary and write the exports."""
+    from callroom.cli.demo import run_demo
+
+    run_demo(console, SolveOptions(time_limit, workers, seed), out, _report)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,94 @@
+"""What a solve prints: the outcome, hours per resident by week, violations, penalties, fairness."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console
+from rich.table import Table
+
+from callroom.domain.grades import Grade
+from callroom.domain.program import Program
+from callroom.rules.ids import Severity
+from callroom.rules.penalties import PenaltyReport
+from callroom.rules.summary import PersonSummary
+from callroom.rules.violations import Violation
+from callroom.solver.run import Solution
+
+
+def render_outcome(console: Console, solution: Solution) -> None:
+    gap = "–" if solution.gap is None else f"{solution.gap:.2%}"
+    first = "–" if solution.first_solution_s is None else f"{solution.first_solution_s:.1f} s"
+    console.print(f"[bold]{solution.status.value}[/]: objective {solution.objective}, "
+                  f"bound {solution.bound}, gap {gap}; first roster after {first}, "
+                  f"{solution.wall_s:.1f} s in all")
+
+
+def render_hours(console: Console, program: Program, people: list[PersonSummary]) -> None:
+    weeks = max((len(p.weekly_hours) for p in people), default=0)
+    table = Table(title="Hours per resident by week (counted hours; ACGME average excludes leave)")
+    for column in ("resident", "grade", *[f"wk {i + 1}" for i in range(weeks)], "avg/wk",
+                   "free days", "calls", "nights", "weekends"):
+        table.add_column(column, justify="left" if column in ("resident", "grade") else "right")
+    for summary in sorted(people, key=lambda s: (s.person.grade, s.person.name)):
+        if summary.person.grade.is_resident:
+            table.add_row(summary.person.name, summary.person.grade.label,
+                          *[f"{h:.0f}" for h in summary.weekly_hours],
+                          _average(program, summary), str(summary.free_days),
+                          str(summary.call_nights), str(summary.nights), str(summary.weekends))
+    console.print(table)
+
+
+def _average(program: Program, summary: PersonSummary) -> str:
+    limits = program.rules.limits_for(summary.person)
+    text = f"{summary.average_hours:.1f}"
+    return f"[red]{text}[/]" if limits and summary.average_hours > limits.weekly_hours else text
+
+
+def render_violations(console: Console, violations: list[Violation]) -> None:
+    by_severity: dict[Severity, list[Violation]] = defaultdict(list)
+    for violation in violations:
+        by_severity[violation.rule.severity].append(violation)
+    hard = by_severity.get(Severity.HARD, [])
+    console.print(f"[bold]Hard rule violations:[/] {len(hard) or 'none'}")
+    for violation in hard:
+        console.print(f"  [red]{violation}[/]")
+    for severity in (Severity.ADVISORY, Severity.WARNING):
+        found = by_severity.get(severity, [])
+        if found:
+            console.print(f"[bold]{severity.value.title()}s:[/] {len(found)}")
+            for violation in found[:10]:
+                console.print(f"  [yellow]{violation}[/]")
+            if len(found) > 10:
+                console.print(f"  … and {len(found) - 10} more")
+
+
+def render_penalties(console: Console, program: Program, report: PenaltyReport) -> None:
+    counts = Counter(item.rule.code for item in report.items)
+    table = Table(title=f"Penalties paid: {report.total} points")
+    for column in ("rule", "items", "points"):
+        table.add_column(column, justify="left" if column == "rule" else "right")
+    for code, points in sorted(report.by_rule().items(), key=lambda kv: -kv[1]):
+        table.add_row(code, str(counts[code]), str(points))
+    console.print(table)
+    people = sorted(report.by_person().items(), key=lambda kv: -kv[1])[:8]
+    if people:
+        console.print("Most penalised people: " + ", ".join(
+            f"{program.person[pid].name} {points}" for pid, points in people))
+
+
+def render_fairness(console: Console, people: list[PersonSummary]) -> None:
+    table = Table(title="Fairness: fewest–most per grade (people with no leave)")
+    for column in ("grade", "people", "nights", "weekends", "call nights", "avg h/wk"):
+        table.add_column(column, justify="left" if column == "grade" else "right")
+    for grade in Grade:
+        group = [p for p in people if p.person.grade is grade and not p.person.leave_dates]
+        if group:
+            table.add_row(grade.label, str(len(group)), _spread([p.nights for p in group]),
+                          _spread([p.weekends for p in group]), _spread([p.call_nights for p in group]),
+                          _spread([round(p.average_hours) for p in group]))
+    console.print(table)
+
+
+def _spread(values: list[int]) -> str:
+    return f"{min(values)}–{max(values)}"

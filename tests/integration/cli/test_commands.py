@@ -1,0 +1,98 @@
+"""The command line end to end: real program files, real CP-SAT, a real database file."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from callroom.cli.main import app
+from callroom.storage import RosterRepository, open_database
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+def _versions(url: str, name: str) -> int:
+    with open_database(url) as database, database.session() as session:
+        return len(RosterRepository(session).list_versions(name))
+
+
+def test_validate_describes_a_good_file() -> None:
+    result = runner.invoke(app, ["validate", str(FIXTURES / "full.yaml")])
+    assert result.exit_code == 0
+    assert "OK. St. Elsewhere Teaching Hospital, 5 people, 3 posts" in result.output
+
+
+def test_validate_names_file_line_and_field_and_exits_2() -> None:
+    result = runner.invoke(app, ["validate", str(FIXTURES / "broken_references.yaml")])
+    assert result.exit_code == 2
+    assert "broken_references.yaml:" in result.output
+    assert "error:" in result.output
+
+
+def test_a_missing_file_is_bad_input() -> None:
+    result = runner.invoke(app, ["validate", "no-such-program.yaml"])
+    assert result.exit_code == 2
+    assert "no-such-program.yaml" in result.output
+
+
+def test_solve_stores_a_roster_version_and_prints_the_summary(workdir: Path, database_url: str) -> None:
+    result = runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Hard rule violations: none" in result.output
+    assert "Hours per resident by week" in result.output
+    assert "Stored as roster version 1 of full." in result.output
+    runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"])
+    assert _versions(database_url, "full") == 2
+
+
+def test_an_impossible_program_says_why_and_exits_3(workdir: Path, database_url: str) -> None:
+    result = runner.invoke(app, ["solve", str(FIXTURES / "short_of_seniors.yaml"), "--time-limit", "10"])
+    assert result.exit_code == 3, result.output
+    assert "Neurosurgery call (24-hour call) needs at least 1 PGY-3+" in result.output
+    assert "Ann Lee may take at most 9 in-house call nights in 28 days" in result.output
+    assert "18 < 28" in result.output
+    assert _versions(database_url, "short_of_seniors") == 0
+
+
+def test_bad_input_writes_nothing(workdir: Path, database_url: str) -> None:
+    result = runner.invoke(app, ["solve", str(FIXTURES / "several_problems.yaml")])
+    assert result.exit_code == 2
+    assert _versions(database_url, "several_problems") == 0
+
+
+def test_exports_read_back_as_csv_and_icalendar(workdir: Path) -> None:
+    assert runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"]).exit_code == 0
+    assert runner.invoke(app, ["export", "roster", "--out", "roster.csv"]).exit_code == 0
+    with (workdir / "roster.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["person", "grade", "date", "shift", "post", "start", "end"]
+    assert runner.invoke(app, ["export", "roster", "--format", "ical", "--out", "cal"]).exit_code == 0
+    events = [e for f in (workdir / "cal").glob("*.ics")
+              for e in Calendar.from_ical(f.read_bytes()).walk("VEVENT")]
+    assert len(events) == len(rows)
+
+
+def test_show_prints_the_grid_of_the_newest_roster(workdir: Path) -> None:
+    assert runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"]).exit_code == 0
+    result = runner.invoke(app, ["show", "--program", "full", "--version", "1"])
+    assert result.exit_code == 0
+    assert "Ada Quint" in result.output and "roster version 1" in result.output
+
+
+def test_show_without_any_roster_is_a_clear_error(workdir: Path) -> None:
+    result = runner.invoke(app, ["show"])
+    assert result.exit_code == 2
+    assert "callroom solve" in result.output
