@@ -40,14 +40,11 @@ def explain_infeasibility(program: Program, *, time_limit_s: float = 10.0) -> Ex
 
 def _check(built: RosterModel, keys: list[GuardKey], limit: float
            ) -> tuple[cp_model.CpSolverStatus, list[GuardKey]]:
-    """Solve under these guards; on infeasibility also return CP-SAT's core among them."""
+    """Solve under these guards as assumptions; on infeasibility also return CP-SAT's core."""
     literals = built.guards.literals
     built.model.clear_assumptions()
     built.model.add_assumptions([literals[k] for k in keys])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = limit
-    solver.parameters.num_workers = 1  # the core is only reported by a sequential search
-    status = solver.solve(built.model)
+    status, solver = _run(built.model, limit, workers=1)  # cores come from a sequential search
     if status != cp_model.INFEASIBLE:
         return status, []
     by_index = {literals[k].index: k for k in keys}
@@ -55,15 +52,42 @@ def _check(built: RosterModel, keys: list[GuardKey], limit: float
     return status, sorted(core or keys)
 
 
+def _holds(built: RosterModel, keys: list[GuardKey], limit: float) -> cp_model.CpSolverStatus:
+    """Whether the rules under these guards can all hold, with every guard fixed to a constant:
+    presolve then drops the disabled constraints and the LP sees the rest at full strength,
+    where guarded constraints under assumptions can take seconds to refute."""
+    model = built.model.clone()
+    model.clear_assumptions()
+    chosen = set(keys)
+    for key, literal in built.guards.literals.items():
+        model.add(model.get_bool_var_from_proto_index(literal.index) == int(key in chosen))
+    return _run(model, limit, workers=2)[0]
+
+
+def _run(model: cp_model.CpModel, limit: float, workers: int
+         ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = workers
+    return solver.solve(model), solver
+
+
 def _shrink(built: RosterModel, core: list[GuardKey], limit: float) -> tuple[list[GuardKey], bool]:
+    """Deletion filtering in chunks: try dropping half the guards at once, then quarters, down to
+    single guards, keeping each drop after which the rest still conflict."""
     minimal, kept = True, list(core)
-    for key in list(core):
-        if key not in kept:
-            continue
-        trial = [k for k in kept if k != key]
-        status, smaller = _check(built, trial, limit)
-        if status == cp_model.INFEASIBLE:
-            kept = [k for k in trial if k in set(smaller)] or trial
-        elif status not in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-            minimal = False
-    return kept, minimal
+    size = max(1, len(kept) // 2)
+    while True:
+        start = 0
+        while start < len(kept):
+            chunk = kept[start:start + size]
+            trial = [k for k in kept if k not in chunk]
+            status = _holds(built, trial, limit) if trial else cp_model.FEASIBLE
+            if status == cp_model.INFEASIBLE:
+                kept = trial
+            else:
+                minimal = minimal and status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+                start += size
+        if size == 1:
+            return kept, minimal
+        size = max(1, size // 2)
