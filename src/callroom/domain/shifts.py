@@ -32,6 +32,15 @@ class ShiftType:
     kind: ShiftKind
     counted_minutes: int
 
+    def counted(self, elapsed_minutes: int) -> int:
+        """Minutes this shift adds to duty hours when it lasts `elapsed_minutes` of real time.
+
+        A shift counted in full counts its elapsed time (duty hours are elapsed time: a "24-hour"
+        call is 23 or 25 hours on a DST night); one counted in part, such as home call, counts
+        the minutes the program states.
+        """
+        return elapsed_minutes if self.counted_minutes == self.duration_minutes else self.counted_minutes
+
     @property
     def is_in_house_call(self) -> bool:
         return self.kind is ShiftKind.IN_HOUSE_CALL

@@ -27,7 +27,10 @@ def _residents(ctx: CheckContext) -> Iterator[tuple[Person, AcgmeLimits, tuple[W
 
 
 def _hours(minutes: float) -> str:
-    return f"{minutes / 60:.1f}".removesuffix(".0")
+    """Minutes as "7 h 59 min" or "24 h": never rounded up to a figure that would pass a rule."""
+    whole = int(minutes)
+    hours, rest = divmod(whole, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
@@ -35,14 +38,15 @@ def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
     found = []
     for person, limits, work in _residents(ctx):
         available = ctx.available_days(person)
-        total = sum(item.shift.counted_minutes for item in work)
+        total = sum(item.counted for item in work)
         if available and total * 7 > limits.weekly_hours * 60 * available:
-            average = total * 7 / available
+            average = total * 7 / available / 60
+            budget = limits.weekly_hours * 60 * available // 7
             found.append(Violation(
                 ids.WEEKLY_HOURS,
-                f"{person.name}: {_hours(average)} h/week averaged over the block "
-                f"({_hours(total)} h in {available} days off leave); limit {limits.weekly_hours}",
-                person.id, measured=round(average / 60, 2), limit=limits.weekly_hours))
+                f"{person.name}: {average:.2f} h/week averaged over the block ({_hours(total)} "
+                f"worked in {available} days off leave; budget {_hours(budget)}); "
+                f"limit {limits.weekly_hours}", person.id, measured=average, limit=limits.weekly_hours))
     return found
 
 
@@ -80,27 +84,29 @@ def check_continuous_hours(ctx: CheckContext) -> list[Violation]:
                 first = period.items[0].assignment.day
                 found.append(Violation(
                     ids.CONTINUOUS_HOURS,
-                    f"{person.name}: {_hours(period.minutes)} hours continuous from {first}; "
+                    f"{person.name}: {_hours(period.minutes)} continuous from {first}; "
                     f"limit {limits.max_continuous_hours} + {limits.transition_hours} transition",
                     person.id, first, measured=period.minutes / 60, limit=cap / 60))
     return found
 
 
 def check_transition(ctx: CheckContext) -> list[Violation]:
-    """Work that starts in the transition hours (after 24 h continuous) must take no new patients."""
+    """No new patients in the transition hours: no shift on a new-patient post, added after the
+    period's first shift, may run past 24 hours of continuous work. (The first shift's own tail,
+    such as the 25th hour of a call on the fall-back night, is its handover.)"""
     found = []
     for person, limits, work in _residents(ctx):
         for period in continuous_periods(work):
             cutoff = period.start + limits.max_continuous_hours * 60
             for item in period.items[1:]:
-                if item.start >= cutoff and item.post.new_patients:
+                if item.end > cutoff and item.post.new_patients:
                     found.append(Violation(
                         ids.TRANSITION,
                         f"{person.name}: {item.post.name} ({item.shift.name}) on "
-                        f"{item.assignment.day} starts {_hours(item.start - period.start)} hours "
-                        f"into continuous work and takes new patients",
+                        f"{item.assignment.day} runs to {_hours(item.end - period.start)} of "
+                        f"continuous work and takes new patients",
                         person.id, item.assignment.day,
-                        measured=(item.start - period.start) / 60,
+                        measured=(item.end - period.start) / 60,
                         limit=limits.max_continuous_hours))
     return found
 
@@ -116,9 +122,9 @@ def check_rest_after_call(ctx: CheckContext) -> list[Violation]:
             if after and after[0].start - period.end < rest:
                 found.append(Violation(
                     ids.REST_AFTER_CALL,
-                    f"{person.name}: {_hours(after[0].start - period.end)} hours free after "
-                    f"{_hours(period.minutes)} hours of in-house work ending "
-                    f"{period.items[-1].assignment.day}; at least {limits.rest_after_call_hours}",
+                    f"{person.name}: {_hours(after[0].start - period.end)} free after "
+                    f"{_hours(period.minutes)} of in-house work ending "
+                    f"{ctx.local_date(period.end)}; at least {limits.rest_after_call_hours} h",
                     person.id, after[0].assignment.day,
                     measured=(after[0].start - period.end) / 60, limit=limits.rest_after_call_hours))
     return found
@@ -168,8 +174,8 @@ def check_short_rest(ctx: CheckContext) -> list[Violation]:
         for item, rest in short_rests(ctx, person, limits):
             found.append(Violation(
                 ids.SHORT_REST,
-                f"{person.name}: {_hours(rest)} hours off before {item.shift.name} on "
-                f"{item.assignment.day}; {limits.min_rest_hours} advised",
+                f"{person.name}: {_hours(rest)} off before {item.shift.name} on "
+                f"{item.assignment.day}; {limits.min_rest_hours} h advised",
                 person.id, item.assignment.day, measured=rest / 60, limit=limits.min_rest_hours))
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 
 from callroom.domain.program import Person, Post, Program
@@ -28,6 +28,10 @@ class Work:
     day: int  # index of the day in the block
     start: int  # minutes from the block origin
     end: int
+
+    @property
+    def counted(self) -> int:
+        return self.shift.counted(self.end - self.start)
 
     @property
     def in_house(self) -> bool:
@@ -71,6 +75,11 @@ class CheckContext:
     def leave_spans(self, person: Person) -> list[tuple[int, int]]:
         """Leave days in the block as local calendar days, in minutes from the origin."""
         return leave_spans(self.timeline, person)
+
+    def local_date(self, minutes: int) -> date:
+        """The hospital's calendar date at a moment given in minutes from the origin."""
+        instant = self.timeline.origin + timedelta(minutes=minutes)
+        return instant.astimezone(self.timeline.zone).date()
 
     @cached_property
     def horizon(self) -> int:

@@ -26,9 +26,15 @@ def _everyone(ctx: CheckContext) -> Iterator[tuple[Person, tuple[Work, ...]]]:
 def check_one_shift_a_day(ctx: CheckContext) -> list[Violation]:
     counts = Counter((a.person_id, a.day) for a in ctx.roster.assignments)
     return [
-        Violation(ids.ONE_SHIFT_A_DAY, f"{pid}: {n} shifts on {day}", pid, day, measured=n, limit=1)
+        Violation(ids.ONE_SHIFT_A_DAY, f"{_name(ctx, pid)}: {n} shifts on {day}", pid, day,
+                  measured=n, limit=1)
         for (pid, day), n in sorted(counts.items()) if n > 1
     ]
+
+
+def _name(ctx: CheckContext, person_id: str) -> str:
+    person = ctx.program.person.get(person_id)
+    return person.name if person else person_id
 
 
 def check_overlap(ctx: CheckContext) -> list[Violation]:
@@ -111,7 +117,7 @@ def check_max_shifts(ctx: CheckContext) -> list[Violation]:
 def check_total_minutes(ctx: CheckContext) -> list[Violation]:
     found = []
     for person, work in _everyone(ctx):
-        total = sum(item.shift.counted_minutes for item in work)
+        total = sum(item.counted for item in work)
         low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
         if low is not None and total < low:
             found.append(Violation(ids.TOTAL_MINUTES, f"{person.name}: {total} minutes in total; "
@@ -185,7 +191,8 @@ def check_conflicts(ctx: CheckContext) -> list[Violation]:
                 same_team = mine.post.team == theirs.post.team
                 if same_team and mine.start < theirs.end and theirs.start < mine.end:
                     found.append(Violation(
-                        ids.CONFLICT, f"{conflict.first} and {conflict.second} share the "
+                        ids.CONFLICT, f"{_name(ctx, conflict.first)} and {_name(ctx, conflict.second)} "
+                        f"share the "
                         f"{mine.post.team} team on {mine.assignment.day} (declared conflict)",
                         conflict.first, mine.assignment.day))
     return found

@@ -94,6 +94,8 @@ def request_matches(request: Request, assignment: Assignment | None) -> bool:
 def score_requests(ctx: CheckContext) -> Iterator[PenaltyItem]:
     for person in ctx.program.people:
         for request in person.requests:
+            if request.day not in ctx.program.block:
+                continue  # nothing in this block can grant or refuse it
             held = request_matches(request, ctx.roster.on(person.id, request.day))
             if held != request.on:
                 rule = ids.REQUEST_ON if request.on else ids.REQUEST_OFF

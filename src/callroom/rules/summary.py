@@ -32,7 +32,7 @@ def _person(ctx: CheckContext, person: Person) -> PersonSummary:
     work = ctx.work[person.id]
     weeks = [0.0] * -(-ctx.program.block.days // 7)
     for item in work:
-        weeks[item.day // 7] += item.shift.counted_minutes / 60
+        weeks[item.day // 7] += item.counted / 60
     available = ctx.available_days(person)
     total = sum(weeks)
     return PersonSummary(

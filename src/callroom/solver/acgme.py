@@ -36,7 +36,7 @@ def _available(space: Space, person: Person) -> int:
 def add_weekly_hours(space: Space, guard: Guards) -> None:
     for p, person, limits in _residents(space):
         budget = limits.weekly_hours * 60 * _available(space, person) // 7
-        total = sum(item.shift.counted_minutes * item.var for item in space.person_items(p))
+        total = sum(item.counted * item.var for item in space.person_items(p))
         space.model.add(total <= budget).only_enforce_if(guard(GuardKey.of(ids.WEEKLY_HOURS, person.id)))
 
 
@@ -120,7 +120,7 @@ def _bad_chains(chain: list[Item], timed: _Timed, limits: AcgmeLimits
     if end - start > (limits.max_continuous_hours + limits.transition_hours) * 60:
         yield ids.CONTINUOUS_HOURS, chain
         return
-    if len(chain) > 1 and last.start >= start + limits.max_continuous_hours * 60 \
+    if len(chain) > 1 and last.end > start + limits.max_continuous_hours * 60 \
             and last.post.new_patients:
         yield ids.TRANSITION, chain
         return

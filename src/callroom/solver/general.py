@@ -61,7 +61,7 @@ def add_total_minutes(space: Space, guard: Guards) -> None:
         low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
         if low is None and high is None:
             continue
-        total = sum(item.shift.counted_minutes * item.var for item in space.person_items(p))
+        total = sum(item.counted * item.var for item in space.person_items(p))
         key = guard(GuardKey.of(ids.TOTAL_MINUTES, person.id))
         if low is not None:
             space.model.add(total >= low).only_enforce_if(key)

@@ -28,6 +28,10 @@ class Item:
     var: cp_model.IntVar
 
     @property
+    def counted(self) -> int:
+        return self.shift.counted(self.end - self.start)
+
+    @property
     def in_house(self) -> bool:
         return self.shift.kind is not ShiftKind.HOME_CALL
 
