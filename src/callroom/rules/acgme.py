@@ -207,7 +207,50 @@ def _runs(days: set[int]) -> Iterator[tuple[int, int]]:
             yield day, length
 
 
+def check_rolling_window(ctx: CheckContext) -> list[Violation]:
+    """Early warning, not the official check: in a block longer than the rolling window, the
+    worst window of that many days for each person whose hours or calls there would break the
+    limits. (ACGME averages by rotation; a heavy fortnight straddling two halves of a long block
+    still deserves a look.)"""
+    found = []
+    days = ctx.program.block.days
+    for person, limits, work in _residents(ctx):
+        size = limits.rolling_window_days
+        if days <= size:
+            continue
+        windows = [_window(ctx, person, work, first, size) for first in range(days - size + 1)]
+        # The window furthest over its budget: counted minutes x 7 against limit x days.
+        worst = max(windows, key=lambda w: w[1] * 7 - limits.weekly_hours * 60 * w[0])
+        available, minutes, calls, first = worst
+        if available and minutes * 7 > limits.weekly_hours * 60 * available:
+            found.append(_early_warning(ctx, person, first, size,
+                                        f"{minutes * 7 / available / 60:.2f} h/week", limits.weekly_hours))
+        busiest = max(windows, key=lambda w: w[2] * limits.call_every_nth_night - w[0])
+        if busiest[2] > max_call_nights(busiest[0], limits):
+            found.append(_early_warning(ctx, person, busiest[3], size, f"{busiest[2]} call nights",
+                                        max_call_nights(busiest[0], limits)))
+    return found
+
+
+def _window(ctx: CheckContext, person: Person, work: tuple[Work, ...], first: int, size: int
+            ) -> tuple[int, int, int, int]:
+    """(days off leave, counted minutes, call nights, first day) of one window."""
+    dates = ctx.program.block.dates()[first:first + size]
+    inside = [item for item in work if first <= item.day < first + size]
+    available = sum(1 for d in dates if d not in person.leave_dates)
+    return available, sum(i.counted for i in inside), call_nights(tuple(inside)), first
+
+
+def _early_warning(ctx: CheckContext, person: Person, first: int, size: int, what: str,
+                   limit: int) -> Violation:
+    start = ctx.program.block.dates()[first]
+    return Violation(ids.ROLLING_WINDOW, f"{person.name}: {what} in the {size} days from {start} "
+                     f"(limit {limit}); early warning, not the official block average",
+                     person.id, start, limit=limit)
+
+
 ACGME_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
     check_weekly_hours, check_free_days, check_continuous_hours, check_transition,
     check_rest_after_call, check_call_frequency, check_short_rest, check_night_float,
+    check_rolling_window,
 )

@@ -186,3 +186,15 @@ def test_an_attending_working_112_hours_breaks_no_acgme_rule() -> None:
     roster = _roster(f.every("zed", "long", range(7)))
     assert check_all(program, roster) == []
     assert_model_agrees(program, roster)
+
+
+def test_a_heavy_four_weeks_inside_a_longer_block_is_an_early_warning_not_a_violation() -> None:
+    # 35-day block: 4 x 84 h in days 0..27, then a light week. The block averages
+    # 336 h / 5 weeks = 67.2 h, within the limit, but days 0..27 average 84 h.
+    heavy = f.shift_type("heavy", "07:00", 14)
+    rows = [("ada", d, "heavy", "ward") for d in range(28) if d % 7 != 6]
+    program = f.program([f.person("ada")], shifts=[heavy], posts=[f.post(shifts=["heavy"])], days=35)
+    found = check_all(program, f.roster(*rows))
+    warnings = [v for v in found if v.rule is ids.ROLLING_WINDOW]
+    assert [v.rule.severity for v in found] == [ids.Severity.WARNING]
+    assert len(warnings) == 1 and "84.00 h/week in the 28 days from 2026-03-02" in warnings[0].message
