@@ -75,7 +75,7 @@ def _report(program: Program, solution: Solution) -> None:
     summary.render_hours(console, program, people)
     summary.render_violations(console, check_all(program, solution.roster))
     summary.render_penalties(console, program, solution.report)
-    summary.render_fairness(console, people)
+    summary.render_fairness(console, program, people)
 
 
 @app.command()

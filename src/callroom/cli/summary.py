@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from rich.console import Console
 from rich.table import Table
 
-from callroom.domain.grades import Grade
 from callroom.domain.program import Program
-from callroom.rules.ids import Severity
-from callroom.rules.penalties import PenaltyReport
+from callroom.rules import ids
+from callroom.rules.ids import RuleId, Severity
+from callroom.rules.penalties import PenaltyReport, fairness_groups
 from callroom.rules.summary import PersonSummary
 from callroom.rules.violations import Violation
 from callroom.solver.run import Solution
@@ -77,18 +77,21 @@ def render_penalties(console: Console, program: Program, report: PenaltyReport) 
             f"{program.person[pid].name} {points}" for pid, points in people))
 
 
-def render_fairness(console: Console, people: list[PersonSummary]) -> None:
-    table = Table(title="Fairness: fewest–most per grade (people with no leave)")
-    for column in ("grade", "people", "nights", "weekends", "call nights", "avg h/wk"):
-        table.add_column(column, justify="left" if column == "grade" else "right")
-    for grade in Grade:
-        group = [p for p in people if p.person.grade is grade and not p.person.leave_dates]
-        if group:
-            table.add_row(grade.label, str(len(group)), _spread([p.nights for p in group]),
-                          _spread([p.weekends for p in group]), _spread([p.call_nights for p in group]),
-                          _spread([round(p.average_hours) for p in group]))
+COLUMNS = (ids.FAIR_NIGHTS, ids.FAIR_WEEKENDS, ids.FAIR_CALLS)
+
+
+def render_fairness(console: Console, program: Program, people: list[PersonSummary]) -> None:
+    """Fewest–most of each fairness count in each cohort the objective compares (grade and
+    rotation), per full block so that leave is pro-rated, as the penalty measures it."""
+    counts = {s.person.id: {ids.FAIR_NIGHTS: s.nights, ids.FAIR_WEEKENDS: s.weekends,
+                            ids.FAIR_CALLS: s.call_nights} for s in people}
+    rows: dict[str, dict[RuleId, str]] = defaultdict(dict)
+    for group in fairness_groups(program):
+        values = [counts[pid][group.rule] * scale / 10 for pid, scale in group.scale.items()]
+        rows[group.label][group.rule] = f"{min(values):g}–{max(values):g} ({len(values)})"
+    table = Table(title="Fairness: fewest–most per full block in each cohort (people)")
+    for column in ("cohort", "nights", "weekends", "call nights"):
+        table.add_column(column, justify="left" if column == "cohort" else "right")
+    for label, cells in rows.items():
+        table.add_row(label, *(cells.get(rule, "–") for rule in COLUMNS))
     console.print(table)
-
-
-def _spread(values: list[int]) -> str:
-    return f"{min(values)}–{max(values)}"

@@ -221,7 +221,7 @@ def check_rolling_window(ctx: CheckContext) -> list[Violation]:
         windows = [_window(ctx, person, work, first, size) for first in range(days - size + 1)]
         # The window furthest over its budget: counted minutes x 7 against limit x days.
         worst = max(windows, key=lambda w: w[1] * 7 - limits.weekly_hours * 60 * w[0])
-        available, minutes, calls, first = worst
+        available, minutes, _, first = worst
         if available and minutes * 7 > limits.weekly_hours * 60 * available:
             found.append(_early_warning(ctx, person, first, size,
                                         f"{minutes * 7 / available / 60:.2f} h/week", limits.weekly_hours))

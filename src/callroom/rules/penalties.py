@@ -110,12 +110,19 @@ def _wish(request: Request) -> str:
 
 @dataclass(frozen=True)
 class FairnessGroup:
-    """People of one grade compared on one count. `scale` turns a count into tenths of a shift
-    per full block, so someone on leave half the block is held to half the count."""
+    """People of one grade on one rotation, compared on one count. Colleagues on the same
+    rotation share the same posts, so their counts can be equal; a trauma resident's nights
+    in the Pit are no unfairness to a plastics resident. `scale` turns a count into tenths of a
+    shift per full block, so someone on leave half the block is held to half the count."""
 
     rule: RuleId
     grade: Grade
+    rotation: str | None
     scale: Mapping[str, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.grade.label}" + (f" on {self.rotation}" if self.rotation else "")
 
 
 # Each fairness count: the weight's name in Weights, and which shifts it counts (None: weekends).
@@ -132,12 +139,14 @@ def fairness_groups(program: Program) -> list[FairnessGroup]:
     for rule, (weight_name, _) in METRICS.items():
         if getattr(program.weights, weight_name) <= 0:
             continue
-        for grade in Grade:
-            members = [p for p in program.people if p.grade is grade and _can_do(program, p, rule)]
-            scale = {p.id: round(10 * program.block.days / ctx.available_days(p)) for p in members
-                     if ctx.available_days(p) > 0}
+        cohorts: dict[tuple[Grade, str | None], list[Person]] = defaultdict(list)
+        for person in program.people:
+            if _can_do(program, person, rule) and ctx.available_days(person) > 0:
+                cohorts[person.grade, person.rotation].append(person)
+        for (grade, rotation), members in sorted(cohorts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            scale = {p.id: round(10 * program.block.days / ctx.available_days(p)) for p in members}
             if len(scale) >= 2:
-                groups.append(FairnessGroup(rule, grade, scale))
+                groups.append(FairnessGroup(rule, grade, rotation, scale))
     return groups
 
 
@@ -162,7 +171,7 @@ def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
         spread = values[most] - values[fewest]
         if spread:
             yield PenaltyItem(group.rule, weight * spread, (
-                f"{group.grade.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
+                f"{group.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
                 f"({fewest}) per full block"))
 
 

@@ -46,8 +46,8 @@ def fairness_terms(space: Space, weekends: list[list[cp_model.IntVar]]) -> Terms
         weight = getattr(space.program.weights, METRICS[group.rule][0])
         values = {pid: _count(space, group, index[pid], weekends) * s for pid, s in group.scale.items()}
         top = max(s for s in group.scale.values()) * (space.program.block.days + 1)
-        most = space.model.new_int_var(0, top, f"most_{group.rule.code}_{group.grade.name}")
-        fewest = space.model.new_int_var(0, top, f"fewest_{group.rule.code}_{group.grade.name}")
+        most = space.model.new_int_var(0, top, f"most_{group.rule.code}_{group.label}")
+        fewest = space.model.new_int_var(0, top, f"fewest_{group.rule.code}_{group.label}")
         for value in values.values():
             space.model.add(most >= value)
             space.model.add(fewest <= value)
