@@ -219,8 +219,9 @@ class Weights:
     """Weights of the soft goals that are not per item (requests and cover carry their own).
 
     Fairness is the spread (most minus fewest) of nights, weekends worked and in-house call
-    nights among the residents of one grade, counted per full block so leave is pro-rated;
-    the penalty is the weight per tenth of a shift of spread.
+    nights among colleagues of one grade on one rotation, counted per full block so leave is
+    pro-rated. One shift of spread is free (shifts do not divide evenly: 9 nights among 4
+    residents is 3, 2, 2, 2); beyond it the penalty is the weight per tenth of a shift.
     """
 
     fairness_nights: int = 2

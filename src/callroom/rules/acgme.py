@@ -26,7 +26,7 @@ def _residents(ctx: CheckContext) -> Iterator[tuple[Person, AcgmeLimits, tuple[W
             yield person, limits, ctx.work[person.id]
 
 
-def _hours(minutes: float) -> str:
+def hours_text(minutes: float) -> str:
     """Minutes as "7 h 59 min" or "24 h": never rounded up to a figure that would pass a rule."""
     whole = int(minutes)
     hours, rest = divmod(whole, 60)
@@ -44,8 +44,8 @@ def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
             budget = limits.weekly_hours * 60 * available // 7
             found.append(Violation(
                 ids.WEEKLY_HOURS,
-                f"{person.name}: {average:.2f} h/week averaged over the block ({_hours(total)} "
-                f"worked in {available} days off leave; budget {_hours(budget)}); "
+                f"{person.name}: {average:.2f} h/week averaged over the block ({hours_text(total)} "
+                f"worked in {available} days off leave; budget {hours_text(budget)}); "
                 f"limit {limits.weekly_hours}", person.id, measured=average, limit=limits.weekly_hours))
     return found
 
@@ -84,7 +84,7 @@ def check_continuous_hours(ctx: CheckContext) -> list[Violation]:
                 first = period.items[0].assignment.day
                 found.append(Violation(
                     ids.CONTINUOUS_HOURS,
-                    f"{person.name}: {_hours(period.minutes)} continuous from {first}; "
+                    f"{person.name}: {hours_text(period.minutes)} continuous from {first}; "
                     f"limit {limits.max_continuous_hours} + {limits.transition_hours} transition",
                     person.id, first, measured=period.minutes / 60, limit=cap / 60))
     return found
@@ -103,7 +103,7 @@ def check_transition(ctx: CheckContext) -> list[Violation]:
                     found.append(Violation(
                         ids.TRANSITION,
                         f"{person.name}: {item.post.name} ({item.shift.name}) on "
-                        f"{item.assignment.day} runs to {_hours(item.end - period.start)} of "
+                        f"{item.assignment.day} runs to {hours_text(item.end - period.start)} of "
                         f"continuous work and takes new patients",
                         person.id, item.assignment.day,
                         measured=(item.end - period.start) / 60,
@@ -122,8 +122,8 @@ def check_rest_after_call(ctx: CheckContext) -> list[Violation]:
             if after and after[0].start - period.end < rest:
                 found.append(Violation(
                     ids.REST_AFTER_CALL,
-                    f"{person.name}: {_hours(after[0].start - period.end)} free after "
-                    f"{_hours(period.minutes)} of in-house work ending "
+                    f"{person.name}: {hours_text(after[0].start - period.end)} free after "
+                    f"{hours_text(period.minutes)} of in-house work ending "
                     f"{ctx.local_date(period.end)}; at least {limits.rest_after_call_hours} h",
                     person.id, after[0].assignment.day,
                     measured=(after[0].start - period.end) / 60, limit=limits.rest_after_call_hours))
@@ -174,7 +174,7 @@ def check_short_rest(ctx: CheckContext) -> list[Violation]:
         for item, rest in short_rests(ctx, person, limits):
             found.append(Violation(
                 ids.SHORT_REST,
-                f"{person.name}: {_hours(rest)} off before {item.shift.name} on "
+                f"{person.name}: {hours_text(rest)} off before {item.shift.name} on "
                 f"{item.assignment.day}; {limits.min_rest_hours} h advised",
                 person.id, item.assignment.day, measured=rest / 60, limit=limits.min_rest_hours))
     return found

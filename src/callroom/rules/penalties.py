@@ -17,7 +17,7 @@ from callroom.domain.program import Person, Program, Request
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind
 from callroom.rules import ids
-from callroom.rules.acgme import short_rests
+from callroom.rules.acgme import hours_text, short_rests
 from callroom.rules.context import CheckContext
 from callroom.rules.cover import cover_slots
 from callroom.rules.general import weekends_worked
@@ -125,6 +125,9 @@ class FairnessGroup:
         return f"{self.grade.label}" + (f" on {self.rotation}" if self.rotation else "")
 
 
+# A spread of one whole shift (in tenths) is free: counts cannot always divide evenly.
+FAIRNESS_TOLERANCE = 10
+
 # Each fairness count: the weight's name in Weights, and which shifts it counts (None: weekends).
 METRICS: dict[RuleId, tuple[str, ShiftKind | None]] = {
     ids.FAIR_NIGHTS: ("fairness_nights", ShiftKind.NIGHT),
@@ -168,9 +171,9 @@ def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
         weight = getattr(ctx.program.weights, METRICS[group.rule][0])
         values = {pid: fairness_count(ctx, group.rule, pid) * s for pid, s in group.scale.items()}
         most, fewest = max(values, key=values.__getitem__), min(values, key=values.__getitem__)
-        spread = values[most] - values[fewest]
-        if spread:
-            yield PenaltyItem(group.rule, weight * spread, (
+        excess = values[most] - values[fewest] - FAIRNESS_TOLERANCE
+        if excess > 0:
+            yield PenaltyItem(group.rule, weight * excess, (
                 f"{group.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
                 f"({fewest}) per full block"))
 
@@ -182,7 +185,7 @@ def score_short_rest(ctx: CheckContext) -> Iterator[PenaltyItem]:
         if limits is None or weight <= 0:
             continue
         for item, rest in short_rests(ctx, person, limits):
-            yield PenaltyItem(ids.SHORT_REST, weight, f"{person.name}: {rest / 60:g} hours off "
+            yield PenaltyItem(ids.SHORT_REST, weight, f"{person.name}: {hours_text(rest)} off "
                               f"before {item.shift.name}", person.id, item.assignment.day)
 
 

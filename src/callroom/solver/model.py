@@ -21,7 +21,6 @@ class RosterModel:
     space: Space
     guards: Guards
     objective: Terms
-    constant: int
 
 
 def build_model(program: Program, *, explain: bool = False) -> RosterModel:
@@ -31,12 +30,10 @@ def build_model(program: Program, *, explain: bool = False) -> RosterModel:
     guards = Guards(model, enabled=explain)
     weekends = _add_hard_rules(space, guards)
     terms = add_cover(space, guards)
-    constant = 0
     if not explain:
-        requests, constant = request_terms(space)
-        terms = terms + requests + fairness_terms(space, weekends) + short_rest_terms(space)
-        model.minimize(sum(c * v for c, v in terms) + constant)
-    return RosterModel(program, model, space, guards, terms, constant)
+        terms = terms + request_terms(space) + fairness_terms(space, weekends) + short_rest_terms(space)
+        model.minimize(sum(c * v for c, v in terms))
+    return RosterModel(program, model, space, guards, terms)
 
 
 def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]:

@@ -6,28 +6,28 @@ from ortools.sat.python import cp_model
 
 from callroom.domain.program import Request
 from callroom.rules import ids
-from callroom.rules.penalties import METRICS, FairnessGroup, fairness_groups
+from callroom.rules.penalties import FAIRNESS_TOLERANCE, METRICS, FairnessGroup, fairness_groups
 from callroom.solver.acgme import short_rest_penalties
 from callroom.solver.cover import Terms
 from callroom.solver.space import Space
 
 
-def request_terms(space: Space) -> tuple[Terms, int]:
+def request_terms(space: Space) -> Terms:
     """Off requests cost their weight when the named work is done; on requests cost it unless
-    it is. Returns the terms and the constant part (every on request's weight)."""
+    it is. Every term is a 0/1 variable with a positive weight, which core-based search needs."""
     terms: Terms = []
-    constant = 0
     for p, person in enumerate(space.program.people):
         for request in person.requests:
             if request.day not in space.program.block:
                 continue
             matching = _matching(space, p, request)
             if request.on:
-                constant += request.weight
-                terms += [(-request.weight, v) for v in matching]
+                refused = space.model.new_bool_var(f"refused_{person.id}_{request.day}")
+                space.model.add(sum(matching) + refused == 1)  # one shift a day at most
+                terms.append((request.weight, refused))
             else:
                 terms += [(request.weight, v) for v in matching]
-    return terms, constant
+    return terms
 
 
 def _matching(space: Space, p: int, request: Request) -> list[cp_model.IntVar]:
@@ -51,7 +51,11 @@ def fairness_terms(space: Space, weekends: list[list[cp_model.IntVar]]) -> Terms
         for value in values.values():
             space.model.add(most >= value)
             space.model.add(fewest <= value)
-        terms += [(weight, most), (-weight, fewest)]
+        # The excess spread as its own non-negative variable: core-based search lower-bounds
+        # each objective term from zero, which `most - fewest` written out would defeat.
+        excess = space.model.new_int_var(0, top, f"unfair_{group.rule.code}_{group.label}")
+        space.model.add(excess >= most - fewest - FAIRNESS_TOLERANCE)
+        terms.append((weight, excess))
     return terms
 
 

@@ -92,11 +92,11 @@ def test_two_nights_in_a_full_block_match_one_night_in_half_a_block() -> None:
     assert_model_agrees(program, roster)
 
 
-def test_two_nights_against_none_cost_the_weight_times_20_tenths() -> None:
+def test_two_nights_against_none_cost_the_weight_times_the_10_tenths_past_one_free_shift() -> None:
     program = _pair(bob_leave=(5, 9))
     roster = _roster(("ada", 0, "night"), ("ada", 2, "night"))
     assert _scored(program, roster) == [
-        ("fairness.nights", 2 * 20, "PGY-2: 2 (ada) vs 0 (bob) per full block")]
+        ("fairness.nights", 2 * 10, "PGY-2: 2 (ada) vs 0 (bob) per full block")]
     assert_model_agrees(program, roster)
 
 
@@ -104,16 +104,17 @@ def test_one_night_in_half_a_block_counts_as_two_per_full_block() -> None:
     program = _pair(bob_leave=(5, 9))
     roster = _roster(("bob", 0, "night"))
     assert _scored(program, roster) == [
-        ("fairness.nights", 2 * 20, "PGY-2: 2 (bob) vs 0 (ada) per full block")]
+        ("fairness.nights", 2 * 10, "PGY-2: 2 (bob) vs 0 (ada) per full block")]
     assert_model_agrees(program, roster)
 
 
 def test_the_leave_scale_is_rounded_to_the_nearest_tenth() -> None:
-    # Bob is available 6 days of 10: scale round(100 / 6) = 17 (not 16), so one night is 1.7.
+    # Bob is available 6 days of 10: scale round(100 / 6) = 17 (not 16), so one night is 1.7;
+    # 3 nights against 1.7 is a spread of 13 tenths, 3 past the free one.
     program = _pair(bob_leave=(6, 9))
-    roster = _roster(("ada", 0, "night"), ("ada", 2, "night"), ("bob", 0, "night"))
+    roster = _roster(("ada", 0, "night"), ("ada", 2, "night"), ("ada", 4, "night"), ("bob", 0, "night"))
     assert _scored(program, roster) == [
-        ("fairness.nights", 2 * 3, "PGY-2: 2 (ada) vs 1.7 (bob) per full block")]
+        ("fairness.nights", 2 * 3, "PGY-2: 3 (ada) vs 1.7 (bob) per full block")]
     assert_model_agrees(program, roster)
 
 
@@ -124,12 +125,18 @@ def test_residents_of_different_grades_are_not_compared() -> None:
     assert_model_agrees(program, roster)
 
 
-def test_a_weekend_and_a_call_against_none_each_cost_the_weight_times_10_tenths() -> None:
+def test_one_weekend_and_one_call_more_than_a_colleague_are_free() -> None:
     program = _pair()
     roster = _roster(("ada", 5, "call"))  # Saturday
+    assert _scored(program, roster) == []
+    assert_model_agrees(program, roster)
+
+
+def test_two_calls_against_none_cost_the_weight_times_10_tenths() -> None:
+    program = _pair()
+    roster = _roster(("ada", 1, "call"), ("ada", 5, "call"))  # the second on a Saturday
     assert _scored(program, roster) == [
-        ("fairness.calls", 2 * 10, "PGY-2: 1 (ada) vs 0 (bob) per full block"),
-        ("fairness.weekends", 2 * 10, "PGY-2: 1 (ada) vs 0 (bob) per full block")]
+        ("fairness.calls", 2 * 10, "PGY-2: 2 (ada) vs 0 (bob) per full block")]
     assert_model_agrees(program, roster)
 
 
@@ -148,5 +155,5 @@ def test_each_short_rest_costs_the_short_rest_weight() -> None:
     program = f.program([f.person("ada")], shifts=shifts, posts=[f.post("ward", ["day", "early"])],
                         start=JUNE, days=3, weights=Weights(short_rest=35))
     roster = _roster(("ada", 0, "day"), ("ada", 1, "early"))
-    assert _scored(program, roster) == [("acgme.short-rest", 35, "Ada: 7.98333 hours off before Early")]
+    assert _scored(program, roster) == [("acgme.short-rest", 35, "Ada: 7 h 59 min off before Early")]
     assert_model_agrees(program, roster)
