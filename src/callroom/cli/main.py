@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from callroom.cli import summary
+from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
 from callroom.cli.workflow import (
     exit_without_roster,
@@ -36,7 +37,11 @@ export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to fi
 app.add_typer(export_app, name="export")
 console = Console(highlight=False, soft_wrap=True)  # messages stay whole lines, for grep
 
-TimeLimit = Annotated[float, typer.Option(min=0.1, help="Seconds of search (deterministic time).")]
+TimeLimit = Annotated[float, typer.Option(
+    min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "
+    "about a second each on 2 cores), so the same seed and limit give the same roster anywhere.")]
+WallClock = Annotated[bool, typer.Option(
+    "--wall-clock", help="Stop at the time limit by the clock instead: not reproducible.")]
 Workers = Annotated[int, typer.Option(min=1, max=64, help="CP-SAT search workers.")]
 Seed = Annotated[int, typer.Option(min=0, help="Random seed: the same seed gives the same roster.")]
 ProgramName = Annotated[str | None, typer.Option("--program", help="Program name (default: newest).")]
@@ -55,12 +60,12 @@ def validate(file: Annotated[Path, typer.Argument(help="Program YAML file.")]) -
 @app.command(name="solve")
 def solve_command(
     file: Annotated[Path, typer.Argument(help="Program YAML file.")],
-    time_limit: TimeLimit = 30.0, workers: Workers = 2, seed: Seed = 0,
+    time_limit: TimeLimit = 30.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
     name: Annotated[str | None, typer.Option("--program", help="Store as (default: file name).")] = None,
 ) -> None:
     """Build the roster for a program file, store it as a new version and explain it."""
     program = load_or_exit(console, file)
-    solution = solve_live(console, program, SolveOptions(time_limit, workers, seed))
+    solution = solve_live(console, program, SolveOptions(time_limit, workers, seed, not wall_clock))
     if solution.roster is None:
         raise exit_without_roster(console, solution)
     record = store_solution(Settings(), name or file.stem, file, solution)
@@ -123,13 +128,11 @@ def schema() -> None:
 @app.command()
 def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Scripted run only (no web app yet).")] = False,
-    time_limit: TimeLimit = 20.0, workers: Workers = 2, seed: Seed = 0,
+    time_limit: TimeLimit = 20.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
     out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("out"),
 ) -> None:
     """Load the demo hospital, solve its block, print the summary and write the exports."""
-    from callroom.cli.demo import run_demo
-
-    run_demo(console, SolveOptions(time_limit, workers, seed), out, _report)
+    run_demo(console, SolveOptions(time_limit, workers, seed, not wall_clock), out, _report)
 
 
 def main() -> None:
