@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +36,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Rosters, duty hours and paging for a teaching hospital's surgical service.")
 export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to files.")
 app.add_typer(export_app, name="export")
-console = Console(highlight=False, soft_wrap=True)  # messages stay whole lines, for grep
+# Messages stay whole lines (for grep); when output is not a terminal, tables get 160 columns
+# rather than Rich's 80, so the hours table stays readable in a log.
+console = Console(highlight=False, soft_wrap=True, width=shutil.get_terminal_size((160, 40)).columns)
 
 TimeLimit = Annotated[float, typer.Option(
     min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "
