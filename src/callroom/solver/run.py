@@ -67,9 +67,9 @@ ProgressHook = Callable[[Progress], None]
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving roster, and bound moves, to the progress hook."""
 
-    def __init__(self, hook: ProgressHook | None, constant_start: float) -> None:
+    def __init__(self, hook: ProgressHook | None, started: float) -> None:
         super().__init__()
-        self.hook, self.started = hook, constant_start
+        self.hook, self.started = hook, started
         self.solutions = 0
         self.first_s: float | None = None
         self.objective: int | None = None
@@ -103,7 +103,7 @@ FULL_SUBSOLVERS = ("core", "default_lp", "max_lp", "no_lp", "quick_restart", "re
 # CP-SAT's deterministic time per wall second of interleaved search on 2 workers, measured on
 # the demo program on a 2-core machine; it maps --time-limit onto a budget that gives the same
 # roster for the same seed on any machine and takes about that many seconds here.
-DETERMINISTIC_PER_SECOND = 0.28
+DETERMINISTIC_PER_SECOND = 0.3
 
 
 def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
