@@ -1,11 +1,66 @@
-"""Settings, read once at the edge (CLI, app factory) and passed down; CALLROOM_ prefix."""
+"""Settings, read once at the edge (CLI, app factory) and passed down; CALLROOM_ prefix.
+
+Paging settings: `CALLROOM_SMTP_HOST` etc. for email, `CALLROOM_WEBHOOK_URL` and
+`CALLROOM_WEBHOOK_SECRET` for the SMS/voice gateway, `CALLROOM_API_TOKENS` (JSON, e.g.
+`[{"token": "…", "user": "ada-okonkwo", "role": "clinician"}]`) until the web app brings
+sign-in, and the worker's timings. A channel without settings is not used: its messages are
+marked failed with a reason, and the page escalates as usual.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Role(StrEnum):
+    """What a token may do. Clinicians send pages and act on pages they sent or received;
+    operators (the switchboard) and admins read and act on every page."""
+
+    CLINICIAN = "clinician"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+
+class ApiToken(BaseModel):
+    token: SecretStr = Field(min_length=16)
+    user: str = Field(min_length=1, max_length=100)
+    role: Role = Role.CLINICIAN
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CALLROOM_", extra="ignore")
 
     database_url: str = "sqlite:///callroom.db"
+
+    # The program whose newest roster version is the live schedule (default: the newest roster
+    # version of any program).
+    paging_program: str | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "callroom@localhost"
+    smtp_timeout_s: float = Field(10.0, gt=0)
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_timeout_s: float = Field(10.0, gt=0)
+
+    # A crash delays due work by one poll; a send in flight by its lease, which must outlast
+    # the slowest transport's timeout.
+    worker_poll_interval_s: float = Field(0.1, gt=0)
+    worker_batch: int = Field(200, ge=1)
+    send_lease_s: float = Field(30.0, gt=0)
+    send_attempts: int = Field(5, ge=1)
+    retry_base_s: float = Field(2.0, gt=0)
+    retry_cap_s: float = Field(60.0, gt=0)
+
+    api_tokens: list[ApiToken] = []
+    stream_poll_interval_s: float = Field(0.02, gt=0)
+    # Comment lines on an idle event stream, so proxies keep it open and clients notice loss.
+    stream_ping_s: float = Field(15.0, gt=0)

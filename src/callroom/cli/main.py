@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from callroom.cli import summary
+from callroom.cli.console import console
+from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
+from callroom.cli.paging import page_app, serve, worker
 from callroom.cli.workflow import (
     exit_without_roster,
     fail,
@@ -36,9 +37,12 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Rosters, duty hours and paging for a teaching hospital's surgical service.")
 export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to files.")
 app.add_typer(export_app, name="export")
-# Messages stay whole lines (for grep); when output is not a terminal, tables get 160 columns
-# rather than Rich's 80, so the hours table stays readable in a log.
-console = Console(highlight=False, soft_wrap=True, width=shutil.get_terminal_size((160, 40)).columns)
+app.add_typer(page_app, name="page")
+app.command()(worker)
+app.command()(serve)
+app.add_typer(import_app, name="import")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(bench_app, name="bench")
 
 TimeLimit = Annotated[float, typer.Option(
     min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "

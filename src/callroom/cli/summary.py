@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from callroom.domain.program import Program
@@ -52,13 +53,13 @@ def render_violations(console: Console, violations: list[Violation]) -> None:
     hard = by_severity.get(Severity.HARD, [])
     console.print(f"[bold]Hard rule violations:[/] {len(hard) or 'none'}")
     for violation in hard:
-        console.print(f"  [red]{violation}[/]")
+        console.print(f"  [red]{escape(str(violation))}[/]")
     for severity in (Severity.ADVISORY, Severity.WARNING):
         found = by_severity.get(severity, [])
         if found:
             console.print(f"[bold]{severity.value.title()}s:[/] {len(found)}")
             for violation in found[:10]:
-                console.print(f"  [yellow]{violation}[/]")
+                console.print(f"  [yellow]{escape(str(violation))}[/]")
             if len(found) > 10:
                 console.print(f"  … and {len(found) - 10} more")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from callroom.cli.progress import LiveProgress
 from callroom.config import Settings
@@ -29,7 +30,7 @@ BAD_INPUT, INFEASIBLE, NOT_FOUND_IN_TIME = 2, 3, 4
 
 
 def fail(console: Console, message: str, code: int = BAD_INPUT) -> typer.Exit:
-    console.print(f"[red]error:[/] {message}", highlight=False)
+    console.print(f"[red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -38,7 +39,7 @@ def load_or_exit(console: Console, path: Path) -> Program:
         return load_program(path)
     except ProgramFileError as error:
         for issue in error.issues:
-            console.print(f"[red]error:[/] {issue}", highlight=False)
+            console.print(f"[red]error:[/] {escape(str(issue))}", highlight=False)
         raise typer.Exit(BAD_INPUT) from error
 
 
@@ -52,7 +53,7 @@ def exit_without_roster(console: Console, solution: Solution) -> typer.Exit:
     if solution.status is Status.INFEASIBLE:
         console.print("[red bold]No roster can satisfy every hard rule.[/]")
         if solution.explanation is not None:
-            console.print(str(solution.explanation), highlight=False)
+            console.print(str(solution.explanation), markup=False)
         return typer.Exit(INFEASIBLE)
     console.print("[yellow]No roster found within the time limit, and no proof that none exists; "
                   "try a longer --time-limit.[/]")

@@ -566,6 +566,74 @@ objective: {fairness_nights: 2, fairness_weekends: 1, fairness_calls: 2, short_r
 """
 
 
+PAGING = """\
+# Paging. A page to a post follows that post's escalation policy: the people paged have `wait` to
+# acknowledge, then each step in turn is paged, and after the last one (and any repeats) the
+# fallback: the operators' queue at the switchboard. A page to a role reaches the most junior
+# holder whose grade fits (post:gs-night/senior is the senior resident on night cover now).
+paging:
+  fallback: [operators]
+  default: {wait: 5m}
+  policies:
+    # Night cover at 02:10: the junior, then the senior on call, the attending at home, the chief
+    # resident, then the switchboard.
+    - for: gs-night
+      wait: 5m
+      steps:
+        - {target: post:gs-night/senior, wait: 5m}
+        - {target: post:gs-home, wait: 10m}
+        - {target: person:yasmin-haddad, wait: 10m}
+    - for: gs-day
+      wait: 5m
+      steps:
+        - {target: post:gs-day/senior, wait: 5m}
+        - {target: post:gs-day/attending, wait: 10m}
+    - for: pit
+      wait: 3m
+      steps:
+        - {target: post:pit/senior, wait: 3m}
+        - {target: post:pit/attending, wait: 5m}
+    - for: neuro-call
+      wait: 5m
+      steps:
+        - {target: post:neuro-home, wait: 10m}
+      repeat: 1
+    # A code reaches the whole team at once; if nobody takes it in a minute, page them all
+    # again (twice), then the switchboard calls it overhead.
+    - {for: code-team, wait: 1m, repeat: 2}
+  groups:
+    - id: code-team
+      name: Code team
+      members: [team:pit, post:gs-night/senior, post:neuro-call, post:gs-home]
+    - id: gen-surg-cover
+      name: General surgery senior on duty
+      members: [post:gs-day/senior, post:gs-night/senior]
+  # Who takes the pages of someone off duty, on leave, or in the 4 hours after 24 on duty (no new
+  # patients then). A person's own rule first, then the first of their posts that has one.
+  coverage:
+    - {post: gs-day, grades: residents, by: group:gen-surg-cover}
+    - {post: gs-day, grades: attending, by: post:gs-home}
+    - {post: gs-night, by: group:gen-surg-cover}
+    - {post: pit, by: post:pit/senior}
+    - {post: neuro-day, grades: residents, by: post:neuro-call}
+    - {post: neuro-call, by: post:neuro-call}
+    - {post: neuro-day, grades: attending, by: post:neuro-home}
+    - {post: ct-day, by: post:ct-home}
+    - {post: plastics-day, by: post:plastics-home}
+    - {post: peds-day, by: post:peds-home}
+    - {post: free-clinic, by: post:pit/senior}
+  # In-app first, email if still unseen after 2 minutes; a STAT page uses every channel at once.
+  # Those with a phone get SMS through the gateway's webhook.
+  contacts:
+    email_domain: st-elsewhere.example
+    rules: [{via: inapp}, {via: email, after: 2m}]
+    people:
+      - {person: yasmin-haddad, phone: "+1-555-0105", rules: [{via: inapp}, {via: webhook, after: 1m}]}
+      - {person: magnus-achterberg, phone: "+1-555-0142", rules: [{via: inapp}, {via: webhook, after: 1m}]}
+      - {person: amara-oyelowo, phone: "+1-555-0177", rules: [{via: inapp}, {via: webhook}]}
+"""
+
+
 def program_text(seed: int = SEED) -> str:
     rng = random.Random(seed)
     people = everyone(rng)
@@ -590,7 +658,9 @@ def program_text(seed: int = SEED) -> str:
              "",
              *conflict_lines(),
              "",
-             RULES.rstrip("\n")]
+             RULES.rstrip("\n"),
+             "",
+             PAGING.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

@@ -63,6 +63,17 @@ class GradeRange:
             return "resident"
         return f"{self.lowest.label}..{self.highest.label}"
 
+    @property
+    def text(self) -> str:
+        """The range as `parse` reads it back ("any", "PGY-3+", "PGY-1..PGY-2")."""
+        if self == GradeRange():
+            return "any"
+        if self.lowest == self.highest:
+            return self.lowest.label
+        if self.highest is Grade.ATTENDING:
+            return f"{self.lowest.label}+"
+        return f"{self.lowest.label}..{self.highest.label}"
+
     @classmethod
     def parse(cls, text: str) -> GradeRange:
         """Read a range; a single grade means exactly that grade."""

@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from functools import cached_property
 
 from callroom.domain.grades import Grade, GradeRange
+from callroom.domain.paging import PagingConfig
 from callroom.domain.shifts import ShiftType
 
 
@@ -242,6 +243,7 @@ class Program:
     conflicts: tuple[Conflict, ...] = ()
     rules: RuleProfile = RuleProfile()
     weights: Weights = Weights()
+    paging: PagingConfig = PagingConfig()
 
     @cached_property
     def shift(self) -> Mapping[str, ShiftType]:

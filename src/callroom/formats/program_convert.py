@@ -39,6 +39,7 @@ from callroom.formats.program_model import (
     ServiceSpec,
     ShiftTypeSpec,
 )
+from callroom.formats.program_paging import to_paging
 
 
 def to_program(spec: ProgramSpec) -> Program:
@@ -54,6 +55,7 @@ def to_program(spec: ProgramSpec) -> Program:
         conflicts=tuple(Conflict(c.between[0], c.between[1], c.reason) for c in spec.conflicts),
         rules=_rules(spec.rules),
         weights=Weights(**spec.objective.model_dump()),
+        paging=to_paging(spec.paging),
     )
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import PlainValidator, StringConstraints, WithJsonSchema
 
 from callroom.domain.grades import Grade, GradeRange
+from callroom.domain.paging import TARGET_SYNTAX, Target
 
 MAX_SHIFT_MINUTES = 36 * 60
 """The longest shift type a program may define (an ACGME 24 + 4 call fits with room to spare)."""
@@ -29,9 +30,12 @@ _DAY_SETS = {
     "weekends": frozenset({5, 6}),
 }
 
-_SLUG_PATTERN = "^[a-z0-9][a-z0-9_-]{0,39}$"
+_SLUG_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 _DURATION = re.compile(r"(-?)(?:(\d+)h)?(?:(\d+)m)?")
 _DURATION_PATTERN = "^(?:[0-9]+h|[0-9]+m|[0-9]+h[0-9]+m)$"
+_SECONDS = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_SECONDS_PATTERN = "^(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?$"
+_MAX_WAIT_S = 24 * 3600
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _CLOCK_PATTERN = "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -58,7 +62,7 @@ def _slug(value: object) -> str:
     text = _text(value, "an id")
     if re.fullmatch(_SLUG_PATTERN, text) is None:
         raise ValueError(
-            f"{text!r} is not a valid id: use up to 40 lowercase letters, digits, '-' and '_',"
+            f"{text!r} is not a valid id: use up to 40 letters, digits, '-' and '_',"
             " starting with a letter or digit"
         )
     return text
@@ -75,6 +79,24 @@ def _minutes(value: object) -> int:
         )
     minutes = int(match[2] or 0) * 60 + int(match[3] or 0)
     return -minutes if match[1] else minutes
+
+
+def _seconds(value: object) -> int:
+    """Seconds from "90s", "5m", "1m30s", "1h" or a whole number of seconds; at most a day."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    else:
+        match = _SECONDS.fullmatch(value) if isinstance(value, str) else None
+        if match is None or not any(match.groups()):
+            raise ValueError(f"unknown wait {value!r}: write it like 30s, 5m, 1m30s or a number of seconds")
+        seconds = int(match[1] or 0) * 3600 + int(match[2] or 0) * 60 + int(match[3] or 0)
+    if not 0 <= seconds <= _MAX_WAIT_S:
+        raise ValueError(f"a wait lasts from 0 seconds to 24h, not {seconds}s")
+    return seconds
+
+
+def _target(value: object) -> Target:
+    return Target.parse(_text(value, "a target"))
 
 
 def _shift_length(value: object) -> int:
@@ -233,4 +255,18 @@ TimeZoneName = Annotated[
     PlainValidator(_zone),
     WithJsonSchema({"type": "string", "description": "an IANA time zone",
                     "examples": ["America/New_York"]}),
+]
+Seconds = Annotated[
+    int,
+    PlainValidator(_seconds),
+    WithJsonSchema({
+        "description": "30s, 5m, 1m30s, 1h or seconds; at most 24h",
+        "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": _SECONDS_PATTERN}],
+    }),
+]
+TargetField = Annotated[
+    Target,
+    PlainValidator(_target),
+    WithJsonSchema({"type": "string", "description": TARGET_SYNTAX,
+                    "examples": ["post:gs-night/senior", "team:pit", "group:code-team", "operators"]}),
 ]

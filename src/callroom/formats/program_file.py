@@ -26,6 +26,7 @@ from callroom.formats.program_checks import Finding, check_program_spec
 from callroom.formats.program_convert import to_program
 from callroom.formats.program_cover import check_cover
 from callroom.formats.program_model import ProgramSpec
+from callroom.formats.program_paging import check_paging
 from callroom.formats.yaml_source import (
     YamlDocument,
     YamlPath,
@@ -78,7 +79,7 @@ def parse_program(text: str, filename: str = "<program>") -> Program:
     document = _document(text, filename)
     spec = _spec(document, filename)
     program = to_program(spec)
-    findings = [*check_program_spec(spec), *check_cover(program)]
+    findings = [*check_program_spec(spec), *check_paging(spec), *check_cover(program)]
     if findings:
         raise ProgramFileError([_finding_issue(filename, document, f) for f in findings])
     return program

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from callroom.domain.paging import DEFAULT_CONTACT_RULES, Channel
 from callroom.domain.program import AcgmeLimits, Weights
 from callroom.domain.shifts import ShiftKind
 from callroom.formats.program_fields import (
@@ -22,8 +23,10 @@ from callroom.formats.program_fields import (
     GradeField,
     GradeRangeField,
     Minutes,
+    Seconds,
     ShiftLength,
     Slug,
+    TargetField,
     Text,
     TimeZoneName,
     Weekdays,
@@ -197,6 +200,90 @@ class ObjectiveSpec(_Section):
     short_rest: int = Field(_WEIGHTS.short_rest, ge=0)
 
 
+class StepSpec(_Section):
+    """An escalation step: page `target`, who then has `wait` to acknowledge."""
+
+    target: TargetField
+    wait: Seconds
+
+
+class EscalationSpec(_Section):
+    """The page's own recipients have `wait`; then each step; the whole sequence runs `repeat`
+    more times; then `fallback` (default: the paging section's `fallback`) is paged."""
+
+    wait: Seconds = 300
+    steps: list[StepSpec] = []
+    repeat: int = Field(0, ge=0, le=10)
+    fallback: list[TargetField] | None = Field(None, min_length=1)
+
+
+class PolicySpec(EscalationSpec):
+    """The escalation policy of pages to one post or group (`for`)."""
+
+    subject: Slug = Field(alias="for")
+
+
+class GroupSpec(_Section):
+    """A named group paged all at once, such as the code team."""
+
+    id: Slug
+    name: Text | None = None
+    members: list[TargetField] = Field(min_length=1)
+
+
+class CoveringSpec(_Section):
+    """Who takes pages for a person (`person`), or for anyone of `grades` listing a post
+    (`post`), while they are off duty, on leave, or in the ACGME transition hours. A person's
+    own rule comes first, then the posts they list, in their order."""
+
+    post: Slug | None = None
+    person: Slug | None = None
+    grades: GradeRangeField = Field("any", validate_default=True, description="with `post` only")
+    by: TargetField
+
+    @model_validator(mode="after")
+    def _post_or_person(self) -> CoveringSpec:
+        if (self.post is None) == (self.person is None):
+            raise ValueError("a cover rule names exactly one of `post` or `person`")
+        return self
+
+
+class ContactRuleSpec(_Section):
+    """Send through `via` once the page has been unseen for `after`."""
+
+    via: Channel
+    after: Seconds = 0
+
+
+_DEFAULT_RULES = [{"via": r.channel.value, "after": r.after_s} for r in DEFAULT_CONTACT_RULES]
+
+
+class ContactSpec(_Section):
+    person: Slug
+    email: Text | None = None
+    phone: Text | None = None
+    rules: list[ContactRuleSpec] | None = Field(None, min_length=1)
+
+
+class ContactsSpec(_Section):
+    """Addresses and contact rules. Without an `email`, a person's address is ID@`email_domain`."""
+
+    email_domain: Text | None = None
+    rules: list[ContactRuleSpec] = Field(_DEFAULT_RULES, min_length=1, validate_default=True)
+    people: list[ContactSpec] = []
+
+
+class PagingSpec(_Section):
+    """Escalation policies, named groups, cover and contact rules for pages."""
+
+    fallback: list[TargetField] = Field(["operators"], min_length=1, validate_default=True)
+    default: EscalationSpec = Field(default_factory=EscalationSpec)
+    policies: list[PolicySpec] = []
+    groups: list[GroupSpec] = []
+    coverage: list[CoveringSpec] = []
+    contacts: ContactsSpec = Field(default_factory=ContactsSpec)
+
+
 class ProgramSpec(_Section):
     """A callroom program file: one service's people, posts, cover and rules for one block."""
 
@@ -211,4 +298,5 @@ class ProgramSpec(_Section):
     conflicts: list[ConflictSpec] = []
     rules: RulesSpec = Field(default_factory=RulesSpec)
     objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
+    paging: PagingSpec = Field(default_factory=PagingSpec)
 

@@ -19,7 +19,7 @@ from callroom.rules.acgme import max_call_nights, required_free_days
 from callroom.rules.context import leave_spans
 from callroom.rules.periods import earns_rest
 from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Item, Space
+from callroom.solver.space import Item, Space, weighted
 
 
 def _residents(space: Space) -> Iterator[tuple[int, Person, AcgmeLimits]]:
@@ -36,7 +36,7 @@ def _available(space: Space, person: Person) -> int:
 def add_weekly_hours(space: Space, guard: Guards) -> None:
     for p, person, limits in _residents(space):
         budget = limits.weekly_hours * 60 * _available(space, person) // 7
-        total = sum(item.counted * item.var for item in space.person_items(p))
+        total = weighted(space.person_items(p))
         space.model.add(total <= budget).only_enforce_if(guard(GuardKey.of(ids.WEEKLY_HOURS, person.id)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.grades import Grade
 from callroom.rules import ids
@@ -32,7 +33,7 @@ def add_cover(space: Space, guard: Guards) -> Terms:
             d = block.index(day)
             candidates = holders.get((d, demand.post_id, demand.shift_id), [])
             for r, need in enumerate(demand.requirements):
-                count = sum(v for g, v in candidates if g in need.grades)
+                count = LinearExpr.sum([v for g, v in candidates if g in need.grades])
                 slot = f"{demand.id}|{r}|{day}"
                 if need.minimum > 0:
                     key = guard(GuardKey.of(ids.COVER_MINIMUM, subject=slot))

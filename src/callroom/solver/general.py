@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 from ortools.sat.python.cp_model_helper import Literal
 
 from callroom.domain.program import Person
 from callroom.rules import ids
 from callroom.rules.general import weekend_key
 from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Space
+from callroom.solver.space import Space, weighted
 
 
 def add_unavailable(space: Space, guard: Guards) -> None:
@@ -38,22 +40,36 @@ def add_succession(space: Space, guard: Guards) -> None:
     forbidden = space.program.rules.forbidden_successions
     if not forbidden:
         return
+    # Shifts that forbid the same next-day shifts share one constraint a day: with at most one
+    # shift a day, "one of these today and one of those tomorrow" is a single sum <= 1.
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for first in sorted({a for a, _ in forbidden}):
+        groups[frozenset(b for a, b in forbidden if a == first)].append(first)
     for p, person in enumerate(space.program.people):
         key = guard(GuardKey.of(ids.SUCCESSION, person.id))
-        for d in range(space.program.block.days - 1):
-            for first, second in forbidden:
-                before, after = space.on_shift(p, d, first), space.on_shift(p, d + 1, second)
-                if before and after:
-                    space.model.add(sum(before) + sum(after) <= 1).only_enforce_if(key)
+        for today, tomorrow in pairwise(space.by_shift[p]):
+            for seconds, firsts in groups.items():
+                before = [v for s in firsts for v in today.get(s, ())]
+                _at_most_one(space, key, before, [v for s in seconds for v in tomorrow.get(s, ())])
+
+
+def _at_most_one(space: Space, key: list[cp_model.IntVar], before: list[cp_model.IntVar],
+                 after: list[cp_model.IntVar]) -> None:
+    if not (before and after):
+        return
+    if key:  # at-most-one constraints take no enforcement literal; guarded ones go linear
+        space.model.add(LinearExpr.sum(before + after) <= 1).only_enforce_if(key)
+    else:
+        space.model.add_at_most_one(before + after)
 
 
 def add_max_shifts(space: Space, guard: Guards) -> None:
     for p, person in enumerate(space.program.people):
         for shift_id, cap in person.limits.max_shifts.items():
-            worked = [v for d in range(space.program.block.days) for v in space.on_shift(p, d, shift_id)]
+            worked = [v for d in range(space.program.block.days) for v in space.on_shifts(p, d, [shift_id])]
             if worked and cap < len(worked):
                 key = guard(GuardKey.of(ids.MAX_SHIFTS, person.id, shift_id))
-                space.model.add(sum(worked) <= cap).only_enforce_if(key)
+                space.model.add(LinearExpr.sum(worked) <= cap).only_enforce_if(key)
 
 
 def add_total_minutes(space: Space, guard: Guards) -> None:
@@ -61,7 +77,7 @@ def add_total_minutes(space: Space, guard: Guards) -> None:
         low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
         if low is None and high is None:
             continue
-        total = sum(item.counted * item.var for item in space.person_items(p))
+        total = weighted(space.person_items(p))
         key = guard(GuardKey.of(ids.TOTAL_MINUTES, person.id))
         if low is not None:
             space.model.add(total >= low).only_enforce_if(key)
@@ -77,7 +93,7 @@ def add_max_consecutive(space: Space, guard: Guards) -> None:
             continue
         key = guard(GuardKey.of(ids.MAX_CONSECUTIVE, person.id))
         for first in range(len(works) - cap):
-            space.model.add(sum(works[first:first + cap + 1]) <= cap).only_enforce_if(key)
+            space.model.add(LinearExpr.sum(works[first:first + cap + 1]) <= cap).only_enforce_if(key)
 
 
 def add_min_runs(space: Space, guard: Guards) -> None:
@@ -143,10 +159,20 @@ def add_conflicts(space: Space, guard: Guards) -> None:
 
 
 def add_overlap(space: Space) -> None:
-    """A person's shifts never overlap in time (a 25-hour call and the next morning's clinic)."""
-    for p in range(len(space.program.people)):
-        for item in space.person_items(p):
-            for d in range(item.day + 1, min(space.program.block.days, item.day + 3)):
-                clashing = [later.var for later in space.items[p][d] if later.start < item.end]
-                if clashing:
-                    space.model.add(item.var + sum(clashing) <= 1)
+    """A person's shifts never overlap in time (a 25-hour call and the next morning's clinic).
+    Which shifts clash depends only on the days and shift times, so it is worked out once."""
+    days = space.program.block.days
+    for d in range(days):
+        for later in range(d + 1, min(days, d + 3)):
+            clashes = _clashes(space, d, later)
+            for p in range(len(space.program.people)) if clashes else ():
+                for shift_id, clashing in clashes.items():
+                    _at_most_one(space, [], space.on_shifts(p, d, [shift_id]),
+                                 space.on_shifts(p, later, clashing))
+
+
+def _clashes(space: Space, day: int, later: int) -> dict[str, list[str]]:
+    ids_ = [s.id for s in space.program.shift_types]
+    found = {s: [t for t in ids_ if space.timeline.span(later, t)[0] < space.timeline.span(day, s)[1]]
+             for s in ids_}
+    return {s: clashing for s, clashing in found.items() if clashing}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import Program
 from callroom.solver import acgme, general
 from callroom.solver.cover import Terms, add_cover
 from callroom.solver.guards import Guards
+from callroom.solver.runs import add_run_automata
 from callroom.solver.soft import fairness_terms, request_terms, short_rest_terms
 from callroom.solver.space import Space
 
@@ -32,7 +34,7 @@ def build_model(program: Program, *, explain: bool = False) -> RosterModel:
     terms = add_cover(space, guards)
     if not explain:
         terms = terms + request_terms(space) + fairness_terms(space, weekends) + short_rest_terms(space)
-        model.minimize(sum(c * v for c, v in terms))
+        model.minimize(LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms]))
     return RosterModel(program, model, space, guards, terms)
 
 
@@ -42,8 +44,11 @@ def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]
     general.add_succession(space, guards)
     general.add_max_shifts(space, guards)
     general.add_total_minutes(space, guards)
-    general.add_max_consecutive(space, guards)
-    general.add_min_runs(space, guards)
+    if guards.enabled:  # automata take no guard literal; explanations use clauses
+        general.add_max_consecutive(space, guards)
+        general.add_min_runs(space, guards)
+    else:
+        add_run_automata(space)
     weekends = [general.weekend_vars(space, p) for p in range(len(space.program.people))]
     general.add_max_weekends(space, guards, weekends)
     general.add_conflicts(space, guards)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -31,6 +32,7 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     deterministic: bool = True  # same seed, same roster (CP-SAT interleaved search)
+    strategy: str = "auto"  # the full-problem search: "core", "lp", or "auto" (see strategy_for)
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,13 @@ class Solution:
     roster: Roster | None
     objective: int | None
     bound: int | None
-    wall_s: float
+    wall_s: float  # from the call to the answer, model building included
     first_solution_s: float | None
     report: PenaltyReport | None = None
     violations: tuple[Violation, ...] = ()
     explanation: Explanation | None = None
+    build_s: float = 0.0  # building the CP-SAT model, before the search starts
+    last_solution_s: float | None = None  # when the final roster was found
 
     @property
     def gap(self) -> float | None:
@@ -72,13 +76,15 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.hook, self.started = hook, started
         self.solutions = 0
         self.first_s: float | None = None
+        self.last_s: float | None = None
         self.objective: int | None = None
         self.bound: int | None = None
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.last_s = time.monotonic() - self.started
         if self.first_s is None:
-            self.first_s = time.monotonic() - self.started
+            self.first_s = self.last_s
         self.objective = round(self.objective_value)
         self.bound = round(self.best_objective_bound)
         self._tell()
@@ -93,12 +99,26 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.hook(Progress(elapsed, self.objective, self.bound, self.solutions))
 
 
-# Full-problem subsolvers in the order threads are given to them. Core-based search comes first:
-# the objective is a sum of many small penalties, which it lower-bounds far better than the LP
-# (on the demo, a bound of 70 against 3 for the default portfolio after 60 s on 2 workers),
-# while the other thread runs large-neighbourhood search and finds the rosters.
-FULL_SUBSOLVERS = ("core", "default_lp", "max_lp", "no_lp", "quick_restart", "reduced_costs",
-                   "pseudo_costs", "lb_tree_search", "objective_lb_search", "probing")
+# Full-problem subsolvers in the order threads are given to them (with 2 workers, the first one
+# runs beside large-neighbourhood search, which finds most rosters). Which search lower-bounds
+# best depends on the objective, as measured at 60 s on 2 workers:
+# - "core": core-based search, for residency programs, whose objective is many small penalties
+#   traded against each other (the demo's bound: core 70, full LP 0, default LP 3);
+# - "lp": the full linear relaxation, for cover-dominated rostering such as the Curtois
+#   benchmark (Instance7: bound 1040 against an optimum of 1056, and better rosters; core 0).
+STRATEGIES = {
+    "core": ("core", "max_lp", "default_lp", "quick_restart", "pseudo_costs", "no_lp",
+             "reduced_costs", "lb_tree_search", "objective_lb_search", "probing"),
+    "lp": ("max_lp", "core", "default_lp", "quick_restart", "pseudo_costs", "no_lp",
+           "reduced_costs", "lb_tree_search", "objective_lb_search", "probing"),
+}
+
+
+def strategy_for(program: Program, options: SolveOptions) -> str:
+    """"auto" picks core for programs under ACGME rules and the full LP for the rest."""
+    if options.strategy != "auto":
+        return options.strategy
+    return "core" if program.rules.acgme else "lp"
 
 # CP-SAT's deterministic time per wall second of interleaved search on 2 workers, measured on
 # the demo program on a 2-core machine; it maps --time-limit onto a budget that gives the same
@@ -106,19 +126,20 @@ FULL_SUBSOLVERS = ("core", "default_lp", "max_lp", "no_lp", "quick_restart", "re
 DETERMINISTIC_PER_SECOND = 0.3
 
 
-def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+def parameters(solver: cp_model.CpSolver, options: SolveOptions, strategy: str) -> None:
     params = solver.parameters
     params.num_workers = options.workers
     params.random_seed = options.seed
+    subsolvers = STRATEGIES[strategy]
     if options.deterministic:
         # Wall-clock limits make parallel search depend on timing; deterministic time does not.
-        # Interleaved search takes turns among all full-problem subsolvers, so name only core
-        # (large-neighbourhood search runs beside it regardless).
-        params.subsolvers.append("core")
+        # Interleaved search takes turns among all full-problem subsolvers, so name only the
+        # first (large-neighbourhood search runs beside it regardless).
+        params.subsolvers.append(subsolvers[0])
         params.interleave_search = True
         params.max_deterministic_time = options.time_limit_s * DETERMINISTIC_PER_SECOND
     else:
-        params.subsolvers.extend(FULL_SUBSOLVERS)
+        params.subsolvers.extend(subsolvers)
         params.max_time_in_seconds = options.time_limit_s
 
 
@@ -126,28 +147,30 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
           on_progress: ProgressHook | None = None) -> Solution:
     started = time.monotonic()
     built = build_model(program)
+    build_s = time.monotonic() - started
     solver = cp_model.CpSolver()
-    parameters(solver, options)
+    parameters(solver, options, strategy_for(program, options))
     watcher = _Watcher(on_progress, started)
     solver.best_bound_callback = watcher.on_bound
     status = solver.solve(built.model, watcher)
-    wall = time.monotonic() - started
-    return _result(program, built, solver, status, wall, watcher.first_s)
+    timing = {"wall_s": time.monotonic() - started, "first_solution_s": watcher.first_s,
+              "build_s": build_s, "last_solution_s": watcher.last_s}
+    return _result(program, built, solver, status, timing)
 
 
 def _result(program: Program, built: RosterModel, solver: cp_model.CpSolver,
-            status: cp_model.CpSolverStatus,
-            wall: float, first_s: float | None) -> Solution:
+            status: cp_model.CpSolverStatus, timing: dict[str, Any]) -> Solution:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         roster = extract_roster(built, solver)
         return Solution(
             Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, roster,
-            round(solver.objective_value), round(solver.best_objective_bound), wall, first_s,
-            score(program, roster), tuple(hard_violations(program, roster)))
+            round(solver.objective_value), round(solver.best_objective_bound),
+            report=score(program, roster), violations=tuple(hard_violations(program, roster)),
+            **timing)
     if status == cp_model.INFEASIBLE:
-        return Solution(Status.INFEASIBLE, None, None, None, wall, None,
-                        explanation=explain_infeasibility(program))
-    return Solution(Status.UNKNOWN, None, None, None, wall, None)
+        return Solution(Status.INFEASIBLE, None, None, None,
+                        explanation=explain_infeasibility(program), **timing)
+    return Solution(Status.UNKNOWN, None, None, None, **timing)
 
 
 def extract_roster(built: RosterModel, solver: cp_model.CpSolver) -> Roster:

@@ -7,17 +7,19 @@ and carries its Boolean. A person works at most one item a day; `works[p][d]` is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import Person, Post, Program
 from callroom.domain.shifts import ShiftKind, ShiftType
 from callroom.domain.timeline import Timeline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     person: int
     day: int
@@ -43,6 +45,7 @@ class Space:
     timeline: Timeline
     items: list[list[list[Item]]] = field(default_factory=list)  # [person][day] -> items
     works: list[list[cp_model.IntVar]] = field(default_factory=list)  # [person][day]
+    by_shift: list[list[dict[str, list[cp_model.IntVar]]]] = field(default_factory=list)
 
     @classmethod
     def build(cls, program: Program, model: cp_model.CpModel) -> Space:
@@ -53,16 +56,21 @@ class Space:
 
     def _add_person(self, index: int, person: Person) -> None:
         options = self.program.options(person)
-        days, works = [], []
+        days, works, by_shift = [], [], []
         for day in range(self.program.block.days):
             row = [self._item(index, day, post_id, shift_id) for post_id, shift_id in options]
             work = self.model.new_bool_var(f"w_{person.id}_{day}")
             # At most one shift a day, and `work` is exactly whether there is one.
-            self.model.add(sum(item.var for item in row) == work)
+            self.model.add(LinearExpr.sum([item.var for item in row]) == work)
             days.append(row)
             works.append(work)
+            shifts: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for item in row:
+                shifts[item.shift.id].append(item.var)
+            by_shift.append(shifts)
         self.items.append(days)
         self.works.append(works)
+        self.by_shift.append(by_shift)
 
     def _item(self, person: int, day: int, post_id: str, shift_id: str) -> Item:
         start, end = self.timeline.span(day, shift_id)
@@ -71,9 +79,17 @@ class Space:
                     start, end, var)
 
     def person_items(self, person: int) -> Iterator[Item]:
+        """Every item of the person, day by day."""
         for row in self.items[person]:
             yield from row
 
-    def on_shift(self, person: int, day: int, shift_id: str) -> list[cp_model.IntVar]:
-        """The Booleans of the person working `shift_id` on `day`, whatever the post."""
-        return [item.var for item in self.items[person][day] if item.shift.id == shift_id]
+    def on_shifts(self, person: int, day: int, shift_ids: Iterable[str]) -> list[cp_model.IntVar]:
+        """The Booleans of the person working any of `shift_ids` on `day`, whatever the post."""
+        row = self.by_shift[person][day]
+        return [var for shift_id in shift_ids for var in row.get(shift_id, ())]
+
+
+def weighted(items: Iterable[Item]) -> cp_model.LinearExprT:
+    """Counted minutes of the items worked, as one linear expression."""
+    chosen = list(items)
+    return LinearExpr.weighted_sum([i.var for i in chosen], [i.counted for i in chosen])

@@ -4,6 +4,8 @@
         version = ProgramRepository(session).save_source(name, text, path)
 """
 
+# Registers the paging tables on Base.metadata, which Alembic and the schema test compare.
+from callroom.storage import paging_tables as paging_tables
 from callroom.storage.db import Database, open_database
 from callroom.storage.records import (
     ProgramVersionRecord,

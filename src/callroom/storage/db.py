@@ -22,6 +22,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # How long a SQLite writer waits for another writer's lock before giving up ("database is
 # locked"). Writes are short, so waiting beats failing.
 SQLITE_BUSY_TIMEOUT_S = 30.0
+READ_ONLY = "callroom_read_only"
 
 
 class Database:
@@ -37,6 +38,17 @@ class Database:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction, always rolled back. On SQLite it is a deferred transaction,
+        so frequent polls (paging workers, event streams) never queue behind writers."""
+        with self._sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def close(self) -> None:
         """Close every pooled connection (SQLite files and PostgreSQL sockets alike)."""
@@ -92,7 +104,9 @@ def _begin_immediate(connection: Connection) -> None:
     # IMMEDIATE takes the write lock at BEGIN, as Rails and Django recommend for SQLite. A
     # deferred transaction that reads (say, the latest version number) and then writes fails
     # with SQLITE_BUSY when another writer committed in between; this one waits its turn.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only transactions (Database.reading) never write, so they stay deferred.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

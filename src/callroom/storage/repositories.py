@@ -136,6 +136,13 @@ class RosterRepository:
         row = self._session.scalars(stmt).first()
         return None if row is None else _roster_version_record(row)
 
+    def newest_id(self, program_name: str | None = None) -> int | None:
+        """The id of the newest roster version, of a program or of any: a cheap change check."""
+        if program_name is None:
+            return self._session.scalar(select(func.max(RosterVersionRow.id)))
+        stmt = _roster_versions(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
+        return self._session.scalar(stmt.with_only_columns(RosterVersionRow.id))
+
     def by_number(self, program_name: str, number: int) -> RosterVersionRecord | None:
         stmt = _roster_versions(program_name).where(RosterVersionRow.number == number)
         row = self._session.scalars(stmt).first()

@@ -1,0 +1,252 @@
+"""Benchmark: paging throughput, create-to-delivery latency and escalation lateness.
+
+    .venv/bin/python bench/paging.py [--seconds 15] [--sqlite-rate 200] [--postgres-rate 1000]
+
+For each database it stores the small test hospital (tests/paging_world.py), starts the API
+(`callroom serve`) and the workers (`callroom worker`: one on SQLite, two on PostgreSQL, a
+throw-away server started the way the test suite does) as real processes, opens a real SSE
+stream for every recipient, and runs producer processes that send pages through the paging
+service at a fixed open-loop rate. One page in ten goes to a post whose policy escalates after
+1 s, twice, then falls back, so escalations run alongside the load.
+
+It prints a table: pages created and delivered per second over the run, create-to-delivery
+latency (commit of the page to the SSE client reading it, same machine clock) at p50/p99/max,
+the backlog left after the run, and escalation lateness (when the worker escalated minus the
+deadline) at p50/p99. Results also go to bench/results/paging.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import mkdtemp
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from tests.conftest import PostgresServer, _private_directory, _shut_down, find_postgres_bin
+from tests.paging_world import store_world, world_yaml
+
+from callroom.paging.live import LiveSchedules
+from callroom.paging.service import PageRequest, PagingService
+from callroom.storage import open_database
+from callroom.storage.paging_repositories import PageRepository
+
+PAGING = """\
+paging:
+  policies:
+    - {{for: ward, wait: 1h}}
+    - for: backup
+      wait: 1s
+      steps: [{{target: post:attending, wait: 1s}}]
+      fallback: [operators]
+  contacts:
+    rules: [{{via: inapp}}]
+"""
+READERS = ("ada", "cy", "dora", "operators")
+SERVE = "import typer; from callroom.cli.paging import serve; typer.run(serve)"
+WORK = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
+POLL_S = "0.005"
+
+
+def token(who: str) -> str:
+    return f"bench-token-{who}-0123456789"
+
+
+def environment(url: str) -> dict[str, str]:
+    tokens = [{"token": token(w), "user": "switchboard" if w == "operators" else w,
+               "role": "operator" if w == "operators" else "clinician"} for w in READERS]
+    return {**os.environ, "CALLROOM_DATABASE_URL": url, "CALLROOM_API_TOKENS": json.dumps(tokens),
+            "CALLROOM_WORKER_POLL_INTERVAL_S": POLL_S, "CALLROOM_STREAM_POLL_INTERVAL_S": POLL_S,
+            "CALLROOM_WORKER_BATCH": "500"}
+
+
+def produce(url: str, rate: float, start: float, seconds: float, offset: int, producers: int) -> None:
+    """Send pages on a fixed schedule (open loop: a slow send does not slow the schedule)."""
+    with open_database(url) as database:
+        paging = PagingService(database, LiveSchedules())
+        n = 0
+        while (due := start + (offset + n * producers) / rate) < start + seconds:
+            time.sleep(max(0.0, due - time.time()))
+            target = "post:backup" if (offset + n * producers) % 10 == 0 else "post:ward"
+            paging.send(PageRequest("bench", target, f"page {n}", "x4410"))
+            n += 1
+
+
+class Reader(threading.Thread):
+    """A real SSE client: notes when each page arrives."""
+
+    def __init__(self, base: str, who: str, arrivals: queue.Queue[tuple[int, float, float]]) -> None:
+        super().__init__(daemon=True)
+        self.base, self.who, self.arrivals = base, who, arrivals
+        self.ready = threading.Event()
+
+    def run(self) -> None:
+        headers = {"Authorization": f"Bearer {token(self.who)}"}
+        with httpx.Client(timeout=httpx.Timeout(10, read=None)) as client, client.stream(
+                "GET", f"{self.base}/api/v1/pages/stream", headers=headers) as response:
+            self.ready.set()
+            for line in response.iter_lines():
+                if line.startswith("data:"):
+                    data = json.loads(line[5:])
+                    sent = datetime.fromisoformat(data["page"]["sent_at"]).timestamp()
+                    self.arrivals.put((data["page"]["id"], sent, time.time()))
+
+
+@contextmanager
+def processes(commands: list[list[str]], env: dict[str, str], logs: Path) -> Iterator[None]:
+    started = []
+    for i, command in enumerate(commands):
+        with (logs / f"process-{i}.log").open("wb") as log:
+            started.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
+    try:
+        yield
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(timeout=60)
+
+
+def wait_for_api(base: str) -> None:
+    for _ in range(600):
+        try:
+            httpx.get(f"{base}/docs", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("the API did not start")
+
+
+def run(url: str, name: str, workers: int, rate: float, seconds: float, producers: int) -> dict[str, object]:
+    with open_database(url) as database:
+        store_world(database, world_yaml(paging=PAGING))
+    env, port, logs = environment(url), 18000 + os.getpid() % 1000, Path(mkdtemp(prefix="bench-paging-"))
+    base = f"http://127.0.0.1:{port}"
+    commands = [[sys.executable, "-c", SERVE, "--port", str(port)]] + [[sys.executable, "-c", WORK]] * workers
+    arrivals: queue.Queue[tuple[int, float, float]] = queue.Queue()
+    with processes(commands, env, logs):
+        wait_for_api(base)
+        readers = [Reader(base, who, arrivals) for who in READERS]
+        for reader in readers:
+            reader.start()
+            reader.ready.wait(10)
+        time.sleep(1)  # let the workers finish starting
+        start = time.time() + 1
+        jobs = [multiprocessing.Process(target=produce, args=(url, rate, start, seconds, i, producers))
+                for i in range(producers)]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join()
+        finished = time.time()
+        time.sleep(5)  # whatever arrives now counts as backlog drained late
+    return summarise(url, name, workers, rate, seconds, start, finished, arrivals)
+
+
+def summarise(url: str, name: str, workers: int, rate: float, seconds: float, start: float, finished: float,
+              arrivals: queue.Queue[tuple[int, float, float]]) -> dict[str, object]:
+    got = []
+    while not arrivals.empty():
+        got.append(arrivals.get())
+    first_only = {page: (sent, at) for page, sent, at in sorted(got, key=lambda g: g[2], reverse=True)}
+    latencies = sorted((at - sent) * 1000 for sent, at in first_only.values())
+    in_window = [at for _, at in first_only.values() if at <= finished]
+    with open_database(url) as database, database.reading() as session:
+        pages = PageRepository(session)
+        created = _count_pages(session)
+        lateness = sorted(e.detail["late_ms"] for page_id in range(1, created + 1)
+                          for e in pages.events(page_id) if e.kind in ("escalated", "fallback"))
+    return {
+        "database": name, "workers": workers, "target_rate": rate, "seconds": seconds,
+        "created_per_s": round(created / (finished - start), 1),
+        "delivered_per_s": round(len(in_window) / (finished - start), 1),
+        "backlog_at_end": created - len(in_window),
+        "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99), "max_ms": round(latencies[-1], 1),
+        "escalations": len(lateness), "late_p50_ms": _pct(lateness, 50), "late_p99_ms": _pct(lateness, 99),
+    }
+
+
+def _count_pages(session: object) -> int:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from callroom.storage.paging_tables import PageRow
+
+    assert isinstance(session, Session)
+    return int(session.scalar(select(func.count()).select_from(PageRow)) or 0)
+
+
+def _pct(values: list[float], pct: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return round(values[0], 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--sqlite-rate", type=float, default=200)
+    parser.add_argument("--postgres-rate", type=float, default=1000)
+    parser.add_argument("--producers", type=int, default=2)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    args = parser.parse_args()
+    results = []
+    if args.only != "postgresql":
+        results.append(run_sqlite(args))
+    if args.only != "sqlite":
+        results.append(run_postgres(args))
+    print_table(results)
+    out = Path(__file__).parent / "results" / "paging.json"
+    out.write_text(json.dumps({"args": vars(args), "when": datetime.now(UTC).isoformat(), "results": results},
+                              indent=2) + "\n")
+
+
+def run_sqlite(args: argparse.Namespace) -> dict[str, object]:
+    folder = Path(mkdtemp(prefix="bench-sqlite-"))
+    try:
+        return run(f"sqlite:///{folder / 'bench.db'}", "SQLite", 1, args.sqlite_rate, args.seconds,
+                   args.producers)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_postgres(args: argparse.Namespace) -> dict[str, object]:
+    bin_dir = find_postgres_bin()
+    assert bin_dir is not None, "PostgreSQL binaries not found"
+    server = PostgresServer(bin_dir, _private_directory())
+    try:
+        server.init()
+        server.start()
+        return run(server.url(server.create_database()), "PostgreSQL", 2, args.postgres_rate, args.seconds,
+                   args.producers)
+    finally:
+        _shut_down(server)
+
+
+def print_table(results: list[dict[str, object]]) -> None:
+    columns = list(results[0])
+    widths = [max(len(c), *(len(str(r[c])) for r in results)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in results:
+        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""`create_app(settings)`: the FastAPI app. The database is opened (and migrated) at start-up
+and closed at shutdown; every 4xx answer is JSON naming the field that was wrong."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from callroom.api import pages
+from callroom.api.auth import token_table
+from callroom.api.stream import InboxHub
+from callroom.config import Settings
+from callroom.paging.live import LiveSchedules
+from callroom.paging.service import PagingError, PagingService
+from callroom.storage import open_database
+
+MAX_REQUEST_BYTES = 64 * 1024
+"""A page is a few hundred characters; anything this big is a mistake or an attack."""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = open_database(settings.database_url)
+        app.state.paging = PagingService(database, LiveSchedules(settings.paging_program))
+        app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
+        await app.state.hub.start()
+        try:
+            yield
+        finally:
+            await app.state.hub.stop()
+            database.close()
+
+    app = FastAPI(title="callroom", version="1", lifespan=lifespan)
+    app.state.tokens = token_table(settings.api_tokens)
+    app.state.settings = settings
+    app.include_router(pages.router)
+    app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.middleware("http")(_limit_size)
+    return app
+
+
+def error(status: int, field: str, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "field": field, "errors": errors or []}, status_code=status)
+
+
+async def _paging_error(_request: Request, exc: PagingError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    response = error(exc.status, exc.field, exc.message)
+    response.headers.update(headers or {})
+    return response
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    found = [{"field": _field(e["loc"]), "message": str(e["msg"])} for e in exc.errors()]
+    first = found[0] if found else {"field": "", "message": "invalid request"}
+    return error(422, first["field"], f"{first['field']}: {first['message']}", found)
+
+
+def _field(loc: tuple[object, ...]) -> str:
+    """`body.target` reads as `target`; headers and query keep their names."""
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+async def _limit_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
+        return error(413, "body", f"the request body is over {MAX_REQUEST_BYTES} bytes")
+    return await call_next(request)

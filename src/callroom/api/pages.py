@@ -1,0 +1,88 @@
+"""`/api/v1/pages`: send, read with timeline, act on a page, and the in-app event stream.
+
+Routes are thin: they authenticate, translate the body, call the paging service and shape the
+answer. Errors raised by the service carry the field and the HTTP status (see app.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from sse_starlette import EventSourceResponse
+
+from callroom.api.auth import Principal, principal
+from callroom.api.schemas import DeclineCreate, ErrorRead, PageCreate, PageRead
+from callroom.api.stream import InboxHub, events
+from callroom.paging.service import PageRequest, PagingService
+
+Caller = Annotated[Principal, Depends(principal)]
+ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 413, 422)}
+router = APIRouter(prefix="/api/v1/pages", tags=["pages"], responses=ERRORS)  # type: ignore[arg-type]
+
+
+def service(request: Request) -> PagingService:
+    paging: PagingService = request.app.state.paging
+    return paging
+
+
+Service = Annotated[PagingService, Depends(service)]
+
+
+def _read(paging: PagingService, page_id: int, caller: Principal) -> PageRead:
+    return PageRead.of(paging.detail(page_id, caller.actor))
+
+
+@router.post("", status_code=201)
+def create_page(body: PageCreate, caller: Caller, paging: Service) -> PageRead:
+    """Send a page. It resolves to recipients from the live schedule now; `notes` says what
+    the sender should know (cover, fallback)."""
+    sent = paging.send(PageRequest(caller.user, body.target, body.body, body.callback, body.priority,
+                                   body.patient_ref, body.new_patient))
+    return _read(paging, sent.id, caller)
+
+
+STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stream": {}}}}
+
+
+@router.get("/stream", response_class=EventSourceResponse, responses=STREAM)
+async def stream(request: Request, caller: Caller,
+                 last_event_id: Annotated[int | None, Header(ge=0)] = None,
+                 since: Annotated[int | None, Query(ge=0, description="like Last-Event-ID")] = None,
+                 ) -> EventSourceResponse:
+    """Server-Sent Events: each page delivered to the caller's in-app inbox, as `event: page`."""
+    hub: InboxHub = request.app.state.hub
+    after = last_event_id if last_event_id is not None else since
+    ping = request.app.state.settings.stream_ping_s
+    return EventSourceResponse(events(hub, caller.inbox, after), ping=ping)
+
+
+@router.get("/{page_id}")
+def get_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+    """The page, its recipients (who and why) and its timeline, for its sender, its
+    recipients, operators and admins."""
+    return _read(paging, page_id, caller)
+
+
+@router.post("/{page_id}/seen")
+def see_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+    paging.seen(page_id, caller.actor)
+    return _read(paging, page_id, caller)
+
+
+@router.post("/{page_id}/ack")
+def acknowledge_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+    paging.acknowledge(page_id, caller.actor)
+    return _read(paging, page_id, caller)
+
+
+@router.post("/{page_id}/decline")
+def decline_page(page_id: int, body: DeclineCreate, caller: Caller, paging: Service) -> PageRead:
+    paging.decline(page_id, caller.actor, body.reason)
+    return _read(paging, page_id, caller)
+
+
+@router.post("/{page_id}/resolve")
+def resolve_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+    paging.resolve(page_id, caller.actor)
+    return _read(paging, page_id, caller)

@@ -1,0 +1,110 @@
+"""Request and response bodies, apart from the tables: XCreate in, XRead out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callroom.paging.policy import MAX_BODY, Priority
+from callroom.paging.service import CALLBACK, MAX_PATIENT_REF, PageDetail
+from callroom.storage.paging_records import EventRecord, RecipientRecord
+
+
+class PageCreate(BaseModel):
+    """A page to send. `new_patient` left out means: a page to a role or team of a post that
+    takes new patients is about a new patient (so the ACGME transition protection applies)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: str = Field(min_length=1, max_length=200, examples=["post:gs-night", "group:code-team"])
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    priority: Priority = Priority.ROUTINE
+    callback: str = Field(pattern=f"^{CALLBACK.pattern}$", examples=["x4410", "+1 555 0100"])
+    patient_ref: str | None = Field(None, min_length=1, max_length=MAX_PATIENT_REF,
+                                    description="shown only in the app; never emailed or sent to a gateway")
+    new_patient: bool | None = None
+
+
+class DeclineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=MAX_BODY)
+
+
+class RecipientRead(BaseModel):
+    person_id: str
+    name: str
+    step: int
+    round: int
+    post_id: str | None
+    reason: str
+    state: str
+    decline_reason: str | None
+    notified_at: datetime
+
+    @classmethod
+    def of(cls, record: RecipientRecord) -> RecipientRead:
+        return cls(person_id=record.person_id, name=record.name, step=record.step, round=record.round,
+                   post_id=record.post_id, reason=record.reason, state=record.state,
+                   decline_reason=record.decline_reason, notified_at=record.notified_at)
+
+
+class EventRead(BaseModel):
+    at: datetime
+    actor: str
+    kind: str
+    person_id: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: EventRecord) -> EventRead:
+        return cls(at=record.at, actor=record.actor, kind=record.kind, person_id=record.person_id,
+                   detail=record.detail)
+
+
+class PageRead(BaseModel):
+    """A page with who it resolved to and why, and its whole timeline. `notes` is what the
+    sender is told: re-routing to cover, fallback when nobody holds a role."""
+
+    id: int
+    created_at: datetime
+    sender: str
+    priority: Priority
+    target: str
+    body: str
+    callback: str
+    patient_ref: str | None
+    new_patient: bool
+    state: str
+    step: int
+    round: int
+    deadline: datetime | None
+    exhausted: bool
+    roster_version_id: int | None
+    policy: dict[str, Any]
+    notes: list[str]
+    recipients: list[RecipientRead]
+    timeline: list[EventRead]
+
+    @classmethod
+    def of(cls, detail: PageDetail) -> PageRead:
+        page = detail.page
+        return cls(
+            id=page.id, created_at=page.created_at, sender=page.sender, priority=Priority(page.priority),
+            target=page.target, body=page.body, callback=page.callback, patient_ref=page.patient_ref,
+            new_patient=page.new_patient, state=page.state, step=page.step, round=page.round,
+            deadline=page.deadline, exhausted=page.exhausted, roster_version_id=page.roster_version_id,
+            policy=page.policy, notes=list(page.notes),
+            recipients=[RecipientRead.of(r) for r in detail.recipients],
+            timeline=[EventRead.of(e) for e in detail.events],
+        )
+
+
+class ErrorRead(BaseModel):
+    """Every 4xx answer: what was wrong and which field (or header) it was in."""
+
+    error: str
+    field: str
+    errors: list[dict[str, str]] = []

@@ -1,0 +1,146 @@
+"""Writing a page's recipients, and applying the state machine's answer to a page, inside the
+caller's transaction. Sending a page and the worker's escalations both go through here, so a
+step's recipients, their outbound messages, the new deadline and the audit events are written
+together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from callroom.domain.paging import OPERATORS, PagingConfig, Target
+from callroom.paging.engine import Escalate as EscalateAction
+from callroom.paging.engine import (
+    EventKind,
+    FallBack,
+    PageState,
+    PageView,
+    RecipientState,
+    Wait,
+    next_action,
+)
+from callroom.paging.live import LiveSchedules
+from callroom.paging.policy import Priority, contact_plan, policy_from_json, sequence_length
+from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
+from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
+from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, PageRecord, RecipientRecord
+from callroom.storage.paging_repositories import PageRepository
+
+
+def route(schedule: Schedule | None, request: RouteRequest, now: datetime,
+          fallback: tuple[Target, ...] | None) -> Resolution:
+    """`resolve`, or with no roster stored at all, the operators (when a fallback is wanted)."""
+    if schedule is not None:
+        return resolve(schedule, request, now, fallback)
+    if request.target == OPERATORS or fallback is not None:
+        note = () if request.target == OPERATORS else ("no roster is stored yet: sent to the operators",)
+        return Resolution((OPERATOR_RECIPIENT,), note, fell_back=bool(note))
+    return Resolution(())
+
+
+def config_of(schedule: Schedule | None) -> PagingConfig:
+    return schedule.program.paging if schedule is not None else PagingConfig()
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where in its escalation a set of recipients is paged."""
+
+    page_id: int
+    priority: Priority
+    step: int
+    round: int
+
+
+def record_recipients(session: Session, at: Step, resolution: Resolution, config: PagingConfig,
+                      now: datetime, actor: str) -> None:
+    """Add the resolved recipients of one step, their messages (per contact rules) and events."""
+    recipients = [
+        NewRecipient(r.person_id, r.name, r.post_id, r.reason, tuple(
+            NewMessage(m.channel.value, m.address, m.after_s, now + timedelta(seconds=m.after_s))
+            for m in contact_plan(config, r.person_id, at.priority)))
+        for r in resolution.recipients
+    ]
+    pages = PageRepository(session)
+    pages.add_recipients(at.page_id, at.step, at.round, recipients, now)
+    events = [NewEvent(EventKind.ROUTED, actor, None, {"note": note}) for note in resolution.notes]
+    events += [
+        NewEvent(EventKind.NOTIFIED, actor, r.person_id, {
+            "step": at.step, "round": at.round, "name": r.name, "post": r.post_id, "reason": r.reason,
+            "channels": [f"{m.channel}{f' after {m.after_s}s' if m.after_s else ''}" for m in r.messages]})
+        for r in recipients
+    ]
+    pages.add_events(at.page_id, now, events)
+
+
+def page_view(page: PageRecord, recipients: list[RecipientRecord]) -> PageView:
+    current = [r for r in recipients if (r.step, r.round) == (page.step, page.round)]
+    declined = bool(current) and all(r.state == RecipientState.DECLINED for r in current)
+    return PageView(PageState(page.state), Target.parse(page.target), policy_from_json(page.policy),
+                    page.step, page.round, page.deadline, page.exhausted, declined)
+
+
+def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: datetime, actor: str) -> bool:
+    """Apply what is due for the page at `now`; True if anything changed. The page row is
+    locked for the rest of the transaction, so one writer at a time escalates it."""
+    pages = PageRepository(session)
+    page = pages.page(page_id, lock=True)
+    if page is None:
+        return False
+    action = next_action(page_view(page, pages.recipients(page_id)), now)
+    if isinstance(action, Wait):
+        return False
+    schedule = schedules.current(session)
+    if isinstance(action, FallBack):
+        return _fall_back(session, schedule, page, action, now, actor)
+    return _escalate(session, schedule, page, action, now, actor)
+
+
+def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
+    deadline = page.deadline or now
+    return {"deadline": deadline.isoformat(), "late_ms": round((now - deadline).total_seconds() * 1000, 1)}
+
+
+def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, action: EscalateAction,
+              now: datetime, actor: str) -> bool:
+    priority = Priority(page.priority)
+    request = RouteRequest(action.target, priority, page.new_patient, escalation=True)
+    resolution = route(schedule, request, now, None)
+    detail = {"from_step": page.step, "step": action.step, "round": action.round,
+              "target": str(action.target), "reason": action.reason.value, **_lateness(page, now)}
+    pages = PageRepository(session)
+    pages.add_events(page.id, now, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
+    if resolution.recipients:
+        record_recipients(session, Step(page.id, priority, action.step, action.round), resolution,
+                          config_of(schedule), now, actor)
+        deadline = now + timedelta(seconds=action.wait_s)
+    else:
+        # GoAlert #4548: a step with nobody on it should not wait out its delay. Due at once.
+        skipped = {"step": action.step, "target": str(action.target), "why": "reaches nobody now"}
+        pages.add_events(page.id, now, [NewEvent(EventKind.SKIPPED, actor, None, skipped)])
+        deadline = now
+    return pages.update_page(page.id, page.version, step=action.step, round_no=action.round,
+                             deadline=deadline)
+
+
+def _fall_back(session: Session, schedule: Schedule | None, page: PageRecord, action: FallBack,
+               now: datetime, actor: str) -> bool:
+    priority = Priority(page.priority)
+    policy = policy_from_json(page.policy)
+    found: list[Resolution] = [
+        route(schedule, RouteRequest(t, priority, page.new_patient, escalation=True), now, None)
+        for t in action.targets
+    ]
+    recipients = tuple({r.person_id: r for res in found for r in res.recipients}.values())
+    resolution = Resolution(recipients or (OPERATOR_RECIPIENT,))
+    step = sequence_length(policy)
+    pages = PageRepository(session)
+    detail = {"targets": [str(t) for t in action.targets], "reason": action.reason.value,
+              **_lateness(page, now)}
+    pages.add_events(page.id, now, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
+    record_recipients(session, Step(page.id, priority, step, page.round), resolution, config_of(schedule),
+                      now, actor)
+    return pages.update_page(page.id, page.version, step=step, exhausted=True, deadline=None)

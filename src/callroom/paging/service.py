@@ -1,0 +1,282 @@
+"""Sending a page and acting on one: the write paths the API and the CLI share.
+
+`send` resolves the target against the live schedule and writes the page, its recipients, their
+outbound messages, its first deadline and the audit events in one transaction. The actions
+(seen, acknowledge, decline, resolve) lock the page row and change it with conditional updates,
+so they serialise with the workers' escalations; each leaves an event in the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from callroom.domain.paging import PagingConfig, Target, TargetKind
+from callroom.paging.engine import OPEN_STATES, EventKind, PageState, RecipientState
+from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
+from callroom.paging.live import LiveSchedules
+from callroom.paging.policy import MAX_BODY, Priority, choose_policy, policy_to_json
+from callroom.paging.routing import Resolution, RouteRequest, Schedule, UnknownTarget, check_target
+from callroom.storage import Database
+from callroom.storage.outbox_repositories import OutboxRepository
+from callroom.storage.paging_records import (
+    EventRecord,
+    MessageRecord,
+    NewEvent,
+    NewPage,
+    PageRecord,
+    RecipientRecord,
+)
+from callroom.storage.paging_repositories import PageRepository
+
+Clock = Callable[[], datetime]
+CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
+MAX_PATIENT_REF = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PagingError(Exception):
+    """Bad input or a refused action; `field` names what was wrong, `status` the HTTP answer."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class PageNotFound(PagingError):
+    status = 404
+
+
+class NotAllowed(PagingError):
+    status = 403
+
+
+class WrongState(PagingError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sender: str
+    target: str
+    body: str
+    callback: str
+    priority: Priority = Priority.ROUTINE
+    patient_ref: str | None = None
+    new_patient: bool | None = None  # None: a page to a role or team of a new-patient post is one
+
+
+@dataclass(frozen=True)
+class SentPage:
+    id: int
+    recipients: tuple[str, ...]
+    notes: tuple[str, ...]
+    roster_version_id: int | None
+
+
+@dataclass(frozen=True)
+class PageDetail:
+    page: PageRecord
+    recipients: tuple[RecipientRecord, ...]
+    events: tuple[EventRecord, ...]
+    messages: tuple[MessageRecord, ...]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a person id (or "operators"), and whether they may act on any page."""
+
+    id: str
+    anyone: bool = False
+
+
+def parse_request(request: PageRequest) -> Target:
+    """The request's target, once every field is acceptable; PagingError naming the field."""
+    checks = [
+        ("body", 0 < len(request.body.strip()) <= MAX_BODY, f"1 to {MAX_BODY} characters"),
+        ("callback", CALLBACK.fullmatch(request.callback) is not None,
+         "a phone number or extension: digits and + ( ) # * x . - space, 1 to 40 characters"),
+        ("patient_ref", request.patient_ref is None or 0 < len(request.patient_ref) <= MAX_PATIENT_REF,
+         f"1 to {MAX_PATIENT_REF} characters, or left out"),
+        ("sender", 0 < len(request.sender) <= 200, "1 to 200 characters"),
+    ]
+    for field, ok, rule in checks:
+        if not ok:
+            raise PagingError(field, f"{field} must be {rule}")
+    try:
+        return Target.parse(request.target)
+    except ValueError as error:
+        raise PagingError("target", str(error)) from error
+
+
+def _new_patient(schedule: Schedule | None, target: Target, given: bool | None) -> bool:
+    if given is not None:
+        return given
+    if schedule is None or target.kind not in (TargetKind.ROLE, TargetKind.TEAM):
+        return False
+    return schedule.program.post[target.id].new_patients
+
+
+class PagingService:
+    def __init__(self, database: Database, schedules: LiveSchedules, clock: Clock = utc_now) -> None:
+        self._database = database
+        self._schedules = schedules
+        self._clock = clock
+
+    def send(self, request: PageRequest) -> SentPage:
+        """Resolve and store a page; PagingError (field "target") for a target naming nothing."""
+        target = parse_request(request)
+        with self._database.session() as session:
+            schedule = self._schedules.current(session)
+            if schedule is not None:
+                _check(schedule, target)
+            now = self._clock()
+            page, routed = _new_page(schedule, request, target, now)
+            page_id = PageRepository(session).add_page(page)
+            _record_sent(session, page_id, page, routed, config_of(schedule), now)
+        return SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes,
+                        page.roster_version_id)
+
+    def detail(self, page_id: int, actor: Actor) -> PageDetail:
+        """The page with its recipients, timeline and messages, for its sender, its recipients,
+        operators and admins."""
+        with self._database.reading() as session:
+            pages = PageRepository(session)
+            page = pages.page(page_id)
+            if page is None:
+                raise PageNotFound("page", f"no page {page_id}")
+            recipients = tuple(pages.recipients(page_id))
+            involved = actor.id == page.sender or any(r.person_id == actor.id for r in recipients)
+            if not (actor.anyone or involved):
+                raise NotAllowed("page", f"{actor.id} neither sent nor received page {page_id}")
+            messages = tuple(OutboxRepository(session).messages(page_id))
+            return PageDetail(page, recipients, tuple(pages.events(page_id)), messages)
+
+    def seen(self, page_id: int, actor: Actor) -> PageRecord:
+        """The actor has seen the page: their later, conditional messages will not be sent."""
+        with self._database.session() as session:
+            pages = PageRepository(session)
+            _, mine = _mine(pages, page_id, actor)
+            changed = pages.update_recipients([r.id for r in mine], ("notified", "delivered"), state="seen")
+            if changed:
+                pages.advance_page(page_id, ("sent", "delivered"), PageState.SEEN)
+                pages.add_events(page_id, self._clock(), [NewEvent(EventKind.SEEN, actor.id, actor.id)])
+            return _reload(pages, page_id)
+
+    def acknowledge(self, page_id: int, actor: Actor) -> PageRecord:
+        """Take the page: escalation and every pending message to anyone stop."""
+        with self._database.session() as session:
+            pages = PageRepository(session)
+            page, mine = _mine(pages, page_id, actor)
+            _require_open(page, "acknowledge")
+            pages.update_recipients([r.id for r in mine], ("notified", "delivered", "seen"),
+                                    state=RecipientState.ACKNOWLEDGED)
+            pages.update_page(page_id, page.version, state=PageState.ACKNOWLEDGED, deadline=None)
+            pages.add_events(page_id, self._clock(), [NewEvent(EventKind.ACKNOWLEDGED, actor.id, actor.id)])
+            return _reload(pages, page_id)
+
+    def decline(self, page_id: int, actor: Actor, reason: str) -> PageRecord:
+        """Refuse the page with a reason. When every recipient of the current step has
+        declined, it escalates at once, in this same transaction."""
+        if not 0 < len(reason.strip()) <= MAX_BODY:
+            raise PagingError("reason", f"a decline needs a reason of 1 to {MAX_BODY} characters")
+        with self._database.session() as session:
+            pages = PageRepository(session)
+            page, mine = _mine(pages, page_id, actor, recipients_only=True)
+            _require_open(page, "decline")
+            current = [r.id for r in mine if (r.step, r.round) == (page.step, page.round)]
+            ids = current or [r.id for r in mine]
+            pages.update_recipients(ids, ("notified", "delivered", "seen"),
+                                    state=RecipientState.DECLINED, decline_reason=reason.strip())
+            now = self._clock()
+            pages.add_events(page_id, now, [NewEvent(EventKind.DECLINED, actor.id, actor.id,
+                                                     {"reason": reason.strip()})])
+            escalate(session, self._schedules, page_id, now, actor.id)
+            return _reload(pages, page_id)
+
+    def resolve(self, page_id: int, actor: Actor) -> PageRecord:
+        """Close the page: a recipient, its sender, or an operator may."""
+        with self._database.session() as session:
+            pages = PageRepository(session)
+            page = _locked(pages, page_id)
+            mine = [r for r in pages.recipients(page_id) if r.person_id == actor.id]
+            if not (mine or actor.anyone or actor.id == page.sender):
+                raise NotAllowed("page", f"{actor.id} neither sent nor received page {page_id}")
+            if page.state == PageState.RESOLVED:
+                raise WrongState("page", f"page {page_id} is already resolved")
+            pages.update_page(page_id, page.version, state=PageState.RESOLVED, deadline=None)
+            pages.add_events(page_id, self._clock(), [NewEvent(EventKind.RESOLVED, actor.id, actor.id)])
+            return _reload(pages, page_id)
+
+
+def _new_page(schedule: Schedule | None, request: PageRequest, target: Target, now: datetime
+              ) -> tuple[NewPage, Resolution]:
+    """The page to store, with its policy copied in, and where its target resolved to."""
+    new_patient = _new_patient(schedule, target, request.new_patient)
+    policy = choose_policy(config_of(schedule), target, _held_post(schedule, target, now))
+    routed = route(schedule, RouteRequest(target, request.priority, new_patient), now, policy.fallback)
+    page = NewPage(now, request.sender, request.priority.value, str(target), request.body.strip(),
+                   request.callback, request.patient_ref, new_patient,
+                   schedule.roster_version_id if schedule else None, policy_to_json(policy),
+                   routed.notes, now + timedelta(seconds=policy.wait_s))
+    return page, routed
+
+
+def _check(schedule: Schedule, target: Target) -> None:
+    try:
+        check_target(schedule.program, target)
+    except UnknownTarget as error:
+        raise PagingError("target", str(error)) from error
+
+
+def _held_post(schedule: Schedule | None, target: Target, now: datetime) -> str | None:
+    if schedule is None or target.kind is not TargetKind.PERSON:
+        return None
+    work = schedule.duty(target.id, now)
+    return work.post.id if work is not None else None
+
+
+def _record_sent(session: Session, page_id: int, page: NewPage, routed: Resolution, config: PagingConfig,
+                 now: datetime) -> None:
+    detail = {"target": page.target, "priority": page.priority, "roster_version": page.roster_version_id,
+              "new_patient": page.new_patient, "policy": page.policy}
+    PageRepository(session).add_events(page_id, now, [NewEvent(EventKind.SENT, page.sender, None, detail)])
+    record_recipients(session, Step(page_id, Priority(page.priority), 0, 0), routed, config, now, page.sender)
+
+
+def _locked(pages: PageRepository, page_id: int) -> PageRecord:
+    page = pages.page(page_id, lock=True)
+    if page is None:
+        raise PageNotFound("page", f"no page {page_id}")
+    return page
+
+
+def _reload(pages: PageRepository, page_id: int) -> PageRecord:
+    page = pages.page(page_id)
+    assert page is not None
+    return page
+
+
+def _mine(pages: PageRepository, page_id: int, actor: Actor, *, recipients_only: bool = False
+          ) -> tuple[PageRecord, list[RecipientRecord]]:
+    """The locked page and the actor's recipient rows; NotAllowed if they may not act on it."""
+    page = _locked(pages, page_id)
+    mine = [r for r in pages.recipients(page_id) if r.person_id == actor.id]
+    if not mine and (recipients_only or not actor.anyone):
+        raise NotAllowed("page", f"{actor.id} is not a recipient of page {page_id}")
+    return page, mine
+
+
+def _require_open(page: PageRecord, action: str) -> None:
+    if page.state not in OPEN_STATES:
+        raise WrongState("page", f"cannot {action} page {page.id}: it is already {page.state}")

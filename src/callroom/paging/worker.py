@@ -1,0 +1,248 @@
+"""`callroom worker`: claims due work and does it; any number may run against one database.
+
+Each pass, after a cheap read-only look at what is due:
+1. escalations: due pages are locked (FOR UPDATE SKIP LOCKED) and escalated in one transaction,
+   so a crash rolls back and the next worker redoes it after one poll;
+2. in-app messages: claimed, put in the inbox and recorded in one transaction (exactly once);
+3. email and webhook messages: claimed under a token and a lease (one transaction), sent outside
+   any transaction, and recorded with a conditional update on the token (a second one);
+4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
+A pass that found work is followed at once by another; an idle worker sleeps one poll interval.
+Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
+flight included, and `run` returns.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from callroom.config import Settings
+from callroom.domain.paging import Channel
+from callroom.paging.engine import (
+    DeliveryRules,
+    EventKind,
+    MessageState,
+    Outcome,
+    PageState,
+    RecipientState,
+    after_send,
+    cancel_reason,
+    lease_expired,
+)
+from callroom.paging.escalation import escalate
+from callroom.paging.live import LiveSchedules
+from callroom.paging.transports.base import OutboundMessage, SendResult, Transport
+from callroom.paging.transports.email import EmailTransport, SmtpSettings
+from callroom.paging.transports.inapp import InAppTransport
+from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
+from callroom.storage import Database
+from callroom.storage.outbox_repositories import OutboxRepository
+from callroom.storage.paging_records import ClaimedMessage, NewEvent
+from callroom.storage.paging_repositories import PageRepository
+
+Clock = Callable[[], datetime]
+EXTERNAL = (Channel.EMAIL.value, Channel.WEBHOOK.value)
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    poll_interval_s: float = 0.1
+    batch: int = 200
+    lease_s: float = 30.0
+    delivery: DeliveryRules = DeliveryRules()
+    send_threads: int = 8
+
+
+class Worker:
+    def __init__(self, database: Database, schedules: LiveSchedules, transports: Mapping[Channel, Transport],
+                 options: WorkerOptions, clock: Clock, name: str = "worker") -> None:
+        self._database = database
+        self._schedules = schedules
+        self._transports = transports
+        self._options = options
+        self._clock = clock
+        self.name = name
+        self._pool = ThreadPoolExecutor(max_workers=options.send_threads, thread_name_prefix="send")
+
+    def run(self, stop: threading.Event) -> None:
+        """Work until `stop` is set, then finish the pass in progress and return."""
+        try:
+            while not stop.is_set():
+                if self.run_once() == 0:
+                    stop.wait(self._options.poll_interval_s)
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def run_once(self) -> int:
+        """One pass over everything due now; how many pages and messages it handled."""
+        now = self._clock()
+        with self._database.reading() as session:
+            pages_due = PageRepository(session).any_due(now)
+            outbox = OutboxRepository(session)
+            messages_due, leases_due = outbox.any_due(now), outbox.any_expired(now)
+        done = self._escalate(now) if pages_due else 0
+        done += self._deliver_inapp(now) if messages_due else 0
+        done += self._send_external(now) if messages_due else 0
+        done += self._expire(now) if leases_due else 0
+        return done
+
+    def _escalate(self, now: datetime) -> int:
+        with self._database.session() as session:
+            due = PageRepository(session).due_pages(now, self._options.batch)
+            return sum(escalate(session, self._schedules, page_id, now, self.name) for page_id in due)
+
+    def _deliver_inapp(self, now: datetime) -> int:
+        """Claim, deliver and record a batch of in-app messages in one transaction."""
+        with self._database.session() as session:
+            outbox = OutboxRepository(session)
+            claim = _token()
+            claimed = outbox.claim(now, [Channel.INAPP.value], self._options.batch, now, claim)
+            inapp = InAppTransport(lambda entries: outbox.add_inbox(
+                [(m.message_id, m.person_id, m.page_id, payload) for m, payload in entries], now))
+            cancelled = {item.message.id: why for item in claimed if (why := _cancel(item)) is not None}
+            going = [item for item in claimed if item.message.id not in cancelled]
+            results = dict(zip((i.message.id for i in going), inapp.send_many([outbound(i) for i in going]),
+                               strict=True))
+            self._record_batch(session, claim, claimed, results, cancelled, now)
+            return len(claimed)
+
+    def _record_batch(self, session: Session, claim: str, claimed: list[ClaimedMessage],
+                      results: Mapping[int, SendResult], cancelled: Mapping[int, str], now: datetime) -> None:
+        """What `_record` does for each message, in a handful of statements for the whole batch.
+        In-app sends cannot fail, so each message is either sent or cancelled."""
+        finished, events = [], []
+        for item in claimed:
+            why = cancelled.get(item.message.id)
+            state = MessageState.CANCELLED if why is not None else MessageState.SENT
+            note = why if why is not None else results[item.message.id].detail
+            finished.append((item.message.id, {"state": state.value, "note": note,
+                                               "sent_at": now if why is None else None}))
+            kind = EventKind.CANCELLED if why is not None else EventKind.DELIVERY
+            events.append((item.page.id, NewEvent(kind, self.name, item.recipient.person_id, {
+                "channel": item.message.channel, "attempt": item.message.attempts, "state": state.value,
+                "note": note, "key": item.message.idempotency_key})))
+        OutboxRepository(session).finish_many(claim, finished)
+        pages = PageRepository(session)
+        pages.add_events_to(events, now)
+        sent = [item for item in claimed if item.message.id not in cancelled]
+        pages.update_recipients([i.recipient.id for i in sent], ("notified",), state=RecipientState.DELIVERED)
+        pages.advance_pages({i.page.id for i in sent}, ("sent",), PageState.DELIVERED)
+
+    def _send_external(self, now: datetime) -> int:
+        lease = now + timedelta(seconds=self._options.lease_s)
+        with self._database.session() as session:
+            claimed = OutboxRepository(session).claim(now, EXTERNAL, self._options.batch, lease, _token())
+        if not claimed:
+            return 0
+        results = list(self._pool.map(self._send_one, claimed))
+        finished = self._clock()
+        with self._database.session() as session:
+            for item, (result, why) in zip(claimed, results, strict=True):
+                self._record(session, item, result, why, finished)
+        return len(claimed)
+
+    def _send_one(self, item: ClaimedMessage) -> tuple[SendResult, str | None]:
+        why = _cancel(item)
+        if why is not None:
+            return SendResult(Outcome.SENT, ""), why
+        transport = self._transports.get(Channel(item.message.channel))
+        if transport is None:
+            return SendResult(Outcome.FAILED, f"no {item.message.channel} transport is configured"), None
+        return transport.send(outbound(item)), None
+
+    def _expire(self, now: datetime) -> int:
+        with self._database.session() as session:
+            outbox = OutboxRepository(session)
+            expired = outbox.expired(now, self._options.batch, _token())
+            for item in expired:
+                transport = self._transports.get(Channel(item.message.channel))
+                dedupes = transport.dedupes if transport is not None else False
+                after = lease_expired(item.message.attempts, dedupes, self._options.delivery)
+                self._finish(session, item, after.state, after.retry_in_s, after.note, now,
+                             EventKind.LEASE_EXPIRED)
+            return len(expired)
+
+    def _record(self, session: Session, item: ClaimedMessage, result: SendResult, cancelled: str | None,
+                now: datetime) -> None:
+        if cancelled is not None:
+            self._finish(session, item, MessageState.CANCELLED, None, cancelled, now, EventKind.CANCELLED)
+            return
+        transport = self._transports.get(Channel(item.message.channel))
+        dedupes = transport.dedupes if transport is not None else True
+        after = after_send(result.outcome, item.message.attempts, dedupes, self._options.delivery)
+        note = f"{result.detail}; {after.note}" if after.state is not MessageState.SENT else result.detail
+        if self._finish(session, item, after.state, after.retry_in_s, note, now, EventKind.DELIVERY) and (
+                after.state is MessageState.SENT):
+            _delivered(session, item)
+
+    def _finish(self, session: Session, item: ClaimedMessage, state: MessageState, retry_in_s: float | None,
+                note: str, now: datetime, kind: EventKind) -> bool:
+        """Record the message's new state under its claim, with an audit event; False if another
+        worker has taken the message over since."""
+        due = now + timedelta(seconds=retry_in_s) if retry_in_s is not None else None
+        sent_at = now if state is MessageState.SENT else None
+        if not OutboxRepository(session).finish(item.message.id, item.claim, state=state.value, due_at=due,
+                                                 note=note, sent_at=sent_at):
+            return False
+        detail: dict[str, Any] = {"channel": item.message.channel, "attempt": item.message.attempts,
+                                  "state": state.value, "note": note, "key": item.message.idempotency_key}
+        PageRepository(session).add_events(item.page.id, now, [
+            NewEvent(kind, self.name, item.recipient.person_id, detail)])
+        return True
+
+
+def transports_from(settings: Settings) -> dict[Channel, Transport]:
+    """The external transports the settings configure (in-app needs none: it is the database)."""
+    transports: dict[Channel, Transport] = {}
+    if settings.smtp_host:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        transports[Channel.EMAIL] = EmailTransport(SmtpSettings(
+            settings.smtp_host, settings.smtp_port, settings.smtp_starttls, settings.smtp_user, password,
+            settings.smtp_from, settings.smtp_timeout_s))
+    if settings.webhook_url and settings.webhook_secret:
+        transports[Channel.WEBHOOK] = WebhookTransport(WebhookSettings(
+            settings.webhook_url, settings.webhook_secret.get_secret_value(), settings.webhook_timeout_s))
+    return transports
+
+
+def worker_from(settings: Settings, database: Database, clock: Clock, name: str) -> Worker:
+    rules = DeliveryRules(settings.send_attempts, settings.retry_base_s, settings.retry_cap_s)
+    options = WorkerOptions(settings.worker_poll_interval_s, settings.worker_batch, settings.send_lease_s,
+                            rules)
+    return Worker(database, LiveSchedules(settings.paging_program), transports_from(settings), options,
+                  clock, name)
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _cancel(item: ClaimedMessage) -> str | None:
+    return cancel_reason(PageState(item.page.state), RecipientState(item.recipient.state),
+                         item.message.after_s > 0)
+
+
+def _delivered(session: Session, item: ClaimedMessage) -> None:
+    pages = PageRepository(session)
+    pages.update_recipients([item.recipient.id], ("notified",), state=RecipientState.DELIVERED)
+    pages.advance_page(item.page.id, ("sent",), PageState.DELIVERED)
+
+
+def outbound(item: ClaimedMessage) -> OutboundMessage:
+    message, page, recipient = item.message, item.page, item.recipient
+    return OutboundMessage(
+        message_id=message.id, idempotency_key=message.idempotency_key, channel=Channel(message.channel),
+        address=message.address, attempt=message.attempts, page_id=page.id, priority=page.priority,
+        sender=page.sender, body=page.body, callback=page.callback, target=page.target,
+        sent_at=page.created_at, person_id=recipient.person_id, person_name=recipient.name,
+        reason=recipient.reason, step=recipient.step, round=recipient.round,
+    )
+

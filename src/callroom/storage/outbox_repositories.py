@@ -1,0 +1,172 @@
+"""The outbox (outbound messages) and the in-app inbox, over one Session.
+
+Claim protocol: `claim` moves due pending messages to `sending` in one conditional UPDATE whose
+subquery locks them with FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+serialises it), stamping a fresh claim token and a lease. The claimer commits, sends outside any
+transaction, then records the result with `finish`, which only changes the row if it still
+carries that claim token: a worker that overran its lease cannot overwrite the next one's work.
+Messages whose lease ran out (`expired`) have an unknown outcome; `callroom.paging.engine` says
+what becomes of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
+from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
+from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
+
+_INBOX = cast(Table, InboxRow.__table__)
+_MESSAGES = cast(Table, MessageRow.__table__)
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(self, now: datetime, channels: Collection[str], limit: int, lease_until: datetime,
+              claim: str) -> list[ClaimedMessage]:
+        """Take up to `limit` due pending messages on `channels` for this claim token."""
+        due = (
+            select(MessageRow.id)
+            .where(MessageRow.state == "pending", MessageRow.due_at <= now,
+                   MessageRow.channel.in_(channels))
+            .order_by(MessageRow.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        taken = (
+            update(MessageRow)
+            .where(MessageRow.id.in_(due.scalar_subquery()), MessageRow.state == "pending")
+            .values(state="sending", due_at=None, lease_until=lease_until, claim=claim,
+                    attempts=MessageRow.attempts + 1)
+            .returning(MessageRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        ids = list(self._session.scalars(taken))
+        return self._claimed(ids, claim)
+
+    def expired(self, now: datetime, limit: int, claim: str) -> list[ClaimedMessage]:
+        """Messages whose sender's lease ran out, taken over under a new claim token (and a
+        lease of `now`, so they stay expired if this worker dies too)."""
+        stale = (
+            select(MessageRow.id)
+            .where(MessageRow.state == "sending", MessageRow.lease_until <= now)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        taken = (
+            update(MessageRow)
+            .where(MessageRow.id.in_(stale.scalar_subquery()), MessageRow.state == "sending")
+            .values(claim=claim, lease_until=now)
+            .returning(MessageRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return self._claimed(list(self._session.scalars(taken)), claim)
+
+    def finish(self, message_id: int, claim: str, **values: Any) -> bool:
+        """Record a claimed message's result; False if the claim was lost to another worker."""
+        stmt = (
+            update(MessageRow)
+            .where(MessageRow.id == message_id, MessageRow.claim == claim,
+                   MessageRow.state == "sending")
+            .values(lease_until=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return rows_changed(self._session, stmt) == 1
+
+    def messages(self, page_id: int) -> list[MessageRecord]:
+        stmt = select(MessageRow).where(MessageRow.page_id == page_id).order_by(MessageRow.id)
+        stmt = stmt.execution_options(populate_existing=True)
+        return [message_record(row) for row in self._session.scalars(stmt)]
+
+    def any_due(self, now: datetime) -> bool:
+        """Whether a pending message is due (a read-only check before claiming)."""
+        due = exists().where(MessageRow.state == "pending", MessageRow.due_at <= now)
+        return bool(self._session.scalar(select(due)))
+
+    def any_expired(self, now: datetime) -> bool:
+        stale = exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now)
+        return bool(self._session.scalar(select(stale)))
+
+    def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:
+        """Put messages (message id, person, page, payload) in inboxes, in one statement; the
+        ids of those newly stored (one already there is left alone)."""
+        if not entries:
+            return set()
+        dialect = self._session.get_bind().dialect.name
+        make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        rows = [{"message_id": m, "person_id": person, "page_id": page, "created_at": at,
+                 "payload": json.dumps(payload, sort_keys=True)} for m, person, page, payload in entries]
+        # RETURNING, not rowcount: it says which rows went in, on both databases.
+        stmt = make_insert(_INBOX).on_conflict_do_nothing(index_elements=["message_id"]).returning(
+            _INBOX.c.message_id)
+        return {int(m) for m in self._session.execute(stmt, rows).scalars()}
+
+    def finish_many(self, claim: str, results: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """`finish` for messages this transaction claimed (so the claim cannot have been lost)."""
+        if not results:
+            return
+        stmt = (
+            _MESSAGES.update()
+            .where(_MESSAGES.c.id == bindparam("message_id"), _MESSAGES.c.claim == claim,
+                   _MESSAGES.c.state == "sending")
+            .values(lease_until=None, state=bindparam("new_state"), note=bindparam("new_note"),
+                    sent_at=bindparam("new_sent_at"), due_at=None)
+        )
+        self._session.execute(stmt, [{"message_id": m, **{f"new_{k}": v for k, v in values.items()}}
+                                     for m, values in results])
+
+    def inbox_after(self, after_id: int, limit: int, person_id: str | None = None) -> list[InboxRecord]:
+        """Inbox rows with ids above `after_id`, oldest first; one person's, or everyone's."""
+        stmt = select(InboxRow).where(InboxRow.id > after_id).order_by(InboxRow.id).limit(limit)
+        if person_id is not None:
+            stmt = stmt.where(InboxRow.person_id == person_id)
+        return [inbox_record(row) for row in self._session.scalars(stmt)]
+
+    def newest_inbox_id(self) -> int:
+        return self._session.scalar(select(func.max(InboxRow.id))) or 0
+
+    def inbox_ids(self, ids: Collection[int]) -> list[InboxRecord]:
+        if not ids:
+            return []
+        stmt = select(InboxRow).where(InboxRow.id.in_(ids)).order_by(InboxRow.id)
+        return [inbox_record(row) for row in self._session.scalars(stmt)]
+
+    def _claimed(self, ids: Sequence[int], claim: str) -> list[ClaimedMessage]:
+        if not ids:
+            return []
+        rows = self._session.execute(
+            select(MessageRow, PageRow, RecipientRow)
+            .join(PageRow, PageRow.id == MessageRow.page_id)
+            .join(RecipientRow, RecipientRow.id == MessageRow.recipient_id)
+            .where(MessageRow.id.in_(ids))
+            .order_by(MessageRow.id)
+            # Rows this session loaded before the UPDATE would otherwise come back stale.
+            .execution_options(populate_existing=True)
+        ).all()
+        return [ClaimedMessage(message_record(m), claim, page_record(p), recipient_record(r))
+                for m, p, r in rows]
+
+
+def message_record(row: MessageRow) -> MessageRecord:
+    return MessageRecord(
+        id=row.id, page_id=row.page_id, recipient_id=row.recipient_id, channel=row.channel,
+        address=row.address, idempotency_key=row.idempotency_key, after_s=row.after_s,
+        state=row.state, due_at=row.due_at, attempts=row.attempts, note=row.note, sent_at=row.sent_at,
+    )
+
+
+def inbox_record(row: InboxRow) -> InboxRecord:
+    return InboxRecord(
+        id=row.id, person_id=row.person_id, page_id=row.page_id, message_id=row.message_id,
+        created_at=row.created_at, payload=json.loads(row.payload),
+    )

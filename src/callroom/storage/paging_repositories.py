@@ -1,0 +1,194 @@
+"""Pages, recipients and audit events over one Session, as frozen records.
+
+Writes are inserts and *conditional* updates: each update names the state (or version) it
+expects, and reports whether a row changed, so two writers racing for the same page cannot both
+win. Claiming due pages takes row locks with SKIP LOCKED on PostgreSQL (SQLite's BEGIN IMMEDIATE
+already serialises writers), inside the caller's transaction: if the worker dies, the
+transaction rolls back and the page is due again for the next worker.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Executable, Table, exists, select, update
+from sqlalchemy.orm import Session
+
+from callroom.storage.paging_records import (
+    EventRecord,
+    NewEvent,
+    NewPage,
+    NewRecipient,
+    PageRecord,
+    RecipientRecord,
+)
+from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
+
+OPEN_PAGE_STATES = ("sent", "delivered", "seen")
+# Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
+# machinery costs several times the database's own work here.
+_TABLES = {row.__tablename__: cast(Table, row.__table__)
+           for row in (PageRow, RecipientRow, MessageRow, EventRow)}
+_INSERT_PAGE = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id)
+_INSERT_RECIPIENTS = _TABLES["page_recipients"].insert().returning(
+    _TABLES["page_recipients"].c.id, sort_by_parameter_order=True)
+
+
+class PageRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_page(self, new: NewPage) -> int:
+        values = {
+            "created_at": new.created_at, "sender": new.sender, "priority": new.priority,
+            "target": new.target, "body": new.body, "callback": new.callback,
+            "patient_ref": new.patient_ref, "new_patient": new.new_patient,
+            "roster_version_id": new.roster_version_id, "policy": json.dumps(new.policy),
+            "notes": json.dumps(list(new.notes)), "state": "sent", "step": 0, "round_no": 0,
+            "deadline": new.deadline, "exhausted": False, "version": 1,
+        }
+        return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
+
+    def add_recipients(self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient],
+                       at: datetime) -> list[int]:
+        """Insert the recipients of one step and their outbound messages; their ids, in order.
+
+        Each message's idempotency key names its recipient row and channel, so it is the same on
+        every attempt and unique across the database.
+        """
+        if not recipients:
+            return []
+        rows = [
+            {"page_id": page_id, "person_id": r.person_id, "name": r.name, "step": step, "round_no": round_,
+             "post_id": r.post_id, "reason": r.reason, "state": "notified", "decline_reason": None,
+             "notified_at": at}
+            for r in recipients
+        ]
+        ids = [int(i) for i in self._session.execute(_INSERT_RECIPIENTS, rows).scalars()]
+        messages = [
+            {"page_id": page_id, "recipient_id": rid, "channel": m.channel, "address": m.address,
+             "idempotency_key": f"page-{page_id}/recipient-{rid}/{m.channel}", "after_s": m.after_s,
+             "state": "pending", "due_at": m.due_at, "lease_until": None, "claim": None,
+             "attempts": 0, "note": None, "sent_at": None}
+            for rid, r in zip(ids, recipients, strict=True) for m in r.messages
+        ]
+        if messages:
+            self._session.execute(_TABLES["outbound_messages"].insert(), messages)
+        return ids
+
+    def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
+        self.add_events_to([(page_id, event) for event in events], at)
+
+    def add_events_to(self, events: Sequence[tuple[int, NewEvent]], at: datetime) -> None:
+        """Events for several pages, in one statement."""
+        rows = [
+            {"page_id": page_id, "at": at, "actor": e.actor, "kind": e.kind, "person_id": e.person_id,
+             "detail": json.dumps(e.detail or {}, sort_keys=True)}
+            for page_id, e in events
+        ]
+        if rows:
+            self._session.execute(_TABLES["page_events"].insert(), rows)
+
+    def page(self, page_id: int, *, lock: bool = False) -> PageRecord | None:
+        """The page; with `lock`, its row stays locked until the transaction ends."""
+        stmt = select(PageRow).where(PageRow.id == page_id).execution_options(populate_existing=True)
+        row = self._session.scalars(stmt.with_for_update() if lock else stmt).first()
+        return None if row is None else page_record(row)
+
+    def recipients(self, page_id: int) -> list[RecipientRecord]:
+        stmt = select(RecipientRow).where(RecipientRow.page_id == page_id).order_by(RecipientRow.id)
+        stmt = stmt.execution_options(populate_existing=True)
+        return [recipient_record(row) for row in self._session.scalars(stmt)]
+
+    def events(self, page_id: int) -> list[EventRecord]:
+        stmt = select(EventRow).where(EventRow.page_id == page_id).order_by(EventRow.id)
+        return [event_record(row) for row in self._session.scalars(stmt)]
+
+    def any_due(self, now: datetime) -> bool:
+        """Whether any open page's deadline has passed (a read-only check before claiming)."""
+        due = exists().where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES))
+        return bool(self._session.scalar(select(due)))
+
+    def due_pages(self, now: datetime, limit: int) -> list[int]:
+        """Open pages whose deadline has passed, locked for this transaction; pages another
+        worker holds are skipped, not waited for."""
+        stmt = (
+            select(PageRow.id)
+            .where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES))
+            .order_by(PageRow.deadline)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self._session.scalars(stmt))
+
+    def update_page(self, page_id: int, version: int, **values: Any) -> bool:
+        """Change the page if it is still at `version` (and bump it); True if it was."""
+        stmt = (
+            update(PageRow)
+            .where(PageRow.id == page_id, PageRow.version == version)
+            .values(version=PageRow.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return rows_changed(self._session, stmt) == 1
+
+    def advance_page(self, page_id: int, from_states: Collection[str], to_state: str) -> bool:
+        """Move the page to `to_state` if it is in one of `from_states`."""
+        return self.advance_pages([page_id], from_states, to_state) == 1
+
+    def advance_pages(self, page_ids: Collection[int], from_states: Collection[str], to_state: str) -> int:
+        """Move the pages still in one of `from_states` to `to_state`; how many moved."""
+        if not page_ids:
+            return 0
+        stmt = (
+            update(PageRow)
+            .where(PageRow.id.in_(page_ids), PageRow.state.in_(from_states))
+            .values(state=to_state, version=PageRow.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return rows_changed(self._session, stmt)
+
+    def update_recipients(self, ids: Collection[int], from_states: Collection[str], **values: Any) -> int:
+        """Change the recipients still in one of `from_states`; how many changed."""
+        if not ids:
+            return 0
+        stmt = (
+            update(RecipientRow)
+            .where(RecipientRow.id.in_(ids), RecipientRow.state.in_(from_states))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return rows_changed(self._session, stmt)
+
+
+def rows_changed(session: Session, stmt: Executable) -> int:
+    """How many rows an UPDATE or INSERT changed (what makes an update "conditional")."""
+    return cast(CursorResult[Any], session.execute(stmt)).rowcount
+
+
+def page_record(row: PageRow) -> PageRecord:
+    return PageRecord(
+        id=row.id, created_at=row.created_at, sender=row.sender, priority=row.priority,
+        target=row.target, body=row.body, callback=row.callback, patient_ref=row.patient_ref,
+        new_patient=row.new_patient, roster_version_id=row.roster_version_id,
+        policy=json.loads(row.policy), notes=tuple(json.loads(row.notes)), state=row.state,
+        step=row.step, round=row.round_no, deadline=row.deadline, exhausted=row.exhausted,
+        version=row.version,
+    )
+
+
+def recipient_record(row: RecipientRow) -> RecipientRecord:
+    return RecipientRecord(
+        id=row.id, page_id=row.page_id, person_id=row.person_id, name=row.name, step=row.step,
+        round=row.round_no, post_id=row.post_id, reason=row.reason, state=row.state,
+        decline_reason=row.decline_reason, notified_at=row.notified_at,
+    )
+
+
+def event_record(row: EventRow) -> EventRecord:
+    return EventRecord(
+        id=row.id, page_id=row.page_id, at=row.at, actor=row.actor, kind=row.kind,
+        person_id=row.person_id, detail=json.loads(row.detail),
+    )

@@ -1,0 +1,230 @@
+"""Sending, delivering, escalating and acting on pages against a real database (SQLite and
+PostgreSQL), with the clock moved by hand so every escalation happens exactly when told."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from callroom.paging.engine import EventKind
+from callroom.paging.live import LiveSchedules
+from callroom.paging.policy import Priority
+from callroom.paging.service import Actor, PageNotFound, PageRequest, PagingError, PagingService, WrongState
+from callroom.storage import Database
+from callroom.storage.outbox_repositories import OutboxRepository
+from callroom.storage.paging_tables import PageRow, RecipientRow
+from tests.integration.paging.conftest import OPERATOR, ManualClock, drain, kinds, make_worker, steps
+from tests.paging_world import store_world, world_yaml
+
+
+def request(target: str = "post:ward", **changes: object) -> PageRequest:
+    values: dict[str, object] = {"sender": "nurse-4", "target": target, "body": "Bed 12: new chest pain",
+                                 "callback": "x4410", **changes}
+    return PageRequest(**values)  # type: ignore[arg-type]
+
+
+def count(database: Database, table: type[PageRow] | type[RecipientRow]) -> int:
+    with database.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
+        paging: PagingService, clock: ManualClock) -> None:
+    sent = paging.send(request(patient_ref="MRN-0042"))
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert sent.recipients == ("ada",)
+    assert detail.page.roster_version_id == sent.roster_version_id is not None
+    assert detail.page.deadline == clock.now + timedelta(minutes=5)
+    assert detail.page.policy["steps"][0] == {"target": "post:backup/senior", "wait_s": 300}
+    [ada] = detail.recipients
+    assert (ada.post_id, ada.reason) == ("ward", "holds ward now (allday, PGY-1); the most junior of 2")
+    assert [(m.channel, m.state, m.address) for m in detail.messages] == [("inapp", "pending", "ada")]
+    assert kinds(detail) == [EventKind.SENT, EventKind.NOTIFIED]
+
+
+def test_an_unknown_target_is_refused_and_nothing_is_written(paging: PagingService, world: Database) -> None:
+    with pytest.raises(PagingError) as caught:
+        paging.send(request("post:wrad"))
+
+    assert caught.value.field == "target"
+    assert caught.value.message == "unknown post 'wrad' in target 'post:wrad': did you mean post:ward?"
+    assert count(world, PageRow) == 0
+
+
+def test_a_role_nobody_holds_goes_to_the_fallback_and_the_sender_is_told(paging: PagingService) -> None:
+    sent = paging.send(request("post:vacant"))
+
+    assert sent.recipients == ("operators",)
+    assert sent.notes == ("nobody holds vacant now: sent to the fallback (Operators' queue)",)
+    assert paging.detail(sent.id, OPERATOR).page.notes == sent.notes
+
+
+def test_a_routine_page_to_someone_off_duty_goes_to_their_cover(paging: PagingService) -> None:
+    sent = paging.send(request("person:eve"))
+
+    assert sent.recipients == ("cy",)
+    assert sent.notes == ("eve is off duty: sent to cy",)
+
+
+def test_the_worker_delivers_an_in_app_page_exactly_once(paging: PagingService, world: Database,
+                                                        clock: ManualClock) -> None:
+    sent = paging.send(request())
+    worker = make_worker(world, clock)
+
+    drain(worker)
+    drain(worker)
+
+    with world.reading() as session:
+        inbox = OutboxRepository(session).inbox_after(0, 10)
+    assert [(row.person_id, row.page_id) for row in inbox] == [("ada", sent.id)]
+    assert "patient" not in str(inbox[0].payload)
+    detail = paging.detail(sent.id, OPERATOR)
+    assert (detail.page.state, detail.recipients[0].state) == ("delivered", "delivered")
+    assert kinds(detail)[-1] == EventKind.DELIVERY
+    assert detail.events[-1].detail["note"] == "in the inbox"
+
+
+def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    sent = paging.send(request())
+    worker = make_worker(world, clock)
+    drain(worker)
+
+    for _ in range(3):
+        clock.advance(299)
+        drain(worker)
+        clock.advance(1)
+        drain(worker)
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy"), (2, 0, "dora"), (3, 0, "operators")]
+    assert detail.page.exhausted and detail.page.deadline is None
+    assert [e.detail["late_ms"] for e in detail.events if e.kind in ("escalated", "fallback")] == [0, 0, 0]
+    clock.advance(3600)
+    assert drain(worker) == 0
+
+
+def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_cancelled(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    sent = paging.send(request("person:cy"))  # cy: in-app and webhook now, email after a minute
+    worker = make_worker(world, clock)
+    drain(worker)
+
+    paging.acknowledge(sent.id, Actor("cy"))
+    clock.advance(3600)
+    drain(worker)
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert steps(detail) == [(0, 0, "cy")]
+    assert detail.page.state == "acknowledged"
+    assert {m.channel: m.state for m in detail.messages}["email"] == "cancelled"
+    assert kinds(detail)[-1] == EventKind.CANCELLED
+    with pytest.raises(WrongState, match="already acknowledged"):
+        paging.acknowledge(sent.id, Actor("cy"))
+
+
+def test_seen_stops_the_conditional_email_but_not_the_escalation(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    sent = paging.send(request("person:cy"))
+    worker = make_worker(world, clock)
+    drain(worker)
+
+    paging.seen(sent.id, Actor("cy"))
+    clock.advance(60)
+    drain(worker)
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert {m.channel: m.state for m in detail.messages}["email"] == "cancelled"
+    assert detail.page.state == "seen"
+    clock.advance(240)
+    drain(worker)
+    assert paging.detail(sent.id, OPERATOR).page.step == 1
+
+
+def test_a_decline_with_a_reason_escalates_at_once(paging: PagingService) -> None:
+    sent = paging.send(request())
+
+    paging.decline(sent.id, Actor("ada"), "scrubbed in a laparotomy")
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy")]
+    assert detail.recipients[0].decline_reason == "scrubbed in a laparotomy"
+    [escalated] = [e for e in detail.events if e.kind == EventKind.ESCALATED]
+    assert escalated.detail["reason"] == "declined by every recipient"
+
+
+def test_only_recipients_act_and_only_on_open_pages(paging: PagingService) -> None:
+    sent = paging.send(request())
+
+    with pytest.raises(PagingError, match="ben is not a recipient"):
+        paging.acknowledge(sent.id, Actor("ben"))
+    with pytest.raises(PagingError, match="a decline needs a reason"):
+        paging.decline(sent.id, Actor("ada"), "  ")
+    with pytest.raises(PageNotFound):
+        paging.detail(sent.id + 99, OPERATOR)
+    paging.resolve(sent.id, Actor("nurse-4"))  # the sender may close it
+    with pytest.raises(WrongState):
+        paging.decline(sent.id, Actor("ada"), "too late")
+
+
+def test_a_stat_page_reaches_the_whole_code_team_on_every_channel_at_once(paging: PagingService) -> None:
+    sent = paging.send(request("group:code-team", priority=Priority.STAT))
+
+    detail = paging.detail(sent.id, OPERATOR)
+    assert sent.recipients == ("ada", "ben", "cy", "dora")
+    assert all(m.after_s == 0 for m in detail.messages)
+    assert {m.channel for m in detail.messages} == {"inapp", "email", "webhook"}
+
+
+def test_the_policy_is_copied_onto_the_page_when_it_is_sent(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    before = paging.send(request())
+    store_world(world, world_yaml(wait="1m").replace("post:backup/senior", "post:attending"))
+    after = paging.send(request())
+    worker = make_worker(world, clock)
+
+    clock.advance(300)
+    drain(worker)
+
+    assert steps(paging.detail(before.id, OPERATOR))[-1] == (1, 0, "cy")
+    assert steps(paging.detail(after.id, OPERATOR))[1] == (1, 0, "dora")
+
+
+def test_concurrent_workers_escalate_each_page_exactly_once(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    ids = [paging.send(request()).id for _ in range(40)]
+    clock.advance(300)
+    workers = [make_worker(world, clock, name=f"w{i}") for i in range(3)]
+    failures: list[BaseException] = []
+
+    def work(worker_index: int) -> None:
+        try:
+            drain(workers[worker_index])
+        except BaseException as error:  # reported below: a thread's exception would be lost
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    for page_id in ids:
+        detail = paging.detail(page_id, OPERATOR)
+        assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy")]
+        assert kinds(detail).count(EventKind.ESCALATED) == 1
+    assert count(world, RecipientRow) == 80
+
+
+def test_without_a_stored_roster_every_page_reaches_the_operators(database: Database) -> None:
+    paging = PagingService(database, LiveSchedules())
+
+    sent = paging.send(request("post:anything"))
+
+    assert sent.recipients == ("operators",)
+    assert sent.notes == ("no roster is stored yet: sent to the operators",)
