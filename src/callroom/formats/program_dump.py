@@ -25,6 +25,7 @@ from callroom.domain.program import (
     Weights,
 )
 from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.formats.program_paging import paging_document
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -50,6 +51,9 @@ def program_document(program: Program) -> dict[str, Any]:
                                  for c in program.conflicts]
     document["rules"] = _rules(program.rules)
     document["objective"] = _changed(program.weights, Weights())
+    paging = paging_document(program.paging)
+    if paging:
+        document["paging"] = paging
     return document
 
 

@@ -1,5 +1,5 @@
-"""The program file's `paging` section: conversion to `PagingConfig`, and the checks that need
-the rest of the file (the posts, people and groups that targets name).
+"""The program file's `paging` section: conversion to `PagingConfig` and back to file form, and
+the checks that need the rest of the file (the posts, people and groups that targets name).
 
 Findings carry the path of the offending value, like every other check, so the loader can name
 the line and field.
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from callroom.domain.grades import GradeRange
 from callroom.domain.paging import (
+    DEFAULT_CONTACT_RULES,
+    GRADE_WORDS,
     Channel,
     Contact,
     ContactRule,
@@ -61,6 +64,97 @@ def _rules(specs: Iterable[ContactRuleSpec]) -> tuple[ContactRule, ...]:
 def _contact(spec: ContactSpec) -> Contact:
     rules = None if spec.rules is None else _rules(spec.rules)
     return Contact(spec.person, spec.email, spec.phone, rules)
+
+
+def paging_document(config: PagingConfig) -> dict[str, Any]:
+    """The `paging` section that `to_paging` reads back as `config`; defaults are left out.
+
+    The file's section-wide `fallback` is written as the default policy's, so a policy states its
+    own fallback only where it differs from that one."""
+    fallback = config.default_policy.fallback
+    document: dict[str, Any] = {}
+    if fallback != EscalationPolicy().fallback:
+        document["fallback"] = [str(t) for t in fallback]
+    default = _policy_document(config.default_policy, fallback)
+    if default:
+        document["default"] = default
+    if config.policies:
+        document["policies"] = [{"for": key, **_policy_document(policy, fallback)}
+                                for key, policy in config.policies.items()]
+    if config.groups:
+        document["groups"] = [_group_document(group) for group in config.groups.values()]
+    if config.covers:
+        document["coverage"] = [_cover_document(cover) for cover in config.covers]
+    contacts = _contacts_document(config)
+    if contacts:
+        document["contacts"] = contacts
+    return document
+
+
+def wait_text(seconds: int) -> str | int:
+    """A wait as the file writes it: "5m", "1h", "1m30s" (0 stays a number)."""
+    if seconds == 0:
+        return 0
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
+
+
+def _policy_document(policy: EscalationPolicy, fallback: tuple[Target, ...]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if policy.wait_s != EscalationPolicy().wait_s:
+        entry["wait"] = wait_text(policy.wait_s)
+    if policy.steps:
+        entry["steps"] = [{"target": str(step.target), "wait": wait_text(step.wait_s)}
+                          for step in policy.steps]
+    if policy.repeat:
+        entry["repeat"] = policy.repeat
+    if policy.fallback != fallback:
+        entry["fallback"] = [str(t) for t in policy.fallback]
+    return entry
+
+
+def _group_document(group: PagingGroup) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": group.id}
+    if group.name != group.id:
+        entry["name"] = group.name
+    entry["members"] = [str(t) for t in group.members]
+    return entry
+
+
+def _cover_document(cover: Cover) -> dict[str, Any]:
+    entry: dict[str, Any] = ({"post": cover.post_id} if cover.post_id is not None
+                             else {"person": cover.person_id})
+    if cover.grades != GradeRange():
+        entry["grades"] = "residents" if cover.grades == GRADE_WORDS["residents"] else cover.grades.text
+    entry["by"] = str(cover.by)
+    return entry
+
+
+def _contacts_document(config: PagingConfig) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if config.email_domain is not None:
+        entry["email_domain"] = config.email_domain
+    if config.contact_rules != DEFAULT_CONTACT_RULES:
+        entry["rules"] = _rules_document(config.contact_rules)
+    if config.contacts:
+        entry["people"] = [_contact_document(contact) for contact in config.contacts.values()]
+    return entry
+
+
+def _rules_document(rules: Iterable[ContactRule]) -> list[dict[str, Any]]:
+    return [{"via": rule.channel.value, **({"after": wait_text(rule.after_s)} if rule.after_s else {})}
+            for rule in rules]
+
+
+def _contact_document(contact: Contact) -> dict[str, Any]:
+    entry: dict[str, Any] = {"person": contact.person_id}
+    for key, value in (("email", contact.email), ("phone", contact.phone)):
+        if value is not None:
+            entry[key] = value
+    if contact.rules is not None:
+        entry["rules"] = _rules_document(contact.rules)
+    return entry
 
 
 @dataclass(frozen=True)
