@@ -1,6 +1,7 @@
 """`callroom worker`: claims due work and does it; any number may run against one database.
 
-Each pass, after a cheap read-only look at what is due:
+Each pass, after one read-only statement saying what is due (so an idle poll is one query, and a
+busy pass opens no transaction that would find nothing):
 1. escalations: due pages are locked (FOR UPDATE SKIP LOCKED) and escalated in one transaction,
    so a crash rolls back and the next worker redoes it after one poll;
 2. in-app messages: claimed, put in the inbox and recorded in one transaction (exactly once);
@@ -85,13 +86,12 @@ class Worker:
         """One pass over everything due now; how many pages and messages it handled."""
         now = self._clock()
         with self._database.reading() as session:
-            pages_due = PageRepository(session).any_due(now)
-            outbox = OutboxRepository(session)
-            messages_due, leases_due = outbox.any_due(now), outbox.any_expired(now)
-        done = self._escalate(now) if pages_due else 0
-        done += self._deliver_inapp(now) if messages_due else 0
-        done += self._send_external(now) if messages_due else 0
-        done += self._expire(now) if leases_due else 0
+            due = OutboxRepository(session).due_work(now, Channel.INAPP.value, EXTERNAL)
+        escalated = self._escalate(now) if due.pages else 0
+        # An escalation adds messages due now: send them in this pass, not the next.
+        done = escalated + (self._deliver_inapp(now) if due.inapp or escalated else 0)
+        done += self._send_external(now) if due.external or escalated else 0
+        done += self._expire(now) if due.expired else 0
         return done
 
     def _escalate(self, now: datetime) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -21,11 +22,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
-from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
+from callroom.storage.paging_repositories import (
+    OPEN_PAGE_STATES,
+    page_record,
+    recipient_record,
+    rows_changed,
+)
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
 
 _INBOX = cast(Table, InboxRow.__table__)
 _MESSAGES = cast(Table, MessageRow.__table__)
+
+
+@dataclass(frozen=True)
+class DueWork:
+    """What kinds of work are due: escalations, in-app and external messages, expired leases."""
+
+    pages: bool
+    inapp: bool
+    external: bool
+    expired: bool
+
+    def __bool__(self) -> bool:
+        return self.pages or self.inapp or self.external or self.expired
 
 
 class OutboxRepository:
@@ -88,14 +107,19 @@ class OutboxRepository:
         stmt = stmt.execution_options(populate_existing=True)
         return [message_record(row) for row in self._session.scalars(stmt)]
 
-    def any_due(self, now: datetime) -> bool:
-        """Whether a pending message is due (a read-only check before claiming)."""
-        due = exists().where(MessageRow.state == "pending", MessageRow.due_at <= now)
-        return bool(self._session.scalar(select(due)))
-
-    def any_expired(self, now: datetime) -> bool:
-        stale = exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now)
-        return bool(self._session.scalar(select(stale)))
+    def due_work(self, now: datetime, inapp: str, external: Collection[str]) -> DueWork:
+        """What is due at `now`, in one read-only statement: an idle worker's whole poll, and
+        a busy one's way to skip the transactions that would find nothing."""
+        def pending(channels: Collection[str]) -> Any:
+            return exists().where(MessageRow.state == "pending", MessageRow.due_at <= now,
+                                  MessageRow.channel.in_(channels))
+        row = self._session.execute(select(
+            exists().where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES)),
+            pending([inapp]),
+            pending(external),
+            exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now),
+        )).one()
+        return DueWork(*(bool(flag) for flag in row))
 
     def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:
         """Put messages (message id, person, page, payload) in inboxes, in one statement; the

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, exists, select, update
+from sqlalchemy import CursorResult, Executable, Table, select, update
 from sqlalchemy.orm import Session
 
 from callroom.storage.paging_records import (
@@ -106,11 +106,6 @@ class PageRepository:
     def events(self, page_id: int) -> list[EventRecord]:
         stmt = select(EventRow).where(EventRow.page_id == page_id).order_by(EventRow.id)
         return [event_record(row) for row in self._session.scalars(stmt)]
-
-    def any_due(self, now: datetime) -> bool:
-        """Whether any open page's deadline has passed (a read-only check before claiming)."""
-        due = exists().where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES))
-        return bool(self._session.scalar(select(due)))
 
     def due_pages(self, now: datetime, limit: int) -> list[int]:
         """Open pages whose deadline has passed, locked for this transaction; pages another

@@ -1,0 +1,61 @@
+"""The worker's poll: one read-only statement says which kinds of work are due, so an idle
+worker costs one query and a busy one skips the transactions that would find nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from callroom.domain.paging import Channel
+from callroom.paging.service import PageRequest, PagingService
+from callroom.paging.worker import EXTERNAL
+from callroom.storage import Database
+from callroom.storage.outbox_repositories import DueWork, OutboxRepository
+from tests.integration.paging.conftest import ManualClock, drain, make_worker
+
+
+def due(database: Database, now: datetime) -> DueWork:
+    with database.reading() as session:
+        return OutboxRepository(session).due_work(now, Channel.INAPP.value, EXTERNAL)
+
+
+def page(paging: PagingService, target: str) -> None:
+    paging.send(PageRequest("nurse-4", target, "Bed 12: new chest pain", "x4410"))
+
+
+def test_nothing_is_due_in_a_quiet_database(world: Database, clock: ManualClock) -> None:
+    assert due(world, clock.now) == DueWork(pages=False, inapp=False, external=False, expired=False)
+    assert not due(world, clock.now)
+
+
+def test_an_in_app_only_page_makes_in_app_work_due_and_nothing_external(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    page(paging, "post:ward")  # ada: in-app only
+
+    assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=False, expired=False)
+
+
+def test_a_recipient_with_a_phone_makes_external_work_due(paging: PagingService, world: Database,
+                                                          clock: ManualClock) -> None:
+    page(paging, "post:backup")  # cy: in-app and webhook now, email after a minute
+
+    assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=True, expired=False)
+
+
+def test_a_message_that_waits_for_the_page_to_stay_unseen_is_not_due_before_its_time(
+        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    page(paging, "post:backup")
+    drain(make_worker(world, clock))  # in-app delivered; the webhook fails (no transport)
+
+    assert not due(world, clock.now).external
+    assert due(world, clock.now + timedelta(minutes=1)).external  # the email
+
+
+def test_a_passed_deadline_and_an_expired_lease_are_due(paging: PagingService, world: Database,
+                                                       clock: ManualClock) -> None:
+    page(paging, "post:backup")
+    with world.session() as session:
+        OutboxRepository(session).claim(clock.now, EXTERNAL, 10, clock.now + timedelta(seconds=30), "gone")
+
+    assert not due(world, clock.now).expired
+    later = due(world, clock.now + timedelta(minutes=5))
+    assert later.pages and later.expired
