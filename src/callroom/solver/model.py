@@ -11,7 +11,6 @@ from callroom.domain.program import Program
 from callroom.solver import acgme, general
 from callroom.solver.cover import Terms, add_cover
 from callroom.solver.guards import Guards
-from callroom.solver.runs import add_run_automata
 from callroom.solver.soft import fairness_terms, request_terms, short_rest_terms
 from callroom.solver.space import Space
 
@@ -44,11 +43,8 @@ def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]
     general.add_succession(space, guards)
     general.add_max_shifts(space, guards)
     general.add_total_minutes(space, guards)
-    if guards.enabled:  # automata take no guard literal; explanations use clauses
-        general.add_max_consecutive(space, guards)
-        general.add_min_runs(space, guards)
-    else:
-        add_run_automata(space)
+    general.add_max_consecutive(space, guards)
+    general.add_min_runs(space, guards)
     weekends = [general.weekend_vars(space, p) for p in range(len(space.program.people))]
     general.add_max_weekends(space, guards, weekends)
     general.add_conflicts(space, guards)

@@ -15,6 +15,7 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
+from callroom.solver.construct import hint
 from callroom.solver.explain import Explanation, explain_infeasibility
 from callroom.solver.model import RosterModel, build_model
 
@@ -147,6 +148,8 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
           on_progress: ProgressHook | None = None) -> Solution:
     started = time.monotonic()
     built = build_model(program)
+    if not program.rules.acgme:
+        hint(built.space)  # see construct: a first roster for large general-rostering problems
     build_s = time.monotonic() - started
     solver = cp_model.CpSolver()
     parameters(solver, options, strategy_for(program, options))

@@ -1,0 +1,310 @@
+"""A first roster built person by person, given to CP-SAT as a hint.
+
+On large general-rostering problems (the Curtois benchmark's Instance17-24: up to 150 people
+over a year) CP-SAT can spend the whole time limit looking for any roster at all, because each
+person's own rules (total minutes within a narrow band, runs of work and rest, weekends,
+successions) interlock over hundreds of days. Those rules concern one person at a time, so a
+depth-first search per person finds a schedule that keeps them in milliseconds, steering
+towards uncovered shifts and granted requests as it goes; the people before already hold their
+shifts, so the cover left to fill guides the next one.
+
+The search keeps the general rules only (ACGME rules and cover minimums span people and are left
+to CP-SAT), so `solve` uses it for programs without ACGME rules; a person it cannot schedule
+within its node budget simply gets no hint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from functools import cached_property
+
+from ortools.sat.python import cp_model
+
+from callroom.domain.program import Person, PersonLimits, Request
+from callroom.rules.cover import demand_days
+from callroom.solver.model import build_model
+from callroom.solver.space import Item, Space
+
+NODE_BUDGET = 20_000  # backtracking steps per person before giving up on them
+BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk
+ALONE_SECONDS, ALONE_WORKERS = 10.0, 2  # CP-SAT on one person's rules, when the search fails
+
+
+@dataclasses.dataclass
+class _State:
+    """A person's schedule so far: the facts the rules look at on the next day."""
+
+    last: Item | None = None  # yesterday's work, None when off
+    run: int = 0  # length of the current run of work (last is set) or of days off
+    run_from_start: bool = True  # the run began on the block's first day (exempt from minimums)
+    minutes: int = 0
+    counts: dict[str, int] = dataclasses.field(default_factory=lambda: defaultdict(int))
+    weekends: set[int] = dataclasses.field(default_factory=set)
+
+
+@dataclasses.dataclass
+class _Person:
+    """One person's rules, read once."""
+
+    space: Space
+    index: int
+    person: Person
+
+    @cached_property
+    def requests(self) -> dict[int, list[Request]]:
+        by_day: dict[int, list[Request]] = defaultdict(list)
+        for request in self.person.requests:
+            by_day[self.space.program.block.index(request.day)].append(request)
+        return by_day
+
+    @cached_property
+    def off_days(self) -> list[bool]:
+        return [self.person.unavailable(d) for d in self.space.program.block.dates()]
+
+    @cached_property
+    def weekend_of(self) -> list[int | None]:
+        dates = self.space.program.block.dates()
+        return [d - (dates[d].weekday() == 6) if dates[d].weekday() >= 5 else None
+                for d in range(len(dates))]
+
+    @cached_property
+    def most_work_days(self) -> list[dict[tuple[bool, int], int]]:
+        """most_work_days[d][(working, run)]: the most days one can still work from day d on,
+        given the current run, under the run rules and days off (an upper bound: weekends,
+        shift caps and successions are left out)."""
+        limits, days = self.person.limits, len(self.off_days)
+        cap = max(limits.max_consecutive_work or 1, limits.min_consecutive_work or 1,
+                  limits.min_consecutive_off or 1)
+        table: list[dict[tuple[bool, int], int]] = [{} for _ in range(days + 1)]
+        table[days] = {(w, r): 0 for w in (False, True) for r in range(cap + 1)}
+        for d in range(days - 1, -1, -1):
+            for working in (False, True):
+                for run in range(cap + 1):
+                    table[d][working, run] = self._best_next(table[d + 1], d, working, run, cap)
+        return table
+
+    def _best_next(self, after: dict[tuple[bool, int], int], d: int, working: bool, run: int,
+                   cap: int) -> int:
+        limits, best = self.person.limits, -1
+        if not working or (limits.min_consecutive_work or 0) <= run or run == 0:
+            best = after[False, min(run + 1, cap) if not working else 1]
+        may_work = not self.off_days[d] and (
+            run < (limits.max_consecutive_work or cap + 1) if working
+            else run == 0 or (limits.min_consecutive_off or 0) <= run)
+        if may_work:
+            best = max(best, 1 + after[True, min(run + 1, cap) if working else 1])
+        return best if best >= 0 else -(10 ** 6)
+
+    def allows(self, state: _State, d: int, item: Item | None) -> bool:
+        limits = self.person.limits
+        exempt = state.run_from_start
+        if item is None:
+            short = state.last is not None and state.run < (limits.min_consecutive_work or 0)
+            return not (short and not exempt)
+        if self.off_days[d] or state.counts[item.shift.id] >= limits.max_shifts.get(item.shift.id, 10 ** 9):
+            return False
+        if state.minutes + item.counted > (limits.max_total_minutes or 10 ** 12):
+            return False
+        if state.last is not None:
+            pair = (state.last.shift.id, item.shift.id)
+            if pair in self.space.program.rules.forbidden_successions or state.last.end > item.start:
+                return False
+            if state.run >= (limits.max_consecutive_work or 10 ** 9):
+                return False
+        elif d > 0 and not exempt and state.run < (limits.min_consecutive_off or 0):
+            return False
+        weekend = self.weekend_of[d]
+        if weekend is not None and weekend not in state.weekends:
+            return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else 10 ** 9)
+        return True
+
+    def can_still_reach_minimum(self, state: _State, d: int) -> bool:
+        low = self.person.limits.min_total_minutes
+        if low is None or state.minutes >= low:
+            return True
+        table = self.most_work_days[d + 1]
+        cap = max(run for _, run in table)
+        days = min(table[state.last is not None, min(state.run, cap)],
+                   self._most_with_weekends(state, d + 1))
+        return state.minutes + days * self.longest_shift >= low
+
+    def _most_with_weekends(self, state: _State, d: int) -> int:
+        """Another upper bound: the weekdays left plus both days of the weekends still allowed."""
+        cap = self.person.limits.max_weekends
+        if cap is None:
+            return len(self.off_days)
+        weekdays, weekends = self.days_left[d]
+        return weekdays + 2 * min(weekends, max(cap - len(state.weekends), 0)) + 1
+
+    @cached_property
+    def days_left(self) -> list[tuple[int, int]]:
+        """From day d on: the weekdays one may work, and the weekends that begin."""
+        left = [(0, 0)]
+        for d in range(len(self.off_days) - 1, -1, -1):
+            weekdays, weekends = left[-1]
+            weekend = self.weekend_of[d]
+            left.append((weekdays + (weekend is None and not self.off_days[d]),
+                         weekends + (weekend == d or (d == 0 and weekend is not None))))
+        return left[::-1]
+
+    @cached_property
+    def longest_shift(self) -> int:
+        return max((item.counted for row in self.space.items[self.index] for item in row), default=0)
+
+
+def _step(state: _State, item: Item | None, person: _Person, d: int) -> _State:
+    working = item is not None
+    continues = working == (state.last is not None)
+    counts = state.counts.copy()
+    weekends = set(state.weekends)
+    if item is not None:
+        counts[item.shift.id] += 1
+        weekend = person.weekend_of[d]
+        if weekend is not None:
+            weekends.add(weekend)
+    return _State(item, state.run + 1 if continues else 1,
+                  state.run_from_start and continues, state.minutes + (item.counted if item else 0),
+                  counts, weekends)
+
+
+class Constructor:
+    """Builds the hint person by person, tracking the cover still wanted."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        program = space.program
+        self.wanted: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for demand in program.demands:
+            for day in demand_days(program, demand):
+                for need in demand.requirements:
+                    slot = self.wanted[program.block.index(day), demand.post_id, demand.shift_id]
+                    slot[0] += need.target or need.minimum
+                    slot[1] = max(slot[1], need.weight_under)
+                    slot[2] = max(slot[2], need.weight_over)
+
+    def roster(self) -> list[Item]:
+        chosen: list[Item] = []
+        for index, person in enumerate(self.space.program.people):
+            rules = _Person(self.space, index, person)
+            # Cover and requests can steer the search into a corner it cannot back out of within
+            # the budget; then the person's own rules alone decide.
+            complete, found = self._schedule(rules, True)
+            if not complete:
+                complete, found = max(self._schedule(rules, False), (complete, found),
+                                      key=lambda attempt: (attempt[0], len(attempt[1])))
+            if not complete:
+                found = _alone(self.space, index, found) or found
+            for item in found:
+                self.wanted[item.day, item.post.id, item.shift.id][0] -= 1
+                chosen.append(item)
+        return chosen
+
+    def _value(self, person: _Person, state: _State, d: int, item: Item | None, steer: bool) -> int:
+        value = 0
+        for request in person.requests.get(d, ()) if steer else ():
+            hits = item is not None and request.shift_id in (None, item.shift.id)
+            value += request.weight if hits == request.on else -request.weight
+        if item is None:
+            return value
+        wanted, under, over = self.wanted[d, item.post.id, item.shift.id]
+        value += (under if wanted > 0 else -over) if steer else 0
+        limits, days = person.person.limits, len(person.off_days)
+        if limits.min_total_minutes is not None and state.minutes < _goal(limits) * (d + 1) / days:
+            value += BEHIND_PACE
+        if self._weekend_too_soon(person, state, d):
+            value -= 2 * BEHIND_PACE
+        return value
+
+    @staticmethod
+    def _weekend_too_soon(person: _Person, state: _State, d: int) -> bool:
+        """A new weekend ahead of the allowance's pace would leave later ones unworkable."""
+        cap, weekend = person.person.limits.max_weekends, person.weekend_of[d]
+        if cap is None or weekend is None or weekend in state.weekends:
+            return False
+        return len(state.weekends) + 1 > cap * (d + 2) / len(person.off_days)
+
+    def _options(self, person: _Person, state: _State, d: int, steer: bool) -> list[Item | None]:
+        options: list[Item | None] = [None, *self.space.items[person.index][d]]
+        allowed = [o for o in options if person.allows(state, d, o)]
+        return sorted(allowed, key=lambda o: -self._value(person, state, d, o, steer))
+
+    def _schedule(self, person: _Person, steer: bool) -> tuple[bool, list[Item]]:
+        """Depth-first over days, best option first, backtracking within the node budget.
+        Returns whether the schedule is complete, and it (or the deepest partial one found)."""
+        days = len(person.off_days)
+        states, stack = [_State()], [self._options(person, _State(), 0, steer)]
+        chosen: list[Item | None] = []
+        deepest: list[Item | None] = []
+        for _ in range(NODE_BUDGET):
+            if not stack[-1]:
+                stack.pop()
+                states.pop()
+                if not chosen:
+                    break
+                chosen.pop()
+                continue
+            d = len(chosen)
+            option = stack[-1].pop(0)
+            state = _step(states[-1], option, person, d)
+            if not person.can_still_reach_minimum(state, d):
+                continue
+            chosen.append(option)
+            if d + 1 == days:
+                return True, [item for item in chosen if item is not None]
+            states.append(state)
+            stack.append(self._options(person, state, d + 1, steer))
+            if len(chosen) > len(deepest):
+                deepest = list(chosen)
+        return False, [item for item in deepest if item is not None]
+
+
+def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:
+    """The person's own rules as a small CP-SAT model, for those the search could not place."""
+    person = space.program.people[index]
+    built = build_model(dataclasses.replace(space.program, people=(person,), demands=(), conflicts=()))
+    built.model.clear_objective()  # type: ignore[no-untyped-call]
+    near = {(item.day, item.post.id, item.shift.id) for item in partial}
+    for item in built.space.person_items(0):
+        built.model.add_hint(item.var, (item.day, item.post.id, item.shift.id) in near)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = ALONE_WORKERS
+    solver.parameters.max_time_in_seconds = ALONE_SECONDS
+    if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    chosen = {(item.day, item.post.id, item.shift.id) for item in built.space.person_items(0)
+              if solver.boolean_value(item.var)}
+    return [item for item in space.person_items(index)
+            if (item.day, item.post.id, item.shift.id) in chosen]
+
+
+def _goal(limits: PersonLimits) -> float:
+    """The total the search paces towards: the top of the allowed band, leaving slack for the
+    weekends and runs that block work late in the block."""
+    low = limits.min_total_minutes or 0
+    return max(low, limits.max_total_minutes or low)
+
+
+def hint(space: Space) -> int:
+    """Give CP-SAT the constructed roster as a hint; returns how many shifts it holds.
+
+    The hint names every variable of the model, not just the shifts: CP-SAT takes a complete,
+    feasible hint as its first solution at once, while a hint on the shifts alone is only a
+    preference its search may lose. The other variables' values come from a solve with the
+    shifts fixed, which propagation settles in a fraction of a second."""
+    chosen = {id(item) for item in Constructor(space).roster()}
+    items = [item for days in space.items for day in days for item in day]
+    probe = space.model.clone()
+    for item in items:
+        probe.add(probe.get_bool_var_from_proto_index(item.var.index) == (id(item) in chosen))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = ALONE_WORKERS
+    solver.parameters.max_time_in_seconds = ALONE_SECONDS
+    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for index in range(len(space.model.proto.variables)):
+            value = solver.value(probe.get_int_var_from_proto_index(index))
+            space.model.add_hint(space.model.get_int_var_from_proto_index(index), value)
+    else:  # some person has no schedule keeping their rules: hint the shifts only
+        for item in items:
+            space.model.add_hint(item.var, id(item) in chosen)
+    return len(chosen)
