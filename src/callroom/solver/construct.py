@@ -31,6 +31,27 @@ BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk
 ALONE_SECONDS, ALONE_WORKERS = 10.0, 2  # CP-SAT on one person's rules, when the search fails
 
 
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """How one search is steered: by cover and requests or by the person's rules alone, and
+    the total it paces towards (0: the bottom of the allowed band, 1: the top)."""
+
+    steer: bool
+    band: float
+
+    def goal(self, limits: PersonLimits) -> float:
+        low = limits.min_total_minutes or 0
+        high = max(low, limits.max_total_minutes or low)
+        return low + self.band * (high - low)
+
+
+# Cover and requests can lead the search into a corner it cannot back out of within the budget,
+# and so can pacing too close to either end of the band; each attempt after the first trades
+# some of the roster's quality for a better chance of finishing.
+ATTEMPTS = (Attempt(True, 1.0), Attempt(True, 0.5), Attempt(False, 1.0), Attempt(False, 0.5),
+            Attempt(False, 0.0))
+
+
 @dataclasses.dataclass
 class _State:
     """A person's schedule so far: the facts the rules look at on the next day."""
@@ -187,12 +208,12 @@ class Constructor:
         chosen: list[Item] = []
         for index, person in enumerate(self.space.program.people):
             rules = _Person(self.space, index, person)
-            # Cover and requests can steer the search into a corner it cannot back out of within
-            # the budget; then the person's own rules alone decide.
-            complete, found = self._schedule(rules, True)
-            if not complete:
-                complete, found = max(self._schedule(rules, False), (complete, found),
-                                      key=lambda attempt: (attempt[0], len(attempt[1])))
+            complete, found = False, list[Item]()
+            for attempt in ATTEMPTS:
+                complete, found = max(self._schedule(rules, attempt), (complete, found),
+                                      key=lambda tried: (tried[0], len(tried[1])))
+                if complete:
+                    break
             if not complete:
                 found = _alone(self.space, index, found) or found
             for item in found:
@@ -200,17 +221,17 @@ class Constructor:
                 chosen.append(item)
         return chosen
 
-    def _value(self, person: _Person, state: _State, d: int, item: Item | None, steer: bool) -> int:
+    def _value(self, person: _Person, state: _State, d: int, item: Item | None, attempt: Attempt) -> int:
         value = 0
-        for request in person.requests.get(d, ()) if steer else ():
+        for request in person.requests.get(d, ()) if attempt.steer else ():
             hits = item is not None and request.shift_id in (None, item.shift.id)
             value += request.weight if hits == request.on else -request.weight
         if item is None:
             return value
         wanted, under, over = self.wanted[d, item.post.id, item.shift.id]
-        value += (under if wanted > 0 else -over) if steer else 0
+        value += (under if wanted > 0 else -over) if attempt.steer else 0
         limits, days = person.person.limits, len(person.off_days)
-        if limits.min_total_minutes is not None and state.minutes < _goal(limits) * (d + 1) / days:
+        if limits.min_total_minutes is not None and state.minutes < attempt.goal(limits) * (d + 1) / days:
             value += BEHIND_PACE
         if self._weekend_too_soon(person, state, d):
             value -= 2 * BEHIND_PACE
@@ -224,16 +245,16 @@ class Constructor:
             return False
         return len(state.weekends) + 1 > cap * (d + 2) / len(person.off_days)
 
-    def _options(self, person: _Person, state: _State, d: int, steer: bool) -> list[Item | None]:
+    def _options(self, person: _Person, state: _State, d: int, attempt: Attempt) -> list[Item | None]:
         options: list[Item | None] = [None, *self.space.items[person.index][d]]
         allowed = [o for o in options if person.allows(state, d, o)]
-        return sorted(allowed, key=lambda o: -self._value(person, state, d, o, steer))
+        return sorted(allowed, key=lambda o: -self._value(person, state, d, o, attempt))
 
-    def _schedule(self, person: _Person, steer: bool) -> tuple[bool, list[Item]]:
+    def _schedule(self, person: _Person, attempt: Attempt) -> tuple[bool, list[Item]]:
         """Depth-first over days, best option first, backtracking within the node budget.
         Returns whether the schedule is complete, and it (or the deepest partial one found)."""
         days = len(person.off_days)
-        states, stack = [_State()], [self._options(person, _State(), 0, steer)]
+        states, stack = [_State()], [self._options(person, _State(), 0, attempt)]
         chosen: list[Item | None] = []
         deepest: list[Item | None] = []
         for _ in range(NODE_BUDGET):
@@ -253,7 +274,7 @@ class Constructor:
             if d + 1 == days:
                 return True, [item for item in chosen if item is not None]
             states.append(state)
-            stack.append(self._options(person, state, d + 1, steer))
+            stack.append(self._options(person, state, d + 1, attempt))
             if len(chosen) > len(deepest):
                 deepest = list(chosen)
         return False, [item for item in deepest if item is not None]
@@ -276,13 +297,6 @@ def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:
               if solver.boolean_value(item.var)}
     return [item for item in space.person_items(index)
             if (item.day, item.post.id, item.shift.id) in chosen]
-
-
-def _goal(limits: PersonLimits) -> float:
-    """The total the search paces towards: the top of the allowed band, leaving slack for the
-    weekends and runs that block work late in the block."""
-    low = limits.min_total_minutes or 0
-    return max(low, limits.max_total_minutes or low)
 
 
 def hint(space: Space) -> int:
