@@ -86,7 +86,7 @@ class Worker:
         """One pass over everything due now; how many pages and messages it handled."""
         now = self._clock()
         with self._database.reading() as session:
-            due = OutboxRepository(session).due_work(now, Channel.INAPP.value, EXTERNAL)
+            due = OutboxRepository(session).due_work(now, Channel.INAPP.value)
         escalated = self._escalate(now) if due.pages else 0
         # An escalation adds messages due now: send them in this pass, not the next.
         done = escalated + (self._deliver_inapp(now) if due.inapp or escalated else 0)

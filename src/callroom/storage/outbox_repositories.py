@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy import Executable, String, Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,18 @@ _INBOX = cast(Table, InboxRow.__table__)
 _MESSAGES = cast(Table, MessageRow.__table__)
 
 
+def _due_work() -> Executable:
+    # Built once: an idle worker runs it every poll, and building it cost more than running it.
+    now, inapp = bindparam("now", type_=MessageRow.due_at.type), bindparam("inapp", type_=String())
+    pending = (MessageRow.state == "pending", MessageRow.due_at <= now)
+    return select(
+        exists().where(PageRow.deadline <= now, or_(*(PageRow.state == s for s in OPEN_PAGE_STATES))),
+        exists().where(*pending, MessageRow.channel == inapp),
+        exists().where(*pending, MessageRow.channel != inapp),
+        exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now),
+    )
+
+
 @dataclass(frozen=True)
 class DueWork:
     """What kinds of work are due: escalations, in-app and external messages, expired leases."""
@@ -45,6 +57,9 @@ class DueWork:
 
     def __bool__(self) -> bool:
         return self.pages or self.inapp or self.external or self.expired
+
+
+_DUE_WORK = _due_work()
 
 
 class OutboxRepository:
@@ -107,18 +122,11 @@ class OutboxRepository:
         stmt = stmt.execution_options(populate_existing=True)
         return [message_record(row) for row in self._session.scalars(stmt)]
 
-    def due_work(self, now: datetime, inapp: str, external: Collection[str]) -> DueWork:
+    def due_work(self, now: datetime, inapp: str) -> DueWork:
         """What is due at `now`, in one read-only statement: an idle worker's whole poll, and
-        a busy one's way to skip the transactions that would find nothing."""
-        def pending(channels: Collection[str]) -> Any:
-            return exists().where(MessageRow.state == "pending", MessageRow.due_at <= now,
-                                  MessageRow.channel.in_(channels))
-        row = self._session.execute(select(
-            exists().where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES)),
-            pending([inapp]),
-            pending(external),
-            exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now),
-        )).one()
+        a busy one's way to skip the transactions that would find nothing. Messages on any
+        channel but `inapp` are external."""
+        row = self._session.execute(_DUE_WORK, {"now": now, "inapp": inapp}).one()
         return DueWork(*(bool(flag) for flag in row))
 
     def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:

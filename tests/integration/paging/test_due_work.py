@@ -15,7 +15,7 @@ from tests.integration.paging.conftest import ManualClock, drain, make_worker
 
 def due(database: Database, now: datetime) -> DueWork:
     with database.reading() as session:
-        return OutboxRepository(session).due_work(now, Channel.INAPP.value, EXTERNAL)
+        return OutboxRepository(session).due_work(now, Channel.INAPP.value)
 
 
 def page(paging: PagingService, target: str) -> None:
