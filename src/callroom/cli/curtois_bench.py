@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import queue
 import re
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -94,7 +97,7 @@ def run_instance(path: Path, best: int, options: SolveOptions, out: Path, peer: 
     _save(out / f"{path.stem}.roster", program, roster, "callroom")
     theirs = None
     if peer:
-        theirs, peer_roster = run_peer(path, program, options)
+        theirs, peer_roster = run_peer_guarded(path, program, options)
         _save(out / "peer" / f"{path.stem}.roster", program, peer_roster, "CPMpy nurserostering")
     return Row(path.stem, best, ours, theirs)
 
@@ -103,6 +106,56 @@ def _save(path: Path, program: Program, roster: Roster | None, who: str) -> None
     if roster is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(format_roster(program, roster, f"{program.hospital.name} solved by {who}"))
+
+
+# The peer's model of the largest instances outgrows the machine (Instance24: over 10 GB and more
+# than six minutes before its search starts), so it runs in a child process with a memory cap and
+# a deadline; running out of either is its result on that instance.
+PEER_MEMORY_BYTES = 8 * 1024 ** 3
+PEER_BUILD_ALLOWANCE_S = 300.0
+
+
+def run_peer_guarded(path: Path, program: Program, options: SolveOptions,
+                     memory_bytes: int = PEER_MEMORY_BYTES) -> tuple[Outcome, Roster | None]:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_peer_child, args=(path, options, results, memory_bytes))
+    started = time.monotonic()
+    deadline = started + options.time_limit_s + PEER_BUILD_ALLOWANCE_S
+    child.start()
+    outcome, assignments = _wait_for_peer(child, results, deadline, started)
+    child.join()
+    return outcome, None if assignments is None else Roster.of(assignments)
+
+
+def _wait_for_peer(child: Any, results: Any, deadline: float,
+                   started: float) -> tuple[Outcome, list[Assignment] | None]:
+    while True:
+        try:
+            outcome, assignments = results.get(timeout=1.0)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                child.kill()
+                return _gave_up("no model within the time allowed", started), None
+            if not child.is_alive():
+                return _gave_up("stopped without a result", started), None
+            continue
+        return outcome or _gave_up("ran out of memory", started), assignments
+
+
+def _gave_up(why: str, started: float) -> Outcome:
+    return Outcome(why, None, None, 0, None, None, time.monotonic() - started,
+                   time.monotonic() - started)
+
+
+def _peer_child(path: Path, options: SolveOptions, results: Any, memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        outcome, roster = run_peer(path, load_instance(path), options)
+    except MemoryError:
+        results.put((None, None))
+        return
+    results.put((outcome, None if roster is None else list(roster.assignments)))
 
 
 def run_peer(path: Path, program: Program, options: SolveOptions) -> tuple[Outcome, Roster | None]:

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from callroom.cli.curtois_bench import run_peer_guarded
 from callroom.cli.main import app
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.formats.curtois import format_roster, load_instance, parse_roster
+from callroom.solver.run import SolveOptions
 
 DATA = Path(__file__).parents[3] / "bench" / "curtois"
 REFERENCES = sorted((DATA / "reference_solutions").glob("*.roster"))
@@ -93,3 +95,11 @@ def test_bench_solves_instance1_to_its_best_known_607_beside_the_peer(tmp_path: 
     assert row["callroom_objective"] == 607 and row["callroom_gap_pct"] == 0
     assert row["peer_objective"] is not None and row["peer_violations"] == 0
     assert (tmp_path / "Instance1.roster").exists() and (tmp_path / "peer" / "Instance1.roster").exists()
+
+
+def test_a_peer_that_outgrows_its_memory_cap_is_reported_without_a_roster() -> None:
+    path = DATA / "Instance1.txt"
+    outcome, roster = run_peer_guarded(path, load_instance(path), SolveOptions(5, 1),
+                                       memory_bytes=64 * 1024 ** 2)
+    assert roster is None and outcome.objective is None
+    assert outcome.status in ("ran out of memory", "stopped without a result")
