@@ -9,8 +9,9 @@ towards uncovered shifts and granted requests as it goes; the people before alre
 shifts, so the cover left to fill guides the next one.
 
 The search keeps the general rules only (ACGME rules and cover minimums span people and are left
-to CP-SAT), so `solve` uses it for programs without ACGME rules; a person it cannot schedule
-within its node budget simply gets no hint.
+to CP-SAT), so `solve` uses it for programs without ACGME rules. A person the search cannot
+schedule within its node budget, after every attempt in ATTEMPTS, is handed to CP-SAT alone
+(their own rules as a model of one person); if that fails too, the hint names shifts only.
 """
 
 from __future__ import annotations
