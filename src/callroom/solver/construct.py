@@ -29,6 +29,7 @@ from callroom.solver.space import Item, Space
 
 NODE_BUDGET = 20_000  # backtracking steps per person before giving up on them
 BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk
+REPASSES = 1  # rounds of replanning each person against all the others
 ALONE_SECONDS, ALONE_WORKERS = 10.0, 2  # CP-SAT on one person's rules, when the search fails
 
 
@@ -206,21 +207,33 @@ class Constructor:
                     slot[2] = max(slot[2], need.weight_over)
 
     def roster(self) -> list[Item]:
-        chosen: list[Item] = []
-        for index, person in enumerate(self.space.program.people):
-            rules = _Person(self.space, index, person)
-            complete, found = False, list[Item]()
-            for attempt in ATTEMPTS:
-                complete, found = max(self._schedule(rules, attempt), (complete, found),
-                                      key=lambda tried: (tried[0], len(tried[1])))
-                if complete:
-                    break
-            if not complete:
-                found = _alone(self.space, index, found) or found
-            for item in found:
-                self.wanted[item.day, item.post.id, item.shift.id][0] -= 1
-                chosen.append(item)
-        return chosen
+        people = self.space.program.people
+        held = [self._place(_Person(self.space, index, person)) for index, person in enumerate(people)]
+        for _ in range(REPASSES):
+            # Whoever came first chose before the cover was known; replanning each person against
+            # everyone else's final shifts moves their work to where it is still wanted.
+            for index, person in enumerate(people):
+                self._take(held[index], -1)
+                complete, found = self._schedule(_Person(self.space, index, person), ATTEMPTS[0])
+                held[index] = found if complete else held[index]
+                self._take(held[index], 1)
+        return [item for items in held for item in items]
+
+    def _place(self, person: _Person) -> list[Item]:
+        complete, found = False, list[Item]()
+        for attempt in ATTEMPTS:
+            complete, found = max(self._schedule(person, attempt), (complete, found),
+                                  key=lambda tried: (tried[0], len(tried[1])))
+            if complete:
+                break
+        if not complete:
+            found = _alone(self.space, person.index, found) or found
+        self._take(found, 1)
+        return found
+
+    def _take(self, items: list[Item], sign: int) -> None:
+        for item in items:
+            self.wanted[item.day, item.post.id, item.shift.id][0] -= sign
 
     def _value(self, person: _Person, state: _State, d: int, item: Item | None, attempt: Attempt) -> int:
         value = 0
