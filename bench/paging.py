@@ -13,6 +13,12 @@ It prints a table: pages created and delivered per second over the run, create-t
 latency (commit of the page to the SSE client reading it, same machine clock) at p50/p99/max,
 the backlog left after the run, and escalation lateness (when the worker escalated minus the
 deadline) at p50/p99. Results also go to bench/results/paging.json.
+
+Reading it: `created_per_s` below the target rate means the senders themselves could not keep
+up (each page is one transaction; the schedule is open loop, so the run then lasts longer than
+--seconds). SQLite runs with full fsync on every commit; the PostgreSQL server is the test
+suite's throw-away one, with fsync and synchronous_commit off, so its figures flatter a real one.
+Every process shares the machine's cores with the producers and the SSE readers.
 """
 
 from __future__ import annotations
