@@ -112,7 +112,7 @@ def _save(path: Path, program: Program, roster: Roster | None, who: str) -> None
 # than six minutes before its search starts), so it runs in a child process with a memory cap and
 # a deadline; running out of either is its result on that instance.
 PEER_MEMORY_BYTES = 8 * 1024 ** 3
-PEER_BUILD_ALLOWANCE_S = 300.0
+PEER_BUILD_ALLOWANCE_S = 180.0
 
 
 def run_peer_guarded(path: Path, program: Program, options: SolveOptions,
