@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.paging.policy import MAX_BODY, Priority
 from callroom.paging.service import CALLBACK, MAX_PATIENT_REF, PageDetail
-from callroom.storage.paging_records import EventRecord, RecipientRecord
 
 
 class PageCreate(BaseModel):
@@ -34,6 +33,8 @@ class DeclineCreate(BaseModel):
 
 
 class RecipientRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read straight from storage's records
+
     person_id: str
     name: str
     step: int
@@ -44,24 +45,15 @@ class RecipientRead(BaseModel):
     decline_reason: str | None
     notified_at: datetime
 
-    @classmethod
-    def of(cls, record: RecipientRecord) -> RecipientRead:
-        return cls(person_id=record.person_id, name=record.name, step=record.step, round=record.round,
-                   post_id=record.post_id, reason=record.reason, state=record.state,
-                   decline_reason=record.decline_reason, notified_at=record.notified_at)
-
 
 class EventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     at: datetime
     actor: str
     kind: str
     person_id: str | None
     detail: dict[str, Any]
-
-    @classmethod
-    def of(cls, record: EventRecord) -> EventRead:
-        return cls(at=record.at, actor=record.actor, kind=record.kind, person_id=record.person_id,
-                   detail=record.detail)
 
 
 class PageRead(BaseModel):
@@ -90,16 +82,11 @@ class PageRead(BaseModel):
 
     @classmethod
     def of(cls, detail: PageDetail) -> PageRead:
-        page = detail.page
-        return cls(
-            id=page.id, created_at=page.created_at, sender=page.sender, priority=Priority(page.priority),
-            target=page.target, body=page.body, callback=page.callback, patient_ref=page.patient_ref,
-            new_patient=page.new_patient, state=page.state, step=page.step, round=page.round,
-            deadline=page.deadline, exhausted=page.exhausted, roster_version_id=page.roster_version_id,
-            policy=page.policy, notes=list(page.notes),
-            recipients=[RecipientRead.of(r) for r in detail.recipients],
-            timeline=[EventRead.of(e) for e in detail.events],
-        )
+        page = {name: getattr(detail.page, name) for name in cls.model_fields
+                if hasattr(detail.page, name)}
+        return cls(**page,
+                   recipients=[RecipientRead.model_validate(r) for r in detail.recipients],
+                   timeline=[EventRead.model_validate(e) for e in detail.events])
 
 
 class ErrorRead(BaseModel):

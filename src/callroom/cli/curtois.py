@@ -11,13 +11,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from callroom.cli.console import console
 from callroom.cli.curtois_bench import Row, parse_instances, run_all, save_table
-from callroom.cli.workflow import BAD_INPUT, fail
+from callroom.cli.workflow import fail, load_or_exit
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.curtois import load_instance, parse_roster
@@ -38,12 +37,7 @@ PARTS = {ids.REQUEST_ON.code: "shift-on", ids.REQUEST_OFF.code: "shift-off",
 
 
 def _instance(console: Console, path: Path) -> Program:
-    try:
-        return load_instance(path)
-    except ProgramFileError as error:
-        for issue in error.issues:
-            console.print(f"[red]error:[/] {escape(str(issue))}", highlight=False)
-        raise typer.Exit(BAD_INPUT) from error
+    return load_or_exit(console, path, load_instance)
 
 
 @import_app.command("curtois")

@@ -82,13 +82,11 @@ def best_known(data: Path) -> dict[str, int]:
 
 
 def run_ours(program: Program, options: SolveOptions) -> tuple[Outcome, Roster | None]:
-    solution = solve(program, options)
-    roster = solution.roster
-    violations = len(hard_violations(program, roster)) if roster else 0
-    objective = score(program, roster).total if roster else None
-    return Outcome(solution.status.value, objective, solution.bound, violations,
+    solution = solve(program, options)  # scores and checks the roster it returns
+    objective = solution.report.total if solution.report else None
+    return Outcome(solution.status.value, objective, solution.bound, len(solution.violations),
                    solution.first_solution_s, solution.last_solution_s, solution.build_s,
-                   solution.wall_s), roster
+                   solution.wall_s), solution.roster
 
 
 def run_instance(path: Path, best: int, options: SolveOptions, out: Path, peer: bool) -> Row:

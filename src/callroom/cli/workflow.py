@@ -5,6 +5,7 @@ Exit codes: 2 bad input, 3 no roster exists (with the reason), 4 none found in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,12 @@ def fail(console: Console, message: str, code: int = BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_or_exit(console: Console, path: Path) -> Program:
+def load_or_exit(console: Console, path: Path,
+                 loader: Callable[[Path], Program] = load_program) -> Program:
+    """Read a program (a program file by default, or any format `loader` reads), or print
+    every issue the file has and exit 2."""
     try:
-        return load_program(path)
+        return loader(path)
     except ProgramFileError as error:
         for issue in error.issues:
             console.print(f"[red]error:[/] {escape(str(issue))}", highlight=False)

@@ -96,9 +96,7 @@ class _Person:
         """most_work_days[d][(working, run)]: the most days one can still work from day d on,
         given the current run, under the run rules and days off (an upper bound: weekends,
         shift caps and successions are left out)."""
-        limits, days = self.person.limits, len(self.off_days)
-        cap = max(limits.max_consecutive_work or 1, limits.min_consecutive_work or 1,
-                  limits.min_consecutive_off or 1)
+        days, cap = len(self.off_days), self.run_cap
         table: list[dict[tuple[bool, int], int]] = [{} for _ in range(days + 1)]
         table[days] = {(w, r): 0 for w in (False, True) for r in range(cap + 1)}
         for d in range(days - 1, -1, -1):
@@ -106,6 +104,13 @@ class _Person:
                 for run in range(cap + 1):
                     table[d][working, run] = self._best_next(table[d + 1], d, working, run, cap)
         return table
+
+    @cached_property
+    def run_cap(self) -> int:
+        """Runs longer than every run limit are all alike to the rules."""
+        limits = self.person.limits
+        return max(limits.max_consecutive_work or 1, limits.min_consecutive_work or 1,
+                   limits.min_consecutive_off or 1)
 
     def _best_next(self, after: dict[tuple[bool, int], int], d: int, working: bool, run: int,
                    cap: int) -> int:
@@ -147,8 +152,7 @@ class _Person:
         if low is None or state.minutes >= low:
             return True
         table = self.most_work_days[d + 1]
-        cap = max(run for _, run in table)
-        days = min(table[state.last is not None, min(state.run, cap)],
+        days = min(table[state.last is not None, min(state.run, self.run_cap)],
                    self._most_with_weekends(state, d + 1))
         return state.minutes + days * self.longest_shift >= low
 
@@ -207,14 +211,15 @@ class Constructor:
                     slot[2] = max(slot[2], need.weight_over)
 
     def roster(self) -> list[Item]:
-        people = self.space.program.people
-        held = [self._place(_Person(self.space, index, person)) for index, person in enumerate(people)]
+        people = [_Person(self.space, index, person)
+                  for index, person in enumerate(self.space.program.people)]
+        held = [self._place(person) for person in people]
         for _ in range(REPASSES):
             # Whoever came first chose before the cover was known; replanning each person against
             # everyone else's final shifts moves their work to where it is still wanted.
             for index, person in enumerate(people):
                 self._take(held[index], -1)
-                complete, found = self._schedule(_Person(self.space, index, person), ATTEMPTS[0])
+                complete, found = self._schedule(person, ATTEMPTS[0])
                 held[index] = found if complete else held[index]
                 self._take(held[index], 1)
         return [item for items in held for item in items]
