@@ -20,7 +20,7 @@ DAY = 24 * 60
 
 
 def _residents(ctx: CheckContext) -> Iterator[tuple[Person, AcgmeLimits, tuple[Work, ...]]]:
-    for person in ctx.program.people:
+    for person in ctx.people:
         limits = ctx.program.rules.limits_for(person)
         if limits is not None:
             yield person, limits, ctx.work[person.id]

@@ -41,8 +41,29 @@ class Work:
 
 @dataclass(frozen=True)
 class CheckContext:
+    """`scope` limits the per-person rules to some people (None: everyone). A what-if about one
+    edit checks only the people it touches, which is what keeps it in milliseconds."""
+
     program: Program
     roster: Roster
+    scope: frozenset[str] | None = None
+
+    @cached_property
+    def people(self) -> tuple[Person, ...]:
+        """The people whose own rules are checked."""
+        if self.scope is None:
+            return self.program.people
+        return tuple(p for p in self.program.people if p.id in self.scope)
+
+    def in_scope(self, person_id: str) -> bool:
+        return self.scope is None or person_id in self.scope
+
+    @cached_property
+    def assignments(self) -> tuple[Assignment, ...]:
+        """The roster's assignments of the people in scope."""
+        if self.scope is None:
+            return self.roster.assignments
+        return tuple(a for a in self.roster.assignments if a.person_id in self.scope)
 
     @cached_property
     def timeline(self) -> Timeline:
@@ -53,7 +74,12 @@ class CheckContext:
         """Each person's placeable assignments sorted by start. Assignments naming an unknown
         shift, post or person, or a day outside the block, are left to the eligibility check."""
         placed: dict[str, list[Work]] = {p.id: [] for p in self.program.people}
+        # A declared conflict is checked against the other person's shifts, in or out of scope.
+        partners = {other for c in self.program.conflicts for one, other in
+                    ((c.first, c.second), (c.second, c.first)) if self.in_scope(one)}
         for assignment in self.roster.assignments:
+            if not (self.in_scope(assignment.person_id) or assignment.person_id in partners):
+                continue
             work = self._place(assignment)
             if work is not None and assignment.person_id in placed:
                 placed[assignment.person_id].append(work)

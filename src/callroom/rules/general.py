@@ -19,12 +19,12 @@ from callroom.rules.violations import Violation
 
 
 def _everyone(ctx: CheckContext) -> Iterator[tuple[Person, tuple[Work, ...]]]:
-    for person in ctx.program.people:
+    for person in ctx.people:
         yield person, ctx.work[person.id]
 
 
 def check_one_shift_a_day(ctx: CheckContext) -> list[Violation]:
-    counts = Counter((a.person_id, a.day) for a in ctx.roster.assignments)
+    counts = Counter((a.person_id, a.day) for a in ctx.assignments)
     return [
         Violation(ids.ONE_SHIFT_A_DAY, f"{_name(ctx, pid)}: {n} shifts on {day}", pid, day,
                   measured=n, limit=1)
@@ -68,7 +68,7 @@ def _ineligibility(ctx: CheckContext, pid: str, day: date, shift_id: str, post_i
 
 def check_eligibility(ctx: CheckContext) -> list[Violation]:
     found = []
-    for a in ctx.roster.assignments:
+    for a in ctx.assignments:
         reason = _ineligibility(ctx, a.person_id, a.day, a.shift_id, a.post_id)
         if reason is not None:
             found.append(Violation(ids.ELIGIBILITY, reason, a.person_id, a.day))
@@ -186,6 +186,8 @@ def check_max_weekends(ctx: CheckContext) -> list[Violation]:
 def check_conflicts(ctx: CheckContext) -> list[Violation]:
     found = []
     for conflict in ctx.program.conflicts:
+        if not (ctx.in_scope(conflict.first) or ctx.in_scope(conflict.second)):
+            continue
         for mine in ctx.work.get(conflict.first, ()):
             for theirs in ctx.work.get(conflict.second, ()):
                 same_team = mine.post.team == theirs.post.team

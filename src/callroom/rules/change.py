@@ -1,0 +1,124 @@
+"""What an edit to a roster would do to the rules, before anyone saves it.
+
+One answer for every front end that changes a published roster: the chief's cell edit in the web
+grid, a swap between two residents, an open shift offered to a colleague, a sick-call repair and
+the duty-hours what-if. A `Change` removes and adds assignments; `impact` runs the same checkers
+as `check_all` on the people it touches (and cover for everyone), before and after, and reports
+the violations the change would introduce and the ones it would resolve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.rules.check import ALL_CHECKS
+from callroom.rules.context import CheckContext
+from callroom.rules.ids import Severity
+from callroom.rules.violations import Violation
+
+
+class ChangeError(ValueError):
+    """A change that cannot apply to the roster it names (field: which part of it is wrong)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Change:
+    """Assignments to take off the roster, then assignments to put on it."""
+
+    removed: tuple[Assignment, ...] = ()
+    added: tuple[Assignment, ...] = ()
+
+    @property
+    def people(self) -> frozenset[str]:
+        return frozenset(a.person_id for a in (*self.removed, *self.added))
+
+    @property
+    def days(self) -> frozenset[date]:
+        return frozenset(a.day for a in (*self.removed, *self.added))
+
+    def apply(self, roster: Roster) -> Roster:
+        """The roster after the change; ChangeError when a removed assignment is not on it."""
+        current = set(roster.assignments)
+        for gone in self.removed:
+            if gone not in current:
+                raise ChangeError("removed", f"{gone.person_id} does not work {gone.shift_id} on "
+                                  f"{gone.post_id} on {gone.day} in this roster")
+            current.discard(gone)
+        return Roster.of(current | set(self.added))
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The violations a change would cause and those it would clear, hard ones first."""
+
+    introduced: tuple[Violation, ...]
+    resolved: tuple[Violation, ...]
+    after: Roster = field(repr=False)
+
+    @property
+    def hard(self) -> tuple[Violation, ...]:
+        """What would make the change unacceptable."""
+        return tuple(v for v in self.introduced if v.rule.severity is Severity.HARD)
+
+    @property
+    def acceptable(self) -> bool:
+        return not self.hard
+
+
+def check_people(program: Program, roster: Roster, people: Iterable[str]) -> list[Violation]:
+    """Every violation of the named people's own rules, and every cover violation."""
+    ctx = CheckContext(program, roster, scope=frozenset(people))
+    return [violation for check in ALL_CHECKS for violation in check(ctx)]
+
+
+def impact(program: Program, roster: Roster, change: Change) -> Impact:
+    """Check the touched people and cover before and after the change.
+
+    A violation that only changes its numbers (82 h becomes 86 h) counts as introduced with the
+    new numbers and resolved with the old, so the answer always quotes what the edit leads to.
+    """
+    after = change.apply(roster)
+    before_found = check_people(program, roster, change.people)
+    after_found = check_people(program, after, change.people)
+    before_set, after_set = set(before_found), set(after_found)
+    return Impact(
+        introduced=_hard_first(v for v in after_found if v not in before_set),
+        resolved=_hard_first(v for v in before_found if v not in after_set),
+        after=after,
+    )
+
+
+def swap(first: Assignment, second: Assignment) -> Change:
+    """Two people trade shifts: each takes the other's shift, post and day."""
+    if first.person_id == second.person_id:
+        raise ChangeError("second", "a swap needs two different people")
+    return Change(
+        removed=(first, second),
+        added=(
+            Assignment(second.person_id, first.day, first.shift_id, first.post_id),
+            Assignment(first.person_id, second.day, second.shift_id, second.post_id),
+        ),
+    )
+
+
+def give_away(assignment: Assignment, to_person: str) -> Change:
+    """One person's shift handed to another (an offered shift accepted, a cover)."""
+    return Change(removed=(assignment,),
+                  added=(Assignment(to_person, assignment.day, assignment.shift_id, assignment.post_id),))
+
+
+_ORDER = {Severity.HARD: 0, Severity.ADVISORY: 1, Severity.WARNING: 2, Severity.SOFT: 3}
+
+
+def _hard_first(found: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(sorted(found, key=lambda v: (_ORDER[v.rule.severity], v.rule.code, v.person_id or "",
+                                              v.day or date.min)))
