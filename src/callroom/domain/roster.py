@@ -23,7 +23,9 @@ class Roster:
 
     @classmethod
     def of(cls, assignments: Iterable[Assignment]) -> Roster:
-        return cls(tuple(sorted(assignments)))
+        # The same order as comparing Assignments, by a plain tuple key: the dataclass's own
+        # comparison is several times slower, and a what-if builds a whole roster per answer.
+        return cls(tuple(sorted(assignments, key=lambda a: (a.person_id, a.day, a.shift_id, a.post_id))))
 
     @cached_property
     def by_person(self) -> Mapping[str, tuple[Assignment, ...]]:

@@ -39,16 +39,20 @@ class Timeline:
 
     @cached_property
     def _minutes(self) -> dict[tuple[int, str], tuple[int, int]]:
-        spans: dict[tuple[int, str], tuple[int, int]] = {}
-        for index, day in enumerate(self.program.block.dates()):
-            for shift in self.program.shift_types:
-                interval = self._interval(day, shift.id)
-                spans[index, shift.id] = (self.offset(interval.start), self.offset(interval.end))
-        return spans
+        # Filled on demand: a check scoped to a few people (a what-if) places a few dozen
+        # shifts, and laying out every day and shift type first cost more than the check.
+        return {}
 
     def span(self, day_index: int, shift_id: str) -> tuple[int, int]:
         """Start and end of a block day's shift, in minutes from the block's origin."""
-        return self._minutes[day_index, shift_id]
+        found = self._minutes.get((day_index, shift_id))
+        if found is None:
+            if not 0 <= day_index < self.program.block.days:
+                raise KeyError((day_index, shift_id))
+            interval = self._interval(self.program.block.start + timedelta(days=day_index), shift_id)
+            found = (self.offset(interval.start), self.offset(interval.end))
+            self._minutes[day_index, shift_id] = found
+        return found
 
     def offset(self, instant: datetime) -> int:
         return int((instant - self.origin).total_seconds() // 60)

@@ -7,7 +7,7 @@ the same `Timeline` the solver uses, so checker and solver agree to the minute.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -47,6 +47,9 @@ class CheckContext:
     program: Program
     roster: Roster
     scope: frozenset[str] | None = None
+    # Work laid out by someone else, such as hours as logged (`rules.worked`): when given, it is
+    # each person's work instead of the roster's assignments placed on the timeline.
+    placed: Mapping[str, tuple[Work, ...]] | None = field(default=None, compare=False, hash=False)
 
     @cached_property
     def people(self) -> tuple[Person, ...]:
@@ -73,6 +76,9 @@ class CheckContext:
     def work(self) -> Mapping[str, tuple[Work, ...]]:
         """Each person's placeable assignments sorted by start. Assignments naming an unknown
         shift, post or person, or a day outside the block, are left to the eligibility check."""
+        if self.placed is not None:
+            return {p.id: tuple(sorted(self.placed.get(p.id, ()), key=lambda w: (w.start, w.end)))
+                    for p in self.program.people}
         placed: dict[str, list[Work]] = {p.id: [] for p in self.program.people}
         # A declared conflict is checked against the other person's shifts, in or out of scope.
         partners = {other for c in self.program.conflicts for one, other in

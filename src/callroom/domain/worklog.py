@@ -1,0 +1,152 @@
+"""Hours as worked: the periods a resident logs, and the checks every new value must pass.
+
+A logged period is what happened, not what was planned: a start and an end (timezone-aware,
+stored UTC) and what kind of work it was. It may name the scheduled shift and post it was
+worked as (confirming a week from the roster fills them in), which tells the rules that a
+period was an in-house call night (call frequency, 14 hours' rest after a 23-hour call on the
+spring-forward night) and whether its post takes new patients (the transition rule).
+
+Every kind counts toward the 80 hours (ACGME VI.F.1: "all in-house clinical and educational
+activities, clinical work done from home, and all moonlighting"); only clinical work from home
+is not in-house work, so it never extends a continuous period, though it breaks rest and free
+days like home call does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+MAX_PERIOD = timedelta(hours=30)
+"""The longest single period accepted. The longest lawful stretch is 24 + 4 = 28 hours, so a
+29-hour period must be loggable (and is then reported as a violation); beyond 30 hours a single
+period is far more often a missed clock-out than real work. A real longer stretch is logged as
+two back-to-back periods, which the rules merge into one continuous period, so nothing is
+hidden by the cap."""
+
+
+class WorkKind(StrEnum):
+    """What a logged period was. All kinds count toward the 80 hours."""
+
+    IN_HOUSE = "in_house"  # in-house clinical work, call included
+    FROM_HOME = "from_home"  # clinical work done from home during home call
+    MOONLIGHTING_INTERNAL = "moonlighting_internal"
+    MOONLIGHTING_EXTERNAL = "moonlighting_external"
+    EDUCATION = "education"  # scheduled education (conferences, simulation)
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    WorkKind.IN_HOUSE: "in-house clinical",
+    WorkKind.FROM_HOME: "clinical work from home (home call)",
+    WorkKind.MOONLIGHTING_INTERNAL: "internal moonlighting",
+    WorkKind.MOONLIGHTING_EXTERNAL: "external moonlighting",
+    WorkKind.EDUCATION: "scheduled education",
+}
+
+
+class Reason(StrEnum):
+    """The reasons ACGME VI.F.4.a recognises for a resident staying on their own initiative."""
+
+    SEVERELY_ILL_PATIENT = "severely_ill_patient"
+    HUMANISTIC_ATTENTION = "humanistic_attention"
+    EDUCATIONAL_EVENT = "educational_event"
+
+    @property
+    def label(self) -> str:
+        return {
+            Reason.SEVERELY_ILL_PATIENT: "care of a single severely ill or unstable patient",
+            Reason.HUMANISTIC_ATTENTION: "humanistic attention to the needs of a patient or family",
+            Reason.EDUCATIONAL_EVENT: "a unique educational event",
+        }[self]
+
+
+class Decision(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class LoggedPeriod:
+    """One period of work as its newest revision says. `id` is the stored period's id (None
+    before it is stored): corrections keep the id and add a revision."""
+
+    person_id: str
+    start: datetime
+    end: datetime
+    kind: WorkKind
+    shift_id: str | None = None
+    post_id: str | None = None
+    id: int | None = None
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def overlaps(self, other: LoggedPeriod) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One thing wrong with an entry, naming the field a person has to fix."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def period_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], now: datetime,
+                  people: Mapping[str, str]) -> list[FieldError]:
+    """Everything wrong with `period` as a new value, given the person's other current periods
+    (the one being corrected left out), the present and the program's people (id -> name)."""
+    found = _time_errors(period, now)
+    if period.person_id not in people:
+        found.append(FieldError("person", f"unknown person {period.person_id!r}"))
+    if not found:
+        found += _overlap_errors(period, others)
+    return found
+
+
+def _time_errors(period: LoggedPeriod, now: datetime) -> list[FieldError]:
+    found = []
+    for name, value in (("start", period.start), ("end", period.end)):
+        if value.tzinfo is None:
+            found.append(FieldError(name, f"{value.isoformat()} has no time zone; give an offset"))
+    if found:
+        return found
+    if period.end <= period.start:
+        found.append(FieldError("end", f"{_at(period.end)} is not after the start {_at(period.start)}"))
+    elif period.end - period.start > MAX_PERIOD:
+        found.append(FieldError("end", f"{_hours(period.end - period.start)} after the start; a single "
+                                f"period may last at most {_hours(MAX_PERIOD)} (log a longer stretch "
+                                "as back-to-back periods)"))
+    if period.end > now:
+        found.append(FieldError("end", f"{_at(period.end)} is in the future (now {_at(now)}); "
+                                "log hours once they are worked"))
+    return found
+
+
+def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod]) -> list[FieldError]:
+    return [
+        FieldError("start", f"overlaps the logged period {other.id} ({_at(other.start)} to {_at(other.end)})")
+        for other in others
+        if other.person_id == period.person_id and other.id != period.id and period.overlaps(other)
+    ]
+
+
+def _at(instant: datetime) -> str:
+    return instant.isoformat(timespec="minutes")
+
+
+def _hours(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
