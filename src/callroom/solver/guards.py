@@ -32,10 +32,13 @@ class Guards:
     model: cp_model.CpModel
     enabled: bool = False
     literals: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    # Guard only these rule codes (None: every rule). A repair guards cover minimums alone, so
+    # it can go short on a post when nobody can fill it and say by how much.
+    only: frozenset[str] | None = None
 
     def __call__(self, key: GuardKey) -> list[cp_model.IntVar]:
         """Enforcement literals for a constraint: none normally, its guard when explaining."""
-        if not self.enabled:
+        if not self.enabled or (self.only is not None and key.rule not in self.only):
             return []
         if key not in self.literals:
             self.literals[key] = self.model.new_bool_var(f"guard_{len(self.literals)}")

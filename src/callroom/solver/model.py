@@ -24,11 +24,16 @@ class RosterModel:
     objective: Terms
 
 
-def build_model(program: Program, *, explain: bool = False) -> RosterModel:
-    """The full model. With `explain`, hard rules are guarded and there is no objective."""
+def build_model(program: Program, *, explain: bool = False,
+                relax: frozenset[str] = frozenset()) -> RosterModel:
+    """The full model. With `explain`, hard rules are guarded and there is no objective.
+
+    `relax` names rule codes to guard while keeping the objective (a repair relaxes cover
+    minimums this way); the caller decides what a guard that is off costs.
+    """
     model = cp_model.CpModel()
     space = Space.build(program, model)
-    guards = Guards(model, enabled=explain)
+    guards = Guards(model, enabled=explain or bool(relax), only=None if explain else relax)
     weekends = _add_hard_rules(space, guards)
     terms = add_cover(space, guards)
     if not explain:

@@ -1,0 +1,66 @@
+"""Telling people their schedule changed: a routine page each, through the paging system.
+
+The service depends on the narrow `Notifier` protocol; `PagingNotifier` sends real pages with
+`PagingService` (so they reach the in-app inbox, email or webhook like any page), and a
+notifier that fails for one person never undoes the approved change (it is reported instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.paging.policy import MAX_BODY, Priority
+from callroom.paging.service import PageRequest, PagingError, PagingService
+
+SENDER = "callroom:changes"
+SWITCHBOARD = "0"
+
+
+class Notifier(Protocol):
+    def notify(self, person_id: str, body: str) -> int | None:
+        """Send `body` to the person; the page id, or None when it could not be sent."""
+
+
+class PagingNotifier:
+    def __init__(self, paging: PagingService, sender: str = SENDER, callback: str = SWITCHBOARD) -> None:
+        self._paging, self._sender, self._callback = paging, sender, callback
+
+    def notify(self, person_id: str, body: str) -> int | None:
+        request = PageRequest(self._sender, f"person:{person_id}", _clip(body), self._callback,
+                              Priority.ROUTINE)
+        try:
+            return self._paging.send(request).id
+        except PagingError:
+            return None
+
+
+class SilentNotifier:
+    """For a service built without paging (scripts, benchmarks): tells nobody."""
+
+    def notify(self, person_id: str, body: str) -> int | None:
+        return None
+
+
+def _clip(body: str) -> str:
+    return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
+
+
+def describe_cell(program: Program, a: Assignment | None) -> str:
+    if a is None:
+        return "off"
+    return f"{program.shift[a.shift_id].name}, {program.post[a.post_id].name}"
+
+
+def new_shifts_text(program: Program, before: Roster, after: Roster, person_id: str, days: Iterable[date],
+                    version_number: int) -> str:
+    """What changed for one person: each changed day, old and new."""
+    parts = []
+    for day in sorted(set(days)):
+        old, new = before.on(person_id, day), after.on(person_id, day)
+        if old != new:
+            parts.append(f"{day:%a %d %b}: {describe_cell(program, new)} (was {describe_cell(program, old)})")
+    return f"Roster changed (version {version_number}). Your new shifts: " + "; ".join(parts)
