@@ -11,23 +11,37 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Role(StrEnum):
-    """What a token may do. Clinicians send pages and act on pages they sent or received;
-    operators (the switchboard) and admins read and act on every page."""
+    """Who a user is; what each role may do is the one table in `callroom.accounts.permissions`
+    (and docs/permissions.md). Operators (nurses, the switchboard) and admins act on every page;
+    everyone else on pages they sent or received."""
 
-    CLINICIAN = "clinician"
-    OPERATOR = "operator"
     ADMIN = "admin"
+    CHIEF = "chief"
+    ATTENDING = "attending"
+    RESIDENT = "resident"
+    OPERATOR = "operator"
+    # Reads every resident's logged hours and their history, and reviews justifications.
+    PROGRAM_DIRECTOR = "program_director"
+
+
+LEGACY_ROLES = {"clinician": Role.ATTENDING}
+"""Role names from before accounts existed, still accepted in CALLROOM_API_TOKENS."""
 
 
 class ApiToken(BaseModel):
     token: SecretStr = Field(min_length=16)
     user: str = Field(min_length=1, max_length=100)
-    role: Role = Role.CLINICIAN
+    role: Role = Role.ATTENDING
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _legacy_role(cls, value: object) -> object:
+        return LEGACY_ROLES.get(value, value) if isinstance(value, str) else value
 
 
 class Settings(BaseSettings):
@@ -61,6 +75,8 @@ class Settings(BaseSettings):
     retry_cap_s: float = Field(60.0, gt=0)
 
     api_tokens: list[ApiToken] = []
+    # A signed-in session ends after this long without a request (sliding).
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
     stream_poll_interval_s: float = Field(0.02, gt=0)
     # Comment lines on an idle event stream, so proxies keep it open and clients notice loss.
     stream_ping_s: float = Field(15.0, gt=0)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from callroom.api import pages
+from callroom.accounts.errors import AccountError
+from callroom.accounts.service import AccountService
+from callroom.api import ical_feed, pages, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
 from callroom.config import Settings
@@ -26,6 +29,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = open_database(settings.database_url)
+        app.state.database = database  # for the web pages and other routers that read storage
+        app.state.accounts = AccountService(database, idle=timedelta(minutes=settings.session_idle_minutes))
         app.state.paging = PagingService(database, LiveSchedules(settings.paging_program))
         app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
         await app.state.hub.start()
@@ -39,7 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.tokens = token_table(settings.api_tokens)
     app.state.settings = settings
     app.include_router(pages.router)
+    app.include_router(security.router)
+    app.include_router(ical_feed.router)
     app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AccountError, _paging_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.middleware("http")(_limit_size)
     return app
@@ -49,7 +57,7 @@ def error(status: int, field: str, message: str, errors: list[dict[str, str]] | 
     return JSONResponse({"error": message, "field": field, "errors": errors or []}, status_code=status)
 
 
-async def _paging_error(_request: Request, exc: PagingError) -> JSONResponse:
+async def _paging_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     response = error(exc.status, exc.field, exc.message)
     response.headers.update(headers or {})

@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 from sse_starlette import EventSourceResponse
 
-from callroom.api.auth import Principal, principal
+from callroom.accounts.permissions import Permission
+from callroom.api.auth import Principal, require
 from callroom.api.schemas import DeclineCreate, ErrorRead, PageCreate, PageRead
 from callroom.api.stream import InboxHub, events
 from callroom.paging.service import PageRequest, PagingService
 
-Caller = Annotated[Principal, Depends(principal)]
+Caller = Annotated[Principal, Depends(require(Permission.PAGE_SEND))]
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 413, 422)}
 router = APIRouter(prefix="/api/v1/pages", tags=["pages"], responses=ERRORS)  # type: ignore[arg-type]
 
@@ -30,14 +31,19 @@ Service = Annotated[PagingService, Depends(service)]
 
 
 def _read(paging: PagingService, page_id: int, caller: Principal) -> PageRead:
-    return PageRead.of(paging.detail(page_id, caller.actor))
+    """The page as the caller may see it: operators (no `patient:read`) see the patient
+    reference only on pages they sent themselves."""
+    read = PageRead.of(paging.detail(page_id, caller.actor))
+    if caller.can(Permission.PATIENT_READ) or read.sender == caller.identity:
+        return read
+    return read.model_copy(update={"patient_ref": None})
 
 
 @router.post("", status_code=201)
 def create_page(body: PageCreate, caller: Caller, paging: Service) -> PageRead:
     """Send a page. It resolves to recipients from the live schedule now; `notes` says what
     the sender should know (cover, fallback)."""
-    sent = paging.send(PageRequest(caller.user, body.target, body.body, body.callback, body.priority,
+    sent = paging.send(PageRequest(caller.identity, body.target, body.body, body.callback, body.priority,
                                    body.patient_ref, body.new_patient))
     return _read(paging, sent.id, caller)
 

@@ -1,0 +1,31 @@
+"""Errors of the accounts service: each names the field at fault and carries its HTTP status,
+like `PagingError` (the API turns both into the same JSON body)."""
+
+from __future__ import annotations
+
+
+class AccountError(Exception):
+    status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class Unauthorized(AccountError):
+    """No credentials, or credentials that are wrong, expired or revoked."""
+
+    status = 401
+
+
+class Forbidden(AccountError):
+    status = 403
+
+
+class NotFound(AccountError):
+    status = 404
+
+
+class Conflict(AccountError):
+    status = 409

@@ -1,0 +1,48 @@
+"""`Principal`: who is calling, however they proved it (session cookie, API token, or a token
+from CALLROOM_API_TOKENS), and what the permission table lets them do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from callroom.accounts.permissions import Permission, allowed
+from callroom.config import Role
+from callroom.paging.policy import OPERATOR_QUEUE
+from callroom.paging.service import Actor
+
+
+class Via(StrEnum):
+    SESSION = "session"  # a signed-in browser: unsafe methods need the CSRF token
+    TOKEN = "token"  # an API token of an account
+    CONFIG = "config"  # a token from CALLROOM_API_TOKENS (no account row)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """`user` is the account's username; `person_id` links it to a person of the program
+    (residents, attendings, chiefs), which is who they are on the schedule and on pages."""
+
+    user: str
+    role: Role
+    person_id: str | None = None
+    account_id: int | None = None
+    via: Via = Via.CONFIG
+    display_name: str = ""
+
+    def can(self, permission: Permission) -> bool:
+        return allowed(self.role, permission)
+
+    @property
+    def identity(self) -> str:
+        """Who this is on the schedule and on pages: the linked person, else the username."""
+        return self.person_id or self.user
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.identity, anyone=self.can(Permission.PAGE_ANY))
+
+    @property
+    def inbox(self) -> str:
+        """Whose in-app stream this caller reads: an operator reads the operators' queue."""
+        return OPERATOR_QUEUE if self.role is Role.OPERATOR else self.identity

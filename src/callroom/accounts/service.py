@@ -1,0 +1,273 @@
+"""`AccountService`: sign-in, sessions, API tokens, calendar feeds and account administration,
+each in one transaction and each change recorded in the append-only account_events.
+
+Time comes from the `clock` (tests freeze it), so the idle timeout is testable to the second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from callroom.accounts.errors import AccountError, Conflict, NotFound, Unauthorized
+from callroom.accounts.passwords import hash_password, password_problem, verify_password
+from callroom.accounts.principal import Principal, Via
+from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
+from callroom.config import Role
+from callroom.storage import Database
+from callroom.storage.accounts_repositories import (
+    AccountEventRecord,
+    AccountRecord,
+    AccountRepository,
+    ApiTokenRecord,
+    NewAccount,
+)
+
+Clock = Callable[[], datetime]
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
+DEFAULT_IDLE = timedelta(minutes=30)
+# A session's last_seen_at is written at most this often: a page load is not worth a write, and
+# the idle timeout does not need to be exact to the second.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What the browser gets: the cookie value (shown once) and the CSRF token for forms."""
+
+    token: str
+    csrf_token: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    username: str
+    display_name: str
+    role: Role
+    person_id: str | None = None
+    password: str | None = None
+
+
+def principal_of(account: AccountRecord, via: Via) -> Principal:
+    return Principal(account.username, Role(account.role), account.person_id, account.id, via,
+                     account.display_name)
+
+
+class AccountService:
+    def __init__(self, database: Database, *, clock: Clock = utc_now, idle: timedelta = DEFAULT_IDLE) -> None:
+        self._database = database
+        self._clock = clock
+        self.idle = idle
+
+    # Signing in and out
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        """A new session; Unauthorized (field "password") for a wrong or inactive account,
+        without saying which part was wrong."""
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            account = accounts.by_username(username.strip().lower())
+            good = verify_password(account.password_hash if account else None, password)
+            if account is None or not good or not account.active:
+                accounts.record(now, account.id if account else None, username[:100], "sign_in_refused")
+                refused = True
+            else:
+                token = new_token()
+                accounts.add_session(account.id, digest(token), now)
+                accounts.record(now, account.id, account.username, "signed_in")
+                refused = False
+        if refused or account is None:
+            raise Unauthorized("password", "wrong username or password")
+        return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
+
+    def session_principal(self, token: str) -> Principal:
+        """The signed-in user of a session cookie, sliding its idle timeout; Unauthorized
+        (field "session") once it has been idle too long, was signed out, or is unknown."""
+        now = self._clock()
+        with self._database.reading() as session:
+            found = AccountRepository(session).live_session(digest(token))
+        if found is None or now - found.last_seen_at > self.idle:
+            raise Unauthorized("session", "your session has ended: sign in again")
+        if now - found.last_seen_at >= TOUCH_EVERY:
+            with self._database.session() as session:
+                AccountRepository(session).touch_session(found.id, now)
+        return principal_of(found.account, Via.SESSION)
+
+    def sign_out(self, token: str) -> None:
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            found = accounts.live_session(digest(token))
+            if found is not None:
+                accounts.revoke("session", now, account_id=found.account.id, row_id=found.id)
+                accounts.record(now, found.account.id, found.account.username, "signed_out")
+
+    # API tokens
+
+    def token_principal(self, token: str) -> Principal | None:
+        with self._database.reading() as session:
+            account = AccountRepository(session).owner("api_token", digest(token))
+        return None if account is None else principal_of(account, Via.TOKEN)
+
+    def create_api_token(self, actor: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
+        """A new bearer token for the account; the token is shown once, only its digest kept."""
+        if not 1 <= len(name.strip()) <= 100:
+            raise AccountError("name", "a token name has 1 to 100 characters")
+        token = new_token(API_TOKEN_PREFIX)
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            _existing(accounts, account_id)
+            record = accounts.add_api_token(account_id, name.strip(), digest(token), now)
+            accounts.record(now, account_id, actor.user, "api_token_created",
+                            {"token_id": record.id, "name": name})
+        return token, record
+
+    def api_tokens(self, account_id: int) -> list[ApiTokenRecord]:
+        with self._database.reading() as session:
+            accounts = AccountRepository(session)
+            _existing(accounts, account_id)
+            return accounts.api_tokens(account_id)
+
+    def revoke_api_token(self, actor: Principal, account_id: int, token_id: int) -> None:
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            if accounts.revoke("api_token", now, account_id=account_id, row_id=token_id) == 0:
+                raise NotFound("token", f"no live API token {token_id} on account {account_id}")
+            accounts.record(now, account_id, actor.user, "api_token_revoked", {"token_id": token_id})
+
+    # Calendar feeds
+
+    def new_calendar_link(self, actor: Principal) -> str:
+        """A new private feed token for the caller's own calendar; older links stop working."""
+        if actor.account_id is None or actor.person_id is None:
+            raise Conflict("person", "only an account linked to a person on the schedule has a calendar")
+        token = new_token()
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            accounts.revoke("calendar_feed", now, account_id=actor.account_id)
+            accounts.add_feed(actor.account_id, digest(token), now)
+            accounts.record(now, actor.account_id, actor.user, "calendar_link_created")
+        return token
+
+    def revoke_calendar_links(self, actor: Principal) -> int:
+        if actor.account_id is None:
+            return 0
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            count = accounts.revoke("calendar_feed", now, account_id=actor.account_id)
+            accounts.record(now, actor.account_id, actor.user, "calendar_links_revoked", {"count": count})
+        return count
+
+    def calendar_owner(self, token: str) -> AccountRecord | None:
+        with self._database.reading() as session:
+            return AccountRepository(session).owner("calendar_feed", digest(token))
+
+    # Administration
+
+    def add_account(self, actor: str, spec: AccountSpec) -> AccountRecord:
+        _check_spec(spec)
+        hashed = None if spec.password is None else hash_password(spec.password)
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            if accounts.by_username(spec.username) is not None:
+                raise Conflict("username", f"there is already an account {spec.username!r}")
+            record = accounts.add(NewAccount(spec.username, spec.display_name.strip(), spec.role.value,
+                                             spec.person_id, hashed), now)
+            accounts.record(now, record.id, actor, "account_created",
+                            {"role": spec.role.value, "person_id": spec.person_id})
+        return record
+
+    def accounts(self) -> list[AccountRecord]:
+        with self._database.reading() as session:
+            return AccountRepository(session).all()
+
+    def account(self, account_id: int) -> AccountRecord:
+        with self._database.reading() as session:
+            return _existing(AccountRepository(session), account_id)
+
+    def by_username(self, username: str) -> AccountRecord:
+        with self._database.reading() as session:
+            found = AccountRepository(session).by_username(username)
+        if found is None:
+            raise NotFound("username", f"no account {username!r}")
+        return found
+
+    def events(self, account_id: int) -> list[AccountEventRecord]:
+        with self._database.reading() as session:
+            accounts = AccountRepository(session)
+            _existing(accounts, account_id)
+            return accounts.events(account_id)
+
+    def change_account(self, actor: str, account_id: int, **values: object) -> AccountRecord:
+        """Change role, display_name, person_id or active. Deactivating ends the account's
+        sessions and stops its tokens and feeds (they are checked against `active`)."""
+        _check_change(values)
+        stored = {k: (v.value if isinstance(v, Role) else v) for k, v in values.items()}
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            _existing(accounts, account_id)
+            record = accounts.change(account_id, **stored)
+            if values.get("active") is False:
+                accounts.revoke("session", now, account_id=account_id)
+            accounts.record(now, account_id, actor, "account_changed", stored)
+        return record
+
+    def set_password(self, actor: str, account_id: int, password: str, *, current: str | None = None) -> None:
+        """A new password; every session of the account ends. With `current`, the old password
+        must be right (a user changing their own)."""
+        problem = password_problem(password)
+        if problem:
+            raise AccountError("password", problem)
+        hashed = hash_password(password)
+        now = self._clock()
+        with self._database.session() as session:
+            accounts = AccountRepository(session)
+            account = _existing(accounts, account_id)
+            if current is not None and not verify_password(account.password_hash, current):
+                raise Unauthorized("current_password", "the current password is wrong")
+            accounts.change(account_id, password_hash=hashed)
+            accounts.revoke("session", now, account_id=account_id)
+            accounts.record(now, account_id, actor, "password_set")
+
+
+def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
+    found = accounts.get(account_id)
+    if found is None:
+        raise NotFound("account", f"no account with id {account_id}")
+    return found
+
+
+def _check_spec(spec: AccountSpec) -> None:
+    if USERNAME.fullmatch(spec.username) is None:
+        raise AccountError("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
+                                       "starting with a letter or digit")
+    _check_change({"display_name": spec.display_name, "person_id": spec.person_id})
+    problem = None if spec.password is None else password_problem(spec.password)
+    if problem:
+        raise AccountError("password", problem)
+
+
+def _check_change(values: dict[str, object]) -> None:
+    name = values.get("display_name")
+    if isinstance(name, str) and not 1 <= len(name.strip()) <= 200:
+        raise AccountError("display_name", "a display name has 1 to 200 characters")
+    person = values.get("person_id")
+    if isinstance(person, str) and not 1 <= len(person) <= 100:
+        raise AccountError("person_id", "a person id has 1 to 100 characters")
+    unknown = set(values) - {"display_name", "person_id", "role", "active"}
+    if unknown:
+        raise AccountError(sorted(unknown)[0], "not a field of an account that can be changed")

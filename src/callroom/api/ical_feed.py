@@ -1,0 +1,44 @@
+"""`GET /api/v1/ical/{token}.ics`: a person's schedule as RFC 5545, for calendar apps.
+
+Calendar apps cannot sign in, so the secret token in the URL is the credential (the route is
+public in the permission table). The token is one the account made at `/api/v1/me/calendar`;
+making a new one, revoking, or deactivating the account makes the old URL answer 404.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, Response
+
+from callroom.accounts.errors import NotFound
+from callroom.api.auth import accounts_of
+from callroom.api.schemas import ErrorRead
+from callroom.formats.ical import person_calendar
+from callroom.paging.live import LiveSchedules
+
+router = APIRouter(prefix="/api/v1", tags=["calendar"], responses={404: {"model": ErrorRead}})
+CALENDAR = {200: {"content": {"text/calendar": {}}, "description": "an iCalendar (RFC 5545) file"}}
+
+
+def live_schedules(request: Request) -> LiveSchedules:
+    """The app's live schedule cache (the newest roster and its program)."""
+    live: LiveSchedules | None = getattr(request.app.state, "live", None)
+    if live is None:
+        live = request.app.state.live = LiveSchedules(request.app.state.settings.paging_program)
+    return live
+
+
+@router.get("/ical/{token}.ics", name="calendar_feed", response_class=Response, responses=CALENDAR)  # type: ignore[arg-type]
+def calendar_feed(token: str, request: Request) -> Response:
+    """The schedule of the account that owns the link, from the live roster."""
+    account = accounts_of(request).calendar_owner(token)
+    if account is None or account.person_id is None:
+        raise NotFound("token", "no such calendar link (it may have been revoked)")
+    with request.app.state.database.reading() as session:
+        schedule = live_schedules(request).current(session)
+    if schedule is None or account.person_id not in schedule.program.person:
+        raise NotFound("token", "nothing is scheduled for this calendar yet")
+    calendar = person_calendar(schedule.program, schedule.roster, account.person_id, stamp=datetime.now(UTC))
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})

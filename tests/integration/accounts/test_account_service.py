@@ -1,0 +1,189 @@
+"""The accounts service on SQLite and PostgreSQL: sign-in, the sliding idle timeout on an
+injected clock, sign-out, deactivation, API tokens and calendar links, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from callroom.accounts.errors import AccountError, Conflict, Unauthorized
+from callroom.accounts.principal import Via
+from callroom.accounts.service import AccountService, AccountSpec
+from callroom.config import Role
+from callroom.storage import Database
+from callroom.storage.accounts_repositories import AccountRepository
+
+START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
+PASSWORD = "kwame's long password"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(database: Database, clock: Clock) -> AccountService:
+    accounts = AccountService(database, clock=clock, idle=timedelta(minutes=30))
+    accounts.add_account("admin", AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah", PASSWORD))
+    return accounts
+
+
+def test_signing_in_gives_a_session_that_names_the_person(service: AccountService) -> None:
+    signed = service.sign_in("kwame", PASSWORD)
+
+    principal = service.session_principal(signed.token)
+    assert (principal.user, principal.role, principal.person_id, principal.via) == (
+        "kwame", Role.RESIDENT, "kwame-mensah", Via.SESSION)
+    assert signed.csrf_token != signed.token
+
+
+@pytest.mark.parametrize(("username", "password"), [("kwame", "wrong password!"), ("nobody", PASSWORD)])
+def test_a_wrong_username_or_password_is_refused_alike_and_audited(
+        service: AccountService, database: Database, username: str, password: str) -> None:
+    with pytest.raises(Unauthorized) as refused:
+        service.sign_in(username, password)
+
+    assert (refused.value.field, refused.value.message) == ("password", "wrong username or password")
+    with database.reading() as session:
+        assert [e.kind for e in AccountRepository(session).events()][-1] == "sign_in_refused"
+
+
+def test_a_session_idle_for_longer_than_the_timeout_ends(service: AccountService, clock: Clock) -> None:
+    token = service.sign_in("kwame", PASSWORD).token
+
+    clock.advance(minutes=30, seconds=1)
+
+    with pytest.raises(Unauthorized) as ended:
+        service.session_principal(token)
+    assert ended.value.field == "session"
+
+
+def test_each_request_slides_the_idle_timeout(service: AccountService, clock: Clock) -> None:
+    token = service.sign_in("kwame", PASSWORD).token
+    for _ in range(4):  # two hours in all, never idle for 30 minutes
+        clock.advance(minutes=29)
+        service.session_principal(token)
+
+    clock.advance(minutes=29)
+    assert service.session_principal(token).user == "kwame"
+
+
+def test_a_session_used_just_now_survives_until_exactly_the_timeout(service: AccountService, clock: Clock) -> None:
+    token = service.sign_in("kwame", PASSWORD).token
+
+    clock.advance(minutes=30)
+
+    assert service.session_principal(token).user == "kwame"
+
+
+def test_signing_out_ends_the_session(service: AccountService) -> None:
+    token = service.sign_in("kwame", PASSWORD).token
+
+    service.sign_out(token)
+
+    with pytest.raises(Unauthorized):
+        service.session_principal(token)
+
+
+def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(service: AccountService) -> None:
+    account = service.by_username("kwame")
+    token = service.sign_in("kwame", PASSWORD).token
+    api_token, _ = service.create_api_token(service.session_principal(token), account.id, "pager bridge")
+
+    service.change_account("admin", account.id, active=False)
+
+    with pytest.raises(Unauthorized):
+        service.session_principal(token)
+    assert service.token_principal(api_token) is None
+    with pytest.raises(Unauthorized):
+        service.sign_in("kwame", PASSWORD)
+
+
+def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service: AccountService) -> None:
+    account = service.by_username("kwame")
+    token = service.sign_in("kwame", PASSWORD).token
+
+    service.set_password("kwame", account.id, "a brand new password", current=PASSWORD)
+
+    with pytest.raises(Unauthorized):
+        service.session_principal(token)
+    with pytest.raises(Unauthorized):
+        service.sign_in("kwame", PASSWORD)
+    assert service.sign_in("kwame", "a brand new password").principal.user == "kwame"
+
+
+def test_changing_ones_own_password_needs_the_current_one(service: AccountService) -> None:
+    account = service.by_username("kwame")
+
+    with pytest.raises(Unauthorized) as refused:
+        service.set_password("kwame", account.id, "a brand new password", current="not my password")
+
+    assert refused.value.field == "current_password"
+
+
+def test_an_api_token_acts_as_its_account_until_revoked(service: AccountService) -> None:
+    account = service.by_username("kwame")
+    principal = service.sign_in("kwame", PASSWORD).principal
+    token, record = service.create_api_token(principal, account.id, "pager bridge")
+
+    found = service.token_principal(token)
+    assert found is not None and (found.user, found.via) == ("kwame", Via.TOKEN)
+
+    service.revoke_api_token(principal, account.id, record.id)
+    assert service.token_principal(token) is None
+    assert [t.revoked_at is not None for t in service.api_tokens(account.id)] == [True]
+
+
+def test_a_new_calendar_link_replaces_the_old_one(service: AccountService) -> None:
+    principal = service.sign_in("kwame", PASSWORD).principal
+    first = service.new_calendar_link(principal)
+    second = service.new_calendar_link(principal)
+
+    assert service.calendar_owner(first) is None
+    owner = service.calendar_owner(second)
+    assert owner is not None and owner.person_id == "kwame-mensah"
+    service.revoke_calendar_links(principal)
+    assert service.calendar_owner(second) is None
+
+
+def test_a_username_is_taken_once(service: AccountService) -> None:
+    with pytest.raises(Conflict) as taken:
+        service.add_account("admin", AccountSpec("kwame", "Another Kwame", Role.ATTENDING))
+
+    assert taken.value.field == "username"
+
+
+@pytest.mark.parametrize(("spec", "field"), [
+    (AccountSpec("Kwame Mensah", "Kwame", Role.RESIDENT), "username"),
+    (AccountSpec("k2", " ", Role.RESIDENT), "display_name"),
+    (AccountSpec("k3", "Kwame", Role.RESIDENT, password="short"), "password"),
+])
+def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec, field: str) -> None:
+    with pytest.raises(AccountError) as refused:
+        service.add_account("admin", spec)
+
+    assert refused.value.field == field
+    assert [a.username for a in service.accounts()] == ["kwame"]
+
+
+def test_every_change_to_an_account_is_in_its_audit_trail(service: AccountService) -> None:
+    account = service.by_username("kwame")
+    service.sign_in("kwame", PASSWORD)
+    service.change_account("admin", account.id, role=Role.CHIEF)
+
+    assert [(e.actor, e.kind) for e in service.events(account.id)] == [
+        ("admin", "account_created"), ("kwame", "signed_in"), ("admin", "account_changed")]
+    assert service.events(account.id)[-1].detail == {"role": "chief"}
