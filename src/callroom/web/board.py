@@ -1,0 +1,96 @@
+"""The "on call now" board as data: every post, who holds it at an instant and who is next.
+
+Pure: a `Schedule` (program and roster) and the instant are passed in. Holders are listed
+most junior first, as paging reaches them (first call in a teaching hospital).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+
+from callroom.domain.program import Post, Program
+from callroom.paging.routing import Schedule
+from callroom.rules.context import CheckContext, Work
+
+
+@dataclass(frozen=True)
+class Holder:
+    person_id: str
+    name: str
+    grade: str
+    shift: str
+    start: datetime  # in the hospital's zone
+    end: datetime
+
+
+@dataclass(frozen=True)
+class PostRow:
+    post: Post
+    service: str
+    now: tuple[Holder, ...]
+    next: tuple[Holder, ...]  # the holders of the next shift to start on the post
+
+    def matches(self, query: str) -> bool:
+        """Case-insensitive search over the post, its service and the people on it."""
+        words = [self.post.name, self.post.id, self.service, *(h.name for h in (*self.now, *self.next))]
+        return query.casefold() in " ".join(words).casefold()
+
+
+@dataclass(frozen=True)
+class _Index:
+    context: CheckContext
+    by_post: Mapping[str, tuple[Work, ...]]  # sorted by start
+
+
+@lru_cache(maxsize=4)
+def _index(schedule: Schedule) -> _Index:
+    """Work per post, built once per live roster (schedules are cached per version)."""
+    context = CheckContext(schedule.program, schedule.roster)
+    grouped: dict[str, list[Work]] = defaultdict(list)
+    for items in context.work.values():
+        for work in items:
+            grouped[work.post.id].append(work)
+    by_post = {post: tuple(sorted(items, key=lambda w: (w.start, w.assignment.person_id)))
+               for post, items in grouped.items()}
+    return _Index(context, by_post)
+
+
+def board(schedule: Schedule, at: datetime, query: str = "") -> list[PostRow]:
+    """Every post of the program (those matching `query`), holders at `at` and next."""
+    index = _index(schedule)
+    origin = index.context.timeline.origin
+    zone = index.context.timeline.zone
+    minute = (at - origin).total_seconds() / 60
+    program = schedule.program
+    rows = []
+    for post in program.posts:
+        works = index.by_post.get(post.id, ())
+        now = [w for w in works if w.start <= minute < w.end]
+        later = [w for w in works if w.start > minute]
+        following = [w for w in later if w.start == later[0].start] if later else []
+        row = PostRow(post, program.service[post.service_id].name,
+                      _holders(program, now, origin, zone), _holders(program, following, origin, zone))
+        if not query or row.matches(query):
+            rows.append(row)
+    return rows
+
+
+def _holders(program: Program, works: list[Work], origin: datetime, zone: tzinfo) -> tuple[Holder, ...]:
+    found = []
+    for w in sorted(works, key=lambda w: (int(program.person[w.assignment.person_id].grade),
+                                          w.assignment.person_id)):
+        person = program.person[w.assignment.person_id]
+        start = (origin + timedelta(minutes=w.start)).astimezone(zone)
+        end = (origin + timedelta(minutes=w.end)).astimezone(zone)
+        found.append(Holder(person.id, person.name, person.grade.label, w.shift.name, start, end))
+    return tuple(found)
+
+
+def block_span(schedule: Schedule) -> tuple[datetime, datetime]:
+    """The first and last instants of the block, for saying when `now` falls outside it."""
+    timeline = _index(schedule).context.timeline
+    return timeline.origin, timeline.origin + timedelta(minutes=timeline.end)

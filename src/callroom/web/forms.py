@@ -1,0 +1,25 @@
+"""Form posts: the body as a dict of strings, and the CSRF check every form goes through.
+
+The token is the viewer's session token from `callroom.accounts` (a hidden `csrf_token` field,
+or the `X-CSRF-Token` header that htmx sends from the page's `hx-headers`).
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+
+from callroom.web.session import Forbidden, Viewer
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """FastAPI dependency: the posted form's text fields (files are not accepted anywhere)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def check_csrf(request: Request, viewer: Viewer, form: dict[str, str]) -> None:
+    sent = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
+    if not hmac.compare_digest(sent.encode(), viewer.csrf.encode()):
+        raise Forbidden("send this form: its security token is missing or old (reload the page)")

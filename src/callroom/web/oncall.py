@@ -1,0 +1,83 @@
+"""On call now (`/oncall`): every post, who holds it now and next, searchable, with a page
+button. The board a nurses' station keeps open; `at` looks at another instant (the demo
+hospital's block lies in the future, so the board offers its first morning)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from callroom.accounts.permissions import Permission
+from callroom.paging.policy import Priority
+from callroom.paging.service import PageRequest, PagingError, PagingService
+from callroom.web.board import block_span, board
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.live import Live, current
+from callroom.web.session import Viewer, require
+from callroom.web.templating import render
+
+router = APIRouter()
+Reader = Annotated[Viewer, Depends(require(Permission.ONCALL_READ, "see who is on call"))]
+Sender = Annotated[Viewer, Depends(require(Permission.PAGE_SEND, "send pages"))]
+Form = Annotated[dict[str, str], Depends(form_data)]
+PRIORITIES = [p.value for p in Priority]
+
+
+def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
+    """The instant the board shows (`at`, local wall time in the hospital's zone, or now)."""
+    zone = block_span(live.schedule)[0].tzinfo
+    if not text:
+        return datetime.now(UTC), None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now(UTC), "the time must look like 2027-03-01T09:00"
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
+
+
+@router.get("/oncall", response_class=HTMLResponse)
+def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
+    live = current(request)
+    if live is None:
+        return render(request, "empty.html", {"title": "On call now"})
+    query = request.query_params.get("q", "").strip()
+    at, error = _instant(live, request.query_params.get("at"))
+    start, end = block_span(live.schedule)
+    zone = start.tzinfo
+    first_morning = datetime.combine(live.program.block.start, time(9, 0)).isoformat(timespec="minutes")
+    rows = board(live.schedule, at, query)
+    return render(request, "oncall.html", {
+        "live": live, "rows": rows, "query": query, "at": at.astimezone(zone), "at_error": error,
+        "outside": not start <= at < end, "first_morning": first_morning,
+        "can_page": viewer.can(Permission.PAGE_SEND), "priorities": PRIORITIES,
+        "at_value": request.query_params.get("at", ""),
+    }, status=422 if error else 200)
+
+
+def _paging(request: Request) -> PagingService:
+    service: PagingService = request.app.state.paging
+    return service
+
+
+@router.post("/oncall/page", response_class=HTMLResponse)
+def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
+    """Send a page from the board; the form comes back with a message next to a bad field."""
+    check_csrf(request, viewer, form)
+    values = {k: form.get(k, "") for k in ("target", "body", "callback", "priority", "patient_ref", "label")}
+    errors: dict[str, str] = {}
+    if values["priority"] not in PRIORITIES:
+        errors["priority"] = "choose routine, urgent or stat"
+    if not errors:
+        try:
+            sent = _paging(request).send(PageRequest(
+                viewer.principal.identity, values["target"], values["body"], values["callback"],
+                Priority(values["priority"]), values["patient_ref"].strip() or None))
+        except PagingError as error:
+            errors[error.field] = error.message
+    if errors:
+        return render(request, "_page_form.html", {"values": values, "errors": errors,
+                                                   "priorities": PRIORITIES}, status=422)
+    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"]})

@@ -1,0 +1,90 @@
+"""Sign in (`/signin`), sign out (`/signout`) and the start page (`/`).
+
+The sign-in form has no session yet, so its CSRF token is a double-submit one: a random value
+in a short-lived cookie and in the form, which must match (a page of another site can make a
+browser post the form but cannot read or set the cookie). After sign-in, forms carry the
+session's token from `callroom.accounts`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from callroom.accounts.errors import AccountError
+from callroom.api.auth import accounts_of, end_session, start_session
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.session import identify, viewer
+from callroom.web.templating import render
+
+router = APIRouter()
+Form = Annotated[dict[str, str], Depends(form_data)]
+SIGNIN_COOKIE = "callroom_signin"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never `//host` or a full URL (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request) -> Response:
+    found = identify(request)
+    return RedirectResponse(found.home if found else "/signin", status_code=303)
+
+
+def _form(request: Request, values: dict[str, str], errors: dict[str, str], status: int) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "signin.html", {"values": values, "errors": errors, "signin_csrf": token},
+                      status=status)
+    response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
+                        secure=request.url.scheme == "https", path="/signin")
+    return response
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request) -> HTMLResponse:
+    return _form(request, {"next": safe_next(request.query_params.get("next")), "username": ""}, {}, 200)
+
+
+def _signin_errors(request: Request, form: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    cookie = request.cookies.get(SIGNIN_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie.encode(), form.get("csrf_token", "").encode()):
+        errors["form"] = "the sign-in form was old or came from elsewhere: try again"
+    if not form.get("username", "").strip():
+        errors["username"] = "enter your username"
+    if not form.get("password", ""):
+        errors["password"] = "enter your password"
+    return errors
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin(request: Request, form: Form) -> Response:
+    values = {"username": form.get("username", ""), "next": safe_next(form.get("next"))}
+    errors = _signin_errors(request, form)
+    if not errors:
+        try:
+            signed = accounts_of(request).sign_in(values["username"], form["password"])
+        except AccountError as error:
+            errors[error.field if error.field in ("username", "password") else "password"] = error.message
+    if errors:
+        return _form(request, values, errors, 422 if "form" not in errors else 403)
+    response = RedirectResponse(values["next"] if values["next"] != "/" else "/", status_code=303)
+    start_session(request, response, signed)
+    response.delete_cookie(SIGNIN_COOKIE, path="/signin")
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, form: Form) -> Response:
+    check_csrf(request, viewer(request), form)
+    response = RedirectResponse("/signin", status_code=303)
+    end_session(request, response)
+    return response

@@ -1,0 +1,82 @@
+// callroom pages: small behaviours on top of htmx. No build step; plain ES2017.
+"use strict";
+
+// htmx leaves 4xx answers unswapped by default; ours are pages of field messages and
+// warnings meant to be shown (422 bad input or a hard rule, 409 stale version, 403 refused).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 422 || status === 409 || status === 403) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The schedule grid: one listener for every cell, so 2,000 cells cost no script each.
+function openCellEditor(cell) {
+  var grid = document.getElementById("grid");
+  var row = cell.parentElement;
+  var head = grid.tHead.rows[0].cells[cell.cellIndex];
+  var url = "/schedule/cell?person=" + encodeURIComponent(row.dataset.person) +
+    "&day=" + encodeURIComponent(head.dataset.day);
+  var dialog = document.getElementById("editor");
+  htmx.ajax("GET", url, { target: "#editor-body", swap: "innerHTML" }).then(function () {
+    var back = document.querySelector("#cell-form input[name=back]");
+    var query = document.getElementById("grid-query");
+    if (back && query) { back.value = query.value.replace(/(^|&)saved=\d+/g, ""); }
+    if (!dialog.open) { dialog.showModal(); }
+  });
+}
+
+document.addEventListener("click", function (event) {
+  var cell = event.target.closest("#grid[data-editable] tbody td");
+  if (cell) { openCellEditor(cell); return; }
+  if (event.target.matches("[data-close]")) {
+    var dialog = event.target.closest("dialog");
+    if (dialog) { dialog.close(); }
+  }
+});
+
+document.addEventListener("keydown", function (event) {
+  var cell = event.target.closest && event.target.closest("#grid[data-editable] tbody td");
+  if (cell && (event.key === "Enter" || event.key === " ")) {
+    event.preventDefault();
+    openCellEditor(cell);
+  }
+});
+
+// The pager: new pages arrive over Server-Sent Events; each is fetched as a fragment (the
+// event carries no patient data) and put at the top of the list. EventSource reconnects by
+// itself with Last-Event-ID, so a dropped connection loses nothing.
+function startInbox(status) {
+  var received = document.getElementById("received");
+  var source = new EventSource(status.dataset.stream);
+  source.addEventListener("open", function () {
+    status.textContent = "Live: new pages appear here without reloading.";
+    status.dataset.live = "1";
+  });
+  source.addEventListener("error", function () {
+    status.textContent = "Reconnecting to live pages…";
+    status.dataset.live = "";
+  });
+  source.addEventListener("page", function (event) {
+    var pageId = JSON.parse(event.data).page.id;
+    if (document.getElementById("page-" + pageId)) { return; }
+    fetch("/inbox/item/" + encodeURIComponent(pageId), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (!html || document.getElementById("page-" + pageId)) { return; }
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var item = holder.firstElementChild;
+        received.prepend(item);
+        htmx.process(item);
+        var empty = document.getElementById("no-received");
+        if (empty) { empty.remove(); }
+      });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  var status = document.getElementById("live-status");
+  if (status && status.dataset.stream) { startInbox(status); }
+});

@@ -1,0 +1,46 @@
+"""Jinja2 for the pages: one environment, autoescaped, with the static file names baked in.
+
+Vendored scripts carry their version in the file name, so a browser never runs a stale copy;
+`static_url` is the one place a template names a static file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+VENDOR = {"htmx": "vendor/htmx-2.0.11.min.js", "chart": "vendor/chart-4.6.1.umd.min.js"}
+
+
+def _static_url(name: str) -> str:
+    return f"/static/{VENDOR.get(name, name)}"
+
+
+def _day(value: date) -> str:
+    return value.strftime("%a %d %b")
+
+
+def _when(value: datetime | None) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+TEMPLATES.env.globals["static_url"] = _static_url
+TEMPLATES.env.filters["day"] = _day
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.trim_blocks = True
+TEMPLATES.env.lstrip_blocks = True
+
+
+def render(request: Request, name: str, context: Mapping[str, Any], status: int = 200) -> HTMLResponse:
+    """The template filled in; every page gets the viewer and their CSRF token from state."""
+    full = {"viewer": getattr(request.state, "viewer", None), **context}
+    return TEMPLATES.TemplateResponse(request, name, full, status_code=status)

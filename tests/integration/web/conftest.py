@@ -1,0 +1,74 @@
+"""The web app over the demo hospital, served by a real uvicorn on a loopback port and read
+with httpx, on a real database: SQLite, and PostgreSQL where a test takes `database_url`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from callroom.accounts.demo import DemoAccount
+from callroom.config import Settings
+from callroom.storage import Database, open_database
+from callroom.web.app import create_app
+from tests.web_demo import seed_demo, serving, sign_in_of
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found is not None, "no CSRF token in the page"
+    return found.group(1)
+
+
+@dataclass
+class Web:
+    """The served app's URL, the stored roster version's id and the demo sign-ins; clients it
+    opened are closed after the test."""
+
+    url: str
+    settings: Settings
+    database: Database
+    version_id: int
+    sign_ins: list[DemoAccount]
+    stack: ExitStack = field(default_factory=ExitStack)
+
+    def client(self) -> httpx.Client:
+        """A browser of its own: a cookie jar, no redirects followed."""
+        return self.stack.enter_context(httpx.Client(base_url=self.url, follow_redirects=False, timeout=30))
+
+    def signed_in(self, username: str) -> tuple[httpx.Client, str]:
+        """A client signed in as `username`, and the CSRF token for its forms."""
+        client = self.client()
+        token = csrf_of(client.get("/signin").text)
+        found = sign_in_of(self.sign_ins, username)
+        answer = client.post("/signin", data={"username": found.username, "password": found.password,
+                                              "csrf_token": token, "next": "/"})
+        assert answer.status_code == 303, answer.text
+        return client, csrf_of(client.get("/oncall").text)
+
+
+
+def _serve(settings: Settings, database: Database) -> Iterator[Web]:
+    version_id, sign_ins = seed_demo(database)
+    with serving(create_app(settings)) as url, ExitStack() as stack:
+        yield Web(url, settings, database, version_id, sign_ins, stack)
+
+
+@pytest.fixture
+def web(database: Database, database_url: str) -> Iterator[Web]:
+    yield from _serve(Settings(database_url=database_url), database)
+
+
+@pytest.fixture
+def sqlite_web(tmp_path: Path) -> Iterator[Web]:
+    """The same app on SQLite only, for page tests that say nothing about the database."""
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    with open_database(url) as database:
+        yield from _serve(Settings(database_url=url), database)

@@ -1,0 +1,160 @@
+"""The schedule grid and the chief's cell edit, checked against the rules before saving."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from callroom.storage import RosterRepository
+from tests.integration.web.conftest import Web
+from tests.web_demo import DEMO_NAME, demo_program, find_edit, solved_demo
+
+ROW = re.compile(r'<tr data-person="([^"]+)">')
+DAY = re.compile(r'<th scope="col" data-day="([^"]+)"')
+
+
+def _form(edit_choice: str, person: str, day: str, version: int, csrf: str) -> dict[str, str]:
+    return {"person": person, "day": day, "choice": edit_choice, "version": str(version), "csrf_token": csrf}
+
+
+def _versions(web: Web) -> list[int]:
+    with web.database.reading() as session:
+        return [v.number for v in RosterRepository(session).list_versions(DEMO_NAME)]
+
+
+def test_the_grid_shows_every_person_by_every_day_of_the_block(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    page = client.get("/schedule")
+    assert page.status_code == 200
+    program = demo_program()
+    assert sorted(ROW.findall(page.text)) == sorted(p.id for p in program.people)
+    assert DAY.findall(page.text) == [d.isoformat() for d in program.block.dates()]
+    some = solved_demo().assignments[0]
+    assert program.post[some.post_id].name in page.text
+    assert 'data-editable' not in page.text  # a resident reads, the chief edits
+
+
+def test_the_grid_filters_by_service_grade_and_week(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("chief")
+    program = demo_program()
+    page = client.get("/schedule", params={"service": "neurosurgery", "grade": "PGY-2", "week": "2"})
+    assert page.status_code == 200
+    neuro = {p.id for p in program.posts if p.service_id == "neurosurgery"}
+    expected = {p.id for p in program.people if p.grade.label == "PGY-2" and neuro & set(p.post_ids)}
+    assert expected and set(ROW.findall(page.text)) == expected
+    assert DAY.findall(page.text) == [d.isoformat() for d in program.block.dates()[7:14]]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("service", "cardiology", "no service &#39;cardiology&#39;"),
+    ("grade", "PGY-9", "no grade &#39;PGY-9&#39;"),
+    ("week", "5", "the week must be 1 to 4"),
+])
+def test_a_bad_filter_is_named_next_to_its_field(sqlite_web: Web, field: str, value: str,
+                                                 message: str) -> None:
+    client, _ = sqlite_web.signed_in("chief")
+    page = client.get("/schedule", params={field: value})
+    assert page.status_code == 422
+    assert f'id="{field}-error">{message}' in page.text
+
+
+def test_a_resident_may_not_open_the_cell_editor(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    answer = client.get("/schedule/cell", params={"person": "x", "day": "2027-03-02"})
+    assert answer.status_code == 403
+    assert "You may not edit the schedule." in answer.text
+
+
+def test_the_cell_editor_offers_off_and_what_the_person_may_work(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("chief")
+    program = demo_program()
+    person = next(p for p in program.people if p.grade.is_resident)
+    page = client.get("/schedule/cell", params={"person": person.id, "day": "2027-03-05"})
+    assert page.status_code == 200
+    offered = re.findall(r'<option value="([^"]+)"', page.text)
+    assert offered == ["off"] + [f"{post}|{shift}" for post, shift in program.options(person)]
+
+
+def test_checking_an_edit_that_breaks_a_hard_rule_warns_and_offers_no_save(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=True)
+    answer = client.post("/schedule/cell/check", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
+                                                            sqlite_web.version_id, csrf))
+    assert answer.status_code == 200
+    assert 'id="hard-warning"' in answer.text and "It cannot be saved." in answer.text
+    assert 'id="save-button"' not in answer.text
+
+
+def test_checking_an_acceptable_edit_offers_save(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    answer = client.post("/schedule/cell/check", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
+                                                            sqlite_web.version_id, csrf))
+    assert answer.status_code == 200
+    assert 'id="hard-warning"' not in answer.text and 'id="save-button"' in answer.text
+
+
+def test_saving_an_edit_that_breaks_a_hard_rule_is_refused_and_nothing_is_stored(web: Web) -> None:
+    client, csrf = web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=True)
+    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
+                                                      web.version_id, csrf))
+    assert answer.status_code == 422
+    assert "Not saved: this edit would break" in answer.text
+    assert _versions(web) == [1]
+
+
+def test_saving_an_acceptable_edit_makes_a_new_audited_roster_version(web: Web) -> None:
+    client, csrf = web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
+                                                      web.version_id, csrf) | {"back": "week=2"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["HX-Redirect"] == "/schedule?week=2&saved=2"
+    with web.database.reading() as session:
+        rosters = RosterRepository(session)
+        saved = rosters.by_number(DEMO_NAME, 2)
+        assert saved is not None and saved.parent_id == web.version_id and saved.source == "edit"
+        after = rosters.load_roster(saved.id)
+    assert saved.report["edit"]["by"] == "chief"
+    placed = after.on(edit.person_id, edit.day)
+    assert (f"{placed.post_id}|{placed.shift_id}" if placed else "off") == edit.choice
+    assert len(set(after.assignments) ^ set(solved_demo().assignments)) in (1, 2)
+    assert "Saved as roster version 2." in client.get("/schedule?saved=2").text
+
+
+def test_saving_over_a_version_that_is_no_longer_the_newest_is_refused(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    form = _form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, csrf)
+    assert client.post("/schedule/cell", data=form).status_code == 200
+    again = client.post("/schedule/cell", data=form)
+    assert again.status_code == 409
+    assert "the roster changed since you opened it" in again.text
+    assert _versions(sqlite_web) == [1, 2]
+
+
+def test_an_edit_form_without_its_csrf_token_is_refused(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
+                                                      sqlite_web.version_id, "forged"))
+    assert answer.status_code == 403
+    assert _versions(sqlite_web) == [1]
+
+
+@pytest.mark.parametrize(("field", "change", "message"), [
+    ("person", {"person": "nobody-here"}, "no person &#39;nobody-here&#39;"),
+    ("day", {"day": "2027-02-30"}, "the day must be a date"),
+    ("day", {"day": "2027-06-01"}, "is outside the block"),
+    ("choice", {"choice": "pit|call"}, "choose off, or a post and shift"),
+])
+def test_a_bad_edit_form_names_the_field(sqlite_web: Web, field: str, change: dict[str, str],
+                                         message: str) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    person = next(p for p in demo_program().people if p.grade.is_resident)
+    form = _form("off", person.id, "2027-03-05", sqlite_web.version_id, csrf) | change
+    answer = client.post("/schedule/cell/check", data=form)
+    assert answer.status_code == 422
+    assert f'id="{field}-error"' in answer.text and message in answer.text

@@ -1,0 +1,136 @@
+"""The demo hospital for the web tests: its program, a roster solved once per test session
+(a short deterministic CP-SAT run), the demo accounts, and edits that the rules accept or refuse.
+
+Edits are found by asking `callroom.rules.change.impact`, the checker the app itself uses, so a
+test never hard-codes which cell happens to break a rule in this roster.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import uvicorn
+from fastapi import FastAPI
+
+from callroom.accounts.demo import DEMO_ACCOUNTS, DemoAccount, seed_demo_accounts
+from callroom.accounts.service import AccountService, AccountSpec
+from callroom.config import Role
+from callroom.demo import demo_program_path
+from callroom.domain.program import Program
+from callroom.domain.roster import Roster
+from callroom.formats.program_file import load_program
+from callroom.rules.change import impact
+from callroom.solver.run import SolveOptions, solve
+from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
+from callroom.web.editing import OFF, CellEdit, change_of, choices
+
+DEMO_NAME = "st-elsewhere"
+DEMO_ACCOUNTS_BY_NAME = {a.username: a for a in DEMO_ACCOUNTS}
+
+
+@cache
+def demo_program() -> Program:
+    return load_program(demo_program_path())
+
+
+@cache
+def solved_demo() -> Roster:
+    solution = solve(demo_program(), SolveOptions(time_limit_s=3, workers=1, seed=0))
+    assert solution.roster is not None, f"the demo did not solve: {solution.status}"
+    return solution.roster
+
+
+def colleague() -> DemoAccount:
+    """A second resident of the demo resident's grade (a swap needs two), for the tests only."""
+    resident = next(a for a in DEMO_ACCOUNTS_BY_NAME.values() if a.role is Role.RESIDENT)
+    program = demo_program()
+    grade = program.person[resident.person_id or ""].grade
+    other = next(p for p in program.people if p.grade is grade and p.id != resident.person_id)
+    return DemoAccount("colleague", "colleague-test-pass", Role.RESIDENT, other.id, other.name)
+
+
+def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
+    """Store the demo program and its solved roster (version 1); create the demo accounts
+    and the colleague. Returns the roster version's id and the sign-ins."""
+    path = demo_program_path()
+    with database.session() as session:
+        text = path.read_text(encoding="utf-8")
+        source = ProgramRepository(session).save_source(DEMO_NAME, text, str(path))
+        version = RosterRepository(session).add_version(
+            source.id, solved_demo(), source=RosterSource.SOLVE, status="feasible", objective=None,
+            bound=None, report={})
+    accounts = seed_demo_accounts(database)
+    extra = colleague()
+    AccountService(database).add_account("test", AccountSpec(extra.username, extra.display_name, extra.role,
+                                                             extra.person_id, extra.password))
+    return version.id, [*accounts, extra]
+
+
+def sign_in_of(sign_ins: list[DemoAccount], username: str) -> DemoAccount:
+    return next(s for s in sign_ins if s.username == username)
+
+
+@dataclass(frozen=True)
+class Edit:
+    person_id: str
+    day: date
+    choice: str
+
+    @property
+    def cell(self) -> CellEdit:
+        post, _, shift = self.choice.partition("|")
+        return CellEdit(self.person_id, self.day, post or None, shift or None)
+
+
+def _candidates(program: Program, roster: Roster) -> Iterator[Edit]:
+    residents = [p for p in program.people if p.grade.is_resident]
+    for person in residents:
+        for day in program.block.dates()[3:]:
+            options = [value for value, _ in choices(program, person.id)]
+            for value in options if roster.on(person.id, day) is None else [OFF]:
+                yield Edit(person.id, day, value)
+
+
+def find_edit(program: Program, roster: Roster, *, hard: bool) -> Edit:
+    """The first cell edit (in a fixed order) that breaks a hard rule, or that the rules accept."""
+    for edit in _candidates(program, roster):
+        change = change_of(roster, edit.cell)
+        if not change.people:
+            continue
+        found = impact(program, roster, change)
+        if bool(found.hard) == hard:
+            return edit
+    raise AssertionError(f"no {'hard' if hard else 'acceptable'} edit in the demo roster")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """A real uvicorn server for `app` on a free loopback port, in a thread; its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
+                            timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the web server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
