@@ -15,7 +15,8 @@ from callroom.cli.console import console
 from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
-from callroom.cli.paging import page_app, serve, worker
+from callroom.cli.paging import page_app, worker
+from callroom.cli.web import Host, Port, serve, serve_demo
 from callroom.cli.workflow import (
     exit_without_roster,
     fail,
@@ -134,12 +135,17 @@ def schema() -> None:
 
 @app.command()
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Scripted run only (no web app yet).")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Solve and report only: do not serve the "
+                                           "web app afterwards.")] = False,
     time_limit: TimeLimit = 20.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
     out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("out"),
+    host: Host = "127.0.0.1", port: Port = 8000,
 ) -> None:
-    """Load the demo hospital, solve its block, print the summary and write the exports."""
+    """Load the demo hospital, solve its block, print the summary and write the exports; then
+    serve it in the web app, printing a sign-in for each role (unless --no-serve)."""
     run_demo(console, SolveOptions(time_limit, workers, seed, not wall_clock), out, _report)
+    if not no_serve:
+        serve_demo(console, host, port)
 
 
 def main() -> None:

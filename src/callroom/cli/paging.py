@@ -1,4 +1,5 @@
-"""Paging commands: `callroom page TARGET MESSAGE`, `page ack ID`, `page log ID`, `worker`, `serve`.
+"""Paging commands: `callroom page TARGET MESSAGE`, `page ack ID`, `page log ID`, `worker`
+(`serve` is in cli/web.py).
 
 The CLI talks to the database directly, like the other commands; it acts as an operator (on
 any page) unless `--by` names the person acting. Exit codes: 0 done, 2 bad input or a refused
@@ -149,14 +150,3 @@ def worker(
         worker_from(settings, database, utc_now, name).run(stop)
     console.print(f"{name}: drained and stopped")
 
-
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-) -> None:
-    """Serve the HTTP API (/api/v1/pages, with the in-app event stream)."""
-    import uvicorn
-
-    from callroom.api.app import create_app
-
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")

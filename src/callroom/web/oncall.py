@@ -53,7 +53,7 @@ def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
         "live": live, "rows": rows, "query": query, "at": at.astimezone(zone), "at_error": error,
         "outside": not start <= at < end, "first_morning": first_morning,
         "can_page": viewer.can(Permission.PAGE_SEND), "priorities": PRIORITIES,
-        "at_value": request.query_params.get("at", ""),
+        "at_value": request.query_params.get("at", ""), "people": live.program.people,
     }, status=422 if error else 200)
 
 
@@ -78,6 +78,8 @@ def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
         except PagingError as error:
             errors[error.field] = error.message
     if errors:
-        return render(request, "_page_form.html", {"values": values, "errors": errors,
+        live = current(request)
+        people = live.program.people if live is not None and form.get("by_name") else ()
+        return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
                                                    "priorities": PRIORITIES}, status=422)
     return render(request, "_page_sent.html", {"sent": sent, "label": values["label"]})

@@ -1,0 +1,76 @@
+"""`callroom serve`: the web app and the HTTP API in one uvicorn process, and by default a
+paging worker thread beside them, so a page sent from the board reaches the pager without a
+second command. More workers (`callroom worker`) may run anywhere: they share the work safely.
+
+`callroom demo` ends here too: after solving it serves the demo hospital and prints a sign-in
+for each role.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from callroom.accounts.demo import DemoAccount, seed_demo_accounts
+from callroom.config import Settings
+from callroom.paging.service import utc_now
+from callroom.paging.worker import worker_from
+from callroom.storage import open_database
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+WithWorker = Annotated[bool, typer.Option(
+    "--worker/--no-worker", help="Run a paging worker in this process (delivers and escalates pages).")]
+
+
+@contextmanager
+def paging_worker(settings: Settings, enabled: bool) -> Iterator[None]:
+    """A worker thread on its own connection pool, drained when the server stops."""
+    if not enabled:
+        yield
+        return
+    stop = threading.Event()
+    with open_database(settings.database_url) as database:
+        worker = worker_from(settings, database, utc_now, f"serve-{os.getpid()}")
+        thread = threading.Thread(target=worker.run, args=(stop,), name="paging-worker", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+
+
+def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:
+    import uvicorn
+
+    from callroom.web.app import create_app
+
+    with paging_worker(settings, worker):
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000, worker: WithWorker = True) -> None:
+    """Serve the web app (sign in at /) and the HTTP API (/api/v1, described at /docs)."""
+    run_server(Settings(), host, port, worker)
+
+
+def print_sign_ins(console: Console, url: str, accounts: Sequence[DemoAccount]) -> None:
+    console.print(f"\n[bold]Serving the demo hospital at {url}[/] (Ctrl-C stops it). Demo sign-ins:")
+    for account in accounts:
+        console.print(f"  {account.role.value:<17} {account.username:<10} password {account.password}")
+
+
+def serve_demo(console: Console, host: str, port: int) -> None:
+    """Create the demo sign-ins (kept if they exist), print them, and serve until Ctrl-C."""
+    settings = Settings()
+    with open_database(settings.database_url) as database:
+        accounts = seed_demo_accounts(database)
+    print_sign_ins(console, f"http://{host}:{port}/", accounts)
+    run_server(settings, host, port, worker=True)

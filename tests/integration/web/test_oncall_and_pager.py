@@ -1,0 +1,106 @@
+"""The on-call board (holders now and next, search, page button) and the pager inbox."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from callroom.paging.routing import Schedule
+from callroom.web.board import board
+from tests.integration.web.conftest import Web
+from tests.web_demo import demo_program, sign_in_of, solved_demo
+
+FIRST_MORNING = "2027-03-02T09:00"
+
+
+def test_the_board_shows_who_holds_each_post_at_an_instant_and_who_is_next(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": FIRST_MORNING})
+    assert page.status_code == 200
+    program = demo_program()
+    at = datetime.combine(datetime.fromisoformat(FIRST_MORNING).date(), time(9),
+                          ZoneInfo(program.hospital.timezone))
+    rows = board(Schedule(program, solved_demo()), at)
+    assert re.findall(r'data-post="([^"]+)"', page.text) == [p.id for p in program.posts]
+    day_team = next(r for r in rows if r.post.id == "gs-day")
+    assert day_team.now and all(h.name in page.text for h in day_team.now)
+    night = next(r for r in rows if r.post.id == "gs-night")
+    assert night.next and f"Next {night.next[0].start.strftime('%a %H:%M')}" in page.text
+    assert 'id="outside-block"' not in page.text
+
+
+def test_the_board_searches_posts_services_and_people(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": FIRST_MORNING, "q": "neuro"})
+    assert set(re.findall(r'data-post="([^"]+)"', page.text)) == {"neuro-day", "neuro-call", "neuro-home"}
+
+
+def test_now_outside_the_block_says_so_and_links_to_the_block(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": "2031-01-01T09:00"})
+    assert 'id="outside-block"' in page.text and "/oncall?at=2027-03-01T09:00" in page.text
+
+
+def test_a_bad_instant_is_named_next_to_its_field(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": "yesterday"})
+    assert page.status_code == 422 and 'id="at-error">the time must look like' in page.text
+
+
+def test_a_page_form_names_the_bad_field(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("operator")
+    answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "",
+                                               "callback": "4411", "priority": "routine"})
+    assert answer.status_code == 422
+    assert 'id="body-post-pit-error">body must be 1 to 500 characters' in answer.text
+    answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "Bed 4",
+                                               "callback": "call me", "priority": "whenever"})
+    assert "choose routine, urgent or stat" in answer.text
+
+
+def test_a_page_sent_by_name_reaches_the_person_s_pager_and_is_acknowledged_there(sqlite_web: Web) -> None:
+    nurse, nurse_csrf = sqlite_web.signed_in("operator")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    sent = nurse.post("/oncall/page", data={
+        "csrf_token": nurse_csrf, "target": f"person:{resident.person_id}", "body": "Bed 12 pain score 9",
+        "callback": "4411", "priority": "stat", "patient_ref": "MRN 0042", "by_name": "1"})
+    assert sent.status_code == 200, sent.text
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    doctor, csrf = sqlite_web.signed_in("resident")
+    inbox = doctor.get("/inbox")
+    assert f'id="page-{page_id}"' in inbox.text and "Bed 12 pain score 9" in inbox.text
+    assert "MRN 0042" in inbox.text  # clinicians see the patient reference
+    acked = doctor.post(f"/inbox/pages/{page_id}/ack", data={"csrf_token": csrf})
+    assert acked.status_code == 200 and 'data-state="acknowledged"' in acked.text
+    timeline = nurse.get(f"/inbox/pages/{page_id}")
+    assert 'id="page-state">acknowledged<' in timeline.text
+    assert "acknowledged" in re.search(r'<table class="list" id="timeline">.*?</table>', timeline.text,
+                                       re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_declining_needs_a_reason_named_next_to_the_page(sqlite_web: Web) -> None:
+    nurse, nurse_csrf = sqlite_web.signed_in("operator")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    sent = nurse.post("/oncall/page", data={
+        "csrf_token": nurse_csrf, "target": f"person:{resident.person_id}", "body": "Call back",
+        "callback": "4411", "priority": "stat"})
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    doctor, csrf = sqlite_web.signed_in("resident")
+    refused = doctor.post(f"/inbox/pages/{page_id}/decline", data={"csrf_token": csrf, "reason": " "})
+    assert refused.status_code == 422 and "a decline needs a reason" in refused.text
+    declined = doctor.post(f"/inbox/pages/{page_id}/decline", data={"csrf_token": csrf, "reason": "scrubbed"})
+    assert declined.status_code == 200 and 'id="page-' in declined.text
+
+
+def test_an_operator_does_not_see_patient_references_of_pages_they_did_not_send(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    sent = chief.post("/oncall/page", data={
+        "csrf_token": csrf, "target": "operators", "body": "Need a porter", "callback": "4411",
+        "priority": "routine", "patient_ref": "MRN 77"})
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    nurse, _ = sqlite_web.signed_in("operator")
+    inbox = nurse.get("/inbox")
+    assert f'id="page-{page_id}"' in inbox.text and "MRN 77" not in inbox.text
+    assert "MRN 77" not in nurse.get(f"/inbox/pages/{page_id}").text
+    assert "MRN 77" in chief.get(f"/inbox/pages/{page_id}").text
