@@ -13,9 +13,12 @@ from fastapi.responses import JSONResponse
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
-from callroom.api import ical_feed, pages, security
+from callroom.api import changes, ical_feed, pages, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
+from callroom.changes.notify import PagingNotifier
+from callroom.changes.service import ChangeService
+from callroom.changes.types import ChangeError
 from callroom.config import Settings
 from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PagingError, PagingService
@@ -32,6 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.database = database  # for the web pages and other routers that read storage
         app.state.accounts = AccountService(database, idle=timedelta(minutes=settings.session_idle_minutes))
         app.state.paging = PagingService(database, LiveSchedules(settings.paging_program))
+        app.state.changes = ChangeService(database, notifier=PagingNotifier(app.state.paging),
+                                          program=settings.paging_program)
         app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
         await app.state.hub.start()
         try:
@@ -46,8 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(security.router)
     app.include_router(ical_feed.router)
+    app.include_router(changes.router)
     app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
     app.add_exception_handler(AccountError, _paging_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ChangeError, changes.change_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.middleware("http")(_limit_size)
     return app

@@ -10,7 +10,7 @@ from callroom.changes.types import ChangeError, WrongState, assignment_json
 from callroom.changes.workflow import Context
 from callroom.solver.repair import RepairOptions, RepairResult, RepairStatus, repair
 from callroom.solver.repair_input import Absence, RepairError, RepairLimits, parse_instant
-from callroom.solver.repair_words import as_change
+from callroom.solver.repair_words import as_change, cell
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,15 @@ def payload(context: Context, ask: RepairAsk, result: RepairResult) -> dict[str,
         "limits": {"window_from": ask.window_from.isoformat() if ask.window_from else None,
                    "window_to": ask.window_to.isoformat() if ask.window_to else None, "only": list(ask.only)},
         "status": result.status.value, "changes": result.changes, "minimum_proven": result.minimum_proven,
-        "moves": [{"person_id": m.person_id, "day": m.day.isoformat(), "text": m.describe(program),
-                   "reasons": list(m.reasons)} for m in result.moves],
+        "moves": [{"person_id": m.person_id, "name": _name(context, m.person_id), "day": m.day.isoformat(),
+                   "before": cell(program, m.before), "after": cell(program, m.after),
+                   "text": m.describe(program), "reasons": list(m.reasons)} for m in result.moves],
         "shortfalls": [s.describe(program) for s in result.shortfalls],
         "shortfall_prefixes": [s.prefix(program) for s in result.shortfalls],
         "blockers": list(result.blockers),
     }
 
 
-SHORT = RepairStatus.SHORT
+def _name(context: Context, person_id: str) -> str:
+    person = context.program.person.get(person_id)
+    return person.name if person else person_id

@@ -16,9 +16,10 @@ from callroom.solver.repair import RepairResult
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 
-# Roles that decide on changes. The accounts helper's permission table enforces who may call
-# what at the API edge; the service checks the same thing again so the CLI and tests obey it.
-CHIEF_ROLES = frozenset({"chief", "admin", "coordinator", "director", "program_director"})
+# Roles that decide on changes: those the permission table (callroom.accounts.permissions)
+# gives request:approve. The API edge enforces that table; the service checks again so the CLI
+# and every other caller obey it too.
+CHIEF_ROLES = frozenset({"chief"})
 
 
 class Kind(StrEnum):

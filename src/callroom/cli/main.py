@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from callroom.cli import summary
+from callroom.cli.changes import approve, changes_app, repair
 from callroom.cli.console import console
 from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
@@ -44,6 +45,9 @@ app.command()(serve)
 app.add_typer(import_app, name="import")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(bench_app, name="bench")
+app.command()(repair)
+app.command()(approve)
+app.add_typer(changes_app, name="changes")
 
 TimeLimit = Annotated[float, typer.Option(
     min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "

@@ -34,6 +34,7 @@ from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
 from callroom.solver.model import RosterModel, build_model
+from callroom.solver.repair_direct import direct_repair
 from callroom.solver.repair_input import Absence, RepairLimits, check_repair
 from callroom.solver.repair_words import Move, Shortfall, blockers, describe_moves
 from callroom.solver.run import SolveOptions, extract_roster, parameters
@@ -53,6 +54,7 @@ class RepairStatus(StrEnum):
 class RepairOptions:
     time_limit_s: float = 10.0  # for the change-minimising solve
     polish_s: float = 1.0  # for the last solve (the original objective among minimal repairs)
+    direct: bool = True  # try the direct repair first (see repair_direct); False: always search
     workers: int = 2
     seed: int = 0
 
@@ -99,6 +101,9 @@ def repair(program: Program, published: Roster, absence: Absence,
     """
     started = time.monotonic()
     check_repair(program, absence, limits)
+    direct = direct_repair(program, published, absence, limits) if options.direct else None
+    if direct is not None:
+        return _direct_result(program, published, absence, limits, direct, options, started)
     shaped = _build(program, published, absence, limits, relax=True)
     built_s = time.monotonic() - started
     people = max(1, len(program.people) * program.block.days)
@@ -116,6 +121,36 @@ def repair(program: Program, published: Roster, absence: Absence,
     bound = round(first.solver.best_objective_bound) - (people + 1) * sum(n for _, n in short)
     return _result(program, published, absence, roster, changes, proven,
                    max(0, bound), short, (built_s, first_s, polish_s), started)
+
+
+def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
+                   direct: tuple[Roster, int], options: RepairOptions, started: float) -> RepairResult:
+    """The direct repair is proven minimal (see repair_direct); the polish then looks for the
+    best roster by the original objective among those with as few changes."""
+    roster, changes = direct
+    found_s = time.monotonic() - started
+    if options.polish_s > 0:
+        shaped = _build(program, published, absence, limits, relax=False)
+        built_s = time.monotonic() - started - found_s
+        roster = _polish_from(shaped, roster, changes, options)
+    else:
+        built_s = 0.0
+    polish_s = time.monotonic() - started - found_s - built_s
+    return _result(program, published, absence, roster, changes, True, changes, [],
+                   (found_s, built_s, polish_s), started)
+
+
+def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairOptions) -> Roster:
+    built = shaped.built
+    shaped.hint = {}
+    _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
+    built.model.add(shaped.changes <= changes)
+    terms = built.objective
+    original = LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+    answer = _solve(shaped, original, options, options.polish_s, "core")
+    if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return extract_roster(built, answer.solver)
+    return roster
 
 
 def minimum_changes(program: Program, published: Roster, absence: Absence,
@@ -204,6 +239,7 @@ def _build(program: Program, published: Roster, absence: Absence, limits: Repair
     cells = _published_cells(program, published)
     hint: dict[cp_model.IntVar, int] = {}
     shaped = _Repair(built, _change_count(built, cells, hint), hint=hint)
+    _hint_absence(built, forced, hint)
     # The absent person's published shifts in the absence must change: a bound CP-SAT would
     # otherwise take seconds to find, and with it a repair that moves nobody else is proven
     # minimal as soon as it is found.
@@ -239,6 +275,15 @@ def _forbid_absence(built: RosterModel, absence: Absence) -> list[Item]:
     for item in ruled_out:
         built.model.add(item.var == 0)
     return ruled_out
+
+
+def _hint_absence(built: RosterModel, forced: list[Item], hint: dict[cp_model.IntVar, int]) -> None:
+    """The published roster without the shifts the absence rules out: a hint CP-SAT can use
+    (one that breaks a constraint would be ignored)."""
+    for item in forced:
+        if hint.get(item.var):
+            hint[item.var] = 0
+            hint[built.space.works[item.person][item.day]] = 0
 
 
 def _change_count(built: RosterModel, cells: Cells, hint: dict[cp_model.IntVar, int]) -> LinearExpr:

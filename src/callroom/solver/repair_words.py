@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
@@ -35,7 +36,7 @@ class Move:
     def describe(self, program: Program) -> str:
         name = program.person[self.person_id].name if self.person_id in program.person else self.person_id
         why = f" ({'; '.join(self.reasons)})" if self.reasons else ""
-        return f"{name}, {self.day}: {_cell(program, self.before)} -> {_cell(program, self.after)}{why}"
+        return f"{name}, {self.day}: {cell(program, self.before)} -> {cell(program, self.after)}{why}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class Shortfall:
                 f"({self.minimum - self.short} of the {self.minimum} {self.grades} needed)")
 
 
-def _cell(program: Program, assignment: Assignment | None) -> str:
+def cell(program: Program, assignment: Assignment | None) -> str:
+    """An assignment in words: "Night on The Pit", or "off"."""
     if assignment is None:
         return "off"
     return f"{program.shift[assignment.shift_id].name} on {program.post[assignment.post_id].name}"
@@ -85,11 +87,21 @@ def describe_moves(program: Program, published: Roster, repaired: Roster,
     moves = []
     for person, day, before, after in diff(published, repaired):
         if person == absence.person_id and day in absent and after is None:
-            reasons: tuple[str, ...] = (f"absent {absence.start.isoformat()} to {absence.end.isoformat()}",)
+            reasons: tuple[str, ...] = (f"absent {_span(program, absence)}",)
         else:
             reasons = _reasons(program, repaired, before, after)
         moves.append(Move(person, day, before, after, reasons))
     return tuple(moves)
+
+
+def _span(program: Program, absence: Absence) -> str:
+    """The absence on the hospital's wall clock: whole days as dates, else date and time."""
+    zone = ZoneInfo(program.hospital.timezone)
+    start, end = absence.start.astimezone(zone), absence.end.astimezone(zone)
+    if start.time() == end.time() == start.time().replace(hour=0, minute=0, second=0, microsecond=0):
+        days = absence_days(program, absence)
+        return f"{days[0]} to {days[-1]}"
+    return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
 
 
 def _reasons(program: Program, repaired: Roster, before: Assignment | None,
@@ -138,7 +150,7 @@ def _obstacle(program: Program, repaired: Roster, absence: Absence, person_id: s
         return "is on leave or a fixed day off"
     held = repaired.on(person_id, short.day)
     if held is not None:
-        return f"already works {_cell(program, held)} that day"
+        return f"already works {cell(program, held)} that day"
     taken = Assignment(person_id, short.day, short.shift_id, short.post_id)
     hard = impact(program, repaired, Change(added=(taken,))).hard
     if not hard:
