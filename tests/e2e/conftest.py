@@ -1,0 +1,142 @@
+"""Browser tests: Debian's headless Chromium driven by Playwright against a real `callroom
+serve` process (uvicorn, with its paging worker) on a free loopback port, over a fresh SQLite
+database seeded with the demo hospital, its solved roster and the demo accounts.
+
+Chromium is the system package (`apt-get install chromium`; `.ci/run` installs it): Playwright
+never downloads a browser here. Without it these tests fail with that instruction; they do not
+skip. Screenshots of each main page go to out/screenshots/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from callroom.accounts.demo import DemoAccount
+from callroom.storage import Database, open_database
+from tests.web_demo import free_port, seed_demo, sign_in_of
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+START_TIMEOUT_S = 60
+
+
+def chromium_path() -> str:
+    for candidate in (*CHROMIUM_CANDIDATES, shutil.which("chromium") or ""):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail("Chromium is not installed: the browser tests drive Debian's chromium package. "
+                "Install it with `apt-get install -y chromium` (.ci/run does).", pytrace=False)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    database: Database
+    sign_ins: list[DemoAccount]
+
+
+def _callroom() -> str:
+    found = Path(sys.executable).with_name("callroom")
+    return str(found) if found.exists() else "callroom"
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"callroom serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/signin", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"callroom serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    base = tmp_path_factory.mktemp("e2e")
+    url_db = f"sqlite:///{base / 'callroom.db'}"
+    port = free_port()
+    log = base / "serve.log"
+    env = os.environ | {"CALLROOM_DATABASE_URL": url_db, "CALLROOM_WORKER_POLL_INTERVAL_S": "0.05",
+                        "CALLROOM_STREAM_POLL_INTERVAL_S": "0.05", "CALLROOM_STREAM_PING_S": "1"}
+    with open_database(url_db) as database:
+        _, sign_ins = seed_demo(database)
+        with log.open("wb") as sink:
+            process = subprocess.Popen([_callroom(), "serve", "--port", str(port)], env=env,
+                                       stdout=sink, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(process, url, log)
+            yield Server(url, database, sign_ins)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    # --no-sandbox: CI and this machine run as root, where Chromium's sandbox refuses to start.
+    found = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox"])
+    yield found
+    found.close()
+
+
+@dataclass
+class Browsing:
+    """Opens a browser context per person (separate cookies, as two devices would have)."""
+
+    browser: Browser
+    server: Server
+    contexts: list[BrowserContext]
+
+    def as_user(self, username: str, *, phone: bool = False) -> Page:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
+        context = self.browser.new_context(base_url=self.server.url, viewport=viewport)  # type: ignore[arg-type]
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        account = sign_in_of(self.server.sign_ins, username)
+        page.goto("/signin")
+        page.fill("#username", account.username)
+        page.fill("#password", account.password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/signin" not in url)
+        return page
+
+
+@pytest.fixture
+def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
+    found = Browsing(browser, server, [])
+    yield found
+    for context in found.contexts:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

@@ -1,0 +1,130 @@
+"""The web app in a real headless Chromium: what a chief, a resident and a nurse do with it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from callroom.domain.roster import Roster
+from callroom.storage import RosterRepository
+from tests.e2e.conftest import Browsing, Server, screenshot
+from tests.web_demo import DEMO_NAME, Edit, demo_program, find_edit, sign_in_of
+
+
+def _live(server: Server) -> tuple[int, Roster]:
+    """The newest roster version's number and roster, as the database holds them now."""
+    with server.database.reading() as session:
+        rosters = RosterRepository(session)
+        newest = rosters.latest(DEMO_NAME)
+        assert newest is not None
+        return newest.number, rosters.load_roster(newest.id)
+
+
+def _open_cell(page: Page, edit: Edit) -> None:
+    """Click the grid cell of the edit's person and day, and wait for the editor."""
+    days = [d.isoformat() for d in demo_program().block.dates()]
+    column = days.index(edit.day.isoformat()) + 2  # the name column comes first; nth-child counts from 1
+    page.click(f'#grid tr[data-person="{edit.person_id}"] td:nth-child({column})')
+    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#editor-title")).to_contain_text(demo_program().person[edit.person_id].name)
+
+
+def test_signing_in_opens_the_schedule_for_the_chief(browsing: Browsing) -> None:
+    page = browsing.browser.new_page(base_url=browsing.server.url)
+    try:
+        page.goto("/schedule")
+        expect(page).to_have_url(re.compile(r"/signin\?next=/schedule$"))
+        screenshot(page, "signin")
+    finally:
+        page.close()
+    chief = browsing.as_user("chief")
+    expect(chief).to_have_url(re.compile(r"/schedule$"))
+    expect(chief.locator("header .who")).to_contain_text("chief resident")
+
+
+def test_the_grid_shows_everyone_by_day_and_filters_to_a_week(browsing: Browsing) -> None:
+    page = browsing.as_user("resident")
+    page.goto("/schedule")
+    program = demo_program()
+    expect(page.locator("#grid tbody tr")).to_have_count(len(program.people))
+    expect(page.locator("#grid thead th[data-day]")).to_have_count(program.block.days)
+    screenshot(page, "schedule-grid")
+    page.select_option("#week", "2")
+    page.select_option("#grade", "PGY-1")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#grid thead th[data-day]")).to_have_count(7)
+    pgy1 = sum(1 for p in program.people if p.grade.label == "PGY-1")
+    expect(page.locator("#grid tbody tr")).to_have_count(pgy1)
+    phone = browsing.as_user("resident", phone=True)
+    phone.goto("/schedule?week=1")
+    screenshot(phone, "schedule-grid-phone")
+
+
+def test_an_edit_that_would_break_a_hard_rule_shows_the_warning_and_is_not_saved(
+        browsing: Browsing) -> None:
+    number, roster = _live(browsing.server)
+    edit = find_edit(demo_program(), roster, hard=True)
+    page = browsing.as_user("chief")
+    page.goto("/schedule")
+    _open_cell(page, edit)
+    page.select_option("#choice", edit.choice)
+    page.click("#check-button")
+    expect(page.locator("#hard-warning")).to_contain_text("It cannot be saved.")
+    expect(page.locator("#save-button")).to_have_count(0)
+    screenshot(page, "schedule-edit-refused")
+    page.reload()
+    assert _live(browsing.server)[0] == number
+
+
+def test_an_acceptable_edit_is_checked_then_saved_as_a_new_version(browsing: Browsing) -> None:
+    number, roster = _live(browsing.server)
+    edit = find_edit(demo_program(), roster, hard=False)
+    page = browsing.as_user("chief")
+    page.goto("/schedule?week=" + str(demo_program().block.index(edit.day) // 7 + 1))
+    _open_cell(page, edit)
+    page.select_option("#choice", edit.choice)
+    page.click("#check-button")
+    expect(page.locator("#save-button")).to_be_visible()
+    page.click("#save-button")
+    expect(page.locator(".notice")).to_have_text(f"Saved as roster version {number + 1}.")
+    saved_number, saved = _live(browsing.server)
+    assert saved_number == number + 1
+    placed = saved.on(edit.person_id, edit.day)
+    assert (f"{placed.post_id}|{placed.shift_id}" if placed else "off") == edit.choice
+
+
+def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledged(
+        browsing: Browsing) -> None:
+    resident = sign_in_of(browsing.server.sign_ins, "resident")
+    doctor = browsing.as_user("resident", phone=True)
+    doctor.goto("/inbox")
+    expect(doctor.locator("#live-status")).to_have_attribute("data-live", "1")
+    doctor.evaluate("window.notReloaded = true")
+
+    nurse = browsing.as_user("operator")
+    expect(nurse).to_have_url(re.compile(r"/oncall$"))
+    nurse.goto("/oncall?at=2027-03-02T09:00")
+    screenshot(nurse, "oncall-board")
+    nurse.click("#page-person summary")
+    form = nurse.locator("#page-person form")
+    form.locator("select[name=target]").select_option(f"person:{resident.person_id}")
+    form.locator("textarea[name=body]").fill("Bed 12: pain score 9 after the appendectomy")
+    form.locator("input[name=callback]").fill("4411")
+    form.locator("select[name=priority]").select_option("stat")
+    form.locator("button[type=submit]").click()
+    sent = nurse.locator("#page-person .page-sent")
+    expect(sent).to_contain_text("sent")
+    page_id = re.search(r"Page (\d+) sent", sent.inner_text()).group(1)  # type: ignore[union-attr]
+
+    item = doctor.locator(f"#page-{page_id}")
+    expect(item).to_contain_text("Bed 12: pain score 9")
+    assert doctor.evaluate("window.notReloaded") is True  # it arrived without a reload
+    screenshot(doctor, "pager-inbox-phone")
+    item.locator("button.ack").click()
+    expect(doctor.locator(f"#page-{page_id}")).to_have_attribute("data-state", "acknowledged")
+
+    nurse.goto(f"/inbox/pages/{page_id}")
+    expect(nurse.locator("#page-state")).to_have_text("acknowledged")
+    expect(nurse.locator("#timeline")).to_contain_text("acknowledged")
+    screenshot(nurse, "page-timeline")
