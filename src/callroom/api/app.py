@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
-from callroom.api import changes, ical_feed, pages, security
+from callroom.api import changes, ical_feed, pages, schedule, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
 from callroom.changes.notify import PagingNotifier
@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(security.router)
     app.include_router(ical_feed.router)
+    app.include_router(schedule.router)
     app.include_router(changes.router)
     app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
     app.add_exception_handler(AccountError, _paging_error)  # type: ignore[arg-type]
@@ -66,7 +67,7 @@ def error(status: int, field: str, message: str, errors: list[dict[str, str]] | 
 
 async def _paging_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    response = error(exc.status, exc.field, exc.message)
+    response = error(exc.status, exc.field, exc.message, getattr(exc, "errors", None))
     response.headers.update(headers or {})
     return response
 

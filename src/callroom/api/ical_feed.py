@@ -13,20 +13,12 @@ from fastapi import APIRouter, Request, Response
 
 from callroom.accounts.errors import NotFound
 from callroom.api.auth import accounts_of
+from callroom.api.rosters import live_schedules
 from callroom.api.schemas import ErrorRead
 from callroom.formats.ical import person_calendar
-from callroom.paging.live import LiveSchedules
 
 router = APIRouter(prefix="/api/v1", tags=["calendar"], responses={404: {"model": ErrorRead}})
 CALENDAR = {200: {"content": {"text/calendar": {}}, "description": "an iCalendar (RFC 5545) file"}}
-
-
-def live_schedules(request: Request) -> LiveSchedules:
-    """The app's live schedule cache (the newest roster and its program)."""
-    live: LiveSchedules | None = getattr(request.app.state, "live", None)
-    if live is None:
-        live = request.app.state.live = LiveSchedules(request.app.state.settings.paging_program)
-    return live
 
 
 @router.get("/ical/{token}.ics", name="calendar_feed", response_class=Response, responses=CALENDAR)  # type: ignore[arg-type]

@@ -37,7 +37,8 @@ def clock() -> Clock:
 @pytest.fixture
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock, idle=timedelta(minutes=30))
-    accounts.add_account("admin", AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah", PASSWORD))
+    accounts.add_account("admin", AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah",
+                                              PASSWORD))
     return accounts
 
 
@@ -81,7 +82,8 @@ def test_each_request_slides_the_idle_timeout(service: AccountService, clock: Cl
     assert service.session_principal(token).user == "kwame"
 
 
-def test_a_session_used_just_now_survives_until_exactly_the_timeout(service: AccountService, clock: Clock) -> None:
+def test_a_session_used_just_now_survives_until_exactly_the_timeout(service: AccountService,
+                                                                     clock: Clock) -> None:
     token = service.sign_in("kwame", PASSWORD).token
 
     clock.advance(minutes=30)
@@ -98,7 +100,8 @@ def test_signing_out_ends_the_session(service: AccountService) -> None:
         service.session_principal(token)
 
 
-def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(service: AccountService) -> None:
+def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
+        service: AccountService) -> None:
     account = service.by_username("kwame")
     token = service.sign_in("kwame", PASSWORD).token
     api_token, _ = service.create_api_token(service.session_principal(token), account.id, "pager bridge")
@@ -171,7 +174,8 @@ def test_a_username_is_taken_once(service: AccountService) -> None:
     (AccountSpec("k2", " ", Role.RESIDENT), "display_name"),
     (AccountSpec("k3", "Kwame", Role.RESIDENT, password="short"), "password"),
 ])
-def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec, field: str) -> None:
+def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec,
+                                                   field: str) -> None:
     with pytest.raises(AccountError) as refused:
         service.add_account("admin", spec)
 
