@@ -13,13 +13,14 @@ from fastapi.responses import JSONResponse
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
-from callroom.api import changes, ical_feed, pages, schedule, security
+from callroom.api import changes, hours, ical_feed, pages, schedule, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
 from callroom.changes.notify import PagingNotifier
 from callroom.changes.service import ChangeService
 from callroom.changes.types import ChangeError
 from callroom.config import Settings
+from callroom.hours.service import HoursService
 from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PagingError, PagingService
 from callroom.storage import open_database
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.paging = PagingService(database, LiveSchedules(settings.paging_program))
         app.state.changes = ChangeService(database, notifier=PagingNotifier(app.state.paging),
                                           program=settings.paging_program)
+        app.state.hours = HoursService(database, LiveSchedules(settings.paging_program))
         app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
         await app.state.hub.start()
         try:
@@ -53,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ical_feed.router)
     app.include_router(schedule.router)
     app.include_router(changes.router)
+    app.include_router(hours.router)
     app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
     app.add_exception_handler(AccountError, _paging_error)  # type: ignore[arg-type]
     app.add_exception_handler(ChangeError, changes.change_error)  # type: ignore[arg-type]

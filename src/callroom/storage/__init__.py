@@ -7,6 +7,7 @@
 # Registers the paging tables on Base.metadata, which Alembic and the schema test compare.
 from callroom.storage import accounts_tables as accounts_tables
 from callroom.storage import changes_tables as changes_tables
+from callroom.storage import hours_tables as hours_tables
 from callroom.storage import paging_tables as paging_tables
 from callroom.storage.db import Database, open_database
 from callroom.storage.records import (

@@ -1,0 +1,206 @@
+"""The hours service on SQLite and PostgreSQL: logging, confirming, clocking, corrections with
+history, justifications and reviews, reports and the what-if, with who may do what."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from callroom.domain.worklog import Decision, Reason, WorkKind
+from callroom.hours.errors import HoursConflict, HoursError, HoursNotAllowed, HoursNotFound
+from callroom.hours.service import Correction, Entry, HoursService
+from callroom.rules import ids
+from callroom.storage import Database
+from tests.integration.hours.conftest import ADA, ADMIN, BEN, DIRECTOR, Clock
+from tests.integration.hours.world import START
+
+NY = ZoneInfo("America/New_York")
+
+
+def at(day: int, clock: str) -> datetime:
+    hh, mm = (int(x) for x in clock.split(":"))
+    return datetime.combine(START + timedelta(days=day), datetime.min.time()).replace(
+        hour=hh, minute=mm, tzinfo=NY)
+
+
+def shift(day: int, hours: float, person: str = "ada", clock: str = "07:00", **kw: object) -> Entry:
+    start = at(day, clock)
+    return Entry(person, start, start + timedelta(hours=hours), **kw)  # type: ignore[arg-type]
+
+
+def test_a_logged_period_reads_back_in_utc(service: HoursService) -> None:
+    stored = service.log(ADA, shift(0, 13))
+    [back] = service.periods(ADA, "ada")
+    assert back.id == stored.id and back.current.values.start == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert back.current.values.start.tzinfo is not None and back.created_by == "ada"
+
+
+def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(service: HoursService, clock: Clock
+                                                                   ) -> None:
+    stored = service.log(ADA, shift(0, 12))
+    clock.now += timedelta(hours=1)
+    service.correct(ADA, stored.id, Correction(end=at(0, "21:30"), note="stayed for a sick patient"))
+    history = service.history(DIRECTOR, stored.id)
+    assert [r.number for r in history.revisions] == [1, 2]
+    assert [r.values.end for r in history.revisions] == [at(0, "19:00"), at(0, "21:30")]
+    assert [(r.source, r.changed_by) for r in history.revisions] == [("log", "ada"), ("correction", "ada")]
+    assert history.revisions[1].changed_at - history.revisions[0].changed_at == timedelta(hours=1)
+    assert service.periods(ADA, "ada")[0].current.values.end == at(0, "21:30")
+
+
+def test_an_admin_correcting_on_a_residents_behalf_is_named_in_the_history(service: HoursService) -> None:
+    stored = service.log(ADA, shift(0, 12))
+    service.correct(ADMIN, stored.id, Correction(kind=WorkKind.EDUCATION))
+    assert [r.changed_by for r in service.history(ADA, stored.id).revisions] == ["ada", "admin"]
+
+
+def test_a_withdrawn_period_leaves_the_hours_but_not_the_history(service: HoursService) -> None:
+    stored = service.log(ADA, shift(0, 12))
+    service.correct(ADA, stored.id, Correction(withdraw=True, note="logged twice"))
+    assert service.periods(ADA, "ada") == []
+    assert [r.values.withdrawn for r in service.history(DIRECTOR, stored.id).revisions] == [False, True]
+
+
+def test_confirming_a_week_logs_its_shifts_as_scheduled_with_the_dst_call_at_23_hours(
+        service: HoursService) -> None:
+    confirmed = service.confirm(ADA, "ada", START)
+    values = [p.current.values for p in confirmed.logged]
+    assert [(v.shift_id, (v.end - v.start) / timedelta(hours=1)) for v in values if v.end] == [
+        ("day", 12.0)] * 5 + [("call", 23.0)]
+    assert {p.current.source for p in confirmed.logged} == {"confirm"}
+
+
+def test_confirming_a_week_twice_saves_nothing_the_second_time(service: HoursService) -> None:
+    service.confirm(ADA, "ada", START)
+    with pytest.raises(HoursError) as refused:
+        service.confirm(ADA, "ada", START)
+    assert refused.value.field == "week" and "overlaps hours already logged" in refused.value.message
+    assert len(service.periods(ADA, "ada")) == 6
+
+
+def test_confirming_home_call_logs_the_work_the_program_expects_from_home(service: HoursService) -> None:
+    [home] = service.confirm(BEN, "ben", START).logged
+    assert home.current.values.kind is WorkKind.FROM_HOME
+    assert home.logged().minutes == 120
+
+
+def test_clock_in_then_out_makes_one_period_of_two_revisions(service: HoursService, clock: Clock) -> None:
+    opened = service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=3))
+    assert opened.open
+    with pytest.raises(HoursConflict):
+        service.clock_in(ADA, "ada")
+    closed = service.clock_out(ADA, "ada")
+    assert closed.id == opened.id and closed.logged().minutes == 180
+    assert [r.source for r in service.history(ADA, opened.id).revisions] == ["clock_in", "clock_out"]
+    with pytest.raises(HoursConflict):
+        service.clock_out(ADA, "ada")
+
+
+@pytest.mark.parametrize(("entry", "field", "fragment"), [
+    (Entry("ada", at(1, "07:00"), at(1, "06:00")), "end", "is not after the start"),
+    (Entry("ada", at(1, "07:00"), at(2, "14:00")), "end", "at most 30 h"),
+    (Entry("ada", datetime(2026, 4, 15, 8, tzinfo=UTC), datetime(2026, 4, 15, 20, tzinfo=UTC)), "end",
+     "in the future"),
+    (Entry("zed", at(1, "07:00"), at(1, "19:00")), "person", "unknown person"),
+    (Entry("ada", at(1, "07:00"), at(1, "19:00"), shift_id="brunch"), "shift", "unknown shift"),
+    (Entry("ada", at(0, "18:00"), at(0, "22:00")), "start", "overlaps the logged period"),
+])
+def test_bad_periods_are_refused_naming_the_field_and_nothing_is_saved(
+        service: HoursService, entry: Entry, field: str, fragment: str) -> None:
+    service.log(ADA, shift(0, 12))
+    with pytest.raises(HoursError) as refused:
+        service.log(ADMIN, entry)
+    assert refused.value.field == field and fragment in refused.value.message
+    assert len(service.periods(ADMIN, "ada")) == 1
+
+
+def test_a_resident_may_not_log_or_read_anothers_hours(service: HoursService) -> None:
+    service.log(ADA, shift(0, 12))
+    with pytest.raises(HoursNotAllowed):
+        service.log(BEN, shift(1, 12))
+    with pytest.raises(HoursNotAllowed):
+        service.periods(BEN, "ada")
+    with pytest.raises(HoursNotAllowed):
+        service.report(BEN)
+    assert len(service.periods(DIRECTOR, "ada")) == 1
+
+
+def test_a_program_director_reads_everything_but_does_not_log_for_residents(service: HoursService) -> None:
+    with pytest.raises(HoursNotAllowed):
+        service.log(DIRECTOR, shift(1, 12))
+
+
+def test_a_justification_is_reviewed_and_every_decision_is_kept(service: HoursService, clock: Clock) -> None:
+    stored = service.log(ADA, shift(0, 15))
+    with pytest.raises(HoursNotAllowed):
+        service.justify(BEN, stored.id, Reason.SEVERELY_ILL_PATIENT)
+    given = service.justify(ADA, stored.id, Reason.SEVERELY_ILL_PATIENT, "bed 12 bleeding")
+    assert given.status == "pending"
+    with pytest.raises(HoursNotAllowed):
+        service.review(ADA, given.id, Decision.ACCEPTED)
+    service.review(DIRECTOR, given.id, Decision.ACCEPTED, "fine")
+    clock.now += timedelta(minutes=5)
+    final = service.review(DIRECTOR, given.id, Decision.REJECTED, "not a single patient")
+    assert final.status == "rejected"
+    assert [(r.decision, r.reviewer) for r in final.reviews] == [(Decision.ACCEPTED, "pd"),
+                                                                 (Decision.REJECTED, "pd")]
+    with pytest.raises(HoursNotFound):
+        service.review(DIRECTOR, given.id + 99, Decision.ACCEPTED)
+
+
+def test_the_report_finds_a_29_hour_call_with_its_citation_and_the_hours_over_schedule(
+        service: HoursService) -> None:
+    service.confirm(ADA, "ada", START)
+    service.log(ADA, shift(12, 29, shift_id="call", post_id="ward"))  # Saturday 14th, week 2's call
+    report = service.report(DIRECTOR, blocks=[1])
+    [block] = report.blocks
+    continuous = [v for v in block.violations if v.rule == ids.CONTINUOUS_HOURS]
+    assert [(v.person_id, v.measured) for v in continuous] == [("ada", 29.0)]
+    assert "VI.F.3.a" in continuous[0].rule.cited
+    weeks = {(w.person_id, w.week_start): w for w in report.weeks}
+    assert weeks["ada", START].worked_minutes == (5 * 12 + 23) * 60
+    assert weeks["ada", START].scheduled_minutes == (5 * 12 + 23) * 60
+    assert weeks["ada", date(2026, 3, 9)].worked_minutes == 29 * 60
+
+
+def test_a_resident_reads_their_own_report_only(service: HoursService) -> None:
+    service.log(ADA, shift(0, 12))
+    report = service.report(ADA, "ada")
+    assert {w.person_id for w in report.weeks} == {"ada"}
+
+
+def test_the_whatif_uses_the_hours_already_logged(service: HoursService) -> None:
+    for day in range(0, 19):  # 19 days of 17 hours (323 h) instead of the roster's days and calls
+        if day % 7 != 6:
+            service.log(ADA, shift(day, 17))
+    answer = service.whatif(DIRECTOR, "ada", "2026-03-24:call")
+    weekly = [f for f in answer.findings if f.violation.rule == ids.WEEKLY_HOURS]
+    assert weekly and weekly[0].when == "over the block" and (weekly[0].violation.measured or 0) > 80
+    with pytest.raises(HoursError) as refused:
+        service.whatif(DIRECTOR, "ada", "2026-03-24:brunch")
+    assert refused.value.field == "take"
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE work_periods SET person_id = 'ben'",
+    "DELETE FROM work_periods",
+    "UPDATE work_period_revisions SET ends_at = starts_at",
+    "DELETE FROM work_period_revisions",
+    "UPDATE hours_justifications SET note = 'nothing'",
+    "DELETE FROM hours_justifications",
+    "UPDATE hours_reviews SET decision = 'accepted'",
+    "DELETE FROM hours_reviews",
+])
+def test_the_database_refuses_to_rewrite_the_history(service: HoursService, world: Database,
+                                                     statement: str) -> None:
+    stored = service.log(ADA, shift(0, 15))
+    given = service.justify(ADA, stored.id, Reason.EDUCATIONAL_EVENT)
+    service.review(DIRECTOR, given.id, Decision.REJECTED)
+    with pytest.raises(IntegrityError, match="refused: logged hours and their history are append-only"), \
+            world.engine.begin() as connection:
+        connection.execute(text(statement))
+    assert service.history(DIRECTOR, stored.id).revisions[0].values.end == at(0, "22:00")
