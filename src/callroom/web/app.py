@@ -12,12 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
-from callroom.web import inbox, oncall, schedule, signin
+from callroom.web import hours, inbox, me, oncall, schedule, signin
 from callroom.web.editing import FieldError
 from callroom.web.session import Forbidden, SignInRequired
 from callroom.web.templating import STATIC_DIR, render
 
-ROUTERS = (signin.router, schedule.router, oncall.router, inbox.router)
+ROUTERS = (signin.router, schedule.router, oncall.router, inbox.router, me.router, hours.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -80,17 +80,27 @@ def board(schedule: Schedule, at: datetime, query: str = "") -> list[PostRow]:
 
 
 def _holders(program: Program, works: list[Work], origin: datetime, zone: tzinfo) -> tuple[Holder, ...]:
-    found = []
-    for w in sorted(works, key=lambda w: (int(program.person[w.assignment.person_id].grade),
-                                          w.assignment.person_id)):
-        person = program.person[w.assignment.person_id]
-        start = (origin + timedelta(minutes=w.start)).astimezone(zone)
-        end = (origin + timedelta(minutes=w.end)).astimezone(zone)
-        found.append(Holder(person.id, person.name, person.grade.label, w.shift.name, start, end))
-    return tuple(found)
+    ordered = sorted(works, key=lambda w: (int(program.person[w.assignment.person_id].grade),
+                                           w.assignment.person_id))
+    return tuple(_holder(program, w, origin, zone) for w in ordered)
+
+
+def _holder(program: Program, work: Work, origin: datetime, zone: tzinfo) -> Holder:
+    person = program.person[work.assignment.person_id]
+    start = (origin + timedelta(minutes=work.start)).astimezone(zone)
+    end = (origin + timedelta(minutes=work.end)).astimezone(zone)
+    return Holder(person.id, person.name, person.grade.label, work.shift.name, start, end)
 
 
 def block_span(schedule: Schedule) -> tuple[datetime, datetime]:
     """The first and last instants of the block, for saying when `now` falls outside it."""
     timeline = _index(schedule).context.timeline
     return timeline.origin, timeline.origin + timedelta(minutes=timeline.end)
+
+
+def person_shifts(schedule: Schedule, person_id: str) -> list[tuple[Holder, str]]:
+    """A person's shifts in the roster, in time order, each with its post's name."""
+    index = _index(schedule)
+    timeline = index.context.timeline
+    works = sorted(index.context.work.get(person_id, ()), key=lambda w: w.start)
+    return [(_holder(schedule.program, w, timeline.origin, timeline.zone), w.post.name) for w in works]

@@ -80,3 +80,34 @@ document.addEventListener("DOMContentLoaded", function () {
   var status = document.getElementById("live-status");
   if (status && status.dataset.stream) { startInbox(status); }
 });
+
+// Duty hours: bars per week (or per resident) and the weekly-hour limit as a line.
+function hoursChart(canvasId, dataId, horizontal) {
+  var canvas = document.getElementById(canvasId);
+  var source = document.getElementById(dataId);
+  if (!canvas || !source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var limit = data.labels.map(function () { return data.limit; });
+  var over = data.hours.map(function (h) { return h > data.limit ? "#a4161a" : "#0b5cad"; });
+  canvas.chart = new Chart(canvas, {
+    data: {
+      labels: data.labels,
+      datasets: [
+        { type: "bar", label: "Scheduled hours", data: data.hours, backgroundColor: over },
+        { type: "line", label: data.limit + "-hour limit", data: limit, borderColor: "#a4161a",
+          borderDash: [6, 4], pointRadius: 0, fill: false }
+      ]
+    },
+    options: {
+      indexAxis: horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
+      scales: horizontal ? { x: { beginAtZero: true, title: { display: true, text: "hours a week" } } }
+                         : { y: { beginAtZero: true, title: { display: true, text: "hours" } } }
+    }
+  });
+  canvas.dataset.drawn = "1";
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  hoursChart("weekly-chart", "weekly-data", false);
+  hoursChart("overview-chart", "overview-data", false);
+});

@@ -1,0 +1,71 @@
+"""Duty hours (`/hours`): for each resident, hours per week against the 80-hour line, free
+days and call nights, drawn with Chart.js.
+
+Scheduled hours come from the live roster through the rule checkers' own figures
+(`callroom.rules.summary`), so the chart and the ACGME check can never disagree. Residents see
+their own; chiefs, program directors and admins see everyone (the permission table).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from callroom.accounts.permissions import Permission
+from callroom.rules.summary import PersonSummary, summarise
+from callroom.web.live import Live, current
+from callroom.web.session import Forbidden, Viewer, viewer
+from callroom.web.templating import render
+
+router = APIRouter()
+Signed = Annotated[Viewer, Depends(viewer)]
+
+
+def _limit(live: Live, summary: PersonSummary) -> int:
+    limits = live.program.rules.limits_for(summary.person)
+    return limits.weekly_hours if limits is not None else 80
+
+
+def _chart(live: Live, summary: PersonSummary) -> dict[str, object]:
+    """What the page's script draws: weekly bars and the person's weekly-hour limit line."""
+    starts = live.program.block.dates()[::7]
+    return {"labels": [f"Week of {d.strftime('%d %b')}" for d in starts],
+            "hours": [round(h, 1) for h in summary.weekly_hours], "limit": _limit(live, summary),
+            "average": round(summary.average_hours, 1)}
+
+
+def _overview(live: Live, residents: list[PersonSummary]) -> dict[str, object]:
+    ordered = sorted(residents, key=lambda s: -s.average_hours)
+    return {"labels": [s.person.name for s in ordered], "ids": [s.person.id for s in ordered],
+            "hours": [round(s.average_hours, 1) for s in ordered],
+            "limit": max((_limit(live, s) for s in ordered), default=80)}
+
+
+def _json(data: dict[str, object]) -> str:
+    """JSON to put inside a <script> element: "</" could end the element early."""
+    return json.dumps(data).replace("</", "<\\/")
+
+
+@router.get("/hours", response_class=HTMLResponse)
+def hours_page(request: Request, viewer: Signed) -> HTMLResponse:
+    everyone = viewer.can(Permission.HOURS_READ)
+    if not (everyone or viewer.can(Permission.HOURS_LOG_OWN)):
+        raise Forbidden("read duty hours")
+    live = current(request)
+    if live is None:
+        return render(request, "empty.html", {"title": "Duty hours"})
+    residents = [s for s in summarise(live.program, live.roster) if s.person.grade.is_resident]
+    wanted = request.query_params.get("person") or (None if everyone else viewer.person_id)
+    if not everyone and wanted != viewer.person_id:
+        raise Forbidden("read another resident's duty hours")
+    chosen = next((s for s in residents if s.person.id == wanted), None)
+    error = f"no resident {wanted!r}" if wanted and chosen is None else None
+    return render(request, "hours.html", {
+        "live": live, "residents": residents if everyone else [], "chosen": chosen, "person_error": error,
+        "chart": _json(_chart(live, chosen)) if chosen else None,
+        "overview": _json(_overview(live, residents)) if everyone else None,
+        "limit": _limit(live, chosen) if chosen else 80,
+    }, status=404 if error else 200)

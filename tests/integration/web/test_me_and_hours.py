@@ -1,0 +1,86 @@
+"""My schedule with its private calendar link, and the duty-hours page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+from icalendar import Calendar
+
+from callroom.rules.summary import summarise
+from tests.integration.web.conftest import Web
+from tests.web_demo import demo_program, sign_in_of, solved_demo
+
+LINK = re.compile(r'<code class="secret" id="calendar-link">([^<]+)</code>')
+
+
+def _data(html: str, element: str) -> dict[str, list[object]]:
+    found = re.search(rf'id="{element}">(.*?)</script>', html, re.S)
+    assert found is not None, f"no #{element} in the page"
+    data: dict[str, list[object]] = json.loads(found.group(1))
+    return data
+
+
+def test_my_schedule_lists_my_shifts(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    page = client.get("/me")
+    assert page.status_code == 200
+    rows = re.search(r'<table class="list" id="my-shifts">.*?</table>', page.text, re.S)
+    assert rows is not None
+    assert rows.group(0).count("<tr>") - 1 == len(solved_demo().for_person(resident.person_id or ""))
+
+
+def test_a_calendar_link_is_shown_once_fetches_my_shifts_and_stops_when_revoked(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("resident")
+    made = client.post("/me/calendar", data={"csrf_token": csrf})
+    assert made.status_code == 200
+    link = LINK.search(made.text)
+    assert link is not None and "/api/v1/ical/" in link.group(1)
+    assert LINK.search(client.get("/me").text) is None  # only its digest is kept
+    feed = httpx.get(link.group(1))
+    assert feed.status_code == 200
+    events = [e for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    assert len(events) == len(solved_demo().for_person(resident.person_id or ""))
+    revoked = client.post("/me/calendar/revoke", data={"csrf_token": csrf})
+    assert "Revoked 1 calendar link(s)." in revoked.text
+    assert httpx.get(link.group(1)).status_code == 404
+
+
+def test_an_admin_has_no_schedule_page_and_a_forged_form_makes_no_link(sqlite_web: Web) -> None:
+    admin, _ = sqlite_web.signed_in("admin")
+    assert admin.get("/me").status_code == 403  # admins are not on the schedule
+    chief, _ = sqlite_web.signed_in("chief")
+    refused = chief.post("/me/calendar", data={"csrf_token": "forged"})
+    assert refused.status_code == 403 and LINK.search(refused.text) is None
+
+
+def test_a_resident_sees_their_own_weekly_hours_against_the_limit(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    page = client.get("/hours")
+    assert page.status_code == 200
+    data = _data(page.text, "weekly-data")
+    mine = next(s for s in summarise(demo_program(), solved_demo()) if s.person.id == resident.person_id)
+    assert data["hours"] == [round(h, 1) for h in mine.weekly_hours]
+    assert data["limit"] == 80
+    assert 'id="overview-chart"' not in page.text
+    assert client.get("/hours", params={"person": "someone-else"}).status_code == 403
+
+
+def test_the_chief_sees_every_resident_and_an_unknown_one_is_named(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("chief")
+    page = client.get("/hours")
+    data = _data(page.text, "overview-data")
+    residents = [p.id for p in demo_program().people if p.grade.is_resident]
+    assert sorted(data["ids"]) == sorted(residents)
+    assert data["hours"] == sorted(data["hours"], reverse=True)
+    missing = client.get("/hours", params={"person": "nobody"})
+    assert missing.status_code == 404 and 'id="person-error">no resident' in missing.text
+
+
+def test_an_operator_may_not_read_duty_hours(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    assert client.get("/hours").status_code == 403
