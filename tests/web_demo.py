@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import uvicorn
@@ -26,7 +26,7 @@ from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.program_file import load_program
-from callroom.rules.change import impact
+from callroom.rules.change import give_away, impact
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
 from callroom.web.editing import OFF, CellEdit, change_of, choices
@@ -134,3 +134,14 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def find_offer(program: Program, roster: Roster, giver: str, taker: str, *, acceptable: bool) -> date:
+    """A day `giver` works whose shift, given to `taker`, the rules accept (or refuse)."""
+    for held in roster.for_person(giver):
+        if held.day < program.block.start + timedelta(days=3):
+            continue
+        found = impact(program, roster, give_away(held, taker))
+        if found.acceptable == acceptable:
+            return held.day
+    raise AssertionError(f"no {'acceptable' if acceptable else 'refused'} offer from {giver} to {taker}")

@@ -1,0 +1,163 @@
+"""Requests and swaps (`/requests`): a resident asks for a day off, offers a shift or proposes
+a swap; the colleague accepts; the chief approves or refuses. All of it is the change service
+of `callroom.changes`, which checks the rules for everyone a change touches before approval;
+the page shows that check, and a refusal names the rule it protects, with its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from callroom.accounts.permissions import Permission
+from callroom.changes.service import ChangeService
+from callroom.changes.types import Actor, ChangeError, Check
+from callroom.domain.program import Program
+from callroom.storage.changes_repositories import ProposalRecord
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.live import Live, current
+from callroom.web.session import Forbidden, Viewer, viewer
+from callroom.web.templating import render
+
+router = APIRouter()
+Signed = Annotated[Viewer, Depends(viewer)]
+Form = Annotated[dict[str, str], Depends(form_data)]
+KIND_WORDS = {"swap": "Swap", "give_away": "Shift offered", "day_off": "Day off", "open_shift": "Open shift",
+              "repair": "Repair"}
+
+
+def _service(request: Request) -> ChangeService:
+    service: ChangeService = request.app.state.changes
+    return service
+
+
+def _actor(viewer: Viewer) -> Actor:
+    return Actor(viewer.principal.identity, viewer.role.value)
+
+
+def _may_see(viewer: Viewer) -> None:
+    if not (viewer.can(Permission.REQUEST_OWN) or viewer.can(Permission.REQUEST_READ)):
+        raise Forbidden("see requests and swaps")
+
+
+def describe(program: Program, record: ProposalRecord) -> list[str]:
+    """The proposal's change in words: what comes off the roster and what goes on."""
+    def one(item: dict[str, Any]) -> str:
+        person = program.person.get(item["person_id"])
+        shift, post = program.shift.get(item["shift_id"]), program.post.get(item["post_id"])
+        day = date.fromisoformat(item["day"]).strftime("%a %d %b")
+        who = person.name if person else item["person_id"]
+        what = f"{shift.name if shift else item['shift_id']} · {post.name if post else item['post_id']}"
+        return f"{who}: {what} on {day}"
+
+    lines = [f"off: {one(a)}" for a in record.payload.get("removed", ())]
+    lines += [f"on: {one(a)}" for a in record.payload.get("added", ())]
+    return lines or [f"no shift to change ({record.payload.get('day', '')})"]
+
+
+def _checks(service: ChangeService, records: list[ProposalRecord]) -> dict[int, Check | str]:
+    found: dict[int, Check | str] = {}
+    for record in records:
+        try:
+            found[record.id] = service.check(record.id)
+        except ChangeError as error:
+            found[record.id] = error.message
+    return found
+
+
+def _context(request: Request, viewer: Viewer, live: Live) -> dict[str, object]:
+    service = _service(request)
+    me = viewer.person_id if viewer.can(Permission.REQUEST_OWN) else None
+    mine = service.pending_for(me) if me else []
+    chief = service.pending_for_chief() if viewer.can(Permission.REQUEST_READ) else []
+    program = live.program
+    shifts = [a for a in live.roster.for_person(me)] if me else []
+    colleagues = [p for p in program.people if p.grade.is_resident and p.id != me]
+    return {"live": live, "me": me, "mine": mine, "chief": chief, "checks": _checks(service, chief),
+            "describe": lambda r: describe(program, r), "kinds": KIND_WORDS, "my_shifts": shifts,
+            "colleagues": colleagues, "can_approve": viewer.can(Permission.REQUEST_APPROVE),
+            "people": program.person, "reads": viewer.can(Permission.REQUEST_READ)}
+
+
+def _page(request: Request, viewer: Viewer, *, errors: dict[str, str] | None = None,
+          values: dict[str, str] | None = None, notice: str | None = None, status: int = 200) -> HTMLResponse:
+    live = current(request)
+    if live is None:
+        return render(request, "empty.html", {"title": "Requests and swaps"})
+    context = _context(request, viewer, live) | {"errors": errors or {}, "values": values or {},
+                                                 "notice": notice}
+    return render(request, "requests.html", context, status=status)
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def requests_page(request: Request, viewer: Signed) -> HTMLResponse:
+    _may_see(viewer)
+    return _page(request, viewer, notice=NOTICES.get(request.query_params.get("done", "")))
+
+
+NOTICES = {"day-off": "Day off requested: it waits for the chief.",
+           "offer": "Shift offered: it waits for your colleague, then the chief.",
+           "swap": "Swap proposed: it waits for your colleague, then the chief.",
+           "accept": "Accepted: it waits for the chief.", "decline": "Declined.", "withdraw": "Withdrawn.",
+           "approve": "Approved: the roster has a new version.", "refuse": "Refused.",
+           "take": "The open shift is yours."}
+
+
+def _done(action: str) -> Response:
+    """Post/redirect/get: a reload does not send the form again."""
+    return RedirectResponse(f"/requests?done={action}", status_code=303)
+
+
+def _day(form: dict[str, str], field: str) -> date:
+    try:
+        return date.fromisoformat(form.get(field, ""))
+    except ValueError as error:
+        raise ChangeError(field, "choose a day") from error
+
+
+@router.post("/requests/{action}", response_class=HTMLResponse)
+def ask(request: Request, viewer: Signed, form: Form, action: str) -> Response:
+    """A resident's own request: `day-off`, `offer` (a shift to a colleague) or `swap`."""
+    check_csrf(request, viewer, form)
+    if not viewer.can(Permission.REQUEST_OWN) or action not in ("day-off", "offer", "swap"):
+        raise Forbidden("make this request")
+    service, actor, note = _service(request), _actor(viewer), form.get("note", "").strip()
+    try:
+        if action == "day-off":
+            service.request_day_off(actor, _day(form, "day"), note)
+        elif action == "offer":
+            service.offer_shift(actor, _day(form, "day"), form.get("colleague", ""), note)
+        else:
+            service.propose_swap(actor, _day(form, "day"), form.get("colleague", ""),
+                                 _day(form, "colleague_day"), note)
+    except ChangeError as error:
+        return _page(request, viewer, errors={f"{action}.{error.field}": error.message},
+                     values={f"{action}.{k}": v for k, v in form.items()}, status=error.status)
+    return _done(action)
+
+
+@router.post("/requests/{proposal_id}/{action}", response_class=HTMLResponse)
+def act(request: Request, viewer: Signed, form: Form, proposal_id: int, action: str) -> Response:
+    """Accept, decline, withdraw, take (the people in it); approve or refuse (the chief)."""
+    check_csrf(request, viewer, form)
+    _may_see(viewer)
+    service, actor, reason = _service(request), _actor(viewer), form.get("reason", "").strip()
+    if action in ("approve", "refuse") and not viewer.can(Permission.REQUEST_APPROVE):
+        raise Forbidden(f"{action} requests")
+    calls: dict[str, Callable[[], object]] = {"accept": lambda: service.accept(proposal_id, actor),
+             "decline": lambda: service.decline(proposal_id, actor, reason),
+             "withdraw": lambda: service.withdraw(proposal_id, actor),
+             "take": lambda: service.take_open_shift(proposal_id, actor),
+             "approve": lambda: service.approve(proposal_id, actor, reason),
+             "refuse": lambda: service.decline(proposal_id, actor, reason)}
+    if action not in calls:
+        raise Forbidden(f"{action} a request")
+    try:
+        calls[action]()
+    except ChangeError as error:
+        return _page(request, viewer, errors={f"{proposal_id}": error.message}, status=error.status)
+    return _done(action)

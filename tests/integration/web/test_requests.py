@@ -1,0 +1,78 @@
+"""Requests and swaps: offered, accepted, checked and approved or refused, through the pages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from callroom.storage import RosterRepository
+from tests.integration.web.conftest import Web
+from tests.web_demo import DEMO_NAME, demo_program, find_offer, sign_in_of, solved_demo
+
+PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
+
+
+def _offer(web: Web, *, acceptable: bool) -> tuple[httpx.Client, httpx.Client, httpx.Client, int]:
+    """The resident offers a shift to the colleague, who accepts; the chief's client and the id."""
+    resident, r_csrf = web.signed_in("resident")
+    colleague, c_csrf = web.signed_in("colleague")
+    chief, _ = web.signed_in("chief")
+    giver, taker = sign_in_of(web.sign_ins, "resident"), sign_in_of(web.sign_ins, "colleague")
+    day = find_offer(demo_program(), solved_demo(), giver.person_id or "", taker.person_id or "",
+                     acceptable=acceptable)
+    made = resident.post("/requests/offer", data={"csrf_token": r_csrf, "day": day.isoformat(),
+                                                  "colleague": taker.person_id or "", "note": "family"})
+    assert made.status_code == 303 and made.headers["location"] == "/requests?done=offer"
+    waiting = colleague.get("/requests").text
+    proposal_id = int(PROPOSAL.search(waiting).group(1))  # type: ignore[union-attr]
+    accepted = colleague.post(f"/requests/{proposal_id}/accept", data={"csrf_token": c_csrf})
+    assert accepted.status_code == 303
+    return resident, colleague, chief, proposal_id
+
+
+def _csrf(client: httpx.Client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/requests").text).group(1)  # type: ignore[union-attr]
+
+
+def test_an_offered_shift_accepted_and_approved_makes_a_new_roster_version(web: Web) -> None:
+    _, _, chief, proposal_id = _offer(web, acceptable=True)
+    queue = chief.get("/requests").text
+    assert f'id="proposal-{proposal_id}" data-state="accepted"' in queue
+    assert "The rules allow it for everyone it touches." in queue
+    approved = chief.post(f"/requests/{proposal_id}/approve", data={"csrf_token": _csrf(chief)})
+    assert approved.status_code == 303 and approved.headers["location"] == "/requests?done=approve"
+    with web.database.reading() as session:
+        versions = RosterRepository(session).list_versions(DEMO_NAME)
+    assert [v.number for v in versions] == [1, 2]
+
+
+def test_a_change_that_breaks_a_hard_rule_is_refused_naming_the_rule(sqlite_web: Web) -> None:
+    _, _, chief, proposal_id = _offer(sqlite_web, acceptable=False)
+    queue = chief.get("/requests").text
+    pattern = rf'id="proposal-{proposal_id}".*?<p class="warning check-refusal">(.*?)</p>'
+    refusal = re.search(pattern, queue, re.S)
+    assert refusal is not None and "Cannot be approved:" in refusal.group(1) and "<b>" in refusal.group(1)
+    answer = chief.post(f"/requests/{proposal_id}/approve", data={"csrf_token": _csrf(chief)})
+    assert answer.status_code == 409
+    assert f'id="proposal-{proposal_id}-error"' in answer.text and "would break" in answer.text
+    with sqlite_web.database.reading() as session:
+        assert [v.number for v in RosterRepository(session).list_versions(DEMO_NAME)] == [1]
+
+
+def test_a_resident_may_not_approve_and_a_bad_request_names_its_field(sqlite_web: Web) -> None:
+    resident, _, _, proposal_id = _offer(sqlite_web, acceptable=True)
+    csrf = _csrf(resident)
+    assert resident.post(f"/requests/{proposal_id}/approve", data={"csrf_token": csrf}).status_code == 403
+    bad = resident.post("/requests/day-off", data={"csrf_token": csrf, "day": ""})
+    assert bad.status_code == 422 and 'id="day-off-day-error">choose a day' in bad.text
+    outside = resident.post("/requests/day-off", data={"csrf_token": csrf, "day": "2030-01-01"})
+    assert outside.status_code == 422 and 'id="day-off-day-error">' in outside.text
+    nobody = resident.post("/requests/offer", data={"csrf_token": csrf, "day": "2027-03-10",
+                                                    "colleague": "x"})
+    assert nobody.status_code in (404, 422) and 'class="field-error"' in nobody.text
+
+
+def test_an_operator_may_not_see_requests(sqlite_web: Web) -> None:
+    nurse, _ = sqlite_web.signed_in("operator")
+    assert nurse.get("/requests").status_code == 403
