@@ -16,6 +16,7 @@ from callroom.cli.console import console
 from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
+from callroom.cli.hours import hours_app, whatif
 from callroom.cli.paging import page_app, worker
 from callroom.cli.web import Host, Port, serve, serve_demo
 from callroom.cli.workflow import (
@@ -48,6 +49,8 @@ app.add_typer(bench_app, name="bench")
 app.command()(repair)
 app.command()(approve)
 app.add_typer(changes_app, name="changes")
+app.add_typer(hours_app, name="hours")
+app.command()(whatif)
 
 TimeLimit = Annotated[float, typer.Option(
     min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "

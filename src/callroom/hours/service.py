@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -268,6 +269,11 @@ class HoursService:
             return whatif(live.program, live.roster, assignment, [p.logged() for p in records if not p.open])
         except ChangeError as error:
             raise HoursError(error.field, error.message) from None
+
+    def timezone(self) -> ZoneInfo:
+        """The hospital's zone, for reading wall-clock times a person typed without an offset."""
+        with self._database.reading() as session:
+            return ZoneInfo(self._live(session).program.hospital.timezone)
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -1,0 +1,286 @@
+"""Duty-hour commands: `callroom hours log|confirm|clock-in|clock-out|correct|justify|review|
+history|list|report` and `callroom whatif --person P --take DATE:SHIFT[:POST]`.
+
+The CLI talks to the database directly, like the other commands. Without `--by` it acts as the
+program's coordinator (`cli:USER`): it may log and correct on a resident's behalf, read every
+resident's hours and review justifications, and every change it makes is recorded under that
+name. `--by PERSON` acts as that resident, with a resident's rights (their own hours only).
+Times without an offset are the hospital's wall clock. Exit codes: 0 done, 2 bad input or a
+refused action (the message names the field); nothing is saved when a command fails. `whatif`
+exits 1 when the shift would break a hard rule, so a script can ask it.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from callroom.config import Settings
+from callroom.domain.wallclock import to_utc
+from callroom.domain.worklog import Decision, Reason, WorkKind
+from callroom.hours.report import csv_text, html_page
+from callroom.hours.service import Correction, Entry, HoursActor, HoursReport, HoursService
+from callroom.paging.live import LiveSchedules
+from callroom.paging.service import PagingError
+from callroom.rules.worked import BlockReport
+from callroom.storage import open_database
+from callroom.storage.hours_repositories import PeriodRecord
+
+BAD_INPUT = 2
+console = Console(highlight=False, soft_wrap=True)
+hours_app = typer.Typer(no_args_is_help=True,
+                        help="Log duty hours as worked, correct them, review and report.")
+
+Person = Annotated[str, typer.Option("--person", help="The resident's person id.")]
+By = Annotated[str | None, typer.Option(help="Act as this resident (default: the coordinator, cli:USER).")]
+Program = Annotated[str | None, typer.Option("--program", help="Program name (default: newest roster's).")]
+When = Annotated[str | None, typer.Option(help="ISO date-time; without an offset, hospital time.")]
+Kind = Annotated[WorkKind, typer.Option(help="What the work was.")]
+
+
+def _actor(by: str | None) -> HoursActor:
+    if by is not None:
+        return HoursActor(by)
+    return HoursActor(f"cli:{getpass.getuser()}", reads_all=True, edits_all=True, reviews=True)
+
+
+@contextmanager
+def _hours(program: str | None) -> Iterator[HoursService]:
+    settings = Settings()
+    with open_database(settings.database_url) as database:
+        try:
+            yield HoursService(database, LiveSchedules(program or settings.paging_program))
+        except PagingError as error:
+            console.print(f"[red]error:[/] {error.field}: {error.message}")
+            raise typer.Exit(BAD_INPUT) from error
+
+
+def _instant(text: str | None, zone: ZoneInfo, field: str) -> datetime | None:
+    """An ISO date-time; one without an offset is a wall time in the hospital's zone."""
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]error:[/] {field}: {text!r} is not an ISO date-time (2027-03-01T07:00)")
+        raise typer.Exit(BAD_INPUT) from None
+    return parsed if parsed.tzinfo is not None else to_utc(parsed, zone)
+
+
+def _required(text: str, zone: ZoneInfo, field: str) -> datetime:
+    found = _instant(text, zone, field)
+    assert found is not None
+    return found
+
+
+def _show(record: PeriodRecord, zone: ZoneInfo) -> str:
+    v = record.current.values
+    end = v.end.astimezone(zone).strftime("%Y-%m-%d %H:%M") if v.end else "(clocked in)"
+    link = f" as {v.shift_id}" + (f" on {v.post_id}" if v.post_id else "") if v.shift_id else ""
+    return (f"period {record.id}: {record.person_id} {v.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} "
+            f"to {end} {v.kind.label}{link}")
+
+
+@hours_app.command("log")
+def log_period(person: Person, start: Annotated[str, typer.Option(help="Start (ISO date-time).")],
+               end: Annotated[str, typer.Option(help="End (ISO date-time).")], kind: Kind = WorkKind.IN_HOUSE,
+               shift: Annotated[str | None, typer.Option(help="Scheduled shift it was worked as.")] = None,
+               post: Annotated[str | None, typer.Option(help="Post it was worked on.")] = None,
+               note: str = "", by: By = None, program: Program = None) -> None:
+    """Log a period worked."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        entry = Entry(person, _required(start, zone, "start"), _required(end, zone, "end"), kind, shift, post,
+                      note)
+        console.print("Logged " + _show(hours.log(_actor(by), entry), zone))
+
+
+@hours_app.command("confirm")
+def confirm(person: Person, week: Annotated[str, typer.Option(help="First day of the week (YYYY-MM-DD).")],
+            by: By = None, program: Program = None) -> None:
+    """Worked as scheduled: log the week's ended shifts from the live roster in one action."""
+    try:
+        first = date.fromisoformat(week)
+    except ValueError:
+        console.print(f"[red]error:[/] week: {week!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(BAD_INPUT) from None
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        done = hours.confirm(_actor(by), person, first)
+    for record in done.logged:
+        console.print("Logged " + _show(record, zone))
+    for reason in done.skipped:
+        console.print(f"[yellow]skipped:[/] {reason}")
+
+
+@hours_app.command("clock-in")
+def clock_in(person: Person, at: When = None, kind: Kind = WorkKind.IN_HOUSE,
+             shift: Annotated[str | None, typer.Option(help="Scheduled shift.")] = None,
+             post: Annotated[str | None, typer.Option(help="Post.")] = None,
+             by: By = None, program: Program = None) -> None:
+    """Start a period now (or at --at)."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        record = hours.clock_in(_actor(by), person, _instant(at, zone, "at"), kind, shift, post)
+        console.print("Clocked in: " + _show(record, zone))
+
+
+@hours_app.command("clock-out")
+def clock_out(person: Person, at: When = None, by: By = None, program: Program = None) -> None:
+    """End the open period now (or at --at)."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        record = hours.clock_out(_actor(by), person, _instant(at, zone, "at"))
+        console.print("Clocked out: " + _show(record, zone))
+
+
+@hours_app.command("correct")
+def correct(period: Annotated[int, typer.Argument(help="The period's id.")],
+            note: Annotated[str, typer.Option(help="Why it changes (kept in the history).")],
+            start: When = None, end: When = None, kind: Annotated[WorkKind | None, typer.Option()] = None,
+            shift: Annotated[str | None, typer.Option()] = None,
+            post: Annotated[str | None, typer.Option()] = None,
+            withdraw: Annotated[bool, typer.Option("--withdraw", help="Take it out of the hours.")] = False,
+            by: By = None, program: Program = None) -> None:
+    """Correct a period: a new revision; every earlier value stays in its history."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        change = Correction(_instant(start, zone, "start"), _instant(end, zone, "end"), kind, shift, post,
+                            note, withdraw)
+        record = hours.correct(_actor(by), period, change)
+        console.print(f"Revision {record.current.number}: " + _show(record, zone)
+                      + (" (withdrawn)" if record.current.values.withdrawn else ""))
+
+
+@hours_app.command("justify")
+def justify(period: Annotated[int, typer.Argument(help="The period's id.")],
+            reason: Annotated[Reason, typer.Option(help="One of ACGME's recognised reasons.")],
+            by: Annotated[str, typer.Option(help="The resident who worked it (only they justify).")],
+            note: str = "", program: Program = None) -> None:
+    """Attach the resident's reason for staying to a period."""
+    with _hours(program) as hours:
+        found = hours.justify(HoursActor(by), period, reason, note)
+    console.print(f"Justification {found.id} on period {period}: {found.reason.label} (pending review)")
+
+
+@hours_app.command("review")
+def review(justification: Annotated[int, typer.Argument(help="The justification's id.")],
+           decision: Annotated[Decision, typer.Option(help="accepted or rejected.")],
+           note: str = "",
+           by: Annotated[str | None, typer.Option(help="Reviewer (default cli:USER).")] = None,
+           program: Program = None) -> None:
+    """The program director's decision on a justification (every decision is kept)."""
+    actor = HoursActor(by or _actor(None).user, reads_all=True, reviews=True)
+    with _hours(program) as hours:
+        found = hours.review(actor, justification, decision, note)
+    console.print(f"Justification {found.id}: {found.status} by {found.reviews[-1].reviewer}")
+
+
+@hours_app.command("history")
+def history(period: Annotated[int, typer.Argument(help="The period's id.")], by: By = None,
+            program: Program = None) -> None:
+    """Every value a period has had, who changed it and when, and its justifications."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        found = hours.history(_actor(by), period)
+    table = Table(title=f"Period {period} of {found.period.person_id}")
+    for column in ("rev", "start", "end", "kind", "source", "by", "at (UTC)", "note"):
+        table.add_column(column)
+    for r in found.revisions:
+        v = r.values
+        table.add_row(str(r.number), _local(v.start, zone), _local(v.end, zone),
+                      v.kind.value + (" (withdrawn)" if v.withdrawn else ""), r.source, r.changed_by,
+                      r.changed_at.strftime("%Y-%m-%d %H:%M:%S"), v.note)
+    console.print(table)
+    for j in found.justifications:
+        console.print(f"Justification {j.id}: {j.reason.label}, {j.status}"
+                      + "".join(f"; {x.decision} by {x.reviewer}: {x.note}" for x in j.reviews))
+
+
+def _local(instant: datetime | None, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+
+@hours_app.command("list")
+def list_periods(person: Person, by: By = None, program: Program = None) -> None:
+    """A resident's logged periods as they stand now."""
+    with _hours(program) as hours:
+        zone = hours.timezone()
+        for record in hours.periods(_actor(by), person):
+            console.print(_show(record, zone))
+
+
+@hours_app.command("report")
+def report(person: Annotated[str | None, typer.Option("--person", help="One resident (default all).")] = None,
+           block: Annotated[list[int] | None, typer.Option(
+               "--block", min=1, help="Block number (1: the program's own block); repeatable.")] = None,
+           fmt: Annotated[Literal["table", "csv", "html"], typer.Option("--format")] = "table",
+           output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+           by: By = None, program: Program = None) -> None:
+    """Compliance on hours as worked by block, early warnings and scheduled against worked."""
+    with _hours(program) as hours:
+        found = hours.report(_actor(by), person, block or [])
+    if fmt == "table":
+        _print_report(found)
+        return
+    text = csv_text(found) if fmt == "csv" else html_page(found)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+
+
+def _print_report(found: HoursReport) -> None:
+    table = Table(title="Hours by week: worked / scheduled")
+    table.add_column("resident")
+    starts = sorted({w.week_start for w in found.weeks})
+    for start in starts:
+        table.add_column(str(start), justify="right")
+    rows: dict[str, list[str]] = {}
+    for w in found.weeks:
+        cell = f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}"
+        rows.setdefault(w.person_id, []).append(cell)
+    for person_id, cells in rows.items():
+        table.add_row(found.program.person[person_id].name, *cells)
+    console.print(table)
+    for block in found.blocks:
+        _print_block(block)
+
+
+def _print_block(block: BlockReport) -> None:
+    console.print(f"[bold]{block.label}[/]: {len(block.violations)} violations, "
+                  f"{len(block.warnings)} early warnings")
+    for v in block.violations:
+        console.print(f"  [red]{v.rule.cited}[/]: {v.message}")
+    for v in block.warnings:
+        console.print(f"  [yellow]early warning[/]: {v.message}")
+
+
+def whatif(person: Person, take: Annotated[str, typer.Option(help="DATE:SHIFT[:POST] to take.")],
+           by: By = None, program: Program = None) -> None:
+    """Would the person break a rule by taking this shift, at it or later in the block?"""
+    with _hours(program) as hours:
+        answer = hours.whatif(_actor(by), person, take)
+    t = answer.take
+    basis = (f"logged hours through {answer.logged_through}, the roster after" if answer.logged_through
+             else "the roster")
+    console.print(f"{person} taking {t.shift_id} on {t.post_id} on {t.day} (judged on {basis}):")
+    if not answer.findings:
+        console.print("  [green]breaks no rule[/]")
+    for finding in answer.findings:
+        style = "red" if finding in answer.hard else "yellow"
+        console.print(f"  [{style}]{finding.text}[/]")
+    for gone in answer.resolved:
+        console.print(f"  [green]resolves[/] {gone.rule.cited}: {gone.message}")
+    if not answer.acceptable:
+        raise typer.Exit(1)
