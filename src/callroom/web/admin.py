@@ -1,0 +1,98 @@
+"""Admin (`/admin`): the live program's reference data (people, services, posts, shift types,
+escalation policies), read-only, and the accounts, which an admin creates, re-roles and
+deactivates here.
+
+The reference data lives in the program file: it changes by loading a new program version
+(`callroom solve program.yaml`), which keeps every earlier version, so this page shows it
+rather than editing it field by field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from callroom.accounts.errors import AccountError
+from callroom.accounts.permissions import Permission
+from callroom.accounts.service import AccountService, AccountSpec
+from callroom.api.auth import accounts_of
+from callroom.config import Role
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.live import current
+from callroom.web.session import ROLE_LABELS, Viewer, require
+from callroom.web.templating import render
+
+router = APIRouter()
+Reader = Annotated[Viewer, Depends(require(Permission.REFERENCE_EDIT, "open the admin pages"))]
+Manager = Annotated[Viewer, Depends(require(Permission.ACCOUNTS_MANAGE, "manage accounts"))]
+Form = Annotated[dict[str, str], Depends(form_data)]
+NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
+
+
+def _page(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+          notice: str | None = None, status: int = 200) -> HTMLResponse:
+    live = current(request)
+    accounts = accounts_of(request).accounts()
+    return render(request, "admin.html", {
+        "live": live, "accounts": accounts,
+        "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
+        "values": values or {}, "errors": errors or {}, "notice": notice,
+    }, status=status)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, viewer: Reader) -> HTMLResponse:
+    done = request.query_params.get("done") or ""
+    return _page(request, notice={"created": "Account created.", "changed": "Account changed."}.get(done))
+
+
+def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    role = form.get("role", "")
+    if role not in {r.value for r in Role}:
+        errors["role"] = "choose a role"
+    if not form.get("display_name", "").strip():
+        errors["display_name"] = "enter the name people know them by"
+    if errors:
+        return None, errors
+    return AccountSpec(form.get("username", "").strip().lower(), form["display_name"], Role(role),
+                       form.get("person_id", "").strip() or None, form.get("password") or None), errors
+
+
+@router.post("/admin/accounts", response_class=HTMLResponse)
+def create_account(request: Request, viewer: Manager, form: Form) -> Response:
+    check_csrf(request, viewer, form)
+    spec, errors = _spec(form)
+    live = current(request)
+    if spec is not None and spec.person_id and live is not None and spec.person_id not in live.program.person:
+        errors["person_id"] = f"no person {spec.person_id!r} in the program"
+    if spec is not None and not errors:
+        try:
+            accounts_of(request).add_account(viewer.username, spec)
+        except AccountError as error:
+            errors[error.field] = error.message
+    if errors:
+        values = {k: form.get(k, "") for k in NEW_FIELDS if k != "password"}
+        return _page(request, values, errors, status=422)
+    return RedirectResponse("/admin?done=created#accounts", status_code=303)
+
+
+@router.post("/admin/accounts/{account_id}", response_class=HTMLResponse)
+def change_account(request: Request, viewer: Manager, form: Form, account_id: int) -> Response:
+    """Change an account's role, or (de)activate it; deactivating ends its sessions."""
+    check_csrf(request, viewer, form)
+    service: AccountService = accounts_of(request)
+    values: dict[str, object] = {}
+    if form.get("role"):
+        if form["role"] not in {r.value for r in Role}:
+            return _page(request, errors={f"account-{account_id}": "choose a role"}, status=422)
+        values["role"] = Role(form["role"])
+    if form.get("active") in ("0", "1"):
+        values["active"] = form["active"] == "1"
+    try:
+        service.change_account(viewer.username, account_id, **values)
+    except AccountError as error:
+        return _page(request, errors={f"account-{account_id}": error.message}, status=error.status)
+    return RedirectResponse("/admin?done=changed#accounts", status_code=303)
