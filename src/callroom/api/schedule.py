@@ -53,7 +53,7 @@ def list_people(_caller: Directory, request: Request, service: str | None = None
     """People of the live program, optionally of one service (rotation) or grade."""
     program = rosters.current_schedule(request).program
     return [PersonRead.of(p) for p in program.people
-            if (service is None or p.rotation == service) and (grade is None or str(p.grade) == grade)]
+            if (service is None or p.rotation == service) and (grade is None or p.grade.label == grade)]
 
 
 @router.get("/people/{person_id}")
@@ -157,7 +157,7 @@ def _holders(schedule: Schedule, post: str, at: datetime) -> list[HolderRead]:
     for work in schedule.holders(post, at):
         person = schedule.program.person[work.assignment.person_id]
         offset = schedule.minute(at)
-        found.append(HolderRead(person_id=person.id, name=person.name, grade=str(person.grade),
+        found.append(HolderRead(person_id=person.id, name=person.name, grade=person.grade.label,
                                 shift_id=work.shift.id, starts=at + timedelta(minutes=work.start - offset),
                                 ends=at + timedelta(minutes=work.end - offset)))
     return found

@@ -22,7 +22,7 @@ class PersonRead(BaseModel):
 
     @classmethod
     def of(cls, person: Person) -> PersonRead:
-        return cls(id=person.id, name=person.name, grade=str(person.grade), rotation=person.rotation,
+        return cls(id=person.id, name=person.name, grade=person.grade.label, rotation=person.rotation,
                    posts=list(person.post_ids))
 
 
@@ -38,7 +38,7 @@ class PostRead(BaseModel):
     @classmethod
     def of(cls, post: Post) -> PostRead:
         return cls(id=post.id, name=post.name, service=post.service_id, shifts=list(post.shift_ids),
-                   team=post.team, new_patients=post.new_patients, grades=str(post.grades))
+                   team=post.team, new_patients=post.new_patients, grades=post.grades.label)
 
 
 class ServiceRead(BaseModel):
