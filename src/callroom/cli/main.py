@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from callroom.cli import summary
+from callroom.cli.accounts import accounts_app
 from callroom.cli.changes import approve, changes_app, repair
 from callroom.cli.console import console
 from callroom.cli.curtois import bench_app, evaluate_app, import_app
@@ -50,6 +51,7 @@ app.command()(repair)
 app.command()(approve)
 app.add_typer(changes_app, name="changes")
 app.add_typer(hours_app, name="hours")
+app.add_typer(accounts_app, name="accounts")
 app.command()(whatif)
 
 TimeLimit = Annotated[float, typer.Option(
