@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.domain.timeline import Timeline
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
 from callroom.solver.repair_input import Absence, absence_days
@@ -83,10 +84,18 @@ def as_change(moves: tuple[Move, ...] | list[Move]) -> Change:
 
 def describe_moves(program: Program, published: Roster, repaired: Roster,
                    absence: Absence) -> tuple[Move, ...]:
-    absent = set(absence_days(program, absence))
+    timeline = Timeline(program)
+    start, end = timeline.offset(absence.start), timeline.offset(absence.end)
+
+    def ruled_out(a: Assignment | None) -> bool:
+        if a is None or a.person_id != absence.person_id or a.day not in program.block:
+            return False
+        first, last = timeline.span(program.block.index(a.day), a.shift_id)
+        return first < end and start < last
+
     moves = []
     for person, day, before, after in diff(published, repaired):
-        if person == absence.person_id and day in absent and after is None:
+        if ruled_out(before):
             reasons: tuple[str, ...] = (f"absent {_span(program, absence)}",)
         else:
             reasons = _reasons(program, repaired, before, after)
