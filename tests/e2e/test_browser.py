@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import httpx
+from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
 from tests.e2e.conftest import Browsing, Server, screenshot
-from tests.web_demo import DEMO_NAME, Edit, demo_program, find_edit, sign_in_of
+from tests.web_demo import DEMO_NAME, Edit, demo_program, find_edit, find_offer, sign_in_of
 
 
 def _live(server: Server) -> tuple[int, Roster]:
@@ -128,3 +130,76 @@ def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledge
     expect(nurse.locator("#page-state")).to_have_text("acknowledged")
     expect(nurse.locator("#timeline")).to_contain_text("acknowledged")
     screenshot(nurse, "page-timeline")
+
+
+def test_a_shift_offered_accepted_and_approved_changes_the_roster(browsing: Browsing) -> None:
+    number, roster = _live(browsing.server)
+    giver = sign_in_of(browsing.server.sign_ins, "resident")
+    taker = sign_in_of(browsing.server.sign_ins, "colleague")
+    day = find_offer(demo_program(), roster, giver.person_id or "", taker.person_id or "", acceptable=True)
+
+    resident = browsing.as_user("resident", phone=True)
+    resident.goto("/requests")
+    resident.select_option("#offer-day", day.isoformat())
+    resident.select_option("#offer-colleague", taker.person_id or "")
+    resident.fill("#offer-note", "my sister's wedding")
+    resident.click("#offer-form button[type=submit]")
+    expect(resident.locator(".notice")).to_contain_text("Shift offered")
+    proposal = resident.locator("#mine .proposal").first
+    proposal_id = proposal.get_attribute("id")
+    screenshot(resident, "requests-resident-phone")
+
+    colleague = browsing.as_user("colleague")
+    colleague.goto("/requests")
+    colleague.locator(f"#{proposal_id} button.accept").click()
+    expect(colleague.locator(".notice")).to_contain_text("Accepted")
+
+    chief = browsing.as_user("chief")
+    chief.goto("/requests")
+    queued = chief.locator(f"#chief-queue #{proposal_id}")
+    expect(queued.locator(".check-ok")).to_contain_text("The rules allow it")
+    screenshot(chief, "requests-chief")
+    queued.locator("button.approve").click()
+    expect(chief.locator(".notice")).to_contain_text("Approved")
+    saved_number, saved = _live(browsing.server)
+    assert saved_number == number + 1
+    moved = saved.on(taker.person_id or "", day)
+    assert moved is not None and saved.on(giver.person_id or "", day) is None
+
+
+def test_the_calendar_link_is_fetched_and_parsed_as_icalendar(browsing: Browsing) -> None:
+    resident = sign_in_of(browsing.server.sign_ins, "resident")
+    page = browsing.as_user("resident")
+    page.goto("/me")
+    page.click("#new-link")
+    link = page.locator("#calendar-link").inner_text().strip()
+    screenshot(page, "my-schedule")
+    feed = httpx.get(link, timeout=10)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    _, roster = _live(browsing.server)
+    assert len(events) == len(roster.for_person(resident.person_id or ""))
+    page.click("#revoke-links")
+    expect(page.locator(".notice")).to_contain_text("Revoked")
+    assert httpx.get(link, timeout=10).status_code == 404
+
+
+def test_duty_hours_are_drawn_against_the_limit(browsing: Browsing) -> None:
+    chief = browsing.as_user("chief")
+    chief.goto("/hours")
+    expect(chief.locator("#overview-chart")).to_have_attribute("data-drawn", "1")
+    screenshot(chief, "duty-hours-overview")
+    resident = sign_in_of(browsing.server.sign_ins, "resident")
+    chief.select_option("#person", resident.person_id or "")
+    chief.click("form.filters button[type=submit]")
+    expect(chief.locator("#weekly-chart")).to_have_attribute("data-drawn", "1")
+    bars = chief.evaluate("document.getElementById('weekly-chart').chart.data.datasets[0].data.length")
+    assert bars == -(-demo_program().block.days // 7)
+    screenshot(chief, "duty-hours-resident")
+
+
+def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) -> None:
+    admin = browsing.as_user("admin")
+    admin.goto("/admin")
+    expect(admin.locator("#accounts-table tbody tr")).to_have_count(len(browsing.server.sign_ins))
+    screenshot(admin, "admin")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -28,7 +29,7 @@ PRIORITIES = [p.value for p in Priority]
 
 def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
     """The instant the board shows (`at`, local wall time in the hospital's zone, or now)."""
-    zone = block_span(live.schedule)[0].tzinfo
+    zone = ZoneInfo(live.program.hospital.timezone)
     if not text:
         return datetime.now(UTC), None
     try:
@@ -46,7 +47,7 @@ def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
     query = request.query_params.get("q", "").strip()
     at, error = _instant(live, request.query_params.get("at"))
     start, end = block_span(live.schedule)
-    zone = start.tzinfo
+    zone = ZoneInfo(live.program.hospital.timezone)
     first_morning = datetime.combine(live.program.block.start, time(9, 0)).isoformat(timespec="minutes")
     rows = board(live.schedule, at, query)
     return render(request, "oncall.html", {

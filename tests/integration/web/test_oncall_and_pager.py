@@ -24,7 +24,9 @@ def test_the_board_shows_who_holds_each_post_at_an_instant_and_who_is_next(sqlit
     rows = board(Schedule(program, solved_demo()), at)
     assert re.findall(r'data-post="([^"]+)"', page.text) == [p.id for p in program.posts]
     day_team = next(r for r in rows if r.post.id == "gs-day")
-    assert day_team.now and all(h.name in page.text for h in day_team.now)
+    card = re.search(r'data-post="gs-day">(.*?)</section>', page.text, re.S)
+    assert card is not None and day_team.now and "Nobody now" not in card.group(1)
+    assert all(h.name in card.group(1) and h.start <= at < h.end for h in day_team.now)
     night = next(r for r in rows if r.post.id == "gs-night")
     assert night.next and f"Next {night.next[0].start.strftime('%a %H:%M')}" in page.text
     assert 'id="outside-block"' not in page.text
