@@ -28,6 +28,7 @@ test: check
 
 bench: install
 	$(BIN)/python bench/solve_demo.py
+	$(BIN)/python bench/grid.py
 	$(BIN)/callroom bench curtois --instances 1-24 --time-limit 60 --workers 2
 
 clean:
