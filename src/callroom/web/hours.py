@@ -2,7 +2,8 @@
 days and call nights, drawn with Chart.js.
 
 Scheduled hours come from the live roster through the rule checkers' own figures
-(`callroom.rules.summary`), so the chart and the ACGME check can never disagree. Residents see
+(`callroom.rules.summary`), so the chart and the ACGME check can never disagree; worked hours
+are what the resident logged (`callroom.hours`), drawn beside them once any are logged. Residents see
 their own; chiefs, program directors and admins see everyone (the permission table).
 """
 
@@ -15,6 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
+from callroom.hours.errors import HoursError
+from callroom.hours.service import HoursActor, HoursService
 from callroom.rules.summary import PersonSummary, summarise
 from callroom.web.live import Live, current
 from callroom.web.session import Forbidden, Viewer, viewer
@@ -29,12 +32,28 @@ def _limit(live: Live, summary: PersonSummary) -> int:
     return limits.weekly_hours if limits is not None else 80
 
 
-def _chart(live: Live, summary: PersonSummary) -> dict[str, object]:
-    """What the page's script draws: weekly bars and the person's weekly-hour limit line."""
+def _chart(live: Live, summary: PersonSummary, worked: list[float] | None) -> dict[str, object]:
+    """What the page's script draws: weekly bars (scheduled, and worked when any hours are
+    logged) and the person's weekly-hour limit line."""
     starts = live.program.block.dates()[::7]
     return {"labels": [f"Week of {d.strftime('%d %b')}" for d in starts],
             "hours": [round(h, 1) for h in summary.weekly_hours], "limit": _limit(live, summary),
-            "average": round(summary.average_hours, 1)}
+            "average": round(summary.average_hours, 1), "worked": worked}
+
+
+def _worked(request: Request, viewer: Viewer, person_id: str) -> list[float] | None:
+    """Logged hours per week of the block (the hours service), or None when none are logged."""
+    service: HoursService = request.app.state.hours
+    actor = HoursActor(viewer.principal.identity, reads_all=viewer.can(Permission.HOURS_READ),
+                       reviews=viewer.can(Permission.HOURS_REVIEW))
+    try:
+        weeks = service.report(actor, person_id).weeks
+    except HoursError:
+        return None
+    mine = sorted((w for w in weeks if w.person_id == person_id), key=lambda w: w.week_start)
+    if not any(w.worked_minutes for w in mine):
+        return None
+    return [round(w.worked_minutes / 60, 1) for w in mine]
 
 
 def _overview(live: Live, residents: list[PersonSummary]) -> dict[str, object]:
@@ -65,7 +84,7 @@ def hours_page(request: Request, viewer: Signed) -> HTMLResponse:
     error = f"no resident {wanted!r}" if wanted and chosen is None else None
     return render(request, "hours.html", {
         "live": live, "residents": residents if everyone else [], "chosen": chosen, "person_error": error,
-        "chart": _json(_chart(live, chosen)) if chosen else None,
+        "chart": _json(_chart(live, chosen, _worked(request, viewer, chosen.person.id))) if chosen else None,
         "overview": _json(_overview(live, residents)) if everyone else None,
         "limit": _limit(live, chosen) if chosen else 80,
     }, status=404 if error else 200)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import httpx
 from icalendar import Calendar
 
+from callroom.hours.service import HoursActor, HoursService
+from callroom.paging.live import LiveSchedules
 from callroom.rules.summary import summarise
 from tests.integration.web.conftest import Web
 from tests.web_demo import demo_program, sign_in_of, solved_demo
@@ -84,3 +87,16 @@ def test_the_chief_sees_every_resident_and_an_unknown_one_is_named(sqlite_web: W
 def test_an_operator_may_not_read_duty_hours(sqlite_web: Web) -> None:
     client, _ = sqlite_web.signed_in("operator")
     assert client.get("/hours").status_code == 403
+
+
+def test_worked_hours_appear_beside_scheduled_once_logged(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    assert _data(client.get("/hours").text, "weekly-data")["worked"] is None
+    person = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
+    program = demo_program()
+    after_the_block = datetime(2027, 4, 1, tzinfo=UTC)  # only shifts that have ended can be confirmed
+    hours = HoursService(sqlite_web.database, LiveSchedules(), clock=lambda: after_the_block)
+    hours.confirm(HoursActor(person), person, program.block.start)
+    data = _data(client.get("/hours").text, "weekly-data")
+    assert data["worked"] is not None
+    assert data["worked"][0] == data["hours"][0] and data["worked"][1:] == [0.0] * (len(data["hours"]) - 1)

@@ -94,9 +94,11 @@ function hoursChart(canvasId, dataId, horizontal) {
       labels: data.labels,
       datasets: [
         { type: "bar", label: "Scheduled hours", data: data.hours, backgroundColor: over },
+        data.worked ? { type: "bar", label: "Worked hours (logged)", data: data.worked,
+                        backgroundColor: "#6c8ebf" } : null,
         { type: "line", label: data.limit + "-hour limit", data: limit, borderColor: "#a4161a",
           borderDash: [6, 4], pointRadius: 0, fill: false }
-      ]
+      ].filter(Boolean)
     },
     options: {
       indexAxis: horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
