@@ -215,6 +215,8 @@ class AccountService:
         """Change role, display_name, person_id or active. Deactivating ends the account's
         sessions and stops its tokens and feeds (they are checked against `active`)."""
         _check_change(values)
+        if not values:
+            raise AccountError("body", "nothing to change: give display_name, role, person_id or active")
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in values.items()}
         now = self._clock()
         with self._database.session() as session:

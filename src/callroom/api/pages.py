@@ -13,6 +13,7 @@ from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
+from callroom.api.params import RowId
 from callroom.api.schemas import DeclineCreate, ErrorRead, PageCreate, PageRead
 from callroom.api.stream import InboxHub, events
 from callroom.paging.service import PageRequest, PagingService
@@ -30,7 +31,7 @@ def service(request: Request) -> PagingService:
 Service = Annotated[PagingService, Depends(service)]
 
 
-def _read(paging: PagingService, page_id: int, caller: Principal) -> PageRead:
+def _read(paging: PagingService, page_id: RowId, caller: Principal) -> PageRead:
     """The page as the caller may see it: operators (no `patient:read`) see the patient
     reference only on pages they sent themselves."""
     read = PageRead.of(paging.detail(page_id, caller.actor))
@@ -64,31 +65,31 @@ async def stream(request: Request, caller: Caller,
 
 
 @router.get("/{page_id}")
-def get_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+def get_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
     """The page, its recipients (who and why) and its timeline, for its sender, its
     recipients, operators and admins."""
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/seen")
-def see_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+def see_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
     paging.seen(page_id, caller.actor)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/ack")
-def acknowledge_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+def acknowledge_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
     paging.acknowledge(page_id, caller.actor)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/decline")
-def decline_page(page_id: int, body: DeclineCreate, caller: Caller, paging: Service) -> PageRead:
+def decline_page(page_id: RowId, body: DeclineCreate, caller: Caller, paging: Service) -> PageRead:
     paging.decline(page_id, caller.actor, body.reason)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/resolve")
-def resolve_page(page_id: int, caller: Caller, paging: Service) -> PageRead:
+def resolve_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
     paging.resolve(page_id, caller.actor)
     return _read(paging, page_id, caller)

@@ -17,6 +17,7 @@ from callroom.accounts.errors import AccountError, NotFound
 from callroom.accounts.permissions import Permission
 from callroom.api import rosters
 from callroom.api.auth import Principal, require
+from callroom.api.params import VersionNumber
 from callroom.api.schedule_schemas import (
     AssignmentRead,
     CellEdit,
@@ -103,7 +104,7 @@ def current_roster(_caller: Reader, request: Request,
 
 
 @router.get("/rosters/{number}")
-def get_roster(number: int, _caller: Reader, request: Request,
+def get_roster(number: VersionNumber, _caller: Reader, request: Request,
                person: Annotated[str | None, Query(max_length=100)] = None) -> RosterRead:
     program = rosters.live(request).program_name
     record, roster = rosters.version(rosters.database_of(request), program, number)
@@ -111,7 +112,8 @@ def get_roster(number: int, _caller: Reader, request: Request,
 
 
 @router.get("/rosters/{number}/diff/{other}")
-def diff_rosters(number: int, other: int, _caller: Reader, request: Request) -> RosterDiffRead:
+def diff_rosters(number: VersionNumber, other: VersionNumber, _caller: Reader, request: Request
+                 ) -> RosterDiffRead:
     """What changed from version `number` to version `other`."""
     program = rosters.live(request).program_name
     database = rosters.database_of(request)

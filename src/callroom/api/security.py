@@ -16,6 +16,7 @@ from callroom.accounts.errors import Conflict
 from callroom.accounts.permissions import Permission
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.api.auth import Principal, accounts_of, csrf_token, end_session, require, start_session
+from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.api.security_schemas import (
     AccountCreate,
@@ -94,7 +95,7 @@ def create_own_token(body: TokenCreate, caller: Self, accounts: Accounts) -> Tok
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
-def revoke_own_token(token_id: int, caller: Self, accounts: Accounts) -> None:
+def revoke_own_token(token_id: RowId, caller: Self, accounts: Accounts) -> None:
     if caller.account_id is None:
         raise_no_account()
     accounts.revoke_api_token(caller, caller.account_id, token_id)
@@ -124,12 +125,12 @@ def create_account(body: AccountCreate, caller: Admin, accounts: Accounts) -> Ac
 
 
 @router.get("/accounts/{account_id}")
-def get_account(account_id: int, _caller: Admin, accounts: Accounts) -> AccountRead:
+def get_account(account_id: RowId, _caller: Admin, accounts: Accounts) -> AccountRead:
     return AccountRead.model_validate(accounts.account(account_id))
 
 
 @router.patch("/accounts/{account_id}")
-def update_account(account_id: int, body: AccountUpdate, caller: Admin, accounts: Accounts) -> AccountRead:
+def update_account(account_id: RowId, body: AccountUpdate, caller: Admin, accounts: Accounts) -> AccountRead:
     """Change the role, name, linked person or active flag; deactivating ends every session
     and stops the account's tokens and calendar links."""
     values = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -137,29 +138,29 @@ def update_account(account_id: int, body: AccountUpdate, caller: Admin, accounts
 
 
 @router.put("/accounts/{account_id}/password", status_code=204)
-def set_password(account_id: int, body: PasswordSet, caller: Admin, accounts: Accounts) -> None:
+def set_password(account_id: RowId, body: PasswordSet, caller: Admin, accounts: Accounts) -> None:
     accounts.set_password(caller.user, account_id, body.password)
 
 
 @router.get("/accounts/{account_id}/tokens")
-def account_tokens(account_id: int, _caller: Admin, accounts: Accounts) -> list[TokenRead]:
+def account_tokens(account_id: RowId, _caller: Admin, accounts: Accounts) -> list[TokenRead]:
     return [TokenRead.model_validate(t) for t in accounts.api_tokens(account_id)]
 
 
 @router.post("/accounts/{account_id}/tokens", status_code=201)
-def create_account_token(account_id: int, body: TokenCreate, caller: Admin, accounts: Accounts
+def create_account_token(account_id: RowId, body: TokenCreate, caller: Admin, accounts: Accounts
                          ) -> TokenCreated:
     token, record = accounts.create_api_token(caller, account_id, body.name)
     return TokenCreated.model_validate({**TokenRead.model_validate(record).model_dump(), "token": token})
 
 
 @router.delete("/accounts/{account_id}/tokens/{token_id}", status_code=204)
-def revoke_account_token(account_id: int, token_id: int, caller: Admin, accounts: Accounts) -> None:
+def revoke_account_token(account_id: RowId, token_id: RowId, caller: Admin, accounts: Accounts) -> None:
     accounts.revoke_api_token(caller, account_id, token_id)
 
 
 @router.get("/accounts/{account_id}/events")
-def account_events(account_id: int, _caller: Admin, accounts: Accounts) -> list[AccountEventRead]:
+def account_events(account_id: RowId, _caller: Admin, accounts: Accounts) -> list[AccountEventRead]:
     """The account's audit trail: created, changed, passwords set, tokens, sign-ins."""
     return [AccountEventRead.model_validate(e) for e in accounts.events(account_id)]
 

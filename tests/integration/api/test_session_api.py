@@ -154,3 +154,10 @@ def test_old_clinician_tokens_are_attendings() -> None:
     token = ApiToken(token="x" * 16, user="nurse-4", role="clinician")  # type: ignore[arg-type]
 
     assert token.role is Role.ATTENDING
+
+
+def test_an_empty_change_to_an_account_is_a_422(role_api: RoleApi) -> None:
+    with role_api.as_role(Role.ADMIN) as admin:
+        response = admin.patch("/api/v1/accounts/1", json={})
+
+    assert (response.status_code, response.json()["field"]) == (422, "body")
