@@ -31,7 +31,7 @@ class PagingNotifier:
 
     def notify(self, person_id: str, body: str) -> int | None:
         request = PageRequest(self._sender, f"person:{person_id}", _clip(body), self._callback,
-                              Priority.ROUTINE)
+                              Priority.ROUTINE, new_patient=False, notice=True)
         try:
             return self._paging.send(request).id
         except PagingError:

@@ -74,6 +74,9 @@ class PageRequest:
     priority: Priority = Priority.ROUTINE
     patient_ref: str | None = None
     new_patient: bool | None = None  # None: a page to a role or team of a new-patient post is one
+    # A notice to a person about their own schedule (a roster change): it reaches them off duty,
+    # as an escalation step naming them would, instead of going to whoever covers them.
+    notice: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,8 @@ def _new_page(schedule: Schedule | None, request: PageRequest, target: Target, n
     """The page to store, with its policy copied in, and where its target resolved to."""
     new_patient = _new_patient(schedule, target, request.new_patient)
     policy = choose_policy(config_of(schedule), target, _held_post(schedule, target, now))
-    routed = route(schedule, RouteRequest(target, request.priority, new_patient), now, policy.fallback)
+    routed = route(schedule, RouteRequest(target, request.priority, new_patient, escalation=request.notice),
+                   now, policy.fallback)
     page = NewPage(now, request.sender, request.priority.value, str(target), request.body.strip(),
                    request.callback, request.patient_ref, new_patient,
                    schedule.roster_version_id if schedule else None, policy_to_json(policy),
