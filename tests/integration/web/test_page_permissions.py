@@ -1,0 +1,44 @@
+"""Every page for every role: allowed or refused as the one permission table says, and every
+page sends a browser without a session to sign in."""
+
+from __future__ import annotations
+
+from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
+from callroom.config import Role
+from tests.integration.web.conftest import Web
+
+P = Permission
+PAGES = {
+    "/oncall": {P.ONCALL_READ}, "/inbox": {P.PAGE_SEND}, "/schedule": {P.ROSTER_READ},
+    "/me": {P.CALENDAR_OWN}, "/hours": {P.HOURS_READ, P.HOURS_LOG_OWN},
+    "/requests": {P.REQUEST_OWN, P.REQUEST_READ}, "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
+}
+
+
+def test_every_page_for_every_role_is_allowed_or_refused_by_the_permission_table(sqlite_web: Web) -> None:
+    found: dict[tuple[str, str], int] = {}
+    expected: dict[tuple[str, str], int] = {}
+    for account in sqlite_web.sign_ins:
+        if account.username == "colleague":
+            continue
+        client, _ = sqlite_web.signed_in(account.username)
+        for path, needs in PAGES.items():
+            found[(account.role.value, path)] = client.get(path).status_code
+            expected[(account.role.value, path)] = 200 if needs & ROLE_PERMISSIONS[account.role] else 403
+    assert {role for role, _ in found} == {r.value for r in Role}
+    assert found == expected
+
+
+def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web) -> None:
+    browser = sqlite_web.client()
+    for path in [*PAGES, "/inbox/pages/1", "/inbox/stream", "/schedule/cell", "/inbox/item/1"]:
+        answer = browser.get(path)
+        assert (answer.status_code, answer.headers.get("location")) == (303, f"/signin?next={path}")
+    for path in ["/schedule/cell", "/oncall/page", "/inbox/pages/1/ack", "/me/calendar", "/requests/swap",
+                 "/admin/accounts"]:
+        assert browser.post(path, data={"csrf_token": "x"}).status_code == 303, path
+
+
+def test_an_htmx_request_without_a_session_is_told_where_to_sign_in(sqlite_web: Web) -> None:
+    answer = sqlite_web.client().get("/schedule/cell", headers={"HX-Request": "true"})
+    assert answer.status_code == 401 and answer.headers["HX-Redirect"].startswith("/signin?next=")
