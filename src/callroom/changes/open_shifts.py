@@ -44,7 +44,7 @@ def take(session: Session, record: ProposalRecord, actor: Actor, now: datetime) 
     offers = changes.offers(record.id)
     if record.kind != "open_shift":
         raise WrongState("proposal", f"proposal {record.id} is not an open shift")
-    if not any(o.person_id == actor.user and o.state == "offered" for o in offers):
+    if not any(o.person_id == actor.user for o in offers):
         raise NotAllowed("proposal", f"open shift {record.id} was not offered to {actor.user}")
     if record.state != State.OPEN:
         raise WrongState("proposal", f"open shift {record.id} is {record.state}: it is gone")

@@ -1,0 +1,167 @@
+"""Swaps, offered shifts, days off and open shifts on the stored demo roster, on SQLite and
+PostgreSQL: checked for everyone they touch before approval, refusals naming the rule and its
+numbers, approval making a new version, and an open shift going to the first who accepts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from callroom.changes.types import Actor, NotAllowed, RulesRefuse, WrongState
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.rules.change import Change, give_away, impact, swap
+from callroom.storage import RosterRepository
+from tests.integration.changes.conftest import CHIEF, World
+
+
+def resident(world: World, person_id: str) -> Actor:
+    return Actor(person_id, "resident")
+
+
+def residents(program: Program) -> set[str]:
+    return {p.id for p in program.people if p.grade.is_resident}
+
+
+def fair_swap(program: Program, roster: Roster) -> tuple[Assignment, Assignment]:
+    """Two residents' shifts on one day that they could trade without breaking a hard rule."""
+    people = residents(program)
+    for a in roster.assignments:
+        for b in roster.assignments:
+            if (a.day == b.day and a.shift_id == b.shift_id and a.post_id != b.post_id
+                    and {a.person_id, b.person_id} <= people and a.person_id < b.person_id
+                    and impact(program, roster, swap(a, b)).acceptable):
+                return a, b
+    raise AssertionError("the demo roster has no fair swap")
+
+
+def shift_after_call(program: Program, roster: Roster) -> tuple[Assignment, str]:
+    """A colleague's shift the morning after a resident's 24-hour call, and that resident."""
+    people = residents(program)
+    for call in roster.assignments:
+        if call.shift_id != "call" or call.person_id not in people:
+            continue
+        morning = call.day + timedelta(days=1)
+        for a in roster.assignments:
+            if (a.day == morning and a.person_id in people and a.person_id != call.person_id
+                    and roster.on(call.person_id, morning) is None and a.shift_id in ("day", "long")):
+                return a, call.person_id
+    raise AssertionError("no shift follows a call in the demo roster")
+
+
+def test_an_agreed_swap_is_checked_for_both_and_approved_into_a_new_version(world: World) -> None:
+    mine, theirs = fair_swap(world.program, world.roster)
+    me, colleague = resident(world, mine.person_id), resident(world, theirs.person_id)
+    proposed = world.service.propose_swap(me, mine.day, colleague.user, theirs.day, "family event")
+    assert proposed.state == "proposed"
+    assert [r.id for r in world.service.pending_for(colleague.user)] == [proposed.id]
+    with pytest.raises(NotAllowed):
+        world.service.accept(proposed.id, resident(world, "someone-else"))
+    with pytest.raises(WrongState):  # the colleague has not agreed yet
+        world.service.approve(proposed.id, CHIEF)
+    assert world.service.accept(proposed.id, colleague).state == "accepted"
+    assert [r.id for r in world.service.pending_for_chief()] == [proposed.id]
+    check = world.service.check(proposed.id)
+    assert check.acceptable and check.refusal is None
+    decision = world.service.approve(proposed.id, CHIEF, "fine")
+    assert decision.version is not None and decision.version.number == 2
+    with world.database.reading() as session:
+        stored = RosterRepository(session).load_roster(decision.version.id)
+    assert stored == swap(mine, theirs).apply(world.roster)
+    assert sorted(decision.notified) == sorted([me.user, colleague.user])
+    assert world.service.pending_for_chief() == []
+
+
+def test_a_shift_the_morning_after_a_call_is_refused_naming_the_rule_and_its_numbers(world: World) -> None:
+    shift, tired = shift_after_call(world.program, world.roster)
+    expected = impact(world.program, world.roster, give_away(shift, tired)).hard
+    assert expected, "the precondition: taking it would break a hard rule"
+    offered = world.service.offer_shift(resident(world, shift.person_id), shift.day, tired)
+    world.service.accept(offered.id, resident(world, tired))
+    check = world.service.check(offered.id)
+    assert not check.acceptable and check.refusal is not None
+    assert all(v.rule.code in check.refusal for v in expected)
+    with pytest.raises(RulesRefuse) as refused:
+        world.service.approve(offered.id, CHIEF)
+    assert refused.value.status == 409 and refused.value.field == "proposal"
+    assert any(v.measured is not None and v.limit is not None for v in refused.value.violations)
+    assert any(f"{v.limit:g}" in refused.value.message for v in refused.value.violations if v.limit)
+    assert world.service.get(offered.id).proposal.state == "accepted"  # nothing changed
+    with world.database.reading() as session:
+        assert len(RosterRepository(session).list_versions("st-elsewhere")) == 1
+
+
+def test_a_colleague_may_decline_and_a_requester_withdraw(world: World) -> None:
+    mine, theirs = fair_swap(world.program, world.roster)
+    me = resident(world, mine.person_id)
+    first = world.service.propose_swap(me, mine.day, theirs.person_id, theirs.day)
+    declined = world.service.decline(first.id, resident(world, theirs.person_id), "busy")
+    assert declined.state == "declined" and declined.decision_reason == "busy"
+    second = world.service.propose_swap(me, mine.day, theirs.person_id, theirs.day)
+    with pytest.raises(NotAllowed):
+        world.service.withdraw(second.id, resident(world, theirs.person_id))
+    assert world.service.withdraw(second.id, resident(world, mine.person_id)).state == "withdrawn"
+    with pytest.raises(WrongState):
+        world.service.accept(second.id, resident(world, theirs.person_id))
+
+
+def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is_refused(
+        world: World) -> None:
+    program, roster = world.program, world.roster
+    people = residents(program)
+
+    def hard_if_removed(a: Assignment) -> set[str]:
+        return {v.rule.code for v in impact(program, roster, Change(removed=(a,))).hard}
+
+    spare = next(a for a in roster.assignments if a.person_id in people and not hard_if_removed(a))
+    needed = next(a for a in roster.assignments
+                  if a.person_id in people and "cover.minimum" in hard_if_removed(a))
+    granted = world.service.request_day_off(resident(world, spare.person_id), spare.day, "wedding")
+    refused = world.service.request_day_off(resident(world, needed.person_id), needed.day, "tired")
+    with pytest.raises(RulesRefuse) as refusal:
+        world.service.approve(refused.id, CHIEF)
+    assert "cover.minimum" in refusal.value.message
+    decision = world.service.approve(granted.id, CHIEF)
+    assert decision.version is not None
+    with world.database.reading() as session:
+        stored = RosterRepository(session).load_roster(decision.version.id)
+    assert stored.on(spare.person_id, spare.day) is None
+
+
+def test_an_open_shift_goes_to_the_first_who_accepts_and_the_rest_hear_it_is_gone(world: World) -> None:
+    program, roster = world.program, world.roster
+    people = residents(program)
+    hole = next(a for a in roster.assignments if a.person_id in people and a.shift_id == "day")
+    published = world.service.publish_open_shift(CHIEF, hole.day, hole.shift_id, hole.post_id, hole.person_id)
+    assert len(published.offered) >= 2, published.offered
+    assert hole.person_id not in published.offered
+    for person in published.offered:
+        assert impact(program, roster, give_away(hole, person)).acceptable
+    first, second = published.offered[:2]
+    assert {p for p, _, text in world.pages.sent if text.startswith("Open shift")} == set(published.offered)
+    outsider = next(p.id for p in program.people if p.id not in published.offered and p.id != hole.person_id)
+    with pytest.raises(NotAllowed):
+        world.service.take_open_shift(published.proposal.id, resident(world, outsider))
+    taken = world.service.take_open_shift(published.proposal.id, resident(world, first))
+    assert taken.version is not None
+    assert taken.proposal.state == "filled" and taken.proposal.colleague == first
+    with world.database.reading() as session:
+        stored = RosterRepository(session).load_roster(taken.version.id)
+    assert stored.on(first, hole.day) == Assignment(first, hole.day, hole.shift_id, hole.post_id)
+    assert stored.on(hole.person_id, hole.day) is None
+    with pytest.raises(WrongState) as late:
+        world.service.take_open_shift(published.proposal.id, resident(world, second))
+    assert "gone" in late.value.message or "taken" in late.value.message
+    offers = {o.person_id: o.state for o in world.service.get(published.proposal.id).offers}
+    assert offers[first] == "taken" and {s for p, s in offers.items() if p != first} == {"gone"}
+    gone = {p for p, _, text in world.pages.sent if "taken by someone else" in text}
+    assert gone == set(published.offered) - {first}
+    assert sorted(taken.notified) == sorted([first, hole.person_id])
+
+
+def test_only_a_chief_publishes_an_open_shift(world: World) -> None:
+    hole = world.roster.assignments[0]
+    with pytest.raises(NotAllowed):
+        world.service.publish_open_shift(resident(world, hole.person_id), hole.day, hole.shift_id,
+                                         hole.post_id)
