@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.paging import PagingConfig
@@ -35,7 +35,7 @@ class Block:
         return self.start + timedelta(days=self.days - 1)
 
     def dates(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range(self.days)]
+        return list(_dates(self.start, self.days))
 
     def index(self, day: date) -> int:
         """The day's position in the block; ValueError when it lies outside."""
@@ -46,6 +46,12 @@ class Block:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+@cache
+def _dates(start: date, days: int) -> tuple[date, ...]:
+    # Checkers ask for the block's dates per person and per rule; a year of blocks asks often.
+    return tuple(start + timedelta(days=i) for i in range(days))
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ def check_rolling_window(ctx: CheckContext) -> list[Violation]:
         size = limits.rolling_window_days
         if days <= size:
             continue
-        windows = [_window(ctx, person, work, first, size) for first in range(days - size + 1)]
+        windows = _windows(ctx, person, work, size)
         # The window furthest over its budget: counted minutes x 7 against limit x days.
         worst = max(windows, key=lambda w: w[1] * 7 - limits.weekly_hours * 60 * w[0])
         available, minutes, _, first = worst
@@ -232,13 +232,22 @@ def check_rolling_window(ctx: CheckContext) -> list[Violation]:
     return found
 
 
-def _window(ctx: CheckContext, person: Person, work: tuple[Work, ...], first: int, size: int
-            ) -> tuple[int, int, int, int]:
-    """(days off leave, counted minutes, call nights, first day) of one window."""
-    dates = ctx.program.block.dates()[first:first + size]
-    inside = [item for item in work if first <= item.day < first + size]
-    available = sum(1 for d in dates if d not in person.leave_dates)
-    return available, sum(i.counted for i in inside), call_nights(tuple(inside)), first
+def _windows(ctx: CheckContext, person: Person, work: tuple[Work, ...], size: int
+             ) -> list[tuple[int, int, int, int]]:
+    """(days off leave, counted minutes, call nights, first day) of every window of `size` days,
+    from running totals per day: a year of logged hours has hundreds of windows per person."""
+    days = ctx.program.block.days
+    available, minutes, calls = [0] * (days + 1), [0] * (days + 1), [0] * (days + 1)
+    per_day_minutes, per_day_calls = [0] * days, [0] * days
+    for item in work:
+        per_day_minutes[item.day] += item.counted
+        per_day_calls[item.day] += item.shift.is_in_house_call
+    for index, day in enumerate(ctx.program.block.dates()):
+        available[index + 1] = available[index] + (day not in person.leave_dates)
+        minutes[index + 1] = minutes[index] + per_day_minutes[index]
+        calls[index + 1] = calls[index] + per_day_calls[index]
+    return [(available[first + size] - available[first], minutes[first + size] - minutes[first],
+             calls[first + size] - calls[first], first) for first in range(days - size + 1)]
 
 
 def _early_warning(ctx: CheckContext, person: Person, first: int, size: int, what: str,

@@ -39,11 +39,7 @@ def demand_days(program: Program, demand: CoverDemand) -> list[date]:
 
 
 def cover_slots(program: Program, roster: Roster) -> Iterator[CoverSlot]:
-    grade = {p.id: p.grade for p in program.people}
-    held: dict[tuple[date, str, str], Counter[Grade]] = defaultdict(Counter)
-    for a in roster.assignments:
-        if a.person_id in grade:
-            held[a.day, a.post_id, a.shift_id][grade[a.person_id]] += 1
+    held = _held(program, roster)
     for demand in program.demands:
         for day in demand_days(program, demand):
             grades = held.get((day, demand.post_id, demand.shift_id), Counter())
@@ -52,14 +48,40 @@ def cover_slots(program: Program, roster: Roster) -> Iterator[CoverSlot]:
                 yield CoverSlot(demand, requirement, day, count)
 
 
+def _held(program: Program, roster: Roster) -> dict[tuple[date, str, str], Counter[Grade]]:
+    """How many people of each grade hold each (day, post, shift)."""
+    grade = {p.id: p.grade for p in program.people}
+    held: dict[tuple[date, str, str], Counter[Grade]] = defaultdict(Counter)
+    for a in roster.assignments:
+        if a.person_id in grade:
+            held[a.day, a.post_id, a.shift_id][grade[a.person_id]] += 1
+    return held
+
+
 def check_cover(ctx: CheckContext) -> list[Violation]:
+    """Hard minimums and maximums. Requirements with neither are skipped, and a slot becomes a
+    `CoverSlot` only when it breaks one: every what-if checks cover twice, for the whole block."""
+    found: list[Violation] = []
+    held = _held(ctx.program, ctx.roster)
+    for demand in ctx.program.demands:
+        hard = [r for r in demand.requirements if r.minimum > 0 or r.maximum is not None]
+        for day in demand_days(ctx.program, demand) if hard else ():
+            grades = held.get((day, demand.post_id, demand.shift_id))
+            for requirement in hard:
+                count = sum(n for g, n in grades.items() if g in requirement.grades) if grades else 0
+                high = requirement.maximum
+                if count < requirement.minimum or (high is not None and count > high):
+                    found += _cover_violations(ctx.program, CoverSlot(demand, requirement, day, count))
+    return found
+
+
+def _cover_violations(program: Program, slot: CoverSlot) -> list[Violation]:
     found = []
-    for slot in cover_slots(ctx.program, ctx.roster):
-        low, high = slot.requirement.minimum, slot.requirement.maximum
-        if slot.count < low:
-            found.append(Violation(ids.COVER_MINIMUM, f"{slot.describe(ctx.program)}; at least {low}",
-                                   day=slot.day, measured=slot.count, limit=low))
-        if high is not None and slot.count > high:
-            found.append(Violation(ids.COVER_MAXIMUM, f"{slot.describe(ctx.program)}; at most {high}",
-                                   day=slot.day, measured=slot.count, limit=high))
+    low, high = slot.requirement.minimum, slot.requirement.maximum
+    if slot.count < low:
+        found.append(Violation(ids.COVER_MINIMUM, f"{slot.describe(program)}; at least {low}",
+                               day=slot.day, measured=slot.count, limit=low))
+    if high is not None and slot.count > high:
+        found.append(Violation(ids.COVER_MAXIMUM, f"{slot.describe(program)}; at most {high}",
+                               day=slot.day, measured=slot.count, limit=high))
     return found

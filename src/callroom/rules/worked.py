@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Block, Post, Program
@@ -52,26 +53,26 @@ def place(timeline: Timeline, period: LoggedPeriod) -> Work | None:
     day = local_day(timeline, period)
     if day not in program.block:
         return None
-    shift = _shift(program, period, timeline)
+    shift = _shift(program.shift.get(period.shift_id or ""), period.kind, period.minutes)
     post = program.post.get(period.post_id or "", LOGGED_POST)
     return Work(Assignment(period.person_id, day, shift.id, post.id), shift, post,
-                program.block.index(day), timeline.offset(period.start), timeline.offset(period.end))
+                (day - program.block.start).days, timeline.offset(period.start), timeline.offset(period.end))
 
 
-def _shift(program: Program, period: LoggedPeriod, timeline: Timeline) -> ShiftType:
-    """A shift type describing the period, counted in full (its elapsed minutes)."""
-    elapsed = period.minutes
-    start = period.start.astimezone(timeline.zone).time().replace(second=0, microsecond=0)
-    linked = program.shift.get(period.shift_id or "")
-    kind = ShiftKind.HOME_CALL if period.kind is WorkKind.FROM_HOME else ShiftKind.DAY
+@lru_cache(maxsize=4096)
+def _shift(linked: ShiftType | None, kind: WorkKind, elapsed: int) -> ShiftType:
+    """A shift type describing a period, counted in full (its elapsed minutes). Cached: a year
+    of logs has a few thousand distinct (shift, kind, length) combinations, not tens of
+    thousands."""
+    shift_kind = ShiftKind.HOME_CALL if kind is WorkKind.FROM_HOME else ShiftKind.DAY
     if linked is None:
-        return ShiftType(f"logged:{period.kind}", period.kind.label, start, elapsed, kind, elapsed)
-    if kind is not ShiftKind.HOME_CALL and linked.kind is not ShiftKind.HOME_CALL:
-        kind = linked.kind
+        return ShiftType(f"logged:{kind}", kind.label, time(0), elapsed, shift_kind, elapsed)
+    if shift_kind is not ShiftKind.HOME_CALL and linked.kind is not ShiftKind.HOME_CALL:
+        shift_kind = linked.kind
     nominal = linked.duration_minutes
     duration = nominal if abs(elapsed - nominal) <= DST_SLACK_MINUTES else elapsed
     # counted == duration: `ShiftType.counted` then gives the elapsed minutes actually logged.
-    return ShiftType(linked.id, linked.name, start, duration, kind, duration)
+    return ShiftType(linked.id, linked.name, linked.start, duration, shift_kind, duration)
 
 
 def home_call_markers(ctx: CheckContext, person_id: str) -> list[Work]:
@@ -84,6 +85,12 @@ def home_call_markers(ctx: CheckContext, person_id: str) -> list[Work]:
 def worked_context(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
                    scope: frozenset[str] | None = None) -> CheckContext:
     """A context whose work is the logged periods (plus rostered home call as availability)."""
+    return placed_context(program, worked_work(program, periods, roster, scope), scope)
+
+
+def worked_work(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
+                scope: frozenset[str] | None = None) -> dict[str, list[Work]]:
+    """Each person's logged periods placed in the program's block, plus rostered home call."""
     timeline = Timeline(program)
     placed: dict[str, list[Work]] = defaultdict(list)
     for period in periods:
@@ -94,7 +101,7 @@ def worked_context(program: Program, periods: Iterable[LoggedPeriod], roster: Ro
         scheduled = CheckContext(program, roster, scope)
         for person in scheduled.people:
             placed[person.id] += home_call_markers(scheduled, person.id)
-    return placed_context(program, placed, scope)
+    return placed
 
 
 def placed_context(program: Program, placed: Mapping[str, list[Work]], scope: frozenset[str] | None
@@ -143,18 +150,50 @@ def nth_block(program: Program, number: int) -> Program:
 
 def compliance(program: Program, periods: Sequence[LoggedPeriod], numbers: Iterable[int],
                roster: Roster | None = None) -> list[BlockReport]:
-    """Block-by-block compliance of the logged periods. The roster (for home call) applies to
-    the program's own block only."""
+    """Block-by-block compliance of the logged periods, each block with its early warnings. The
+    roster (for home call) applies to the program's own block only. Each period is placed on
+    its block's timeline once; the early-warning windows reuse those placements, moved."""
+    wanted = list(numbers)
     by_block = _bucket(program, periods)
+    back = _blocks_back(program)
+    needed = {n for k in wanted for n in range(k - back, k + 1)}
+    placed = {n: worked_work(nth_block(program, n), by_block.get(n, []), roster if n == 1 else None)
+              for n in needed}
     reports = []
-    for number in numbers:
+    for number in wanted:
         moved = nth_block(program, number)
-        mine = [*by_block.get(number - 1, ()), *by_block.get(number, ())]
-        home = roster if number == 1 else None
-        inside = by_block.get(number, [])
-        reports.append(BlockReport(number, moved.block, tuple(check_worked(moved, inside, home)),
-                                   tuple(early_warnings(moved, mine, home))))
+        ctx = placed_context(moved, placed[number], None)
+        found = [violation for check in BLOCK_CHECKS for violation in check(ctx)]
+        warnings = check_rolling_window(_reach(program, number, back, placed))
+        reports.append(BlockReport(number, moved.block, tuple(found), tuple(warnings)))
     return reports
+
+
+def _blocks_back(program: Program) -> int:
+    """How many earlier blocks a rolling window ending in a block can reach into."""
+    return -(-(program.rules.limits.rolling_window_days - 1) // program.block.days)
+
+
+def _reach(program: Program, number: int, back: int, placed: Mapping[int, Mapping[str, list[Work]]]
+           ) -> CheckContext:
+    """Block `number` widened back by the rolling window, holding the work placed in it and
+    the blocks before, moved onto the wider block's timeline (minutes and day indices shift by
+    a constant, DST included, since both count elapsed time from a local midnight)."""
+    moved = nth_block(program, number)
+    size = moved.rules.limits.rolling_window_days
+    reach = replace(moved, block=Block(moved.block.start - timedelta(days=size - 1),
+                                       moved.block.days + size - 1))
+    origin = Timeline(reach)
+    shifted: dict[str, list[Work]] = defaultdict(list)
+    for n in range(number - back, number + 1):
+        source = nth_block(program, n)
+        minutes = origin.offset(Timeline(source).origin)
+        days = (source.block.start - reach.block.start).days
+        for pid, items in placed[n].items():
+            shifted[pid] += [Work(w.assignment, w.shift, w.post, w.day + days, w.start + minutes,
+                                  w.end + minutes)
+                             for w in items if 0 <= w.day + days < reach.block.days]
+    return placed_context(reach, shifted, None)
 
 
 def _bucket(program: Program, periods: Iterable[LoggedPeriod]) -> dict[int, list[LoggedPeriod]]:
