@@ -277,14 +277,17 @@ def confirm_week(body: ConfirmCreate, caller: Own, hours: Service) -> ConfirmRea
 
 
 @router.post(f"{PREFIX}/me/clock-in", status_code=201)
-def clock_in(body: ClockCreate, caller: Own, hours: Service) -> PeriodRead:
+def clock_in(caller: Own, hours: Service, body: ClockCreate | None = None) -> PeriodRead:
+    """Start a period now (or at `at`); the body may be left out."""
+    body = body or ClockCreate()
     return PeriodRead.of(hours.clock_in(actor(caller), caller.identity, body.at, body.kind, body.shift,
                                         body.post))
 
 
 @router.post(f"{PREFIX}/me/clock-out")
-def clock_out(body: ClockCreate, caller: Own, hours: Service) -> PeriodRead:
-    return PeriodRead.of(hours.clock_out(actor(caller), caller.identity, body.at))
+def clock_out(caller: Own, hours: Service, body: ClockCreate | None = None) -> PeriodRead:
+    """End the open period now (or at `at`)."""
+    return PeriodRead.of(hours.clock_out(actor(caller), caller.identity, (body or ClockCreate()).at))
 
 
 @router.post(f"{PREFIX}/me/periods/{{period_id}}/corrections", status_code=201)

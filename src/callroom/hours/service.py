@@ -187,10 +187,15 @@ class HoursService:
             found = self._period(hours, period_id)
             live, _ = self._writer(session, actor, found.person_id)
             values = _corrected(found.current.values, change)
-            if not values.withdrawn and values.end is not None:
-                candidate = LoggedPeriod(found.person_id, values.start, values.end, values.kind,
-                                         values.shift_id, values.post_id, found.id)
+            candidate = LoggedPeriod(found.person_id, values.start, values.end or values.start, values.kind,
+                                     values.shift_id, values.post_id, found.id)
+            if values.withdrawn:
+                pass  # taking a period out needs no check: its history keeps it
+            elif values.end is not None:
                 self._validate(live, hours, candidate)
+            else:  # still clocked in: a new start must be sane
+                others = [p for p in hours.periods(live.program_id, found.person_id) if p.id != found.id]
+                self._validate_open(live, others, candidate, self._clock())
             source = "withdrawal" if change.withdraw else "correction"
             return hours.revise(period_id, values, by=actor.user, source=source)
 

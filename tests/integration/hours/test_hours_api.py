@@ -151,3 +151,13 @@ def test_a_whatif_with_a_bad_take_or_about_someone_else_is_refused(app: httpx.Cl
     assert other.status_code == 403 and other.json()["field"] == "person"
     assert app.post("/api/v1/whatif", json={"person": "ben", "take": "2026-03-09:day:ward"},
                     headers=as_("pd")).status_code == 200
+
+
+def test_clock_in_and_out_need_no_body(app: httpx.Client) -> None:
+    opened = app.post("/api/v1/hours/me/clock-in", headers=as_("ada"))
+    assert opened.status_code == 201 and opened.json()["current"]["end"] is None, opened.json()
+    again = app.post("/api/v1/hours/me/clock-in", headers=as_("ada"))
+    assert again.status_code == 409 and again.json()["field"] == "person"
+    closed = app.post("/api/v1/hours/me/clock-out", headers=as_("ada"))
+    assert closed.status_code == 200 and closed.json()["current"]["end"] is not None
+    assert closed.json()["id"] == opened.json()["id"]

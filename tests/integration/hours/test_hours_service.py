@@ -204,3 +204,14 @@ def test_the_database_refuses_to_rewrite_the_history(service: HoursService, worl
             world.engine.begin() as connection:
         connection.execute(text(statement))
     assert service.history(DIRECTOR, stored.id).revisions[0].values.end == at(0, "22:00")
+
+
+def test_an_open_period_can_be_corrected_but_not_into_the_future(service: HoursService, clock: Clock) -> None:
+    opened = service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=2))
+    earlier = Correction(start=clock.now - timedelta(hours=3), note="came earlier")
+    moved = service.correct(ADA, opened.id, earlier)
+    assert moved.open and moved.current.values.start == clock.now - timedelta(hours=3)
+    with pytest.raises(HoursError) as refused:
+        service.correct(ADA, opened.id, Correction(start=clock.now + timedelta(hours=1), note="typo"))
+    assert refused.value.field == "at" and "in the future" in refused.value.message
+    assert len(service.history(ADA, opened.id).revisions) == 2
