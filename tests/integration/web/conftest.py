@@ -4,6 +4,7 @@ with httpx, on a real database: SQLite, and PostgreSQL where a test takes `datab
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -66,9 +67,32 @@ def web(database: Database, database_url: str) -> Iterator[Web]:
     yield from _serve(Settings(database_url=database_url), database)
 
 
+@dataclass(frozen=True)
+class Seeded:
+    path: Path
+    version_id: int
+    sign_ins: list[DemoAccount]
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The demo seeded once into an SQLite file (argon2 hashing the accounts' passwords takes
+    seconds); each test gets its own copy of it."""
+    path = tmp_path_factory.mktemp("seeded") / "web.db"
+    with open_database(f"sqlite:///{path}") as database:
+        version_id, sign_ins = seed_demo(database)
+    return Seeded(path, version_id, sign_ins)
+
+
 @pytest.fixture
-def sqlite_web(tmp_path: Path) -> Iterator[Web]:
-    """The same app on SQLite only, for page tests that say nothing about the database."""
+def sqlite_web(tmp_path: Path, seeded_sqlite: Seeded) -> Iterator[Web]:
+    """The same app on SQLite only (a fresh copy of the seeded file), for page tests that say
+    nothing about the database."""
+    for suffix in ("", "-wal", "-shm"):
+        source = seeded_sqlite.path.with_name(seeded_sqlite.path.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / f"web.db{suffix}")
     url = f"sqlite:///{tmp_path / 'web.db'}"
-    with open_database(url) as database:
-        yield from _serve(Settings(database_url=url), database)
+    settings = Settings(database_url=url)
+    with open_database(url) as database, serving(create_app(settings)) as served, ExitStack() as stack:
+        yield Web(served, settings, database, seeded_sqlite.version_id, seeded_sqlite.sign_ins, stack)
