@@ -1,8 +1,9 @@
 """The schedule grid as data a template can print: people down the side, days across.
 
 Pure: built from a program and a roster, so it is computed once per request and the template
-only loops. A cell is coloured by its post (a hue per service, a shade per post within it) and
-lettered by its shift; leave and fixed days off are marked so a gap is never mistaken for one.
+only loops. A cell is coloured by its post (a hue per service, a shade per post within it),
+lettered by its shift and marked by the shift's kind (nights underlined, in-house calls framed);
+leave and fixed days off are marked so a gap is never mistaken for one.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class GridFilter:
 class Cell:
     day: date
     code: str  # the shift letter(s), "lv" on leave, "off" on a fixed day off, "" when free
-    css: str  # post class ("p3"), or "leave" / "dayoff" / "free"
+    css: str  # post and shift-kind classes ("p3 k-night"), or "leave" / "dayoff" / "free"
     title: str  # what the cell means, for the tooltip and screen readers
 
 
@@ -135,7 +136,8 @@ def _cell(program: Program, person: Person, day: date, assignment: Assignment | 
     if assignment is not None:
         post = program.post[assignment.post_id]
         shift = program.shift[assignment.shift_id]
-        return Cell(day, codes[shift.id], css[post.id], f"{shift.name}, {post.name}")
+        classes = f"{css[post.id]} k-{shift.kind.value}"
+        return Cell(day, codes[shift.id], classes, f"{shift.name}, {post.name}")
     if day in leave:
         return Cell(day, "lv", "leave", "on leave")
     if day in person.days_off:
