@@ -7,6 +7,7 @@ Time comes from the `clock` (tests freeze it), so the idle timeout is testable t
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,12 @@ from callroom.storage.accounts_repositories import (
 Clock = Callable[[], datetime]
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 DEFAULT_IDLE = timedelta(minutes=30)
+# An API token's account is remembered this long, so a busy integration (a ward board asking who
+# is on call many times a second) costs no query per request. Revoking a token or changing its
+# account forgets every remembered token of this process at once; other processes notice within
+# this time.
+TOKEN_MEMORY_S = 2.0
+TOKEN_MEMORY_SIZE = 10_000
 # A session's last_seen_at is written at most this often: a page load is not worth a write, and
 # the idle timeout does not need to be exact to the second.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -65,6 +72,7 @@ class AccountService:
         self._database = database
         self._clock = clock
         self.idle = idle
+        self._tokens: dict[str, tuple[Principal, float]] = {}  # digest -> (principal, forget at)
 
     # Signing in and out
 
@@ -112,10 +120,27 @@ class AccountService:
 
     # API tokens
 
+    def remembered_token(self, token: str) -> Principal | None:
+        """The principal of an API token looked up in the last TOKEN_MEMORY_S, without I/O."""
+        found = self._tokens.get(digest(token))
+        return found[0] if found is not None and found[1] > time.monotonic() else None
+
     def token_principal(self, token: str) -> Principal | None:
+        remembered = self.remembered_token(token)
+        if remembered is not None:
+            return remembered
+        key = digest(token)
         with self._database.reading() as session:
-            account = AccountRepository(session).owner("api_token", digest(token))
-        return None if account is None else principal_of(account, Via.TOKEN)
+            account = AccountRepository(session).owner("api_token", key)
+        if account is None:
+            return None
+        if len(self._tokens) >= TOKEN_MEMORY_SIZE:
+            self._tokens.clear()
+        found = self._tokens[key] = (principal_of(account, Via.TOKEN), time.monotonic() + TOKEN_MEMORY_S)
+        return found[0]
+
+    def _forget_tokens(self) -> None:
+        self._tokens.clear()
 
     def create_api_token(self, actor: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
         """A new bearer token for the account; the token is shown once, only its digest kept."""
@@ -144,6 +169,7 @@ class AccountService:
             if accounts.revoke("api_token", now, account_id=account_id, row_id=token_id) == 0:
                 raise NotFound("token", f"no live API token {token_id} on account {account_id}")
             accounts.record(now, account_id, actor.user, "api_token_revoked", {"token_id": token_id})
+        self._forget_tokens()  # after the commit (a lookup already under way may keep it TOKEN_MEMORY_S)
 
     # Calendar feeds
 
@@ -226,6 +252,7 @@ class AccountService:
             if values.get("active") is False:
                 accounts.revoke("session", now, account_id=account_id)
             accounts.record(now, account_id, actor, "account_changed", stored)
+        self._forget_tokens()  # a new role or a deactivation applies to tokens at once
         return record
 
     def set_password(self, actor: str, account_id: int, password: str, *, current: str | None = None) -> None:

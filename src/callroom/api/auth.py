@@ -109,7 +109,8 @@ async def _from_bearer(request: Request, header: str) -> Principal:
     if configured is not None:
         assert isinstance(configured, Principal)
         return configured
-    found = await run_in_threadpool(accounts_of(request).token_principal, token)
+    accounts = accounts_of(request)
+    found = accounts.remembered_token(token) or await run_in_threadpool(accounts.token_principal, token)
     if found is None:
         raise Unauthorized("Authorization", "unknown API token")
     return found

@@ -9,6 +9,7 @@ what (the audit). A save that would break a hard rule is refused unless forced w
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from callroom.rules.ids import COVER_MINIMUM, COVER_UNDER
 from callroom.rules.violations import Violation
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource, RosterVersionRecord
 
+LIVE_RECHECK_S = 0.5
 STALE = "the roster changed since this edit was made: reload it and edit again"
 
 
@@ -73,11 +75,22 @@ def database_of(request: Request) -> Database:
 
 
 def current_schedule(request: Request) -> Schedule:
+    """The live schedule. Which version is newest is asked at most every LIVE_RECHECK_S, so a
+    board polling who is on call costs no query per request; an edit saved through this
+    process is seen at once (`forget_schedule`), one saved elsewhere within LIVE_RECHECK_S."""
+    checked: tuple[Schedule, float] | None = getattr(request.app.state, "live_checked", None)
+    if checked is not None and time.monotonic() - checked[1] < LIVE_RECHECK_S:
+        return checked[0]
     with database_of(request).reading() as session:
         schedule = live_schedules(request).current(session)
     if schedule is None:
         raise NotFound("roster", "no roster has been saved yet: solve one first (callroom solve)")
+    request.app.state.live_checked = (schedule, time.monotonic())
     return schedule
+
+
+def forget_schedule(request: Request) -> None:
+    request.app.state.live_checked = None
 
 
 def live(request: Request) -> Live:

@@ -150,6 +150,7 @@ async def edit_cell(body: CellEdit, caller: Editor, request: Request, response: 
         return _impact_read(change, found)
     change, found, saved = await run_in_threadpool(
         rosters.save_edit, rosters.database_of(request), current, body, caller)
+    rosters.forget_schedule(request)
     response.status_code = 201
     return _impact_read(change, found, _version_read(saved, current.program_name))
 
@@ -166,12 +167,13 @@ def _holders(schedule: Schedule, post: str, at: datetime) -> list[HolderRead]:
 
 
 @router.get("/oncall")
-def on_call(caller: OnCall, request: Request,
+async def on_call(caller: OnCall, request: Request,
             post: Annotated[str, Query(min_length=1, max_length=100, description="a post id")],
             at: Annotated[datetime | None, Query(description="an instant with offset; default now")] = None,
             ) -> OnCallRead:
     """Who holds the post at `at` (default: now), most junior first, from the live roster;
-    and who holds it when their shift ends."""
+    and who holds it when their shift ends. (Async: the schedule is nearly always in memory,
+    so the answer needs no thread.)"""
     when = _instant(at)
     schedule = rosters.current_schedule(request)
     found = schedule.program.post.get(post)

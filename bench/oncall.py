@@ -1,0 +1,177 @@
+"""Benchmark: who is on call for a post, `GET /api/v1/oncall?post=P&at=T`, at a steady rate.
+Goal: p99 ≤ 10 ms at 200 requests/s on SQLite.
+
+    .venv/bin/python bench/oncall.py [--rate 200] [--seconds 15] [--time-limit 3]
+
+Set-up (not timed): a fresh SQLite database in a temporary folder; the demo program (82 people,
+28 days) solved briefly (CP-SAT, one worker, seed 0) and stored as the live roster; an operator
+account with an API token. The API (`callroom.api.app.create_app`) runs under uvicorn in its own
+process, so the client does not share its interpreter.
+
+The client is httpx's AsyncClient on one event loop, sending open loop: request i is due at
+start + i/rate whatever happened to earlier ones, on up to 64 pooled keep-alive connections.
+Each request asks for a different post and instant in the block (round robin). Latency is
+counted from when the request was DUE, not when it went out, so a server that falls behind
+shows it (no coordinated omission). The first second of requests warms up and is not counted.
+
+Prints p50/p99/max latency, the rate achieved, and errors; writes bench/results/oncall.json.
+Every process shares the machine's cores (client, server, and anything else running).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from callroom.accounts.principal import Principal
+from callroom.accounts.service import AccountService, AccountSpec
+from callroom.config import Role
+from callroom.demo import demo_program_path
+from callroom.domain.program import Program
+from callroom.formats.program_file import load_program
+from callroom.solver.run import SolveOptions, solve
+from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource, open_database
+
+RESULTS = Path(__file__).parent / "results" / "oncall.json"
+SERVER = ("import uvicorn; from callroom.api.app import create_app; from callroom.config import Settings; "
+          "uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning')")
+
+
+def seed(database: Database, time_limit: float) -> tuple[Program, str]:
+    """Store the demo program and a solved roster; an operator's API token."""
+    program = load_program(demo_program_path())
+    solution = solve(program, SolveOptions(time_limit_s=time_limit, workers=1, seed=0))
+    assert solution.roster is not None, solution.status
+    with database.session() as session:
+        text = demo_program_path().read_text(encoding="utf-8")
+        source = ProgramRepository(session).save_source("st-elsewhere", text, str(demo_program_path()))
+        RosterRepository(session).add_version(source.id, solution.roster, source=RosterSource.SOLVE,
+                                              status=solution.status.value, objective=None, bound=None,
+                                              report={})
+    accounts = AccountService(database)
+    operator = accounts.add_account("bench", AccountSpec("switchboard", "Switchboard", Role.OPERATOR))
+    token, _ = accounts.create_api_token(Principal("bench", Role.ADMIN), operator.id, "bench")
+    return program, token
+
+
+def questions(program: Program, count: int) -> list[dict[str, str]]:
+    """(post, instant) pairs spread over the posts and the block, in a fixed order."""
+    start = datetime.combine(program.block.start, datetime.min.time(), UTC)
+    span_h = program.block.days * 24
+    posts = [p.id for p in program.posts]
+    return [{"post": posts[i % len(posts)],
+             "at": (start + timedelta(hours=(i * 7919) % span_h, minutes=(i * 37) % 60)).isoformat()}
+            for i in range(count)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "CALLROOM_DATABASE_URL": url}
+    process = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/openapi.json", timeout=1)
+            return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the API server did not start")
+
+
+async def run_load(base: str, token: str, asks: list[dict[str, str]], rate: float
+                   ) -> tuple[list[float], int, float]:
+    """Latencies (ms, from when each request was due), the error count, and the elapsed time."""
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = [0.0] * len(asks)
+    errors = 0
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+
+        async def one(i: int, due: float) -> None:
+            nonlocal errors
+            try:
+                response = await client.get("/api/v1/oncall", params=asks[i])
+                ok = response.status_code == 200 and "holders" in response.json()
+            except httpx.HTTPError:
+                ok = False
+            latencies[i] = (time.perf_counter() - due) * 1000
+            errors += 0 if ok else 1
+
+        start = time.perf_counter()
+        tasks = []
+        for i in range(len(asks)):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, due)))
+        await asyncio.gather(*tasks)
+        return latencies, errors, time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=200.0, help="requests per second (default 200)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="timed load, after 1 s of warm-up")
+    parser.add_argument("--time-limit", type=float, default=3.0, help="CP-SAT seconds for the demo roster")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'callroom.db'}"
+        with open_database(url) as database:
+            program, token = seed(database, options.time_limit)
+        warm = int(options.rate)
+        asks = questions(program, warm + int(options.rate * options.seconds))
+        server, base = start_server(url)
+        try:
+            latencies, errors, elapsed = asyncio.run(run_load(base, token, asks, options.rate))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    timed = latencies[warm:]
+    result = {
+        "requests": len(timed), "rate_target": options.rate,
+        "rate_achieved": round(len(asks) / elapsed, 1), "errors": errors,
+        "p50_ms": round(statistics.median(timed), 2), "p99_ms": round(percentile(timed, 0.99), 2),
+        "max_ms": round(max(timed), 2), "goal_p99_ms": 10.0,
+        "database": "sqlite", "people": len(program.people), "days": program.block.days,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"who is on call, {result['requests']} requests at {options.rate:g}/s on SQLite "
+          f"({result['rate_achieved']}/s achieved, {errors} errors)")
+    print(f"  p50 {result['p50_ms']} ms   p99 {result['p99_ms']} ms   max {result['max_ms']} ms   "
+          f"(goal p99 <= 10 ms: {'met' if result['p99_ms'] <= 10 else 'missed'})")
+
+
+if __name__ == "__main__":
+    main()
