@@ -1,17 +1,20 @@
 """The direct repair: fill each hole with one free colleague, and prove that is the minimum.
 
-Any repair that meets cover must change the absent person's shifts in the absence (`lost`) and
-give each missing place on a post to someone new that day: a person works one shift a day, so
-every missing place is a different changed person-day (a colleague who is free, or who leaves a
-place that can spare them). When the absence covers whole days (the
-absent person can work nothing on those days, so their changed days fill nothing), `lost +
-missing` is a lower bound on the changed person-days of every repair. If colleagues can take
-each missing place without breaking a hard rule (checked with `impact`), that bound is met,
-and the repair is proven minimal without a search. Otherwise (a chain of moves is needed) the
-CP-SAT repair takes over.
+Any repair that meets cover must change the absent person's shifts that overlap the absence
+(`lost`) and give each missing place on a post to someone new that day: a person works one
+shift a day, so every missing place is a different changed person-day (a colleague who is free,
+or who leaves a place that can spare them). Unless the absent person's own changed days could
+fill a missing place (on a day the absence only partly covers, a hole they could take outside
+it), `lost + missing` is therefore a lower bound on the changed person-days of every repair. If
+colleagues can take each missing place without breaking a hard rule (checked with `impact`),
+the bound is met and the repair is proven minimal without a search. Otherwise (a chain of moves
+is needed) the CP-SAT repair takes over.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
 
 from callroom.domain.program import Person, Program
 from callroom.domain.roster import Assignment, Roster
@@ -25,14 +28,16 @@ from callroom.solver.repair_input import Absence, RepairLimits
 def direct_repair(program: Program, published: Roster, absence: Absence,
                   limits: RepairLimits) -> tuple[Roster, int] | None:
     """The repaired roster and its change count when it meets the lower bound, else None."""
-    lost = _lost(program, published, absence)
-    if lost is None:
-        return None
+    overlaps = _overlap_test(program, absence)
+    lost = [a for a in published.for_person(absence.person_id)
+            if a.day in program.block and overlaps(a.day, a.shift_id)]
     removal = impact(program, published, Change(removed=tuple(lost)))
     if any(v.rule is not ids.COVER_MINIMUM for v in removal.hard):
         return None
     roster = removal.after
     holes = [s for s in cover_slots(program, roster) if s.count < s.requirement.minimum]
+    if any(_absent_could_fill(program, absence, overlaps, {a.day for a in lost}, h) for h in holes):
+        return None  # the bound would not hold: the absent person's own changed day might fill it
     changes = len(lost)
     for hole in holes:
         filled = _fill(program, roster, absence, limits, hole)
@@ -43,28 +48,27 @@ def direct_repair(program: Program, published: Roster, absence: Absence,
     return roster, changes
 
 
-def _lost(program: Program, published: Roster, absence: Absence) -> list[Assignment] | None:
-    """The absent person's shifts the absence rules out; None unless on each of those days
-    every shift they could work overlaps the absence (so the bound above holds)."""
+def _overlap_test(program: Program, absence: Absence) -> Callable[[date, str], bool]:
+    """Whether a block day's shift overlaps the absence."""
     timeline = Timeline(program)
     start, end = timeline.offset(absence.start), timeline.offset(absence.end)
-    person = program.person[absence.person_id]
 
-    def overlaps(day_index: int, shift_id: str) -> bool:
-        first, last = timeline.span(day_index, shift_id)
+    def overlaps(day: date, shift_id: str) -> bool:
+        first, last = timeline.span(program.block.index(day), shift_id)
         return first < end and start < last
 
-    lost = []
-    for a in published.for_person(person.id):
-        if a.day not in program.block:
-            continue
-        d = program.block.index(a.day)
-        if not overlaps(d, a.shift_id):
-            continue
-        if not all(overlaps(d, shift_id) for _, shift_id in program.options(person)):
-            return None
-        lost.append(a)
-    return lost
+    return overlaps
+
+
+def _absent_could_fill(program: Program, absence: Absence, overlaps: Callable[[date, str], bool],
+                       lost_days: set[date], hole: CoverSlot) -> bool:
+    """On a day the absent person lost a shift but could still work another one (the absence
+    starts or ends that day), could that other shift be this hole? Then their changed day might
+    fill it, and `lost + missing` is no longer a lower bound."""
+    person = program.person[absence.person_id]
+    return (hole.day in lost_days and person.grade in hole.requirement.grades
+            and program.may_work(person, hole.demand.post_id, hole.demand.shift_id)
+            and not overlaps(hole.day, hole.demand.shift_id))
 
 
 def _fill(program: Program, roster: Roster, absence: Absence, limits: RepairLimits,

@@ -59,6 +59,7 @@ def test_a_three_day_absence_that_leaves_a_hole_is_repaired_with_the_proven_fewe
     absence = three_days(program, absent)
     result = repair(program, published, absence, options=options)
     assert result.status is RepairStatus.REPAIRED and result.roster is not None
+    assert result.method == ("direct" if options.direct else "search")
     assert_sound(program, published, result.roster, absence)
     status, fewest = minimum_changes(program, published, absence, options=PROOF)
     assert status == "optimal"
@@ -68,7 +69,8 @@ def test_a_three_day_absence_that_leaves_a_hole_is_repaired_with_the_proven_fewe
     assert fewest > lost  # someone else had to move: the hole was real
 
 
-def test_a_shift_that_would_run_into_the_absence_is_moved_by_the_search(demo: tuple[Program, Roster]) -> None:
+def test_a_shift_that_would_run_into_the_absence_changes_and_the_absence_explains_it(
+        demo: tuple[Program, Roster]) -> None:
     program, published = demo
     absent = next(p for p in residents_leaving_a_hole(program, published)
                   if any(a.day == ABSENCE_START - timedelta(days=1) and a.shift_id == "night"
