@@ -86,7 +86,9 @@ def apply_change(session: Session, context: Context, record: ProposalRecord, act
     """Check, then store the changed roster as a new version with the decision in its report."""
     checked = check_change(context, record)
     if not checked.acceptable:
-        raise RulesRefuse("proposal", f"proposal {record.id} would break: {checked.refusal}",
+        advice = ("; to grant it anyway, repair the roster for the absence (callroom repair) or "
+                  "publish the shift as an open shift") if record.kind == Kind.DAY_OFF else ""
+        raise RulesRefuse("proposal", f"proposal {record.id} would break: {checked.refusal}{advice}",
                           [v for v in checked.introduced if v.rule.severity is ids.Severity.HARD])
     change = change_of(record.payload)
     if not change.removed and not change.added:
@@ -121,7 +123,3 @@ def notify_all(notifier: Notifier, applied: Applied) -> tuple[str, ...]:
         if notifier.notify(person, text) is not None:
             reached.append(person)
     return tuple(reached)
-
-
-def kind_of(record: ProposalRecord) -> Kind:
-    return Kind(record.kind)

@@ -25,13 +25,11 @@ class RosterModel:
 
 
 def build_model(program: Program, *, explain: bool = False,
-                relax: frozenset[str] = frozenset(), soft: bool = True) -> RosterModel:
+                relax: frozenset[str] = frozenset()) -> RosterModel:
     """The full model. With `explain`, hard rules are guarded and there is no objective.
 
     `relax` names rule codes to guard while keeping the objective (a repair relaxes cover
-    minimums this way); the caller decides what a guard that is off costs. Without `soft` the
-    objective is cover targets only: no request, fairness or rest terms, so a caller with its
-    own objective (a repair counting changes) gets a smaller model.
+    minimums this way); the caller decides what a guard that is off costs.
     """
     model = cp_model.CpModel()
     space = Space.build(program, model)
@@ -39,8 +37,7 @@ def build_model(program: Program, *, explain: bool = False,
     weekends = _add_hard_rules(space, guards)
     terms = add_cover(space, guards)
     if not explain:
-        if soft:
-            terms = terms + request_terms(space) + fairness_terms(space, weekends) + short_rest_terms(space)
+        terms = terms + request_terms(space) + fairness_terms(space, weekends) + short_rest_terms(space)
         model.minimize(LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms]))
     return RosterModel(program, model, space, guards, terms)
 

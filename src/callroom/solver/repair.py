@@ -260,9 +260,9 @@ def _shortfall(program: Program, slot: str, short: int) -> Shortfall:
 
 
 def _build(program: Program, published: Roster, absence: Absence, limits: RepairLimits, *,
-           relax: bool, soft: bool = True) -> _Repair:
+           relax: bool) -> _Repair:
     relaxed = frozenset({ids.COVER_MINIMUM.code}) if relax else frozenset()
-    built = build_model(program, relax=relaxed, soft=soft)
+    built = build_model(program, relax=relaxed)
     forced = _forbid_absence(built, absence)
     cells = _published_cells(program, published)
     hint: dict[cp_model.IntVar, int] = {}

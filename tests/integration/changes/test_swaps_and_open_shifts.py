@@ -4,6 +4,7 @@ numbers, approval making a new version, and an open shift going to the first who
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -165,3 +166,31 @@ def test_only_a_chief_publishes_an_open_shift(world: World) -> None:
     with pytest.raises(NotAllowed):
         world.service.publish_open_shift(resident(world, hole.person_id), hole.day, hole.shift_id,
                                          hole.post_id)
+
+
+def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: World) -> None:
+    people = residents(world.program)
+    hole = next(a for a in world.roster.assignments if a.person_id in people and a.shift_id == "day")
+    published = world.service.publish_open_shift(CHIEF, hole.day, hole.shift_id, hole.post_id, hole.person_id)
+    takers = published.offered[:2]
+    start = threading.Barrier(len(takers))
+    outcomes: dict[str, str] = {}
+
+    def accept(person: str) -> None:
+        start.wait()
+        try:
+            world.service.take_open_shift(published.proposal.id, resident(world, person))
+            outcomes[person] = "won"
+        except WrongState:
+            outcomes[person] = "gone"
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in takers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["gone", "won"]
+    with world.database.reading() as session:
+        assert [v.number for v in RosterRepository(session).list_versions("st-elsewhere")] == [1, 2]
+    winner = next(p for p, outcome in outcomes.items() if outcome == "won")
+    assert world.service.get(published.proposal.id).proposal.colleague == winner
