@@ -21,9 +21,9 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from callroom.cli.console import console
 from callroom.config import Settings
 from callroom.domain.wallclock import to_utc
 from callroom.domain.worklog import Decision, Reason, WorkKind
@@ -36,7 +36,6 @@ from callroom.storage import open_database
 from callroom.storage.hours_repositories import PeriodRecord
 
 BAD_INPUT = 2
-console = Console(highlight=False, soft_wrap=True)
 hours_app = typer.Typer(no_args_is_help=True,
                         help="Log duty hours as worked, correct them, review and report.")
 
@@ -192,15 +191,14 @@ def history(period: Annotated[int, typer.Argument(help="The period's id.")], by:
     with _hours(program) as hours:
         zone = hours.timezone()
         found = hours.history(_actor(by), period)
-    table = Table(title=f"Period {period} of {found.period.person_id}")
-    for column in ("rev", "start", "end", "kind", "source", "by", "at (UTC)", "note"):
-        table.add_column(column)
+    # Whole lines, not a table: a history is read (and grepped) in full, never cut to a width.
+    console.print(f"Period {period} of {found.period.person_id}, oldest value first (times hospital, "
+                  "changes UTC):")
     for r in found.revisions:
         v = r.values
-        table.add_row(str(r.number), _local(v.start, zone), _local(v.end, zone),
-                      v.kind.value + (" (withdrawn)" if v.withdrawn else ""), r.source, r.changed_by,
-                      r.changed_at.strftime("%Y-%m-%d %H:%M:%S"), v.note)
-    console.print(table)
+        console.print(f"  revision {r.number}: {_local(v.start, zone)} to {_local(v.end, zone) or '(open)'} "
+                      f"{v.kind.value}{' (withdrawn)' if v.withdrawn else ''}; {r.source} by {r.changed_by} "
+                      f"at {r.changed_at:%Y-%m-%d %H:%M:%S}" + (f"; note: {v.note}" if v.note else ""))
     for j in found.justifications:
         console.print(f"Justification {j.id}: {j.reason.label}, {j.status}"
                       + "".join(f"; {x.decision} by {x.reviewer}: {x.note}" for x in j.reviews))
