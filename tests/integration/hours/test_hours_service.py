@@ -215,3 +215,14 @@ def test_an_open_period_can_be_corrected_but_not_into_the_future(service: HoursS
         service.correct(ADA, opened.id, Correction(start=clock.now + timedelta(hours=1), note="typo"))
     assert refused.value.field == "at" and "in the future" in refused.value.message
     assert len(service.history(ADA, opened.id).revisions) == 2
+
+
+def test_the_printable_report_escapes_what_residents_typed(service: HoursService) -> None:
+    from callroom.hours.report import csv_text, html_page
+
+    stored = service.log(ADA, shift(0, 15))
+    service.justify(ADA, stored.id, Reason.HUMANISTIC_ATTENTION, "<script>alert('x')</script>")
+    report = service.report(DIRECTOR, blocks=[1])
+    page = html_page(report)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "justification,,,,ada,Ada Okafor" in csv_text(report)
