@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
-from callroom.api import changes, hours, ical_feed, pages, schedule, security
+from callroom.api import changes, hours, ical_feed, pages, reference, schedule, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
 from callroom.changes.notify import PagingNotifier
@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(security.router)
     app.include_router(ical_feed.router)
     app.include_router(schedule.router)
+    app.include_router(reference.router)
     app.include_router(changes.router)
     app.include_router(hours.router)
     app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
