@@ -26,7 +26,7 @@ from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.program_file import load_program
-from callroom.rules.change import give_away, impact
+from callroom.rules.change import give_away, impact, swap
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
 from callroom.web.editing import OFF, CellEdit, change_of, choices
@@ -47,13 +47,20 @@ def solved_demo() -> Roster:
     return solution.roster
 
 
+@cache
 def colleague() -> DemoAccount:
-    """A second resident of the demo resident's grade (a swap needs two), for the tests only."""
+    """A second resident of the demo resident's grade (a swap needs two), for the tests only:
+    the first one with whom the solved roster allows both a swap and an offered shift."""
     resident = next(a for a in DEMO_ACCOUNTS_BY_NAME.values() if a.role is Role.RESIDENT)
-    program = demo_program()
-    grade = program.person[resident.person_id or ""].grade
-    other = next(p for p in program.people if p.grade is grade and p.id != resident.person_id)
-    return DemoAccount("colleague", "colleague-test-pass", Role.RESIDENT, other.id, other.name)
+    program, roster, me = demo_program(), solved_demo(), resident.person_id or ""
+    for other in (p for p in program.people if p.grade is program.person[me].grade and p.id != me):
+        try:
+            find_swap(program, roster, me, other.id)
+            find_offer(program, roster, me, other.id, acceptable=True)
+        except AssertionError:
+            continue
+        return DemoAccount("colleague", "colleague-test-pass", Role.RESIDENT, other.id, other.name)
+    raise AssertionError(f"no colleague of {me} can swap or take a shift in the solved demo")
 
 
 def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
@@ -145,3 +152,14 @@ def find_offer(program: Program, roster: Roster, giver: str, taker: str, *, acce
         if found.acceptable == acceptable:
             return held.day
     raise AssertionError(f"no {'acceptable' if acceptable else 'refused'} offer from {giver} to {taker}")
+
+
+def find_swap(program: Program, roster: Roster, first: str, second: str) -> tuple[date, date]:
+    """Days (first's, second's) whose shifts the two could trade with the rules' consent."""
+    for mine in roster.for_person(first):
+        for theirs in roster.for_person(second):
+            if mine.day == theirs.day or roster.on(first, theirs.day) or roster.on(second, mine.day):
+                continue
+            if impact(program, roster, swap(mine, theirs)).acceptable:
+                return mine.day, theirs.day
+    raise AssertionError(f"no acceptable swap between {first} and {second}")

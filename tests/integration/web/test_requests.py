@@ -8,7 +8,7 @@ import httpx
 
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web
-from tests.web_demo import DEMO_NAME, demo_program, find_offer, sign_in_of, solved_demo
+from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
 
 PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
 
@@ -76,3 +76,29 @@ def test_a_resident_may_not_approve_and_a_bad_request_names_its_field(sqlite_web
 def test_an_operator_may_not_see_requests(sqlite_web: Web) -> None:
     nurse, _ = sqlite_web.signed_in("operator")
     assert nurse.get("/requests").status_code == 403
+
+
+def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web: Web) -> None:
+    resident, r_csrf = sqlite_web.signed_in("resident")
+    colleague, c_csrf = sqlite_web.signed_in("colleague")
+    chief, _ = sqlite_web.signed_in("chief")
+    first, second = sign_in_of(sqlite_web.sign_ins, "resident"), sign_in_of(sqlite_web.sign_ins, "colleague")
+    roster = solved_demo()
+    mine, theirs = find_swap(demo_program(), roster, first.person_id or "", second.person_id or "")
+    made = resident.post("/requests/swap", data={"csrf_token": r_csrf, "day": mine.isoformat(),
+                                                 "colleague": second.person_id or "",
+                                                 "colleague_day": theirs.isoformat()})
+    assert made.status_code == 303
+    proposal_id = int(PROPOSAL.search(colleague.get("/requests").text).group(1))  # type: ignore[union-attr]
+    assert colleague.post(f"/requests/{proposal_id}/accept", data={"csrf_token": c_csrf}).status_code == 303
+    approved = chief.post(f"/requests/{proposal_id}/approve", data={"csrf_token": _csrf(chief)})
+    assert approved.status_code == 303
+    with sqlite_web.database.reading() as session:
+        rosters = RosterRepository(session)
+        after = rosters.load_roster(rosters.by_number(DEMO_NAME, 2).id)  # type: ignore[union-attr]
+    a, b = first.person_id or "", second.person_id or ""
+    before_mine, before_theirs = roster.on(a, mine), roster.on(b, theirs)
+    now_theirs, now_mine = after.on(b, mine), after.on(a, theirs)
+    assert before_mine is not None and before_theirs is not None and now_theirs and now_mine
+    assert (now_theirs.shift_id, now_theirs.post_id) == (before_mine.shift_id, before_mine.post_id)
+    assert (now_mine.shift_id, now_mine.post_id) == (before_theirs.shift_id, before_theirs.post_id)
