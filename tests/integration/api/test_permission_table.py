@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Annotated
 
 import pytest
+from fastapi import Depends, FastAPI
 
-from callroom.accounts.permissions import ROLE_PERMISSIONS
+from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
+from callroom.accounts.principal import Principal
 from callroom.api.app import create_app
-from callroom.api.auth import PUBLIC_ROUTES
+from callroom.api.auth import PUBLIC_ROUTES, require
 from callroom.api.route_table import RouteRule, route_rules
 from callroom.config import Role, Settings
 from callroom.storage import open_database
@@ -118,3 +121,16 @@ def test_the_doc_lists_every_route_with_the_permission_it_requires() -> None:
 
     expected = render_route_table(RULES)
     assert documented == code_route_table(RULES), f"docs/permissions.md should say:\n{expected}"
+
+
+def test_the_route_table_sees_a_route_that_forgot_its_permission() -> None:
+    app = FastAPI()
+
+    @app.get("/guarded")
+    def guarded(_caller: Annotated[Principal, Depends(require(Permission.ROSTER_READ))]) -> None: ...
+
+    @app.get("/forgotten")
+    def forgotten() -> None: ...
+
+    found = {(r.path, r.permissions) for r in route_rules(app, ("/guarded", "/forgotten"))}
+    assert found == {("/guarded", (Permission.ROSTER_READ,)), ("/forgotten", ())}

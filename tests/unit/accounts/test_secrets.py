@@ -56,3 +56,12 @@ def test_the_csrf_token_is_tied_to_its_session() -> None:
     assert not same(csrf_for(one), csrf_for(other))
     assert not same(None, csrf_for(one))
     assert csrf_for(one) != one
+
+
+def test_the_idle_timeout_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from callroom.config import Settings
+
+    monkeypatch.setenv("CALLROOM_SESSION_IDLE_MINUTES", "5")
+
+    assert Settings().session_idle_minutes == 5
+    assert Settings(session_idle_minutes=30).session_idle_minutes == 30
