@@ -6,6 +6,8 @@ placed for them: elapsed time, leave out of both sides of the average, links to 
 
 from __future__ import annotations
 
+from datetime import date
+
 from callroom.domain.grades import Grade
 from callroom.domain.program import Leave
 from callroom.domain.worklog import WorkKind
@@ -154,3 +156,14 @@ def test_scheduled_against_worked_shows_the_hours_stayed_late_each_week() -> Non
         (f.day(7), 0, 0, 0), (f.day(14), 0, 0, 0), (f.day(21), 0, 0, 0),
     ]
     assert weeks[0].by_kind == {WorkKind.IN_HOUSE: 5 * 13 * 60}
+
+
+def test_a_call_across_the_fall_back_night_counts_25_hours_and_still_needs_14_hours_rest() -> None:
+    monday = date(2026, 10, 26)  # Sunday 2026-11-01 (day 6): 02:00 EDT falls back to 01:00 EST
+    program = f.program([ADA], start=monday)
+    call = wall("ada", (5, "07:00"), (6, "07:00"), shift="call", block=monday)
+    assert call.minutes == 25 * 60
+    back = period("ada", 6, "20:00", 4, block=monday)  # 13 h after the call
+    assert [v.measured for v in of_rule(check_worked(program, [call, back]), ids.REST_AFTER_CALL)] == [13.0]
+    assert of_rule(check_worked(program, [call]), ids.CONTINUOUS_HOURS) == []  # 25 h: within 24 + 4
+    assert weekly_hours(program, [call])[0].worked_minutes == 25 * 60

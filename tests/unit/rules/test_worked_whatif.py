@@ -73,3 +73,11 @@ def test_an_unknown_person_is_refused_on_person() -> None:
     with pytest.raises(ChangeError) as raised:
         parse_take(PROGRAM, "zed", "2026-03-24:call")
     assert raised.value.field == "person"
+
+
+def test_a_rule_broken_by_a_shift_already_on_the_roster_after_it_is_later_in_the_block() -> None:
+    clinic_next_morning = f.roster(("ada", 11, "clinic"))  # 08:00, one hour after the call ends
+    answer = whatif(PROGRAM, clinic_next_morning, Assignment("ada", f.day(10), "call", "ward"))
+    rest = [x for x in answer.findings if x.violation.rule == ids.REST_AFTER_CALL]
+    assert [(x.violation.measured, x.violation.day, x.when) for x in rest] == [
+        (1.0, f.day(11), "later in the block")]
