@@ -17,6 +17,7 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.rules.change import Change, Impact, impact
 from callroom.rules.ids import COVER_MINIMUM, COVER_UNDER, Severity
+from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
 from callroom.storage import Database, RosterRepository, RosterSource, RosterVersionRecord
 
@@ -131,15 +132,31 @@ def save(database: Database, program: Program, roster: Roster, request: SaveRequ
         rosters = RosterRepository(session)
         if rosters.newest_id(request.program_name) != request.parent.id:
             raise StaleVersion("version", STALE)
+        report = score(program, found.after).to_dict() | _audit(request, change, found)
         return rosters.add_version(request.parent.program_version_id, found.after, source=RosterSource.EDIT,
-                                   status="edited", objective=None, bound=None,
-                                   report=_audit(request, change, found), parent_id=request.parent.id)
+                                   status="edited", objective=report["total"], bound=None,
+                                   report=report, parent_id=request.parent.id)
+
+
+def assignment_text(a: Assignment) -> str:
+    return f"{a.person_id} {a.day} {a.shift_id}@{a.post_id}"
+
+
+def audit_line(version: RosterVersionRecord) -> str:
+    """One line saying how a roster version came to be, from the audit in its report."""
+    edit, change = version.report.get("edit"), version.report.get("change")
+    if isinstance(edit, dict):
+        moves = "; ".join([*(f"off {t}" for t in edit.get("removed", ())),
+                           *(f"on {t}" for t in edit.get("added", ()))])
+        return f"cell edit by {edit.get('by')}: {moves}"
+    if isinstance(change, dict):
+        return (f"{change.get('kind')} #{change.get('proposal_id')} asked by {change.get('requested_by')}, "
+                f"approved by {change.get('approved_by')}")
+    return f"{version.source.value} ({version.status})"
 
 
 def _audit(request: SaveRequest, change: Change, found: Impact) -> dict[str, Any]:
-    def text(a: Assignment) -> str:
-        return f"{a.person_id} {a.day} {a.shift_id}@{a.post_id}"
-
+    text = assignment_text
     return {"edit": {
         "by": request.by, "at": request.at.isoformat(), "kind": "cell",
         "removed": [text(a) for a in change.removed], "added": [text(a) for a in change.added],

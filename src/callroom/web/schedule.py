@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from callroom.accounts.permissions import Permission
+from callroom.storage import ProgramRepository, RosterRepository, RosterVersionRecord
 from callroom.web import editing
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.grid import GridFilter, block_weeks, build_grid, grade_labels
@@ -60,9 +61,22 @@ def schedule_page(request: Request, viewer: Reader) -> HTMLResponse:
     notice = f"Saved as roster version {saved}." if saved and saved.isdigit() else None
     return render(request, "schedule.html", {
         "live": live, "grid": grid, "chosen": chosen, "errors": errors, "notice": notice,
+        "history": _history(request, live),
         "grades": grade_labels(live.program), "editable": viewer.can(Permission.ROSTER_EDIT),
         "query": request.url.query,
     }, status=422 if errors else 200)
+
+
+HISTORY = 10
+
+
+def _history(request: Request, live: Live) -> list[tuple[RosterVersionRecord, str]]:
+    """The newest roster versions of the live program, each with how it came to be (the audit)."""
+    with database(request).reading() as session:
+        source = ProgramRepository(session).get_version(live.version.program_version_id)
+        assert source is not None  # a roster version's program version is a foreign key
+        versions = RosterRepository(session).list_versions(source.program_name)[-HISTORY:]
+    return [(v, editing.audit_line(v)) for v in reversed(versions)]
 
 
 def _live_or_404(request: Request) -> Live:

@@ -117,11 +117,15 @@ def test_saving_an_acceptable_edit_makes_a_new_audited_roster_version(web: Web) 
         saved = rosters.by_number(DEMO_NAME, 2)
         assert saved is not None and saved.parent_id == web.version_id and saved.source == "edit"
         after = rosters.load_roster(saved.id)
-    assert saved.report["edit"]["by"] == "chief"
+    assert saved.report["edit"]["by"] == "chief" and saved.objective == saved.report["total"]
     placed = after.on(edit.person_id, edit.day)
     assert (f"{placed.post_id}|{placed.shift_id}" if placed else "off") == edit.choice
     assert len(set(after.assignments) ^ set(solved_demo().assignments)) in (1, 2)
-    assert "Saved as roster version 2." in client.get("/schedule?saved=2").text
+    page = client.get("/schedule?saved=2").text
+    assert "Saved as roster version 2." in page
+    history = re.search(r'<details class="card" id="history">.*?</details>', page, re.S)
+    assert history is not None and "cell edit by chief: " in history.group(0)
+    assert f"{edit.person_id} {edit.day}" in history.group(0)
 
 
 def test_saving_over_a_version_that_is_no_longer_the_newest_is_refused(sqlite_web: Web) -> None:
