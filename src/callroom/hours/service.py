@@ -247,6 +247,7 @@ class HoursService:
         """Compliance by block on hours as logged (block 1 is the program's own block), the
         early warnings, and scheduled-versus-worked by week of block 1. Without `person_id`
         the whole program, for program directors and admins."""
+        _check_blocks(blocks)
         with self._database.reading() as session:
             live = self._live(session)
             if person_id is None and not actor.reads_all:
@@ -257,7 +258,7 @@ class HoursService:
             records = [p for p in hours.periods(live.program_id, person_id) if not p.open]
             justifications = hours.justifications(live.program_id, person_id)
         logged = [p.logged() for p in records]
-        numbers = list(blocks) or _blocks_logged(live.program, logged)
+        numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
         return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)),
                            tuple(weekly_hours(program, logged, live.roster)), tuple(justifications),
@@ -332,6 +333,17 @@ class HoursService:
             raise HoursError.of(errors)
 
 
+MAX_BLOCKS = 13
+"""Blocks one report may cover: an academic year of four-week blocks."""
+
+
+def _check_blocks(blocks: Sequence[int]) -> None:
+    if any(n < 1 for n in blocks):
+        raise HoursError("block", "block numbers start at 1 (the program's own block)")
+    if len(set(blocks)) > MAX_BLOCKS:
+        raise HoursError("block", f"at most {MAX_BLOCKS} blocks in one report (an academic year)")
+
+
 def _known(live: _Live, person_id: str) -> None:
     if person_id not in live.program.person:
         raise HoursError("person", f"unknown person {person_id!r}")
@@ -371,7 +383,8 @@ def _blocks_logged(program: Program, logged: Sequence[LoggedPeriod]) -> list[int
     if not logged:
         return [1]
     last = max(p.start for p in logged).date()
-    return list(range(1, max(1, (last - program.block.start).days // program.block.days + 1) + 1))
+    newest = max(1, (last - program.block.start).days // program.block.days + 1)
+    return list(range(max(1, newest - MAX_BLOCKS + 1), newest + 1))
 
 
 def _scoped(program: Program, person_id: str | None) -> Program:

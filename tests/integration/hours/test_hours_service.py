@@ -226,3 +226,16 @@ def test_the_printable_report_escapes_what_residents_typed(service: HoursService
     page = html_page(report)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "justification,,,,ada,Ada Okafor" in csv_text(report)
+
+
+@pytest.mark.parametrize(("blocks", "fragment"), [([0], "start at 1"), (list(range(1, 15)), "at most 13")])
+def test_a_report_of_impossible_or_too_many_blocks_is_refused(service: HoursService, blocks: list[int],
+                                                              fragment: str) -> None:
+    with pytest.raises(HoursError) as refused:
+        service.report(DIRECTOR, blocks=blocks)
+    assert refused.value.field == "block" and fragment in refused.value.message
+
+
+def test_a_report_covers_every_block_with_logged_hours_up_to_the_latest(service: HoursService) -> None:
+    service.log(ADA, shift(30, 12))  # block 2 (the 28 days after the program's own block)
+    assert [b.number for b in service.report(DIRECTOR).blocks] == [1, 2]
