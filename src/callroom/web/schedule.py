@@ -8,6 +8,7 @@ new roster version. An edit that breaks a hard rule is shown with its warning an
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -68,6 +69,7 @@ def schedule_page(request: Request, viewer: Reader) -> HTMLResponse:
 
 
 HISTORY = 10
+BACK = re.compile(r"[A-Za-z0-9_=&%.+-]{0,200}")
 
 
 def _history(request: Request, live: Live) -> list[tuple[RosterVersionRecord, str]]:
@@ -138,5 +140,7 @@ def save_cell(request: Request, viewer: Editor, form: Form) -> Response:
     except editing.FieldError as error:
         return render(request, "_impact.html", {"field_error": error}, status=422)
     back = form.get("back", "")
+    if not BACK.fullmatch(back):
+        back = ""  # only the grid's own filters go back into the URL (and into a header)
     target = f"/schedule?{back}&saved={saved.number}" if back else f"/schedule?saved={saved.number}"
     return Response(status_code=200, headers={"HX-Redirect": target})

@@ -128,6 +128,14 @@ def test_saving_an_acceptable_edit_makes_a_new_audited_roster_version(web: Web) 
     assert f"{edit.person_id} {edit.day}" in history.group(0)
 
 
+def test_a_save_goes_back_to_the_grid_s_filters_and_nowhere_else(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    form = _form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, csrf)
+    answer = client.post("/schedule/cell", data=form | {"back": "x\r\nSet-Cookie: a=b"})
+    assert answer.status_code == 200 and answer.headers["HX-Redirect"] == "/schedule?saved=2"
+
+
 def test_saving_over_a_version_that_is_no_longer_the_newest_is_refused(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=False)
