@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from callroom.changes.notify import Notifier, SilentNotifier
+from callroom.changes.notify import SENDER, Notifier, SilentNotifier
 from callroom.changes.repairs import RepairAsk, run_repair
 from callroom.changes.types import (
     PENDING,
@@ -173,7 +173,7 @@ class ChangeService:
                                  state=State.APPROVED, decided_at=self._clock(), decided_by=actor.user,
                                  decision_reason=reason,
                                  result_version_id=None if applied.version is None else applied.version.id)
-        return Decision(decided, applied.version, self._tell(applied))
+        return Decision(decided, applied.version, self._tell(decided.id, applied))
 
     # --- open shifts --------------------------------------------------------------------------
 
@@ -202,7 +202,7 @@ class ChangeService:
             applied, others = take(session, record, actor, self._clock())
             decided = changes.get(record.id)
             assert decided is not None
-        notified = self._tell(applied)
+        notified = self._tell(record.id, applied)
         for person in others:
             self._notifier.notify(person, f"Open shift #{record.id} has been taken by someone else.")
         return Decision(decided, applied.version, notified)
@@ -254,8 +254,16 @@ class ChangeService:
         assert moved is not None
         return moved
 
-    def _tell(self, applied: Applied) -> tuple[str, ...]:
-        return notify_all(self._notifier, applied)
+    def _tell(self, proposal_id: int, applied: Applied) -> tuple[str, ...]:
+        """Page the people the change moved (after the change is committed, so a paging failure
+        never undoes it), and record who was paged with which page in the audit trail."""
+        reached = notify_all(self._notifier, applied)
+        if reached:
+            with self._database.session() as session:
+                ChangeRepository(session).add_event(
+                    proposal_id, self._clock(), SENDER, "system", "notified",
+                    {"pages": {person: page_id for person, page_id in reached}})
+        return tuple(person for person, _ in reached)
 
 
 def _require_chief(actor: Actor, action: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from callroom.domain.roster import Assignment
 from callroom.rules.change import Change
+from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
 from callroom.solver.repair import RepairResult
 from callroom.storage import RosterVersionRecord
@@ -101,7 +102,6 @@ class Check:
     @property
     def refusal(self) -> str | None:
         """Why it cannot be approved, naming each hard rule and its numbers."""
-        from callroom.rules.ids import Severity
         hard = [v for v in self.introduced if v.rule.severity is Severity.HARD]
         if not hard:
             return None

@@ -111,8 +111,9 @@ def _report(program: Program, after: Roster, record: ProposalRecord, actor: Acto
     return report
 
 
-def notify_all(notifier: Notifier, applied: Applied) -> tuple[str, ...]:
-    """Page each person whose schedule changed with their new shifts; who was reached."""
+def notify_all(notifier: Notifier, applied: Applied) -> tuple[tuple[str, int], ...]:
+    """Page each person whose schedule changed with their new shifts; (person, page id) for
+    each one reached."""
     if applied.version is None:
         return ()
     reached = []
@@ -120,6 +121,7 @@ def notify_all(notifier: Notifier, applied: Applied) -> tuple[str, ...]:
         days = [a.day for a in (*applied.change.removed, *applied.change.added) if a.person_id == person]
         text = new_shifts_text(applied.program, applied.before, applied.after, person, days,
                                applied.version.number)
-        if notifier.notify(person, text) is not None:
-            reached.append(person)
+        page_id = notifier.notify(person, text)
+        if page_id is not None:
+            reached.append((person, page_id))
     return tuple(reached)

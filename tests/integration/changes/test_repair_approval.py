@@ -47,7 +47,9 @@ def test_approving_a_repair_makes_an_audited_version_and_pages_everyone_it_moved
         assert detail.page.priority == "routine"
     assert decision.proposal.state == "approved" and decision.proposal.result_version_id == version.id
     events = [e.kind for e in world.service.get(proposed.proposal.id).events]
-    assert events == ["proposed", "approved"]
+    assert events == ["proposed", "approved", "notified"]
+    paged = world.service.get(proposed.proposal.id).events[-1].detail["pages"]
+    assert paged == {person: page_id for person, page_id, _ in world.pages.sent}
 
 
 def test_a_proposal_is_approved_only_once(world: World) -> None:
