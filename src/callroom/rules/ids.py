@@ -56,6 +56,8 @@ SHORT_REST = RuleId("acgme.short-rest", "Eight hours off between shifts (should)
 NIGHT_FLOAT = RuleId("acgme.night-float", "Consecutive night-float limit", H, "VI.F.6", "6.26")
 ROLLING_WINDOW = RuleId("acgme.rolling-window", "Rolling 28-day early warning (not the official check)",
                         W, "VI.F.1", "6.20")
+# Checked on hours as worked only (rosters hold no moonlighting): see rules.worked.
+MOONLIGHTING = RuleId("acgme.moonlighting", "PGY-1 residents may not moonlight", H, "VI.F.5", "6.25")
 
 ONE_SHIFT_A_DAY = RuleId("general.one-shift-a-day", "At most one shift a day", H)
 OVERLAP = RuleId("general.overlap", "Shifts of one person never overlap", H)

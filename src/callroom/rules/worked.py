@@ -28,12 +28,14 @@ from datetime import date, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from callroom.domain.grades import Grade
 from callroom.domain.program import Block, Post, Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind, ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.domain.worklog import LoggedPeriod, WorkKind
-from callroom.rules.acgme import ACGME_CHECKS, check_rolling_window
+from callroom.rules import ids
+from callroom.rules.acgme import ACGME_CHECKS, check_rolling_window, hours_text
 from callroom.rules.context import CheckContext, Work
 from callroom.rules.violations import Violation
 
@@ -112,8 +114,28 @@ def placed_context(program: Program, placed: Mapping[str, list[Work]], scope: fr
 def check_worked(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
                  scope: frozenset[str] | None = None) -> list[Violation]:
     """Every ACGME violation in the hours as logged, averaged over the program's block."""
-    ctx = worked_context(program, periods, roster, scope)
-    return [violation for check in BLOCK_CHECKS for violation in check(ctx)]
+    logged = list(periods)
+    ctx = worked_context(program, logged, roster, scope)
+    return [violation for check in BLOCK_CHECKS for violation in check(ctx)] + check_moonlighting(ctx, logged)
+
+
+MOONLIGHTING_KINDS = frozenset({WorkKind.MOONLIGHTING_INTERNAL, WorkKind.MOONLIGHTING_EXTERNAL})
+
+
+def check_moonlighting(ctx: CheckContext, periods: Iterable[LoggedPeriod]) -> list[Violation]:
+    """ACGME VI.F.5: PGY-1 residents may not moonlight. The hours still count toward the 80; a
+    roster never holds moonlighting, so this rule exists on hours as worked only."""
+    timeline, found = ctx.timeline, []
+    for period in periods:
+        person = ctx.program.person.get(period.person_id)
+        day = local_day(timeline, period)
+        if (person is None or period.kind not in MOONLIGHTING_KINDS or not ctx.in_scope(person.id)
+                or person.grade is not Grade.PGY1 or ctx.program.rules.limits_for(person) is None
+                or day not in ctx.program.block):
+            continue
+        found.append(Violation(ids.MOONLIGHTING, f"{person.name} (PGY-1): {period.kind.label} on {day}, "
+                               f"{hours_text(period.minutes)}", person.id, day))
+    return found
 
 
 def early_warnings(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
@@ -164,6 +186,7 @@ def compliance(program: Program, periods: Sequence[LoggedPeriod], numbers: Itera
         moved = nth_block(program, number)
         ctx = placed_context(moved, placed[number], None)
         found = [violation for check in BLOCK_CHECKS for violation in check(ctx)]
+        found += check_moonlighting(ctx, by_block.get(number, []))
         warnings = check_rolling_window(_reach(program, number, back, placed))
         reports.append(BlockReport(number, moved.block, tuple(found), tuple(warnings)))
     return reports

@@ -167,3 +167,14 @@ def test_a_call_across_the_fall_back_night_counts_25_hours_and_still_needs_14_ho
     assert [v.measured for v in of_rule(check_worked(program, [call, back]), ids.REST_AFTER_CALL)] == [13.0]
     assert of_rule(check_worked(program, [call]), ids.CONTINUOUS_HOURS) == []  # 25 h: within 24 + 4
     assert weekly_hours(program, [call])[0].worked_minutes == 25 * 60
+
+
+def test_a_pgy1_may_not_moonlight_but_a_pgy2_may() -> None:
+    intern, senior = f.person("ivy", Grade.PGY1), f.person("ada", Grade.PGY2)
+    program = f.program([intern, senior])
+    shifts = [period(p, 5, "08:00", 6, WorkKind.MOONLIGHTING_EXTERNAL) for p in ("ivy", "ada")]
+    found = of_rule(check_worked(program, shifts), ids.MOONLIGHTING)
+    assert [(v.person_id, v.day) for v in found] == [("ivy", f.day(5))]
+    assert "VI.F.5" in found[0].rule.cited
+    by_block = compliance(program, shifts, [1])[0].violations
+    assert [v.person_id for v in of_rule(by_block, ids.MOONLIGHTING)] == ["ivy"]
