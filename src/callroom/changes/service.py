@@ -75,13 +75,33 @@ class ChangeService:
         when no repair exists within the limits given or none was found in time. A repair
         that cannot cover every post is stored with its shortfalls: the least-bad option.
         """
+        return self._repair(actor, ask, {})
+
+    def _repair(self, actor: Actor, ask: RepairAsk, extra: dict[str, Any]) -> RepairProposal:
         _require_chief(actor, "propose a repair")
         with self._database.reading() as session:
             context = load_context(session, self._program)
         result, payload = run_repair(context, ask)
         with self._database.session() as session:
-            record = self._add(session, context, Kind.REPAIR, State.ACCEPTED, actor, None, payload, ask.note)
+            record = self._add(session, context, Kind.REPAIR, State.ACCEPTED, actor, None,
+                               {**payload, **extra}, ask.note)
         return RepairProposal(record, result)
+
+    def repair_day_off(self, proposal_id: int, actor: Actor, time_limit_s: float = 10.0) -> RepairProposal:
+        """A day off that would leave a hole, granted with a repair: the requester is absent that
+        day and the fewest others move. Approving the repair grants the day off with it."""
+        with self._database.reading() as session:
+            _, record = _load(session, proposal_id)
+        if record.kind != Kind.DAY_OFF or record.state != State.ACCEPTED:
+            raise WrongState("proposal", f"proposal {proposal_id} is not a day off awaiting approval")
+        day = record.payload["day"]
+        ask = RepairAsk(record.requester, day, day, time_limit_s=time_limit_s,
+                        note=f"day off ({record.note})")
+        proposed = self._repair(actor, ask, {"day_off_proposal": proposal_id})
+        with self._database.session() as session:
+            ChangeRepository(session).add_event(proposal_id, self._clock(), actor.user, actor.role,
+                                                "repair proposed", {"repair": proposed.proposal.id})
+        return proposed
 
     # --- swaps, offered shifts and days off -----------------------------------------------
 
@@ -173,6 +193,7 @@ class ChangeService:
                                  state=State.APPROVED, decided_at=self._clock(), decided_by=actor.user,
                                  decision_reason=reason,
                                  result_version_id=None if applied.version is None else applied.version.id)
+            self._grant_day_off(changes, decided, actor)
         return Decision(decided, applied.version, self._tell(decided.id, applied))
 
     # --- open shifts --------------------------------------------------------------------------
@@ -253,6 +274,17 @@ class ChangeService:
         moved = changes.get(record.id)
         assert moved is not None
         return moved
+
+    def _grant_day_off(self, changes: ChangeRepository, repaired: ProposalRecord, actor: Actor) -> None:
+        """A repair made for a day off grants that day off, in the same transaction."""
+        if repaired.kind != Kind.REPAIR or "day_off_proposal" not in repaired.payload:
+            return
+        day_off = changes.get(int(repaired.payload["day_off_proposal"]))
+        if day_off is not None and day_off.state == State.ACCEPTED:
+            self._move(changes, day_off, (State.ACCEPTED,), actor, "approved", state=State.APPROVED,
+                       decided_at=self._clock(), decided_by=actor.user,
+                       decision_reason=f"granted with repair {repaired.id}",
+                       result_version_id=repaired.result_version_id)
 
     def _tell(self, proposal_id: int, applied: Applied) -> tuple[str, ...]:
         """Page the people the change moved (after the change is committed, so a paging failure

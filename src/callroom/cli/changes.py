@@ -249,3 +249,14 @@ def _must_day(text: str, field: str) -> date:
     found = _day(text, field)
     assert found is not None
     return found
+
+
+@changes_app.command("repair-day-off")
+def repair_day_off(proposal: int, time_limit: float = 10.0, by: By = None, role: RoleOpt = "chief") -> None:
+    """Grant a day off that would leave a hole with a repair (approve the repair to grant both)."""
+    with _service() as service:
+        proposed = service.repair_day_off(proposal, _actor(by, role), time_limit)
+    payload = proposed.proposal.payload
+    console.print(f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days, status "
+                  f"{payload['status']}; approve it to grant day off {proposal}.")
+    _print_moves(payload)

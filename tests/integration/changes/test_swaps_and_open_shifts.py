@@ -13,6 +13,7 @@ from callroom.changes.types import Actor, NotAllowed, RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.rules.change import Change, give_away, impact, swap
+from callroom.rules.check import hard_violations
 from callroom.storage import RosterRepository
 from tests.integration.changes.conftest import CHIEF, World
 
@@ -194,3 +195,22 @@ def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: Worl
         assert [v.number for v in RosterRepository(session).list_versions("st-elsewhere")] == [1, 2]
     winner = next(p for p, outcome in outcomes.items() if outcome == "won")
     assert world.service.get(published.proposal.id).proposal.colleague == winner
+
+
+def test_a_day_off_that_would_leave_a_hole_is_granted_with_a_repair(world: World) -> None:
+    program, roster = world.program, world.roster
+    people = residents(program)
+    needed = next(a for a in roster.assignments if a.person_id in people and any(
+        v.rule.code == "cover.minimum" for v in impact(program, roster, Change(removed=(a,))).hard))
+    asked = world.service.request_day_off(resident(world, needed.person_id), needed.day, "graduation")
+    repaired = world.service.repair_day_off(asked.id, CHIEF)
+    assert repaired.result.minimum_proven and repaired.result.changes is not None
+    assert repaired.result.changes >= 2  # the day itself, and whoever fills the hole
+    decision = world.service.approve(repaired.proposal.id, CHIEF)
+    assert decision.version is not None
+    granted = world.service.get(asked.id).proposal
+    assert granted.state == "approved" and granted.result_version_id == decision.version.id
+    with world.database.reading() as session:
+        stored = RosterRepository(session).load_roster(decision.version.id)
+    assert stored.on(needed.person_id, needed.day) is None
+    assert hard_violations(program, stored) == []
