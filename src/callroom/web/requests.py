@@ -54,6 +54,10 @@ def describe(program: Program, record: ProposalRecord) -> list[str]:
         what = f"{shift.name if shift else item['shift_id']} · {post.name if post else item['post_id']}"
         return f"{who}: {what} on {day}"
 
+    slot = record.payload.get("slot")
+    if isinstance(slot, dict):
+        holder = record.payload.get("holder")
+        return [f"open: {one(slot | {'person_id': holder or 'an extra slot'})}"]
     lines = [f"off: {one(a)}" for a in record.payload.get("removed", ())]
     lines += [f"on: {one(a)}" for a in record.payload.get("added", ())]
     return lines or [f"no shift to change ({record.payload.get('day', '')})"]

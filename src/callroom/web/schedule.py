@@ -16,6 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from callroom.accounts.permissions import Permission
+from callroom.changes.service import ChangeService
+from callroom.changes.types import Actor, ChangeError
 from callroom.storage import ProgramRepository, RosterRepository, RosterVersionRecord
 from callroom.web import editing
 from callroom.web.forms import check_csrf, form_data
@@ -144,3 +146,23 @@ def save_cell(request: Request, viewer: Editor, form: Form) -> Response:
         back = ""  # only the grid's own filters go back into the URL (and into a header)
     target = f"/schedule?{back}&saved={saved.number}" if back else f"/schedule?saved={saved.number}"
     return Response(status_code=200, headers={"HX-Redirect": target})
+
+
+@router.post("/schedule/open-shift", response_class=HTMLResponse)
+def open_shift(request: Request, viewer: Editor, form: Form) -> HTMLResponse:
+    """Offer the cell's shift as an open shift (the holder keeps it until someone takes it):
+    the change service offers it to everyone the rules let take it, and pages them."""
+    check_csrf(request, viewer, form)
+    live = _live_or_404(request)
+    edit = editing.parse_edit(live.program, form | {"choice": editing.OFF})
+    held = live.roster.on(edit.person_id, edit.day)
+    if held is None:
+        raise editing.FieldError("person", "there is no shift in this cell to offer")
+    service: ChangeService = request.app.state.changes
+    try:
+        published = service.publish_open_shift(Actor(viewer.principal.identity, viewer.role.value), held.day,
+                                               held.shift_id, held.post_id, holder=held.person_id)
+    except ChangeError as error:
+        return render(request, "_impact.html", {"field_error": error}, status=error.status)
+    names = [live.program.person[p].name for p in published.offered if p in live.program.person]
+    return render(request, "_open_shift.html", {"published": published, "names": names})

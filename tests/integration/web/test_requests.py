@@ -6,6 +6,10 @@ import re
 
 import httpx
 
+from callroom.accounts.demo import DemoAccount
+from callroom.accounts.service import AccountService, AccountSpec
+from callroom.changes.service import ChangeService
+from callroom.config import Role
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web
 from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
@@ -102,3 +106,46 @@ def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web:
     assert before_mine is not None and before_theirs is not None and now_theirs and now_mine
     assert (now_theirs.shift_id, now_theirs.post_id) == (before_mine.shift_id, before_mine.post_id)
     assert (now_mine.shift_id, now_mine.post_id) == (before_theirs.shift_id, before_theirs.post_id)
+
+
+def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_allow(
+        sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    holder = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
+    changes = ChangeService(sqlite_web.database)
+    for held in solved_demo().for_person(holder)[2:]:
+        answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": holder,
+                                                          "day": held.day.isoformat()})
+        assert answer.status_code == 200, answer.text
+        found = re.search(r"Open shift #(\d+) offered", answer.text)
+        assert found is not None
+        proposal_id = int(found.group(1))
+        offers = changes.get(proposal_id).offers
+        if offers:
+            break
+    else:
+        raise AssertionError("nobody could take any of the resident's shifts")
+    taker = offers[0].person_id
+    AccountService(sqlite_web.database).add_account("test", AccountSpec(
+        "taker", "Taker", Role.RESIDENT, taker, "taker-test-password"))
+    sqlite_web.sign_ins.append(DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker"))
+    client, _ = sqlite_web.signed_in("taker")
+    page = client.get("/requests").text
+    assert f'id="proposal-{proposal_id}" data-state="open"' in page and "open: " in page
+    taken = client.post(f"/requests/{proposal_id}/take", data={"csrf_token": _csrf(client)})
+    assert taken.status_code == 303 and taken.headers["location"] == "/requests?done=take"
+    with sqlite_web.database.reading() as session:
+        rosters = RosterRepository(session)
+        after = rosters.load_roster(rosters.by_number(DEMO_NAME, 2).id)  # type: ignore[union-attr]
+    now = after.on(taker, held.day)
+    assert now is not None and (now.shift_id, now.post_id) == (held.shift_id, held.post_id)
+    assert after.on(holder, held.day) is None
+
+
+def test_a_cell_without_a_shift_cannot_be_offered(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
+    free = next(d for d in demo_program().block.dates() if solved_demo().on(resident, d) is None)
+    answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": resident,
+                                                      "day": free.isoformat()})
+    assert answer.status_code == 422 and "there is no shift in this cell to offer" in answer.text
