@@ -260,9 +260,10 @@ class HoursService:
         logged = [p.logged() for p in records]
         numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
-        return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)),
-                           tuple(weekly_hours(program, logged, live.roster)), tuple(justifications),
-                           tuple(records))
+        # A named person gets their weeks even when no resident limits bind them (an attending).
+        weeks = weekly_hours(program, logged, live.roster, [person_id] if person_id else None)
+        return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)), tuple(weeks),
+                           tuple(justifications), tuple(records))
 
     def whatif(self, actor: HoursActor, person_id: str, take: str) -> WhatIf:
         """Would `person_id` break a rule by taking `take` (DATE:SHIFT[:POST])?"""

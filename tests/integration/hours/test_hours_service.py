@@ -239,3 +239,10 @@ def test_a_report_of_impossible_or_too_many_blocks_is_refused(service: HoursServ
 def test_a_report_covers_every_block_with_logged_hours_up_to_the_latest(service: HoursService) -> None:
     service.log(ADA, shift(30, 12))  # block 2 (the 28 days after the program's own block)
     assert [b.number for b in service.report(DIRECTOR).blocks] == [1, 2]
+
+
+def test_a_report_on_a_named_attending_shows_their_weeks(service: HoursService) -> None:
+    service.log(ADMIN, shift(0, 10, person="dora"))
+    weeks = service.report(DIRECTOR, "dora").weeks
+    assert [(w.person_id, w.worked_minutes) for w in weeks][:1] == [("dora", 600)]
+    assert service.report(DIRECTOR, "dora").blocks[0].violations == ()
