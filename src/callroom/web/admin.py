@@ -1,10 +1,10 @@
 """Admin (`/admin`): the live program's reference data (people, services, posts, shift types,
-escalation policies), read-only, and the accounts, which an admin creates, re-roles and
-deactivates here.
+escalation policies), and the accounts, which an admin creates, re-roles and deactivates here.
 
-The reference data lives in the program file: it changes by loading a new program version
-(`callroom solve program.yaml`), which keeps every earlier version, so this page shows it
-rather than editing it field by field.
+The reference data lives in the program file: an admin edits that file here and saves it as
+the program's next version (checked line by line, every earlier version kept, the live roster
+carried over), through the same path as `PUT /api/v1/program`; the tables below show what it
+says.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.permissions import Permission
 from callroom.accounts.service import AccountService, AccountSpec
+from callroom.api import reference
 from callroom.api.auth import accounts_of
 from callroom.config import Role
+from callroom.storage import ProgramRepository
 from callroom.web.forms import check_csrf, form_data
-from callroom.web.live import current
+from callroom.web.live import current, database
 from callroom.web.session import ROLE_LABELS, Viewer, require
 from callroom.web.templating import render
 
@@ -32,10 +35,12 @@ NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
 
 
 def _page(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-          notice: str | None = None, status: int = 200) -> HTMLResponse:
+          notice: str | None = None, status: int = 200, program: dict[str, str] | None = None,
+          issues: list[dict[str, str]] | None = None) -> HTMLResponse:
     live = current(request)
     accounts = accounts_of(request).accounts()
     return render(request, "admin.html", {
+        "program_form": program or {"source": _source(request), "reason": ""}, "issues": issues or [],
         "live": live, "accounts": accounts,
         "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
         "values": values or {}, "errors": errors or {}, "notice": notice,
@@ -45,7 +50,9 @@ def _page(request: Request, values: dict[str, str] | None = None, errors: dict[s
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, viewer: Reader) -> HTMLResponse:
     done = request.query_params.get("done") or ""
-    return _page(request, notice={"created": "Account created.", "changed": "Account changed."}.get(done))
+    said = {"created": "Account created.", "changed": "Account changed.",
+            "program": "Program file replaced: the live roster moved to it as a new version."}
+    return _page(request, notice=said.get(done))
 
 
 def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
@@ -96,3 +103,39 @@ def change_account(request: Request, viewer: Manager, form: Form, account_id: in
     except AccountError as error:
         return _page(request, errors={f"account-{account_id}": error.message}, status=error.status)
     return RedirectResponse("/admin?done=changed#accounts", status_code=303)
+
+
+def _source(request: Request) -> str:
+    live = current(request)
+    if live is None:
+        return ""
+    with database(request).reading() as session:
+        found = ProgramRepository(session).get_version(live.version.program_version_id)
+    return found.source_text if found is not None else ""
+
+
+@router.post("/admin/program", response_class=HTMLResponse)
+def replace_program(request: Request, viewer: Reader, form: Form) -> Response:
+    """Replace the program file (people, services, posts, shift types, policies), through the
+    API's own path: checked line by line by the loader, stored as a new program version, the
+    live roster carried over as a new roster version, nothing saved on any error."""
+    check_csrf(request, viewer, form)
+    values = {"source": form.get("source", ""), "reason": form.get("reason", "")}
+    errors: dict[str, str] = {}
+    issues: list[dict[str, str]] = []
+    if not values["reason"].strip():
+        errors["reason"] = "say why (kept in the roster version's audit)"
+    if not values["source"].strip():
+        errors["source"] = "the program file cannot be empty"
+    if not errors:
+        try:
+            reference.replace_program(reference.ProgramChange(**values), viewer.principal, request)
+        except ValidationError as error:
+            first = error.errors()[0]
+            errors[str(first["loc"][0]) if first["loc"] else "source"] = str(first["msg"])
+        except AccountError as error:
+            errors["source"] = error.message
+            issues = list(getattr(error, "errors", []))
+    if errors:
+        return _page(request, errors=errors, program=values, issues=issues, status=422)
+    return RedirectResponse("/admin?done=program#program", status_code=303)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
+from callroom.api import rosters
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Actor, ChangeError, Check
 from callroom.domain.program import Program
@@ -164,4 +165,5 @@ def act(request: Request, viewer: Signed, form: Form, proposal_id: int, action: 
         calls[action]()
     except ChangeError as error:
         return _page(request, viewer, errors={f"{proposal_id}": error.message}, status=error.status)
+    rosters.forget_schedule(request)  # an approval or a take made a new live roster version
     return _done(action)

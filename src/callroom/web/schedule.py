@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from callroom.accounts.permissions import Permission
+from callroom.api import rosters
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Actor, ChangeError
 from callroom.storage import ProgramRepository, RosterRepository, RosterVersionRecord
@@ -141,6 +142,7 @@ def save_cell(request: Request, viewer: Editor, form: Form) -> Response:
         return render(request, "_impact.html", {"field_error": error}, status=409)
     except editing.FieldError as error:
         return render(request, "_impact.html", {"field_error": error}, status=422)
+    rosters.forget_schedule(request)  # the API's cached live schedule sees the new version at once
     back = form.get("back", "")
     if not BACK.fullmatch(back):
         back = ""  # only the grid's own filters go back into the URL (and into a header)

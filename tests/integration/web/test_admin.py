@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 
+from callroom.demo import demo_program_path
+from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web, csrf_of
-from tests.web_demo import demo_program
+from tests.web_demo import DEMO_NAME, demo_program
 
 
 def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> None:
@@ -64,3 +67,33 @@ def test_only_admins_open_the_admin_pages(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     assert chief.get("/admin").status_code == 403
     assert chief.post("/admin/accounts", data={"csrf_token": csrf, "username": "z"}).status_code == 403
+
+
+def test_an_admin_replaces_the_program_file_and_the_roster_moves_to_it(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    page = admin.get("/admin").text
+    found = re.search(r'<textarea id="source"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found is not None
+    source = html.unescape(found.group(1))
+    assert source == demo_program_path().read_text(encoding="utf-8")
+    renamed = source.replace("name: Free clinic,", "name: Free clinic (Tuesdays),", 1)
+    assert renamed != source
+    saved = admin.post("/admin/program", data={"csrf_token": csrf, "source": renamed,
+                                               "reason": "clinic days"})
+    assert saved.status_code == 303, saved.text
+    assert "Free clinic (Tuesdays)" in admin.get("/admin").text
+    with sqlite_web.database.reading() as session:
+        newest = RosterRepository(session).latest(DEMO_NAME)
+    assert newest is not None and newest.number == 2 and newest.report["program_change"]["by"] == "admin"
+
+
+def test_a_broken_program_file_is_refused_line_by_line_and_nothing_changes(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    broken = demo_program_path().read_text(encoding="utf-8").replace("duration: 12h", "duration: -3h", 1)
+    answer = admin.post("/admin/program", data={"csrf_token": csrf, "source": broken, "reason": "oops"})
+    assert answer.status_code == 422
+    assert 'id="source-issues"' in answer.text and "line " in answer.text
+    missing = admin.post("/admin/program", data={"csrf_token": csrf, "source": broken, "reason": ""})
+    assert 'id="reason-error">say why' in missing.text
+    with sqlite_web.database.reading() as session:
+        assert [v.number for v in RosterRepository(session).list_versions(DEMO_NAME)] == [1]
