@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.errors import AccountError
-from callroom.api.auth import accounts_of, end_session, start_session
+from callroom.api.auth import SESSION_COOKIE, accounts_of, end_session, start_session
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import identify, viewer
 from callroom.web.templating import render
@@ -50,7 +50,10 @@ def _form(request: Request, values: dict[str, str], errors: dict[str, str], stat
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_page(request: Request) -> HTMLResponse:
-    return _form(request, {"next": safe_next(request.query_params.get("next")), "username": ""}, {}, 200)
+    errors = {}
+    if request.cookies.get(SESSION_COOKIE) and identify(request) is None:
+        errors["form"] = "your session has ended (idle too long, or closed by an admin): sign in again"
+    return _form(request, {"next": safe_next(request.query_params.get("next")), "username": ""}, errors, 200)
 
 
 def _signin_errors(request: Request, form: dict[str, str]) -> dict[str, str]:

@@ -61,6 +61,7 @@ def test_deactivating_an_account_ends_its_sessions(sqlite_web: Web) -> None:
                                                                "active": "0"})
     assert changed.status_code == 303
     assert nurse.get("/oncall").status_code == 303  # back to sign in
+    assert "your session has ended" in nurse.get("/signin?next=/oncall").text
 
 
 def test_only_admins_open_the_admin_pages(sqlite_web: Web) -> None:

@@ -46,6 +46,7 @@ def test_signing_in_goes_to_the_role_s_first_page_and_signing_out_ends_the_sessi
     assert nurse.get("/").headers["location"] == "/oncall"
     assert client.post("/signout", data={"csrf_token": csrf}).status_code == 303
     assert client.get("/schedule").status_code == 303
+    assert "your session has ended" not in client.get("/signin").text  # signing out is not an ending
 
 
 def test_signing_out_needs_the_csrf_token(sqlite_web: Web) -> None:
