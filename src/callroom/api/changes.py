@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
+from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.service import ChangeService
@@ -245,39 +246,39 @@ def pending_chief(caller: Reader, changes: Service) -> list[ProposalRead]:
 
 
 @router.get("/{proposal_id}")
-def get_proposal(proposal_id: int, caller: Own, changes: Service) -> DetailRead:
+def get_proposal(proposal_id: RowId, caller: Own, changes: Service) -> DetailRead:
     return DetailRead.of(changes.get(proposal_id))
 
 
 @router.get("/{proposal_id}/check")
-def check_proposal(proposal_id: int, caller: Own, changes: Service) -> CheckRead:
+def check_proposal(proposal_id: RowId, caller: Own, changes: Service) -> CheckRead:
     """The rules the change would break or clear, for everyone it touches, on the newest roster."""
     return CheckRead.of(changes.check(proposal_id))
 
 
 @router.post("/{proposal_id}/accept")
-def accept_proposal(proposal_id: int, caller: Own, changes: Service) -> ProposalRead:
+def accept_proposal(proposal_id: RowId, caller: Own, changes: Service) -> ProposalRead:
     return _read(changes.accept(proposal_id, actor(caller)))
 
 
 @router.post("/{proposal_id}/decline")
-def decline_proposal(proposal_id: int, body: ReasonCreate, caller: Own, changes: Service) -> ProposalRead:
+def decline_proposal(proposal_id: RowId, body: ReasonCreate, caller: Own, changes: Service) -> ProposalRead:
     return _read(changes.decline(proposal_id, actor(caller), body.reason))
 
 
 @router.post("/{proposal_id}/withdraw")
-def withdraw_proposal(proposal_id: int, caller: Own, changes: Service) -> ProposalRead:
+def withdraw_proposal(proposal_id: RowId, caller: Own, changes: Service) -> ProposalRead:
     return _read(changes.withdraw(proposal_id, actor(caller)))
 
 
 @router.post("/{proposal_id}/approve")
-def approve_proposal(proposal_id: int, body: ReasonCreate, caller: Chief, changes: Service) -> DecisionRead:
+def approve_proposal(proposal_id: RowId, body: ReasonCreate, caller: Chief, changes: Service) -> DecisionRead:
     """Apply the change as a new roster version and page everyone it moved (chief only)."""
     return DecisionRead.of(changes.approve(proposal_id, actor(caller), body.reason))
 
 
 @router.post("/{proposal_id}/take")
-def take_open_shift(proposal_id: int, caller: Own, changes: Service) -> DecisionRead:
+def take_open_shift(proposal_id: RowId, caller: Own, changes: Service) -> DecisionRead:
     """Take an open shift offered to the caller: the first to accept gets it."""
     return DecisionRead.of(changes.take_open_shift(proposal_id, actor(caller)))
 

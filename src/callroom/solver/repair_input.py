@@ -53,12 +53,12 @@ def parse_instant(text: str, program: Program, field: str, *, end: bool = False)
             day = date.fromisoformat(text.strip()) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
         instant = datetime.fromisoformat(text.strip())
-    except ValueError as error:
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=zone)
+        return instant.astimezone(ZoneInfo("UTC"))
+    except (ValueError, OverflowError) as error:  # OverflowError: a day past 9999-12-31
         raise RepairError(field, f"{field}: {text!r} is not a date (YYYY-MM-DD) or an ISO "
                                  "datetime (YYYY-MM-DDTHH:MM[+HH:MM])") from error
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=zone)
-    return instant.astimezone(ZoneInfo("UTC"))
 
 
 def check_repair(program: Program, absence: Absence, limits: RepairLimits) -> None:
@@ -72,11 +72,20 @@ def check_repair(program: Program, absence: Absence, limits: RepairLimits) -> No
             raise RepairError("only", f"only: no person {person_id!r} in {program.hospital.name}")
 
 
-def absence_days(program: Program, absence: Absence) -> list[date]:
-    """The local dates the absence touches (a stretch ending at midnight stops the day before)."""
+def absence_span(program: Program, absence: Absence) -> tuple[date, date]:
+    """The first and last local dates the absence touches (ending at midnight stops the day
+    before)."""
     zone = ZoneInfo(program.hospital.timezone)
-    first = absence.start.astimezone(zone).date()
-    last = (absence.end - timedelta(microseconds=1)).astimezone(zone).date()
+    return (absence.start.astimezone(zone).date(),
+            (absence.end - timedelta(microseconds=1)).astimezone(zone).date())
+
+
+def absence_days(program: Program, absence: Absence) -> list[date]:
+    """The local dates the absence touches, from the day before the block to the day after it
+    (nothing further away matters, and a mistyped year would otherwise list thousands)."""
+    first, last = absence_span(program, absence)
+    first = max(first, program.block.start - timedelta(days=1))
+    last = min(last, program.block.end + timedelta(days=1))
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
@@ -91,10 +100,10 @@ def _check_span(program: Program, absence: Absence) -> None:
     if absence.end <= absence.start:
         raise RepairError("to", f"to: the absence must end after it starts "
                                 f"({absence.start.isoformat()} .. {absence.end.isoformat()})")
-    days = absence_days(program, absence)
+    first, last = absence_span(program, absence)
     block = program.block
-    if days[-1] < block.start or days[0] > block.end:
-        raise RepairError("from", f"from: the absence {days[0]}..{days[-1]} lies outside the block "
+    if last < block.start or first > block.end:
+        raise RepairError("from", f"from: the absence {first}..{last} lies outside the block "
                                   f"{block.start}..{block.end}")
 
 
