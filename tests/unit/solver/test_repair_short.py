@@ -109,3 +109,19 @@ def test_a_time_that_is_not_a_date_is_refused_naming_the_field() -> None:
 def test_a_wall_clock_time_is_read_in_the_hospitals_zone() -> None:
     instant = parse_instant("2026-03-03T07:00", call_ward(), "from")
     assert instant.isoformat() == "2026-03-03T12:00:00+00:00"  # EST is UTC-5
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01T00:00+05:00", "2027-02-30"])
+def test_a_date_that_cannot_be_is_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(RepairError) as raised:
+        parse_instant(text, call_ward(), "to", end=True)
+    assert raised.value.field == "to"
+
+
+def test_an_absence_spanning_centuries_is_checked_quickly_against_the_block_alone() -> None:
+    ward = call_ward(bo=(3, 4))
+    endless = Absence("bo", parse_instant("0002-01-01", ward, "from"),
+                      parse_instant("9998-12-31", ward, "to"))
+    with pytest.raises(RepairError) as raised:
+        check_repair(ward, endless, RepairLimits())
+    assert raised.value.field == "from" and "leave" in raised.value.message
