@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="callroom", version="1", lifespan=lifespan)
     app.state.tokens = token_table(settings.api_tokens)
     app.state.settings = settings
+    app.include_router(schedule.oncall_router)  # first: the most frequent request
     app.include_router(pages.router)
     app.include_router(security.router)
     app.include_router(ical_feed.router)
