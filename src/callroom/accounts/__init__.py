@@ -26,6 +26,9 @@ Interface for the web pages and other routers (all names below are stable):
   none.
 - Errors: `accounts.errors.AccountError(field, message)` and subclasses (`Unauthorized` 401,
   `Forbidden` 403, `NotFound` 404, `Conflict` 409) become the JSON error body in the API.
+- Caches: an API token's principal is remembered 2 s per process (`TOKEN_MEMORY_S`; forgotten
+  at once on revoke/change in that process); the API re-reads which roster is live at most
+  every 0.5 s (`api.rosters.LIVE_RECHECK_S`; `forget_schedule(request)` after a save).
 - Demo: `callroom.accounts.demo.seed_demo_accounts(database)` makes one account per role and
   returns `DemoAccount(username, password, role, person_id)` rows to print.
 """
