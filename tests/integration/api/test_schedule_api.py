@@ -195,3 +195,15 @@ def test_someone_not_on_the_schedule_has_no_calendar(role_api: RoleApi) -> None:
     with role_api.as_role(Role.PROGRAM_DIRECTOR) as http:  # has it, but is nobody on the schedule
         response = http.post("/api/v1/me/calendar")
     assert (response.status_code, response.json()["field"]) == (409, "person")
+
+
+def test_who_is_on_call_follows_a_saved_edit_at_once(role_api: RoleApi) -> None:
+    at = datetime.combine(tomorrow(), datetime.min.time(), UTC) + timedelta(hours=10)
+    with role_api.as_role(Role.OPERATOR) as http:
+        before = http.get("/api/v1/oncall", params={"post": "ward", "at": at.isoformat()}).json()
+        assert edit(role_api, person_id="eve", shift_id="allday", post_id="ward")[0] == 201
+        after = http.get("/api/v1/oncall", params={"post": "ward", "at": at.isoformat()}).json()
+
+    assert [h["person_id"] for h in before["holders"]] == ["ada", "ben"]
+    assert [h["person_id"] for h in after["holders"]] == ["ada", "ben", "eve"]
+    assert after["roster_version_id"] != before["roster_version_id"]
