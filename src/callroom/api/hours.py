@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
+from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.domain.worklog import Decision, Reason, WorkKind
 from callroom.hours.report import csv_text, html_page
@@ -243,7 +244,11 @@ def _report_read(report: HoursReport) -> ReportRead:
 
 
 Format = Literal["json", "csv", "html"]
-Blocks = Annotated[list[int], Query(alias="block", description="block numbers (1: the program's own)")]
+# At most 1000: far beyond any real report, and small enough that the block's dates exist
+# (a generated block number of 10**18 overflowed the date arithmetic: a 500).
+BlockNumber = Annotated[int, Field(ge=1, le=1000)]
+Blocks = Annotated[list[BlockNumber], Query(alias="block",
+                                              description="block numbers (1: the program's own)")]
 
 
 def _shaped(report: HoursReport, fmt: Format) -> ReportRead | Response:
@@ -291,19 +296,19 @@ def clock_out(caller: Own, hours: Service, body: ClockCreate | None = None) -> P
 
 
 @router.post(f"{PREFIX}/me/periods/{{period_id}}/corrections", status_code=201)
-def correct_period(period_id: int, body: CorrectionCreate, caller: Own, hours: Service) -> PeriodRead:
+def correct_period(period_id: RowId, body: CorrectionCreate, caller: Own, hours: Service) -> PeriodRead:
     """A new value for one's own period; the earlier values stay in its history."""
     change = Correction(body.start, body.end, body.kind, body.shift, body.post, body.note, body.withdraw)
     return PeriodRead.of(hours.correct(actor(caller), period_id, change))
 
 
 @router.get(f"{PREFIX}/me/periods/{{period_id}}/history")
-def my_period_history(period_id: int, caller: Own, hours: Service) -> HistoryRead:
+def my_period_history(period_id: RowId, caller: Own, hours: Service) -> HistoryRead:
     return _history(hours, HoursActor(caller.identity), period_id)
 
 
 @router.post(f"{PREFIX}/me/periods/{{period_id}}/justifications", status_code=201)
-def justify_period(period_id: int, body: JustificationCreate, caller: Own, hours: Service
+def justify_period(period_id: RowId, body: JustificationCreate, caller: Own, hours: Service
                    ) -> JustificationRead:
     return JustificationRead.of(hours.justify(actor(caller), period_id, body.reason, body.note))
 
@@ -322,7 +327,7 @@ def person_periods(person_id: str, caller: Reader, hours: Service) -> list[Perio
 
 
 @router.get(f"{PREFIX}/periods/{{period_id}}/history")
-def period_history(period_id: int, caller: Reader, hours: Service) -> HistoryRead:
+def period_history(period_id: RowId, caller: Reader, hours: Service) -> HistoryRead:
     """Every value the period has had, who changed it and when, and its justifications."""
     return _history(hours, actor(caller), period_id)
 
