@@ -30,7 +30,9 @@ from callroom.rules.penalties import score
 from callroom.storage import ProgramRepository, RosterRepository, RosterSource, RosterVersionRecord
 from callroom.storage.changes_repositories import ProposalRecord
 
-_PROGRAMS: dict[int, Program] = {}  # parsed program files by program version id (immutable)
+# Parsed program files by the SHA-256 of their text and their path: row ids would collide
+# between two databases served by one process (and did, between tests).
+_PROGRAMS: dict[tuple[str, str], Program] = {}
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,10 @@ def load_context(session: Session, program_name: str | None) -> Context:
                           + "; run `callroom solve FILE` first")
     source = programs.get_version(record.program_version_id)
     assert source is not None  # a roster version's program version is a foreign key
-    if source.id not in _PROGRAMS:
-        _PROGRAMS[source.id] = parse_program(source.source_text, source.source_path)
-    return Context(source.program_name, _PROGRAMS[source.id], rosters.load_roster(record.id), record)
+    key = (source.sha256, source.source_path)
+    if key not in _PROGRAMS:
+        _PROGRAMS[key] = parse_program(source.source_text, source.source_path)
+    return Context(source.program_name, _PROGRAMS[key], rosters.load_roster(record.id), record)
 
 
 def check_change(context: Context, record: ProposalRecord) -> Check:
