@@ -25,6 +25,7 @@ from callroom.paging.live import LiveSchedules
 from callroom.paging.routing import Schedule
 from callroom.rules.change import Change, Impact, impact
 from callroom.rules.ids import COVER_MINIMUM, COVER_UNDER
+from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource, RosterVersionRecord
 
@@ -174,27 +175,48 @@ def save_edit(database: Database, current: Live, edit: CellEdit, caller: Princip
         raise HardRulesBroken(found.hard)
     if edit.force and not edit.reason.strip():
         raise AccountError("reason", "say why, when saving an edit that breaks hard rules")
-    report = _audit(edit, caller, change, found, now or datetime.now(UTC))
-    with database.session() as session:
-        rosters = RosterRepository(session)
-        if rosters.newest_id(current.program_name) != current.record.id:
-            raise Conflict("base_version", STALE)
-        saved = rosters.add_version(current.record.program_version_id, found.after, source=RosterSource.EDIT,
-                                    status="edited", objective=None, bound=None, report=report,
-                                    parent_id=current.record.id)
+    audit = edit_audit(EditAuthor(caller.user, caller.role.value, now or datetime.now(UTC), edit.reason),
+                       edit.base_version, change, found)
+    saved = store_edit(database, current.record, current.program_name, current.program, found, audit)
     return change, found, saved
 
 
-def _audit(edit: CellEdit, caller: Principal, change: Change, found: Impact, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EditAuthor:
+    """Who saved an edit, as what, when and why: the audit kept in the version's report."""
+
+    user: str
+    role: str
+    at: datetime
+    reason: str = ""
+
+
+def store_edit(database: Database, parent: RosterVersionRecord, program_name: str | None, program: Program,
+               found: Impact, audit: dict[str, Any]) -> RosterVersionRecord:
+    """The edited roster as the version after `parent`, with its penalty report and the audit.
+    The one save path for every front end (API and web pages); Conflict (409) and nothing
+    written when another version was saved after `parent`."""
+    report = score(program, found.after).to_dict() | audit
+    with database.session() as session:
+        rosters = RosterRepository(session)
+        if rosters.newest_id(program_name) != parent.id:
+            raise Conflict("base_version", STALE)
+        return rosters.add_version(parent.program_version_id, found.after, source=RosterSource.EDIT,
+                                   status="edited", objective=report["total"], bound=None, report=report,
+                                   parent_id=parent.id)
+
+
+def edit_audit(author: EditAuthor, base_version: int, change: Change, found: Impact) -> dict[str, Any]:
     def text(a: Assignment) -> dict[str, str]:
         return {"person_id": a.person_id, "day": a.day.isoformat(), "shift_id": a.shift_id,
                 "post_id": a.post_id}
 
     return {"edit": {
-        "by": caller.user, "role": caller.role.value, "at": now.isoformat(), "reason": edit.reason.strip(),
-        "forced": bool(found.hard), "base_version": edit.base_version,
+        "by": author.user, "role": author.role, "at": author.at.isoformat(), "reason": author.reason.strip(),
+        "forced": bool(found.hard), "base_version": base_version,
         "removed": [text(a) for a in change.removed], "added": [text(a) for a in change.added],
         "hard": [str(v) for v in found.hard],
+        "introduced": [str(v) for v in found.introduced], "resolved": [str(v) for v in found.resolved],
     }}
 
 

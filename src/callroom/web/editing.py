@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
+from callroom.accounts.errors import Conflict
+from callroom.api import rosters
+from callroom.api.rosters import cover_gaps as cover_gaps
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.rules.change import Change, Impact, impact
 from callroom.rules.ids import COVER_MINIMUM, COVER_UNDER, Severity
-from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
-from callroom.storage import Database, RosterRepository, RosterSource, RosterVersionRecord
+from callroom.storage import Database, RosterVersionRecord
 
 OFF = "off"
 STALE = "the roster changed since you opened it: reload and edit again"
@@ -95,11 +96,6 @@ def change_of(roster: Roster, edit: CellEdit) -> Change:
     return Change(removed, added)
 
 
-def cover_gaps(found: Impact) -> tuple[Violation, ...]:
-    """The introduced violations that leave a post short of people."""
-    return tuple(v for v in found.introduced if v.rule in (COVER_MINIMUM, COVER_UNDER))
-
-
 def rule_breaks(found: Impact) -> tuple[Violation, ...]:
     """The introduced violations other than cover, hard and advisory ones first."""
     return tuple(v for v in found.introduced if v.rule not in (COVER_MINIMUM, COVER_UNDER))
@@ -118,47 +114,38 @@ class SaveRequest:
     parent: RosterVersionRecord
     edit: CellEdit
     by: str
+    role: str
     at: datetime
     program_name: str | None  # the live program (None: the newest roster of any program)
 
 
 def save(database: Database, program: Program, roster: Roster, request: SaveRequest) -> RosterVersionRecord:
-    """Store the edited roster as a new version; HardRule or StaleVersion and nothing written."""
+    """Store the edited roster as a new version through the API's save path (the same audit and
+    penalty report); HardRule or StaleVersion and nothing written."""
     change = change_of(roster, request.edit)
     found = impact(program, roster, change)
     if not found.acceptable:
         raise HardRule(found)
-    with database.session() as session:
-        rosters = RosterRepository(session)
-        if rosters.newest_id(request.program_name) != request.parent.id:
-            raise StaleVersion("version", STALE)
-        report = score(program, found.after).to_dict() | _audit(request, change, found)
-        return rosters.add_version(request.parent.program_version_id, found.after, source=RosterSource.EDIT,
-                                   status="edited", objective=report["total"], bound=None,
-                                   report=report, parent_id=request.parent.id)
+    audit = rosters.edit_audit(rosters.EditAuthor(request.by, request.role, request.at),
+                               request.parent.number, change, found)
+    try:
+        return rosters.store_edit(database, request.parent, request.program_name, program, found, audit)
+    except Conflict as stale:
+        raise StaleVersion("version", STALE) from stale
 
 
-def assignment_text(a: Assignment) -> str:
-    return f"{a.person_id} {a.day} {a.shift_id}@{a.post_id}"
+def assignment_text(a: Mapping[str, str]) -> str:
+    return f"{a.get('person_id')} {a.get('day')} {a.get('shift_id')}@{a.get('post_id')}"
 
 
 def audit_line(version: RosterVersionRecord) -> str:
     """One line saying how a roster version came to be, from the audit in its report."""
     edit, change = version.report.get("edit"), version.report.get("change")
     if isinstance(edit, dict):
-        moves = "; ".join([*(f"off {t}" for t in edit.get("removed", ())),
-                           *(f"on {t}" for t in edit.get("added", ()))])
+        moves = "; ".join([*(f"off {assignment_text(t)}" for t in edit.get("removed", ())),
+                           *(f"on {assignment_text(t)}" for t in edit.get("added", ()))])
         return f"cell edit by {edit.get('by')}: {moves}"
     if isinstance(change, dict):
         return (f"{change.get('kind')} #{change.get('proposal_id')} asked by {change.get('requested_by')}, "
                 f"approved by {change.get('approved_by')}")
     return f"{version.source.value} ({version.status})"
-
-
-def _audit(request: SaveRequest, change: Change, found: Impact) -> dict[str, Any]:
-    text = assignment_text
-    return {"edit": {
-        "by": request.by, "at": request.at.isoformat(), "kind": "cell",
-        "removed": [text(a) for a in change.removed], "added": [text(a) for a in change.added],
-        "introduced": [str(v) for v in found.introduced], "resolved": [str(v) for v in found.resolved],
-    }}

@@ -134,7 +134,7 @@ def save_cell(request: Request, viewer: Editor, form: Form) -> Response:
             raise editing.StaleVersion("version", editing.STALE)
         program_name = request.app.state.settings.paging_program
         saved = editing.save(database(request), live.program, live.roster, editing.SaveRequest(
-            live.version, edit, viewer.username, datetime.now(UTC), program_name))
+            live.version, edit, viewer.username, viewer.role.value, datetime.now(UTC), program_name))
     except editing.HardRule as refused:
         context = _impact_context(live, edit) | {"refused": True}
         return render(request, "_impact.html", context | {"impact": refused.impact}, status=422)
