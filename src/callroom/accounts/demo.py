@@ -1,4 +1,4 @@
-"""Demo accounts for St. Elsewhere: one per role, linked to demo people where the role is a
+"""Demo accounts for St. Elsewhere: one per role (two residents, so swaps can be tried), linked to demo people where the role is a
 person on the schedule. Their passwords are printed by `callroom demo` and are public: they
 exist for trying callroom, never for a real hospital."""
 
@@ -27,6 +27,8 @@ DEMO_ACCOUNTS = (
                 "Nadia Rahimi (program director)"),
     DemoAccount("attending", "demo-attending-pass", Role.ATTENDING, "magnus-achterberg", "Magnus Achterberg"),
     DemoAccount("resident", "demo-resident-pass", Role.RESIDENT, "kwame-mensah", "Kwame Mensah (PGY-1)"),
+    # A second PGY-1 on the same posts, so a swap or an offered shift can be tried end to end.
+    DemoAccount("resident2", "demo-resident2-pass", Role.RESIDENT, "hana-takeda", "Hana Takeda (PGY-1)"),
     DemoAccount("operator", "demo-operator-pass", Role.OPERATOR, None, "Switchboard operator"),
 )
 
