@@ -1,8 +1,8 @@
 """The roster the pages show and edit: the newest stored version (of the paging program, when
 one is configured), with the program it was solved for.
 
-Parsing a program file takes tens of milliseconds, so the paging layer's `LiveSchedules` cache
-is reused: it keeps the parsed program per roster version.
+Parsing a program file takes tens of milliseconds, so the API's `LiveSchedules` cache (one per
+app, shared by pages and API routes) is reused: it keeps the parsed program per roster version.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from callroom.api import rosters
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.paging.live import LiveSchedules
 from callroom.paging.routing import Schedule
-from callroom.storage import Database, RosterRepository, RosterVersionRecord
+from callroom.storage import RosterRepository, RosterVersionRecord
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,13 @@ class Live:
         return self.schedule.roster
 
 
-def database(request: Request) -> Database:
-    found: Database = request.app.state.database
-    return found
-
-
-def schedules(request: Request) -> LiveSchedules:
-    state = request.app.state
-    if not hasattr(state, "web_schedules"):
-        state.web_schedules = LiveSchedules(state.settings.paging_program)
-    found: LiveSchedules = state.web_schedules
-    return found
+database = rosters.database_of
 
 
 def current(request: Request) -> Live | None:
     """The live roster, or None while nothing has been solved or imported."""
     with database(request).reading() as session:
-        schedule = schedules(request).current(session)
+        schedule = rosters.live_schedules(request).current(session)
         if schedule is None or schedule.roster_version_id is None:
             return None
         version = RosterRepository(session).get(schedule.roster_version_id)
