@@ -1,6 +1,6 @@
-"""Demo accounts for St. Elsewhere: one per role (two residents, so swaps can be tried), linked to demo people where the role is a
-person on the schedule. Their passwords are printed by `callroom demo` and are public: they
-exist for trying callroom, never for a real hospital."""
+"""Demo accounts for St. Elsewhere: one per role (two residents, so a swap can be tried), linked
+to demo people where the role is a person on the schedule. Their passwords are printed by
+`callroom demo` and are public: they exist for trying callroom, never for a real hospital."""
 
 from __future__ import annotations
 

@@ -7,15 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
-from callroom.api import changes, hours, ical_feed, pages, reference, schedule, security
+from callroom.api import changes, errors, hours, ical_feed, pages, reference, schedule, security
 from callroom.api.auth import token_table
 from callroom.api.stream import InboxHub
 from callroom.changes.notify import PagingNotifier
@@ -60,35 +59,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reference.router)
     app.include_router(changes.router)
     app.include_router(hours.router)
-    app.add_exception_handler(PagingError, _paging_error)  # type: ignore[arg-type]
-    app.add_exception_handler(AccountError, _paging_error)  # type: ignore[arg-type]
-    app.add_exception_handler(ChangeError, changes.change_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PagingError, errors.service_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AccountError, errors.service_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ChangeError, errors.change_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)
     return app
-
-
-def error(status: int, field: str, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "field": field, "errors": errors or []}, status_code=status)
-
-
-async def _paging_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    response = error(exc.status, exc.field, exc.message, getattr(exc, "errors", None))
-    response.headers.update(headers or {})
-    return response
-
-
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    found = [{"field": _field(e["loc"]), "message": str(e["msg"])} for e in exc.errors()]
-    first = found[0] if found else {"field": "", "message": "invalid request"}
-    return error(422, first["field"], f"{first['field']}: {first['message']}", found)
-
-
-def _field(loc: tuple[object, ...]) -> str:
-    """`body.target` reads as `target`; headers and query keep their names."""
-    parts = [str(p) for p in loc if p not in ("body",)]
-    return ".".join(parts) or "body"
 
 
 class _LimitSize:
@@ -101,7 +77,7 @@ class _LimitSize:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         length = Headers(scope=scope).get("content-length") if scope["type"] == "http" else None
         if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
-            response = error(413, "body", f"the request body is over {MAX_REQUEST_BYTES} bytes")
+            response = errors.error(413, "body", f"the request body is over {MAX_REQUEST_BYTES} bytes")
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.accounts.permissions import Permission
@@ -21,7 +20,7 @@ from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Actor, ChangeError, Check, Decision, ProposalDetail
+from callroom.changes.types import Actor, Check, Decision, ProposalDetail
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 
 # Who may try each route (the permission table); ownership and chief decisions are checked again
@@ -281,10 +280,3 @@ def approve_proposal(proposal_id: RowId, body: ReasonCreate, caller: Chief, chan
 def take_open_shift(proposal_id: RowId, caller: Own, changes: Service) -> DecisionRead:
     """Take an open shift offered to the caller: the first to accept gets it."""
     return DecisionRead.of(changes.take_open_shift(proposal_id, actor(caller)))
-
-
-async def change_error(_request: Request, exc: ChangeError) -> JSONResponse:
-    """ChangeError as JSON naming the field; a refusal lists each rule with its numbers."""
-    from callroom.api.app import error
-    found = [{"field": v.rule.code, "message": v.message} for v in exc.violations]
-    return error(exc.status, exc.field, exc.message, found)
