@@ -36,10 +36,13 @@ def create_app(settings: Settings) -> FastAPI:
         database = open_database(settings.database_url)
         app.state.database = database  # for the web pages and other routers that read storage
         app.state.accounts = AccountService(database, idle=timedelta(minutes=settings.session_idle_minutes))
-        app.state.paging = PagingService(database, LiveSchedules(settings.paging_program))
+        # One cache of the live schedule (parsed program and roster) for paging, hours, the
+        # roster routes and the web pages: each roster version is parsed once per process.
+        app.state.live = LiveSchedules(settings.paging_program)
+        app.state.paging = PagingService(database, app.state.live)
         app.state.changes = ChangeService(database, notifier=PagingNotifier(app.state.paging),
                                           program=settings.paging_program)
-        app.state.hours = HoursService(database, LiveSchedules(settings.paging_program))
+        app.state.hours = HoursService(database, app.state.live)
         app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
         await app.state.hub.start()
         try:
