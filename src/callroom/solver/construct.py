@@ -20,6 +20,8 @@ import dataclasses
 from collections import defaultdict
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from callroom.domain.program import Person, PersonLimits, Request
@@ -31,6 +33,7 @@ NODE_BUDGET = 20_000  # backtracking steps per person before giving up on them
 BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk
 REPASSES = 1  # rounds of replanning each person against all the others
 ALONE_SECONDS, ALONE_WORKERS = 10.0, 2  # CP-SAT on one person's rules, when the search fails
+_NONE = -10_000  # no way on keeps the rules (far below any count of days)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,37 +95,70 @@ class _Person:
                 for d in range(len(dates))]
 
     @cached_property
-    def most_work_days(self) -> list[dict[tuple[bool, int], int]]:
-        """most_work_days[d][(working, run)]: the most days one can still work from day d on,
-        given the current run, under the run rules and days off (an upper bound: weekends,
-        shift caps and successions are left out)."""
-        days, cap = len(self.off_days), self.run_cap
-        table: list[dict[tuple[bool, int], int]] = [{} for _ in range(days + 1)]
-        table[days] = {(w, r): 0 for w in (False, True) for r in range(cap + 1)}
-        for d in range(days - 1, -1, -1):
-            for working in (False, True):
-                for run in range(cap + 1):
-                    table[d][working, run] = self._best_next(table[d + 1], d, working, run, cap)
-        return table
-
-    @cached_property
     def run_cap(self) -> int:
         """Runs longer than every run limit are all alike to the rules."""
         limits = self.person.limits
         return max(limits.max_consecutive_work or 1, limits.min_consecutive_work or 1,
                    limits.min_consecutive_off or 1)
 
-    def _best_next(self, after: dict[tuple[bool, int], int], d: int, working: bool, run: int,
-                   cap: int) -> int:
-        limits, best = self.person.limits, -1
-        if not working or (limits.min_consecutive_work or 0) <= run or run == 0:
-            best = after[False, min(run + 1, cap) if not working else 1]
-        may_work = not self.off_days[d] and (
-            run < (limits.max_consecutive_work or cap + 1) if working
-            else run == 0 or (limits.min_consecutive_off or 0) <= run)
-        if may_work:
-            best = max(best, 1 + after[True, min(run + 1, cap) if working else 1])
-        return best if best >= 0 else -(10 ** 6)
+    @cached_property
+    def weekend_slots(self) -> int:
+        """How many weekend counts the table tells apart: 0..max_weekends, or one without a cap."""
+        cap = self.person.limits.max_weekends
+        return 1 if cap is None else cap + 1
+
+    @cached_property
+    def most_work_days(self) -> npt.NDArray[np.int16]:
+        """most_work_days[d, row, k]: the most days one can still work from day d on, where row
+        is yesterday's run (see _row) and k the weekends already worked; negative when no way
+        on keeps the run rules, days off and the weekend cap.
+
+        Exact for those three rules together, which is what lets the search back out of a
+        corner at once (Instance22: 232 of 364 days in runs of 2-5, at most 26 weekends and
+        36 fixed days off); shift caps and successions are left out, so it is an upper bound."""
+        days, rows, slots = len(self.off_days), 2 * (self.run_cap + 1), self.weekend_slots
+        table = np.full((days + 1, rows, slots), _NONE, dtype=np.int16)
+        table[days] = 0
+        rest_to, rest_ok, work_to, work_ok = self._transitions()
+        for d in range(days - 1, -1, -1):
+            after = table[d + 1]
+            rest = np.where(rest_ok[:, None], after[rest_to], _NONE)
+            work = after[work_to]
+            counted = self._weekend_counted(d)
+            if counted is not None:
+                shifted = np.concatenate((work[:, 1:], np.full((rows, 1), _NONE)), axis=1)
+                work = np.where(counted[:, None], shifted, work)
+            work = np.where(work_ok[:, None] & (not self.off_days[d]), work + 1, _NONE)
+            table[d] = np.maximum(np.maximum(rest, work), _NONE)
+        return table
+
+    def _row(self, working: bool, run: int) -> int:
+        return int(working) * (self.run_cap + 1) + min(run, self.run_cap)
+
+    def _transitions(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_],
+                                    npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """For each row: the row after a day off and whether it is allowed, and the same for
+        a day of work (row 0, off with no run, is the block's start)."""
+        limits, cap = self.person.limits, self.run_cap
+        rest_to, rest_ok, work_to, work_ok = [], [], [], []
+        for working in (False, True):
+            for run in range(cap + 1):
+                rest_to.append(self._row(False, run + 1 if not working else 1))
+                rest_ok.append(not working or (limits.min_consecutive_work or 0) <= run)
+                work_to.append(self._row(True, run + 1 if working else 1))
+                work_ok.append(run < (limits.max_consecutive_work or cap + 1) if working
+                               else run == 0 or (limits.min_consecutive_off or 0) <= run)
+        return (np.array(rest_to), np.array(rest_ok), np.array(work_to), np.array(work_ok))
+
+    def _weekend_counted(self, d: int) -> npt.NDArray[np.bool_] | None:
+        """Per row, whether working on day d starts a weekend (None: d is a weekday, or there
+        is no cap). A Sunday after a worked Saturday belongs to a weekend already counted."""
+        weekend = self.weekend_of[d]
+        if weekend is None or self.person.limits.max_weekends is None:
+            return None
+        after_saturday = weekend != d and d > 0
+        rows = 2 * (self.run_cap + 1)
+        return np.array([not (after_saturday and row > self.run_cap) for row in range(rows)])
 
     def allows(self, state: _State, d: int, item: Item | None) -> bool:
         limits = self.person.limits
@@ -147,33 +183,16 @@ class _Person:
             return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else 10 ** 9)
         return True
 
-    def can_still_reach_minimum(self, state: _State, d: int) -> bool:
-        low = self.person.limits.min_total_minutes
-        if low is None or state.minutes >= low:
+    def may_finish(self, state: _State, d: int) -> bool:
+        """Whether some way on from day d + 1 keeps the run rules, days off and weekend cap and
+        can still reach the minimum total (a first run is exempt from the minimums, so it is
+        never cut short here)."""
+        if state.run_from_start:
             return True
-        table = self.most_work_days[d + 1]
-        days = min(table[state.last is not None, min(state.run, self.run_cap)],
-                   self._most_with_weekends(state, d + 1))
-        return state.minutes + days * self.longest_shift >= low
-
-    def _most_with_weekends(self, state: _State, d: int) -> int:
-        """Another upper bound: the weekdays left plus both days of the weekends still allowed."""
-        cap = self.person.limits.max_weekends
-        if cap is None:
-            return len(self.off_days)
-        weekdays, weekends = self.days_left[d]
-        return weekdays + 2 * min(weekends, max(cap - len(state.weekends), 0)) + 1
-
-    @cached_property
-    def days_left(self) -> list[tuple[int, int]]:
-        """From day d on: the weekdays one may work, and the weekends that begin."""
-        left = [(0, 0)]
-        for d in range(len(self.off_days) - 1, -1, -1):
-            weekdays, weekends = left[-1]
-            weekend = self.weekend_of[d]
-            left.append((weekdays + (weekend is None and not self.off_days[d]),
-                         weekends + (weekend == d or (d == 0 and weekend is not None))))
-        return left[::-1]
+        slot = min(len(state.weekends), self.weekend_slots - 1)
+        most = int(self.most_work_days[d + 1, self._row(state.last is not None, state.run), slot])
+        low = self.person.limits.min_total_minutes or 0
+        return most >= 0 and state.minutes + most * self.longest_shift >= low
 
     @cached_property
     def longest_shift(self) -> int:
@@ -287,7 +306,7 @@ class Constructor:
             d = len(chosen)
             option = stack[-1].pop(0)
             state = _step(states[-1], option, person, d)
-            if not person.can_still_reach_minimum(state, d):
+            if not person.may_finish(state, d):
                 continue
             chosen.append(option)
             if d + 1 == days:
@@ -318,26 +337,31 @@ def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:
             if (item.day, item.post.id, item.shift.id) in chosen]
 
 
-def hint(space: Space) -> int:
-    """Give CP-SAT the constructed roster as a hint; returns how many shifts it holds.
+def hint(space: Space) -> list[Item]:
+    """Give CP-SAT the constructed roster as a hint; returns the roster's items.
 
     The hint names every variable of the model, not just the shifts: CP-SAT takes a complete,
     feasible hint as its first solution at once, while a hint on the shifts alone is only a
     preference its search may lose. The other variables' values come from a solve with the
-    shifts fixed, which propagation settles in a fraction of a second."""
-    chosen = {id(item) for item in Constructor(space).roster()}
+    shifts fixed to their hinted values, which propagation settles in a fraction of a second
+    (Instance24, 1.2 million variables: 12 s). The hint is written into the model's proto in
+    bulk, as per-variable calls take longer than that solve on the largest models."""
+    roster = Constructor(space).roster()
+    chosen = {id(item) for item in roster}
     items = [item for days in space.items for day in days for item in day]
-    probe = space.model.clone()
-    for item in items:
-        probe.add(probe.get_bool_var_from_proto_index(item.var.index) == (id(item) in chosen))
+    model = space.model
+    _set_hint(model, [item.var.index for item in items], [int(id(item) in chosen) for item in items])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = ALONE_WORKERS
     solver.parameters.max_time_in_seconds = ALONE_SECONDS
-    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for index in range(len(space.model.proto.variables)):
-            value = solver.value(probe.get_int_var_from_proto_index(index))
-            space.model.add_hint(space.model.get_int_var_from_proto_index(index), value)
-    else:  # some person has no schedule keeping their rules: hint the shifts only
-        for item in items:
-            space.model.add_hint(item.var, id(item) in chosen)
-    return len(chosen)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _set_hint(model, list(range(len(model.proto.variables))), list(solver.response_proto.solution))
+    # otherwise some person has no schedule keeping their rules: the hint names shifts only
+    return roster
+
+
+def _set_hint(model: cp_model.CpModel, indices: list[int], values: list[int]) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    model.proto.solution_hint.vars.extend(indices)
+    model.proto.solution_hint.values.extend(values)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ from callroom.rules.violations import Violation
 from callroom.solver.construct import hint
 from callroom.solver.explain import Explanation, explain_infeasibility
 from callroom.solver.model import RosterModel, build_model
+from callroom.solver.space import Item
 
 
 class Status(StrEnum):
@@ -148,8 +150,8 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
           on_progress: ProgressHook | None = None) -> Solution:
     started = time.monotonic()
     built = build_model(program)
-    if not program.rules.acgme:
-        hint(built.space)  # see construct: a first roster for large general-rostering problems
+    # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
+    constructed = None if program.rules.acgme else roster_of(built, hint(built.space))
     build_s = time.monotonic() - started
     solver = cp_model.CpSolver()
     parameters(solver, options, strategy_for(program, options))
@@ -158,7 +160,24 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
     status = solver.solve(built.model, watcher)
     timing = {"wall_s": time.monotonic() - started, "first_solution_s": watcher.first_s,
               "build_s": build_s, "last_solution_s": watcher.last_s}
-    return _result(program, built, solver, status, timing)
+    return better_of(_result(program, built, solver, status, timing), program, constructed)
+
+
+def better_of(solution: Solution, program: Program, constructed: Roster | None) -> Solution:
+    """The search's answer, or the constructed roster when that keeps every hard rule and the
+    search found nothing better in its time (Instance24: the model takes so long to presolve
+    that the search may end before it reports even the hinted roster)."""
+    if constructed is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        return solution
+    if hard_violations(program, constructed):
+        return solution
+    report = score(program, constructed)
+    if solution.report is not None and solution.report.total <= report.total:
+        return solution
+    return dataclasses.replace(
+        solution, status=Status.FEASIBLE, roster=constructed, objective=report.total,
+        report=report, violations=(), first_solution_s=solution.build_s,
+        last_solution_s=solution.build_s)
 
 
 def _result(program: Program, built: RosterModel, solver: cp_model.CpSolver,
@@ -177,10 +196,13 @@ def _result(program: Program, built: RosterModel, solver: cp_model.CpSolver,
 
 
 def extract_roster(built: RosterModel, solver: cp_model.CpSolver) -> Roster:
+    return roster_of(built, (item for p in range(len(built.program.people))
+                             for item in built.space.person_items(p)
+                             if solver.boolean_value(item.var)))
+
+
+def roster_of(built: RosterModel, items: Iterable[Item]) -> Roster:
     people, dates = built.program.people, built.program.block.dates()
     return Roster.of(
         Assignment(people[item.person].id, dates[item.day], item.shift.id, item.post.id)
-        for p in range(len(people))
-        for item in built.space.person_items(p)
-        if solver.boolean_value(item.var)
-    )
+        for item in items)
