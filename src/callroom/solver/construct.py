@@ -17,6 +17,7 @@ schedule within its node budget, after every attempt in ATTEMPTS, is handed to C
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
@@ -74,21 +75,44 @@ class Constructor:
                     slot[2] = max(slot[2], need.weight_over)
 
     def roster(self) -> list[Item]:
-        people = [PersonRules(self.space, index, person)
-                  for index, person in enumerate(self.space.program.people)]
+        people = self._people()
         held = [self._place(person) for person in people]
-        for _ in range(self._rounds()):
-            # Whoever came first chose before the cover was known; replanning each person against
-            # everyone else's final shifts moves their work to where it is still wanted.
+        # Whoever came first chose before the cover was known; replanning each person against
+        # everyone else's final shifts moves their work to where it is still wanted.
+        self._improve(people, held, self._rounds(), None)
+        return [item for items in held for item in items]
+
+    def polish(self, items: list[Item], deadline: float | None) -> list[Item]:
+        """Replan everyone against everyone else, starting from a whole roster (the search's
+        answer), until a round changes no one, MOST_ROUNDS rounds, or the monotonic deadline.
+        A person's replan is valued by exactly what it changes in requests and cover, and keeps
+        their schedule when nothing is better, so the roster's penalty never rises."""
+        people = self._people()
+        held: list[list[Item]] = [[] for _ in people]
+        for item in items:
+            held[item.person].append(item)
+        for mine in held:
+            self._take(mine, 1)
+        self._improve(people, held, MOST_ROUNDS, deadline)
+        return [item for items in held for item in items]
+
+    def _people(self) -> list[PersonRules]:
+        return [PersonRules(self.space, index, person)
+                for index, person in enumerate(self.space.program.people)]
+
+    def _improve(self, people: list[PersonRules], held: list[list[Item]], rounds: int,
+                 deadline: float | None) -> None:
+        for _ in range(rounds):
             changed = False
             for index, person in enumerate(people):
+                if deadline is not None and time.monotonic() > deadline:
+                    return
                 self._take(held[index], -1)
                 before, held[index] = held[index], self._replan(person, held[index])
                 changed |= held[index] != before
                 self._take(held[index], 1)
             if not changed:
-                break
-        return [item for items in held for item in items]
+                return
 
     def _rounds(self) -> int:
         person_days = len(self.space.program.people) * self.space.program.block.days
@@ -122,19 +146,21 @@ class Constructor:
         for item in items:
             self.wanted[item.day, item.post.id, item.shift.id][0] -= sign
 
-    def _worth(self, person: PersonRules, d: int, item: Item | None) -> int:
-        """What working `item` on day d (None: a day off) earns in requests and cover."""
+    def _worth(self, person: PersonRules, d: int, item: Item | None, granted: int = 0) -> int:
+        """What working `item` on day d (None: a day off) changes in the penalty for requests
+        and cover, negated; `granted` is what a granted request adds on top (the search is
+        steered better when it is pulled towards requests as hard as it is pushed off refusals)."""
         value = 0
         for request in person.requests.get(d, ()):
             hits = item is not None and request.shift_id in (None, item.shift.id)
-            value += request.weight if hits == request.on else -request.weight
+            value += granted * request.weight if hits == request.on else -request.weight
         if item is not None:
             wanted, under, over = self.wanted[d, item.post.id, item.shift.id]
             value += under if wanted > 0 else -over
         return value
 
     def _value(self, person: PersonRules, state: State, d: int, item: Item | None, attempt: Attempt) -> int:
-        value = self._worth(person, d, item) if attempt.steer else 0
+        value = self._worth(person, d, item, granted=1) if attempt.steer else 0
         if item is None:
             return value
         limits, days = person.person.limits, len(person.off_days)
