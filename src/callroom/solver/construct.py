@@ -8,6 +8,11 @@ depth-first search per person finds a schedule that keeps them in milliseconds, 
 towards uncovered shifts and granted requests as it goes; the people before already hold their
 shifts, so the cover left to fill guides the next one.
 
+Then everyone is replanned in rounds against everyone else's shifts: the best of what the person
+holds, the search's schedule and a whole-block plan (see replan), valued by exactly what it
+changes in requests and cover. The same rounds polish the search's answer when its time is up
+(`Constructor.polish`), so neither can raise the penalty.
+
 The search keeps the general rules only (ACGME rules and cover minimums span people and are left
 to CP-SAT), so `solve` uses it for programs without ACGME rules. A person the search cannot
 schedule within its node budget, after every attempt in ATTEMPTS, is handed to CP-SAT alone

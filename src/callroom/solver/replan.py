@@ -160,27 +160,35 @@ def _with_shifts(rules: PersonRules, work_days: list[int], gains: list[Floats],
     """The shift for each day of work: per run, the best chain that keeps the successions."""
     items = rules.space.items[rules.index]
     plan: list[Item] = []
-    run: list[int] = []
-    for d in [*work_days, -2]:
-        if run and d != run[-1] + 1:
-            chain = _best_chain(rules, run, [gains[r] - price * minutes[r] for r in run], follows)
-            if chain is None:
-                return None
-            plan += [items[r][i] for r, i in zip(run, chain, strict=True)]
-            run = []
-        run.append(d)
+    for run in _runs(work_days):
+        chain = _best_chain(rules, run, [gains[d] - price * minutes[d] for d in run], follows)
+        if chain is None:
+            return None
+        plan += [items[d][i] for d, i in zip(run, chain, strict=True)]
     return plan
+
+
+def _runs(days: list[int]) -> list[list[int]]:
+    """Days split into runs of consecutive days."""
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
 
 
 def _best_chain(rules: PersonRules, run: list[int], earned: list[Floats],
                 follows: dict[int, npt.NDArray[np.bool_]]) -> list[int] | None:
+    """For a run of days, the item index on each day that earns the most in total while each
+    day's item may follow the day before's (Viterbi on yesterday's item); None if none may."""
     items = rules.space.items[rules.index]
     score, back = earned[0], []
     for previous, d, today in zip(run, run[1:], earned[1:], strict=False):
         if previous not in follows:
             follows[previous] = _follows(rules, items[previous], items[d])
-        allowed = follows[previous]
-        through = np.where(allowed, score[:, None], -np.inf)
+        through = np.where(follows[previous], score[:, None], -np.inf)
         back.append(through.argmax(axis=0))
         score = through.max(axis=0) + today
     if not np.isfinite(score.max()):
