@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -82,18 +83,29 @@ class PersonRules:
         days, rows, slots = len(self.off_days), 2 * (self.run_cap + 1), self.weekend_slots
         table = np.full((days + 1, rows, slots), _NONE, dtype=np.int16)
         table[days] = 0
-        rest_to, rest_ok, work_to, work_ok = self.transitions
         for d in range(days - 1, -1, -1):
-            after = table[d + 1]
-            rest = np.where(rest_ok[:, None], after[rest_to], _NONE)
-            work = after[work_to]
-            counted = self.weekend_counted(d)
-            if counted is not None:
-                shifted = np.concatenate((work[:, 1:], np.full((rows, 1), _NONE)), axis=1)
-                work = np.where(counted[:, None], shifted, work)
-            work = np.where(work_ok[:, None] & (not self.off_days[d]), work + 1, _NONE)
-            table[d] = np.maximum(np.maximum(rest, work), _NONE)
+            table[d], _ = self.day_before(d, table[d + 1], np.ones(1), _NONE)
         return table
+
+    def day_before(self, d: int, after: npt.NDArray[Any], earned: npt.NDArray[np.float64],
+                   floor: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """One step back of the recurrence over (row, weekends worked, ...): from the best totals
+        from day d + 1 on, after[row, slot, ...], to those from day d on, where a day of work
+        earns `earned` (broadcast along the trailing axes; -inf: no shift to work) and `floor`
+        marks no way on. Also returns where working day d is the better choice. Used by
+        most_work_days (a day of work earns 1) and by replan (earnings per price)."""
+        rest_to, rest_ok, work_to, work_ok = self.transitions
+        by_row = (slice(None),) + (None,) * (after.ndim - 1)
+        rest = np.where(rest_ok[by_row], after[rest_to], floor)
+        work = after[work_to]
+        counted = self.weekend_counted(d)
+        if counted is not None:  # a new weekend moves the slot up; past the cap, no way on
+            shifted = np.concatenate((work[:, 1:], np.full_like(work[:, :1], floor)), axis=1)
+            work = np.where(counted[by_row], shifted, work)
+        workable = np.isfinite(earned)
+        allowed = work_ok[by_row] & (not self.off_days[d]) & workable
+        work = np.where(allowed, work + np.where(workable, earned, 0.0), floor)
+        return np.maximum(np.maximum(rest, work), floor), work > rest
 
     def row(self, working: bool, run: int) -> int:
         return int(working) * (self.run_cap + 1) + min(run, self.run_cap)

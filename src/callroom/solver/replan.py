@@ -71,7 +71,6 @@ class _Planner:
         self.follows: dict[int, npt.NDArray[np.bool_]] = {}
         # Many prices pick the same days, and the same best shift on each day (always so when
         # all shifts last as long); such plans are worked out once.
-        self.same_length = len({float(m) for row in self.minutes for m in row}) <= 1
         self.plans: dict[tuple[float, ...], tuple[list[Item], int] | None] = {}  # with minutes
 
     def price_range(self) -> tuple[float, float]:
@@ -86,7 +85,7 @@ class _Planner:
         priced = self.gain_table[:, :, None] - self.minute_table[:, :, None] * prices
         earned, best_shift = priced.max(axis=1), priced.argmax(axis=1)
         for p, (price, work_days) in enumerate(zip(prices, _work_days(self.rules, earned), strict=True)):
-            key = (*(work_days or ()), *(() if self.same_length else best_shift[:, p].tolist()))
+            key = (*(work_days or ()), *best_shift[:, p].tolist())
             if work_days is not None and key not in self.plans:
                 plan = _with_shifts(self.rules, work_days, self.gains, self.minutes, price,
                                     self.follows)
@@ -116,22 +115,10 @@ def _work_days(rules: PersonRules, earned: Floats) -> list[list[int] | None]:
     price, -inf with no shift), the days to work that earn the most, or None when no way keeps
     the run rules, days off and weekend cap."""
     (days, prices), rows, slots = earned.shape, 2 * (rules.run_cap + 1), rules.weekend_slots
-    rest_to, rest_ok, work_to, work_ok = rules.transitions
-    workable = np.isfinite(earned)
-    earned = np.where(workable, earned, 0.0)
     value = np.zeros((rows, slots, prices))
     works_better = np.zeros((days, rows, slots, prices), dtype=bool)
     for d in range(days - 1, -1, -1):
-        rest = np.where(rest_ok[:, None, None], value[rest_to], _NEVER)
-        work = value[work_to]
-        counted = rules.weekend_counted(d)
-        if counted is not None:
-            shifted = np.concatenate((work[:, 1:], np.full((rows, 1, prices), _NEVER)), axis=1)
-            work = np.where(counted[:, None, None], shifted, work)
-        allowed = work_ok[:, None, None] & (not rules.off_days[d]) & workable[d][None, None, :]
-        work = np.where(allowed, work + earned[d][None, None, :], _NEVER)
-        works_better[d] = work > rest
-        value = np.maximum(np.maximum(rest, work), _NEVER)
+        value, works_better[d] = rules.day_before(d, value, earned[d], _NEVER)
     start = rules.row(False, rules.run_cap)
     worked = _trace(rules, works_better, start)
     return [np.flatnonzero(worked[:, p]).tolist() if value[start, 0, p] > _NEVER / 2 else None

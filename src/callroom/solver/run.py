@@ -169,8 +169,8 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
     timing = {"wall_s": time.monotonic() - started, "first_solution_s": watcher.first_s,
               "build_s": build_s, "last_solution_s": watcher.last_s}
     solution = _result(program, built, solver, status, timing)
-    if constructed is None or solution.status is Status.OPTIMAL:
-        return solution
+    if constructed is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        return solution  # nothing to polish, or nothing better to find
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
     start = _chosen(built, solver) if solution.roster is not None else constructed
     polished = Constructor(built.space).polish(start, deadline)
