@@ -341,7 +341,7 @@ def program_report(caller: Reader, hours: Service, block: Blocks = [],  # noqa: 
 
 
 @router.post(f"{PREFIX}/justifications/{{justification_id}}/reviews", status_code=201)
-def review_justification(justification_id: int, body: ReviewCreate, caller: Reviewer, hours: Service
+def review_justification(justification_id: RowId, body: ReviewCreate, caller: Reviewer, hours: Service
                          ) -> JustificationRead:
     return JustificationRead.of(hours.review(actor(caller), justification_id, body.decision, body.note))
 

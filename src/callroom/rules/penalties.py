@@ -84,11 +84,12 @@ def score_cover(ctx: CheckContext) -> Iterator[PenaltyItem]:
 
 def request_matches(request: Request, assignment: Assignment | None) -> bool:
     """Whether the assignment that day is what the request names (any work, if it names none)."""
-    if assignment is None:
-        return False
-    if request.shift_id is not None and assignment.shift_id != request.shift_id:
-        return False
-    return request.post_id is None or assignment.post_id == request.post_id
+    return assignment is not None and request_names(request, assignment.shift_id, assignment.post_id)
+
+
+def request_names(request: Request, shift_id: str, post_id: str) -> bool:
+    """Whether working `shift_id` on `post_id` is what the request names."""
+    return request.shift_id in (None, shift_id) and request.post_id in (None, post_id)
 
 
 def score_requests(ctx: CheckContext) -> Iterator[PenaltyItem]:

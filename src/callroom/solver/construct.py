@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from callroom.domain.program import PersonLimits
 from callroom.rules.cover import demand_days
+from callroom.rules.penalties import request_names
 from callroom.solver.model import build_model
 from callroom.solver.person_rules import PersonRules, State, step
 from callroom.solver.replan import best_plan
@@ -157,7 +158,7 @@ class Constructor:
         steered better when it is pulled towards requests as hard as it is pushed off refusals)."""
         value = 0
         for request in person.requests.get(d, ()):
-            hits = item is not None and request.shift_id in (None, item.shift.id)
+            hits = item is not None and request_names(request, item.shift.id, item.post.id)
             value += granted * request.weight if hits == request.on else -request.weight
         if item is not None:
             wanted, under, over = self.wanted[d, item.post.id, item.shift.id]

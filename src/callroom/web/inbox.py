@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
+from callroom.api.params import RowId
 from callroom.api.stream import InboxHub, events
 from callroom.paging.service import PageDetail, PagingError, PagingService
 from callroom.storage.web_repositories import PageListRepository
@@ -74,13 +75,13 @@ def _item(request: Request, viewer: Viewer, page_id: int, status: int = 200,
 
 
 @router.get("/inbox/item/{page_id}", response_class=HTMLResponse)
-def inbox_item(request: Request, viewer: Pager, page_id: int) -> HTMLResponse:
+def inbox_item(request: Request, viewer: Pager, page_id: RowId) -> HTMLResponse:
     """One received page as a fragment: what the live script inserts when a page arrives."""
     return _item(request, viewer, page_id)
 
 
 @router.post("/inbox/pages/{page_id}/ack", response_class=HTMLResponse)
-def acknowledge(request: Request, viewer: Pager, form: Form, page_id: int) -> HTMLResponse:
+def acknowledge(request: Request, viewer: Pager, form: Form, page_id: RowId) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         _paging(request).acknowledge(page_id, viewer.principal.actor)
@@ -90,7 +91,7 @@ def acknowledge(request: Request, viewer: Pager, form: Form, page_id: int) -> HT
 
 
 @router.post("/inbox/pages/{page_id}/decline", response_class=HTMLResponse)
-def decline(request: Request, viewer: Pager, form: Form, page_id: int) -> HTMLResponse:
+def decline(request: Request, viewer: Pager, form: Form, page_id: RowId) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         _paging(request).decline(page_id, viewer.principal.actor, form.get("reason", ""))
@@ -100,7 +101,7 @@ def decline(request: Request, viewer: Pager, form: Form, page_id: int) -> HTMLRe
 
 
 @router.get("/inbox/pages/{page_id}", response_class=HTMLResponse)
-def page_detail(request: Request, viewer: Pager, page_id: int) -> HTMLResponse:
+def page_detail(request: Request, viewer: Pager, page_id: RowId) -> HTMLResponse:
     """The page, its recipients (who and why) and its whole timeline."""
     try:
         detail = _detail(request, viewer, page_id)

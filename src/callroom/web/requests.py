@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
 from callroom.api import rosters
+from callroom.api.params import RowId
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Actor, ChangeError, Check
 from callroom.domain.program import Program
@@ -146,7 +147,7 @@ def ask(request: Request, viewer: Signed, form: Form, action: str) -> Response:
 
 
 @router.post("/requests/{proposal_id}/{action}", response_class=HTMLResponse)
-def act(request: Request, viewer: Signed, form: Form, proposal_id: int, action: str) -> Response:
+def act(request: Request, viewer: Signed, form: Form, proposal_id: RowId, action: str) -> Response:
     """Accept, decline, withdraw, take (the people in it); approve or refuse (the chief)."""
     check_csrf(request, viewer, form)
     _may_see(viewer)
