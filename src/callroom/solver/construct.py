@@ -156,10 +156,7 @@ class Constructor:
         """What working `item` on day d (None: a day off) changes in the penalty for requests
         and cover, negated; `granted` is what a granted request adds on top (the search is
         steered better when it is pulled towards requests as hard as it is pushed off refusals)."""
-        value = 0
-        for request in person.requests.get(d, ()):
-            hits = item is not None and request_names(request, item.shift.id, item.post.id)
-            value += granted * request.weight if hits == request.on else -request.weight
+        value = request_worth(person, d, item, granted)
         if item is not None:
             wanted, under, over = self.wanted[d, item.post.id, item.shift.id]
             value += under if wanted > 0 else -over
@@ -238,8 +235,18 @@ def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:
             if (item.day, item.post.id, item.shift.id) in chosen]
 
 
-def hint(space: Space) -> list[Item]:
-    """Give CP-SAT the constructed roster as a hint; returns the roster's items.
+def request_worth(person: PersonRules, d: int, item: Item | None, granted: int = 0) -> int:
+    """What working `item` on day d (None: a day off) is worth in the person's requests: minus
+    each refused request's weight, plus `granted` times each granted one's."""
+    value = 0
+    for request in person.requests.get(d, ()):
+        hits = item is not None and request_names(request, item.shift.id, item.post.id)
+        value += granted * request.weight if hits == request.on else -request.weight
+    return value
+
+
+def hint(space: Space, roster: list[Item]) -> None:
+    """Give CP-SAT a roster (the constructed one, or better) as a hint.
 
     The hint names every variable of the model, not just the shifts: CP-SAT takes a complete,
     feasible hint as its first solution at once, while a hint on the shifts alone is only a
@@ -247,7 +254,6 @@ def hint(space: Space) -> list[Item]:
     shifts fixed to their hinted values, which propagation settles in a fraction of a second
     (Instance24, 1.2 million variables: 12 s). The hint is written into the model's proto in
     bulk, as per-variable calls take longer than that solve on the largest models."""
-    roster = Constructor(space).roster()
     chosen = {id(item) for item in roster}
     items = [item for days in space.items for day in days for item in day]
     model = space.model
@@ -259,7 +265,6 @@ def hint(space: Space) -> list[Item]:
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _set_hint(model, list(range(len(model.proto.variables))), list(solver.response_proto.solution))
     # otherwise some person has no schedule keeping their rules: the hint names shifts only
-    return roster
 
 
 def _set_hint(model: cp_model.CpModel, indices: list[int], values: list[int]) -> None:

@@ -16,6 +16,7 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
+from callroom.solver.columns import column_roster
 from callroom.solver.construct import Constructor, hint
 from callroom.solver.explain import Explanation, explain_infeasibility
 from callroom.solver.model import RosterModel, build_model
@@ -150,6 +151,7 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, strategy: str) 
 # polish: each person replanned against everyone else (construct.Constructor.polish), a move
 # CP-SAT's neighbourhoods do not make (Instance17: 7353 to 7055 in 0.6 s).
 SEARCH_SHARE = 0.9
+COLUMN_SHARE = 0.3
 
 
 def solve(program: Program, options: SolveOptions = SolveOptions(),
@@ -157,10 +159,14 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
     started = time.monotonic()
     built = build_model(program)
     # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
-    constructed = None if program.rules.acgme else hint(built.space)
+    constructed = None if program.rules.acgme else Constructor(built.space).roster()
     build_s = time.monotonic() - started
-    search = options if constructed is None else dataclasses.replace(
-        options, time_limit_s=options.time_limit_s * SEARCH_SHARE)
+    search = options
+    if constructed is not None:
+        constructed = _mixed(program, built, constructed, options, time.monotonic())
+        hint(built.space, constructed)
+        share = SEARCH_SHARE - (0 if options.deterministic else COLUMN_SHARE)
+        search = dataclasses.replace(options, time_limit_s=options.time_limit_s * share)
     solver = cp_model.CpSolver()
     parameters(solver, search, strategy_for(program, options))
     watcher = _Watcher(on_progress, started)
@@ -176,6 +182,20 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
     polished = Constructor(built.space).polish(start, deadline)
     answer = better_of(solution, program, roster_of(built, polished), started)
     return dataclasses.replace(answer, wall_s=time.monotonic() - started)
+
+
+def _mixed(program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions,
+           now: float) -> list[Item]:
+    """The column-generation roster (see columns) when it keeps the rules and costs less than
+    the constructed one; it takes COLUMN_SHARE of the time limit, out of the search's share."""
+    if options.deterministic:
+        return constructed  # pricing stops on the wall clock
+    mixed = column_roster(built.space, constructed, now + options.time_limit_s * COLUMN_SHARE)
+    candidate = roster_of(built, mixed)
+    if hard_violations(program, candidate):
+        return constructed
+    cheaper = score(program, candidate).total < score(program, roster_of(built, constructed)).total
+    return mixed if cheaper else constructed
 
 
 def better_of(solution: Solution, program: Program, candidate: Roster, started: float) -> Solution:
