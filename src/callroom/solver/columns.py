@@ -25,7 +25,9 @@ hard rule and costs less than the one constructed.
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
@@ -39,6 +41,8 @@ Slot = tuple[int, str, str]  # (day, post, shift)
 Plan = list[Item]
 IMPROVES = 1e-6  # a column must lower the master LP by more than this to join
 POLISH_SHARE = 0.3  # of the time given, kept for rounding and polishing
+# Fines on a shift type over its cap start at an eighth of the largest dual and double.
+CAP_TRIES, FIRST_FINE = 6, 1 / 8
 
 
 def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item]:
@@ -81,13 +85,15 @@ class _Columns:
         return -sum(request_worth(person, d, worked.get(d)) for d in person.requests)
 
     def price(self, deadline: float) -> bool:
-        """One round: solve the master LP, price a plan for each person; whether any joined."""
+        """One round: solve the master LP, price a plan for each person; whether any joined.
+        (Pricing at duals smoothed towards the last round's, Wentges-style, was tried: Instance11
+        LP 3479 to 3466, but Instance12 4290 to 6372 in the same 18 s, so it is not done.)"""
         duals, convexity = _MasterLP(self).solve()
         joined = False
         for person in self.people:
             if time.monotonic() > deadline:
                 break
-            plan = best_plan(person, self._worth(person, duals))
+            plan = self._priced_plan(person, duals)
             if plan is None:
                 continue
             reduced = self.cost(person, plan) - sum(duals.get(_slot(i), 0.0) for i in plan)
@@ -95,11 +101,37 @@ class _Columns:
                 joined |= self._add(person.index, plan)
         return joined
 
+    def _priced_plan(self, person: PersonRules, duals: dict[Slot, float]) -> Plan | None:
+        """The person's best plan at the duals. The planner drops a plan over a cap on shifts of
+        a type (Instance8: four nights in four weeks), and high duals on nights make every plan
+        it finds such a plan; so each type the best plan without caps overuses is fined, more
+        each time, until a plan keeps the caps (a Lagrangian price on the cap)."""
+        fines: dict[str, float] = defaultdict(float)
+        uncapped = PersonRules(self.space, person.index, dataclasses.replace(
+            person.person, limits=dataclasses.replace(person.person.limits, max_shifts={})))
+        caps = person.person.limits.max_shifts
+        first_fine = FIRST_FINE * max((abs(value) for value in duals.values()), default=1.0)
+        for tries in range(CAP_TRIES):
+            plan = best_plan(person, self._worth(person, duals, fines))
+            if plan is not None or tries == CAP_TRIES - 1:
+                return plan
+            free = best_plan(uncapped, self._worth(person, duals, fines))
+            counts = Counter(item.shift.id for item in free or [])
+            over = [shift for shift, count in counts.items() if count > caps.get(shift, count)]
+            if not over:
+                return None
+            for shift in over:
+                fines[shift] = max(first_fine, 2 * fines[shift])
+        return None
+
     @staticmethod
-    def _worth(person: PersonRules, duals: dict[Slot, float]) -> Callable[[int, Item | None], float]:
+    def _worth(person: PersonRules, duals: dict[Slot, float],
+               fines: dict[str, float]) -> Callable[[int, Item | None], float]:
         def worth(d: int, item: Item | None) -> float:
             value = float(request_worth(person, d, item))
-            return value if item is None else value + duals.get(_slot(item), 0.0)
+            if item is None:
+                return value
+            return value + duals.get(_slot(item), 0.0) - fines.get(item.shift.id, 0.0)
         return worth
 
 

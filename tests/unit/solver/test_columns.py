@@ -8,7 +8,7 @@ from pathlib import Path
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
-from callroom.solver.columns import column_roster
+from callroom.solver.columns import _Columns, column_roster
 from callroom.solver.construct import Constructor
 from callroom.solver.model import build_model
 from callroom.solver.run import roster_of
@@ -32,3 +32,15 @@ def test_with_no_time_left_the_answer_is_the_constructed_roster() -> None:
     constructed = Constructor(built.space).roster()
     mixed = column_roster(built.space, constructed, time.monotonic())
     assert sorted(map(id, mixed)) == sorted(map(id, constructed))
+
+
+def test_a_plan_priced_where_nights_pay_most_keeps_the_cap_on_nights() -> None:
+    program = load_instance(CURTOIS / "Instance8.txt")  # person A: at most 4 nights in 4 weeks
+    built = build_model(program)
+    columns = _Columns(built.space, Constructor(built.space).roster())
+    nights_pay = {slot: 100.0 if slot[2] == "N" else 0.0 for slot in columns.cover}
+    person = columns.people[0]
+    assert person.person.limits.max_shifts["N"] == 4
+    plan = columns._priced_plan(person, nights_pay)
+    assert plan is not None
+    assert sum(item.shift.id == "N" for item in plan) <= 4
