@@ -40,7 +40,7 @@ from callroom.solver.space import Item, Space
 Slot = tuple[int, str, str]  # (day, post, shift)
 Plan = list[Item]
 IMPROVES = 1e-6  # a column must lower the master LP by more than this to join
-POLISH_SHARE = 0.3  # of the time given, kept for rounding and polishing
+ROUNDING_SHARE = 0.3  # of the time given, kept for rounding and polishing
 # Fines on a shift type over its cap start at an eighth of the largest dual and double.
 CAP_TRIES, FIRST_FINE = 6, 1 / 8
 
@@ -49,7 +49,7 @@ def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item
     """A roster from plans priced against the cover; `start` (a whole roster) gives the first
     columns. Pricing stops when no plan improves the mix or at its share of the time."""
     columns = _Columns(space, start)
-    rounding_from = time.monotonic() + (deadline - time.monotonic()) * (1 - POLISH_SHARE)
+    rounding_from = time.monotonic() + (deadline - time.monotonic()) * (1 - ROUNDING_SHARE)
     while time.monotonic() < rounding_from and columns.price(rounding_from):
         pass
     rounded = [item for plan in _MasterLP(columns).largest_shares() for item in plan]
