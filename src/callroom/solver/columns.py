@@ -48,21 +48,28 @@ CAP_TRIES, FIRST_FINE = 6, 1 / 8
 def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item]:
     """A roster from plans priced against the cover; `start` (a whole roster) gives the first
     columns. Pricing stops when no plan improves the mix or at its share of the time."""
-    columns = _Columns(space, start)
+    constructor = Constructor(space)
+    columns = _Columns(constructor, start)
     rounding_from = time.monotonic() + (deadline - time.monotonic()) * (1 - ROUNDING_SHARE)
     while time.monotonic() < rounding_from and columns.price(rounding_from):
         pass
     rounded = [item for plan in _MasterLP(columns).largest_shares() for item in plan]
-    return Constructor(space).polish(rounded, deadline)
+    # The same constructor: its people's rule tables are worked out once for pricing and polish.
+    return constructor.polish(rounded, deadline)
 
 
 class _Columns:
     """The plans known for each person, and the cover they are measured against."""
 
-    def __init__(self, space: Space, start: list[Item]) -> None:
-        self.space = space
-        self.people = [PersonRules(space, i, p) for i, p in enumerate(space.program.people)]
-        self.cover = {slot: (t, u, o) for slot, (t, u, o) in Constructor(space).wanted.items()}
+    def __init__(self, constructor: Constructor, start: list[Item]) -> None:
+        space = constructor.space
+        self.people = constructor.people
+        # Each person's rules without the caps on shift types, for pricing the caps (read once).
+        self.uncapped = [PersonRules(space, p.index, dataclasses.replace(
+            p.person, limits=dataclasses.replace(p.person.limits, max_shifts={})))
+            for p in self.people]
+        # A copy, taken before the constructor's polish counts any shifts against it.
+        self.cover = {slot: (t, u, o) for slot, (t, u, o) in constructor.wanted.items()}
         self.plans: list[list[Plan]] = [[] for _ in self.people]
         self.seen: list[set[tuple[int, ...]]] = [set() for _ in self.people]
         held: list[Plan] = [[] for _ in self.people]
@@ -107,15 +114,13 @@ class _Columns:
         it finds such a plan; so each type the best plan without caps overuses is fined, more
         each time, until a plan keeps the caps (a Lagrangian price on the cap)."""
         fines: dict[str, float] = defaultdict(float)
-        uncapped = PersonRules(self.space, person.index, dataclasses.replace(
-            person.person, limits=dataclasses.replace(person.person.limits, max_shifts={})))
         caps = person.person.limits.max_shifts
         first_fine = FIRST_FINE * max((abs(value) for value in duals.values()), default=1.0)
         for tries in range(CAP_TRIES):
             plan = best_plan(person, self._worth(person, duals, fines))
             if plan is not None or tries == CAP_TRIES - 1:
                 return plan
-            free = best_plan(uncapped, self._worth(person, duals, fines))
+            free = best_plan(self.uncapped[person.index], self._worth(person, duals, fines))
             counts = Counter(item.shift.id for item in free or [])
             over = [shift for shift, count in counts.items() if count > caps.get(shift, count)]
             if not over:

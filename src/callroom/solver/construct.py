@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -81,7 +82,7 @@ class Constructor:
                     slot[2] = max(slot[2], need.weight_over)
 
     def roster(self) -> list[Item]:
-        people = self._people()
+        people = self.people
         held = [self._place(person) for person in people]
         # Whoever came first chose before the cover was known; replanning each person against
         # everyone else's final shifts moves their work to where it is still wanted.
@@ -93,7 +94,7 @@ class Constructor:
         answer), until a round changes no one, MOST_ROUNDS rounds, or the monotonic deadline.
         A person's replan is valued by exactly what it changes in requests and cover, and keeps
         their schedule when nothing is better, so the roster's penalty never rises."""
-        people = self._people()
+        people = self.people
         held: list[list[Item]] = [[] for _ in people]
         for item in items:
             held[item.person].append(item)
@@ -102,7 +103,9 @@ class Constructor:
         self._improve(people, held, MOST_ROUNDS, deadline)
         return [item for items in held for item in items]
 
-    def _people(self) -> list[PersonRules]:
+    @cached_property
+    def people(self) -> list[PersonRules]:
+        """Everyone's rules, read once (their tables are worked out on first use)."""
         return [PersonRules(self.space, index, person)
                 for index, person in enumerate(self.space.program.people)]
 

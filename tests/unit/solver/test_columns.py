@@ -37,7 +37,7 @@ def test_with_no_time_left_the_answer_is_the_constructed_roster() -> None:
 def test_a_plan_priced_where_nights_pay_most_keeps_the_cap_on_nights() -> None:
     program = load_instance(CURTOIS / "Instance8.txt")  # person A: at most 4 nights in 4 weeks
     built = build_model(program)
-    columns = _Columns(built.space, Constructor(built.space).roster())
+    columns = _Columns(Constructor(built.space), Constructor(built.space).roster())
     nights_pay = {slot: 100.0 if slot[2] == "N" else 0.0 for slot in columns.cover}
     person = columns.people[0]
     assert person.person.limits.max_shifts["N"] == 4
