@@ -1,5 +1,5 @@
 """A roster from column generation: whole-block plans per person, mixed by a linear program,
-then rounded and polished.
+then fixed one person at a time (a dive) and polished.
 
 Cover-dominated rostering has a tight linear relaxation when each person's schedule is one
 variable (a column): on the Curtois benchmark CP-SAT's own LP bound sits within a few percent of
@@ -10,14 +10,19 @@ benchmark's best-known results, works on columns. This uses its pricing loop as 
 1. The master LP picks a weighted mix of each person's known plans (one in total per person) and
    pays for cover under or over target. Its duals say what one more person on a shift is worth.
 2. Each person's best plan at those prices (replan.best_plan, which keeps every rule of the
-   person's) joins as a new column when it beats the mix; repeat until none does or time is up.
-3. Each person takes the plan the LP gives the largest share, and the roster is polished by
-   replanning each person against everyone else (construct.Constructor.polish), which repairs
-   the cover the rounding left uneven.
+   person's) joins as a new column when it beats the mix; repeat until none does or the
+   pricing's share of the time is up.
+3. The dive: the people whose plan has the largest share in the mix are held to it, the others
+   are priced again against the cover those leave, and so on until everyone holds one plan.
+   How many are held per step follows the time left.
+4. The roster is polished by replanning each person against everyone else
+   (construct.Constructor.polish), which repairs what the dive left uneven.
 
-Instance11: LP 3479 after 24 s of pricing, rounded 5398, polished 3582 in 1.4 s, against 4985
-for the constructed roster. (Choosing one plan per person among the columns exactly, by CP-SAT
-or SCIP, was tried and ended near 4190 in 16-20 s: the columns of an LP mix rarely combine.)
+Instance11 after 18 s of pricing (LP 3479): each person's largest share at once, polished, gave
+3582; the dive, polished, 3472 (best known 3443). Instance12: 5555 and 4758; Instance17: 7366
+and 6788. (Choosing one plan per person among the columns exactly, by CP-SAT or SCIP, ended
+near 4190 on Instance11 in 16-20 s: the columns of an LP mix rarely combine; the dive prices
+new ones that do.)
 
 Plans keep only each person's own rules, so `solve` uses the roster only when it keeps every
 hard rule and costs less than the one constructed.
@@ -26,6 +31,7 @@ hard rule and costs less than the one constructed.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -40,7 +46,11 @@ from callroom.solver.space import Item, Space
 Slot = tuple[int, str, str]  # (day, post, shift)
 Plan = list[Item]
 IMPROVES = 1e-6  # a column must lower the master LP by more than this to join
-ROUNDING_SHARE = 0.3  # of the time given, kept for rounding and polishing
+# Of the time given: pricing until PRICING_SHARE, the dive until DIVE_SHARE, then the polish.
+PRICING_SHARE, DIVE_SHARE = 0.5, 0.9
+WHOLE = 0.999  # a share this large is a whole plan: held at once in the dive
+# Pricing stops when STALL_ROUNDS rounds in a row lowered the LP by less than STALL_DROP of it.
+STALL_ROUNDS, STALL_DROP = 4, 0.001
 # Fines on a shift type over its cap start at an eighth of the largest dual and double.
 CAP_TRIES, FIRST_FINE = 6, 1 / 8
 
@@ -50,12 +60,41 @@ def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item
     columns. Pricing stops when no plan improves the mix or at its share of the time."""
     constructor = Constructor(space)
     columns = _Columns(constructor, start)
-    rounding_from = time.monotonic() + (deadline - time.monotonic()) * (1 - ROUNDING_SHARE)
-    while time.monotonic() < rounding_from and columns.price(rounding_from):
-        pass
-    rounded = [item for plan in _MasterLP(columns).largest_shares() for item in plan]
+    now = time.monotonic()
+    pricing_until, diving_until = (now + (deadline - now) * share
+                                   for share in (PRICING_SHARE, DIVE_SHARE))
+    while time.monotonic() < pricing_until and columns.price(pricing_until):
+        if columns.stalled():
+            break
+    if not columns.moved():
+        return start  # the mix is still the roster given: nothing for the dive to find
+    dived = [item for plan in _dive(columns, diving_until) for item in plan]
     # The same constructor: its people's rule tables are worked out once for pricing and polish.
-    return constructor.polish(rounded, deadline)
+    return constructor.polish(dived, deadline)
+
+
+def _dive(columns: _Columns, deadline: float) -> list[Plan]:
+    """One plan per person: hold those whose plan has the largest share in the LP's mix, price
+    the rest against the cover the held ones leave, and repeat. Each step holds everyone whose
+    plan is whole, and at least as many more as the steps the time left allows can finish
+    (the last step's time is the guide); after the deadline, everyone left at once."""
+    held: dict[int, int] = {}  # person: the index of the plan they hold
+    step_s = 0.0
+    while len(held) < len(columns.people):
+        began = time.monotonic()
+        left = [p for p in range(len(columns.people)) if p not in held]
+        if began + step_s < deadline:
+            columns.price_people([columns.people[p] for p in left], _MasterLP(columns, held),
+                                 deadline)
+        shares = _MasterLP(columns, held).shares()
+        largest = {p: max(range(len(shares[p])), key=shares[p].__getitem__) for p in left}
+        steps = max((deadline - time.monotonic()) / max(step_s, 1e-3), 1.0)
+        count = len(left) if time.monotonic() > deadline else max(1, math.ceil(len(left) / steps))
+        ranked = sorted(left, key=lambda p: -shares[p][largest[p]])
+        for p in ranked[:count] + [p for p in ranked[count:] if shares[p][largest[p]] > WHOLE]:
+            held[p] = largest[p]
+        step_s = time.monotonic() - began
+    return [columns.plans[p][k] for p, k in sorted(held.items())]
 
 
 class _Columns:
@@ -71,6 +110,7 @@ class _Columns:
         # A copy, taken before the constructor's polish counts any shifts against it.
         self.cover = {slot: (t, u, o) for slot, (t, u, o) in constructor.wanted.items()}
         self.plans: list[list[Plan]] = [[] for _ in self.people]
+        self.values: list[float] = []  # the master LP's value, round by round
         self.seen: list[set[tuple[int, ...]]] = [set() for _ in self.people]
         held: list[Plan] = [[] for _ in self.people]
         for item in start:
@@ -95,9 +135,31 @@ class _Columns:
         """One round: solve the master LP, price a plan for each person; whether any joined.
         (Pricing at duals smoothed towards the last round's, Wentges-style, was tried: Instance11
         LP 3479 to 3466, but Instance12 4290 to 6372 in the same 18 s, so it is not done.)"""
-        duals, convexity = _MasterLP(self).solve()
+        master = _MasterLP(self)
+        joined = self.price_people(self.people, master, deadline)
+        self.values.append(master.lp.Objective().Value())
+        return joined
+
+    def stalled(self) -> bool:
+        """Whether the last rounds barely lowered the LP. On degenerate masters the duals of
+        cover rows exactly at target are one edge of their range (the cost of one more person,
+        not of one fewer), and the plans priced at them never enter the mix (Instance13: 6802,
+        the constructed roster's cost, after 9 rounds and 640 plans); the search can use the
+        time better."""
+        if len(self.values) <= STALL_ROUNDS:
+            return False
+        before, now = self.values[-STALL_ROUNDS - 1], self.values[-1]
+        return before - now < STALL_DROP * abs(before)
+
+    def moved(self) -> bool:
+        """Whether pricing lowered the LP below its first value, the roster given."""
+        return bool(self.values) and self.values[-1] < self.values[0] - IMPROVES
+
+    def price_people(self, people: list[PersonRules], master: _MasterLP, deadline: float) -> bool:
+        """A plan for each of `people` at the master LP's duals; whether any joined."""
+        duals, convexity = master.solve()
         joined = False
-        for person in self.people:
+        for person in people:
             if time.monotonic() > deadline:
                 break
             plan = self._priced_plan(person, duals)
@@ -143,7 +205,8 @@ class _Columns:
 class _MasterLP:
     """The restricted master: a mix of known plans per person, cover priced by its weights."""
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, columns: _Columns, held: dict[int, int] | None = None) -> None:
+        """`held`: people held to one of their plans (person: the plan's index)."""
         self.columns = columns
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         lp, infinity = self.lp, self.lp.infinity()
@@ -162,10 +225,16 @@ class _MasterLP:
         for person, plans in zip(columns.people, columns.plans, strict=True):
             for plan in plans:
                 self._column(person, plan)
+        for person_index, plan_index in (held or {}).items():
+            self.vars[person_index][plan_index].SetLb(1)
         objective.SetMinimization()
 
     def _column(self, person: PersonRules, plan: Plan) -> None:
-        var = self.lp.NumVar(0, 1, "")
+        # No upper bound of 1: the person's row already caps the share, and with the bound the LP
+        # may price a plan held whole on the bound instead of on the person's row, whose dual is
+        # then 0 and makes plans look better than the mix that are not (Instance11: LP 3479 after
+        # 18 s with the bound; without it, 3465 after 14 s, when no plan joins any more).
+        var = self.lp.NumVar(0, self.lp.infinity(), "")
         self.vars[person.index].append(var)
         self.convexity[person.index].SetCoefficient(var, 1)
         self.lp.Objective().SetCoefficient(var, self.columns.cost(person, plan))
@@ -180,11 +249,10 @@ class _MasterLP:
         return ({slot: row.dual_value() for slot, row in self.rows.items()},
                 [row.dual_value() for row in self.convexity])
 
-    def largest_shares(self) -> list[Plan]:
-        """Each person's plan with the largest share in the LP's mix."""
+    def shares(self) -> list[list[float]]:
+        """Each person's share of each of their plans in the LP's mix."""
         self.lp.Solve()
-        return [plans[max(range(len(plans)), key=lambda k: shares[k].solution_value())]
-                for plans, shares in zip(self.columns.plans, self.vars, strict=True)]
+        return [[share.solution_value() for share in shares] for shares in self.vars]
 
 
 def _slot(item: Item) -> Slot:

@@ -1,4 +1,4 @@
-"""Plans priced against the cover, mixed, rounded and polished, give a better first roster."""
+"""Plans priced against the cover, mixed, dived on and polished, give a better first roster."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
-from callroom.solver.columns import _Columns, column_roster
+from callroom.solver.columns import _Columns, _dive, _MasterLP, column_roster
 from callroom.solver.construct import Constructor
 from callroom.solver.model import build_model
 from callroom.solver.run import roster_of
@@ -44,3 +44,26 @@ def test_a_plan_priced_where_nights_pay_most_keeps_the_cap_on_nights() -> None:
     plan = columns._priced_plan(person, nights_pay)
     assert plan is not None
     assert sum(item.shift.id == "N" for item in plan) <= 4
+
+
+def test_the_dive_holds_each_person_to_one_of_their_plans() -> None:
+    program = load_instance(CURTOIS / "Instance3.txt")
+    built = build_model(program)
+    columns = _Columns(Constructor(built.space), Constructor(built.space).roster())
+    columns.price(time.monotonic() + 60)
+    plans = _dive(columns, time.monotonic() + 60)
+    assert len(plans) == len(program.people)
+    for person, plan in enumerate(plans):
+        assert any(plan is known for known in columns.plans[person])
+
+
+def test_a_dive_out_of_time_holds_everyone_to_their_largest_share_at_once() -> None:
+    program = load_instance(CURTOIS / "Instance3.txt")
+    built = build_model(program)
+    columns = _Columns(Constructor(built.space), Constructor(built.space).roster())
+    for _ in range(3):
+        columns.price(time.monotonic() + 60)
+    shares = _MasterLP(columns).shares()
+    largest = [plans[max(range(len(s)), key=s.__getitem__)]
+               for plans, s in zip(columns.plans, shares, strict=True)]
+    assert _dive(columns, time.monotonic()) == largest
