@@ -10,8 +10,9 @@ benchmark's best-known results, works on columns. This uses its pricing loop as 
 1. The master LP picks a weighted mix of each person's known plans (one in total per person) and
    pays for cover under or over target. Its duals say what one more person on a shift is worth.
 2. Each person's best plan at those prices (replan.best_plan, which keeps every rule of the
-   person's) joins as a new column when it beats the mix; repeat until none does or the
-   pricing's share of the time is up.
+   person's) joins as a new column when it beats the mix; repeat until none does, the LP
+   stalls, or the pricing's share of the time is up. When pricing never lowered the LP, the
+   roster given is the answer at once, and the search gets the time.
 3. The dive: the people whose plan has the largest share in the mix are held to it, the others
    are priced again against the cover those leave, and so on until everyone holds one plan.
    How many are held per step follows the time left.
@@ -57,7 +58,8 @@ CAP_TRIES, FIRST_FINE = 6, 1 / 8
 
 def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item]:
     """A roster from plans priced against the cover; `start` (a whole roster) gives the first
-    columns. Pricing stops when no plan improves the mix or at its share of the time."""
+    columns. Pricing stops when no plan improves the mix, when the LP stalls, or at its share
+    of the time."""
     constructor = Constructor(space)
     columns = _Columns(constructor, start)
     now = time.monotonic()

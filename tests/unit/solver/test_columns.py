@@ -67,3 +67,24 @@ def test_a_dive_out_of_time_holds_everyone_to_their_largest_share_at_once() -> N
     largest = [plans[max(range(len(s)), key=s.__getitem__)]
                for plans, s in zip(columns.plans, shares, strict=True)]
     assert _dive(columns, time.monotonic()) == largest
+
+
+def test_pricing_has_stalled_when_four_rounds_lowered_the_lp_by_under_a_thousandth() -> None:
+    program = load_instance(CURTOIS / "Instance1.txt")
+    columns = _Columns(Constructor(build_model(program).space), [])
+    columns.values = [1000.0, 999.5, 999.4, 999.3, 999.2]
+    assert columns.stalled()
+    columns.values = [1000.0, 990.0, 999.4, 999.3, 998.0]
+    assert not columns.stalled()
+    columns.values = [1000.0, 999.9, 999.9, 999.9]  # too few rounds to tell
+    assert not columns.stalled()
+
+
+def test_pricing_has_moved_only_when_the_lp_fell_below_the_roster_given() -> None:
+    program = load_instance(CURTOIS / "Instance1.txt")
+    columns = _Columns(Constructor(build_model(program).space), [])
+    assert not columns.moved()
+    columns.values = [1000.0, 1000.0]
+    assert not columns.moved()
+    columns.values = [1000.0, 999.0]
+    assert columns.moved()
