@@ -85,15 +85,17 @@ def _dive(columns: _Columns, deadline: float) -> list[Plan]:
     while len(held) < len(columns.people):
         began = time.monotonic()
         left = [p for p in range(len(columns.people)) if p not in held]
-        if began + step_s < deadline:
-            columns.price_people([columns.people[p] for p in left], _MasterLP(columns, held),
-                                 deadline)
-        shares = _MasterLP(columns, held).shares()
+        master = _MasterLP(columns, held)
+        if began + step_s < deadline and columns.price_people(
+                [columns.people[p] for p in left], master, deadline):
+            master = _MasterLP(columns, held)  # with the plans that joined
+        shares = master.shares()
         largest = {p: max(range(len(shares[p])), key=shares[p].__getitem__) for p in left}
+        top = {p: shares[p][largest[p]] for p in left}
         steps = max((deadline - time.monotonic()) / max(step_s, 1e-3), 1.0)
         count = len(left) if time.monotonic() > deadline else max(1, math.ceil(len(left) / steps))
-        ranked = sorted(left, key=lambda p: -shares[p][largest[p]])
-        for p in ranked[:count] + [p for p in ranked[count:] if shares[p][largest[p]] > WHOLE]:
+        ranked = sorted(left, key=lambda p: -top[p])
+        for p in ranked[:count] + [p for p in ranked[count:] if top[p] > WHOLE]:
             held[p] = largest[p]
         step_s = time.monotonic() - began
     return [columns.plans[p][k] for p, k in sorted(held.items())]
@@ -139,7 +141,7 @@ class _Columns:
         LP 3479 to 3466, but Instance12 4290 to 6372 in the same 18 s, so it is not done.)"""
         master = _MasterLP(self)
         joined = self.price_people(self.people, master, deadline)
-        self.values.append(master.lp.Objective().Value())
+        self.values.append(master.value())
         return joined
 
     def stalled(self) -> bool:
@@ -250,6 +252,10 @@ class _MasterLP:
         self.lp.Solve()
         return ({slot: row.dual_value() for slot, row in self.rows.items()},
                 [row.dual_value() for row in self.convexity])
+
+    def value(self) -> float:
+        """The LP's value at its last solve."""
+        return float(self.lp.Objective().Value())
 
     def shares(self) -> list[list[float]]:
         """Each person's share of each of their plans in the LP's mix."""
