@@ -70,36 +70,40 @@ class Schedule:
     roster_version_id: int | None = None
 
     @cached_property
-    def _context(self) -> CheckContext:
+    def context(self) -> CheckContext:
+        """Each person's work on the block's timeline, built once per schedule (the live one is
+        cached per roster version)."""
         return CheckContext(self.program, self.roster)
 
     @cached_property
-    def _by_post(self) -> Mapping[str, tuple[Work, ...]]:
+    def by_post(self) -> Mapping[str, tuple[Work, ...]]:
+        """The work on each post, in order of start (then person)."""
         grouped: dict[str, list[Work]] = defaultdict(list)
-        for items in self._context.work.values():
+        for items in self.context.work.values():
             for work in items:
                 grouped[work.post.id].append(work)
-        return {post: tuple(items) for post, items in grouped.items()}
+        return {post: tuple(sorted(items, key=lambda w: (w.start, w.assignment.person_id)))
+                for post, items in grouped.items()}
 
     @cached_property
     def _periods(self) -> Mapping[str, tuple[Period, ...]]:
-        return {pid: tuple(continuous_periods(work)) for pid, work in self._context.work.items()}
+        return {pid: tuple(continuous_periods(work)) for pid, work in self.context.work.items()}
 
     def minute(self, now: datetime) -> float:
-        return (now - self._context.timeline.origin).total_seconds() / 60
+        return (now - self.context.timeline.origin).total_seconds() / 60
 
     def holders(self, post_id: str, now: datetime) -> list[Work]:
         """Who works the post at `now`, most junior first (first call in a teaching hospital)."""
         at = self.minute(now)
-        found = [w for w in self._by_post.get(post_id, ()) if w.start <= at < w.end]
+        found = [w for w in self.by_post.get(post_id, ()) if w.start <= at < w.end]
         return sorted(found, key=lambda w: (self._grade(w), w.assignment.person_id))
 
     def duty(self, person_id: str, now: datetime) -> Work | None:
         at = self.minute(now)
-        return next((w for w in self._context.work.get(person_id, ()) if w.start <= at < w.end), None)
+        return next((w for w in self.context.work.get(person_id, ()) if w.start <= at < w.end), None)
 
     def on_leave(self, person: Person, now: datetime) -> bool:
-        return person.unavailable(now.astimezone(self._context.timeline.zone).date())
+        return person.unavailable(now.astimezone(self.context.timeline.zone).date())
 
     def in_transition(self, person: Person, now: datetime) -> bool:
         """Inside the transition hours that follow 24 hours of continuous in-house work (or a

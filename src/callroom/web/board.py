@@ -6,15 +6,12 @@ most junior first, as paging reaches them (first call in a teaching hospital).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from functools import lru_cache
 
 from callroom.domain.program import Post, Program
 from callroom.paging.routing import Schedule
-from callroom.rules.context import CheckContext, Work
+from callroom.rules.context import Work
 
 
 @dataclass(frozen=True)
@@ -40,35 +37,14 @@ class PostRow:
         return query.casefold() in " ".join(words).casefold()
 
 
-@dataclass(frozen=True)
-class _Index:
-    context: CheckContext
-    by_post: Mapping[str, tuple[Work, ...]]  # sorted by start
-
-
-@lru_cache(maxsize=4)
-def _index(schedule: Schedule) -> _Index:
-    """Work per post, built once per live roster (schedules are cached per version)."""
-    context = CheckContext(schedule.program, schedule.roster)
-    grouped: dict[str, list[Work]] = defaultdict(list)
-    for items in context.work.values():
-        for work in items:
-            grouped[work.post.id].append(work)
-    by_post = {post: tuple(sorted(items, key=lambda w: (w.start, w.assignment.person_id)))
-               for post, items in grouped.items()}
-    return _Index(context, by_post)
-
-
 def board(schedule: Schedule, at: datetime, query: str = "") -> list[PostRow]:
     """Every post of the program (those matching `query`), holders at `at` and next."""
-    index = _index(schedule)
-    origin = index.context.timeline.origin
-    zone = index.context.timeline.zone
-    minute = (at - origin).total_seconds() / 60
+    origin, zone = schedule.context.timeline.origin, schedule.context.timeline.zone
+    minute = schedule.minute(at)
     program = schedule.program
     rows = []
     for post in program.posts:
-        works = index.by_post.get(post.id, ())
+        works = schedule.by_post.get(post.id, ())
         now = [w for w in works if w.start <= minute < w.end]
         later = [w for w in works if w.start > minute]
         following = [w for w in later if w.start == later[0].start] if later else []
@@ -94,13 +70,12 @@ def _holder(program: Program, work: Work, origin: datetime, zone: tzinfo) -> Hol
 
 def block_span(schedule: Schedule) -> tuple[datetime, datetime]:
     """The first and last instants of the block, for saying when `now` falls outside it."""
-    timeline = _index(schedule).context.timeline
+    timeline = schedule.context.timeline
     return timeline.origin, timeline.origin + timedelta(minutes=timeline.end)
 
 
 def person_shifts(schedule: Schedule, person_id: str) -> list[tuple[Holder, str]]:
     """A person's shifts in the roster, in time order, each with its post's name."""
-    index = _index(schedule)
-    timeline = index.context.timeline
-    works = sorted(index.context.work.get(person_id, ()), key=lambda w: w.start)
+    timeline = schedule.context.timeline
+    works = sorted(schedule.context.work.get(person_id, ()), key=lambda w: w.start)
     return [(_holder(schedule.program, w, timeline.origin, timeline.zone), w.post.name) for w in works]
