@@ -19,6 +19,16 @@ class Unauthorized(AccountError):
     status = 401
 
 
+class TooManyAttempts(AccountError):
+    """Refused for now, however right the credentials: `retry_after_s` says for how long."""
+
+    status = 429
+
+    def __init__(self, field: str, message: str, *, retry_after_s: int) -> None:
+        super().__init__(field, message)
+        self.retry_after_s = retry_after_s
+
+
 class Forbidden(AccountError):
     status = 403
 

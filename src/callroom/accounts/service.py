@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from callroom.accounts.errors import AccountError, Conflict, NotFound, Unauthorized
+from callroom.accounts.errors import AccountError, Conflict, NotFound, TooManyAttempts, Unauthorized
 from callroom.accounts.passwords import hash_password, password_problem, verify_password
 from callroom.accounts.principal import Principal, Via
 from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
@@ -29,6 +29,7 @@ from callroom.storage.accounts_repositories import (
 Clock = Callable[[], datetime]
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 DEFAULT_IDLE = timedelta(minutes=30)
+REFUSED, SIGNED_IN = "sign_in_refused", "signed_in"  # kinds of account event
 # An API token's account is remembered this long, so a busy integration (a ward board asking who
 # is on call many times a second) costs no query per request. Revoking a token or changing its
 # account forgets every remembered token of this process at once; other processes notice within
@@ -38,6 +39,13 @@ TOKEN_MEMORY_SIZE = 10_000
 # A session's last_seen_at is written at most this often: a page load is not worth a write, and
 # the idle timeout does not need to be exact to the second.
 TOUCH_EVERY = timedelta(seconds=60)
+# Password guessing is slowed per username: after this many refused sign-ins within the window
+# (counted since the last one that succeeded), that username is refused, right password or
+# not, until the oldest of them leaves the window. Counting by username rather than by address
+# stops guessing spread over many addresses; the price is that someone who knows a username can
+# keep its owner out for a window at a time, which an admin sees in the audit trail.
+MAX_REFUSED = 10
+REFUSED_WINDOW = timedelta(minutes=15)
 
 
 def utc_now() -> datetime:
@@ -78,23 +86,23 @@ class AccountService:
 
     def sign_in(self, username: str, password: str) -> SignedIn:
         """A new session; Unauthorized (field "password") for a wrong or inactive account,
-        without saying which part was wrong."""
-        now = self._clock()
+        without saying which part was wrong; TooManyAttempts (field "username") while the
+        username is throttled (see MAX_REFUSED). Every attempt is audited."""
+        now, name = self._clock(), username.strip().lower()[:100]
         with self._database.session() as session:
             accounts = AccountRepository(session)
-            account = accounts.by_username(username.strip().lower())
-            good = verify_password(account.password_hash if account else None, password)
-            if account is None or not good or not account.active:
-                accounts.record(now, account.id if account else None, username[:100], "sign_in_refused")
-                refused = True
+            wait = _throttled_for(accounts, name, now)
+            if wait is not None:
+                known = accounts.by_username(name)
+                accounts.record(now, known.id if known else None, name, "sign_in_throttled")
+                signed = None
             else:
-                token = new_token()
-                accounts.add_session(account.id, digest(token), now)
-                accounts.record(now, account.id, account.username, "signed_in")
-                refused = False
-        if refused or account is None:
+                signed = _check_password(accounts, name, password, now)
+        if wait is not None:
+            raise _too_many(wait)
+        if signed is None:
             raise Unauthorized("password", "wrong username or password")
-        return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
+        return signed
 
     def session_principal(self, token: str) -> Principal:
         """The signed-in user of a session cookie, sliding its idle timeout; Unauthorized
@@ -271,6 +279,41 @@ class AccountService:
             accounts.change(account_id, password_hash=hashed)
             accounts.revoke("session", now, account_id=account_id)
             accounts.record(now, account_id, actor, "password_set")
+
+
+def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> timedelta | None:
+    """How long `name` stays throttled: None while it has fewer than MAX_REFUSED refused
+    sign-ins in the window since its last good one. Throttled attempts are not counted, so the
+    username is free again once the oldest of those refusals leaves the window."""
+    events = accounts.recent_events(name, now - REFUSED_WINDOW, (REFUSED, SIGNED_IN))
+    since_good = [at for at, kind in events[_after_last(events, SIGNED_IN):] if kind == REFUSED]
+    if len(since_good) < MAX_REFUSED:
+        return None
+    return since_good[-MAX_REFUSED] + REFUSED_WINDOW - now
+
+
+def _after_last(events: list[tuple[datetime, str]], kind: str) -> int:
+    return max((i + 1 for i, (_, k) in enumerate(events) if k == kind), default=0)
+
+
+def _too_many(wait: timedelta) -> TooManyAttempts:
+    minutes = -(-wait // timedelta(minutes=1))  # rounded up: never "try again in 0 minutes"
+    return TooManyAttempts(
+        "username", f"too many wrong passwords for this username: try again in {minutes} "
+        f"minute{'s' if minutes > 1 else ''}", retry_after_s=-(-wait // timedelta(seconds=1)))
+
+
+def _check_password(accounts: AccountRepository, name: str, password: str, now: datetime) -> SignedIn | None:
+    """A new session for the right password of an active account; None (audited) otherwise."""
+    account = accounts.by_username(name)
+    good = verify_password(account.password_hash if account else None, password)
+    if account is None or not good or not account.active:
+        accounts.record(now, account.id if account else None, name, REFUSED)
+        return None
+    token = new_token()
+    accounts.add_session(account.id, digest(token), now)
+    accounts.record(now, account.id, account.username, SIGNED_IN)
+    return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
 
 
 def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:

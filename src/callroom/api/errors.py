@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from callroom.accounts.errors import AccountError
+from callroom.accounts.errors import AccountError, TooManyAttempts
 from callroom.changes.types import ChangeError
 from callroom.paging.service import PagingError
 
@@ -17,10 +17,13 @@ def error(status: int, field: str, message: str, errors: list[dict[str, str]] | 
 
 
 async def service_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
-    """A paging, accounts or hours error; a 401 also says how to authenticate."""
+    """A paging, accounts or hours error; a 401 also says how to authenticate, and a 429
+    when to try again."""
     response = error(exc.status, exc.field, exc.message, getattr(exc, "errors", None))
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
 
 

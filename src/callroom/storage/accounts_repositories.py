@@ -174,6 +174,15 @@ class AccountRepository:
         self._session.add(AccountEventRow(at=now, account_id=account_id, actor=actor, kind=kind,
                                           detail=json.dumps(detail or {}, sort_keys=True)))
 
+    def recent_events(self, actor: str, after: datetime,
+                      kinds: tuple[str, ...]) -> list[tuple[datetime, str]]:
+        """(at, kind) of the actor's events of these kinds later than `after`, oldest first."""
+        stmt = (select(AccountEventRow.at, AccountEventRow.kind)
+                .where(AccountEventRow.actor == actor, AccountEventRow.kind.in_(kinds),
+                       AccountEventRow.at > after)
+                .order_by(AccountEventRow.id))
+        return [(_utc(at), kind) for at, kind in self._session.execute(stmt)]
+
     def events(self, account_id: int | None = None) -> list[AccountEventRecord]:
         stmt = select(AccountEventRow).order_by(AccountEventRow.id)
         if account_id is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callroom.storage.tables import Base, UtcDateTime
@@ -77,9 +77,11 @@ class CalendarFeedRow(Base):
 
 class AccountEventRow(Base):
     """Who did what to which account, and when (created, role changed, password set, token
-    made or revoked, signed in, sign-in refused)."""
+    made or revoked, signed in, sign-in refused or throttled)."""
 
     __tablename__ = "account_events"
+    # Sign-in throttling counts one username's recent refusals on every attempt.
+    __table_args__ = (Index("ix_account_events_actor_at", "actor", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from callroom.accounts.errors import AccountError
+from callroom.accounts.errors import AccountError, TooManyAttempts
 from callroom.api.auth import SESSION_COOKIE, accounts_of, end_session, start_session
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import identify, viewer
@@ -72,16 +72,25 @@ def _signin_errors(request: Request, form: dict[str, str]) -> dict[str, str]:
 def signin(request: Request, form: Form) -> Response:
     values = {"username": form.get("username", ""), "next": safe_next(form.get("next"))}
     errors = _signin_errors(request, form)
-    if not errors:
-        try:
-            signed = accounts_of(request).sign_in(values["username"], form["password"])
-        except AccountError as error:
-            errors[error.field if error.field in ("username", "password") else "password"] = error.message
     if errors:
         return _form(request, values, errors, 422 if "form" not in errors else 403)
+    try:
+        signed = accounts_of(request).sign_in(values["username"], form["password"])
+    except AccountError as error:
+        return _refused(request, values, error)
     response = RedirectResponse(values["next"] if values["next"] != "/" else "/", status_code=303)
     start_session(request, response, signed)
     response.delete_cookie(SIGNIN_COOKIE, path="/signin")
+    return response
+
+
+def _refused(request: Request, values: dict[str, str], error: AccountError) -> HTMLResponse:
+    """The form again with the service's reason; a throttled username also says when to retry."""
+    field = error.field if error.field in ("username", "password") else "password"
+    response = _form(request, values, {field: error.message}, 422)
+    if isinstance(error, TooManyAttempts):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 
 

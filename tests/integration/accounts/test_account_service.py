@@ -3,7 +3,7 @@ injected clock, sign-out, deactivation, API tokens and calendar links, and the a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -13,25 +13,9 @@ from callroom.accounts.service import AccountService, AccountSpec
 from callroom.config import Role
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
+from tests.integration.accounts.conftest import Clock
 
-START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 PASSWORD = "kwame's long password"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import httpx
 import pytest
 import time_machine
 
+from callroom.accounts.service import MAX_REFUSED, REFUSED_WINDOW
 from callroom.config import ApiToken, Role
 from tests.integration.api.accounts_fixtures import PASSWORD, RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
@@ -161,3 +162,16 @@ def test_an_empty_change_to_an_account_is_a_422(role_api: RoleApi) -> None:
         response = admin.patch("/api/v1/accounts/1", json={})
 
     assert (response.status_code, response.json()["field"]) == (422, "body")
+
+
+def test_too_many_wrong_passwords_are_a_429_saying_when_to_try_again(role_api: RoleApi) -> None:
+    with httpx.Client(base_url=role_api.url) as http:
+        wrong = [sign_in(role_api, http, "a wrong guess").status_code for _ in range(MAX_REFUSED)]
+        throttled = sign_in(role_api, http)
+
+    assert wrong == [401] * MAX_REFUSED
+    assert throttled.status_code == 429
+    assert throttled.json() == {"field": "username", "errors": [], "error": (
+        "too many wrong passwords for this username: try again in 15 minutes")}
+    assert 0 < int(throttled.headers["retry-after"]) <= REFUSED_WINDOW.total_seconds()
+    assert "set-cookie" not in throttled.headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from callroom.accounts.service import MAX_REFUSED
 from tests.integration.web.conftest import Web, csrf_of
 
 
@@ -59,3 +60,19 @@ def test_next_never_leaves_the_site(sqlite_web: Web) -> None:
     client = sqlite_web.client()
     page = client.get("/signin?next=//evil.example/x")
     assert 'name="next" value="/"' in page.text
+
+
+def test_too_many_wrong_passwords_are_named_next_to_the_username_until_the_wait_is_over(
+        sqlite_web: Web) -> None:
+    client = sqlite_web.client()
+    for _ in range(MAX_REFUSED):
+        token = csrf_of(client.get("/signin").text)
+        client.post("/signin", data={"username": "chief", "password": "a wrong guess", "csrf_token": token})
+    token = csrf_of(client.get("/signin").text)
+    answer = client.post("/signin", data={"username": "chief", "password": "demo-chief-pass",
+                                          "csrf_token": token})
+    assert answer.status_code == 429
+    said = "too many wrong passwords for this username: try again in 15 minutes"
+    assert f'id="username-error">{said}<' in answer.text
+    assert int(answer.headers["retry-after"]) > 0
+    assert "callroom_session" not in answer.cookies
