@@ -11,6 +11,7 @@ class AccountError(Exception):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.headers: dict[str, str] = {}  # for the HTTP answer, API and page alike
 
 
 class Unauthorized(AccountError):
@@ -27,6 +28,7 @@ class TooManyAttempts(AccountError):
     def __init__(self, field: str, message: str, *, retry_after_s: int) -> None:
         super().__init__(field, message)
         self.retry_after_s = retry_after_s
+        self.headers["Retry-After"] = str(retry_after_s)
 
 
 class Forbidden(AccountError):

@@ -29,7 +29,7 @@ from callroom.storage.accounts_repositories import (
 Clock = Callable[[], datetime]
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 DEFAULT_IDLE = timedelta(minutes=30)
-REFUSED, SIGNED_IN = "sign_in_refused", "signed_in"  # kinds of account event
+REFUSED, SIGNED_IN, THROTTLED = "sign_in_refused", "signed_in", "sign_in_throttled"  # account events
 # An API token's account is remembered this long, so a busy integration (a ward board asking who
 # is on call many times a second) costs no query per request. Revoking a token or changing its
 # account forgets every remembered token of this process at once; other processes notice within
@@ -91,13 +91,13 @@ class AccountService:
         now, name = self._clock(), username.strip().lower()[:100]
         with self._database.session() as session:
             accounts = AccountRepository(session)
+            account = accounts.by_username(name)
             wait = _throttled_for(accounts, name, now)
             if wait is not None:
-                known = accounts.by_username(name)
-                accounts.record(now, known.id if known else None, name, "sign_in_throttled")
+                accounts.record(now, account.id if account else None, name, THROTTLED)
                 signed = None
             else:
-                signed = _check_password(accounts, name, password, now)
+                signed = _check_password(accounts, account, name, password, now)
         if wait is not None:
             raise _too_many(wait)
         if signed is None:
@@ -285,15 +285,12 @@ def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> tim
     """How long `name` stays throttled: None while it has fewer than MAX_REFUSED refused
     sign-ins in the window since its last good one. Throttled attempts are not counted, so the
     username is free again once the oldest of those refusals leaves the window."""
-    events = accounts.recent_events(name, now - REFUSED_WINDOW, (REFUSED, SIGNED_IN))
-    since_good = [at for at, kind in events[_after_last(events, SIGNED_IN):] if kind == REFUSED]
+    since_good: list[datetime] = []
+    for at, kind in accounts.recent_events(name, now - REFUSED_WINDOW, (REFUSED, SIGNED_IN)):
+        since_good = [] if kind == SIGNED_IN else [*since_good, at]  # a good one starts again
     if len(since_good) < MAX_REFUSED:
         return None
     return since_good[-MAX_REFUSED] + REFUSED_WINDOW - now
-
-
-def _after_last(events: list[tuple[datetime, str]], kind: str) -> int:
-    return max((i + 1 for i, (_, k) in enumerate(events) if k == kind), default=0)
 
 
 def _too_many(wait: timedelta) -> TooManyAttempts:
@@ -303,9 +300,9 @@ def _too_many(wait: timedelta) -> TooManyAttempts:
         f"minute{'s' if minutes > 1 else ''}", retry_after_s=-(-wait // timedelta(seconds=1)))
 
 
-def _check_password(accounts: AccountRepository, name: str, password: str, now: datetime) -> SignedIn | None:
+def _check_password(accounts: AccountRepository, account: AccountRecord | None, name: str, password: str,
+                    now: datetime) -> SignedIn | None:
     """A new session for the right password of an active account; None (audited) otherwise."""
-    account = accounts.by_username(name)
     good = verify_password(account.password_hash if account else None, password)
     if account is None or not good or not account.active:
         accounts.record(now, account.id if account else None, name, REFUSED)

@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from callroom.accounts.errors import AccountError, TooManyAttempts
+from callroom.accounts.errors import AccountError
 from callroom.changes.types import ChangeError
 from callroom.paging.service import PagingError
 
@@ -17,13 +17,12 @@ def error(status: int, field: str, message: str, errors: list[dict[str, str]] | 
 
 
 async def service_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
-    """A paging, accounts or hours error; a 401 also says how to authenticate, and a 429
-    when to try again."""
+    """A paging, accounts or hours error; a 401 also says how to authenticate, and an accounts
+    error adds its own headers (a 429's Retry-After)."""
     response = error(exc.status, exc.field, exc.message, getattr(exc, "errors", None))
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, TooManyAttempts):
-        response.headers["Retry-After"] = str(exc.retry_after_s)
+    response.headers.update(getattr(exc, "headers", {}))
     return response
 
 

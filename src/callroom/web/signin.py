@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from callroom.accounts.errors import AccountError, TooManyAttempts
+from callroom.accounts.errors import AccountError
 from callroom.api.auth import SESSION_COOKIE, accounts_of, end_session, start_session
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import identify, viewer
@@ -85,12 +85,11 @@ def signin(request: Request, form: Form) -> Response:
 
 
 def _refused(request: Request, values: dict[str, str], error: AccountError) -> HTMLResponse:
-    """The form again with the service's reason; a throttled username also says when to retry."""
+    """The form again with the service's reason; a throttled username (429) also says when to
+    retry, in the error's headers."""
     field = error.field if error.field in ("username", "password") else "password"
-    response = _form(request, values, {field: error.message}, 422)
-    if isinstance(error, TooManyAttempts):
-        response.status_code = 429
-        response.headers["Retry-After"] = str(error.retry_after_s)
+    response = _form(request, values, {field: error.message}, 429 if error.status == 429 else 422)
+    response.headers.update(error.headers)
     return response
 
 
