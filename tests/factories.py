@@ -125,7 +125,7 @@ def roster(*rows: tuple[str, int, str] | tuple[str, int, str, str], start: date 
     """Rows of (person, day offset, shift[, post]); the post defaults to "ward"."""
     items = []
     for row in rows:
-        post_id = row[3] if len(row) == 4 else "ward"  # type: ignore[misc]
+        post_id = row[3] if len(row) == 4 else "ward"
         items.append(Assignment(row[0], day(row[1], start), row[2], post_id))
     return Roster.of(items)
 

@@ -151,7 +151,7 @@ def edits(draw: st.DrawFn, program: Program, roster: Roster) -> Roster:
     options = program.options(person)
     day = draw(st.sampled_from(program.block.dates()))
     assignments = [a for a in assignments if not (a.person_id == person.id and a.day == day)]
-    if options and draw(st.booleans()):
+    if len(options) > 0 and draw(st.booleans()):
         post_id, shift_id = draw(st.sampled_from(options))
         assignments.append(Assignment(person.id, day, shift_id, post_id))
     return Roster.of(assignments)

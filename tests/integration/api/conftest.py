@@ -54,7 +54,7 @@ def _free_port() -> int:
 
 
 def settings_for(database_url: str) -> Settings:
-    tokens = [ApiToken(token=token(name), user=user, role=role)  # type: ignore[arg-type]
+    tokens = [ApiToken(token=token(name), user=user, role=role)
               for name, (user, role) in TOKENS.items()]
     return Settings(database_url=database_url, api_tokens=tokens, worker_poll_interval_s=0.01,
                     stream_poll_interval_s=0.01, stream_ping_s=0.2)

@@ -66,8 +66,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def call(base: str, token: str | None, rule: RouteRule) -> tuple[int, dict[str, object]]:
     """The status and JSON body (if any) of calling the route with an empty body."""
-    body = {"json": {}} if rule.method in ("POST", "PUT", "PATCH") else {}
-    with client(base, token) as http, http.stream(rule.method, concrete(rule.path), **body) as response:
+    body: dict[str, object] | None = {} if rule.method in ("POST", "PUT", "PATCH") else None
+    with client(base, token) as http, http.stream(rule.method, concrete(rule.path), json=body) as response:
         if response.headers.get("content-type", "").startswith("application/json"):
             found = response.json() if response.read() else {}
             return response.status_code, found if isinstance(found, dict) else {}

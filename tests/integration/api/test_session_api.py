@@ -152,7 +152,7 @@ def test_behind_a_tls_proxy_the_cookie_is_secure(role_api: RoleApi) -> None:
 
 
 def test_old_clinician_tokens_are_attendings() -> None:
-    token = ApiToken(token="x" * 16, user="nurse-4", role="clinician")  # type: ignore[arg-type]
+    token = ApiToken(token="x" * 16, user="nurse-4", role="clinician")
 
     assert token.role is Role.ATTENDING
 

@@ -40,8 +40,8 @@ def _free_port() -> int:
 def client(database: Database, database_url: str) -> Iterator[httpx.Client]:
     """The app served by a real uvicorn on a loopback port, and an HTTP client for it."""
     store_demo(database)
-    tokens = [ApiToken(token=CHIEF_TOKEN, user="chief-okafor", role="chief"),  # type: ignore[arg-type]
-              ApiToken(token=RESIDENT_TOKEN, user=absent_resident(), role="resident")]  # type: ignore[arg-type]
+    tokens = [ApiToken(token=CHIEF_TOKEN, user="chief-okafor", role="chief"),
+              ApiToken(token=RESIDENT_TOKEN, user=absent_resident(), role="resident")]
     app = create_app(Settings(database_url=database_url, api_tokens=tokens))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
                                            timeout_graceful_shutdown=1))

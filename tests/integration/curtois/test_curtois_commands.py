@@ -48,7 +48,7 @@ def _with(program: Program, roster: Roster, person: str, pattern: dict[int, str 
 
 # Each edit breaks one hard rule of Instance4 (A: max 5 in a row, runs of at least 2, at least
 # 2 days off, at most 2 weekends, 7560..8640 minutes, days off 5 and 6; L may not precede E).
-BREAKS = {
+BREAKS: dict[str, tuple[str, dict[int, str | None]]] = {
     "general.succession": ("A", {7: "L", 8: "E"}),
     "general.max-shifts": ("B", {5: "L"}),
     "general.max-consecutive": ("A", {d: "E" for d in range(7, 13)}),

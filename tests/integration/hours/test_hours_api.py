@@ -27,7 +27,7 @@ def token(user: str) -> str:
 @pytest.fixture
 def app(world: Database, database_url: str) -> Iterator[httpx.Client]:
     settings = Settings(database_url=database_url, paging_program=PROGRAM, stream_ping_s=0.2,
-                        api_tokens=[ApiToken(token=token(u), user=u, role=r)  # type: ignore[arg-type]
+                        api_tokens=[ApiToken(token=token(u), user=u, role=r)
                                     for u, r in TOKENS.items()])
     with serve(settings) as base, httpx.Client(base_url=base, timeout=10) as client:
         yield client

@@ -146,7 +146,7 @@ def test_a_server_that_is_down_is_retried_with_backoff_until_the_attempts_run_ou
 
 def test_a_connection_cut_during_data_is_an_unknown_outcome_and_is_not_resent(
         paging: PagingService, world: Database, clock: ManualClock) -> None:
-    port, datas = free_port(), []
+    port, datas = free_port(), list[bytes]()
     server = threading.Thread(target=cut_off_during_data, args=(port, datas), daemon=True)
     server.start()
     page_id = page_dora(paging)

@@ -83,8 +83,11 @@ def test_the_connection_keeps_its_busy_timeout_for_everything_else(database: Dat
 
 
 def test_many_writers_at_once_all_commit(database: Database) -> None:
-    writers = [threading.Thread(target=lambda k=k: [write(database, k * 100 + i) for i in range(20)])
-               for k in range(4)]
+    def write_twenty(k: int) -> None:
+        for i in range(20):
+            write(database, k * 100 + i)
+
+    writers = [threading.Thread(target=write_twenty, args=(k,)) for k in range(4)]
     for writer in writers:
         writer.start()
     for writer in writers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 from icalendar import Calendar
@@ -18,10 +19,10 @@ from tests.web_demo import demo_program, sign_in_of, solved_demo
 LINK = re.compile(r'<code class="secret" id="calendar-link">([^<]+)</code>')
 
 
-def _data(html: str, element: str) -> dict[str, list[object]]:
+def _data(html: str, element: str) -> dict[str, Any]:
     found = re.search(rf'id="{element}">(.*?)</script>', html, re.S)
     assert found is not None, f"no #{element} in the page"
-    data: dict[str, list[object]] = json.loads(found.group(1))
+    data: dict[str, Any] = json.loads(found.group(1))
     return data
 
 

@@ -15,7 +15,7 @@ from callroom.domain.paging import OPERATORS, Cover, PagingConfig, PagingGroup, 
 from callroom.domain.program import Leave, Program
 from callroom.paging.policy import Priority
 from callroom.paging.routing import RouteRequest, Schedule, UnknownTarget, check_target, resolve
-from tests.factories import day, person, post, program, roster
+from tests.factories import MONDAY, day, person, post, program, roster
 
 NEW_YORK = ZoneInfo("America/New_York")
 Freeze = Callable[[date, str], datetime]
@@ -29,7 +29,7 @@ PAGING = PagingConfig(
 )
 
 
-def hospital(extra_rows: tuple[tuple[str, int, str, str], ...] = (), start: date | None = None) -> Schedule:
+def hospital(extra_rows: tuple[tuple[str, int, str, str], ...] = (), start: date = MONDAY) -> Schedule:
     people = [
         person("ann", Grade.PGY1, ("day-team", "night-cover")),
         person("ben", Grade.PGY3, ("night-cover",)),
@@ -41,11 +41,11 @@ def hospital(extra_rows: tuple[tuple[str, int, str, str], ...] = (), start: date
     ]
     posts = [post("day-team", ("day",)), post("night-cover", ("night",)), post("call", ("call",)),
              post("home", ("home",)), post("vacant", ("day",))]
-    base = program(people, posts=posts, **({"start": start} if start else {}))
+    base = program(people, posts=posts, start=start)
     rows = (("ann", 0, "day", "day-team"), ("ben", 0, "night", "night-cover"),
             ("cat", 0, "night", "night-cover"), ("dan", 0, "home", "home"),
             ("fin", 0, "call", "call"), ("gus", 1, "call", "call"), *extra_rows)
-    return Schedule(Program(**{**base.__dict__, "paging": PAGING}), roster(*rows, start=start or day(0)), 1)
+    return Schedule(Program(**{**base.__dict__, "paging": PAGING}), roster(*rows, start=start), 1)
 
 
 @pytest.fixture
