@@ -21,6 +21,7 @@ from callroom.changes.notify import PagingNotifier
 from callroom.changes.service import ChangeService
 from callroom.changes.types import ChangeError
 from callroom.config import Settings
+from callroom.errors import CallroomError
 from callroom.hours.service import HoursService
 from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PagingError, PagingService
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reference.router)
     app.include_router(changes.router)
     app.include_router(hours.router)
+    app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
     app.add_exception_handler(PagingError, errors.service_error)  # type: ignore[arg-type]
     app.add_exception_handler(AccountError, errors.service_error)  # type: ignore[arg-type]
     app.add_exception_handler(ChangeError, errors.change_error)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
-"""Every 4xx the API gives is one JSON shape: `{"error": message, "field": name, "errors": [...]}`,
-the field being the part of the request at fault. The services' errors carry their status."""
+"""Every 4xx (and 503) the API gives is one JSON shape: `{"error": message, "field": name,
+"errors": [...]}`, the field being the part of the request at fault. The HTTP status of an error
+of the one tree (`callroom.errors`) is chosen here, from its kind, and nowhere else."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from fastapi.responses import JSONResponse
 
 from callroom.accounts.errors import AccountError
 from callroom.changes.types import ChangeError
+from callroom.errors import CallroomError, ErrorKind
 from callroom.paging.service import PagingError
+
+STATUS = {
+    ErrorKind.INVALID: 422, ErrorKind.NOT_FOUND: 404, ErrorKind.NOT_ALLOWED: 403, ErrorKind.CONFLICT: 409,
+    ErrorKind.NO_SOLUTION: 409, ErrorKind.OUT_OF_TIME: 409, ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.RATE_LIMITED: 429, ErrorKind.UNAVAILABLE: 503,
+}
+
+
+def status_of(error: CallroomError) -> int:
+    return STATUS[error.kind]
 
 
 def error(status: int, field: str, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
@@ -23,6 +35,16 @@ async def service_error(_request: Request, exc: PagingError | AccountError) -> J
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     response.headers.update(getattr(exc, "headers", {}))
+    return response
+
+
+async def callroom_error(_request: Request, exc: CallroomError) -> JSONResponse:
+    """An error of the one tree: its kind's status, its details, its headers; a 401 also says
+    how to authenticate."""
+    response = error(status_of(exc), exc.field, exc.message, [d.as_dict() for d in exc.details])
+    if exc.kind is ErrorKind.UNAUTHENTICATED:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    response.headers.update(exc.headers)
     return response
 
 
