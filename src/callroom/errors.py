@@ -11,7 +11,8 @@ This module imports nothing of callroom's: every layer, the pure ones included, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
@@ -35,7 +36,7 @@ class Detail:
 
     field: str
     message: str
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
