@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
-from callroom.storage import Database
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,9 @@ DEMO_ACCOUNTS = (
 )
 
 
-def seed_demo_accounts(database: Database) -> list[DemoAccount]:
+def seed_demo_accounts(service: AccountService) -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet (so running the demo twice is fine);
     returns all of them, for printing."""
-    service = AccountService(database)
     existing = {a.username for a in service.accounts()}
     for demo in DEMO_ACCOUNTS:
         if demo.username not in existing:

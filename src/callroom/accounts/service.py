@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from callroom.accounts.errors import AccountError, Conflict, NotFound, TooManyAttempts, Unauthorized
 from callroom.accounts.passwords import hash_password, password_problem, verify_password
 from callroom.accounts.principal import Principal, Via
+from callroom.accounts.roles import Role
 from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
-from callroom.config import Role
+from callroom.domain.clock import Clock, utc_now
+from callroom.errors import Conflict, Invalid, NotFound, RateLimited, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import (
     AccountEventRecord,
@@ -26,7 +26,6 @@ from callroom.storage.accounts_repositories import (
     NewAccount,
 )
 
-Clock = Callable[[], datetime]
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 DEFAULT_IDLE = timedelta(minutes=30)
 REFUSED, SIGNED_IN, THROTTLED = "sign_in_refused", "signed_in", "sign_in_throttled"  # account events
@@ -47,9 +46,6 @@ TOUCH_EVERY = timedelta(seconds=60)
 MAX_REFUSED = 10
 REFUSED_WINDOW = timedelta(minutes=15)
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -85,8 +81,8 @@ class AccountService:
     # Signing in and out
 
     def sign_in(self, username: str, password: str) -> SignedIn:
-        """A new session; Unauthorized (field "password") for a wrong or inactive account,
-        without saying which part was wrong; TooManyAttempts (field "username") while the
+        """A new session; Unauthenticated (field "password") for a wrong or inactive account,
+        without saying which part was wrong; RateLimited (field "username") while the
         username is throttled (see MAX_REFUSED). Every attempt is audited."""
         now, name = self._clock(), username.strip().lower()[:100]
         with self._database.session() as session:
@@ -101,7 +97,7 @@ class AccountService:
         if wait is not None:
             raise _too_many(wait)
         if signed is None:
-            raise Unauthorized("password", "wrong username or password")
+            raise Unauthenticated("password", "wrong username or password")
         return signed
 
     def session_principal(self, token: str) -> Principal:
@@ -111,7 +107,7 @@ class AccountService:
         with self._database.reading() as session:
             found = AccountRepository(session).live_session(digest(token))
         if found is None or now - found.last_seen_at > self.idle:
-            raise Unauthorized("session", "your session has ended: sign in again")
+            raise Unauthenticated("session", "your session has ended: sign in again")
         if now - found.last_seen_at >= TOUCH_EVERY:
             with self._database.session() as session:
                 AccountRepository(session).touch_session(found.id, now)
@@ -153,7 +149,7 @@ class AccountService:
     def create_api_token(self, actor: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
         """A new bearer token for the account; the token is shown once, only its digest kept."""
         if not 1 <= len(name.strip()) <= 100:
-            raise AccountError("name", "a token name has 1 to 100 characters")
+            raise Invalid("name", "a token name has 1 to 100 characters")
         token = new_token(API_TOKEN_PREFIX)
         now = self._clock()
         with self._database.session() as session:
@@ -250,7 +246,7 @@ class AccountService:
         sessions and stops its tokens and feeds (they are checked against `active`)."""
         _check_change(values)
         if not values:
-            raise AccountError("body", "nothing to change: give display_name, role, person_id or active")
+            raise Invalid("body", "nothing to change: give display_name, role, person_id or active")
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in values.items()}
         now = self._clock()
         with self._database.session() as session:
@@ -268,14 +264,14 @@ class AccountService:
         must be right (a user changing their own)."""
         problem = password_problem(password)
         if problem:
-            raise AccountError("password", problem)
+            raise Invalid("password", problem)
         hashed = hash_password(password)
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
             account = _existing(accounts, account_id)
             if current is not None and not verify_password(account.password_hash, current):
-                raise Unauthorized("current_password", "the current password is wrong")
+                raise Unauthenticated("current_password", "the current password is wrong")
             accounts.change(account_id, password_hash=hashed)
             accounts.revoke("session", now, account_id=account_id)
             accounts.record(now, account_id, actor, "password_set")
@@ -293,9 +289,9 @@ def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> tim
     return since_good[-MAX_REFUSED] + REFUSED_WINDOW - now
 
 
-def _too_many(wait: timedelta) -> TooManyAttempts:
+def _too_many(wait: timedelta) -> RateLimited:
     minutes = -(-wait // timedelta(minutes=1))  # rounded up: never "try again in 0 minutes"
-    return TooManyAttempts(
+    return RateLimited(
         "username", f"too many wrong passwords for this username: try again in {minutes} "
         f"minute{'s' if minutes > 1 else ''}", retry_after_s=-(-wait // timedelta(seconds=1)))
 
@@ -322,21 +318,21 @@ def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
 
 def _check_spec(spec: AccountSpec) -> None:
     if USERNAME.fullmatch(spec.username) is None:
-        raise AccountError("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
+        raise Invalid("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
                                        "starting with a letter or digit")
     _check_change({"display_name": spec.display_name, "person_id": spec.person_id})
     problem = None if spec.password is None else password_problem(spec.password)
     if problem:
-        raise AccountError("password", problem)
+        raise Invalid("password", problem)
 
 
 def _check_change(values: dict[str, object]) -> None:
     name = values.get("display_name")
     if isinstance(name, str) and not 1 <= len(name.strip()) <= 200:
-        raise AccountError("display_name", "a display name has 1 to 200 characters")
+        raise Invalid("display_name", "a display name has 1 to 200 characters")
     person = values.get("person_id")
     if isinstance(person, str) and not 1 <= len(person) <= 100:
-        raise AccountError("person_id", "a person id has 1 to 100 characters")
+        raise Invalid("person_id", "a person id has 1 to 100 characters")
     unknown = set(values) - {"display_name", "person_id", "role", "active"}
     if unknown:
-        raise AccountError(sorted(unknown)[0], "not a field of an account that can be changed")
+        raise Invalid(sorted(unknown)[0], "not a field of an account that can be changed")

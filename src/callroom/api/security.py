@@ -12,13 +12,13 @@ from typing import Annotated, NoReturn
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from callroom.accounts.errors import Conflict
 from callroom.accounts.permissions import Permission
-from callroom.accounts.service import AccountService, AccountSpec
-from callroom.api.auth import Principal, accounts_of, csrf_token, end_session, require, start_session
+from callroom.accounts.service import AccountSpec
+from callroom.api.auth import Principal, csrf_token, end_session, require, start_session
+from callroom.api.deps import Accounts
 from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
-from callroom.api.security_schemas import (
+from callroom.api.schemas.security import (
     AccountCreate,
     AccountEventRead,
     AccountRead,
@@ -32,11 +32,11 @@ from callroom.api.security_schemas import (
     TokenRead,
     WhoAmIRead,
 )
+from callroom.errors import Conflict
 
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 413, 422)}
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERRORS)  # type: ignore[arg-type]
 
-Accounts = Annotated[AccountService, Depends(accounts_of)]
 Self = Annotated[Principal, Depends(require(Permission.ACCOUNT_SELF))]
 Admin = Annotated[Principal, Depends(require(Permission.ACCOUNTS_MANAGE))]
 Calendar = Annotated[Principal, Depends(require(Permission.CALENDAR_OWN))]

@@ -14,14 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from callroom.cli.console import console
+from callroom.cli.console import console, fail
 from callroom.cli.curtois_bench import Row, parse_instances, run_all, save_table
-from callroom.cli.workflow import fail, load_or_exit
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.curtois import load_instance, parse_roster
 from callroom.formats.program_dump import dump_program
-from callroom.formats.program_file import ProgramFileError
 from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
@@ -37,7 +35,7 @@ PARTS = {ids.REQUEST_ON.code: "shift-on", ids.REQUEST_OFF.code: "shift-off",
 
 
 def _instance(console: Console, path: Path) -> Program:
-    return load_or_exit(console, path, load_instance)
+    return load_instance(path)
 
 
 @import_app.command("curtois")
@@ -63,9 +61,7 @@ def evaluate_curtois(
     try:
         parsed = parse_roster(roster.read_text(encoding="utf-8"), program, str(roster))
     except (OSError, UnicodeDecodeError) as error:
-        raise fail(console, f"{roster}: cannot read the file: {error}") from error
-    except ProgramFileError as error:
-        raise fail(console, str(error)) from error
+        raise fail(f"{roster}: cannot read the file: {error}") from error
     _evaluation(console, program, parsed)
 
 @bench_app.command("curtois")
@@ -84,7 +80,7 @@ def bench_curtois(
     try:
         numbers = parse_instances(instances)
     except ValueError as error:
-        raise fail(console, str(error)) from error
+        raise fail(str(error)) from error
     options = SolveOptions(time_limit, workers, seed, deterministic=False)
     rows = _bench(console, data, numbers, options, out, peer)
     console.print(results_table(rows, peer))

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from callroom.errors import Detail
+
 MAX_PERIOD = timedelta(hours=30)
 """The longest single period accepted. The longest lawful stretch is 24 + 4 = 28 hours, so a
 29-hour period must be loggable (and is then reported as a violation); beyond 30 hours a single
@@ -92,51 +94,40 @@ class LoggedPeriod:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One thing wrong with an entry, naming the field a person has to fix."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
 def period_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], now: datetime,
-                  people: Mapping[str, str]) -> list[FieldError]:
+                  people: Mapping[str, str]) -> list[Detail]:
     """Everything wrong with `period` as a new value, given the person's other current periods
     (the one being corrected left out), the present and the program's people (id -> name)."""
     found = _time_errors(period, now)
     if period.person_id not in people:
-        found.append(FieldError("person", f"unknown person {period.person_id!r}"))
+        found.append(Detail("person", f"unknown person {period.person_id!r}"))
     if not found:
         found += _overlap_errors(period, others)
     return found
 
 
-def _time_errors(period: LoggedPeriod, now: datetime) -> list[FieldError]:
+def _time_errors(period: LoggedPeriod, now: datetime) -> list[Detail]:
     found = []
     for name, value in (("start", period.start), ("end", period.end)):
         if value.tzinfo is None:
-            found.append(FieldError(name, f"{value.isoformat()} has no time zone; give an offset"))
+            found.append(Detail(name, f"{value.isoformat()} has no time zone; give an offset"))
     if found:
         return found
     if period.end <= period.start:
-        found.append(FieldError("end", f"{_at(period.end)} is not after the start {_at(period.start)}"))
+        found.append(Detail("end", f"{_at(period.end)} is not after the start {_at(period.start)}"))
     elif period.end - period.start > MAX_PERIOD:
-        found.append(FieldError("end", f"{_hours(period.end - period.start)} after the start; a single "
+        found.append(Detail("end", f"{_hours(period.end - period.start)} after the start; a single "
                                 f"period may last at most {_hours(MAX_PERIOD)} (log a longer stretch "
                                 "as back-to-back periods)"))
     if period.end > now:
-        found.append(FieldError("end", f"{_at(period.end)} is in the future (now {_at(now)}); "
+        found.append(Detail("end", f"{_at(period.end)} is in the future (now {_at(now)}); "
                                 "log hours once they are worked"))
     return found
 
 
-def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod]) -> list[FieldError]:
+def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod]) -> list[Detail]:
     return [
-        FieldError("start", f"overlaps the logged period {other.id} ({_at(other.start)} to {_at(other.end)})")
+        Detail("start", f"overlaps the logged period {other.id} ({_at(other.start)} to {_at(other.end)})")
         for other in others
         if other.person_id == period.person_id and other.id != period.id and period.overlaps(other)
     ]

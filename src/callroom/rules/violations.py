@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from callroom.errors import Detail
 from callroom.rules.ids import RuleId
 
 
@@ -21,3 +22,9 @@ class Violation:
 
     def __str__(self) -> str:
         return f"[{self.rule.code}] {self.message}"
+
+    @property
+    def detail(self) -> Detail:
+        """The violation as one detail of an error: the rule as its field, with who and when."""
+        return Detail(self.rule.code, self.message,
+                      {"person_id": self.person_id or "", "day": self.day.isoformat() if self.day else ""})

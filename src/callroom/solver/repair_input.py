@@ -14,15 +14,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
+from callroom.errors import Invalid
 
 
-class RepairError(ValueError):
+class RepairError(Invalid):
     """Bad repair input; `field` names what is wrong (absent, from, to, window_from, only...)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

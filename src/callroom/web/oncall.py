@@ -12,11 +12,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
+from callroom.api.deps import Paging, Rosters
+from callroom.errors import CallroomError
 from callroom.paging.policy import Priority
-from callroom.paging.service import PageRequest, PagingError, PagingService
+from callroom.paging.service import PageRequest
+from callroom.rosters.live import Live
 from callroom.web.board import block_span, board
 from callroom.web.forms import check_csrf, form_data
-from callroom.web.live import Live, current
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -40,8 +42,8 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
 
 
 @router.get("/oncall", response_class=HTMLResponse)
-def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
-    live = current(request)
+def oncall_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLResponse:
+    live = rosters.live()
     if live is None:
         return render(request, "empty.html", {"title": "On call now"})
     query = request.query_params.get("q", "").strip()
@@ -58,13 +60,8 @@ def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
     }, status=422 if error else 200)
 
 
-def _paging(request: Request) -> PagingService:
-    service: PagingService = request.app.state.paging
-    return service
-
-
 @router.post("/oncall/page", response_class=HTMLResponse)
-def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
+def send_page(request: Request, viewer: Sender, form: Form, paging: Paging, rosters: Rosters) -> HTMLResponse:
     """Send a page from the board; the form comes back with a message next to a bad field."""
     check_csrf(request, viewer, form)
     values = {k: form.get(k, "") for k in ("target", "body", "callback", "priority", "patient_ref", "label")}
@@ -73,13 +70,13 @@ def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
         errors["priority"] = "choose routine, urgent or stat"
     if not errors:
         try:
-            sent = _paging(request).send(PageRequest(
+            sent = paging.send(PageRequest(
                 viewer.principal.identity, values["target"], values["body"], values["callback"],
                 Priority(values["priority"]), values["patient_ref"].strip() or None))
-        except PagingError as error:
+        except CallroomError as error:
             errors[error.field] = error.message
     if errors:
-        live = current(request)
+        live = rosters.live()
         people = live.program.people if live is not None and form.get("by_name") else ()
         return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
                                                    "priorities": PRIORITIES}, status=422)

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from callroom.accounts.errors import AccountError, Conflict, Unauthorized
 from callroom.accounts.principal import Via
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
+from callroom.errors import Conflict, Invalid, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from tests.integration.accounts.conftest import Clock
@@ -38,7 +38,7 @@ def test_signing_in_gives_a_session_that_names_the_person(service: AccountServic
 @pytest.mark.parametrize(("username", "password"), [("kwame", "wrong password!"), ("nobody", PASSWORD)])
 def test_a_wrong_username_or_password_is_refused_alike_and_audited(
         service: AccountService, database: Database, username: str, password: str) -> None:
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(Unauthenticated) as refused:
         service.sign_in(username, password)
 
     assert (refused.value.field, refused.value.message) == ("password", "wrong username or password")
@@ -51,7 +51,7 @@ def test_a_session_idle_for_longer_than_the_timeout_ends(service: AccountService
 
     clock.advance(minutes=30, seconds=1)
 
-    with pytest.raises(Unauthorized) as ended:
+    with pytest.raises(Unauthenticated) as ended:
         service.session_principal(token)
     assert ended.value.field == "session"
 
@@ -80,7 +80,7 @@ def test_signing_out_ends_the_session(service: AccountService) -> None:
 
     service.sign_out(token)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
 
 
@@ -92,10 +92,10 @@ def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
 
     service.change_account("admin", account.id, active=False)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
     assert service.token_principal(api_token) is None
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.sign_in("kwame", PASSWORD)
 
 
@@ -105,9 +105,9 @@ def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service
 
     service.set_password("kwame", account.id, "a brand new password", current=PASSWORD)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.sign_in("kwame", PASSWORD)
     assert service.sign_in("kwame", "a brand new password").principal.user == "kwame"
 
@@ -115,7 +115,7 @@ def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service
 def test_changing_ones_own_password_needs_the_current_one(service: AccountService) -> None:
     account = service.by_username("kwame")
 
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(Unauthenticated) as refused:
         service.set_password("kwame", account.id, "a brand new password", current="not my password")
 
     assert refused.value.field == "current_password"
@@ -160,7 +160,7 @@ def test_a_username_is_taken_once(service: AccountService) -> None:
 ])
 def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec,
                                                    field: str) -> None:
-    with pytest.raises(AccountError) as refused:
+    with pytest.raises(Invalid) as refused:
         service.add_account("admin", spec)
 
     assert refused.value.field == field

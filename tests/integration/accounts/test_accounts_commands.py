@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from callroom.accounts.demo import DEMO_ACCOUNTS
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService
 from callroom.cli.main import app
-from callroom.config import Role
 from callroom.storage import Database
 
 runner = CliRunner()

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import Database
 from tests.integration.api.role_world import client, seed_roles, serve
 from tests.paging_world import store_world

@@ -17,9 +17,10 @@ import httpx
 import uvicorn
 
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.api.app import create_app
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import Database
 
 PEOPLE = {Role.RESIDENT: "ada", Role.CHIEF: "cy", Role.ATTENDING: "dora"}

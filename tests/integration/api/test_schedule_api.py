@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from tests.integration.api.accounts_fixtures import RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api
 from tests.paging_world import today

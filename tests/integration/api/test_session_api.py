@@ -10,8 +10,9 @@ import httpx
 import pytest
 import time_machine
 
+from callroom.accounts.roles import Role
 from callroom.accounts.service import MAX_REFUSED, REFUSED_WINDOW
-from callroom.config import ApiToken, Role
+from callroom.config import ApiToken
 from tests.integration.api.accounts_fixtures import PASSWORD, RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
 

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from callroom.accounts.roles import Role
 from callroom.api.app import create_app
 from callroom.api.route_table import route_rules
-from callroom.config import ApiToken, Role, Settings
+from callroom.config import ApiToken, Settings
 from callroom.storage import Database
 from tests.integration.api.role_world import serve
 from tests.integration.hours.world import PROGRAM

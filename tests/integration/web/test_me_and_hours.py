@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 from icalendar import Calendar
 
-from callroom.hours.service import HoursActor, HoursService
-from callroom.paging.live import LiveSchedules
+from callroom.hours.service import HoursService
+from callroom.rosters.live import LiveSchedules
 from callroom.rules.summary import summarise
 from tests.integration.web.conftest import Web
+from tests.principals import person as as_person
 from tests.web_demo import demo_program, sign_in_of, solved_demo
 
 LINK = re.compile(r'<code class="secret" id="calendar-link">([^<]+)</code>')
@@ -97,7 +98,7 @@ def test_worked_hours_appear_beside_scheduled_once_logged(sqlite_web: Web) -> No
     program = demo_program()
     after_the_block = datetime(2027, 4, 1, tzinfo=UTC)  # only shifts that have ended can be confirmed
     hours = HoursService(sqlite_web.database, LiveSchedules(), clock=lambda: after_the_block)
-    hours.confirm(HoursActor(person), person, program.block.start)
+    hours.confirm(as_person(person), person, program.block.start)
     data = _data(client.get("/hours").text, "weekly-data")
     assert data["worked"] is not None
     assert data["worked"][0] == data["hours"][0] and data["worked"][1:] == [0.0] * (len(data["hours"]) - 1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from callroom.domain.worklog import MAX_PERIOD, FieldError, period_errors
+from callroom.domain.worklog import MAX_PERIOD, period_errors
+from callroom.errors import Detail
 from tests.unit.rules.worked_helpers import NOW, at, period
 
 PEOPLE = {"ada": "Ada"}
@@ -33,7 +34,7 @@ def test_a_29_hour_period_is_accepted_but_one_over_30_hours_is_refused() -> None
 def test_an_overlapping_period_is_refused_and_names_the_one_it_overlaps() -> None:
     existing = replace(period("ada", 1, "07:00", 12), id=41)
     found = period_errors(period("ada", 1, "18:00", 4), [existing], NOW, PEOPLE)
-    assert found == [FieldError("start", found[0].message)] and "period 41" in found[0].message
+    assert found == [Detail("start", found[0].message)] and "period 41" in found[0].message
 
 
 def test_back_to_back_periods_do_not_overlap() -> None:

@@ -1,4 +1,4 @@
-"""Request and response bodies, apart from the tables: XCreate in, XRead out."""
+"""Bodies of the paging routes."""
 
 from __future__ import annotations
 
@@ -87,11 +87,3 @@ class PageRead(BaseModel):
         return cls(**page,
                    recipients=[RecipientRead.model_validate(r) for r in detail.recipients],
                    timeline=[EventRead.model_validate(e) for e in detail.events])
-
-
-class ErrorRead(BaseModel):
-    """Every 4xx answer: what was wrong and which field (or header) it was in."""
-
-    error: str
-    field: str
-    errors: list[dict[str, str]] = []

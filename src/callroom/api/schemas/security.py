@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.accounts.passwords import MAX_LENGTH
-from callroom.config import Role
+from callroom.accounts.roles import Role
 
 
 class SignInCreate(BaseModel):

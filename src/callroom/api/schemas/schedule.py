@@ -8,7 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.domain.program import Person, Post, Program
+from callroom.rosters.audit import audit_json, audit_of
+from callroom.rosters.edits import CellEdit, EditCheck
+from callroom.rosters.live import Live
 from callroom.rules.violations import Violation
+from callroom.storage import RosterVersionRecord
 
 ID = Field(min_length=1, max_length=100)
 
@@ -62,7 +66,8 @@ class AssignmentRead(BaseModel):
 
 
 class RosterVersionRead(BaseModel):
-    """One saved roster version; `audit` says who edited it, when and why (edits only)."""
+    """One saved roster version; `audit` says how it came to be (a cell edit, an approved
+    change or a new program file; `audit.type` says which): who, when, why and what."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -76,9 +81,24 @@ class RosterVersionRead(BaseModel):
     program: str
     audit: dict[str, Any] | None = None
 
+    @classmethod
+    def of(cls, record: RosterVersionRecord, program: str) -> RosterVersionRead:
+        audit = audit_of(record)
+        return cls(id=record.id, number=record.number, parent_id=record.parent_id,
+                   created_at=record.created_at, source=record.source.value, status=record.status,
+                   objective=record.objective, program=program,
+                   audit=None if audit is None else audit_json(audit))
+
 
 class RosterRead(RosterVersionRead):
     assignments: list[AssignmentRead]
+
+    @classmethod
+    def of_live(cls, live: Live, person: str | None = None) -> RosterRead:
+        """The version with its assignments: everyone's, or one person's."""
+        chosen = live.roster.for_person(person) if person else live.roster.assignments
+        return cls(**RosterVersionRead.of(live.record, live.name).model_dump(),
+                   assignments=[AssignmentRead.model_validate(a) for a in chosen])
 
 
 class RosterDiffRead(BaseModel):
@@ -110,7 +130,7 @@ class ViolationRead(BaseModel):
                    measured=violation.measured, limit=violation.limit)
 
 
-class CellEdit(BaseModel):
+class CellEditCreate(BaseModel):
     """Set one cell of the live roster: `person_id` works `shift_id` on `post_id` on `day`, or
     is off that day (no shift and no post). `base_version` is the roster number the edit was
     made against; if another version was saved since, the edit is refused (409)."""
@@ -126,6 +146,11 @@ class CellEdit(BaseModel):
     dry_run: bool = Field(False, description="only say what the edit would do; save nothing")
     force: bool = Field(False, description="save even though hard rules would break (needs a reason)")
 
+    @property
+    def edit(self) -> CellEdit:
+        return CellEdit(self.person_id, self.day, self.post_id, self.shift_id, self.base_version, self.force,
+                        self.reason)
+
 
 class EditImpactRead(BaseModel):
     """What the edit does to the rules: `hard` are the introduced violations that make it
@@ -140,6 +165,17 @@ class EditImpactRead(BaseModel):
     introduced: list[ViolationRead]
     resolved: list[ViolationRead]
     saved: RosterVersionRead | None = None
+
+    @classmethod
+    def of(cls, check: EditCheck, saved: RosterVersionRead | None = None) -> EditImpactRead:
+        def views(found: tuple[Violation, ...]) -> list[ViolationRead]:
+            return [ViolationRead.of(v) for v in found]
+
+        return cls(removed=[AssignmentRead.model_validate(a) for a in check.change.removed],
+                   added=[AssignmentRead.model_validate(a) for a in check.change.added],
+                   acceptable=check.impact.acceptable, hard=views(check.impact.hard),
+                   cover_gaps=views(check.cover_gaps), introduced=views(check.impact.introduced),
+                   resolved=views(check.impact.resolved), saved=saved)
 
 
 class HolderRead(BaseModel):
