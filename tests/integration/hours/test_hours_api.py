@@ -119,7 +119,7 @@ def test_the_report_comes_as_json_csv_and_a_printable_page(app: httpx.Client) ->
     assert app.post("/api/v1/hours/me/periods", json=long_call, headers=as_("ada")).status_code == 201
     report = app.get("/api/v1/hours/report", params={"block": 1}, headers=as_("pd")).json()
     assert [v["rule"] for v in report["blocks"][0]["violations"]] == ["acgme.continuous-hours"]
-    assert "VI.F.3.a" in report["blocks"][0]["violations"][0]["citation"]
+    assert "VI.F.3.a" in report["blocks"][0]["violations"][0]["cited"]
     csv = app.get("/api/v1/hours/report", params={"format": "csv"}, headers=as_("pd"))
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("row,block,block_start")

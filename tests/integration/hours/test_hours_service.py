@@ -52,10 +52,10 @@ def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(service: Hours
     assert service.periods(ADA, "ada")[0].current.values.end == at(0, "21:30")
 
 
-def test_an_admin_correcting_on_a_residents_behalf_is_named_in_the_history(service: HoursService) -> None:
+def test_a_coordinator_correcting_on_a_residents_behalf_is_named_in_the_history(service: HoursService) -> None:
     stored = service.log(ADA, shift(0, 12))
     service.correct(COORDINATOR, stored.id, Correction(kind=WorkKind.EDUCATION))
-    assert [r.changed_by for r in service.history(ADA, stored.id).revisions] == ["ada", "admin"]
+    assert [r.changed_by for r in service.history(ADA, stored.id).revisions] == ["ada", "coordinator"]
 
 
 def test_a_withdrawn_period_leaves_the_hours_but_not_the_history(service: HoursService) -> None:
