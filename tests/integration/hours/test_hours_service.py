@@ -206,6 +206,28 @@ def test_the_database_refuses_to_rewrite_the_history(service: HoursService, worl
     assert service.history(DIRECTOR, stored.id).revisions[0].values.end == at(0, "22:00")
 
 
+REVISION = "id, period_id, number, starts_at, {}, kind, shift_id, post_id, withdrawn, source, note, " \
+           "changed_by, changed_at"
+AGAIN = "INSERT {} INTO work_period_revisions ({}) SELECT {} FROM work_period_revisions WHERE true {}"
+ENDS_12_HOURS_IN = {  # every stored revision again, under its own key, but ending 12 hours in
+    "sqlite": AGAIN.format("OR REPLACE", REVISION.format("ends_at"),
+                           REVISION.format("datetime(starts_at, '+12 hours')"), ""),
+    "postgresql": AGAIN.format("", REVISION.format("ends_at"),
+                               REVISION.format("starts_at + interval '12 hours'"),
+                               "ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at"),
+}
+
+
+def test_a_logged_24_hour_call_cannot_be_replaced_by_12_hours(service: HoursService, world: Database) -> None:
+    stored = service.log(ADA, shift(12, 24, shift_id="call", post_id="ward"))
+    with pytest.raises(IntegrityError, match="work_period_revisions refused"), \
+            world.engine.begin() as connection:
+        connection.execute(text(ENDS_12_HOURS_IN[world.engine.dialect.name]))
+    [revision] = service.history(DIRECTOR, stored.id).revisions
+    assert (revision.values.start, revision.values.end) == (at(12, "07:00"), at(13, "07:00"))
+    assert service.periods(ADA, "ada")[0].current.values.end == at(13, "07:00")
+
+
 def test_an_open_period_can_be_corrected_but_not_into_the_future(service: HoursService, clock: Clock) -> None:
     opened = service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=2))
     earlier = Correction(start=clock.now - timedelta(hours=3), note="came earlier")
