@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.domain.worklog import Decision, FieldError, LoggedPeriod, Reason, WorkKind, period_errors
+from callroom.domain.wallclock import local_text
+from callroom.domain.worklog import (
+    Decision,
+    FieldError,
+    LoggedPeriod,
+    Reason,
+    WorkKind,
+    open_period_errors,
+    period_errors,
+)
 from callroom.hours.confirm import scheduled_periods
 from callroom.hours.errors import HoursConflict, HoursError, HoursNotAllowed, HoursNotFound
 from callroom.paging.live import LiveSchedules
@@ -159,8 +168,8 @@ class HoursService:
             mine = hours.periods(live.program_id, person_id)
             already = next((p for p in mine if p.open), None)
             if already is not None:
-                raise HoursConflict("person", f"{person_id} is clocked in since "
-                                    f"{already.current.values.start.isoformat(timespec='minutes')} "
+                since = local_text(already.current.values.start, _zone(live.program))
+                raise HoursConflict("person", f"{person_id} is clocked in since {since} "
                                     f"(period {already.id}); clock out first")
             probe = LoggedPeriod(person_id, start, start + timedelta(minutes=1), kind, shift_id, post_id)
             self._validate_open(live, mine, probe, now)
@@ -316,20 +325,16 @@ class HoursService:
         now = self._clock()
         mine = hours.periods(live.program_id, candidate.person_id)
         errors = _link_errors(live.program, candidate)
-        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program))
+        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program),
+                                _zone(live.program))
         if errors:
             raise HoursError.of(errors)
 
     def _validate_open(self, live: _Live, mine: list[PeriodRecord], probe: LoggedPeriod, now: datetime
                        ) -> None:
-        if probe.start.tzinfo is None:
-            raise HoursError("at", f"{probe.start.isoformat()} has no time zone; give an offset")
         errors = _link_errors(live.program, probe)
-        if probe.start > now:
-            errors.append(FieldError("at", f"{probe.start.isoformat(timespec='minutes')} is in the future"))
         others = [_as_period(p, now) for p in mine]
-        errors += [FieldError("at", f"inside the logged period {o.id}") for o in others
-                   if o.start <= probe.start < o.end]
+        errors += open_period_errors(probe.start, others, now, _zone(live.program))
         if errors:
             raise HoursError.of(errors)
 
@@ -348,6 +353,10 @@ def _check_blocks(blocks: Sequence[int]) -> None:
 def _known(live: _Live, person_id: str) -> None:
     if person_id not in live.program.person:
         raise HoursError("person", f"unknown person {person_id!r}")
+
+
+def _zone(program: Program) -> ZoneInfo:
+    return ZoneInfo(program.hospital.timezone)
 
 
 def _names(program: Program) -> dict[str, str]:

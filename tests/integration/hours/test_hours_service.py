@@ -118,6 +118,22 @@ def test_bad_periods_are_refused_naming_the_field_and_nothing_is_saved(
     assert len(service.periods(ADMIN, "ada")) == 1
 
 
+def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(service: HoursService, clock: Clock
+                                                                   ) -> None:
+    service.confirm(ADA, "ada", START)
+    with pytest.raises(HoursError) as twice:
+        service.confirm(ADA, "ada", START)
+    assert "call on 2026-03-07: overlaps hours already logged (from 2026-03-07 07:00 EST)" in str(twice.value)
+    with pytest.raises(HoursError) as inside:
+        service.clock_in(ADA, "ada", at=at(1, "08:00"))
+    assert inside.value.message == ("at: 2026-03-03 08:00 EST is inside the logged period 2 "
+                                    "(2026-03-03 07:00 EST to 2026-03-03 19:00 EST)")
+    service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=1))
+    with pytest.raises(HoursConflict) as again:
+        service.clock_in(ADA, "ada")
+    assert again.value.message == "ada is clocked in since 2026-04-15 07:00 EDT (period 7); clock out first"
+
+
 def test_a_resident_may_not_log_or_read_anothers_hours(service: HoursService) -> None:
     service.log(ADA, shift(0, 12))
     with pytest.raises(HoursNotAllowed):
