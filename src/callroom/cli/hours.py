@@ -5,9 +5,10 @@ The CLI talks to the database directly, like the other commands. Without `--by` 
 program's coordinator (`cli:USER`): it may log and correct on a resident's behalf, read every
 resident's hours and review justifications, and every change it makes is recorded under that
 name. `--by PERSON` acts as that resident, with a resident's rights (their own hours only).
-Times without an offset are the hospital's wall clock. Exit codes: 0 done, 2 bad input or a
-refused action (the message names the field); nothing is saved when a command fails. `whatif`
-exits 1 when the shift would break a hard rule, so a script can ask it.
+Times without an offset are the hospital's wall clock; one the clocks skip that night is refused,
+and one they pass twice needs its offset (`domain.wallclock.local_instant`). Exit codes: 0 done,
+2 bad input or a refused action (the message names the field); nothing is saved when a command
+fails. `whatif` exits 1 when the shift would break a hard rule, so a script can ask it.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from rich.table import Table
 
 from callroom.cli.console import console
 from callroom.config import Settings
-from callroom.domain.wallclock import to_utc
+from callroom.domain.wallclock import local_instant
 from callroom.domain.worklog import Decision, Reason, WorkKind
+from callroom.errors import Invalid
+from callroom.hours.errors import HoursError
 from callroom.hours.report import csv_text, html_page
 from callroom.hours.service import Correction, Entry, HoursActor, HoursReport, HoursService
 from callroom.paging.live import LiveSchedules
@@ -59,20 +62,28 @@ def _hours(program: str | None) -> Iterator[HoursService]:
         try:
             yield HoursService(database, LiveSchedules(program or settings.paging_program))
         except PagingError as error:
-            console.print(f"[red]error:[/] {error.field}: {error.message}")
+            console.print(f"[red]error:[/] {_problems(error)}")
             raise typer.Exit(BAD_INPUT) from error
 
 
+def _problems(error: PagingError) -> str:
+    """Each problem as `field: message`; an hours error's message already names the fields of
+    its problems, so they are printed as they are rather than after its field again."""
+    if isinstance(error, HoursError):
+        return "; ".join(str(problem) for problem in error.problems)
+    return f"{error.field}: {error.message}"
+
+
 def _instant(text: str | None, zone: ZoneInfo, field: str) -> datetime | None:
-    """An ISO date-time; one without an offset is a wall time in the hospital's zone."""
+    """An ISO date-time; one without an offset is a wall time in the hospital's zone, refused
+    when that night's clock change skips it or passes it twice (`local_instant`)."""
     if text is None:
         return None
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        console.print(f"[red]error:[/] {field}: {text!r} is not an ISO date-time (2027-03-01T07:00)")
+        return local_instant(text, zone, field)
+    except Invalid as error:
+        console.print(f"[red]error:[/] {error.field}: {error.message}")
         raise typer.Exit(BAD_INPUT) from None
-    return parsed if parsed.tzinfo is not None else to_utc(parsed, zone)
 
 
 def _required(text: str, zone: ZoneInfo, field: str) -> datetime:
