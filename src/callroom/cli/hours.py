@@ -30,7 +30,7 @@ from callroom.domain.wallclock import local_instant
 from callroom.domain.worklog import Decision, Reason, WorkKind
 from callroom.errors import Invalid
 from callroom.hours.errors import HoursError
-from callroom.hours.report import csv_text, html_page
+from callroom.hours.report import WeekTable, csv_text, html_page, week_tables
 from callroom.hours.service import Correction, Entry, HoursActor, HoursReport, HoursService
 from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PagingError
@@ -250,20 +250,21 @@ def report(person: Annotated[str | None, typer.Option("--person", help="One resi
 
 
 def _print_report(found: HoursReport) -> None:
-    table = Table(title="Hours by week: worked / scheduled")
-    table.add_column("resident")
-    starts = sorted({w.week_start for w in found.weeks})
-    for start in starts:
-        table.add_column(str(start), justify="right")
-    rows: dict[str, list[str]] = {}
-    for w in found.weeks:
-        cell = f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}"
-        rows.setdefault(w.person_id, []).append(cell)
-    for person_id, cells in rows.items():
-        table.add_row(found.program.person[person_id].name, *cells)
-    console.print(table)
+    for weeks in week_tables(found):
+        _print_weeks(found, weeks)
     for block in found.blocks:
         _print_block(block)
+
+
+def _print_weeks(found: HoursReport, weeks: WeekTable) -> None:
+    table = Table(title=f"Hours by week, {weeks.label}: worked / scheduled")
+    table.add_column("resident")
+    for start in weeks.starts:
+        table.add_column(str(start), justify="right")
+    for person_id, row in weeks.rows.items():
+        cells = [f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}" for w in row]
+        table.add_row(found.program.person[person_id].name, *cells)
+    console.print(table)
 
 
 def _print_block(block: BlockReport) -> None:

@@ -35,7 +35,7 @@ from callroom.paging.live import LiveSchedules
 from callroom.paging.service import utc_now
 from callroom.rules.change import ChangeError
 from callroom.rules.whatif import WhatIf, parse_take, whatif
-from callroom.rules.worked import BlockReport, WeekHours, compliance, weekly_hours
+from callroom.rules.worked import BlockReport, WeekHours, blocks_weekly_hours, compliance
 from callroom.storage import Database, RosterRepository
 from callroom.storage.hours_repositories import (
     HoursRepository,
@@ -108,7 +108,7 @@ class History:
 class HoursReport:
     program: Program
     blocks: tuple[BlockReport, ...]
-    weeks: tuple[WeekHours, ...]  # the first block's weeks (the program's own block)
+    weeks: tuple[WeekHours, ...]  # the weeks of the blocks asked for (block 1's when none was)
     justifications: tuple[JustificationRecord, ...]
     periods: tuple[PeriodRecord, ...]
 
@@ -254,8 +254,9 @@ class HoursService:
     def report(self, actor: HoursActor, person_id: str | None = None, blocks: Sequence[int] = ()
                ) -> HoursReport:
         """Compliance by block on hours as logged (block 1 is the program's own block), the
-        early warnings, and scheduled-versus-worked by week of block 1. Without `person_id`
-        the whole program, for program directors and admins."""
+        early warnings, and scheduled-versus-worked by week of the blocks asked for (of block 1,
+        the roster's, when none is). Without `person_id` the whole program,
+        for program directors and admins."""
         _check_blocks(blocks)
         with self._database.reading() as session:
             live = self._live(session)
@@ -270,7 +271,8 @@ class HoursService:
         numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
         # A named person gets their weeks even when no resident limits bind them (an attending).
-        weeks = weekly_hours(program, logged, live.roster, [person_id] if person_id else None)
+        weeks = blocks_weekly_hours(program, logged, sorted(set(blocks)) or [1], live.roster,
+                                    [person_id] if person_id else None)
         return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)), tuple(weeks),
                            tuple(justifications), tuple(records))
 

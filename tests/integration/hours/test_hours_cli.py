@@ -183,6 +183,24 @@ def test_report_as_table_csv_and_html(cli: Database, tmp_path: Path) -> None:
     assert code == 0 and "Ada Okafor" in page.read_text(encoding="utf-8")
 
 
+def test_report_of_block_2_shows_the_weeks_of_block_2_in_every_format(cli: Database, tmp_path: Path
+                                                                       ) -> None:
+    run("hours", "log", "--person", "ada", "--start", "2026-03-31T07:00", "--end", "2026-03-31T20:00")
+    code, out = run("hours", "report", "--block", "2")
+    assert code == 0, out
+    assert "Hours by week, block 2 (2026-03-30 to 2026-04-26): worked / scheduled" in out
+    assert "2026-03-30" in out and "13.0 / 0.0" in out and "2026-03-02" not in out
+    code, out = run("hours", "report", "--block", "2", "--format", "csv")
+    weeks = [line for line in out.splitlines() if line.startswith("week,")]
+    assert code == 0
+    assert weeks[0].startswith("week,2,2026-03-30,2026-04-26,ada,Ada Okafor,2026-03-30,0.00,13.00")
+    assert all(",2,2026-03-30,2026-04-26," in line for line in weeks)
+    page = tmp_path / "hours.html"
+    code, out = run("hours", "report", "--block", "2", "--format", "html", "--output", str(page))
+    text = page.read_text(encoding="utf-8")
+    assert "by week, block 2 (2026-03-30 to 2026-04-26)" in text and "block 1 (" not in text
+
+
 def test_whatif_says_yes_no_or_bad_input(cli: Database) -> None:
     code, out = run("whatif", "--person", "ben", "--take", "2026-03-10:day:ward")
     assert code == 0 and "breaks no rule" in out, out

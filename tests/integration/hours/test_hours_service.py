@@ -279,6 +279,19 @@ def test_a_report_covers_every_block_with_logged_hours_up_to_the_latest(service:
     assert [b.number for b in service.report(DIRECTOR).blocks] == [1, 2]
 
 
+def test_a_report_of_block_2_shows_the_weeks_of_block_2(service: HoursService) -> None:
+    service.log(ADA, shift(0, 12))  # block 1
+    service.log(ADA, shift(29, 13))  # Tuesday of block 2's first week
+    weeks = service.report(DIRECTOR, "ada", [2]).weeks
+    assert [(w.week_start, w.worked_minutes, w.scheduled_minutes) for w in weeks] == [
+        (date(2026, 3, 30), 13 * 60, 0), (date(2026, 4, 6), 0, 0), (date(2026, 4, 13), 0, 0),
+        (date(2026, 4, 20), 0, 0)]
+    both = service.report(DIRECTOR, "ada", [2, 1]).weeks
+    assert [w.week_start for w in both] == [START + timedelta(days=7 * week) for week in range(8)]
+    assert (both[0].worked_minutes, both[0].scheduled_minutes) == (12 * 60, (5 * 12 + 23) * 60)
+    assert service.report(DIRECTOR, "ada").weeks[0].week_start == START  # none asked: block 1
+
+
 def test_a_report_on_a_named_attending_shows_their_weeks(service: HoursService) -> None:
     service.log(ADMIN, shift(0, 10, person="dora"))
     weeks = service.report(DIRECTOR, "dora").weeks
