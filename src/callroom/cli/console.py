@@ -32,15 +32,19 @@ def exit_code(error: CallroomError) -> int:
 
 
 def report(error: CallroomError) -> None:
-    """The error as `error:` lines (naming its field), then each detail not already said."""
-    lines = error.message.splitlines() or [""]
+    """The error as `error:` lines. When its message only lists its details (every problem in a
+    file, every wrong field of a form), each detail is a line naming its own field and place;
+    otherwise the message, after its field, then the details behind it (rules with numbers)."""
+    details = [str(d) for d in error.details]
+    if details and all(d in error.message for d in details):
+        for detail in details:
+            console.print(f"[red]error:[/] {escape(detail)}")
+        return
     head = f"{error.field}: " if error.field else ""
-    console.print(f"[red]error:[/] {escape(head + lines[0])}")
-    for line in lines[1:]:
+    for line in (head + error.message).splitlines():
         console.print(f"[red]error:[/] {escape(line)}")
-    for detail in error.details:
-        if str(detail) not in error.message:
-            console.print(f"  {escape(str(detail))}")
+    for detail in details:
+        console.print(f"  {escape(detail)}")
 
 
 def fail(message: str, code: int = BAD_INPUT) -> typer.Exit:

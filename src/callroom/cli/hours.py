@@ -5,9 +5,10 @@ Without `--by` a command acts as the program's coordinator (`cli:USER`, the chie
 log and correct on a resident's behalf and read every resident's hours, and every change it makes
 is recorded under that name; `review` acts as the program director. `--by PERSON` acts as that
 resident, with a resident's rights (their own hours only).
-Times without an offset are the hospital's wall clock. Exit codes: 0 done, 2 bad input or a
-refused action (the message names the field); nothing is saved when a command fails. `whatif`
-exits 1 when the shift would break a hard rule, so a script can ask it.
+Times without an offset are the hospital's wall clock; one the clocks skip that night is refused,
+and one they pass twice needs its offset (`domain.wallclock.local_instant`). Exit codes: 0 done,
+2 bad input or a refused action (the message names the field); nothing is saved when a command
+fails. `whatif` exits 1 when the shift would break a hard rule, so a script can ask it.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from callroom.accounts.roles import Role
 from callroom.cli.console import console, fail
 from callroom.cli.context import services
 from callroom.cli.identity import acting
-from callroom.domain.wallclock import to_utc
+from callroom.domain.wallclock import local_instant
 from callroom.domain.worklog import Decision, Reason, WorkKind
-from callroom.hours.report import csv_text, html_page
+from callroom.hours.report import WeekTable, csv_text, html_page, week_tables
 from callroom.hours.service import Correction, Entry, HoursReport, HoursService, PeriodRecord
 from callroom.rules.worked import BlockReport
 
@@ -51,14 +52,11 @@ def _hours(program: str | None) -> HoursService:
 
 
 def _instant(text: str | None, zone: ZoneInfo, field: str) -> datetime | None:
-    """An ISO date-time; one without an offset is a wall time in the hospital's zone."""
+    """An ISO date-time; one without an offset is a wall time in the hospital's zone, refused
+    when that night's clock change skips it or passes it twice (`local_instant`)."""
     if text is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{field}: {text!r} is not an ISO date-time (2027-03-01T07:00)") from None
-    return parsed if parsed.tzinfo is not None else to_utc(parsed, zone)
+    return local_instant(text, zone, field)
 
 
 def _required(text: str, zone: ZoneInfo, field: str) -> datetime:
@@ -224,20 +222,21 @@ def report(person: Annotated[str | None, typer.Option("--person", help="One resi
 
 
 def _print_report(found: HoursReport) -> None:
-    table = Table(title="Hours by week: worked / scheduled")
-    table.add_column("resident")
-    starts = sorted({w.week_start for w in found.weeks})
-    for start in starts:
-        table.add_column(str(start), justify="right")
-    rows: dict[str, list[str]] = {}
-    for w in found.weeks:
-        cell = f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}"
-        rows.setdefault(w.person_id, []).append(cell)
-    for person_id, cells in rows.items():
-        table.add_row(found.program.person[person_id].name, *cells)
-    console.print(table)
+    for weeks in week_tables(found):
+        _print_weeks(found, weeks)
     for block in found.blocks:
         _print_block(block)
+
+
+def _print_weeks(found: HoursReport, weeks: WeekTable) -> None:
+    table = Table(title=f"Hours by week, {weeks.label}: worked / scheduled")
+    table.add_column("resident")
+    for start in weeks.starts:
+        table.add_column(str(start), justify="right")
+    for person_id, row in weeks.rows.items():
+        cells = [f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}" for w in row]
+        table.add_row(found.program.person[person_id].name, *cells)
+    console.print(table)
 
 
 def _print_block(block: BlockReport) -> None:

@@ -23,12 +23,20 @@ from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.domain.worklog import Decision, LoggedPeriod, Reason, WorkKind, period_errors
+from callroom.domain.wallclock import local_text
+from callroom.domain.worklog import (
+    Decision,
+    LoggedPeriod,
+    Reason,
+    WorkKind,
+    open_period_errors,
+    period_errors,
+)
 from callroom.errors import Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.hours.confirm import scheduled_periods
 from callroom.rosters.live import LiveSchedules
 from callroom.rules.whatif import WhatIf, parse_take, whatif
-from callroom.rules.worked import BlockReport, WeekHours, compliance, weekly_hours
+from callroom.rules.worked import BlockReport, WeekHours, blocks_weekly_hours, compliance
 from callroom.storage import Database, RosterRepository
 from callroom.storage.hours_repositories import (
     HoursRepository,
@@ -85,7 +93,7 @@ class History:
 class HoursReport:
     program: Program
     blocks: tuple[BlockReport, ...]
-    weeks: tuple[WeekHours, ...]  # the first block's weeks (the program's own block)
+    weeks: tuple[WeekHours, ...]  # the weeks of the blocks asked for (block 1's when none was)
     justifications: tuple[JustificationRecord, ...]
     periods: tuple[PeriodRecord, ...]
 
@@ -146,8 +154,8 @@ class HoursService:
             mine = hours.periods(live.program_id, person_id)
             already = next((p for p in mine if p.open), None)
             if already is not None:
-                raise Conflict("person", f"{person_id} is clocked in since "
-                                    f"{already.current.values.start.isoformat(timespec='minutes')} "
+                since = local_text(already.current.values.start, _zone(live.program))
+                raise Conflict("person", f"{person_id} is clocked in since {since} "
                                     f"(period {already.id}); clock out first")
             probe = LoggedPeriod(person_id, start, start + timedelta(minutes=1), kind, shift_id, post_id)
             self._validate_open(live, mine, probe, now)
@@ -235,8 +243,9 @@ class HoursService:
     def report(self, caller: Principal, person_id: str | None = None, blocks: Sequence[int] = ()
                ) -> HoursReport:
         """Compliance by block on hours as logged (block 1 is the program's own block), the
-        early warnings, and scheduled-versus-worked by week of block 1. Without `person_id`
-        the whole program, for program directors and admins."""
+        early warnings, and scheduled-versus-worked by week of the blocks asked for (of block 1,
+        the roster's, when none is). Without `person_id` the whole program,
+        for program directors and admins."""
         _check_blocks(blocks)
         with self._database.reading() as session:
             live = self._live(session)
@@ -251,7 +260,8 @@ class HoursService:
         numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
         # A named person gets their weeks even when no resident limits bind them (an attending).
-        weeks = weekly_hours(program, logged, live.roster, [person_id] if person_id else None)
+        weeks = blocks_weekly_hours(program, logged, sorted(set(blocks)) or [1], live.roster,
+                                    [person_id] if person_id else None)
         return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)), tuple(weeks),
                            tuple(justifications), tuple(records))
 
@@ -305,20 +315,16 @@ class HoursService:
         now = self._clock()
         mine = hours.periods(live.program_id, candidate.person_id)
         errors = _link_errors(live.program, candidate)
-        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program))
+        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program),
+                                _zone(live.program))
         if errors:
             raise Invalid.of(errors)
 
     def _validate_open(self, live: _Live, mine: list[PeriodRecord], probe: LoggedPeriod, now: datetime
                        ) -> None:
-        if probe.start.tzinfo is None:
-            raise Invalid("at", f"{probe.start.isoformat()} has no time zone; give an offset")
         errors = _link_errors(live.program, probe)
-        if probe.start > now:
-            errors.append(Detail("at", f"{probe.start.isoformat(timespec='minutes')} is in the future"))
         others = [_as_period(p, now) for p in mine]
-        errors += [Detail("at", f"inside the logged period {o.id}") for o in others
-                   if o.start <= probe.start < o.end]
+        errors += open_period_errors(probe.start, others, now, _zone(live.program))
         if errors:
             raise Invalid.of(errors)
 
@@ -341,6 +347,10 @@ def _check_blocks(blocks: Sequence[int]) -> None:
 def _known(live: _Live, person_id: str) -> None:
     if person_id not in live.program.person:
         raise Invalid("person", f"unknown person {person_id!r}")
+
+
+def _zone(program: Program) -> ZoneInfo:
+    return ZoneInfo(program.hospital.timezone)
 
 
 def _names(program: Program) -> dict[str, str]:

@@ -52,7 +52,8 @@ def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(service: Hours
     assert service.periods(ADA, "ada")[0].current.values.end == at(0, "21:30")
 
 
-def test_a_coordinator_correcting_on_a_residents_behalf_is_named_in_the_history(service: HoursService) -> None:
+def test_a_coordinator_correcting_on_a_residents_behalf_is_named_in_the_history(
+        service: HoursService) -> None:
     stored = service.log(ADA, shift(0, 12))
     service.correct(COORDINATOR, stored.id, Correction(kind=WorkKind.EDUCATION))
     assert [r.changed_by for r in service.history(ADA, stored.id).revisions] == ["ada", "coordinator"]
@@ -116,6 +117,22 @@ def test_bad_periods_are_refused_naming_the_field_and_nothing_is_saved(
         service.log(COORDINATOR, entry)
     assert refused.value.field == field and fragment in refused.value.message
     assert len(service.periods(COORDINATOR, "ada")) == 1
+
+
+def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(service: HoursService, clock: Clock
+                                                                   ) -> None:
+    service.confirm(ADA, "ada", START)
+    with pytest.raises(Invalid) as twice:
+        service.confirm(ADA, "ada", START)
+    assert "call on 2026-03-07: overlaps hours already logged (from 2026-03-07 07:00 EST)" in str(twice.value)
+    with pytest.raises(Invalid) as inside:
+        service.clock_in(ADA, "ada", at=at(1, "08:00"))
+    assert inside.value.message == ("at: 2026-03-03 08:00 EST is inside the logged period 2 "
+                                    "(2026-03-03 07:00 EST to 2026-03-03 19:00 EST)")
+    service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=1))
+    with pytest.raises(Conflict) as again:
+        service.clock_in(ADA, "ada")
+    assert again.value.message == "ada is clocked in since 2026-04-15 07:00 EDT (period 7); clock out first"
 
 
 def test_a_resident_may_not_log_or_read_anothers_hours(service: HoursService) -> None:
@@ -206,6 +223,28 @@ def test_the_database_refuses_to_rewrite_the_history(service: HoursService, worl
     assert service.history(DIRECTOR, stored.id).revisions[0].values.end == at(0, "22:00")
 
 
+REVISION = "id, period_id, number, starts_at, {}, kind, shift_id, post_id, withdrawn, source, note, " \
+           "changed_by, changed_at"
+AGAIN = "INSERT {} INTO work_period_revisions ({}) SELECT {} FROM work_period_revisions WHERE true {}"
+ENDS_12_HOURS_IN = {  # every stored revision again, under its own key, but ending 12 hours in
+    "sqlite": AGAIN.format("OR REPLACE", REVISION.format("ends_at"),
+                           REVISION.format("datetime(starts_at, '+12 hours')"), ""),
+    "postgresql": AGAIN.format("", REVISION.format("ends_at"),
+                               REVISION.format("starts_at + interval '12 hours'"),
+                               "ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at"),
+}
+
+
+def test_a_logged_24_hour_call_cannot_be_replaced_by_12_hours(service: HoursService, world: Database) -> None:
+    stored = service.log(ADA, shift(12, 24, shift_id="call", post_id="ward"))
+    with pytest.raises(IntegrityError, match="work_period_revisions refused"), \
+            world.engine.begin() as connection:
+        connection.execute(text(ENDS_12_HOURS_IN[world.engine.dialect.name]))
+    [revision] = service.history(DIRECTOR, stored.id).revisions
+    assert (revision.values.start, revision.values.end) == (at(12, "07:00"), at(13, "07:00"))
+    assert service.periods(ADA, "ada")[0].current.values.end == at(13, "07:00")
+
+
 def test_an_open_period_can_be_corrected_but_not_into_the_future(service: HoursService, clock: Clock) -> None:
     opened = service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=2))
     earlier = Correction(start=clock.now - timedelta(hours=3), note="came earlier")
@@ -239,6 +278,19 @@ def test_a_report_of_impossible_or_too_many_blocks_is_refused(service: HoursServ
 def test_a_report_covers_every_block_with_logged_hours_up_to_the_latest(service: HoursService) -> None:
     service.log(ADA, shift(30, 12))  # block 2 (the 28 days after the program's own block)
     assert [b.number for b in service.report(DIRECTOR).blocks] == [1, 2]
+
+
+def test_a_report_of_block_2_shows_the_weeks_of_block_2(service: HoursService) -> None:
+    service.log(ADA, shift(0, 12))  # block 1
+    service.log(ADA, shift(29, 13))  # Tuesday of block 2's first week
+    weeks = service.report(DIRECTOR, "ada", [2]).weeks
+    assert [(w.week_start, w.worked_minutes, w.scheduled_minutes) for w in weeks] == [
+        (date(2026, 3, 30), 13 * 60, 0), (date(2026, 4, 6), 0, 0), (date(2026, 4, 13), 0, 0),
+        (date(2026, 4, 20), 0, 0)]
+    both = service.report(DIRECTOR, "ada", [2, 1]).weeks
+    assert [w.week_start for w in both] == [START + timedelta(days=7 * week) for week in range(8)]
+    assert (both[0].worked_minutes, both[0].scheduled_minutes) == (12 * 60, (5 * 12 + 23) * 60)
+    assert service.report(DIRECTOR, "ada").weeks[0].week_start == START  # none asked: block 1
 
 
 def test_a_report_on_a_named_attending_shows_their_weeks(service: HoursService) -> None:
