@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.grades import Grade
+from callroom.domain.program import CoverDemand
 from callroom.rules import ids
 from callroom.rules.cover import demand_days
 from callroom.solver.guards import GuardKey, Guards
@@ -34,17 +36,21 @@ def add_cover(space: Space, guard: Guards) -> Terms:
             candidates = holders.get((d, demand.post_id, demand.shift_id), [])
             for r, need in enumerate(demand.requirements):
                 count = LinearExpr.sum([v for g, v in candidates if g in need.grades])
-                slot = f"{demand.id}|{r}|{day}"
                 if need.minimum > 0:
-                    key = guard(GuardKey.of(ids.COVER_MINIMUM, subject=slot))
+                    key = guard(cover_key(demand, r, day))
                     space.model.add(count >= need.minimum).only_enforce_if(key)
                 if need.maximum is not None:
-                    key = guard(GuardKey.of(ids.COVER_MAXIMUM, subject=slot))
+                    key = guard(cover_key(demand, r, day, ids.COVER_MAXIMUM))
                     space.model.add(count <= need.maximum).only_enforce_if(key)
                 if need.target is not None:
                     terms += _target(space.model, count, need.target, need.weight_under,
                                      need.weight_over, len(candidates))
     return terms
+
+
+def cover_key(demand: CoverDemand, r: int, day: date, rule: ids.RuleId = ids.COVER_MINIMUM) -> GuardKey:
+    """The guard of requirement r of a demand on one day."""
+    return GuardKey.of(rule, subject=f"{demand.id}|{r}|{day}")
 
 
 def _target(model: cp_model.CpModel, count: cp_model.LinearExprT, target: int, under: int,

@@ -23,17 +23,16 @@ def add_unavailable(space: Space, guard: Guards) -> None:
     for p, person in enumerate(space.program.people):
         for d, day in enumerate(space.program.block.dates()):
             if person.unavailable(day):
-                why = "leave" if day in person.leave_dates else "day-off"
-                key = GuardKey.of(ids.UNAVAILABLE, person.id, f"{why}:{_fact(person, day)}")
+                key = unavailable_key(person, day)
                 space.model.add(space.works[p][d] == 0).only_enforce_if(guard(key))
 
 
-def _fact(person: Person, day: date) -> str:
-    """Leave is one fact per leave entry, a fixed day off one fact per date."""
+def unavailable_key(person: Person, day: date) -> GuardKey:
+    """The fact that keeps the person off that day: one per leave entry, one per fixed day off."""
     for entry in person.leave:
         if entry.start <= day <= entry.end:
-            return f"{entry.start}..{entry.end}"
-    return day.isoformat()
+            return GuardKey.of(ids.UNAVAILABLE, person.id, f"leave:{entry.start}..{entry.end}")
+    return GuardKey.of(ids.UNAVAILABLE, person.id, f"day-off:{day.isoformat()}")
 
 
 def add_succession(space: Space, guard: Guards) -> None:

@@ -18,7 +18,7 @@ from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
 from callroom.solver.columns import column_roster
 from callroom.solver.construct import Constructor, hint
-from callroom.solver.explain import Explanation, explain_infeasibility
+from callroom.solver.explain import Explanation, explain_capacity, explain_infeasibility
 from callroom.solver.model import RosterModel, build_model
 from callroom.solver.space import Item
 
@@ -159,6 +159,10 @@ MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (I
 def solve(program: Program, options: SolveOptions = SolveOptions(),
           on_progress: ProgressHook | None = None) -> Solution:
     started = time.monotonic()
+    short = explain_capacity(program)
+    if short is not None:  # no search can cover what the eligible people cannot give
+        return Solution(Status.INFEASIBLE, None, None, None, time.monotonic() - started, None,
+                        explanation=short)
     built = build_model(program)
     # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
     first = None if program.rules.acgme else Constructor(built.space).roster()

@@ -1,18 +1,22 @@
-"""Conflicting guards in plain words, with the arithmetic when cover meets per-person limits.
+"""Conflicting guards in plain words: the cover they starve, each person's rule with its
+numbers, and for the 24 + 4 rule the pair of shifts that would break it, in elapsed hours.
 
-"Neurosurgery night cover needs a PGY-3+ every night; only 2 are eligible and each may take at
-most 9 in-house call nights in 28 days: 18 < 28."
+(When cover simply outstrips what the eligible people can give, capacity says so with the sum
+before any search: "Ann Lee 9 + Raj Patel 9 = 18 of the 28 needed".)
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
 
-from callroom.domain.program import CoverDemand, CoverRequirement, Person, Program
+from callroom.domain.program import AcgmeLimits, CoverDemand, CoverRequirement, Person, Program
+from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.timeline import Timeline
 from callroom.rules import ids
-from callroom.rules.acgme import max_call_nights, required_free_days
+from callroom.rules.acgme import hours_text, max_call_nights, required_free_days
 from callroom.rules.cover import demand_days
 from callroom.solver.guards import GuardKey
 
@@ -25,12 +29,10 @@ def describe(program: Program, keys: list[GuardKey]) -> list[str]:
     groups = _cover_groups(program, keys)
     personal = [k for k in keys if k.person and k.rule != ids.CONFLICT.code]
     lines = ["No roster can meet all of these at once:"]
-    lines += [f"- {_cover_sentence(program, g)}" for g in groups]
-    lines += [f"- {_person_sentence(program, k)}" for k in personal]
+    lines += [f"- {cover_sentence(program, *g)}" for g in groups]
+    lines += [f"- {_person_sentence(program, k, groups)}" for k in personal]
     lines += [f"- {_other_sentence(program, k)}" for k in keys
               if k.rule != ids.COVER_MINIMUM.code and (not k.person or k.rule == ids.CONFLICT.code)]
-    if len(groups) == 1:
-        lines += _capacity(program, groups[0], personal)
     return lines
 
 
@@ -45,16 +47,17 @@ def _cover_groups(program: Program, keys: list[GuardKey]) -> list[CoverGroup]:
             for (d, r) in dates]
 
 
-def _cover_sentence(program: Program, group: CoverGroup) -> str:
-    demand, need, days = group
+def cover_sentence(program: Program, demand: CoverDemand, need: CoverRequirement, days: list[date]) -> str:
+    """"<post> (<shift>) needs at least N <grades> <when>; eligible: <names>."."""
     post, shift = program.post[demand.post_id], program.shift[demand.shift_id]
-    who = _eligible(program, demand, need)
+    who = eligible(program, demand, need)
     names = ", ".join(p.name for p in who) or "nobody"
     return (f"{post.name} ({shift.name}) needs at least {need.minimum} {need.grades.label} "
             f"{_when(program, days)}; eligible: {names}.")
 
 
-def _eligible(program: Program, demand: CoverDemand, need: CoverRequirement) -> list[Person]:
+def eligible(program: Program, demand: CoverDemand, need: CoverRequirement) -> list[Person]:
+    """Everyone whose grade the requirement counts and who may work its post and shift."""
     return [p for p in program.people if p.grade in need.grades
             and program.may_work(p, demand.post_id, demand.shift_id)]
 
@@ -69,31 +72,85 @@ def _when(program: Program, days: list[date]) -> str:
     return f"on {len(days)} days ({', '.join(d.strftime('%b %d') for d in days)})"
 
 
-def _person_sentence(program: Program, key: GuardKey) -> str:
+def _person_sentence(program: Program, key: GuardKey, groups: list[CoverGroup]) -> str:
     person = program.person[key.person]
     limits = program.rules.limits_for(person)
     available = sum(1 for d in program.block.dates() if d not in person.leave_dates)
     name, rule = person.name, ids.BY_CODE[key.rule]
-    if key.rule == ids.CALL_FREQUENCY.code and limits:
-        return (f"{name} may take at most {max_call_nights(available, limits)} in-house call "
-                f"nights in {available} days (every {_nth(limits.call_every_nth_night)} night, "
-                f"ACGME {rule.citation}).")
-    if key.rule == ids.WEEKLY_HOURS.code and limits:
-        return (f"{name} may work at most {limits.weekly_hours} hours a week averaged over "
-                f"{available} days (ACGME {rule.citation}).")
-    if key.rule == ids.FREE_DAYS.code and limits:
-        return (f"{name} needs {required_free_days(available, limits)} free days in {available} "
-                f"(ACGME {rule.citation}).")
-    if key.rule == ids.UNAVAILABLE.code:
+    if limits is not None and key.rule in _ACGME_SENTENCES:
+        return _ACGME_SENTENCES[key.rule](name, limits, available)
+    if limits is not None and rule is ids.CONTINUOUS_HOURS:
+        return continuous_sentence(program, person, limits, groups)
+    if rule is ids.UNAVAILABLE:
         kind, _, span = key.subject.partition(":")
         return f"{name} is {'on leave' if kind == 'leave' else 'off (fixed day off)'} {span}."
-    if key.rule == ids.MAX_SHIFTS.code:
+    if rule is ids.MAX_SHIFTS:
         cap = person.limits.max_shifts.get(key.subject)
         return f"{name} may work at most {cap} {program.shift[key.subject].name} shifts."
     return f"{name}: {rule.cited}."
 
 
-def _nth(n: int) -> str:
+_ACGME_SENTENCES: dict[str, Callable[[str, AcgmeLimits, int], str]] = {
+    ids.CALL_FREQUENCY.code: lambda name, limits, available: (
+        f"{name} may take at most {max_call_nights(available, limits)} in-house call nights in "
+        f"{available} days (every {nth(limits.call_every_nth_night)} night, ACGME "
+        f"{ids.CALL_FREQUENCY.citation})."),
+    ids.WEEKLY_HOURS.code: lambda name, limits, available: (
+        f"{name} may work at most {limits.weekly_hours} hours a week averaged over {available} days "
+        f"(ACGME {ids.WEEKLY_HOURS.citation})."),
+    ids.FREE_DAYS.code: lambda name, limits, available: (
+        f"{name} needs {required_free_days(available, limits)} free days in {available} "
+        f"(ACGME {ids.FREE_DAYS.citation})."),
+}
+
+
+def continuous_sentence(program: Program, person: Person, limits: AcgmeLimits,
+                        groups: list[CoverGroup]) -> str:
+    """The 24 + 4 rule for a person, citing the first back-to-back pair of shifts on the cover's
+    days that would break it, in elapsed hours (a 25-hour call on the fall-back night plus 4 is
+    29 hours, not 28)."""
+    cap = (limits.max_continuous_hours + limits.transition_hours) * 60
+    rule = ids.CONTINUOUS_HOURS
+    limit = (f"more than {limits.max_continuous_hours} + {limits.transition_hours} hours "
+             f"(ACGME {rule.citation} / {rule.citation_2025})")
+    pair = _first_long_pair(program, person, cap, groups)
+    if pair is None:
+        return (f"{person.name} may work at most {limits.max_continuous_hours} hours continuous plus "
+                f"{limits.transition_hours} of transition (ACGME {rule.citation} / {rule.citation_2025}).")
+    (day, first, first_len), (then, second, second_len) = pair
+    stretched = [f"{shift.name} on {d} lasts {hours_text(length)} across the clock change"
+                 for d, shift, length in ((day, first, first_len), (then, second, second_len))
+                 if length != shift.duration_minutes]
+    dst = f" ({'; '.join(stretched)})" if stretched else ""
+    return (f"{person.name} may not work {first.name} on {day} and then {second.name} on {then}: "
+            f"{hours_text(first_len + second_len)} continuous{dst}, {limit}.")
+
+
+Held = tuple[date, ShiftType, int]  # a shift held on a day, with its elapsed minutes
+
+
+def _first_long_pair(program: Program, person: Person, cap: int, groups: list[CoverGroup]
+                     ) -> tuple[Held, Held] | None:
+    """Back to back (the second starts as the first ends), in-house and longer than `cap` in
+    all: the first such pair that is on the cover's posts and days, else the first that
+    touches them."""
+    timeline, dates = Timeline(program), program.block.dates()
+    wanted = {(day, g[0].post_id, g[0].shift_id) for g in groups for day in g[2]}
+    options = [o for o in program.options(person) if program.shift[o[1]].kind is not ShiftKind.HOME_CALL]
+    found: list[tuple[int, Held, Held]] = []
+    for d in sorted({program.block.index(day) for day, _, _ in wanted}):
+        for first, second in ((a, b) for a in options for b in options if d + 1 < len(dates)):
+            hits = len({(dates[d], *first), (dates[d + 1], *second)} & wanted)
+            (s1, e1), (s2, e2) = timeline.span(d, first[1]), timeline.span(d + 1, second[1])
+            if hits and s2 == e1 and e2 - s1 > cap:
+                found.append((-hits, (dates[d], program.shift[first[1]], e1 - s1),
+                              (dates[d + 1], program.shift[second[1]], e2 - s2)))
+    best = min(found, key=lambda f: f[0], default=None)
+    return None if best is None else (best[1], best[2])
+
+
+def nth(n: int) -> str:
+    """2 -> "second", 3 -> "third", ..."""
     return {2: "second", 3: "third", 4: "fourth"}.get(n, f"{n}th")
 
 
@@ -105,36 +162,3 @@ def _other_sentence(program: Program, key: GuardKey) -> str:
         demand_id, _, day = key.subject.split("|")
         return f"Cover {demand_id} has a hard maximum on {day}."
     return ids.BY_CODE[key.rule].cited + "."
-
-
-def _capacity(program: Program, group: CoverGroup, personal: list[GuardKey]) -> list[str]:
-    """When per-person limits are what starve the cover, say so with the sum."""
-    demand, need, days = group
-    limited = {k.person for k in personal}
-    who = [p for p in _eligible(program, demand, need) if p.id in limited]
-    if not who or len(who) != len(_eligible(program, demand, need)):
-        return []
-    caps = [_personal_cap(program, p, demand, days, personal) for p in who]
-    needed = need.minimum * len(days)
-    if sum(caps) >= needed:
-        return []
-    total = " + ".join(str(c) for c in caps)
-    return [f"Together the {len(who)} eligible can take at most {total} = {sum(caps)} of the "
-            f"{needed} needed: {sum(caps)} < {needed}."]
-
-
-def _personal_cap(program: Program, person: Person, demand: CoverDemand, days: list[date],
-                  personal: list[GuardKey]) -> int:
-    shift = program.shift[demand.shift_id]
-    limits = program.rules.limits_for(person)
-    available = sum(1 for d in program.block.dates() if d not in person.leave_dates)
-    cap = sum(1 for d in days if not person.unavailable(d))
-    for key in (k for k in personal if k.person == person.id):
-        if key.rule == ids.CALL_FREQUENCY.code and limits and shift.is_in_house_call:
-            cap = min(cap, max_call_nights(available, limits))
-        elif key.rule == ids.MAX_SHIFTS.code and key.subject == shift.id:
-            cap = min(cap, person.limits.max_shifts.get(shift.id, cap))
-        elif key.rule == ids.WEEKLY_HOURS.code and limits and shift.counted_minutes:
-            budget = limits.weekly_hours * 60 * available // 7
-            cap = min(cap, budget // shift.counted_minutes)
-    return cap
