@@ -8,9 +8,9 @@ from typing import Any
 
 from callroom.changes.types import ChangeError, WrongState, assignment_json
 from callroom.changes.workflow import Context
-from callroom.solver.repair import RepairOptions, RepairResult, RepairStatus, repair
-from callroom.solver.repair_input import Absence, RepairError, RepairLimits, parse_instant
-from callroom.solver.repair_words import as_change, cell
+from callroom.solver.repair.request import Absence, RepairError, RepairLimits, parse_instant
+from callroom.solver.repair.staged import RepairOptions, RepairResult, RepairStatus, repair
+from callroom.solver.repair.words import as_change, cell
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from callroom.domain.roster import Assignment
 from callroom.rules.change import Change
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
-from callroom.solver.repair import RepairResult
+from callroom.solver.repair.staged import RepairResult
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 

@@ -16,11 +16,11 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
-from callroom.solver.columns import column_roster
-from callroom.solver.construct import Constructor, hint
-from callroom.solver.explain import Explanation, explain_capacity, explain_infeasibility
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.space import Item
+from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.build.space import Item
+from callroom.solver.explain.infeasible import Explanation, explain_capacity, explain_infeasibility
+from callroom.solver.heuristics.columns import column_roster
+from callroom.solver.heuristics.construct import Constructor, hint
 
 
 class Status(StrEnum):
@@ -148,9 +148,9 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, strategy: str) 
 
 
 # For programs without ACGME rules, the time limit is shared out: column generation first
-# (see columns; Instance11 at 60 s: 3683 without it, 3455 with it), then the search, and the
+# (see heuristics.columns; Instance11 at 60 s: 3683 without it, 3455 with it), then the search, and the
 # last part for a polish: each person replanned against everyone else
-# (construct.Constructor.polish), a move CP-SAT's neighbourhoods do not make (Instance17: 7353 to
+# (heuristics.construct.Constructor.polish), a move CP-SAT's neighbourhoods do not make (Instance17: 7353 to
 # 7055 in 0.6 s). In deterministic mode there is no column generation, as it runs on the clock.
 COLUMN_SHARE, POLISH_SHARE = 0.3, 0.1
 MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (Instance24)
@@ -200,7 +200,7 @@ def _search_s(options: SolveOptions, clock_from: float) -> float:
 
 def _mixed(program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions,
            now: float) -> list[Item]:
-    """The column-generation roster (see columns) when it keeps the rules and costs less than
+    """The column-generation roster (see heuristics.columns) when it keeps the rules and costs less than
     the constructed one; it takes COLUMN_SHARE of the time limit."""
     if options.deterministic:
         return constructed  # pricing stops on the wall clock

@@ -9,8 +9,8 @@ import pytest
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.types import Actor, ChangeError, NotAllowed, WrongState
 from callroom.paging.service import Actor as PageActor
-from callroom.solver.repair_input import RepairLimits
-from callroom.solver.repair_words import diff
+from callroom.solver.repair.request import RepairLimits
+from callroom.solver.repair.words import diff
 from callroom.storage import RosterRepository, RosterSource
 from callroom.storage.changes_repositories import ChangeRepository
 from tests.integration.changes.conftest import CHIEF, World

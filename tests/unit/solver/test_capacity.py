@@ -10,9 +10,9 @@ from ortools.sat.python import cp_model
 from callroom.domain.grades import Grade
 from callroom.domain.program import AcgmeLimits, DayPattern, Leave, PersonLimits, Program
 from callroom.domain.shifts import ShiftKind
-from callroom.solver.capacity import shortage
-from callroom.solver.explain import _holds, explain_infeasibility
-from callroom.solver.model import build_model
+from callroom.solver.build.model import build_model
+from callroom.solver.explain.capacity import shortage
+from callroom.solver.explain.infeasible import _holds, explain_infeasibility
 from callroom.solver.run import SolveOptions, Status, solve
 from tests.factories import CALL, DAY, MONDAY, day, demand, need, person, post, program, shift_type
 

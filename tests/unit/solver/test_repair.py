@@ -15,10 +15,10 @@ from callroom.rules import ids
 from callroom.rules.change import Change
 from callroom.rules.check import hard_violations
 from callroom.rules.cover import cover_slots
-from callroom.solver.repair import RepairOptions, RepairStatus, minimum_changes, repair
-from callroom.solver.repair_direct import direct_repair
-from callroom.solver.repair_input import Absence, RepairLimits, parse_instant
-from callroom.solver.repair_words import as_change, diff
+from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.request import Absence, RepairLimits, parse_instant
+from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
+from callroom.solver.repair.words import as_change, diff
 from tests.repair_world import ABSENCE_START, absence_days, demo_roster, residents_leaving_a_hole
 
 SEARCH = RepairOptions(time_limit_s=20, polish_s=0.5, direct=False)

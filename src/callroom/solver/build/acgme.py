@@ -18,8 +18,8 @@ from callroom.rules import ids
 from callroom.rules.acgme import max_call_nights, required_free_days
 from callroom.rules.context import leave_spans
 from callroom.rules.periods import earns_rest
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Item, Space, weighted
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Item, Space, weighted
 
 
 def _residents(space: Space) -> Iterator[tuple[int, Person, AcgmeLimits]]:

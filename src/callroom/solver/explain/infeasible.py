@@ -2,7 +2,7 @@
 
 Cover that outstrips what the eligible people can give is found first, by arithmetic (see
 capacity), without a search. Otherwise every hard constraint is guarded by a literal (see
-guards.py); CP-SAT's core names guards that conflict, and deletion filtering shrinks the core
+build.guards); CP-SAT's core names guards that conflict, and deletion filtering shrinks the core
 until dropping any one guard makes the rest satisfiable, so each rule in the answer is needed
 for the conflict.
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
-from callroom.solver.capacity import shortage
-from callroom.solver.guards import GuardKey
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.wording import describe
+from callroom.solver.build.guards import GuardKey
+from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.explain.capacity import shortage
+from callroom.solver.explain.wording import describe
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from ortools.sat.python.cp_model_helper import Literal
 from callroom.domain.program import Person
 from callroom.rules import ids
 from callroom.rules.general import weekend_key
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Space, weighted
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Space, weighted
 
 
 def add_unavailable(space: Space, guard: Guards) -> None:

@@ -18,7 +18,7 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
-from callroom.solver.repair_input import Absence, absence_days
+from callroom.solver.repair.request import Absence, absence_days
 
 MAX_REASONS = 3
 MAX_CANDIDATES = 6

@@ -29,7 +29,7 @@ from callroom.domain.timeline import Timeline
 from callroom.rules import ids
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import CoverSlot, cover_slots
-from callroom.solver.repair_input import Absence, RepairLimits
+from callroom.solver.repair.request import Absence, RepairLimits
 
 
 def direct_repair(program: Program, published: Roster, absence: Absence,

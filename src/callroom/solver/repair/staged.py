@@ -34,12 +34,12 @@ from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.repair_direct import direct_repair
-from callroom.solver.repair_input import Absence, RepairLimits, check_repair
-from callroom.solver.repair_words import Move, Shortfall, blockers, describe_moves
+from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.build.space import Item
+from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.request import Absence, RepairLimits, check_repair
+from callroom.solver.repair.words import Move, Shortfall, blockers, describe_moves
 from callroom.solver.run import SolveOptions, extract_roster, parameters
-from callroom.solver.space import Item
 
 __all__ = ["RepairOptions", "RepairResult", "RepairStatus", "minimum_changes", "repair"]
 
@@ -55,7 +55,7 @@ class RepairStatus(StrEnum):
 class RepairOptions:
     time_limit_s: float = 10.0  # for the change-minimising solve
     polish_s: float = 1.0  # for the last solve (the original objective among minimal repairs)
-    direct: bool = True  # try the direct repair first (see repair_direct); False: always search
+    direct: bool = True  # try the direct repair first (see repair.direct); False: always search
     strategy: str = "single"  # the change-minimising search: "single" worker, or run.STRATEGIES
     workers: int = 2
     seed: int = 0
@@ -80,7 +80,7 @@ class RepairResult:
     wall_s: float = 0.0
     # Search: (build, minimise changes, polish); direct: (direct repair, build, polish).
     stage_s: tuple[float, ...] = ()
-    method: str = "search"  # "direct" (proven by its lower bound, see repair_direct) or "search"
+    method: str = "search"  # "direct" (proven by its lower bound, see repair.direct) or "search"
 
     @property
     def proof_s(self) -> float:
@@ -134,7 +134,7 @@ def repair(program: Program, published: Roster, absence: Absence,
 
 def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
                    direct: tuple[Roster, int], options: RepairOptions, started: float) -> RepairResult:
-    """The direct repair is proven minimal (see repair_direct); the polish then looks for the
+    """The direct repair is proven minimal (see repair.direct); the polish then looks for the
     best roster by the original objective among those with as few changes."""
     roster, changes = direct
     found_s = time.monotonic() - started

@@ -39,10 +39,10 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from callroom.solver.construct import Constructor, request_worth
-from callroom.solver.person_rules import PersonRules
-from callroom.solver.replan import best_plan
-from callroom.solver.space import Item, Space
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.construct import Constructor, request_worth
+from callroom.solver.heuristics.person_rules import PersonRules
+from callroom.solver.heuristics.replan import best_plan
 
 Slot = tuple[int, str, str]  # (day, post, shift)
 Plan = list[Item]

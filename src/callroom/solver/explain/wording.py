@@ -18,7 +18,7 @@ from callroom.domain.timeline import Timeline
 from callroom.rules import ids
 from callroom.rules.acgme import hours_text, max_call_nights, required_free_days
 from callroom.rules.cover import demand_days
-from callroom.solver.guards import GuardKey
+from callroom.solver.build.guards import GuardKey
 
 # A cover requirement named in the core, with every day it applies (the core may name only as
 # many days as it takes to conflict; the sentence speaks of the whole demand).

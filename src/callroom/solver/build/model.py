@@ -8,11 +8,11 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import Program
-from callroom.solver import acgme, general
-from callroom.solver.cover import Terms, add_cover
-from callroom.solver.guards import Guards
-from callroom.solver.soft import fairness_terms, request_terms, short_rest_terms
-from callroom.solver.space import Space
+from callroom.solver.build import acgme, general
+from callroom.solver.build.cover import Terms, add_cover
+from callroom.solver.build.guards import Guards
+from callroom.solver.build.soft import fairness_terms, request_terms, short_rest_terms
+from callroom.solver.build.space import Space
 
 
 @dataclass

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from callroom.domain.program import Person, Request
-from callroom.solver.space import Item, Space
+from callroom.solver.build.space import Item, Space
 
 _NONE = -10_000  # no way on keeps the rules (far below any count of days)
 

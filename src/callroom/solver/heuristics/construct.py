@@ -31,10 +31,10 @@ from ortools.sat.python import cp_model
 from callroom.domain.program import PersonLimits
 from callroom.rules.cover import demand_days
 from callroom.rules.penalties import request_names
-from callroom.solver.model import build_model
-from callroom.solver.person_rules import PersonRules, State, step
-from callroom.solver.replan import best_plan
-from callroom.solver.space import Item, Space
+from callroom.solver.build.model import build_model
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.person_rules import PersonRules, State, step
+from callroom.solver.heuristics.replan import best_plan
 
 NODE_BUDGET = 20_000  # backtracking steps per person before giving up on them
 BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk

@@ -26,10 +26,10 @@ from callroom.rules import ids
 from callroom.rules.acgme import hours_text, max_call_nights
 from callroom.rules.cover import demand_days
 from callroom.rules.periods import earns_rest
-from callroom.solver.cover import cover_key
-from callroom.solver.general import unavailable_key
-from callroom.solver.guards import GuardKey
-from callroom.solver.wording import cover_sentence, eligible, nth
+from callroom.solver.build.cover import cover_key
+from callroom.solver.build.general import unavailable_key
+from callroom.solver.build.guards import GuardKey
+from callroom.solver.explain.wording import cover_sentence, eligible, nth
 
 HEADER = "No roster can meet all of these at once:"
 

@@ -12,8 +12,8 @@ from callroom.domain.grades import Grade
 from callroom.domain.program import CoverDemand
 from callroom.rules import ids
 from callroom.rules.cover import demand_days
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Space
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Space
 
 Terms = list[tuple[int, cp_model.LinearExprT]]
 

@@ -22,8 +22,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from callroom.solver.person_rules import PersonRules, State, step
-from callroom.solver.space import Item
+from callroom.solver.build.space import Item
+from callroom.solver.heuristics.person_rules import PersonRules, State, step
 
 PRICES = 16  # prices per minute tried in one pass
 ROUNDS = 4  # a coarse grid of prices, then finer ones around the band
