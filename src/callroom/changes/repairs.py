@@ -73,7 +73,7 @@ def payload(context: Context, ask: RepairAsk, result: RepairResult) -> dict[str,
                    "before": cell(program, m.before), "after": cell(program, m.after),
                    "text": m.describe(program), "reasons": list(m.reasons)} for m in result.moves],
         "shortfalls": [s.describe(program) for s in result.shortfalls],
-        "shortfall_prefixes": [s.prefix(program) for s in result.shortfalls],
+        "shortfall_keys": [s.key.as_json() for s in result.shortfalls],
         "blockers": list(result.blockers),
     }
 

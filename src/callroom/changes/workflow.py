@@ -27,6 +27,7 @@ from callroom.rules import ids
 from callroom.rules.change import Change, impact
 from callroom.rules.change import ChangeError as EditError
 from callroom.rules.penalties import score
+from callroom.rules.violations import CoverKey
 from callroom.storage import ProgramRepository, RosterRepository, RosterSource, RosterVersionRecord
 from callroom.storage.changes_repositories import ProposalRecord
 
@@ -77,9 +78,8 @@ def check_change(context: Context, record: ProposalRecord) -> Check:
     except EditError as error:
         raise WrongState("proposal", f"proposal {record.id} no longer fits the roster (version "
                                      f"{context.version.number}): {error.message}") from error
-    declared = tuple(record.payload.get("shortfall_prefixes", ()))
-    introduced = tuple(v for v in found.introduced
-                       if not (v.rule is ids.COVER_MINIMUM and declared and v.message.startswith(declared)))
+    declared = {CoverKey.from_json(key) for key in record.payload.get("shortfall_keys", ())}
+    introduced = tuple(v for v in found.introduced if v.cover is None or v.cover not in declared)
     hard = [v for v in introduced if v.rule.severity is ids.Severity.HARD]
     return Check(record.id, not hard, introduced, found.resolved, context.version.id)
 

@@ -12,28 +12,28 @@ from callroom.domain.grades import Grade
 from callroom.domain.program import CoverDemand
 from callroom.rules import ids
 from callroom.rules.cover import demand_days
-from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.guards import GuardKey, Guards, SlotKey
 from callroom.solver.build.space import Space
 
 Terms = list[tuple[int, cp_model.LinearExprT]]
 
 
-def _holders(space: Space) -> dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]]:
+def holders(space: Space) -> dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]]:
     """Who could hold each (day, post, shift), with their grade."""
-    holders: dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]] = defaultdict(list)
+    found: dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]] = defaultdict(list)
     for p, person in enumerate(space.program.people):
         for item in space.person_items(p):
-            holders[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
-    return holders
+            found[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
+    return found
 
 
 def add_cover(space: Space, guard: Guards) -> Terms:
     """Hard minimum and maximum per requirement and day; returns the soft target's penalties."""
-    holders, block, terms = _holders(space), space.program.block, []
+    found, block, terms = holders(space), space.program.block, []
     for demand in space.program.demands:
         for day in demand_days(space.program, demand):
             d = block.index(day)
-            candidates = holders.get((d, demand.post_id, demand.shift_id), [])
+            candidates = found.get((d, demand.post_id, demand.shift_id), [])
             for r, need in enumerate(demand.requirements):
                 count = LinearExpr.sum([v for g, v in candidates if g in need.grades])
                 if need.minimum > 0:
@@ -50,7 +50,7 @@ def add_cover(space: Space, guard: Guards) -> Terms:
 
 def cover_key(demand: CoverDemand, r: int, day: date, rule: ids.RuleId = ids.COVER_MINIMUM) -> GuardKey:
     """The guard of requirement r of a demand on one day."""
-    return GuardKey.of(rule, subject=f"{demand.id}|{r}|{day}")
+    return GuardKey(rule.code, slot=SlotKey(demand.id, r, day))
 
 
 def _target(model: cp_model.CpModel, count: cp_model.LinearExprT, target: int, under: int,

@@ -39,9 +39,8 @@ def describe(program: Program, keys: list[GuardKey]) -> list[str]:
 def _cover_groups(program: Program, keys: list[GuardKey]) -> list[CoverGroup]:
     dates: dict[tuple[str, int], list[date]] = defaultdict(list)
     for key in keys:
-        if key.rule == ids.COVER_MINIMUM.code:
-            demand_id, index, day = key.subject.split("|")
-            dates[demand_id, int(index)].append(date.fromisoformat(day))
+        if key.rule == ids.COVER_MINIMUM.code and key.slot is not None:
+            dates[key.slot.demand_id, key.slot.requirement].append(key.slot.day)
     demands = {d.id: d for d in program.demands}
     return [(demands[d], demands[d].requirements[r], demand_days(program, demands[d]))
             for (d, r) in dates]
@@ -158,7 +157,6 @@ def _other_sentence(program: Program, key: GuardKey) -> str:
     if key.rule == ids.CONFLICT.code:
         first, second = program.person[key.person], program.person[key.subject]
         return f"{first.name} and {second.name} must never share a team (declared conflict)."
-    if key.rule == ids.COVER_MAXIMUM.code:
-        demand_id, _, day = key.subject.split("|")
-        return f"Cover {demand_id} has a hard maximum on {day}."
+    if key.rule == ids.COVER_MAXIMUM.code and key.slot is not None:
+        return f"Cover {key.slot.demand_id} has a hard maximum on {key.slot.day}."
     return ids.BY_CODE[key.rule].cited + "."

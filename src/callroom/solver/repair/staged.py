@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
@@ -34,6 +32,8 @@ from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
+from callroom.solver.build.cover import holders
+from callroom.solver.build.guards import SlotKey
 from callroom.solver.build.model import RosterModel, build_model
 from callroom.solver.build.space import Item
 from callroom.solver.repair.direct import direct_repair
@@ -98,7 +98,7 @@ class _Repair:
 
     built: RosterModel
     changes: LinearExpr
-    shortfalls: list[tuple[str, cp_model.IntVar]] = field(default_factory=list)  # (slot, missing)
+    shortfalls: list[tuple[SlotKey, cp_model.IntVar]] = field(default_factory=list)  # (slot, missing)
     hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
 
 
@@ -214,7 +214,7 @@ def _single(solver: cp_model.CpSolver, seconds: float, seed: int) -> None:
     solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND_SINGLE
 
 
-def _polish(shaped: _Repair, first: _Answer, short: list[tuple[str, int]], changes: int,
+def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], changes: int,
             options: RepairOptions) -> Roster:
     """Among rosters with that shortfall and at most that many changes, the best by the
     original objective; the first solve's roster when the polish finds nothing better."""
@@ -236,12 +236,11 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[str, int]], chang
 
 
 def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
-            proven: bool, bound: int, short: list[tuple[str, int]], stage_s: tuple[float, ...],
+            proven: bool, bound: int, short: list[tuple[SlotKey, int]], stage_s: tuple[float, ...],
             started: float) -> RepairResult:
     shortfalls = tuple(_shortfall(program, slot, n) for slot, n in short if n > 0)
-    declared = tuple(s.prefix(program) for s in shortfalls)
-    violations = tuple(v for v in hard_violations(program, roster)
-                       if not (v.rule is ids.COVER_MINIMUM and v.message.startswith(declared)))
+    declared = {s.key for s in shortfalls}
+    violations = tuple(v for v in hard_violations(program, roster) if v.cover not in declared)
     return RepairResult(
         RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED, roster,
         moves=describe_moves(program, published, roster, absence), changes=changes,
@@ -251,12 +250,10 @@ def _result(program: Program, published: Roster, absence: Absence, roster: Roste
         wall_s=time.monotonic() - started, stage_s=stage_s)
 
 
-def _shortfall(program: Program, slot: str, short: int) -> Shortfall:
-    demand_id, index, day = slot.rsplit("|", 2)
-    demand = next(d for d in program.demands if d.id == demand_id)
-    need = demand.requirements[int(index)]
-    return Shortfall(demand.post_id, demand.shift_id, date.fromisoformat(day), need.grades.label,
-                     need.minimum, short)
+def _shortfall(program: Program, slot: SlotKey, short: int) -> Shortfall:
+    demand = next(d for d in program.demands if d.id == slot.demand_id)
+    need = demand.requirements[slot.requirement]
+    return Shortfall(demand.post_id, demand.shift_id, slot.day, need.grades.label, need.minimum, short)
 
 
 def _build(program: Program, published: Roster, absence: Absence, limits: RepairLimits, *,
@@ -363,25 +360,24 @@ def _hold(built: RosterModel, p: int, d: int, published: Assignment | None, work
         built.model.add(works == item.var)
 
 
-def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]) -> list[tuple[str, cp_model.IntVar]]:
+def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]
+                ) -> list[tuple[SlotKey, cp_model.IntVar]]:
     """A `missing` count for each guarded cover minimum: count + missing >= minimum, and
     missing is 0 while the guard is on."""
-    holders: dict[tuple[int, str, str], list[tuple[object, cp_model.IntVar]]] = defaultdict(list)
-    for p, person in enumerate(built.program.people):
-        for item in built.space.person_items(p):
-            holders[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
+    found_holders = holders(built.space)
     demands = {d.id: d for d in built.program.demands}
-    found: list[tuple[str, cp_model.IntVar]] = []
+    found: list[tuple[SlotKey, cp_model.IntVar]] = []
     for key, guard in built.guards.literals.items():
-        demand_id, index, day = key.subject.rsplit("|", 2)
-        demand = demands[demand_id]
-        need = demand.requirements[int(index)]
-        d = built.program.block.index(date.fromisoformat(day))
-        count = LinearExpr.sum([v for g, v in holders.get((d, demand.post_id, demand.shift_id), [])
+        slot = key.slot
+        assert slot is not None  # a repair guards cover minimums alone
+        demand = demands[slot.demand_id]
+        need = demand.requirements[slot.requirement]
+        d = built.program.block.index(slot.day)
+        count = LinearExpr.sum([v for g, v in found_holders.get((d, demand.post_id, demand.shift_id), [])
                                 if g in need.grades])
         missing = built.model.new_int_var(0, need.minimum, f"missing_{len(found)}")
         built.model.add(count + missing >= need.minimum)
         built.model.add(missing == 0).only_enforce_if(guard)
         hint[missing] = 0
-        found.append((key.subject, missing))
+        found.append((slot, missing))
     return found
