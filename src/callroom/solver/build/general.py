@@ -150,7 +150,7 @@ def add_conflicts(space: Space, guard: Guards) -> None:
             continue
         key = guard(GuardKey.of(ids.CONFLICT, conflict.first, conflict.second))
         for mine in space.person_items(first):
-            for d in range(max(0, mine.day - 2), min(space.program.block.days, mine.day + 3)):
+            for d in space.near(mine.day):
                 for theirs in space.items[second][d]:
                     if mine.post.team == theirs.post.team and mine.start < theirs.end \
                             and theirs.start < mine.end:
@@ -162,7 +162,7 @@ def add_overlap(space: Space) -> None:
     Which shifts clash depends only on the days and shift times, so it is worked out once."""
     days = space.program.block.days
     for d in range(days):
-        for later in range(d + 1, min(days, d + 3)):
+        for later in range(d + 1, min(days, d + space.reach + 1)):
             clashes = _clashes(space, d, later)
             for p in range(len(space.program.people)) if clashes else ():
                 for shift_id, clashing in clashes.items():

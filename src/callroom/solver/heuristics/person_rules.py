@@ -19,6 +19,8 @@ from callroom.domain.program import Person, Request
 from callroom.solver.build.space import Item, Space
 
 _NONE = -10_000  # no way on keeps the rules (far below any count of days)
+NO_CAP = 10 ** 9  # a count no rule reaches: no limit on shifts of a type, a run or weekends
+NO_MINUTE_CAP = 10 ** 12  # minutes no roster reaches: no limit on total minutes
 
 
 @dataclasses.dataclass
@@ -149,21 +151,21 @@ class PersonRules:
         if item is None:
             short = state.last is not None and state.run < (limits.min_consecutive_work or 0)
             return not (short and not exempt)
-        if self.off_days[d] or state.counts[item.shift.id] >= limits.max_shifts.get(item.shift.id, 10 ** 9):
+        if self.off_days[d] or state.counts[item.shift.id] >= limits.max_shifts.get(item.shift.id, NO_CAP):
             return False
-        if state.minutes + item.counted > (limits.max_total_minutes or 10 ** 12):
+        if state.minutes + item.counted > (limits.max_total_minutes or NO_MINUTE_CAP):
             return False
         if state.last is not None:
             pair = (state.last.shift.id, item.shift.id)
             if pair in self.space.program.rules.forbidden_successions or state.last.end > item.start:
                 return False
-            if state.run >= (limits.max_consecutive_work or 10 ** 9):
+            if state.run >= (limits.max_consecutive_work or NO_CAP):
                 return False
         elif d > 0 and not exempt and state.run < (limits.min_consecutive_off or 0):
             return False
         weekend = self.weekend_of[d]
         if weekend is not None and weekend not in state.weekends:
-            return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else 10 ** 9)
+            return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else NO_CAP)
         return True
 
     def may_finish(self, state: State, d: int) -> bool:

@@ -34,7 +34,7 @@ from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
 from callroom.solver.build.cover import holders
 from callroom.solver.build.guards import SlotKey
-from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.build.model import RosterModel, build_model, objective
 from callroom.solver.build.space import Item
 from callroom.solver.repair.direct import direct_repair
 from callroom.solver.repair.request import Absence, RepairLimits, check_repair
@@ -155,8 +155,7 @@ def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairO
     shaped.hint = {}
     _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
     built.model.add(shaped.changes <= changes)
-    terms = built.objective
-    original = LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+    original = objective(built.objective)
     answer = _solve(shaped, original, options, options.polish_s, "core")
     if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_roster(built, answer.solver)
@@ -227,8 +226,7 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], c
     for (_, var), (_, value) in zip(shaped.shortfalls, short, strict=True):
         built.model.add(var == value)
     built.model.add(shaped.changes <= changes)
-    terms = built.objective
-    original = LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+    original = objective(built.objective)
     second = _solve(shaped, original, options, options.polish_s, "core")
     if second.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_roster(built, second.solver)
