@@ -83,7 +83,7 @@ def _holds(built: RosterModel, keys: list[GuardKey], limit: float) -> cp_model.C
 
 
 # One worker with the full LP: sums of cover against per-person caps (27 calls for 28 nights)
-# are refuted by it at once, where CP-SAT's own choice for 2 workers searched for over 10 s.
+# are refuted by it at once, where CP-SAT's own choice for 2 workers found no proof in the time.
 HOLDS_SUBSOLVERS = ("max_lp", "default_lp")
 
 

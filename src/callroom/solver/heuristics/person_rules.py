@@ -80,8 +80,8 @@ class PersonRules:
         on keeps the run rules, days off and the weekend cap.
 
         Exact for those three rules together, which is what lets the search back out of a
-        corner at once (Instance22: 232 of 364 days in runs of 2-5, at most 26 weekends and
-        36 fixed days off); shift caps and successions are left out, so it is an upper bound."""
+        corner at once (a year in runs of 2-5 days, with a weekend cap and fixed days off);
+        shift caps and successions are left out, so it is an upper bound."""
         days, rows, slots = len(self.off_days), 2 * (self.run_cap + 1), self.weekend_slots
         table = np.full((days + 1, rows, slots), _NONE, dtype=np.int16)
         table[days] = 0

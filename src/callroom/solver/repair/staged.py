@@ -201,7 +201,7 @@ def _solve(shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOpti
 
 # Counting changes from a hinted roster is a search CP-SAT's single default worker does well:
 # it starts from the hint (interleaved portfolio search ignores a partial hint) and on the demo
-# proved minima in about half the time of the two-worker core search. One worker with a
+# proved minima faster than the two-worker core search (bench/solver_notes.md). One worker with a
 # deterministic budget also gives the same repair for the same seed on any machine.
 SINGLE = "single"
 DETERMINISTIC_PER_SECOND_SINGLE = 1.0
