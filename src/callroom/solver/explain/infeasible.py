@@ -82,7 +82,7 @@ def _holds(built: RosterModel, keys: list[GuardKey], limit: float) -> cp_model.C
     return _run(model, limit, workers=2, subsolvers=HOLDS_SUBSOLVERS)[0]
 
 
-# One worker with the full LP: sums of cover against per-person caps (27 calls for 28 nights)
+# A worker with the full LP beside the default: sums of cover against per-person caps (27 calls for 28 nights)
 # are refuted by it at once, where CP-SAT's own choice for 2 workers found no proof in the time.
 HOLDS_SUBSOLVERS = ("max_lp", "default_lp")
 
