@@ -9,9 +9,9 @@ from typing import Any
 from callroom.errors import Invalid, NoSolution, OutOfTime
 from callroom.rosters.audit import assignment_json
 from callroom.rosters.live import Live
-from callroom.solver.repair import RepairOptions, RepairResult, RepairStatus, repair
-from callroom.solver.repair_input import Absence, RepairError, RepairLimits, parse_instant
-from callroom.solver.repair_words import as_change, cell
+from callroom.solver.repair.request import Absence, RepairError, RepairLimits, parse_instant
+from callroom.solver.repair.staged import RepairOptions, RepairResult, RepairStatus, repair
+from callroom.solver.repair.words import as_change, cell
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def payload(live: Live, ask: RepairAsk, result: RepairResult) -> dict[str, Any]:
                    "before": cell(program, m.before), "after": cell(program, m.after),
                    "text": m.describe(program), "reasons": list(m.reasons)} for m in result.moves],
         "shortfalls": [s.describe(program) for s in result.shortfalls],
-        "shortfall_prefixes": [s.prefix(program) for s in result.shortfalls],
+        "shortfall_keys": [s.key.as_json() for s in result.shortfalls],
         "blockers": list(result.blockers),
     }
 

@@ -11,7 +11,7 @@ from callroom.rosters.audit import change_of
 from callroom.rules.change import Change
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
-from callroom.solver.repair import RepairResult
+from callroom.solver.repair.staged import RepairResult
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 

@@ -19,6 +19,7 @@ from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
 from callroom.rules import ids
 from callroom.rules.change import Change, DoesNotApply, impact
+from callroom.rules.violations import CoverKey
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ProposalRecord
 
@@ -50,9 +51,8 @@ def check_change(live: Live, record: ProposalRecord) -> Check:
     except DoesNotApply as error:
         raise WrongState("proposal", f"proposal {record.id} no longer fits the roster (version "
                                      f"{live.record.number}): {error.message}") from error
-    declared = tuple(record.payload.get("shortfall_prefixes", ()))
-    introduced = tuple(v for v in found.introduced
-                       if not (v.rule is ids.COVER_MINIMUM and declared and v.message.startswith(declared)))
+    declared = {CoverKey.from_json(key) for key in record.payload.get("shortfall_keys", ())}
+    introduced = tuple(v for v in found.introduced if v.cover is None or v.cover not in declared)
     hard = [v for v in introduced if v.rule.severity is ids.Severity.HARD]
     return Check(record.id, not hard, introduced, found.resolved, live.record.id)
 

@@ -9,8 +9,8 @@ import pytest
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.types import WrongState
 from callroom.errors import CallroomError, ErrorKind, NotAllowed
-from callroom.solver.repair_input import RepairLimits
-from callroom.solver.repair_words import diff
+from callroom.solver.repair.request import RepairLimits
+from callroom.solver.repair.words import diff
 from callroom.storage import RosterRepository, RosterSource
 from callroom.storage.changes_repositories import ChangeRepository
 from tests.integration.changes.conftest import CHIEF, World

@@ -11,8 +11,8 @@ from callroom.domain.grades import Grade
 from callroom.domain.program import Leave, Program
 from callroom.domain.roster import Roster
 from callroom.rules.check import hard_violations
-from callroom.solver.repair import RepairOptions, RepairStatus, minimum_changes, repair
-from callroom.solver.repair_input import Absence, RepairError, RepairLimits, check_repair, parse_instant
+from callroom.solver.repair.request import Absence, RepairError, RepairLimits, check_repair, parse_instant
+from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
 from tests.factories import CALL, day, demand, need, person, post, program, roster
 
 OPTIONS = RepairOptions(time_limit_s=10, polish_s=0.2)

@@ -1,7 +1,7 @@
 """A first roster built person by person, given to CP-SAT as a hint.
 
-On large general-rostering problems (the Curtois benchmark's Instance17-24: up to 150 people
-over a year) CP-SAT can spend the whole time limit looking for any roster at all, because each
+On large general-rostering problems (the Curtois benchmark's largest: up to 150 people over a
+year) CP-SAT can spend the whole time limit looking for any roster at all, because each
 person's own rules (total minutes within a narrow band, runs of work and rest, weekends,
 successions) interlock over hundreds of days. Those rules concern one person at a time, so a
 depth-first search per person finds a schedule that keeps them in milliseconds, steering
@@ -31,16 +31,16 @@ from ortools.sat.python import cp_model
 from callroom.domain.program import PersonLimits
 from callroom.rules.cover import demand_days
 from callroom.rules.penalties import request_names
-from callroom.solver.model import build_model
-from callroom.solver.person_rules import PersonRules, State, step
-from callroom.solver.replan import best_plan
-from callroom.solver.space import Item, Space
+from callroom.solver.build.model import build_model
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.person_rules import PersonRules, State, step
+from callroom.solver.heuristics.replan import best_plan
 
 NODE_BUDGET = 20_000  # backtracking steps per person before giving up on them
 BEHIND_PACE = 10_000  # the pull towards work when the minimum total is at risk
-# Rounds of replanning each person against all the others: each round still gains (Instance20:
-# 37920 after the first search, 18934 after one round, 13342 after three), but a round costs a
-# whole-block plan per person, so the largest instances get fewer.
+# Rounds of replanning each person against all the others: each round still gains (the second
+# and third by a lot on the largest instances), but a round costs a whole-block plan per person,
+# so the largest instances get fewer.
 MOST_ROUNDS, ROUND_PERSON_DAYS = 5, 50_000
 ALONE_SECONDS, ALONE_WORKERS = 10.0, 2  # CP-SAT on one person's rules, when the search fails
 
@@ -254,8 +254,8 @@ def hint(space: Space, roster: list[Item]) -> None:
     The hint names every variable of the model, not just the shifts: CP-SAT takes a complete,
     feasible hint as its first solution at once, while a hint on the shifts alone is only a
     preference its search may lose. The other variables' values come from a solve with the
-    shifts fixed to their hinted values, which propagation settles in a fraction of a second
-    (Instance24, 1.2 million variables: 12 s). The hint is written into the model's proto in
+    shifts fixed to their hinted values, which propagation settles quickly even on a model of a
+    million variables. The hint is written into the model's proto in
     bulk, as per-variable calls take longer than that solve on the largest models."""
     chosen = {id(item) for item in roster}
     items = [item for days in space.items for day in days for item in day]

@@ -3,8 +3,8 @@ then fixed one person at a time (a dive) and polished.
 
 Cover-dominated rostering has a tight linear relaxation when each person's schedule is one
 variable (a column): on the Curtois benchmark CP-SAT's own LP bound sits within a few percent of
-the best known roster (Instance11: 3437 against 3443), while its search, which assigns shifts
-day by day, ends far above it (3683 in 60 s). Branch and price, which holds most of the
+the best known roster, while its search, which assigns shifts day by day, ends far above it.
+Branch and price, which holds most of the
 benchmark's best-known results, works on columns. This uses its pricing loop as a heuristic:
 
 1. The master LP picks a weighted mix of each person's known plans (one in total per person) and
@@ -19,11 +19,10 @@ benchmark's best-known results, works on columns. This uses its pricing loop as 
 4. The roster is polished by replanning each person against everyone else
    (construct.Constructor.polish), which repairs what the dive left uneven.
 
-Instance11 after 18 s of pricing (LP 3479): each person's largest share at once, polished, gave
-3582; the dive, polished, 3472 (best known 3443). Instance12: 5555 and 4758; Instance17: 7366
-and 6788. (Choosing one plan per person among the columns exactly, by CP-SAT or SCIP, ended
-near 4190 on Instance11 in 16-20 s: the columns of an LP mix rarely combine; the dive prices
-new ones that do.)
+The dive, polished, beats holding each person's largest share at once by far; choosing one
+plan per person among the columns exactly (by CP-SAT or SCIP) does worse still: the columns of
+an LP mix rarely combine, and the dive prices new ones that do. The figures are in
+bench/solver_notes.md.
 
 Plans keep only each person's own rules, so `solve` uses the roster only when it keeps every
 hard rule and costs less than the one constructed.
@@ -39,10 +38,10 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from callroom.solver.construct import Constructor, request_worth
-from callroom.solver.person_rules import PersonRules
-from callroom.solver.replan import best_plan
-from callroom.solver.space import Item, Space
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.construct import Constructor, request_worth
+from callroom.solver.heuristics.person_rules import PersonRules
+from callroom.solver.heuristics.replan import best_plan
 
 Slot = tuple[int, str, str]  # (day, post, shift)
 Plan = list[Item]
@@ -137,8 +136,8 @@ class _Columns:
 
     def price(self, deadline: float) -> bool:
         """One round: solve the master LP, price a plan for each person; whether any joined.
-        (Pricing at duals smoothed towards the last round's, Wentges-style, was tried: Instance11
-        LP 3479 to 3466, but Instance12 4290 to 6372 in the same 18 s, so it is not done.)"""
+        (Pricing at duals smoothed towards the last round's, Wentges-style, was tried: a little
+        better on one instance, far worse on another, so it is not done.)"""
         master = _MasterLP(self)
         joined = self.price_people(self.people, master, deadline)
         self.values.append(master.value())
@@ -147,9 +146,8 @@ class _Columns:
     def stalled(self) -> bool:
         """Whether the last rounds barely lowered the LP. On degenerate masters the duals of
         cover rows exactly at target are one edge of their range (the cost of one more person,
-        not of one fewer), and the plans priced at them never enter the mix (Instance13: 6802,
-        the constructed roster's cost, after 9 rounds and 640 plans); the search can use the
-        time better."""
+        not of one fewer), and the plans priced at them never enter the mix (the LP can stay at the
+        constructed roster's cost for hundreds of plans); the search can use the time better."""
         if len(self.values) <= STALL_ROUNDS:
             return False
         before, now = self.values[-STALL_ROUNDS - 1], self.values[-1]
@@ -176,7 +174,7 @@ class _Columns:
 
     def _priced_plan(self, person: PersonRules, duals: dict[Slot, float]) -> Plan | None:
         """The person's best plan at the duals. The planner drops a plan over a cap on shifts of
-        a type (Instance8: four nights in four weeks), and high duals on nights make every plan
+        a type (four nights in four weeks, say), and high duals on nights make every plan
         it finds such a plan; so each type the best plan without caps overuses is fined, more
         each time, until a plan keeps the caps (a Lagrangian price on the cap)."""
         fines: dict[str, float] = defaultdict(float)
@@ -236,8 +234,8 @@ class _MasterLP:
     def _column(self, person: PersonRules, plan: Plan) -> None:
         # No upper bound of 1: the person's row already caps the share, and with the bound the LP
         # may price a plan held whole on the bound instead of on the person's row, whose dual is
-        # then 0 and makes plans look better than the mix that are not (Instance11: LP 3479 after
-        # 18 s with the bound; without it, 3465 after 14 s, when no plan joins any more).
+        # then 0 and makes plans look better than the mix that are not (a higher LP, still
+        # pricing, after more time with the bound than without it).
         var = self.lp.NumVar(0, self.lp.infinity(), "")
         self.vars[person.index].append(var)
         self.convexity[person.index].SetCoefficient(var, 1)

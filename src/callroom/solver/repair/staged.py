@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
@@ -34,12 +32,14 @@ from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.rules.violations import Violation
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.repair_direct import direct_repair
-from callroom.solver.repair_input import Absence, RepairLimits, check_repair
-from callroom.solver.repair_words import Move, Shortfall, blockers, describe_moves
+from callroom.solver.build.cover import holders
+from callroom.solver.build.guards import SlotKey
+from callroom.solver.build.model import RosterModel, build_model, objective
+from callroom.solver.build.space import Item
+from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.request import Absence, RepairLimits, check_repair
+from callroom.solver.repair.words import Move, Shortfall, blockers, describe_moves
 from callroom.solver.run import SolveOptions, extract_roster, parameters
-from callroom.solver.space import Item
 
 __all__ = ["RepairOptions", "RepairResult", "RepairStatus", "minimum_changes", "repair"]
 
@@ -55,7 +55,7 @@ class RepairStatus(StrEnum):
 class RepairOptions:
     time_limit_s: float = 10.0  # for the change-minimising solve
     polish_s: float = 1.0  # for the last solve (the original objective among minimal repairs)
-    direct: bool = True  # try the direct repair first (see repair_direct); False: always search
+    direct: bool = True  # try the direct repair first (see repair.direct); False: always search
     strategy: str = "single"  # the change-minimising search: "single" worker, or run.STRATEGIES
     workers: int = 2
     seed: int = 0
@@ -80,7 +80,7 @@ class RepairResult:
     wall_s: float = 0.0
     # Search: (build, minimise changes, polish); direct: (direct repair, build, polish).
     stage_s: tuple[float, ...] = ()
-    method: str = "search"  # "direct" (proven by its lower bound, see repair_direct) or "search"
+    method: str = "search"  # "direct" (proven by its lower bound, see repair.direct) or "search"
 
     @property
     def proof_s(self) -> float:
@@ -98,7 +98,7 @@ class _Repair:
 
     built: RosterModel
     changes: LinearExpr
-    shortfalls: list[tuple[str, cp_model.IntVar]] = field(default_factory=list)  # (slot, missing)
+    shortfalls: list[tuple[SlotKey, cp_model.IntVar]] = field(default_factory=list)  # (slot, missing)
     hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
 
 
@@ -134,7 +134,7 @@ def repair(program: Program, published: Roster, absence: Absence,
 
 def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
                    direct: tuple[Roster, int], options: RepairOptions, started: float) -> RepairResult:
-    """The direct repair is proven minimal (see repair_direct); the polish then looks for the
+    """The direct repair is proven minimal (see repair.direct); the polish then looks for the
     best roster by the original objective among those with as few changes."""
     roster, changes = direct
     found_s = time.monotonic() - started
@@ -155,8 +155,7 @@ def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairO
     shaped.hint = {}
     _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
     built.model.add(shaped.changes <= changes)
-    terms = built.objective
-    original = LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+    original = objective(built.objective)
     answer = _solve(shaped, original, options, options.polish_s, "core")
     if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_roster(built, answer.solver)
@@ -202,7 +201,7 @@ def _solve(shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOpti
 
 # Counting changes from a hinted roster is a search CP-SAT's single default worker does well:
 # it starts from the hint (interleaved portfolio search ignores a partial hint) and on the demo
-# proved minima in about half the time of the two-worker core search. One worker with a
+# proved minima faster than the two-worker core search (bench/solver_notes.md). One worker with a
 # deterministic budget also gives the same repair for the same seed on any machine.
 SINGLE = "single"
 DETERMINISTIC_PER_SECOND_SINGLE = 1.0
@@ -214,7 +213,7 @@ def _single(solver: cp_model.CpSolver, seconds: float, seed: int) -> None:
     solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND_SINGLE
 
 
-def _polish(shaped: _Repair, first: _Answer, short: list[tuple[str, int]], changes: int,
+def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], changes: int,
             options: RepairOptions) -> Roster:
     """Among rosters with that shortfall and at most that many changes, the best by the
     original objective; the first solve's roster when the polish finds nothing better."""
@@ -227,8 +226,7 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[str, int]], chang
     for (_, var), (_, value) in zip(shaped.shortfalls, short, strict=True):
         built.model.add(var == value)
     built.model.add(shaped.changes <= changes)
-    terms = built.objective
-    original = LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+    original = objective(built.objective)
     second = _solve(shaped, original, options, options.polish_s, "core")
     if second.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_roster(built, second.solver)
@@ -236,12 +234,11 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[str, int]], chang
 
 
 def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
-            proven: bool, bound: int, short: list[tuple[str, int]], stage_s: tuple[float, ...],
+            proven: bool, bound: int, short: list[tuple[SlotKey, int]], stage_s: tuple[float, ...],
             started: float) -> RepairResult:
     shortfalls = tuple(_shortfall(program, slot, n) for slot, n in short if n > 0)
-    declared = tuple(s.prefix(program) for s in shortfalls)
-    violations = tuple(v for v in hard_violations(program, roster)
-                       if not (v.rule is ids.COVER_MINIMUM and v.message.startswith(declared)))
+    declared = {s.key for s in shortfalls}
+    violations = tuple(v for v in hard_violations(program, roster) if v.cover not in declared)
     return RepairResult(
         RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED, roster,
         moves=describe_moves(program, published, roster, absence), changes=changes,
@@ -251,12 +248,10 @@ def _result(program: Program, published: Roster, absence: Absence, roster: Roste
         wall_s=time.monotonic() - started, stage_s=stage_s)
 
 
-def _shortfall(program: Program, slot: str, short: int) -> Shortfall:
-    demand_id, index, day = slot.rsplit("|", 2)
-    demand = next(d for d in program.demands if d.id == demand_id)
-    need = demand.requirements[int(index)]
-    return Shortfall(demand.post_id, demand.shift_id, date.fromisoformat(day), need.grades.label,
-                     need.minimum, short)
+def _shortfall(program: Program, slot: SlotKey, short: int) -> Shortfall:
+    demand = next(d for d in program.demands if d.id == slot.demand_id)
+    need = demand.requirements[slot.requirement]
+    return Shortfall(demand.post_id, demand.shift_id, slot.day, need.grades.label, need.minimum, short)
 
 
 def _build(program: Program, published: Roster, absence: Absence, limits: RepairLimits, *,
@@ -363,25 +358,24 @@ def _hold(built: RosterModel, p: int, d: int, published: Assignment | None, work
         built.model.add(works == item.var)
 
 
-def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]) -> list[tuple[str, cp_model.IntVar]]:
+def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]
+                ) -> list[tuple[SlotKey, cp_model.IntVar]]:
     """A `missing` count for each guarded cover minimum: count + missing >= minimum, and
     missing is 0 while the guard is on."""
-    holders: dict[tuple[int, str, str], list[tuple[object, cp_model.IntVar]]] = defaultdict(list)
-    for p, person in enumerate(built.program.people):
-        for item in built.space.person_items(p):
-            holders[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
+    found_holders = holders(built.space)
     demands = {d.id: d for d in built.program.demands}
-    found: list[tuple[str, cp_model.IntVar]] = []
+    found: list[tuple[SlotKey, cp_model.IntVar]] = []
     for key, guard in built.guards.literals.items():
-        demand_id, index, day = key.subject.rsplit("|", 2)
-        demand = demands[demand_id]
-        need = demand.requirements[int(index)]
-        d = built.program.block.index(date.fromisoformat(day))
-        count = LinearExpr.sum([v for g, v in holders.get((d, demand.post_id, demand.shift_id), [])
+        slot = key.slot
+        assert slot is not None  # a repair guards cover minimums alone
+        demand = demands[slot.demand_id]
+        need = demand.requirements[slot.requirement]
+        d = built.program.block.index(slot.day)
+        count = LinearExpr.sum([v for g, v in found_holders.get((d, demand.post_id, demand.shift_id), [])
                                 if g in need.grades])
         missing = built.model.new_int_var(0, need.minimum, f"missing_{len(found)}")
         built.model.add(count + missing >= need.minimum)
         built.model.add(missing == 0).only_enforce_if(guard)
         hint[missing] = 0
-        found.append((key.subject, missing))
+        found.append((slot, missing))
     return found

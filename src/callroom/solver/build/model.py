@@ -8,11 +8,11 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import Program
-from callroom.solver import acgme, general
-from callroom.solver.cover import Terms, add_cover
-from callroom.solver.guards import Guards
-from callroom.solver.soft import fairness_terms, request_terms, short_rest_terms
-from callroom.solver.space import Space
+from callroom.solver.build import acgme, general
+from callroom.solver.build.cover import Terms, add_cover
+from callroom.solver.build.guards import Guards
+from callroom.solver.build.soft import fairness_terms, request_terms, short_rest_terms
+from callroom.solver.build.space import Space
 
 
 @dataclass
@@ -38,8 +38,14 @@ def build_model(program: Program, *, explain: bool = False,
     terms = add_cover(space, guards)
     if not explain:
         terms = terms + request_terms(space) + fairness_terms(space, weekends) + short_rest_terms(space)
-        model.minimize(LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms]))
+        model.minimize(objective(terms))
     return RosterModel(program, model, space, guards, terms)
+
+
+def objective(terms: Terms) -> LinearExpr:
+    """The weighted sum of the soft goals' terms: what `solve` minimises and a repair's last
+    stage minimises again among its least-change rosters."""
+    return LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
 
 
 def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]:

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
+from callroom.rules import ids
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
-from callroom.solver.repair_input import Absence, absence_days
+from callroom.rules.violations import CoverKey
+from callroom.solver.repair.request import Absence, absence_days
 
 MAX_REASONS = 3
 MAX_CANDIDATES = 6
@@ -51,9 +53,10 @@ class Shortfall:
     minimum: int
     short: int
 
-    def prefix(self, program: Program) -> str:
-        """How the cover checker's message for this slot begins (see rules.cover)."""
-        return f"{program.post[self.post_id].name}, {program.shift[self.shift_id].name} on {self.day}:"
+    @property
+    def key(self) -> CoverKey:
+        """The key of the cover minimum this shortfall breaks, as the cover checker reports it."""
+        return CoverKey(ids.COVER_MINIMUM.code, self.post_id, self.shift_id, self.day, self.grades)
 
     def describe(self, program: Program) -> str:
         post, shift = program.post[self.post_id].name, program.shift[self.shift_id].name

@@ -7,9 +7,9 @@ from ortools.sat.python import cp_model
 from callroom.domain.program import Request
 from callroom.rules import ids
 from callroom.rules.penalties import FAIRNESS_TOLERANCE, METRICS, FairnessGroup, fairness_groups
-from callroom.solver.acgme import short_rest_penalties
-from callroom.solver.cover import Terms
-from callroom.solver.space import Space
+from callroom.solver.build.acgme import short_rest_penalties
+from callroom.solver.build.cover import Terms
+from callroom.solver.build.space import Space
 
 
 def request_terms(space: Space) -> Terms:

@@ -8,10 +8,20 @@ all hold. In a normal solve there are no guards and constraints are unconditiona
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from ortools.sat.python import cp_model
 
 from callroom.rules.ids import RuleId
+
+
+@dataclass(frozen=True, order=True)
+class SlotKey:
+    """One requirement (by its index) of one cover demand on one day."""
+
+    demand_id: str
+    requirement: int
+    day: date
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +30,8 @@ class GuardKey:
 
     rule: str
     person: str = ""
-    subject: str = ""  # demand id, post, shift, date or conflict partner: whatever the rule needs
+    subject: str = ""  # shift, leave or day off, or conflict partner: whatever the rule needs
+    slot: SlotKey | None = None  # the cover requirement and day, for the cover rules
 
     @classmethod
     def of(cls, rule: RuleId, person: str = "", subject: str = "") -> GuardKey:

@@ -18,8 +18,11 @@ from callroom.rules import ids
 from callroom.rules.acgme import max_call_nights, required_free_days
 from callroom.rules.context import leave_spans
 from callroom.rules.periods import earns_rest
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Item, Space, weighted
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Item, Space, weighted
+
+
+WINDOW_AHEAD = 2  # a free-day window starts on day d and ends on d + 1, an hour later after a DST change
 
 
 def _residents(space: Space) -> Iterator[tuple[int, Person, AcgmeLimits]]:
@@ -67,7 +70,9 @@ def _free_day(space: Space, p: int, person: Person, d: int) -> cp_model.IntVar |
     if any(s < end and start < e for s, e in leave_spans(space.timeline, person)):
         return None
     free = space.model.new_bool_var(f"free_{p}_{d}")
-    for day in range(max(0, d - 2), min(space.program.block.days, d + 3)):
+    # Items that may run into the window: those of the days before it as far as shifts reach,
+    # and those of the next WINDOW_AHEAD days (a window from late on day d, see Timeline.day_window).
+    for day in range(max(0, d - space.reach), min(space.program.block.days, d + WINDOW_AHEAD + 1)):
         touching = [i.var for i in space.items[p][day] if i.start < end and start < i.end]
         if touching:
             space.model.add(free + sum(touching) <= 1)

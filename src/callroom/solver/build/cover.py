@@ -3,48 +3,54 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.grades import Grade
+from callroom.domain.program import CoverDemand
 from callroom.rules import ids
 from callroom.rules.cover import demand_days
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Space
+from callroom.solver.build.guards import GuardKey, Guards, SlotKey
+from callroom.solver.build.space import Space
 
 Terms = list[tuple[int, cp_model.LinearExprT]]
 
 
-def _holders(space: Space) -> dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]]:
+def holders(space: Space) -> dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]]:
     """Who could hold each (day, post, shift), with their grade."""
-    holders: dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]] = defaultdict(list)
+    found: dict[tuple[int, str, str], list[tuple[Grade, cp_model.IntVar]]] = defaultdict(list)
     for p, person in enumerate(space.program.people):
         for item in space.person_items(p):
-            holders[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
-    return holders
+            found[item.day, item.post.id, item.shift.id].append((person.grade, item.var))
+    return found
 
 
 def add_cover(space: Space, guard: Guards) -> Terms:
     """Hard minimum and maximum per requirement and day; returns the soft target's penalties."""
-    holders, block, terms = _holders(space), space.program.block, []
+    found, block, terms = holders(space), space.program.block, []
     for demand in space.program.demands:
         for day in demand_days(space.program, demand):
             d = block.index(day)
-            candidates = holders.get((d, demand.post_id, demand.shift_id), [])
+            candidates = found.get((d, demand.post_id, demand.shift_id), [])
             for r, need in enumerate(demand.requirements):
                 count = LinearExpr.sum([v for g, v in candidates if g in need.grades])
-                slot = f"{demand.id}|{r}|{day}"
                 if need.minimum > 0:
-                    key = guard(GuardKey.of(ids.COVER_MINIMUM, subject=slot))
+                    key = guard(cover_key(demand, r, day))
                     space.model.add(count >= need.minimum).only_enforce_if(key)
                 if need.maximum is not None:
-                    key = guard(GuardKey.of(ids.COVER_MAXIMUM, subject=slot))
+                    key = guard(cover_key(demand, r, day, ids.COVER_MAXIMUM))
                     space.model.add(count <= need.maximum).only_enforce_if(key)
                 if need.target is not None:
                     terms += _target(space.model, count, need.target, need.weight_under,
                                      need.weight_over, len(candidates))
     return terms
+
+
+def cover_key(demand: CoverDemand, r: int, day: date, rule: ids.RuleId = ids.COVER_MINIMUM) -> GuardKey:
+    """The guard of requirement r of a demand on one day."""
+    return GuardKey(rule.code, slot=SlotKey(demand.id, r, day))
 
 
 def _target(model: cp_model.CpModel, count: cp_model.LinearExprT, target: int, under: int,

@@ -1,8 +1,10 @@
 """Why a program has no roster: the smallest set of rules and facts that cannot all hold.
 
-Every hard constraint is guarded by a literal (see guards.py); CP-SAT's core names guards that
-conflict, and deletion filtering shrinks the core until dropping any one guard makes the rest
-satisfiable, so each rule in the answer is needed for the conflict.
+Cover that outstrips what the eligible people can give is found first, by arithmetic (see
+capacity), without a search. Otherwise every hard constraint is guarded by a literal (see
+build.guards); CP-SAT's core names guards that conflict, and deletion filtering shrinks the core
+until dropping any one guard makes the rest satisfiable, so each rule in the answer is needed
+for the conflict.
 """
 
 from __future__ import annotations
@@ -12,23 +14,39 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
-from callroom.solver.guards import GuardKey
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.wording import describe
+from callroom.solver.build.guards import GuardKey
+from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.explain.capacity import shortage
+from callroom.solver.explain.wording import describe
 
 
 @dataclass(frozen=True)
 class Explanation:
     keys: tuple[GuardKey, ...]
     sentences: tuple[str, ...]
-    minimal: bool  # False when a check ran out of time and a guard was kept to be safe
+    # False when a check ran out of time and a guard was kept to be safe, or when the keys come
+    # from capacity (all of a requirement's days, though fewer may already conflict).
+    minimal: bool
 
     def __str__(self) -> str:
         return "\n".join(self.sentences)
 
 
+def explain_capacity(program: Program) -> Explanation | None:
+    """Cover the eligible people cannot give, with the arithmetic (see capacity), or None."""
+    found = shortage(program)
+    if found is None:
+        return None
+    return Explanation(found.keys, found.sentences, minimal=False)
+
+
 def explain_infeasibility(program: Program, *, time_limit_s: float = 10.0) -> Explanation | None:
-    """The conflicting rules in words, or None when the program is not proven infeasible."""
+    """The conflicting rules in words, or None when the program is not proven infeasible. Cover
+    against capacity comes first: its arithmetic says more than any core, and is the same on
+    every run."""
+    by_capacity = explain_capacity(program)
+    if by_capacity is not None:
+        return by_capacity
     built = build_model(program, explain=True)
     literals = built.guards.literals
     verdict, core = _check(built, list(literals), time_limit_s)
@@ -61,14 +79,20 @@ def _holds(built: RosterModel, keys: list[GuardKey], limit: float) -> cp_model.C
     chosen = set(keys)
     for key, literal in built.guards.literals.items():
         model.add(model.get_bool_var_from_proto_index(literal.index) == int(key in chosen))
-    return _run(model, limit, workers=2)[0]
+    return _run(model, limit, workers=2, subsolvers=HOLDS_SUBSOLVERS)[0]
 
 
-def _run(model: cp_model.CpModel, limit: float, workers: int
+# A worker with the full LP beside the default: sums of cover against per-person caps (27 calls for 28 nights)
+# are refuted by it at once, where CP-SAT's own choice for 2 workers found no proof in the time.
+HOLDS_SUBSOLVERS = ("max_lp", "default_lp")
+
+
+def _run(model: cp_model.CpModel, limit: float, workers: int, subsolvers: tuple[str, ...] = ()
          ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = workers
+    solver.parameters.subsolvers.extend(subsolvers)
     return solver.solve(model), solver
 
 

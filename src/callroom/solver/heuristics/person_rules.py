@@ -16,9 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from callroom.domain.program import Person, Request
-from callroom.solver.space import Item, Space
+from callroom.solver.build.space import Item, Space
 
 _NONE = -10_000  # no way on keeps the rules (far below any count of days)
+NO_CAP = 10 ** 9  # a count no rule reaches: no limit on shifts of a type, a run or weekends
+NO_MINUTE_CAP = 10 ** 12  # minutes no roster reaches: no limit on total minutes
 
 
 @dataclasses.dataclass
@@ -78,8 +80,8 @@ class PersonRules:
         on keeps the run rules, days off and the weekend cap.
 
         Exact for those three rules together, which is what lets the search back out of a
-        corner at once (Instance22: 232 of 364 days in runs of 2-5, at most 26 weekends and
-        36 fixed days off); shift caps and successions are left out, so it is an upper bound."""
+        corner at once (a year in runs of 2-5 days, with a weekend cap and fixed days off);
+        shift caps and successions are left out, so it is an upper bound."""
         days, rows, slots = len(self.off_days), 2 * (self.run_cap + 1), self.weekend_slots
         table = np.full((days + 1, rows, slots), _NONE, dtype=np.int16)
         table[days] = 0
@@ -149,21 +151,21 @@ class PersonRules:
         if item is None:
             short = state.last is not None and state.run < (limits.min_consecutive_work or 0)
             return not (short and not exempt)
-        if self.off_days[d] or state.counts[item.shift.id] >= limits.max_shifts.get(item.shift.id, 10 ** 9):
+        if self.off_days[d] or state.counts[item.shift.id] >= limits.max_shifts.get(item.shift.id, NO_CAP):
             return False
-        if state.minutes + item.counted > (limits.max_total_minutes or 10 ** 12):
+        if state.minutes + item.counted > (limits.max_total_minutes or NO_MINUTE_CAP):
             return False
         if state.last is not None:
             pair = (state.last.shift.id, item.shift.id)
             if pair in self.space.program.rules.forbidden_successions or state.last.end > item.start:
                 return False
-            if state.run >= (limits.max_consecutive_work or 10 ** 9):
+            if state.run >= (limits.max_consecutive_work or NO_CAP):
                 return False
         elif d > 0 and not exempt and state.run < (limits.min_consecutive_off or 0):
             return False
         weekend = self.weekend_of[d]
         if weekend is not None and weekend not in state.weekends:
-            return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else 10 ** 9)
+            return len(state.weekends) < (limits.max_weekends if limits.max_weekends is not None else NO_CAP)
         return True
 
     def may_finish(self, state: State, d: int) -> bool:

@@ -22,8 +22,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from callroom.solver.person_rules import PersonRules, State, step
-from callroom.solver.space import Item
+from callroom.solver.build.space import Item
+from callroom.solver.heuristics.person_rules import NO_MINUTE_CAP, PersonRules, State, step
 
 PRICES = 16  # prices per minute tried in one pass
 ROUNDS = 4  # a coarse grid of prices, then finer ones around the band
@@ -67,7 +67,7 @@ class _Planner:
         for d, (gains, minutes) in enumerate(zip(self.gains, self.minutes, strict=True)):
             self.gain_table[d, :len(gains)], self.minute_table[d, :len(minutes)] = gains, minutes
         limits = rules.person.limits
-        self.band = (limits.min_total_minutes or 0, limits.max_total_minutes or 10 ** 12)
+        self.band = (limits.min_total_minutes or 0, limits.max_total_minutes or NO_MINUTE_CAP)
         self.follows: dict[int, npt.NDArray[np.bool_]] = {}
         # Many prices pick the same days, and the same best shift on each day (always so when
         # all shifts last as long); such plans are worked out once.

@@ -14,8 +14,8 @@ from ortools.sat.python.cp_model_helper import Literal
 from callroom.domain.program import Person
 from callroom.rules import ids
 from callroom.rules.general import weekend_key
-from callroom.solver.guards import GuardKey, Guards
-from callroom.solver.space import Space, weighted
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Space, weighted
 
 
 def add_unavailable(space: Space, guard: Guards) -> None:
@@ -23,17 +23,16 @@ def add_unavailable(space: Space, guard: Guards) -> None:
     for p, person in enumerate(space.program.people):
         for d, day in enumerate(space.program.block.dates()):
             if person.unavailable(day):
-                why = "leave" if day in person.leave_dates else "day-off"
-                key = GuardKey.of(ids.UNAVAILABLE, person.id, f"{why}:{_fact(person, day)}")
+                key = unavailable_key(person, day)
                 space.model.add(space.works[p][d] == 0).only_enforce_if(guard(key))
 
 
-def _fact(person: Person, day: date) -> str:
-    """Leave is one fact per leave entry, a fixed day off one fact per date."""
+def unavailable_key(person: Person, day: date) -> GuardKey:
+    """The fact that keeps the person off that day: one per leave entry, one per fixed day off."""
     for entry in person.leave:
         if entry.start <= day <= entry.end:
-            return f"{entry.start}..{entry.end}"
-    return day.isoformat()
+            return GuardKey.of(ids.UNAVAILABLE, person.id, f"leave:{entry.start}..{entry.end}")
+    return GuardKey.of(ids.UNAVAILABLE, person.id, f"day-off:{day.isoformat()}")
 
 
 def add_succession(space: Space, guard: Guards) -> None:
@@ -151,7 +150,7 @@ def add_conflicts(space: Space, guard: Guards) -> None:
             continue
         key = guard(GuardKey.of(ids.CONFLICT, conflict.first, conflict.second))
         for mine in space.person_items(first):
-            for d in range(max(0, mine.day - 2), min(space.program.block.days, mine.day + 3)):
+            for d in space.near(mine.day):
                 for theirs in space.items[second][d]:
                     if mine.post.team == theirs.post.team and mine.start < theirs.end \
                             and theirs.start < mine.end:
@@ -163,7 +162,7 @@ def add_overlap(space: Space) -> None:
     Which shifts clash depends only on the days and shift times, so it is worked out once."""
     days = space.program.block.days
     for d in range(days):
-        for later in range(d + 1, min(days, d + 3)):
+        for later in range(d + 1, min(days, d + space.reach + 1)):
             clashes = _clashes(space, d, later)
             for p in range(len(space.program.people)) if clashes else ():
                 for shift_id, clashing in clashes.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
@@ -17,6 +18,10 @@ from ortools.sat.python.cp_model import LinearExpr
 from callroom.domain.program import Person, Post, Program
 from callroom.domain.shifts import ShiftKind, ShiftType
 from callroom.domain.timeline import Timeline
+
+
+MINUTES_PER_DAY = 24 * 60
+CLOCK_CHANGE = 60  # a DST change moves a local time by at most an hour against elapsed time
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,19 @@ class Space:
         var = self.model.new_bool_var(f"x_{person}_{day}_{post_id}_{shift_id}")
         return Item(person, day, self.program.post[post_id], self.program.shift[shift_id],
                     start, end, var)
+
+    @cached_property
+    def reach(self) -> int:
+        """How many days apart two items can be and still overlap in time: the latest any shift
+        type ends, counted from the midnight starting its day, with an hour's clock change at
+        each end, in whole days (2 for a 07:00 24-hour call or a 19:00 night)."""
+        latest = max((s.start.hour * 60 + s.start.minute + s.duration_minutes
+                      for s in self.program.shift_types), default=0)
+        return -(-(latest + 2 * CLOCK_CHANGE) // MINUTES_PER_DAY)
+
+    def near(self, day: int) -> range:
+        """The days whose items may overlap an item of `day` in time."""
+        return range(max(0, day - self.reach), min(self.program.block.days, day + self.reach + 1))
 
     def person_items(self, person: int) -> Iterator[Item]:
         """Every item of the person, day by day."""
