@@ -36,7 +36,7 @@ def parse_ask(live: Live, ask: RepairAsk) -> tuple[Absence, RepairLimits]:
                       parse_instant(ask.end, program, "to", end=True))
     if (ask.window_from is None) != (ask.window_to is None):
         field = "window_to" if ask.window_to is None else "window_from"
-        raise RepairError(field, f"{field}: give both window_from and window_to, or neither")
+        raise RepairError(field, "give both window_from and window_to, or neither")
     window = None if ask.window_from is None or ask.window_to is None else (ask.window_from, ask.window_to)
     return absence, RepairLimits(window, frozenset(ask.only) if ask.only else None)
 

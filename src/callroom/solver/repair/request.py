@@ -53,7 +53,7 @@ def parse_instant(text: str, program: Program, field: str, *, end: bool = False)
             instant = instant.replace(tzinfo=zone)
         return instant.astimezone(ZoneInfo("UTC"))
     except (ValueError, OverflowError) as error:  # OverflowError: a day past 9999-12-31
-        raise RepairError(field, f"{field}: {text!r} is not a date (YYYY-MM-DD) or an ISO "
+        raise RepairError(field, f"{text!r} is not a date (YYYY-MM-DD) or an ISO "
                                  "datetime (YYYY-MM-DDTHH:MM[+HH:MM])") from error
 
 
@@ -65,7 +65,7 @@ def check_repair(program: Program, absence: Absence, limits: RepairLimits) -> No
     _check_window(program, absence, limits.window)
     for person_id in sorted(limits.movable or ()):
         if person_id not in program.person:
-            raise RepairError("only", f"only: no person {person_id!r} in {program.hospital.name}")
+            raise RepairError("only", f"no person {person_id!r} in {program.hospital.name}")
 
 
 def absence_span(program: Program, absence: Absence) -> tuple[date, date]:
@@ -89,17 +89,17 @@ def _check_person(program: Program, person_id: str) -> None:
     if person_id not in program.person:
         known = ", ".join(sorted(p.id for p in program.people if person_id.lower() in p.id.lower())[:5])
         hint = f"; did you mean {known}?" if known else ""
-        raise RepairError("absent", f"absent: no person {person_id!r} in {program.hospital.name}{hint}")
+        raise RepairError("absent", f"no person {person_id!r} in {program.hospital.name}{hint}")
 
 
 def _check_span(program: Program, absence: Absence) -> None:
     if absence.end <= absence.start:
-        raise RepairError("to", f"to: the absence must end after it starts "
+        raise RepairError("to", f"the absence must end after it starts "
                                 f"({absence.start.isoformat()} .. {absence.end.isoformat()})")
     first, last = absence_span(program, absence)
     block = program.block
     if last < block.start or first > block.end:
-        raise RepairError("from", f"from: the absence {first}..{last} lies outside the block "
+        raise RepairError("from", f"the absence {first}..{last} lies outside the block "
                                   f"{block.start}..{block.end}")
 
 
@@ -107,7 +107,7 @@ def _check_leave(program: Program, absence: Absence) -> None:
     person = program.person[absence.person_id]
     overlap = sorted(set(absence_days(program, absence)) & person.leave_dates)
     if overlap:
-        raise RepairError("from", f"from: {person.name} is already on leave on "
+        raise RepairError("from", f"{person.name} is already on leave on "
                                   f"{', '.join(d.isoformat() for d in overlap)}; the absence "
                                   "overlaps leave, which the roster already respects")
 
@@ -119,10 +119,10 @@ def _check_window(program: Program, absence: Absence, window: tuple[date, date] 
     block = program.block
     for field, day in (("window_from", first), ("window_to", last)):
         if day not in block:
-            raise RepairError(field, f"{field}: {day} is outside the block {block.start}..{block.end}")
+            raise RepairError(field, f"{day} is outside the block {block.start}..{block.end}")
     if last < first:
-        raise RepairError("window_to", f"window_to: {last} is before window_from {first}")
+        raise RepairError("window_to", f"{last} is before window_from {first}")
     days = [d for d in absence_days(program, absence) if d in block]
     if not any(first <= d <= last for d in days):
-        raise RepairError("window_from", f"window_from: the window {first}..{last} does not "
+        raise RepairError("window_from", f"the window {first}..{last} does not "
                                          f"include any day of the absence")
