@@ -33,13 +33,10 @@ def _open_cell(page: Page, edit: Edit) -> None:
 
 
 def test_signing_in_opens_the_schedule_for_the_chief(browsing: Browsing) -> None:
-    page = browsing.browser.new_page(base_url=browsing.server.url)
-    try:
-        page.goto("/schedule")
-        expect(page).to_have_url(re.compile(r"/signin\?next=/schedule$"))
-        screenshot(page, "signin")
-    finally:
-        page.close()
+    page = browsing.anonymous()
+    page.goto("/schedule")
+    expect(page).to_have_url(re.compile(r"/signin\?next=/schedule$"))
+    screenshot(page, "signin")
     chief = browsing.as_user("chief")
     expect(chief).to_have_url(re.compile(r"/schedule$"))
     expect(chief.locator("header .who")).to_contain_text("chief resident")

@@ -16,6 +16,7 @@ from callroom.accounts.errors import AccountError
 from callroom.accounts.service import AccountService
 from callroom.api import changes, errors, hours, ical_feed, pages, reference, schedule, security
 from callroom.api.auth import token_table
+from callroom.api.headers import SecurityHeaders
 from callroom.api.stream import InboxHub
 from callroom.changes.notify import PagingNotifier
 from callroom.changes.service import ChangeService
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(ChangeError, errors.change_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)
+    app.add_middleware(SecurityHeaders)  # last, so outermost: the 413 above gets them too
     return app
 
 

@@ -12,13 +12,13 @@ from fastapi.staticfiles import StaticFiles
 
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
-from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin
+from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin, styles
 from callroom.web.editing import FieldError
 from callroom.web.session import Forbidden, SignInRequired
 from callroom.web.templating import STATIC_DIR, render
 
 ROUTERS = (signin.router, schedule.router, oncall.router, inbox.router, me.router, hours.router,
-           requests.router, admin.router)
+           requests.router, admin.router, styles.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -11,6 +11,15 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
+// The on-call board refreshes itself every minute, but not while a page form on it is open
+// (the refresh would throw away what the nurse is typing, or the confirmation of a sent page).
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var board = event.detail.elt;
+  if (board.id === "board" && board.querySelector("details[open]")) {
+    event.preventDefault();
+  }
+});
+
 // The schedule grid: one listener for every cell, so 2,000 cells cost no script each.
 function openCellEditor(cell) {
   var grid = document.getElementById("grid");
