@@ -11,7 +11,16 @@ from playwright.sync_api import Page, expect
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
 from tests.e2e.conftest import Browsing, Server, screenshot
-from tests.web_demo import DEMO_NAME, Edit, demo_program, find_edit, find_offer, sign_in_of
+from tests.web_demo import (
+    DEMO_NAME,
+    MARKUP_NAME,
+    Edit,
+    demo_program,
+    demo_source_with_markup_name,
+    find_edit,
+    find_offer,
+    sign_in_of,
+)
 
 
 def _live(server: Server) -> tuple[int, Roster]:
@@ -193,6 +202,29 @@ def test_duty_hours_are_drawn_against_the_limit(browsing: Browsing) -> None:
     bars = chief.evaluate("document.getElementById('weekly-chart').chart.data.datasets[0].data.length")
     assert bars == -(-demo_program().block.days // 7)
     screenshot(chief, "duty-hours-resident")
+
+
+def test_a_resident_named_with_markup_still_gets_the_hours_chart_and_table(browsing: Browsing) -> None:
+    admin = browsing.as_user("admin")
+    admin.goto("/admin")
+    admin.fill("#source", demo_source_with_markup_name())
+    admin.fill("#reason", "a name with markup")
+    admin.click("#program-form button[type=submit]")
+    expect(admin.locator(".notice")).to_contain_text("Program file replaced")
+
+    chief = browsing.as_user("chief")
+    chief.goto("/hours")
+    expect(chief.locator("#overview-chart")).to_have_attribute("data-drawn", "1")
+    labels = chief.evaluate("document.getElementById('overview-chart').chart.data.labels")
+    assert MARKUP_NAME in labels
+    row = chief.locator("#hours-table tbody tr", has_text=MARKUP_NAME)
+    expect(row).to_be_visible()
+    residents = sum(1 for p in demo_program().people if p.grade.is_resident)
+    expect(chief.locator("#hours-table tbody tr")).to_have_count(residents)
+    screenshot(chief, "duty-hours-markup-name")
+    row.locator("a").click()
+    expect(chief.locator("#weekly-chart")).to_have_attribute("data-drawn", "1")
+    expect(chief.locator("h2").first).to_contain_text(MARKUP_NAME)
 
 
 def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) -> None:
