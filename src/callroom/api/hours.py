@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.headers import SELF_CONTAINED_POLICY
-from callroom.api.params import RowId
+from callroom.api.params import Day, Instant, RowId, bounded
 from callroom.api.schemas import ErrorRead
 from callroom.domain.worklog import Decision, Reason, WorkKind
 from callroom.hours.report import csv_text, html_page
@@ -53,8 +53,8 @@ def actor(caller: Principal) -> HoursActor:
 
 
 class PeriodCreate(BaseModel):
-    start: AwareDatetime = Field(description="ISO 8601 with an offset")
-    end: AwareDatetime
+    start: Instant = Field(description="ISO 8601 with an offset")
+    end: Instant
     kind: WorkKind = WorkKind.IN_HOUSE
     shift: str | None = Field(None, max_length=100, description="the scheduled shift it was worked as")
     post: str | None = Field(None, max_length=100)
@@ -62,19 +62,19 @@ class PeriodCreate(BaseModel):
 
 
 class ConfirmCreate(BaseModel):
-    week_start: date = Field(description="the first of the 7 days to confirm as worked as scheduled")
+    week_start: Day = Field(description="the first of the 7 days to confirm as worked as scheduled")
 
 
 class ClockCreate(BaseModel):
-    at: AwareDatetime | None = Field(None, description="default: now")
+    at: Instant | None = Field(None, description="default: now")
     kind: WorkKind = WorkKind.IN_HOUSE
     shift: str | None = Field(None, max_length=100)
     post: str | None = Field(None, max_length=100)
 
 
 class CorrectionCreate(BaseModel):
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     kind: WorkKind | None = None
     shift: str | None = Field(None, max_length=100)
     post: str | None = Field(None, max_length=100)
@@ -95,6 +95,17 @@ class ReviewCreate(BaseModel):
 class WhatIfCreate(BaseModel):
     person: str | None = Field(None, max_length=100, description="default: the caller")
     take: str = Field(min_length=1, max_length=200, description="DATE:SHIFT[:POST]")
+
+    @field_validator("take")
+    @classmethod
+    def _day_in_range(cls, take: str) -> str:
+        """A day out of range is refused here; any other malformed take by the service."""
+        try:
+            day = date.fromisoformat(take.partition(":")[0])
+        except ValueError:
+            return take
+        bounded(day)
+        return take
 
 
 class RevisionRead(BaseModel):

@@ -17,7 +17,7 @@ from callroom.accounts.errors import AccountError, NotFound
 from callroom.accounts.permissions import Permission
 from callroom.api import rosters
 from callroom.api.auth import Principal, require
-from callroom.api.params import VersionNumber
+from callroom.api.params import OUT_OF_RANGE, VersionNumber, in_range
 from callroom.api.schedule_schemas import (
     AssignmentRead,
     CellEdit,
@@ -35,6 +35,7 @@ from callroom.api.schedule_schemas import (
 )
 from callroom.api.schemas import ErrorRead
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import Invalid
 from callroom.paging.routing import Schedule
 from callroom.rules.change import Change, Impact
 from callroom.storage import RosterVersionRecord
@@ -193,4 +194,6 @@ def _instant(at: datetime | None) -> datetime:
         return datetime.now(UTC)
     if at.tzinfo is None:
         raise AccountError("at", "give the instant with its offset, e.g. 2027-03-01T08:00:00Z")
+    if not in_range(at):
+        raise Invalid("at", OUT_OF_RANGE)
     return at.astimezone(UTC)

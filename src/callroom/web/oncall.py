@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
+from callroom.api.params import OUT_OF_RANGE, in_range
 from callroom.paging.policy import Priority
 from callroom.paging.service import PageRequest, PagingError, PagingService
 from callroom.web.board import block_span, board
@@ -36,6 +37,8 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return datetime.now(UTC), "the time must look like 2027-03-01T09:00"
+    if not in_range(parsed):
+        return datetime.now(UTC), f"the time {OUT_OF_RANGE}"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
 
 

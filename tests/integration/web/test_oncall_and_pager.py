@@ -6,6 +6,8 @@ import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from callroom.paging.routing import Schedule
 from callroom.web.board import board
 from tests.integration.web.conftest import Web
@@ -48,6 +50,14 @@ def test_a_bad_instant_is_named_next_to_its_field(sqlite_web: Web) -> None:
     client, _ = sqlite_web.signed_in("operator")
     page = client.get("/oncall", params={"at": "yesterday"})
     assert page.status_code == 422 and 'id="at-error">the time must look like' in page.text
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59", "9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00"])
+def test_an_instant_beyond_the_calendar_is_named_next_to_its_field(sqlite_web: Web, at: str) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": at})
+    assert page.status_code == 422
+    assert 'id="at-error">the time must lie in the years 1900 to 2199' in page.text
 
 
 def test_a_page_form_names_the_bad_field(sqlite_web: Web) -> None:
