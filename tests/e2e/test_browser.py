@@ -7,6 +7,7 @@ import re
 import httpx
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
+from sqlalchemy import text
 
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
@@ -136,6 +137,52 @@ def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledge
     expect(nurse.locator("#page-state")).to_have_text("acknowledged")
     expect(nurse.locator("#timeline")).to_contain_text("acknowledged")
     screenshot(nurse, "page-timeline")
+
+
+def _pages_stored(server: Server) -> int:
+    with server.database.reading() as session:
+        return int(session.execute(text("SELECT count(*) FROM pages")).scalar_one())
+
+
+def test_a_page_from_a_post_s_card_is_refused_in_place_then_confirmed_once(browsing: Browsing) -> None:
+    nurse = browsing.as_user("operator")
+    nurse.goto("/oncall?at=2027-03-02T09:00")
+    card = nurse.locator('#board section[data-post="pit"]')
+    card.locator("summary").click()
+    form = card.locator("form.page-form")
+    form.locator("input[name=callback]").fill("4411")
+    stored = _pages_stored(browsing.server)
+    form.locator("button[type=submit]").click()  # no message yet
+    expect(card.locator("#body-post-pit-error")).to_contain_text("body must be 1 to 500 characters")
+    expect(card.locator("textarea[name=body]")).to_have_attribute("aria-invalid", "true")
+    expect(card.locator("input[name=callback]")).to_have_value("4411")
+    screenshot(nurse, "oncall-card-refused")
+
+    card.locator("textarea[name=body]").fill("Bay 3: chest pain, ECG done")
+    card.locator("button[type=submit]").dblclick()
+    sent = card.locator(".page-sent")
+    expect(sent).to_contain_text("sent to The Pit (emergency department)")
+    expect(sent).to_contain_text("It reached")
+    expect(card.locator("form.page-form")).to_have_count(0)  # nothing left to send it twice with
+    assert _pages_stored(browsing.server) == stored + 1
+    screenshot(nurse, "oncall-card-sent")
+    page_id = re.search(r"Page (\d+) sent", sent.inner_text()).group(1)  # type: ignore[union-attr]
+    sent.get_by_role("link").click()
+    expect(nurse).to_have_url(re.compile(rf"/inbox/pages/{page_id}$"))
+    expect(nurse.locator("#timeline")).to_contain_text("sent")
+
+
+def test_the_card_confirmation_reads_on_a_phone(browsing: Browsing) -> None:
+    nurse = browsing.as_user("operator", phone=True)
+    nurse.goto("/oncall?at=2027-03-02T09:00&q=pit")
+    card = nurse.locator('#board section[data-post="pit"]')
+    card.locator("summary").click()
+    card.locator("textarea[name=body]").fill("Bay 5: needs review")
+    card.locator("input[name=callback]").fill("4412")
+    card.locator("button[type=submit]").click()
+    expect(card.locator(".page-sent")).to_be_visible()
+    card.scroll_into_view_if_needed()
+    screenshot(nurse, "oncall-card-sent-phone")
 
 
 def test_a_shift_offered_accepted_and_approved_changes_the_roster(browsing: Browsing) -> None:

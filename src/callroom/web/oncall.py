@@ -66,11 +66,15 @@ def _paging(request: Request) -> PagingService:
     return service
 
 
+FIELDS = ("target", "body", "callback", "priority", "patient_ref", "label")
+
+
 @router.post("/oncall/page", response_class=HTMLResponse)
 def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
-    """Send a page from the board; the form comes back with a message next to a bad field."""
+    """Send a page from the board: the confirmation (who it reached, a link to its log) takes
+    the form's place; a refusal gives the form back as typed, the message next to the field."""
     check_csrf(request, viewer, form)
-    values = {k: form.get(k, "") for k in ("target", "body", "callback", "priority", "patient_ref", "label")}
+    values = {k: form.get(k, "") for k in FIELDS}
     errors: dict[str, str] = {}
     if values["priority"] not in PRIORITIES:
         errors["priority"] = "choose routine, urgent or stat"
@@ -80,10 +84,12 @@ def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
                 viewer.principal.identity, values["target"], values["body"], values["callback"],
                 Priority(values["priority"]), values["patient_ref"].strip() or None))
         except PagingError as error:
-            errors[error.field] = error.message
+            errors[error.field if error.field in FIELDS else "form"] = error.message
+    live = current(request)
     if errors:
-        live = current(request)
         people = live.program.people if live is not None and form.get("by_name") else ()
         return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
                                                    "priorities": PRIORITIES}, status=422)
-    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"]})
+    known = live.program.person if live is not None else {}
+    reached = [known[p].name if p in known else p for p in sent.recipients]
+    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"], "reached": reached})

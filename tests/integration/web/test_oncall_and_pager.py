@@ -91,6 +91,19 @@ def test_a_page_sent_by_name_reaches_the_person_s_pager_and_is_acknowledged_ther
                                        re.S).group(0)  # type: ignore[union-attr]
 
 
+def test_a_sent_page_is_confirmed_with_whom_it_reached_and_a_link_to_its_log(sqlite_web: Web) -> None:
+    nurse, csrf = sqlite_web.signed_in("operator")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    sent = nurse.post("/oncall/page", data={
+        "csrf_token": csrf, "target": f"person:{resident.person_id}", "body": "Bed 7 obs", "callback": "4411",
+        "priority": "stat", "label": resident.display_name})
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    name = demo_program().person[resident.person_id or ""].name
+    assert f"It reached {name}." in sent.text
+    assert f'<a href="/inbox/pages/{page_id}">' in sent.text
+    assert "<form" not in sent.text  # nothing to press again
+
+
 def test_declining_needs_a_reason_named_next_to_the_page(sqlite_web: Web) -> None:
     nurse, nurse_csrf = sqlite_web.signed_in("operator")
     resident = sign_in_of(sqlite_web.sign_ins, "resident")
