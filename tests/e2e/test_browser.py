@@ -6,9 +6,10 @@ import re
 
 import httpx
 from icalendar import Calendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import text
 
+from callroom.accounts.service import AccountService
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
 from tests.e2e.conftest import Browsing, Server, screenshot
@@ -279,3 +280,43 @@ def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) ->
     admin.goto("/admin")
     expect(admin.locator("#accounts-table tbody tr")).to_have_count(len(browsing.server.sign_ins))
     screenshot(admin, "admin")
+
+
+def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_password(
+        browsing: Browsing) -> None:
+    accounts = AccountService(browsing.server.database)
+    account_id = accounts.by_username("attending").id  # no other test signs in as the attending
+    admin = browsing.as_user("admin", phone=True)
+    admin.goto("/admin")
+    row = admin.locator(f"#account-{account_id}")
+    row.scroll_into_view_if_needed()
+    screenshot(admin, "admin-accounts-phone")
+
+    admin.once("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("button", name="Deactivate").click()
+    expect(admin.locator(".notice")).to_have_count(0)
+    assert accounts.account(account_id).active
+
+    asked: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    admin.once("dialog", accept)
+    row.get_by_role("button", name="Deactivate").click()
+    expect(admin.locator(".notice")).to_contain_text("attending is deactivated")
+    assert asked and asked[0].startswith("Deactivate attending?")
+    assert accounts.account(account_id).role == "attending"  # the role is left as it was
+    admin.once("dialog", lambda dialog: dialog.accept())
+    admin.locator(f"#account-{account_id}").get_by_role("button", name="Reactivate").click()
+    expect(admin.locator(".notice")).to_contain_text("attending is active again")
+
+    row = admin.locator(f"#account-{account_id}")
+    row.locator(".reset-password summary").click()
+    admin.fill(f"#password-{account_id}", "a temporary password")
+    row.scroll_into_view_if_needed()
+    screenshot(admin, "admin-reset-password-phone")
+    row.get_by_role("button", name="Set password").click()
+    expect(admin.locator(".notice")).to_contain_text("attending has a new password")
+    assert accounts.sign_in("attending", "a temporary password").principal.user == "attending"

@@ -1,5 +1,8 @@
 """Admin (`/admin`): the live program's reference data (people, services, posts, shift types,
-escalation policies), and the accounts, which an admin creates, re-roles and deactivates here.
+escalation policies), and the accounts, which an admin creates here, gives a new role,
+deactivates or reactivates (each its own form and button), and whose password they reset. The
+accounts service refuses to leave no active admin; a deactivation or a reset ends the
+account's sessions.
 
 The reference data lives in the program file: an admin edits that file here and saves it as
 the program's next version (checked line by line, every earlier version kept, the live roster
@@ -20,6 +23,7 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.api import reference
 from callroom.api.auth import accounts_of
+from callroom.api.params import RowId
 from callroom.config import Role
 from callroom.storage import ProgramRepository
 from callroom.web.forms import check_csrf, form_data
@@ -47,12 +51,19 @@ def _page(request: Request, values: dict[str, str] | None = None, errors: dict[s
     }, status=status)
 
 
+DONE = {"created": "Account created.", "role": "{name} has a new role.",
+        "deactivated": "{name} is deactivated: signed out everywhere, and cannot sign in until reactivated.",
+        "reactivated": "{name} is active again.",
+        "password": "{name} has a new password and their sessions have ended: give it to them.",
+        "program": "Program file replaced: the live roster moved to it as a new version."}
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, viewer: Reader) -> HTMLResponse:
-    done = request.query_params.get("done") or ""
-    said = {"created": "Account created.", "changed": "Account changed.",
-            "program": "Program file replaced: the live roster moved to it as a new version."}
-    return _page(request, notice=said.get(done))
+    said = DONE.get(request.query_params.get("done") or "")
+    names = {str(a.id): a.username for a in accounts_of(request).accounts()}
+    name = names.get(request.query_params.get("account") or "", "The account")
+    return _page(request, notice=said.format(name=name) if said else None)
 
 
 def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
@@ -86,23 +97,50 @@ def create_account(request: Request, viewer: Manager, form: Form) -> Response:
     return RedirectResponse("/admin?done=created#accounts", status_code=303)
 
 
-@router.post("/admin/accounts/{account_id}", response_class=HTMLResponse)
-def change_account(request: Request, viewer: Manager, form: Form, account_id: int) -> Response:
-    """Change an account's role, or (de)activate it; deactivating ends its sessions."""
-    check_csrf(request, viewer, form)
-    service: AccountService = accounts_of(request)
-    values: dict[str, object] = {}
-    if form.get("role"):
-        if form["role"] not in {r.value for r in Role}:
-            return _page(request, errors={f"account-{account_id}": "choose a role"}, status=422)
-        values["role"] = Role(form["role"])
-    if form.get("active") in ("0", "1"):
-        values["active"] = form["active"] == "1"
+def _done(done: str, account_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/admin?done={done}&account={account_id}#account-{account_id}", status_code=303)
+
+
+def _change(request: Request, viewer: Viewer, account_id: int, done: str, **values: object) -> Response:
+    """The change made, or the admin page with the refusal next to the account's row."""
     try:
-        service.change_account(viewer.username, account_id, **values)
+        accounts_of(request).change_account(viewer.username, account_id, **values)
     except AccountError as error:
         return _page(request, errors={f"account-{account_id}": error.message}, status=error.status)
-    return RedirectResponse("/admin?done=changed#accounts", status_code=303)
+    return _done(done, account_id)
+
+
+@router.post("/admin/accounts/{account_id}/role", response_class=HTMLResponse)
+def change_role(request: Request, viewer: Manager, form: Form, account_id: RowId) -> Response:
+    """A new role, and nothing else."""
+    check_csrf(request, viewer, form)
+    role = form.get("role", "")
+    if role not in {r.value for r in Role}:
+        return _page(request, errors={f"account-{account_id}": "choose a role"}, status=422)
+    return _change(request, viewer, account_id, "role", role=Role(role))
+
+
+@router.post("/admin/accounts/{account_id}/active", response_class=HTMLResponse)
+def change_active(request: Request, viewer: Manager, form: Form, account_id: RowId) -> Response:
+    """Deactivate (its sessions end at once) or reactivate, and nothing else."""
+    check_csrf(request, viewer, form)
+    if form.get("active") not in ("0", "1"):
+        return _page(request, errors={f"account-{account_id}": "say whether to activate it"}, status=422)
+    active = form["active"] == "1"
+    return _change(request, viewer, account_id, "reactivated" if active else "deactivated", active=active)
+
+
+@router.post("/admin/accounts/{account_id}/password", response_class=HTMLResponse)
+def reset_password(request: Request, viewer: Manager, form: Form, account_id: RowId) -> Response:
+    """A password the admin sets and hands over; every session of the account ends (the
+    admin's own, too, when it is their account)."""
+    check_csrf(request, viewer, form)
+    service: AccountService = accounts_of(request)
+    try:
+        service.set_password(viewer.username, account_id, form.get("password", ""))
+    except AccountError as error:
+        return _page(request, errors={f"password-{account_id}": error.message}, status=error.status)
+    return _done("password", account_id)
 
 
 def _source(request: Request) -> str:

@@ -20,6 +20,12 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   }
 });
 
+// A form that asks before it is sent (deactivating an account): data-confirm is the question.
+document.addEventListener("submit", function (event) {
+  var question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+
 // The schedule grid: one listener for every cell, so 2,000 cells cost no script each.
 function openCellEditor(cell) {
   var grid = document.getElementById("grid");
