@@ -83,6 +83,19 @@ def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
     return version.id, [*accounts, extra]
 
 
+# A resident's name as someone might type it into the program file: markup that, inside a
+# <script> element, would hide the rest of the page from the browser.
+MARKUP_NAME = "Hana Takeda <!--<script>"
+
+
+def demo_source_with_markup_name() -> str:
+    """The demo program file with one resident (Hana Takeda) renamed to MARKUP_NAME."""
+    text = demo_program_path().read_text(encoding="utf-8")
+    renamed = text.replace("name: Hana Takeda\n", f'name: "{MARKUP_NAME}"\n', 1)
+    assert renamed != text
+    return renamed
+
+
 def sign_in_of(sign_ins: list[DemoAccount], username: str) -> DemoAccount:
     return next(s for s in sign_ins if s.username == username)
 

@@ -243,7 +243,9 @@ class AccountService:
 
     def change_account(self, actor: str, account_id: int, **values: object) -> AccountRecord:
         """Change role, display_name, person_id or active. Deactivating ends the account's
-        sessions and stops its tokens and feeds (they are checked against `active`)."""
+        sessions and stops its tokens and feeds (they are checked against `active`). A change
+        that would leave no active admin (the last one demoting or deactivating themselves, or
+        being demoted from the command line) is a Conflict naming `role` or `active`."""
         _check_change(values)
         if not values:
             raise Invalid("body", "nothing to change: give display_name, role, person_id or active")
@@ -251,7 +253,7 @@ class AccountService:
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
-            _existing(accounts, account_id)
+            _keeps_an_admin(accounts, _existing(accounts, account_id), values)
             record = accounts.change(account_id, **stored)
             if values.get("active") is False:
                 accounts.revoke("session", now, account_id=account_id)
@@ -307,6 +309,22 @@ def _check_password(accounts: AccountRepository, account: AccountRecord | None, 
     accounts.add_session(account.id, digest(token), now)
     accounts.record(now, account.id, account.username, SIGNED_IN)
     return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
+
+
+def _keeps_an_admin(accounts: AccountRepository, account: AccountRecord, values: dict[str, object]) -> None:
+    """Conflict if the change takes the last active admin away: nobody could manage accounts
+    from the web or the API any more."""
+    if account.role != Role.ADMIN.value or not account.active:
+        return
+    deactivated = values.get("active") is False
+    demoted = "role" in values and str(values["role"]) != Role.ADMIN.value
+    if not (deactivated or demoted):
+        return
+    if any(other != account.id for other in accounts.active_admin_ids()):
+        return
+    field, what = ("active", "deactivated") if deactivated else ("role", "given another role")
+    raise Conflict(field, f"{account.username} is the only active admin and cannot be {what}: "
+                          "make another account an admin first")
 
 
 def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from callroom.api import changes, errors, hours, ical_feed, pages, reference, schedule, security
 from callroom.api.auth import token_table
+from callroom.api.headers import SecurityHeaders
 from callroom.config import Settings
 from callroom.errors import CallroomError
 from callroom.paging.stream import InboxHub
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)
+    app.add_middleware(SecurityHeaders)  # last, so outermost: the 413 above gets them too
     return app
 
 

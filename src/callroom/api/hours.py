@@ -18,6 +18,7 @@ from pydantic import Field
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.deps import Hours as Service
+from callroom.api.headers import SELF_CONTAINED_POLICY
 from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.hours import (
@@ -60,7 +61,8 @@ def _shaped(report: HoursReport, fmt: Format) -> ReportRead | Response:
     if fmt == "csv":
         return Response(csv_text(report), media_type="text/csv; charset=utf-8")
     if fmt == "html":
-        return Response(html_page(report), media_type="text/html; charset=utf-8")
+        return Response(html_page(report), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": SELF_CONTAINED_POLICY})
     return ReportRead.of(report)
 
 

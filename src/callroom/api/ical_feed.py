@@ -31,5 +31,5 @@ def calendar_feed(token: str, accounts: Accounts, rosters: Rosters) -> Response:
     if schedule is None or account.person_id not in schedule.program.person:
         raise NotFound("token", "nothing is scheduled for this calendar yet")
     calendar = person_calendar(schedule.program, schedule.roster, account.person_id, stamp=datetime.now(UTC))
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    # Not cached (api/headers.py: no-store), so a revoked link stops at once.
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")

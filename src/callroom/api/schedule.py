@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.deps import Rosters
-from callroom.api.params import VersionNumber
+from callroom.api.params import OUT_OF_RANGE, VersionNumber, in_range
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.schedule import (
     AssignmentRead,
@@ -155,4 +155,6 @@ def _instant(at: datetime | None) -> datetime:
         return datetime.now(UTC)
     if at.tzinfo is None:
         raise Invalid("at", "give the instant with its offset, e.g. 2027-03-01T08:00:00Z")
+    if not in_range(at):
+        raise Invalid("at", OUT_OF_RANGE)
     return at.astimezone(UTC)

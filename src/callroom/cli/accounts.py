@@ -1,4 +1,4 @@
-"""Account commands: `callroom accounts add|list|set-password|token|revoke-token|demo`.
+"""Account commands: `callroom accounts add|list|change|set-password|token|revoke-token|demo`.
 
 They act as an administrator at the machine would (on CALLROOM_DATABASE_URL). Passwords are
 read from a hidden prompt (or `--password-stdin` for scripts), never from the command line,
@@ -71,6 +71,20 @@ def list_accounts() -> None:
         table.add_row(str(a.id), a.username, a.display_name, a.role, a.person_id or "-",
                       "yes" if a.active else "no", "set" if a.password_hash else "-")
     console.print(table)
+
+
+@accounts_app.command("change")
+def change(
+    username: str,
+    role: Annotated[Role | None, typer.Option(help="A new role.")] = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive",
+                                                help="Reactivate, or deactivate (its sessions end).")] = None,
+) -> None:
+    """Change an account's role or deactivate it; the last active admin stays one."""
+    values = {k: v for k, v in (("role", role), ("active", active)) if v is not None}
+    accounts = _accounts()
+    made = accounts.change_account(me(), accounts.by_username(username).id, **values)
+    console.print(f"Account {made.username}: {made.role}, {'active' if made.active else 'inactive'}.")
 
 
 @accounts_app.command("set-password")

@@ -1,5 +1,8 @@
 """Admin (`/admin`): the live program's reference data (people, services, posts, shift types,
-escalation policies), and the accounts, which an admin creates, re-roles and deactivates here.
+escalation policies), and the accounts, which an admin creates here, gives a new role,
+deactivates or reactivates (each its own form and button), and whose password they reset. The
+accounts service refuses to leave no active admin; a deactivation or a reset ends the
+account's sessions.
 
 The reference data lives in the program file: an admin edits that file here and saves it as
 the program's next version (checked line by line, every earlier version kept, the live roster
@@ -19,6 +22,7 @@ from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.api.deps import Accounts, Rosters
 from callroom.api.errors import status_of
+from callroom.api.params import RowId
 from callroom.errors import CallroomError
 from callroom.rosters.service import RosterService
 from callroom.web.forms import check_csrf, form_data
@@ -32,11 +36,10 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
 
 
-def _page(request: Request, services: tuple[AccountService, RosterService],
+def _page(request: Request, accounts: AccountService, rosters: RosterService,
           values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
           notice: str | None = None, status: int = 200,
           program: dict[str, str] | None = None, issues: list[dict[str, str]] | None = None) -> HTMLResponse:
-    accounts, rosters = services
     live = rosters.live()
     source = rosters.program_source() if live is not None else ""
     return render(request, "admin.html", {
@@ -47,12 +50,19 @@ def _page(request: Request, services: tuple[AccountService, RosterService],
     }, status=status)
 
 
+DONE = {"created": "Account created.", "role": "{name} has a new role.",
+        "deactivated": "{name} is deactivated: signed out everywhere, and cannot sign in until reactivated.",
+        "reactivated": "{name} is active again.",
+        "password": "{name} has a new password and their sessions have ended: give it to them.",
+        "program": "Program file replaced: the live roster moved to it as a new version."}
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, viewer: Reader, accounts: Accounts, rosters: Rosters) -> HTMLResponse:
-    done = request.query_params.get("done") or ""
-    said = {"created": "Account created.", "changed": "Account changed.",
-            "program": "Program file replaced: the live roster moved to it as a new version."}
-    return _page(request, (accounts, rosters), notice=said.get(done))
+    said = DONE.get(request.query_params.get("done") or "")
+    names = {str(a.id): a.username for a in accounts.accounts()}
+    name = names.get(request.query_params.get("account") or "", "The account")
+    return _page(request, accounts, rosters, notice=said.format(name=name) if said else None)
 
 
 def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
@@ -83,29 +93,62 @@ def create_account(request: Request, viewer: Manager, form: Form, accounts: Acco
             errors[error.field] = error.message
     if errors:
         values = {k: form.get(k, "") for k in NEW_FIELDS if k != "password"}
-        return _page(request, (accounts, rosters), values, errors, status=422)
+        return _page(request, accounts, rosters, values, errors, status=422)
     return RedirectResponse("/admin?done=created#accounts", status_code=303)
 
 
-@router.post("/admin/accounts/{account_id}", response_class=HTMLResponse)
-def change_account(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
-                   account_id: int) -> Response:
-    """Change an account's role, or (de)activate it; deactivating ends its sessions."""
-    check_csrf(request, viewer, form)
-    values: dict[str, object] = {}
-    if form.get("role"):
-        if form["role"] not in {r.value for r in Role}:
-            return _page(request, (accounts, rosters), errors={f"account-{account_id}": "choose a role"},
-                         status=422)
-        values["role"] = Role(form["role"])
-    if form.get("active") in ("0", "1"):
-        values["active"] = form["active"] == "1"
+def _done(done: str, account_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/admin?done={done}&account={account_id}#account-{account_id}", status_code=303)
+
+
+def _change(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
+            account_id: int, done: str, **values: object) -> Response:
+    """The change made, or the admin page with the refusal next to the account's row."""
     try:
         accounts.change_account(viewer.username, account_id, **values)
     except CallroomError as error:
-        return _page(request, (accounts, rosters), errors={f"account-{account_id}": error.message},
+        return _page(request, accounts, rosters, errors={f"account-{account_id}": error.message},
                      status=status_of(error))
-    return RedirectResponse("/admin?done=changed#accounts", status_code=303)
+    return _done(done, account_id)
+
+
+@router.post("/admin/accounts/{account_id}/role", response_class=HTMLResponse)
+def change_role(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                account_id: RowId) -> Response:
+    """A new role, and nothing else."""
+    check_csrf(request, viewer, form)
+    role = form.get("role", "")
+    if role not in {r.value for r in Role}:
+        return _page(request, accounts, rosters, errors={f"account-{account_id}": "choose a role"},
+                     status=422)
+    return _change(request, viewer, accounts, rosters, account_id, "role", role=Role(role))
+
+
+@router.post("/admin/accounts/{account_id}/active", response_class=HTMLResponse)
+def change_active(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                  account_id: RowId) -> Response:
+    """Deactivate (its sessions end at once) or reactivate, and nothing else."""
+    check_csrf(request, viewer, form)
+    if form.get("active") not in ("0", "1"):
+        errors = {f"account-{account_id}": "say whether to activate it"}
+        return _page(request, accounts, rosters, errors=errors, status=422)
+    active = form["active"] == "1"
+    done = "reactivated" if active else "deactivated"
+    return _change(request, viewer, accounts, rosters, account_id, done, active=active)
+
+
+@router.post("/admin/accounts/{account_id}/password", response_class=HTMLResponse)
+def reset_password(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                   account_id: RowId) -> Response:
+    """A password the admin sets and hands over; every session of the account ends (the
+    admin's own, too, when it is their account)."""
+    check_csrf(request, viewer, form)
+    try:
+        accounts.set_password(viewer.username, account_id, form.get("password", ""))
+    except CallroomError as error:
+        return _page(request, accounts, rosters, errors={f"password-{account_id}": error.message},
+                     status=status_of(error))
+    return _done("password", account_id)
 
 
 @router.post("/admin/program", response_class=HTMLResponse)
@@ -129,5 +172,5 @@ def replace_program(request: Request, viewer: Reader, form: Form, accounts: Acco
             errors["source"] = error.message
             issues = [d.as_dict() for d in error.details]
     if errors:
-        return _page(request, (accounts, rosters), errors=errors, program=values, issues=issues, status=422)
+        return _page(request, accounts, rosters, errors=errors, program=values, issues=issues, status=422)
     return RedirectResponse("/admin?done=program#program", status_code=303)

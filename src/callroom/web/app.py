@@ -14,11 +14,11 @@ from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
 from callroom.errors import CallroomError, ErrorKind
-from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin
+from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin, styles
 from callroom.web.templating import STATIC_DIR, render
 
 ROUTERS = (signin.router, schedule.router, oncall.router, inbox.router, me.router, hours.router,
-           requests.router, admin.router)
+           requests.router, admin.router, styles.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

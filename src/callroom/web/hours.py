@@ -9,7 +9,6 @@ their own; chiefs, program directors and admins see everyone (the permission tab
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -61,11 +60,6 @@ def _overview(live: Live, residents: list[PersonSummary]) -> dict[str, object]:
             "limit": max((_limit(live, s) for s in ordered), default=80)}
 
 
-def _json(data: dict[str, object]) -> str:
-    """JSON to put inside a <script> element: "</" could end the element early."""
-    return json.dumps(data).replace("</", "<\\/")
-
-
 @router.get("/hours", response_class=HTMLResponse)
 def hours_page(request: Request, viewer: Signed, rosters: Rosters, service: Hours) -> HTMLResponse:
     everyone = viewer.can(Permission.HOURS_READ)
@@ -82,7 +76,7 @@ def hours_page(request: Request, viewer: Signed, rosters: Rosters, service: Hour
     error = f"no resident {wanted!r}" if wanted and chosen is None else None
     return render(request, "hours.html", {
         "live": live, "residents": residents if everyone else [], "chosen": chosen, "person_error": error,
-        "chart": _json(_chart(live, chosen, _worked(service, viewer, chosen.person.id))) if chosen else None,
-        "overview": _json(_overview(live, residents)) if everyone else None,
+        "chart": _chart(live, chosen, _worked(service, viewer, chosen.person.id)) if chosen else None,
+        "overview": _overview(live, residents) if everyone else None,
         "limit": _limit(live, chosen) if chosen else 80,
     }, status=404 if error else 200)

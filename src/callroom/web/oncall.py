@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import Paging, Rosters
+from callroom.api.params import OUT_OF_RANGE, in_range
 from callroom.errors import CallroomError
 from callroom.paging.policy import Priority
 from callroom.paging.service import PageRequest
@@ -38,6 +39,8 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return datetime.now(UTC), "the time must look like 2027-03-01T09:00"
+    if not in_range(parsed):
+        return datetime.now(UTC), f"the time {OUT_OF_RANGE}"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
 
 
@@ -60,11 +63,15 @@ def oncall_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRespo
     }, status=422 if error else 200)
 
 
+FIELDS = ("target", "body", "callback", "priority", "patient_ref", "label")
+
+
 @router.post("/oncall/page", response_class=HTMLResponse)
 def send_page(request: Request, viewer: Sender, form: Form, paging: Paging, rosters: Rosters) -> HTMLResponse:
-    """Send a page from the board; the form comes back with a message next to a bad field."""
+    """Send a page from the board: the confirmation (who it reached, a link to its log) takes
+    the form's place; a refusal gives the form back as typed, the message next to the field."""
     check_csrf(request, viewer, form)
-    values = {k: form.get(k, "") for k in ("target", "body", "callback", "priority", "patient_ref", "label")}
+    values = {k: form.get(k, "") for k in FIELDS}
     errors: dict[str, str] = {}
     if values["priority"] not in PRIORITIES:
         errors["priority"] = "choose routine, urgent or stat"
@@ -74,10 +81,12 @@ def send_page(request: Request, viewer: Sender, form: Form, paging: Paging, rost
                 viewer.principal.identity, values["target"], values["body"], values["callback"],
                 Priority(values["priority"]), values["patient_ref"].strip() or None))
         except CallroomError as error:
-            errors[error.field] = error.message
+            errors[error.field if error.field in FIELDS else "form"] = error.message
+    live = rosters.live()
     if errors:
-        live = rosters.live()
         people = live.program.people if live is not None and form.get("by_name") else ()
         return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
                                                    "priorities": PRIORITIES}, status=422)
-    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"]})
+    known = live.program.person if live is not None else {}
+    reached = [known[p].name if p in known else p for p in sent.recipients]
+    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"], "reached": reached})

@@ -175,3 +175,52 @@ def test_every_change_to_an_account_is_in_its_audit_trail(service: AccountServic
     assert [(e.actor, e.kind) for e in service.events(account.id)] == [
         ("admin", "account_created"), ("kwame", "signed_in"), ("admin", "account_changed")]
     assert service.events(account.id)[-1].detail == {"role": "chief"}
+
+
+@pytest.fixture
+def admin(service: AccountService) -> int:
+    return service.add_account("setup", AccountSpec("ines", "Ines Admin", Role.ADMIN, password=PASSWORD)).id
+
+
+@pytest.mark.parametrize(("change", "field"), [({"role": Role.CHIEF}, "role"), ({"active": False}, "active"),
+                                               ({"role": Role.RESIDENT, "active": False}, "active")])
+def test_the_only_active_admin_cannot_be_demoted_or_deactivated(
+        service: AccountService, admin: int, change: dict[str, object], field: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        service.change_account("ines", admin, **change)
+
+    assert refused.value.field == field and "only active admin" in refused.value.message
+    assert (service.account(admin).role, service.account(admin).active) == ("admin", True)
+    assert [e.kind for e in service.events(admin)] == ["account_created"]
+
+
+def test_an_admin_steps_down_once_another_admin_is_active(service: AccountService, admin: int) -> None:
+    other = service.add_account("ines", AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+
+    service.change_account("ines", admin, role=Role.CHIEF)
+
+    assert service.account(admin).role == "chief"
+    with pytest.raises(Conflict):
+        service.change_account("omar", other, active=False)
+
+
+def test_an_inactive_admin_does_not_count_as_the_one_left(service: AccountService, admin: int) -> None:
+    other = service.add_account("ines", AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+    service.change_account("ines", other, active=False)
+
+    with pytest.raises(Conflict):
+        service.change_account("ines", admin, role=Role.RESIDENT)
+    service.change_account("ines", other, active=True)  # reactivating an admin is always allowed
+    service.change_account("ines", admin, display_name="Ines A.")  # and so is any other change
+
+
+def test_an_admin_reset_password_ends_the_account_s_sessions(service: AccountService, admin: int) -> None:
+    kwame = service.by_username("kwame")
+    token = service.sign_in("kwame", PASSWORD).token
+
+    service.set_password("ines", kwame.id, "a temporary password")
+
+    with pytest.raises(Unauthenticated):
+        service.session_principal(token)
+    assert service.sign_in("kwame", "a temporary password").principal.user == "kwame"
+    assert [e.actor for e in service.events(kwame.id) if e.kind == "password_set"] == ["ines"]

@@ -4,7 +4,7 @@ here, so the tests call a real server as the other API tests do.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -58,6 +58,28 @@ def test_a_time_without_an_offset_is_422_on_that_field(app: httpx.Client) -> Non
     naive = {"start": "2026-03-02T07:00:00", "end": "2026-03-02T19:00:00-05:00"}
     refused = app.post("/api/v1/hours/me/periods", json=naive, headers=as_("ada"))
     assert refused.status_code == 422 and refused.json()["field"] == "start"
+
+
+# Python's dates end at 9999-12-31: in UTC these instants, and a week after that day, do not exist.
+EDGES = ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]
+
+
+@pytest.mark.parametrize("edge", EDGES)
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/hours/me/periods", lambda edge: {"start": edge, "end": DAY_ONE["end"]}, "start"),
+    ("/api/v1/hours/me/periods", lambda edge: {"start": DAY_ONE["start"], "end": edge}, "end"),
+    ("/api/v1/hours/me/clock-in", lambda edge: {"at": edge}, "at"),
+    ("/api/v1/hours/me/clock-out", lambda edge: {"at": edge}, "at"),
+    ("/api/v1/hours/me/periods/1/corrections", lambda edge: {"start": edge}, "start"),
+    ("/api/v1/hours/me/confirm", lambda edge: {"week_start": edge[:10]}, "week_start"),
+    ("/api/v1/whatif", lambda edge: {"take": f"{edge[:10]}:day"}, "take"),
+])
+def test_an_instant_or_day_beyond_the_calendar_is_422_on_that_field(
+        app: httpx.Client, path: str, body: Callable[[str], dict[str, str]], field: str, edge: str) -> None:
+    refused = app.post(path, json=body(edge), headers=as_("ada"))
+    assert refused.status_code == 422, refused.text
+    answer = refused.json()
+    assert answer["field"] == field and "must lie in the years 1900 to 2199" in answer["error"]
 
 
 def test_overlapping_periods_are_refused(app: httpx.Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.rules.summary import summarise
 from tests.integration.web.conftest import Web
 from tests.principals import person as as_person
-from tests.web_demo import demo_program, sign_in_of, solved_demo
+from tests.web_demo import MARKUP_NAME, demo_program, demo_source_with_markup_name, sign_in_of, solved_demo
 
 LINK = re.compile(r'<code class="secret" id="calendar-link">([^<]+)</code>')
 
@@ -84,6 +85,21 @@ def test_the_chief_sees_every_resident_and_an_unknown_one_is_named(sqlite_web: W
     assert data["hours"] == sorted(data["hours"], reverse=True)
     missing = client.get("/hours", params={"person": "nobody"})
     assert missing.status_code == 404 and 'id="person-error">no resident' in missing.text
+
+
+def test_a_name_with_markup_cannot_end_the_chart_data_or_hide_the_table(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    renamed = admin.post("/admin/program", data={"csrf_token": csrf, "source": demo_source_with_markup_name(),
+                                                 "reason": "a name with markup"})
+    assert renamed.status_code == 303, renamed.text
+    chief, _ = sqlite_web.signed_in("chief")
+    page = chief.get("/hours").text
+    element = re.search(r'<script type="application/json" id="overview-data">(.*?)</script>', page, re.S)
+    assert element is not None
+    assert "<" not in element.group(1)  # nothing in it that the HTML parser reads as markup
+    assert MARKUP_NAME in json.loads(element.group(1))["labels"]
+    assert page.index('id="hours-table"') > element.end()
+    assert html.escape(MARKUP_NAME, quote=False) in page
 
 
 def test_an_operator_may_not_read_duty_hours(sqlite_web: Web) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from callroom.api.params import Day, Instant, bounded
 from callroom.api.schemas.schedule import ViolationRead
 from callroom.domain.worklog import Decision, Reason, WorkKind
 from callroom.hours.service import HoursReport, JustificationRecord, PeriodRecord, RevisionRecord
@@ -13,8 +14,8 @@ from callroom.rules.whatif import WhatIf
 
 
 class PeriodCreate(BaseModel):
-    start: AwareDatetime = Field(description="ISO 8601 with an offset")
-    end: AwareDatetime
+    start: Instant = Field(description="ISO 8601 with an offset")
+    end: Instant
     kind: WorkKind = WorkKind.IN_HOUSE
     shift: str | None = Field(None, max_length=100, description="the scheduled shift it was worked as")
     post: str | None = Field(None, max_length=100)
@@ -22,19 +23,19 @@ class PeriodCreate(BaseModel):
 
 
 class ConfirmCreate(BaseModel):
-    week_start: date = Field(description="the first of the 7 days to confirm as worked as scheduled")
+    week_start: Day = Field(description="the first of the 7 days to confirm as worked as scheduled")
 
 
 class ClockCreate(BaseModel):
-    at: AwareDatetime | None = Field(None, description="default: now")
+    at: Instant | None = Field(None, description="default: now")
     kind: WorkKind = WorkKind.IN_HOUSE
     shift: str | None = Field(None, max_length=100)
     post: str | None = Field(None, max_length=100)
 
 
 class CorrectionCreate(BaseModel):
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     kind: WorkKind | None = None
     shift: str | None = Field(None, max_length=100)
     post: str | None = Field(None, max_length=100)
@@ -55,6 +56,17 @@ class ReviewCreate(BaseModel):
 class WhatIfCreate(BaseModel):
     person: str | None = Field(None, max_length=100, description="default: the caller")
     take: str = Field(min_length=1, max_length=200, description="DATE:SHIFT[:POST]")
+
+    @field_validator("take")
+    @classmethod
+    def _day_in_range(cls, take: str) -> str:
+        """A day out of range is refused here; any other malformed take by the service."""
+        try:
+            day = date.fromisoformat(take.partition(":")[0])
+        except ValueError:
+            return take
+        bounded(day)
+        return take
 
 
 class RevisionRead(BaseModel):
