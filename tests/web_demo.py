@@ -32,6 +32,7 @@ from callroom.rules.change import give_away, impact, swap
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
 from callroom.web.schedule import OFF, choices
+from tests.principals import admin
 
 DEMO_NAME = "st-elsewhere"
 DEMO_ACCOUNTS_BY_NAME = {a.username: a for a in DEMO_ACCOUNTS}
@@ -78,7 +79,7 @@ def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
     service = AccountService(database)
     accounts = seed_demo_accounts(service)
     extra = colleague()
-    service.add_account("test", AccountSpec(extra.username, extra.display_name, extra.role,
+    service.add_account(admin("test"), AccountSpec(extra.username, extra.display_name, extra.role,
                                                              extra.person_id, extra.password))
     return version.id, [*accounts, extra]
 

@@ -13,6 +13,7 @@ from callroom.accounts.service import AccountService
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
 from tests.e2e.conftest import Browsing, Server, screenshot
+from tests.principals import ADMIN
 from tests.web_demo import (
     DEMO_NAME,
     MARKUP_NAME,
@@ -285,7 +286,7 @@ def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) ->
 def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_password(
         browsing: Browsing) -> None:
     accounts = AccountService(browsing.server.database)
-    account_id = accounts.by_username("attending").id  # no other test signs in as the attending
+    account_id = accounts.by_username(ADMIN, "attending").id  # no other test signs in as the attending
     admin = browsing.as_user("admin", phone=True)
     admin.goto("/admin")
     row = admin.locator(f"#account-{account_id}")
@@ -295,7 +296,7 @@ def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_pass
     admin.once("dialog", lambda dialog: dialog.dismiss())
     row.get_by_role("button", name="Deactivate").click()
     expect(admin.locator(".notice")).to_have_count(0)
-    assert accounts.account(account_id).active
+    assert accounts.account(ADMIN, account_id).active
 
     asked: list[str] = []
 
@@ -307,7 +308,7 @@ def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_pass
     row.get_by_role("button", name="Deactivate").click()
     expect(admin.locator(".notice")).to_contain_text("attending is deactivated")
     assert asked and asked[0].startswith("Deactivate attending?")
-    assert accounts.account(account_id).role == "attending"  # the role is left as it was
+    assert accounts.account(ADMIN, account_id).role == "attending"  # the role is left as it was
     admin.once("dialog", lambda dialog: dialog.accept())
     admin.locator(f"#account-{account_id}").get_by_role("button", name="Reactivate").click()
     expect(admin.locator(".notice")).to_contain_text("attending is active again")

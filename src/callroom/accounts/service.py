@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from callroom.accounts.passwords import hash_password, password_problem, verify_password
+from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal, Via
 from callroom.accounts.roles import Role
 from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
 from callroom.domain.clock import Clock, utc_now
-from callroom.errors import Conflict, Invalid, NotFound, RateLimited, Unauthenticated
+from callroom.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import (
     AccountEventRecord,
@@ -146,8 +147,10 @@ class AccountService:
     def _forget_tokens(self) -> None:
         self._tokens.clear()
 
-    def create_api_token(self, actor: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
-        """A new bearer token for the account; the token is shown once, only its digest kept."""
+    def create_api_token(self, caller: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
+        """A new bearer token for the account (one's own, or any for an admin); the token is
+        shown once, only its digest kept."""
+        _own_or_managed(caller, account_id)
         if not 1 <= len(name.strip()) <= 100:
             raise Invalid("name", "a token name has 1 to 100 characters")
         token = new_token(API_TOKEN_PREFIX)
@@ -156,23 +159,25 @@ class AccountService:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             record = accounts.add_api_token(account_id, name.strip(), digest(token), now)
-            accounts.record(now, account_id, actor.user, "api_token_created",
+            accounts.record(now, account_id, caller.user, "api_token_created",
                             {"token_id": record.id, "name": name})
         return token, record
 
-    def api_tokens(self, account_id: int) -> list[ApiTokenRecord]:
+    def api_tokens(self, caller: Principal, account_id: int) -> list[ApiTokenRecord]:
+        _own_or_managed(caller, account_id)
         with self._database.reading() as session:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             return accounts.api_tokens(account_id)
 
-    def revoke_api_token(self, actor: Principal, account_id: int, token_id: int) -> None:
+    def revoke_api_token(self, caller: Principal, account_id: int, token_id: int) -> None:
+        _own_or_managed(caller, account_id)
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
             if accounts.revoke("api_token", now, account_id=account_id, row_id=token_id) == 0:
                 raise NotFound("token", f"no live API token {token_id} on account {account_id}")
-            accounts.record(now, account_id, actor.user, "api_token_revoked", {"token_id": token_id})
+            accounts.record(now, account_id, caller.user, "api_token_revoked", {"token_id": token_id})
         self._forget_tokens()  # after the commit (a lookup already under way may keep it TOKEN_MEMORY_S)
 
     # Calendar feeds
@@ -206,7 +211,8 @@ class AccountService:
 
     # Administration
 
-    def add_account(self, actor: str, spec: AccountSpec) -> AccountRecord:
+    def add_account(self, caller: Principal, spec: AccountSpec) -> AccountRecord:
+        _manages(caller)
         _check_spec(spec)
         hashed = None if spec.password is None else hash_password(spec.password)
         now = self._clock()
@@ -216,36 +222,41 @@ class AccountService:
                 raise Conflict("username", f"there is already an account {spec.username!r}")
             record = accounts.add(NewAccount(spec.username, spec.display_name.strip(), spec.role.value,
                                              spec.person_id, hashed), now)
-            accounts.record(now, record.id, actor, "account_created",
+            accounts.record(now, record.id, caller.user, "account_created",
                             {"role": spec.role.value, "person_id": spec.person_id})
         return record
 
-    def accounts(self) -> list[AccountRecord]:
+    def accounts(self, caller: Principal) -> list[AccountRecord]:
+        _manages(caller)
         with self._database.reading() as session:
             return AccountRepository(session).all()
 
-    def account(self, account_id: int) -> AccountRecord:
+    def account(self, caller: Principal, account_id: int) -> AccountRecord:
+        _own_or_managed(caller, account_id)
         with self._database.reading() as session:
             return _existing(AccountRepository(session), account_id)
 
-    def by_username(self, username: str) -> AccountRecord:
+    def by_username(self, caller: Principal, username: str) -> AccountRecord:
+        _manages(caller)
         with self._database.reading() as session:
             found = AccountRepository(session).by_username(username)
         if found is None:
             raise NotFound("username", f"no account {username!r}")
         return found
 
-    def events(self, account_id: int) -> list[AccountEventRecord]:
+    def events(self, caller: Principal, account_id: int) -> list[AccountEventRecord]:
+        _manages(caller)
         with self._database.reading() as session:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             return accounts.events(account_id)
 
-    def change_account(self, actor: str, account_id: int, **values: object) -> AccountRecord:
+    def change_account(self, caller: Principal, account_id: int, **values: object) -> AccountRecord:
         """Change role, display_name, person_id or active. Deactivating ends the account's
         sessions and stops its tokens and feeds (they are checked against `active`). A change
         that would leave no active admin (the last one demoting or deactivating themselves, or
         being demoted from the command line) is a Conflict naming `role` or `active`."""
+        _manages(caller)
         _check_change(values)
         if not values:
             raise Invalid("body", "nothing to change: give display_name, role, person_id or active")
@@ -257,13 +268,17 @@ class AccountService:
             record = accounts.change(account_id, **stored)
             if values.get("active") is False:
                 accounts.revoke("session", now, account_id=account_id)
-            accounts.record(now, account_id, actor, "account_changed", stored)
+            accounts.record(now, account_id, caller.user, "account_changed", stored)
         self._forget_tokens()  # a new role or a deactivation applies to tokens at once
         return record
 
-    def set_password(self, actor: str, account_id: int, password: str, *, current: str | None = None) -> None:
-        """A new password; every session of the account ends. With `current`, the old password
-        must be right (a user changing their own)."""
+    def set_password(self, caller: Principal, account_id: int, password: str, *, current: str | None = None
+                     ) -> None:
+        """A new password; every session of the account ends. One's own needs the `current`
+        password; an admin sets anyone's (a reset) without it."""
+        if current is None:
+            _manages(caller)
+        _own_or_managed(caller, account_id)
         problem = password_problem(password)
         if problem:
             raise Invalid("password", problem)
@@ -276,7 +291,18 @@ class AccountService:
                 raise Unauthenticated("current_password", "the current password is wrong")
             accounts.change(account_id, password_hash=hashed)
             accounts.revoke("session", now, account_id=account_id)
-            accounts.record(now, account_id, actor, "password_set")
+            accounts.record(now, account_id, caller.user, "password_set")
+
+
+def _manages(caller: Principal) -> None:
+    if not caller.can(Permission.ACCOUNTS_MANAGE):
+        raise NotAllowed("permission", f"a {caller.role.value} may not manage accounts "
+                                       f"({Permission.ACCOUNTS_MANAGE.value})")
+
+
+def _own_or_managed(caller: Principal, account_id: int) -> None:
+    if caller.account_id != account_id:
+        _manages(caller)
 
 
 def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> timedelta | None:

@@ -20,7 +20,7 @@ from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.cli.console import console, fail
 from callroom.cli.context import services
-from callroom.cli.identity import acting, me
+from callroom.cli.identity import acting
 
 accounts_app = typer.Typer(no_args_is_help=True, help="Accounts: add, list, passwords and API tokens.")
 
@@ -57,7 +57,7 @@ def add(
     """Create an account (asks for its password unless --no-password)."""
     password = None if no_password else _password(password_stdin)
     accounts = _accounts()
-    made = accounts.add_account(me(), AccountSpec(username, name or username, role, person, password))
+    made = accounts.add_account(_admin(), AccountSpec(username, name or username, role, person, password))
     console.print(f"Account {made.username} ({made.role}) created.")
 
 
@@ -65,7 +65,7 @@ def add(
 def list_accounts() -> None:
     """Every account, with its role, person and whether it is active."""
     accounts = _accounts()
-    found = accounts.accounts()
+    found = accounts.accounts(_admin())
     table = Table("id", "username", "name", "role", "person", "active", "password")
     for a in found:
         table.add_row(str(a.id), a.username, a.display_name, a.role, a.person_id or "-",
@@ -83,7 +83,7 @@ def change(
     """Change an account's role or deactivate it; the last active admin stays one."""
     values = {k: v for k, v in (("role", role), ("active", active)) if v is not None}
     accounts = _accounts()
-    made = accounts.change_account(me(), accounts.by_username(username).id, **values)
+    made = accounts.change_account(_admin(), accounts.by_username(_admin(), username).id, **values)
     console.print(f"Account {made.username}: {made.role}, {'active' if made.active else 'inactive'}.")
 
 
@@ -92,7 +92,7 @@ def set_password(username: str, password_stdin: PasswordStdin = False) -> None:
     """Set an account's password; its sessions end."""
     password = _password(password_stdin)
     accounts = _accounts()
-    accounts.set_password(me(), accounts.by_username(username).id, password)
+    accounts.set_password(_admin(), accounts.by_username(_admin(), username).id, password)
     console.print(f"Password of {username} set; its sessions have ended.")
 
 
@@ -100,7 +100,7 @@ def set_password(username: str, password_stdin: PasswordStdin = False) -> None:
 def token(username: str, name: Annotated[str, typer.Option(help="What the token is for.")]) -> None:
     """Make an API token for the account and print it (once: only its digest is kept)."""
     accounts = _accounts()
-    account = accounts.by_username(username)
+    account = accounts.by_username(_admin(), username)
     secret, record = accounts.create_api_token(_admin(), account.id, name)
     console.print(f"Token {record.id} ({name}) for {username}; send it as `Authorization: Bearer <token>`:")
     print(secret)
@@ -110,7 +110,7 @@ def token(username: str, name: Annotated[str, typer.Option(help="What the token 
 def revoke_token(username: str, token_id: int) -> None:
     """Revoke one API token of the account (ids are in the API's token list)."""
     accounts = _accounts()
-    accounts.revoke_api_token(_admin(), accounts.by_username(username).id, token_id)
+    accounts.revoke_api_token(_admin(), accounts.by_username(_admin(), username).id, token_id)
     console.print(f"Token {token_id} of {username} revoked.")
 
 

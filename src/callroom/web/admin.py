@@ -36,7 +36,7 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
 
 
-def _page(request: Request, accounts: AccountService, rosters: RosterService,
+def _page(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
           values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
           notice: str | None = None, status: int = 200,
           program: dict[str, str] | None = None, issues: list[dict[str, str]] | None = None) -> HTMLResponse:
@@ -44,7 +44,7 @@ def _page(request: Request, accounts: AccountService, rosters: RosterService,
     source = rosters.program_source() if live is not None else ""
     return render(request, "admin.html", {
         "program_form": program or {"source": source, "reason": ""}, "issues": issues or [],
-        "live": live, "accounts": accounts.accounts(),
+        "live": live, "accounts": accounts.accounts(viewer.principal),
         "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
         "values": values or {}, "errors": errors or {}, "notice": notice,
     }, status=status)
@@ -60,9 +60,9 @@ DONE = {"created": "Account created.", "role": "{name} has a new role.",
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, viewer: Reader, accounts: Accounts, rosters: Rosters) -> HTMLResponse:
     said = DONE.get(request.query_params.get("done") or "")
-    names = {str(a.id): a.username for a in accounts.accounts()}
+    names = {str(a.id): a.username for a in accounts.accounts(viewer.principal)}
     name = names.get(request.query_params.get("account") or "", "The account")
-    return _page(request, accounts, rosters, notice=said.format(name=name) if said else None)
+    return _page(request, viewer, accounts, rosters, notice=said.format(name=name) if said else None)
 
 
 def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
@@ -88,12 +88,12 @@ def create_account(request: Request, viewer: Manager, form: Form, accounts: Acco
         errors["person_id"] = f"no person {spec.person_id!r} in the program"
     if spec is not None and not errors:
         try:
-            accounts.add_account(viewer.username, spec)
+            accounts.add_account(viewer.principal, spec)
         except CallroomError as error:
             errors[error.field] = error.message
     if errors:
         values = {k: form.get(k, "") for k in NEW_FIELDS if k != "password"}
-        return _page(request, accounts, rosters, values, errors, status=422)
+        return _page(request, viewer, accounts, rosters, values, errors, status=422)
     return RedirectResponse("/admin?done=created#accounts", status_code=303)
 
 
@@ -105,9 +105,9 @@ def _change(request: Request, viewer: Viewer, accounts: AccountService, rosters:
             account_id: int, done: str, **values: object) -> Response:
     """The change made, or the admin page with the refusal next to the account's row."""
     try:
-        accounts.change_account(viewer.username, account_id, **values)
+        accounts.change_account(viewer.principal, account_id, **values)
     except CallroomError as error:
-        return _page(request, accounts, rosters, errors={f"account-{account_id}": error.message},
+        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": error.message},
                      status=status_of(error))
     return _done(done, account_id)
 
@@ -119,7 +119,7 @@ def change_role(request: Request, viewer: Manager, form: Form, accounts: Account
     check_csrf(request, viewer, form)
     role = form.get("role", "")
     if role not in {r.value for r in Role}:
-        return _page(request, accounts, rosters, errors={f"account-{account_id}": "choose a role"},
+        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": "choose a role"},
                      status=422)
     return _change(request, viewer, accounts, rosters, account_id, "role", role=Role(role))
 
@@ -131,7 +131,7 @@ def change_active(request: Request, viewer: Manager, form: Form, accounts: Accou
     check_csrf(request, viewer, form)
     if form.get("active") not in ("0", "1"):
         errors = {f"account-{account_id}": "say whether to activate it"}
-        return _page(request, accounts, rosters, errors=errors, status=422)
+        return _page(request, viewer, accounts, rosters, errors=errors, status=422)
     active = form["active"] == "1"
     done = "reactivated" if active else "deactivated"
     return _change(request, viewer, accounts, rosters, account_id, done, active=active)
@@ -144,9 +144,9 @@ def reset_password(request: Request, viewer: Manager, form: Form, accounts: Acco
     admin's own, too, when it is their account)."""
     check_csrf(request, viewer, form)
     try:
-        accounts.set_password(viewer.username, account_id, form.get("password", ""))
+        accounts.set_password(viewer.principal, account_id, form.get("password", ""))
     except CallroomError as error:
-        return _page(request, accounts, rosters, errors={f"password-{account_id}": error.message},
+        return _page(request, viewer, accounts, rosters, errors={f"password-{account_id}": error.message},
                      status=status_of(error))
     return _done("password", account_id)
 
@@ -172,5 +172,6 @@ def replace_program(request: Request, viewer: Reader, form: Form, accounts: Acco
             errors["source"] = error.message
             issues = [d.as_dict() for d in error.details]
     if errors:
-        return _page(request, accounts, rosters, errors=errors, program=values, issues=issues, status=422)
+        return _page(request, viewer, accounts, rosters, errors=errors, program=values, issues=issues,
+                     status=422)
     return RedirectResponse("/admin?done=program#program", status_code=303)

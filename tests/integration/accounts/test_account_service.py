@@ -14,6 +14,8 @@ from callroom.errors import Conflict, Invalid, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from tests.integration.accounts.conftest import Clock
+from tests.principals import ADMIN, own
+from tests.principals import admin as as_admin
 
 PASSWORD = "kwame's long password"
 
@@ -21,8 +23,7 @@ PASSWORD = "kwame's long password"
 @pytest.fixture
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock, idle=timedelta(minutes=30))
-    accounts.add_account("admin", AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah",
-                                              PASSWORD))
+    accounts.add_account(ADMIN, AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah", PASSWORD))
     return accounts
 
 
@@ -86,11 +87,11 @@ def test_signing_out_ends_the_session(service: AccountService) -> None:
 
 def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
         service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
     api_token, _ = service.create_api_token(service.session_principal(token), account.id, "pager bridge")
 
-    service.change_account("admin", account.id, active=False)
+    service.change_account(as_admin("admin"), account.id, active=False)
 
     with pytest.raises(Unauthenticated):
         service.session_principal(token)
@@ -100,10 +101,10 @@ def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
 
 
 def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
 
-    service.set_password("kwame", account.id, "a brand new password", current=PASSWORD)
+    service.set_password(own(account), account.id, "a brand new password", current=PASSWORD)
 
     with pytest.raises(Unauthenticated):
         service.session_principal(token)
@@ -113,16 +114,16 @@ def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service
 
 
 def test_changing_ones_own_password_needs_the_current_one(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
 
     with pytest.raises(Unauthenticated) as refused:
-        service.set_password("kwame", account.id, "a brand new password", current="not my password")
+        service.set_password(own(account), account.id, "a brand new password", current="not my password")
 
     assert refused.value.field == "current_password"
 
 
 def test_an_api_token_acts_as_its_account_until_revoked(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     principal = service.sign_in("kwame", PASSWORD).principal
     token, record = service.create_api_token(principal, account.id, "pager bridge")
 
@@ -131,7 +132,7 @@ def test_an_api_token_acts_as_its_account_until_revoked(service: AccountService)
 
     service.revoke_api_token(principal, account.id, record.id)
     assert service.token_principal(token) is None
-    assert [t.revoked_at is not None for t in service.api_tokens(account.id)] == [True]
+    assert [t.revoked_at is not None for t in service.api_tokens(principal, account.id)] == [True]
 
 
 def test_a_new_calendar_link_replaces_the_old_one(service: AccountService) -> None:
@@ -148,7 +149,7 @@ def test_a_new_calendar_link_replaces_the_old_one(service: AccountService) -> No
 
 def test_a_username_is_taken_once(service: AccountService) -> None:
     with pytest.raises(Conflict) as taken:
-        service.add_account("admin", AccountSpec("kwame", "Another Kwame", Role.ATTENDING))
+        service.add_account(as_admin("admin"), AccountSpec("kwame", "Another Kwame", Role.ATTENDING))
 
     assert taken.value.field == "username"
 
@@ -161,25 +162,26 @@ def test_a_username_is_taken_once(service: AccountService) -> None:
 def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec,
                                                    field: str) -> None:
     with pytest.raises(Invalid) as refused:
-        service.add_account("admin", spec)
+        service.add_account(as_admin("admin"), spec)
 
     assert refused.value.field == field
-    assert [a.username for a in service.accounts()] == ["kwame"]
+    assert [a.username for a in service.accounts(ADMIN)] == ["kwame"]
 
 
 def test_every_change_to_an_account_is_in_its_audit_trail(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     service.sign_in("kwame", PASSWORD)
-    service.change_account("admin", account.id, role=Role.CHIEF)
+    service.change_account(as_admin("admin"), account.id, role=Role.CHIEF)
 
-    assert [(e.actor, e.kind) for e in service.events(account.id)] == [
+    assert [(e.actor, e.kind) for e in service.events(ADMIN, account.id)] == [
         ("admin", "account_created"), ("kwame", "signed_in"), ("admin", "account_changed")]
-    assert service.events(account.id)[-1].detail == {"role": "chief"}
+    assert service.events(ADMIN, account.id)[-1].detail == {"role": "chief"}
 
 
 @pytest.fixture
 def admin(service: AccountService) -> int:
-    return service.add_account("setup", AccountSpec("ines", "Ines Admin", Role.ADMIN, password=PASSWORD)).id
+    spec = AccountSpec("ines", "Ines Admin", Role.ADMIN, password=PASSWORD)
+    return service.add_account(as_admin("setup"), spec).id
 
 
 @pytest.mark.parametrize(("change", "field"), [({"role": Role.CHIEF}, "role"), ({"active": False}, "active"),
@@ -187,40 +189,40 @@ def admin(service: AccountService) -> int:
 def test_the_only_active_admin_cannot_be_demoted_or_deactivated(
         service: AccountService, admin: int, change: dict[str, object], field: str) -> None:
     with pytest.raises(Conflict) as refused:
-        service.change_account("ines", admin, **change)
+        service.change_account(as_admin("ines"), admin, **change)
 
     assert refused.value.field == field and "only active admin" in refused.value.message
-    assert (service.account(admin).role, service.account(admin).active) == ("admin", True)
-    assert [e.kind for e in service.events(admin)] == ["account_created"]
+    assert (service.account(ADMIN, admin).role, service.account(ADMIN, admin).active) == ("admin", True)
+    assert [e.kind for e in service.events(ADMIN, admin)] == ["account_created"]
 
 
 def test_an_admin_steps_down_once_another_admin_is_active(service: AccountService, admin: int) -> None:
-    other = service.add_account("ines", AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+    other = service.add_account(as_admin("ines"), AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
 
-    service.change_account("ines", admin, role=Role.CHIEF)
+    service.change_account(as_admin("ines"), admin, role=Role.CHIEF)
 
-    assert service.account(admin).role == "chief"
+    assert service.account(ADMIN, admin).role == "chief"
     with pytest.raises(Conflict):
-        service.change_account("omar", other, active=False)
+        service.change_account(as_admin("omar"), other, active=False)
 
 
 def test_an_inactive_admin_does_not_count_as_the_one_left(service: AccountService, admin: int) -> None:
-    other = service.add_account("ines", AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
-    service.change_account("ines", other, active=False)
+    other = service.add_account(as_admin("ines"), AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+    service.change_account(as_admin("ines"), other, active=False)
 
     with pytest.raises(Conflict):
-        service.change_account("ines", admin, role=Role.RESIDENT)
-    service.change_account("ines", other, active=True)  # reactivating an admin is always allowed
-    service.change_account("ines", admin, display_name="Ines A.")  # and so is any other change
+        service.change_account(as_admin("ines"), admin, role=Role.RESIDENT)
+    service.change_account(as_admin("ines"), other, active=True)  # reactivating an admin is always allowed
+    service.change_account(as_admin("ines"), admin, display_name="Ines A.")  # and so is any other change
 
 
 def test_an_admin_reset_password_ends_the_account_s_sessions(service: AccountService, admin: int) -> None:
-    kwame = service.by_username("kwame")
+    kwame = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
 
-    service.set_password("ines", kwame.id, "a temporary password")
+    service.set_password(as_admin("ines"), kwame.id, "a temporary password")
 
     with pytest.raises(Unauthenticated):
         service.session_principal(token)
     assert service.sign_in("kwame", "a temporary password").principal.user == "kwame"
-    assert [e.actor for e in service.events(kwame.id) if e.kind == "password_set"] == ["ines"]
+    assert [e.actor for e in service.events(ADMIN, kwame.id) if e.kind == "password_set"] == ["ines"]

@@ -11,6 +11,7 @@ from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService
 from callroom.cli.main import app
 from callroom.storage import Database
+from tests.principals import ADMIN
 
 runner = CliRunner()
 
@@ -83,7 +84,7 @@ def test_bad_input_exits_2_naming_the_field(cli_database: Database, args: tuple[
 
     assert code == 2
     assert f"error: {field}:" in output
-    assert AccountService(cli_database).accounts() == []
+    assert AccountService(cli_database).accounts(ADMIN) == []
 
 
 def test_an_unknown_role_is_refused(cli_database: Database) -> None:
@@ -104,7 +105,7 @@ def test_the_demo_accounts_are_one_per_role_and_sign_in_with_their_printed_passw
     for demo in DEMO_ACCOUNTS:
         assert demo.password in first.output
         assert service.sign_in(demo.username, demo.password).principal.person_id == demo.person_id
-    assert len(service.accounts()) == len(DEMO_ACCOUNTS)
+    assert len(service.accounts(ADMIN)) == len(DEMO_ACCOUNTS)
 
 
 def test_change_gives_a_new_role_and_deactivates(cli_database: Database) -> None:
@@ -126,5 +127,5 @@ def test_the_last_active_admin_is_not_demoted_or_deactivated(cli_database: Datab
 
     assert result.exit_code == 2
     assert f"error: {field}: root is the only active admin" in result.output
-    account = AccountService(cli_database).by_username("root")
+    account = AccountService(cli_database).by_username(ADMIN, "root")
     assert (account.role, account.active) == ("admin", True)

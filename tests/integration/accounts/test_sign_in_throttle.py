@@ -14,6 +14,7 @@ from callroom.errors import RateLimited, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from tests.integration.accounts.conftest import START, Clock
+from tests.principals import ADMIN
 
 PASSWORD = "kwame's long password"
 
@@ -22,7 +23,7 @@ PASSWORD = "kwame's long password"
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock)
     for name in ("kwame", "ada"):
-        accounts.add_account("admin", AccountSpec(name, name.title(), Role.RESIDENT, password=PASSWORD))
+        accounts.add_account(ADMIN, AccountSpec(name, name.title(), Role.RESIDENT, password=PASSWORD))
     return accounts
 
 

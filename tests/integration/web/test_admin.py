@@ -12,6 +12,7 @@ from callroom.demo import demo_program_path
 from callroom.errors import Unauthenticated
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web, csrf_of
+from tests.principals import ADMIN
 from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
 
 
@@ -69,7 +70,7 @@ def _row(page: str, account_id: str) -> str:
 
 
 def _account(web: Web, username: str) -> tuple[str, bool]:
-    found = AccountService(web.database).by_username(username)
+    found = AccountService(web.database).by_username(ADMIN, username)
     return found.role, found.active
 
 

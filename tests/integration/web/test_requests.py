@@ -14,7 +14,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web
-from tests.principals import CHIEF
+from tests.principals import CHIEF, admin
 from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
 
 PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
@@ -129,7 +129,7 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
     else:
         raise AssertionError("nobody could take any of the resident's shifts")
     taker = offers[0].person_id
-    AccountService(sqlite_web.database).add_account("test", AccountSpec(
+    AccountService(sqlite_web.database).add_account(admin("test"), AccountSpec(
         "taker", "Taker", Role.RESIDENT, taker, "taker-test-password"))
     sqlite_web.sign_ins.append(DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker"))
     client, _ = sqlite_web.signed_in("taker")
