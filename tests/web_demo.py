@@ -109,8 +109,10 @@ class Edit:
 
     @property
     def cell(self) -> CellEdit:
+        if self.choice == OFF:
+            return CellEdit(self.person_id, self.day, None, None, base_version=1)
         post, _, shift = self.choice.partition("|")
-        return CellEdit(self.person_id, self.day, post or None, shift or None, base_version=1)
+        return CellEdit(self.person_id, self.day, post, shift, base_version=1)
 
 
 def _candidates(program: Program, roster: Roster) -> Iterator[Edit]:

@@ -1,11 +1,6 @@
-"""Settings, read once at the edge (CLI, app factory) and passed down; CALLROOM_ prefix.
-
-Paging settings: `CALLROOM_SMTP_HOST` etc. for email, `CALLROOM_WEBHOOK_URL` and
-`CALLROOM_WEBHOOK_SECRET` for the SMS/voice gateway, `CALLROOM_API_TOKENS` (JSON, e.g.
-`[{"token": "…", "user": "ada-okonkwo", "role": "clinician"}]`) until the web app brings
-sign-in, and the worker's timings. A channel without settings is not used: its messages are
-marked failed with a reason, and the page escalates as usual.
-"""
+"""Settings, read once at the edge (the CLI's callback, the API's factory, the worker) and passed
+down through the composition root; the CALLROOM_ prefix. docs/configuration.md describes every
+one (a test keeps them in step)."""
 
 from __future__ import annotations
 

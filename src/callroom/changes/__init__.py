@@ -1,1 +1,1 @@
-"""Changes to a published roster: sick-call repair, open shifts, swaps and requests (issue 7)."""
+"""Changes to a published roster: sick-call repair, open shifts, swaps and requests."""

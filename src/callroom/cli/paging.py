@@ -19,10 +19,12 @@ from typer.core import TyperGroup
 
 from callroom.accounts.roles import Role
 from callroom.cli.console import console
-from callroom.cli.context import services, settings
+from callroom.cli.context import services
 from callroom.cli.identity import acting, me
+from callroom.config import Settings
 from callroom.paging.policy import Priority
 from callroom.paging.service import PageDetail, PageRequest
+from callroom.services import open_services
 
 
 class _SendByDefault(TyperGroup):
@@ -116,7 +118,10 @@ def worker(
     signal.signal(signal.SIGTERM, drain)
     signal.signal(signal.SIGINT, drain)
     name = f"worker-{os.getpid()}"
-    found = services().worker(name, poll)
-    console.print(f"{name}: polling {settings().database_url} every {found.poll_interval_s}s")
-    found.run(stop)
+    chosen = Settings()
+    # Its own services, not the command's: a worker also runs as `typer.run(worker)`, alone.
+    with open_services(chosen) as found:
+        worker_ = found.worker(name, poll)
+        console.print(f"{name}: polling {chosen.database_url} every {worker_.poll_interval_s}s")
+        worker_.run(stop)
     console.print(f"{name}: drained and stopped")

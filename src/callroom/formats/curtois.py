@@ -1,6 +1,6 @@
 """The Curtois & Qu staff-scheduling benchmark (Instance1..24) as a callroom program.
 
-The benchmark's rules are a subset of the roster model (shared/benchmarks/curtois/FORMAT.md), so
+The benchmark's rules are a subset of the roster model (bench/curtois/FORMAT.md), so
 an instance becomes an ordinary `Program`: one ward post running every shift type, people with
 per-type maximums, total-minute bounds, run lengths and weekend limits, fixed days off, weighted
 on/off requests, and one soft cover target per day and shift. ACGME rules are off; day 0 is a

@@ -1,1 +1,1 @@
-"""Duty hours as worked: logging with history, compliance on actual hours, what-if (issue 6)."""
+"""Duty hours as worked: logging with history, compliance on actual hours, what-if."""

@@ -1,6 +1,6 @@
 """General rostering rules, for everyone (attendings included) and for the Curtois benchmark.
 
-Run semantics follow the benchmark (see shared/benchmarks/curtois/FORMAT.md): days outside the
+Run semantics follow the benchmark (see bench/curtois/FORMAT.md): days outside the
 block count as off; a run of work (or of days off) that touches the first or last day of the
 block is exempt from the minimum-length rules, because it may continue outside the block.
 """

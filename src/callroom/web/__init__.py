@@ -1,1 +1,1 @@
-"""Server-rendered pages (Jinja2 + htmx): the web app of issue 5."""
+"""Server-rendered pages (Jinja2 + htmx, Chart.js): the web app, above the HTTP API."""

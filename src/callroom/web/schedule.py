@@ -21,7 +21,7 @@ from callroom.accounts.permissions import Permission
 from callroom.api.deps import Changes, Rosters
 from callroom.api.errors import status_of
 from callroom.domain.program import Program
-from callroom.errors import CallroomError, Invalid, NotFound
+from callroom.errors import CallroomError, Invalid
 from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken
 from callroom.rosters.live import Live
 from callroom.rules.ids import Severity
@@ -91,7 +91,7 @@ def parse_edit(live: Live, form: Mapping[str, str]) -> CellEdit:
     """The cell edit a submitted form asks for; Invalid naming the form field otherwise."""
     person_id = form.get("person", "")
     if person_id not in live.program.person:
-        raise NotFound("person", f"no person {person_id!r} in this program")
+        raise Invalid("person", f"no person {person_id!r} in this program")
     try:
         day = date.fromisoformat(form.get("day", ""))
     except ValueError as error:

@@ -1,4 +1,4 @@
-"""Accounts, sessions, API tokens, calendar feeds and the account audit trail (issue 5).
+"""Accounts, sessions, API tokens, calendar feeds and the account audit trail.
 
 Revision ID: 0003
 Revises: 0002

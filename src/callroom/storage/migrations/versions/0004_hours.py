@@ -1,4 +1,4 @@
-"""Logged duty hours, their history and justifications (issue 6).
+"""Logged duty hours, their history and justifications.
 
 Revision ID: 0004
 Revises: 0003

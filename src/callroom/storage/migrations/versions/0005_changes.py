@@ -1,4 +1,4 @@
-"""Roster change proposals (repairs, open shifts, swaps and requests) for issue 7.
+"""Roster change proposals (repairs, open shifts, swaps and requests).
 
 Revision ID: 0005
 Revises: 0004
