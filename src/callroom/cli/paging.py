@@ -9,6 +9,7 @@ action (the message names the field).
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import signal
 import threading
@@ -28,6 +29,7 @@ from callroom.paging.policy import Priority
 from callroom.paging.service import Actor, PageDetail, PageRequest, PagingError, PagingService, utc_now
 from callroom.paging.worker import worker_from
 from callroom.storage import open_database
+from callroom.storage.db import open_database_when_up
 
 BAD_INPUT = 2
 console = Console(highlight=False, soft_wrap=True)
@@ -144,9 +146,18 @@ def worker(
 
     signal.signal(signal.SIGTERM, drain)
     signal.signal(signal.SIGINT, drain)
-    with open_database(settings.database_url) as database:
-        name = f"worker-{os.getpid()}"
-        console.print(f"{name}: polling {settings.database_url} every {settings.worker_poll_interval_s}s")
-        worker_from(settings, database, utc_now, name).run(stop)
+    log_outages()
+    name = f"worker-{os.getpid()}"
+    # Started while the database is down or still recovering, it waits for it rather than dying.
+    database = open_database_when_up(settings.database_url, stop, name)
+    if database is not None:
+        with database:
+            console.print(f"{name}: polling {settings.database_url} every {settings.worker_poll_interval_s}s")
+            worker_from(settings, database, utc_now, name).run(stop)
     console.print(f"{name}: drained and stopped")
+
+
+def log_outages() -> None:
+    """Send callroom's log lines (a database outage begins, it ends) to stderr, with the time."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

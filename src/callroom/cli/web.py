@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from callroom.accounts.demo import DemoAccount, seed_demo_accounts
+from callroom.cli.paging import log_outages
 from callroom.config import Settings
 from callroom.paging.service import utc_now
 from callroom.paging.worker import worker_from
@@ -52,6 +53,7 @@ def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:
 
     from callroom.web.app import create_app
 
+    log_outages()
     with paging_worker(settings, worker):
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 

@@ -11,13 +11,21 @@ busy pass opens no transaction that would find nothing):
 A pass that found work is followed at once by another; an idle worker sleeps one poll interval.
 Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
 flight included, and `run` returns.
+
+The database may go away under a worker (a PostgreSQL crash, failover or restart): a pass that
+finds it unavailable is abandoned, its transaction rolled back, and the worker tries again with a
+capped backoff, logging one line when the outage begins and one when it ends, until the database
+is back or it is told to stop. Nothing is lost: due work stays due in the database. The results
+of sends already made are kept and recorded once the database is back (for as long as their
+lease, after which the unknown-outcome policy takes the messages over).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from callroom.config import Settings
 from callroom.domain.paging import Channel
+from callroom.errors import Unavailable
 from callroom.paging.engine import (
     DeliveryRules,
     EventKind,
@@ -45,11 +54,14 @@ from callroom.paging.transports.email import EmailTransport, SmtpSettings
 from callroom.paging.transports.inapp import InAppTransport
 from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
 from callroom.storage import Database
+from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import ClaimedMessage, NewEvent
 from callroom.storage.paging_repositories import PageRepository
 
 Clock = Callable[[], datetime]
+Sent = tuple[SendResult, str | None]
+"""What came of one send: the transport's result, and why it was cancelled instead (or None)."""
 EXTERNAL = (Channel.EMAIL.value, Channel.WEBHOOK.value)
 
 
@@ -72,12 +84,22 @@ class Worker:
         self._clock = clock
         self.name = name
         self._pool = ThreadPoolExecutor(max_workers=options.send_threads, thread_name_prefix="send")
+        self._stop = threading.Event()
+        self._backoff = Backoff(name)  # one per worker: an outage is logged once, wherever met
 
     def run(self, stop: threading.Event) -> None:
-        """Work until `stop` is set, then finish the pass in progress and return."""
+        """Work until `stop` is set, then finish the pass in progress and return. While the
+        database is unavailable, try again with a backoff (see the module doc)."""
+        self._stop = stop
         try:
             while not stop.is_set():
-                if self.run_once() == 0:
+                try:
+                    done = self.run_once()
+                except Unavailable as error:
+                    stop.wait(self._backoff.failed(error))
+                    continue
+                self._backoff.succeeded()
+                if done == 0:
                     stop.wait(self._options.poll_interval_s)
         finally:
             self._pool.shutdown(wait=True)
@@ -138,18 +160,36 @@ class Worker:
 
     def _send_external(self, now: datetime) -> int:
         lease = now + timedelta(seconds=self._options.lease_s)
+        lease_ends = time.monotonic() + self._options.lease_s
         with self._database.session() as session:
             claimed = OutboxRepository(session).claim(now, EXTERNAL, self._options.batch, lease, _token())
         if not claimed:
             return 0
         results = list(self._pool.map(self._send_one, claimed))
         finished = self._clock()
-        with self._database.session() as session:
-            for item, (result, why) in zip(claimed, results, strict=True):
-                self._record(session, item, result, why, finished)
+        self._until_recorded(claimed, results, finished, lease_ends)
         return len(claimed)
 
-    def _send_one(self, item: ClaimedMessage) -> tuple[SendResult, str | None]:
+    def _until_recorded(self, claimed: Sequence[ClaimedMessage], results: Sequence[Sent], now: datetime,
+                        lease_ends: float) -> None:
+        """Record the sends' results, trying again while the database is unavailable: they are
+        facts (an email went out) that no later attempt could recover. Gives up (Unavailable)
+        on `stop` or when the lease would run out (`lease_ends`, monotonic), since the messages
+        are then the unknown-outcome policy's."""
+        while True:
+            try:
+                with self._database.session() as session:
+                    for item, (result, why) in zip(claimed, results, strict=True):
+                        self._record(session, item, result, why, now)
+            except Unavailable as error:
+                wait = self._backoff.failed(error)
+                if time.monotonic() + wait > lease_ends or self._stop.wait(wait):
+                    raise
+                continue
+            self._backoff.succeeded()
+            return
+
+    def _send_one(self, item: ClaimedMessage) -> Sent:
         why = _cancel(item)
         if why is not None:
             return SendResult(Outcome.SENT, ""), why
