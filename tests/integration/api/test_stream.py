@@ -8,7 +8,9 @@ import threading
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from callroom.storage import Database
 from tests.integration.api.conftest import Api
 from tests.integration.api.sse import WAIT_S, stream
 
@@ -71,3 +73,26 @@ def test_the_stream_needs_a_token(api: Api) -> None:
     assert response.status_code == 401
     assert response.json()["field"] == "Authorization"
 
+
+def rename_table(database: Database, old: str, new: str) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+
+@pytest.mark.usefixtures("running_worker")
+def test_when_the_feeder_fails_the_streams_close_and_their_clients_reconnect_for_what_they_missed(
+        api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    with stream(api, "ada") as ada:
+        send(api)
+        first = ada.next_page()
+        rename_table(api.database, "inbox", "inbox_away")  # every poll of the feeder now fails
+        closed = ada.closed.wait(WAIT_S)
+        rename_table(api.database, "inbox_away", "inbox")
+    missed = send(api)
+
+    with stream(api, "ada", last_event_id=first["inbox_id"]) as reconnected:
+        assert reconnected.next_page()["page"]["id"] == missed
+        live = send(api)
+        assert reconnected.next_page()["page"]["id"] == live
+    assert closed, "the stream was closed rather than left open and silent"
+    assert "polling the inbox failed; closing the open streams" in caplog.text
