@@ -24,6 +24,7 @@ Known failures (refused, 429, 5xx, SMTP 4xx) are retried with backoff; permanent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -119,6 +120,22 @@ def next_action(page: PageView, now: datetime) -> Action:
         step, round_ = 0, round_ + 1
     chosen = step_at(page.policy, page.target, step)
     return Escalate(step, round_, chosen.target, chosen.wait_s, reason)
+
+
+def already_paged(earlier: Iterable[tuple[str, int, int]], round_: int) -> dict[str, int]:
+    """Who round `round_` of a page has reached so far, from its recipients as (person, step,
+    round), with the first step that reached each.
+
+    A later step of the same round skips them: they have the page, and paging them again (as
+    someone's cover, as the post's senior, as the fallback) only repeats it, and hides from the
+    sender that the escalation reached nobody new. A new round is different: the policy's
+    `repeat` pages everyone again on purpose, so earlier rounds do not count.
+    """
+    first: dict[str, int] = {}
+    for person_id, step, round_no in sorted(earlier, key=lambda reached: reached[1]):
+        if round_no == round_:
+            first.setdefault(person_id, step)
+    return first
 
 
 class MessageState(StrEnum):

@@ -22,6 +22,7 @@ from callroom.paging.engine import (
     Wait,
     advanced,
     after_send,
+    already_paged,
     cancel_reason,
     lease_expired,
     next_action,
@@ -85,6 +86,19 @@ def test_walking_the_policy_to_the_end_pages_each_step_once_per_round() -> None:
 
     assert seen == [(1, 0, "post:gs-night/senior"), (2, 0, "post:gs-home"),
                     (0, 1, "post:gs-night"), (1, 1, "post:gs-night/senior"), (2, 1, "post:gs-home")]
+
+
+def test_a_round_remembers_the_first_step_that_reached_each_person() -> None:
+    earlier = [("ada", 0, 0), ("cy", 1, 0), ("ada", 2, 0), ("operators", 0, 0)]
+
+    assert already_paged(earlier, 0) == {"ada": 0, "cy": 1, "operators": 0}
+
+
+def test_a_repeat_round_pages_everyone_again_on_purpose() -> None:
+    earlier = [("ada", 0, 0), ("cy", 1, 0), ("ada", 0, 1)]
+
+    assert already_paged(earlier, 1) == {"ada": 0}
+    assert already_paged(earlier, 2) == {}
 
 
 @pytest.mark.parametrize(("current", "reached", "expected"), [
