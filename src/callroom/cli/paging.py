@@ -24,8 +24,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from callroom.config import Settings
+from callroom.domain.paging import Priority
 from callroom.paging.live import LiveSchedules
-from callroom.paging.policy import Priority
 from callroom.paging.service import Actor, PageDetail, PageRequest, PagingError, PagingService, utc_now
 from callroom.paging.worker import worker_from
 from callroom.storage import open_database

@@ -12,20 +12,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from callroom.domain.paging import OPERATORS, PagingConfig, Target
-from callroom.paging.engine import Escalate as EscalateAction
-from callroom.paging.engine import (
+from callroom.domain.paging import (
+    OPERATORS,
     EventKind,
-    FallBack,
-    PageState,
-    PageView,
+    PagingConfig,
+    Priority,
     RecipientState,
-    Wait,
-    already_paged,
-    next_action,
+    Target,
 )
+from callroom.paging.engine import Escalate as EscalateAction
+from callroom.paging.engine import FallBack, PageView, Wait, already_paged, next_action
 from callroom.paging.live import LiveSchedules
-from callroom.paging.policy import Priority, contact_plan, policy_from_json, sequence_length
+from callroom.paging.policy import contact_plan, policy_from_json, sequence_length
 from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
 from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, PageRecord, RecipientRecord
@@ -62,7 +60,7 @@ def record_recipients(session: Session, at: Step, resolution: Resolution, config
     """Add the resolved recipients of one step, their messages (per contact rules) and events."""
     recipients = [
         NewRecipient(r.person_id, r.name, r.post_id, r.reason, tuple(
-            NewMessage(m.channel.value, m.address, m.after_s, now + timedelta(seconds=m.after_s))
+            NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
             for m in contact_plan(config, r.person_id, at.priority)))
         for r in resolution.recipients
     ]
@@ -93,8 +91,8 @@ def _paged_this_round(recipients: Iterable[RecipientRecord], round_: int) -> dic
 
 def page_view(page: PageRecord, recipients: list[RecipientRecord]) -> PageView:
     current = [r for r in recipients if (r.step, r.round) == (page.step, page.round)]
-    declined = bool(current) and all(r.state == RecipientState.DECLINED for r in current)
-    return PageView(PageState(page.state), Target.parse(page.target), policy_from_json(page.policy),
+    declined = bool(current) and all(r.state is RecipientState.DECLINED for r in current)
+    return PageView(page.state, Target.parse(page.target), policy_from_json(page.policy),
                     page.step, page.round, page.deadline, page.exhausted, declined)
 
 
@@ -124,7 +122,7 @@ def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
 def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, action: EscalateAction,
               paged: Mapping[str, int], now: datetime, actor: str) -> bool:
     """Page the step's target, less the people this round has paged already (`paged`)."""
-    priority = Priority(page.priority)
+    priority = page.priority
     request = RouteRequest(action.target, priority, page.new_patient, escalation=True)
     routed = route(schedule, request, now, None)
     resolution = new_only(routed, paged)
@@ -150,7 +148,7 @@ def _fall_back(session: Session, schedule: Schedule | None, page: PageRecord, ac
                paged: Mapping[str, int], now: datetime, actor: str) -> bool:
     """Page the fallback (the operators if it reaches nobody), less the people this round has
     paged already: when that leaves nobody, the page stays with whoever has it."""
-    priority = Priority(page.priority)
+    priority = page.priority
     policy = policy_from_json(page.policy)
     found: list[Resolution] = [
         route(schedule, RouteRequest(t, priority, page.new_patient, escalation=True), now, None)

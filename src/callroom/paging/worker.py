@@ -34,19 +34,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callroom.config import Settings
-from callroom.domain.paging import Channel
+from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
 from callroom.errors import Unavailable
-from callroom.paging.engine import (
-    DeliveryRules,
-    EventKind,
-    MessageState,
-    Outcome,
-    PageState,
-    RecipientState,
-    after_send,
-    cancel_reason,
-    lease_expired,
-)
+from callroom.paging.engine import DeliveryRules, Outcome, after_send, cancel_reason, lease_expired
 from callroom.paging.escalation import escalate
 from callroom.paging.live import LiveSchedules
 from callroom.paging.transports.base import OutboundMessage, SendResult, Transport
@@ -145,7 +135,7 @@ class Worker:
             why = cancelled.get(item.message.id)
             state = MessageState.CANCELLED if why is not None else MessageState.SENT
             note = why if why is not None else results[item.message.id].detail
-            finished.append((item.message.id, {"state": state.value, "note": note,
+            finished.append((item.message.id, {"state": state, "note": note,
                                                "sent_at": now if why is None else None}))
             kind = EventKind.CANCELLED if why is not None else EventKind.DELIVERY
             events.append((item.page.id, NewEvent(kind, self.name, item.recipient.person_id, {
@@ -155,8 +145,8 @@ class Worker:
         pages = PageRepository(session)
         pages.add_events_to(events, now)
         sent = [item for item in claimed if item.message.id not in cancelled]
-        pages.update_recipients([i.recipient.id for i in sent], ("notified",), state=RecipientState.DELIVERED)
-        pages.advance_pages({i.page.id for i in sent}, ("sent",), PageState.DELIVERED)
+        pages.move_recipients([i.recipient.id for i in sent], RecipientState.DELIVERED)
+        pages.advance_pages({i.page.id for i in sent}, PageState.DELIVERED)
 
     def _send_external(self, now: datetime) -> int:
         lease = now + timedelta(seconds=self._options.lease_s)
@@ -193,7 +183,7 @@ class Worker:
         why = _cancel(item)
         if why is not None:
             return SendResult(Outcome.SENT, ""), why
-        transport = self._transports.get(Channel(item.message.channel))
+        transport = self._transports.get(item.message.channel)
         if transport is None:
             return SendResult(Outcome.FAILED, f"no {item.message.channel} transport is configured"), None
         return transport.send(outbound(item)), None
@@ -203,7 +193,7 @@ class Worker:
             outbox = OutboxRepository(session)
             expired = outbox.expired(now, self._options.batch, _token())
             for item in expired:
-                transport = self._transports.get(Channel(item.message.channel))
+                transport = self._transports.get(item.message.channel)
                 dedupes = transport.dedupes if transport is not None else False
                 after = lease_expired(item.message.attempts, dedupes, self._options.delivery)
                 self._finish(session, item, after.state, after.retry_in_s, after.note, now,
@@ -215,7 +205,7 @@ class Worker:
         if cancelled is not None:
             self._finish(session, item, MessageState.CANCELLED, None, cancelled, now, EventKind.CANCELLED)
             return
-        transport = self._transports.get(Channel(item.message.channel))
+        transport = self._transports.get(item.message.channel)
         dedupes = transport.dedupes if transport is not None else True
         after = after_send(result.outcome, item.message.attempts, dedupes, self._options.delivery)
         note = f"{result.detail}; {after.note}" if after.state is not MessageState.SENT else result.detail
@@ -229,8 +219,8 @@ class Worker:
         worker has taken the message over since."""
         due = now + timedelta(seconds=retry_in_s) if retry_in_s is not None else None
         sent_at = now if state is MessageState.SENT else None
-        if not OutboxRepository(session).finish(item.message.id, item.claim, state=state.value, due_at=due,
-                                                 note=note, sent_at=sent_at):
+        if not OutboxRepository(session).finish(item.message.id, item.claim, state, due_at=due, note=note,
+                                                 sent_at=sent_at):
             return False
         detail: dict[str, Any] = {"channel": item.message.channel, "attempt": item.message.attempts,
                                   "state": state.value, "note": note, "key": item.message.idempotency_key}
@@ -266,20 +256,19 @@ def _token() -> str:
 
 
 def _cancel(item: ClaimedMessage) -> str | None:
-    return cancel_reason(PageState(item.page.state), RecipientState(item.recipient.state),
-                         item.message.after_s > 0)
+    return cancel_reason(item.page.state, item.recipient.state, item.message.after_s > 0)
 
 
 def _delivered(session: Session, item: ClaimedMessage) -> None:
     pages = PageRepository(session)
-    pages.update_recipients([item.recipient.id], ("notified",), state=RecipientState.DELIVERED)
-    pages.advance_page(item.page.id, ("sent",), PageState.DELIVERED)
+    pages.move_recipients([item.recipient.id], RecipientState.DELIVERED)
+    pages.advance_page(item.page.id, PageState.DELIVERED)
 
 
 def outbound(item: ClaimedMessage) -> OutboundMessage:
     message, page, recipient = item.message, item.page, item.recipient
     return OutboundMessage(
-        message_id=message.id, idempotency_key=message.idempotency_key, channel=Channel(message.channel),
+        message_id=message.id, idempotency_key=message.idempotency_key, channel=message.channel,
         address=message.address, attempt=message.attempts, page_id=page.id, priority=page.priority,
         sender=page.sender, body=page.body, callback=page.callback, target=page.target,
         sent_at=page.created_at, person_id=recipient.person_id, person_name=recipient.name,

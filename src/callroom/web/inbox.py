@@ -18,6 +18,7 @@ from sse_starlette import EventSourceResponse
 from callroom.accounts.permissions import Permission
 from callroom.api.params import RowId
 from callroom.api.stream import InboxHub, events
+from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PageDetail, PagingError, PagingService
 from callroom.storage.web_repositories import PageListRepository
 from callroom.web.forms import check_csrf, form_data
@@ -29,7 +30,7 @@ router = APIRouter()
 Pager = Annotated[Viewer, Depends(require(Permission.PAGE_SEND, "use the pager"))]
 Form = Annotated[dict[str, str], Depends(form_data)]
 RECENT = 50
-OPEN = ("sent", "delivered", "seen")
+OPEN = OPEN_STATES
 
 
 def _paging(request: Request) -> PagingService:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
-from callroom.paging.policy import Priority
+from callroom.domain.paging import Priority
 from callroom.paging.service import PageRequest, PagingError, PagingService
 from callroom.web.board import block_span, board
 from callroom.web.forms import check_csrf, form_data

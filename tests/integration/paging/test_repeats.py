@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from callroom.paging.engine import EventKind
+from callroom.domain.paging import EventKind
 from callroom.paging.escalation import escalate
 from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PageDetail, PageRequest, PagingService
