@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from callroom.accounts.errors import AccountError, Conflict, NotFound, TooManyAttempts, Unauthorized
 from callroom.accounts.passwords import hash_password, password_problem, verify_password
 from callroom.accounts.principal import Principal, Via
 from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
 from callroom.config import Role
+from callroom.domain.clock import Clock, utc_now
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import (
     AccountEventRecord,
@@ -26,7 +26,6 @@ from callroom.storage.accounts_repositories import (
     NewAccount,
 )
 
-Clock = Callable[[], datetime]
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,99}")
 DEFAULT_IDLE = timedelta(minutes=30)
 REFUSED, SIGNED_IN, THROTTLED = "sign_in_refused", "signed_in", "sign_in_throttled"  # account events
@@ -46,10 +45,6 @@ TOUCH_EVERY = timedelta(seconds=60)
 # keep its owner out for a window at a time, which an admin sees in the audit trail.
 MAX_REFUSED = 10
 REFUSED_WINDOW = timedelta(minutes=15)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

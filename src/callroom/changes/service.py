@@ -17,8 +17,7 @@ schedule changed. Actors are (user, role): residents act for themselves, chiefs 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -43,16 +42,11 @@ from callroom.changes.types import (
     change_json,
 )
 from callroom.changes.workflow import Applied, Context, apply_change, check_change, load_context, notify_all
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
 from callroom.rules.change import give_away, swap
 from callroom.storage import Database
 from callroom.storage.changes_repositories import ChangeRepository, NewProposal, ProposalRecord
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ChangeService:

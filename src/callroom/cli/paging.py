@@ -24,9 +24,10 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from callroom.config import Settings
+from callroom.domain.clock import utc_now
 from callroom.domain.paging import Priority
 from callroom.paging.live import LiveSchedules
-from callroom.paging.service import Actor, PageDetail, PageRequest, PagingError, PagingService, utc_now
+from callroom.paging.service import Actor, PageDetail, PageRequest, PagingError, PagingService
 from callroom.paging.worker import worker_from
 from callroom.storage import open_database
 from callroom.storage.db import open_database_when_up

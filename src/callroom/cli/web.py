@@ -20,7 +20,7 @@ from rich.console import Console
 from callroom.accounts.demo import DemoAccount, seed_demo_accounts
 from callroom.cli.paging import log_outages
 from callroom.config import Settings
-from callroom.paging.service import utc_now
+from callroom.domain.clock import utc_now
 from callroom.paging.worker import worker_from
 from callroom.storage import open_database
 

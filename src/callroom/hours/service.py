@@ -10,20 +10,20 @@ storage.hours_repositories), so a correction made by anyone leaves the earlier v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.domain.worklog import Decision, FieldError, LoggedPeriod, Reason, WorkKind, period_errors
 from callroom.hours.confirm import scheduled_periods
 from callroom.hours.errors import HoursConflict, HoursError, HoursNotAllowed, HoursNotFound
 from callroom.paging.live import LiveSchedules
-from callroom.paging.service import utc_now
 from callroom.rules.change import ChangeError
 from callroom.rules.whatif import WhatIf, parse_take, whatif
 from callroom.rules.worked import BlockReport, WeekHours, compliance, weekly_hours
@@ -35,8 +35,6 @@ from callroom.storage.hours_repositories import (
     PeriodValues,
     RevisionRecord,
 )
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ so they serialise with the workers' escalations; each leaves an event in the aud
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import (
     EventKind,
     PageState,
@@ -41,13 +41,8 @@ from callroom.storage.paging_records import (
 )
 from callroom.storage.paging_repositories import PageRepository
 
-Clock = Callable[[], datetime]
 CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
 MAX_PATIENT_REF = 100
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PagingError(Exception):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callroom.config import Settings
+from callroom.domain.clock import Clock
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
 from callroom.errors import Unavailable
 from callroom.paging.engine import DeliveryRules, Outcome, after_send, cancel_reason, lease_expired
@@ -49,7 +50,6 @@ from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import ClaimedMessage, NewEvent
 from callroom.storage.paging_repositories import PageRepository
 
-Clock = Callable[[], datetime]
 Sent = tuple[SendResult, str | None]
 """What came of one send: the transport's result, and why it was cancelled instead (or None)."""
 EXTERNAL = (Channel.EMAIL.value, Channel.WEBHOOK.value)
