@@ -15,6 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from callroom.domain.days import is_weekend
+
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -36,6 +38,7 @@ def _when(value: datetime | None) -> str:
 TEMPLATES.env.globals["static_url"] = _static_url
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.tests["weekend"] = is_weekend
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 
