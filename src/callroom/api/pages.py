@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Request
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.params import RowId
 from callroom.api.schemas import DeclineCreate, ErrorRead, PageCreate, PageRead
-from callroom.api.stream import InboxHub, events
+from callroom.api.stream import InboxHub, LastEventId, Since, events
 from callroom.paging.service import PageRequest, PagingService
 
 Caller = Annotated[Principal, Depends(require(Permission.PAGE_SEND))]
@@ -54,8 +54,8 @@ STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stre
 
 @router.get("/stream", response_class=EventSourceResponse, responses=STREAM)
 async def stream(request: Request, caller: Caller,
-                 last_event_id: Annotated[int | None, Header(ge=0)] = None,
-                 since: Annotated[int | None, Query(ge=0, description="like Last-Event-ID")] = None,
+                 last_event_id: LastEventId = None,
+                 since: Since = None,
                  ) -> EventSourceResponse:
     """Server-Sent Events: each page delivered to the caller's in-app inbox, as `event: page`."""
     hub: InboxHub = request.app.state.hub

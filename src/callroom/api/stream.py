@@ -25,9 +25,12 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import anyio.to_thread
+from fastapi import Header, Query
 
+from callroom.api.params import MAX_ID
 from callroom.errors import Unavailable
 from callroom.storage import Database
 from callroom.storage.outage import Backoff
@@ -41,6 +44,11 @@ BATCH = 500
 REPLAY_LIMIT = 1000
 CLOSED = None
 """Put on a stream's queue when the hub closes the stream."""
+
+# Inbox ids are database ids: a number beyond them names no event (and the drivers would fail
+# on it), so it is refused (422) before the stream opens.
+LastEventId = Annotated[int | None, Header(ge=0, le=MAX_ID, description="the id of the last event received")]
+Since = Annotated[int | None, Query(ge=0, le=MAX_ID, description="like Last-Event-ID")]
 Feed = asyncio.Queue[InboxRecord | None]
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.params import RowId
-from callroom.api.stream import InboxHub, events
+from callroom.api.stream import InboxHub, LastEventId, events
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PageDetail, PagingError, PagingService
 from callroom.storage.web_repositories import PageListRepository
@@ -54,7 +54,7 @@ def _show_patient(viewer: Viewer) -> bool:
 
 @router.get("/inbox/stream", response_class=EventSourceResponse)
 async def inbox_stream(request: Request, viewer: Pager,
-                       last_event_id: Annotated[int | None, Header(ge=0)] = None) -> EventSourceResponse:
+                       last_event_id: LastEventId = None) -> EventSourceResponse:
     """`event: page` for each page delivered to the viewer's inbox (see api.stream)."""
     hub: InboxHub = request.app.state.hub
     ping = request.app.state.settings.stream_ping_s

@@ -7,6 +7,7 @@ import json
 import threading
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -96,3 +97,31 @@ def test_when_the_feeder_fails_the_streams_close_and_their_clients_reconnect_for
         assert reconnected.next_page()["page"]["id"] == live
     assert closed, "the stream was closed rather than left open and silent"
     assert "polling the inbox failed; closing the open streams" in caplog.text
+
+
+NO_SUCH_EVENT = ["99999999999999999999999999", str(2**31), "-1", "soon"]
+
+
+def opened(client: httpx.Client, path: str, headers: dict[str, str]) -> httpx.Response:
+    """The answer to a stream request, its body read only if it is not a stream (which never ends)."""
+    with client.stream("GET", path, headers=headers) as response:
+        if response.status_code != 200:
+            response.read()
+        return response
+
+
+@pytest.mark.parametrize("last_event_id", NO_SUCH_EVENT)
+def test_a_last_event_id_that_can_name_no_event_is_refused(api: Api, last_event_id: str) -> None:
+    with api.client("ada") as client:
+        response = opened(client, "/api/v1/pages/stream", {"Last-Event-ID": last_event_id})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "header.last-event-id"
+
+
+def test_so_is_a_since_that_can_name_no_event(api: Api) -> None:
+    with api.client("ada") as client:
+        response = opened(client, f"/api/v1/pages/stream?since={NO_SUCH_EVENT[0]}", {})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "query.since"
