@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 GAP_WAIT_S = 30.0
 BATCH = 500
 REPLAY_LIMIT = 1000
+RESTART_AFTER_S = 1.0  # after a failure that is not an outage: a bug, so not worth a tight loop
 CLOSED = None
 """Put on a stream's queue when the hub closes the stream."""
 
@@ -97,10 +98,10 @@ class InboxHub:
         while not self._stopping.is_set():
             try:
                 await self._loop()
-            except Exception as error:  # any failure: the hub must outlive it, or every stream goes quiet
+            except Exception:  # any failure: the hub must outlive it, or every stream goes quiet
                 log.exception("event streams: polling the inbox failed; closing the open streams")
                 self.close_streams()
-                await self._sleep(self._backoff.failed(error))
+                await self._sleep(RESTART_AFTER_S)
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():
