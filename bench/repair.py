@@ -30,8 +30,8 @@ from callroom.domain.roster import Roster
 from callroom.formats.program_file import load_program
 from callroom.rules import ids
 from callroom.rules.change import Change, impact
-from callroom.solver.repair import RepairOptions, minimum_changes, repair
-from callroom.solver.repair_input import Absence, parse_instant
+from callroom.solver.repair.request import Absence, parse_instant
+from callroom.solver.repair.staged import RepairOptions, minimum_changes, repair
 from callroom.solver.run import SolveOptions, solve
 
 DAYS = 3

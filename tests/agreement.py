@@ -29,7 +29,7 @@ from callroom.domain.roster import Roster
 from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
-from callroom.solver.model import RosterModel, build_model
+from callroom.solver.build.model import RosterModel, build_model
 
 Key = tuple[str, object, str, str]  # person, date, post, shift
 

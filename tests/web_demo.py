@@ -20,16 +20,19 @@ import uvicorn
 from fastapi import FastAPI
 
 from callroom.accounts.demo import DEMO_ACCOUNTS, DemoAccount, seed_demo_accounts
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
+from callroom.errors import Invalid
 from callroom.formats.program_file import load_program
+from callroom.rosters.edits import CellEdit, change_for
 from callroom.rules.change import give_away, impact, swap
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
-from callroom.web.editing import OFF, CellEdit, change_of, choices
+from callroom.web.schedule import OFF, choices
+from tests.principals import admin
 
 DEMO_NAME = "st-elsewhere"
 DEMO_ACCOUNTS_BY_NAME = {a.username: a for a in DEMO_ACCOUNTS}
@@ -73,11 +76,25 @@ def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
         version = RosterRepository(session).add_version(
             source.id, solved_demo(), source=RosterSource.SOLVE, status="feasible", objective=None,
             bound=None, report={})
-    accounts = seed_demo_accounts(database)
+    service = AccountService(database)
+    accounts = seed_demo_accounts(service)
     extra = colleague()
-    AccountService(database).add_account("test", AccountSpec(extra.username, extra.display_name, extra.role,
+    service.add_account(admin("test"), AccountSpec(extra.username, extra.display_name, extra.role,
                                                              extra.person_id, extra.password))
     return version.id, [*accounts, extra]
+
+
+# A resident's name as someone might type it into the program file: markup that, inside a
+# <script> element, would hide the rest of the page from the browser.
+MARKUP_NAME = "Hana Takeda <!--<script>"
+
+
+def demo_source_with_markup_name() -> str:
+    """The demo program file with one resident (Hana Takeda) renamed to MARKUP_NAME."""
+    text = demo_program_path().read_text(encoding="utf-8")
+    renamed = text.replace("name: Hana Takeda\n", f'name: "{MARKUP_NAME}"\n', 1)
+    assert renamed != text
+    return renamed
 
 
 def sign_in_of(sign_ins: list[DemoAccount], username: str) -> DemoAccount:
@@ -93,7 +110,7 @@ class Edit:
     @property
     def cell(self) -> CellEdit:
         post, _, shift = self.choice.partition("|")
-        return CellEdit(self.person_id, self.day, post or None, shift or None)
+        return CellEdit(self.person_id, self.day, post or None, shift or None, base_version=1)
 
 
 def _candidates(program: Program, roster: Roster) -> Iterator[Edit]:
@@ -108,8 +125,9 @@ def _candidates(program: Program, roster: Roster) -> Iterator[Edit]:
 def find_edit(program: Program, roster: Roster, *, hard: bool) -> Edit:
     """The first cell edit (in a fixed order) that breaks a hard rule, or that the rules accept."""
     for edit in _candidates(program, roster):
-        change = change_of(roster, edit.cell)
-        if not change.people:
+        try:
+            change = change_for(program, roster, edit.cell)
+        except Invalid:  # the cell already holds that
             continue
         found = impact(program, roster, change)
         if bool(found.hard) == hard:

@@ -9,28 +9,10 @@ marked failed with a reason, and the page escalates as usual.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-class Role(StrEnum):
-    """Who a user is; what each role may do is the one table in `callroom.accounts.permissions`
-    (and docs/permissions.md). Operators (nurses, the switchboard) and admins act on every page;
-    everyone else on pages they sent or received."""
-
-    ADMIN = "admin"
-    CHIEF = "chief"
-    ATTENDING = "attending"
-    RESIDENT = "resident"
-    OPERATOR = "operator"
-    # Reads every resident's logged hours and their history, and reviews justifications.
-    PROGRAM_DIRECTOR = "program_director"
-
-
-LEGACY_ROLES = {"clinician": Role.ATTENDING}
-"""Role names from before accounts existed, still accepted in CALLROOM_API_TOKENS."""
+from callroom.accounts.roles import LEGACY_ROLES, Role
 
 
 class ApiToken(BaseModel):

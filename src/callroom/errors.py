@@ -39,7 +39,11 @@ class Detail:
     extra: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        """`file:line: field: message`, leaving out what is not known."""
+        where = self.extra.get("file", "")
+        if where and self.extra.get("line"):
+            where = f"{where}:{self.extra['line']}"
+        return ": ".join(part for part in (where, self.field, self.message) if part)
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message, **self.extra}

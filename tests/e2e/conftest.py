@@ -5,11 +5,16 @@ database seeded with the demo hospital, its solved roster and the demo accounts.
 Chromium is the system package (`apt-get install chromium`; `.ci/run` installs it): Playwright
 never downloads a browser here. Without it these tests fail with that instruction; they do not
 skip. Screenshots of each main page go to out/screenshots/ (gitignored).
+
+Every page is watched: a Content-Security-Policy violation, an uncaught script error or any
+other error on the browser console fails the test (after it ran), so a page that only works
+with an inline script, or whose script broke, cannot pass.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +25,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
 from callroom.accounts.demo import DemoAccount
 from callroom.storage import Database, open_database
@@ -29,6 +34,14 @@ from tests.web_demo import free_port, seed_demo, sign_in_of
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 START_TIMEOUT_S = 60
+# Said on the console by the page itself when the policy blocks something (Chromium logs its own
+# "Refused to ..." line as well); an init script runs before the page's and is not under its CSP.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
+});"""
+# Chromium logs every 4xx answer a script fetched; the pages answer 422 (a field to fix, a hard
+# rule) and 409 (a stale version) on purpose, and show them. Anything else is a problem.
+EXPECTED_ERRORS = re.compile(r"Failed to load resource: the server responded with a status of (409|422)\b")
 
 
 def chromium_path() -> str:
@@ -106,18 +119,32 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @dataclass
 class Browsing:
-    """Opens a browser context per person (separate cookies, as two devices would have)."""
+    """Opens a browser context per person (separate cookies, as two devices would have), and
+    collects the problems its pages report (see the module doc)."""
 
     browser: Browser
     server: Server
     contexts: list[BrowserContext]
+    problems: list[str]
 
-    def as_user(self, username: str, *, phone: bool = False) -> Page:
+    def anonymous(self, *, phone: bool = False) -> Page:
+        """A page in a fresh context, signed in as nobody."""
         viewport = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
         context = self.browser.new_context(base_url=self.server.url, viewport=viewport)  # type: ignore[arg-type]
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.problems.append(f"uncaught: {error.error}"))
         self.contexts.append(context)
-        page = context.new_page()
+        return context.new_page()
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and not EXPECTED_ERRORS.search(message.text):
+            where = message.location.get("url") or (message.page.url if message.page else "?")
+            self.problems.append(f"console error at {where}: {message.text}")
+
+    def as_user(self, username: str, *, phone: bool = False) -> Page:
+        page = self.anonymous(phone=phone)
         account = sign_in_of(self.server.sign_ins, username)
         page.goto("/signin")
         page.fill("#username", account.username)
@@ -129,10 +156,11 @@ class Browsing:
 
 @pytest.fixture
 def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
-    found = Browsing(browser, server, [])
+    found = Browsing(browser, server, [], [])
     yield found
     for context in found.contexts:
         context.close()
+    assert not found.problems, "the pages reported problems:\n" + "\n".join(found.problems)
 
 
 def screenshot(page: Page, name: str) -> Path:

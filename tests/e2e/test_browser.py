@@ -6,12 +6,24 @@ import re
 
 import httpx
 from icalendar import Calendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
+from sqlalchemy import text
 
+from callroom.accounts.service import AccountService
 from callroom.domain.roster import Roster
 from callroom.storage import RosterRepository
 from tests.e2e.conftest import Browsing, Server, screenshot
-from tests.web_demo import DEMO_NAME, Edit, demo_program, find_edit, find_offer, sign_in_of
+from tests.principals import ADMIN
+from tests.web_demo import (
+    DEMO_NAME,
+    MARKUP_NAME,
+    Edit,
+    demo_program,
+    demo_source_with_markup_name,
+    find_edit,
+    find_offer,
+    sign_in_of,
+)
 
 
 def _live(server: Server) -> tuple[int, Roster]:
@@ -33,13 +45,10 @@ def _open_cell(page: Page, edit: Edit) -> None:
 
 
 def test_signing_in_opens_the_schedule_for_the_chief(browsing: Browsing) -> None:
-    page = browsing.browser.new_page(base_url=browsing.server.url)
-    try:
-        page.goto("/schedule")
-        expect(page).to_have_url(re.compile(r"/signin\?next=/schedule$"))
-        screenshot(page, "signin")
-    finally:
-        page.close()
+    page = browsing.anonymous()
+    page.goto("/schedule")
+    expect(page).to_have_url(re.compile(r"/signin\?next=/schedule$"))
+    screenshot(page, "signin")
     chief = browsing.as_user("chief")
     expect(chief).to_have_url(re.compile(r"/schedule$"))
     expect(chief.locator("header .who")).to_contain_text("chief resident")
@@ -132,6 +141,52 @@ def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledge
     screenshot(nurse, "page-timeline")
 
 
+def _pages_stored(server: Server) -> int:
+    with server.database.reading() as session:
+        return int(session.execute(text("SELECT count(*) FROM pages")).scalar_one())
+
+
+def test_a_page_from_a_post_s_card_is_refused_in_place_then_confirmed_once(browsing: Browsing) -> None:
+    nurse = browsing.as_user("operator")
+    nurse.goto("/oncall?at=2027-03-02T09:00")
+    card = nurse.locator('#board section[data-post="pit"]')
+    card.locator("summary").click()
+    form = card.locator("form.page-form")
+    form.locator("input[name=callback]").fill("4411")
+    stored = _pages_stored(browsing.server)
+    form.locator("button[type=submit]").click()  # no message yet
+    expect(card.locator("#body-post-pit-error")).to_contain_text("body must be 1 to 500 characters")
+    expect(card.locator("textarea[name=body]")).to_have_attribute("aria-invalid", "true")
+    expect(card.locator("input[name=callback]")).to_have_value("4411")
+    screenshot(nurse, "oncall-card-refused")
+
+    card.locator("textarea[name=body]").fill("Bay 3: chest pain, ECG done")
+    card.locator("button[type=submit]").dblclick()
+    sent = card.locator(".page-sent")
+    expect(sent).to_contain_text("sent to The Pit (emergency department)")
+    expect(sent).to_contain_text("It reached")
+    expect(card.locator("form.page-form")).to_have_count(0)  # nothing left to send it twice with
+    assert _pages_stored(browsing.server) == stored + 1
+    screenshot(nurse, "oncall-card-sent")
+    page_id = re.search(r"Page (\d+) sent", sent.inner_text()).group(1)  # type: ignore[union-attr]
+    sent.get_by_role("link").click()
+    expect(nurse).to_have_url(re.compile(rf"/inbox/pages/{page_id}$"))
+    expect(nurse.locator("#timeline")).to_contain_text("sent")
+
+
+def test_the_card_confirmation_reads_on_a_phone(browsing: Browsing) -> None:
+    nurse = browsing.as_user("operator", phone=True)
+    nurse.goto("/oncall?at=2027-03-02T09:00&q=pit")
+    card = nurse.locator('#board section[data-post="pit"]')
+    card.locator("summary").click()
+    card.locator("textarea[name=body]").fill("Bay 5: needs review")
+    card.locator("input[name=callback]").fill("4412")
+    card.locator("button[type=submit]").click()
+    expect(card.locator(".page-sent")).to_be_visible()
+    card.scroll_into_view_if_needed()
+    screenshot(nurse, "oncall-card-sent-phone")
+
+
 def test_a_shift_offered_accepted_and_approved_changes_the_roster(browsing: Browsing) -> None:
     number, roster = _live(browsing.server)
     giver = sign_in_of(browsing.server.sign_ins, "resident")
@@ -198,8 +253,71 @@ def test_duty_hours_are_drawn_against_the_limit(browsing: Browsing) -> None:
     screenshot(chief, "duty-hours-resident")
 
 
+def test_a_resident_named_with_markup_still_gets_the_hours_chart_and_table(browsing: Browsing) -> None:
+    admin = browsing.as_user("admin")
+    admin.goto("/admin")
+    admin.fill("#source", demo_source_with_markup_name())
+    admin.fill("#reason", "a name with markup")
+    admin.click("#program-form button[type=submit]")
+    expect(admin.locator(".notice")).to_contain_text("Program file replaced")
+
+    chief = browsing.as_user("chief")
+    chief.goto("/hours")
+    expect(chief.locator("#overview-chart")).to_have_attribute("data-drawn", "1")
+    labels = chief.evaluate("document.getElementById('overview-chart').chart.data.labels")
+    assert MARKUP_NAME in labels
+    row = chief.locator("#hours-table tbody tr", has_text=MARKUP_NAME)
+    expect(row).to_be_visible()
+    residents = sum(1 for p in demo_program().people if p.grade.is_resident)
+    expect(chief.locator("#hours-table tbody tr")).to_have_count(residents)
+    screenshot(chief, "duty-hours-markup-name")
+    row.locator("a").click()
+    expect(chief.locator("#weekly-chart")).to_have_attribute("data-drawn", "1")
+    expect(chief.locator("h2").first).to_contain_text(MARKUP_NAME)
+
+
 def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) -> None:
     admin = browsing.as_user("admin")
     admin.goto("/admin")
     expect(admin.locator("#accounts-table tbody tr")).to_have_count(len(browsing.server.sign_ins))
     screenshot(admin, "admin")
+
+
+def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_password(
+        browsing: Browsing) -> None:
+    accounts = AccountService(browsing.server.database)
+    account_id = accounts.by_username(ADMIN, "attending").id  # no other test signs in as the attending
+    admin = browsing.as_user("admin", phone=True)
+    admin.goto("/admin")
+    row = admin.locator(f"#account-{account_id}")
+    row.scroll_into_view_if_needed()
+    screenshot(admin, "admin-accounts-phone")
+
+    admin.once("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("button", name="Deactivate").click()
+    expect(admin.locator(".notice")).to_have_count(0)
+    assert accounts.account(ADMIN, account_id).active
+
+    asked: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    admin.once("dialog", accept)
+    row.get_by_role("button", name="Deactivate").click()
+    expect(admin.locator(".notice")).to_contain_text("attending is deactivated")
+    assert asked and asked[0].startswith("Deactivate attending?")
+    assert accounts.account(ADMIN, account_id).role == "attending"  # the role is left as it was
+    admin.once("dialog", lambda dialog: dialog.accept())
+    admin.locator(f"#account-{account_id}").get_by_role("button", name="Reactivate").click()
+    expect(admin.locator(".notice")).to_contain_text("attending is active again")
+
+    row = admin.locator(f"#account-{account_id}")
+    row.locator(".reset-password summary").click()
+    admin.fill(f"#password-{account_id}", "a temporary password")
+    row.scroll_into_view_if_needed()
+    screenshot(admin, "admin-reset-password-phone")
+    row.get_by_role("button", name="Set password").click()
+    expect(admin.locator(".notice")).to_contain_text("attending has a new password")
+    assert accounts.sign_in("attending", "a temporary password").principal.user == "attending"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callroom.accounts.principal import at_console
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
-from callroom.storage import Database
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-def seed_demo_accounts(database: Database) -> list[DemoAccount]:
+def seed_demo_accounts(service: AccountService) -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet (so running the demo twice is fine);
     returns all of them, for printing."""
-    service = AccountService(database)
-    existing = {a.username for a in service.accounts()}
+    seeder = at_console("demo", Role.ADMIN)
+    existing = {a.username for a in service.accounts(seeder)}
     for demo in DEMO_ACCOUNTS:
         if demo.username not in existing:
-            service.add_account("demo", AccountSpec(demo.username, demo.display_name, demo.role,
+            service.add_account(seeder, AccountSpec(demo.username, demo.display_name, demo.role,
                                                     demo.person_id, demo.password))
     return list(DEMO_ACCOUNTS)

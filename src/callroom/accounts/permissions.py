@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from callroom.config import Role
+from callroom.accounts.roles import Role
 
 
 class Permission(StrEnum):
@@ -30,6 +30,7 @@ class Permission(StrEnum):
     REQUEST_READ = "request:read"  # everyone's requests and swaps
     REQUEST_APPROVE = "request:approve"  # approve or refuse requests and swaps
     HOURS_LOG_OWN = "hours:log-own"  # log and correct one's own duty hours
+    HOURS_EDIT_ANY = "hours:edit-any"  # log and correct anyone's hours (a coordinator entering a paper log)
     HOURS_READ = "hours:read"  # everyone's duty hours, reports and their history
     HOURS_REVIEW = "hours:review"  # review justifications
     # Administration
@@ -46,7 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ATTENDING: CLINICAL,
     Role.RESIDENT: CLINICAL | {P.REQUEST_OWN, P.HOURS_LOG_OWN},
     Role.CHIEF: CLINICAL | {P.REQUEST_OWN, P.HOURS_LOG_OWN, P.ROSTER_EDIT, P.REQUEST_READ,
-                            P.REQUEST_APPROVE, P.HOURS_READ},
+                            P.REQUEST_APPROVE, P.HOURS_READ, P.HOURS_EDIT_ANY},
     Role.PROGRAM_DIRECTOR: CLINICAL | {P.REQUEST_READ, P.HOURS_READ, P.HOURS_REVIEW},
     Role.ADMIN: EVERYONE | {P.PAGE_ANY, P.PATIENT_READ, P.ROSTER_READ, P.REFERENCE_EDIT,
                             P.ACCOUNTS_MANAGE},

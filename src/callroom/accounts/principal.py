@@ -1,5 +1,6 @@
-"""`Principal`: who is calling, however they proved it (session cookie, API token, or a token
-from CALLROOM_API_TOKENS), and what the permission table lets them do."""
+"""`Principal`: who is acting, however they proved it (session cookie, API token, a token from
+CALLROOM_API_TOKENS, or the command line at the machine), and what the permission table lets
+them do. Every service takes the principal and asks `can`; nothing else decides who may act."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from callroom.accounts.permissions import Permission, allowed
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from callroom.paging.policy import OPERATOR_QUEUE
-from callroom.paging.service import Actor
 
 
 class Via(StrEnum):
     SESSION = "session"  # a signed-in browser: unsafe methods need the CSRF token
     TOKEN = "token"  # an API token of an account
     CONFIG = "config"  # a token from CALLROOM_API_TOKENS (no account row)
+    CONSOLE = "console"  # the `callroom` command, run by someone who can open the database
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ class Principal:
         return self.person_id or self.user
 
     @property
-    def actor(self) -> Actor:
-        return Actor(self.identity, anyone=self.can(Permission.PAGE_ANY))
-
-    @property
     def inbox(self) -> str:
         """Whose in-app stream this caller reads: an operator reads the operators' queue."""
         return OPERATOR_QUEUE if self.role is Role.OPERATOR else self.identity
+
+
+def at_console(user: str, role: Role, person_id: str | None = None) -> Principal:
+    """The command line acting as `role`: as the named person when `person_id` is given."""
+    return Principal(user, role, person_id, via=Via.CONSOLE, display_name=user)

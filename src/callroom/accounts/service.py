@@ -11,12 +11,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from callroom.accounts.errors import AccountError, Conflict, NotFound, TooManyAttempts, Unauthorized
 from callroom.accounts.passwords import hash_password, password_problem, verify_password
+from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal, Via
+from callroom.accounts.roles import Role
 from callroom.accounts.tokens import API_TOKEN_PREFIX, csrf_for, digest, new_token
-from callroom.config import Role
 from callroom.domain.clock import Clock, utc_now
+from callroom.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import (
     AccountEventRecord,
@@ -45,6 +46,7 @@ TOUCH_EVERY = timedelta(seconds=60)
 # keep its owner out for a window at a time, which an admin sees in the audit trail.
 MAX_REFUSED = 10
 REFUSED_WINDOW = timedelta(minutes=15)
+
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ class AccountService:
     # Signing in and out
 
     def sign_in(self, username: str, password: str) -> SignedIn:
-        """A new session; Unauthorized (field "password") for a wrong or inactive account,
-        without saying which part was wrong; TooManyAttempts (field "username") while the
+        """A new session; Unauthenticated (field "password") for a wrong or inactive account,
+        without saying which part was wrong; RateLimited (field "username") while the
         username is throttled (see MAX_REFUSED). Every attempt is audited."""
         now, name = self._clock(), username.strip().lower()[:100]
         with self._database.session() as session:
@@ -96,7 +98,7 @@ class AccountService:
         if wait is not None:
             raise _too_many(wait)
         if signed is None:
-            raise Unauthorized("password", "wrong username or password")
+            raise Unauthenticated("password", "wrong username or password")
         return signed
 
     def session_principal(self, token: str) -> Principal:
@@ -106,7 +108,7 @@ class AccountService:
         with self._database.reading() as session:
             found = AccountRepository(session).live_session(digest(token))
         if found is None or now - found.last_seen_at > self.idle:
-            raise Unauthorized("session", "your session has ended: sign in again")
+            raise Unauthenticated("session", "your session has ended: sign in again")
         if now - found.last_seen_at >= TOUCH_EVERY:
             with self._database.session() as session:
                 AccountRepository(session).touch_session(found.id, now)
@@ -145,33 +147,37 @@ class AccountService:
     def _forget_tokens(self) -> None:
         self._tokens.clear()
 
-    def create_api_token(self, actor: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
-        """A new bearer token for the account; the token is shown once, only its digest kept."""
+    def create_api_token(self, caller: Principal, account_id: int, name: str) -> tuple[str, ApiTokenRecord]:
+        """A new bearer token for the account (one's own, or any for an admin); the token is
+        shown once, only its digest kept."""
+        _own_or_managed(caller, account_id)
         if not 1 <= len(name.strip()) <= 100:
-            raise AccountError("name", "a token name has 1 to 100 characters")
+            raise Invalid("name", "a token name has 1 to 100 characters")
         token = new_token(API_TOKEN_PREFIX)
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             record = accounts.add_api_token(account_id, name.strip(), digest(token), now)
-            accounts.record(now, account_id, actor.user, "api_token_created",
+            accounts.record(now, account_id, caller.user, "api_token_created",
                             {"token_id": record.id, "name": name})
         return token, record
 
-    def api_tokens(self, account_id: int) -> list[ApiTokenRecord]:
+    def api_tokens(self, caller: Principal, account_id: int) -> list[ApiTokenRecord]:
+        _own_or_managed(caller, account_id)
         with self._database.reading() as session:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             return accounts.api_tokens(account_id)
 
-    def revoke_api_token(self, actor: Principal, account_id: int, token_id: int) -> None:
+    def revoke_api_token(self, caller: Principal, account_id: int, token_id: int) -> None:
+        _own_or_managed(caller, account_id)
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
             if accounts.revoke("api_token", now, account_id=account_id, row_id=token_id) == 0:
                 raise NotFound("token", f"no live API token {token_id} on account {account_id}")
-            accounts.record(now, account_id, actor.user, "api_token_revoked", {"token_id": token_id})
+            accounts.record(now, account_id, caller.user, "api_token_revoked", {"token_id": token_id})
         self._forget_tokens()  # after the commit (a lookup already under way may keep it TOKEN_MEMORY_S)
 
     # Calendar feeds
@@ -205,7 +211,8 @@ class AccountService:
 
     # Administration
 
-    def add_account(self, actor: str, spec: AccountSpec) -> AccountRecord:
+    def add_account(self, caller: Principal, spec: AccountSpec) -> AccountRecord:
+        _manages(caller)
         _check_spec(spec)
         hashed = None if spec.password is None else hash_password(spec.password)
         now = self._clock()
@@ -215,65 +222,87 @@ class AccountService:
                 raise Conflict("username", f"there is already an account {spec.username!r}")
             record = accounts.add(NewAccount(spec.username, spec.display_name.strip(), spec.role.value,
                                              spec.person_id, hashed), now)
-            accounts.record(now, record.id, actor, "account_created",
+            accounts.record(now, record.id, caller.user, "account_created",
                             {"role": spec.role.value, "person_id": spec.person_id})
         return record
 
-    def accounts(self) -> list[AccountRecord]:
+    def accounts(self, caller: Principal) -> list[AccountRecord]:
+        _manages(caller)
         with self._database.reading() as session:
             return AccountRepository(session).all()
 
-    def account(self, account_id: int) -> AccountRecord:
+    def account(self, caller: Principal, account_id: int) -> AccountRecord:
+        _own_or_managed(caller, account_id)
         with self._database.reading() as session:
             return _existing(AccountRepository(session), account_id)
 
-    def by_username(self, username: str) -> AccountRecord:
+    def by_username(self, caller: Principal, username: str) -> AccountRecord:
+        _manages(caller)
         with self._database.reading() as session:
             found = AccountRepository(session).by_username(username)
         if found is None:
             raise NotFound("username", f"no account {username!r}")
         return found
 
-    def events(self, account_id: int) -> list[AccountEventRecord]:
+    def events(self, caller: Principal, account_id: int) -> list[AccountEventRecord]:
+        _manages(caller)
         with self._database.reading() as session:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             return accounts.events(account_id)
 
-    def change_account(self, actor: str, account_id: int, **values: object) -> AccountRecord:
+    def change_account(self, caller: Principal, account_id: int, **values: object) -> AccountRecord:
         """Change role, display_name, person_id or active. Deactivating ends the account's
-        sessions and stops its tokens and feeds (they are checked against `active`)."""
+        sessions and stops its tokens and feeds (they are checked against `active`). A change
+        that would leave no active admin (the last one demoting or deactivating themselves, or
+        being demoted from the command line) is a Conflict naming `role` or `active`."""
+        _manages(caller)
         _check_change(values)
         if not values:
-            raise AccountError("body", "nothing to change: give display_name, role, person_id or active")
+            raise Invalid("body", "nothing to change: give display_name, role, person_id or active")
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in values.items()}
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
-            _existing(accounts, account_id)
+            _keeps_an_admin(accounts, _existing(accounts, account_id), values)
             record = accounts.change(account_id, **stored)
             if values.get("active") is False:
                 accounts.revoke("session", now, account_id=account_id)
-            accounts.record(now, account_id, actor, "account_changed", stored)
+            accounts.record(now, account_id, caller.user, "account_changed", stored)
         self._forget_tokens()  # a new role or a deactivation applies to tokens at once
         return record
 
-    def set_password(self, actor: str, account_id: int, password: str, *, current: str | None = None) -> None:
-        """A new password; every session of the account ends. With `current`, the old password
-        must be right (a user changing their own)."""
+    def set_password(self, caller: Principal, account_id: int, password: str, *, current: str | None = None
+                     ) -> None:
+        """A new password; every session of the account ends. One's own needs the `current`
+        password; an admin sets anyone's (a reset) without it."""
+        if current is None:
+            _manages(caller)
+        _own_or_managed(caller, account_id)
         problem = password_problem(password)
         if problem:
-            raise AccountError("password", problem)
+            raise Invalid("password", problem)
         hashed = hash_password(password)
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
             account = _existing(accounts, account_id)
             if current is not None and not verify_password(account.password_hash, current):
-                raise Unauthorized("current_password", "the current password is wrong")
+                raise Unauthenticated("current_password", "the current password is wrong")
             accounts.change(account_id, password_hash=hashed)
             accounts.revoke("session", now, account_id=account_id)
-            accounts.record(now, account_id, actor, "password_set")
+            accounts.record(now, account_id, caller.user, "password_set")
+
+
+def _manages(caller: Principal) -> None:
+    if not caller.can(Permission.ACCOUNTS_MANAGE):
+        raise NotAllowed("permission", f"a {caller.role.value} may not manage accounts "
+                                       f"({Permission.ACCOUNTS_MANAGE.value})")
+
+
+def _own_or_managed(caller: Principal, account_id: int) -> None:
+    if caller.account_id != account_id:
+        _manages(caller)
 
 
 def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> timedelta | None:
@@ -288,9 +317,9 @@ def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> tim
     return since_good[-MAX_REFUSED] + REFUSED_WINDOW - now
 
 
-def _too_many(wait: timedelta) -> TooManyAttempts:
+def _too_many(wait: timedelta) -> RateLimited:
     minutes = -(-wait // timedelta(minutes=1))  # rounded up: never "try again in 0 minutes"
-    return TooManyAttempts(
+    return RateLimited(
         "username", f"too many wrong passwords for this username: try again in {minutes} "
         f"minute{'s' if minutes > 1 else ''}", retry_after_s=-(-wait // timedelta(seconds=1)))
 
@@ -308,6 +337,22 @@ def _check_password(accounts: AccountRepository, account: AccountRecord | None, 
     return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
 
 
+def _keeps_an_admin(accounts: AccountRepository, account: AccountRecord, values: dict[str, object]) -> None:
+    """Conflict if the change takes the last active admin away: nobody could manage accounts
+    from the web or the API any more."""
+    if account.role != Role.ADMIN.value or not account.active:
+        return
+    deactivated = values.get("active") is False
+    demoted = "role" in values and str(values["role"]) != Role.ADMIN.value
+    if not (deactivated or demoted):
+        return
+    if any(other != account.id for other in accounts.active_admin_ids()):
+        return
+    field, what = ("active", "deactivated") if deactivated else ("role", "given another role")
+    raise Conflict(field, f"{account.username} is the only active admin and cannot be {what}: "
+                          "make another account an admin first")
+
+
 def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
     found = accounts.get(account_id)
     if found is None:
@@ -317,21 +362,21 @@ def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
 
 def _check_spec(spec: AccountSpec) -> None:
     if USERNAME.fullmatch(spec.username) is None:
-        raise AccountError("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
+        raise Invalid("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
                                        "starting with a letter or digit")
     _check_change({"display_name": spec.display_name, "person_id": spec.person_id})
     problem = None if spec.password is None else password_problem(spec.password)
     if problem:
-        raise AccountError("password", problem)
+        raise Invalid("password", problem)
 
 
 def _check_change(values: dict[str, object]) -> None:
     name = values.get("display_name")
     if isinstance(name, str) and not 1 <= len(name.strip()) <= 200:
-        raise AccountError("display_name", "a display name has 1 to 200 characters")
+        raise Invalid("display_name", "a display name has 1 to 200 characters")
     person = values.get("person_id")
     if isinstance(person, str) and not 1 <= len(person) <= 100:
-        raise AccountError("person_id", "a person id has 1 to 100 characters")
+        raise Invalid("person_id", "a person id has 1 to 100 characters")
     unknown = set(values) - {"display_name", "person_id", "role", "active"}
     if unknown:
-        raise AccountError(sorted(unknown)[0], "not a field of an account that can be changed")
+        raise Invalid(sorted(unknown)[0], "not a field of an account that can be changed")

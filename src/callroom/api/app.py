@@ -1,31 +1,24 @@
-"""`create_app(settings)`: the FastAPI app. The database is opened (and migrated) at start-up
-and closed at shutdown; every 4xx answer is JSON naming the field that was wrong."""
+"""`create_app(settings)`: the FastAPI app. The services are built at start-up from the
+composition root (which opens and migrates the database) and closed at shutdown; every 4xx
+answer is JSON naming the field that was wrong."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from callroom.accounts.errors import AccountError
-from callroom.accounts.service import AccountService
 from callroom.api import changes, errors, hours, ical_feed, pages, reference, schedule, security
 from callroom.api.auth import token_table
-from callroom.api.stream import InboxHub
-from callroom.changes.notify import PagingNotifier
-from callroom.changes.service import ChangeService
-from callroom.changes.types import ChangeError
+from callroom.api.headers import SecurityHeaders
 from callroom.config import Settings
 from callroom.errors import CallroomError
-from callroom.hours.service import HoursService
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import PagingError, PagingService
-from callroom.storage import open_database
+from callroom.paging.stream import InboxHub
+from callroom.services import open_services
 
 MAX_REQUEST_BYTES = 64 * 1024
 """A page is a few hundred characters; anything this big is a mistake or an attack."""
@@ -34,23 +27,14 @@ MAX_REQUEST_BYTES = 64 * 1024
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = open_database(settings.database_url)
-        app.state.database = database  # for the web pages and other routers that read storage
-        app.state.accounts = AccountService(database, idle=timedelta(minutes=settings.session_idle_minutes))
-        # One cache of the live schedule (parsed program and roster) for paging, hours, the
-        # roster routes and the web pages: each roster version is parsed once per process.
-        app.state.live = LiveSchedules(settings.paging_program)
-        app.state.paging = PagingService(database, app.state.live)
-        app.state.changes = ChangeService(database, notifier=PagingNotifier(app.state.paging),
-                                          program=settings.paging_program)
-        app.state.hours = HoursService(database, app.state.live)
-        app.state.hub = InboxHub(database, settings.stream_poll_interval_s)
-        await app.state.hub.start()
-        try:
-            yield
-        finally:
-            await app.state.hub.stop()
-            database.close()
+        with open_services(settings) as services:
+            app.state.services = services
+            app.state.hub = InboxHub(services.database, settings.stream_poll_interval_s)
+            await app.state.hub.start()
+            try:
+                yield
+            finally:
+                await app.state.hub.stop()
 
     app = FastAPI(title="callroom", version="1", lifespan=lifespan)
     app.state.tokens = token_table(settings.api_tokens)
@@ -64,11 +48,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(hours.router)
     app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
-    app.add_exception_handler(PagingError, errors.service_error)  # type: ignore[arg-type]
-    app.add_exception_handler(AccountError, errors.service_error)  # type: ignore[arg-type]
-    app.add_exception_handler(ChangeError, errors.change_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)
+    app.add_middleware(SecurityHeaders)  # last, so outermost: the 413 above gets them too
     return app
 
 

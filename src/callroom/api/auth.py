@@ -15,20 +15,19 @@ timing, unlike comparing token strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from callroom.accounts.errors import Forbidden
-from callroom.accounts.errors import Unauthorized as SignInNeeded
 from callroom.accounts.permissions import Permission
-from callroom.accounts.principal import Principal, Via
-from callroom.accounts.service import AccountService, SignedIn
+from callroom.accounts.principal import Principal
+from callroom.accounts.service import SignedIn
 from callroom.accounts.tokens import csrf_for, digest, same
+from callroom.api.deps import accounts, config_tokens
 from callroom.config import ApiToken
-from callroom.paging.service import PagingError
+from callroom.errors import NotAllowed, Unauthenticated
 
 __all__ = ["CSRF_FIELD", "CSRF_HEADER", "PUBLIC_ROUTES", "SESSION_COOKIE", "Principal", "Require",
            "csrf_token", "current_principal", "end_session", "optional_principal", "require",
@@ -49,32 +48,15 @@ PUBLIC_ROUTES = frozenset({
 })
 
 
-class Unauthorized(PagingError):
-    status = 401
-
-
 def token_table(tokens: Iterable[ApiToken]) -> dict[str, Principal]:
     return {digest(t.token.get_secret_value()): Principal(t.user, t.role) for t in tokens}
-
-
-def authenticate(header: str | None, table: Mapping[str, Principal]) -> Principal:
-    """The principal a CALLROOM_API_TOKENS bearer token names; Unauthorized otherwise."""
-    found = table.get(digest(_bearer_token(header)))
-    if found is None:
-        raise Unauthorized("Authorization", "unknown API token")
-    return found
 
 
 def _bearer_token(header: str | None) -> str:
     scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Authorization", "send the header `Authorization: Bearer <token>`")
+        raise Unauthenticated("Authorization", "send the header `Authorization: Bearer <token>`")
     return token.strip()
-
-
-def accounts_of(request: Request) -> AccountService:
-    service: AccountService = request.app.state.accounts
-    return service
 
 
 async def current_principal(request: Request) -> Principal:
@@ -89,7 +71,7 @@ async def current_principal(request: Request) -> Principal:
     elif request.cookies.get(SESSION_COOKIE):
         found = await _from_session(request, request.cookies[SESSION_COOKIE])
     else:
-        raise Unauthorized("Authorization", "send the header `Authorization: Bearer <token>`")
+        raise Unauthenticated("Authorization", "send the header `Authorization: Bearer <token>`")
     request.state.principal = found
     return found
 
@@ -99,25 +81,25 @@ async def optional_principal(request: Request) -> Principal | None:
     the sign-in form instead of an error). A cookie request still needs its CSRF token."""
     try:
         return await current_principal(request)
-    except (Unauthorized, SignInNeeded):
+    except Unauthenticated:
         return None
 
 
 async def _from_bearer(request: Request, header: str) -> Principal:
     token = _bearer_token(header)
-    configured = request.app.state.tokens.get(digest(token))
+    configured = config_tokens(request).get(digest(token))
     if configured is not None:
         assert isinstance(configured, Principal)
         return configured
-    accounts = accounts_of(request)
-    found = accounts.remembered_token(token) or await run_in_threadpool(accounts.token_principal, token)
+    service = accounts(request)
+    found = service.remembered_token(token) or await run_in_threadpool(service.token_principal, token)
     if found is None:
-        raise Unauthorized("Authorization", "unknown API token")
+        raise Unauthenticated("Authorization", "unknown API token")
     return found
 
 
 async def _from_session(request: Request, token: str) -> Principal:
-    found = await run_in_threadpool(accounts_of(request).session_principal, token)
+    found = await run_in_threadpool(accounts(request).session_principal, token)
     if request.method not in SAFE_METHODS:
         await _check_csrf(request, token)
     return found
@@ -129,7 +111,7 @@ async def _check_csrf(request: Request, session_token: str) -> None:
         field = (await request.form()).get(CSRF_FIELD)
         given = field if isinstance(field, str) else None
     if not same(given, csrf_for(session_token)):
-        raise Forbidden(CSRF_FIELD, f"missing or wrong CSRF token: send the form field {CSRF_FIELD} "
+        raise NotAllowed(CSRF_FIELD, f"missing or wrong CSRF token: send the form field {CSRF_FIELD} "
                                     f"or the header {CSRF_HEADER} from this session")
 
 
@@ -142,17 +124,12 @@ class Require:
 
     async def __call__(self, caller: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not caller.can(self.permission):
-            raise Forbidden("permission", f"a {caller.role.value} may not do this ({self.permission.value})")
+            raise NotAllowed("permission", f"a {caller.role.value} may not do this ({self.permission.value})")
         return caller
 
 
 def require(permission: Permission) -> Require:
     return Require(permission)
-
-
-def principal(request: Request) -> Principal:
-    """The caller of a bearer-token request, synchronously (kept for older callers)."""
-    return authenticate(request.headers.get("authorization"), request.app.state.tokens)
 
 
 def csrf_token(request: Request) -> str | None:
@@ -172,10 +149,5 @@ def start_session(request: Request, response: Response, signed: SignedIn) -> Non
 def end_session(request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        accounts_of(request).sign_out(token)
+        accounts(request).sign_out(token)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
-
-
-def is_session(caller: Principal) -> bool:
-    return caller.via is Via.SESSION
-

@@ -8,10 +8,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from callroom.accounts.errors import AccountError
-from callroom.changes.types import ChangeError
 from callroom.errors import CallroomError, ErrorKind
-from callroom.paging.service import PagingError
 
 STATUS = {
     ErrorKind.INVALID: 422, ErrorKind.NOT_FOUND: 404, ErrorKind.NOT_ALLOWED: 403, ErrorKind.CONFLICT: 409,
@@ -28,16 +25,6 @@ def error(status: int, field: str, message: str, errors: list[dict[str, str]] | 
     return JSONResponse({"error": message, "field": field, "errors": errors or []}, status_code=status)
 
 
-async def service_error(_request: Request, exc: PagingError | AccountError) -> JSONResponse:
-    """A paging, accounts or hours error; a 401 also says how to authenticate, and an accounts
-    error adds its own headers (a 429's Retry-After)."""
-    response = error(exc.status, exc.field, exc.message, getattr(exc, "errors", None))
-    if exc.status == 401:
-        response.headers["WWW-Authenticate"] = "Bearer"
-    response.headers.update(getattr(exc, "headers", {}))
-    return response
-
-
 async def callroom_error(_request: Request, exc: CallroomError) -> JSONResponse:
     """An error of the one tree: its kind's status, its details, its headers; a 401 also says
     how to authenticate."""
@@ -46,12 +33,6 @@ async def callroom_error(_request: Request, exc: CallroomError) -> JSONResponse:
         response.headers["WWW-Authenticate"] = "Bearer"
     response.headers.update(exc.headers)
     return response
-
-
-async def change_error(_request: Request, exc: ChangeError) -> JSONResponse:
-    """A roster-change error; a refusal lists each rule broken, with its numbers."""
-    found = [{"field": v.rule.code, "message": v.message} for v in exc.violations]
-    return error(exc.status, exc.field, exc.message, found)
 
 
 async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from callroom.accounts.errors import NotFound
-from callroom.api.auth import accounts_of
-from callroom.api.rosters import live_schedules
+from callroom.api.deps import Accounts, Rosters
 from callroom.api.schemas import ErrorRead
+from callroom.errors import NotFound
 from callroom.formats.ical import person_calendar
 
 router = APIRouter(prefix="/api/v1", tags=["calendar"], responses={404: {"model": ErrorRead}})
@@ -22,15 +21,15 @@ CALENDAR = {200: {"content": {"text/calendar": {}}, "description": "an iCalendar
 
 
 @router.get("/ical/{token}.ics", name="calendar_feed", response_class=Response, responses=CALENDAR)  # type: ignore[arg-type]
-def calendar_feed(token: str, request: Request) -> Response:
+def calendar_feed(token: str, accounts: Accounts, rosters: Rosters) -> Response:
     """The schedule of the account that owns the link, from the live roster."""
-    account = accounts_of(request).calendar_owner(token)
+    account = accounts.calendar_owner(token)
     if account is None or account.person_id is None:
         raise NotFound("token", "no such calendar link (it may have been revoked)")
-    with request.app.state.database.reading() as session:
-        schedule = live_schedules(request).current(session)
+    live = rosters.live()
+    schedule = None if live is None else live.schedule
     if schedule is None or account.person_id not in schedule.program.person:
         raise NotFound("token", "nothing is scheduled for this calendar yet")
     calendar = person_calendar(schedule.program, schedule.roster, account.person_id, stamp=datetime.now(UTC))
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    # Not cached (api/headers.py: no-store), so a revoked link stops at once.
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")

@@ -1,40 +1,35 @@
 """`/api/v1/pages`: send, read with timeline, act on a page, and the in-app event stream.
 
 Routes are thin: they authenticate, translate the body, call the paging service and shape the
-answer. Errors raised by the service carry the field and the HTTP status (see app.py).
+answer. Errors raised by the service name the field; api/errors.py chooses the status.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
-from callroom.api.params import RowId
-from callroom.api.schemas import DeclineCreate, ErrorRead, PageCreate, PageRead
-from callroom.api.stream import InboxHub, LastEventId, Since, events
+from callroom.api.deps import AppSettings, Hub
+from callroom.api.deps import Paging as Service
+from callroom.api.params import LastEventId, RowId, Since
+from callroom.api.schemas import ErrorRead
+from callroom.api.schemas.pages import DeclineCreate, PageCreate, PageRead
 from callroom.paging.service import PageRequest, PagingService
+from callroom.paging.stream import events
 
 Caller = Annotated[Principal, Depends(require(Permission.PAGE_SEND))]
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 413, 422)}
 router = APIRouter(prefix="/api/v1/pages", tags=["pages"], responses=ERRORS)  # type: ignore[arg-type]
 
 
-def service(request: Request) -> PagingService:
-    paging: PagingService = request.app.state.paging
-    return paging
-
-
-Service = Annotated[PagingService, Depends(service)]
-
-
 def _read(paging: PagingService, page_id: RowId, caller: Principal) -> PageRead:
     """The page as the caller may see it: operators (no `patient:read`) see the patient
     reference only on pages they sent themselves."""
-    read = PageRead.of(paging.detail(page_id, caller.actor))
+    read = PageRead.of(paging.detail(caller, page_id))
     if caller.can(Permission.PATIENT_READ) or read.sender == caller.identity:
         return read
     return read.model_copy(update={"patient_ref": None})
@@ -53,15 +48,13 @@ STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stre
 
 
 @router.get("/stream", response_class=EventSourceResponse, responses=STREAM)
-async def stream(request: Request, caller: Caller,
+async def stream(caller: Caller, hub: Hub, settings: AppSettings,
                  last_event_id: LastEventId = None,
                  since: Since = None,
                  ) -> EventSourceResponse:
     """Server-Sent Events: each page delivered to the caller's in-app inbox, as `event: page`."""
-    hub: InboxHub = request.app.state.hub
     after = last_event_id if last_event_id is not None else since
-    ping = request.app.state.settings.stream_ping_s
-    return EventSourceResponse(events(hub, caller.inbox, after), ping=ping)
+    return EventSourceResponse(events(hub, caller.inbox, after), ping=settings.stream_ping_s)
 
 
 @router.get("/{page_id}")
@@ -73,23 +66,23 @@ def get_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
 
 @router.post("/{page_id}/seen")
 def see_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
-    paging.seen(page_id, caller.actor)
+    paging.seen(caller, page_id)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/ack")
 def acknowledge_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
-    paging.acknowledge(page_id, caller.actor)
+    paging.acknowledge(caller, page_id)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/decline")
 def decline_page(page_id: RowId, body: DeclineCreate, caller: Caller, paging: Service) -> PageRead:
-    paging.decline(page_id, caller.actor, body.reason)
+    paging.decline(caller, page_id, body.reason)
     return _read(paging, page_id, caller)
 
 
 @router.post("/{page_id}/resolve")
 def resolve_page(page_id: RowId, caller: Caller, paging: Service) -> PageRead:
-    paging.resolve(page_id, caller.actor)
+    paging.resolve(caller, page_id)
     return _read(paging, page_id, caller)

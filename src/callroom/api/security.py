@@ -12,13 +12,13 @@ from typing import Annotated, NoReturn
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from callroom.accounts.errors import Conflict
 from callroom.accounts.permissions import Permission
-from callroom.accounts.service import AccountService, AccountSpec
-from callroom.api.auth import Principal, accounts_of, csrf_token, end_session, require, start_session
+from callroom.accounts.service import AccountSpec
+from callroom.api.auth import Principal, csrf_token, end_session, require, start_session
+from callroom.api.deps import Accounts
 from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
-from callroom.api.security_schemas import (
+from callroom.api.schemas.security import (
     AccountCreate,
     AccountEventRead,
     AccountRead,
@@ -32,11 +32,11 @@ from callroom.api.security_schemas import (
     TokenRead,
     WhoAmIRead,
 )
+from callroom.errors import Conflict
 
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 413, 422)}
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERRORS)  # type: ignore[arg-type]
 
-Accounts = Annotated[AccountService, Depends(accounts_of)]
 Self = Annotated[Principal, Depends(require(Permission.ACCOUNT_SELF))]
 Admin = Annotated[Principal, Depends(require(Permission.ACCOUNTS_MANAGE))]
 Calendar = Annotated[Principal, Depends(require(Permission.CALENDAR_OWN))]
@@ -75,14 +75,14 @@ def change_own_password(body: PasswordChange, caller: Self, accounts: Accounts) 
     """Change one's own password (the current one is asked for); every session ends."""
     if caller.account_id is None:
         raise_no_account()
-    accounts.set_password(caller.user, caller.account_id, body.new_password, current=body.current_password)
+    accounts.set_password(caller, caller.account_id, body.new_password, current=body.current_password)
 
 
 @router.get("/me/tokens")
 def own_tokens(caller: Self, accounts: Accounts) -> list[TokenRead]:
     if caller.account_id is None:
         return []
-    return [TokenRead.model_validate(t) for t in accounts.api_tokens(caller.account_id)]
+    return [TokenRead.model_validate(t) for t in accounts.api_tokens(caller, caller.account_id)]
 
 
 @router.post("/me/tokens", status_code=201)
@@ -114,19 +114,19 @@ def revoke_calendar_links(caller: Calendar, accounts: Accounts) -> None:
 
 
 @router.get("/accounts")
-def list_accounts(_caller: Admin, accounts: Accounts) -> list[AccountRead]:
-    return [AccountRead.model_validate(a) for a in accounts.accounts()]
+def list_accounts(caller: Admin, accounts: Accounts) -> list[AccountRead]:
+    return [AccountRead.model_validate(a) for a in accounts.accounts(caller)]
 
 
 @router.post("/accounts", status_code=201)
 def create_account(body: AccountCreate, caller: Admin, accounts: Accounts) -> AccountRead:
     spec = AccountSpec(body.username, body.display_name, body.role, body.person_id, body.password)
-    return AccountRead.model_validate(accounts.add_account(caller.user, spec))
+    return AccountRead.model_validate(accounts.add_account(caller, spec))
 
 
 @router.get("/accounts/{account_id}")
-def get_account(account_id: RowId, _caller: Admin, accounts: Accounts) -> AccountRead:
-    return AccountRead.model_validate(accounts.account(account_id))
+def get_account(account_id: RowId, caller: Admin, accounts: Accounts) -> AccountRead:
+    return AccountRead.model_validate(accounts.account(caller, account_id))
 
 
 @router.patch("/accounts/{account_id}")
@@ -134,17 +134,17 @@ def update_account(account_id: RowId, body: AccountUpdate, caller: Admin, accoun
     """Change the role, name, linked person or active flag; deactivating ends every session
     and stops the account's tokens and calendar links."""
     values = body.model_dump(exclude_unset=True, exclude_none=True)
-    return AccountRead.model_validate(accounts.change_account(caller.user, account_id, **values))
+    return AccountRead.model_validate(accounts.change_account(caller, account_id, **values))
 
 
 @router.put("/accounts/{account_id}/password", status_code=204)
 def set_password(account_id: RowId, body: PasswordSet, caller: Admin, accounts: Accounts) -> None:
-    accounts.set_password(caller.user, account_id, body.password)
+    accounts.set_password(caller, account_id, body.password)
 
 
 @router.get("/accounts/{account_id}/tokens")
-def account_tokens(account_id: RowId, _caller: Admin, accounts: Accounts) -> list[TokenRead]:
-    return [TokenRead.model_validate(t) for t in accounts.api_tokens(account_id)]
+def account_tokens(account_id: RowId, caller: Admin, accounts: Accounts) -> list[TokenRead]:
+    return [TokenRead.model_validate(t) for t in accounts.api_tokens(caller, account_id)]
 
 
 @router.post("/accounts/{account_id}/tokens", status_code=201)
@@ -160,9 +160,9 @@ def revoke_account_token(account_id: RowId, token_id: RowId, caller: Admin, acco
 
 
 @router.get("/accounts/{account_id}/events")
-def account_events(account_id: RowId, _caller: Admin, accounts: Accounts) -> list[AccountEventRead]:
+def account_events(account_id: RowId, caller: Admin, accounts: Accounts) -> list[AccountEventRead]:
     """The account's audit trail: created, changed, passwords set, tokens, sign-ins."""
-    return [AccountEventRead.model_validate(e) for e in accounts.events(account_id)]
+    return [AccountEventRead.model_validate(e) for e in accounts.events(caller, account_id)]
 
 
 def raise_no_account() -> NoReturn:

@@ -14,8 +14,9 @@ from typing import Protocol
 from callroom.domain.paging import Priority
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import CallroomError
 from callroom.paging.policy import MAX_BODY
-from callroom.paging.service import PageRequest, PagingError, PagingService
+from callroom.paging.service import PageRequest, PagingService
 
 SENDER = "callroom:changes"
 SWITCHBOARD = "0"
@@ -35,7 +36,7 @@ class PagingNotifier:
                               Priority.ROUTINE, new_patient=False, notice=True)
         try:
             return self._paging.send(request).id
-        except PagingError:
+        except CallroomError:
             return None
 
 

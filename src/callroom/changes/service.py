@@ -12,7 +12,8 @@ Life of a proposal (a row in `change_proposals`, every step an event in `change_
 Before approval every change is checked against the newest roster with `rules.change.impact`
 for everyone it touches; a refusal names the rule and its numbers. Approval writes the roster
 version, the decision and its audit event in one transaction, then pages each person whose
-schedule changed. Actors are (user, role): residents act for themselves, chiefs decide.
+schedule changed. Every method takes the acting `Principal`; residents act for themselves
+(`request:own`), and deciding (approve, refuse, repair, open shifts) needs `request:approve`.
 """
 
 from __future__ import annotations
@@ -22,66 +23,69 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
 from callroom.changes.notify import SENDER, Notifier, SilentNotifier
+from callroom.changes.open_shifts import offer_slot, take
 from callroom.changes.repairs import RepairAsk, run_repair
 from callroom.changes.types import (
     PENDING,
-    Actor,
-    ChangeError,
     Check,
     Decision,
     Kind,
-    NotAllowed,
     OpenShift,
     ProposalDetail,
     ProposalNotFound,
     RepairProposal,
     State,
     WrongState,
-    assignment_json,
-    change_json,
 )
-from callroom.changes.workflow import Applied, Context, apply_change, check_change, load_context, notify_all
+from callroom.changes.workflow import Applied, apply_change, check_change, load_live, notify_all
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
+from callroom.errors import Invalid, NotAllowed
+from callroom.rosters.audit import assignment_json, change_json, change_of
+from callroom.rosters.live import Live
+from callroom.rosters.service import RosterService
 from callroom.rules.change import give_away, swap
 from callroom.storage import Database
 from callroom.storage.changes_repositories import ChangeRepository, NewProposal, ProposalRecord
 
 
 class ChangeService:
-    """See the module doc. `program` names the program whose newest roster is the published one
-    (None: the newest roster of any program, like the live paging schedule)."""
+    """See the module doc. The published roster is the roster service's live one."""
 
-    def __init__(self, database: Database, *, notifier: Notifier | None = None,
-                 program: str | None = None, clock: Clock = utc_now) -> None:
+    def __init__(self, database: Database, rosters: RosterService, *, notifier: Notifier | None = None,
+                 clock: Clock = utc_now) -> None:
         self._database = database
+        self._rosters = rosters
+        self._schedules = rosters.schedules
         self._notifier = notifier or SilentNotifier()
-        self._program = program
         self._clock = clock
 
     # --- repairs -------------------------------------------------------------------------
 
-    def propose_repair(self, actor: Actor, ask: RepairAsk) -> RepairProposal:
+    def propose_repair(self, caller: Principal, ask: RepairAsk) -> RepairProposal:
         """Solve a sick-call repair on the newest roster and store it for the chief.
 
-        RepairError-derived ChangeError (422, naming the field) for bad input; WrongState (409)
-        when no repair exists within the limits given or none was found in time. A repair
-        that cannot cover every post is stored with its shortfalls: the least-bad option.
+        Invalid (naming the field) for bad input; NoSolution when no repair exists within the
+        limits given, OutOfTime when none was found in time. A repair that cannot cover every
+        post is stored with its shortfalls: the least-bad option.
         """
-        return self._repair(actor, ask, {})
+        return self._repair(caller, ask, {})
 
-    def _repair(self, actor: Actor, ask: RepairAsk, extra: dict[str, Any]) -> RepairProposal:
-        _require_chief(actor, "propose a repair")
+    def _repair(self, caller: Principal, ask: RepairAsk, extra: dict[str, Any]) -> RepairProposal:
+        _require_chief(caller, "propose a repair")
         with self._database.reading() as session:
-            context = load_context(session, self._program)
-        result, payload = run_repair(context, ask)
+            live = load_live(session, self._schedules, None)
+        result, payload = run_repair(live, ask)
         with self._database.session() as session:
-            record = self._add(session, context, Kind.REPAIR, State.ACCEPTED, actor, None,
+            record = self._add(session, live, Kind.REPAIR, State.ACCEPTED, caller, None,
                                {**payload, **extra}, ask.note)
         return RepairProposal(record, result)
 
-    def repair_day_off(self, proposal_id: int, actor: Actor, time_limit_s: float = 10.0) -> RepairProposal:
+    def repair_day_off(self, caller: Principal, proposal_id: int, time_limit_s: float = 10.0
+                       ) -> RepairProposal:
         """A day off that would leave a hole, granted with a repair: the requester is absent that
         day and the fewest others move. Approving the repair grants the day off with it."""
         with self._database.reading() as session:
@@ -91,132 +95,134 @@ class ChangeService:
         day = record.payload["day"]
         ask = RepairAsk(record.requester, day, day, time_limit_s=time_limit_s,
                         note=f"day off ({record.note})")
-        proposed = self._repair(actor, ask, {"day_off_proposal": proposal_id})
+        proposed = self._repair(caller, ask, {"day_off_proposal": proposal_id})
         with self._database.session() as session:
-            ChangeRepository(session).add_event(proposal_id, self._clock(), actor.user, actor.role,
-                                                "repair proposed", {"repair": proposed.proposal.id})
+            ChangeRepository(session).add_event(proposal_id, self._clock(), caller.identity,
+                                                caller.role.value, "repair proposed",
+                                                {"repair": proposed.proposal.id})
         return proposed
 
     # --- swaps, offered shifts and days off -----------------------------------------------
 
-    def propose_swap(self, actor: Actor, day: date, colleague: str, colleague_day: date,
+    def propose_swap(self, caller: Principal, day: date, colleague: str, colleague_day: date,
                      note: str = "") -> ProposalRecord:
-        """The actor offers their shift on `day` for `colleague`'s shift on `colleague_day`."""
+        """The caller offers their shift on `day` for `colleague`'s shift on `colleague_day`."""
         with self._database.session() as session:
-            context = load_context(session, self._program)
-            mine = _held(context, actor.user, day, "day")
-            theirs = _held(context, colleague, colleague_day, "colleague_day")
+            live = load_live(session, self._schedules, None)
+            mine = _held(live, caller.identity, day, "day")
+            theirs = _held(live, colleague, colleague_day, "colleague_day")
             change = swap(mine, theirs)
-            return self._add(session, context, Kind.SWAP, State.PROPOSED, actor, colleague,
+            return self._add(session, live, Kind.SWAP, State.PROPOSED, caller, colleague,
                              change_json(change), note)
 
-    def offer_shift(self, actor: Actor, day: date, colleague: str, note: str = "") -> ProposalRecord:
-        """The actor offers their shift on `day` to `colleague` (who must accept)."""
+    def offer_shift(self, caller: Principal, day: date, colleague: str, note: str = "") -> ProposalRecord:
+        """The caller offers their shift on `day` to `colleague` (who must accept)."""
         with self._database.session() as session:
-            context = load_context(session, self._program)
-            _person(context, colleague, "colleague")
-            change = give_away(_held(context, actor.user, day, "day"), colleague)
-            return self._add(session, context, Kind.GIVE_AWAY, State.PROPOSED, actor, colleague,
+            live = load_live(session, self._schedules, None)
+            _person(live, colleague, "colleague")
+            change = give_away(_held(live, caller.identity, day, "day"), colleague)
+            return self._add(session, live, Kind.GIVE_AWAY, State.PROPOSED, caller, colleague,
                              change_json(change), note)
 
-    def request_day_off(self, actor: Actor, day: date, note: str = "") -> ProposalRecord:
-        """The actor asks for `day` off; their shift that day (if any) comes off on approval."""
+    def request_day_off(self, caller: Principal, day: date, note: str = "") -> ProposalRecord:
+        """The caller asks for `day` off; their shift that day (if any) comes off on approval."""
         with self._database.session() as session:
-            context = load_context(session, self._program)
-            _person(context, actor.user, "user")
-            if day not in context.program.block:
-                raise ChangeError("day", f"day: {day} is outside the block "
-                                         f"{context.program.block.start}..{context.program.block.end}")
-            held = context.roster.on(actor.user, day)
+            live = load_live(session, self._schedules, None)
+            _person(live, caller.identity, "user")
+            if day not in live.program.block:
+                raise Invalid("day", f"{day} is outside the block "
+                                     f"{live.program.block.start}..{live.program.block.end}")
+            held = live.roster.on(caller.identity, day)
             payload = {"removed": [] if held is None else [assignment_json(held)], "added": [],
                        "day": day.isoformat()}
-            return self._add(session, context, Kind.DAY_OFF, State.ACCEPTED, actor, None, payload, note)
+            return self._add(session, live, Kind.DAY_OFF, State.ACCEPTED, caller, None, payload, note)
 
-    def accept(self, proposal_id: int, actor: Actor) -> ProposalRecord:
+    def accept(self, caller: Principal, proposal_id: int) -> ProposalRecord:
         """The colleague named in a swap or offered shift agrees; it goes to the chief."""
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
-            if actor.user != record.colleague:
+            if caller.identity != record.colleague:
                 raise NotAllowed("proposal", f"only {record.colleague} can accept proposal {proposal_id}")
-            return self._move(changes, record, (State.PROPOSED,), actor, "accepted", state=State.ACCEPTED)
+            return self._move(changes, record, (State.PROPOSED,), caller, "accepted", state=State.ACCEPTED)
 
-    def decline(self, proposal_id: int, actor: Actor, reason: str = "") -> ProposalRecord:
+    def decline(self, caller: Principal, proposal_id: int, reason: str = "") -> ProposalRecord:
         """The colleague declines (while proposed), or the chief refuses (while accepted)."""
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
-            if record.state == State.PROPOSED and actor.user == record.colleague:
-                return self._move(changes, record, (State.PROPOSED,), actor, "declined",
+            if record.state == State.PROPOSED and caller.identity == record.colleague:
+                return self._move(changes, record, (State.PROPOSED,), caller, "declined",
                                   state=State.DECLINED, decision_reason=reason)
-            _require_chief(actor, "refuse a proposal")
-            return self._move(changes, record, (State.ACCEPTED,), actor, "refused", state=State.REFUSED,
-                              decided_at=self._clock(), decided_by=actor.user, decision_reason=reason)
+            _require_chief(caller, "refuse a proposal")
+            return self._move(changes, record, (State.ACCEPTED,), caller, "refused", state=State.REFUSED,
+                              decided_at=self._clock(), decided_by=caller.identity, decision_reason=reason)
 
-    def withdraw(self, proposal_id: int, actor: Actor) -> ProposalRecord:
+    def withdraw(self, caller: Principal, proposal_id: int) -> ProposalRecord:
         """The requester takes back a pending proposal (the chief cancels an open shift)."""
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
-            if actor.user != record.requester and not actor.is_chief:
+            if caller.identity != record.requester and not _decides(caller):
                 raise NotAllowed("proposal", f"only {record.requester} can withdraw proposal {proposal_id}")
             target = State.CANCELLED if record.kind == Kind.OPEN_SHIFT else State.WITHDRAWN
-            moved = self._move(changes, record, PENDING, actor, target.value, state=target)
+            moved = self._move(changes, record, PENDING, caller, target.value, state=target)
             if record.kind == Kind.OPEN_SHIFT:
                 changes.close_offers(record.id, None, self._clock())
             return moved
 
     # --- checks and approval ----------------------------------------------------------------
 
-    def check(self, proposal_id: int) -> Check:
-        """The proposal checked against the newest roster for everyone it touches."""
+    def check(self, caller: Principal, proposal_id: int) -> Check:
+        """The proposal checked against the newest roster for everyone it touches (for those who
+        may read it: see `get`)."""
         with self._database.reading() as session:
-            _, record = _load(session, proposal_id)
-            context = load_context(session, record.program_name)
-            return check_change(context, record)
+            changes, record = _load(session, proposal_id)
+            _may_read(caller, record, changes)
+            return check_change(load_live(session, self._schedules, record.program_name), record)
 
-    def approve(self, proposal_id: int, actor: Actor, reason: str = "") -> Decision:
+    def approve(self, caller: Principal, proposal_id: int, reason: str = "") -> Decision:
         """Apply an accepted proposal as a new roster version (audited), then page each person
         whose schedule changed. RulesRefuse (409) names the rule and numbers it would break."""
-        _require_chief(actor, "approve a change")
+        _require_chief(caller, "approve a change")
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
             if record.state != State.ACCEPTED:
                 raise WrongState("proposal",
                                  f"proposal {proposal_id} is {record.state}, not awaiting approval")
-            context = load_context(session, record.program_name)
-            applied = apply_change(session, context, record, actor, reason, self._clock())
-            decided = self._move(changes, record, (State.ACCEPTED,), actor, "approved",
-                                 state=State.APPROVED, decided_at=self._clock(), decided_by=actor.user,
+            live = load_live(session, self._schedules, record.program_name)
+            applied = apply_change(session, live, record, caller, reason, self._clock())
+            decided = self._move(changes, record, (State.ACCEPTED,), caller, "approved",
+                                 state=State.APPROVED, decided_at=self._clock(), decided_by=caller.identity,
                                  decision_reason=reason,
                                  result_version_id=None if applied.version is None else applied.version.id)
-            self._grant_day_off(changes, decided, actor)
+            self._grant_day_off(changes, decided, caller)
+        self._rosters.forget()
         return Decision(decided, applied.version, self._tell(decided.id, applied))
 
     # --- open shifts --------------------------------------------------------------------------
 
-    def publish_open_shift(self, actor: Actor, day: date, shift_id: str, post_id: str,
+    def publish_open_shift(self, caller: Principal, day: date, shift_id: str, post_id: str,
                            holder: str | None = None, note: str = "") -> OpenShift:
         """Publish a hole (the holder's shift, or an extra slot when `holder` is None) and offer it
         to everyone the rules let take it; each is paged."""
-        from callroom.changes.open_shifts import offer_slot
-        _require_chief(actor, "publish an open shift")
+        _require_chief(caller, "publish an open shift")
         with self._database.session() as session:
-            context = load_context(session, self._program)
-            slot, payload = offer_slot(context, day, shift_id, post_id, holder)
-            record = self._add(session, context, Kind.OPEN_SHIFT, State.OPEN, actor, None, payload, note)
+            live = load_live(session, self._schedules, None)
+            slot, payload = offer_slot(live, day, shift_id, post_id, holder)
+            record = self._add(session, live, Kind.OPEN_SHIFT, State.OPEN, caller, None, payload, note)
             offered = tuple(payload["offered"])
             ChangeRepository(session).add_offers(record.id, offered, self._clock())
         for person in offered:
             self._notifier.notify(person, f"Open shift #{record.id}: {slot}. Reply to take it.")
         return OpenShift(record, offered)
 
-    def take_open_shift(self, proposal_id: int, actor: Actor) -> Decision:
-        """The actor takes an open shift offered to them; the first to accept wins (a
+    def take_open_shift(self, caller: Principal, proposal_id: int) -> Decision:
+        """The caller takes an open shift offered to them; the first to accept wins (a
         conditional update), the rest are told it is gone."""
-        from callroom.changes.open_shifts import take
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
-            applied, others = take(session, record, actor, self._clock())
+            applied, others = take(session, self._schedules, record, caller, self._clock())
             decided = changes.get(record.id)
             assert decided is not None
+        self._rosters.forget()
         notified = self._tell(record.id, applied)
         for person in others:
             self._notifier.notify(person, f"Open shift #{record.id} has been taken by someone else.")
@@ -224,9 +230,13 @@ class ChangeService:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def get(self, proposal_id: int) -> ProposalDetail:
+    def get(self, caller: Principal, proposal_id: int) -> ProposalDetail:
+        """A proposal with its events and offers, for the people it touches (who asked, the
+        colleague named, everyone whose shifts it moves, those offered an open shift) and for
+        those who read every request (chiefs, program directors); NotAllowed for anyone else."""
         with self._database.reading() as session:
             changes, record = _load(session, proposal_id)
+            _may_read(caller, record, changes)
             return ProposalDetail(record, tuple(changes.events(record.id)), tuple(changes.offers(record.id)))
 
     def pending_for(self, person_id: str) -> list[ProposalRecord]:
@@ -234,7 +244,7 @@ class ChangeService:
         them, and open shifts offered to them."""
         with self._database.reading() as session:
             changes = ChangeRepository(session)
-            mine = changes.listing(states=PENDING, program_name=self._program, person_id=person_id)
+            mine = changes.listing(states=PENDING, program_name=self._schedules.program, person_id=person_id)
             offered = [changes.get(o.proposal_id) for o in changes.offers_to(person_id)]
             still_open = [r for r in offered if r is not None and r.state == State.OPEN]
             found = {r.id: r for r in [*mine, *still_open]}
@@ -244,39 +254,40 @@ class ChangeService:
         """Everything awaiting the chief's decision, and open shifts not yet taken."""
         with self._database.reading() as session:
             return ChangeRepository(session).listing(states=(State.ACCEPTED, State.OPEN),
-                                                     program_name=self._program)
+                                                     program_name=self._schedules.program)
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _add(self, session: Session, context: Context, kind: Kind, state: State, actor: Actor,
+    def _add(self, session: Session, live: Live, kind: Kind, state: State, caller: Principal,
              colleague: str | None, payload: dict[str, Any], note: str) -> ProposalRecord:
         changes = ChangeRepository(session)
         now = self._clock()
-        record = changes.add(NewProposal(context.name, kind.value, state.value, context.version.id,
-                                         actor.user, colleague, payload, note, now))
-        changes.add_event(record.id, now, actor.user, actor.role, "proposed", {"kind": kind.value})
+        record = changes.add(NewProposal(live.name, kind.value, state.value, live.record.id,
+                                         caller.identity, colleague, payload, note, now))
+        changes.add_event(record.id, now, caller.identity, caller.role.value, "proposed",
+                          {"kind": kind.value})
         return record
 
     def _move(self, changes: ChangeRepository, record: ProposalRecord, from_states: tuple[State, ...],
-              actor: Actor, event: str, **values: Any) -> ProposalRecord:
+              caller: Principal, event: str, **values: Any) -> ProposalRecord:
         if record.state not in from_states or not changes.move(record, from_states, **values):
             current = changes.get(record.id)
             state = current.state if current else record.state
             raise WrongState("proposal", f"proposal {record.id} is {state}; cannot mark it {event}")
-        changes.add_event(record.id, self._clock(), actor.user, actor.role, event,
+        changes.add_event(record.id, self._clock(), caller.identity, caller.role.value, event,
                           {"reason": values.get("decision_reason")} if "decision_reason" in values else {})
         moved = changes.get(record.id)
         assert moved is not None
         return moved
 
-    def _grant_day_off(self, changes: ChangeRepository, repaired: ProposalRecord, actor: Actor) -> None:
+    def _grant_day_off(self, changes: ChangeRepository, repaired: ProposalRecord, caller: Principal) -> None:
         """A repair made for a day off grants that day off, in the same transaction."""
         if repaired.kind != Kind.REPAIR or "day_off_proposal" not in repaired.payload:
             return
         day_off = changes.get(int(repaired.payload["day_off_proposal"]))
         if day_off is not None and day_off.state == State.ACCEPTED:
-            self._move(changes, day_off, (State.ACCEPTED,), actor, "approved", state=State.APPROVED,
-                       decided_at=self._clock(), decided_by=actor.user,
+            self._move(changes, day_off, (State.ACCEPTED,), caller, "approved", state=State.APPROVED,
+                       decided_at=self._clock(), decided_by=caller.identity,
                        decision_reason=f"granted with repair {repaired.id}",
                        result_version_id=repaired.result_version_id)
 
@@ -292,9 +303,25 @@ class ChangeService:
         return tuple(person for person, _ in reached)
 
 
-def _require_chief(actor: Actor, action: str) -> None:
-    if not actor.is_chief:
-        raise NotAllowed("role", f"only a chief may {action} ({actor.user} is {actor.role})")
+def _may_read(caller: Principal, record: ProposalRecord, changes: ChangeRepository) -> None:
+    if caller.can(Permission.REQUEST_READ):
+        return
+    me = caller.identity
+    moved = change_of(record.payload).people | {record.payload.get("holder") or ""}
+    if me in (record.requester, record.colleague) or me in moved:
+        return
+    if any(o.person_id == me for o in changes.offers(record.id)):
+        return
+    raise NotAllowed("proposal", f"proposal {record.id} does not concern {me}")
+
+
+def _decides(caller: Principal) -> bool:
+    return caller.can(Permission.REQUEST_APPROVE)
+
+
+def _require_chief(caller: Principal, action: str) -> None:
+    if not _decides(caller):
+        raise NotAllowed("role", f"only a chief may {action} ({caller.identity} is {caller.role.value})")
 
 
 def _load(session: Session, proposal_id: int) -> tuple[ChangeRepository, ProposalRecord]:
@@ -305,15 +332,14 @@ def _load(session: Session, proposal_id: int) -> tuple[ChangeRepository, Proposa
     return changes, record
 
 
-def _person(context: Context, person_id: str, field: str) -> None:
-    if person_id not in context.program.person:
-        raise ChangeError(field, f"{field}: no person {person_id!r} in {context.program.hospital.name}")
+def _person(live: Live, person_id: str, field: str) -> None:
+    if person_id not in live.program.person:
+        raise Invalid(field, f"no person {person_id!r} in {live.program.hospital.name}")
 
 
-def _held(context: Context, person_id: str, day: date, field: str) -> Assignment:
-    _person(context, person_id, "colleague" if field == "colleague_day" else "user")
-    held = context.roster.on(person_id, day)
+def _held(live: Live, person_id: str, day: date, field: str) -> Assignment:
+    _person(live, person_id, "colleague" if field == "colleague_day" else "user")
+    held = live.roster.on(person_id, day)
     if held is None:
-        raise ChangeError(field, f"{field}: {person_id} has no shift on {day} in roster version "
-                                 f"{context.version.number}")
+        raise Invalid(field, f"{person_id} has no shift on {day} in roster version {live.record.number}")
     return held

@@ -1,26 +1,22 @@
-"""The vocabulary of roster changes shared by the service, the API and the CLI: who acts, the
-errors (each naming a field and carrying its HTTP status), and what the service hands back."""
+"""The vocabulary of roster changes shared by the service, the API and the CLI: kinds and states
+of a proposal, the errors particular to changes, and what the service hands back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
-from typing import Any
 
-from callroom.domain.roster import Assignment
+from callroom.errors import Conflict, NotFound
+from callroom.rosters.audit import change_of
 from callroom.rules.change import Change
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
-from callroom.solver.repair import RepairResult
+from callroom.solver.repair.staged import RepairResult
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 
-# Roles that decide on changes: those the permission table (callroom.accounts.permissions)
-# gives request:approve. The API edge enforces that table; the service checks again so the CLI
-# and every other caller obey it too.
-CHIEF_ROLES = frozenset({"chief"})
+__all__ = ["PENDING", "Check", "Decision", "Kind", "OpenShift", "ProposalDetail", "ProposalNotFound",
+           "ProposalRecord", "RepairProposal", "RulesRefuse", "State", "WrongState"]
 
 
 class Kind(StrEnum):
@@ -46,47 +42,21 @@ class State(StrEnum):
 PENDING = (State.PROPOSED, State.ACCEPTED, State.OPEN)
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a person or user id, and their role (resident, chief, admin...)."""
-
-    user: str
-    role: str
-
-    @property
-    def is_chief(self) -> bool:
-        return self.role in CHIEF_ROLES
+class ProposalNotFound(NotFound):
+    pass
 
 
-class ChangeError(Exception):
-    """Bad input or a refused action; `field` names what was wrong, `status` the HTTP answer.
-    `violations` carries the rules (with their numbers) behind a refusal."""
-
-    status = 422
-
-    def __init__(self, field: str, message: str, violations: Iterable[Violation] = ()) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.violations = tuple(violations)
+class WrongState(Conflict):
+    """The proposal has moved on (already decided, withdrawn, taken) or no longer fits."""
 
 
-class ProposalNotFound(ChangeError):
-    status = 404
+class RulesRefuse(Conflict):
+    """The change would break a hard rule: the message names the rule and the numbers, and each
+    broken rule is a detail."""
 
-
-class NotAllowed(ChangeError):
-    status = 403
-
-
-class WrongState(ChangeError):
-    status = 409
-
-
-class RulesRefuse(ChangeError):
-    """The change would break a hard rule: the message names the rule and the numbers."""
-
-    status = 409
+    def __init__(self, field: str, message: str, violations: tuple[Violation, ...]) -> None:
+        super().__init__(field, message, [v.detail for v in violations])
+        self.violations = violations
 
 
 @dataclass(frozen=True)
@@ -138,21 +108,3 @@ class ProposalDetail:
     @property
     def change(self) -> Change:
         return change_of(self.proposal.payload)
-
-
-def assignment_json(a: Assignment) -> dict[str, str]:
-    return {"person_id": a.person_id, "day": a.day.isoformat(), "shift_id": a.shift_id, "post_id": a.post_id}
-
-
-def assignment_of(data: dict[str, Any]) -> Assignment:
-    return Assignment(data["person_id"], date.fromisoformat(data["day"]), data["shift_id"], data["post_id"])
-
-
-def change_json(change: Change) -> dict[str, Any]:
-    return {"removed": [assignment_json(a) for a in change.removed],
-            "added": [assignment_json(a) for a in change.added]}
-
-
-def change_of(payload: dict[str, Any]) -> Change:
-    return Change(tuple(assignment_of(a) for a in payload.get("removed", ())),
-                  tuple(assignment_of(a) for a in payload.get("added", ())))

@@ -1,50 +1,39 @@
-"""Account commands: `callroom accounts add|list|set-password|token|revoke-token|demo`.
+"""Account commands: `callroom accounts add|list|change|set-password|token|revoke-token|demo`.
 
-They talk to the database directly (CALLROOM_DATABASE_URL), as an administrator at the
-machine would. Passwords are read from a hidden prompt (or `--password-stdin` for scripts),
-never from the command line, where other users could read them. Exit code 2 for bad input,
-with the message naming the field.
+They act as an administrator at the machine would (on CALLROOM_DATABASE_URL). Passwords are
+read from a hidden prompt (or `--password-stdin` for scripts), never from the command line,
+where other users could read them. Exit code 2 for bad input, with the message naming the field.
 """
 
 from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from callroom.accounts.demo import seed_demo_accounts
-from callroom.accounts.errors import AccountError
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role, Settings
-from callroom.storage import open_database
+from callroom.cli.console import console, fail
+from callroom.cli.context import services
+from callroom.cli.identity import acting
 
-BAD_INPUT = 2
-console = Console(highlight=False, soft_wrap=True)
 accounts_app = typer.Typer(no_args_is_help=True, help="Accounts: add, list, passwords and API tokens.")
 
 PasswordStdin = Annotated[bool, typer.Option("--password-stdin",
                                               help="Read the password from standard input.")]
 
 
-def _me() -> str:
-    return f"cli:{getpass.getuser()}"
+def _accounts() -> AccountService:
+    return services().accounts
 
 
-@contextmanager
-def _accounts() -> Iterator[AccountService]:
-    with open_database(Settings().database_url) as database:
-        try:
-            yield AccountService(database)
-        except AccountError as error:
-            console.print(f"[red]error:[/] {error.field}: {error.message}")
-            raise typer.Exit(BAD_INPUT) from error
+def _admin() -> Principal:
+    return acting(None, Role.ADMIN)
 
 
 def _password(from_stdin: bool) -> str:
@@ -52,8 +41,7 @@ def _password(from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Again: ") != first:
-        console.print("[red]error:[/] password: the two passwords differ")
-        raise typer.Exit(BAD_INPUT)
+        raise fail("password: the two passwords differ")
     return first
 
 
@@ -68,16 +56,16 @@ def add(
 ) -> None:
     """Create an account (asks for its password unless --no-password)."""
     password = None if no_password else _password(password_stdin)
-    with _accounts() as accounts:
-        made = accounts.add_account(_me(), AccountSpec(username, name or username, role, person, password))
+    accounts = _accounts()
+    made = accounts.add_account(_admin(), AccountSpec(username, name or username, role, person, password))
     console.print(f"Account {made.username} ({made.role}) created.")
 
 
 @accounts_app.command("list")
 def list_accounts() -> None:
     """Every account, with its role, person and whether it is active."""
-    with _accounts() as accounts:
-        found = accounts.accounts()
+    accounts = _accounts()
+    found = accounts.accounts(_admin())
     table = Table("id", "username", "name", "role", "person", "active", "password")
     for a in found:
         table.add_row(str(a.id), a.username, a.display_name, a.role, a.person_id or "-",
@@ -85,21 +73,35 @@ def list_accounts() -> None:
     console.print(table)
 
 
+@accounts_app.command("change")
+def change(
+    username: str,
+    role: Annotated[Role | None, typer.Option(help="A new role.")] = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive",
+                                                help="Reactivate, or deactivate (its sessions end).")] = None,
+) -> None:
+    """Change an account's role or deactivate it; the last active admin stays one."""
+    values = {k: v for k, v in (("role", role), ("active", active)) if v is not None}
+    accounts = _accounts()
+    made = accounts.change_account(_admin(), accounts.by_username(_admin(), username).id, **values)
+    console.print(f"Account {made.username}: {made.role}, {'active' if made.active else 'inactive'}.")
+
+
 @accounts_app.command("set-password")
 def set_password(username: str, password_stdin: PasswordStdin = False) -> None:
     """Set an account's password; its sessions end."""
     password = _password(password_stdin)
-    with _accounts() as accounts:
-        accounts.set_password(_me(), accounts.by_username(username).id, password)
+    accounts = _accounts()
+    accounts.set_password(_admin(), accounts.by_username(_admin(), username).id, password)
     console.print(f"Password of {username} set; its sessions have ended.")
 
 
 @accounts_app.command("token")
 def token(username: str, name: Annotated[str, typer.Option(help="What the token is for.")]) -> None:
     """Make an API token for the account and print it (once: only its digest is kept)."""
-    with _accounts() as accounts:
-        account = accounts.by_username(username)
-        secret, record = accounts.create_api_token(Principal(_me(), Role.ADMIN), account.id, name)
+    accounts = _accounts()
+    account = accounts.by_username(_admin(), username)
+    secret, record = accounts.create_api_token(_admin(), account.id, name)
     console.print(f"Token {record.id} ({name}) for {username}; send it as `Authorization: Bearer <token>`:")
     print(secret)
 
@@ -107,16 +109,15 @@ def token(username: str, name: Annotated[str, typer.Option(help="What the token 
 @accounts_app.command("revoke-token")
 def revoke_token(username: str, token_id: int) -> None:
     """Revoke one API token of the account (ids are in the API's token list)."""
-    with _accounts() as accounts:
-        accounts.revoke_api_token(Principal(_me(), Role.ADMIN), accounts.by_username(username).id, token_id)
+    accounts = _accounts()
+    accounts.revoke_api_token(_admin(), accounts.by_username(_admin(), username).id, token_id)
     console.print(f"Token {token_id} of {username} revoked.")
 
 
 @accounts_app.command("demo")
 def demo() -> None:
     """Create the demo accounts (one per role) and print their sign-ins."""
-    with open_database(Settings().database_url) as database:
-        made = seed_demo_accounts(database)
+    made = seed_demo_accounts(_accounts())
     table = Table("username", "password", "role", "person")
     for a in made:
         table.add_row(a.username, a.password, a.role.value, a.person_id or "-")

@@ -1,68 +1,38 @@
 """Roster change commands: `callroom repair`, `callroom approve`, and `callroom changes ...`
 (list, show, check, swap, offer, day-off, accept, decline, withdraw, open-shift, take).
 
-The CLI talks to the database directly, like the other commands. It acts as the chief
-(`cli:USER`, role chief) unless `--by` names someone else and `--role` their role. Exit codes:
-0 done, 2 bad input or a refused action (the message names the field), 3 no repair keeps the
-hard rules within the limits given, 4 none found within the time limit.
+The CLI acts as the chief (`cli:USER`, role chief) unless `--by` names someone (a person of the
+program) and `--role` their role. Exit codes: 0 done, 2 bad input or a refused action (the
+message names the field), 3 no repair keeps the hard rules within the limits given, 4 none found
+within the time limit.
 """
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from callroom.changes.notify import PagingNotifier
+from callroom.accounts.roles import Role
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Actor, ChangeError, Decision
-from callroom.config import Settings
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import PagingService
-from callroom.storage import open_database
-from callroom.storage.changes_repositories import ProposalRecord
+from callroom.changes.types import Decision, ProposalRecord
+from callroom.cli.console import console, fail
+from callroom.cli.context import services
+from callroom.cli.identity import acting
 
-BAD_INPUT, NO_REPAIR, NOT_IN_TIME = 2, 3, 4
-console = Console(highlight=False, soft_wrap=True)
 changes_app = typer.Typer(no_args_is_help=True,
                           help="Swaps, offered shifts, days off and open shifts; list and decide proposals.")
 
-By = Annotated[str | None, typer.Option(help="Who acts (default: cli:USER).")]
-RoleOpt = Annotated[str, typer.Option(help="Their role: chief decides, resident acts for themselves.")]
+By = Annotated[str | None, typer.Option(help="Who acts: a person id (default: cli:USER).")]
+RoleOpt = Annotated[Role, typer.Option(help="Their role: chief decides, resident acts for themselves.")]
 
 
-def _actor(by: str | None, role: str) -> Actor:
-    return Actor(by or f"cli:{getpass.getuser()}", role)
-
-
-@contextmanager
-def _service() -> Iterator[ChangeService]:
-    settings = Settings()
-    with open_database(settings.database_url) as database:
-        paging = PagingService(database, LiveSchedules(settings.paging_program))
-        try:
-            yield ChangeService(database, notifier=PagingNotifier(paging), program=settings.paging_program)
-        except ChangeError as error:
-            console.print(f"[red]error:[/] {escape(error.message)}")
-            for violation in error.violations:
-                console.print(f"  {escape(str(violation))}")
-            raise typer.Exit(_exit_code(error)) from error
-
-
-def _exit_code(error: ChangeError) -> int:
-    if error.field == "absent" and error.status == 409:
-        return NO_REPAIR
-    if error.field == "time_limit" and error.status == 409:
-        return NOT_IN_TIME
-    return BAD_INPUT
+def _service() -> ChangeService:
+    return services().changes
 
 
 def repair(
@@ -75,14 +45,13 @@ def repair(
     only: Annotated[list[str] | None, typer.Option(help="Only move these people (repeat).")] = None,
     note: Annotated[str, typer.Option(help="Why, for the record.")] = "",
     by: By = None,
-    role: RoleOpt = "chief",
+    role: RoleOpt = Role.CHIEF,
 ) -> None:
     """Repair the newest roster for an absence with the fewest changed person-days; stored as a
     proposal for `callroom approve`."""
     ask = RepairAsk(absent, start, end, _day(window_from, "window_from"), _day(window_to, "window_to"),
                     tuple(only or ()), time_limit, note)
-    with _service() as service:
-        proposed = service.propose_repair(_actor(by, role), ask)
+    proposed = _service().propose_repair(acting(by, role), ask)
     payload = proposed.proposal.payload
     proven = "proven minimum" if payload["minimum_proven"] else "not proven minimal"
     console.print(f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days ({proven}), "
@@ -109,19 +78,17 @@ def _day(text: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        console.print(f"[red]error:[/] {field}: {text!r} is not a date (YYYY-MM-DD)")
-        raise typer.Exit(BAD_INPUT) from error
+        raise fail(f"{field}: {text!r} is not a date (YYYY-MM-DD)") from error
 
 
 def approve(
     proposal: Annotated[int, typer.Argument(help="The proposal's id.")],
     reason: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "",
     by: By = None,
-    role: RoleOpt = "chief",
+    role: RoleOpt = Role.CHIEF,
 ) -> None:
     """Approve a proposal: a new roster version, and a page to everyone whose shifts changed."""
-    with _service() as service:
-        decision = service.approve(proposal, _actor(by, role), reason)
+    decision = _service().approve(acting(by, role), proposal, reason)
     _print_decision(decision)
 
 
@@ -145,15 +112,14 @@ def list_command(
     person: Annotated[str | None, typer.Option("--for", help="A person (default: chief's queue).")] = None,
 ) -> None:
     """Pending proposals: the chief's queue, or what concerns one person."""
-    with _service() as service:
-        _print_records(service.pending_for(person) if person else service.pending_for_chief())
+    service = _service()
+    _print_records(service.pending_for(person) if person else service.pending_for_chief())
 
 
 @changes_app.command("show")
-def show(proposal: int) -> None:
+def show(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """A proposal with its timeline and, for open shifts, who was offered it."""
-    with _service() as service:
-        detail = service.get(proposal)
+    detail = _service().get(acting(by, role), proposal)
     record = detail.proposal
     console.print(f"Proposal {record.id}: {record.kind}, {record.state}, by {record.requester}")
     if record.kind == "repair":
@@ -166,82 +132,73 @@ def show(proposal: int) -> None:
 
 
 @changes_app.command("check")
-def check(proposal: int) -> None:
+def check(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Check a proposal against the newest roster for everyone it touches."""
-    with _service() as service:
-        found = service.check(proposal)
+    found = _service().check(acting(by, role), proposal)
     console.print("acceptable" if found.acceptable else f"[red]refused:[/] {escape(found.refusal or '')}")
     for violation in found.introduced:
         console.print(f"  would add {escape(str(violation))}")
 
 
 @changes_app.command("swap")
-def swap(day: str, colleague: str, colleague_day: str, by: By = None, role: RoleOpt = "resident",
+def swap(day: str, colleague: str, colleague_day: str, by: By = None, role: RoleOpt = Role.RESIDENT,
          note: str = "") -> None:
     """Offer your shift on DAY for COLLEAGUE's shift on COLLEAGUE_DAY."""
-    with _service() as service:
-        record = service.propose_swap(_actor(by, role), _must_day(day, "day"), colleague,
-                                      _must_day(colleague_day, "colleague_day"), note)
+    record = _service().propose_swap(acting(by, role), _must_day(day, "day"), colleague,
+                                     _must_day(colleague_day, "colleague_day"), note)
     console.print(f"Proposal {record.id}: swap proposed to {colleague}.")
 
 
 @changes_app.command("offer")
-def offer(day: str, colleague: str, by: By = None, role: RoleOpt = "resident", note: str = "") -> None:
+def offer(day: str, colleague: str, by: By = None, role: RoleOpt = Role.RESIDENT, note: str = "") -> None:
     """Offer your shift on DAY to COLLEAGUE."""
-    with _service() as service:
-        record = service.offer_shift(_actor(by, role), _must_day(day, "day"), colleague, note)
+    record = _service().offer_shift(acting(by, role), _must_day(day, "day"), colleague, note)
     console.print(f"Proposal {record.id}: shift offered to {colleague}.")
 
 
 @changes_app.command("day-off")
-def day_off(day: str, by: By = None, role: RoleOpt = "resident", note: str = "") -> None:
+def day_off(day: str, by: By = None, role: RoleOpt = Role.RESIDENT, note: str = "") -> None:
     """Ask the chief for DAY off."""
-    with _service() as service:
-        record = service.request_day_off(_actor(by, role), _must_day(day, "day"), note)
+    record = _service().request_day_off(acting(by, role), _must_day(day, "day"), note)
     console.print(f"Proposal {record.id}: day off requested.")
 
 
 @changes_app.command("accept")
-def accept(proposal: int, by: By = None, role: RoleOpt = "resident") -> None:
+def accept(proposal: int, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
     """Accept a swap or an offered shift that names you."""
-    with _service() as service:
-        record = service.accept(proposal, _actor(by, role))
+    record = _service().accept(acting(by, role), proposal)
     console.print(f"Proposal {record.id}: {record.state}.")
 
 
 @changes_app.command("decline")
-def decline(proposal: int, reason: str = "", by: By = None, role: RoleOpt = "chief") -> None:
+def decline(proposal: int, reason: str = "", by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Decline (the colleague) or refuse (the chief) a proposal."""
-    with _service() as service:
-        record = service.decline(proposal, _actor(by, role), reason)
+    record = _service().decline(acting(by, role), proposal, reason)
     console.print(f"Proposal {record.id}: {record.state}.")
 
 
 @changes_app.command("withdraw")
-def withdraw(proposal: int, by: By = None, role: RoleOpt = "chief") -> None:
+def withdraw(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Withdraw your proposal (or, as chief, cancel an open shift)."""
-    with _service() as service:
-        record = service.withdraw(proposal, _actor(by, role))
+    record = _service().withdraw(acting(by, role), proposal)
     console.print(f"Proposal {record.id}: {record.state}.")
 
 
 @changes_app.command("open-shift")
 def open_shift(day: str, shift: str, post: str,
                holder: Annotated[str | None, typer.Option(help="Who gives it up (none: extra slot).")] = None,
-               by: By = None, role: RoleOpt = "chief", note: str = "") -> None:
+               by: By = None, role: RoleOpt = Role.CHIEF, note: str = "") -> None:
     """Publish a hole; it is offered to everyone the rules let take it."""
-    with _service() as service:
-        published = service.publish_open_shift(_actor(by, role), _must_day(day, "day"), shift, post, holder,
-                                               note)
+    published = _service().publish_open_shift(acting(by, role), _must_day(day, "day"), shift, post, holder,
+                                              note)
     offered = ", ".join(published.offered) or "nobody"
     console.print(f"Open shift {published.proposal.id} offered to {offered}.")
 
 
 @changes_app.command("take")
-def take(proposal: int, by: By = None, role: RoleOpt = "resident") -> None:
+def take(proposal: int, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
     """Take an open shift offered to you (the first to accept gets it)."""
-    with _service() as service:
-        decision = service.take_open_shift(proposal, _actor(by, role))
+    decision = _service().take_open_shift(acting(by, role), proposal)
     _print_decision(decision)
 
 
@@ -252,10 +209,10 @@ def _must_day(text: str, field: str) -> date:
 
 
 @changes_app.command("repair-day-off")
-def repair_day_off(proposal: int, time_limit: float = 10.0, by: By = None, role: RoleOpt = "chief") -> None:
+def repair_day_off(proposal: int, time_limit: float = 10.0, by: By = None, role: RoleOpt = Role.CHIEF
+                   ) -> None:
     """Grant a day off that would leave a hole with a repair (approve the repair to grant both)."""
-    with _service() as service:
-        proposed = service.repair_day_off(proposal, _actor(by, role), time_limit)
+    proposed = _service().repair_day_off(acting(by, role), proposal, time_limit)
     payload = proposed.proposal.payload
     console.print(f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days, status "
                   f"{payload['status']}; approve it to grant day off {proposal}.")

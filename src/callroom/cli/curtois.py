@@ -14,14 +14,20 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from callroom.cli.console import console
-from callroom.cli.curtois_bench import Row, parse_instances, run_all, save_table
-from callroom.cli.workflow import fail, load_or_exit
+from callroom.cli.console import console, fail
+from callroom.cli.curtois_bench import (
+    BenchDataError,
+    Row,
+    check_instances,
+    data_folder,
+    parse_instances,
+    run_all,
+    save_table,
+)
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.curtois import load_instance, parse_roster
 from callroom.formats.program_dump import dump_program
-from callroom.formats.program_file import ProgramFileError
 from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
@@ -37,7 +43,7 @@ PARTS = {ids.REQUEST_ON.code: "shift-on", ids.REQUEST_OFF.code: "shift-off",
 
 
 def _instance(console: Console, path: Path) -> Program:
-    return load_or_exit(console, path, load_instance)
+    return load_instance(path)
 
 
 @import_app.command("curtois")
@@ -63,9 +69,7 @@ def evaluate_curtois(
     try:
         parsed = parse_roster(roster.read_text(encoding="utf-8"), program, str(roster))
     except (OSError, UnicodeDecodeError) as error:
-        raise fail(console, f"{roster}: cannot read the file: {error}") from error
-    except ProgramFileError as error:
-        raise fail(console, str(error)) from error
+        raise fail(f"{roster}: cannot read the file: {error}") from error
     _evaluation(console, program, parsed)
 
 @bench_app.command("curtois")
@@ -74,19 +78,22 @@ def bench_curtois(
     time_limit: Annotated[float, typer.Option(min=0.1, help="Search seconds per instance.")] = 60.0,
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT workers.")] = 2,
     seed: Annotated[int, typer.Option(min=0, help="Random seed, both sides.")] = 0,
-    out: Annotated[Path, typer.Option(help="Folder for rosters and the results table.")] = Path(
-        "bench/results/curtois"),
-    data: Annotated[Path, typer.Option(help="Folder with InstanceN.txt and best_known.csv.")] = Path(
-        "bench/curtois"),
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for rosters and the results table (default: results/curtois beside the data).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="Folder with InstanceN.txt and best_known.csv (default: the checkout's bench/curtois).")] = None,
     peer: Annotated[bool, typer.Option(help="Also run the peer (CPMpy's model).")] = True,
 ) -> None:
     """Solve benchmark instances with callroom and the peer; print and save the table."""
     try:
         numbers = parse_instances(instances)
-    except ValueError as error:
-        raise fail(console, str(error)) from error
+        folder = data_folder(data)
+        check_instances(folder, numbers)
+    except (ValueError, BenchDataError) as error:
+        raise fail(str(error)) from error
+    out = out if out is not None else folder.parent / "results" / "curtois"
     options = SolveOptions(time_limit, workers, seed, deterministic=False)
-    rows = _bench(console, data, numbers, options, out, peer)
+    rows = _bench(console, folder, numbers, options, out, peer)
     console.print(results_table(rows, peer))
     json_path, csv_path = save_table(rows, out)
     console.print(f"Wrote {json_path}, {csv_path} and the rosters in {out}/")

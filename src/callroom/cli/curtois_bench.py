@@ -22,6 +22,7 @@ from typing import Any
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import Invalid
 from callroom.formats.curtois import WARD, format_roster, load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
@@ -76,9 +77,51 @@ def parse_instances(text: str) -> list[int]:
     return numbers
 
 
+BEST_KNOWN = "best_known.csv"
+# The instances ship in the repository, beside the package's source: src/callroom/cli/ -> bench/.
+REPO_DATA = Path(__file__).resolve().parents[3] / "bench" / "curtois"
+
+
+class BenchDataError(Invalid):
+    """The benchmark's data cannot be found or read; the message says where it is expected."""
+
+
+def data_folder(given: Path | None) -> Path:
+    """The folder with InstanceN.txt and best_known.csv: `given`, else bench/curtois under the
+    working directory, else the repository's own (found from the package's place, so the
+    command runs from any directory of a source checkout). BenchDataError when it has none."""
+    tried = [given] if given is not None else [Path("bench/curtois"), REPO_DATA]
+    for folder in tried:
+        if (folder / BEST_KNOWN).is_file():
+            return folder
+    looked = " or ".join(str((folder / BEST_KNOWN).resolve()) for folder in tried)
+    raise BenchDataError("data", f"data: no {BEST_KNOWN} at {looked}; pass --data FOLDER, the folder "
+                                 "with InstanceN.txt and best_known.csv (bench/curtois in a source checkout)")
+
+
 def best_known(data: Path) -> dict[str, int]:
-    with (data / "best_known.csv").open(newline="") as handle:
-        return {row["instance"]: int(row["best_known_upper"]) for row in csv.DictReader(handle)}
+    """Instance name: best known objective. BenchDataError when the file cannot be read."""
+    path = data / BEST_KNOWN
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {row["instance"]: int(row["best_known_upper"]) for row in csv.DictReader(handle)}
+    except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError) as error:
+        raise BenchDataError("data", f"data: cannot read {path}: expected columns instance and "
+                                     f"best_known_upper with whole numbers ({error!r})") from error
+
+
+def check_instances(data: Path, numbers: list[int]) -> dict[str, int]:
+    """The best known objective of each instance asked for; BenchDataError naming the first
+    whose file or best known value is missing."""
+    known = best_known(data)
+    for number in numbers:
+        name = f"Instance{number}"
+        if not (data / f"{name}.txt").is_file():
+            raise BenchDataError("instances", f"instances: no {name}.txt in {data.resolve()}")
+        if name not in known:
+            raise BenchDataError("instances", f"instances: {name} has no best known value in "
+                                              f"{(data / BEST_KNOWN).resolve()}")
+    return known
 
 
 def run_ours(program: Program, options: SolveOptions) -> tuple[Outcome, Roster | None]:
@@ -212,7 +255,7 @@ def _peer_outcome(program: Program, roster: Roster | None, solver: Any, clock: _
 
 def run_all(data: Path, numbers: list[int], options: SolveOptions, out: Path, peer: bool,
             on_row: Callable[[Row], None]) -> list[Row]:
-    known = best_known(data)
+    known = check_instances(data, numbers)
     rows = []
     for number in numbers:
         name = f"Instance{number}"

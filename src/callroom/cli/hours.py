@@ -1,20 +1,18 @@
 """Duty-hour commands: `callroom hours log|confirm|clock-in|clock-out|correct|justify|review|
 history|list|report` and `callroom whatif --person P --take DATE:SHIFT[:POST]`.
 
-The CLI talks to the database directly, like the other commands. Without `--by` it acts as the
-program's coordinator (`cli:USER`): it may log and correct on a resident's behalf, read every
-resident's hours and review justifications, and every change it makes is recorded under that
-name. `--by PERSON` acts as that resident, with a resident's rights (their own hours only).
-Times without an offset are the hospital's wall clock. Exit codes: 0 done, 2 bad input or a
-refused action (the message names the field); nothing is saved when a command fails. `whatif`
-exits 1 when the shift would break a hard rule, so a script can ask it.
+Without `--by` a command acts as the program's coordinator (`cli:USER`, the chief's role): it may
+log and correct on a resident's behalf and read every resident's hours, and every change it makes
+is recorded under that name; `review` acts as the program director. `--by PERSON` acts as that
+resident, with a resident's rights (their own hours only).
+Times without an offset are the hospital's wall clock; one the clocks skip that night is refused,
+and one they pass twice needs its offset (`domain.wallclock.local_instant`). Exit codes: 0 done,
+2 bad input or a refused action (the message names the field); nothing is saved when a command
+fails. `whatif` exits 1 when the shift would break a hard rule, so a script can ask it.
 """
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -23,19 +21,17 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from callroom.cli.console import console
-from callroom.config import Settings
-from callroom.domain.wallclock import to_utc
+from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
+from callroom.cli.console import console, fail
+from callroom.cli.context import services
+from callroom.cli.identity import acting
+from callroom.domain.wallclock import local_instant
 from callroom.domain.worklog import Decision, Reason, WorkKind
-from callroom.hours.report import csv_text, html_page
-from callroom.hours.service import Correction, Entry, HoursActor, HoursReport, HoursService
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import PagingError
+from callroom.hours.report import WeekTable, csv_text, html_page, week_tables
+from callroom.hours.service import Correction, Entry, HoursReport, HoursService, PeriodRecord
 from callroom.rules.worked import BlockReport
-from callroom.storage import open_database
-from callroom.storage.hours_repositories import PeriodRecord
 
-BAD_INPUT = 2
 hours_app = typer.Typer(no_args_is_help=True,
                         help="Log duty hours as worked, correct them, review and report.")
 
@@ -46,33 +42,21 @@ When = Annotated[str | None, typer.Option(help="ISO date-time; without an offset
 Kind = Annotated[WorkKind, typer.Option(help="What the work was.")]
 
 
-def _actor(by: str | None) -> HoursActor:
-    if by is not None:
-        return HoursActor(by)
-    return HoursActor(f"cli:{getpass.getuser()}", reads_all=True, edits_all=True, reviews=True)
+def _actor(by: str | None) -> Principal:
+    """The resident `by`, or the coordinator at the machine."""
+    return acting(by, Role.RESIDENT if by else Role.CHIEF)
 
 
-@contextmanager
-def _hours(program: str | None) -> Iterator[HoursService]:
-    settings = Settings()
-    with open_database(settings.database_url) as database:
-        try:
-            yield HoursService(database, LiveSchedules(program or settings.paging_program))
-        except PagingError as error:
-            console.print(f"[red]error:[/] {error.field}: {error.message}")
-            raise typer.Exit(BAD_INPUT) from error
+def _hours(program: str | None) -> HoursService:
+    return services(program).hours
 
 
 def _instant(text: str | None, zone: ZoneInfo, field: str) -> datetime | None:
-    """An ISO date-time; one without an offset is a wall time in the hospital's zone."""
+    """An ISO date-time; one without an offset is a wall time in the hospital's zone, refused
+    when that night's clock change skips it or passes it twice (`local_instant`)."""
     if text is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        console.print(f"[red]error:[/] {field}: {text!r} is not an ISO date-time (2027-03-01T07:00)")
-        raise typer.Exit(BAD_INPUT) from None
-    return parsed if parsed.tzinfo is not None else to_utc(parsed, zone)
+    return local_instant(text, zone, field)
 
 
 def _required(text: str, zone: ZoneInfo, field: str) -> datetime:
@@ -96,11 +80,11 @@ def log_period(person: Person, start: Annotated[str, typer.Option(help="Start (I
                post: Annotated[str | None, typer.Option(help="Post it was worked on.")] = None,
                note: str = "", by: By = None, program: Program = None) -> None:
     """Log a period worked."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        entry = Entry(person, _required(start, zone, "start"), _required(end, zone, "end"), kind, shift, post,
-                      note)
-        console.print("Logged " + _show(hours.log(_actor(by), entry), zone))
+    hours = _hours(program)
+    zone = hours.timezone()
+    entry = Entry(person, _required(start, zone, "start"), _required(end, zone, "end"), kind, shift, post,
+                  note)
+    console.print("Logged " + _show(hours.log(_actor(by), entry), zone))
 
 
 @hours_app.command("confirm")
@@ -110,11 +94,10 @@ def confirm(person: Person, week: Annotated[str, typer.Option(help="First day of
     try:
         first = date.fromisoformat(week)
     except ValueError:
-        console.print(f"[red]error:[/] week: {week!r} is not a date (YYYY-MM-DD)")
-        raise typer.Exit(BAD_INPUT) from None
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        done = hours.confirm(_actor(by), person, first)
+        raise fail(f"week: {week!r} is not a date (YYYY-MM-DD)") from None
+    hours = _hours(program)
+    zone = hours.timezone()
+    done = hours.confirm(_actor(by), person, first)
     for record in done.logged:
         console.print("Logged " + _show(record, zone))
     for reason in done.skipped:
@@ -127,19 +110,19 @@ def clock_in(person: Person, at: When = None, kind: Kind = WorkKind.IN_HOUSE,
              post: Annotated[str | None, typer.Option(help="Post.")] = None,
              by: By = None, program: Program = None) -> None:
     """Start a period now (or at --at)."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        record = hours.clock_in(_actor(by), person, _instant(at, zone, "at"), kind, shift, post)
-        console.print("Clocked in: " + _show(record, zone))
+    hours = _hours(program)
+    zone = hours.timezone()
+    record = hours.clock_in(_actor(by), person, _instant(at, zone, "at"), kind, shift, post)
+    console.print("Clocked in: " + _show(record, zone))
 
 
 @hours_app.command("clock-out")
 def clock_out(person: Person, at: When = None, by: By = None, program: Program = None) -> None:
     """End the open period now (or at --at)."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        record = hours.clock_out(_actor(by), person, _instant(at, zone, "at"))
-        console.print("Clocked out: " + _show(record, zone))
+    hours = _hours(program)
+    zone = hours.timezone()
+    record = hours.clock_out(_actor(by), person, _instant(at, zone, "at"))
+    console.print("Clocked out: " + _show(record, zone))
 
 
 @hours_app.command("correct")
@@ -151,13 +134,13 @@ def correct(period: Annotated[int, typer.Argument(help="The period's id.")],
             withdraw: Annotated[bool, typer.Option("--withdraw", help="Take it out of the hours.")] = False,
             by: By = None, program: Program = None) -> None:
     """Correct a period: a new revision; every earlier value stays in its history."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        change = Correction(_instant(start, zone, "start"), _instant(end, zone, "end"), kind, shift, post,
-                            note, withdraw)
-        record = hours.correct(_actor(by), period, change)
-        console.print(f"Revision {record.current.number}: " + _show(record, zone)
-                      + (" (withdrawn)" if record.current.values.withdrawn else ""))
+    hours = _hours(program)
+    zone = hours.timezone()
+    change = Correction(_instant(start, zone, "start"), _instant(end, zone, "end"), kind, shift, post,
+                        note, withdraw)
+    record = hours.correct(_actor(by), period, change)
+    console.print(f"Revision {record.current.number}: " + _show(record, zone)
+                  + (" (withdrawn)" if record.current.values.withdrawn else ""))
 
 
 @hours_app.command("justify")
@@ -166,8 +149,8 @@ def justify(period: Annotated[int, typer.Argument(help="The period's id.")],
             by: Annotated[str, typer.Option(help="The resident who worked it (only they justify).")],
             note: str = "", program: Program = None) -> None:
     """Attach the resident's reason for staying to a period."""
-    with _hours(program) as hours:
-        found = hours.justify(HoursActor(by), period, reason, note)
+    hours = _hours(program)
+    found = hours.justify(acting(by, Role.RESIDENT), period, reason, note)
     console.print(f"Justification {found.id} on period {period}: {found.reason.label} (pending review)")
 
 
@@ -178,9 +161,9 @@ def review(justification: Annotated[int, typer.Argument(help="The justification'
            by: Annotated[str | None, typer.Option(help="Reviewer (default cli:USER).")] = None,
            program: Program = None) -> None:
     """The program director's decision on a justification (every decision is kept)."""
-    actor = HoursActor(by or _actor(None).user, reads_all=True, reviews=True)
-    with _hours(program) as hours:
-        found = hours.review(actor, justification, decision, note)
+    actor = acting(by, Role.PROGRAM_DIRECTOR)
+    hours = _hours(program)
+    found = hours.review(actor, justification, decision, note)
     console.print(f"Justification {found.id}: {found.status} by {found.reviews[-1].reviewer}")
 
 
@@ -188,9 +171,9 @@ def review(justification: Annotated[int, typer.Argument(help="The justification'
 def history(period: Annotated[int, typer.Argument(help="The period's id.")], by: By = None,
             program: Program = None) -> None:
     """Every value a period has had, who changed it and when, and its justifications."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        found = hours.history(_actor(by), period)
+    hours = _hours(program)
+    zone = hours.timezone()
+    found = hours.history(_actor(by), period)
     # Whole lines, not a table: a history is read (and grepped) in full, never cut to a width.
     console.print(f"Period {period} of {found.period.person_id}, oldest value first (times hospital, "
                   "changes UTC):")
@@ -211,10 +194,10 @@ def _local(instant: datetime | None, zone: ZoneInfo) -> str:
 @hours_app.command("list")
 def list_periods(person: Person, by: By = None, program: Program = None) -> None:
     """A resident's logged periods as they stand now."""
-    with _hours(program) as hours:
-        zone = hours.timezone()
-        for record in hours.periods(_actor(by), person):
-            console.print(_show(record, zone))
+    hours = _hours(program)
+    zone = hours.timezone()
+    for record in hours.periods(_actor(by), person):
+        console.print(_show(record, zone))
 
 
 @hours_app.command("report")
@@ -225,8 +208,8 @@ def report(person: Annotated[str | None, typer.Option("--person", help="One resi
            output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
            by: By = None, program: Program = None) -> None:
     """Compliance on hours as worked by block, early warnings and scheduled against worked."""
-    with _hours(program) as hours:
-        found = hours.report(_actor(by), person, block or [])
+    hours = _hours(program)
+    found = hours.report(_actor(by), person, block or [])
     if fmt == "table":
         _print_report(found)
         return
@@ -239,20 +222,21 @@ def report(person: Annotated[str | None, typer.Option("--person", help="One resi
 
 
 def _print_report(found: HoursReport) -> None:
-    table = Table(title="Hours by week: worked / scheduled")
-    table.add_column("resident")
-    starts = sorted({w.week_start for w in found.weeks})
-    for start in starts:
-        table.add_column(str(start), justify="right")
-    rows: dict[str, list[str]] = {}
-    for w in found.weeks:
-        cell = f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}"
-        rows.setdefault(w.person_id, []).append(cell)
-    for person_id, cells in rows.items():
-        table.add_row(found.program.person[person_id].name, *cells)
-    console.print(table)
+    for weeks in week_tables(found):
+        _print_weeks(found, weeks)
     for block in found.blocks:
         _print_block(block)
+
+
+def _print_weeks(found: HoursReport, weeks: WeekTable) -> None:
+    table = Table(title=f"Hours by week, {weeks.label}: worked / scheduled")
+    table.add_column("resident")
+    for start in weeks.starts:
+        table.add_column(str(start), justify="right")
+    for person_id, row in weeks.rows.items():
+        cells = [f"{w.worked_minutes / 60:.1f} / {w.scheduled_minutes / 60:.1f}" for w in row]
+        table.add_row(found.program.person[person_id].name, *cells)
+    console.print(table)
 
 
 def _print_block(block: BlockReport) -> None:
@@ -267,8 +251,8 @@ def _print_block(block: BlockReport) -> None:
 def whatif(person: Person, take: Annotated[str, typer.Option(help="DATE:SHIFT[:POST] to take.")],
            by: By = None, program: Program = None) -> None:
     """Would the person break a rule by taking this shift, at it or later in the block?"""
-    with _hours(program) as hours:
-        answer = hours.whatif(_actor(by), person, take)
+    hours = _hours(program)
+    answer = hours.whatif(_actor(by), person, take)
     t = answer.take
     basis = (f"logged hours through {answer.logged_through}, the roster after" if answer.logged_through
              else "the roster")

@@ -13,31 +13,25 @@ import typer
 from callroom.cli import summary
 from callroom.cli.accounts import accounts_app
 from callroom.cli.changes import approve, changes_app, repair
-from callroom.cli.console import console
+from callroom.cli.console import ReportingGroup, console, fail
+from callroom.cli.context import services, start
 from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
 from callroom.cli.hours import hours_app, whatif
 from callroom.cli.paging import page_app, worker
 from callroom.cli.web import Host, Port, serve, serve_demo
-from callroom.cli.workflow import (
-    exit_without_roster,
-    fail,
-    load_or_exit,
-    load_stored,
-    solve_live,
-    store_solution,
-)
-from callroom.config import Settings
+from callroom.cli.workflow import no_roster, solve_live
 from callroom.domain.program import Program
 from callroom.formats.ical import write_calendars
-from callroom.formats.program_file import program_json_schema
+from callroom.formats.program_file import load_program, program_json_schema
 from callroom.formats.roster_csv import write_roster_csv
 from callroom.rules.check import check_all
 from callroom.rules.summary import summarise
 from callroom.solver.run import Solution, SolveOptions
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+app = typer.Typer(cls=ReportingGroup, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False,
                   help="Rosters, duty hours and paging for a teaching hospital's surgical service.")
 export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to files.")
 app.add_typer(export_app, name="export")
@@ -54,6 +48,12 @@ app.add_typer(hours_app, name="hours")
 app.add_typer(accounts_app, name="accounts")
 app.command()(whatif)
 
+@app.callback()
+def _settings(ctx: typer.Context) -> None:
+    """Rosters, duty hours and paging for a teaching hospital's surgical service."""
+    start(ctx)
+
+
 TimeLimit = Annotated[float, typer.Option(
     min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "
     "about a second each on 2 cores), so the same seed and limit give the same roster anywhere.")]
@@ -68,7 +68,7 @@ Version = Annotated[int | None, typer.Option("--version", min=1, help="Roster ve
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Program YAML file.")]) -> None:
     """Check a program file and say what it describes."""
-    program = load_or_exit(console, file)
+    program = load_program(file)
     console.print(f"{file}: OK. {program.hospital.name}, {len(program.people)} people, "
                   f"{len(program.posts)} posts, {len(program.demands)} cover demands, "
                   f"{program.block.days}-day block from {program.block.start}.")
@@ -81,11 +81,11 @@ def solve_command(
     name: Annotated[str | None, typer.Option("--program", help="Store as (default: file name).")] = None,
 ) -> None:
     """Build the roster for a program file, store it as a new version and explain it."""
-    program = load_or_exit(console, file)
-    solution = solve_live(console, program, SolveOptions(time_limit, workers, seed, not wall_clock))
+    program = load_program(file)
+    solution = solve_live(program, SolveOptions(time_limit, workers, seed, not wall_clock))
     if solution.roster is None:
-        raise exit_without_roster(console, solution)
-    record = store_solution(Settings(), name or file.stem, file, solution)
+        raise no_roster(solution)
+    record = services().rosters.store_solution(name or file.stem, file, solution)
     _report(program, solution)
     console.print(f"Stored as roster version {record.number} of {name or file.stem}.")
 
@@ -104,13 +104,13 @@ def _report(program: Program, solution: Solution) -> None:
 def show(name: ProgramName = None, version: Version = None,
          person: Annotated[list[str] | None, typer.Option(help="Only these people.")] = None) -> None:
     """Print a stored roster as a people-by-days grid."""
-    stored = load_stored(console, Settings(), name, version)
+    stored = services().rosters.stored(name, version)
     console.print(f"{stored.name}, roster version {stored.record.number} ({stored.record.status}, "
                   f"objective {stored.record.objective})")
     try:
         console.print(roster_grid(stored.program, stored.roster, people=person))
     except ValueError as error:
-        raise fail(console, str(error)) from error
+        raise fail(str(error)) from error
     console.print(grid_legend(stored.program))
 
 
@@ -126,7 +126,7 @@ def export_roster(
     name: ProgramName = None, version: Version = None,
 ) -> None:
     """Export a stored roster as CSV (person,grade,date,shift,post,start,end) or iCalendar."""
-    stored = load_stored(console, Settings(), name, version)
+    stored = services().rosters.stored(name, version)
     if format is ExportFormat.CSV:
         with out.open("w", newline="", encoding="utf-8") as handle:
             write_roster_csv(stored.program, stored.roster, handle)

@@ -1,39 +1,30 @@
 """Paging commands: `callroom page TARGET MESSAGE`, `page ack ID`, `page log ID`, `worker`
 (`serve` is in cli/web.py).
 
-The CLI talks to the database directly, like the other commands; it acts as an operator (on
-any page) unless `--by` names the person acting. Exit codes: 0 done, 2 bad input or a refused
-action (the message names the field).
+A command acts as an operator (on any page) unless `--by` names the person acting. Exit codes:
+0 done, 2 bad input or a refused action (the message names the field).
 """
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from callroom.config import Settings
-from callroom.domain.clock import utc_now
+from callroom.accounts.roles import Role
+from callroom.cli.console import console
+from callroom.cli.context import services, settings
+from callroom.cli.identity import acting, me
 from callroom.domain.paging import Priority
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import Actor, PageDetail, PageRequest, PagingError, PagingService
-from callroom.paging.worker import worker_from
-from callroom.storage import open_database
-from callroom.storage.db import open_database_when_up
-
-BAD_INPUT = 2
-console = Console(highlight=False, soft_wrap=True)
+from callroom.paging.service import PageDetail, PageRequest
+from callroom.services import open_services_when_up
 
 
 class _SendByDefault(TyperGroup):
@@ -50,21 +41,6 @@ page_app = typer.Typer(cls=_SendByDefault, no_args_is_help=True,
                        help="Send a page (`callroom page TARGET MESSAGE`), acknowledge one, read its log.")
 
 
-def _me() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-@contextmanager
-def _paging() -> Iterator[PagingService]:
-    settings = Settings()
-    with open_database(settings.database_url) as database:
-        try:
-            yield PagingService(database, LiveSchedules(settings.paging_program))
-        except PagingError as error:
-            console.print(f"[red]error:[/] {error.field}: {error.message}")
-            raise typer.Exit(BAD_INPUT) from error
-
-
 @page_app.command("send")
 def send(
     target: Annotated[str, typer.Argument(help="person:ID, post:ID[/GRADES], team:ID, group:ID, operators")],
@@ -77,9 +53,8 @@ def send(
     sender: Annotated[str | None, typer.Option(help="Who is paging (default: cli:USER).")] = None,
 ) -> None:
     """Send a page now, resolved against the live schedule."""
-    with _paging() as paging:
-        sent = paging.send(PageRequest(sender or _me(), target, message, callback, priority, patient,
-                                       new_patient))
+    sent = services().paging.send(PageRequest(sender or me(), target, message, callback, priority, patient,
+                                              new_patient))
     console.print(f"Page {sent.id} sent to {', '.join(sent.recipients)} "
                   f"(roster version id {sent.roster_version_id}).")
     for note in sent.notes:
@@ -90,16 +65,14 @@ def send(
 def ack(page_id: Annotated[int, typer.Argument(help="The page's id.")],
         by: Annotated[str | None, typer.Option(help="The recipient acknowledging.")] = None) -> None:
     """Acknowledge a page: its escalation and pending messages stop."""
-    with _paging() as paging:
-        page = paging.acknowledge(page_id, Actor(by or _me(), anyone=by is None))
+    page = services().paging.acknowledge(acting(by, Role.RESIDENT if by else Role.OPERATOR), page_id)
     console.print(f"Page {page.id} acknowledged.")
 
 
 @page_app.command("log")
 def log(page_id: Annotated[int, typer.Argument(help="The page's id.")]) -> None:
     """Print a page's recipients (who and why) and its whole timeline."""
-    with _paging() as paging:
-        detail = paging.detail(page_id, Actor(_me(), anyone=True))
+    detail = services().paging.detail(acting(None, Role.OPERATOR), page_id)
     console.print(_summary(detail))
     console.print(_recipients(detail))
     console.print(_timeline(detail))
@@ -137,9 +110,6 @@ def worker(
     poll: Annotated[float | None, typer.Option(min=0.001, help="Poll interval in seconds.")] = None,
 ) -> None:
     """Deliver and escalate pages until SIGTERM or Ctrl-C (which drain: work in hand finishes)."""
-    settings = Settings()
-    if poll is not None:
-        settings = settings.model_copy(update={"worker_poll_interval_s": poll})
     stop = threading.Event()
 
     def drain(_signum: int, _frame: FrameType | None) -> None:
@@ -150,15 +120,14 @@ def worker(
     log_outages()
     name = f"worker-{os.getpid()}"
     # Started while the database is down or still recovering, it waits for it rather than dying.
-    database = open_database_when_up(settings.database_url, stop, name)
-    if database is not None:
-        with database:
-            console.print(f"{name}: polling {settings.database_url} every {settings.worker_poll_interval_s}s")
-            worker_from(settings, database, utc_now, name).run(stop)
+    with open_services_when_up(settings(), stop, name) as opened:
+        if opened is not None:
+            found = opened.worker(name, poll)
+            console.print(f"{name}: polling {settings().database_url} every {found.poll_interval_s}s")
+            found.run(stop)
     console.print(f"{name}: drained and stopped")
 
 
 def log_outages() -> None:
     """Send callroom's log lines (a database outage begins, it ends) to stderr, with the time."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-

@@ -18,11 +18,10 @@ import typer
 from rich.console import Console
 
 from callroom.accounts.demo import DemoAccount, seed_demo_accounts
+from callroom.cli.context import services, settings
 from callroom.cli.paging import log_outages
 from callroom.config import Settings
-from callroom.domain.clock import utc_now
-from callroom.paging.worker import worker_from
-from callroom.storage import open_database
+from callroom.services import open_services
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
@@ -32,13 +31,14 @@ WithWorker = Annotated[bool, typer.Option(
 
 @contextmanager
 def paging_worker(settings: Settings, enabled: bool) -> Iterator[None]:
-    """A worker thread on its own connection pool, drained when the server stops."""
+    """A worker thread on its own services (its own connection pool), drained when the server
+    stops."""
     if not enabled:
         yield
         return
     stop = threading.Event()
-    with open_database(settings.database_url) as database:
-        worker = worker_from(settings, database, utc_now, f"serve-{os.getpid()}")
+    with open_services(settings) as services:
+        worker = services.worker(f"serve-{os.getpid()}")
         thread = threading.Thread(target=worker.run, args=(stop,), name="paging-worker", daemon=True)
         thread.start()
         try:
@@ -60,7 +60,7 @@ def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000, worker: WithWorker = True) -> None:
     """Serve the web app (sign in at /) and the HTTP API (/api/v1, described at /docs)."""
-    run_server(Settings(), host, port, worker)
+    run_server(settings(), host, port, worker)
 
 
 def print_sign_ins(console: Console, url: str, accounts: Sequence[DemoAccount]) -> None:
@@ -71,8 +71,6 @@ def print_sign_ins(console: Console, url: str, accounts: Sequence[DemoAccount]) 
 
 def serve_demo(console: Console, host: str, port: int) -> None:
     """Create the demo sign-ins (kept if they exist), print them, and serve until Ctrl-C."""
-    settings = Settings()
-    with open_database(settings.database_url) as database:
-        accounts = seed_demo_accounts(database)
+    accounts = seed_demo_accounts(services().accounts)
     print_sign_ins(console, f"http://{host}:{port}/", accounts)
-    run_server(settings, host, port, worker=True)
+    run_server(settings(), host, port, worker=True)

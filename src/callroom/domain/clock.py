@@ -1,9 +1,5 @@
-"""The project's one clock type and its one reading of the real clock.
-
-Services and repositories take a `Clock` (the real one by default) rather than asking the time
-themselves, so a test can hand in a clock it moves by hand, and every "now" is an aware UTC
-datetime. `utc_now` is the only place the domain reads the clock.
-"""
+"""The one clock type and the one `utc_now`. Anything that depends on the present takes a
+`Clock` (tests pass a frozen one) instead of reading the time itself."""
 
 from __future__ import annotations
 
@@ -14,5 +10,4 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    """Now, in UTC (never naive)."""
     return datetime.now(UTC)

@@ -38,6 +38,11 @@ class Roster:
     def for_person(self, person_id: str) -> tuple[Assignment, ...]:
         return self.by_person.get(person_id, ())
 
+    def diff(self, other: Roster) -> tuple[list[Assignment], list[Assignment]]:
+        """(removed, added) going from this roster to `other`, each in roster order."""
+        old, new = set(self.assignments), set(other.assignments)
+        return sorted(old - new), sorted(new - old)
+
     def on(self, person_id: str, day: date) -> Assignment | None:
         """The person's assignment that day, if any (the first, when a bad roster has two)."""
         return next((a for a in self.for_person(person_id) if a.day == day), None)

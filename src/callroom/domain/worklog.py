@@ -18,6 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from callroom.domain.wallclock import local_text
+from callroom.errors import Detail
 
 MAX_PERIOD = timedelta(hours=30)
 """The longest single period accepted. The longest lawful stretch is 24 + 4 = 28 hours, so a
@@ -92,58 +96,60 @@ class LoggedPeriod:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One thing wrong with an entry, naming the field a person has to fix."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
 def period_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], now: datetime,
-                  people: Mapping[str, str]) -> list[FieldError]:
+                  people: Mapping[str, str], zone: ZoneInfo) -> list[Detail]:
     """Everything wrong with `period` as a new value, given the person's other current periods
-    (the one being corrected left out), the present and the program's people (id -> name)."""
-    found = _time_errors(period, now)
+    (the one being corrected left out), the present and the program's people (id -> name).
+    Messages show instants as the wall clock of `zone`, the hospital's."""
+    found = _time_errors(period, now, zone)
     if period.person_id not in people:
-        found.append(FieldError("person", f"unknown person {period.person_id!r}"))
+        found.append(Detail("person", f"unknown person {period.person_id!r}"))
     if not found:
-        found += _overlap_errors(period, others)
+        found += _overlap_errors(period, others, zone)
     return found
 
 
-def _time_errors(period: LoggedPeriod, now: datetime) -> list[FieldError]:
+def open_period_errors(start: datetime, others: Iterable[LoggedPeriod], now: datetime, zone: ZoneInfo
+                       ) -> list[Detail]:
+    """What is wrong with clocking in at `start` (or moving an open period's start there), given
+    the person's other periods; named on `at`, with instants as the wall clock of `zone`."""
+    if start.tzinfo is None:
+        return [Detail("at", f"{start.isoformat()} has no time zone; give an offset")]
+    at = local_text(start, zone)
+    found = [Detail("at", f"{at} is in the future (now {local_text(now, zone)})")] if start > now else []
+    found += [Detail("at", f"{at} is inside the logged period {other.id} "
+                               f"({local_text(other.start, zone)} to {local_text(other.end, zone)})")
+              for other in others if other.start <= start < other.end]
+    return found
+
+
+def _time_errors(period: LoggedPeriod, now: datetime, zone: ZoneInfo) -> list[Detail]:
     found = []
     for name, value in (("start", period.start), ("end", period.end)):
         if value.tzinfo is None:
-            found.append(FieldError(name, f"{value.isoformat()} has no time zone; give an offset"))
+            found.append(Detail(name, f"{value.isoformat()} has no time zone; give an offset"))
     if found:
         return found
     if period.end <= period.start:
-        found.append(FieldError("end", f"{_at(period.end)} is not after the start {_at(period.start)}"))
+        found.append(Detail("end", f"{local_text(period.end, zone)} is not after the start "
+                                f"{local_text(period.start, zone)}"))
     elif period.end - period.start > MAX_PERIOD:
-        found.append(FieldError("end", f"{_hours(period.end - period.start)} after the start; a single "
+        found.append(Detail("end", f"{_hours(period.end - period.start)} after the start; a single "
                                 f"period may last at most {_hours(MAX_PERIOD)} (log a longer stretch "
                                 "as back-to-back periods)"))
     if period.end > now:
-        found.append(FieldError("end", f"{_at(period.end)} is in the future (now {_at(now)}); "
-                                "log hours once they are worked"))
+        found.append(Detail("end", f"{local_text(period.end, zone)} is in the future (now "
+                                f"{local_text(now, zone)}); log hours once they are worked"))
     return found
 
 
-def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod]) -> list[FieldError]:
+def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], zone: ZoneInfo) -> list[Detail]:
     return [
-        FieldError("start", f"overlaps the logged period {other.id} ({_at(other.start)} to {_at(other.end)})")
+        Detail("start", f"overlaps the logged period {other.id} ({local_text(other.start, zone)} to "
+                            f"{local_text(other.end, zone)})")
         for other in others
         if other.person_id == period.person_id and other.id != period.id and period.overlaps(other)
     ]
-
-
-def _at(instant: datetime) -> str:
-    return instant.isoformat(timespec="minutes")
 
 
 def _hours(span: timedelta) -> str:

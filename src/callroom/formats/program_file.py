@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from callroom.domain.program import Program
+from callroom.errors import Detail, Invalid
 from callroom.formats.program_checks import Finding, check_program_spec
 from callroom.formats.program_convert import to_program
 from callroom.formats.program_cover import check_cover
@@ -55,12 +56,15 @@ class FileIssue:
         return ": ".join(part for part in (where, self.field, self.message) if part)
 
 
-class ProgramFileError(Exception):
-    """A program file that cannot be loaded; `issues` lists every problem found, in line order."""
+class ProgramFileError(Invalid):
+    """A program file that cannot be loaded; `issues` lists every problem found, in line order,
+    and each is a detail with its line."""
 
     def __init__(self, issues: list[FileIssue]) -> None:
         self.issues = sorted(issues, key=lambda issue: issue.line or 0)
-        super().__init__("\n".join(str(issue) for issue in self.issues))
+        details = [Detail(i.field, i.message, {"line": str(i.line or ""), "file": i.file})
+                   for i in self.issues]
+        super().__init__(self.issues[0].field, "\n".join(str(issue) for issue in self.issues), details)
 
 
 def load_program(path: Path) -> Program:

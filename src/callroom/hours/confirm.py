@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind
 from callroom.domain.timeline import Timeline
+from callroom.domain.wallclock import local_text
 from callroom.domain.worklog import LoggedPeriod, WorkKind
 
 
@@ -30,7 +32,7 @@ def scheduled_periods(program: Program, roster: Roster, person_id: str, week_sta
         if assignment.day not in week:
             continue
         period = _as_worked(program, timeline, assignment)
-        reason = _skip_reason(period, now, [*current, *planned])
+        reason = _skip_reason(period, now, [*current, *planned], timeline.zone)
         if period is not None and reason is None:
             planned.append(period)
         elif reason is not None:
@@ -51,12 +53,13 @@ def _as_worked(program: Program, timeline: Timeline, assignment: Assignment) -> 
                         shift.id, assignment.post_id)
 
 
-def _skip_reason(period: LoggedPeriod | None, now: datetime, logged: Sequence[LoggedPeriod]) -> str | None:
+def _skip_reason(period: LoggedPeriod | None, now: datetime, logged: Sequence[LoggedPeriod], zone: ZoneInfo
+                 ) -> str | None:
     if period is None:
         return None
     if period.end > now:
         return "has not ended yet"
     clash = next((p for p in logged if p.overlaps(period)), None)
     if clash is not None:
-        return f"overlaps hours already logged ({clash.start.isoformat(timespec='minutes')})"
+        return f"overlaps hours already logged (from {local_text(clash.start, zone)})"
     return None

@@ -1,8 +1,9 @@
 """The duty-hours report of a program (or one resident) by block: CSV and a printable HTML page.
 
-Both carry the same facts: each resident's scheduled and worked hours per week of the program's
-block, every violation on hours as worked with its ACGME citation, the rolling-window early
-warnings (labelled as such), and the justifications with their review status.
+Both carry the same facts: each resident's scheduled and worked hours per week of the blocks
+asked for (`HoursReport.weeks`, a table per block), every violation on hours as worked with its
+ACGME citation, the rolling-window early warnings (labelled as such), and the justifications
+with their review status.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
 
 from jinja2 import Environment, select_autoescape
 
+from callroom.domain.program import Block
 from callroom.hours.service import HoursReport
 from callroom.rules.violations import Violation
-from callroom.rules.worked import BlockReport
+from callroom.rules.worked import BlockReport, WeekHours, block_number, nth_block
 
 CSV_COLUMNS = ("row", "block", "block_start", "block_end", "person", "name", "week_start", "scheduled_hours",
                "worked_hours", "difference_hours", "rule", "citation", "message")
@@ -23,6 +27,32 @@ CSV_COLUMNS = ("row", "block", "block_start", "block_end", "person", "name", "we
 
 def hours(minutes: int) -> str:
     return f"{minutes / 60:.2f}"
+
+
+@dataclass
+class WeekTable:
+    """One block's weeks as a table: a row of weeks per person, a column per week start."""
+
+    number: int
+    block: Block
+    starts: list[date] = field(default_factory=list)
+    rows: dict[str, list[WeekHours]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"block {self.number} ({self.block.start} to {self.block.end})"
+
+
+def week_tables(report: HoursReport) -> list[WeekTable]:
+    """The report's weeks, one table per block, in the order the report holds them."""
+    tables: dict[int, WeekTable] = {}
+    for week in report.weeks:
+        number = block_number(report.program, week.week_start)
+        table = tables.setdefault(number, WeekTable(number, nth_block(report.program, number).block))
+        if week.week_start not in table.starts:
+            table.starts.append(week.week_start)
+        table.rows.setdefault(week.person_id, []).append(week)
+    return list(tables.values())
 
 
 def csv_text(report: HoursReport) -> str:
@@ -45,11 +75,13 @@ def _name(report: HoursReport, person_id: str | None) -> str:
 
 
 def _week_rows(report: HoursReport) -> Iterator[list[str]]:
-    block = report.program.block
-    for week in report.weeks:
-        yield ["week", "1", str(block.start), str(block.end), week.person_id, _name(report, week.person_id),
-               str(week.week_start), hours(week.scheduled_minutes), hours(week.worked_minutes),
-               hours(week.difference_minutes), "", "", ""]
+    for table in week_tables(report):
+        block = table.block
+        for person_id, weeks in table.rows.items():
+            yield from (["week", str(table.number), str(block.start), str(block.end), person_id,
+                         _name(report, person_id), str(week.week_start), hours(week.scheduled_minutes),
+                         hours(week.worked_minutes), hours(week.difference_minutes), "", "", ""]
+                        for week in weeks)
 
 
 def _violation_row(report: HoursReport, block: BlockReport, violation: Violation, kind: str) -> list[str]:
@@ -81,15 +113,15 @@ _PAGE = """<!doctype html>
 <h1>Duty hours as worked: {{ program.hospital.name }}</h1>
 <p>Averaged by block, leave left out of both sides (ACGME). The rolling {{ window }}-day window is an
 early warning only.</p>
-<section>
-<h2>Scheduled and worked hours by week, block 1 ({{ program.block.start }} to {{ program.block.end }})</h2>
-<table><thead><tr><th>Resident</th>{% for w in week_starts %}<th>Week of {{ w }}<br>worked / scheduled</th>
+{% for table in week_tables %}<section>
+<h2>Scheduled and worked hours by week, {{ table.label }}</h2>
+<table><thead><tr><th>Resident</th>{% for w in table.starts %}<th>Week of {{ w }}<br>worked / scheduled</th>
 {% endfor %}</tr></thead><tbody>
-{% for person, weeks in rows %}<tr><td>{{ person }}</td>{% for w in weeks %}
+{% for person_id, weeks in table.rows.items() %}<tr><td>{{ name(person_id) }}</td>{% for w in weeks %}
 <td class="{{ 'over' if w.worked_minutes > w.scheduled_minutes else '' }}">{{ hours(w.worked_minutes) }} /
 {{ hours(w.scheduled_minutes) }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
-</section>
+</section>{% endfor %}
 {% for block in blocks %}<section>
 <h2>{{ block.label | capitalize }}</h2>
 {% if not block.violations and not block.warnings %}<p>No violations on hours as logged.</p>{% endif %}
@@ -116,12 +148,8 @@ _TEMPLATE = _ESCAPED.from_string(_PAGE)
 
 def html_page(report: HoursReport) -> str:
     """A self-contained printable page (one section per block); every value is escaped."""
-    by_person: dict[str, list[object]] = {}
-    for week in report.weeks:
-        by_person.setdefault(week.person_id, []).append(week)
-    starts = sorted({w.week_start for w in report.weeks})
     return _TEMPLATE.render(
         program=report.program, blocks=report.blocks, justifications=report.justifications,
-        rows=[(_name(report, pid), weeks) for pid, weeks in by_person.items()], week_starts=starts,
-        hours=hours, name=lambda pid: _name(report, pid), owner={p.id: p.person_id for p in report.periods},
+        week_tables=week_tables(report), hours=hours, name=lambda pid: _name(report, pid),
+        owner={p.id: p.person_id for p in report.periods},
         window=report.program.rules.limits.rolling_window_days)

@@ -1,11 +1,12 @@
 """The hours service: log, confirm a week as scheduled, clock in and out, correct, justify,
 review, report and what-if, each in one transaction against the live program and roster.
 
-Who may do what (`HoursActor`): a resident logs, corrects, justifies and reads their own hours;
-a program director reads everyone's hours and history and reviews justifications; an admin does
-all of that and may also log or correct on a resident's behalf (a coordinator entering a
-paper log). Every write records who made it; nothing is ever overwritten (see
-storage.hours_repositories), so a correction made by anyone leaves the earlier value readable.
+Who may do what is the permission table, asked of the acting `Principal`: a resident logs,
+corrects, justifies and reads their own hours (`hours:log-own`); chiefs and program directors
+read everyone's (`hours:read`); a program director reviews justifications (`hours:review`); a
+coordinator may log or correct on a resident's behalf, entering a paper log (`hours:edit-any`).
+Every write records who made it; nothing is ever overwritten (see storage.hours_repositories),
+so a correction made by anyone leaves the earlier value readable.
 """
 
 from __future__ import annotations
@@ -17,16 +18,25 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.domain.worklog import Decision, FieldError, LoggedPeriod, Reason, WorkKind, period_errors
+from callroom.domain.wallclock import local_text
+from callroom.domain.worklog import (
+    Decision,
+    LoggedPeriod,
+    Reason,
+    WorkKind,
+    open_period_errors,
+    period_errors,
+)
+from callroom.errors import Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.hours.confirm import scheduled_periods
-from callroom.hours.errors import HoursConflict, HoursError, HoursNotAllowed, HoursNotFound
-from callroom.paging.live import LiveSchedules
-from callroom.rules.change import ChangeError
+from callroom.rosters.live import LiveSchedules
 from callroom.rules.whatif import WhatIf, parse_take, whatif
-from callroom.rules.worked import BlockReport, WeekHours, compliance, weekly_hours
+from callroom.rules.worked import BlockReport, WeekHours, blocks_weekly_hours, compliance
 from callroom.storage import Database, RosterRepository
 from callroom.storage.hours_repositories import (
     HoursRepository,
@@ -36,22 +46,8 @@ from callroom.storage.hours_repositories import (
     RevisionRecord,
 )
 
-
-@dataclass(frozen=True)
-class HoursActor:
-    """Who acts. `reads_all`: program director or admin; `edits_all`: admin; `reviews`:
-    program director or admin."""
-
-    user: str
-    reads_all: bool = False
-    edits_all: bool = False
-    reviews: bool = False
-
-    def may_read(self, person_id: str) -> bool:
-        return self.reads_all or self.user == person_id
-
-    def may_edit(self, person_id: str) -> bool:
-        return self.edits_all or self.user == person_id
+__all__ = ["Confirmed", "Correction", "Entry", "History", "HoursReport", "HoursService",
+           "JustificationRecord", "PeriodRecord", "RevisionRecord"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ class History:
 class HoursReport:
     program: Program
     blocks: tuple[BlockReport, ...]
-    weeks: tuple[WeekHours, ...]  # the first block's weeks (the program's own block)
+    weeks: tuple[WeekHours, ...]  # the weeks of the blocks asked for (block 1's when none was)
     justifications: tuple[JustificationRecord, ...]
     periods: tuple[PeriodRecord, ...]
 
@@ -117,73 +113,76 @@ class HoursService:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def log(self, actor: HoursActor, entry: Entry) -> PeriodRecord:
-        """Store a period the resident worked; HoursError (nothing saved) when it is wrong."""
+    def log(self, caller: Principal, entry: Entry) -> PeriodRecord:
+        """Store a period the resident worked; Invalid (nothing saved) when it is wrong."""
         with self._database.session() as session:
-            live, hours = self._writer(session, actor, entry.person_id)
+            live, hours = self._writer(session, caller, entry.person_id)
             candidate = LoggedPeriod(entry.person_id, entry.start, entry.end, entry.kind, entry.shift_id,
                                      entry.post_id)
             self._validate(live, hours, candidate)
             values = PeriodValues(entry.start, entry.end, entry.kind, entry.shift_id, entry.post_id,
                                   entry.note)
-            return hours.add_period(live.program_id, entry.person_id, values, by=actor.user, source="log")
+            return hours.add_period(live.program_id, entry.person_id, values, by=caller.identity,
+                                    source="log")
 
-    def confirm(self, actor: HoursActor, person_id: str, week_start: date) -> Confirmed:
+    def confirm(self, caller: Principal, person_id: str, week_start: date) -> Confirmed:
         """Log the person's scheduled shifts of the 7 days from `week_start` as worked: those
         that have ended and do not overlap hours already logged (each skip says why)."""
         with self._database.session() as session:
-            live, hours = self._writer(session, actor, person_id)
+            live, hours = self._writer(session, caller, person_id)
             current = [p.logged() for p in hours.periods(live.program_id, person_id) if not p.open]
             planned, skipped = scheduled_periods(live.program, live.roster, person_id, week_start,
                                                  self._clock(), current)
             if not planned:
                 why = "; ".join(skipped) or "no scheduled shift that week"
-                raise HoursError("week", f"nothing to confirm in the week from {week_start}: {why}")
+                raise Invalid("week", f"nothing to confirm in the week from {week_start}: {why}")
             logged = tuple(
                 hours.add_period(live.program_id, person_id, PeriodValues(
                     p.start, p.end, p.kind, p.shift_id, p.post_id, "worked as scheduled"),
-                    by=actor.user, source="confirm")
+                    by=caller.identity, source="confirm")
                 for p in planned)
             return Confirmed(logged, tuple(skipped))
 
-    def clock_in(self, actor: HoursActor, person_id: str, at: datetime | None = None,
+    def clock_in(self, caller: Principal, person_id: str, at: datetime | None = None,
                  kind: WorkKind = WorkKind.IN_HOUSE, shift_id: str | None = None,
                  post_id: str | None = None) -> PeriodRecord:
         """Open a period now (or at `at`, not in the future); one open period at a time."""
         now = self._clock()
         start = at or now
         with self._database.session() as session:
-            live, hours = self._writer(session, actor, person_id)
+            live, hours = self._writer(session, caller, person_id)
             mine = hours.periods(live.program_id, person_id)
             already = next((p for p in mine if p.open), None)
             if already is not None:
-                raise HoursConflict("person", f"{person_id} is clocked in since "
-                                    f"{already.current.values.start.isoformat(timespec='minutes')} "
+                since = local_text(already.current.values.start, _zone(live.program))
+                raise Conflict("person", f"{person_id} is clocked in since {since} "
                                     f"(period {already.id}); clock out first")
             probe = LoggedPeriod(person_id, start, start + timedelta(minutes=1), kind, shift_id, post_id)
             self._validate_open(live, mine, probe, now)
             values = PeriodValues(start, None, kind, shift_id, post_id)
-            return hours.add_period(live.program_id, person_id, values, by=actor.user, source="clock_in")
+            return hours.add_period(live.program_id, person_id, values, by=caller.identity, source="clock_in")
 
-    def clock_out(self, actor: HoursActor, person_id: str, at: datetime | None = None) -> PeriodRecord:
+    def clock_out(self, caller: Principal, person_id: str, at: datetime | None = None) -> PeriodRecord:
         end = at or self._clock()
         with self._database.session() as session:
-            live, hours = self._writer(session, actor, person_id)
+            live, hours = self._writer(session, caller, person_id)
             found = next((p for p in hours.periods(live.program_id, person_id) if p.open), None)
             if found is None:
-                raise HoursConflict("person", f"{person_id} is not clocked in")
+                raise Conflict("person", f"{person_id} is not clocked in")
             values = replace(found.current.values, end=end)
             candidate = LoggedPeriod(person_id, values.start, end, values.kind, values.shift_id,
                                      values.post_id, found.id)
             self._validate(live, hours, candidate)
-            return hours.revise(found.id, values, by=actor.user, source="clock_out")
+            return hours.revise(found.id, values, by=caller.identity, source="clock_out")
 
-    def correct(self, actor: HoursActor, period_id: int, change: Correction) -> PeriodRecord:
-        """Add a revision with new values (or withdraw the period); earlier values stay."""
+    def correct(self, caller: Principal, period_id: int, change: Correction, *, own: bool = False
+                ) -> PeriodRecord:
+        """Add a revision with new values (or withdraw the period); earlier values stay. `own`:
+        only a period of the caller's (NotAllowed otherwise), for routes about oneself."""
         with self._database.session() as session:
             hours = HoursRepository(session, clock=self._clock)
-            found = self._period(hours, period_id)
-            live, _ = self._writer(session, actor, found.person_id)
+            found = self._period(hours, period_id, caller.identity if own else None)
+            live, _ = self._writer(session, caller, found.person_id)
             values = _corrected(found.current.values, change)
             candidate = LoggedPeriod(found.person_id, values.start, values.end or values.start, values.kind,
                                      values.shift_id, values.post_id, found.id)
@@ -195,63 +194,65 @@ class HoursService:
                 others = [p for p in hours.periods(live.program_id, found.person_id) if p.id != found.id]
                 self._validate_open(live, others, candidate, self._clock())
             source = "withdrawal" if change.withdraw else "correction"
-            return hours.revise(period_id, values, by=actor.user, source=source)
+            return hours.revise(period_id, values, by=caller.identity, source=source)
 
-    def justify(self, actor: HoursActor, period_id: int, reason: Reason, note: str = ""
+    def justify(self, caller: Principal, period_id: int, reason: Reason, note: str = ""
                 ) -> JustificationRecord:
         """The resident's reason for staying; only the resident gives it."""
         with self._database.session() as session:
             hours = HoursRepository(session, clock=self._clock)
             found = self._period(hours, period_id)
-            if actor.user != found.person_id:
-                raise HoursNotAllowed("period", "only the resident who worked a period may justify it")
-            return hours.add_justification(period_id, reason, note, by=actor.user)
+            if caller.identity != found.person_id:
+                raise NotAllowed("period", "only the resident who worked a period may justify it")
+            return hours.add_justification(period_id, reason, note, by=caller.identity)
 
-    def review(self, actor: HoursActor, justification_id: int, decision: Decision, note: str = ""
+    def review(self, caller: Principal, justification_id: int, decision: Decision, note: str = ""
                ) -> JustificationRecord:
         """The program director's decision; every decision is kept (a later one supersedes)."""
-        if not actor.reviews:
-            raise HoursNotAllowed("justification", "only a program director or admin reviews justifications")
+        if not caller.can(Permission.HOURS_REVIEW):
+            raise NotAllowed("justification", "only a program director or admin reviews justifications")
         with self._database.session() as session:
             hours = HoursRepository(session, clock=self._clock)
             if hours.justification(justification_id) is None:
-                raise HoursNotFound("justification", f"no justification {justification_id}")
-            hours.add_review(justification_id, decision, note, by=actor.user)
+                raise NotFound("justification", f"no justification {justification_id}")
+            hours.add_review(justification_id, decision, note, by=caller.identity)
             found = hours.justification(justification_id)
             assert found is not None
             return found
 
     # -- reads ----------------------------------------------------------------------------
 
-    def periods(self, actor: HoursActor, person_id: str) -> list[PeriodRecord]:
+    def periods(self, caller: Principal, person_id: str) -> list[PeriodRecord]:
         with self._database.reading() as session:
             live = self._live(session)
-            self._readable(actor, live, person_id)
+            self._readable(caller, live, person_id)
             return HoursRepository(session).periods(live.program_id, person_id)
 
-    def history(self, actor: HoursActor, period_id: int) -> History:
-        """Every value the period has had and its justifications with their reviews."""
+    def history(self, caller: Principal, period_id: int, *, own: bool = False) -> History:
+        """Every value the period has had and its justifications with their reviews (`own`: as
+        for `correct`)."""
         with self._database.reading() as session:
             hours = HoursRepository(session)
-            found = self._period(hours, period_id)
-            if not actor.may_read(found.person_id):
-                raise HoursNotAllowed("period", "residents read only their own hours")
+            found = self._period(hours, period_id, caller.identity if own else None)
+            if not _may_read(caller, found.person_id):
+                raise NotAllowed("period", "residents read only their own hours")
             justifications = [j for j in hours.justifications(found.program_id, found.person_id)
                               if j.period_id == period_id]
             return History(found, tuple(hours.history(period_id)), tuple(justifications))
 
-    def report(self, actor: HoursActor, person_id: str | None = None, blocks: Sequence[int] = ()
+    def report(self, caller: Principal, person_id: str | None = None, blocks: Sequence[int] = ()
                ) -> HoursReport:
         """Compliance by block on hours as logged (block 1 is the program's own block), the
-        early warnings, and scheduled-versus-worked by week of block 1. Without `person_id`
-        the whole program, for program directors and admins."""
+        early warnings, and scheduled-versus-worked by week of the blocks asked for (of block 1,
+        the roster's, when none is). Without `person_id` the whole program,
+        for program directors and admins."""
         _check_blocks(blocks)
         with self._database.reading() as session:
             live = self._live(session)
-            if person_id is None and not actor.reads_all:
-                raise HoursNotAllowed("person", "residents read only their own hours: name yourself")
+            if person_id is None and not caller.can(Permission.HOURS_READ):
+                raise NotAllowed("person", "residents read only their own hours: name yourself")
             if person_id is not None:
-                self._readable(actor, live, person_id)
+                self._readable(caller, live, person_id)
             hours = HoursRepository(session)
             records = [p for p in hours.periods(live.program_id, person_id) if not p.open]
             justifications = hours.justifications(live.program_id, person_id)
@@ -259,21 +260,19 @@ class HoursService:
         numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
         # A named person gets their weeks even when no resident limits bind them (an attending).
-        weeks = weekly_hours(program, logged, live.roster, [person_id] if person_id else None)
+        weeks = blocks_weekly_hours(program, logged, sorted(set(blocks)) or [1], live.roster,
+                                    [person_id] if person_id else None)
         return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)), tuple(weeks),
                            tuple(justifications), tuple(records))
 
-    def whatif(self, actor: HoursActor, person_id: str, take: str) -> WhatIf:
+    def whatif(self, caller: Principal, person_id: str, take: str) -> WhatIf:
         """Would `person_id` break a rule by taking `take` (DATE:SHIFT[:POST])?"""
         with self._database.reading() as session:
             live = self._live(session)
-            self._readable(actor, live, person_id)
+            self._readable(caller, live, person_id)
             records = HoursRepository(session).periods(live.program_id, person_id)
-        try:
-            assignment = parse_take(live.program, person_id, take)
-            return whatif(live.program, live.roster, assignment, [p.logged() for p in records if not p.open])
-        except ChangeError as error:
-            raise HoursError(error.field, error.message) from None
+        assignment = parse_take(live.program, person_id, take)
+        return whatif(live.program, live.roster, assignment, [p.logged() for p in records if not p.open])
 
     def timezone(self) -> ZoneInfo:
         """The hospital's zone, for reading wall-clock times a person typed without an offset."""
@@ -285,51 +284,53 @@ class HoursService:
     def _live(self, session: Session) -> _Live:
         schedule = self._schedules.current(session)
         if schedule is None or schedule.roster_version_id is None:
-            raise HoursNotFound("program", "no roster is stored yet: solve or import one first")
+            raise NotFound("program", "no roster is stored yet: solve or import one first")
         record = RosterRepository(session).get(schedule.roster_version_id)
         assert record is not None  # the live schedule was just read from it
         return _Live(schedule.program, schedule.roster, record.program_id)
 
-    def _writer(self, session: Session, actor: HoursActor, person_id: str) -> tuple[_Live, HoursRepository]:
+    def _writer(self, session: Session, caller: Principal, person_id: str) -> tuple[_Live, HoursRepository]:
         live = self._live(session)
         _known(live, person_id)
-        if not actor.may_edit(person_id):
-            raise HoursNotAllowed("person", f"{actor.user} may not log or correct {person_id}'s hours")
+        if not (caller.identity == person_id or caller.can(Permission.HOURS_EDIT_ANY)):
+            raise NotAllowed("person", f"{caller.identity} may not log or correct {person_id}'s hours")
         hours = HoursRepository(session, clock=self._clock)
         hours.lock(live.program_id)
         return live, hours
 
-    def _readable(self, actor: HoursActor, live: _Live, person_id: str) -> None:
+    def _readable(self, caller: Principal, live: _Live, person_id: str) -> None:
         _known(live, person_id)
-        if not actor.may_read(person_id):
-            raise HoursNotAllowed("person", "residents read only their own hours")
+        if not _may_read(caller, person_id):
+            raise NotAllowed("person", "residents read only their own hours")
 
-    def _period(self, hours: HoursRepository, period_id: int) -> PeriodRecord:
+    def _period(self, hours: HoursRepository, period_id: int, owner: str | None = None) -> PeriodRecord:
         found = hours.period(period_id)
         if found is None:
-            raise HoursNotFound("period", f"no logged period {period_id}")
+            raise NotFound("period", f"no logged period {period_id}")
+        if owner is not None and found.person_id != owner:
+            raise NotAllowed("period", f"period {period_id} is not one of yours")
         return found
 
     def _validate(self, live: _Live, hours: HoursRepository, candidate: LoggedPeriod) -> None:
         now = self._clock()
         mine = hours.periods(live.program_id, candidate.person_id)
         errors = _link_errors(live.program, candidate)
-        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program))
+        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program),
+                                _zone(live.program))
         if errors:
-            raise HoursError.of(errors)
+            raise Invalid.of(errors)
 
     def _validate_open(self, live: _Live, mine: list[PeriodRecord], probe: LoggedPeriod, now: datetime
                        ) -> None:
-        if probe.start.tzinfo is None:
-            raise HoursError("at", f"{probe.start.isoformat()} has no time zone; give an offset")
         errors = _link_errors(live.program, probe)
-        if probe.start > now:
-            errors.append(FieldError("at", f"{probe.start.isoformat(timespec='minutes')} is in the future"))
         others = [_as_period(p, now) for p in mine]
-        errors += [FieldError("at", f"inside the logged period {o.id}") for o in others
-                   if o.start <= probe.start < o.end]
+        errors += open_period_errors(probe.start, others, now, _zone(live.program))
         if errors:
-            raise HoursError.of(errors)
+            raise Invalid.of(errors)
+
+
+def _may_read(caller: Principal, person_id: str) -> bool:
+    return caller.identity == person_id or caller.can(Permission.HOURS_READ)
 
 
 MAX_BLOCKS = 13
@@ -338,26 +339,30 @@ MAX_BLOCKS = 13
 
 def _check_blocks(blocks: Sequence[int]) -> None:
     if any(n < 1 for n in blocks):
-        raise HoursError("block", "block numbers start at 1 (the program's own block)")
+        raise Invalid("block", "block numbers start at 1 (the program's own block)")
     if len(set(blocks)) > MAX_BLOCKS:
-        raise HoursError("block", f"at most {MAX_BLOCKS} blocks in one report (an academic year)")
+        raise Invalid("block", f"at most {MAX_BLOCKS} blocks in one report (an academic year)")
 
 
 def _known(live: _Live, person_id: str) -> None:
     if person_id not in live.program.person:
-        raise HoursError("person", f"unknown person {person_id!r}")
+        raise Invalid("person", f"unknown person {person_id!r}")
+
+
+def _zone(program: Program) -> ZoneInfo:
+    return ZoneInfo(program.hospital.timezone)
 
 
 def _names(program: Program) -> dict[str, str]:
     return {p.id: p.name for p in program.people}
 
 
-def _link_errors(program: Program, period: LoggedPeriod) -> list[FieldError]:
+def _link_errors(program: Program, period: LoggedPeriod) -> list[Detail]:
     errors = []
     if period.shift_id is not None and period.shift_id not in program.shift:
-        errors.append(FieldError("shift", f"unknown shift {period.shift_id!r}"))
+        errors.append(Detail("shift", f"unknown shift {period.shift_id!r}"))
     if period.post_id is not None and period.post_id not in program.post:
-        errors.append(FieldError("post", f"unknown post {period.post_id!r}"))
+        errors.append(Detail("post", f"unknown post {period.post_id!r}"))
     return errors
 
 

@@ -22,10 +22,10 @@ from callroom.domain.paging import (
 )
 from callroom.paging.engine import Escalate as EscalateAction
 from callroom.paging.engine import FallBack, PageView, Wait, already_paged, next_action
-from callroom.paging.live import LiveSchedules
 from callroom.paging.policy import contact_plan, policy_from_json, sequence_length
 from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
+from callroom.rosters.live import LiveSchedules
 from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, PageRecord, RecipientRecord
 from callroom.storage.paging_repositories import PageRepository
 

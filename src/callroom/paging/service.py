@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import (
     EventKind,
@@ -24,11 +26,12 @@ from callroom.domain.paging import (
     Target,
     TargetKind,
 )
+from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
-from callroom.paging.live import LiveSchedules
 from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, UnknownTarget, check_target
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import (
@@ -40,32 +43,19 @@ from callroom.storage.paging_records import (
     RecipientRecord,
 )
 from callroom.storage.paging_repositories import PageRepository
+from callroom.storage.web_repositories import PageListRepository
 
 CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
 MAX_PATIENT_REF = 100
 
 
-class PagingError(Exception):
-    """Bad input or a refused action; `field` names what was wrong, `status` the HTTP answer."""
 
-    status = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class PageNotFound(NotFound):
+    pass
 
 
-class PageNotFound(PagingError):
-    status = 404
-
-
-class NotAllowed(PagingError):
-    status = 403
-
-
-class WrongState(PagingError):
-    status = 409
+class WrongState(Conflict):
+    """The page has moved on (already acknowledged or resolved)."""
 
 
 @dataclass(frozen=True)
@@ -98,16 +88,8 @@ class PageDetail:
     messages: tuple[MessageRecord, ...]
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a person id (or "operators"), and whether they may act on any page."""
-
-    id: str
-    anyone: bool = False
-
-
 def parse_request(request: PageRequest) -> Target:
-    """The request's target, once every field is acceptable; PagingError naming the field."""
+    """The request's target, once every field is acceptable; Invalid naming the field."""
     checks = [
         ("body", 0 < len(request.body.strip()) <= MAX_BODY, f"1 to {MAX_BODY} characters"),
         ("callback", CALLBACK.fullmatch(request.callback) is not None,
@@ -118,11 +100,11 @@ def parse_request(request: PageRequest) -> Target:
     ]
     for field, ok, rule in checks:
         if not ok:
-            raise PagingError(field, f"{field} must be {rule}")
+            raise Invalid(field, f"{field} must be {rule}")
     try:
         return Target.parse(request.target)
     except ValueError as error:
-        raise PagingError("target", str(error)) from error
+        raise Invalid("target", str(error)) from error
 
 
 def _new_patient(schedule: Schedule | None, target: Target, given: bool | None) -> bool:
@@ -140,7 +122,7 @@ class PagingService:
         self._clock = clock
 
     def send(self, request: PageRequest) -> SentPage:
-        """Resolve and store a page; PagingError (field "target") for a target naming nothing."""
+        """Resolve and store a page; Invalid (field "target") for a target naming nothing."""
         target = parse_request(request)
         with self._database.session() as session:
             schedule = self._schedules.current(session)
@@ -153,7 +135,7 @@ class PagingService:
         return SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes,
                         page.roster_version_id)
 
-    def detail(self, page_id: int, actor: Actor) -> PageDetail:
+    def detail(self, caller: Principal, page_id: int) -> PageDetail:
         """The page with its recipients, timeline and messages, for its sender, its recipients,
         operators and admins."""
         with self._database.reading() as session:
@@ -162,63 +144,71 @@ class PagingService:
             if page is None:
                 raise PageNotFound("page", f"no page {page_id}")
             recipients = tuple(pages.recipients(page_id))
-            involved = actor.id == page.sender or any(r.person_id == actor.id for r in recipients)
-            if not (actor.anyone or involved):
-                raise NotAllowed("page", f"{actor.id} neither sent nor received page {page_id}")
+            me = caller.identity
+            involved = me == page.sender or any(r.person_id == me for r in recipients)
+            if not (_anyone(caller) or involved):
+                raise NotAllowed("page", f"{me} neither sent nor received page {page_id}")
             messages = tuple(OutboxRepository(session).messages(page_id))
             return PageDetail(page, recipients, tuple(pages.events(page_id)), messages)
 
-    def seen(self, page_id: int, actor: Actor) -> PageRecord:
-        """The actor has seen the page: their later, conditional messages will not be sent."""
+    def recent(self, caller: Principal, limit: int) -> tuple[list[PageRecord], list[PageRecord]]:
+        """The newest pages that reached the caller's inbox, and those they sent, newest first."""
+        with self._database.reading() as session:
+            pages = PageListRepository(session)
+            return pages.received(caller.inbox, limit), pages.sent(caller.identity, limit)
+
+    def seen(self, caller: Principal, page_id: int) -> PageRecord:
+        """The caller has seen the page: their later, conditional messages will not be sent."""
         with self._database.session() as session:
             pages = PageRepository(session)
-            _, mine = _mine(pages, page_id, actor)
+            _, mine = _mine(pages, page_id, caller)
             if pages.move_recipients([r.id for r in mine], RecipientState.SEEN):
                 pages.advance_page(page_id, PageState.SEEN)
-                pages.add_events(page_id, self._clock(), [NewEvent(EventKind.SEEN, actor.id, actor.id)])
+                pages.add_events(page_id, self._clock(), [_event(EventKind.SEEN, caller)])
             return _reload(pages, page_id)
 
-    def acknowledge(self, page_id: int, actor: Actor) -> PageRecord:
+    def acknowledge(self, caller: Principal, page_id: int) -> PageRecord:
         """Take the page: escalation and every pending message to anyone stop."""
         with self._database.session() as session:
             pages = PageRepository(session)
-            page, mine = _mine(pages, page_id, actor)
+            page, mine = _mine(pages, page_id, caller)
             _require_open(page, "acknowledge")
             pages.move_recipients([r.id for r in mine], RecipientState.ACKNOWLEDGED)
             pages.update_page(page_id, page.version, state=PageState.ACKNOWLEDGED, deadline=None)
-            pages.add_events(page_id, self._clock(), [NewEvent(EventKind.ACKNOWLEDGED, actor.id, actor.id)])
+            pages.add_events(page_id, self._clock(), [_event(EventKind.ACKNOWLEDGED, caller)])
             return _reload(pages, page_id)
 
-    def decline(self, page_id: int, actor: Actor, reason: str) -> PageRecord:
+    def decline(self, caller: Principal, page_id: int, reason: str) -> PageRecord:
         """Refuse the page with a reason. When every recipient of the current step has
         declined, it escalates at once, in this same transaction."""
         if not 0 < len(reason.strip()) <= MAX_BODY:
-            raise PagingError("reason", f"a decline needs a reason of 1 to {MAX_BODY} characters")
+            raise Invalid("reason", f"a decline needs a reason of 1 to {MAX_BODY} characters")
         with self._database.session() as session:
             pages = PageRepository(session)
-            page, mine = _mine(pages, page_id, actor, recipients_only=True)
+            page, mine = _mine(pages, page_id, caller, recipients_only=True)
             _require_open(page, "decline")
             current = [r.id for r in mine if (r.step, r.round) == (page.step, page.round)]
             ids = current or [r.id for r in mine]
             pages.move_recipients(ids, RecipientState.DECLINED, decline_reason=reason.strip())
             now = self._clock()
-            pages.add_events(page_id, now, [NewEvent(EventKind.DECLINED, actor.id, actor.id,
+            pages.add_events(page_id, now, [NewEvent(EventKind.DECLINED, caller.identity, caller.identity,
                                                      {"reason": reason.strip()})])
-            escalate(session, self._schedules, page_id, now, actor.id)
+            escalate(session, self._schedules, page_id, now, caller.identity)
             return _reload(pages, page_id)
 
-    def resolve(self, page_id: int, actor: Actor) -> PageRecord:
+    def resolve(self, caller: Principal, page_id: int) -> PageRecord:
         """Close the page: a recipient, its sender, or an operator may."""
         with self._database.session() as session:
             pages = PageRepository(session)
             page = _locked(pages, page_id)
-            mine = [r for r in pages.recipients(page_id) if r.person_id == actor.id]
-            if not (mine or actor.anyone or actor.id == page.sender):
-                raise NotAllowed("page", f"{actor.id} neither sent nor received page {page_id}")
+            me = caller.identity
+            mine = [r for r in pages.recipients(page_id) if r.person_id == me]
+            if not (mine or _anyone(caller) or me == page.sender):
+                raise NotAllowed("page", f"{me} neither sent nor received page {page_id}")
             if page.state == PageState.RESOLVED:
                 raise WrongState("page", f"page {page_id} is already resolved")
             pages.update_page(page_id, page.version, state=PageState.RESOLVED, deadline=None)
-            pages.add_events(page_id, self._clock(), [NewEvent(EventKind.RESOLVED, actor.id, actor.id)])
+            pages.add_events(page_id, self._clock(), [_event(EventKind.RESOLVED, caller)])
             return _reload(pages, page_id)
 
 
@@ -240,7 +230,7 @@ def _check(schedule: Schedule, target: Target) -> None:
     try:
         check_target(schedule.program, target)
     except UnknownTarget as error:
-        raise PagingError("target", str(error)) from error
+        raise Invalid("target", str(error)) from error
 
 
 def _held_post(schedule: Schedule | None, target: Target, now: datetime) -> str | None:
@@ -271,14 +261,24 @@ def _reload(pages: PageRepository, page_id: int) -> PageRecord:
     return page
 
 
-def _mine(pages: PageRepository, page_id: int, actor: Actor, *, recipients_only: bool = False
+def _mine(pages: PageRepository, page_id: int, caller: Principal, *, recipients_only: bool = False
           ) -> tuple[PageRecord, list[RecipientRecord]]:
-    """The locked page and the actor's recipient rows; NotAllowed if they may not act on it."""
+    """The locked page and the caller's recipient rows; NotAllowed if they may not act on it."""
     page = _locked(pages, page_id)
-    mine = [r for r in pages.recipients(page_id) if r.person_id == actor.id]
-    if not mine and (recipients_only or not actor.anyone):
-        raise NotAllowed("page", f"{actor.id} is not a recipient of page {page_id}")
+    mine = [r for r in pages.recipients(page_id) if r.person_id == caller.identity]
+    if not mine and (recipients_only or not _anyone(caller)):
+        raise NotAllowed("page", f"{caller.identity} is not a recipient of page {page_id}")
     return page, mine
+
+
+def _event(kind: EventKind, caller: Principal) -> NewEvent:
+    """An event the caller did to their own part of the page."""
+    return NewEvent(kind, caller.identity, caller.identity)
+
+
+def _anyone(caller: Principal) -> bool:
+    """Operators and admins act on every page (the switchboard's queue)."""
+    return caller.can(Permission.PAGE_ANY)
 
 
 def _require_open(page: PageRecord, action: str) -> None:

@@ -34,16 +34,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callroom.config import Settings
-from callroom.domain.clock import Clock
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
 from callroom.errors import Unavailable
 from callroom.paging.engine import DeliveryRules, Outcome, after_send, cancel_reason, lease_expired
 from callroom.paging.escalation import escalate
-from callroom.paging.live import LiveSchedules
 from callroom.paging.transports.base import OutboundMessage, SendResult, Transport
 from callroom.paging.transports.email import EmailTransport, SmtpSettings
 from callroom.paging.transports.inapp import InAppTransport
 from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
@@ -76,6 +76,10 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=options.send_threads, thread_name_prefix="send")
         self._stop = threading.Event()
         self._backoff = Backoff(name)  # one per worker: an outage is logged once, wherever met
+
+    @property
+    def poll_interval_s(self) -> float:
+        return self._options.poll_interval_s
 
     def run(self, stop: threading.Event) -> None:
         """Work until `stop` is set, then finish the pass in progress and return. While the
@@ -243,12 +247,12 @@ def transports_from(settings: Settings) -> dict[Channel, Transport]:
     return transports
 
 
-def worker_from(settings: Settings, database: Database, clock: Clock, name: str) -> Worker:
+def worker_from(settings: Settings, database: Database, schedules: LiveSchedules, name: str,
+                clock: Clock = utc_now) -> Worker:
     rules = DeliveryRules(settings.send_attempts, settings.retry_base_s, settings.retry_cap_s)
     options = WorkerOptions(settings.worker_poll_interval_s, settings.worker_batch, settings.send_lease_s,
                             rules)
-    return Worker(database, LiveSchedules(settings.paging_program), transports_from(settings), options,
-                  clock, name)
+    return Worker(database, schedules, transports_from(settings), options, clock, name)
 
 
 def _token() -> str:

@@ -15,19 +15,15 @@ from datetime import date
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import Conflict, Invalid
 from callroom.rules.check import ALL_CHECKS
 from callroom.rules.context import CheckContext
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
 
 
-class ChangeError(ValueError):
-    """A change that cannot apply to the roster it names (field: which part of it is wrong)."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
+class DoesNotApply(Conflict):
+    """The change names an assignment its roster does not hold (the roster moved on)."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +42,11 @@ class Change:
         return frozenset(a.day for a in (*self.removed, *self.added))
 
     def apply(self, roster: Roster) -> Roster:
-        """The roster after the change; ChangeError when a removed assignment is not on it."""
+        """The roster after the change; DoesNotApply when a removed assignment is not on it."""
         current = set(roster.assignments)
         for gone in self.removed:
             if gone not in current:
-                raise ChangeError("removed", f"{gone.person_id} does not work {gone.shift_id} on "
+                raise DoesNotApply("removed", f"{gone.person_id} does not work {gone.shift_id} on "
                                   f"{gone.post_id} on {gone.day} in this roster")
             current.discard(gone)
         return Roster.of(current | set(self.added))
@@ -100,7 +96,7 @@ def impact(program: Program, roster: Roster, change: Change) -> Impact:
 def swap(first: Assignment, second: Assignment) -> Change:
     """Two people trade shifts: each takes the other's shift, post and day."""
     if first.person_id == second.person_id:
-        raise ChangeError("second", "a swap needs two different people")
+        raise Invalid("second", "a swap needs two different people")
     return Change(
         removed=(first, second),
         added=(

@@ -12,7 +12,7 @@ from callroom.domain.program import CoverDemand, CoverRequirement, Program
 from callroom.domain.roster import Roster
 from callroom.rules import ids
 from callroom.rules.context import CheckContext
-from callroom.rules.violations import Violation
+from callroom.rules.violations import CoverKey, Violation
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class CoverSlot:
     requirement: CoverRequirement
     day: date
     count: int
+
+    def key(self, rule: ids.RuleId) -> CoverKey:
+        return CoverKey(rule.code, self.demand.post_id, self.demand.shift_id, self.day,
+                        self.requirement.grades.label)
 
     def describe(self, program: Program) -> str:
         post = program.post[self.demand.post_id]
@@ -80,8 +84,10 @@ def _cover_violations(program: Program, slot: CoverSlot) -> list[Violation]:
     low, high = slot.requirement.minimum, slot.requirement.maximum
     if slot.count < low:
         found.append(Violation(ids.COVER_MINIMUM, f"{slot.describe(program)}; at least {low}",
-                               day=slot.day, measured=slot.count, limit=low))
+                               day=slot.day, measured=slot.count, limit=low,
+                               cover=slot.key(ids.COVER_MINIMUM)))
     if high is not None and slot.count > high:
         found.append(Violation(ids.COVER_MAXIMUM, f"{slot.describe(program)}; at most {high}",
-                               day=slot.day, measured=slot.count, limit=high))
+                               day=slot.day, measured=slot.count, limit=high,
+                               cover=slot.key(ids.COVER_MAXIMUM)))
     return found

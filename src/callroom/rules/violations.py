@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from callroom.errors import Detail
 from callroom.rules.ids import RuleId
+
+
+@dataclass(frozen=True, order=True)
+class CoverKey:
+    """Which cover a cover violation is about: the rule (minimum or maximum), the post's shift on
+    a day, and the requirement's grades. A repair's declared shortfall carries the same key, so
+    a shortfall and the violation it excuses are matched on it, never on wording."""
+
+    rule: str
+    post_id: str
+    shift_id: str
+    day: date
+    grades: str  # the requirement's grade range, as its label ("PGY-3+", "residents")
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "post_id": self.post_id, "shift_id": self.shift_id,
+                "day": self.day.isoformat(), "grades": self.grades}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, str]) -> CoverKey:
+        return cls(data["rule"], data["post_id"], data["shift_id"], date.fromisoformat(data["day"]),
+                   data["grades"])
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A rule broken by a roster. `measured` and `limit` carry the numbers behind the message."""
+    """A rule broken by a roster. `measured` and `limit` carry the numbers behind the message;
+    `cover` says which cover, for the cover rules."""
 
     rule: RuleId
     message: str
@@ -18,6 +43,13 @@ class Violation:
     day: date | None = None
     measured: float | None = None
     limit: float | None = None
+    cover: CoverKey | None = None
 
     def __str__(self) -> str:
         return f"[{self.rule.code}] {self.message}"
+
+    @property
+    def detail(self) -> Detail:
+        """The violation as one detail of an error: the rule as its field, with who and when."""
+        return Detail(self.rule.code, self.message,
+                      {"person_id": self.person_id or "", "day": self.day.isoformat() if self.day else ""})

@@ -18,7 +18,8 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.domain.worklog import LoggedPeriod
-from callroom.rules.change import Change, ChangeError, Impact, impact
+from callroom.errors import Invalid
+from callroom.rules.change import Change, Impact, impact
 from callroom.rules.context import CheckContext, Work
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
@@ -55,24 +56,24 @@ class WhatIf:
 
 def parse_take(program: Program, person_id: str, text: str) -> Assignment:
     """`DATE:SHIFT[:POST]`; the post defaults to the only eligible post running that shift.
-    ChangeError names the part that is wrong."""
+    Invalid names the part that is wrong."""
     person = program.person.get(person_id)
     if person is None:
-        raise ChangeError("person", f"unknown person {person_id!r}")
+        raise Invalid("person", f"unknown person {person_id!r}")
     parts = text.split(":")
     if len(parts) not in (2, 3):
-        raise ChangeError("take", f"{text!r}: expected DATE:SHIFT or DATE:SHIFT:POST")
+        raise Invalid("take", f"{text!r}: expected DATE:SHIFT or DATE:SHIFT:POST")
     try:
         day = date.fromisoformat(parts[0])
     except ValueError:
-        raise ChangeError("take", f"{parts[0]!r} is not a date (YYYY-MM-DD)") from None
+        raise Invalid("take", f"{parts[0]!r} is not a date (YYYY-MM-DD)") from None
     if parts[1] not in program.shift:
-        raise ChangeError("take", f"unknown shift {parts[1]!r}; shifts: {', '.join(sorted(program.shift))}")
+        raise Invalid("take", f"unknown shift {parts[1]!r}; shifts: {', '.join(sorted(program.shift))}")
     post_id = parts[2] if len(parts) == 3 else _only_post(program, person_id, parts[1])
     if post_id not in program.post:
-        raise ChangeError("take", f"unknown post {post_id!r}")
+        raise Invalid("take", f"unknown post {post_id!r}")
     if day not in program.block:
-        raise ChangeError("take", f"{day} is outside the block {program.block.start}..{program.block.end}")
+        raise Invalid("take", f"{day} is outside the block {program.block.start}..{program.block.end}")
     return Assignment(person_id, day, parts[1], post_id)
 
 
@@ -80,7 +81,7 @@ def _only_post(program: Program, person_id: str, shift_id: str) -> str:
     person = program.person[person_id]
     posts = [post for post, shift in program.options(person) if shift == shift_id]
     if len(posts) != 1:
-        raise ChangeError("take", f"name the post: {person.name} may work {shift_id} on "
+        raise Invalid("take", f"name the post: {person.name} may work {shift_id} on "
                           f"{', '.join(posts) or 'no post'}")
     return posts[0]
 
@@ -94,7 +95,7 @@ def whatif(program: Program, roster: Roster, take: Assignment, logged: Sequence[
     if through is None:
         return _answer(take, answer.introduced, answer.resolved, None)
     if take.day <= through:
-        raise ChangeError("take", f"{take.day} is already logged (hours logged through {through}); "
+        raise Invalid("take", f"{take.day} is already logged (hours logged through {through}); "
                           "a what-if is about shifts still to come")
     introduced, resolved = _worked_difference(program, roster, answer, mine, through)
     return _answer(take, introduced, resolved, through)

@@ -219,13 +219,17 @@ def _reach(program: Program, number: int, back: int, placed: Mapping[int, Mappin
     return placed_context(reach, shifted, None)
 
 
+def block_number(program: Program, day: date) -> int:
+    """The number of the block (of the program's length) holding `day`; 1 is the program's own."""
+    return (day - program.block.start).days // program.block.days + 1
+
+
 def _bucket(program: Program, periods: Iterable[LoggedPeriod]) -> dict[int, list[LoggedPeriod]]:
     """Periods by the number of the block (of the program's length) their local start falls in."""
     zone = ZoneInfo(program.hospital.timezone)
     grouped: dict[int, list[LoggedPeriod]] = defaultdict(list)
     for period in periods:
-        offset = (period.start.astimezone(zone).date() - program.block.start).days
-        grouped[offset // program.block.days + 1].append(period)
+        grouped[block_number(program, period.start.astimezone(zone).date())].append(period)
     return grouped
 
 
@@ -260,6 +264,16 @@ def weekly_hours(program: Program, periods: Iterable[LoggedPeriod], roster: Rost
                   sum(worked.get((pid, week), {}).values()), dict(worked.get((pid, week), {})))
         for pid in sorted(wanted) for week in range(weeks)
     ]
+
+
+def blocks_weekly_hours(program: Program, periods: Iterable[LoggedPeriod], numbers: Iterable[int],
+                        roster: Roster | None = None, people: Iterable[str] | None = None) -> list[WeekHours]:
+    """`weekly_hours` of each block numbered (1: the program's own, 2: the next...), in the order
+    given. The roster is the program's own block's, so later blocks schedule nothing."""
+    logged, named = list(periods), None if people is None else list(people)
+    return [week for number in numbers
+            for week in weekly_hours(nth_block(program, number), logged, roster if number == 1 else None,
+                                     named)]
 
 
 def _worked_by_week(program: Program, periods: Iterable[LoggedPeriod], wanted: set[str]

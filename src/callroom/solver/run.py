@@ -16,11 +16,11 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
-from callroom.solver.columns import column_roster
-from callroom.solver.construct import Constructor, hint
-from callroom.solver.explain import Explanation, explain_infeasibility
-from callroom.solver.model import RosterModel, build_model
-from callroom.solver.space import Item
+from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.build.space import Item
+from callroom.solver.explain.infeasible import Explanation, explain_capacity, explain_infeasibility
+from callroom.solver.heuristics.columns import column_roster
+from callroom.solver.heuristics.construct import Constructor, hint
 
 
 class Status(StrEnum):
@@ -105,11 +105,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 # Full-problem subsolvers in the order threads are given to them (with 2 workers, the first one
 # runs beside large-neighbourhood search, which finds most rosters). Which search lower-bounds
-# best depends on the objective, as measured at 60 s on 2 workers:
+# best depends on the objective (measured: bench/solver_notes.md):
 # - "core": core-based search, for residency programs, whose objective is many small penalties
-#   traded against each other (the demo's bound: core 70, full LP 0, default LP 3);
+#   traded against each other;
 # - "lp": the full linear relaxation, for cover-dominated rostering such as the Curtois
-#   benchmark (Instance7: bound 1040 against an optimum of 1056, and better rosters; core 0).
+#   benchmark (a bound near the optimum, and better rosters).
 STRATEGIES = {
     "core": ("core", "max_lp", "default_lp", "quick_restart", "pseudo_costs", "no_lp",
              "reduced_costs", "lb_tree_search", "objective_lb_search", "probing"),
@@ -147,18 +147,23 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, strategy: str) 
         params.max_time_in_seconds = options.time_limit_s
 
 
-# For programs without ACGME rules, the time limit is shared out: column generation first
-# (see columns; Instance11 at 60 s: 3683 without it, 3455 with it), then the search, and the
-# last part for a polish: each person replanned against everyone else
-# (construct.Constructor.polish), a move CP-SAT's neighbourhoods do not make (Instance17: 7353 to
-# 7055 in 0.6 s). In deterministic mode there is no column generation, as it runs on the clock.
+# For programs without ACGME rules, the time limit is shared out: column generation first (see
+# heuristics.columns), then the search, and the last part for a polish: each person replanned
+# against everyone else (heuristics.construct.Constructor.polish), a move CP-SAT's
+# neighbourhoods do not make. Both gain much on the larger Curtois instances (figures:
+# bench/solver_notes.md). In deterministic mode there is no column generation, as it runs on
+# the clock.
 COLUMN_SHARE, POLISH_SHARE = 0.3, 0.1
-MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (Instance24)
+MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (the largest models)
 
 
 def solve(program: Program, options: SolveOptions = SolveOptions(),
           on_progress: ProgressHook | None = None) -> Solution:
     started = time.monotonic()
+    short = explain_capacity(program)
+    if short is not None:  # no search can cover what the eligible people cannot give
+        return Solution(Status.INFEASIBLE, None, None, None, time.monotonic() - started, None,
+                        explanation=short)
     built = build_model(program)
     # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
     first = None if program.rules.acgme else Constructor(built.space).roster()
@@ -187,7 +192,7 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
 
 def _search_s(options: SolveOptions, clock_from: float) -> float:
     """The search's time: what column generation left of the limit (pricing ends early when no
-    plan improves the mix, Instance2 in about a second), less the polish's share."""
+    plan improves the mix, on small instances in about a second), less the polish's share."""
     if options.deterministic:
         return options.time_limit_s * (1 - POLISH_SHARE)
     until = clock_from + options.time_limit_s * (1 - POLISH_SHARE)
@@ -196,8 +201,8 @@ def _search_s(options: SolveOptions, clock_from: float) -> float:
 
 def _mixed(program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions,
            now: float) -> list[Item]:
-    """The column-generation roster (see columns) when it keeps the rules and costs less than
-    the constructed one; it takes COLUMN_SHARE of the time limit."""
+    """The column-generation roster (see heuristics.columns) when it keeps the rules and costs
+    less than the constructed one; it takes COLUMN_SHARE of the time limit."""
     if options.deterministic:
         return constructed  # pricing stops on the wall clock
     mixed = column_roster(built.space, constructed, now + options.time_limit_s * COLUMN_SHARE)
@@ -210,7 +215,7 @@ def _mixed(program: Program, built: RosterModel, constructed: list[Item], option
 
 def better_of(solution: Solution, program: Program, candidate: Roster, started: float) -> Solution:
     """The search's answer, or `candidate` (the constructed or polished roster) when that keeps
-    every hard rule and costs less. Instance24's model takes so long to presolve that the search
+    every hard rule and costs less. The largest models take so long to presolve that the search
     may end before it reports even the hinted roster."""
     if solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or hard_violations(program, candidate):
         return solution

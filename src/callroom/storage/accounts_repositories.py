@@ -100,6 +100,13 @@ class AccountRepository:
     def all(self) -> list[AccountRecord]:
         return [_account(r) for r in self._session.scalars(select(AccountRow).order_by(AccountRow.username))]
 
+    def active_admin_ids(self) -> list[int]:
+        """The active admin accounts' ids, their rows locked (PostgreSQL) until the transaction
+        ends: of two admins demoting each other at once, the second waits and then sees the first
+        gone, so they cannot both succeed and leave no admin. (SQLite writes one at a time.)"""
+        found = select(AccountRow.id).where(AccountRow.role == "admin", AccountRow.active.is_(True))
+        return list(self._session.scalars(found.order_by(AccountRow.id).with_for_update()))
+
     def change(self, account_id: int, **values: object) -> AccountRecord:
         """Set columns of one account (display_name, role, person_id, active, password_hash)."""
         self._session.execute(update(AccountRow).where(AccountRow.id == account_id).values(**values))

@@ -4,7 +4,7 @@ account audit trail. Migration 0003 creates them.
 Secrets are stored only as SHA-256 digests (`token_sha256`) and passwords as argon2 hashes.
 Sessions, tokens and feeds are never deleted: they are revoked (`revoked_at`), so the audit
 trail keeps pointing at something. `account_events` is append-only (triggers refuse UPDATE and
-DELETE).
+DELETE, and on SQLite an insert reusing a stored key).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ shifts), their append-only audit events, and who was offered each open shift. Mi
 
 A proposal's state changes only by conditional update (`WHERE id = ? AND state = ? AND
 version = ?`), so two people accepting one open shift, or a chief approving while the resident
-withdraws, cannot both win. `change_events` refuses UPDATE and DELETE (database triggers).
+withdraws, cannot both win. `change_events` refuses UPDATE and DELETE (database triggers), and on
+SQLite an insert reusing a stored key.
 """
 
 from __future__ import annotations

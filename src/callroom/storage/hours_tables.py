@@ -2,11 +2,13 @@
 Migration 0004 creates them.
 
 Nothing here is ever updated or deleted; the migration adds triggers that refuse UPDATE, DELETE
-(and TRUNCATE on PostgreSQL) on all four tables. A period is an identity (whose, which program,
-who first logged it); what it says lives in its revisions, numbered 1..n, and its current value
-is its newest revision. A correction adds a revision, a withdrawal is a revision marked
-withdrawn, and a clock-in is a revision with no end yet, which the clock-out completes in the
-next revision. So every earlier value stays readable with who changed it and when.
+(and TRUNCATE on PostgreSQL) on all four tables, and 0007 refuses on SQLite an insert that
+reuses a stored key (INSERT OR REPLACE would delete the stored row unseen). A period is an
+identity (whose, which program, who first logged it); what it says lives in its revisions,
+numbered 1..n, and its current value is its newest revision. A correction adds a revision, a
+withdrawal is a revision marked withdrawn, and a clock-in is a revision with no end yet, which
+the clock-out completes in the next revision. So every earlier value stays readable with who
+changed it and when.
 """
 
 from __future__ import annotations

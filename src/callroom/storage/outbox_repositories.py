@@ -134,8 +134,18 @@ class OutboxRepository:
             return set()
         dialect = self._session.get_bind().dialect.name
         make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # SQLite refuses any insert of a stored message id (a trigger keeps the append-only inbox
+        # from being replaced, and cannot tell DO NOTHING from REPLACE), so repeats are left out
+        # here; DO NOTHING still covers a concurrent writer on PostgreSQL (SQLite's take turns).
+        wanted = {m: (person, page, payload) for m, person, page, payload in entries}
+        stored = select(InboxRow.message_id).where(InboxRow.message_id.in_(list(wanted)))
+        for message_id in self._session.scalars(stored).all():
+            del wanted[message_id]
+        if not wanted:
+            return set()
         rows = [{"message_id": m, "person_id": person, "page_id": page, "created_at": at,
-                 "payload": json.dumps(payload, sort_keys=True)} for m, person, page, payload in entries]
+                 "payload": json.dumps(payload, sort_keys=True)}
+                for m, (person, page, payload) in wanted.items()]
         # RETURNING, not rowcount: it says which rows went in, on both databases.
         stmt = make_insert(_INBOX).on_conflict_do_nothing(index_elements=["message_id"]).returning(
             _INBOX.c.message_id)

@@ -4,8 +4,9 @@ the in-app inbox. Migration 0002 creates them.
 `pages`, `page_recipients` and `outbound_messages` hold current state, changed only by
 conditional updates (`WHERE id = ? AND state = ?` or a claim token), so concurrent workers and
 API calls cannot both win. `page_events` and `inbox` are append-only: the migration adds
-triggers that refuse UPDATE and DELETE. Deadlines, due times and leases are the timers: a
-worker that dies leaves them in the database for the next one.
+triggers that refuse UPDATE and DELETE (and 0007, on SQLite, an insert reusing a stored key).
+Deadlines, due times and leases are the timers: a worker that dies leaves them in the database
+for the next one.
 
 Every state, channel, priority and event kind column has a CHECK that it holds a member of its
 enum in `callroom.domain.paging`, built from the enum (migrations 0002 and 0008 write them out;

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from callroom.errors import NotFound
+
 
 class RosterSource(StrEnum):
     """How a roster version came to be."""
@@ -17,7 +19,7 @@ class RosterSource(StrEnum):
     IMPORT = "import"
 
 
-class VersionNotFound(LookupError):
+class VersionNotFound(NotFound):
     """A program or roster version id that is not in the database."""
 
 

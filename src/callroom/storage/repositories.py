@@ -155,7 +155,7 @@ class RosterRepository:
     def load_roster(self, version_id: int) -> Roster:
         """The domain Roster stored as version `version_id`; VersionNotFound if there is none."""
         if self._session.get(RosterVersionRow, version_id) is None:
-            raise VersionNotFound(f"no roster version with id {version_id}")
+            raise VersionNotFound("version", f"no roster version with id {version_id}")
         rows = self._session.scalars(
             select(AssignmentRow).where(AssignmentRow.roster_version_id == version_id)
         )
@@ -166,7 +166,7 @@ class RosterRepository:
             select(ProgramVersionRow.program_id).where(ProgramVersionRow.id == program_version_id)
         )
         if program_id is None:
-            raise VersionNotFound(f"no program version with id {program_version_id}")
+            raise VersionNotFound("program_version", f"no program version with id {program_version_id}")
         return program_id
 
     def _check_parent(self, parent_id: int | None, program_id: int) -> None:
@@ -175,7 +175,7 @@ class RosterRepository:
             return
         parent = self._session.get(RosterVersionRow, parent_id)
         if parent is None:
-            raise VersionNotFound(f"no roster version with id {parent_id} (the parent)")
+            raise VersionNotFound("parent", f"no roster version with id {parent_id} (the parent)")
         if parent.program_id != program_id:
             raise ValueError(f"parent roster version {parent_id} belongs to another program")
 

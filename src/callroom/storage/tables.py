@@ -2,7 +2,8 @@
 
 Every change here needs a migration in `migrations/versions/`; a test compares the migrated
 database with this metadata on SQLite and PostgreSQL. Version rows are written once and never
-changed (the migration adds triggers that reject UPDATE and DELETE on them).
+changed (the migration adds triggers that reject UPDATE and DELETE on them; 0007 rejects an insert
+reusing a stored key on SQLite, where INSERT OR REPLACE would otherwise delete the stored row).
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Admin (`/admin`): the live program's reference data (people, services, posts, shift types,
-escalation policies), and the accounts, which an admin creates, re-roles and deactivates here.
+escalation policies), and the accounts, which an admin creates here, gives a new role,
+deactivates or reactivates (each its own form and button), and whose password they reset. The
+accounts service refuses to leave no active admin; a deactivation or a reset ends the
+account's sessions.
 
 The reference data lives in the program file: an admin edits that file here and saves it as
 the program's next version (checked line by line, every earlier version kept, the live roster
@@ -13,17 +16,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
-from callroom.accounts.errors import AccountError
 from callroom.accounts.permissions import Permission
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.api import reference
-from callroom.api.auth import accounts_of
-from callroom.config import Role
-from callroom.storage import ProgramRepository
+from callroom.api.deps import Accounts, Rosters
+from callroom.api.errors import status_of
+from callroom.api.params import RowId
+from callroom.errors import CallroomError
+from callroom.rosters.service import RosterService
 from callroom.web.forms import check_csrf, form_data
-from callroom.web.live import current, database
 from callroom.web.session import ROLE_LABELS, Viewer, require
 from callroom.web.templating import render
 
@@ -34,25 +36,33 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
 
 
-def _page(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-          notice: str | None = None, status: int = 200, program: dict[str, str] | None = None,
-          issues: list[dict[str, str]] | None = None) -> HTMLResponse:
-    live = current(request)
-    accounts = accounts_of(request).accounts()
+def _page(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
+          values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+          notice: str | None = None, status: int = 200,
+          program: dict[str, str] | None = None, issues: list[dict[str, str]] | None = None) -> HTMLResponse:
+    live = rosters.live()
+    source = rosters.program_source() if live is not None else ""
     return render(request, "admin.html", {
-        "program_form": program or {"source": _source(request), "reason": ""}, "issues": issues or [],
-        "live": live, "accounts": accounts,
+        "program_form": program or {"source": source, "reason": ""}, "issues": issues or [],
+        "live": live, "accounts": accounts.accounts(viewer.principal),
         "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
         "values": values or {}, "errors": errors or {}, "notice": notice,
     }, status=status)
 
 
+DONE = {"created": "Account created.", "role": "{name} has a new role.",
+        "deactivated": "{name} is deactivated: signed out everywhere, and cannot sign in until reactivated.",
+        "reactivated": "{name} is active again.",
+        "password": "{name} has a new password and their sessions have ended: give it to them.",
+        "program": "Program file replaced: the live roster moved to it as a new version."}
+
+
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(request: Request, viewer: Reader) -> HTMLResponse:
-    done = request.query_params.get("done") or ""
-    said = {"created": "Account created.", "changed": "Account changed.",
-            "program": "Program file replaced: the live roster moved to it as a new version."}
-    return _page(request, notice=said.get(done))
+def admin_page(request: Request, viewer: Reader, accounts: Accounts, rosters: Rosters) -> HTMLResponse:
+    said = DONE.get(request.query_params.get("done") or "")
+    names = {str(a.id): a.username for a in accounts.accounts(viewer.principal)}
+    name = names.get(request.query_params.get("account") or "", "The account")
+    return _page(request, viewer, accounts, rosters, notice=said.format(name=name) if said else None)
 
 
 def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
@@ -69,56 +79,84 @@ def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
 
 
 @router.post("/admin/accounts", response_class=HTMLResponse)
-def create_account(request: Request, viewer: Manager, form: Form) -> Response:
+def create_account(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters
+                   ) -> Response:
     check_csrf(request, viewer, form)
     spec, errors = _spec(form)
-    live = current(request)
+    live = rosters.live()
     if spec is not None and spec.person_id and live is not None and spec.person_id not in live.program.person:
         errors["person_id"] = f"no person {spec.person_id!r} in the program"
     if spec is not None and not errors:
         try:
-            accounts_of(request).add_account(viewer.username, spec)
-        except AccountError as error:
+            accounts.add_account(viewer.principal, spec)
+        except CallroomError as error:
             errors[error.field] = error.message
     if errors:
         values = {k: form.get(k, "") for k in NEW_FIELDS if k != "password"}
-        return _page(request, values, errors, status=422)
+        return _page(request, viewer, accounts, rosters, values, errors, status=422)
     return RedirectResponse("/admin?done=created#accounts", status_code=303)
 
 
-@router.post("/admin/accounts/{account_id}", response_class=HTMLResponse)
-def change_account(request: Request, viewer: Manager, form: Form, account_id: int) -> Response:
-    """Change an account's role, or (de)activate it; deactivating ends its sessions."""
-    check_csrf(request, viewer, form)
-    service: AccountService = accounts_of(request)
-    values: dict[str, object] = {}
-    if form.get("role"):
-        if form["role"] not in {r.value for r in Role}:
-            return _page(request, errors={f"account-{account_id}": "choose a role"}, status=422)
-        values["role"] = Role(form["role"])
-    if form.get("active") in ("0", "1"):
-        values["active"] = form["active"] == "1"
+def _done(done: str, account_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/admin?done={done}&account={account_id}#account-{account_id}", status_code=303)
+
+
+def _change(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
+            account_id: int, done: str, **values: object) -> Response:
+    """The change made, or the admin page with the refusal next to the account's row."""
     try:
-        service.change_account(viewer.username, account_id, **values)
-    except AccountError as error:
-        return _page(request, errors={f"account-{account_id}": error.message}, status=error.status)
-    return RedirectResponse("/admin?done=changed#accounts", status_code=303)
+        accounts.change_account(viewer.principal, account_id, **values)
+    except CallroomError as error:
+        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": error.message},
+                     status=status_of(error))
+    return _done(done, account_id)
 
 
-def _source(request: Request) -> str:
-    live = current(request)
-    if live is None:
-        return ""
-    with database(request).reading() as session:
-        found = ProgramRepository(session).get_version(live.version.program_version_id)
-    return found.source_text if found is not None else ""
+@router.post("/admin/accounts/{account_id}/role", response_class=HTMLResponse)
+def change_role(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                account_id: RowId) -> Response:
+    """A new role, and nothing else."""
+    check_csrf(request, viewer, form)
+    role = form.get("role", "")
+    if role not in {r.value for r in Role}:
+        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": "choose a role"},
+                     status=422)
+    return _change(request, viewer, accounts, rosters, account_id, "role", role=Role(role))
+
+
+@router.post("/admin/accounts/{account_id}/active", response_class=HTMLResponse)
+def change_active(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                  account_id: RowId) -> Response:
+    """Deactivate (its sessions end at once) or reactivate, and nothing else."""
+    check_csrf(request, viewer, form)
+    if form.get("active") not in ("0", "1"):
+        errors = {f"account-{account_id}": "say whether to activate it"}
+        return _page(request, viewer, accounts, rosters, errors=errors, status=422)
+    active = form["active"] == "1"
+    done = "reactivated" if active else "deactivated"
+    return _change(request, viewer, accounts, rosters, account_id, done, active=active)
+
+
+@router.post("/admin/accounts/{account_id}/password", response_class=HTMLResponse)
+def reset_password(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
+                   account_id: RowId) -> Response:
+    """A password the admin sets and hands over; every session of the account ends (the
+    admin's own, too, when it is their account)."""
+    check_csrf(request, viewer, form)
+    try:
+        accounts.set_password(viewer.principal, account_id, form.get("password", ""))
+    except CallroomError as error:
+        return _page(request, viewer, accounts, rosters, errors={f"password-{account_id}": error.message},
+                     status=status_of(error))
+    return _done("password", account_id)
 
 
 @router.post("/admin/program", response_class=HTMLResponse)
-def replace_program(request: Request, viewer: Reader, form: Form) -> Response:
+def replace_program(request: Request, viewer: Reader, form: Form, accounts: Accounts, rosters: Rosters
+                    ) -> Response:
     """Replace the program file (people, services, posts, shift types, policies), through the
-    API's own path: checked line by line by the loader, stored as a new program version, the
-    live roster carried over as a new roster version, nothing saved on any error."""
+    roster service, as the API does: checked line by line by the loader, stored as a new program
+    version, the live roster carried over as a new roster version, nothing saved on any error."""
     check_csrf(request, viewer, form)
     values = {"source": form.get("source", ""), "reason": form.get("reason", "")}
     errors: dict[str, str] = {}
@@ -129,13 +167,11 @@ def replace_program(request: Request, viewer: Reader, form: Form) -> Response:
         errors["source"] = "the program file cannot be empty"
     if not errors:
         try:
-            reference.replace_program(reference.ProgramChange(**values), viewer.principal, request)
-        except ValidationError as error:
-            first = error.errors()[0]
-            errors[str(first["loc"][0]) if first["loc"] else "source"] = str(first["msg"])
-        except AccountError as error:
+            rosters.replace_program(viewer.principal, values["source"], values["reason"])
+        except CallroomError as error:
             errors["source"] = error.message
-            issues = list(getattr(error, "errors", []))
+            issues = [d.as_dict() for d in error.details]
     if errors:
-        return _page(request, errors=errors, program=values, issues=issues, status=422)
+        return _page(request, viewer, accounts, rosters, errors=errors, program=values, issues=issues,
+                     status=422)
     return RedirectResponse("/admin?done=program#program", status_code=303)

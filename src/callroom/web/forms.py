@@ -10,7 +10,7 @@ import hmac
 
 from fastapi import Request
 
-from callroom.web.session import Forbidden, Viewer
+from callroom.web.session import Viewer, forbidden
 
 
 async def form_data(request: Request) -> dict[str, str]:
@@ -22,4 +22,4 @@ async def form_data(request: Request) -> dict[str, str]:
 def check_csrf(request: Request, viewer: Viewer, form: dict[str, str]) -> None:
     sent = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
     if not hmac.compare_digest(sent.encode(), viewer.csrf.encode()):
-        raise Forbidden("send this form: its security token is missing or old (reload the page)")
+        raise forbidden("send this form: its security token is missing or old (reload the page)")

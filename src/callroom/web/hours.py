@@ -9,18 +9,18 @@ their own; chiefs, program directors and admins see everyone (the permission tab
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
-from callroom.hours.errors import HoursError
-from callroom.hours.service import HoursActor, HoursService
+from callroom.api.deps import Hours, Rosters
+from callroom.errors import CallroomError
+from callroom.hours.service import HoursService
+from callroom.rosters.live import Live
 from callroom.rules.summary import PersonSummary, summarise
-from callroom.web.live import Live, current
-from callroom.web.session import Forbidden, Viewer, viewer
+from callroom.web.session import Viewer, forbidden, viewer
 from callroom.web.templating import render
 
 router = APIRouter()
@@ -41,14 +41,11 @@ def _chart(live: Live, summary: PersonSummary, worked: list[float] | None) -> di
             "average": round(summary.average_hours, 1), "worked": worked}
 
 
-def _worked(request: Request, viewer: Viewer, person_id: str) -> list[float] | None:
+def _worked(service: HoursService, viewer: Viewer, person_id: str) -> list[float] | None:
     """Logged hours per week of the block (the hours service), or None when none are logged."""
-    service: HoursService = request.app.state.hours
-    actor = HoursActor(viewer.principal.identity, reads_all=viewer.can(Permission.HOURS_READ),
-                       reviews=viewer.can(Permission.HOURS_REVIEW))
     try:
-        weeks = service.report(actor, person_id).weeks
-    except HoursError:
+        weeks = service.report(viewer.principal, person_id).weeks
+    except CallroomError:
         return None
     mine = sorted((w for w in weeks if w.person_id == person_id), key=lambda w: w.week_start)
     if not any(w.worked_minutes for w in mine):
@@ -63,28 +60,23 @@ def _overview(live: Live, residents: list[PersonSummary]) -> dict[str, object]:
             "limit": max((_limit(live, s) for s in ordered), default=80)}
 
 
-def _json(data: dict[str, object]) -> str:
-    """JSON to put inside a <script> element: "</" could end the element early."""
-    return json.dumps(data).replace("</", "<\\/")
-
-
 @router.get("/hours", response_class=HTMLResponse)
-def hours_page(request: Request, viewer: Signed) -> HTMLResponse:
+def hours_page(request: Request, viewer: Signed, rosters: Rosters, service: Hours) -> HTMLResponse:
     everyone = viewer.can(Permission.HOURS_READ)
     if not (everyone or viewer.can(Permission.HOURS_LOG_OWN)):
-        raise Forbidden("read duty hours")
-    live = current(request)
+        raise forbidden("read duty hours")
+    live = rosters.live()
     if live is None:
         return render(request, "empty.html", {"title": "Duty hours"})
     residents = [s for s in summarise(live.program, live.roster) if s.person.grade.is_resident]
     wanted = request.query_params.get("person") or (None if everyone else viewer.person_id)
     if not everyone and wanted != viewer.person_id:
-        raise Forbidden("read another resident's duty hours")
+        raise forbidden("read another resident's duty hours")
     chosen = next((s for s in residents if s.person.id == wanted), None)
     error = f"no resident {wanted!r}" if wanted and chosen is None else None
     return render(request, "hours.html", {
         "live": live, "residents": residents if everyone else [], "chosen": chosen, "person_error": error,
-        "chart": _json(_chart(live, chosen, _worked(request, viewer, chosen.person.id))) if chosen else None,
-        "overview": _json(_overview(live, residents)) if everyone else None,
+        "chart": _chart(live, chosen, _worked(service, viewer, chosen.person.id)) if chosen else None,
+        "overview": _overview(live, residents) if everyone else None,
         "limit": _limit(live, chosen) if chosen else 80,
     }, status=404 if error else 200)

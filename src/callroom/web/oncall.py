@@ -12,11 +12,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from callroom.accounts.permissions import Permission
+from callroom.api.deps import Paging, Rosters
+from callroom.api.params import OUT_OF_RANGE, in_range
 from callroom.domain.paging import Priority
-from callroom.paging.service import PageRequest, PagingError, PagingService
+from callroom.errors import CallroomError
+from callroom.paging.service import PageRequest
+from callroom.rosters.live import Live
 from callroom.web.board import block_span, board
 from callroom.web.forms import check_csrf, form_data
-from callroom.web.live import Live, current
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -36,12 +39,14 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return datetime.now(UTC), "the time must look like 2027-03-01T09:00"
+    if not in_range(parsed):
+        return datetime.now(UTC), f"the time {OUT_OF_RANGE}"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
 
 
 @router.get("/oncall", response_class=HTMLResponse)
-def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
-    live = current(request)
+def oncall_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLResponse:
+    live = rosters.live()
     if live is None:
         return render(request, "empty.html", {"title": "On call now"})
     query = request.query_params.get("q", "").strip()
@@ -58,29 +63,30 @@ def oncall_page(request: Request, viewer: Reader) -> HTMLResponse:
     }, status=422 if error else 200)
 
 
-def _paging(request: Request) -> PagingService:
-    service: PagingService = request.app.state.paging
-    return service
+FIELDS = ("target", "body", "callback", "priority", "patient_ref", "label")
 
 
 @router.post("/oncall/page", response_class=HTMLResponse)
-def send_page(request: Request, viewer: Sender, form: Form) -> HTMLResponse:
-    """Send a page from the board; the form comes back with a message next to a bad field."""
+def send_page(request: Request, viewer: Sender, form: Form, paging: Paging, rosters: Rosters) -> HTMLResponse:
+    """Send a page from the board: the confirmation (who it reached, a link to its log) takes
+    the form's place; a refusal gives the form back as typed, the message next to the field."""
     check_csrf(request, viewer, form)
-    values = {k: form.get(k, "") for k in ("target", "body", "callback", "priority", "patient_ref", "label")}
+    values = {k: form.get(k, "") for k in FIELDS}
     errors: dict[str, str] = {}
     if values["priority"] not in PRIORITIES:
         errors["priority"] = "choose routine, urgent or stat"
     if not errors:
         try:
-            sent = _paging(request).send(PageRequest(
+            sent = paging.send(PageRequest(
                 viewer.principal.identity, values["target"], values["body"], values["callback"],
                 Priority(values["priority"]), values["patient_ref"].strip() or None))
-        except PagingError as error:
-            errors[error.field] = error.message
+        except CallroomError as error:
+            errors[error.field if error.field in FIELDS else "form"] = error.message
+    live = rosters.live()
     if errors:
-        live = current(request)
         people = live.program.people if live is not None and form.get("by_name") else ()
         return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
                                                    "priorities": PRIORITIES}, status=422)
-    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"]})
+    known = live.program.person if live is not None else {}
+    reached = [known[p].name if p in known else p for p in sent.recipients]
+    return render(request, "_page_sent.html", {"sent": sent, "label": values["label"], "reached": reached})

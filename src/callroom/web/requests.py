@@ -14,15 +14,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
-from callroom.api import rosters
+from callroom.api.deps import Changes, Rosters
+from callroom.api.errors import status_of
 from callroom.api.params import RowId
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Actor, ChangeError, Check
+from callroom.changes.types import Check, ProposalRecord
 from callroom.domain.program import Program
-from callroom.storage.changes_repositories import ProposalRecord
+from callroom.errors import CallroomError, Invalid
+from callroom.rosters.live import Live
 from callroom.web.forms import check_csrf, form_data
-from callroom.web.live import Live, current
-from callroom.web.session import Forbidden, Viewer, viewer
+from callroom.web.session import Viewer, forbidden, viewer
 from callroom.web.templating import render
 
 router = APIRouter()
@@ -32,18 +33,9 @@ KIND_WORDS = {"swap": "Swap", "give_away": "Shift offered", "day_off": "Day off"
               "repair": "Repair"}
 
 
-def _service(request: Request) -> ChangeService:
-    service: ChangeService = request.app.state.changes
-    return service
-
-
-def _actor(viewer: Viewer) -> Actor:
-    return Actor(viewer.principal.identity, viewer.role.value)
-
-
 def _may_see(viewer: Viewer) -> None:
     if not (viewer.can(Permission.REQUEST_OWN) or viewer.can(Permission.REQUEST_READ)):
-        raise Forbidden("see requests and swaps")
+        raise forbidden("see requests and swaps")
 
 
 def describe(program: Program, record: ProposalRecord) -> list[str]:
@@ -65,44 +57,45 @@ def describe(program: Program, record: ProposalRecord) -> list[str]:
     return lines or [f"no shift to change ({record.payload.get('day', '')})"]
 
 
-def _checks(service: ChangeService, records: list[ProposalRecord]) -> dict[int, Check | str]:
+def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord]
+            ) -> dict[int, Check | str]:
     found: dict[int, Check | str] = {}
     for record in records:
         try:
-            found[record.id] = service.check(record.id)
-        except ChangeError as error:
+            found[record.id] = service.check(viewer.principal, record.id)
+        except CallroomError as error:
             found[record.id] = error.message
     return found
 
 
-def _context(request: Request, viewer: Viewer, live: Live) -> dict[str, object]:
-    service = _service(request)
+def _context(service: ChangeService, viewer: Viewer, live: Live) -> dict[str, object]:
     me = viewer.person_id if viewer.can(Permission.REQUEST_OWN) else None
     mine = service.pending_for(me) if me else []
     chief = service.pending_for_chief() if viewer.can(Permission.REQUEST_READ) else []
     program = live.program
-    shifts = [a for a in live.roster.for_person(me)] if me else []
+    shifts = list(live.roster.for_person(me)) if me else []
     colleagues = [p for p in program.people if p.grade.is_resident and p.id != me]
-    return {"live": live, "me": me, "mine": mine, "chief": chief, "checks": _checks(service, chief),
+    return {"live": live, "me": me, "mine": mine, "chief": chief, "checks": _checks(service, viewer, chief),
             "describe": lambda r: describe(program, r), "kinds": KIND_WORDS, "my_shifts": shifts,
             "colleagues": colleagues, "can_approve": viewer.can(Permission.REQUEST_APPROVE),
             "people": program.person, "reads": viewer.can(Permission.REQUEST_READ)}
 
 
-def _page(request: Request, viewer: Viewer, *, errors: dict[str, str] | None = None,
-          values: dict[str, str] | None = None, notice: str | None = None, status: int = 200) -> HTMLResponse:
-    live = current(request)
+def _page(request: Request, viewer: Viewer, changes: ChangeService, live: Live | None, *,
+          errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+          notice: str | None = None, status: int = 200) -> HTMLResponse:
     if live is None:
         return render(request, "empty.html", {"title": "Requests and swaps"})
-    context = _context(request, viewer, live) | {"errors": errors or {}, "values": values or {},
+    context = _context(changes, viewer, live) | {"errors": errors or {}, "values": values or {},
                                                  "notice": notice}
     return render(request, "requests.html", context, status=status)
 
 
 @router.get("/requests", response_class=HTMLResponse)
-def requests_page(request: Request, viewer: Signed) -> HTMLResponse:
+def requests_page(request: Request, viewer: Signed, changes: Changes, rosters: Rosters) -> HTMLResponse:
     _may_see(viewer)
-    return _page(request, viewer, notice=NOTICES.get(request.query_params.get("done", "")))
+    notice = NOTICES.get(request.query_params.get("done", ""))
+    return _page(request, viewer, changes, rosters.live(), notice=notice)
 
 
 NOTICES = {"day-off": "Day off requested: it waits for the chief.",
@@ -122,49 +115,56 @@ def _day(form: dict[str, str], field: str) -> date:
     try:
         return date.fromisoformat(form.get(field, ""))
     except ValueError as error:
-        raise ChangeError(field, "choose a day") from error
+        raise Invalid(field, "choose a day") from error
+
+
+def _ask(service: ChangeService, viewer: Viewer, form: dict[str, str], action: str) -> None:
+    caller, note = viewer.principal, form.get("note", "").strip()
+    if action == "day-off":
+        service.request_day_off(caller, _day(form, "day"), note)
+    elif action == "offer":
+        service.offer_shift(caller, _day(form, "day"), form.get("colleague", ""), note)
+    else:
+        service.propose_swap(caller, _day(form, "day"), form.get("colleague", ""),
+                             _day(form, "colleague_day"), note)
 
 
 @router.post("/requests/{action}", response_class=HTMLResponse)
-def ask(request: Request, viewer: Signed, form: Form, action: str) -> Response:
+def ask(request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, action: str
+        ) -> Response:
     """A resident's own request: `day-off`, `offer` (a shift to a colleague) or `swap`."""
     check_csrf(request, viewer, form)
     if not viewer.can(Permission.REQUEST_OWN) or action not in ("day-off", "offer", "swap"):
-        raise Forbidden("make this request")
-    service, actor, note = _service(request), _actor(viewer), form.get("note", "").strip()
+        raise forbidden("make this request")
     try:
-        if action == "day-off":
-            service.request_day_off(actor, _day(form, "day"), note)
-        elif action == "offer":
-            service.offer_shift(actor, _day(form, "day"), form.get("colleague", ""), note)
-        else:
-            service.propose_swap(actor, _day(form, "day"), form.get("colleague", ""),
-                                 _day(form, "colleague_day"), note)
-    except ChangeError as error:
-        return _page(request, viewer, errors={f"{action}.{error.field}": error.message},
-                     values={f"{action}.{k}": v for k, v in form.items()}, status=error.status)
+        _ask(changes, viewer, form, action)
+    except CallroomError as error:
+        errors = {f"{action}.{error.field}": error.message}
+        return _page(request, viewer, changes, rosters.live(), errors=errors,
+                     values={f"{action}.{k}": v for k, v in form.items()}, status=status_of(error))
     return _done(action)
 
 
 @router.post("/requests/{proposal_id}/{action}", response_class=HTMLResponse)
-def act(request: Request, viewer: Signed, form: Form, proposal_id: RowId, action: str) -> Response:
+def act(request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, proposal_id: RowId,
+        action: str) -> Response:
     """Accept, decline, withdraw, take (the people in it); approve or refuse (the chief)."""
     check_csrf(request, viewer, form)
     _may_see(viewer)
-    service, actor, reason = _service(request), _actor(viewer), form.get("reason", "").strip()
+    caller, reason = viewer.principal, form.get("reason", "").strip()
     if action in ("approve", "refuse") and not viewer.can(Permission.REQUEST_APPROVE):
-        raise Forbidden(f"{action} requests")
-    calls: dict[str, Callable[[], object]] = {"accept": lambda: service.accept(proposal_id, actor),
-             "decline": lambda: service.decline(proposal_id, actor, reason),
-             "withdraw": lambda: service.withdraw(proposal_id, actor),
-             "take": lambda: service.take_open_shift(proposal_id, actor),
-             "approve": lambda: service.approve(proposal_id, actor, reason),
-             "refuse": lambda: service.decline(proposal_id, actor, reason)}
+        raise forbidden(f"{action} requests")
+    calls: dict[str, Callable[[], object]] = {"accept": lambda: changes.accept(caller, proposal_id),
+             "decline": lambda: changes.decline(caller, proposal_id, reason),
+             "withdraw": lambda: changes.withdraw(caller, proposal_id),
+             "take": lambda: changes.take_open_shift(caller, proposal_id),
+             "approve": lambda: changes.approve(caller, proposal_id, reason),
+             "refuse": lambda: changes.decline(caller, proposal_id, reason)}
     if action not in calls:
-        raise Forbidden(f"{action} a request")
+        raise forbidden(f"{action} a request")
     try:
         calls[action]()
-    except ChangeError as error:
-        return _page(request, viewer, errors={f"{proposal_id}": error.message}, status=error.status)
-    rosters.forget_schedule(request)  # an approval or a take made a new live roster version
+    except CallroomError as error:
+        return _page(request, viewer, changes, rosters.live(), errors={f"{proposal_id}": error.message},
+                     status=status_of(error))
     return _done(action)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from callroom.accounts.errors import Unauthorized
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.tokens import csrf_for
-from callroom.api.auth import SESSION_COOKIE, accounts_of
-from callroom.config import Role
+from callroom.api.auth import SESSION_COOKIE
+from callroom.api.deps import accounts
+from callroom.errors import NotAllowed, Unauthenticated
 
 P = Permission
 MENU: tuple[tuple[str, str, frozenset[Permission]], ...] = (
@@ -36,16 +37,9 @@ ROLE_LABELS = {
 }
 
 
-class SignInRequired(Exception):
-    """No valid session: the page sends the browser to sign in and come back."""
-
-
-class Forbidden(Exception):
-    """Signed in, but the role may not do this; `what` says what was refused."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
+def forbidden(what: str) -> NotAllowed:
+    """Signed in, but the role may not do this; `what` says what was refused ("edit the schedule")."""
+    return NotAllowed("permission", f"You may not {what}.")
 
 
 @dataclass(frozen=True)
@@ -99,8 +93,8 @@ def identify(request: Request) -> Viewer | None:
     if not token:
         return None
     try:
-        found = accounts_of(request).session_principal(token)
-    except Unauthorized:
+        found = accounts(request).session_principal(token)
+    except Unauthenticated:
         return None
     return Viewer(found, csrf_for(token))
 
@@ -109,7 +103,7 @@ def viewer(request: Request) -> Viewer:
     """FastAPI dependency: the signed-in viewer, also left on `request.state` for templates."""
     found = identify(request)
     if found is None:
-        raise SignInRequired()
+        raise Unauthenticated("session", "sign in to see this page")
     request.state.viewer = found
     return found
 
@@ -120,7 +114,7 @@ def require(permission: Permission, what: str) -> Callable[[Request], Viewer]:
     def check(request: Request) -> Viewer:
         found = viewer(request)
         if not found.can(permission):
-            raise Forbidden(what)
+            raise forbidden(what)
         return found
 
     return check

@@ -15,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from callroom.accounts.errors import AccountError
-from callroom.api.auth import SESSION_COOKIE, accounts_of, end_session, start_session
+from callroom.api.auth import SESSION_COOKIE, end_session, start_session
+from callroom.api.deps import Accounts
+from callroom.errors import CallroomError, ErrorKind
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import identify, viewer
 from callroom.web.templating import render
@@ -69,14 +70,14 @@ def _signin_errors(request: Request, form: dict[str, str]) -> dict[str, str]:
 
 
 @router.post("/signin", response_class=HTMLResponse)
-def signin(request: Request, form: Form) -> Response:
+def signin(request: Request, form: Form, accounts: Accounts) -> Response:
     values = {"username": form.get("username", ""), "next": safe_next(form.get("next"))}
     errors = _signin_errors(request, form)
     if errors:
         return _form(request, values, errors, 422 if "form" not in errors else 403)
     try:
-        signed = accounts_of(request).sign_in(values["username"], form["password"])
-    except AccountError as error:
+        signed = accounts.sign_in(values["username"], form["password"])
+    except CallroomError as error:
         return _refused(request, values, error)
     response = RedirectResponse(values["next"] if values["next"] != "/" else "/", status_code=303)
     start_session(request, response, signed)
@@ -84,11 +85,12 @@ def signin(request: Request, form: Form) -> Response:
     return response
 
 
-def _refused(request: Request, values: dict[str, str], error: AccountError) -> HTMLResponse:
+def _refused(request: Request, values: dict[str, str], error: CallroomError) -> HTMLResponse:
     """The form again with the service's reason; a throttled username (429) also says when to
     retry, in the error's headers."""
     field = error.field if error.field in ("username", "password") else "password"
-    response = _form(request, values, {field: error.message}, 429 if error.status == 429 else 422)
+    status = 429 if error.kind is ErrorKind.RATE_LIMITED else 422
+    response = _form(request, values, {field: error.message}, status)
     response.headers.update(error.headers)
     return response
 

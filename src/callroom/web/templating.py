@@ -1,11 +1,13 @@
 """Jinja2 for the pages: one environment, autoescaped, with the static file names baked in.
 
 Vendored scripts carry their version in the file name, so a browser never runs a stale copy;
-`static_url` is the one place a template names a static file.
+`static_url` is the one place a template names a static file. Data for app.js goes into a page
+only through `json_script` (no page has an inline script: the Content-Security-Policy forbids it).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from callroom.domain.days import is_weekend
 
@@ -35,7 +38,22 @@ def _when(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+# Inside a <script> element the HTML parser still looks for "</script" and "<!--" (after which
+# even "</script>" no longer ends it), so the JSON spells every <, > and & as a \u escape, which
+# JSON.parse reads back as the same character.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_script(data: object, element_id: str) -> Markup:
+    """`data` as JSON in a `<script type="application/json" id=element_id>` element, for app.js to
+    read with JSON.parse; no value (a person's name, say) can end the element or hide the page
+    after it."""
+    text = json.dumps(data).translate(_SCRIPT_SAFE)
+    return Markup('<script type="application/json" id="{}">{}</script>').format(element_id, Markup(text))
+
+
 TEMPLATES.env.globals["static_url"] = _static_url
+TEMPLATES.env.filters["json_script"] = json_script
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.tests["weekend"] = is_weekend

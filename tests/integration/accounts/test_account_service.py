@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from callroom.accounts.errors import AccountError, Conflict, Unauthorized
 from callroom.accounts.principal import Via
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
+from callroom.errors import Conflict, Invalid, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from tests.integration.accounts.conftest import Clock
+from tests.principals import ADMIN, own
+from tests.principals import admin as as_admin
 
 PASSWORD = "kwame's long password"
 
@@ -21,8 +23,7 @@ PASSWORD = "kwame's long password"
 @pytest.fixture
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock, idle=timedelta(minutes=30))
-    accounts.add_account("admin", AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah",
-                                              PASSWORD))
+    accounts.add_account(ADMIN, AccountSpec("kwame", "Kwame Mensah", Role.RESIDENT, "kwame-mensah", PASSWORD))
     return accounts
 
 
@@ -38,7 +39,7 @@ def test_signing_in_gives_a_session_that_names_the_person(service: AccountServic
 @pytest.mark.parametrize(("username", "password"), [("kwame", "wrong password!"), ("nobody", PASSWORD)])
 def test_a_wrong_username_or_password_is_refused_alike_and_audited(
         service: AccountService, database: Database, username: str, password: str) -> None:
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(Unauthenticated) as refused:
         service.sign_in(username, password)
 
     assert (refused.value.field, refused.value.message) == ("password", "wrong username or password")
@@ -51,7 +52,7 @@ def test_a_session_idle_for_longer_than_the_timeout_ends(service: AccountService
 
     clock.advance(minutes=30, seconds=1)
 
-    with pytest.raises(Unauthorized) as ended:
+    with pytest.raises(Unauthenticated) as ended:
         service.session_principal(token)
     assert ended.value.field == "session"
 
@@ -80,49 +81,49 @@ def test_signing_out_ends_the_session(service: AccountService) -> None:
 
     service.sign_out(token)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
 
 
 def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
         service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
     api_token, _ = service.create_api_token(service.session_principal(token), account.id, "pager bridge")
 
-    service.change_account("admin", account.id, active=False)
+    service.change_account(as_admin("admin"), account.id, active=False)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
     assert service.token_principal(api_token) is None
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.sign_in("kwame", PASSWORD)
 
 
 def test_a_new_password_ends_every_session_and_the_old_one_stops_working(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
 
-    service.set_password("kwame", account.id, "a brand new password", current=PASSWORD)
+    service.set_password(own(account), account.id, "a brand new password", current=PASSWORD)
 
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.session_principal(token)
-    with pytest.raises(Unauthorized):
+    with pytest.raises(Unauthenticated):
         service.sign_in("kwame", PASSWORD)
     assert service.sign_in("kwame", "a brand new password").principal.user == "kwame"
 
 
 def test_changing_ones_own_password_needs_the_current_one(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
 
-    with pytest.raises(Unauthorized) as refused:
-        service.set_password("kwame", account.id, "a brand new password", current="not my password")
+    with pytest.raises(Unauthenticated) as refused:
+        service.set_password(own(account), account.id, "a brand new password", current="not my password")
 
     assert refused.value.field == "current_password"
 
 
 def test_an_api_token_acts_as_its_account_until_revoked(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     principal = service.sign_in("kwame", PASSWORD).principal
     token, record = service.create_api_token(principal, account.id, "pager bridge")
 
@@ -131,7 +132,7 @@ def test_an_api_token_acts_as_its_account_until_revoked(service: AccountService)
 
     service.revoke_api_token(principal, account.id, record.id)
     assert service.token_principal(token) is None
-    assert [t.revoked_at is not None for t in service.api_tokens(account.id)] == [True]
+    assert [t.revoked_at is not None for t in service.api_tokens(principal, account.id)] == [True]
 
 
 def test_a_new_calendar_link_replaces_the_old_one(service: AccountService) -> None:
@@ -148,7 +149,7 @@ def test_a_new_calendar_link_replaces_the_old_one(service: AccountService) -> No
 
 def test_a_username_is_taken_once(service: AccountService) -> None:
     with pytest.raises(Conflict) as taken:
-        service.add_account("admin", AccountSpec("kwame", "Another Kwame", Role.ATTENDING))
+        service.add_account(as_admin("admin"), AccountSpec("kwame", "Another Kwame", Role.ATTENDING))
 
     assert taken.value.field == "username"
 
@@ -160,18 +161,68 @@ def test_a_username_is_taken_once(service: AccountService) -> None:
 ])
 def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec,
                                                    field: str) -> None:
-    with pytest.raises(AccountError) as refused:
-        service.add_account("admin", spec)
+    with pytest.raises(Invalid) as refused:
+        service.add_account(as_admin("admin"), spec)
 
     assert refused.value.field == field
-    assert [a.username for a in service.accounts()] == ["kwame"]
+    assert [a.username for a in service.accounts(ADMIN)] == ["kwame"]
 
 
 def test_every_change_to_an_account_is_in_its_audit_trail(service: AccountService) -> None:
-    account = service.by_username("kwame")
+    account = service.by_username(ADMIN, "kwame")
     service.sign_in("kwame", PASSWORD)
-    service.change_account("admin", account.id, role=Role.CHIEF)
+    service.change_account(as_admin("admin"), account.id, role=Role.CHIEF)
 
-    assert [(e.actor, e.kind) for e in service.events(account.id)] == [
+    assert [(e.actor, e.kind) for e in service.events(ADMIN, account.id)] == [
         ("admin", "account_created"), ("kwame", "signed_in"), ("admin", "account_changed")]
-    assert service.events(account.id)[-1].detail == {"role": "chief"}
+    assert service.events(ADMIN, account.id)[-1].detail == {"role": "chief"}
+
+
+@pytest.fixture
+def admin(service: AccountService) -> int:
+    spec = AccountSpec("ines", "Ines Admin", Role.ADMIN, password=PASSWORD)
+    return service.add_account(as_admin("setup"), spec).id
+
+
+@pytest.mark.parametrize(("change", "field"), [({"role": Role.CHIEF}, "role"), ({"active": False}, "active"),
+                                               ({"role": Role.RESIDENT, "active": False}, "active")])
+def test_the_only_active_admin_cannot_be_demoted_or_deactivated(
+        service: AccountService, admin: int, change: dict[str, object], field: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        service.change_account(as_admin("ines"), admin, **change)
+
+    assert refused.value.field == field and "only active admin" in refused.value.message
+    assert (service.account(ADMIN, admin).role, service.account(ADMIN, admin).active) == ("admin", True)
+    assert [e.kind for e in service.events(ADMIN, admin)] == ["account_created"]
+
+
+def test_an_admin_steps_down_once_another_admin_is_active(service: AccountService, admin: int) -> None:
+    other = service.add_account(as_admin("ines"), AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+
+    service.change_account(as_admin("ines"), admin, role=Role.CHIEF)
+
+    assert service.account(ADMIN, admin).role == "chief"
+    with pytest.raises(Conflict):
+        service.change_account(as_admin("omar"), other, active=False)
+
+
+def test_an_inactive_admin_does_not_count_as_the_one_left(service: AccountService, admin: int) -> None:
+    other = service.add_account(as_admin("ines"), AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
+    service.change_account(as_admin("ines"), other, active=False)
+
+    with pytest.raises(Conflict):
+        service.change_account(as_admin("ines"), admin, role=Role.RESIDENT)
+    service.change_account(as_admin("ines"), other, active=True)  # reactivating an admin is always allowed
+    service.change_account(as_admin("ines"), admin, display_name="Ines A.")  # and so is any other change
+
+
+def test_an_admin_reset_password_ends_the_account_s_sessions(service: AccountService, admin: int) -> None:
+    kwame = service.by_username(ADMIN, "kwame")
+    token = service.sign_in("kwame", PASSWORD).token
+
+    service.set_password(as_admin("ines"), kwame.id, "a temporary password")
+
+    with pytest.raises(Unauthenticated):
+        service.session_principal(token)
+    assert service.sign_in("kwame", "a temporary password").principal.user == "kwame"
+    assert [e.actor for e in service.events(ADMIN, kwame.id) if e.kind == "password_set"] == ["ines"]

@@ -8,9 +8,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
 from callroom.storage import Database
+from tests.principals import ADMIN
 
 PASSWORD = "kwame's long password"
 
@@ -18,7 +19,7 @@ PASSWORD = "kwame's long password"
 @pytest.fixture
 def service(database: Database) -> AccountService:
     accounts = AccountService(database)
-    accounts.add_account("admin", AccountSpec("kwame", "Kwame", Role.RESIDENT, "kwame-mensah", PASSWORD))
+    accounts.add_account(ADMIN, AccountSpec("kwame", "Kwame", Role.RESIDENT, "kwame-mensah", PASSWORD))
     return accounts
 
 
@@ -51,4 +52,4 @@ def test_the_account_audit_trail_cannot_be_rewritten(service: AccountService, da
     with pytest.raises(IntegrityError, match="audit trail is append-only"), database.engine.begin() as c:
         c.execute(text(statement))
 
-    assert [e.actor for e in service.events(1)] == ["admin", "admin"]
+    assert [e.actor for e in service.events(ADMIN, 1)] == ["admin", "admin"]

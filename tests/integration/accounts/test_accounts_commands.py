@@ -1,5 +1,5 @@
-"""`callroom accounts ...` on SQLite and PostgreSQL: add, list, set-password, token, revoke,
-and the demo accounts; bad input exits 2 naming the field."""
+"""`callroom accounts ...` on SQLite and PostgreSQL: add, list, change, set-password, token,
+revoke, and the demo accounts; bad input exits 2 naming the field."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import pytest
 from typer.testing import CliRunner
 
 from callroom.accounts.demo import DEMO_ACCOUNTS
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService
 from callroom.cli.main import app
-from callroom.config import Role
 from callroom.storage import Database
+from tests.principals import ADMIN
 
 runner = CliRunner()
 
@@ -83,7 +84,7 @@ def test_bad_input_exits_2_naming_the_field(cli_database: Database, args: tuple[
 
     assert code == 2
     assert f"error: {field}:" in output
-    assert AccountService(cli_database).accounts() == []
+    assert AccountService(cli_database).accounts(ADMIN) == []
 
 
 def test_an_unknown_role_is_refused(cli_database: Database) -> None:
@@ -104,4 +105,27 @@ def test_the_demo_accounts_are_one_per_role_and_sign_in_with_their_printed_passw
     for demo in DEMO_ACCOUNTS:
         assert demo.password in first.output
         assert service.sign_in(demo.username, demo.password).principal.person_id == demo.person_id
-    assert len(service.accounts()) == len(DEMO_ACCOUNTS)
+    assert len(service.accounts(ADMIN)) == len(DEMO_ACCOUNTS)
+
+
+def test_change_gives_a_new_role_and_deactivates(cli_database: Database) -> None:
+    add("ada.okafor", "--role", "resident")
+
+    promoted = runner.invoke(app, ["accounts", "change", "ada.okafor", "--role", "chief"])
+    deactivated = runner.invoke(app, ["accounts", "change", "ada.okafor", "--inactive"])
+
+    assert promoted.exit_code == 0 and "Account ada.okafor: chief, active." in promoted.output
+    assert deactivated.exit_code == 0 and "Account ada.okafor: chief, inactive." in deactivated.output
+
+
+@pytest.mark.parametrize(("args", "field"), [(("--role", "chief"), "role"), (("--inactive",), "active")])
+def test_the_last_active_admin_is_not_demoted_or_deactivated(cli_database: Database, args: tuple[str, ...],
+                                                             field: str) -> None:
+    add("root", "--role", "admin")
+
+    result = runner.invoke(app, ["accounts", "change", "root", *args])
+
+    assert result.exit_code == 2
+    assert f"error: {field}: root is the only active admin" in result.output
+    account = AccountService(cli_database).by_username(ADMIN, "root")
+    assert (account.role, account.active) == ("admin", True)

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from callroom.accounts.errors import TooManyAttempts, Unauthorized
+from callroom.accounts.roles import Role
 from callroom.accounts.service import MAX_REFUSED, REFUSED_WINDOW, AccountService, AccountSpec
-from callroom.config import Role
+from callroom.errors import RateLimited, Unauthenticated
 from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from tests.integration.accounts.conftest import START, Clock
+from tests.principals import ADMIN
 
 PASSWORD = "kwame's long password"
 
@@ -22,14 +23,14 @@ PASSWORD = "kwame's long password"
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock)
     for name in ("kwame", "ada"):
-        accounts.add_account("admin", AccountSpec(name, name.title(), Role.RESIDENT, password=PASSWORD))
+        accounts.add_account(ADMIN, AccountSpec(name, name.title(), Role.RESIDENT, password=PASSWORD))
     return accounts
 
 
 def guess_wrong(service: AccountService, username: str, times: int, clock: Clock | None = None) -> None:
     """`times` wrong passwords, a minute apart when a clock is given."""
     for _ in range(times):
-        with pytest.raises(Unauthorized):
+        with pytest.raises(Unauthenticated):
             service.sign_in(username, "a wrong guess")
         if clock is not None:
             clock.advance(minutes=1)
@@ -38,7 +39,7 @@ def guess_wrong(service: AccountService, username: str, times: int, clock: Clock
 def test_the_right_password_is_refused_after_too_many_wrong_ones(service: AccountService) -> None:
     guess_wrong(service, "kwame", MAX_REFUSED)
 
-    with pytest.raises(TooManyAttempts) as throttled:
+    with pytest.raises(RateLimited) as throttled:
         service.sign_in("kwame", PASSWORD)
 
     assert throttled.value.field == "username"
@@ -57,7 +58,7 @@ def test_the_username_is_free_once_the_oldest_refusal_leaves_the_window(
         service: AccountService, clock: Clock) -> None:
     guess_wrong(service, "kwame", MAX_REFUSED, clock)  # the first at 08:00, the last at 08:09
     clock.now = START + timedelta(minutes=14, seconds=59)
-    with pytest.raises(TooManyAttempts) as throttled:
+    with pytest.raises(RateLimited) as throttled:
         service.sign_in("kwame", PASSWORD)
     assert (throttled.value.retry_after_s, throttled.value.message[-8:]) == (1, "1 minute")
 
@@ -70,7 +71,7 @@ def test_attempts_while_throttled_do_not_lengthen_it(service: AccountService, cl
     guess_wrong(service, "kwame", MAX_REFUSED)
     for _ in range(5):
         clock.advance(minutes=2)
-        with pytest.raises(TooManyAttempts):
+        with pytest.raises(RateLimited):
             service.sign_in("kwame", "still guessing")
 
     clock.now = START + REFUSED_WINDOW
@@ -90,7 +91,7 @@ def test_the_same_username_typed_differently_counts_as_one(service: AccountServi
     guess_wrong(service, " Kwame ", MAX_REFUSED // 2)
     guess_wrong(service, "KWAME", MAX_REFUSED - MAX_REFUSED // 2)
 
-    with pytest.raises(TooManyAttempts):
+    with pytest.raises(RateLimited):
         service.sign_in("kwame", PASSWORD)
 
 
@@ -103,13 +104,13 @@ def test_other_usernames_are_not_throttled(service: AccountService) -> None:
 def test_unknown_usernames_are_throttled_like_known_ones(service: AccountService) -> None:
     guess_wrong(service, "nobody", MAX_REFUSED)
 
-    with pytest.raises(TooManyAttempts):
+    with pytest.raises(RateLimited):
         service.sign_in("nobody", PASSWORD)
 
 
 def test_throttled_attempts_are_in_the_audit_trail(service: AccountService, database: Database) -> None:
     guess_wrong(service, "kwame", MAX_REFUSED)
-    with pytest.raises(TooManyAttempts):
+    with pytest.raises(RateLimited):
         service.sign_in("kwame", PASSWORD)
 
     with database.reading() as session:

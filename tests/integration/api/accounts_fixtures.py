@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import Database
 from tests.integration.api.role_world import client, seed_roles, serve
 from tests.paging_world import store_world
+from tests.principals import admin
 
 PASSWORD = "ada's long password"
 
@@ -32,7 +34,7 @@ class RoleApi:
 def role_api(database: Database, database_url: str) -> Iterator[RoleApi]:
     store_world(database)
     tokens = seed_roles(database)
-    AccountService(database).add_account(
-        "test", AccountSpec("ada.okafor", "Ada Okafor", Role.RESIDENT, "ada", PASSWORD))
+    spec = AccountSpec("ada.okafor", "Ada Okafor", Role.RESIDENT, "ada", PASSWORD)
+    AccountService(database).add_account(admin("test"), spec)
     with serve(Settings(database_url=database_url, session_idle_minutes=1)) as url:
         yield RoleApi(url, database, tokens)

@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -18,6 +17,7 @@ import uvicorn
 from callroom.api.app import create_app
 from callroom.config import ApiToken, Settings
 from callroom.paging.worker import worker_from
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.paging_world import store_world, world_yaml
 
@@ -90,7 +90,7 @@ def serving(database: Database, settings: Settings) -> Iterator[Api]:
 @pytest.fixture
 def running_worker(api: Api, database_url: str) -> Iterator[None]:
     stop = threading.Event()
-    worker = worker_from(settings_for(database_url), api.database, lambda: datetime.now(UTC), "test-worker")
+    worker = worker_from(settings_for(database_url), api.database, LiveSchedules(), "test-worker")
     thread = threading.Thread(target=worker.run, args=(stop,))
     thread.start()
     try:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
+from callroom.accounts.roles import Role
 from callroom.api.route_table import RouteRule
-from callroom.config import Role
 
 DOC = Path(__file__).parents[3] / "docs" / "permissions.md"
 YES = "✓"

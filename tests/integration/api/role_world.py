@@ -17,10 +17,12 @@ import httpx
 import uvicorn
 
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.api.app import create_app
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import Database
+from tests.principals import admin
 
 PEOPLE = {Role.RESIDENT: "ada", Role.CHIEF: "cy", Role.ATTENDING: "dora"}
 ROLES = tuple(Role)
@@ -32,7 +34,7 @@ def seed_roles(database: Database) -> dict[Role, str]:
     tokens = {}
     for role in ROLES:
         spec = AccountSpec(role.value, f"The {role.value}", role, PEOPLE.get(role))
-        account = service.add_account("test", spec)
+        account = service.add_account(admin("test"), spec)
         tokens[role], _ = service.create_api_token(Principal("test", Role.ADMIN), account.id, "tests")
     return tokens
 

@@ -33,8 +33,9 @@ SEND_EVERY_S = 0.05
 PAGES_AFTER_RESTART = 20
 OUTAGE = "database unavailable"  # the one line each loop logs when it meets an outage
 WAIT_S = 60  # a bound so a hung run fails instead of hanging; never a timing claim
-# `callroom worker` itself, as the CLI registers it.
-WORKER = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
+# `callroom worker` itself, with the settings callback the CLI runs first (see test_crash).
+WORKER = ("import typer; from callroom.cli.context import start; from callroom.cli.paging import worker; "
+          "app = typer.Typer(callback=start); app.command()(worker); app(['worker'])")
 
 
 @dataclass

@@ -20,9 +20,10 @@ from schemathesis.core.errors import InvalidSchema
 from schemathesis.core.result import Err, Ok
 
 from callroom.accounts.permissions import ROLE_PERMISSIONS
+from callroom.accounts.roles import Role
 from callroom.api.app import create_app
 from callroom.api.route_table import route_rules
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import open_database
 from tests.integration.api.role_world import seed_roles, serve
 from tests.paging_world import store_world

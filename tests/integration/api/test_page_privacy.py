@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from tests.integration.api.accounts_fixtures import RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
 

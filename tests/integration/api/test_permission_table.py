@@ -13,10 +13,11 @@ from fastapi import Depends, FastAPI
 
 from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.api.app import create_app
 from callroom.api.auth import PUBLIC_ROUTES, require
 from callroom.api.route_table import RouteRule, route_rules
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.storage import open_database
 from tests.integration.api.permission_doc import (
     DOC,

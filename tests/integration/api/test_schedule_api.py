@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from tests.integration.api.accounts_fixtures import RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api
 from tests.paging_world import today
@@ -163,6 +163,8 @@ def test_nobody_holds_a_vacant_post(role_api: RoleApi) -> None:
     ({}, 422, "query.post"),
     ({"post": "ward", "at": "2027-03-01T08:00"}, 422, "at"),
     ({"post": "ward", "at": "tomorrow"}, 422, "query.at"),
+    ({"post": "ward", "at": "9999-12-31T23:59:59-12:00"}, 422, "at"),  # past 9999-12-31 in UTC
+    ({"post": "ward", "at": "0001-01-01T00:00:00+14:00"}, 422, "at"),  # before 0001-01-01 in UTC
 ])
 def test_bad_on_call_questions_are_refused_naming_the_field(role_api: RoleApi, params: dict[str, str],
                                                               status: int, field: str) -> None:

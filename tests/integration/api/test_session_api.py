@@ -10,8 +10,9 @@ import httpx
 import pytest
 import time_machine
 
+from callroom.accounts.roles import Role
 from callroom.accounts.service import MAX_REFUSED, REFUSED_WINDOW
-from callroom.config import ApiToken, Role
+from callroom.config import ApiToken
 from tests.integration.api.accounts_fixtures import PASSWORD, RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
 
@@ -175,3 +176,26 @@ def test_too_many_wrong_passwords_are_a_429_saying_when_to_try_again(role_api: R
         "too many wrong passwords for this username: try again in 15 minutes")}
     assert 0 < int(throttled.headers["retry-after"]) <= REFUSED_WINDOW.total_seconds()
     assert "set-cookie" not in throttled.headers
+
+
+@pytest.mark.parametrize(("change", "field"), [({"role": "chief"}, "role"), ({"active": False}, "active")])
+def test_the_only_admin_demoting_or_deactivating_themselves_is_a_409(
+        role_api: RoleApi, change: dict[str, object], field: str) -> None:
+    with role_api.as_role(Role.ADMIN) as admin:
+        me = next(a for a in admin.get("/api/v1/accounts").json() if a["role"] == "admin")
+        refused = admin.patch(f"/api/v1/accounts/{me['id']}", json=change)
+        still = admin.get(f"/api/v1/accounts/{me['id']}")
+
+    assert (refused.status_code, refused.json()["field"]) == (409, field)
+    assert "only active admin" in refused.json()["error"]
+    assert (still.json()["role"], still.json()["active"]) == ("admin", True)
+
+
+def test_an_admin_resets_a_password_and_the_account_s_sessions_end(role_api: RoleApi) -> None:
+    with httpx.Client(base_url=role_api.url) as http, role_api.as_role(Role.ADMIN) as admin:
+        sign_in(role_api, http)
+        ada = next(a for a in admin.get("/api/v1/accounts").json() if a["username"] == "ada.okafor")
+        reset = admin.put(f"/api/v1/accounts/{ada['id']}/password", json={"password": "a temporary one"})
+        after = http.get("/api/v1/session")
+
+    assert reset.status_code == 204 and after.status_code == 401

@@ -9,16 +9,17 @@ import pytest
 
 from callroom.changes.notify import PagingNotifier
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Actor
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PagingService
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
+from tests.principals import CHIEF
 from tests.repair_world import demo_roster
 
-CHIEF = Actor("chief-okafor", "chief")
+__all__ = ["CHIEF"]
 
 
 @dataclass
@@ -58,6 +59,8 @@ def store_demo(database: Database) -> None:
 def world(database: Database) -> World:
     store_demo(database)
     program, roster = demo_roster()
-    paging = PagingService(database, LiveSchedules())
+    schedules = LiveSchedules()
+    paging = PagingService(database, schedules)
     pages = Recording(PagingNotifier(paging))
-    return World(database, program, roster, ChangeService(database, notifier=pages), pages, paging)
+    service = ChangeService(database, RosterService(database, schedules), notifier=pages)
+    return World(database, program, roster, service, pages, paging)

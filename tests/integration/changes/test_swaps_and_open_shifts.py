@@ -9,17 +9,20 @@ from datetime import timedelta
 
 import pytest
 
-from callroom.changes.types import Actor, NotAllowed, RulesRefuse, WrongState
+from callroom.accounts.principal import Principal
+from callroom.changes.types import RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import ErrorKind, NotAllowed
 from callroom.rules.change import Change, give_away, impact, swap
 from callroom.rules.check import hard_violations
 from callroom.storage import RosterRepository
 from tests.integration.changes.conftest import CHIEF, World
+from tests.principals import person
 
 
-def resident(world: World, person_id: str) -> Actor:
-    return Actor(person_id, "resident")
+def resident(world: World, person_id: str) -> Principal:
+    return person(person_id)
 
 
 def residents(program: Program) -> set[str]:
@@ -55,23 +58,23 @@ def shift_after_call(program: Program, roster: Roster) -> tuple[Assignment, str]
 def test_an_agreed_swap_is_checked_for_both_and_approved_into_a_new_version(world: World) -> None:
     mine, theirs = fair_swap(world.program, world.roster)
     me, colleague = resident(world, mine.person_id), resident(world, theirs.person_id)
-    proposed = world.service.propose_swap(me, mine.day, colleague.user, theirs.day, "family event")
+    proposed = world.service.propose_swap(me, mine.day, colleague.identity, theirs.day, "family event")
     assert proposed.state == "proposed"
-    assert [r.id for r in world.service.pending_for(colleague.user)] == [proposed.id]
+    assert [r.id for r in world.service.pending_for(colleague.identity)] == [proposed.id]
     with pytest.raises(NotAllowed):
-        world.service.accept(proposed.id, resident(world, "someone-else"))
+        world.service.accept(resident(world, "someone-else"), proposed.id)
     with pytest.raises(WrongState):  # the colleague has not agreed yet
-        world.service.approve(proposed.id, CHIEF)
-    assert world.service.accept(proposed.id, colleague).state == "accepted"
+        world.service.approve(CHIEF, proposed.id)
+    assert world.service.accept(colleague, proposed.id).state == "accepted"
     assert [r.id for r in world.service.pending_for_chief()] == [proposed.id]
-    check = world.service.check(proposed.id)
+    check = world.service.check(CHIEF, proposed.id)
     assert check.acceptable and check.refusal is None
-    decision = world.service.approve(proposed.id, CHIEF, "fine")
+    decision = world.service.approve(CHIEF, proposed.id, "fine")
     assert decision.version is not None and decision.version.number == 2
     with world.database.reading() as session:
         stored = RosterRepository(session).load_roster(decision.version.id)
     assert stored == swap(mine, theirs).apply(world.roster)
-    assert sorted(decision.notified) == sorted([me.user, colleague.user])
+    assert sorted(decision.notified) == sorted([me.identity, colleague.identity])
     assert world.service.pending_for_chief() == []
 
 
@@ -80,16 +83,16 @@ def test_a_shift_the_morning_after_a_call_is_refused_naming_the_rule_and_its_num
     expected = impact(world.program, world.roster, give_away(shift, tired)).hard
     assert expected, "the precondition: taking it would break a hard rule"
     offered = world.service.offer_shift(resident(world, shift.person_id), shift.day, tired)
-    world.service.accept(offered.id, resident(world, tired))
-    check = world.service.check(offered.id)
+    world.service.accept(resident(world, tired), offered.id)
+    check = world.service.check(CHIEF, offered.id)
     assert not check.acceptable and check.refusal is not None
     assert all(v.rule.code in check.refusal for v in expected)
     with pytest.raises(RulesRefuse) as refused:
-        world.service.approve(offered.id, CHIEF)
-    assert refused.value.status == 409 and refused.value.field == "proposal"
+        world.service.approve(CHIEF, offered.id)
+    assert refused.value.kind is ErrorKind.CONFLICT and refused.value.field == "proposal"
     assert any(v.measured is not None and v.limit is not None for v in refused.value.violations)
     assert any(f"{v.limit:g}" in refused.value.message for v in refused.value.violations if v.limit)
-    assert world.service.get(offered.id).proposal.state == "accepted"  # nothing changed
+    assert world.service.get(CHIEF, offered.id).proposal.state == "accepted"  # nothing changed
     with world.database.reading() as session:
         assert len(RosterRepository(session).list_versions("st-elsewhere")) == 1
 
@@ -98,14 +101,14 @@ def test_a_colleague_may_decline_and_a_requester_withdraw(world: World) -> None:
     mine, theirs = fair_swap(world.program, world.roster)
     me = resident(world, mine.person_id)
     first = world.service.propose_swap(me, mine.day, theirs.person_id, theirs.day)
-    declined = world.service.decline(first.id, resident(world, theirs.person_id), "busy")
+    declined = world.service.decline(resident(world, theirs.person_id), first.id, "busy")
     assert declined.state == "declined" and declined.decision_reason == "busy"
     second = world.service.propose_swap(me, mine.day, theirs.person_id, theirs.day)
     with pytest.raises(NotAllowed):
-        world.service.withdraw(second.id, resident(world, theirs.person_id))
-    assert world.service.withdraw(second.id, resident(world, mine.person_id)).state == "withdrawn"
+        world.service.withdraw(resident(world, theirs.person_id), second.id)
+    assert world.service.withdraw(resident(world, mine.person_id), second.id).state == "withdrawn"
     with pytest.raises(WrongState):
-        world.service.accept(second.id, resident(world, theirs.person_id))
+        world.service.accept(resident(world, theirs.person_id), second.id)
 
 
 def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is_refused(
@@ -122,9 +125,9 @@ def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is
     granted = world.service.request_day_off(resident(world, spare.person_id), spare.day, "wedding")
     refused = world.service.request_day_off(resident(world, needed.person_id), needed.day, "tired")
     with pytest.raises(RulesRefuse) as refusal:
-        world.service.approve(refused.id, CHIEF)
+        world.service.approve(CHIEF, refused.id)
     assert "cover.minimum" in refusal.value.message
-    decision = world.service.approve(granted.id, CHIEF)
+    decision = world.service.approve(CHIEF, granted.id)
     assert decision.version is not None
     with world.database.reading() as session:
         stored = RosterRepository(session).load_roster(decision.version.id)
@@ -138,14 +141,14 @@ def test_an_open_shift_goes_to_the_first_who_accepts_and_the_rest_hear_it_is_gon
     published = world.service.publish_open_shift(CHIEF, hole.day, hole.shift_id, hole.post_id, hole.person_id)
     assert len(published.offered) >= 2, published.offered
     assert hole.person_id not in published.offered
-    for person in published.offered:
-        assert impact(program, roster, give_away(hole, person)).acceptable
+    for taker in published.offered:
+        assert impact(program, roster, give_away(hole, taker)).acceptable
     first, second = published.offered[:2]
     assert {p for p, _, text in world.pages.sent if text.startswith("Open shift")} == set(published.offered)
     outsider = next(p.id for p in program.people if p.id not in published.offered and p.id != hole.person_id)
     with pytest.raises(NotAllowed):
-        world.service.take_open_shift(published.proposal.id, resident(world, outsider))
-    taken = world.service.take_open_shift(published.proposal.id, resident(world, first))
+        world.service.take_open_shift(resident(world, outsider), published.proposal.id)
+    taken = world.service.take_open_shift(resident(world, first), published.proposal.id)
     assert taken.version is not None
     assert taken.proposal.state == "filled" and taken.proposal.colleague == first
     with world.database.reading() as session:
@@ -153,9 +156,9 @@ def test_an_open_shift_goes_to_the_first_who_accepts_and_the_rest_hear_it_is_gon
     assert stored.on(first, hole.day) == Assignment(first, hole.day, hole.shift_id, hole.post_id)
     assert stored.on(hole.person_id, hole.day) is None
     with pytest.raises(WrongState) as late:
-        world.service.take_open_shift(published.proposal.id, resident(world, second))
+        world.service.take_open_shift(resident(world, second), published.proposal.id)
     assert "gone" in late.value.message or "taken" in late.value.message
-    offers = {o.person_id: o.state for o in world.service.get(published.proposal.id).offers}
+    offers = {o.person_id: o.state for o in world.service.get(CHIEF, published.proposal.id).offers}
     assert offers[first] == "taken" and {s for p, s in offers.items() if p != first} == {"gone"}
     gone = {p for p, _, text in world.pages.sent if "taken by someone else" in text}
     assert gone == set(published.offered) - {first}
@@ -180,7 +183,7 @@ def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: Worl
     def accept(person: str) -> None:
         start.wait()
         try:
-            world.service.take_open_shift(published.proposal.id, resident(world, person))
+            world.service.take_open_shift(resident(world, person), published.proposal.id)
             outcomes[person] = "won"
         except WrongState:
             outcomes[person] = "gone"
@@ -194,7 +197,7 @@ def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: Worl
     with world.database.reading() as session:
         assert [v.number for v in RosterRepository(session).list_versions("st-elsewhere")] == [1, 2]
     winner = next(p for p, outcome in outcomes.items() if outcome == "won")
-    assert world.service.get(published.proposal.id).proposal.colleague == winner
+    assert world.service.get(CHIEF, published.proposal.id).proposal.colleague == winner
 
 
 def test_a_day_off_that_would_leave_a_hole_is_granted_with_a_repair(world: World) -> None:
@@ -203,12 +206,12 @@ def test_a_day_off_that_would_leave_a_hole_is_granted_with_a_repair(world: World
     needed = next(a for a in roster.assignments if a.person_id in people and any(
         v.rule.code == "cover.minimum" for v in impact(program, roster, Change(removed=(a,))).hard))
     asked = world.service.request_day_off(resident(world, needed.person_id), needed.day, "graduation")
-    repaired = world.service.repair_day_off(asked.id, CHIEF)
+    repaired = world.service.repair_day_off(CHIEF, asked.id)
     assert repaired.result.minimum_proven and repaired.result.changes is not None
     assert repaired.result.changes >= 2  # the day itself, and whoever fills the hole
-    decision = world.service.approve(repaired.proposal.id, CHIEF)
+    decision = world.service.approve(CHIEF, repaired.proposal.id)
     assert decision.version is not None
-    granted = world.service.get(asked.id).proposal
+    granted = world.service.get(CHIEF, asked.id).proposal
     assert granted.state == "approved" and granted.result_version_id == decision.version.id
     with world.database.reading() as session:
         stored = RosterRepository(session).load_roster(decision.version.id)

@@ -8,15 +8,15 @@ from datetime import datetime
 
 import pytest
 
-from callroom.hours.service import HoursActor, HoursService
-from callroom.paging.live import LiveSchedules
+from callroom.hours.service import HoursService
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.integration.hours.world import NOW, PROGRAM, store_world
+from tests.principals import COORDINATOR, DIRECTOR, person
 
-ADA = HoursActor("ada")
-BEN = HoursActor("ben")
-DIRECTOR = HoursActor("pd", reads_all=True, reviews=True)
-ADMIN = HoursActor("admin", reads_all=True, edits_all=True, reviews=True)
+ADA = person("ada")
+BEN = person("ben")
+__all__ = ["ADA", "BEN", "COORDINATOR", "DIRECTOR"]
 
 
 @dataclass

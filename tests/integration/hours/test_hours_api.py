@@ -4,14 +4,15 @@ here, so the tests call a real server as the other API tests do.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
+from callroom.accounts.roles import Role
 from callroom.api.app import create_app
 from callroom.api.route_table import route_rules
-from callroom.config import ApiToken, Role, Settings
+from callroom.config import ApiToken, Settings
 from callroom.storage import Database
 from tests.integration.api.role_world import serve
 from tests.integration.hours.world import PROGRAM
@@ -57,6 +58,28 @@ def test_a_time_without_an_offset_is_422_on_that_field(app: httpx.Client) -> Non
     naive = {"start": "2026-03-02T07:00:00", "end": "2026-03-02T19:00:00-05:00"}
     refused = app.post("/api/v1/hours/me/periods", json=naive, headers=as_("ada"))
     assert refused.status_code == 422 and refused.json()["field"] == "start"
+
+
+# Python's dates end at 9999-12-31: in UTC these instants, and a week after that day, do not exist.
+EDGES = ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]
+
+
+@pytest.mark.parametrize("edge", EDGES)
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/hours/me/periods", lambda edge: {"start": edge, "end": DAY_ONE["end"]}, "start"),
+    ("/api/v1/hours/me/periods", lambda edge: {"start": DAY_ONE["start"], "end": edge}, "end"),
+    ("/api/v1/hours/me/clock-in", lambda edge: {"at": edge}, "at"),
+    ("/api/v1/hours/me/clock-out", lambda edge: {"at": edge}, "at"),
+    ("/api/v1/hours/me/periods/1/corrections", lambda edge: {"start": edge}, "start"),
+    ("/api/v1/hours/me/confirm", lambda edge: {"week_start": edge[:10]}, "week_start"),
+    ("/api/v1/whatif", lambda edge: {"take": f"{edge[:10]}:day"}, "take"),
+])
+def test_an_instant_or_day_beyond_the_calendar_is_422_on_that_field(
+        app: httpx.Client, path: str, body: Callable[[str], dict[str, str]], field: str, edge: str) -> None:
+    refused = app.post(path, json=body(edge), headers=as_("ada"))
+    assert refused.status_code == 422, refused.text
+    answer = refused.json()
+    assert answer["field"] == field and "must lie in the years 1900 to 2199" in answer["error"]
 
 
 def test_overlapping_periods_are_refused(app: httpx.Client) -> None:
@@ -118,7 +141,7 @@ def test_the_report_comes_as_json_csv_and_a_printable_page(app: httpx.Client) ->
     assert app.post("/api/v1/hours/me/periods", json=long_call, headers=as_("ada")).status_code == 201
     report = app.get("/api/v1/hours/report", params={"block": 1}, headers=as_("pd")).json()
     assert [v["rule"] for v in report["blocks"][0]["violations"]] == ["acgme.continuous-hours"]
-    assert "VI.F.3.a" in report["blocks"][0]["violations"][0]["citation"]
+    assert "VI.F.3.a" in report["blocks"][0]["violations"][0]["cited"]
     csv = app.get("/api/v1/hours/report", params={"format": "csv"}, headers=as_("pd"))
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("row,block,block_start")

@@ -11,14 +11,15 @@ import pytest
 
 from callroom.domain.paging import Channel
 from callroom.paging.engine import DeliveryRules
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import Actor, PageDetail, PagingService
+from callroom.paging.service import PageDetail, PagingService
 from callroom.paging.transports.base import Transport
 from callroom.paging.worker import Worker, WorkerOptions
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.paging_world import store_world, world_yaml
+from tests.principals import OPERATOR
 
-OPERATOR = Actor("switchboard", anyone=True)
+__all__ = ["OPERATOR"]
 
 
 @dataclass

@@ -29,13 +29,14 @@ from sqlalchemy import func, select
 
 from callroom.domain.paging import EventKind, MessageState
 from callroom.paging.engine import OPEN_STATES
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import Actor, PageDetail, PageRequest, PagingService
+from callroom.paging.service import PageDetail, PageRequest, PagingService
 from callroom.paging.transports.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow
 from tests.paging_world import store_world, world_yaml
+from tests.principals import OPERATOR, person
 
 PAGES = 1000
 WORKERS = 3
@@ -59,10 +60,12 @@ paging:
     people:
       - {{person: cy, phone: "+1-555-0103", rules: [{{via: inapp}}, {{via: webhook}}]}}
 """
-OPERATOR = Actor("switchboard", anyone=True)
-# `callroom worker` itself (the same function the CLI registers), without importing the solver
-# and the rest of the CLI, so a restarted worker is back at work in about a second.
-WORKER = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
+
+# `callroom worker` itself (the same function and settings callback the CLI registers), without
+# importing the solver and the rest of the CLI, so a restarted worker is back at work in about a
+# second.
+WORKER = ("import typer; from callroom.cli.context import start; from callroom.cli.paging import worker; "
+          "app = typer.Typer(callback=start); app.command()(worker); app(['worker'])")
 
 
 class Gateway(BaseHTTPRequestHandler):
@@ -158,9 +161,9 @@ def send_and_act(paging: PagingService, workers: Workers) -> dict[int, str]:
         page_id = paging.send(PageRequest("nurse-4", "post:ward", f"page {index}", "x4410")).id
         fates[page_id] = page_fate(index)
         if fates[page_id] == "acknowledged":
-            paging.acknowledge(page_id, Actor("ada"))
+            paging.acknowledge(person("ada"), page_id)
         elif fates[page_id] == "declined":
-            paging.decline(page_id, Actor("ada"), "scrubbed in")
+            paging.decline(person("ada"), page_id, "scrubbed in")
     return fates
 
 
@@ -203,7 +206,7 @@ def test_killed_workers_lose_no_page_escalation_or_message(database: Database, d
 
     assert exits == [0] * WORKERS, "SIGTERM drains and exits cleanly"
     for page_id, fate in fates.items():
-        check_page(paging.detail(page_id, OPERATOR), fate)
+        check_page(paging.detail(OPERATOR, page_id), fate)
     check_inbox(database)
     check_webhooks(database)
 

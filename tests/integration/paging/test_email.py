@@ -61,7 +61,7 @@ def page_dora(paging: PagingService) -> int:
 
 
 def email_states(paging: PagingService, page_id: int) -> list[tuple[str, int, str | None]]:
-    detail = paging.detail(page_id, OPERATOR)
+    detail = paging.detail(OPERATOR, page_id)
     return [(m.state, m.attempts, m.note) for m in detail.messages if m.channel == "email"]
 
 

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from callroom.domain.paging import Channel
-from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PageRequest, PagingService
 from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database, open_database
 from tests.conftest import PostgresServer
 from tests.integration.paging.conftest import OPERATOR, ManualClock, make_worker
@@ -88,6 +88,6 @@ def test_a_send_made_just_before_the_database_went_away_is_recorded_when_it_is_b
 
     worker.run_once()
 
-    [webhook] = [m for m in paging.detail(page_id, OPERATOR).messages if m.channel == "webhook"]
+    [webhook] = [m for m in paging.detail(OPERATOR, page_id).messages if m.channel == "webhook"]
     assert (webhook.state, webhook.attempts) == ("sent", 1)
     assert found.keys == [webhook.idempotency_key]

@@ -10,13 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from callroom.domain.paging import Channel, EventKind, Priority
-from callroom.paging.live import LiveSchedules
-from callroom.paging.service import Actor, PageNotFound, PageRequest, PagingError, PagingService, WrongState
+from callroom.errors import CallroomError
+from callroom.paging.service import PageNotFound, PageRequest, PagingService, WrongState
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_tables import PageRow, RecipientRow
 from tests.integration.paging.conftest import OPERATOR, ManualClock, drain, kinds, make_worker, steps
 from tests.paging_world import store_world, world_yaml
+from tests.principals import person
 
 
 def request(target: str = "post:ward", **changes: object) -> PageRequest:
@@ -34,7 +36,7 @@ def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
         paging: PagingService, clock: ManualClock) -> None:
     sent = paging.send(request(patient_ref="MRN-0042"))
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert sent.recipients == ("ada",)
     assert detail.page.roster_version_id == sent.roster_version_id is not None
     assert detail.page.deadline == clock.now + timedelta(minutes=5)
@@ -46,7 +48,7 @@ def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
 
 
 def test_an_unknown_target_is_refused_and_nothing_is_written(paging: PagingService, world: Database) -> None:
-    with pytest.raises(PagingError) as caught:
+    with pytest.raises(CallroomError) as caught:
         paging.send(request("post:wrad"))
 
     assert caught.value.field == "target"
@@ -59,7 +61,7 @@ def test_a_role_nobody_holds_goes_to_the_fallback_and_the_sender_is_told(paging:
 
     assert sent.recipients == ("operators",)
     assert sent.notes == ("nobody holds vacant now: sent to the fallback (Operators' queue)",)
-    assert paging.detail(sent.id, OPERATOR).page.notes == sent.notes
+    assert paging.detail(OPERATOR, sent.id).page.notes == sent.notes
 
 
 def test_a_routine_page_to_someone_off_duty_goes_to_their_cover(paging: PagingService) -> None:
@@ -81,7 +83,7 @@ def test_the_worker_delivers_an_in_app_page_exactly_once(paging: PagingService, 
         inbox = OutboxRepository(session).inbox_after(0, 10)
     assert [(row.person_id, row.page_id) for row in inbox] == [("ada", sent.id)]
     assert "patient" not in str(inbox[0].payload)
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert (detail.page.state, detail.recipients[0].state) == ("delivered", "delivered")
     assert kinds(detail)[-1] == EventKind.DELIVERY
     assert detail.events[-1].detail["note"] == "in the inbox"
@@ -99,7 +101,7 @@ def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(
         clock.advance(1)
         drain(worker)
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy"), (2, 0, "dora"), (3, 0, "operators")]
     assert detail.page.exhausted and detail.page.deadline is None
     assert [e.detail["late_ms"] for e in detail.events if e.kind in ("escalated", "fallback")] == [0, 0, 0]
@@ -113,17 +115,17 @@ def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_canc
     worker = make_worker(world, clock)
     drain(worker)
 
-    paging.acknowledge(sent.id, Actor("cy"))
+    paging.acknowledge(person("cy"), sent.id)
     clock.advance(3600)
     drain(worker)
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert steps(detail) == [(0, 0, "cy")]
     assert detail.page.state == "acknowledged"
     assert {m.channel: m.state for m in detail.messages}[Channel.EMAIL] == "cancelled"
     assert kinds(detail)[-1] == EventKind.CANCELLED
     with pytest.raises(WrongState, match="already acknowledged"):
-        paging.acknowledge(sent.id, Actor("cy"))
+        paging.acknowledge(person("cy"), sent.id)
 
 
 def test_seen_stops_the_conditional_email_but_not_the_escalation(
@@ -132,24 +134,24 @@ def test_seen_stops_the_conditional_email_but_not_the_escalation(
     worker = make_worker(world, clock)
     drain(worker)
 
-    paging.seen(sent.id, Actor("cy"))
+    paging.seen(person("cy"), sent.id)
     clock.advance(60)
     drain(worker)
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert {m.channel: m.state for m in detail.messages}[Channel.EMAIL] == "cancelled"
     assert detail.page.state == "seen"
     clock.advance(240)
     drain(worker)
-    assert paging.detail(sent.id, OPERATOR).page.step == 1
+    assert paging.detail(OPERATOR, sent.id).page.step == 1
 
 
 def test_a_decline_with_a_reason_escalates_at_once(paging: PagingService) -> None:
     sent = paging.send(request())
 
-    paging.decline(sent.id, Actor("ada"), "scrubbed in a laparotomy")
+    paging.decline(person("ada"), sent.id, "scrubbed in a laparotomy")
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy")]
     assert detail.recipients[0].decline_reason == "scrubbed in a laparotomy"
     [escalated] = [e for e in detail.events if e.kind == EventKind.ESCALATED]
@@ -159,21 +161,21 @@ def test_a_decline_with_a_reason_escalates_at_once(paging: PagingService) -> Non
 def test_only_recipients_act_and_only_on_open_pages(paging: PagingService) -> None:
     sent = paging.send(request())
 
-    with pytest.raises(PagingError, match="ben is not a recipient"):
-        paging.acknowledge(sent.id, Actor("ben"))
-    with pytest.raises(PagingError, match="a decline needs a reason"):
-        paging.decline(sent.id, Actor("ada"), "  ")
+    with pytest.raises(CallroomError, match="ben is not a recipient"):
+        paging.acknowledge(person("ben"), sent.id)
+    with pytest.raises(CallroomError, match="a decline needs a reason"):
+        paging.decline(person("ada"), sent.id, "  ")
     with pytest.raises(PageNotFound):
-        paging.detail(sent.id + 99, OPERATOR)
-    paging.resolve(sent.id, Actor("nurse-4"))  # the sender may close it
+        paging.detail(OPERATOR, sent.id + 99)
+    paging.resolve(person("nurse-4"), sent.id)  # the sender may close it
     with pytest.raises(WrongState):
-        paging.decline(sent.id, Actor("ada"), "too late")
+        paging.decline(person("ada"), sent.id, "too late")
 
 
 def test_a_stat_page_reaches_the_whole_code_team_on_every_channel_at_once(paging: PagingService) -> None:
     sent = paging.send(request("group:code-team", priority=Priority.STAT))
 
-    detail = paging.detail(sent.id, OPERATOR)
+    detail = paging.detail(OPERATOR, sent.id)
     assert sent.recipients == ("ada", "ben", "cy", "dora")
     assert all(m.after_s == 0 for m in detail.messages)
     assert {m.channel for m in detail.messages} == {"inapp", "email", "webhook"}
@@ -189,8 +191,8 @@ def test_the_policy_is_copied_onto_the_page_when_it_is_sent(
     clock.advance(300)
     drain(worker)
 
-    assert steps(paging.detail(before.id, OPERATOR))[-1] == (1, 0, "cy")
-    assert steps(paging.detail(after.id, OPERATOR))[1] == (1, 0, "dora")
+    assert steps(paging.detail(OPERATOR, before.id))[-1] == (1, 0, "cy")
+    assert steps(paging.detail(OPERATOR, after.id))[1] == (1, 0, "dora")
 
 
 def test_concurrent_workers_escalate_each_page_exactly_once(
@@ -214,7 +216,7 @@ def test_concurrent_workers_escalate_each_page_exactly_once(
 
     assert failures == []
     for page_id in ids:
-        detail = paging.detail(page_id, OPERATOR)
+        detail = paging.detail(OPERATOR, page_id)
         assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy")]
         assert kinds(detail).count(EventKind.ESCALATED) == 1
     assert count(world, RecipientRow) == 80

@@ -10,8 +10,8 @@ import pytest
 
 from callroom.domain.paging import EventKind
 from callroom.paging.escalation import escalate
-from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PageDetail, PageRequest, PagingService
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.integration.paging.conftest import OPERATOR, ManualClock, drain, kinds, make_worker, steps
 from tests.paging_world import store_world, world_yaml
@@ -57,7 +57,7 @@ def test_the_fallback_skips_the_operators_when_they_already_have_the_page(
     with database.session() as session:
         escalate(session, LiveSchedules(), page_id, clock.now, "worker")
 
-    detail = paging.detail(page_id, OPERATOR)
+    detail = paging.detail(OPERATOR, page_id)
     assert steps(detail) == [(0, 0, "operators")]
     assert len(detail.messages) == 1
     assert kinds(detail)[-2:] == [EventKind.FALLBACK, EventKind.ROUTED]
@@ -74,7 +74,7 @@ def test_a_resident_paged_by_name_is_not_paged_again_as_the_posts_senior(
     clock.advance(300)
     drain(worker)
 
-    detail = paging.detail(page_id, OPERATOR)
+    detail = paging.detail(OPERATOR, page_id)
     assert steps(detail) == [(0, 0, "cy"), (2, 0, "dora")]
     [skipped] = [e for e in detail.events if e.kind == EventKind.SKIPPED]
     assert skipped.detail["why"] == "reaches only people already paged"
@@ -92,6 +92,6 @@ def test_a_repeat_round_pages_the_same_people_again_and_the_fallback_is_new(
         clock.advance(300)
         drain(worker)
 
-    detail = paging.detail(page_id, OPERATOR)
+    detail = paging.detail(OPERATOR, page_id)
     assert steps(detail) == [(0, 0, "ada"), (1, 0, "cy"), (0, 1, "ada"), (1, 1, "cy"), (2, 1, "operators")]
     assert EventKind.SKIPPED not in kinds(detail)

@@ -86,7 +86,7 @@ def page_cy(paging: PagingService) -> int:
 
 
 def webhook_state(paging: PagingService, page_id: int) -> tuple[str, int]:
-    [message] = [m for m in paging.detail(page_id, OPERATOR).messages if m.channel == "webhook"]
+    [message] = [m for m in paging.detail(OPERATOR, page_id).messages if m.channel == "webhook"]
     return message.state, message.attempts
 
 
@@ -183,7 +183,7 @@ def test_a_send_whose_worker_died_is_resent_after_its_lease_but_an_email_is_not(
     clock.advance(2)
     drain(worker)
 
-    detail = paging.detail(page_id, OPERATOR)
+    detail = paging.detail(OPERATOR, page_id)
     assert webhook_state(paging, page_id) == ("sent", 2)
     assert [m.state for m in detail.messages if m.channel == "email"] == ["unknown"]
     assert [e.kind for e in detail.events].count(EventKind.LEASE_EXPIRED) == 2

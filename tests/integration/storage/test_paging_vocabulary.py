@@ -61,7 +61,7 @@ def test_an_event_of_a_kind_the_audit_trail_does_not_know_is_refused(database: D
 def test_upgrading_keeps_the_events_and_the_audit_trail_stays_append_only(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0006")
+        command.upgrade(alembic_config(connection), "0007")
     with Database(engine) as database:
         page_id = add_page(database)
         upgrade_to_head(engine)

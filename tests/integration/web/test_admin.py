@@ -5,10 +5,15 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
+from callroom.accounts.service import AccountService
 from callroom.demo import demo_program_path
+from callroom.errors import Unauthenticated
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web, csrf_of
-from tests.web_demo import DEMO_NAME, demo_program
+from tests.principals import ADMIN
+from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
 
 
 def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> None:
@@ -19,7 +24,7 @@ def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> N
     for thing in (*(p.name for p in program.people), *(p.name for p in program.posts),
                   *(s.name for s in program.shift_types), *program.paging.policies):
         assert thing in page.text
-    listed = re.findall(r'<tr id="account-\d+"><td>([^<]+)</td>', page.text)
+    listed = re.findall(r'<tr id="account-\d+"[^>]*><td>([^<]+)</td>', page.text)
     assert sorted(listed) == sorted(a.username for a in sqlite_web.sign_ins)
 
 
@@ -52,16 +57,85 @@ def test_a_bad_new_account_is_named_field_by_field(sqlite_web: Web) -> None:
     assert 'id="username-error">there is already an account' in dup.text
 
 
-def test_deactivating_an_account_ends_its_sessions(sqlite_web: Web) -> None:
+def _account_id(page: str, username: str) -> str:
+    found = re.search(rf'<tr id="account-(\d+)"[^>]*><td>{username}</td>', page)
+    assert found is not None, f"no row for {username}"
+    return found.group(1)
+
+
+def _row(page: str, account_id: str) -> str:
+    found = re.search(rf'<tr id="account-{account_id}".*?</tr>', page, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def _account(web: Web, username: str) -> tuple[str, bool]:
+    found = AccountService(web.database).by_username(ADMIN, username)
+    return found.role, found.active
+
+
+def test_deactivating_an_account_ends_its_sessions_and_keeps_its_role(sqlite_web: Web) -> None:
     nurse, _ = sqlite_web.signed_in("operator")
     admin, csrf = sqlite_web.signed_in("admin")
-    page = admin.get("/admin").text
-    account_id = re.search(r'<tr id="account-(\d+)"><td>operator</td>', page).group(1)  # type: ignore[union-attr]
-    changed = admin.post(f"/admin/accounts/{account_id}", data={"csrf_token": csrf, "role": "operator",
-                                                               "active": "0"})
+    account_id = _account_id(admin.get("/admin").text, "operator")
+    changed = admin.post(f"/admin/accounts/{account_id}/active", data={"csrf_token": csrf, "active": "0"})
     assert changed.status_code == 303
+    assert "operator is deactivated" in admin.get(changed.headers["location"]).text
     assert nurse.get("/oncall").status_code == 303  # back to sign in
     assert "your session has ended" in nurse.get("/signin?next=/oncall").text
+    assert _account(sqlite_web, "operator") == ("operator", False)
+    reactivated = admin.post(f"/admin/accounts/{account_id}/active", data={"csrf_token": csrf, "active": "1"})
+    assert reactivated.status_code == 303 and _account(sqlite_web, "operator") == ("operator", True)
+
+
+def test_a_role_change_changes_the_role_and_nothing_else(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    page = admin.get("/admin").text
+    account_id = _account_id(page, "attending")
+    row = _row(page, account_id)
+    assert "Change role" in row and "Deactivate" in row and "Save role" not in row
+    assert 'data-confirm="Deactivate attending?' in row  # the browser asks before deactivating
+    changed = admin.post(f"/admin/accounts/{account_id}/role", data={"csrf_token": csrf, "role": "chief"})
+    assert changed.status_code == 303
+    assert _account(sqlite_web, "attending") == ("chief", True)
+
+
+def test_the_only_admin_cannot_demote_or_deactivate_themselves(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    account_id = _account_id(admin.get("/admin").text, "admin")
+    for action, value in (("role", {"role": "chief"}), ("active", {"active": "0"})):
+        refused = admin.post(f"/admin/accounts/{account_id}/{action}", data={"csrf_token": csrf, **value})
+        assert refused.status_code == 409
+        assert re.search(rf'id="account-{account_id}-error">admin is the only active admin', refused.text)
+    assert _account(sqlite_web, "admin") == ("admin", True)
+    assert admin.get("/admin").status_code == 200  # still signed in, still an admin
+
+
+def test_an_admin_resets_a_password_the_old_one_stops_and_sessions_end(sqlite_web: Web) -> None:
+    doctor, _ = sqlite_web.signed_in("resident")
+    admin, csrf = sqlite_web.signed_in("admin")
+    account_id = _account_id(admin.get("/admin").text, "resident")
+    reset_form = f"/admin/accounts/{account_id}/password"
+    short = admin.post(reset_form, data={"csrf_token": csrf, "password": "short"})
+    assert short.status_code == 422
+    opened = rf'<details class="reset-password" open>.*?id="password-{account_id}-error">'
+    assert re.search(opened, short.text, re.S)
+    reset = admin.post(reset_form, data={"csrf_token": csrf, "password": "a temporary password"})
+    assert reset.status_code == 303
+    assert "resident has a new password" in admin.get(reset.headers["location"]).text
+    assert doctor.get("/me").status_code == 303  # signed out
+    service = AccountService(sqlite_web.database)
+    assert service.sign_in("resident", "a temporary password").principal.user == "resident"
+    with pytest.raises(Unauthenticated):
+        service.sign_in("resident", sign_in_of(sqlite_web.sign_ins, "resident").password)
+
+
+def test_only_admins_change_accounts(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    for action, value in (("role", "admin"), ("active", "0"), ("password", "a temporary password")):
+        field = "password" if action == "password" else action
+        assert chief.post(f"/admin/accounts/1/{action}", data={"csrf_token": csrf, field: value}
+                          ).status_code == 403
 
 
 def test_only_admins_open_the_admin_pages(sqlite_web: Web) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, datetime
@@ -10,11 +11,12 @@ from typing import Any
 import httpx
 from icalendar import Calendar
 
-from callroom.hours.service import HoursActor, HoursService
-from callroom.paging.live import LiveSchedules
+from callroom.hours.service import HoursService
+from callroom.rosters.live import LiveSchedules
 from callroom.rules.summary import summarise
 from tests.integration.web.conftest import Web
-from tests.web_demo import demo_program, sign_in_of, solved_demo
+from tests.principals import person as as_person
+from tests.web_demo import MARKUP_NAME, demo_program, demo_source_with_markup_name, sign_in_of, solved_demo
 
 LINK = re.compile(r'<code class="secret" id="calendar-link">([^<]+)</code>')
 
@@ -85,6 +87,21 @@ def test_the_chief_sees_every_resident_and_an_unknown_one_is_named(sqlite_web: W
     assert missing.status_code == 404 and 'id="person-error">no resident' in missing.text
 
 
+def test_a_name_with_markup_cannot_end_the_chart_data_or_hide_the_table(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    renamed = admin.post("/admin/program", data={"csrf_token": csrf, "source": demo_source_with_markup_name(),
+                                                 "reason": "a name with markup"})
+    assert renamed.status_code == 303, renamed.text
+    chief, _ = sqlite_web.signed_in("chief")
+    page = chief.get("/hours").text
+    element = re.search(r'<script type="application/json" id="overview-data">(.*?)</script>', page, re.S)
+    assert element is not None
+    assert "<" not in element.group(1)  # nothing in it that the HTML parser reads as markup
+    assert MARKUP_NAME in json.loads(element.group(1))["labels"]
+    assert page.index('id="hours-table"') > element.end()
+    assert html.escape(MARKUP_NAME, quote=False) in page
+
+
 def test_an_operator_may_not_read_duty_hours(sqlite_web: Web) -> None:
     client, _ = sqlite_web.signed_in("operator")
     assert client.get("/hours").status_code == 403
@@ -97,7 +114,7 @@ def test_worked_hours_appear_beside_scheduled_once_logged(sqlite_web: Web) -> No
     program = demo_program()
     after_the_block = datetime(2027, 4, 1, tzinfo=UTC)  # only shifts that have ended can be confirmed
     hours = HoursService(sqlite_web.database, LiveSchedules(), clock=lambda: after_the_block)
-    hours.confirm(HoursActor(person), person, program.block.start)
+    hours.confirm(as_person(person), person, program.block.start)
     data = _data(client.get("/hours").text, "weekly-data")
     assert data["worked"] is not None
     assert data["worked"][0] == data["hours"][0] and data["worked"][1:] == [0.0] * (len(data["hours"]) - 1)

@@ -6,6 +6,8 @@ import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from callroom.paging.routing import Schedule
 from callroom.web.board import board
 from tests.integration.web.conftest import Web
@@ -50,6 +52,14 @@ def test_a_bad_instant_is_named_next_to_its_field(sqlite_web: Web) -> None:
     assert page.status_code == 422 and 'id="at-error">the time must look like' in page.text
 
 
+@pytest.mark.parametrize("at", ["9999-12-31T23:59", "9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00"])
+def test_an_instant_beyond_the_calendar_is_named_next_to_its_field(sqlite_web: Web, at: str) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": at})
+    assert page.status_code == 422
+    assert 'id="at-error">the time must lie in the years 1900 to 2199' in page.text
+
+
 def test_a_page_form_names_the_bad_field(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("operator")
     answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "",
@@ -79,6 +89,19 @@ def test_a_page_sent_by_name_reaches_the_person_s_pager_and_is_acknowledged_ther
     assert 'id="page-state">acknowledged<' in timeline.text
     assert "acknowledged" in re.search(r'<table class="list" id="timeline">.*?</table>', timeline.text,
                                        re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_a_sent_page_is_confirmed_with_whom_it_reached_and_a_link_to_its_log(sqlite_web: Web) -> None:
+    nurse, csrf = sqlite_web.signed_in("operator")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    sent = nurse.post("/oncall/page", data={
+        "csrf_token": csrf, "target": f"person:{resident.person_id}", "body": "Bed 7 obs", "callback": "4411",
+        "priority": "stat", "label": resident.display_name})
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    name = demo_program().person[resident.person_id or ""].name
+    assert f"It reached {name}." in sent.text
+    assert f'<a href="/inbox/pages/{page_id}">' in sent.text
+    assert "<form" not in sent.text  # nothing to press again
 
 
 def test_declining_needs_a_reason_named_next_to_the_page(sqlite_web: Web) -> None:

@@ -4,7 +4,7 @@ page sends a browser without a session to sign in."""
 from __future__ import annotations
 
 from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from tests.integration.web.conftest import Web
 
 P = Permission

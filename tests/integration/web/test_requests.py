@@ -7,11 +7,14 @@ import re
 import httpx
 
 from callroom.accounts.demo import DemoAccount
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.changes.service import ChangeService
-from callroom.config import Role
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web
+from tests.principals import CHIEF, admin
 from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
 
 PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
@@ -112,7 +115,7 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
         sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     holder = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
-    changes = ChangeService(sqlite_web.database)
+    changes = ChangeService(sqlite_web.database, RosterService(sqlite_web.database, LiveSchedules()))
     for held in solved_demo().for_person(holder)[2:]:
         answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": holder,
                                                           "day": held.day.isoformat()})
@@ -120,13 +123,13 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
         found = re.search(r"Open shift #(\d+) offered", answer.text)
         assert found is not None
         proposal_id = int(found.group(1))
-        offers = changes.get(proposal_id).offers
+        offers = changes.get(CHIEF, proposal_id).offers
         if offers:
             break
     else:
         raise AssertionError("nobody could take any of the resident's shifts")
     taker = offers[0].person_id
-    AccountService(sqlite_web.database).add_account("test", AccountSpec(
+    AccountService(sqlite_web.database).add_account(admin("test"), AccountSpec(
         "taker", "Taker", Role.RESIDENT, taker, "taker-test-password"))
     sqlite_web.sign_ins.append(DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker"))
     client, _ = sqlite_web.signed_in("taker")

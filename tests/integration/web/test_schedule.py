@@ -23,6 +23,18 @@ def _versions(web: Web) -> list[int]:
         return [v.number for v in RosterRepository(session).list_versions(DEMO_NAME)]
 
 
+def test_the_grid_links_a_stylesheet_with_a_colour_for_every_post_it_uses(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    page = client.get("/schedule").text
+    link = re.search(r'<link rel="stylesheet" href="(/schedule/posts\.css[^"]*)">', page)
+    assert link is not None
+    sheet = client.get(link.group(1))
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+    coloured = set(re.findall(r"td\.(p\d+),", sheet.text))
+    used = set(re.findall(r'<td class="(p\d+) ', page))
+    assert len(coloured) == len(demo_program().posts) and used and used <= coloured
+
+
 def test_the_grid_shows_every_person_by_every_day_of_the_block(sqlite_web: Web) -> None:
     client, _ = sqlite_web.signed_in("resident")
     page = client.get("/schedule")

@@ -9,7 +9,7 @@ import pytest
 from callroom.accounts.demo import DEMO_ACCOUNTS
 from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission, allowed
 from callroom.accounts.principal import Principal
-from callroom.config import Role
+from callroom.accounts.roles import Role
 from callroom.demo import demo_program_path
 from callroom.formats.program_file import load_program
 from callroom.paging.policy import OPERATOR_QUEUE
@@ -62,8 +62,9 @@ def test_a_principal_is_on_pages_as_its_person_and_an_operator_reads_the_queue()
     resident = Principal("ada.okafor", Role.RESIDENT, person_id="ada")
     operator = Principal("switchboard", Role.OPERATOR)
 
-    assert (resident.actor.id, resident.actor.anyone, resident.inbox) == ("ada", False, "ada")
-    assert (operator.actor.id, operator.actor.anyone, operator.inbox) == ("switchboard", True, OPERATOR_QUEUE)
+    assert (resident.identity, resident.can(P.PAGE_ANY), resident.inbox) == ("ada", False, "ada")
+    assert (operator.identity, operator.can(P.PAGE_ANY), operator.inbox) == (
+        "switchboard", True, OPERATOR_QUEUE)
 
 
 def test_the_demo_accounts_are_linked_to_people_of_the_demo_program_with_fitting_grades() -> None:

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import CallroomError
 from callroom.rules import ids
-from callroom.rules.change import Change, ChangeError, give_away, impact, swap
+from callroom.rules.change import Change, give_away, impact, swap
 from callroom.rules.check import check_all
 from tests import factories as f
 from tests import strategies as strat
@@ -62,14 +63,14 @@ def test_a_swap_moves_each_shift_to_the_other_person() -> None:
 
 def test_removing_a_shift_that_is_not_on_the_roster_is_refused() -> None:
     _, roster = _call_rota()
-    with pytest.raises(ChangeError, match="does not work call"):
+    with pytest.raises(CallroomError, match="does not work call"):
         Change(removed=(Assignment("ada", f.day(1), "call", "ward"),)).apply(roster)
 
 
 def test_a_swap_with_oneself_is_refused() -> None:
     _, roster = _call_rota()
     mine = roster.assignments[0]
-    with pytest.raises(ChangeError, match="two different people"):
+    with pytest.raises(CallroomError, match="two different people"):
         swap(mine, mine)
 
 

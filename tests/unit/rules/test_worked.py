@@ -12,7 +12,7 @@ from callroom.domain.grades import Grade
 from callroom.domain.program import Leave
 from callroom.domain.worklog import WorkKind
 from callroom.rules import ids
-from callroom.rules.worked import check_worked, compliance, early_warnings, weekly_hours
+from callroom.rules.worked import blocks_weekly_hours, check_worked, compliance, early_warnings, weekly_hours
 from tests import factories as f
 from tests.unit.rules.worked_helpers import days, of_rule, period, wall
 
@@ -156,6 +156,18 @@ def test_scheduled_against_worked_shows_the_hours_stayed_late_each_week() -> Non
         (f.day(7), 0, 0, 0), (f.day(14), 0, 0, 0), (f.day(21), 0, 0, 0),
     ]
     assert weeks[0].by_kind == {WorkKind.IN_HOUSE: 5 * 13 * 60}
+
+
+def test_the_weeks_of_a_later_block_hold_its_hours_and_nothing_scheduled() -> None:
+    program = f.program([ADA])
+    roster = f.roster(*f.every("ada", "day", range(5)))  # block 1's first week
+    logged = days("ada", [0, 28, 29], hours=13)  # block 1's first Monday, block 2's first two days
+    weeks = blocks_weekly_hours(program, logged, [2], roster)
+    assert [(w.week_start, w.scheduled_minutes, w.worked_minutes) for w in weeks] == [
+        (f.day(28), 0, 2 * 13 * 60), (f.day(35), 0, 0), (f.day(42), 0, 0), (f.day(49), 0, 0)]
+    both = blocks_weekly_hours(program, logged, [1, 2], roster)
+    assert [w.week_start for w in both] == [f.day(7 * week) for week in range(8)]
+    assert (both[0].scheduled_minutes, both[0].worked_minutes) == (5 * 12 * 60, 13 * 60)
 
 
 def test_a_call_across_the_fall_back_night_counts_25_hours_and_still_needs_14_hours_rest() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from callroom.domain.roster import Assignment
+from callroom.errors import Invalid
 from callroom.rules import ids
-from callroom.rules.change import ChangeError
 from callroom.rules.whatif import parse_take, whatif
 from tests import factories as f
 from tests.unit.rules.worked_helpers import days
@@ -43,7 +43,7 @@ def test_a_shift_too_soon_after_a_logged_call_is_caught_with_this_shift() -> Non
 
 def test_a_what_if_about_a_day_already_logged_is_refused() -> None:
     logged = days("ada", [18], hours=12)
-    with pytest.raises(ChangeError) as raised:
+    with pytest.raises(Invalid) as raised:
         whatif(PROGRAM, ROSTER, Assignment("ada", f.day(18), "night", "ward"), logged)
     assert raised.value.field == "take"
 
@@ -60,7 +60,7 @@ def test_someone_elses_log_does_not_change_the_answer() -> None:
     ("2026-05-01:call", "outside the block"),
 ])
 def test_a_badly_written_take_is_refused_on_take(text: str, fragment: str) -> None:
-    with pytest.raises(ChangeError) as raised:
+    with pytest.raises(Invalid) as raised:
         parse_take(PROGRAM, "ada", text)
     assert raised.value.field == "take" and fragment in raised.value.message
 
@@ -70,7 +70,7 @@ def test_a_take_without_a_post_uses_the_only_post_running_that_shift() -> None:
 
 
 def test_an_unknown_person_is_refused_on_person() -> None:
-    with pytest.raises(ChangeError) as raised:
+    with pytest.raises(Invalid) as raised:
         parse_take(PROGRAM, "zed", "2026-03-24:call")
     assert raised.value.field == "person"
 

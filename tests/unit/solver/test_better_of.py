@@ -12,8 +12,8 @@ from callroom.domain.roster import Roster
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
-from callroom.solver.construct import Constructor
-from callroom.solver.model import build_model
+from callroom.solver.build.model import build_model
+from callroom.solver.heuristics.construct import Constructor
 from callroom.solver.run import Solution, Status, better_of, extract_roster, roster_of
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"

@@ -8,9 +8,9 @@ from pathlib import Path
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
-from callroom.solver.columns import _Columns, _dive, _MasterLP, column_roster
-from callroom.solver.construct import Constructor
-from callroom.solver.model import build_model
+from callroom.solver.build.model import build_model
+from callroom.solver.heuristics.columns import _Columns, _dive, _MasterLP, column_roster
+from callroom.solver.heuristics.construct import Constructor
 from callroom.solver.run import roster_of
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"

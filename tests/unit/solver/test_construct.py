@@ -13,8 +13,8 @@ from ortools.sat.python import cp_model
 from callroom.domain.roster import Assignment, Roster
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
-from callroom.solver.construct import Constructor
-from callroom.solver.space import Space
+from callroom.solver.build.space import Space
+from callroom.solver.heuristics.construct import Constructor
 
 from .two_weeks import DAYS, keeps_rules, one_person
 

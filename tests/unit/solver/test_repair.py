@@ -3,6 +3,7 @@ proven by solving the same repair with the change count as the only objective to
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,11 +12,13 @@ import pytest
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.rules import ids
+from callroom.rules.change import Change
 from callroom.rules.check import hard_violations
-from callroom.solver.repair import RepairOptions, RepairStatus, minimum_changes, repair
-from callroom.solver.repair_direct import direct_repair
-from callroom.solver.repair_input import Absence, RepairLimits, parse_instant
-from callroom.solver.repair_words import diff
+from callroom.rules.cover import cover_slots
+from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.request import Absence, RepairLimits, parse_instant
+from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
+from callroom.solver.repair.words import as_change, diff
 from tests.repair_world import ABSENCE_START, absence_days, demo_roster, residents_leaving_a_hole
 
 SEARCH = RepairOptions(time_limit_s=20, polish_s=0.5, direct=False)
@@ -143,3 +146,40 @@ def test_an_absence_given_as_wall_clock_times_rules_out_only_overlapping_shifts(
     result = repair(program, published, absence, options=DIRECT)
     assert result.roster is not None
     assert_sound(program, published, result.roster, absence) if result.changes else None
+
+
+def one_day(program: Program, person_id: str, day: date) -> Absence:
+    return Absence(person_id, parse_instant(day.isoformat(), program, "from"),
+                   parse_instant(day.isoformat(), program, "to", end=True))
+
+
+def short_twice_in_one_slot(program: Program, roster: Roster, skip: str) -> tuple[str, date]:
+    """The first resident and day (the absence must not touch leave) whose shift, crossed off,
+    leaves one post's shift short on two requirements at once (a resident and a PGY-3+): one
+    colleague of the right grade mends both."""
+    for day in program.block.dates():
+        for person in program.people:
+            if not person.grade.is_resident or person.id == skip or day in person.leave_dates:
+                continue
+            gone = tuple(a for a in roster.for_person(person.id) if a.day == day)
+            after = Change(removed=gone).apply(roster)
+            short = Counter((s.day, s.demand.post_id, s.demand.shift_id) for s in cover_slots(program, after)
+                            if s.count < s.requirement.minimum)
+            if any(n >= 2 for n in short.values()):
+                return person.id, day
+    raise AssertionError("no absence leaves one slot short on two requirements")
+
+
+def test_a_second_sick_call_on_a_repaired_roster_claims_no_more_than_the_proven_minimum(
+        demo: tuple[Program, Roster]) -> None:
+    program, published = demo
+    first = residents_leaving_a_hole(program, published)[0]
+    once = repair(program, published, three_days(program, first), options=DIRECT)
+    assert once.roster is not None
+    repaired = as_change(once.moves).apply(published)
+    assert repaired == once.roster
+    absence = one_day(program, *short_twice_in_one_slot(program, repaired, skip=first))
+    result = repair(program, repaired, absence, options=DIRECT)
+    status, fewest = minimum_changes(program, repaired, absence, options=PROOF)
+    assert status == "optimal" and result.roster is not None
+    assert result.minimum_proven and result.changes == fewest == len(diff(repaired, result.roster))

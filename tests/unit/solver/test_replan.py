@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.rules.check import hard_violations
-from callroom.solver.replan import best_plan
-from callroom.solver.space import Item
+from callroom.solver.build.space import Item
+from callroom.solver.heuristics.replan import best_plan
 
 from .two_weeks import DAYS, keeps_rules, one_person
 

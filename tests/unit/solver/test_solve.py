@@ -40,4 +40,4 @@ def test_an_impossible_program_is_explained_with_the_arithmetic() -> None:
     text = str(solution.explanation)
     assert "needs at least 1 PGY-3+ every day of the block (28 days)" in text
     assert "Ann Lee may take at most 9 in-house call nights in 28 days" in text
-    assert "9 + 9 = 18 of the 28 needed: 18 < 28" in text
+    assert "Ann Lee 9 + Raj Patel 9 = 18 of the 28 needed: 18 < 28." in text

@@ -7,8 +7,8 @@ from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
 from callroom.rules.check import hard_violations
-from callroom.solver.explain import _holds
-from callroom.solver.model import build_model
+from callroom.solver.build.model import build_model
+from callroom.solver.explain.infeasible import _holds
 from callroom.solver.run import SolveOptions, Status, solve
 from tests.strategies import programs
 

@@ -8,8 +8,8 @@ from itertools import groupby
 from ortools.sat.python import cp_model
 
 from callroom.formats.curtois import parse_instance
-from callroom.solver.person_rules import PersonRules
-from callroom.solver.space import Space
+from callroom.solver.build.space import Space
+from callroom.solver.heuristics.person_rules import PersonRules
 
 DAYS = 14  # two weeks, Monday first: weekends are days 5-6 and 12-13
 

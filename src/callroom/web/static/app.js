@@ -11,6 +11,21 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
+// The on-call board refreshes itself every minute, but not while a page form on it is open
+// (the refresh would throw away what the nurse is typing, or the confirmation of a sent page).
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var board = event.detail.elt;
+  if (board.id === "board" && board.querySelector("details[open]")) {
+    event.preventDefault();
+  }
+});
+
+// A form that asks before it is sent (deactivating an account): data-confirm is the question.
+document.addEventListener("submit", function (event) {
+  var question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+
 // The schedule grid: one listener for every cell, so 2,000 cells cost no script each.
 function openCellEditor(cell) {
   var grid = document.getElementById("grid");

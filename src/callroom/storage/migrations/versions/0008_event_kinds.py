@@ -6,10 +6,11 @@ a migration must not change meaning when the code changes later, so a new kind n
 migration of its own, and the schema test, which holds every such CHECK to its enum, says so.
 
 On SQLite the table is rebuilt to add the CHECK (batch mode); rebuilding drops its triggers, so
-the append-only triggers of migration 0002 are created again.
+the append-only triggers of migrations 0002 (no UPDATE, no DELETE) and 0007 (no insert reusing
+a stored id) are created again, both ways.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -48,10 +49,16 @@ def downgrade() -> None:
 
 
 def create_sqlite_triggers() -> None:
-    """Migration 0002's append-only triggers on the rebuilt table."""
+    """The append-only triggers of migrations 0002 and 0007, on the rebuilt table."""
     for action in ("UPDATE", "DELETE"):
         op.execute(
             f"CREATE TRIGGER {TABLE}_no_{action.lower()} BEFORE {action} ON {TABLE} "
             f"BEGIN SELECT RAISE(ABORT, '{action} on {TABLE} refused: "
             "the audit trail is append-only'); END"
         )
+    op.execute(
+        f"CREATE TRIGGER {TABLE}_no_reused_id BEFORE INSERT ON {TABLE} "
+        f"WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id) "
+        f"BEGIN SELECT RAISE(ABORT, 'INSERT on {TABLE} refused: its id is already stored, "
+        "and append-only rows are never replaced'); END"
+    )

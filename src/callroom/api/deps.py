@@ -1,0 +1,68 @@
+"""Typed FastAPI dependencies: the services the app was built with (in its lifespan, from the
+composition root `callroom.services`), for routes and pages. Nothing else reads `app.state`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from callroom.accounts.principal import Principal
+from callroom.accounts.service import AccountService
+from callroom.changes.service import ChangeService
+from callroom.config import Settings
+from callroom.hours.service import HoursService
+from callroom.paging.service import PagingService
+from callroom.paging.stream import InboxHub
+from callroom.rosters.service import RosterService
+from callroom.services import Services
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def settings(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+def config_tokens(request: Request) -> dict[str, Principal]:
+    """CALLROOM_API_TOKENS as (SHA-256 digest of the token -> principal)."""
+    found: dict[str, Principal] = request.app.state.tokens
+    return found
+
+
+def hub(request: Request) -> InboxHub:
+    found: InboxHub = request.app.state.hub
+    return found
+
+
+def rosters(request: Request) -> RosterService:
+    return services(request).rosters
+
+
+def paging(request: Request) -> PagingService:
+    return services(request).paging
+
+
+def changes(request: Request) -> ChangeService:
+    return services(request).changes
+
+
+def hours(request: Request) -> HoursService:
+    return services(request).hours
+
+
+def accounts(request: Request) -> AccountService:
+    return services(request).accounts
+
+
+AppSettings = Annotated[Settings, Depends(settings)]
+Hub = Annotated[InboxHub, Depends(hub)]
+Rosters = Annotated[RosterService, Depends(rosters)]
+Paging = Annotated[PagingService, Depends(paging)]
+Changes = Annotated[ChangeService, Depends(changes)]
+Hours = Annotated[HoursService, Depends(hours)]
+Accounts = Annotated[AccountService, Depends(accounts)]

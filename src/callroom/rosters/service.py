@@ -1,0 +1,237 @@
+"""`RosterService`: the live roster and the chief's and admin's changes to it, for the API, the
+web pages and the CLI alike.
+
+- The live roster is the newest stored version (of CALLROOM_PAGING_PROGRAM, or of any program).
+  Which version is newest is asked at most every `recheck_s`, so a board polling who is on
+  call costs no query per request; a version saved through this service is seen at once, one
+  saved elsewhere within `recheck_s` (or at once after `forget`).
+- A cell edit is checked with `callroom.rules.change.impact` (the same checkers as a solve, on
+  the people it touches plus cover) and saved as the next version, with who, when, why and
+  what in its audit. A save that would break a hard rule is refused unless forced with a reason.
+- A new program file is checked line by line and stored as the program's next version; the
+  live roster is carried over to it as a new roster version, or the change is refused when the
+  roster uses people, posts or shifts the new file no longer has.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
+from callroom.domain.clock import Clock, utc_now
+from callroom.domain.program import Program
+from callroom.domain.roster import Roster
+from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
+from callroom.formats.program_file import ProgramFileError, parse_program
+from callroom.paging.routing import Schedule
+from callroom.rosters.audit import CellAudit, ProgramAudit, describe
+from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVersion, change_for
+from callroom.rosters.live import Live, LiveSchedules
+from callroom.rosters.store import add_version
+from callroom.rules.change import impact
+from callroom.rules.violations import Violation
+from callroom.solver.run import Solution
+from callroom.storage import (
+    Database,
+    ProgramRepository,
+    RosterRepository,
+    RosterSource,
+    RosterVersionRecord,
+)
+
+LIVE_RECHECK_S = 0.5
+NO_ROSTER = "no roster has been saved yet: solve one first (callroom solve)"
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """A roster version and, in one line, how it came to be."""
+
+    id: int
+    number: int
+    created_at: datetime
+    line: str
+
+
+@dataclass(frozen=True)
+class SavedEdit:
+    check: EditCheck
+    version: RosterVersionRecord
+
+
+@dataclass(frozen=True)
+class ProgramReplaced:
+    program: str
+    program_version: int
+    version: RosterVersionRecord | None  # None: the file was unchanged, so nothing was stored
+
+
+class RosterService:
+    def __init__(self, database: Database, schedules: LiveSchedules, *, clock: Clock = utc_now,
+                 recheck_s: float = LIVE_RECHECK_S) -> None:
+        self._database = database
+        self.schedules = schedules
+        self._clock = clock
+        self._recheck_s = recheck_s
+        self._checked: tuple[Live | None, float] | None = None
+
+    # --- the live roster and its versions -------------------------------------------------
+
+    def live(self) -> Live | None:
+        """The live roster, or None while nothing has been solved or imported."""
+        checked = self._checked
+        if checked is not None and time.monotonic() - checked[1] < self._recheck_s:
+            return checked[0]
+        with self._database.reading() as session:
+            found = self.schedules.live(session)
+        self._checked = (found, time.monotonic())
+        return found
+
+    def require_live(self) -> Live:
+        """The live roster; NotFound (field "roster") while there is none."""
+        found = self.live()
+        if found is None:
+            raise NotFound("roster", NO_ROSTER)
+        return found
+
+    def schedule(self) -> Schedule:
+        return self.require_live().schedule
+
+    def forget(self) -> None:
+        """Ask again which version is live: another service of this process saved one."""
+        self._checked = None
+
+    def versions(self) -> list[RosterVersionRecord]:
+        """Every version of the live program's roster, oldest first."""
+        name = self.require_live().name
+        with self._database.reading() as session:
+            return RosterRepository(session).list_versions(name)
+
+    def history(self, newest: int) -> list[VersionLine]:
+        """The `newest` versions of the live program, newest first, each with its audit line."""
+        chosen = reversed(self.versions()[-newest:])
+        return [VersionLine(v.id, v.number, v.created_at, describe(v)) for v in chosen]
+
+    def version(self, number: int, program: str | None = None) -> Live:
+        """Version `number` of `program` (default: the live program); NotFound if none."""
+        name = program or self.require_live().name
+        with self._database.reading() as session:
+            record = RosterRepository(session).by_number(name, number)
+            if record is None:
+                raise NotFound("number", f"{name} has no roster version {number}")
+            return self.schedules.version(session, record.id)
+
+    def stored(self, program: str | None = None, number: int | None = None) -> Live:
+        """A stored version: the newest of `program` (default: the live program), or its version
+        `number`; NotFound when there is none."""
+        if number is not None:
+            return self.version(number, program)
+        with self._database.reading() as session:
+            found = self.schedules.live(session, program)
+        if found is None:
+            raise NotFound("program", NO_ROSTER if program is None else f"no roster of {program} is stored")
+        return found
+
+    # --- the chief's cell edit ------------------------------------------------------------
+
+    def check(self, edit: CellEdit) -> EditCheck:
+        """What the edit would do and what the rules say, on the live roster; nothing saved."""
+        live = self.require_live()
+        if edit.base_version != live.record.number:
+            raise StaleVersion(live.record.number)
+        change = change_for(live.program, live.roster, edit)
+        return EditCheck(change, impact(live.program, live.roster, change))
+
+    def save(self, caller: Principal, edit: CellEdit) -> SavedEdit:
+        """Check the edit and save it as the next version. HardRulesBroken when it breaks a
+        hard rule and is not forced with a reason; StaleVersion when the roster moved on."""
+        _require(caller, Permission.ROSTER_EDIT, "edit the roster")
+        found = self.check(edit)
+        if found.impact.hard and not edit.force:
+            raise HardRulesBroken(found.impact.hard)
+        if edit.force and not edit.reason.strip():
+            raise Invalid("reason", "say why, when saving an edit that breaks hard rules")
+        audit = CellAudit(caller.user, caller.role.value, self._clock(), edit.reason.strip(),
+                          edit.base_version, found.change.removed, found.change.added,
+                          _words(found.impact.hard), _words(found.impact.introduced),
+                          _words(found.impact.resolved))
+        live = self.require_live()
+        with self._database.session() as session:
+            saved = add_version(session, live, found.impact.after, audit, status="edited")
+        self.forget()
+        return SavedEdit(found, saved)
+
+    # --- the program file -------------------------------------------------------------------
+
+    def program_source(self) -> str:
+        """The program file the live roster was made for, as stored."""
+        live = self.require_live()
+        with self._database.reading() as session:
+            source = ProgramRepository(session).get_version(live.record.program_version_id)
+        assert source is not None  # a roster version's program version is a foreign key
+        return source.source_text
+
+    def replace_program(self, caller: Principal, source: str, reason: str) -> ProgramReplaced:
+        """Store a new program file and carry the live roster over to it (see the module doc)."""
+        _require(caller, Permission.REFERENCE_EDIT, "replace the program file")
+        if not reason.strip():
+            raise Invalid("reason", "say why (kept in the roster version's audit)")
+        live = self.require_live()
+        program = _parsed(source, f"{live.name}.yaml")
+        _check_roster_fits(program, live.roster)
+        audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
+        with self._database.session() as session:
+            stored = ProgramRepository(session).save_source(live.name, source, f"api:{caller.user}")
+            if stored.id == live.record.program_version_id:
+                return ProgramReplaced(live.name, stored.number, None)
+            saved = add_version(session, live, live.roster, audit, status="program changed", program=program,
+                                program_version_id=stored.id)
+        self.forget()
+        return ProgramReplaced(live.name, stored.number, saved)
+
+    # --- a solve's roster --------------------------------------------------------------------
+
+    def store_solution(self, name: str, path: Path, solution: Solution) -> RosterVersionRecord:
+        """Save the program's source (a new version only if it changed) and the solved roster as a
+        new roster version, in one transaction."""
+        assert solution.roster is not None and solution.report is not None
+        with self._database.session() as session:
+            source = ProgramRepository(session).save_source(name, path.read_text(encoding="utf-8"), str(path))
+            saved = RosterRepository(session).add_version(
+                source.id, solution.roster, source=RosterSource.SOLVE, status=solution.status.value,
+                objective=solution.objective, bound=solution.bound, report=solution.report.to_dict())
+        self.forget()
+        return saved
+
+
+def _words(found: tuple[Violation, ...]) -> tuple[str, ...]:
+    return tuple(str(v) for v in found)
+
+
+def _require(caller: Principal, permission: Permission, action: str) -> None:
+    if not caller.can(permission):
+        raise NotAllowed("permission", f"a {caller.role.value} may not {action} ({permission.value})")
+
+
+def _parsed(source: str, filename: str) -> Program:
+    try:
+        return parse_program(source, filename)
+    except ProgramFileError as error:
+        first = error.issues[0]
+        field = f"source.{first.field}" if first.field else "source"
+        raise Invalid(field, str(first), error.details) from error
+
+
+def _check_roster_fits(program: Program, roster: Roster) -> None:
+    placed = roster.assignments
+    missing = sorted({f"person {a.person_id}" for a in placed if a.person_id not in program.person}
+                     | {f"post {a.post_id}" for a in placed if a.post_id not in program.post}
+                     | {f"shift {a.shift_id}" for a in placed if a.shift_id not in program.shift})
+    if missing:
+        raise Conflict("source", "the live roster still uses " + ", ".join(missing[:10])
+                       + ("" if len(missing) <= 10 else f" and {len(missing) - 10} more")
+                       + ": take them off the roster first")

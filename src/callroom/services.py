@@ -1,0 +1,76 @@
+"""The composition root: every service built once, from the settings, over one database.
+
+The API builds them in its lifespan, the CLI in its callback, `callroom worker` and the worker
+thread of `callroom serve` for themselves; nothing else constructs a service, so each front end
+gets the same objects wired the same way (one live-roster cache, paging notifying of changes).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from callroom.accounts.service import AccountService
+from callroom.changes.notify import PagingNotifier
+from callroom.changes.service import ChangeService
+from callroom.config import Settings
+from callroom.domain.clock import Clock, utc_now
+from callroom.hours.service import HoursService
+from callroom.paging.service import PagingService
+from callroom.paging.worker import Worker, worker_from
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
+from callroom.storage import Database, open_database
+from callroom.storage.db import open_database_when_up
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    database: Database
+    rosters: RosterService
+    paging: PagingService
+    changes: ChangeService
+    hours: HoursService
+    accounts: AccountService
+
+    def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
+        """A paging worker on this database, sharing the live-roster cache (polling every
+        `poll_interval_s`, default the settings')."""
+        chosen = self.settings if poll_interval_s is None else self.settings.model_copy(
+            update={"worker_poll_interval_s": poll_interval_s})
+        return worker_from(chosen, self.database, self.rosters.schedules, name)
+
+
+def build_services(settings: Settings, database: Database, clock: Clock = utc_now) -> Services:
+    schedules = LiveSchedules(settings.paging_program)
+    rosters = RosterService(database, schedules, clock=clock)
+    paging = PagingService(database, schedules, clock)
+    return Services(
+        settings, database, rosters, paging,
+        ChangeService(database, rosters, notifier=PagingNotifier(paging), clock=clock),
+        HoursService(database, schedules, clock),
+        AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
+    )
+
+
+@contextmanager
+def open_services(settings: Settings, clock: Clock = utc_now) -> Iterator[Services]:
+    """The services over the settings' database (migrated to head), closed at the end."""
+    with open_database(settings.database_url) as database:
+        yield build_services(settings, database, clock)
+
+
+@contextmanager
+def open_services_when_up(settings: Settings, stop: threading.Event, who: str) -> Iterator[Services | None]:
+    """`open_services`, waiting for as long as the database is unavailable (see
+    `storage.db.open_database_when_up`); None if `stop` is set first."""
+    database = open_database_when_up(settings.database_url, stop, who)
+    if database is None:
+        yield None
+        return
+    with database:
+        yield build_services(settings, database)

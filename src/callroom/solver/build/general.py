@@ -1,0 +1,177 @@
+"""CP-SAT builders for the general rostering rules (mirrors callroom.rules.general)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from itertools import pairwise
+
+from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
+from ortools.sat.python.cp_model_helper import Literal
+
+from callroom.domain.days import is_weekend, weekend_of
+from callroom.domain.program import Person
+from callroom.rules import ids
+from callroom.solver.build.guards import GuardKey, Guards
+from callroom.solver.build.space import Space, weighted
+
+
+def add_unavailable(space: Space, guard: Guards) -> None:
+    """Leave and fixed days off are facts: nothing is worked on them."""
+    for p, person in enumerate(space.program.people):
+        for d, day in enumerate(space.program.block.dates()):
+            if person.unavailable(day):
+                key = unavailable_key(person, day)
+                space.model.add(space.works[p][d] == 0).only_enforce_if(guard(key))
+
+
+def unavailable_key(person: Person, day: date) -> GuardKey:
+    """The fact that keeps the person off that day: one per leave entry, one per fixed day off."""
+    for entry in person.leave:
+        if entry.start <= day <= entry.end:
+            return GuardKey.of(ids.UNAVAILABLE, person.id, f"leave:{entry.start}..{entry.end}")
+    return GuardKey.of(ids.UNAVAILABLE, person.id, f"day-off:{day.isoformat()}")
+
+
+def add_succession(space: Space, guard: Guards) -> None:
+    forbidden = space.program.rules.forbidden_successions
+    if not forbidden:
+        return
+    # Shifts that forbid the same next-day shifts share one constraint a day: with at most one
+    # shift a day, "one of these today and one of those tomorrow" is a single sum <= 1.
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for first in sorted({a for a, _ in forbidden}):
+        groups[frozenset(b for a, b in forbidden if a == first)].append(first)
+    for p, person in enumerate(space.program.people):
+        key = guard(GuardKey.of(ids.SUCCESSION, person.id))
+        for today, tomorrow in pairwise(space.by_shift[p]):
+            for seconds, firsts in groups.items():
+                before = [v for s in firsts for v in today.get(s, ())]
+                _at_most_one(space, key, before, [v for s in seconds for v in tomorrow.get(s, ())])
+
+
+def _at_most_one(space: Space, key: list[cp_model.IntVar], before: list[cp_model.IntVar],
+                 after: list[cp_model.IntVar]) -> None:
+    if not (before and after):
+        return
+    if key:  # at-most-one constraints take no enforcement literal; guarded ones go linear
+        space.model.add(LinearExpr.sum(before + after) <= 1).only_enforce_if(key)
+    else:
+        space.model.add_at_most_one(before + after)
+
+
+def add_max_shifts(space: Space, guard: Guards) -> None:
+    for p, person in enumerate(space.program.people):
+        for shift_id, cap in person.limits.max_shifts.items():
+            worked = [v for d in range(space.program.block.days) for v in space.on_shifts(p, d, [shift_id])]
+            if worked and cap < len(worked):
+                key = guard(GuardKey.of(ids.MAX_SHIFTS, person.id, shift_id))
+                space.model.add(LinearExpr.sum(worked) <= cap).only_enforce_if(key)
+
+
+def add_total_minutes(space: Space, guard: Guards) -> None:
+    for p, person in enumerate(space.program.people):
+        low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
+        if low is None and high is None:
+            continue
+        total = weighted(space.person_items(p))
+        key = guard(GuardKey.of(ids.TOTAL_MINUTES, person.id))
+        if low is not None:
+            space.model.add(total >= low).only_enforce_if(key)
+        if high is not None:
+            space.model.add(total <= high).only_enforce_if(key)
+
+
+def add_max_consecutive(space: Space, guard: Guards) -> None:
+    for p, person in enumerate(space.program.people):
+        cap = person.limits.max_consecutive_work
+        works = space.works[p]
+        if cap is None or cap >= len(works):
+            continue
+        key = guard(GuardKey.of(ids.MAX_CONSECUTIVE, person.id))
+        for first in range(len(works) - cap):
+            space.model.add(LinearExpr.sum(works[first:first + cap + 1]) <= cap).only_enforce_if(key)
+
+
+def add_min_runs(space: Space, guard: Guards) -> None:
+    """Minimum working runs and minimum runs off. A run touching either end of the block is
+    exempt, so only runs with a day of the other kind on both sides are forbidden."""
+    for p, person in enumerate(space.program.people):
+        works = space.works[p]
+        work_min, off_min = person.limits.min_consecutive_work, person.limits.min_consecutive_off
+        if work_min is not None and work_min > 1:
+            key = guard(GuardKey.of(ids.MIN_CONSECUTIVE, person.id))
+            _forbid_short_runs(space.model, works, work_min, key)
+        if off_min is not None and off_min > 1:
+            key = guard(GuardKey.of(ids.MIN_DAYS_OFF, person.id))
+            _forbid_short_runs(space.model, [w.Not() for w in works], off_min, key)
+
+
+def _forbid_short_runs(model: cp_model.CpModel, inside: Sequence[Literal], minimum: int,
+                       key: list[cp_model.IntVar]) -> None:
+    """For every run [first, first + length) shorter than `minimum` with both neighbours inside
+    the block: not (neighbour outside the run, every day inside, neighbour outside)."""
+    for length in range(1, minimum):
+        for first in range(1, len(inside) - length):
+            run = [v.Not() for v in inside[first:first + length]]
+            model.add_bool_or([inside[first - 1], *run, inside[first + length]]).only_enforce_if(key)
+
+
+def weekend_vars(space: Space, p: int) -> list[cp_model.IntVar]:
+    """One Boolean per weekend (Saturday with its Sunday): worked if either day is."""
+    days_by_weekend: dict[date, list[int]] = defaultdict(list)
+    for d, day in enumerate(space.program.block.dates()):
+        if is_weekend(day):
+            days_by_weekend[weekend_of(day)].append(d)
+    worked = []
+    for key, days in sorted(days_by_weekend.items()):
+        var = space.model.new_bool_var(f"weekend_{p}_{key}")
+        space.model.add_max_equality(var, [space.works[p][d] for d in days])
+        worked.append(var)
+    return worked
+
+
+def add_max_weekends(space: Space, guard: Guards, weekends: list[list[cp_model.IntVar]]) -> None:
+    for p, person in enumerate(space.program.people):
+        cap = person.limits.max_weekends
+        if cap is not None and cap < len(weekends[p]):
+            key = guard(GuardKey.of(ids.MAX_WEEKENDS, person.id))
+            space.model.add(sum(weekends[p]) <= cap).only_enforce_if(key)
+
+
+def add_conflicts(space: Space, guard: Guards) -> None:
+    """Two people in a declared conflict never hold posts of one team at overlapping times."""
+    index = {person.id: p for p, person in enumerate(space.program.people)}
+    for conflict in space.program.conflicts:
+        first, second = index.get(conflict.first), index.get(conflict.second)
+        if first is None or second is None:
+            continue
+        key = guard(GuardKey.of(ids.CONFLICT, conflict.first, conflict.second))
+        for mine in space.person_items(first):
+            for d in space.near(mine.day):
+                for theirs in space.items[second][d]:
+                    if mine.post.team == theirs.post.team and mine.start < theirs.end \
+                            and theirs.start < mine.end:
+                        space.model.add_bool_or([mine.var.Not(), theirs.var.Not()]).only_enforce_if(key)
+
+
+def add_overlap(space: Space) -> None:
+    """A person's shifts never overlap in time (a 25-hour call and the next morning's clinic).
+    Which shifts clash depends only on the days and shift times, so it is worked out once."""
+    days = space.program.block.days
+    for d in range(days):
+        for later in range(d + 1, min(days, d + space.reach + 1)):
+            clashes = _clashes(space, d, later)
+            for p in range(len(space.program.people)) if clashes else ():
+                for shift_id, clashing in clashes.items():
+                    _at_most_one(space, [], space.on_shifts(p, d, [shift_id]),
+                                 space.on_shifts(p, later, clashing))
+
+
+def _clashes(space: Space, day: int, later: int) -> dict[str, list[str]]:
+    ids_ = [s.id for s in space.program.shift_types]
+    found = {s: [t for t in ids_ if space.timeline.span(later, t)[0] < space.timeline.span(day, s)[1]]
+             for s in ids_}
+    return {s: clashing for s, clashing in found.items() if clashing}

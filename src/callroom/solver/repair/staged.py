@@ -1,0 +1,381 @@
+"""Minimal-change repair of a published roster after a sick call, in staged CP-SAT solves.
+
+The repair re-solves the same model `solve` uses (`build_model`: every hard rule, the same
+objective terms) with the absence as a hard fact and the published roster as the hint. Goals,
+in order:
+
+1. every hard rule holds (cover minimums excepted, see 2);
+2. cover is met as well as it can be: cover minimums are guarded, and a guard that is off costs
+   the people missing (a "shortfall"), so a hole nobody can fill comes back as the least-bad
+   roster with which post goes short and by how much;
+3. the fewest changed person-days (a person-day counts 1 when its assignment differs);
+4. among those, the original objective.
+
+Goals 2 and 3 are one solve whose objective weighs a missing person above every possible change
+(so it is lexicographic); its OPTIMAL status is the proof the change count is the minimum. Goal
+4 is a second solve with the shortfall and the change count fixed as constraints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
+
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.rules import ids
+from callroom.rules.check import hard_violations
+from callroom.rules.penalties import score
+from callroom.rules.violations import Violation
+from callroom.solver.build.cover import holders
+from callroom.solver.build.guards import SlotKey
+from callroom.solver.build.model import RosterModel, build_model, objective
+from callroom.solver.build.space import Item
+from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.request import Absence, RepairLimits, check_repair
+from callroom.solver.repair.words import Move, Shortfall, blockers, describe_moves
+from callroom.solver.run import SolveOptions, extract_roster, parameters
+
+__all__ = ["RepairOptions", "RepairResult", "RepairStatus", "minimum_changes", "repair"]
+
+
+class RepairStatus(StrEnum):
+    REPAIRED = "repaired"  # every hard rule holds, cover included
+    SHORT = "short"  # no roster covers every post; this is the least-bad one (see shortfalls)
+    INFEASIBLE = "infeasible"  # no roster keeps the hard rules within the limits given
+    UNKNOWN = "unknown"  # nothing found in the time limit
+
+
+@dataclass(frozen=True)
+class RepairOptions:
+    time_limit_s: float = 10.0  # for the change-minimising solve
+    polish_s: float = 1.0  # for the last solve (the original objective among minimal repairs)
+    direct: bool = True  # try the direct repair first (see repair.direct); False: always search
+    strategy: str = "single"  # the change-minimising search: "single" worker, or run.STRATEGIES
+    workers: int = 2
+    seed: int = 0
+
+
+DEFAULTS = RepairOptions()
+NO_LIMITS = RepairLimits()
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    status: RepairStatus
+    roster: Roster | None
+    moves: tuple[Move, ...] = ()
+    changes: int | None = None  # changed person-days
+    minimum_proven: bool = False  # the change count is proven minimal (CP-SAT OPTIMAL)
+    change_bound: int | None = None  # the proven lower bound on changes
+    shortfalls: tuple[Shortfall, ...] = ()
+    blockers: tuple[str, ...] = ()  # why nobody could fill each shortfall, in words
+    objective: int | None = None  # the original objective of the repaired roster
+    violations: tuple[Violation, ...] = ()  # hard violations other than the declared shortfalls
+    wall_s: float = 0.0
+    # Search: (build, minimise changes, polish); direct: (direct repair, build, polish).
+    stage_s: tuple[float, ...] = ()
+    method: str = "search"  # "direct" (proven by its lower bound, see repair.direct) or "search"
+
+    @property
+    def proof_s(self) -> float:
+        """Seconds from the call to the proven (or best found) change count."""
+        return self.stage_s[0] if self.method == "direct" else sum(self.stage_s[:2])
+
+    @property
+    def short_by(self) -> int:
+        return sum(s.short for s in self.shortfalls)
+
+
+@dataclass
+class _Repair:
+    """The model with the repair's extra pieces: change count, shortfalls and the published hint."""
+
+    built: RosterModel
+    changes: LinearExpr
+    shortfalls: list[tuple[SlotKey, cp_model.IntVar]] = field(default_factory=list)  # (slot, missing)
+    hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
+
+
+def repair(program: Program, published: Roster, absence: Absence,
+           limits: RepairLimits = NO_LIMITS, options: RepairOptions = DEFAULTS) -> RepairResult:
+    """The least change to `published` that takes `absence` into account; see the module doc.
+
+    Raises RepairError (naming the field) for input that makes no sense for this program.
+    """
+    started = time.monotonic()
+    check_repair(program, absence, limits)
+    direct = direct_repair(program, published, absence, limits) if options.direct else None
+    if direct is not None:
+        return _direct_result(program, published, absence, limits, direct, options, started)
+    shaped = _build(program, published, absence, limits, relax=True)
+    built_s = time.monotonic() - started
+    people = max(1, len(program.people) * program.block.days)
+    weighted = LinearExpr.sum([v for _, v in shaped.shortfalls]) * (people + 1) + shaped.changes
+    first = _solve(shaped, weighted, options, options.time_limit_s, options.strategy)
+    first_s = time.monotonic() - started - built_s
+    if first.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = RepairStatus.INFEASIBLE if first.status == cp_model.INFEASIBLE else RepairStatus.UNKNOWN
+        return RepairResult(status, None, wall_s=time.monotonic() - started, stage_s=(built_s, first_s))
+    short = [(slot, first.solver.value(v)) for slot, v in shaped.shortfalls]
+    changes = int(first.solver.value(shaped.changes))
+    proven = first.status == cp_model.OPTIMAL
+    roster = _polish(shaped, first, short, changes, options)
+    polish_s = time.monotonic() - started - built_s - first_s
+    bound = round(first.solver.best_objective_bound) - (people + 1) * sum(n for _, n in short)
+    return _result(program, published, absence, roster, changes, proven,
+                   max(0, bound), short, (built_s, first_s, polish_s), started)
+
+
+def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
+                   direct: tuple[Roster, int], options: RepairOptions, started: float) -> RepairResult:
+    """The direct repair is proven minimal (see repair.direct); the polish then looks for the
+    best roster by the original objective among those with as few changes."""
+    roster, changes = direct
+    found_s = time.monotonic() - started
+    if options.polish_s > 0:
+        shaped = _build(program, published, absence, limits, relax=False)
+        built_s = time.monotonic() - started - found_s
+        roster = _polish_from(shaped, roster, changes, options)
+    else:
+        built_s = 0.0
+    polish_s = time.monotonic() - started - found_s - built_s
+    found = _result(program, published, absence, roster, changes, True, changes, [],
+                    (found_s, built_s, polish_s), started)
+    return dataclasses.replace(found, method="direct")
+
+
+def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairOptions) -> Roster:
+    built = shaped.built
+    shaped.hint = {}
+    _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
+    built.model.add(shaped.changes <= changes)
+    original = objective(built.objective)
+    answer = _solve(shaped, original, options, options.polish_s, "core")
+    if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return extract_roster(built, answer.solver)
+    return roster
+
+
+def minimum_changes(program: Program, published: Roster, absence: Absence,
+                    limits: RepairLimits = NO_LIMITS,
+                    options: RepairOptions = DEFAULTS) -> tuple[str, int | None]:
+    """The fewest changed person-days of any repair that meets cover in full, with the change
+    count as the only objective: ("optimal", n) once proven, else ("feasible", n) or
+    ("infeasible"/"unknown", None). An independent check on `repair`."""
+    check_repair(program, absence, limits)
+    shaped = _build(program, published, absence, limits, relax=False)
+    answer = _solve(shaped, shaped.changes, options, options.time_limit_s, options.strategy)
+    names = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible"}
+    name = names.get(answer.status, "unknown")
+    if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return name, int(answer.solver.value(shaped.changes))
+    return name, None
+
+
+@dataclass
+class _Answer:
+    solver: cp_model.CpSolver
+    status: cp_model.CpSolverStatus
+
+
+def _solve(shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOptions,
+           seconds: float, strategy: str) -> _Answer:
+    model = shaped.built.model
+    model.minimize(objective)
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for var, value in shaped.hint.items():
+        model.add_hint(var, value)
+    solver = cp_model.CpSolver()
+    if strategy == SINGLE:
+        _single(solver, seconds, options.seed)
+    else:
+        parameters(solver, SolveOptions(seconds, options.workers, options.seed), strategy)
+    return _Answer(solver, solver.solve(model))
+
+
+# Counting changes from a hinted roster is a search CP-SAT's single default worker does well:
+# it starts from the hint (interleaved portfolio search ignores a partial hint) and on the demo
+# proved minima faster than the two-worker core search (bench/solver_notes.md). One worker with a
+# deterministic budget also gives the same repair for the same seed on any machine.
+SINGLE = "single"
+DETERMINISTIC_PER_SECOND_SINGLE = 1.0
+
+
+def _single(solver: cp_model.CpSolver, seconds: float, seed: int) -> None:
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND_SINGLE
+
+
+def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], changes: int,
+            options: RepairOptions) -> Roster:
+    """Among rosters with that shortfall and at most that many changes, the best by the
+    original objective; the first solve's roster when the polish finds nothing better."""
+    built = shaped.built
+    fallback = extract_roster(built, first.solver)
+    if options.polish_s <= 0:
+        return fallback
+    shaped.hint = {item.var: int(first.solver.boolean_value(item.var))
+                   for p in range(len(built.program.people)) for item in built.space.person_items(p)}
+    for (_, var), (_, value) in zip(shaped.shortfalls, short, strict=True):
+        built.model.add(var == value)
+    built.model.add(shaped.changes <= changes)
+    original = objective(built.objective)
+    second = _solve(shaped, original, options, options.polish_s, "core")
+    if second.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return extract_roster(built, second.solver)
+    return fallback
+
+
+def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
+            proven: bool, bound: int, short: list[tuple[SlotKey, int]], stage_s: tuple[float, ...],
+            started: float) -> RepairResult:
+    shortfalls = tuple(_shortfall(program, slot, n) for slot, n in short if n > 0)
+    declared = {s.key for s in shortfalls}
+    violations = tuple(v for v in hard_violations(program, roster) if v.cover not in declared)
+    return RepairResult(
+        RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED, roster,
+        moves=describe_moves(program, published, roster, absence), changes=changes,
+        minimum_proven=proven, change_bound=changes if proven else min(bound, changes),
+        shortfalls=shortfalls, blockers=blockers(program, roster, absence, shortfalls),
+        objective=score(program, roster).total, violations=violations,
+        wall_s=time.monotonic() - started, stage_s=stage_s)
+
+
+def _shortfall(program: Program, slot: SlotKey, short: int) -> Shortfall:
+    demand = next(d for d in program.demands if d.id == slot.demand_id)
+    need = demand.requirements[slot.requirement]
+    return Shortfall(demand.post_id, demand.shift_id, slot.day, need.grades.label, need.minimum, short)
+
+
+def _build(program: Program, published: Roster, absence: Absence, limits: RepairLimits, *,
+           relax: bool) -> _Repair:
+    relaxed = frozenset({ids.COVER_MINIMUM.code}) if relax else frozenset()
+    built = build_model(program, relax=relaxed)
+    forced = _forbid_absence(built, absence)
+    cells = _published_cells(program, published)
+    hint: dict[cp_model.IntVar, int] = {}
+    shaped = _Repair(built, _change_count(built, cells, hint), hint=hint)
+    _hint_absence(built, forced, hint)
+    # The absent person's published shifts in the absence must change: a bound CP-SAT would
+    # otherwise take seconds to find, and with it a repair that moves nobody else is proven
+    # minimal as soon as it is found.
+    lost = sum(1 for (p, d), a in cells.items()
+               if program.people[p].id == absence.person_id and _item_of(built, p, d, a) in forced)
+    built.model.add(shaped.changes >= lost)
+    _fix_outside(built, cells, absence, limits)
+    if relax:
+        shaped.shortfalls = _shortfalls(built, shaped.hint)
+    return shaped
+
+
+Cells = dict[tuple[int, int], Assignment]
+
+
+def _published_cells(program: Program, published: Roster) -> Cells:
+    index = {p.id: i for i, p in enumerate(program.people)}
+    return {(index[a.person_id], program.block.index(a.day)): a
+            for a in published.assignments if a.person_id in index and a.day in program.block}
+
+
+def _item_of(built: RosterModel, p: int, d: int, a: Assignment) -> Item | None:
+    return next((i for i in built.space.items[p][d]
+                 if i.post.id == a.post_id and i.shift.id == a.shift_id), None)
+
+
+def _forbid_absence(built: RosterModel, absence: Absence) -> list[Item]:
+    """No shift of the absent person may overlap the absence; returns the shifts ruled out."""
+    timeline = built.space.timeline
+    start, end = timeline.offset(absence.start), timeline.offset(absence.end)
+    p = next(i for i, person in enumerate(built.program.people) if person.id == absence.person_id)
+    ruled_out = [item for item in built.space.person_items(p) if item.start < end and start < item.end]
+    for item in ruled_out:
+        built.model.add(item.var == 0)
+    return ruled_out
+
+
+def _hint_absence(built: RosterModel, forced: list[Item], hint: dict[cp_model.IntVar, int]) -> None:
+    """The published roster without the shifts the absence rules out: a hint CP-SAT can use
+    (one that breaks a constraint would be ignored)."""
+    for item in forced:
+        if hint.get(item.var):
+            hint[item.var] = 0
+            hint[built.space.works[item.person][item.day]] = 0
+
+
+def _change_count(built: RosterModel, cells: Cells, hint: dict[cp_model.IntVar, int]) -> LinearExpr:
+    """Changed person-days as one linear expression; fills `hint` with the published roster."""
+    space, variables, weights, constant = built.space, [], [], 0
+    for p in range(len(built.program.people)):
+        for d in range(built.program.block.days):
+            for item in space.items[p][d]:
+                hint[item.var] = 0
+            hint[space.works[p][d]] = 0
+            published = cells.get((p, d))
+            if published is None:  # off that day: working any shift is a change
+                variables.append(space.works[p][d])
+                weights.append(1)
+                continue
+            constant += 1  # working that day: anything but the same item is a change
+            kept = _item_of(built, p, d, published)
+            if kept is not None:
+                variables.append(kept.var)
+                weights.append(-1)
+                hint[kept.var] = hint[space.works[p][d]] = 1
+    return LinearExpr.weighted_sum(variables, weights) + constant
+
+
+def _fix_outside(built: RosterModel, cells: Cells, absence: Absence, limits: RepairLimits) -> None:
+    """Hold every person-day the limits protect to its published value."""
+    if limits.window is None and limits.movable is None:
+        return
+    program, space = built.program, built.space
+    movable = None if limits.movable is None else limits.movable | {absence.person_id}
+    for p, person in enumerate(program.people):
+        for d, day in enumerate(program.block.dates()):
+            inside = limits.window is None or limits.window[0] <= day <= limits.window[1]
+            free = movable is None or person.id in movable
+            if inside and free:
+                continue
+            _hold(built, p, d, cells.get((p, d)), space.works[p][d], person.id == absence.person_id)
+
+
+def _hold(built: RosterModel, p: int, d: int, published: Assignment | None, works: cp_model.IntVar,
+          absent: bool) -> None:
+    if published is None:
+        built.model.add(works == 0)
+        return
+    item = _item_of(built, p, d, published)
+    if item is not None and not absent:  # the absent person's shift may be forbidden
+        built.model.add(item.var == 1)
+    elif item is not None:
+        built.model.add(works == item.var)
+
+
+def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]
+                ) -> list[tuple[SlotKey, cp_model.IntVar]]:
+    """A `missing` count for each guarded cover minimum: count + missing >= minimum, and
+    missing is 0 while the guard is on."""
+    found_holders = holders(built.space)
+    demands = {d.id: d for d in built.program.demands}
+    found: list[tuple[SlotKey, cp_model.IntVar]] = []
+    for key, guard in built.guards.literals.items():
+        slot = key.slot
+        assert slot is not None  # a repair guards cover minimums alone
+        demand = demands[slot.demand_id]
+        need = demand.requirements[slot.requirement]
+        d = built.program.block.index(slot.day)
+        count = LinearExpr.sum([v for g, v in found_holders.get((d, demand.post_id, demand.shift_id), [])
+                                if g in need.grades])
+        missing = built.model.new_int_var(0, need.minimum, f"missing_{len(found)}")
+        built.model.add(count + missing >= need.minimum)
+        built.model.add(missing == 0).only_enforce_if(guard)
+        hint[missing] = 0
+        found.append((slot, missing))
+    return found
