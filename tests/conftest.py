@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +72,20 @@ class PostgresServer:
         # Root may not run PostgreSQL; the postgres user may, once it owns the directory.
         self._user = _postgres_user() if os.geteuid() == 0 else None
 
-    def init(self) -> None:
+    def init(self, extra_settings: str = "") -> None:
+        """initdb with SERVER_SETTINGS, then `extra_settings` (later lines win)."""
         if self._user is not None:
             os.chown(self.base, self._user.pw_uid, self._user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                   "--no-locale", "--no-sync")
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(SERVER_SETTINGS.format(socket_dir=self.base))
+            conf.write(SERVER_SETTINGS.format(socket_dir=self.base) + extra_settings)
 
     def start(self) -> None:
         for attempt in range(1, START_ATTEMPTS + 1):
             self.port = _free_port()
             try:
-                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                          "-o", f"-p {self.port}", "start")
+                self._start()
                 return
             except subprocess.CalledProcessError:
                 if attempt == START_ATTEMPTS:
@@ -93,6 +94,19 @@ class PostgresServer:
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def crash(self) -> None:
+        """Stop the way a crash does: every server process quits at once, open transactions are
+        lost, clients' connections drop, and the next start runs crash recovery."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def restart(self) -> None:
+        """Start again on the same port, where clients (and their pools) look for it."""
+        self._start()
+
+    def _start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+                  "-o", f"-p {self.port}", "start")
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
@@ -152,13 +166,20 @@ def _private_directory() -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
+    with running_postgres() as server:
+        yield server
+
+
+@contextmanager
+def running_postgres(extra_settings: str = "") -> Iterator[PostgresServer]:
+    """A new PostgreSQL server, initialised and started; stopped and deleted at the end."""
     bin_dir = find_postgres_bin()
     if bin_dir is None:
         pytest.fail("PostgreSQL not found: no initdb on PATH or under /usr/lib/postgresql/*/bin. "
                     "Install it (Debian: apt-get install postgresql); .ci/run does.", pytrace=False)
     server = PostgresServer(bin_dir, _private_directory())
     try:
-        server.init()
+        server.init(extra_settings)
         server.start()
     except subprocess.CalledProcessError as error:
         message = _explain(error, server)

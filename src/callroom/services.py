@@ -7,6 +7,7 @@ gets the same objects wired the same way (one live-roster cache, paging notifyin
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from callroom.paging.worker import Worker, worker_from
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.storage import Database, open_database
+from callroom.storage.db import open_database_when_up
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,15 @@ def open_services(settings: Settings, clock: Clock = utc_now) -> Iterator[Servic
     """The services over the settings' database (migrated to head), closed at the end."""
     with open_database(settings.database_url) as database:
         yield build_services(settings, database, clock)
+
+
+@contextmanager
+def open_services_when_up(settings: Settings, stop: threading.Event, who: str) -> Iterator[Services | None]:
+    """`open_services`, waiting for as long as the database is unavailable (see
+    `storage.db.open_database_when_up`); None if `stop` is set first."""
+    database = open_database_when_up(settings.database_url, stop, who)
+    if database is None:
+        yield None
+        return
+    with database:
+        yield build_services(settings, database)

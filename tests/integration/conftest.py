@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from callroom.storage import Database, open_database
-
-if TYPE_CHECKING:
-    from tests.conftest import PostgresServer
+from tests.conftest import PostgresServer, running_postgres
 
 
 @pytest.fixture(
@@ -38,3 +35,16 @@ def database(database_url: str) -> Iterator[Database]:
     """The database at `database_url`, migrated to head; closed after the test."""
     with open_database(database_url) as database:
         yield database
+
+
+# A commit the database acknowledged must survive the crash these tests cause; the suite's shared
+# server trades that away for speed (synchronous_commit = off).
+DURABLE = "synchronous_commit = on\n"
+
+
+@pytest.fixture
+def crashable_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, which it may crash and restart without disturbing
+    the other tests' server."""
+    with running_postgres(DURABLE) as server:
+        yield server

@@ -18,5 +18,6 @@ def test_every_setting_is_documented_by_its_environment_variable() -> None:
 def test_the_doc_lists_no_setting_that_does_not_exist() -> None:
     text = DOC.read_text(encoding="utf-8")
     known = {f"CALLROOM_{name.upper()}" for name in Settings.model_fields}
-    listed = {word.strip("`") for word in text.split() if word.startswith("`CALLROOM_") and word.endswith("`")}
+    words = text.split()
+    listed = {w.strip("`") for w in words if w.startswith("`CALLROOM_") and w.endswith("`")}
     assert listed <= known

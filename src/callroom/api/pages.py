@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.deps import AppSettings, Hub
 from callroom.api.deps import Paging as Service
-from callroom.api.params import RowId
+from callroom.api.params import LastEventId, RowId, Since
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.pages import DeclineCreate, PageCreate, PageRead
 from callroom.paging.service import PageRequest, PagingService
@@ -49,8 +49,8 @@ STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stre
 
 @router.get("/stream", response_class=EventSourceResponse, responses=STREAM)
 async def stream(caller: Caller, hub: Hub, settings: AppSettings,
-                 last_event_id: Annotated[int | None, Header(ge=0)] = None,
-                 since: Annotated[int | None, Query(ge=0, description="like Last-Event-ID")] = None,
+                 last_event_id: LastEventId = None,
+                 since: Since = None,
                  ) -> EventSourceResponse:
     """Server-Sent Events: each page delivered to the caller's in-app inbox, as `event: page`."""
     after = last_event_id if last_event_id is not None else since

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, TypeVar
 
-from fastapi import Path
+from fastapi import Header, Path, Query
 from pydantic import AfterValidator, AwareDatetime
 
 MAX_ID = 2**31 - 1
@@ -22,6 +22,9 @@ OUT_OF_RANGE = f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}"
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="a database id")]
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="a roster version number (1, 2, ...)")]
+# An event stream's position is an inbox id (the API's stream and the web pager's).
+LastEventId = Annotated[int | None, Header(ge=0, le=MAX_ID, description="the id of the last event received")]
+Since = Annotated[int | None, Query(ge=0, le=MAX_ID, description="like Last-Event-ID")]
 
 When = TypeVar("When", bound=date)
 

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
+from callroom.domain.paging import Priority
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import CallroomError
-from callroom.paging.policy import MAX_BODY, Priority
+from callroom.paging.policy import MAX_BODY
 from callroom.paging.service import PageRequest, PagingService
 
 SENDER = "callroom:changes"

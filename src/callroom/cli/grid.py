@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from callroom.domain.days import is_weekend
 from callroom.domain.program import Person, Program
 from callroom.domain.roster import Roster
 from callroom.domain.shifts import ShiftType
@@ -120,7 +121,7 @@ def _empty_table(program: Program, dates: list[date]) -> Table:
 
 
 def _add_day_column(table: Table, day: date) -> None:
-    weekend = day.weekday() >= 5
+    weekend = is_weekend(day)
     # Fold rather than ellipsize when the terminal is too narrow: "C/l" beats "…".
     table.add_column(f"{WEEKDAY_INITIALS[day.weekday()]}\n{day.day}", justify="center",
                      overflow="fold", header_style=WEEKEND_STYLE if weekend else "bold",

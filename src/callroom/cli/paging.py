@@ -7,6 +7,7 @@ A command acts as an operator (on any page) unless `--by` names the person actin
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -22,9 +23,9 @@ from callroom.cli.console import console
 from callroom.cli.context import services
 from callroom.cli.identity import acting, me
 from callroom.config import Settings
-from callroom.paging.policy import Priority
+from callroom.domain.paging import Priority
 from callroom.paging.service import PageDetail, PageRequest
-from callroom.services import open_services
+from callroom.services import open_services_when_up
 
 
 class _SendByDefault(TyperGroup):
@@ -117,11 +118,19 @@ def worker(
 
     signal.signal(signal.SIGTERM, drain)
     signal.signal(signal.SIGINT, drain)
+    log_outages()
     name = f"worker-{os.getpid()}"
     chosen = Settings()
-    # Its own services, not the command's: a worker also runs as `typer.run(worker)`, alone.
-    with open_services(chosen) as found:
-        worker_ = found.worker(name, poll)
-        console.print(f"{name}: polling {chosen.database_url} every {worker_.poll_interval_s}s")
-        worker_.run(stop)
+    # Its own services, not the command's: a worker also runs alone, as `typer.run(worker)`; and
+    # started while the database is down or still recovering, it waits for it rather than dying.
+    with open_services_when_up(chosen, stop, name) as opened:
+        if opened is not None:
+            found = opened.worker(name, poll)
+            console.print(f"{name}: polling {chosen.database_url} every {found.poll_interval_s}s")
+            found.run(stop)
     console.print(f"{name}: drained and stopped")
+
+
+def log_outages() -> None:
+    """Send callroom's log lines (a database outage begins, it ends) to stderr, with the time."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from callroom.accounts.demo import DemoAccount, seed_demo_accounts
 from callroom.cli.context import services, settings
+from callroom.cli.paging import log_outages
 from callroom.config import Settings
 from callroom.services import open_services
 
@@ -52,6 +53,7 @@ def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:
 
     from callroom.web.app import create_app
 
+    log_outages()
     with paging_worker(settings, worker):
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 

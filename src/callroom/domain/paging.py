@@ -1,7 +1,11 @@
-"""Paging configuration: targets, escalation policies, named groups, cover and contact rules.
+"""Paging configuration: targets, escalation policies, named groups, cover and contact rules; and
+paging's vocabulary: the states of pages, recipients and messages, channels, priorities and the
+audit trail's event kinds (the one home of each: the database's CHECK constraints are built from
+them, and a test holds the migrated schema to them).
 
 These are the program's paging facts, as plain values. What to do with them (resolving a target
-against the live schedule, the escalation state machine) lives in `callroom.paging`.
+against the live schedule, the escalation state machine and which state may follow which) lives
+in `callroom.paging`.
 
 A target is written `person:ID`, `post:ID[/GRADES]` (a role: one holder of the post now),
 `team:ID[/GRADES]` (everyone holding the post now), `group:ID` (a named group such as the code
@@ -33,6 +37,64 @@ class Channel(StrEnum):
     INAPP = "inapp"
     EMAIL = "email"
     WEBHOOK = "webhook"
+
+
+class Priority(StrEnum):
+    """Routine and urgent pages respect off-duty cover and the ACGME transition; STAT (a code)
+    ignores both, and sends on every contact channel at once."""
+
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    STAT = "stat"
+
+
+class PageState(StrEnum):
+    """Where a page stands, in the order it moves (see `callroom.paging.engine`)."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    SEEN = "seen"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class RecipientState(StrEnum):
+    """Where one recipient of a page stands; acknowledged and declined are final."""
+
+    NOTIFIED = "notified"
+    DELIVERED = "delivered"
+    SEEN = "seen"
+    ACKNOWLEDGED = "acknowledged"
+    DECLINED = "declined"
+
+
+class MessageState(StrEnum):
+    """One outbound message: waiting, claimed by a worker, or done one way or another."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"  # it may or may not have arrived, and is not resent (see the engine)
+
+
+class EventKind(StrEnum):
+    """The audit trail's vocabulary: one event per change to a page."""
+
+    SENT = "sent"
+    ROUTED = "routed"  # what the sender was told: re-routed, fallback, someone not paged again
+    NOTIFIED = "notified"  # a recipient was added, with the reason
+    DELIVERY = "delivery"  # one delivery attempt and its outcome
+    CANCELLED = "cancelled"  # a message no longer worth sending
+    LEASE_EXPIRED = "lease_expired"  # a send with an unknown outcome
+    SEEN = "seen"
+    ACKNOWLEDGED = "acknowledged"
+    DECLINED = "declined"
+    ESCALATED = "escalated"
+    SKIPPED = "skipped"  # an escalation step that reached nobody (new)
+    FALLBACK = "fallback"
+    RESOLVED = "resolved"
 
 
 # Senior means a senior *resident*: a page to "post:pit/senior" must not wake the attending

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import PlainValidator, StringConstraints, WithJsonSchema
 
+from callroom.domain.days import WEEKDAYS, WEEKEND_DAYS
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.paging import TARGET_SYNTAX, Target
 
@@ -26,8 +27,8 @@ _LONG_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 _WEEKDAY_INDEX = {name: i for names in (_WEEKDAYS, _LONG_WEEKDAYS) for i, name in enumerate(names)}
 _DAY_SETS = {
     "daily": frozenset(range(7)),
-    "weekdays": frozenset(range(5)),
-    "weekends": frozenset({5, 6}),
+    "weekdays": WEEKDAYS,
+    "weekends": WEEKEND_DAYS,
 }
 
 _SLUG_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"

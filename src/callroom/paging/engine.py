@@ -24,37 +24,62 @@ Known failures (refused, 429, 5xx, SMTP 4xx) are retried with backoff; permanent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from callroom.domain.paging import EscalationPolicy, Target
+from callroom.domain.paging import EscalationPolicy, MessageState, PageState, RecipientState, Target
 from callroom.paging.policy import retry_delay_s, sequence_length, step_at
 
-
-class PageState(StrEnum):
-    SENT = "sent"
-    DELIVERED = "delivered"
-    SEEN = "seen"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
 OPEN_STATES = frozenset({PageState.SENT, PageState.DELIVERED, PageState.SEEN})
-_ORDER = list(PageState)
+"""A page is open (it escalates, and may be acknowledged or declined) until someone takes it."""
+
+# The allowed moves: for each state, the states it may be reached from (none: where things
+# start). Every conditional update in storage applies these tables, so no caller can write a
+# move the engine does not allow, and two racing writers cannot both make one.
+_PAGE_FROM: dict[PageState, frozenset[PageState]] = {
+    PageState.SENT: frozenset(),
+    # Only forward: a second recipient's delivery does not undo a seen.
+    PageState.DELIVERED: frozenset({PageState.SENT}),
+    PageState.SEEN: frozenset({PageState.SENT, PageState.DELIVERED}),
+    PageState.ACKNOWLEDGED: OPEN_STATES,
+    PageState.RESOLVED: OPEN_STATES | {PageState.ACKNOWLEDGED},
+}
+_RECIPIENT_UNANSWERED = frozenset({RecipientState.NOTIFIED, RecipientState.DELIVERED, RecipientState.SEEN})
+_RECIPIENT_FROM: dict[RecipientState, frozenset[RecipientState]] = {
+    RecipientState.NOTIFIED: frozenset(),
+    RecipientState.DELIVERED: frozenset({RecipientState.NOTIFIED}),
+    RecipientState.SEEN: frozenset({RecipientState.NOTIFIED, RecipientState.DELIVERED}),
+    # An answer is final: an acknowledgement cannot be declined, nor a decline acknowledged.
+    RecipientState.ACKNOWLEDGED: _RECIPIENT_UNANSWERED,
+    RecipientState.DECLINED: _RECIPIENT_UNANSWERED,
+}
+_SENDING = frozenset({MessageState.SENDING})
+_MESSAGE_FROM: dict[MessageState, frozenset[MessageState]] = {
+    MessageState.PENDING: _SENDING,  # created pending; back to pending to be retried
+    MessageState.SENDING: frozenset({MessageState.PENDING}),  # claimed by a worker
+    MessageState.SENT: _SENDING,
+    MessageState.FAILED: _SENDING,
+    MessageState.CANCELLED: _SENDING,
+    MessageState.UNKNOWN: _SENDING,
+}
 
 
-def advanced(current: PageState, reached: PageState) -> PageState:
-    """A page's state only moves forward: a second recipient's delivery does not undo a seen."""
-    return reached if _ORDER.index(reached) > _ORDER.index(current) else current
+def page_from(reached: PageState) -> frozenset[PageState]:
+    """The states a page may move to `reached` from."""
+    return _PAGE_FROM[reached]
 
 
-class RecipientState(StrEnum):
-    NOTIFIED = "notified"
-    DELIVERED = "delivered"
-    SEEN = "seen"
-    ACKNOWLEDGED = "acknowledged"
-    DECLINED = "declined"
+def recipient_from(reached: RecipientState) -> frozenset[RecipientState]:
+    """The states a recipient may move to `reached` from."""
+    return _RECIPIENT_FROM[reached]
+
+
+def message_from(reached: MessageState) -> frozenset[MessageState]:
+    """The states an outbound message may move to `reached` from (see the claim protocol in
+    `callroom.storage.outbox_repositories`)."""
+    return _MESSAGE_FROM[reached]
 
 
 class EscalationReason(StrEnum):
@@ -121,13 +146,20 @@ def next_action(page: PageView, now: datetime) -> Action:
     return Escalate(step, round_, chosen.target, chosen.wait_s, reason)
 
 
-class MessageState(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"
+def already_paged(earlier: Iterable[tuple[str, int, int]], round_: int) -> dict[str, int]:
+    """Who round `round_` of a page has reached so far, from its recipients as (person, step,
+    round), with the first step that reached each.
+
+    A later step of the same round skips them: they have the page, and paging them again (as
+    someone's cover, as the post's senior, as the fallback) only repeats it, and hides from the
+    sender that the escalation reached nobody new. A new round is different: the policy's
+    `repeat` pages everyone again on purpose, so earlier rounds do not count.
+    """
+    first: dict[str, int] = {}
+    for person_id, step, round_no in sorted(earlier, key=lambda reached: reached[1]):
+        if round_no == round_:
+            first.setdefault(person_id, step)
+    return first
 
 
 class Outcome(StrEnum):
@@ -194,20 +226,3 @@ def lease_expired(attempts: int, dedupes: bool, rules: DeliveryRules) -> AfterSe
     outcome is unknown and the policy above applies."""
     return after_send(Outcome.UNKNOWN, attempts, dedupes, rules)
 
-
-class EventKind(StrEnum):
-    """The audit trail's vocabulary: one event per change to a page."""
-
-    SENT = "sent"
-    ROUTED = "routed"  # what the sender was told: re-routed, fallback
-    NOTIFIED = "notified"  # a recipient was added, with the reason
-    DELIVERY = "delivery"  # one delivery attempt and its outcome
-    CANCELLED = "cancelled"  # a message no longer worth sending
-    LEASE_EXPIRED = "lease_expired"  # a send with an unknown outcome
-    SEEN = "seen"
-    ACKNOWLEDGED = "acknowledged"
-    DECLINED = "declined"
-    ESCALATED = "escalated"
-    SKIPPED = "skipped"  # an escalation step that reached nobody
-    FALLBACK = "fallback"
-    RESOLVED = "resolved"

@@ -6,23 +6,23 @@ together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from callroom.domain.paging import OPERATORS, PagingConfig, Target
-from callroom.paging.engine import Escalate as EscalateAction
-from callroom.paging.engine import (
+from callroom.domain.paging import (
+    OPERATORS,
     EventKind,
-    FallBack,
-    PageState,
-    PageView,
+    PagingConfig,
+    Priority,
     RecipientState,
-    Wait,
-    next_action,
+    Target,
 )
-from callroom.paging.policy import Priority, contact_plan, policy_from_json, sequence_length
+from callroom.paging.engine import Escalate as EscalateAction
+from callroom.paging.engine import FallBack, PageView, Wait, already_paged, next_action
+from callroom.paging.policy import contact_plan, policy_from_json, sequence_length
 from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
 from callroom.rosters.live import LiveSchedules
@@ -60,7 +60,7 @@ def record_recipients(session: Session, at: Step, resolution: Resolution, config
     """Add the resolved recipients of one step, their messages (per contact rules) and events."""
     recipients = [
         NewRecipient(r.person_id, r.name, r.post_id, r.reason, tuple(
-            NewMessage(m.channel.value, m.address, m.after_s, now + timedelta(seconds=m.after_s))
+            NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
             for m in contact_plan(config, r.person_id, at.priority)))
         for r in resolution.recipients
     ]
@@ -76,10 +76,23 @@ def record_recipients(session: Session, at: Step, resolution: Resolution, config
     pages.add_events(at.page_id, now, events)
 
 
+def new_only(resolution: Resolution, paged: Mapping[str, int]) -> Resolution:
+    """The resolution without the people in `paged` (person: the step that reached them; see
+    `engine.already_paged`), and a note for the sender about each one left out."""
+    fresh = tuple(r for r in resolution.recipients if r.person_id not in paged)
+    notes = tuple(f"{r.name} already has this page (step {paged[r.person_id]}): not paged again"
+                  for r in resolution.recipients if r.person_id in paged)
+    return Resolution(fresh, resolution.notes + notes, resolution.fell_back)
+
+
+def _paged_this_round(recipients: Iterable[RecipientRecord], round_: int) -> dict[str, int]:
+    return already_paged(((r.person_id, r.step, r.round) for r in recipients), round_)
+
+
 def page_view(page: PageRecord, recipients: list[RecipientRecord]) -> PageView:
     current = [r for r in recipients if (r.step, r.round) == (page.step, page.round)]
-    declined = bool(current) and all(r.state == RecipientState.DECLINED for r in current)
-    return PageView(PageState(page.state), Target.parse(page.target), policy_from_json(page.policy),
+    declined = bool(current) and all(r.state is RecipientState.DECLINED for r in current)
+    return PageView(page.state, Target.parse(page.target), policy_from_json(page.policy),
                     page.step, page.round, page.deadline, page.exhausted, declined)
 
 
@@ -90,13 +103,15 @@ def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: date
     page = pages.page(page_id, lock=True)
     if page is None:
         return False
-    action = next_action(page_view(page, pages.recipients(page_id)), now)
+    recipients = pages.recipients(page_id)
+    action = next_action(page_view(page, recipients), now)
     if isinstance(action, Wait):
         return False
     schedule = schedules.current(session)
     if isinstance(action, FallBack):
-        return _fall_back(session, schedule, page, action, now, actor)
-    return _escalate(session, schedule, page, action, now, actor)
+        paged = _paged_this_round(recipients, page.round)
+        return _fall_back(session, schedule, page, action, paged, now, actor)
+    return _escalate(session, schedule, page, action, _paged_this_round(recipients, action.round), now, actor)
 
 
 def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
@@ -105,21 +120,24 @@ def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
 
 
 def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, action: EscalateAction,
-              now: datetime, actor: str) -> bool:
-    priority = Priority(page.priority)
+              paged: Mapping[str, int], now: datetime, actor: str) -> bool:
+    """Page the step's target, less the people this round has paged already (`paged`)."""
+    priority = page.priority
     request = RouteRequest(action.target, priority, page.new_patient, escalation=True)
-    resolution = route(schedule, request, now, None)
+    routed = route(schedule, request, now, None)
+    resolution = new_only(routed, paged)
     detail = {"from_step": page.step, "step": action.step, "round": action.round,
               "target": str(action.target), "reason": action.reason.value, **_lateness(page, now)}
     pages = PageRepository(session)
     pages.add_events(page.id, now, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
+    record_recipients(session, Step(page.id, priority, action.step, action.round), resolution,
+                      config_of(schedule), now, actor)
     if resolution.recipients:
-        record_recipients(session, Step(page.id, priority, action.step, action.round), resolution,
-                          config_of(schedule), now, actor)
         deadline = now + timedelta(seconds=action.wait_s)
     else:
-        # GoAlert #4548: a step with nobody on it should not wait out its delay. Due at once.
-        skipped = {"step": action.step, "target": str(action.target), "why": "reaches nobody now"}
+        # GoAlert #4548: a step with nobody (new) on it should not wait out its delay. Due at once.
+        why = "reaches only people already paged" if routed.recipients else "reaches nobody now"
+        skipped = {"step": action.step, "target": str(action.target), "why": why}
         pages.add_events(page.id, now, [NewEvent(EventKind.SKIPPED, actor, None, skipped)])
         deadline = now
     return pages.update_page(page.id, page.version, step=action.step, round_no=action.round,
@@ -127,15 +145,17 @@ def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, act
 
 
 def _fall_back(session: Session, schedule: Schedule | None, page: PageRecord, action: FallBack,
-               now: datetime, actor: str) -> bool:
-    priority = Priority(page.priority)
+               paged: Mapping[str, int], now: datetime, actor: str) -> bool:
+    """Page the fallback (the operators if it reaches nobody), less the people this round has
+    paged already: when that leaves nobody, the page stays with whoever has it."""
+    priority = page.priority
     policy = policy_from_json(page.policy)
     found: list[Resolution] = [
         route(schedule, RouteRequest(t, priority, page.new_patient, escalation=True), now, None)
         for t in action.targets
     ]
     recipients = tuple({r.person_id: r for res in found for r in res.recipients}.values())
-    resolution = Resolution(recipients or (OPERATOR_RECIPIENT,))
+    resolution = new_only(Resolution(recipients or (OPERATOR_RECIPIENT,)), paged)
     step = sequence_length(policy)
     pages = PageRepository(session)
     detail = {"targets": [str(t) for t in action.targets], "reason": action.reason.value,

@@ -7,7 +7,6 @@ Nothing here reads the clock, the environment or a database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from callroom.domain.paging import (
@@ -15,6 +14,7 @@ from callroom.domain.paging import (
     EscalationPolicy,
     EscalationStep,
     PagingConfig,
+    Priority,
     Target,
     TargetKind,
 )
@@ -24,15 +24,6 @@ OPERATOR_QUEUE = "operators"
 
 MAX_BODY = 500
 """Characters in a page's body: a pager screen or an SMS, not a letter."""
-
-
-class Priority(StrEnum):
-    """Routine and urgent pages respect off-duty cover and the ACGME transition; STAT (a code)
-    ignores both, and sends on every contact channel at once."""
-
-    ROUTINE = "routine"
-    URGENT = "urgent"
-    STAT = "stat"
 
 
 def choose_policy(config: PagingConfig, target: Target, held_post: str | None) -> EscalationPolicy:

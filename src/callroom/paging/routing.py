@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from callroom.domain.paging import Target, TargetKind
+from callroom.domain.paging import Priority, Target, TargetKind
 from callroom.domain.program import Person, Program
 from callroom.domain.roster import Roster
-from callroom.paging.policy import OPERATOR_QUEUE, Priority
+from callroom.paging.policy import OPERATOR_QUEUE
 from callroom.rules.context import CheckContext, Work
 from callroom.rules.periods import Period, continuous_periods, earns_rest
 

@@ -17,11 +17,19 @@ from sqlalchemy.orm import Session
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.paging import PagingConfig, Target, TargetKind
+from callroom.domain.paging import (
+    EventKind,
+    PageState,
+    PagingConfig,
+    Priority,
+    RecipientState,
+    Target,
+    TargetKind,
+)
 from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
-from callroom.paging.engine import OPEN_STATES, EventKind, PageState, RecipientState
+from callroom.paging.engine import OPEN_STATES
 from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
-from callroom.paging.policy import MAX_BODY, Priority, choose_policy, policy_to_json
+from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, UnknownTarget, check_target
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
@@ -154,9 +162,8 @@ class PagingService:
         with self._database.session() as session:
             pages = PageRepository(session)
             _, mine = _mine(pages, page_id, caller)
-            changed = pages.update_recipients([r.id for r in mine], ("notified", "delivered"), state="seen")
-            if changed:
-                pages.advance_page(page_id, ("sent", "delivered"), PageState.SEEN)
+            if pages.move_recipients([r.id for r in mine], RecipientState.SEEN):
+                pages.advance_page(page_id, PageState.SEEN)
                 pages.add_events(page_id, self._clock(), [_event(EventKind.SEEN, caller)])
             return _reload(pages, page_id)
 
@@ -166,8 +173,7 @@ class PagingService:
             pages = PageRepository(session)
             page, mine = _mine(pages, page_id, caller)
             _require_open(page, "acknowledge")
-            pages.update_recipients([r.id for r in mine], ("notified", "delivered", "seen"),
-                                    state=RecipientState.ACKNOWLEDGED)
+            pages.move_recipients([r.id for r in mine], RecipientState.ACKNOWLEDGED)
             pages.update_page(page_id, page.version, state=PageState.ACKNOWLEDGED, deadline=None)
             pages.add_events(page_id, self._clock(), [_event(EventKind.ACKNOWLEDGED, caller)])
             return _reload(pages, page_id)
@@ -183,8 +189,7 @@ class PagingService:
             _require_open(page, "decline")
             current = [r.id for r in mine if (r.step, r.round) == (page.step, page.round)]
             ids = current or [r.id for r in mine]
-            pages.update_recipients(ids, ("notified", "delivered", "seen"),
-                                    state=RecipientState.DECLINED, decline_reason=reason.strip())
+            pages.move_recipients(ids, RecipientState.DECLINED, decline_reason=reason.strip())
             now = self._clock()
             pages.add_events(page_id, now, [NewEvent(EventKind.DECLINED, caller.identity, caller.identity,
                                                      {"reason": reason.strip()})])
@@ -214,7 +219,7 @@ def _new_page(schedule: Schedule | None, request: PageRequest, target: Target, n
     policy = choose_policy(config_of(schedule), target, _held_post(schedule, target, now))
     routed = route(schedule, RouteRequest(target, request.priority, new_patient, escalation=request.notice),
                    now, policy.fallback)
-    page = NewPage(now, request.sender, request.priority.value, str(target), request.body.strip(),
+    page = NewPage(now, request.sender, request.priority, str(target), request.body.strip(),
                    request.callback, request.patient_ref, new_patient,
                    schedule.roster_version_id if schedule else None, policy_to_json(policy),
                    routed.notes, now + timedelta(seconds=policy.wait_s))

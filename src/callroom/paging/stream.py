@@ -8,56 +8,74 @@ them again for `GAP_WAIT_S` (a transaction that takes longer than that has rolle
 
 Each event is `event: page`, `id: <inbox id>`, `data: <JSON>` (see transports.inapp). A client
 that reconnects with `Last-Event-ID` first gets what it missed.
+
+Outages: while the database is unavailable (a PostgreSQL restart) the hub keeps the streams open
+and polls again with a capped backoff, logging one line when the outage begins and one when it
+ends; it then carries on from the last row it handed out, so nothing written meanwhile is missed.
+If polling fails in any other way, the hub logs it, closes every open stream (their clients
+reconnect with `Last-Event-ID` and are replayed what they missed) and starts polling again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
 import anyio.to_thread
 
+from callroom.errors import Unavailable
 from callroom.storage import Database
+from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import InboxRecord
+
+log = logging.getLogger(__name__)
 
 GAP_WAIT_S = 30.0
 BATCH = 500
 REPLAY_LIMIT = 1000
+RESTART_AFTER_S = 1.0  # after a failure that is not an outage: a bug, so not worth a tight loop
+CLOSED = None
+"""Put on a stream's queue when the hub closes the stream."""
+
+Feed = asyncio.Queue[InboxRecord | None]
 
 
 class InboxHub:
     def __init__(self, database: Database, interval_s: float) -> None:
         self._database = database
         self._interval_s = interval_s
-        self._queues: dict[str, set[asyncio.Queue[InboxRecord]]] = defaultdict(set)
+        self._queues: dict[str, set[Feed]] = defaultdict(set)
         self._cursor = 0
         self._gaps: dict[int, float] = {}
         self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._stopping = asyncio.Event()
+        self._backoff = Backoff("event streams")
 
     async def start(self) -> None:
         """Begin at the newest row: history is for replay (Last-Event-ID), not broadcast."""
         newest = await anyio.to_thread.run_sync(self._newest)
         self._cursor = newest
-        self._task = asyncio.create_task(self._loop())
+        self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
         """Stop after the poll in progress. Not by cancelling: a cancelled await would leave
         the poll's thread holding a connection while the database closes under it."""
-        self._stopping = True
+        self._stopping.set()
         if self._task is not None:
             await self._task
 
-    def subscribe(self, person_id: str) -> asyncio.Queue[InboxRecord]:
-        queue: asyncio.Queue[InboxRecord] = asyncio.Queue()
+    def subscribe(self, person_id: str) -> Feed:
+        queue: Feed = asyncio.Queue()
         self._queues[person_id].add(queue)
         return queue
 
-    def unsubscribe(self, person_id: str, queue: asyncio.Queue[InboxRecord]) -> None:
+    def unsubscribe(self, person_id: str, queue: Feed) -> None:
         self._queues[person_id].discard(queue)
         if not self._queues[person_id]:
             del self._queues[person_id]
@@ -67,14 +85,49 @@ class InboxHub:
         with self._database.reading() as session:
             return OutboxRepository(session).inbox_after(after_id, REPLAY_LIMIT, person_id)
 
+    async def _run(self) -> None:
+        """Poll until stopped; a failure other than an outage closes the open streams (their
+        clients reconnect and are replayed what they missed) and polling starts again."""
+        while not self._stopping.is_set():
+            try:
+                await self._loop()
+            except Exception:  # any failure: the hub must outlive it, or every stream goes quiet
+                log.exception("event streams: polling the inbox failed; closing the open streams")
+                self.close_streams()
+                await self._sleep(RESTART_AFTER_S)
+
     async def _loop(self) -> None:
-        while not self._stopping:
-            rows = await anyio.to_thread.run_sync(self._poll)
+        while not self._stopping.is_set():
+            try:
+                rows = await anyio.to_thread.run_sync(self._poll)
+            except Unavailable as error:
+                await self._sleep(self._backoff.failed(error))
+                continue
+            self._recovered()
             for row in rows:
                 for queue in self._queues.get(row.person_id, ()):
                     queue.put_nowait(row)
             if len(rows) < BATCH:
-                await asyncio.sleep(self._interval_s)
+                await self._sleep(self._interval_s)
+
+    def close_streams(self) -> None:
+        """End every open stream (see `events`)."""
+        for queues in self._queues.values():
+            for queue in queues:
+                queue.put_nowait(CLOSED)
+
+    def _recovered(self) -> None:
+        if self._backoff.waiting:
+            # The gaps' writers could not commit while the database was away: their wait
+            # starts again now, rather than running out during the outage.
+            now = time.monotonic()
+            self._gaps = dict.fromkeys(self._gaps, now)
+        self._backoff.succeeded()
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when the hub is stopped."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     def _newest(self) -> int:
         with self._database.reading() as session:
@@ -110,16 +163,21 @@ def event_text(row: InboxRecord) -> dict[str, str]:
 
 
 async def events(hub: InboxHub, person_id: str, last_event_id: int | None) -> AsyncIterator[dict[str, str]]:
-    """The stream of one person's inbox: missed rows first, then live ones, each once."""
+    """The stream of one person's inbox: missed rows first, then live ones, each once. It ends
+    when the hub closes it, or when the database is unavailable for the replay: either way the
+    client reconnects with its Last-Event-ID and misses nothing."""
     queue = hub.subscribe(person_id)
     sent: set[int] = set()
     try:
         if last_event_id is not None:
-            for row in await anyio.to_thread.run_sync(hub.replay, person_id, last_event_id):
-                sent.add(row.id)
-                yield event_text(row)
-        while True:
-            row = await queue.get()
+            try:
+                missed = await anyio.to_thread.run_sync(hub.replay, person_id, last_event_id)
+            except Unavailable:
+                return
+            for old in missed:
+                sent.add(old.id)
+                yield event_text(old)
+        while (row := await queue.get()) is not CLOSED:
             if row.id not in sent:
                 sent = _remember(sent, row.id)
                 yield event_text(row)

@@ -11,13 +11,21 @@ busy pass opens no transaction that would find nothing):
 A pass that found work is followed at once by another; an idle worker sleeps one poll interval.
 Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
 flight included, and `run` returns.
+
+The database may go away under a worker (a PostgreSQL crash, failover or restart): a pass that
+finds it unavailable is abandoned, its transaction rolled back, and the worker tries again with a
+capped backoff, logging one line when the outage begins and one when it ends, until the database
+is back or it is told to stop. Nothing is lost: due work stays due in the database. The results
+of sends already made are kept and recorded once the database is back (for as long as their
+lease, after which the unknown-outcome policy takes the messages over).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,18 +35,9 @@ from sqlalchemy.orm import Session
 
 from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.paging import Channel
-from callroom.paging.engine import (
-    DeliveryRules,
-    EventKind,
-    MessageState,
-    Outcome,
-    PageState,
-    RecipientState,
-    after_send,
-    cancel_reason,
-    lease_expired,
-)
+from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
+from callroom.errors import Unavailable
+from callroom.paging.engine import DeliveryRules, Outcome, after_send, cancel_reason, lease_expired
 from callroom.paging.escalation import escalate
 from callroom.paging.transports.base import OutboundMessage, SendResult, Transport
 from callroom.paging.transports.email import EmailTransport, SmtpSettings
@@ -46,10 +45,13 @@ from callroom.paging.transports.inapp import InAppTransport
 from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
+from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import ClaimedMessage, NewEvent
 from callroom.storage.paging_repositories import PageRepository
 
+Sent = tuple[SendResult, str | None]
+"""What came of one send: the transport's result, and why it was cancelled instead (or None)."""
 EXTERNAL = (Channel.EMAIL.value, Channel.WEBHOOK.value)
 
 
@@ -72,16 +74,26 @@ class Worker:
         self._clock = clock
         self.name = name
         self._pool = ThreadPoolExecutor(max_workers=options.send_threads, thread_name_prefix="send")
+        self._stop = threading.Event()
+        self._backoff = Backoff(name)  # one per worker: an outage is logged once, wherever met
 
     @property
     def poll_interval_s(self) -> float:
         return self._options.poll_interval_s
 
     def run(self, stop: threading.Event) -> None:
-        """Work until `stop` is set, then finish the pass in progress and return."""
+        """Work until `stop` is set, then finish the pass in progress and return. While the
+        database is unavailable, try again with a backoff (see the module doc)."""
+        self._stop = stop
         try:
             while not stop.is_set():
-                if self.run_once() == 0:
+                try:
+                    done = self.run_once()
+                except Unavailable as error:
+                    stop.wait(self._backoff.failed(error))
+                    continue
+                self._backoff.succeeded()
+                if done == 0:
                     stop.wait(self._options.poll_interval_s)
         finally:
             self._pool.shutdown(wait=True)
@@ -127,7 +139,7 @@ class Worker:
             why = cancelled.get(item.message.id)
             state = MessageState.CANCELLED if why is not None else MessageState.SENT
             note = why if why is not None else results[item.message.id].detail
-            finished.append((item.message.id, {"state": state.value, "note": note,
+            finished.append((item.message.id, {"state": state, "note": note,
                                                "sent_at": now if why is None else None}))
             kind = EventKind.CANCELLED if why is not None else EventKind.DELIVERY
             events.append((item.page.id, NewEvent(kind, self.name, item.recipient.person_id, {
@@ -137,27 +149,45 @@ class Worker:
         pages = PageRepository(session)
         pages.add_events_to(events, now)
         sent = [item for item in claimed if item.message.id not in cancelled]
-        pages.update_recipients([i.recipient.id for i in sent], ("notified",), state=RecipientState.DELIVERED)
-        pages.advance_pages({i.page.id for i in sent}, ("sent",), PageState.DELIVERED)
+        pages.move_recipients([i.recipient.id for i in sent], RecipientState.DELIVERED)
+        pages.advance_pages({i.page.id for i in sent}, PageState.DELIVERED)
 
     def _send_external(self, now: datetime) -> int:
         lease = now + timedelta(seconds=self._options.lease_s)
+        lease_ends = time.monotonic() + self._options.lease_s
         with self._database.session() as session:
             claimed = OutboxRepository(session).claim(now, EXTERNAL, self._options.batch, lease, _token())
         if not claimed:
             return 0
         results = list(self._pool.map(self._send_one, claimed))
         finished = self._clock()
-        with self._database.session() as session:
-            for item, (result, why) in zip(claimed, results, strict=True):
-                self._record(session, item, result, why, finished)
+        self._until_recorded(claimed, results, finished, lease_ends)
         return len(claimed)
 
-    def _send_one(self, item: ClaimedMessage) -> tuple[SendResult, str | None]:
+    def _until_recorded(self, claimed: Sequence[ClaimedMessage], results: Sequence[Sent], now: datetime,
+                        lease_ends: float) -> None:
+        """Record the sends' results, trying again while the database is unavailable: they are
+        facts (an email went out) that no later attempt could recover. Gives up (Unavailable)
+        on `stop` or when the lease would run out (`lease_ends`, monotonic), since the messages
+        are then the unknown-outcome policy's."""
+        while True:
+            try:
+                with self._database.session() as session:
+                    for item, (result, why) in zip(claimed, results, strict=True):
+                        self._record(session, item, result, why, now)
+            except Unavailable as error:
+                wait = self._backoff.failed(error)
+                if time.monotonic() + wait > lease_ends or self._stop.wait(wait):
+                    raise
+                continue
+            self._backoff.succeeded()
+            return
+
+    def _send_one(self, item: ClaimedMessage) -> Sent:
         why = _cancel(item)
         if why is not None:
             return SendResult(Outcome.SENT, ""), why
-        transport = self._transports.get(Channel(item.message.channel))
+        transport = self._transports.get(item.message.channel)
         if transport is None:
             return SendResult(Outcome.FAILED, f"no {item.message.channel} transport is configured"), None
         return transport.send(outbound(item)), None
@@ -167,7 +197,7 @@ class Worker:
             outbox = OutboxRepository(session)
             expired = outbox.expired(now, self._options.batch, _token())
             for item in expired:
-                transport = self._transports.get(Channel(item.message.channel))
+                transport = self._transports.get(item.message.channel)
                 dedupes = transport.dedupes if transport is not None else False
                 after = lease_expired(item.message.attempts, dedupes, self._options.delivery)
                 self._finish(session, item, after.state, after.retry_in_s, after.note, now,
@@ -179,7 +209,7 @@ class Worker:
         if cancelled is not None:
             self._finish(session, item, MessageState.CANCELLED, None, cancelled, now, EventKind.CANCELLED)
             return
-        transport = self._transports.get(Channel(item.message.channel))
+        transport = self._transports.get(item.message.channel)
         dedupes = transport.dedupes if transport is not None else True
         after = after_send(result.outcome, item.message.attempts, dedupes, self._options.delivery)
         note = f"{result.detail}; {after.note}" if after.state is not MessageState.SENT else result.detail
@@ -193,8 +223,8 @@ class Worker:
         worker has taken the message over since."""
         due = now + timedelta(seconds=retry_in_s) if retry_in_s is not None else None
         sent_at = now if state is MessageState.SENT else None
-        if not OutboxRepository(session).finish(item.message.id, item.claim, state=state.value, due_at=due,
-                                                 note=note, sent_at=sent_at):
+        if not OutboxRepository(session).finish(item.message.id, item.claim, state, due_at=due, note=note,
+                                                 sent_at=sent_at):
             return False
         detail: dict[str, Any] = {"channel": item.message.channel, "attempt": item.message.attempts,
                                   "state": state.value, "note": note, "key": item.message.idempotency_key}
@@ -230,20 +260,19 @@ def _token() -> str:
 
 
 def _cancel(item: ClaimedMessage) -> str | None:
-    return cancel_reason(PageState(item.page.state), RecipientState(item.recipient.state),
-                         item.message.after_s > 0)
+    return cancel_reason(item.page.state, item.recipient.state, item.message.after_s > 0)
 
 
 def _delivered(session: Session, item: ClaimedMessage) -> None:
     pages = PageRepository(session)
-    pages.update_recipients([item.recipient.id], ("notified",), state=RecipientState.DELIVERED)
-    pages.advance_page(item.page.id, ("sent",), PageState.DELIVERED)
+    pages.move_recipients([item.recipient.id], RecipientState.DELIVERED)
+    pages.advance_page(item.page.id, PageState.DELIVERED)
 
 
 def outbound(item: ClaimedMessage) -> OutboundMessage:
     message, page, recipient = item.message, item.page, item.recipient
     return OutboundMessage(
-        message_id=message.id, idempotency_key=message.idempotency_key, channel=Channel(message.channel),
+        message_id=message.id, idempotency_key=message.idempotency_key, channel=message.channel,
         address=message.address, attempt=message.attempts, page_id=page.id, priority=page.priority,
         sender=page.sender, body=page.body, callback=page.callback, target=page.target,
         sent_at=page.created_at, person_id=recipient.person_id, person_name=recipient.name,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from itertools import pairwise
 
+from callroom.domain.days import is_weekend, weekend_of
 from callroom.domain.program import Person
 from callroom.rules import ids
 from callroom.rules.context import CheckContext, Work
@@ -164,13 +165,9 @@ def check_consecutive(ctx: CheckContext) -> list[Violation]:
     return found
 
 
-def weekend_key(day: date) -> date:
-    """Saturday and the Sunday after it form one weekend, named by the Saturday."""
-    return day - timedelta(days=1) if day.weekday() == 6 else day
-
-
 def weekends_worked(work: tuple[Work, ...]) -> set[date]:
-    return {weekend_key(item.assignment.day) for item in work if item.assignment.day.weekday() >= 5}
+    """The weekends (named by their Saturdays) with any work on them."""
+    return {weekend_of(item.assignment.day) for item in work if is_weekend(item.assignment.day)}
 
 
 def check_max_weekends(ctx: CheckContext) -> list[Violation]:

@@ -2,11 +2,16 @@
 
 `open_database(url)` is the one entry point: it configures the engine and brings the schema to
 the newest Alembic revision, so a fresh file or an empty PostgreSQL database is ready to use.
+
+A PostgreSQL outage (see `callroom.storage.outage`) reaches callers as `callroom.errors.Unavailable`
+from every transaction and from `open_database`; pooled connections are checked before use, so
+one left stale by a server restart is replaced instead of failing the next transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +23,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from callroom.errors import Unavailable
+from callroom.storage.outage import Backoff, outages_unavailable
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -42,15 +50,17 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions.begin() as session:
+        """One transaction: committed when the block ends, rolled back if it raises;
+        `Unavailable` if the database cannot be reached (see the module doc)."""
+        with outages_unavailable(), self._sessions.begin() as session:
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction, always rolled back. On SQLite it is a deferred transaction,
-        so frequent polls (paging workers, event streams) never queue behind writers."""
-        with self._sessions() as session:
+        so frequent polls (paging workers, event streams) never queue behind writers.
+        `Unavailable` if the database cannot be reached."""
+        with outages_unavailable(), self._sessions() as session:
             session.connection(execution_options={READ_ONLY: True})
             try:
                 yield session
@@ -74,20 +84,38 @@ class Database:
 
 
 def open_database(url: str) -> Database:
-    """Connect to `url` and upgrade its schema to head. The caller closes the Database."""
+    """Connect to `url` and upgrade its schema to head. The caller closes the Database.
+    `Unavailable` if the database cannot be reached."""
     engine = make_engine(url)
     try:
-        upgrade_to_head(engine)
+        with outages_unavailable():
+            upgrade_to_head(engine)
     except BaseException:
         engine.dispose()
         raise
     return Database(engine)
 
 
+def open_database_when_up(url: str, stop: threading.Event, who: str) -> Database | None:
+    """`open_database`, tried again with a `Backoff` for as long as the database is unavailable
+    (a process started while PostgreSQL recovers waits for it); None if `stop` is set first."""
+    backoff = Backoff(who)
+    while not stop.is_set():
+        try:
+            database = open_database(url)
+        except Unavailable as error:
+            stop.wait(backoff.failed(error))
+            continue
+        backoff.succeeded()
+        return database
+    return None
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite connections set up for safe concurrent use."""
+    """An engine for `url`, with SQLite connections set up for safe concurrent use. A pooled
+    PostgreSQL connection is pinged when it is taken, so one a restart left stale is replaced."""
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url)
+        return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)

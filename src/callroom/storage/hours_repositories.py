@@ -9,22 +9,16 @@ before adding a period cannot race another writer's period for the same resident
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.worklog import Decision, LoggedPeriod, Reason, WorkKind
 from callroom.storage.hours_tables import JustificationRow, ReviewRow, WorkPeriodRow, WorkRevisionRow
 from callroom.storage.tables import ProgramRow
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,10 @@ from sqlalchemy import Executable, String, Table, bindparam, exists, func, or_, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from callroom.domain.paging import Channel, MessageState
+from callroom.paging.engine import OPEN_STATES, message_from
 from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
-from callroom.storage.paging_repositories import (
-    OPEN_PAGE_STATES,
-    page_record,
-    recipient_record,
-    rows_changed,
-)
+from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
 
 _INBOX = cast(Table, InboxRow.__table__)
@@ -37,12 +34,12 @@ _MESSAGES = cast(Table, MessageRow.__table__)
 def _due_work() -> Executable:
     # Built once: an idle worker runs it every poll, and building it cost more than running it.
     now, inapp = bindparam("now", type_=MessageRow.due_at.type), bindparam("inapp", type_=String())
-    pending = (MessageRow.state == "pending", MessageRow.due_at <= now)
+    pending = (MessageRow.state == MessageState.PENDING, MessageRow.due_at <= now)
     return select(
-        exists().where(PageRow.deadline <= now, or_(*(PageRow.state == s for s in OPEN_PAGE_STATES))),
+        exists().where(PageRow.deadline <= now, or_(*(PageRow.state == s for s in sorted(OPEN_STATES)))),
         exists().where(*pending, MessageRow.channel == inapp),
         exists().where(*pending, MessageRow.channel != inapp),
-        exists().where(MessageRow.state == "sending", MessageRow.lease_until <= now),
+        exists().where(MessageRow.state == MessageState.SENDING, MessageRow.lease_until <= now),
     )
 
 
@@ -69,9 +66,10 @@ class OutboxRepository:
     def claim(self, now: datetime, channels: Collection[str], limit: int, lease_until: datetime,
               claim: str) -> list[ClaimedMessage]:
         """Take up to `limit` due pending messages on `channels` for this claim token."""
+        claimable = message_from(MessageState.SENDING)
         due = (
             select(MessageRow.id)
-            .where(MessageRow.state == "pending", MessageRow.due_at <= now,
+            .where(MessageRow.state.in_(claimable), MessageRow.due_at <= now,
                    MessageRow.channel.in_(channels))
             .order_by(MessageRow.due_at)
             .limit(limit)
@@ -79,8 +77,8 @@ class OutboxRepository:
         )
         taken = (
             update(MessageRow)
-            .where(MessageRow.id.in_(due.scalar_subquery()), MessageRow.state == "pending")
-            .values(state="sending", due_at=None, lease_until=lease_until, claim=claim,
+            .where(MessageRow.id.in_(due.scalar_subquery()), MessageRow.state.in_(claimable))
+            .values(state=MessageState.SENDING, due_at=None, lease_until=lease_until, claim=claim,
                     attempts=MessageRow.attempts + 1)
             .returning(MessageRow.id)
             .execution_options(synchronize_session=False)
@@ -93,26 +91,26 @@ class OutboxRepository:
         lease of `now`, so they stay expired if this worker dies too)."""
         stale = (
             select(MessageRow.id)
-            .where(MessageRow.state == "sending", MessageRow.lease_until <= now)
+            .where(MessageRow.state == MessageState.SENDING, MessageRow.lease_until <= now)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         taken = (
             update(MessageRow)
-            .where(MessageRow.id.in_(stale.scalar_subquery()), MessageRow.state == "sending")
+            .where(MessageRow.id.in_(stale.scalar_subquery()), MessageRow.state == MessageState.SENDING)
             .values(claim=claim, lease_until=now)
             .returning(MessageRow.id)
             .execution_options(synchronize_session=False)
         )
         return self._claimed(list(self._session.scalars(taken)), claim)
 
-    def finish(self, message_id: int, claim: str, **values: Any) -> bool:
+    def finish(self, message_id: int, claim: str, state: MessageState, **values: Any) -> bool:
         """Record a claimed message's result; False if the claim was lost to another worker."""
         stmt = (
             update(MessageRow)
             .where(MessageRow.id == message_id, MessageRow.claim == claim,
-                   MessageRow.state == "sending")
-            .values(lease_until=None, **values)
+                   MessageRow.state.in_(message_from(state)))
+            .values(lease_until=None, state=state, **values)
             .execution_options(synchronize_session=False)
         )
         return rows_changed(self._session, stmt) == 1
@@ -154,13 +152,16 @@ class OutboxRepository:
         return {int(m) for m in self._session.execute(stmt, rows).scalars()}
 
     def finish_many(self, claim: str, results: Sequence[tuple[int, dict[str, Any]]]) -> None:
-        """`finish` for messages this transaction claimed (so the claim cannot have been lost)."""
+        """`finish` for messages this transaction claimed (so the claim cannot have been lost):
+        (message id, its new values, the new `state` among them)."""
         if not results:
             return
+        movable = frozenset().union(*(message_from(values["state"]) for _, values in results))
+        # OR of equalities, not IN: an IN list is an "expanding" parameter, which executemany refuses.
         stmt = (
             _MESSAGES.update()
             .where(_MESSAGES.c.id == bindparam("message_id"), _MESSAGES.c.claim == claim,
-                   _MESSAGES.c.state == "sending")
+                   or_(*(_MESSAGES.c.state == state for state in sorted(movable))))
             .values(lease_until=None, state=bindparam("new_state"), note=bindparam("new_note"),
                     sent_at=bindparam("new_sent_at"), due_at=None)
         )
@@ -201,9 +202,10 @@ class OutboxRepository:
 
 def message_record(row: MessageRow) -> MessageRecord:
     return MessageRecord(
-        id=row.id, page_id=row.page_id, recipient_id=row.recipient_id, channel=row.channel,
+        id=row.id, page_id=row.page_id, recipient_id=row.recipient_id, channel=Channel(row.channel),
         address=row.address, idempotency_key=row.idempotency_key, after_s=row.after_s,
-        state=row.state, due_at=row.due_at, attempts=row.attempts, note=row.note, sent_at=row.sent_at,
+        state=MessageState(row.state), due_at=row.due_at, attempts=row.attempts, note=row.note,
+        sent_at=row.sent_at,
     )
 
 

@@ -1,7 +1,8 @@
 """What the paging repositories take and hand out: frozen records, never ORM objects.
 
-States are the plain strings stored in the database; `callroom.paging.engine` gives them
-meaning (storage sits below paging and does not import it).
+States, channels, priorities and event kinds are the enums of `callroom.domain.paging` (stored
+as their values, which the database's CHECK constraints hold to the enums); which state may
+follow which is `callroom.paging.engine`'s to say.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
+
 
 @dataclass(frozen=True)
 class NewPage:
     created_at: datetime
     sender: str
-    priority: str
+    priority: Priority
     target: str
     body: str
     callback: str
@@ -29,7 +32,7 @@ class NewPage:
 
 @dataclass(frozen=True)
 class NewMessage:
-    channel: str
+    channel: Channel
     address: str
     after_s: int
     due_at: datetime
@@ -46,7 +49,7 @@ class NewRecipient:
 
 @dataclass(frozen=True)
 class NewEvent:
-    kind: str
+    kind: EventKind
     actor: str
     person_id: str | None = None
     detail: dict[str, Any] | None = None
@@ -57,7 +60,7 @@ class PageRecord:
     id: int
     created_at: datetime
     sender: str
-    priority: str
+    priority: Priority
     target: str
     body: str
     callback: str
@@ -66,7 +69,7 @@ class PageRecord:
     roster_version_id: int | None
     policy: dict[str, Any]
     notes: tuple[str, ...]
-    state: str
+    state: PageState
     step: int
     round: int
     deadline: datetime | None
@@ -84,7 +87,7 @@ class RecipientRecord:
     round: int
     post_id: str | None
     reason: str
-    state: str
+    state: RecipientState
     decline_reason: str | None
     notified_at: datetime
 
@@ -94,11 +97,11 @@ class MessageRecord:
     id: int
     page_id: int
     recipient_id: int
-    channel: str
+    channel: Channel
     address: str
     idempotency_key: str
     after_s: int
-    state: str
+    state: MessageState
     due_at: datetime | None
     attempts: int
     note: str | None
@@ -121,7 +124,7 @@ class EventRecord:
     page_id: int
     at: datetime
     actor: str
-    kind: str
+    kind: EventKind
     person_id: str | None
     detail: dict[str, Any]
 

@@ -2,7 +2,9 @@
 
 Writes are inserts and *conditional* updates: each update names the state (or version) it
 expects, and reports whether a row changed, so two writers racing for the same page cannot both
-win. Claiming due pages takes row locks with SKIP LOCKED on PostgreSQL (SQLite's BEGIN IMMEDIATE
+win. A state change names only the state reached: the states it may come from are the engine's
+(`callroom.paging.engine.page_from`, `recipient_from`), so storage cannot make a move the engine
+does not allow. Claiming due pages takes row locks with SKIP LOCKED on PostgreSQL (SQLite's BEGIN IMMEDIATE
 already serialises writers), inside the caller's transaction: if the worker dies, the
 transaction rolls back and the page is due again for the next worker.
 """
@@ -17,6 +19,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Executable, Table, select, update
 from sqlalchemy.orm import Session
 
+from callroom.domain.paging import EventKind, MessageState, PageState, Priority, RecipientState
+from callroom.paging.engine import OPEN_STATES, page_from, recipient_from
 from callroom.storage.paging_records import (
     EventRecord,
     NewEvent,
@@ -27,7 +31,6 @@ from callroom.storage.paging_records import (
 )
 from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
 
-OPEN_PAGE_STATES = ("sent", "delivered", "seen")
 # Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
 # machinery costs several times the database's own work here.
 _TABLES = {row.__tablename__: cast(Table, row.__table__)
@@ -47,7 +50,7 @@ class PageRepository:
             "target": new.target, "body": new.body, "callback": new.callback,
             "patient_ref": new.patient_ref, "new_patient": new.new_patient,
             "roster_version_id": new.roster_version_id, "policy": json.dumps(new.policy),
-            "notes": json.dumps(list(new.notes)), "state": "sent", "step": 0, "round_no": 0,
+            "notes": json.dumps(list(new.notes)), "state": PageState.SENT, "step": 0, "round_no": 0,
             "deadline": new.deadline, "exhausted": False, "version": 1,
         }
         return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
@@ -63,15 +66,15 @@ class PageRepository:
             return []
         rows = [
             {"page_id": page_id, "person_id": r.person_id, "name": r.name, "step": step, "round_no": round_,
-             "post_id": r.post_id, "reason": r.reason, "state": "notified", "decline_reason": None,
-             "notified_at": at}
+             "post_id": r.post_id, "reason": r.reason, "state": RecipientState.NOTIFIED,
+             "decline_reason": None, "notified_at": at}
             for r in recipients
         ]
         ids = [int(i) for i in self._session.execute(_INSERT_RECIPIENTS, rows).scalars()]
         messages = [
             {"page_id": page_id, "recipient_id": rid, "channel": m.channel, "address": m.address,
              "idempotency_key": f"page-{page_id}/recipient-{rid}/{m.channel}", "after_s": m.after_s,
-             "state": "pending", "due_at": m.due_at, "lease_until": None, "claim": None,
+             "state": MessageState.PENDING, "due_at": m.due_at, "lease_until": None, "claim": None,
              "attempts": 0, "note": None, "sent_at": None}
             for rid, r in zip(ids, recipients, strict=True) for m in r.messages
         ]
@@ -112,47 +115,53 @@ class PageRepository:
         worker holds are skipped, not waited for."""
         stmt = (
             select(PageRow.id)
-            .where(PageRow.deadline <= now, PageRow.state.in_(OPEN_PAGE_STATES))
+            .where(PageRow.deadline <= now, PageRow.state.in_(OPEN_STATES))
             .order_by(PageRow.deadline)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return list(self._session.scalars(stmt))
 
-    def update_page(self, page_id: int, version: int, **values: Any) -> bool:
-        """Change the page if it is still at `version` (and bump it); True if it was."""
+    def update_page(self, page_id: int, version: int, *, state: PageState | None = None,
+                    **values: Any) -> bool:
+        """Change the page if it is still at `version` (and bump it), and if `state` is given,
+        only if the page may move there from where it is; True if it changed."""
         stmt = (
             update(PageRow)
             .where(PageRow.id == page_id, PageRow.version == version)
             .values(version=PageRow.version + 1, **values)
             .execution_options(synchronize_session=False)
         )
+        if state is not None:
+            stmt = stmt.where(PageRow.state.in_(page_from(state))).values(state=state)
         return rows_changed(self._session, stmt) == 1
 
-    def advance_page(self, page_id: int, from_states: Collection[str], to_state: str) -> bool:
-        """Move the page to `to_state` if it is in one of `from_states`."""
-        return self.advance_pages([page_id], from_states, to_state) == 1
+    def advance_page(self, page_id: int, state: PageState) -> bool:
+        """Move the page to `state` if it may move there from where it is."""
+        return self.advance_pages([page_id], state) == 1
 
-    def advance_pages(self, page_ids: Collection[int], from_states: Collection[str], to_state: str) -> int:
-        """Move the pages still in one of `from_states` to `to_state`; how many moved."""
+    def advance_pages(self, page_ids: Collection[int], state: PageState) -> int:
+        """Move to `state` those of the pages that may move there from where they are; how
+        many moved."""
         if not page_ids:
             return 0
         stmt = (
             update(PageRow)
-            .where(PageRow.id.in_(page_ids), PageRow.state.in_(from_states))
-            .values(state=to_state, version=PageRow.version + 1)
+            .where(PageRow.id.in_(page_ids), PageRow.state.in_(page_from(state)))
+            .values(state=state, version=PageRow.version + 1)
             .execution_options(synchronize_session=False)
         )
         return rows_changed(self._session, stmt)
 
-    def update_recipients(self, ids: Collection[int], from_states: Collection[str], **values: Any) -> int:
-        """Change the recipients still in one of `from_states`; how many changed."""
+    def move_recipients(self, ids: Collection[int], state: RecipientState, **values: Any) -> int:
+        """Move to `state` (and set `values` on) those of the recipients that may move there
+        from where they are; how many moved."""
         if not ids:
             return 0
         stmt = (
             update(RecipientRow)
-            .where(RecipientRow.id.in_(ids), RecipientRow.state.in_(from_states))
-            .values(**values)
+            .where(RecipientRow.id.in_(ids), RecipientRow.state.in_(recipient_from(state)))
+            .values(state=state, **values)
             .execution_options(synchronize_session=False)
         )
         return rows_changed(self._session, stmt)
@@ -165,10 +174,10 @@ def rows_changed(session: Session, stmt: Executable) -> int:
 
 def page_record(row: PageRow) -> PageRecord:
     return PageRecord(
-        id=row.id, created_at=row.created_at, sender=row.sender, priority=row.priority,
+        id=row.id, created_at=row.created_at, sender=row.sender, priority=Priority(row.priority),
         target=row.target, body=row.body, callback=row.callback, patient_ref=row.patient_ref,
         new_patient=row.new_patient, roster_version_id=row.roster_version_id,
-        policy=json.loads(row.policy), notes=tuple(json.loads(row.notes)), state=row.state,
+        policy=json.loads(row.policy), notes=tuple(json.loads(row.notes)), state=PageState(row.state),
         step=row.step, round=row.round_no, deadline=row.deadline, exhausted=row.exhausted,
         version=row.version,
     )
@@ -177,13 +186,13 @@ def page_record(row: PageRow) -> PageRecord:
 def recipient_record(row: RecipientRow) -> RecipientRecord:
     return RecipientRecord(
         id=row.id, page_id=row.page_id, person_id=row.person_id, name=row.name, step=row.step,
-        round=row.round_no, post_id=row.post_id, reason=row.reason, state=row.state,
+        round=row.round_no, post_id=row.post_id, reason=row.reason, state=RecipientState(row.state),
         decline_reason=row.decline_reason, notified_at=row.notified_at,
     )
 
 
 def event_record(row: EventRow) -> EventRecord:
     return EventRecord(
-        id=row.id, page_id=row.page_id, at=row.at, actor=row.actor, kind=row.kind,
+        id=row.id, page_id=row.page_id, at=row.at, actor=row.actor, kind=EventKind(row.kind),
         person_id=row.person_id, detail=json.loads(row.detail),
     )

@@ -7,32 +7,52 @@ API calls cannot both win. `page_events` and `inbox` are append-only: the migrat
 triggers that refuse UPDATE and DELETE (and 0007, on SQLite, an insert reusing a stored key).
 Deadlines, due times and leases are the timers: a worker that dies leaves them in the database
 for the next one.
+
+Every state, channel, priority and event kind column has a CHECK that it holds a member of its
+enum in `callroom.domain.paging`, built from the enum (migrations 0002 and 0008 write them out;
+a test holds the migrated schema to the enums).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
 from callroom.storage.tables import Base, UtcDateTime
 
-PRIORITIES = ("routine", "urgent", "stat")
-PAGE_STATES = ("sent", "delivered", "seen", "acknowledged", "resolved")
-RECIPIENT_STATES = ("notified", "delivered", "seen", "acknowledged", "declined")
-MESSAGE_STATES = ("pending", "sending", "sent", "failed", "cancelled", "unknown")
-CHANNELS = ("inapp", "email", "webhook")
+
+def one_of(column: str, vocabulary: type[StrEnum], name: str) -> CheckConstraint:
+    """CHECK (column IN (every value of the enum)), named `name`."""
+    values = ", ".join(f"'{member.value}'" for member in vocabulary)
+    return CheckConstraint(f"{column} IN ({values})", name=name)
+
+
+# Each vocabulary column's CHECK: (table, column) -> (the enum, the constraint's name).
+VOCABULARIES: dict[tuple[str, str], tuple[type[StrEnum], str]] = {
+    ("pages", "priority"): (Priority, "priority_kind"),
+    ("pages", "state"): (PageState, "state_kind"),
+    ("page_recipients", "state"): (RecipientState, "state_kind"),
+    ("outbound_messages", "state"): (MessageState, "state_kind"),
+    ("outbound_messages", "channel"): (Channel, "channel_kind"),
+    ("page_events", "kind"): (EventKind, "kind_kind"),
+}
+
+
+def checks(table: str) -> tuple[CheckConstraint, ...]:
+    """The vocabulary CHECKs of one table."""
+    return tuple(one_of(column, enum, name)
+                 for (owner, column), (enum, name) in VOCABULARIES.items() if owner == table)
 
 
 class PageRow(Base):
     """A page and where its escalation stands; `policy` is the policy copied at send time."""
 
     __tablename__ = "pages"
-    __table_args__ = (
-        CheckConstraint(f"priority IN {PRIORITIES!r}", name="priority_kind"),
-        CheckConstraint(f"state IN {PAGE_STATES!r}", name="state_kind"),
-    )
+    __table_args__ = checks("pages")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -62,7 +82,7 @@ class RecipientRow(Base):
     __tablename__ = "page_recipients"
     __table_args__ = (
         UniqueConstraint("page_id", "step", "round_no", "person_id"),
-        CheckConstraint(f"state IN {RECIPIENT_STATES!r}", name="state_kind"),
+        *checks("page_recipients"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -83,10 +103,7 @@ class MessageRow(Base):
     `lease_until` and `claim` while a worker is sending it."""
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (
-        CheckConstraint(f"state IN {MESSAGE_STATES!r}", name="state_kind"),
-        CheckConstraint(f"channel IN {CHANNELS!r}", name="channel_kind"),
-    )
+    __table_args__ = checks("outbound_messages")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
@@ -108,6 +125,7 @@ class EventRow(Base):
     """The audit trail: who did what to a page, when. Written once, never changed."""
 
     __tablename__ = "page_events"
+    __table_args__ = checks("page_events")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment, Roster
 from callroom.storage.records import (
     ProgramVersionRecord,
@@ -27,12 +28,6 @@ from callroom.storage.records import (
     VersionNotFound,
 )
 from callroom.storage.tables import AssignmentRow, ProgramRow, ProgramVersionRow, RosterVersionRow
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ProgramRepository:

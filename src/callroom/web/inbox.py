@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import AppSettings, Hub, Paging
 from callroom.api.errors import status_of
-from callroom.api.params import RowId
+from callroom.api.params import LastEventId, RowId
 from callroom.errors import CallroomError
+from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PagingService
 from callroom.paging.stream import events
 from callroom.web.forms import check_csrf, form_data
@@ -30,7 +31,7 @@ router = APIRouter()
 Pager = Annotated[Viewer, Depends(require(Permission.PAGE_SEND, "use the pager"))]
 Form = Annotated[dict[str, str], Depends(form_data)]
 RECENT = 50
-OPEN = ("sent", "delivered", "seen")
+OPEN = OPEN_STATES
 
 
 @router.get("/inbox", response_class=HTMLResponse)
@@ -46,7 +47,7 @@ def _show_patient(viewer: Viewer) -> bool:
 
 @router.get("/inbox/stream", response_class=EventSourceResponse)
 async def inbox_stream(viewer: Pager, hub: Hub, settings: AppSettings,
-                       last_event_id: Annotated[int | None, Header(ge=0)] = None) -> EventSourceResponse:
+                       last_event_id: LastEventId = None) -> EventSourceResponse:
     """`event: page` for each page delivered to the viewer's inbox (see api.stream)."""
     stream = events(hub, viewer.principal.inbox, last_event_id)
     return EventSourceResponse(stream, ping=settings.stream_ping_s)

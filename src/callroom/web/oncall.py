@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import Paging, Rosters
 from callroom.api.params import OUT_OF_RANGE, in_range
+from callroom.domain.paging import Priority
 from callroom.errors import CallroomError
-from callroom.paging.policy import Priority
 from callroom.paging.service import PageRequest
 from callroom.rosters.live import Live
 from callroom.web.board import block_span, board

@@ -18,6 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from callroom.domain.days import is_weekend
+
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -54,6 +56,7 @@ TEMPLATES.env.globals["static_url"] = _static_url
 TEMPLATES.env.filters["json_script"] = json_script
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.tests["weekend"] = is_weekend
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 

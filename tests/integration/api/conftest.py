@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -63,7 +64,13 @@ def settings_for(database_url: str) -> Settings:
 @pytest.fixture
 def api(database: Database, database_url: str) -> Iterator[Api]:
     store_world(database, world_yaml(wait="5m"))
-    settings = settings_for(database_url)
+    with serving(database, settings_for(database_url)) as running:
+        yield running
+
+
+@contextmanager
+def serving(database: Database, settings: Settings) -> Iterator[Api]:
+    """The API app for `settings` under uvicorn on a free loopback port, until the block ends."""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(), log_level="warning",
                             timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)

@@ -4,76 +4,19 @@ sent over HTTP and a worker delivers them."""
 from __future__ import annotations
 
 import json
-import queue
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
-from tests.integration.api.conftest import Api, auth
+from callroom.storage import Database
+from tests.integration.api.conftest import Api
+from tests.integration.api.sse import WAIT_S, stream
 
 PAGE = {"target": "post:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
         "patient_ref": "MRN-0042"}
-WAIT_S = 15  # a bound so a broken stream fails the test instead of hanging it; never a timing claim
-
-
-class SseClient:
-    """Reads `text/event-stream` in a thread and queues each complete event."""
-
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
-        self.events: queue.Queue[dict[str, str]] = queue.Queue()
-        self.opened = threading.Event()
-        self._stop = threading.Event()
-        self._client = httpx.Client(timeout=httpx.Timeout(10, read=None))
-        self._thread = threading.Thread(target=self._read, args=(url, headers), daemon=True)
-
-    def _read(self, url: str, headers: dict[str, str]) -> None:
-        try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                self.opened.set()
-                fields: dict[str, str] = {}
-                for line in response.iter_lines():
-                    if self._stop.is_set():  # the server pings often, so this is checked often
-                        return
-                    if not line:
-                        if "data" in fields:
-                            self.events.put(fields)
-                        fields = {}
-                    elif not line.startswith(":"):
-                        name, _, value = line.partition(":")
-                        fields[name] = value.removeprefix(" ")
-        except httpx.HTTPError:
-            pass  # closed by the test
-
-    def next_page(self) -> dict[str, Any]:
-        event = self.events.get(timeout=WAIT_S)
-        assert event["event"] == "page"
-        data: dict[str, Any] = json.loads(event["data"])
-        assert data["inbox_id"] == int(event["id"])
-        return data
-
-    def start(self) -> SseClient:
-        self._thread.start()
-        assert self.opened.wait(WAIT_S)
-        return self
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=WAIT_S)
-        self._client.close()
-
-
-@contextmanager
-def stream(api: Api, who: str, last_event_id: int | None = None) -> Iterator[SseClient]:
-    headers = auth(who) | ({"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {})
-    client = SseClient(f"{api.url}/api/v1/pages/stream", headers).start()
-    try:
-        yield client
-    finally:
-        client.close()
 
 
 def send(api: Api, **changes: Any) -> int:
@@ -130,3 +73,55 @@ def test_the_stream_needs_a_token(api: Api) -> None:
 
     assert response.status_code == 401
     assert response.json()["field"] == "Authorization"
+
+
+def rename_table(database: Database, old: str, new: str) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+
+@pytest.mark.usefixtures("running_worker")
+def test_when_the_feeder_fails_the_streams_close_and_their_clients_reconnect_for_what_they_missed(
+        api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    with stream(api, "ada") as ada:
+        send(api)
+        first = ada.next_page()
+        rename_table(api.database, "inbox", "inbox_away")  # every poll of the feeder now fails
+        closed = ada.closed.wait(WAIT_S)
+        rename_table(api.database, "inbox_away", "inbox")
+    missed = send(api)
+
+    with stream(api, "ada", last_event_id=first["inbox_id"]) as reconnected:
+        assert reconnected.next_page()["page"]["id"] == missed
+        live = send(api)
+        assert reconnected.next_page()["page"]["id"] == live
+    assert closed, "the stream was closed rather than left open and silent"
+    assert "polling the inbox failed; closing the open streams" in caplog.text
+
+
+NO_SUCH_EVENT = ["99999999999999999999999999", str(2**31), "-1", "soon"]
+
+
+def opened(client: httpx.Client, path: str, headers: dict[str, str]) -> httpx.Response:
+    """The answer to a stream request, its body read only if it is not a stream (which never ends)."""
+    with client.stream("GET", path, headers=headers) as response:
+        if response.status_code != 200:
+            response.read()
+        return response
+
+
+@pytest.mark.parametrize("last_event_id", NO_SUCH_EVENT)
+def test_a_last_event_id_that_can_name_no_event_is_refused(api: Api, last_event_id: str) -> None:
+    with api.client("ada") as client:
+        response = opened(client, "/api/v1/pages/stream", {"Last-Event-ID": last_event_id})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "header.last-event-id"
+
+
+def test_so_is_a_since_that_can_name_no_event(api: Api) -> None:
+    with api.client("ada") as client:
+        response = opened(client, f"/api/v1/pages/stream?since={NO_SUCH_EVENT[0]}", {})
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "query.since"

@@ -27,7 +27,8 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import func, select
 
-from callroom.paging.engine import EventKind
+from callroom.domain.paging import EventKind, MessageState
+from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PageDetail, PageRequest, PagingService
 from callroom.paging.transports.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from callroom.rosters.live import LiveSchedules
@@ -168,9 +169,9 @@ def unfinished(database: Database) -> tuple[int, int]:
     """Open pages still escalating, and messages not yet settled."""
     with database.reading() as session:
         pages = session.scalar(select(func.count()).select_from(PageRow).where(
-            PageRow.state.in_(("sent", "delivered", "seen")), PageRow.exhausted.is_(False)))
+            PageRow.state.in_(OPEN_STATES), PageRow.exhausted.is_(False)))
         messages = session.scalar(select(func.count()).select_from(MessageRow).where(
-            MessageRow.state.in_(("pending", "sending"))))
+            MessageRow.state.in_((MessageState.PENDING, MessageState.SENDING))))
     return int(pages or 0), int(messages or 0)
 
 

@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from callroom.domain.paging import Channel, EventKind, Priority
 from callroom.errors import CallroomError
-from callroom.paging.engine import EventKind
-from callroom.paging.policy import Priority
 from callroom.paging.service import PageNotFound, PageRequest, PagingService, WrongState
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
@@ -123,7 +122,7 @@ def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_canc
     detail = paging.detail(OPERATOR, sent.id)
     assert steps(detail) == [(0, 0, "cy")]
     assert detail.page.state == "acknowledged"
-    assert {m.channel: m.state for m in detail.messages}["email"] == "cancelled"
+    assert {m.channel: m.state for m in detail.messages}[Channel.EMAIL] == "cancelled"
     assert kinds(detail)[-1] == EventKind.CANCELLED
     with pytest.raises(WrongState, match="already acknowledged"):
         paging.acknowledge(person("cy"), sent.id)
@@ -140,7 +139,7 @@ def test_seen_stops_the_conditional_email_but_not_the_escalation(
     drain(worker)
 
     detail = paging.detail(OPERATOR, sent.id)
-    assert {m.channel: m.state for m in detail.messages}["email"] == "cancelled"
+    assert {m.channel: m.state for m in detail.messages}[Channel.EMAIL] == "cancelled"
     assert detail.page.state == "seen"
     clock.advance(240)
     drain(worker)

@@ -14,7 +14,7 @@ from threading import Thread
 
 import pytest
 
-from callroom.domain.paging import Channel
+from callroom.domain.paging import Channel, EventKind
 from callroom.paging.service import PageRequest, PagingService
 from callroom.paging.transports.webhook import (
     SIGNATURE_HEADER,
@@ -186,5 +186,5 @@ def test_a_send_whose_worker_died_is_resent_after_its_lease_but_an_email_is_not(
     detail = paging.detail(OPERATOR, page_id)
     assert webhook_state(paging, page_id) == ("sent", 2)
     assert [m.state for m in detail.messages if m.channel == "email"] == ["unknown"]
-    assert [e.kind for e in detail.events].count("lease_expired") == 2
+    assert [e.kind for e in detail.events].count(EventKind.LEASE_EXPIRED) == 2
     assert len(found.shown) == 1

@@ -129,3 +129,13 @@ def test_an_operator_does_not_see_patient_references_of_pages_they_did_not_send(
     assert f'id="page-{page_id}"' in inbox.text and "MRN 77" not in inbox.text
     assert "MRN 77" not in nurse.get(f"/inbox/pages/{page_id}").text
     assert "MRN 77" in chief.get(f"/inbox/pages/{page_id}").text
+
+
+def test_the_pager_refuses_a_last_event_id_that_can_name_no_event(sqlite_web: Web) -> None:
+    doctor, _ = sqlite_web.signed_in("resident")
+
+    beyond_any_id = {"Last-Event-ID": "99999999999999999999999999"}
+    with doctor.stream("GET", "/inbox/stream", headers=beyond_any_id) as answer:
+        status = answer.status_code
+
+    assert status == 422

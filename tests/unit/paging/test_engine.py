@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
 import pytest
 
-from callroom.domain.paging import OPERATORS, EscalationPolicy, EscalationStep, Target
+from callroom.domain.paging import (
+    OPERATORS,
+    EscalationPolicy,
+    EscalationStep,
+    MessageState,
+    PageState,
+    RecipientState,
+    Target,
+)
 from callroom.paging.engine import (
     AfterSend,
     DeliveryRules,
     Escalate,
     EscalationReason,
     FallBack,
-    MessageState,
     Outcome,
-    PageState,
     PageView,
-    RecipientState,
     Wait,
-    advanced,
     after_send,
+    already_paged,
     cancel_reason,
     lease_expired,
+    message_from,
     next_action,
+    page_from,
+    recipient_from,
 )
 
 T0 = datetime(2027, 3, 9, 7, 10, tzinfo=UTC)  # 02:10 in New York
@@ -87,15 +98,51 @@ def test_walking_the_policy_to_the_end_pages_each_step_once_per_round() -> None:
                     (0, 1, "post:gs-night"), (1, 1, "post:gs-night/senior"), (2, 1, "post:gs-home")]
 
 
-@pytest.mark.parametrize(("current", "reached", "expected"), [
-    (PageState.SENT, PageState.DELIVERED, PageState.DELIVERED),
-    (PageState.SEEN, PageState.DELIVERED, PageState.SEEN),
-    (PageState.ACKNOWLEDGED, PageState.SEEN, PageState.ACKNOWLEDGED),
-    (PageState.DELIVERED, PageState.RESOLVED, PageState.RESOLVED),
+def test_a_round_remembers_the_first_step_that_reached_each_person() -> None:
+    earlier = [("ada", 0, 0), ("cy", 1, 0), ("ada", 2, 0), ("operators", 0, 0)]
+
+    assert already_paged(earlier, 0) == {"ada": 0, "cy": 1, "operators": 0}
+
+
+def test_a_repeat_round_pages_everyone_again_on_purpose() -> None:
+    earlier = [("ada", 0, 0), ("cy", 1, 0), ("ada", 0, 1)]
+
+    assert already_paged(earlier, 1) == {"ada": 0}
+    assert already_paged(earlier, 2) == {}
+
+
+@pytest.mark.parametrize(("vocabulary", "moves_from"), [
+    (PageState, page_from), (RecipientState, recipient_from), (MessageState, message_from),
 ])
-def test_a_page_state_only_moves_forward(current: PageState, reached: PageState,
-                                         expected: PageState) -> None:
-    assert advanced(current, reached) is expected
+def test_every_state_has_its_allowed_moves(vocabulary: type[StrEnum],
+                                           moves_from: Callable[[Any], frozenset[Any]]) -> None:
+    for state in vocabulary:
+        assert moves_from(state) <= set(vocabulary) - {state}
+
+
+def test_a_page_only_moves_forward_and_anything_but_a_resolved_page_may_be_resolved() -> None:
+    order = list(PageState)
+
+    for state in PageState:
+        assert page_from(state) == set(order[:order.index(state)])
+
+
+@pytest.mark.parametrize(("reached", "expected"), [
+    (RecipientState.NOTIFIED, set()),
+    (RecipientState.DELIVERED, {RecipientState.NOTIFIED}),
+    (RecipientState.SEEN, {RecipientState.NOTIFIED, RecipientState.DELIVERED}),
+    (RecipientState.ACKNOWLEDGED, {RecipientState.NOTIFIED, RecipientState.DELIVERED, RecipientState.SEEN}),
+    (RecipientState.DECLINED, {RecipientState.NOTIFIED, RecipientState.DELIVERED, RecipientState.SEEN}),
+], ids=["where recipients start", "a delivery", "seen, delivered or not",
+        "an acknowledgement, but not of a decline", "a decline, but not of an acknowledgement"])
+def test_a_recipients_answer_is_final(reached: RecipientState, expected: set[RecipientState]) -> None:
+    assert recipient_from(reached) == expected
+
+
+def test_a_message_is_claimed_from_pending_and_every_outcome_is_recorded_from_sending() -> None:
+    assert message_from(MessageState.SENDING) == {MessageState.PENDING}
+    for outcome in set(MessageState) - {MessageState.SENDING}:
+        assert message_from(outcome) == {MessageState.SENDING}
 
 
 @pytest.mark.parametrize(("page", "recipient", "conditional", "expected"), [

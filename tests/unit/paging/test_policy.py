@@ -13,11 +13,11 @@ from callroom.domain.paging import (
     EscalationPolicy,
     EscalationStep,
     PagingConfig,
+    Priority,
     Target,
     TargetKind,
 )
 from callroom.paging.policy import (
-    Priority,
     choose_policy,
     contact_plan,
     policy_from_json,

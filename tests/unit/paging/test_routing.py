@@ -11,9 +11,8 @@ import pytest
 import time_machine
 
 from callroom.domain.grades import Grade
-from callroom.domain.paging import OPERATORS, Cover, PagingConfig, PagingGroup, Target
+from callroom.domain.paging import OPERATORS, Cover, PagingConfig, PagingGroup, Priority, Target
 from callroom.domain.program import Leave, Program
-from callroom.paging.policy import Priority
 from callroom.paging.routing import RouteRequest, Schedule, UnknownTarget, check_target, resolve
 from tests.factories import MONDAY, day, person, post, program, roster
 

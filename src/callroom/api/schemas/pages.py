@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from callroom.paging.policy import MAX_BODY, Priority
+from callroom.domain.paging import Priority
+from callroom.paging.policy import MAX_BODY
 from callroom.paging.service import CALLBACK, MAX_PATIENT_REF, PageDetail
 
 

@@ -11,9 +11,9 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 from ortools.sat.python.cp_model_helper import Literal
 
+from callroom.domain.days import is_weekend, weekend_of
 from callroom.domain.program import Person
 from callroom.rules import ids
-from callroom.rules.general import weekend_key
 from callroom.solver.build.guards import GuardKey, Guards
 from callroom.solver.build.space import Space, weighted
 
@@ -123,8 +123,8 @@ def weekend_vars(space: Space, p: int) -> list[cp_model.IntVar]:
     """One Boolean per weekend (Saturday with its Sunday): worked if either day is."""
     days_by_weekend: dict[date, list[int]] = defaultdict(list)
     for d, day in enumerate(space.program.block.dates()):
-        if day.weekday() >= 5:
-            days_by_weekend[weekend_key(day)].append(d)
+        if is_weekend(day):
+            days_by_weekend[weekend_of(day)].append(d)
     worked = []
     for key, days in sorted(days_by_weekend.items()):
         var = space.model.new_bool_var(f"weekend_{p}_{key}")

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from callroom.domain.days import is_weekend
 from callroom.domain.program import CoverDemand, Person, Program
 from callroom.domain.shifts import ShiftKind, ShiftType
 from callroom.domain.timeline import Timeline
@@ -292,7 +293,7 @@ class _Look:
         cap = self.person.limits.max_weekends
         if cap is None:
             return None
-        weekend = sum(1 for d in self.days if d.weekday() >= 5)
+        weekend = sum(1 for d in self.days if is_weekend(d))
         if weekend <= 2 * cap:
             return None
         most = len(self.days) - weekend + 2 * cap

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from callroom.domain import days
 from callroom.domain.program import Person, Request
 from callroom.solver.build.space import Item, Space
 
@@ -56,9 +57,10 @@ class PersonRules:
 
     @cached_property
     def weekend_of(self) -> list[int | None]:
+        """For each day of the block in a weekend, the index of that weekend's Saturday."""
         dates = self.space.program.block.dates()
-        return [d - (dates[d].weekday() == 6) if dates[d].weekday() >= 5 else None
-                for d in range(len(dates))]
+        return [d - (day - days.weekend_of(day)).days if days.is_weekend(day) else None
+                for d, day in enumerate(dates)]
 
     @cached_property
     def run_cap(self) -> int:
