@@ -7,12 +7,11 @@ making a new one, revoking, or deactivating the account makes the old URL answer
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Response
 
 from callroom.api.deps import Accounts, Rosters
 from callroom.api.schemas import ErrorRead
+from callroom.domain.clock import utc_now
 from callroom.errors import NotFound
 from callroom.formats.ical import person_calendar
 
@@ -30,6 +29,6 @@ def calendar_feed(token: str, accounts: Accounts, rosters: Rosters) -> Response:
     schedule = None if live is None else live.schedule
     if schedule is None or account.person_id not in schedule.program.person:
         raise NotFound("token", "nothing is scheduled for this calendar yet")
-    calendar = person_calendar(schedule.program, schedule.roster, account.person_id, stamp=datetime.now(UTC))
+    calendar = person_calendar(schedule.program, schedule.roster, account.person_id, stamp=utc_now())
     # Not cached (api/headers.py: no-store), so a revoked link stops at once.
     return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")

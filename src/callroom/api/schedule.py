@@ -32,6 +32,7 @@ from callroom.api.schemas.schedule import (
     ServiceRead,
     services_of,
 )
+from callroom.domain.clock import utc_now
 from callroom.errors import Invalid, NotFound
 from callroom.paging.routing import Schedule
 
@@ -152,7 +153,7 @@ async def on_call(caller: OnCall, rosters: Rosters,
 
 def _instant(at: datetime | None) -> datetime:
     if at is None:
-        return datetime.now(UTC)
+        return utc_now()
     if at.tzinfo is None:
         raise Invalid("at", "give the instant with its offset, e.g. 2027-03-01T08:00:00Z")
     if not in_range(at):

@@ -42,6 +42,11 @@ class ShiftType:
         return elapsed_minutes if self.counted_minutes == self.duration_minutes else self.counted_minutes
 
     @property
+    def in_house(self) -> bool:
+        """Home call is the only work done away from the hospital."""
+        return self.kind is not ShiftKind.HOME_CALL
+
+    @property
     def is_in_house_call(self) -> bool:
         return self.kind is ShiftKind.IN_HOUSE_CALL
 

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
-from callroom.domain.shifts import ShiftKind
 from callroom.domain.timeline import Timeline
 from callroom.domain.wallclock import local_text
 from callroom.domain.worklog import LoggedPeriod, WorkKind
@@ -43,7 +42,7 @@ def scheduled_periods(program: Program, roster: Roster, person_id: str, week_sta
 def _as_worked(program: Program, timeline: Timeline, assignment: Assignment) -> LoggedPeriod | None:
     shift = program.shift[assignment.shift_id]
     interval = timeline.interval(assignment.day, shift.id)
-    if shift.kind is not ShiftKind.HOME_CALL:
+    if shift.in_house:
         return LoggedPeriod(assignment.person_id, interval.start, interval.end, WorkKind.IN_HOUSE, shift.id,
                             assignment.post_id)
     if shift.counted_minutes <= 0:

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from callroom.domain.program import Person, Post, Program
 from callroom.domain.roster import Assignment, Roster
-from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.domain.wallclock import local_midnight
 
@@ -35,8 +35,7 @@ class Work:
 
     @property
     def in_house(self) -> bool:
-        """Home call is the only work done away from the hospital."""
-        return self.shift.kind is not ShiftKind.HOME_CALL
+        return self.shift.in_house
 
 
 @dataclass(frozen=True)

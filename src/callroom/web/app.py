@@ -45,7 +45,9 @@ async def _refused(request: Request, exc: CallroomError) -> Response:
     if request.headers.get("hx-request"):
         return render(request, "_error_fragment.html", {"message": exc.message}, status=status)
     title = "Not allowed" if exc.kind is ErrorKind.NOT_ALLOWED else "Not possible"
-    return render(request, "error.html", {"title": title, "message": exc.message}, status=status)
+    response = render(request, "error.html", {"title": title, "message": exc.message}, status=status)
+    response.headers.update(exc.headers)  # a 503's Retry-After
+    return response
 
 
 def _sign_in(request: Request) -> Response:

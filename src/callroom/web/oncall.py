@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import Paging, Rosters
 from callroom.api.params import OUT_OF_RANGE, in_range
+from callroom.domain.clock import utc_now
 from callroom.domain.paging import Priority
 from callroom.errors import CallroomError
 from callroom.paging.service import PageRequest
@@ -34,13 +35,13 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
     """The instant the board shows (`at`, local wall time in the hospital's zone, or now)."""
     zone = ZoneInfo(live.program.hospital.timezone)
     if not text:
-        return datetime.now(UTC), None
+        return utc_now(), None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        return datetime.now(UTC), "the time must look like 2027-03-01T09:00"
+        return utc_now(), "the time must look like 2027-03-01T09:00"
     if not in_range(parsed):
-        return datetime.now(UTC), f"the time {OUT_OF_RANGE}"
+        return utc_now(), f"the time {OUT_OF_RANGE}"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
 
 

@@ -40,7 +40,7 @@ class Item:
 
     @property
     def in_house(self) -> bool:
-        return self.shift.kind is not ShiftKind.HOME_CALL
+        return self.shift.in_house
 
 
 @dataclass

@@ -21,7 +21,7 @@ from datetime import date
 
 from callroom.domain.days import is_weekend
 from callroom.domain.program import CoverDemand, Person, Program
-from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
 from callroom.rules.acgme import hours_text, max_call_nights
@@ -198,7 +198,7 @@ class _Look:
         if (self.shift.id, self.shift.id) in self.program.rules.forbidden_successions:
             return ids.SUCCESSION, e2 - s1
         limits = self.limits
-        if limits is None or not _in_house(self.shift):
+        if limits is None or not self.shift.in_house:
             return None
         if s2 == e1:  # one continuous period
             if e2 - s1 > (limits.max_continuous_hours + limits.transition_hours) * 60:
@@ -300,10 +300,6 @@ class _Look:
         return Cap(most, (GuardKey.of(ids.MAX_WEEKENDS, self.person.id),),
                    f"{self.person.name} may work at most {cap} weekends: at most {most} of the "
                    f"{len(self.days)} days.")
-
-
-def _in_house(shift: ShiftType) -> bool:
-    return shift.kind is not ShiftKind.HOME_CALL
 
 
 def _most_days(days: int, allowed: set[int], banned: set[int], run_cap: int | None) -> int:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from callroom.domain.program import AcgmeLimits, CoverDemand, CoverRequirement, Person, Program
-from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
 from callroom.rules.acgme import hours_text, max_call_nights, required_free_days
@@ -135,7 +135,7 @@ def _first_long_pair(program: Program, person: Person, cap: int, groups: list[Co
     touches them."""
     timeline, dates = Timeline(program), program.block.dates()
     wanted = {(day, g[0].post_id, g[0].shift_id) for g in groups for day in g[2]}
-    options = [o for o in program.options(person) if program.shift[o[1]].kind is not ShiftKind.HOME_CALL]
+    options = [o for o in program.options(person) if program.shift[o[1]].in_house]
     found: list[tuple[int, Held, Held]] = []
     for d in sorted({program.block.index(day) for day, _, _ in wanted}):
         for first, second in ((a, b) for a in options for b in options if d + 1 < len(dates)):

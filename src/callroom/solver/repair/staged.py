@@ -154,12 +154,18 @@ def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairO
     built = shaped.built
     shaped.hint = {}
     _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
+    return _best_within(shaped, changes, options, roster)
+
+
+def _best_within(shaped: _Repair, changes: int, options: RepairOptions, fallback: Roster) -> Roster:
+    """The best roster by the original objective with at most `changes` changed person-days
+    (and whatever else the model was given), or `fallback` when the polish finds none."""
+    built = shaped.built
     built.model.add(shaped.changes <= changes)
-    original = objective(built.objective)
-    answer = _solve(shaped, original, options, options.polish_s, "core")
+    answer = _solve(shaped, objective(built.objective), options, options.polish_s, "core")
     if answer.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_roster(built, answer.solver)
-    return roster
+    return fallback
 
 
 def minimum_changes(program: Program, published: Roster, absence: Absence,
@@ -225,12 +231,7 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], c
                    for p in range(len(built.program.people)) for item in built.space.person_items(p)}
     for (_, var), (_, value) in zip(shaped.shortfalls, short, strict=True):
         built.model.add(var == value)
-    built.model.add(shaped.changes <= changes)
-    original = objective(built.objective)
-    second = _solve(shaped, original, options, options.polish_s, "core")
-    if second.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return extract_roster(built, second.solver)
-    return fallback
+    return _best_within(shaped, changes, options, fallback)
 
 
 def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
