@@ -23,8 +23,10 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role, Settings
+from callroom.config import Settings
 from callroom.demo import demo_program_path
 from callroom.formats.program_file import load_program
 from callroom.solver.run import SolveOptions, solve
@@ -45,8 +47,8 @@ def _seed(database: Database) -> None:
         RosterRepository(session).add_version(source.id, solution.roster, source=RosterSource.SOLVE,
                                               status=solution.status.value, objective=None, bound=None,
                                               report={})
-    AccountService(database).add_account("bench", AccountSpec("chief", "Bench chief", Role.CHIEF,
-                                                               program.people[0].id, PASSWORD))
+    AccountService(database).add_account(Principal("bench", Role.ADMIN), AccountSpec(
+        "chief", "Bench chief", Role.CHIEF, program.people[0].id, PASSWORD))
 
 
 def _port() -> int:

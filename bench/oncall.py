@@ -39,8 +39,8 @@ from pathlib import Path
 import httpx
 
 from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.config import Role
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.formats.program_file import load_program
@@ -63,9 +63,9 @@ def seed(database: Database, time_limit: float) -> tuple[Program, str]:
         RosterRepository(session).add_version(source.id, solution.roster, source=RosterSource.SOLVE,
                                               status=solution.status.value, objective=None, bound=None,
                                               report={})
-    accounts = AccountService(database)
-    operator = accounts.add_account("bench", AccountSpec("switchboard", "Switchboard", Role.OPERATOR))
-    token, _ = accounts.create_api_token(Principal("bench", Role.ADMIN), operator.id, "bench")
+    accounts, bench = AccountService(database), Principal("bench", Role.ADMIN)
+    operator = accounts.add_account(bench, AccountSpec("switchboard", "Switchboard", Role.OPERATOR))
+    token, _ = accounts.create_api_token(bench, operator.id, "bench")
     return program, token
 
 

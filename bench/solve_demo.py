@@ -56,8 +56,8 @@ def child(seed: int, time_limit: float, workers: int, deterministic: bool) -> No
 
     solution = solve(program, SolveOptions(time_limit, workers, seed, deterministic), hook)
     early = at_checkpoint[-1] if at_checkpoint else None
-    run = Run(seed, solution.first_solution_s, early and early.objective,
-              early and _gap(early.objective, early.bound), solution.objective, solution.bound,
+    run = Run(seed, solution.first_solution_s, early.objective if early else None,
+              _gap(early.objective, early.bound) if early else None, solution.objective, solution.bound,
               solution.gap, solution.wall_s, solution.status.value)
     print(json.dumps(asdict(run)))
 
