@@ -64,7 +64,7 @@ paging:
     rules: [{{via: inapp}}]
 """
 READERS = ("ada", "cy", "dora", "operators")
-SERVE = "import typer; from callroom.cli.paging import serve; typer.run(serve)"
+SERVE = "import typer; from callroom.cli.web import serve; typer.run(serve)"
 WORK = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
 POLL_S = "0.005"
 

@@ -60,7 +60,7 @@ def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000, worker: WithWorker = True) -> None:
     """Serve the web app (sign in at /) and the HTTP API (/api/v1, described at /docs)."""
-    run_server(settings(), host, port, worker)
+    run_server(Settings(), host, port, worker)  # read here: `serve` also runs alone (typer.run)
 
 
 def print_sign_ins(console: Console, url: str, accounts: Sequence[DemoAccount]) -> None:
