@@ -17,6 +17,7 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
+from callroom.rules.absences import absences_over
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
 from callroom.rules.violations import CoverKey
@@ -160,6 +161,10 @@ def _obstacle(program: Program, repaired: Roster, absence: Absence, person_id: s
         return "is the absent person"
     if program.person[person_id].unavailable(short.day):
         return "is on leave or a fixed day off"
+    timeline = Timeline(program)
+    day = program.block.index(short.day)
+    for approved in absences_over(program, timeline, person_id, day, short.shift_id):
+        return approved.describe(timeline.zone)
     held = repaired.on(person_id, short.day)
     if held is not None:
         return f"already works {cell(program, held)} that day"
