@@ -209,7 +209,7 @@ class AbsenceRepository:
             select(ApprovedAbsenceRow, ChangeProposalRow.kind)
             .join(ChangeProposalRow, ChangeProposalRow.id == ApprovedAbsenceRow.proposal_id)
             .where(ApprovedAbsenceRow.program_name == program_name).order_by(ApprovedAbsenceRow.id))
-        return [_absence(row, kind) for row, kind in rows.tuples()]
+        return [_absence(row, kind) for row, kind in rows]
 
 
 def _absence(row: ApprovedAbsenceRow, proposal_kind: str) -> AbsenceRecord:
