@@ -17,8 +17,10 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import Conflict
 from callroom.formats.program_file import load_program
+from callroom.rosters.edits import CellEdit
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
+from callroom.rules import ids
 from callroom.rules.change import Change, impact
 from callroom.rules.penalties import score
 from callroom.solver.run import Solution, Status
@@ -141,15 +143,20 @@ def spare_shift_on_the_last_day(world: World) -> Assignment:
     raise AssertionError("nobody can give up a day shift on the last day")
 
 
-# Swaps, offered shifts and open shifts onto an absent resident.
+# Swaps, offered shifts, open shifts and cell edits onto an absent resident.
 
-def test_a_swap_or_an_open_shift_onto_an_absent_resident_is_refused_naming_the_absence(world: World) -> None:
+def test_no_swap_offer_open_shift_or_cell_edit_puts_an_absent_resident_on_and_each_names_the_absence(
+        world: World) -> None:
     absent, shift = free_resident_who_could_cover(world.program, world.roster)
-    holder = shift.person_id
+    holder, day = shift.person_id, shift.day.isoformat()
     opened = world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id, holder)
     assert absent in opened.offered
     offered = world.service.offer_shift(person(holder), shift.day, absent)
     world.service.accept(person(absent), offered.id)
+    mine = next(a for a in world.roster.for_person(absent)
+                if a not in overlapping(world.program, world.roster, absent, day, day))
+    swapped = world.service.propose_swap(person(absent), mine.day, holder, shift.day)
+    world.service.accept(person(holder), swapped.id)
     first = world.service.propose_repair(CHIEF, sick(absent, shift.day))
     world.service.approve(CHIEF, first.proposal.id, "sick call")
     words = (f"{name(world, absent)} is off sick {shift.day.day} Mar "
@@ -157,11 +164,15 @@ def test_a_swap_or_an_open_shift_onto_an_absent_resident_is_refused_naming_the_a
     with pytest.raises(Conflict) as taking:
         world.service.take_open_shift(person(absent), opened.proposal.id)
     assert "general.absence" in taking.value.message and words in taking.value.message
-    with pytest.raises(Conflict) as approving:
-        world.service.approve(CHIEF, offered.id)
-    assert "general.absence" in approving.value.message and words in approving.value.message
+    for proposal in (offered.id, swapped.id):
+        with pytest.raises(Conflict) as approving:
+            world.service.approve(CHIEF, proposal)
+        assert "general.absence" in approving.value.message and words in approving.value.message
     again = world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id, holder)
     assert absent not in again.offered
+    rosters = RosterService(world.database, LiveSchedules())
+    edit = CellEdit(absent, shift.day, shift.post_id, shift.shift_id, rosters.require_live().record.number)
+    assert [words in v.message for v in rosters.check(edit).impact.hard if v.rule is ids.ABSENCE] == [True]
 
 
 # A new solve of the program.
