@@ -196,3 +196,31 @@ def test_a_new_solve_of_the_program_keeps_its_approved_absences(world: World) ->
 
 def solution(program: Program, roster: Roster) -> Solution:
     return Solution(Status.FEASIBLE, roster, 0, None, 0.0, None, report=score(program, roster))
+
+
+# A granted day off.
+
+def test_a_granted_day_off_stays_a_fact_later_changes_respect(world: World) -> None:
+    absent, shift = free_resident_who_could_cover(world.program, world.roster)
+    day_off = world.service.request_day_off(person(absent), shift.day, "family")
+    assert world.service.approve(CHIEF, day_off.id).proposal.state == "approved"
+    holder = shift.person_id
+    opened = world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id, holder)
+    assert absent not in opened.offered
+    offered = world.service.offer_shift(person(holder), shift.day, absent)
+    world.service.accept(person(absent), offered.id)
+    with pytest.raises(Conflict) as approving:
+        world.service.approve(CHIEF, offered.id)
+    words = f"{name(world, absent)} has {shift.day.day} Mar off (day off #{day_off.id} approved)"
+    assert words in approving.value.message
+
+
+def test_a_day_off_is_refused_while_the_night_before_runs_into_it(world: World) -> None:
+    night = next(a for a in sorted(world.roster.assignments, key=lambda a: (a.day, a.person_id))
+                 if a.shift_id == "night" and a.day < world.program.block.end
+                 and world.roster.on(a.person_id, a.day + timedelta(days=1)) is None)
+    day_off = world.service.request_day_off(person(night.person_id), night.day + timedelta(days=1))
+    with pytest.raises(Conflict) as refused:
+        world.service.approve(CHIEF, day_off.id)
+    assert "general.absence" in refused.value.message and "callroom repair" in refused.value.message
+    assert world.service.get(CHIEF, day_off.id).proposal.state == "accepted"
