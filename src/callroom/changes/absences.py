@@ -28,8 +28,9 @@ from callroom.storage.changes_repositories import AbsenceRepository, NewAbsence,
 
 def granted_absence(program: Program, record: ProposalRecord) -> ApprovedAbsence | None:
     """What approving `record` grants: a repair's absence or a day off's day; None for a swap,
-    an offered shift or an open shift."""
-    if record.kind == Kind.REPAIR:
+    an offered shift or an open shift (and for a repair payload written without its absence,
+    which only hand-made ones are)."""
+    if record.kind == Kind.REPAIR and "absence" in record.payload:
         typed = record.payload["absence"]
         kind = AbsenceKind.DAY_OFF if "day_off_proposal" in record.payload else AbsenceKind.SICK
         start = parse_instant(typed["from"], program, "from")
