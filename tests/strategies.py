@@ -6,10 +6,12 @@ the chain, rest and free-day logic meet cases nobody thought to write down.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from callroom.domain.absence import AbsenceKind, ApprovedAbsence
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.program import (
     AcgmeLimits,
@@ -60,13 +62,24 @@ def programs(draw: st.DrawFn, loose: bool = False) -> Program:
              draw(st.sampled_from(["gs", "other"])), draw(st.booleans())),
     )
     people = tuple(draw(_person(i, start, days, ids, loose)) for i in range(draw(st.integers(2, 4))))
+    absences = draw(st.lists(_absence(len(people), start, days), max_size=2))
     return factories.program(
         people, shifts=shifts, posts=posts, start=start, days=days,
         demands=draw(st.lists(_demand(ids, start, days), max_size=0 if loose else 3)),
         conflicts=[] if loose else draw(_conflicts(people)),
         limits=draw(_limits()), forbidden=draw(st.lists(st.tuples(st.sampled_from(ids),
                                                                    st.sampled_from(ids)), max_size=2)),
-        weights=Weights(*draw(st.tuples(*[st.integers(0, 3)] * 4))))
+        weights=Weights(*draw(st.tuples(*[st.integers(0, 3)] * 4)))).with_absences(absences)
+
+
+@st.composite
+def _absence(draw: st.DrawFn, people: int, start: date, days: int) -> ApprovedAbsence:
+    """An approved absence of one of the people, from any hour of the block for 1 to 48 hours."""
+    origin = datetime.combine(start, time(0), ZoneInfo("America/New_York")).astimezone(UTC)
+    begins = origin + timedelta(hours=draw(st.integers(-12, days * 24)))
+    return ApprovedAbsence(f"p{draw(st.integers(0, people - 1))}", begins,
+                           begins + timedelta(hours=draw(st.integers(1, 48))),
+                           draw(st.sampled_from(list(AbsenceKind))), draw(st.integers(1, 9)))
 
 
 @st.composite

@@ -1,4 +1,5 @@
-"""A sick-call repair asked for by the chief, turned into a stored proposal's payload."""
+"""A sick-call repair asked for by the chief, turned into a stored proposal's payload; and, when
+the roster has moved on by the time it is approved, the same ask again from that payload."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from callroom.changes.workflow import check_change
 from callroom.errors import Invalid, NoSolution, OutOfTime
-from callroom.rosters.audit import assignment_json
+from callroom.rosters.audit import assignment_json, change_of
 from callroom.rosters.live import Live
 from callroom.solver.repair.request import Absence, RepairError, RepairLimits, parse_instant
 from callroom.solver.repair.staged import RepairOptions, RepairResult, RepairStatus, repair
 from callroom.solver.repair.words import as_change, cell
+from callroom.storage.changes_repositories import ProposalRecord
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def payload(live: Live, ask: RepairAsk, result: RepairResult) -> dict[str, Any]:
         "added": [assignment_json(a) for a in change.added],
         "absence": {"person_id": ask.absent, "from": ask.start, "to": ask.end},
         "limits": {"window_from": ask.window_from.isoformat() if ask.window_from else None,
-                   "window_to": ask.window_to.isoformat() if ask.window_to else None, "only": list(ask.only)},
+                   "window_to": ask.window_to.isoformat() if ask.window_to else None, "only": list(ask.only),
+                   "time_limit_s": ask.time_limit_s},
         "status": result.status.value, "changes": result.changes, "minimum_proven": result.minimum_proven,
         "moves": [{"person_id": m.person_id, "name": _name(live, m.person_id), "day": m.day.isoformat(),
                    "before": cell(program, m.before), "after": cell(program, m.after),
@@ -78,3 +82,28 @@ def payload(live: Live, ask: RepairAsk, result: RepairResult) -> dict[str, Any]:
 def _name(live: Live, person_id: str) -> str:
     person = live.program.person.get(person_id)
     return person.name if person else person_id
+
+
+def ask_of(record: ProposalRecord) -> RepairAsk:
+    """The ask a stored repair was made for: its absence and limits as the chief typed them."""
+    absence, limits = record.payload["absence"], record.payload["limits"]
+    return RepairAsk(absence["person_id"], absence["from"], absence["to"], _day(limits["window_from"]),
+                     _day(limits["window_to"]), tuple(limits["only"]),
+                     float(limits.get("time_limit_s", RepairAsk.time_limit_s)), record.note)
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def moved_on(live: Live, record: ProposalRecord) -> bool:
+    """Whether the repair must be made again before it is approved: the roster has a newer
+    version than the one it was made on, or it no longer passes the check on this one (an
+    absence approved since, without a new version)."""
+    return live.record.id != record.base_version_id or not check_change(live, record).acceptable
+
+
+def same_change(stored: dict[str, Any], fresh: dict[str, Any]) -> bool:
+    """Whether two repair payloads take off and put on the same assignments."""
+    first, second = change_of(stored), change_of(fresh)
+    return set(first.removed) == set(second.removed) and set(first.added) == set(second.added)

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
+from callroom.changes.absences import store_granted
 from callroom.changes.notify import SENDER, Notifier, SilentNotifier
 from callroom.changes.open_shifts import offer_slot, take
-from callroom.changes.repairs import RepairAsk, run_repair
+from callroom.changes.repairs import RepairAsk, ask_of, moved_on, run_repair, same_change
 from callroom.changes.types import (
     PENDING,
     Check,
@@ -38,6 +39,7 @@ from callroom.changes.types import (
     ProposalNotFound,
     RepairProposal,
     State,
+    Superseded,
     WrongState,
 )
 from callroom.changes.workflow import Applied, apply_change, check_change, load_live, notify_all
@@ -180,22 +182,73 @@ class ChangeService:
 
     def approve(self, caller: Principal, proposal_id: int, reason: str = "") -> Decision:
         """Apply an accepted proposal as a new roster version (audited), then page each person
-        whose schedule changed. RulesRefuse (409) names the rule and numbers it would break."""
+        whose schedule changed. RulesRefuse (409) names the rule and numbers it would break.
+
+        A repair made on an older roster is made again on the newest one first (see
+        `_recheck_repair`): approved when it comes out the same, else Superseded. The absence
+        a repair or a day off grants is stored with the decision (see changes.absences)."""
         _require_chief(caller, "approve a change")
+        checked_on = self._recheck_repair(caller, proposal_id)
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
             if record.state != State.ACCEPTED:
                 raise WrongState("proposal",
                                  f"proposal {proposal_id} is {record.state}, not awaiting approval")
             live = load_live(session, self._schedules, record.program_name)
+            if checked_on is not None and checked_on != live.record.id:
+                raise WrongState("proposal", f"the roster moved on (version {live.record.number}) while "
+                                             f"proposal {proposal_id} was checked again: approve it again")
             applied = apply_change(session, live, record, caller, reason, self._clock())
             decided = self._move(changes, record, (State.ACCEPTED,), caller, "approved",
                                  state=State.APPROVED, decided_at=self._clock(), decided_by=caller.identity,
                                  decision_reason=reason,
                                  result_version_id=None if applied.version is None else applied.version.id)
             self._grant_day_off(changes, decided, caller)
+            store_granted(session, live, decided, caller, self._clock())
         self._rosters.forget()
         return Decision(decided, applied.version, self._tell(decided.id, applied))
+
+    def _recheck_repair(self, caller: Principal, proposal_id: int) -> int | None:
+        """For a repair awaiting approval, the id of the newest roster version it holds on; None
+        for anything else. A repair the roster has moved on from (see repairs.moved_on) is made
+        again there with its stored absence and limits: the same change holds, a different one
+        is stored as a new proposal and this one refused as superseded (Superseded names both)."""
+        with self._database.reading() as session:
+            _, record = _load(session, proposal_id)
+            if record.kind != Kind.REPAIR or record.state != State.ACCEPTED:
+                return None
+            live = load_live(session, self._schedules, record.program_name)
+        if not moved_on(live, record):
+            return live.record.id
+        _, fresh = run_repair(live, ask_of(record))
+        if same_change(record.payload, fresh):
+            return live.record.id
+        made = self._supersede(caller, record, live, fresh)
+        raise Superseded("proposal", f"proposal {proposal_id} no longer holds: the roster has moved on "
+                                     f"since it was made (now version {live.record.number}), and repaired "
+                                     "again there it changes other shifts; the fresh repair is proposal "
+                                     f"{made.id}, approve that one instead", made.id)
+
+    def _supersede(self, caller: Principal, record: ProposalRecord, live: Live,
+                   fresh: dict[str, Any]) -> ProposalRecord:
+        """Store the fresh repair for the chief and refuse `record` as superseded by it, in one
+        transaction (nothing is stored if `record` was decided meanwhile)."""
+        carried = {k: record.payload[k] for k in ("day_off_proposal",) if k in record.payload}
+        now = self._clock()
+        with self._database.session() as session:
+            changes = ChangeRepository(session)
+            made = self._add(session, live, Kind.REPAIR, State.ACCEPTED, caller, None, {**fresh, **carried},
+                             record.note)
+            if not changes.move(record, (State.ACCEPTED,), state=State.REFUSED, decided_at=now,
+                                decided_by=caller.identity,
+                                decision_reason=f"superseded by proposal {made.id}: the roster moved on"):
+                raise WrongState("proposal", f"proposal {record.id} was decided meanwhile")
+            changes.add_event(record.id, now, caller.identity, caller.role.value, "superseded",
+                              {"by": made.id, "roster_version": live.record.number})
+            if "day_off_proposal" in carried:
+                changes.add_event(int(carried["day_off_proposal"]), now, caller.identity, caller.role.value,
+                                  "repair proposed", {"repair": made.id})
+        return made
 
     # --- open shifts --------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 
 __all__ = ["PENDING", "Check", "Decision", "Kind", "OpenShift", "ProposalDetail", "ProposalNotFound",
-           "ProposalRecord", "RepairProposal", "RulesRefuse", "State", "WrongState"]
+           "ProposalRecord", "RepairProposal", "RulesRefuse", "State", "Superseded", "WrongState"]
 
 
 class Kind(StrEnum):
@@ -48,6 +48,15 @@ class ProposalNotFound(NotFound):
 
 class WrongState(Conflict):
     """The proposal has moved on (already decided, withdrawn, taken) or no longer fits."""
+
+
+class Superseded(WrongState):
+    """A repair made on an older roster no longer holds on the newest one: it was made again
+    there, and the fresh repair, different, is stored as proposal `fresh_id` for the chief."""
+
+    def __init__(self, field: str, message: str, fresh_id: int) -> None:
+        super().__init__(field, message)
+        self.fresh_id = fresh_id
 
 
 class RulesRefuse(Conflict):

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from callroom.accounts.principal import Principal
+from callroom.changes.absences import still_held, with_granted
 from callroom.changes.notify import Notifier, new_shifts_text
 from callroom.changes.types import Check, Kind, RulesRefuse, WrongState
 from callroom.domain.program import Program
@@ -44,15 +45,20 @@ def load_live(session: Session, schedules: LiveSchedules, program_name: str | No
 
 def check_change(live: Live, record: ProposalRecord) -> Check:
     """The proposal's change against the newest roster; WrongState when it no longer applies.
-    A repair's declared shortfalls (the least-bad option the chief was shown) are not refusals."""
+    A repair's declared shortfalls (the least-bad option the chief was shown) are not refusals.
+    A proposal that grants an absence (a repair, a day off) is checked with that absence in the
+    program, and refused while the person would still hold a shift that overlaps it."""
     change = change_of(record.payload)
+    program = with_granted(live.program, record)
     try:
-        found = impact(live.program, live.roster, change)
+        found = impact(program, live.roster, change)
     except DoesNotApply as error:
         raise WrongState("proposal", f"proposal {record.id} no longer fits the roster (version "
                                      f"{live.record.number}): {error.message}") from error
     declared = {CoverKey.from_json(key) for key in record.payload.get("shortfall_keys", ())}
     introduced = tuple(v for v in found.introduced if v.cover is None or v.cover not in declared)
+    introduced = (*(v for v in still_held(live.program, found.after, record) if v not in introduced),
+                  *introduced)
     hard = [v for v in introduced if v.rule.severity is ids.Severity.HARD]
     return Check(record.id, not hard, introduced, found.resolved, live.record.id)
 

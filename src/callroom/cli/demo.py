@@ -22,14 +22,14 @@ DEMO_NAME = "st-elsewhere"
 def run_demo(console: Console, options: SolveOptions, out: Path,
              report: Callable[[Program, Solution], None]) -> None:
     path = demo_program_path()
-    program = load_program(path)
+    stored = services()
+    program = stored.rosters.program_for_solve(DEMO_NAME, load_program(path))
     console.print(f"[bold]{program.hospital.name}[/]: {len(program.people)} people, "
                   f"{len(program.posts)} posts, {program.block.days}-day block from "
                   f"{program.block.start}; program file {path}")
     solution = solve_live(program, options)
     if solution.roster is None:
         raise no_roster(solution)
-    stored = services()
     record = stored.rosters.store_solution(DEMO_NAME, path, solution)
     report(program, solution)
     out.mkdir(parents=True, exist_ok=True)

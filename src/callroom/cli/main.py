@@ -80,12 +80,14 @@ def solve_command(
     time_limit: TimeLimit = 30.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
     name: Annotated[str | None, typer.Option("--program", help="Store as (default: file name).")] = None,
 ) -> None:
-    """Build the roster for a program file, store it as a new version and explain it."""
-    program = load_program(file)
+    """Build the roster for a program file, store it as a new version and explain it. Absences
+    the chief approved on the program's stored rosters are kept (nobody works into one)."""
+    rosters = services().rosters
+    program = rosters.program_for_solve(name or file.stem, load_program(file))
     solution = solve_live(program, SolveOptions(time_limit, workers, seed, not wall_clock))
     if solution.roster is None:
         raise no_roster(solution)
-    record = services().rosters.store_solution(name or file.stem, file, solution)
+    record = rosters.store_solution(name or file.stem, file, solution)
     _report(program, solution)
     console.print(f"Stored as roster version {record.number} of {name or file.stem}.")
 

@@ -6,11 +6,13 @@ Curtois benchmark importer, the database) build it; the rules and the solver onl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache, cached_property
 
+from callroom.domain.absence import ApprovedAbsence
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.paging import PagingConfig
 from callroom.domain.shifts import ShiftType
@@ -250,6 +252,9 @@ class Program:
     rules: RuleProfile = RuleProfile()
     weights: Weights = Weights()
     paging: PagingConfig = PagingConfig()
+    # Not from the program file: the absences the chief approved on its published rosters
+    # (stored in the database), laid over the program by the live roster (rosters.live).
+    absences: tuple[ApprovedAbsence, ...] = ()
 
     @cached_property
     def shift(self) -> Mapping[str, ShiftType]:
@@ -266,6 +271,18 @@ class Program:
     @cached_property
     def service(self) -> Mapping[str, Service]:
         return {s.id: s for s in self.services}
+
+    @cached_property
+    def absences_of(self) -> Mapping[str, tuple[ApprovedAbsence, ...]]:
+        """Each person's approved absences (people without any are left out)."""
+        found: dict[str, list[ApprovedAbsence]] = {}
+        for absence in self.absences:
+            found.setdefault(absence.person_id, []).append(absence)
+        return {person_id: tuple(absences) for person_id, absences in found.items()}
+
+    def with_absences(self, absences: Iterable[ApprovedAbsence]) -> Program:
+        """The same program with these approved absences (instead of its own)."""
+        return dataclasses.replace(self, absences=tuple(absences))
 
     def may_work(self, person: Person, post_id: str, shift_id: str) -> bool:
         """Eligibility: the person lists the post, their grade fits it, it runs that shift,

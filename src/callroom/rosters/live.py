@@ -1,6 +1,11 @@
 """The live roster: the newest stored version of the live program, with the program it was made
 for and the schedule paging resolves against.
 
+The program carries the absences the chief approved for it (`Program.absences`, stored apart
+from the file), so every service that checks or solves against the live roster keeps people off
+shifts that overlap them. Absences belong to the program, not to a version: an absence approved
+without any change to the roster applies to the version already live.
+
 Roles resolve against it at send time (and at each escalation), so a roster edit takes effect
 for the next page. Parsing a program file takes tens of milliseconds, so each version's
 `Live` is kept once built, and each program text parsed once; finding the newest version is
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +25,9 @@ from callroom.domain.roster import Roster
 from callroom.formats.program_file import parse_program
 from callroom.paging.routing import Schedule
 from callroom.storage import ProgramRepository, ProgramVersionRecord, RosterRepository, RosterVersionRecord
+from callroom.storage.changes_repositories import AbsenceRepository
+
+K = TypeVar("K", int, tuple[int, int])
 
 KEPT_VERSIONS = 8
 """Versions kept parsed: the live one and the few just before it (a proposal made against
@@ -49,6 +58,7 @@ class LiveSchedules:
     def __init__(self, program: str | None = None) -> None:
         self.program = program
         self._versions: dict[int, Live] = {}
+        self._with_absences: dict[tuple[int, int], Live] = {}  # by (version id, newest absence id)
         self._programs: dict[tuple[str, str], Program] = {}
         self._lock = threading.Lock()
 
@@ -63,7 +73,25 @@ class LiveSchedules:
         return None if newest is None else self.version(session, newest)
 
     def version(self, session: Session, version_id: int) -> Live:
-        """A stored version by id (it must exist), parsed once and kept."""
+        """A stored version by id (it must exist), with its program's approved absences; parsed
+        once and kept, and laid over again only when an absence has been approved since."""
+        found = self._version(session, version_id)
+        absences = AbsenceRepository(session)
+        newest = absences.newest_id(found.name)
+        if newest is None:
+            return found
+        key = (version_id, newest)
+        cached = self._with_absences.get(key)
+        if cached is not None:
+            return cached
+        program = found.program.with_absences(a.absence for a in absences.of_program(found.name))
+        overlaid = Live(found.name, found.record, Schedule(program, found.roster, found.record.id))
+        with self._lock:
+            _keep(self._with_absences, key, overlaid)
+        return overlaid
+
+    def _version(self, session: Session, version_id: int) -> Live:
+        """The version as stored, without absences."""
         cached = self._versions.get(version_id)
         if cached is not None:
             return cached
@@ -75,9 +103,7 @@ class LiveSchedules:
             assert source is not None  # a roster version's program version is a foreign key
             found = Live(source.program_name, record,
                          Schedule(self._parsed(source), rosters.load_roster(record.id), record.id))
-            if len(self._versions) >= KEPT_VERSIONS:
-                self._versions.pop(min(self._versions))
-            self._versions[version_id] = found
+            _keep(self._versions, version_id, found)
             return found
 
     def _parsed(self, source: ProgramVersionRecord) -> Program:
@@ -87,3 +113,10 @@ class LiveSchedules:
         if key not in self._programs:
             self._programs[key] = parse_program(source.source_text, source.source_path)
         return self._programs[key]
+
+
+def _keep(kept: dict[K, Live], key: K, live: Live) -> None:
+    """Keep `live` under `key`, dropping the oldest version kept when there are enough."""
+    if len(kept) >= KEPT_VERSIONS:
+        kept.pop(min(kept))
+    kept[key] = live

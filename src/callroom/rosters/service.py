@@ -11,6 +11,9 @@ web pages and the CLI alike.
 - A new program file is checked line by line and stored as the program's next version; the
   live roster is carried over to it as a new roster version, or the change is refused when the
   roster uses people, posts or shifts the new file no longer has.
+- A solve of a program respects the absences the chief approved on its rosters: the caller
+  asks `program_for_solve` for the program with them before solving, and `store_solution`
+  refuses a roster that breaks one.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from callroom.rosters.audit import CellAudit, ProgramAudit, describe
 from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVersion, change_for
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
+from callroom.rules.absences import check_absences
 from callroom.rules.change import impact
+from callroom.rules.context import CheckContext
 from callroom.rules.violations import Violation
 from callroom.solver.run import Solution
 from callroom.storage import (
@@ -42,6 +47,7 @@ from callroom.storage import (
     RosterSource,
     RosterVersionRecord,
 )
+from callroom.storage.changes_repositories import AbsenceRecord, AbsenceRepository
 
 LIVE_RECHECK_S = 0.5
 NO_ROSTER = "no roster has been saved yet: solve one first (callroom solve)"
@@ -195,17 +201,38 @@ class RosterService:
 
     # --- a solve's roster --------------------------------------------------------------------
 
+    def program_for_solve(self, name: str, program: Program) -> Program:
+        """`program` (as read from its file) with the absences approved on the rosters stored as
+        `name`: what a new solve of it must keep everyone off."""
+        with self._database.reading() as session:
+            found = AbsenceRepository(session).of_program(name)
+        return program.with_absences(record.absence for record in found) if found else program
+
     def store_solution(self, name: str, path: Path, solution: Solution) -> RosterVersionRecord:
         """Save the program's source (a new version only if it changed) and the solved roster as a
-        new roster version, in one transaction."""
+        new roster version, in one transaction. Conflict (nothing saved) when the roster gives
+        someone a shift overlapping an absence approved for `name` (solve `program_for_solve`)."""
         assert solution.roster is not None and solution.report is not None
+        text = path.read_text(encoding="utf-8")
         with self._database.session() as session:
-            source = ProgramRepository(session).save_source(name, path.read_text(encoding="utf-8"), str(path))
+            approved = AbsenceRepository(session).of_program(name)
+            _check_absences(name, text, str(path), solution.roster, approved)
+            source = ProgramRepository(session).save_source(name, text, str(path))
             saved = RosterRepository(session).add_version(
                 source.id, solution.roster, source=RosterSource.SOLVE, status=solution.status.value,
                 objective=solution.objective, bound=solution.bound, report=solution.report.to_dict())
         self.forget()
         return saved
+
+
+def _check_absences(name: str, text: str, path: str, roster: Roster, found: list[AbsenceRecord]) -> None:
+    if not found:
+        return
+    program = parse_program(text, path).with_absences(record.absence for record in found)
+    broken = check_absences(CheckContext(program, roster))
+    if broken:
+        raise Conflict("roster", f"the roster breaks {len(broken)} absence(s) approved for {name}: "
+                                 + "; ".join(v.message for v in broken[:5]), [v.detail for v in broken])
 
 
 def _words(found: tuple[Violation, ...]) -> tuple[str, ...]:

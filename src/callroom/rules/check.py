@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
+from callroom.rules.absences import check_absences
 from callroom.rules.acgme import ACGME_CHECKS
 from callroom.rules.context import CheckContext
 from callroom.rules.cover import check_cover
@@ -11,7 +12,7 @@ from callroom.rules.general import GENERAL_CHECKS
 from callroom.rules.ids import Severity
 from callroom.rules.violations import Violation
 
-ALL_CHECKS = (*GENERAL_CHECKS, check_cover, *ACGME_CHECKS)
+ALL_CHECKS = (*GENERAL_CHECKS, check_absences, check_cover, *ACGME_CHECKS)
 
 
 def check_all(program: Program, roster: Roster) -> list[Violation]:

@@ -63,6 +63,7 @@ ONE_SHIFT_A_DAY = RuleId("general.one-shift-a-day", "At most one shift a day", H
 OVERLAP = RuleId("general.overlap", "Shifts of one person never overlap", H)
 ELIGIBILITY = RuleId("general.eligibility", "Only eligible posts, shifts and grades", H)
 UNAVAILABLE = RuleId("general.unavailable", "Nobody works on leave or a fixed day off", H)
+ABSENCE = RuleId("general.absence", "No shift overlapping an approved absence", H)
 SUCCESSION = RuleId("general.succession", "Forbidden shift successions", H)
 MAX_SHIFTS = RuleId("general.max-shifts", "Maximum shifts of a type", H)
 TOTAL_MINUTES = RuleId("general.total-minutes", "Minimum and maximum total minutes", H)

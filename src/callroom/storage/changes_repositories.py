@@ -1,5 +1,5 @@
-"""Proposals, their audit events and open-shift offers: typed reads, appends and conditional
-state changes over one Session, returning frozen records.
+"""Proposals, their audit events, open-shift offers and the absences approved with them: typed
+reads, appends and conditional state changes over one Session, returning frozen records.
 
 `move` changes a proposal's state only if it still is in one of the expected states at the
 version the caller read (`UPDATE ... WHERE id = ? AND state IN (...) AND version = ?`) and says
@@ -14,10 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from callroom.storage.changes_tables import ChangeEventRow, ChangeProposalRow, OpenShiftOfferRow
+from callroom.domain.absence import AbsenceKind, ApprovedAbsence
+from callroom.storage.changes_tables import (
+    ApprovedAbsenceRow,
+    ChangeEventRow,
+    ChangeProposalRow,
+    OpenShiftOfferRow,
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,23 @@ class OfferRecord:
     state: str
     offered_at: datetime
     answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewAbsence:
+    program_name: str
+    absence: ApprovedAbsence  # its proposal_id must be set
+    approved_by: str
+    approved_at: datetime
+
+
+@dataclass(frozen=True)
+class AbsenceRecord:
+    id: int
+    program_name: str
+    absence: ApprovedAbsence
+    approved_by: str
+    approved_at: datetime
 
 
 class ChangeRepository:
@@ -154,6 +177,45 @@ class ChangeRepository:
                 update(OpenShiftOfferRow)
                 .where(OpenShiftOfferRow.proposal_id == proposal_id, OpenShiftOfferRow.person_id == taker)
                 .values(state="taken", answered_at=at).execution_options(synchronize_session=False))
+
+
+class AbsenceRepository:
+    """Approved absences: appended in the approval's transaction, read by program."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, new: NewAbsence) -> AbsenceRecord:
+        absence = new.absence
+        assert absence.proposal_id is not None, "an approved absence names the proposal that granted it"
+        row = ApprovedAbsenceRow(program_name=new.program_name, person_id=absence.person_id,
+                                 starts_at=absence.start, ends_at=absence.end, kind=absence.kind.value,
+                                 proposal_id=absence.proposal_id, approved_by=new.approved_by,
+                                 approved_at=new.approved_at)
+        self._session.add(row)
+        self._session.flush()
+        return AbsenceRecord(row.id, row.program_name, absence, row.approved_by, new.approved_at)
+
+    def newest_id(self, program_name: str) -> int | None:
+        """The id of the program's newest absence (None while it has none): what changes when
+        one is added, so a cache of the program's absences knows when to read them again."""
+        found: int | None = self._session.scalar(
+            select(func.max(ApprovedAbsenceRow.id)).where(ApprovedAbsenceRow.program_name == program_name))
+        return found
+
+    def of_program(self, program_name: str) -> list[AbsenceRecord]:
+        """The program's approved absences, oldest first."""
+        rows = self._session.execute(
+            select(ApprovedAbsenceRow, ChangeProposalRow.kind)
+            .join(ChangeProposalRow, ChangeProposalRow.id == ApprovedAbsenceRow.proposal_id)
+            .where(ApprovedAbsenceRow.program_name == program_name).order_by(ApprovedAbsenceRow.id))
+        return [_absence(row, kind) for row, kind in rows]
+
+
+def _absence(row: ApprovedAbsenceRow, proposal_kind: str) -> AbsenceRecord:
+    absence = ApprovedAbsence(row.person_id, row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC),
+                              AbsenceKind(row.kind), row.proposal_id, proposal_kind)
+    return AbsenceRecord(row.id, row.program_name, absence, row.approved_by, row.approved_at.astimezone(UTC))
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -1,5 +1,6 @@
 """Roster change tables: proposals (repairs, swaps, offered shifts, day-off requests, open
-shifts), their append-only audit events, and who was offered each open shift. Migration 0005.
+shifts), their append-only audit events, and who was offered each open shift (migration 0005);
+the absences the chief approved with them (migration 0009).
 
 A proposal's state changes only by conditional update (`WHERE id = ? AND state = ? AND
 version = ?`), so two people accepting one open shift, or a chief approving while the resident
@@ -20,6 +21,7 @@ CHANGE_KINDS = ("repair", "swap", "give_away", "day_off", "open_shift")
 CHANGE_STATES = ("proposed", "accepted", "approved", "declined", "refused", "withdrawn", "open",
                  "filled", "cancelled")
 OFFER_STATES = ("offered", "taken", "gone")
+ABSENCE_KINDS = ("sick", "day_off")
 
 
 class ChangeProposalRow(Base):
@@ -78,3 +80,25 @@ class OpenShiftOfferRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     offered_at: Mapped[datetime] = mapped_column(UtcDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ApprovedAbsenceRow(Base):
+    """An absence the chief approved (a sick call repaired, a day off granted): from then on no
+    roster of the program may give the person a shift that overlaps it. Written once, in the
+    approval's transaction, never changed (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "approved_absences"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ABSENCE_KINDS!r}", name="kind_kind"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_name: Mapped[str] = mapped_column(String(200), index=True)
+    person_id: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(16))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("change_proposals.id"), index=True)
+    approved_by: Mapped[str] = mapped_column(String(100))
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -16,9 +16,16 @@ from typer.testing import CliRunner
 from callroom.api.app import create_app
 from callroom.cli.main import app as cli
 from callroom.config import ApiToken, Settings
+from callroom.domain.roster import Roster
 from callroom.storage import Database, RosterRepository
 from tests.integration.changes.conftest import store_demo
-from tests.repair_world import absence_days, demo_roster, residents_leaving_a_hole
+from tests.repair_world import (
+    absence_days,
+    demo_roster,
+    overlapping,
+    residents_leaving_a_hole,
+    shifts_they_could_cover,
+)
 
 CHIEF_TOKEN = "chief-token-for-tests-0123456789"
 RESIDENT_TOKEN = "resident-token-for-tests-0123456789"
@@ -123,6 +130,34 @@ def test_the_repair_and_approve_commands(database: Database, database_url: str,
     assert "roster version 2" in approved.output
     with database.reading() as session:
         assert len(RosterRepository(session).list_versions("st-elsewhere")) == 2
+
+
+def newest_roster(database: Database) -> Roster:
+    with database.reading() as session:
+        rosters = RosterRepository(session)
+        version = rosters.latest("st-elsewhere")
+        assert version is not None
+        return rosters.load_roster(version.id)
+
+
+def test_a_second_sick_call_through_the_commands_keeps_the_first_resident_off(
+        database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store_demo(database)
+    monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    program, days, first = demo_roster()[0], absence_days(), absent_resident()
+    span = ["--from", str(days[0]), "--to", str(days[-1])]
+    assert runner.invoke(cli, ["repair", "--absent", first, *span, "--time-limit", "10"]).exit_code == 0
+    assert runner.invoke(cli, ["approve", "1", "--reason", "sick call"]).exit_code == 0
+    shift = shifts_they_could_cover(program, newest_roster(database), first, days)[0]
+    second = runner.invoke(cli, ["repair", "--absent", shift.person_id, "--from", str(shift.day), "--to",
+                                 str(shift.day), "--only", first, "--time-limit", "10"])
+    assert second.exit_code == 0, second.output
+    name = program.person[first].name
+    assert f"{name}: is off sick 10–12 Mar (approved with repair #1)" in second.output
+    approved = runner.invoke(cli, ["approve", "2", "--reason", "second sick call"])
+    assert approved.exit_code == 0, approved.output
+    assert overlapping(program, newest_roster(database), first, str(days[0]), str(days[-1])) == []
 
 
 def test_the_repair_command_exits_2_on_bad_input_and_stores_nothing(database: Database, database_url: str,

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
 from callroom.cli.main import app
+from callroom.domain.absence import ApprovedAbsence
 from callroom.storage import RosterRepository, open_database
+from callroom.storage.changes_repositories import AbsenceRepository, ChangeRepository, NewAbsence, NewProposal
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
 runner = CliRunner()
+AT = datetime(2026, 3, 1, tzinfo=UTC)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -96,3 +102,27 @@ def test_show_without_any_roster_is_a_clear_error(workdir: Path) -> None:
     result = runner.invoke(app, ["show"])
     assert result.exit_code == 2
     assert "callroom solve" in result.output
+
+
+def test_solving_a_program_again_keeps_the_absences_approved_on_its_rosters(workdir: Path,
+                                                                           database_url: str) -> None:
+    assert runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"]).exit_code == 0
+    with open_database(database_url) as database, database.session() as session:
+        rosters = RosterRepository(session)
+        first = rosters.latest("full")
+        assert first is not None
+        held = sorted(rosters.load_roster(first.id).assignments, key=lambda a: (a.day, a.person_id))[10]
+        proposal = ChangeRepository(session).add(NewProposal(
+            "full", "repair", "approved", first.id, "chief", None, {}, "", AT))
+        start = datetime.combine(held.day, time(0), NEW_YORK).astimezone(UTC)
+        sick = ApprovedAbsence(held.person_id, start, start + timedelta(days=1), proposal_id=proposal.id)
+        AbsenceRepository(session).add(NewAbsence("full", sick, "chief", AT))
+    result = runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Hard rule violations: none" in result.output
+    with open_database(database_url) as database, database.session() as session:
+        rosters = RosterRepository(session)
+        second = rosters.latest("full")
+        assert second is not None and second.number == 2
+        again = rosters.load_roster(second.id)
+    assert again.on(held.person_id, held.day) is None

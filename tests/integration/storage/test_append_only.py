@@ -44,6 +44,7 @@ REWRITES: dict[str, dict[str, object]] = {
     "hours_justifications": {"note": "rewritten"},
     "hours_reviews": {"note": "rewritten"},
     "change_events": {"detail": "rewritten"},
+    "approved_absences": {"person_id": "zed", "ends_at": CALL_START + timedelta(days=9)},
 }
 APPEND_ONLY = tuple(REWRITES)
 # Every table, with the values of its one row (ids are the database's; `ref:` names a row).
@@ -91,6 +92,9 @@ ROWS: dict[str, dict[str, object]] = {
                          "version": 1},
     "change_events": {"proposal_id": "ref:change_proposals", "at": AT, "actor": "ada", "role": "resident",
                       "kind": "proposed", "detail": "{}"},
+    "approved_absences": {"program_name": "gs", "person_id": "ada", "starts_at": CALL_START,
+                          "ends_at": CALL_START + timedelta(days=2), "kind": "sick",
+                          "proposal_id": "ref:change_proposals", "approved_by": "chief", "approved_at": AT},
 }
 Snapshot = dict[str, list[dict[str, Any]]]
 

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 from ortools.sat.python.cp_model_helper import Literal
 
+from callroom.domain.absence import ApprovedAbsence
 from callroom.domain.days import is_weekend, weekend_of
 from callroom.domain.program import Person
 from callroom.rules import ids
@@ -33,6 +34,23 @@ def unavailable_key(person: Person, day: date) -> GuardKey:
         if entry.start <= day <= entry.end:
             return GuardKey.of(ids.UNAVAILABLE, person.id, f"leave:{entry.start}..{entry.end}")
     return GuardKey.of(ids.UNAVAILABLE, person.id, f"day-off:{day.isoformat()}")
+
+
+def add_absences(space: Space, guard: Guards) -> None:
+    """Approved absences are facts: no shift overlapping one is worked (rules.absences)."""
+    for p, person in enumerate(space.program.people):
+        for absence in space.program.absences_of.get(person.id, ()):
+            start, end = space.timeline.offset(absence.start), space.timeline.offset(absence.end)
+            ruled_out = [i.var for i in space.person_items(p) if i.start < end and start < i.end]
+            key = guard(absence_key(absence)) if ruled_out else []
+            for var in ruled_out:
+                space.model.add(var == 0).only_enforce_if(key)
+
+
+def absence_key(absence: ApprovedAbsence) -> GuardKey:
+    """The fact that keeps the person off those shifts: one per approved absence."""
+    return GuardKey.of(ids.ABSENCE, absence.person_id,
+                       f"absence:{absence.start.isoformat()}..{absence.end.isoformat()}")
 
 
 def add_succession(space: Space, guard: Guards) -> None:

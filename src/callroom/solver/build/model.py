@@ -51,6 +51,7 @@ def objective(terms: Terms) -> LinearExpr:
 def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]:
     general.add_overlap(space)
     general.add_unavailable(space, guards)
+    general.add_absences(space, guards)
     general.add_succession(space, guards)
     general.add_max_shifts(space, guards)
     general.add_total_minutes(space, guards)

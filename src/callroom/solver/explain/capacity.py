@@ -24,11 +24,12 @@ from callroom.domain.program import CoverDemand, Person, Program
 from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
+from callroom.rules.absences import absences_over
 from callroom.rules.acgme import hours_text, max_call_nights
 from callroom.rules.cover import demand_days
 from callroom.rules.periods import earns_rest
 from callroom.solver.build.cover import cover_key
-from callroom.solver.build.general import unavailable_key
+from callroom.solver.build.general import absence_key, unavailable_key
 from callroom.solver.build.guards import GuardKey
 from callroom.solver.explain.wording import cover_sentence, eligible, nth
 
@@ -62,26 +63,40 @@ def shortage(program: Program) -> Shortage | None:
         for r, need in enumerate(demand.requirements):
             if need.minimum <= 0 or not days:
                 continue
-            found = _short_day(program, demand, r, days) or _short_block(program, timeline, demand, r, days)
+            found = (_short_day(program, timeline, demand, r, days)
+                     or _short_block(program, timeline, demand, r, days))
             if found is not None:
                 return found
     return None
 
 
-def _short_day(program: Program, demand: CoverDemand, r: int, days: list[date]) -> Shortage | None:
+def _short_day(program: Program, timeline: Timeline, demand: CoverDemand, r: int,
+               days: list[date]) -> Shortage | None:
     """A day on which fewer eligible people are free than the minimum."""
     need = demand.requirements[r]
     who = eligible(program, demand, need)
     for day in days:
-        free = [p for p in who if not p.unavailable(day)]
-        if len(free) >= need.minimum:
+        off = [(p, why) for p in who if (why := kept_off(program, timeline, p, demand, day)) is not None]
+        free = len(who) - len(off)
+        if free >= need.minimum:
             continue
-        off = [p for p in who if p.unavailable(day)]
-        keys = [cover_key(demand, r, day), *(unavailable_key(p, day) for p in off)]
+        keys = [cover_key(demand, r, day), *(key for _, (key, _) in off)]
         lines = [HEADER, f"- {cover_sentence(program, demand, need, [day])}"]
-        lines += [f"- {p.name} is {_absent_word(p, day)} on {day}." for p in off]
-        lines.append(f"On {day} only {len(free)} of them can work: {len(free)} < {need.minimum}.")
+        lines += [f"- {p.name} {words}." for p, (_, words) in off]
+        lines.append(f"On {day} only {free} of them can work: {free} < {need.minimum}.")
         return Shortage(tuple(keys), tuple(lines))
+    return None
+
+
+def kept_off(program: Program, timeline: Timeline, person: Person, demand: CoverDemand,
+             day: date) -> tuple[GuardKey, str] | None:
+    """What keeps the person off the demand's shift that day (leave, a fixed day off, an
+    approved absence it would overlap), as its guard key and in words; None when nothing does."""
+    if person.unavailable(day):
+        return unavailable_key(person, day), f"is {_absent_word(person, day)} on {day}"
+    zone = timeline.zone
+    for absence in absences_over(program, timeline, person.id, program.block.index(day), demand.shift_id):
+        return absence_key(absence), absence.describe(zone)
     return None
 
 
@@ -134,8 +149,10 @@ class _Look:
         self.post = program.post[demand.post_id]
         self.index = [program.block.index(d) for d in days]
         self.limits = program.rules.limits_for(person)
-        self.free = [d for d in days if not person.unavailable(d)]
-        self.off_keys = tuple(unavailable_key(person, d) for d in days if person.unavailable(d))
+        off = {d: why for d in days if (why := kept_off(program, timeline, person, demand, d)) is not None}
+        self.free = [d for d in days if d not in off]
+        self.off_keys = tuple(dict.fromkeys(key for key, _ in off.values()))
+        self.absent = any(key.rule == ids.ABSENCE.code for key in self.off_keys)
 
     def span(self, d: int) -> tuple[int, int]:
         return self.timeline.span(d, self.shift.id)
@@ -144,9 +161,10 @@ class _Look:
         gone = len(self.days) - len(self.free)
         if not gone:
             return Cap(len(self.days))
+        why = "on leave, off or absent (approved)" if self.absent else "on leave or a fixed day off"
         return Cap(len(self.free), self.off_keys,
-                   f"{self.person.name} is on leave or a fixed day off on {gone} of the "
-                   f"{len(self.days)} days: at most {len(self.free)}.")
+                   f"{self.person.name} is {why} on {gone} of the {len(self.days)} days: "
+                   f"at most {len(self.free)}.")
 
     def runs(self) -> Cap | None:
         """Days worked, in runs no longer than the rules allow and never on a pair of days the

@@ -16,8 +16,10 @@ from callroom.domain.program import AcgmeLimits, CoverDemand, CoverRequirement, 
 from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
+from callroom.rules.absences import absence_words
 from callroom.rules.acgme import hours_text, max_call_nights, required_free_days
 from callroom.rules.cover import demand_days
+from callroom.solver.build.general import absence_key
 from callroom.solver.build.guards import GuardKey
 
 # A cover requirement named in the core, with every day it applies (the core may name only as
@@ -80,6 +82,8 @@ def _person_sentence(program: Program, key: GuardKey, groups: list[CoverGroup]) 
         return _ACGME_SENTENCES[key.rule](name, limits, available)
     if limits is not None and rule is ids.CONTINUOUS_HOURS:
         return continuous_sentence(program, person, limits, groups)
+    if rule is ids.ABSENCE:
+        return _absence_sentence(program, key)
     if rule is ids.UNAVAILABLE:
         kind, _, span = key.subject.partition(":")
         return f"{name} is {'on leave' if kind == 'leave' else 'off (fixed day off)'} {span}."
@@ -87,6 +91,14 @@ def _person_sentence(program: Program, key: GuardKey, groups: list[CoverGroup]) 
         cap = person.limits.max_shifts.get(key.subject)
         return f"{name} may work at most {cap} {program.shift[key.subject].name} shifts."
     return f"{name}: {rule.cited}."
+
+
+def _absence_sentence(program: Program, key: GuardKey) -> str:
+    """The approved absence the key stands for, in words."""
+    found = [a for a in program.absences_of.get(key.person, ()) if absence_key(a) == key]
+    if not found:
+        return f"{program.person[key.person].name} is absent (approved)."
+    return "; ".join(absence_words(program, a) for a in found) + "."
 
 
 _ACGME_SENTENCES: dict[str, Callable[[str, AcgmeLimits, int], str]] = {

@@ -27,7 +27,9 @@ from callroom.domain.program import Person, Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
+from callroom.rules.absences import check_absences
 from callroom.rules.change import Change, impact
+from callroom.rules.context import CheckContext
 from callroom.rules.cover import CoverSlot, cover_slots
 from callroom.solver.repair.request import Absence, RepairLimits
 
@@ -35,6 +37,8 @@ from callroom.solver.repair.request import Absence, RepairLimits
 def direct_repair(program: Program, published: Roster, absence: Absence,
                   limits: RepairLimits) -> tuple[Roster, int] | None:
     """The repaired roster and its change count when it meets the lower bound, else None."""
+    if check_absences(CheckContext(program, published)):
+        return None  # the published roster breaks an approved absence: a search mends that too
     overlaps = _overlap_test(program, absence)
     lost = [a for a in published.for_person(absence.person_id)
             if a.day in program.block and overlaps(a.day, a.shift_id)]

@@ -129,7 +129,7 @@ def repair(program: Program, published: Roster, absence: Absence,
     polish_s = time.monotonic() - started - built_s - first_s
     bound = round(first.solver.best_objective_bound) - (people + 1) * sum(n for _, n in short)
     return _result(program, published, absence, roster, changes, proven,
-                   max(0, bound), short, (built_s, first_s, polish_s), started)
+                   max(0, bound), short, (built_s, first_s, polish_s), started, limits.movable)
 
 
 def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
@@ -236,7 +236,7 @@ def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], c
 
 def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
             proven: bool, bound: int, short: list[tuple[SlotKey, int]], stage_s: tuple[float, ...],
-            started: float) -> RepairResult:
+            started: float, movable: frozenset[str] | None = None) -> RepairResult:
     shortfalls = tuple(_shortfall(program, slot, n) for slot, n in short if n > 0)
     declared = {s.key for s in shortfalls}
     violations = tuple(v for v in hard_violations(program, roster) if v.cover not in declared)
@@ -244,7 +244,7 @@ def _result(program: Program, published: Roster, absence: Absence, roster: Roste
         RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED, roster,
         moves=describe_moves(program, published, roster, absence), changes=changes,
         minimum_proven=proven, change_bound=changes if proven else min(bound, changes),
-        shortfalls=shortfalls, blockers=blockers(program, roster, absence, shortfalls),
+        shortfalls=shortfalls, blockers=blockers(program, roster, absence, shortfalls, movable),
         objective=score(program, roster).total, violations=violations,
         wall_s=time.monotonic() - started, stage_s=stage_s)
 

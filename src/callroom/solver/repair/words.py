@@ -17,6 +17,7 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.rules import ids
+from callroom.rules.absences import absences_over
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
 from callroom.rules.violations import CoverKey
@@ -129,22 +130,25 @@ def _reasons(program: Program, repaired: Roster, before: Assignment | None,
     return tuple(seen[:MAX_REASONS])
 
 
-def blockers(program: Program, repaired: Roster, absence: Absence,
-             shortfalls: tuple[Shortfall, ...]) -> tuple[str, ...]:
-    """For each shortfall, why each eligible colleague cannot take it (a few of them)."""
+def blockers(program: Program, repaired: Roster, absence: Absence, shortfalls: tuple[Shortfall, ...],
+             movable: frozenset[str] | None = None) -> tuple[str, ...]:
+    """For each shortfall, why each eligible colleague cannot take it (a few of them: those the
+    chief let the repair move first, when the chief named them)."""
     lines: list[str] = []
     for short in shortfalls:
         lines.append(short.describe(program))
-        lines += [f"  {line}" for line in _why_not(program, repaired, absence, short)]
+        lines += [f"  {line}" for line in _why_not(program, repaired, absence, short, movable or frozenset())]
     return tuple(lines)
 
 
-def _why_not(program: Program, repaired: Roster, absence: Absence, short: Shortfall) -> list[str]:
+def _why_not(program: Program, repaired: Roster, absence: Absence, short: Shortfall,
+             first: frozenset[str]) -> list[str]:
     slot = next(s for s in cover_slots(program, repaired)
                 if (s.demand.post_id, s.demand.shift_id, s.day) == (short.post_id, short.shift_id, short.day)
                 and s.requirement.minimum == short.minimum)
-    eligible = [p for p in program.people
-                if p.grade in slot.requirement.grades and program.may_work(p, short.post_id, short.shift_id)]
+    eligible = sorted((p for p in program.people if p.grade in slot.requirement.grades
+                       and program.may_work(p, short.post_id, short.shift_id)),
+                      key=lambda p: p.id not in first)
     if not eligible:
         return [f"nobody of grade {short.grades} may work it"]
     lines = []
@@ -160,6 +164,10 @@ def _obstacle(program: Program, repaired: Roster, absence: Absence, person_id: s
         return "is the absent person"
     if program.person[person_id].unavailable(short.day):
         return "is on leave or a fixed day off"
+    timeline = Timeline(program)
+    day = program.block.index(short.day)
+    for approved in absences_over(program, timeline, person_id, day, short.shift_id):
+        return approved.describe(timeline.zone)
     held = repaired.on(person_id, short.day)
     if held is not None:
         return f"already works {cell(program, held)} that day"
