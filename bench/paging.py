@@ -47,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from tests.conftest import PostgresServer, _private_directory, _shut_down, find_postgres_bin
 from tests.paging_world import store_world, world_yaml
 
-from callroom.paging.live import LiveSchedules
 from callroom.paging.service import PageRequest, PagingService
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import open_database
 from callroom.storage.paging_repositories import PageRepository
 
