@@ -5,45 +5,19 @@ already held; on SQLite and PostgreSQL, through the service and the API."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pytest
 
 from callroom.changes.types import WrongState
 from callroom.domain.program import Program
-from callroom.domain.roster import Assignment, Roster
+from callroom.domain.roster import Assignment
 from callroom.errors import Invalid
 from callroom.rosters.edits import CellEdit
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.storage import RosterRepository
 from tests.integration.changes.conftest import CHIEF, ChangesApi, World
+from tests.integration.changes.finds import free_to_take, held_by_two, residents
 from tests.principals import person
-
-
-def _residents(program: Program) -> set[str]:
-    return {p.id for p in program.people if p.grade.is_resident}
-
-
-def held_by_two(program: Program, roster: Roster) -> tuple[Assignment, Assignment]:
-    """The same shift on the same post on the same day, held by two residents."""
-    slots: dict[tuple[object, ...], list[Assignment]] = defaultdict(list)
-    for a in roster.assignments:
-        if a.person_id in _residents(program):
-            slots[(a.day, a.shift_id, a.post_id)].append(a)
-    first, second, *_ = next(held for held in slots.values() if len(held) > 1)
-    return first, second
-
-
-def free_to_take(program: Program, roster: Roster) -> tuple[Assignment, str]:
-    """A resident's shift and a colleague who is off that day and may work it."""
-    for a in roster.assignments:
-        for other in program.people:
-            if (other.id in _residents(program) and other.id != a.person_id
-                    and roster.on(other.id, a.day) is None and not other.unavailable(a.day)
-                    and program.may_work(other, a.post_id, a.shift_id)):
-                return a, other.id
-    raise AssertionError("nobody is free to take a shift in the demo roster")
 
 
 def words(program: Program, held: Assignment) -> str:
@@ -78,7 +52,7 @@ def test_offering_a_shift_to_a_colleague_who_holds_that_same_shift_is_refused(wo
 def test_a_swap_onto_a_day_the_requester_already_works_is_refused(world: World) -> None:
     program, roster = world.program, world.roster
     busy = next((a, b) for a in roster.assignments for b in roster.assignments
-                if {a.person_id, b.person_id} <= _residents(program) and a.person_id != b.person_id
+                if {a.person_id, b.person_id} <= residents(program) and a.person_id != b.person_id
                 and a.day != b.day and roster.on(a.person_id, b.day) is not None
                 and roster.on(b.person_id, a.day) is None)
     mine, theirs = busy
@@ -120,7 +94,8 @@ def test_the_api_refuses_the_offer_naming_the_colleague_and_then_the_approval(
 
     shift, colleague = free_to_take(world.program, world.roster)
     with changes_api.as_(shift.person_id) as http:
-        made = http.post("/api/v1/changes/offers", json={"day": shift.day.isoformat(), "colleague": colleague})
+        made = http.post("/api/v1/changes/offers",
+                         json={"day": shift.day.isoformat(), "colleague": colleague})
     assert made.status_code == 201, made.text
     give_the_same_shift(world, colleague, shift)
     proposal = made.json()["id"]
