@@ -106,7 +106,8 @@ def get_proposal(proposal_id: RowId, caller: Concerned, changes: Service) -> Det
 @router.get("/{proposal_id}/check")
 def check_proposal(proposal_id: RowId, caller: Concerned, changes: Service) -> CheckRead:
     """The rules the change would break or clear, for everyone it touches, on the newest roster
-    (for those who may read the proposal)."""
+    (for those who may read the proposal). A declared conflict between two others is only "a
+    confidential rule"; the chief sees its reason."""
     return CheckRead.of(changes.check(caller, proposal_id))
 
 

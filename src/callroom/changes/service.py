@@ -174,11 +174,13 @@ class ChangeService:
 
     def check(self, caller: Principal, proposal_id: int) -> Check:
         """The proposal checked against the newest roster for everyone it touches (for those who
-        may read it: see `get`)."""
+        may read it: see `get`), as the caller may see it (a declared conflict between others
+        is only "a confidential rule": `rules.privacy`)."""
         with self._database.reading() as session:
             changes, record = _load(session, proposal_id)
             _may_read(caller, record, changes)
-            return check_change(load_live(session, self._schedules, record.program_name), record)
+            live = load_live(session, self._schedules, record.program_name)
+            return check_change(live, record).seen_by(caller, live.program)
 
     def approve(self, caller: Principal, proposal_id: int, reason: str = "") -> Decision:
         """Apply an accepted proposal as a new roster version (audited), then page each person

@@ -33,6 +33,7 @@ from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVe
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
 from callroom.rules.change import impact
+from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.run import Solution
 from callroom.storage import (
@@ -155,11 +156,11 @@ class RosterService:
             raise HardRulesBroken(found.impact.hard)
         if edit.force and not edit.reason.strip():
             raise Invalid("reason", "say why, when saving an edit that breaks hard rules")
+        live = self.require_live()
         audit = CellAudit(caller.user, caller.role.value, self._clock(), edit.reason.strip(),
                           edit.base_version, found.change.removed, found.change.added,
-                          _words(found.impact.hard), _words(found.impact.introduced),
-                          _words(found.impact.resolved))
-        live = self.require_live()
+                          _words(found.impact.hard, live), _words(found.impact.introduced, live),
+                          _words(found.impact.resolved, live))
         with self._database.session() as session:
             saved = add_version(session, live, found.impact.after, audit, status="edited")
         self.forget()
@@ -208,8 +209,10 @@ class RosterService:
         return saved
 
 
-def _words(found: tuple[Violation, ...]) -> tuple[str, ...]:
-    return tuple(str(v) for v in found)
+def _words(found: tuple[Violation, ...], live: Live) -> tuple[str, ...]:
+    """The violations for a version's audit, which everyone who reads rosters reads: a declared
+    conflict is only "a confidential rule" there (`rules.privacy`)."""
+    return tuple(str(v) for v in as_seen_by(found, None, live.program))
 
 
 def _require(caller: Principal, permission: Permission, action: str) -> None:

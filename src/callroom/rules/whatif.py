@@ -12,9 +12,10 @@ block" includes the 12 hours they really stayed last Tuesday.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from callroom.accounts.principal import Principal
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
@@ -23,6 +24,7 @@ from callroom.errors import Invalid
 from callroom.rules.change import Impact, compare
 from callroom.rules.context import CheckContext, Work
 from callroom.rules.ids import Severity
+from callroom.rules.privacy import HIDDEN, as_seen_by, seen_by
 from callroom.rules.violations import Violation
 from callroom.rules.worked import BLOCK_CHECKS, home_call_markers, is_acgme, local_day, place, placed_context
 
@@ -45,6 +47,16 @@ class WhatIf:
     findings: tuple[Finding, ...]
     resolved: tuple[Violation, ...]
     logged_through: date | None  # the last day whose hours come from the log, not the roster
+
+    def seen_by(self, reader: Principal, program: Program) -> WhatIf:
+        """The answer as `reader` may see it (`rules.privacy`): a declared conflict of someone
+        else's is one finding of "a confidential rule"; the chief sees its reason."""
+        findings: list[Finding] = []
+        for finding in self.findings:
+            seen = seen_by(finding.violation, reader, program)
+            if seen is not HIDDEN or all(f.violation is not HIDDEN for f in findings):
+                findings.append(Finding(seen, finding.when))
+        return replace(self, findings=tuple(findings), resolved=as_seen_by(self.resolved, reader, program))
 
     @property
     def hard(self) -> tuple[Finding, ...]:
