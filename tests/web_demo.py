@@ -164,9 +164,10 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 
 def find_offer(program: Program, roster: Roster, giver: str, taker: str, *, acceptable: bool) -> date:
-    """A day `giver` works whose shift, given to `taker`, the rules accept (or refuse)."""
+    """A day `giver` works and `taker` does not whose shift, given to `taker`, the rules accept
+    (or refuse)."""
     for held in roster.for_person(giver):
-        if held.day < program.block.start + timedelta(days=3):
+        if held.day < program.block.start + timedelta(days=3) or roster.on(taker, held.day) is not None:
             continue
         found = impact(program, roster, give_away(held, taker))
         if found.acceptable == acceptable:

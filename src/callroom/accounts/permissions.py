@@ -33,6 +33,9 @@ class Permission(StrEnum):
     HOURS_EDIT_ANY = "hours:edit-any"  # log and correct anyone's hours (a coordinator entering a paper log)
     HOURS_READ = "hours:read"  # everyone's duty hours, reports and their history
     HOURS_REVIEW = "hours:review"  # review justifications
+    # Declared conflicts between people, with their reasons: the chief's alone. Anyone else sees
+    # a rule they break named only as "confidential" (rules.privacy), unless they are in the pair.
+    CONFLICTS_READ = "conflicts:read"
     # Administration
     REFERENCE_EDIT = "reference:edit"  # people, services, posts, shift types, policies (program file)
     ACCOUNTS_MANAGE = "accounts:manage"  # create accounts, set roles, reset passwords, revoke
@@ -47,7 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ATTENDING: CLINICAL,
     Role.RESIDENT: CLINICAL | {P.REQUEST_OWN, P.HOURS_LOG_OWN},
     Role.CHIEF: CLINICAL | {P.REQUEST_OWN, P.HOURS_LOG_OWN, P.ROSTER_EDIT, P.REQUEST_READ,
-                            P.REQUEST_APPROVE, P.HOURS_READ, P.HOURS_EDIT_ANY},
+                            P.REQUEST_APPROVE, P.HOURS_READ, P.HOURS_EDIT_ANY, P.CONFLICTS_READ},
     Role.PROGRAM_DIRECTOR: CLINICAL | {P.REQUEST_READ, P.HOURS_READ, P.HOURS_REVIEW},
     Role.ADMIN: EVERYONE | {P.PAGE_ANY, P.PATIENT_READ, P.ROSTER_READ, P.REFERENCE_EDIT,
                             P.ACCOUNTS_MANAGE},

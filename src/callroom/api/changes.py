@@ -37,6 +37,10 @@ from callroom.changes.repairs import RepairAsk
 Own = Annotated[Principal, Depends(require(Permission.REQUEST_OWN))]
 Chief = Annotated[Principal, Depends(require(Permission.REQUEST_APPROVE))]
 Reader = Annotated[Principal, Depends(require(Permission.REQUEST_READ))]
+# Reading one proposal: anyone it may touch (residents, and attendings a repair moves or an open
+# shift is offered to) and those who read every request (program directors) may ask; the service
+# answers only those it touches and `request:read` (403 for anyone else).
+Concerned = Annotated[Principal, Depends(require(Permission.ROSTER_READ))]
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 422)}
 router = APIRouter(prefix="/api/v1/changes", tags=["changes"], responses=ERRORS)  # type: ignore[arg-type]
 
@@ -92,13 +96,18 @@ def pending_chief(caller: Reader, changes: Service) -> list[ProposalRead]:
 
 
 @router.get("/{proposal_id}")
-def get_proposal(proposal_id: RowId, caller: Own, changes: Service) -> DetailRead:
+def get_proposal(proposal_id: RowId, caller: Concerned, changes: Service) -> DetailRead:
+    """The proposal with its events and offers, for the people it touches (who asked, the
+    colleague named, everyone whose shifts it moves, those offered an open shift), chiefs and
+    program directors; 403 for anyone else."""
     return DetailRead.of(changes.get(caller, proposal_id))
 
 
 @router.get("/{proposal_id}/check")
-def check_proposal(proposal_id: RowId, caller: Own, changes: Service) -> CheckRead:
-    """The rules the change would break or clear, for everyone it touches, on the newest roster."""
+def check_proposal(proposal_id: RowId, caller: Concerned, changes: Service) -> CheckRead:
+    """The rules the change would break or clear, for everyone it touches, on the newest roster
+    (for those who may read the proposal). A declared conflict between two others is only "a
+    confidential rule"; the chief sees its reason."""
     return CheckRead.of(changes.check(caller, proposal_id))
 
 

@@ -19,6 +19,7 @@ from callroom.rosters.audit import change_json
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
 from callroom.rules.change import Change, DoesNotApply, Impact, impact
+from callroom.rules.privacy import as_seen_by
 from callroom.storage.changes_repositories import ChangeRepository, ProposalRecord
 
 
@@ -56,7 +57,7 @@ def take(session: Session, schedules: LiveSchedules, record: ProposalRecord, cal
         raise WrongState("proposal", f"open shift {record.id} is {record.state}: it is gone")
     live = load_live(session, schedules, record.program_name)
     change = take_change(_slot(record), taker, record.payload.get("holder"))
-    found = _checked(live, record, change)
+    found = _checked(live, record, change, caller)
     payload = {**record.payload, **change_json(change)}
     if not changes.move(record, (State.OPEN,), state=State.FILLED, colleague=taker, decided_at=now,
                         decided_by=taker, payload=json.dumps(payload, sort_keys=True)):
@@ -75,15 +76,18 @@ def _slot(record: ProposalRecord) -> Assignment:
                       data["post_id"])
 
 
-def _checked(live: Live, record: ProposalRecord, change: Change) -> Impact:
+def _checked(live: Live, record: ProposalRecord, change: Change, caller: Principal) -> Impact:
+    """The change's impact; WrongState when it no longer fits, RulesRefuse (worded for the
+    caller: `rules.privacy`) when it breaks a hard rule."""
     try:
         found = impact(live.program, live.roster, change)
     except DoesNotApply as error:
         raise WrongState("proposal",
                          f"open shift {record.id} no longer fits the roster: {error.message}") from error
     if not found.acceptable:
-        text = "; ".join(f"{v.rule.code} ({v.rule.title}): {v.message}" for v in found.hard)
-        raise RulesRefuse("proposal", f"taking open shift {record.id} now would break: {text}", found.hard)
+        hard = as_seen_by(found.hard, caller, live.program)
+        text = "; ".join(f"{v.rule.code} ({v.rule.title}): {v.message}" for v in hard)
+        raise RulesRefuse("proposal", f"taking open shift {record.id} now would break: {text}", hard)
     return found
 
 

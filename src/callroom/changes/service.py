@@ -49,7 +49,7 @@ from callroom.errors import Invalid, NotAllowed
 from callroom.rosters.audit import assignment_json, change_json, change_of
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
-from callroom.rules.change import give_away, swap
+from callroom.rules.change import Change, DoesNotApply, give_away, swap
 from callroom.storage import Database
 from callroom.storage.changes_repositories import ChangeRepository, NewProposal, ProposalRecord
 
@@ -108,21 +108,23 @@ class ChangeService:
 
     def propose_swap(self, caller: Principal, day: date, colleague: str, colleague_day: date,
                      note: str = "") -> ProposalRecord:
-        """The caller offers their shift on `day` for `colleague`'s shift on `colleague_day`."""
+        """The caller offers their shift on `day` for `colleague`'s shift on `colleague_day`.
+        Invalid when either would end up with two shifts on one day (see `_fits`)."""
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
             mine = _held(live, caller.identity, day, "day")
             theirs = _held(live, colleague, colleague_day, "colleague_day")
-            change = swap(mine, theirs)
+            change = _fits(live, swap(mine, theirs), caller)
             return self._add(session, live, Kind.SWAP, State.PROPOSED, caller, colleague,
                              change_json(change), note)
 
     def offer_shift(self, caller: Principal, day: date, colleague: str, note: str = "") -> ProposalRecord:
-        """The caller offers their shift on `day` to `colleague` (who must accept)."""
+        """The caller offers their shift on `day` to `colleague` (who must accept). Invalid
+        ("colleague") when the colleague already works that day, that same shift included."""
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
             _person(live, colleague, "colleague")
-            change = give_away(_held(live, caller.identity, day, "day"), colleague)
+            change = _fits(live, give_away(_held(live, caller.identity, day, "day"), colleague), caller)
             return self._add(session, live, Kind.GIVE_AWAY, State.PROPOSED, caller, colleague,
                              change_json(change), note)
 
@@ -174,11 +176,13 @@ class ChangeService:
 
     def check(self, caller: Principal, proposal_id: int) -> Check:
         """The proposal checked against the newest roster for everyone it touches (for those who
-        may read it: see `get`)."""
+        may read it: see `get`), as the caller may see it (a declared conflict between others
+        is only "a confidential rule": `rules.privacy`)."""
         with self._database.reading() as session:
             changes, record = _load(session, proposal_id)
             _may_read(caller, record, changes)
-            return check_change(load_live(session, self._schedules, record.program_name), record)
+            live = load_live(session, self._schedules, record.program_name)
+            return check_change(live, record).seen_by(caller, live.program)
 
     def approve(self, caller: Principal, proposal_id: int, reason: str = "") -> Decision:
         """Apply an accepted proposal as a new roster version (audited), then page each person
@@ -388,6 +392,18 @@ def _load(session: Session, proposal_id: int) -> tuple[ChangeRepository, Proposa
 def _person(live: Live, person_id: str, field: str) -> None:
     if person_id not in live.program.person:
         raise Invalid(field, f"no person {person_id!r} in {live.program.hospital.name}")
+
+
+def _fits(live: Live, change: Change, caller: Principal) -> Change:
+    """The change, if it gives nobody a second shift on a day they work; Invalid naming the shift
+    already held otherwise: on "colleague" when the colleague would get it, on "colleague_day"
+    when the caller would (they work the day they asked to take)."""
+    try:
+        change.apply(live.roster, live.program)
+    except DoesNotApply as error:
+        field = "colleague_day" if error.assignment.person_id == caller.identity else "colleague"
+        raise Invalid(field, error.message) from error
+    return change
 
 
 def _held(live: Live, person_id: str, day: date, field: str) -> Assignment:

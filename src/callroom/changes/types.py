@@ -3,13 +3,16 @@ of a proposal, the errors particular to changes, and what the service hands back
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from callroom.accounts.principal import Principal
+from callroom.domain.program import Program
 from callroom.errors import Conflict, NotFound
 from callroom.rosters.audit import change_of
 from callroom.rules.change import Change
 from callroom.rules.ids import Severity
+from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.repair.staged import RepairResult
 from callroom.storage import RosterVersionRecord
@@ -77,6 +80,12 @@ class Check:
     introduced: tuple[Violation, ...]  # hard rules first
     resolved: tuple[Violation, ...]
     roster_version_id: int
+
+    def seen_by(self, reader: Principal, program: Program) -> Check:
+        """The check as `reader` may see it: a declared conflict between others is only "a
+        confidential rule" (`rules.privacy`); the chief sees its reason."""
+        return replace(self, introduced=as_seen_by(self.introduced, reader, program),
+                       resolved=as_seen_by(self.resolved, reader, program))
 
     @property
     def refusal(self) -> str | None:

@@ -65,8 +65,9 @@ def check_change(live: Live, record: ProposalRecord) -> Check:
 
 def apply_change(session: Session, live: Live, record: ProposalRecord, caller: Principal, reason: str,
                  now: datetime) -> Applied:
-    """Check, then store the changed roster as a new version with the decision in its audit."""
-    checked = check_change(live, record)
+    """Check, then store the changed roster as a new version with the decision in its audit.
+    A refusal is worded for the caller (`rules.privacy`)."""
+    checked = check_change(live, record).seen_by(caller, live.program)
     if not checked.acceptable:
         advice = ("; to grant it anyway, repair the roster for the absence (callroom repair) or "
                   "publish the shift as an open shift") if record.kind == Kind.DAY_OFF else ""

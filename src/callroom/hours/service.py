@@ -266,13 +266,15 @@ class HoursService:
                            tuple(justifications), tuple(records))
 
     def whatif(self, caller: Principal, person_id: str, take: str) -> WhatIf:
-        """Would `person_id` break a rule by taking `take` (DATE:SHIFT[:POST])?"""
+        """Would `person_id` break a rule by taking `take` (DATE:SHIFT[:POST])? As the caller may
+        see it: a declared conflict is named only to the chief and the pair (`rules.privacy`)."""
         with self._database.reading() as session:
             live = self._live(session)
             self._readable(caller, live, person_id)
             records = HoursRepository(session).periods(live.program_id, person_id)
         assignment = parse_take(live.program, person_id, take)
-        return whatif(live.program, live.roster, assignment, [p.logged() for p in records if not p.open])
+        answer = whatif(live.program, live.roster, assignment, [p.logged() for p in records if not p.open])
+        return answer.seen_by(caller, live.program)
 
     def timezone(self) -> ZoneInfo:
         """The hospital's zone, for reading wall-clock times a person typed without an offset."""

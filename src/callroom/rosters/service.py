@@ -11,9 +11,14 @@ web pages and the CLI alike.
 - A new program file is checked line by line and stored as the program's next version; the
   live roster is carried over to it as a new roster version, or the change is refused when the
   roster uses people, posts or shifts the new file no longer has.
+<<<<<<< HEAD
 - A solve of a program respects the absences the chief approved on its rosters: the caller
   asks `program_for_solve` for the program with them before solving, and `store_solution`
   refuses a roster that breaks one.
+=======
+- Declared conflicts' reasons are the chief's: the admin reads the file with a placeholder for
+  each, and a placeholder sent back keeps the stored reason; the chief reads them (`conflicts`).
+>>>>>>> privacy
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from pathlib import Path
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
+from callroom.domain.program import Conflict as DeclaredConflict
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
 from callroom.formats.program_file import ProgramFileError, parse_program
+from callroom.formats.program_reasons import hide_reasons, keep_reasons
 from callroom.paging.routing import Schedule
 from callroom.rosters.audit import CellAudit, ProgramAudit, describe
 from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVersion, change_for
@@ -38,6 +45,7 @@ from callroom.rosters.store import add_version
 from callroom.rules.absences import check_absences
 from callroom.rules.change import impact
 from callroom.rules.context import CheckContext
+from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.run import Solution
 from callroom.storage import (
@@ -161,11 +169,11 @@ class RosterService:
             raise HardRulesBroken(found.impact.hard)
         if edit.force and not edit.reason.strip():
             raise Invalid("reason", "say why, when saving an edit that breaks hard rules")
+        live = self.require_live()
         audit = CellAudit(caller.user, caller.role.value, self._clock(), edit.reason.strip(),
                           edit.base_version, found.change.removed, found.change.added,
-                          _words(found.impact.hard), _words(found.impact.introduced),
-                          _words(found.impact.resolved))
-        live = self.require_live()
+                          _words(found.impact.hard, live), _words(found.impact.introduced, live),
+                          _words(found.impact.resolved, live))
         with self._database.session() as session:
             saved = add_version(session, live, found.impact.after, audit, status="edited")
         self.forget()
@@ -173,20 +181,32 @@ class RosterService:
 
     # --- the program file -------------------------------------------------------------------
 
-    def program_source(self) -> str:
-        """The program file the live roster was made for, as stored."""
-        live = self.require_live()
+    def program_source(self, caller: Principal) -> str:
+        """The program file the live roster was made for, as stored, except that each declared
+        conflict's reason is a placeholder: the reasons are the chief's (`conflicts`), and an
+        admin maintains the file without them (`formats.program_reasons`)."""
+        _require(caller, Permission.REFERENCE_EDIT, "read the program file")
+        return hide_reasons(self._stored_source(self.require_live()))
+
+    def conflicts(self, caller: Principal) -> tuple[DeclaredConflict, ...]:
+        """The live program's declared conflicts, with their reasons: for the chief alone."""
+        _require(caller, Permission.CONFLICTS_READ, "read the declared conflicts")
+        return self.require_live().program.conflicts
+
+    def _stored_source(self, live: Live) -> str:
         with self._database.reading() as session:
             source = ProgramRepository(session).get_version(live.record.program_version_id)
         assert source is not None  # a roster version's program version is a foreign key
         return source.source_text
 
     def replace_program(self, caller: Principal, source: str, reason: str) -> ProgramReplaced:
-        """Store a new program file and carry the live roster over to it (see the module doc)."""
+        """Store a new program file and carry the live roster over to it (see the module doc).
+        A conflict whose reason is still the placeholder keeps the reason stored for that pair."""
         _require(caller, Permission.REFERENCE_EDIT, "replace the program file")
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
         live = self.require_live()
+        source = keep_reasons(source, self._stored_source(live), live.program.conflicts)
         program = _parsed(source, f"{live.name}.yaml")
         _check_roster_fits(program, live.roster)
         audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
@@ -235,8 +255,10 @@ def _check_absences(name: str, text: str, path: str, roster: Roster, found: list
                                  + "; ".join(v.message for v in broken[:5]), [v.detail for v in broken])
 
 
-def _words(found: tuple[Violation, ...]) -> tuple[str, ...]:
-    return tuple(str(v) for v in found)
+def _words(found: tuple[Violation, ...], live: Live) -> tuple[str, ...]:
+    """The violations for a version's audit, which everyone who reads rosters reads: a declared
+    conflict is only "a confidential rule" there (`rules.privacy`)."""
+    return tuple(str(v) for v in as_seen_by(found, None, live.program))
 
 
 def _require(caller: Principal, permission: Permission, action: str) -> None:

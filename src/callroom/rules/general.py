@@ -193,7 +193,7 @@ def check_conflicts(ctx: CheckContext) -> list[Violation]:
                         ids.CONFLICT, f"{_name(ctx, conflict.first)} and {_name(ctx, conflict.second)} "
                         f"share the "
                         f"{mine.post.team} team on {mine.assignment.day} (declared conflict)",
-                        conflict.first, mine.assignment.day))
+                        conflict.first, mine.assignment.day, pair=(conflict.first, conflict.second)))
     return found
 
 

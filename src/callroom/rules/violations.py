@@ -35,7 +35,8 @@ class CoverKey:
 @dataclass(frozen=True)
 class Violation:
     """A rule broken by a roster. `measured` and `limit` carry the numbers behind the message;
-    `cover` says which cover, for the cover rules."""
+    `cover` says which cover, for the cover rules; `pair` names the two people of a declared
+    conflict, whose existence is private to them and the chief (see `rules.privacy`)."""
 
     rule: RuleId
     message: str
@@ -44,6 +45,7 @@ class Violation:
     measured: float | None = None
     limit: float | None = None
     cover: CoverKey | None = None
+    pair: tuple[str, str] | None = None
 
     def __str__(self) -> str:
         return f"[{self.rule.code}] {self.message}"

@@ -1,27 +1,30 @@
 """What-if: would a person break a rule by taking one more shift, now or later in the block?
 
-The roster answer comes from `change.impact` (the same checkers as `check_all`, on the touched
-person and cover). When the person has logged hours in the block, the duty-hour rules are asked
-again on their hours as worked: logged periods replace the schedule for every day up to the
-last day they logged (days in between without a period were days off), and the roster supplies
-the rest of the block, so "84.5 h/week averaged over the block" includes the 12 hours they
-really stayed last Tuesday.
+The roster answer comes from `change.compare`, as `change.impact` would give it (the same
+checkers as `check_all`, on the touched person and cover), for the roster with the shift added
+on top of whatever the person works that day. When the person has logged hours in the block,
+the duty-hour rules are asked again on their hours as worked: logged periods replace the
+schedule for every day up to the last day they logged (days in between without a period were
+days off), and the roster supplies the rest of the block, so "84.5 h/week averaged over the
+block" includes the 12 hours they really stayed last Tuesday.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from callroom.accounts.principal import Principal
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.timeline import Timeline
 from callroom.domain.worklog import LoggedPeriod
 from callroom.errors import Invalid
-from callroom.rules.change import Change, Impact, impact
+from callroom.rules.change import Impact, compare
 from callroom.rules.context import CheckContext, Work
 from callroom.rules.ids import Severity
+from callroom.rules.privacy import HIDDEN, as_seen_by, seen_by
 from callroom.rules.violations import Violation
 from callroom.rules.worked import BLOCK_CHECKS, home_call_markers, is_acgme, local_day, place, placed_context
 
@@ -44,6 +47,16 @@ class WhatIf:
     findings: tuple[Finding, ...]
     resolved: tuple[Violation, ...]
     logged_through: date | None  # the last day whose hours come from the log, not the roster
+
+    def seen_by(self, reader: Principal, program: Program) -> WhatIf:
+        """The answer as `reader` may see it (`rules.privacy`): a declared conflict of someone
+        else's is one finding of "a confidential rule"; the chief sees its reason."""
+        findings: list[Finding] = []
+        for finding in self.findings:
+            seen = seen_by(finding.violation, reader, program)
+            if seen is not HIDDEN or all(f.violation is not HIDDEN for f in findings):
+                findings.append(Finding(seen, finding.when))
+        return replace(self, findings=tuple(findings), resolved=as_seen_by(self.resolved, reader, program))
 
     @property
     def hard(self) -> tuple[Finding, ...]:
@@ -90,7 +103,9 @@ def whatif(program: Program, roster: Roster, take: Assignment, logged: Sequence[
            ) -> WhatIf:
     """What taking `take` would do. `logged` is the person's logged periods (any block)."""
     mine = [p for p in logged if p.person_id == take.person_id]
-    answer = impact(program, roster, Change(added=(take,)))
+    # One more shift on top of whatever they work that day, that very shift included: a what-if
+    # writes nothing, so a second shift that day is reported (one shift a day), never merged.
+    answer = compare(program, roster, Roster.of((*roster.assignments, take)), (take.person_id,))
     through = logged_through(program, mine)
     if through is None:
         return _answer(take, answer.introduced, answer.resolved, None)

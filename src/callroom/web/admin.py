@@ -7,7 +7,8 @@ account's sessions.
 The reference data lives in the program file: an admin edits that file here and saves it as
 the program's next version (checked line by line, every earlier version kept, the live roster
 carried over), through the same path as `PUT /api/v1/program`; the tables below show what it
-says.
+says. Declared conflicts' reasons are the chief's: the file shows a placeholder for each, and a
+placeholder saved back keeps the stored reason.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _page(request: Request, viewer: Viewer, accounts: AccountService, rosters: R
           notice: str | None = None, status: int = 200,
           program: dict[str, str] | None = None, issues: list[dict[str, str]] | None = None) -> HTMLResponse:
     live = rosters.live()
-    source = rosters.program_source() if live is not None else ""
+    source = rosters.program_source(viewer.principal) if live is not None else ""
     return render(request, "admin.html", {
         "program_form": program or {"source": source, "reason": ""}, "issues": issues or [],
         "live": live, "accounts": accounts.accounts(viewer.principal),

@@ -10,9 +10,12 @@ import pytest
 from callroom.accounts.service import AccountService
 from callroom.demo import demo_program_path
 from callroom.errors import Unauthenticated
+from callroom.formats.program_reasons import hide_reasons
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
 from callroom.storage import RosterRepository
 from tests.integration.web.conftest import Web, csrf_of
-from tests.principals import ADMIN
+from tests.principals import ADMIN, CHIEF
 from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
 
 
@@ -150,7 +153,8 @@ def test_an_admin_replaces_the_program_file_and_the_roster_moves_to_it(sqlite_we
     found = re.search(r'<textarea id="source"[^>]*>(.*?)</textarea>', page, re.S)
     assert found is not None
     source = html.unescape(found.group(1))
-    assert source == demo_program_path().read_text(encoding="utf-8")
+    assert source == hide_reasons(demo_program_path().read_text(encoding="utf-8"))
+    assert not any(c.reason in page for c in demo_program().conflicts)
     renamed = source.replace("name: Free clinic,", "name: Free clinic (Tuesdays),", 1)
     assert renamed != source
     saved = admin.post("/admin/program", data={"csrf_token": csrf, "source": renamed,
@@ -160,6 +164,8 @@ def test_an_admin_replaces_the_program_file_and_the_roster_moves_to_it(sqlite_we
     with sqlite_web.database.reading() as session:
         newest = RosterRepository(session).latest(DEMO_NAME)
     assert newest is not None and newest.number == 2 and newest.report["program_change"]["by"] == "admin"
+    kept = RosterService(sqlite_web.database, LiveSchedules()).conflicts(CHIEF)
+    assert kept == demo_program().conflicts  # the reasons behind the placeholders are kept
 
 
 def test_a_broken_program_file_is_refused_line_by_line_and_nothing_changes(sqlite_web: Web) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -13,8 +14,9 @@ from callroom.changes.service import ChangeService
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.storage import RosterRepository
+from tests.conflicts import conflict_swap
 from tests.integration.web.conftest import Web
-from tests.principals import CHIEF, admin
+from tests.principals import CHIEF, admin, person
 from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
 
 PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
@@ -152,3 +154,40 @@ def test_a_cell_without_a_shift_cannot_be_offered(sqlite_web: Web) -> None:
     answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": resident,
                                                       "day": free.isoformat()})
     assert answer.status_code == 422 and "there is no shift in this cell to offer" in answer.text
+
+
+def test_a_resident_a_request_does_not_touch_never_sees_it_or_its_note_and_the_director_does(
+        sqlite_web: Web) -> None:
+    _, _, _, proposal_id = _offer(sqlite_web, acceptable=True)
+    outsider, _ = sqlite_web.signed_in("resident2")
+    director, _ = sqlite_web.signed_in("director")
+
+    theirs, directors = outsider.get("/requests").text, director.get("/requests").text
+
+    assert f'id="proposal-{proposal_id}"' not in theirs and "family" not in theirs
+    assert f'id="proposal-{proposal_id}" data-state="accepted"' in directors and "“family”" in directors
+
+
+def _refusal(page: str, proposal_id: int) -> str:
+    pattern = rf'id="proposal-{proposal_id}".*?<p class="warning check-refusal">(.*?)</p>'
+    found = re.search(pattern, page, re.S)
+    assert found is not None, "no refusal shown for the proposal"
+    return html.unescape(found.group(1))
+
+
+def test_a_swap_that_breaks_a_declared_conflict_names_the_pair_to_the_chief_alone(sqlite_web: Web) -> None:
+    program = demo_program()
+    found = conflict_swap(program, solved_demo())
+    changes = ChangeService(sqlite_web.database, RosterService(sqlite_web.database, LiveSchedules()))
+    made = changes.propose_swap(person(found.requester), found.mine.day, found.colleague, found.theirs.day)
+    changes.accept(person(found.colleague), made.id)
+    partner = program.person[found.partner].name
+    director, _ = sqlite_web.signed_in("director")
+    chief, _ = sqlite_web.signed_in("chief")
+
+    directors = _refusal(director.get("/requests").text, made.id)
+    chiefs = _refusal(chief.get("/requests").text, made.id)
+
+    assert "A confidential rule" in directors and partner not in directors
+    assert "declared conflict" not in directors and found.conflict.reason not in directors
+    assert partner in chiefs and found.conflict.reason in chiefs

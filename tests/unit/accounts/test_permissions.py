@@ -1,6 +1,7 @@
 """The permission table keeps the promises of the product brief: operators page but see no
 roster or patient data; residents act only for themselves; only the chief edits schedules; the
-program director reads everything including duty hours; admins run accounts and reference data."""
+program director reads everything including duty hours, but declared conflicts are the chief's
+alone; admins run accounts and reference data."""
 
 from __future__ import annotations
 
@@ -49,9 +50,13 @@ def test_residents_act_only_for_themselves() -> None:
 
 def test_the_program_director_reads_everything_including_duty_hours_but_edits_nothing() -> None:
     director = ROLE_PERMISSIONS[Role.PROGRAM_DIRECTOR]
-    reads = {p for p in Permission if p.value.endswith((":read", ":review"))}
+    reads = {p for p in Permission if p.value.endswith((":read", ":review"))} - {P.CONFLICTS_READ}
     assert reads <= director
     assert not director & {P.ROSTER_EDIT, P.REQUEST_APPROVE, P.ACCOUNTS_MANAGE, P.REFERENCE_EDIT}
+
+
+def test_only_the_chief_reads_declared_conflicts_and_their_reasons() -> None:
+    assert holders(P.CONFLICTS_READ) == {Role.CHIEF}
 
 
 def test_only_admins_manage_accounts_and_reference_data() -> None:

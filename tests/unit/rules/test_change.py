@@ -11,7 +11,7 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import CallroomError
 from callroom.rules import ids
-from callroom.rules.change import Change, give_away, impact, swap
+from callroom.rules.change import Change, DoesNotApply, give_away, impact, swap
 from callroom.rules.check import check_all
 from tests import factories as f
 from tests import strategies as strat
@@ -65,6 +65,41 @@ def test_removing_a_shift_that_is_not_on_the_roster_is_refused() -> None:
     _, roster = _call_rota()
     with pytest.raises(CallroomError, match="does not work call"):
         Change(removed=(Assignment("ada", f.day(1), "call", "ward"),)).apply(roster)
+
+
+def test_giving_a_shift_to_someone_who_holds_that_same_shift_is_refused_not_merged() -> None:
+    program = f.program([f.person("ada"), f.person("bob")], days=3)
+    roster = f.roster(("ada", 1, "night"), ("bob", 1, "night"))
+    with pytest.raises(DoesNotApply, match="Bob already works Night on Ward on Tue 03 Mar") as refused:
+        give_away(roster.assignments[0], "bob").apply(roster, program)
+    assert refused.value.field == "added" and refused.value.assignment == roster.assignments[1]
+    with pytest.raises(DoesNotApply):
+        impact(program, roster, give_away(roster.assignments[0], "bob"))
+
+
+def test_a_swap_that_gives_someone_a_second_shift_on_a_day_they_work_is_refused() -> None:
+    _, roster = _call_rota()
+    mine, theirs = roster.on("ada", f.day(0)), roster.on("bob", f.day(1))
+    assert mine is not None and theirs is not None
+    busy = Roster.of([*roster.assignments, Assignment("ada", f.day(1), "clinic", "ward")])
+    with pytest.raises(DoesNotApply, match="ada already works clinic on ward on 2026-03-03"):
+        swap(mine, theirs).apply(busy)
+
+
+def test_adding_two_shifts_for_one_person_on_one_day_is_refused() -> None:
+    _, roster = _call_rota()
+    both = (Assignment("bob", f.day(2), "day", "ward"), Assignment("bob", f.day(2), "night", "ward"))
+    with pytest.raises(DoesNotApply, match="bob already works day on ward"):
+        Change(added=both).apply(roster)
+
+
+def test_a_shift_replaced_on_the_same_day_is_not_a_second_shift() -> None:
+    _, roster = _call_rota()
+    call = roster.on("ada", f.day(0))
+    assert call is not None
+    night = Assignment("ada", f.day(0), "night", "ward")
+    after = Change(removed=(call,), added=(night,)).apply(roster)
+    assert after.on("ada", f.day(0)) == night and len(after.assignments) == len(roster.assignments)
 
 
 def test_a_swap_with_oneself_is_refused() -> None:

@@ -48,6 +48,12 @@ def test_a_what_if_about_a_day_already_logged_is_refused() -> None:
     assert raised.value.field == "take"
 
 
+def test_taking_a_shift_one_already_holds_is_a_second_shift_that_day_not_a_merge() -> None:
+    answer = whatif(PROGRAM, ROSTER, Assignment("ada", f.day(0), "day", "ward"))
+    assert not answer.acceptable
+    assert [(x.violation.rule, x.violation.measured) for x in answer.hard][:1] == [(ids.ONE_SHIFT_A_DAY, 2)]
+
+
 def test_someone_elses_log_does_not_change_the_answer() -> None:
     assert whatif(PROGRAM, ROSTER, CALL_ON_22, days("ben", range(10), hours=20)).logged_through is None
 

@@ -3,17 +3,19 @@ each colleague; and bad repair input is refused naming the field, before any sol
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from callroom.domain.grades import Grade
-from callroom.domain.program import Leave, Program
+from callroom.domain.program import Conflict, Leave, Program
 from callroom.domain.roster import Roster
 from callroom.rules.check import hard_violations
 from callroom.solver.repair.request import Absence, RepairError, RepairLimits, check_repair, parse_instant
 from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
-from tests.factories import CALL, day, demand, need, person, post, program, roster
+from callroom.solver.repair.words import Shortfall, blockers
+from tests.factories import CALL, CLINIC, day, demand, need, person, post, program, roster
 
 OPTIONS = RepairOptions(time_limit_s=10, polish_s=0.2)
 
@@ -27,9 +29,13 @@ def call_ward(**leave: tuple[int, int]) -> Program:
                    demands=[demand("ward", "call", need(minimum=1, grades="PGY-3+"))])
 
 
+def _rows() -> list[tuple[str, int, str]]:
+    return [("ann", 0, "call"), ("bo", 1, "call"), ("cy", 2, "call"),
+            ("ann", 3, "call"), ("bo", 4, "call"), ("cy", 5, "call")]
+
+
 def published() -> Roster:
-    return roster(("ann", 0, "call"), ("bo", 1, "call"), ("cy", 2, "call"),
-                  ("ann", 3, "call"), ("bo", 4, "call"), ("cy", 5, "call"))
+    return roster(*_rows())
 
 
 def absent(program_: Program, who: str, first: int, last: int) -> Absence:
@@ -125,3 +131,20 @@ def test_an_absence_spanning_centuries_is_checked_quickly_against_the_block_alon
     with pytest.raises(RepairError) as raised:
         check_repair(ward, endless, RepairLimits())
     assert raised.value.field == "from" and "leave" in raised.value.message
+
+
+def test_a_colleague_kept_off_by_a_declared_conflict_is_stopped_by_a_rule_that_names_no_one() -> None:
+    ward = call_ward()
+    people = (*ward.people, person("dee", Grade.PGY3), person("eve", Grade.PGY3, posts=("clinic",)))
+    clinic = post("clinic", ["clinic"])  # the ward's team: eve's clinic runs in dee's call
+    kept_apart = dataclasses.replace(ward, people=people, posts=(*ward.posts, clinic),
+                                     shift_types=(*ward.shift_types, CLINIC),
+                                     conflicts=(Conflict("dee", "eve", "A complaint is open"),))
+    repaired = roster(("eve", 0, "clinic", "clinic"), *[r for r in _rows() if r[1] != 0])
+    short = Shortfall("ward", "call", day(0), "PGY-3+", minimum=1, short=1)
+
+    lines = blockers(kept_apart, repaired, absent(kept_apart, "ann", 0, 0), (short,))
+
+    [dee] = [line for line in lines if line.strip().startswith("Dee:")]
+    assert "confidential rule" in dee
+    assert not any(secret in "\n".join(lines) for secret in ("Eve", "conflict:", "complaint"))

@@ -1,10 +1,12 @@
-"""Bodies of the reference-data routes: the program file, read and replaced whole."""
+"""Bodies of the reference-data routes: the program file, read and replaced whole, and the
+declared conflicts."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.api.schemas.schedule import RosterVersionRead
+from callroom.domain.program import Conflict
 
 
 class ProgramChange(BaseModel):
@@ -19,3 +21,14 @@ class ProgramChanged(BaseModel):
     program_version: int
     unchanged: bool
     roster: RosterVersionRead | None
+
+
+class ConflictRead(BaseModel):
+    """Two people who must never share a team, and why."""
+
+    between: list[str]
+    reason: str
+
+    @classmethod
+    def of(cls, conflict: Conflict) -> ConflictRead:
+        return cls(between=[conflict.first, conflict.second], reason=conflict.reason)

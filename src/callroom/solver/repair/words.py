@@ -4,7 +4,8 @@ short, and what stops anyone filling them.
 "Why" is asked of the rule checkers, not guessed: a move is necessary when putting that
 person-day back as it was published would break a hard rule in the repaired roster, and the
 rules it would break (with their numbers) are the reasons. The absent person's own days are
-explained by the absence.
+explained by the absence. The words are stored with the proposal, which the people it moves
+read, so a declared conflict is only "a confidential rule" in them (`rules.privacy`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from callroom.rules import ids
 from callroom.rules.absences import absences_over
 from callroom.rules.change import Change, impact
 from callroom.rules.cover import cover_slots
+from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import CoverKey
 from callroom.solver.repair.request import Absence, absence_days
 
@@ -121,7 +123,7 @@ def _reasons(program: Program, repaired: Roster, before: Assignment | None,
              after: Assignment | None) -> tuple[str, ...]:
     """The hard rules that putting this person-day back as published would break."""
     back = Change(removed=() if after is None else (after,), added=() if before is None else (before,))
-    found = impact(program, repaired, back).hard
+    found = as_seen_by(impact(program, repaired, back).hard, None, program)
     seen: list[str] = []
     for violation in found:
         text = f"{violation.rule.code}: {violation.message}"
@@ -172,7 +174,7 @@ def _obstacle(program: Program, repaired: Roster, absence: Absence, person_id: s
     if held is not None:
         return f"already works {cell(program, held)} that day"
     taken = Assignment(person_id, short.day, short.shift_id, short.post_id)
-    hard = impact(program, repaired, Change(added=(taken,))).hard
+    hard = as_seen_by(impact(program, repaired, Change(added=(taken,))).hard, None, program)
     if not hard:
         return "could take it, but only by moving others beyond the limits given"
     return "; ".join(f"{v.rule.code}: {v.message}" for v in hard[:MAX_REASONS])
