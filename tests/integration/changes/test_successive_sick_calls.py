@@ -153,8 +153,9 @@ def test_no_swap_offer_open_shift_or_cell_edit_puts_an_absent_resident_on_and_ea
     assert absent in opened.offered
     offered = world.service.offer_shift(person(holder), shift.day, absent)
     world.service.accept(person(absent), offered.id)
-    mine = next(a for a in world.roster.for_person(absent)
-                if a not in overlapping(world.program, world.roster, absent, day, day))
+    mine = next(a for a in world.roster.for_person(absent)  # a day the holder is free: one shift a day
+                if a not in overlapping(world.program, world.roster, absent, day, day)
+                and world.roster.on(holder, a.day) is None)
     swapped = world.service.propose_swap(person(absent), mine.day, holder, shift.day)
     world.service.accept(person(holder), swapped.id)
     first = world.service.propose_repair(CHIEF, sick(absent, shift.day))
