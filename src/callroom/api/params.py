@@ -16,7 +16,8 @@ from typing import Annotated, TypeVar
 from fastapi import Header, Path, Query
 from pydantic import AfterValidator, AwareDatetime
 
-MAX_ID = 2**31 - 1
+from callroom.storage.records import MAX_ID
+
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 OUT_OF_RANGE = f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}"
 

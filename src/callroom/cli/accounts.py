@@ -21,6 +21,7 @@ from callroom.accounts.service import AccountService, AccountSpec
 from callroom.cli.console import console, fail
 from callroom.cli.context import services
 from callroom.cli.identity import acting
+from callroom.cli.params import TokenId
 
 accounts_app = typer.Typer(no_args_is_help=True, help="Accounts: add, list, passwords and API tokens.")
 
@@ -107,7 +108,7 @@ def token(username: str, name: Annotated[str, typer.Option(help="What the token 
 
 
 @accounts_app.command("revoke-token")
-def revoke_token(username: str, token_id: int) -> None:
+def revoke_token(username: str, token_id: TokenId) -> None:
     """Revoke one API token of the account (ids are in the API's token list)."""
     accounts = _accounts()
     accounts.revoke_api_token(_admin(), accounts.by_username(_admin(), username).id, token_id)

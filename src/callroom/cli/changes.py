@@ -23,6 +23,7 @@ from callroom.changes.types import Decision, ProposalRecord
 from callroom.cli.console import console, fail
 from callroom.cli.context import services
 from callroom.cli.identity import acting
+from callroom.cli.params import ProposalId
 
 changes_app = typer.Typer(no_args_is_help=True,
                           help="Swaps, offered shifts, days off and open shifts; list and decide proposals.")
@@ -82,7 +83,7 @@ def _day(text: str | None, field: str) -> date | None:
 
 
 def approve(
-    proposal: Annotated[int, typer.Argument(help="The proposal's id.")],
+    proposal: ProposalId,
     reason: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "",
     by: By = None,
     role: RoleOpt = Role.CHIEF,
@@ -117,7 +118,7 @@ def list_command(
 
 
 @changes_app.command("show")
-def show(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
+def show(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """A proposal with its timeline and, for open shifts, who was offered it."""
     detail = _service().get(acting(by, role), proposal)
     record = detail.proposal
@@ -132,7 +133,7 @@ def show(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
 
 
 @changes_app.command("check")
-def check(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
+def check(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Check a proposal against the newest roster for everyone it touches."""
     found = _service().check(acting(by, role), proposal)
     console.print("acceptable" if found.acceptable else f"[red]refused:[/] {escape(found.refusal or '')}")
@@ -164,21 +165,21 @@ def day_off(day: str, by: By = None, role: RoleOpt = Role.RESIDENT, note: str = 
 
 
 @changes_app.command("accept")
-def accept(proposal: int, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
+def accept(proposal: ProposalId, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
     """Accept a swap or an offered shift that names you."""
     record = _service().accept(acting(by, role), proposal)
     console.print(f"Proposal {record.id}: {record.state}.")
 
 
 @changes_app.command("decline")
-def decline(proposal: int, reason: str = "", by: By = None, role: RoleOpt = Role.CHIEF) -> None:
+def decline(proposal: ProposalId, reason: str = "", by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Decline (the colleague) or refuse (the chief) a proposal."""
     record = _service().decline(acting(by, role), proposal, reason)
     console.print(f"Proposal {record.id}: {record.state}.")
 
 
 @changes_app.command("withdraw")
-def withdraw(proposal: int, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
+def withdraw(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) -> None:
     """Withdraw your proposal (or, as chief, cancel an open shift)."""
     record = _service().withdraw(acting(by, role), proposal)
     console.print(f"Proposal {record.id}: {record.state}.")
@@ -196,7 +197,7 @@ def open_shift(day: str, shift: str, post: str,
 
 
 @changes_app.command("take")
-def take(proposal: int, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
+def take(proposal: ProposalId, by: By = None, role: RoleOpt = Role.RESIDENT) -> None:
     """Take an open shift offered to you (the first to accept gets it)."""
     decision = _service().take_open_shift(acting(by, role), proposal)
     _print_decision(decision)
@@ -209,7 +210,7 @@ def _must_day(text: str, field: str) -> date:
 
 
 @changes_app.command("repair-day-off")
-def repair_day_off(proposal: int, time_limit: float = 10.0, by: By = None, role: RoleOpt = Role.CHIEF
+def repair_day_off(proposal: ProposalId, time_limit: float = 10.0, by: By = None, role: RoleOpt = Role.CHIEF
                    ) -> None:
     """Grant a day off that would leave a hole with a repair (approve the repair to grant both)."""
     proposed = _service().repair_day_off(acting(by, role), proposal, time_limit)

@@ -26,6 +26,7 @@ from callroom.accounts.roles import Role
 from callroom.cli.console import console, fail
 from callroom.cli.context import services
 from callroom.cli.identity import acting
+from callroom.cli.params import JustificationId, PeriodId
 from callroom.domain.wallclock import local_instant
 from callroom.domain.worklog import Decision, Reason, WorkKind
 from callroom.hours.report import WeekTable, csv_text, html_page, week_tables
@@ -126,7 +127,7 @@ def clock_out(person: Person, at: When = None, by: By = None, program: Program =
 
 
 @hours_app.command("correct")
-def correct(period: Annotated[int, typer.Argument(help="The period's id.")],
+def correct(period: PeriodId,
             note: Annotated[str, typer.Option(help="Why it changes (kept in the history).")],
             start: When = None, end: When = None, kind: Annotated[WorkKind | None, typer.Option()] = None,
             shift: Annotated[str | None, typer.Option()] = None,
@@ -144,7 +145,7 @@ def correct(period: Annotated[int, typer.Argument(help="The period's id.")],
 
 
 @hours_app.command("justify")
-def justify(period: Annotated[int, typer.Argument(help="The period's id.")],
+def justify(period: PeriodId,
             reason: Annotated[Reason, typer.Option(help="One of ACGME's recognised reasons.")],
             by: Annotated[str, typer.Option(help="The resident who worked it (only they justify).")],
             note: str = "", program: Program = None) -> None:
@@ -155,7 +156,7 @@ def justify(period: Annotated[int, typer.Argument(help="The period's id.")],
 
 
 @hours_app.command("review")
-def review(justification: Annotated[int, typer.Argument(help="The justification's id.")],
+def review(justification: JustificationId,
            decision: Annotated[Decision, typer.Option(help="accepted or rejected.")],
            note: str = "",
            by: Annotated[str | None, typer.Option(help="Reviewer (default cli:USER).")] = None,
@@ -168,7 +169,7 @@ def review(justification: Annotated[int, typer.Argument(help="The justification'
 
 
 @hours_app.command("history")
-def history(period: Annotated[int, typer.Argument(help="The period's id.")], by: By = None,
+def history(period: PeriodId, by: By = None,
             program: Program = None) -> None:
     """Every value a period has had, who changed it and when, and its justifications."""
     hours = _hours(program)

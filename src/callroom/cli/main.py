@@ -20,6 +20,7 @@ from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
 from callroom.cli.hours import hours_app, whatif
 from callroom.cli.paging import page_app, worker
+from callroom.cli.params import VersionOption
 from callroom.cli.web import Host, Port, serve, serve_demo
 from callroom.cli.workflow import no_roster, solve_live
 from callroom.domain.program import Program
@@ -62,7 +63,6 @@ WallClock = Annotated[bool, typer.Option(
 Workers = Annotated[int, typer.Option(min=1, max=64, help="CP-SAT search workers.")]
 Seed = Annotated[int, typer.Option(min=0, help="Random seed: the same seed gives the same roster.")]
 ProgramName = Annotated[str | None, typer.Option("--program", help="Program name (default: newest).")]
-Version = Annotated[int | None, typer.Option("--version", min=1, help="Roster version number.")]
 
 
 @app.command()
@@ -103,7 +103,7 @@ def _report(program: Program, solution: Solution) -> None:
 
 
 @app.command()
-def show(name: ProgramName = None, version: Version = None,
+def show(name: ProgramName = None, version: VersionOption = None,
          person: Annotated[list[str] | None, typer.Option(help="Only these people.")] = None) -> None:
     """Print a stored roster as a people-by-days grid."""
     stored = services().rosters.stored(name, version)
@@ -125,7 +125,7 @@ class ExportFormat(StrEnum):
 def export_roster(
     out: Annotated[Path, typer.Option(help="CSV file, or folder for one .ics per person.")],
     format: Annotated[ExportFormat, typer.Option(help="csv or ical.")] = ExportFormat.CSV,
-    name: ProgramName = None, version: Version = None,
+    name: ProgramName = None, version: VersionOption = None,
 ) -> None:
     """Export a stored roster as CSV (person,grade,date,shift,post,start,end) or iCalendar."""
     stored = services().rosters.stored(name, version)

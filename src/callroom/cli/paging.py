@@ -22,6 +22,7 @@ from callroom.accounts.roles import Role
 from callroom.cli.console import console
 from callroom.cli.context import services
 from callroom.cli.identity import acting, me
+from callroom.cli.params import PageId
 from callroom.config import Settings
 from callroom.domain.paging import Priority
 from callroom.paging.service import PageDetail, PageRequest
@@ -63,7 +64,7 @@ def send(
 
 
 @page_app.command("ack")
-def ack(page_id: Annotated[int, typer.Argument(help="The page's id.")],
+def ack(page_id: PageId,
         by: Annotated[str | None, typer.Option(help="The recipient acknowledging.")] = None) -> None:
     """Acknowledge a page: its escalation and pending messages stop."""
     page = services().paging.acknowledge(acting(by, Role.RESIDENT if by else Role.OPERATOR), page_id)
@@ -71,7 +72,7 @@ def ack(page_id: Annotated[int, typer.Argument(help="The page's id.")],
 
 
 @page_app.command("log")
-def log(page_id: Annotated[int, typer.Argument(help="The page's id.")]) -> None:
+def log(page_id: PageId) -> None:
     """Print a page's recipients (who and why) and its whole timeline."""
     detail = services().paging.detail(acting(None, Role.OPERATOR), page_id)
     console.print(_summary(detail))

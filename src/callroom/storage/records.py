@@ -10,6 +10,11 @@ from typing import Any
 
 from callroom.errors import NotFound
 
+MAX_ID = 2**31 - 1
+"""Ids and version numbers are 32-bit database integers: a bigger number names nothing, and the
+drivers would fail on it (SQLite overflows at 2**63, PostgreSQL `integer` at 2**31), so every
+front end refuses one before it reaches a query."""
+
 
 class RosterSource(StrEnum):
     """How a roster version came to be."""

@@ -76,3 +76,27 @@ def test_approving_a_proposal_that_does_not_exist_is_refused_naming_it(
     result = runner.invoke(app, ["approve", "41"])
     assert result.exit_code == 2
     assert "error: proposal: no proposal 41" in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["approve", "999999999999999999999"], ["changes", "show", "999999999999999999999"],
+    ["page", "ack", "999999999999999999999"], ["hours", "history", "999999999999999999999"],
+    ["show", "--version", "999999999999999999999"],
+    ["accounts", "revoke-token", "ada", "999999999999999999999"],
+])
+def test_an_id_no_row_can_have_is_refused_before_any_query(command: list[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a usage error, not an overflow in a query
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_path: Path) -> None:
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr("callroom.cli.main.load_program", broken)
+    result = runner.invoke(app, ["validate", "program.yaml"])
+    assert result.exit_code == 1
+    assert "callroom failed unexpectedly (RuntimeError: the disk caught fire)" in result.output
