@@ -220,6 +220,7 @@ class AccountService:
             accounts = AccountRepository(session)
             if accounts.by_username(spec.username) is not None:
                 raise Conflict("username", f"there is already an account {spec.username!r}")
+            _fits_person(accounts, None, spec.role, spec.person_id)
             record = accounts.add(NewAccount(spec.username, spec.display_name.strip(), spec.role.value,
                                              spec.person_id, hashed), now)
             accounts.record(now, record.id, caller.user, "account_created",
@@ -264,7 +265,9 @@ class AccountService:
         now = self._clock()
         with self._database.session() as session:
             accounts = AccountRepository(session)
-            _keeps_an_admin(accounts, _existing(accounts, account_id), values)
+            account = _existing(accounts, account_id)
+            _keeps_an_admin(accounts, account, values)
+            _fits_person(accounts, account.id, *_role_and_person(account, values))
             record = accounts.change(account_id, **stored)
             if values.get("active") is False:
                 accounts.revoke("session", now, account_id=account_id)
@@ -335,6 +338,33 @@ def _check_password(accounts: AccountRepository, account: AccountRecord | None, 
     accounts.add_session(account.id, digest(token), now)
     accounts.record(now, account.id, account.username, SIGNED_IN)
     return SignedIn(token, csrf_for(token), principal_of(account, Via.SESSION))
+
+
+ON_THE_SCHEDULE = frozenset({Role.RESIDENT, Role.CHIEF})
+"""Roles whose every page is a person's (their requests, hours and shifts): they need one."""
+OFF_THE_SCHEDULE = frozenset({Role.OPERATOR, Role.ADMIN})
+"""Roles that act on every page: linked to a person, they would act as that person."""
+
+
+def _role_and_person(account: AccountRecord, values: dict[str, object]) -> tuple[Role, str | None]:
+    """The account's role and person once `values` are applied."""
+    person = values.get("person_id", account.person_id)
+    return Role(str(values.get("role", account.role))), str(person) if person else None
+
+
+def _fits_person(accounts: AccountRepository, account_id: int | None, role: Role,
+                 person_id: str | None) -> None:
+    """Invalid if the role needs a person and has none, or may not have one; Conflict if another
+    active account is already that person (a person is one account, on pages and in the audit)."""
+    if role in ON_THE_SCHEDULE and not person_id:
+        raise Invalid("person_id", f"a {role.value} account is someone on the schedule: give their person id")
+    if role in OFF_THE_SCHEDULE and person_id:
+        raise Invalid("person_id", f"a {role.value} account acts on every page and is no person on the "
+                                   "schedule: leave the person id out")
+    other = next((a for a in accounts.all() if a.person_id == person_id and a.active and a.id != account_id),
+                 None) if person_id else None
+    if other is not None:
+        raise Conflict("person_id", f"{person_id} is already the account {other.username!r}")
 
 
 def _keeps_an_admin(accounts: AccountRepository, account: AccountRecord, values: dict[str, object]) -> None:

@@ -86,13 +86,13 @@ def create_open_shift(body: OpenShiftCreate, caller: Chief, changes: Service) ->
 @router.get("/pending")
 def pending_mine(caller: Own, changes: Service) -> list[ProposalRead]:
     """What waits on or concerns the caller, including open shifts offered to them."""
-    return [ProposalRead.model_validate(r) for r in changes.pending_for(caller.identity)]
+    return [ProposalRead.model_validate(r) for r in changes.pending_for(caller)]
 
 
 @router.get("/pending/chief")
 def pending_chief(caller: Reader, changes: Service) -> list[ProposalRead]:
     """Everything awaiting the chief's decision, and open shifts not yet taken."""
-    return [ProposalRead.model_validate(r) for r in changes.pending_for_chief()]
+    return [ProposalRead.model_validate(r) for r in changes.pending_for_chief(caller)]
 
 
 @router.get("/{proposal_id}")

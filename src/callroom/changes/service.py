@@ -296,9 +296,13 @@ class ChangeService:
             _may_read(caller, record, changes)
             return ProposalDetail(record, tuple(changes.events(record.id)), tuple(changes.offers(record.id)))
 
-    def pending_for(self, person_id: str) -> list[ProposalRecord]:
-        """What waits on or concerns the person: their own pending proposals, those naming
-        them, and open shifts offered to them."""
+    def pending_for(self, caller: Principal, person_id: str | None = None) -> list[ProposalRecord]:
+        """What waits on or concerns the person (default: the caller): their own pending
+        proposals, those naming them, and open shifts offered to them. Someone else's needs
+        `request:read`."""
+        person_id = person_id or caller.identity
+        if person_id != caller.identity and not caller.can(Permission.REQUEST_READ):
+            raise NotAllowed("person", f"{caller.identity} may read only their own requests")
         with self._database.reading() as session:
             changes = ChangeRepository(session)
             mine = changes.listing(states=PENDING, program_name=self._schedules.program, person_id=person_id)
@@ -307,8 +311,12 @@ class ChangeService:
             found = {r.id: r for r in [*mine, *still_open]}
             return sorted(found.values(), key=lambda r: r.id, reverse=True)
 
-    def pending_for_chief(self) -> list[ProposalRecord]:
-        """Everything awaiting the chief's decision, and open shifts not yet taken."""
+    def pending_for_chief(self, caller: Principal) -> list[ProposalRecord]:
+        """Everything awaiting the chief's decision, and open shifts not yet taken (for those who
+        read every request)."""
+        if not caller.can(Permission.REQUEST_READ):
+            raise NotAllowed("permission", f"a {caller.role.value} may not read every request "
+                                           f"({Permission.REQUEST_READ.value})")
         with self._database.reading() as session:
             return ChangeRepository(session).listing(states=(State.ACCEPTED, State.OPEN),
                                                      program_name=self._schedules.program)

@@ -113,8 +113,8 @@ def list_command(
     person: Annotated[str | None, typer.Option("--for", help="A person (default: chief's queue).")] = None,
 ) -> None:
     """Pending proposals: the chief's queue, or what concerns one person."""
-    service = _service()
-    _print_records(service.pending_for(person) if person else service.pending_for_chief())
+    service, chief = _service(), acting(None, Role.CHIEF)
+    _print_records(service.pending_for(chief, person) if person else service.pending_for_chief(chief))
 
 
 @changes_app.command("show")

@@ -170,8 +170,11 @@ def replace_program(request: Request, viewer: Reader, form: Form, accounts: Acco
         try:
             rosters.replace_program(viewer.principal, values["source"], values["reason"])
         except CallroomError as error:
-            errors["source"] = error.message
             issues = [d.as_dict() for d in error.details]
+            # Each problem is listed once, below the file; the field's own line only counts them.
+            many = f"{len(issues)} problems" if len(issues) > 1 else "a problem"
+            listed = f"{many} in the file, listed below: nothing was saved"
+            errors["source"] = listed if issues else error.message
     if errors:
         return _page(request, viewer, accounts, rosters, errors=errors, program=values, issues=issues,
                      status=422)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
-from callroom.errors import CallroomError, ErrorKind
+from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin, styles
 from callroom.web.templating import STATIC_DIR, render
 
@@ -34,6 +35,18 @@ def add_pages(app: FastAPI) -> None:
     # One handler for the one error tree, API and pages alike: JSON under /api, a page (or an
     # htmx fragment) elsewhere.
     app.add_exception_handler(CallroomError, _refused)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _unusable)  # type: ignore[arg-type]
+
+
+async def _unusable(request: Request, exc: RequestValidationError) -> Response:
+    """A path or query a page cannot use (an id no row can have, say): the API's JSON under
+    /api, the page's own refusal elsewhere."""
+    if request.url.path.startswith("/api/"):
+        return await api_errors.validation_error(request, exc)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "this address cannot be used"}
+    where = ".".join(str(p) for p in first["loc"] if p not in ("path", "query", "body"))
+    message = f"{where}: {first['msg']}" if where else str(first["msg"])
+    return await _refused(request, Invalid(where, message))
 
 
 async def _refused(request: Request, exc: CallroomError) -> Response:

@@ -68,17 +68,21 @@ def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord
     return found
 
 
-def _context(service: ChangeService, viewer: Viewer, live: Live) -> dict[str, object]:
+def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[str, str]) -> dict[str, object]:
     me = viewer.person_id if viewer.can(Permission.REQUEST_OWN) else None
-    mine = service.pending_for(me) if me else []
-    chief = service.pending_for_chief() if viewer.can(Permission.REQUEST_READ) else []
+    mine = service.pending_for(viewer.principal) if me else []
+    chief = service.pending_for_chief(viewer.principal) if viewer.can(Permission.REQUEST_READ) else []
+    listed = {str(r.id) for r in (*mine, *chief)}
     program = live.program
     shifts = list(live.roster.for_person(me)) if me else []
     colleagues = [p for p in program.people if p.grade.is_resident and p.id != me]
     return {"live": live, "me": me, "mine": mine, "chief": chief, "checks": _checks(service, viewer, chief),
             "describe": lambda r: describe(program, r), "kinds": KIND_WORDS, "my_shifts": shifts,
             "colleagues": colleagues, "can_approve": viewer.can(Permission.REQUEST_APPROVE),
-            "people": program.person, "reads": viewer.can(Permission.REQUEST_READ)}
+            "people": program.person, "reads": viewer.can(Permission.REQUEST_READ), "errors": errors,
+            # A refusal about a request no longer listed (taken meanwhile, say) is still said.
+            "orphans": [f"Request #{key}: {message}" for key, message in errors.items()
+                        if key.isdigit() and key not in listed]}
 
 
 def _page(request: Request, viewer: Viewer, changes: ChangeService, live: Live | None, *,
@@ -86,8 +90,7 @@ def _page(request: Request, viewer: Viewer, changes: ChangeService, live: Live |
           notice: str | None = None, status: int = 200) -> HTMLResponse:
     if live is None:
         return render(request, "empty.html", {"title": "Requests and swaps"})
-    context = _context(changes, viewer, live) | {"errors": errors or {}, "values": values or {},
-                                                 "notice": notice}
+    context = _context(changes, viewer, live, errors or {}) | {"values": values or {}, "notice": notice}
     return render(request, "requests.html", context, status=status)
 
 

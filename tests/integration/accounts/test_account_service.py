@@ -199,9 +199,9 @@ def test_the_only_active_admin_cannot_be_demoted_or_deactivated(
 def test_an_admin_steps_down_once_another_admin_is_active(service: AccountService, admin: int) -> None:
     other = service.add_account(as_admin("ines"), AccountSpec("omar", "Omar Admin", Role.ADMIN)).id
 
-    service.change_account(as_admin("ines"), admin, role=Role.CHIEF)
+    service.change_account(as_admin("ines"), admin, role=Role.ATTENDING)
 
-    assert service.account(ADMIN, admin).role == "chief"
+    assert service.account(ADMIN, admin).role == "attending"
     with pytest.raises(Conflict):
         service.change_account(as_admin("omar"), other, active=False)
 
@@ -226,3 +226,25 @@ def test_an_admin_reset_password_ends_the_account_s_sessions(service: AccountSer
         service.session_principal(token)
     assert service.sign_in("kwame", "a temporary password").principal.user == "kwame"
     assert [e.actor for e in service.events(ADMIN, kwame.id) if e.kind == "password_set"] == ["ines"]
+
+
+@pytest.mark.parametrize(("spec", "refusal"), [
+    (AccountSpec("sam", "Sam", Role.RESIDENT), Invalid),  # a resident is someone on the schedule
+    (AccountSpec("op", "Switchboard", Role.OPERATOR, "ada-okafor"), Invalid),  # acts on every page
+    (AccountSpec("kwame2", "Kwame again", Role.ATTENDING, "kwame-mensah"), Conflict),  # one account each
+])
+def test_an_account_fits_its_person(service: AccountService, spec: AccountSpec,
+                                    refusal: type[Invalid] | type[Conflict]) -> None:
+    with pytest.raises(refusal) as refused:
+        service.add_account(ADMIN, spec)
+    assert refused.value.field == "person_id"
+    assert [a.username for a in service.accounts(ADMIN)] == ["kwame"]
+
+
+def test_a_person_freed_by_a_deactivated_account_may_have_a_new_one(service: AccountService) -> None:
+    kwame = service.by_username(ADMIN, "kwame")
+    service.change_account(ADMIN, kwame.id, active=False)
+    again = service.add_account(ADMIN, AccountSpec("kwame.m", "Kwame Mensah", Role.RESIDENT, "kwame-mensah"))
+    with pytest.raises(Conflict):  # reactivating the old one would make two
+        service.change_account(ADMIN, kwame.id, active=True)
+    assert again.person_id == "kwame-mensah"

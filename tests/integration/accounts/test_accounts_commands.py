@@ -48,7 +48,7 @@ def test_accounts_are_listed_with_role_and_person(cli_database: Database) -> Non
 
 
 def test_set_password_replaces_the_old_one(cli_database: Database) -> None:
-    add("ada.okafor", "--role", "resident")
+    add("ada.okafor", "--role", "resident", "--person", "ada")
 
     result = runner.invoke(app, ["accounts", "set-password", "ada.okafor", "--password-stdin"],
                            input="another long password\n")
@@ -109,7 +109,7 @@ def test_the_demo_accounts_are_one_per_role_and_sign_in_with_their_printed_passw
 
 
 def test_change_gives_a_new_role_and_deactivates(cli_database: Database) -> None:
-    add("ada.okafor", "--role", "resident")
+    add("ada.okafor", "--role", "resident", "--person", "ada")
 
     promoted = runner.invoke(app, ["accounts", "change", "ada.okafor", "--role", "chief"])
     deactivated = runner.invoke(app, ["accounts", "change", "ada.okafor", "--inactive"])

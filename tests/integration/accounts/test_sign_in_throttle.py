@@ -23,7 +23,7 @@ PASSWORD = "kwame's long password"
 def service(database: Database, clock: Clock) -> AccountService:
     accounts = AccountService(database, clock=clock)
     for name in ("kwame", "ada"):
-        accounts.add_account(ADMIN, AccountSpec(name, name.title(), Role.RESIDENT, password=PASSWORD))
+        accounts.add_account(ADMIN, AccountSpec(name, name.title(), Role.ATTENDING, password=PASSWORD))
     return accounts
 
 

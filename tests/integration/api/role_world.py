@@ -24,7 +24,7 @@ from callroom.config import Settings
 from callroom.storage import Database
 from tests.principals import admin
 
-PEOPLE = {Role.RESIDENT: "ada", Role.CHIEF: "cy", Role.ATTENDING: "dora"}
+PEOPLE = {Role.RESIDENT: "ben", Role.CHIEF: "cy", Role.ATTENDING: "dora"}
 ROLES = tuple(Role)
 
 

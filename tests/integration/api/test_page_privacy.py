@@ -9,7 +9,7 @@ from callroom.accounts.roles import Role
 from tests.integration.api.accounts_fixtures import RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
 
-PAGE = {"target": "post:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
+PAGE = {"target": "team:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
         "patient_ref": "MRN-0042"}
 
 

@@ -104,7 +104,7 @@ def test_a_self_made_api_token_acts_as_its_account_until_revoked(role_api: RoleA
 def test_an_admin_creates_an_account_that_then_signs_in(role_api: RoleApi) -> None:
     with role_api.as_role(Role.ADMIN) as admin:
         made = admin.post("/api/v1/accounts", json={"username": "ben.b", "display_name": "Ben B",
-                                                    "role": "resident", "person_id": "ben",
+                                                    "role": "resident", "person_id": "eve",
                                                     "password": "ben's long password"})
         taken = admin.post("/api/v1/accounts", json={"username": "ben.b", "display_name": "Ben again",
                                                      "role": "resident"})
@@ -113,7 +113,7 @@ def test_an_admin_creates_an_account_that_then_signs_in(role_api: RoleApi) -> No
 
     assert made.status_code == 201 and made.json()["role"] == "resident"
     assert (taken.status_code, taken.json()["field"]) == (409, "username")
-    assert signed.json()["person_id"] == "ben"
+    assert signed.json()["person_id"] == "eve"
 
 
 def test_a_deactivated_account_is_signed_out_everywhere(role_api: RoleApi) -> None:

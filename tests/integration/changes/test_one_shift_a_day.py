@@ -46,7 +46,7 @@ def test_offering_a_shift_to_a_colleague_who_holds_that_same_shift_is_refused(wo
 
     assert refused.value.field == "colleague"
     assert refused.value.message == words(world.program, theirs)
-    assert world.service.pending_for(mine.person_id) == []
+    assert world.service.pending_for(person(mine.person_id)) == []
 
 
 def test_a_swap_onto_a_day_the_requester_already_works_is_refused(world: World) -> None:

@@ -108,7 +108,7 @@ def test_a_repair_made_before_another_was_approved_is_made_again_on_the_newest_r
     found = re.search(r"the fresh repair is proposal (\d+)", message)
     assert found is not None
     fresh = int(found[1])
-    assert [p.id for p in world.service.pending_for_chief()] == [fresh]
+    assert [p.id for p in world.service.pending_for_chief(CHIEF)] == [fresh]
     events = world.service.get(CHIEF, first.proposal.id)
     assert events.proposal.state == "refused"
     assert [(e.kind, e.detail.get("by")) for e in events.events] == [("proposed", None),

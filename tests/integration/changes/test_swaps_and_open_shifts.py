@@ -60,13 +60,13 @@ def test_an_agreed_swap_is_checked_for_both_and_approved_into_a_new_version(worl
     me, colleague = resident(world, mine.person_id), resident(world, theirs.person_id)
     proposed = world.service.propose_swap(me, mine.day, colleague.identity, theirs.day, "family event")
     assert proposed.state == "proposed"
-    assert [r.id for r in world.service.pending_for(colleague.identity)] == [proposed.id]
+    assert [r.id for r in world.service.pending_for(colleague)] == [proposed.id]
     with pytest.raises(NotAllowed):
         world.service.accept(resident(world, "someone-else"), proposed.id)
     with pytest.raises(WrongState):  # the colleague has not agreed yet
         world.service.approve(CHIEF, proposed.id)
     assert world.service.accept(colleague, proposed.id).state == "accepted"
-    assert [r.id for r in world.service.pending_for_chief()] == [proposed.id]
+    assert [r.id for r in world.service.pending_for_chief(CHIEF)] == [proposed.id]
     check = world.service.check(CHIEF, proposed.id)
     assert check.acceptable and check.refusal is None
     decision = world.service.approve(CHIEF, proposed.id, "fine")
@@ -75,7 +75,7 @@ def test_an_agreed_swap_is_checked_for_both_and_approved_into_a_new_version(worl
         stored = RosterRepository(session).load_roster(decision.version.id)
     assert stored == swap(mine, theirs).apply(world.roster)
     assert sorted(decision.notified) == sorted([me.identity, colleague.identity])
-    assert world.service.pending_for_chief() == []
+    assert world.service.pending_for_chief(CHIEF) == []
 
 
 def test_a_shift_the_morning_after_a_call_is_refused_naming_the_rule_and_its_numbers(world: World) -> None:

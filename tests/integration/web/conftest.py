@@ -44,11 +44,13 @@ class Web:
         """A browser of its own: a cookie jar, no redirects followed."""
         return self.stack.enter_context(httpx.Client(base_url=self.url, follow_redirects=False, timeout=30))
 
-    def signed_in(self, username: str) -> tuple[httpx.Client, str]:
-        """A client signed in as `username`, and the CSRF token for its forms."""
+    def signed_in(self, username: str, extra: DemoAccount | None = None) -> tuple[httpx.Client, str]:
+        """A client signed in as `username` (one of the seeded sign-ins, or `extra`, an account a
+        test made for itself), and the CSRF token for its forms."""
         client = self.client()
         token = csrf_of(client.get("/signin").text)
-        found = sign_in_of(self.sign_ins, username)
+        known = [*self.sign_ins, *([extra] if extra is not None else [])]
+        found = sign_in_of(known, username)
         answer = client.post("/signin", data={"username": found.username, "password": found.password,
                                               "csrf_token": token, "next": "/"})
         assert answer.status_code == 303, answer.text

@@ -131,10 +131,12 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
     else:
         raise AssertionError("nobody could take any of the resident's shifts")
     taker = offers[0].person_id
-    AccountService(sqlite_web.database).add_account(admin("test"), AccountSpec(
-        "taker", "Taker", Role.RESIDENT, taker, "taker-test-password"))
-    sqlite_web.sign_ins.append(DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker"))
-    client, _ = sqlite_web.signed_in("taker")
+    account = next((s for s in sqlite_web.sign_ins if s.person_id == taker), None)  # one account a person
+    if account is None:
+        account = DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker")
+        AccountService(sqlite_web.database).add_account(admin("test"), AccountSpec(
+            account.username, account.display_name, account.role, taker, account.password))
+    client, _ = sqlite_web.signed_in(account.username, account)
     page = client.get("/requests").text
     assert f'id="proposal-{proposal_id}" data-state="open"' in page and "open: " in page
     taken = client.post(f"/requests/{proposal_id}/take", data={"csrf_token": _csrf(client)})
