@@ -18,6 +18,7 @@ schedule changed. Every method takes the acting `Principal`; residents act for t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ from callroom.changes.types import (
 from callroom.changes.workflow import Applied, apply_change, check_change, load_live, notify_all
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
-from callroom.errors import Invalid, NotAllowed
+from callroom.errors import Conflict, Invalid, NotAllowed
 from callroom.rosters.audit import assignment_json, change_json, change_of
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
@@ -136,6 +137,9 @@ class ChangeService:
             if day not in live.program.block:
                 raise Invalid("day", f"{day} is outside the block "
                                      f"{live.program.block.start}..{live.program.block.end}")
+            _not_asked_twice(session, caller.identity, Kind.DAY_OFF,
+                             lambda p: p.get("day") == day.isoformat(), "day",
+                             f"you have already asked for {day} off")
             held = live.roster.on(caller.identity, day)
             payload = {"removed": [] if held is None else [assignment_json(held)], "added": [],
                        "day": day.isoformat()}
@@ -264,6 +268,12 @@ class ChangeService:
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
             slot, payload = offer_slot(live, day, shift_id, post_id, holder)
+            _not_asked_twice(session, None, Kind.OPEN_SHIFT,
+                             lambda p: (p.get("slot"), p.get("holder")) == (payload["slot"], holder),
+                             "slot", f"{slot} is already an open shift")
+            if not payload["offered"]:
+                raise Conflict("slot", f"nobody can take {slot} without breaking a hard rule: repair the "
+                                       "roster for the absence instead")
             record = self._add(session, live, Kind.OPEN_SHIFT, State.OPEN, caller, None, payload, note)
             offered = tuple(payload["offered"])
             ChangeRepository(session).add_offers(record.id, offered, self._clock())
@@ -366,6 +376,16 @@ class ChangeService:
                     proposal_id, self._clock(), SENDER, "system", "notified",
                     {"pages": {person: page_id for person, page_id in reached}})
         return tuple(person for person, _ in reached)
+
+
+def _not_asked_twice(session: Session, requester: str | None, kind: Kind,
+                     same: Callable[[dict[str, Any]], bool], field: str, said: str) -> None:
+    """Conflict naming the pending proposal of `kind` (by `requester`, or by anyone) that already
+    asks for the same thing: a form sent twice makes one request, not two."""
+    pending = ChangeRepository(session).listing(states=PENDING, person_id=requester)
+    twin = next((p for p in pending if p.kind == kind and same(p.payload)), None)
+    if twin is not None:
+        raise Conflict(field, f"{said} (#{twin.id}, {twin.state})")
 
 
 def _may_read(caller: Principal, record: ProposalRecord, changes: ChangeRepository) -> None:

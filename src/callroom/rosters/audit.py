@@ -116,6 +116,9 @@ class ChangeAudit:
                    data.get("reason", ""), _assignments(data, "removed"), _assignments(data, "added"))
 
     def describe(self) -> str:
+        if self.kind == "open_shift":  # the first to take it decides: nobody approves
+            return (f"open shift #{self.proposal_id} published by {self.requested_by}, "
+                    f"taken by {self.approved_by}")
         return (f"{self.kind} #{self.proposal_id} asked by {self.requested_by}, "
                 f"approved by {self.approved_by}")
 

@@ -38,7 +38,8 @@ def _page(request: Request, viewer: Viewer, rosters: RosterService, link: str | 
     if live is not None and person is not None:
         summary = next(s for s in summarise(live.program, live.roster) if s.person.id == person.id)
     return render(request, "me.html", {"live": live, "person": person, "shifts": shifts, "summary": summary,
-                                       "link": link, "calendar_notice": notice, "link_error": error}, status=status)
+                                       "link": link, "calendar_notice": notice, "link_error": error},
+                  status=status)
 
 
 @router.get("/me", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ hospital's block lies in the future, so the board offers its first morning)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,8 @@ from callroom.api.deps import Paging, Rosters
 from callroom.api.params import OUT_OF_RANGE, in_range
 from callroom.domain.clock import utc_now
 from callroom.domain.paging import Priority
-from callroom.errors import CallroomError
+from callroom.domain.wallclock import local_instant
+from callroom.errors import CallroomError, Invalid
 from callroom.paging.service import PageRequest
 from callroom.rosters.live import Live
 from callroom.web.board import block_span, board
@@ -33,7 +34,6 @@ PRIORITIES = [p.value for p in Priority]
 
 def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
     """The instant the board shows (`at`, local wall time in the hospital's zone, or now)."""
-    zone = ZoneInfo(live.program.hospital.timezone)
     if not text:
         return utc_now(), None
     try:
@@ -42,7 +42,10 @@ def _instant(live: Live, text: str | None) -> tuple[datetime, str | None]:
         return utc_now(), "the time must look like 2027-03-01T09:00"
     if not in_range(parsed):
         return utc_now(), f"the time {OUT_OF_RANGE}"
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC), None
+    try:  # the one strict reading: a skipped wall time is refused, a repeated one needs its offset
+        return local_instant(text, ZoneInfo(live.program.hospital.timezone), "at"), None
+    except Invalid as error:
+        return utc_now(), error.message
 
 
 @router.get("/oncall", response_class=HTMLResponse)

@@ -18,7 +18,7 @@ from callroom.api.deps import Changes, Rosters
 from callroom.api.errors import status_of
 from callroom.api.params import RowId
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Check, ProposalRecord
+from callroom.changes.types import Check, Decision, ProposalRecord
 from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid
 from callroom.rosters.live import Live
@@ -106,6 +106,7 @@ NOTICES = {"day-off": "Day off requested: it waits for the chief.",
            "swap": "Swap proposed: it waits for your colleague, then the chief.",
            "accept": "Accepted: it waits for the chief.", "decline": "Declined.", "withdraw": "Withdrawn.",
            "approve": "Approved: the roster has a new version.", "refuse": "Refused.",
+           "approve-unchanged": "Approved: nothing on the roster had to change.",
            "take": "The open shift is yours."}
 
 
@@ -166,8 +167,9 @@ def act(request: Request, viewer: Signed, form: Form, changes: Changes, rosters:
     if action not in calls:
         raise forbidden(f"{action} a request")
     try:
-        calls[action]()
+        done = calls[action]()
     except CallroomError as error:
         return _page(request, viewer, changes, rosters.live(), errors={f"{proposal_id}": error.message},
                      status=status_of(error))
-    return _done(action)
+    unchanged = isinstance(done, Decision) and done.version is None
+    return _done("approve-unchanged" if unchanged else action)

@@ -60,6 +60,16 @@ def test_an_instant_beyond_the_calendar_is_named_next_to_its_field(sqlite_web: W
     assert 'id="at-error">the time must lie in the years 1900 to 2199' in page.text
 
 
+@pytest.mark.parametrize(("at", "said"), [("2027-03-14T02:30", "does not exist in America/New_York"),
+                                          ("2027-11-07T01:30", "happens twice")])
+def test_a_wall_time_the_clocks_skip_or_repeat_is_named_next_to_its_field(sqlite_web: Web, at: str,
+                                                                         said: str) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    page = client.get("/oncall", params={"at": at})
+    assert page.status_code == 422
+    assert said in page.text.split('id="at-error">')[1].split("</")[0]
+
+
 def test_a_page_form_names_the_bad_field(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("operator")
     answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "",

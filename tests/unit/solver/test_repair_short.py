@@ -11,6 +11,7 @@ import pytest
 from callroom.domain.grades import Grade
 from callroom.domain.program import Conflict, Leave, Program
 from callroom.domain.roster import Roster
+from callroom.errors import Invalid
 from callroom.rules.check import hard_violations
 from callroom.solver.repair.request import Absence, RepairError, RepairLimits, check_repair, parse_instant
 from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
@@ -148,3 +149,11 @@ def test_a_colleague_kept_off_by_a_declared_conflict_is_stopped_by_a_rule_that_n
     [dee] = [line for line in lines if line.strip().startswith("Dee:")]
     assert "confidential rule" in dee
     assert not any(secret in "\n".join(lines) for secret in ("Eve", "conflict:", "complaint"))
+
+
+@pytest.mark.parametrize(("typed", "said"), [("2026-03-08T02:30", "does not exist"),
+                                             ("2026-11-01T01:30", "happens twice")])
+def test_an_absence_typed_at_a_wall_time_the_clocks_skip_or_repeat_is_refused(typed: str, said: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        parse_instant(typed, call_ward(), "from")
+    assert refused.value.field == "from" and said in refused.value.message

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
+from callroom.domain.wallclock import local_instant, local_text
 from callroom.errors import Invalid
 
 
@@ -43,18 +44,18 @@ def parse_instant(text: str, program: Program, field: str, *, end: bool = False)
     """An ISO date or datetime in UTC. A date alone means local midnight starting that day, or
     for an end, the midnight after it (so `--to 2027-03-07` includes the 7th). A datetime with
     no offset is wall-clock time in the hospital's zone."""
-    zone = ZoneInfo(program.hospital.timezone)
+    zone, typed = ZoneInfo(program.hospital.timezone), text.strip()
     try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip()) + timedelta(days=1 if end else 0)
+        if len(typed) == 10:
+            day = date.fromisoformat(typed) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
-        instant = datetime.fromisoformat(text.strip())
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=zone)
-        return instant.astimezone(ZoneInfo("UTC"))
+        datetime.fromisoformat(typed)
     except (ValueError, OverflowError) as error:  # OverflowError: a day past 9999-12-31
         raise RepairError(field, f"{text!r} is not a date (YYYY-MM-DD) or an ISO "
                                  "datetime (YYYY-MM-DDTHH:MM[+HH:MM])") from error
+    # The one strict reading of a typed wall time: one the clocks skip is refused, one they
+    # pass twice needs its offset.
+    return local_instant(typed, zone, field)
 
 
 def check_repair(program: Program, absence: Absence, limits: RepairLimits) -> None:
@@ -94,8 +95,10 @@ def _check_person(program: Program, person_id: str) -> None:
 
 def _check_span(program: Program, absence: Absence) -> None:
     if absence.end <= absence.start:
-        raise RepairError("to", f"the absence must end after it starts "
-                                f"({absence.start.isoformat()} .. {absence.end.isoformat()})")
+        zone = ZoneInfo(program.hospital.timezone)
+        span = f"from {local_text(absence.start, zone)} to {local_text(absence.end, zone)}"
+        raise RepairError("to", f"the absence must end after it starts ({span}; a date as the end means "
+                                "the end of that day)")
     first, last = absence_span(program, absence)
     block = program.block
     if last < block.start or first > block.end:
