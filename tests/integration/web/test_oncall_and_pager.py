@@ -149,3 +149,11 @@ def test_the_pager_refuses_a_last_event_id_that_can_name_no_event(sqlite_web: We
         status = answer.status_code
 
     assert status == 422
+
+
+def test_the_page_forms_say_a_page_goes_to_whoever_holds_the_post_now(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("operator")
+    another_time = client.get("/oncall", params={"at": "2027-03-02T09:00"}).text
+    now = client.get("/oncall").text
+    assert "page-now" in another_time and "holds this <b>now</b>" in another_time
+    assert "page-now" not in now
