@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from icalendar import Calendar
 
 from callroom.hours.service import HoursService
@@ -118,3 +119,11 @@ def test_worked_hours_appear_beside_scheduled_once_logged(sqlite_web: Web) -> No
     data = _data(client.get("/hours").text, "weekly-data")
     assert data["worked"] is not None
     assert data["worked"][0] == data["hours"][0] and data["worked"][1:] == [0.0] * (len(data["hours"]) - 1)
+
+
+@pytest.mark.parametrize(("who", "linked"), [("resident", True), ("attending", False), ("director", False)])
+def test_my_schedule_links_to_duty_hours_only_where_they_are_the_viewers(sqlite_web: Web, who: str,
+                                                                         linked: bool) -> None:
+    client, _ = sqlite_web.signed_in(who)
+    page = client.get("/me").text
+    assert ('href="/hours?person=' in page) is linked
