@@ -76,6 +76,13 @@ def local_instant(text: str, zone: ZoneInfo, field: str) -> datetime:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(field, f"{text!r} is not an ISO date-time ({EXAMPLE})") from None
+    try:
+        return _strict(parsed, zone, field)
+    except OverflowError:  # at the very ends of the calendar, where UTC is a day away
+        raise Invalid(field, f"{text!r} lies beyond the calendar's first or last day") from None
+
+
+def _strict(parsed: datetime, zone: ZoneInfo, field: str) -> datetime:
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     if not _exists(parsed, zone):
