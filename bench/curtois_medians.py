@@ -45,11 +45,15 @@ def main(paths: list[str]) -> None:
         never_worse &= gap is not None and (peer_gap is None or gap <= peer_gap)
         ours_gaps.append(gap if gap is not None else float("inf"))
         peer_gaps.append(peer_gap if peer_gap is not None else float("inf"))
-        print(f"{name:<11}{runs[0]['best_known']:>7}{_fmt(objective, 0):>9}{_fmt(gap):>8}"
-              f"{_fmt(peer, 0):>9}{_fmt(peer_gap):>11}  {len(runs)}")
-    print(f"\nfeasible {feasible}/{len(rows)}; best known reached on {reached}; "
-          f"our gap never above the peer's: {never_worse}; median gap ours "
-          f"{_fmt(statistics.median(ours_gaps))} % vs peer {_fmt(statistics.median(peer_gaps))} %")
+        print(
+            f"{name:<11}{runs[0]['best_known']:>7}{_fmt(objective, 0):>9}{_fmt(gap):>8}"
+            f"{_fmt(peer, 0):>9}{_fmt(peer_gap):>11}  {len(runs)}"
+        )
+    print(
+        f"\nfeasible {feasible}/{len(rows)}; best known reached on {reached}; "
+        f"our gap never above the peer's: {never_worse}; median gap ours "
+        f"{_fmt(statistics.median(ours_gaps))} % vs peer {_fmt(statistics.median(peer_gaps))} %"
+    )
 
 
 if __name__ == "__main__":

@@ -44,11 +44,19 @@ def _seed(database: Database) -> None:
     with database.session() as session:
         text = demo_program_path().read_text(encoding="utf-8")
         source = ProgramRepository(session).save_source("st-elsewhere", text, str(demo_program_path()))
-        RosterRepository(session).add_version(source.id, solution.roster, source=RosterSource.SOLVE,
-                                              status=solution.status.value, objective=None, bound=None,
-                                              report={})
-    AccountService(database).add_account(Principal("bench", Role.ADMIN), AccountSpec(
-        "chief", "Bench chief", Role.CHIEF, program.people[0].id, PASSWORD))
+        RosterRepository(session).add_version(
+            source.id,
+            solution.roster,
+            source=RosterSource.SOLVE,
+            status=solution.status.value,
+            objective=None,
+            bound=None,
+            report={},
+        )
+    AccountService(database).add_account(
+        Principal("bench", Role.ADMIN),
+        AccountSpec("chief", "Bench chief", Role.CHIEF, program.people[0].id, PASSWORD),
+    )
 
 
 def _port() -> int:
@@ -104,8 +112,9 @@ def main() -> None:
         url_db = f"sqlite:///{Path(folder) / 'bench.db'}"
         with open_database(url_db) as database:
             _seed(database)
-            config = uvicorn.Config(create_app(Settings(database_url=url_db)), host="127.0.0.1", port=_port(),
-                                    log_level="warning")
+            config = uvicorn.Config(
+                create_app(Settings(database_url=url_db)), host="127.0.0.1", port=_port(), log_level="warning"
+            )
             server = uvicorn.Server(config)
             thread = threading.Thread(target=server.run, daemon=True)
             thread.start()
@@ -121,8 +130,10 @@ def main() -> None:
     print(f"GET {path}: {cells} cells, {size / 1024:.0f} KiB of HTML, {args.requests} requests")
     print(f"{'':24}{'median':>10}{'p90':>10}{'min':>10}{'max':>10}")
     for label, values in (("HTTP request (ms)", times), ("build_grid only (ms)", grid)):
-        print(f"{label:24}{statistics.median(values):>10.1f}{_percentile(values, 0.9):>10.1f}"
-              f"{min(values):>10.1f}{max(values):>10.1f}")
+        print(
+            f"{label:24}{statistics.median(values):>10.1f}{_percentile(values, 0.9):>10.1f}"
+            f"{min(values):>10.1f}{max(values):>10.1f}"
+        )
     verdict = "meets" if statistics.median(times) <= 200 else "misses"
     print(f"Goal: median ≤ 200 ms per grid request: {verdict} it.")
 

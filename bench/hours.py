@@ -47,11 +47,24 @@ def year_program(residents: int, seed: int) -> Program:
     people = []
     for i in range(residents):
         leave_start = YEAR_START + timedelta(days=7 * rng.randrange(52))
-        people.append(Person(f"r{i:03d}", f"Resident {i}", Grade(1 + i % 5), ("ward",),
-                             leave=(Leave(leave_start, leave_start + timedelta(days=6)),)))
-    return Program(Hospital("Bench General", "America/New_York"), Block(YEAR_START, 28),
-                   (Service("gs", "General surgery"),), SHIFTS,
-                   (Post("ward", "Ward", "gs", ("day", "call", "home"), "gs"),), (), tuple(people))
+        people.append(
+            Person(
+                f"r{i:03d}",
+                f"Resident {i}",
+                Grade(1 + i % 5),
+                ("ward",),
+                leave=(Leave(leave_start, leave_start + timedelta(days=6)),),
+            )
+        )
+    return Program(
+        Hospital("Bench General", "America/New_York"),
+        Block(YEAR_START, 28),
+        (Service("gs", "General surgery"),),
+        SHIFTS,
+        (Post("ward", "Ward", "gs", ("day", "call", "home"), "gs"),),
+        (),
+        tuple(people),
+    )
 
 
 def _at(day: date, hour: float) -> datetime:
@@ -73,16 +86,22 @@ def year_of_logs(program: Program, seed: int) -> list[LoggedPeriod]:
 
 def _day(rng: random.Random, pid: str, day: date, call: bool) -> list[LoggedPeriod]:
     if call:
-        return [LoggedPeriod(pid, _at(day, 7), _at(day, 31 + rng.choice((0, 0, 1, 2))), WorkKind.IN_HOUSE,
-                             "call", "ward")]
+        return [
+            LoggedPeriod(
+                pid, _at(day, 7), _at(day, 31 + rng.choice((0, 0, 1, 2))), WorkKind.IN_HOUSE, "call", "ward"
+            )
+        ]
     if day.weekday() >= 5:
         if rng.random() < 0.1:
             return [LoggedPeriod(pid, _at(day, 20), _at(day, 21.5), WorkKind.FROM_HOME, "home")]
         if rng.random() < 0.03:
             return [LoggedPeriod(pid, _at(day, 8), _at(day, 16), WorkKind.MOONLIGHTING_EXTERNAL)]
         return []
-    return [LoggedPeriod(pid, _at(day, 6.5), _at(day, 6.5 + rng.uniform(10, 14)), WorkKind.IN_HOUSE, "day",
-                         "ward")]
+    return [
+        LoggedPeriod(
+            pid, _at(day, 6.5), _at(day, 6.5 + rng.uniform(10, 14)), WorkKind.IN_HOUSE, "day", "ward"
+        )
+    ]
 
 
 def bench_year(residents: int, seed: int) -> tuple[int, int, int, float, float]:
@@ -91,8 +110,13 @@ def bench_year(residents: int, seed: int) -> tuple[int, int, int, float, float]:
     started, used = time.perf_counter(), time.process_time()
     reports = compliance(program, periods, range(1, 14))
     wall, cpu = time.perf_counter() - started, time.process_time() - used
-    return (len(periods), sum(len(r.violations) for r in reports), sum(len(r.warnings) for r in reports),
-            wall, cpu)
+    return (
+        len(periods),
+        sum(len(r.violations) for r in reports),
+        sum(len(r.warnings) for r in reports),
+        wall,
+        cpu,
+    )
 
 
 def demo_roster(solve_time: float) -> tuple[Program, Roster]:
@@ -119,13 +143,17 @@ def logged_as_scheduled(program: Program, roster: Roster, days: int, seed: int) 
             continue
         interval = timeline.interval(a.day, a.shift_id)
         extra = timedelta(minutes=rng.choice((0, 0, 30, 60, 120)))
-        logged.append(LoggedPeriod(a.person_id, interval.start, interval.end + extra, WorkKind.IN_HOUSE,
-                                   a.shift_id, a.post_id))
+        logged.append(
+            LoggedPeriod(
+                a.person_id, interval.start, interval.end + extra, WorkKind.IN_HOUSE, a.shift_id, a.post_id
+            )
+        )
     return logged
 
 
-def bench_whatif(program: Program, roster: Roster, count: int, seed: int, logged: list[LoggedPeriod],
-                 after_day: int) -> tuple[list[float], list[float]]:
+def bench_whatif(
+    program: Program, roster: Roster, count: int, seed: int, logged: list[LoggedPeriod], after_day: int
+) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of each answer (CPU time says more on a busy machine)."""
     from callroom.rules.whatif import whatif
 
@@ -170,11 +198,15 @@ def main() -> None:
     year = f"year compliance: {args.residents} residents, 13 blocks, {periods} periods"
     print(f"{year:<60}{year_s:>8.3f} s{year_cpu:>8.3f} s{'2 s':>8}")
     print(f"{'  violations / early warnings found':<60}{f'{violations} / {warnings}':>20}")
-    for label, (wall, cpu) in (("what-if, demo roster", plain),
-                               (f"what-if, days 1-14 logged ({len(logged)} periods)", mixed)):
+    for label, (wall, cpu) in (
+        ("what-if, demo roster", plain),
+        (f"what-if, days 1-14 logged ({len(logged)} periods)", mixed),
+    ):
         for name, pick in ((f"median of {len(wall)}", statistics.median), ("p99", _p99)):
-            print(f"{f'{label}: {name}':<60}{pick(wall) * 1000:>7.1f} ms{pick(cpu) * 1000:>7.1f} ms"
-                  f"{'50 ms':>8}")
+            print(
+                f"{f'{label}: {name}':<60}{pick(wall) * 1000:>7.1f} ms{pick(cpu) * 1000:>7.1f} ms{'50 ms':>8}"
+            )
+
 
 if __name__ == "__main__":
     main()

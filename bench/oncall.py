@@ -48,8 +48,10 @@ from callroom.solver.run import SolveOptions, solve
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource, open_database
 
 RESULTS = Path(__file__).parent / "results" / "oncall.json"
-SERVER = ("import uvicorn; from callroom.api.app import create_app; from callroom.config import Settings; "
-          "uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning')")
+SERVER = (
+    "import uvicorn; from callroom.api.app import create_app; from callroom.config import Settings; "
+    "uvicorn.run(create_app(Settings()), host='127.0.0.1', port={port}, log_level='warning')"
+)
 
 
 def seed(database: Database, time_limit: float) -> tuple[Program, str]:
@@ -60,9 +62,15 @@ def seed(database: Database, time_limit: float) -> tuple[Program, str]:
     with database.session() as session:
         text = demo_program_path().read_text(encoding="utf-8")
         source = ProgramRepository(session).save_source("st-elsewhere", text, str(demo_program_path()))
-        RosterRepository(session).add_version(source.id, solution.roster, source=RosterSource.SOLVE,
-                                              status=solution.status.value, objective=None, bound=None,
-                                              report={})
+        RosterRepository(session).add_version(
+            source.id,
+            solution.roster,
+            source=RosterSource.SOLVE,
+            status=solution.status.value,
+            objective=None,
+            bound=None,
+            report={},
+        )
     accounts, bench = AccountService(database), Principal("bench", Role.ADMIN)
     operator = accounts.add_account(bench, AccountSpec("switchboard", "Switchboard", Role.OPERATOR))
     token, _ = accounts.create_api_token(bench, operator.id, "bench")
@@ -74,9 +82,13 @@ def questions(program: Program, count: int) -> list[dict[str, str]]:
     start = datetime.combine(program.block.start, datetime.min.time(), UTC)
     span_h = program.block.days * 24
     posts = [p.id for p in program.posts]
-    return [{"post": posts[i % len(posts)],
-             "at": (start + timedelta(hours=(i * 7919) % span_h, minutes=(i * 37) % 60)).isoformat()}
-            for i in range(count)]
+    return [
+        {
+            "post": posts[i % len(posts)],
+            "at": (start + timedelta(hours=(i * 7919) % span_h, minutes=(i * 37) % 60)).isoformat(),
+        }
+        for i in range(count)
+    ]
 
 
 def free_port() -> int:
@@ -102,8 +114,16 @@ def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the API server did not start")
 
 
-async def run_part(base: str, token: str, asks: list[dict[str, str]], rate: float, start: float,
-                   part: int, parts: int, clients: int) -> tuple[list[tuple[int, float]], int]:
+async def run_part(
+    base: str,
+    token: str,
+    asks: list[dict[str, str]],
+    rate: float,
+    start: float,
+    part: int,
+    parts: int,
+    clients: int,
+) -> tuple[list[tuple[int, float]], int]:
     """This process's share of the schedule: requests part, part + parts, ... each due at
     start + i/rate (time.monotonic, the same clock in every process). Returns (i, latency ms
     from when it was due) and the error count.
@@ -143,13 +163,15 @@ async def run_part(base: str, token: str, asks: list[dict[str, str]], rate: floa
     return latencies, errors
 
 
-def _part(job: tuple[str, str, list[dict[str, str]], float, float, int, int, int]
-          ) -> tuple[list[tuple[int, float]], int]:
+def _part(
+    job: tuple[str, str, list[dict[str, str]], float, float, int, int, int],
+) -> tuple[list[tuple[int, float]], int]:
     return asyncio.run(run_part(*job))
 
 
-def run_load(base: str, token: str, asks: list[dict[str, str]], rate: float, processes: int,
-             clients: int) -> tuple[list[float], int, float]:
+def run_load(
+    base: str, token: str, asks: list[dict[str, str]], rate: float, processes: int, clients: int
+) -> tuple[list[float], int, float]:
     """Every request's latency (ms, in schedule order), the errors, and the elapsed seconds."""
     start = time.monotonic() + 8.0  # time for the client processes to start (they import callroom)
     jobs = [(base, token, asks, rate, start, k, processes, clients) for k in range(processes)]
@@ -169,8 +191,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second (default 200)")
     parser.add_argument("--seconds", type=float, default=15.0, help="timed load, after 1 s of warm-up")
     parser.add_argument("--time-limit", type=float, default=3.0, help="CP-SAT seconds for the demo roster")
@@ -186,29 +209,40 @@ def main() -> None:
         asks = questions(program, warm + int(options.rate * options.seconds))
         server, base = start_server(url)
         try:
-            latencies, errors, elapsed = run_load(base, token, asks, options.rate, options.processes,
-                                                  options.clients)
+            latencies, errors, elapsed = run_load(
+                base, token, asks, options.rate, options.processes, options.clients
+            )
         finally:
             server.terminate()
             server.wait(timeout=10)
 
     timed = latencies[warm:]
     result = {
-        "requests": len(timed), "rate_target": options.rate,
-        "rate_achieved": round(len(asks) / elapsed, 1), "errors": errors,
-        "p50_ms": round(statistics.median(timed), 2), "p99_ms": round(percentile(timed, 0.99), 2),
-        "max_ms": round(max(timed), 2), "goal_p99_ms": 10.0,
-        "client_processes": options.processes, "connections_per_process": options.clients,
-        "database": "sqlite", "people": len(program.people),
+        "requests": len(timed),
+        "rate_target": options.rate,
+        "rate_achieved": round(len(asks) / elapsed, 1),
+        "errors": errors,
+        "p50_ms": round(statistics.median(timed), 2),
+        "p99_ms": round(percentile(timed, 0.99), 2),
+        "max_ms": round(max(timed), 2),
+        "goal_p99_ms": 10.0,
+        "client_processes": options.processes,
+        "connections_per_process": options.clients,
+        "database": "sqlite",
+        "people": len(program.people),
         "days": program.block.days,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"who is on call, {result['requests']} requests at {options.rate:g}/s on SQLite "
-          f"({result['rate_achieved']}/s achieved, {errors} errors)")
-    print(f"  p50 {result['p50_ms']} ms   p99 {result['p99_ms']} ms   max {result['max_ms']} ms   "
-          f"(goal p99 <= 10 ms: {'met' if result['p99_ms'] <= 10 else 'missed'})")
+    print(
+        f"who is on call, {result['requests']} requests at {options.rate:g}/s on SQLite "
+        f"({result['rate_achieved']}/s achieved, {errors} errors)"
+    )
+    print(
+        f"  p50 {result['p50_ms']} ms   p99 {result['p99_ms']} ms   max {result['max_ms']} ms   "
+        f"(goal p99 <= 10 ms: {'met' if result['p99_ms'] <= 10 else 'missed'})"
+    )
 
 
 if __name__ == "__main__":

@@ -74,11 +74,22 @@ def token(who: str) -> str:
 
 
 def environment(url: str) -> dict[str, str]:
-    tokens = [{"token": token(w), "user": "switchboard" if w == "operators" else w,
-               "role": "operator" if w == "operators" else "clinician"} for w in READERS]
-    return {**os.environ, "CALLROOM_DATABASE_URL": url, "CALLROOM_API_TOKENS": json.dumps(tokens),
-            "CALLROOM_WORKER_POLL_INTERVAL_S": POLL_S, "CALLROOM_STREAM_POLL_INTERVAL_S": POLL_S,
-            "CALLROOM_WORKER_BATCH": "500"}
+    tokens = [
+        {
+            "token": token(w),
+            "user": "switchboard" if w == "operators" else w,
+            "role": "operator" if w == "operators" else "clinician",
+        }
+        for w in READERS
+    ]
+    return {
+        **os.environ,
+        "CALLROOM_DATABASE_URL": url,
+        "CALLROOM_API_TOKENS": json.dumps(tokens),
+        "CALLROOM_WORKER_POLL_INTERVAL_S": POLL_S,
+        "CALLROOM_STREAM_POLL_INTERVAL_S": POLL_S,
+        "CALLROOM_WORKER_BATCH": "500",
+    }
 
 
 def produce(url: str, rate: float, start: float, seconds: float, offset: int, producers: int) -> None:
@@ -103,8 +114,10 @@ class Reader(threading.Thread):
 
     def run(self) -> None:
         headers = {"Authorization": f"Bearer {token(self.who)}"}
-        with httpx.Client(timeout=httpx.Timeout(10, read=None)) as client, client.stream(
-                "GET", f"{self.base}/api/v1/pages/stream", headers=headers) as response:
+        with (
+            httpx.Client(timeout=httpx.Timeout(10, read=None)) as client,
+            client.stream("GET", f"{self.base}/api/v1/pages/stream", headers=headers) as response,
+        ):
             self.ready.set()
             for line in response.iter_lines():
                 if line.startswith("data:"):
@@ -153,8 +166,10 @@ def run(url: str, name: str, workers: int, rate: float, seconds: float, producer
             reader.ready.wait(10)
         time.sleep(1)  # let the workers finish starting
         start = time.time() + 1
-        jobs = [multiprocessing.Process(target=produce, args=(url, rate, start, seconds, i, producers))
-                for i in range(producers)]
+        jobs = [
+            multiprocessing.Process(target=produce, args=(url, rate, start, seconds, i, producers))
+            for i in range(producers)
+        ]
         for job in jobs:
             job.start()
         for job in jobs:
@@ -164,8 +179,16 @@ def run(url: str, name: str, workers: int, rate: float, seconds: float, producer
     return summarise(url, name, workers, rate, seconds, start, finished, arrivals)
 
 
-def summarise(url: str, name: str, workers: int, rate: float, seconds: float, start: float, finished: float,
-              arrivals: queue.Queue[tuple[int, float, float]]) -> dict[str, object]:
+def summarise(
+    url: str,
+    name: str,
+    workers: int,
+    rate: float,
+    seconds: float,
+    start: float,
+    finished: float,
+    arrivals: queue.Queue[tuple[int, float, float]],
+) -> dict[str, object]:
     got = []
     while not arrivals.empty():
         got.append(arrivals.get())
@@ -175,15 +198,26 @@ def summarise(url: str, name: str, workers: int, rate: float, seconds: float, st
     with open_database(url) as database, database.reading() as session:
         pages = PageRepository(session)
         created = _count_pages(session)
-        lateness = sorted(e.detail["late_ms"] for page_id in range(1, created + 1)
-                          for e in pages.events(page_id) if e.kind in ("escalated", "fallback"))
+        lateness = sorted(
+            e.detail["late_ms"]
+            for page_id in range(1, created + 1)
+            for e in pages.events(page_id)
+            if e.kind in ("escalated", "fallback")
+        )
     return {
-        "database": name, "workers": workers, "target_rate": rate, "seconds": seconds,
+        "database": name,
+        "workers": workers,
+        "target_rate": rate,
+        "seconds": seconds,
         "created_per_s": round(created / (finished - start), 1),
         "delivered_per_s": round(len(in_window) / (finished - start), 1),
         "backlog_at_end": created - len(in_window),
-        "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99), "max_ms": round(latencies[-1], 1),
-        "escalations": len(lateness), "late_p50_ms": _pct(lateness, 50), "late_p99_ms": _pct(lateness, 99),
+        "p50_ms": _pct(latencies, 50),
+        "p99_ms": _pct(latencies, 99),
+        "max_ms": round(latencies[-1], 1),
+        "escalations": len(lateness),
+        "late_p50_ms": _pct(lateness, 50),
+        "late_p99_ms": _pct(lateness, 99),
     }
 
 
@@ -220,15 +254,18 @@ def main() -> None:
         results.append(run_postgres(args))
     print_table(results)
     out = Path(__file__).parent / "results" / "paging.json"
-    out.write_text(json.dumps({"args": vars(args), "when": datetime.now(UTC).isoformat(), "results": results},
-                              indent=2) + "\n")
+    out.write_text(
+        json.dumps({"args": vars(args), "when": datetime.now(UTC).isoformat(), "results": results}, indent=2)
+        + "\n"
+    )
 
 
 def run_sqlite(args: argparse.Namespace) -> dict[str, object]:
     folder = Path(mkdtemp(prefix="bench-sqlite-"))
     try:
-        return run(f"sqlite:///{folder / 'bench.db'}", "SQLite", 1, args.sqlite_rate, args.seconds,
-                   args.producers)
+        return run(
+            f"sqlite:///{folder / 'bench.db'}", "SQLite", 1, args.sqlite_rate, args.seconds, args.producers
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -240,8 +277,14 @@ def run_postgres(args: argparse.Namespace) -> dict[str, object]:
     try:
         server.init()
         server.start()
-        return run(server.url(server.create_database()), "PostgreSQL", 2, args.postgres_rate, args.seconds,
-                   args.producers)
+        return run(
+            server.url(server.create_database()),
+            "PostgreSQL",
+            2,
+            args.postgres_rate,
+            args.seconds,
+            args.producers,
+        )
     finally:
         _shut_down(server)
 

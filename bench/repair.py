@@ -54,15 +54,19 @@ class Row:
 
 def absence(program: Program, person: str, first: date) -> Absence:
     last = first + timedelta(days=DAYS - 1)
-    return Absence(person, parse_instant(first.isoformat(), program, "from"),
-                   parse_instant(last.isoformat(), program, "to", end=True))
+    return Absence(
+        person,
+        parse_instant(first.isoformat(), program, "from"),
+        parse_instant(last.isoformat(), program, "to", end=True),
+    )
 
 
 def leaves_hole(program: Program, roster: Roster, person: str, first: date) -> bool:
     span = {first + timedelta(days=i) for i in range(DAYS)}
     gone = tuple(a for a in roster.for_person(person) if a.day in span)
-    return bool(gone) and any(v.rule is ids.COVER_MINIMUM
-                              for v in impact(program, roster, Change(removed=gone)).hard)
+    return bool(gone) and any(
+        v.rule is ids.COVER_MINIMUM for v in impact(program, roster, Change(removed=gone)).hard
+    )
 
 
 def cases(program: Program, roster: Roster, seed: int, count: int) -> list[tuple[str, str, date]]:
@@ -80,16 +84,32 @@ def cases(program: Program, roster: Roster, seed: int, count: int) -> list[tuple
     return chosen
 
 
-def run_case(program: Program, roster: Roster, case: tuple[str, str, date], mode: str,
-             polish: float, verify: bool, strategy: str) -> Row:
+def run_case(
+    program: Program,
+    roster: Roster,
+    case: tuple[str, str, date],
+    mode: str,
+    polish: float,
+    verify: bool,
+    strategy: str,
+) -> Row:
     name, person, first = case
     wanted = absence(program, person, first)
     options = RepairOptions(time_limit_s=30, polish_s=polish, direct=mode == "callroom", strategy=strategy)
     started = time.monotonic()
     result = repair(program, roster, wanted, options=options)
     answer = time.monotonic() - started
-    row = Row(name, person, first.isoformat(), f"{mode} ({result.method})", result.status.value,
-              result.changes, result.minimum_proven, result.proof_s, answer)
+    row = Row(
+        name,
+        person,
+        first.isoformat(),
+        f"{mode} ({result.method})",
+        result.status.value,
+        result.changes,
+        result.minimum_proven,
+        result.proof_s,
+        answer,
+    )
     if verify:
         status, fewest = minimum_changes(program, roster, wanted, options=RepairOptions(time_limit_s=120))
         row.verified = status == "optimal" and fewest == result.changes
@@ -97,13 +117,17 @@ def run_case(program: Program, roster: Roster, case: tuple[str, str, date], mode
 
 
 def table(rows: list[Row]) -> None:
-    print(f"{'case':<10} {'person':<20} {'from':<10} {'mode':<18} {'status':<9} {'changes':>7} "
-          f"{'proven':>6} {'proof s':>8} {'answer s':>8} {'verified':>8}")
+    print(
+        f"{'case':<10} {'person':<20} {'from':<10} {'mode':<18} {'status':<9} {'changes':>7} "
+        f"{'proven':>6} {'proof s':>8} {'answer s':>8} {'verified':>8}"
+    )
     for r in rows:
         verified = "-" if r.verified is None else ("yes" if r.verified else "NO")
-        print(f"{r.case:<10} {r.person:<20} {r.first_day:<10} {r.mode:<18} {r.status:<9} "
-              f"{r.changes if r.changes is not None else '-':>7} {'yes' if r.proven else 'no':>6} "
-              f"{r.proof_s:>8.2f} {r.answer_s:>8.2f} {verified:>8}")
+        print(
+            f"{r.case:<10} {r.person:<20} {r.first_day:<10} {r.mode:<18} {r.status:<9} "
+            f"{r.changes if r.changes is not None else '-':>7} {'yes' if r.proven else 'no':>6} "
+            f"{r.proof_s:>8.2f} {r.answer_s:>8.2f} {verified:>8}"
+        )
 
 
 def summary(rows: list[Row]) -> dict[str, dict[str, float]]:
@@ -111,13 +135,20 @@ def summary(rows: list[Row]) -> dict[str, dict[str, float]]:
     for mode in ("callroom", "search"):
         picked = [r for r in rows if r.mode.startswith(mode)]
         proofs, answers = [r.proof_s for r in picked], [r.answer_s for r in picked]
-        found[mode] = {"median_proof_s": statistics.median(proofs), "worst_proof_s": max(proofs),
-                       "median_answer_s": statistics.median(answers), "worst_answer_s": max(answers),
-                       "proven": sum(r.proven for r in picked), "of": len(picked)}
+        found[mode] = {
+            "median_proof_s": statistics.median(proofs),
+            "worst_proof_s": max(proofs),
+            "median_answer_s": statistics.median(answers),
+            "worst_answer_s": max(answers),
+            "proven": sum(r.proven for r in picked),
+            "of": len(picked),
+        }
         it = found[mode]
-        print(f"{mode:<9} proven {it['proven']:g}/{len(picked)}; to the proven minimum: median "
-              f"{it['median_proof_s']:.2f} s, worst {it['worst_proof_s']:.2f} s; "
-              f"answer: median {it['median_answer_s']:.2f} s, worst {it['worst_answer_s']:.2f} s")
+        print(
+            f"{mode:<9} proven {it['proven']:g}/{len(picked)}; to the proven minimum: median "
+            f"{it['median_proof_s']:.2f} s, worst {it['worst_proof_s']:.2f} s; "
+            f"answer: median {it['median_answer_s']:.2f} s, worst {it['worst_answer_s']:.2f} s"
+        )
     return found
 
 
@@ -133,14 +164,19 @@ def main() -> None:
     program = load_program(demo_program_path())
     solution = solve(program, SolveOptions(time_limit_s=args.solve_limit, seed=0))
     assert solution.roster is not None, "the demo did not solve"
-    rows = [run_case(program, solution.roster, case, mode, args.polish, args.verify, args.strategy)
-            for case in cases(program, solution.roster, args.seed, args.random)
-            for mode in ("callroom", "search")]
+    rows = [
+        run_case(program, solution.roster, case, mode, args.polish, args.verify, args.strategy)
+        for case in cases(program, solution.roster, args.seed, args.random)
+        for mode in ("callroom", "search")
+    ]
     table(rows)
     found = summary(rows)
     out = Path(__file__).parent / "results" / "repair.json"
-    out.write_text(json.dumps({"args": vars(args), "rows": [asdict(r) for r in rows], "summary": found},
-                              indent=2) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps({"args": vars(args), "rows": [asdict(r) for r in rows], "summary": found}, indent=2)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

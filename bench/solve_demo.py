@@ -56,17 +56,33 @@ def child(seed: int, time_limit: float, workers: int, deterministic: bool) -> No
 
     solution = solve(program, SolveOptions(time_limit, workers, seed, deterministic), hook)
     early = at_checkpoint[-1] if at_checkpoint else None
-    run = Run(seed, solution.first_solution_s, early.objective if early else None,
-              _gap(early.objective, early.bound) if early else None, solution.objective, solution.bound,
-              solution.gap, solution.wall_s, solution.status.value)
+    run = Run(
+        seed,
+        solution.first_solution_s,
+        early.objective if early else None,
+        _gap(early.objective, early.bound) if early else None,
+        solution.objective,
+        solution.bound,
+        solution.gap,
+        solution.wall_s,
+        solution.status.value,
+    )
     print(json.dumps(asdict(run)))
 
 
 def parent(args: argparse.Namespace) -> list[Run]:
     runs = []
     for seed in args.seeds:
-        command = [sys.executable, __file__, "--child", str(seed), "--time-limit", str(args.time_limit),
-                   "--workers", str(args.workers)] + (["--parallel"] if args.parallel else [])
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(seed),
+            "--time-limit",
+            str(args.time_limit),
+            "--workers",
+            str(args.workers),
+        ] + (["--parallel"] if args.parallel else [])
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         run = Run(**json.loads(output.strip().splitlines()[-1]))
@@ -84,13 +100,19 @@ def _median(values: list[float | int | None]) -> float | None:
 def report(runs: list[Run], args: argparse.Namespace) -> dict[str, object]:
     fields = ("first_s", "objective_10s", "gap_10s", "objective", "bound", "gap", "peak_mb")
     medians = {f: _median([getattr(r, f) for r in runs]) for f in fields}
-    print(f"\nDemo program, {args.workers} workers, limit {args.time_limit:g} s, "
-          f"{'parallel portfolio' if args.parallel else 'deterministic'}; medians of seeds {args.seeds}")
+    print(
+        f"\nDemo program, {args.workers} workers, limit {args.time_limit:g} s, "
+        f"{'parallel portfolio' if args.parallel else 'deterministic'}; medians of seeds {args.seeds}"
+    )
     print(f"  time to first roster : {medians['first_s']:.2f} s  (goal <= 5 s)")
-    print(f"  at {CHECKPOINT_S:g} s            : objective {medians['objective_10s']}, "
-          f"gap {_pct(medians['gap_10s'])}")
-    print(f"  at the limit         : objective {medians['objective']}, bound {medians['bound']}, "
-          f"gap {_pct(medians['gap'])}  (goal <= 1 %)")
+    print(
+        f"  at {CHECKPOINT_S:g} s            : objective {medians['objective_10s']}, "
+        f"gap {_pct(medians['gap_10s'])}"
+    )
+    print(
+        f"  at the limit         : objective {medians['objective']}, bound {medians['bound']}, "
+        f"gap {_pct(medians['gap'])}  (goal <= 1 %)"
+    )
     print(f"  peak memory          : {medians['peak_mb']:.0f} MB  (goal <= 1024 MB)")
     return {"args": vars(args), "runs": [asdict(r) for r in runs], "medians": medians}
 

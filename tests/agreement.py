@@ -34,8 +34,9 @@ from callroom.solver.build.model import RosterModel, build_model
 Key = tuple[str, object, str, str]  # person, date, post, shift
 
 
-def assert_model_agrees(program: Program, roster: Roster, *,
-                        solver_undercounts_free_days: bool = False) -> None:
+def assert_model_agrees(
+    program: Program, roster: Roster, *, solver_undercounts_free_days: bool = False
+) -> None:
     """The model accepts the roster iff the checkers find no hard violation (see module doc)."""
     broken = {v.rule.code for v in hard_violations(program, roster)}
     accepted, objective = _fixed_solve(program, roster)

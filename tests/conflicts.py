@@ -54,15 +54,19 @@ def _breaks_the_conflict(program: Program, roster: Roster, change: Change) -> bo
     return any(v.rule is ids.CONFLICT for v in impact(program, roster, change).hard)
 
 
-def _swaps(program: Program, roster: Roster, member: str, partner: str
-           ) -> Iterator[tuple[Assignment, Assignment]]:
+def _swaps(
+    program: Program, roster: Roster, member: str, partner: str
+) -> Iterator[tuple[Assignment, Assignment]]:
     """Swaps that would send `member` beside `partner`, each of the two eligible for the other's
     shift and free on its day; the requester in no declared pair."""
     paired = {pid for c in program.conflicts for pid in (c.first, c.second)}
     requesters = {p.id for p in program.people if p.grade.is_resident} - paired
     for mine in roster.assignments:
-        if (mine.person_id not in requesters or not _beside(program, roster, partner, mine)
-                or not program.may_work(program.person[member], mine.post_id, mine.shift_id)):
+        if (
+            mine.person_id not in requesters
+            or not _beside(program, roster, partner, mine)
+            or not program.may_work(program.person[member], mine.post_id, mine.shift_id)
+        ):
             continue
         for theirs in roster.for_person(member):
             busy = roster.on(member, mine.day) or roster.on(mine.person_id, theirs.day)
@@ -90,8 +94,9 @@ def conflict_take(program: Program, roster: Roster) -> tuple[Assignment, Conflic
                 continue
             for post_id, shift_id in program.options(person):
                 take = Assignment(member, beside.day, shift_id, post_id)
-                if (_beside(program, roster, partner, take)
-                        and _breaks_the_conflict(program, roster, Change(added=(take,)))):
+                if _beside(program, roster, partner, take) and _breaks_the_conflict(
+                    program, roster, Change(added=(take,))
+                ):
                     return take, conflict
     raise AssertionError("no resident in a declared pair could take a shift beside the other")
 
@@ -108,10 +113,12 @@ def conflict_hole(program: Program, roster: Roster) -> tuple[Assignment, str, Co
             away = Roster.of(a for a in roster.assignments if a != beside)
             for held in (a for a in roster.assignments if a.day == beside.day):
                 taken = give_away(held, member)
-                if (held.person_id not in (member, partner)
-                        and program.may_work(person, held.post_id, held.shift_id)
-                        and _beside(program, roster, partner, held)
-                        and impact(program, away, taken).acceptable
-                        and _breaks_the_conflict(program, roster, taken)):
+                if (
+                    held.person_id not in (member, partner)
+                    and program.may_work(person, held.post_id, held.shift_id)
+                    and _beside(program, roster, partner, held)
+                    and impact(program, away, taken).acceptable
+                    and _breaks_the_conflict(program, roster, taken)
+                ):
                     return held, member, conflict
     raise AssertionError("no open shift would put a declared pair on one team")

@@ -76,8 +76,19 @@ class PostgresServer:
         """initdb with SERVER_SETTINGS, then `extra_settings` (later lines win)."""
         if self._user is not None:
             os.chown(self.base, self._user.pw_uid, self._user.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(SERVER_SETTINGS.format(socket_dir=self.base) + extra_settings)
 
@@ -105,8 +116,19 @@ class PostgresServer:
         self._start()
 
     def _start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                  "-o", f"-p {self.port}", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port}",
+            "start",
+        )
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
@@ -121,14 +143,22 @@ class PostgresServer:
         self._admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def _admin(self, statement: sql.Composed) -> None:
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER,
-                             dbname="postgres", autocommit=True) as connection:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as connection:
             connection.execute(statement)
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin_dir / program), *args]
-        subprocess.run(command, check=True, capture_output=True, text=True, cwd=self.base,
-                       env=_clean_environment(), **self._as_owner())
+        subprocess.run(
+            command,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=self.base,
+            env=_clean_environment(),
+            **self._as_owner(),
+        )
 
     def _as_owner(self) -> dict[str, Any]:
         if self._user is None:
@@ -140,9 +170,11 @@ def _postgres_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam("postgres")
     except KeyError:
-        pytest.fail("running as root, and PostgreSQL will not: create a `postgres` user "
-                    "(Debian's postgresql package does) or run the tests as another user",
-                    pytrace=False)
+        pytest.fail(
+            "running as root, and PostgreSQL will not: create a `postgres` user "
+            "(Debian's postgresql package does) or run the tests as another user",
+            pytrace=False,
+        )
 
 
 def _clean_environment() -> dict[str, str]:
@@ -154,8 +186,10 @@ def _clean_environment() -> dict[str, str]:
 
 def _explain(error: subprocess.CalledProcessError, server: PostgresServer) -> str:
     log = server.log.read_text(errors="replace")[-2000:] if server.log.exists() else ""
-    return (f"could not start the test PostgreSQL server: {' '.join(map(str, error.cmd))} "
-            f"exited {error.returncode}\n{error.stdout}{error.stderr}{log}")
+    return (
+        f"could not start the test PostgreSQL server: {' '.join(map(str, error.cmd))} "
+        f"exited {error.returncode}\n{error.stdout}{error.stderr}{log}"
+    )
 
 
 def _private_directory() -> Path:
@@ -175,8 +209,11 @@ def running_postgres(extra_settings: str = "") -> Iterator[PostgresServer]:
     """A new PostgreSQL server, initialised and started; stopped and deleted at the end."""
     bin_dir = find_postgres_bin()
     if bin_dir is None:
-        pytest.fail("PostgreSQL not found: no initdb on PATH or under /usr/lib/postgresql/*/bin. "
-                    "Install it (Debian: apt-get install postgresql); .ci/run does.", pytrace=False)
+        pytest.fail(
+            "PostgreSQL not found: no initdb on PATH or under /usr/lib/postgresql/*/bin. "
+            "Install it (Debian: apt-get install postgresql); .ci/run does.",
+            pytrace=False,
+        )
     server = PostgresServer(bin_dir, _private_directory())
     try:
         server.init(extra_settings)

@@ -60,8 +60,13 @@ CLINIC = shift_type("clinic", "08:00", 4, ShiftKind.CLINIC)
 STANDARD_SHIFTS = (DAY, NIGHT, CALL, HOME, CLINIC)
 
 
-def post(id: str = "ward", shifts: Iterable[str] = ("day", "night", "call", "home", "clinic"),
-         service: str = "gs", team: str | None = None, new_patients: bool = True) -> Post:
+def post(
+    id: str = "ward",
+    shifts: Iterable[str] = ("day", "night", "call", "home", "clinic"),
+    service: str = "gs",
+    team: str | None = None,
+    new_patients: bool = True,
+) -> Post:
     return Post(id, id.title(), service, tuple(shifts), team or service, new_patients)
 
 
@@ -76,18 +81,38 @@ def person(
     limits: PersonLimits = PersonLimits(),
     rotation: str | None = None,
 ) -> Person:
-    return Person(id, id.title(), grade, tuple(posts), rotation, tuple(leave),
-                  frozenset(days_off), tuple(requests), limits)
+    return Person(
+        id,
+        id.title(),
+        grade,
+        tuple(posts),
+        rotation,
+        tuple(leave),
+        frozenset(days_off),
+        tuple(requests),
+        limits,
+    )
 
 
-def demand(post_id: str = "ward", shift_id: str = "day", *requirements: CoverRequirement,
-           days: DayPattern = DayPattern(), id: str | None = None) -> CoverDemand:
+def demand(
+    post_id: str = "ward",
+    shift_id: str = "day",
+    *requirements: CoverRequirement,
+    days: DayPattern = DayPattern(),
+    id: str | None = None,
+) -> CoverDemand:
     reqs = requirements or (CoverRequirement(minimum=1),)
     return CoverDemand(id or f"{post_id}/{shift_id}", post_id, shift_id, days, reqs)
 
 
-def need(minimum: int = 0, target: int | None = None, maximum: int | None = None,
-         grades: str = "any", under: int = 100, over: int = 1) -> CoverRequirement:
+def need(
+    minimum: int = 0,
+    target: int | None = None,
+    maximum: int | None = None,
+    grades: str = "any",
+    under: int = 100,
+    over: int = 1,
+) -> CoverRequirement:
     return CoverRequirement(GradeRange.parse(grades), minimum, target, maximum, under, over)
 
 
@@ -130,7 +155,8 @@ def roster(*rows: tuple[str, int, str] | tuple[str, int, str, str], start: date 
     return Roster.of(items)
 
 
-def every(person_id: str, shift_id: str, offsets: Iterable[int], post_id: str = "ward"
-          ) -> list[tuple[str, int, str, str]]:
+def every(
+    person_id: str, shift_id: str, offsets: Iterable[int], post_id: str = "ward"
+) -> list[tuple[str, int, str, str]]:
     """The same shift on many days, as roster rows."""
     return [(person_id, offset, shift_id, post_id) for offset in offsets]

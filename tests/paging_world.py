@@ -22,8 +22,7 @@ BACKUP = ("cy",)  # PGY-3
 ATTENDING = ("dora",)
 OFF_DUTY = ("eve",)  # a PGY-2 who lists the ward but works no shift: off duty all block
 ON_LEAVE = ("fay",)  # on leave for the whole block
-GRADES = {"ada": "PGY-1", "ben": "PGY-2", "cy": "PGY-3", "dora": "attending", "eve": "PGY-2",
-          "fay": "PGY-2"}
+GRADES = {"ada": "PGY-1", "ben": "PGY-2", "cy": "PGY-3", "dora": "attending", "eve": "PGY-2", "fay": "PGY-2"}
 
 DEFAULT_PAGING = """\
 paging:
@@ -54,13 +53,13 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def world_yaml(start: date | None = None, *, days: int = 4, wait: str = "5m",
-               paging: str = DEFAULT_PAGING) -> str:
+def world_yaml(
+    start: date | None = None, *, days: int = 4, wait: str = "5m", paging: str = DEFAULT_PAGING
+) -> str:
     start = start or today() - timedelta(days=1)
     people = "\n".join(
         f"  - {{id: {pid}, grade: {grade}, posts: [{_posts(pid)}]"
-        + (f", leave: [{{from: {start}, to: {start + timedelta(days=days - 1)}}}]"
-           if pid in ON_LEAVE else "")
+        + (f", leave: [{{from: {start}, to: {start + timedelta(days=days - 1)}}}]" if pid in ON_LEAVE else "")
         + "}"
         for pid, grade in GRADES.items()
     )
@@ -88,13 +87,16 @@ def _posts(person_id: str) -> str:
     return "attending" if person_id in ATTENDING else "ward"
 
 
-def world_roster(start: date | None = None, days: int = 4,
-                 posts: Mapping[str, Iterable[str]] | None = None) -> Roster:
+def world_roster(
+    start: date | None = None, days: int = 4, posts: Mapping[str, Iterable[str]] | None = None
+) -> Roster:
     start = start or today() - timedelta(days=1)
     holders = posts or {"ward": WARD, "backup": BACKUP, "attending": ATTENDING}
     return Roster.of(
         Assignment(person, start + timedelta(days=i), "allday", post)
-        for post, people in holders.items() for person in people for i in range(days)
+        for post, people in holders.items()
+        for person in people
+        for i in range(days)
     )
 
 
@@ -102,6 +104,16 @@ def store_world(database: Database, text: str | None = None, roster: Roster | No
     """Store the program text and a roster of it; the roster version's id."""
     with database.session() as session:
         source = ProgramRepository(session).save_source("paging-general", text or world_yaml(), "world.yaml")
-        return RosterRepository(session).add_version(
-            source.id, roster or world_roster(), source=RosterSource.IMPORT, status="imported",
-            objective=None, bound=None, report={}).id
+        return (
+            RosterRepository(session)
+            .add_version(
+                source.id,
+                roster or world_roster(),
+                source=RosterSource.IMPORT,
+                status="imported",
+                objective=None,
+                bound=None,
+                report={},
+            )
+            .id
+        )

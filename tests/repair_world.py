@@ -36,8 +36,9 @@ def absence_days(start: date = ABSENCE_START, days: int = ABSENCE_DAYS) -> list[
     return [start + timedelta(days=i) for i in range(days)]
 
 
-def residents_leaving_a_hole(program: Program, roster: Roster, start: date = ABSENCE_START,
-                             days: int = ABSENCE_DAYS) -> list[str]:
+def residents_leaving_a_hole(
+    program: Program, roster: Roster, start: date = ABSENCE_START, days: int = ABSENCE_DAYS
+) -> list[str]:
     """Residents whose absence over those days leaves a post below its hard minimum: somebody
     else has to move, so the repair is not just crossing them off."""
     found = []
@@ -57,15 +58,17 @@ def leaves_a_hole(program: Program, roster: Roster, shift: Assignment) -> bool:
     return any(v.rule is ids.COVER_MINIMUM for v in impact(program, roster, Change(removed=(shift,))).hard)
 
 
-def shifts_they_could_cover(program: Program, roster: Roster, person_id: str,
-                            days: list[date]) -> list[Assignment]:
+def shifts_they_could_cover(
+    program: Program, roster: Roster, person_id: str, days: list[date]
+) -> list[Assignment]:
     """Colleagues' shifts on `days` whose loss leaves a hole and that the person, free that day,
     could take by the rules of `program` (which knows of no absence unless given one)."""
     return [a for a in _holes(program, roster, days) if _could_take(program, roster, person_id, a)]
 
 
-def free_resident_who_could_cover(program: Program, roster: Roster,
-                                  days: list[date] | None = None) -> tuple[str, Assignment]:
+def free_resident_who_could_cover(
+    program: Program, roster: Roster, days: list[date] | None = None
+) -> tuple[str, Assignment]:
     """A resident free on one of `days` (default: the absence days) and a colleague's shift that
     day they could take, whose loss would leave a hole."""
     for shift in _holes(program, roster, days or absence_days()):
@@ -76,8 +79,11 @@ def free_resident_who_could_cover(program: Program, roster: Roster,
 
 
 def _holes(program: Program, roster: Roster, days: list[date]) -> list[Assignment]:
-    return [a for a in sorted(roster.assignments, key=lambda a: (a.day, a.person_id))
-            if a.day in days and leaves_a_hole(program, roster, a)]
+    return [
+        a
+        for a in sorted(roster.assignments, key=lambda a: (a.day, a.person_id))
+        if a.day in days and leaves_a_hole(program, roster, a)
+    ]
 
 
 def _could_take(program: Program, roster: Roster, person_id: str, shift: Assignment) -> bool:

@@ -58,18 +58,29 @@ def programs(draw: st.DrawFn, loose: bool = False) -> Program:
     days = draw(st.integers(5, 12))
     posts = (
         Post("a", "A", "gs", tuple(ids), "gs", True),
-        Post("b", "B", "gs", tuple(draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))),
-             draw(st.sampled_from(["gs", "other"])), draw(st.booleans())),
+        Post(
+            "b",
+            "B",
+            "gs",
+            tuple(draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))),
+            draw(st.sampled_from(["gs", "other"])),
+            draw(st.booleans()),
+        ),
     )
     people = tuple(draw(_person(i, start, days, ids, loose)) for i in range(draw(st.integers(2, 4))))
     absences = draw(st.lists(_absence(len(people), start, days), max_size=2))
     return factories.program(
-        people, shifts=shifts, posts=posts, start=start, days=days,
+        people,
+        shifts=shifts,
+        posts=posts,
+        start=start,
+        days=days,
         demands=draw(st.lists(_demand(ids, start, days), max_size=0 if loose else 3)),
         conflicts=[] if loose else draw(_conflicts(people)),
-        limits=draw(_limits()), forbidden=draw(st.lists(st.tuples(st.sampled_from(ids),
-                                                                   st.sampled_from(ids)), max_size=2)),
-        weights=Weights(*draw(st.tuples(*[st.integers(0, 3)] * 4)))).with_absences(absences)
+        limits=draw(_limits()),
+        forbidden=draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=2)),
+        weights=Weights(*draw(st.tuples(*[st.integers(0, 3)] * 4))),
+    ).with_absences(absences)
 
 
 @st.composite
@@ -77,34 +88,67 @@ def _absence(draw: st.DrawFn, people: int, start: date, days: int) -> ApprovedAb
     """An approved absence of one of the people, from any hour of the block for 1 to 48 hours."""
     origin = datetime.combine(start, time(0), ZoneInfo("America/New_York")).astimezone(UTC)
     begins = origin + timedelta(hours=draw(st.integers(-12, days * 24)))
-    return ApprovedAbsence(f"p{draw(st.integers(0, people - 1))}", begins,
-                           begins + timedelta(hours=draw(st.integers(1, 48))),
-                           draw(st.sampled_from(list(AbsenceKind))), draw(st.integers(1, 9)))
+    return ApprovedAbsence(
+        f"p{draw(st.integers(0, people - 1))}",
+        begins,
+        begins + timedelta(hours=draw(st.integers(1, 48))),
+        draw(st.sampled_from(list(AbsenceKind))),
+        draw(st.integers(1, 9)),
+    )
 
 
 @st.composite
 def _person(draw: st.DrawFn, i: int, start: date, days: int, ids: list[str], loose: bool) -> Person:
     grade = draw(st.sampled_from(list(Grade)))
     offset = draw(st.integers(0, days - 1))
-    leave = () if draw(st.booleans()) else (Leave(start + timedelta(days=offset),
-                                                  start + timedelta(days=offset + draw(st.integers(0, 3)))),)
-    requests = draw(st.lists(st.builds(
-        Request, st.integers(0, days - 1).map(lambda d: start + timedelta(days=d)), st.booleans(),
-        st.integers(1, 5), st.none() | st.sampled_from(ids), st.none() | st.sampled_from(["a", "b"])),
-        max_size=3))
-    limits = PersonLimits() if loose and draw(st.booleans()) else PersonLimits(
-        max_shifts={s: draw(st.integers(0, days)) for s in draw(st.lists(st.sampled_from(ids), unique=True))},
-        min_total_minutes=draw(st.none() | st.integers(0, 1200)),
-        max_total_minutes=draw(st.none() | st.integers(1200, 6000)),
-        min_consecutive_work=draw(st.none() | st.integers(1, 3)),
-        max_consecutive_work=draw(st.none() | st.integers(2, 6)),
-        min_consecutive_off=draw(st.none() | st.integers(1, 3)),
-        max_weekends=draw(st.none() | st.integers(0, 2)))
+    leave = (
+        ()
+        if draw(st.booleans())
+        else (
+            Leave(start + timedelta(days=offset), start + timedelta(days=offset + draw(st.integers(0, 3)))),
+        )
+    )
+    requests = draw(
+        st.lists(
+            st.builds(
+                Request,
+                st.integers(0, days - 1).map(lambda d: start + timedelta(days=d)),
+                st.booleans(),
+                st.integers(1, 5),
+                st.none() | st.sampled_from(ids),
+                st.none() | st.sampled_from(["a", "b"]),
+            ),
+            max_size=3,
+        )
+    )
+    limits = (
+        PersonLimits()
+        if loose and draw(st.booleans())
+        else PersonLimits(
+            max_shifts={
+                s: draw(st.integers(0, days)) for s in draw(st.lists(st.sampled_from(ids), unique=True))
+            },
+            min_total_minutes=draw(st.none() | st.integers(0, 1200)),
+            max_total_minutes=draw(st.none() | st.integers(1200, 6000)),
+            min_consecutive_work=draw(st.none() | st.integers(1, 3)),
+            max_consecutive_work=draw(st.none() | st.integers(2, 6)),
+            min_consecutive_off=draw(st.none() | st.integers(1, 3)),
+            max_weekends=draw(st.none() | st.integers(0, 2)),
+        )
+    )
     off = draw(st.lists(st.integers(0, days - 1), max_size=2))
     days_off = frozenset(start + timedelta(days=d) for d in off)
-    return Person(f"p{i}", f"P{i}", grade, tuple(draw(st.lists(st.sampled_from(["a", "b"]), min_size=1,
-                                                                 unique=True))),
-                  None, leave, days_off, tuple(requests), limits)
+    return Person(
+        f"p{i}",
+        f"P{i}",
+        grade,
+        tuple(draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, unique=True))),
+        None,
+        leave,
+        days_off,
+        tuple(requests),
+        limits,
+    )
 
 
 @st.composite
@@ -113,19 +157,24 @@ def _demand(draw: st.DrawFn, ids: list[str], start: date, days: int) -> CoverDem
     minimum = draw(st.integers(0, 1))
     target = draw(st.none() | st.integers(minimum, 2))
     maximum = draw(st.none() | st.integers(max(minimum, target or 0), 3))
-    requirement = CoverRequirement(GradeRange.parse(grades), minimum, target, maximum,
-                                   draw(st.integers(0, 50)), draw(st.integers(0, 5)))
+    requirement = CoverRequirement(
+        GradeRange.parse(grades), minimum, target, maximum, draw(st.integers(0, 50)), draw(st.integers(0, 5))
+    )
     weekdays = frozenset(draw(st.lists(st.integers(0, 6), min_size=1, unique=True)))
-    return CoverDemand(f"d{draw(st.integers(0, 10**6))}", draw(st.sampled_from(["a", "b"])),
-                       draw(st.sampled_from(ids)), DayPattern(weekdays), (requirement,))
+    return CoverDemand(
+        f"d{draw(st.integers(0, 10**6))}",
+        draw(st.sampled_from(["a", "b"])),
+        draw(st.sampled_from(ids)),
+        DayPattern(weekdays),
+        (requirement,),
+    )
 
 
 @st.composite
 def _conflicts(draw: st.DrawFn, people: tuple[Person, ...]) -> list[Conflict]:
     if len(people) < 2 or draw(st.booleans()):
         return []
-    first, second = draw(st.lists(st.sampled_from(people), min_size=2, max_size=2,
-                                  unique_by=lambda p: p.id))
+    first, second = draw(st.lists(st.sampled_from(people), min_size=2, max_size=2, unique_by=lambda p: p.id))
     return [Conflict(first.id, second.id, "test")]
 
 
@@ -140,7 +189,8 @@ def _limits(draw: st.DrawFn) -> AcgmeLimits:
         call_every_nth_night=draw(st.integers(2, 4)),
         min_rest_hours=draw(st.sampled_from([8, 10])),
         night_float_max_nights=draw(st.none() | st.integers(1, 3)),
-        free_day_start=draw(st.sampled_from([time(0), time(7)])))
+        free_day_start=draw(st.sampled_from([time(0), time(7)])),
+    )
 
 
 @st.composite

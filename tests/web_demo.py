@@ -74,13 +74,21 @@ def seed_demo(database: Database) -> tuple[int, list[DemoAccount]]:
         text = path.read_text(encoding="utf-8")
         source = ProgramRepository(session).save_source(DEMO_NAME, text, str(path))
         version = RosterRepository(session).add_version(
-            source.id, solved_demo(), source=RosterSource.SOLVE, status="feasible", objective=None,
-            bound=None, report={})
+            source.id,
+            solved_demo(),
+            source=RosterSource.SOLVE,
+            status="feasible",
+            objective=None,
+            bound=None,
+            report={},
+        )
     service = AccountService(database)
     accounts = seed_demo_accounts(service)
     extra = colleague()
-    service.add_account(admin("test"), AccountSpec(extra.username, extra.display_name, extra.role,
-                                                             extra.person_id, extra.password))
+    service.add_account(
+        admin("test"),
+        AccountSpec(extra.username, extra.display_name, extra.role, extra.person_id, extra.password),
+    )
     return version.id, [*accounts, extra]
 
 
@@ -147,8 +155,9 @@ def free_port() -> int:
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
     """A real uvicorn server for `app` on a free loopback port, in a thread; its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
-                            timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=free_port(), log_level="warning", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

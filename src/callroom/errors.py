@@ -54,8 +54,14 @@ class CallroomError(Exception):
 
     kind: ClassVar[ErrorKind] = ErrorKind.INVALID
 
-    def __init__(self, field: str, message: str, details: Iterable[Detail] = (), *,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        details: Iterable[Detail] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message

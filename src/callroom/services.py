@@ -40,8 +40,11 @@ class Services:
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
         `poll_interval_s`, default the settings')."""
-        chosen = self.settings if poll_interval_s is None else self.settings.model_copy(
-            update={"worker_poll_interval_s": poll_interval_s})
+        chosen = (
+            self.settings
+            if poll_interval_s is None
+            else self.settings.model_copy(update={"worker_poll_interval_s": poll_interval_s})
+        )
         return worker_from(chosen, self.database, self.rosters.schedules, name)
 
 
@@ -50,7 +53,10 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
     rosters = RosterService(database, schedules, clock=clock)
     paging = PagingService(database, schedules, clock)
     return Services(
-        settings, database, rosters, paging,
+        settings,
+        database,
+        rosters,
+        paging,
         ChangeService(database, rosters, notifier=PagingNotifier(paging), clock=clock),
         HoursService(database, schedules, clock),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),

@@ -48,8 +48,11 @@ def chromium_path() -> str:
     for candidate in (*CHROMIUM_CANDIDATES, shutil.which("chromium") or ""):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    pytest.fail("Chromium is not installed: the browser tests drive Debian's chromium package. "
-                "Install it with `apt-get install -y chromium` (.ci/run does).", pytrace=False)
+    pytest.fail(
+        "Chromium is not installed: the browser tests drive Debian's chromium package. "
+        "Install it with `apt-get install -y chromium` (.ci/run does).",
+        pytrace=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url_db = f"sqlite:///{base / 'callroom.db'}"
     port = free_port()
     log = base / "serve.log"
-    env = os.environ | {"CALLROOM_DATABASE_URL": url_db, "CALLROOM_WORKER_POLL_INTERVAL_S": "0.05",
-                        "CALLROOM_STREAM_POLL_INTERVAL_S": "0.05", "CALLROOM_STREAM_PING_S": "1"}
+    env = os.environ | {
+        "CALLROOM_DATABASE_URL": url_db,
+        "CALLROOM_WORKER_POLL_INTERVAL_S": "0.05",
+        "CALLROOM_STREAM_POLL_INTERVAL_S": "0.05",
+        "CALLROOM_STREAM_PING_S": "1",
+    }
     with open_database(url_db) as database:
         _, sign_ins = seed_demo(database)
         with log.open("wb") as sink:
-            process = subprocess.Popen([_callroom(), "serve", "--port", str(port)], env=env,
-                                       stdout=sink, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [_callroom(), "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(process, url, log)

@@ -72,8 +72,7 @@ def test_the_grid_shows_everyone_by_day_and_filters_to_a_week(browsing: Browsing
     screenshot(phone, "schedule-grid-phone")
 
 
-def test_an_edit_that_would_break_a_hard_rule_shows_the_warning_and_is_not_saved(
-        browsing: Browsing) -> None:
+def test_an_edit_that_would_break_a_hard_rule_shows_the_warning_and_is_not_saved(browsing: Browsing) -> None:
     number, roster = _live(browsing.server)
     edit = find_edit(demo_program(), roster, hard=True)
     page = browsing.as_user("chief")
@@ -105,8 +104,7 @@ def test_an_acceptable_edit_is_checked_then_saved_as_a_new_version(browsing: Bro
     assert (f"{placed.post_id}|{placed.shift_id}" if placed else "off") == edit.choice
 
 
-def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledged(
-        browsing: Browsing) -> None:
+def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledged(browsing: Browsing) -> None:
     resident = sign_in_of(browsing.server.sign_ins, "resident")
     doctor = browsing.as_user("resident", phone=True)
     doctor.goto("/inbox")
@@ -284,7 +282,8 @@ def test_the_admin_pages_list_accounts_and_reference_data(browsing: Browsing) ->
 
 
 def test_an_admin_on_a_phone_deactivates_only_after_confirming_and_resets_a_password(
-        browsing: Browsing) -> None:
+    browsing: Browsing,
+) -> None:
     accounts = AccountService(browsing.server.database)
     account_id = accounts.by_username(ADMIN, "attending").id  # no other test signs in as the attending
     admin = browsing.as_user("admin", phone=True)

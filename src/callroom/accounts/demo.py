@@ -23,8 +23,13 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin", "demo-admin-pass", Role.ADMIN, None, "Demo administrator"),
     DemoAccount("chief", "demo-chief-pass", Role.CHIEF, "yasmin-haddad", "Yasmin Haddad (chief resident)"),
-    DemoAccount("director", "demo-director-pass", Role.PROGRAM_DIRECTOR, "nadia-rahimi",
-                "Nadia Rahimi (program director)"),
+    DemoAccount(
+        "director",
+        "demo-director-pass",
+        Role.PROGRAM_DIRECTOR,
+        "nadia-rahimi",
+        "Nadia Rahimi (program director)",
+    ),
     DemoAccount("attending", "demo-attending-pass", Role.ATTENDING, "magnus-achterberg", "Magnus Achterberg"),
     DemoAccount("resident", "demo-resident-pass", Role.RESIDENT, "kwame-mensah", "Kwame Mensah (PGY-1)"),
     # A second PGY-1 on the same posts, so a swap or an offered shift can be tried end to end.
@@ -40,6 +45,8 @@ def seed_demo_accounts(service: AccountService) -> list[DemoAccount]:
     existing = {a.username for a in service.accounts(seeder)}
     for demo in DEMO_ACCOUNTS:
         if demo.username not in existing:
-            service.add_account(seeder, AccountSpec(demo.username, demo.display_name, demo.role,
-                                                    demo.person_id, demo.password))
+            service.add_account(
+                seeder,
+                AccountSpec(demo.username, demo.display_name, demo.role, demo.person_id, demo.password),
+            )
     return list(DEMO_ACCOUNTS)

@@ -48,7 +48,6 @@ MAX_REFUSED = 10
 REFUSED_WINDOW = timedelta(minutes=15)
 
 
-
 @dataclass(frozen=True)
 class SignedIn:
     """What the browser gets: the cookie value (shown once) and the CSRF token for forms."""
@@ -68,8 +67,9 @@ class AccountSpec:
 
 
 def principal_of(account: AccountRecord, via: Via) -> Principal:
-    return Principal(account.username, Role(account.role), account.person_id, account.id, via,
-                     account.display_name)
+    return Principal(
+        account.username, Role(account.role), account.person_id, account.id, via, account.display_name
+    )
 
 
 class AccountService:
@@ -159,8 +159,9 @@ class AccountService:
             accounts = AccountRepository(session)
             _existing(accounts, account_id)
             record = accounts.add_api_token(account_id, name.strip(), digest(token), now)
-            accounts.record(now, account_id, caller.user, "api_token_created",
-                            {"token_id": record.id, "name": name})
+            accounts.record(
+                now, account_id, caller.user, "api_token_created", {"token_id": record.id, "name": name}
+            )
         return token, record
 
     def api_tokens(self, caller: Principal, account_id: int) -> list[ApiTokenRecord]:
@@ -221,10 +222,17 @@ class AccountService:
             if accounts.by_username(spec.username) is not None:
                 raise Conflict("username", f"there is already an account {spec.username!r}")
             _fits_person(accounts, None, spec.role, spec.person_id)
-            record = accounts.add(NewAccount(spec.username, spec.display_name.strip(), spec.role.value,
-                                             spec.person_id, hashed), now)
-            accounts.record(now, record.id, caller.user, "account_created",
-                            {"role": spec.role.value, "person_id": spec.person_id})
+            record = accounts.add(
+                NewAccount(spec.username, spec.display_name.strip(), spec.role.value, spec.person_id, hashed),
+                now,
+            )
+            accounts.record(
+                now,
+                record.id,
+                caller.user,
+                "account_created",
+                {"role": spec.role.value, "person_id": spec.person_id},
+            )
         return record
 
     def accounts(self, caller: Principal) -> list[AccountRecord]:
@@ -275,8 +283,9 @@ class AccountService:
         self._forget_tokens()  # a new role or a deactivation applies to tokens at once
         return record
 
-    def set_password(self, caller: Principal, account_id: int, password: str, *, current: str | None = None
-                     ) -> None:
+    def set_password(
+        self, caller: Principal, account_id: int, password: str, *, current: str | None = None
+    ) -> None:
         """A new password; every session of the account ends. One's own needs the `current`
         password; an admin sets anyone's (a reset) without it."""
         if current is None:
@@ -299,8 +308,10 @@ class AccountService:
 
 def _manages(caller: Principal) -> None:
     if not caller.can(Permission.ACCOUNTS_MANAGE):
-        raise NotAllowed("permission", f"a {caller.role.value} may not manage accounts "
-                                       f"({Permission.ACCOUNTS_MANAGE.value})")
+        raise NotAllowed(
+            "permission",
+            f"a {caller.role.value} may not manage accounts ({Permission.ACCOUNTS_MANAGE.value})",
+        )
 
 
 def _own_or_managed(caller: Principal, account_id: int) -> None:
@@ -323,12 +334,16 @@ def _throttled_for(accounts: AccountRepository, name: str, now: datetime) -> tim
 def _too_many(wait: timedelta) -> RateLimited:
     minutes = -(-wait // timedelta(minutes=1))  # rounded up: never "try again in 0 minutes"
     return RateLimited(
-        "username", f"too many wrong passwords for this username: try again in {minutes} "
-        f"minute{'s' if minutes > 1 else ''}", retry_after_s=-(-wait // timedelta(seconds=1)))
+        "username",
+        f"too many wrong passwords for this username: try again in {minutes} "
+        f"minute{'s' if minutes > 1 else ''}",
+        retry_after_s=-(-wait // timedelta(seconds=1)),
+    )
 
 
-def _check_password(accounts: AccountRepository, account: AccountRecord | None, name: str, password: str,
-                    now: datetime) -> SignedIn | None:
+def _check_password(
+    accounts: AccountRepository, account: AccountRecord | None, name: str, password: str, now: datetime
+) -> SignedIn | None:
     """A new session for the right password of an active account; None (audited) otherwise."""
     good = verify_password(account.password_hash if account else None, password)
     if account is None or not good or not account.active:
@@ -352,17 +367,26 @@ def _role_and_person(account: AccountRecord, values: dict[str, object]) -> tuple
     return Role(str(values.get("role", account.role))), str(person) if person else None
 
 
-def _fits_person(accounts: AccountRepository, account_id: int | None, role: Role,
-                 person_id: str | None) -> None:
+def _fits_person(
+    accounts: AccountRepository, account_id: int | None, role: Role, person_id: str | None
+) -> None:
     """Invalid if the role needs a person and has none, or may not have one; Conflict if another
     active account is already that person (a person is one account, on pages and in the audit)."""
     if role in ON_THE_SCHEDULE and not person_id:
         raise Invalid("person_id", f"a {role.value} account is someone on the schedule: give their person id")
     if role in OFF_THE_SCHEDULE and person_id:
-        raise Invalid("person_id", f"a {role.value} account acts on every page and is no person on the "
-                                   "schedule: leave the person id out")
-    other = next((a for a in accounts.all() if a.person_id == person_id and a.active and a.id != account_id),
-                 None) if person_id else None
+        raise Invalid(
+            "person_id",
+            f"a {role.value} account acts on every page and is no person on the "
+            "schedule: leave the person id out",
+        )
+    other = (
+        next(
+            (a for a in accounts.all() if a.person_id == person_id and a.active and a.id != account_id), None
+        )
+        if person_id
+        else None
+    )
     if other is not None:
         raise Conflict("person_id", f"{person_id} is already the account {other.username!r}")
 
@@ -379,8 +403,11 @@ def _keeps_an_admin(accounts: AccountRepository, account: AccountRecord, values:
     if any(other != account.id for other in accounts.active_admin_ids()):
         return
     field, what = ("active", "deactivated") if deactivated else ("role", "given another role")
-    raise Conflict(field, f"{account.username} is the only active admin and cannot be {what}: "
-                          "make another account an admin first")
+    raise Conflict(
+        field,
+        f"{account.username} is the only active admin and cannot be {what}: "
+        "make another account an admin first",
+    )
 
 
 def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
@@ -392,8 +419,11 @@ def _existing(accounts: AccountRepository, account_id: int) -> AccountRecord:
 
 def _check_spec(spec: AccountSpec) -> None:
     if USERNAME.fullmatch(spec.username) is None:
-        raise Invalid("username", "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
-                                       "starting with a letter or digit")
+        raise Invalid(
+            "username",
+            "2 to 100 characters: lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+        )
     _check_change({"display_name": spec.display_name, "person_id": spec.person_id})
     problem = None if spec.password is None else password_problem(spec.password)
     if problem:

@@ -29,9 +29,20 @@ from callroom.api.deps import accounts, config_tokens
 from callroom.config import ApiToken
 from callroom.errors import NotAllowed, Unauthenticated
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "PUBLIC_ROUTES", "SESSION_COOKIE", "Principal", "Require",
-           "csrf_token", "current_principal", "end_session", "optional_principal", "require",
-           "start_session"]
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "PUBLIC_ROUTES",
+    "SESSION_COOKIE",
+    "Principal",
+    "Require",
+    "csrf_token",
+    "current_principal",
+    "end_session",
+    "optional_principal",
+    "require",
+    "start_session",
+]
 
 SESSION_COOKIE = "callroom_session"
 CSRF_FIELD = "csrf_token"
@@ -41,11 +52,16 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # (method, path) of routes anyone may call: signing in, the calendar feed (its token in the URL
 # is the credential), the API description and the docs.
-PUBLIC_ROUTES = frozenset({
-    ("POST", "/api/v1/session"),
-    ("GET", "/api/v1/ical/{token}.ics"),
-    ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"),
-})
+PUBLIC_ROUTES = frozenset(
+    {
+        ("POST", "/api/v1/session"),
+        ("GET", "/api/v1/ical/{token}.ics"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/docs/oauth2-redirect"),
+        ("GET", "/redoc"),
+    }
+)
 
 
 def token_table(tokens: Iterable[ApiToken]) -> dict[str, Principal]:
@@ -111,8 +127,11 @@ async def _check_csrf(request: Request, session_token: str) -> None:
         field = (await request.form()).get(CSRF_FIELD)
         given = field if isinstance(field, str) else None
     if not same(given, csrf_for(session_token)):
-        raise NotAllowed(CSRF_FIELD, f"missing or wrong CSRF token: send the form field {CSRF_FIELD} "
-                                    f"or the header {CSRF_HEADER} from this session")
+        raise NotAllowed(
+            CSRF_FIELD,
+            f"missing or wrong CSRF token: send the form field {CSRF_FIELD} "
+            f"or the header {CSRF_HEADER} from this session",
+        )
 
 
 class Require:
@@ -142,8 +161,14 @@ def start_session(request: Request, response: Response, signed: SignedIn) -> Non
     """Set the session cookie: HttpOnly (no script reads it), SameSite=Lax (other sites' forms
     do not send it), Secure when the request came over https. No Max-Age: the server ends it
     after the idle timeout, the browser when it closes."""
-    response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 def end_session(request: Request, response: Response) -> None:

@@ -50,8 +50,16 @@ def create_repair(body: RepairCreate, caller: Chief, changes: Service) -> Propos
     """Solve a minimal-change repair for an absence and store it for approval (chief only). The
     payload carries the moves with their reasons, the change count, whether it is proven
     minimal, and any post that goes short (the least-bad option) with what blocks it."""
-    ask = RepairAsk(body.absent, body.start, body.end, body.window_from, body.window_to, tuple(body.only),
-                    body.time_limit_s, body.note)
+    ask = RepairAsk(
+        body.absent,
+        body.start,
+        body.end,
+        body.window_from,
+        body.window_to,
+        tuple(body.only),
+        body.time_limit_s,
+        body.note,
+    )
     return ProposalRead.model_validate(changes.propose_repair(caller, ask).proposal)
 
 
@@ -77,10 +85,12 @@ def create_day_off(body: DayOffCreate, caller: Own, changes: Service) -> Proposa
 @router.post("/open-shifts", status_code=201)
 def create_open_shift(body: OpenShiftCreate, caller: Chief, changes: Service) -> OpenShiftRead:
     """Publish a hole (chief only); it is offered to everyone the rules let take it."""
-    published = changes.publish_open_shift(caller, body.day, body.shift_id, body.post_id, body.holder,
-                                            body.note)
-    return OpenShiftRead(proposal=ProposalRead.model_validate(published.proposal),
-                         offered=list(published.offered))
+    published = changes.publish_open_shift(
+        caller, body.day, body.shift_id, body.post_id, body.holder, body.note
+    )
+    return OpenShiftRead(
+        proposal=ProposalRead.model_validate(published.proposal), offered=list(published.offered)
+    )
 
 
 @router.get("/pending")

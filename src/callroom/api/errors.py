@@ -11,9 +11,15 @@ from fastapi.responses import JSONResponse
 from callroom.errors import CallroomError, ErrorKind
 
 STATUS = {
-    ErrorKind.INVALID: 422, ErrorKind.NOT_FOUND: 404, ErrorKind.NOT_ALLOWED: 403, ErrorKind.CONFLICT: 409,
-    ErrorKind.NO_SOLUTION: 409, ErrorKind.OUT_OF_TIME: 409, ErrorKind.UNAUTHENTICATED: 401,
-    ErrorKind.RATE_LIMITED: 429, ErrorKind.UNAVAILABLE: 503,
+    ErrorKind.INVALID: 422,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.NOT_ALLOWED: 403,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.NO_SOLUTION: 409,
+    ErrorKind.OUT_OF_TIME: 409,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.RATE_LIMITED: 429,
+    ErrorKind.UNAVAILABLE: 503,
 }
 
 

@@ -53,20 +53,25 @@ Format = Literal["json", "csv", "html"]
 # At most 1000: far beyond any real report, and small enough that the block's dates exist
 # (a generated block number of 10**18 overflowed the date arithmetic: a 500).
 BlockNumber = Annotated[int, Field(ge=1, le=1000)]
-Blocks = Annotated[list[BlockNumber], Query(alias="block",
-                                              description="block numbers (1: the program's own)")]
+Blocks = Annotated[
+    list[BlockNumber], Query(alias="block", description="block numbers (1: the program's own)")
+]
 
 
 def _shaped(report: HoursReport, fmt: Format) -> ReportRead | Response:
     if fmt == "csv":
         return Response(csv_text(report), media_type="text/csv; charset=utf-8")
     if fmt == "html":
-        return Response(html_page(report), media_type="text/html; charset=utf-8",
-                        headers={"Content-Security-Policy": SELF_CONTAINED_POLICY})
+        return Response(
+            html_page(report),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": SELF_CONTAINED_POLICY},
+        )
     return ReportRead.of(report)
 
 
 # -- the caller's own hours ----------------------------------------------------------------------
+
 
 @router.post(f"{PREFIX}/me/periods", status_code=201)
 def log_period(body: PeriodCreate, caller: Own, hours: Service) -> PeriodRead:
@@ -92,8 +97,7 @@ def confirm_week(body: ConfirmCreate, caller: Own, hours: Service) -> ConfirmRea
 def clock_in(caller: Own, hours: Service, body: ClockCreate | None = None) -> PeriodRead:
     """Start a period now (or at `at`); the body may be left out."""
     body = body or ClockCreate()
-    return PeriodRead.of(hours.clock_in(caller, caller.identity, body.at, body.kind, body.shift,
-                                        body.post))
+    return PeriodRead.of(hours.clock_in(caller, caller.identity, body.at, body.kind, body.shift, body.post))
 
 
 @router.post(f"{PREFIX}/me/clock-out")
@@ -115,18 +119,24 @@ def my_period_history(period_id: RowId, caller: Own, hours: Service) -> HistoryR
 
 
 @router.post(f"{PREFIX}/me/periods/{{period_id}}/justifications", status_code=201)
-def justify_period(period_id: RowId, body: JustificationCreate, caller: Own, hours: Service
-                   ) -> JustificationRead:
+def justify_period(
+    period_id: RowId, body: JustificationCreate, caller: Own, hours: Service
+) -> JustificationRead:
     return JustificationRead.of(hours.justify(caller, period_id, body.reason, body.note))
 
 
 @router.get(f"{PREFIX}/me/report", response_model=None)
-def my_report(caller: Own, hours: Service, block: Blocks = [],  # noqa: B006 (FastAPI reads it)
-              format: Format = "json") -> ReportRead | Response:
+def my_report(
+    caller: Own,
+    hours: Service,
+    block: Blocks = [],  # noqa: B006 (FastAPI reads it)
+    format: Format = "json",
+) -> ReportRead | Response:
     return _shaped(hours.report(caller, caller.identity, block), format)
 
 
 # -- everyone's hours (program directors, chiefs) ------------------------------------------------
+
 
 @router.get(f"{PREFIX}/people/{{person_id}}/periods")
 def person_periods(person_id: str, caller: Reader, hours: Service) -> list[PeriodRead]:
@@ -140,20 +150,27 @@ def period_history(period_id: RowId, caller: Reader, hours: Service) -> HistoryR
 
 
 @router.get(f"{PREFIX}/report", response_model=None)
-def program_report(caller: Reader, hours: Service, block: Blocks = [],  # noqa: B006
-                   person: str | None = None, format: Format = "json") -> ReportRead | Response:
+def program_report(
+    caller: Reader,
+    hours: Service,
+    block: Blocks = [],  # noqa: B006
+    person: str | None = None,
+    format: Format = "json",
+) -> ReportRead | Response:
     """Compliance by block on hours as worked, early warnings, scheduled against worked by week
     and justifications: JSON, CSV or a printable HTML page."""
     return _shaped(hours.report(caller, person, block), format)
 
 
 @router.post(f"{PREFIX}/justifications/{{justification_id}}/reviews", status_code=201)
-def review_justification(justification_id: RowId, body: ReviewCreate, caller: Reviewer, hours: Service
-                         ) -> JustificationRead:
+def review_justification(
+    justification_id: RowId, body: ReviewCreate, caller: Reviewer, hours: Service
+) -> JustificationRead:
     return JustificationRead.of(hours.review(caller, justification_id, body.decision, body.note))
 
 
 # -- what-if ------------------------------------------------------------------------------------
+
 
 @router.post("/api/v1/whatif")
 def what_if(body: WhatIfCreate, caller: Asker, hours: Service) -> WhatIfRead:
@@ -163,6 +180,8 @@ def what_if(body: WhatIfCreate, caller: Asker, hours: Service) -> WhatIfRead:
 
 
 def _history(found: History) -> HistoryRead:
-    return HistoryRead(period=PeriodRead.of(found.period),
-                       revisions=[RevisionRead.of(r) for r in found.revisions],
-                       justifications=[JustificationRead.of(j) for j in found.justifications])
+    return HistoryRead(
+        period=PeriodRead.of(found.period),
+        revisions=[RevisionRead.of(r) for r in found.revisions],
+        justifications=[JustificationRead.of(j) for j in found.justifications],
+    )

@@ -39,8 +39,17 @@ def _read(paging: PagingService, page_id: RowId, caller: Principal) -> PageRead:
 def create_page(body: PageCreate, caller: Caller, paging: Service) -> PageRead:
     """Send a page. It resolves to recipients from the live schedule now; `notes` says what
     the sender should know (cover, fallback)."""
-    sent = paging.send(PageRequest(caller.identity, body.target, body.body, body.callback, body.priority,
-                                   body.patient_ref, body.new_patient))
+    sent = paging.send(
+        PageRequest(
+            caller.identity,
+            body.target,
+            body.body,
+            body.callback,
+            body.priority,
+            body.patient_ref,
+            body.new_patient,
+        )
+    )
     return _read(paging, sent.id, caller)
 
 
@@ -48,10 +57,13 @@ STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stre
 
 
 @router.get("/stream", response_class=EventSourceResponse, responses=STREAM)
-async def stream(caller: Caller, hub: Hub, settings: AppSettings,
-                 last_event_id: LastEventId = None,
-                 since: Since = None,
-                 ) -> EventSourceResponse:
+async def stream(
+    caller: Caller,
+    hub: Hub,
+    settings: AppSettings,
+    last_event_id: LastEventId = None,
+    since: Since = None,
+) -> EventSourceResponse:
     """Server-Sent Events: each page delivered to the caller's in-app inbox, as `event: page`."""
     after = last_event_id if last_event_id is not None else since
     return EventSourceResponse(events(hub, caller.inbox, after), ping=settings.stream_ping_s)

@@ -50,5 +50,9 @@ def replace_program(body: ProgramChange, caller: Admin, rosters: Rosters) -> Pro
     """Replace the program file; the live roster moves over to it (see the module's doc)."""
     done = rosters.replace_program(caller, body.source, body.reason)
     saved = None if done.version is None else RosterVersionRead.of(done.version, done.program)
-    return ProgramChanged(program=done.program, program_version=done.program_version,
-                          unchanged=done.version is None, roster=saved)
+    return ProgramChanged(
+        program=done.program,
+        program_version=done.program_version,
+        unchanged=done.version is None,
+        roster=saved,
+    )

@@ -49,12 +49,16 @@ OnCall = Annotated[Principal, Depends(require(Permission.ONCALL_READ))]
 
 
 @router.get("/people")
-def list_people(_caller: Directory, rosters: Rosters, service: str | None = None,
-                grade: str | None = None) -> list[PersonRead]:
+def list_people(
+    _caller: Directory, rosters: Rosters, service: str | None = None, grade: str | None = None
+) -> list[PersonRead]:
     """People of the live program, optionally of one service (rotation) or grade."""
     program = rosters.schedule().program
-    return [PersonRead.of(p) for p in program.people
-            if (service is None or p.rotation == service) and (grade is None or p.grade.label == grade)]
+    return [
+        PersonRead.of(p)
+        for p in program.people
+        if (service is None or p.rotation == service) and (grade is None or p.grade.label == grade)
+    ]
 
 
 @router.get("/people/{person_id}")
@@ -83,33 +87,49 @@ def list_rosters(_caller: Reader, rosters: Rosters) -> list[RosterVersionRead]:
 
 
 @router.get("/rosters/current")
-def current_roster(_caller: Reader, rosters: Rosters,
-                   person: Annotated[str | None, Query(max_length=100)] = None) -> RosterRead:
+def current_roster(
+    _caller: Reader, rosters: Rosters, person: Annotated[str | None, Query(max_length=100)] = None
+) -> RosterRead:
     """The live roster (the newest version), optionally one person's assignments only."""
     return RosterRead.of_live(rosters.require_live(), person)
 
 
 @router.get("/rosters/{number}")
-def get_roster(number: VersionNumber, _caller: Reader, rosters: Rosters,
-               person: Annotated[str | None, Query(max_length=100)] = None) -> RosterRead:
+def get_roster(
+    number: VersionNumber,
+    _caller: Reader,
+    rosters: Rosters,
+    person: Annotated[str | None, Query(max_length=100)] = None,
+) -> RosterRead:
     return RosterRead.of_live(rosters.version(number), person)
 
 
 @router.get("/rosters/{number}/diff/{other}")
-def diff_rosters(number: VersionNumber, other: VersionNumber, _caller: Reader, rosters: Rosters
-                 ) -> RosterDiffRead:
+def diff_rosters(
+    number: VersionNumber, other: VersionNumber, _caller: Reader, rosters: Rosters
+) -> RosterDiffRead:
     """What changed from version `number` to version `other`."""
     before, after = rosters.version(number), rosters.version(other)
     removed, added = before.roster.diff(after.roster)
-    return RosterDiffRead(program=before.name, base=number, other=other,
-                          removed=[AssignmentRead.model_validate(a) for a in removed],
-                          added=[AssignmentRead.model_validate(a) for a in added])
+    return RosterDiffRead(
+        program=before.name,
+        base=number,
+        other=other,
+        removed=[AssignmentRead.model_validate(a) for a in removed],
+        added=[AssignmentRead.model_validate(a) for a in added],
+    )
 
 
-@router.post("/rosters/current/edits", responses={200: {"description": "a dry run: nothing saved"},
-                                                  201: {"description": "saved as a new version"}})
-async def edit_cell(body: CellEditCreate, caller: Editor, rosters: Rosters, response: Response
-                    ) -> EditImpactRead:
+@router.post(
+    "/rosters/current/edits",
+    responses={
+        200: {"description": "a dry run: nothing saved"},
+        201: {"description": "saved as a new version"},
+    },
+)
+async def edit_cell(
+    body: CellEditCreate, caller: Editor, rosters: Rosters, response: Response
+) -> EditImpactRead:
     """Set one cell of the live roster. The rules are checked first; `dry_run` answers with
     the violations and cover gaps the edit would cause and saves nothing. A save that would
     break a hard rule is refused (409 naming the rules) unless `force` and a `reason` are
@@ -126,17 +146,26 @@ def _holders(schedule: Schedule, post: str, at: datetime) -> list[HolderRead]:
     for work in schedule.holders(post, at):
         person = schedule.program.person[work.assignment.person_id]
         offset = schedule.minute(at)
-        found.append(HolderRead(person_id=person.id, name=person.name, grade=person.grade.label,
-                                shift_id=work.shift.id, starts=at + timedelta(minutes=work.start - offset),
-                                ends=at + timedelta(minutes=work.end - offset)))
+        found.append(
+            HolderRead(
+                person_id=person.id,
+                name=person.name,
+                grade=person.grade.label,
+                shift_id=work.shift.id,
+                starts=at + timedelta(minutes=work.start - offset),
+                ends=at + timedelta(minutes=work.end - offset),
+            )
+        )
     return found
 
 
 @oncall_router.get("/oncall")
-async def on_call(caller: OnCall, rosters: Rosters,
-            post: Annotated[str, Query(min_length=1, max_length=100, description="a post id")],
-            at: Annotated[datetime | None, Query(description="an instant with offset; default now")] = None,
-            ) -> OnCallRead:
+async def on_call(
+    caller: OnCall,
+    rosters: Rosters,
+    post: Annotated[str, Query(min_length=1, max_length=100, description="a post id")],
+    at: Annotated[datetime | None, Query(description="an instant with offset; default now")] = None,
+) -> OnCallRead:
     """Who holds the post at `at` (default: now), most junior first, from the live roster;
     and who holds it when their shift ends. (Async: the schedule is nearly always in memory,
     so the answer needs no thread.)"""
@@ -147,8 +176,14 @@ async def on_call(caller: OnCall, rosters: Rosters,
         raise NotFound("post", f"no post {post!r} in the program")
     holders = _holders(schedule, post, when)
     later = _holders(schedule, post, max(h.ends for h in holders)) if holders else []
-    return OnCallRead(post=post, post_name=found.name, at=when,
-                      roster_version_id=schedule.roster_version_id, holders=holders, next=later)
+    return OnCallRead(
+        post=post,
+        post_name=found.name,
+        at=when,
+        roster_version_id=schedule.roster_version_id,
+        holders=holders,
+        next=later,
+    )
 
 
 def _instant(at: datetime | None) -> datetime:

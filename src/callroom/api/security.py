@@ -43,10 +43,15 @@ Calendar = Annotated[Principal, Depends(require(Permission.CALENDAR_OWN))]
 
 
 def who(caller: Principal, request: Request) -> WhoAmIRead:
-    return WhoAmIRead(user=caller.user, display_name=caller.display_name or caller.user, role=caller.role,
-                      person_id=caller.person_id, via=caller.via.value,
-                      permissions=sorted(p.value for p in Permission if caller.can(p)),
-                      csrf_token=csrf_token(request) if caller.via.value == "session" else None)
+    return WhoAmIRead(
+        user=caller.user,
+        display_name=caller.display_name or caller.user,
+        role=caller.role,
+        person_id=caller.person_id,
+        via=caller.via.value,
+        permissions=sorted(p.value for p in Permission if caller.can(p)),
+        csrf_token=csrf_token(request) if caller.via.value == "session" else None,
+    )
 
 
 @router.post("/session", status_code=201)
@@ -148,8 +153,9 @@ def account_tokens(account_id: RowId, caller: Admin, accounts: Accounts) -> list
 
 
 @router.post("/accounts/{account_id}/tokens", status_code=201)
-def create_account_token(account_id: RowId, body: TokenCreate, caller: Admin, accounts: Accounts
-                         ) -> TokenCreated:
+def create_account_token(
+    account_id: RowId, body: TokenCreate, caller: Admin, accounts: Accounts
+) -> TokenCreated:
     token, record = accounts.create_api_token(caller, account_id, body.name)
     return TokenCreated.model_validate({**TokenRead.model_validate(record).model_dump(), "token": token})
 

@@ -38,9 +38,14 @@ def granted_absence(program: Program, record: ProposalRecord) -> ApprovedAbsence
         return ApprovedAbsence(typed["person_id"], start, end, kind, record.id, Kind.REPAIR)
     if record.kind == Kind.DAY_OFF:
         day = record.payload["day"]
-        return ApprovedAbsence(record.requester, parse_instant(day, program, "day"),
-                               parse_instant(day, program, "day", end=True), AbsenceKind.DAY_OFF, record.id,
-                               Kind.DAY_OFF)
+        return ApprovedAbsence(
+            record.requester,
+            parse_instant(day, program, "day"),
+            parse_instant(day, program, "day", end=True),
+            AbsenceKind.DAY_OFF,
+            record.id,
+            Kind.DAY_OFF,
+        )
     return None
 
 
@@ -60,8 +65,9 @@ def still_held(program: Program, after: Roster, record: ProposalRecord) -> tuple
     return tuple(check_absences(CheckContext(alone, after, scope=frozenset({granted.person_id}))))
 
 
-def store_granted(session: Session, live: Live, record: ProposalRecord, caller: Principal,
-                  now: datetime) -> ApprovedAbsence | None:
+def store_granted(
+    session: Session, live: Live, record: ProposalRecord, caller: Principal, now: datetime
+) -> ApprovedAbsence | None:
     """Store the absence `record` grants, in the caller's (the approval's) transaction."""
     granted = granted_absence(live.program, record)
     if granted is not None:

@@ -32,8 +32,15 @@ class PagingNotifier:
         self._paging, self._sender, self._callback = paging, sender, callback
 
     def notify(self, person_id: str, body: str) -> int | None:
-        request = PageRequest(self._sender, f"person:{person_id}", _clip(body), self._callback,
-                              Priority.ROUTINE, new_patient=False, notice=True)
+        request = PageRequest(
+            self._sender,
+            f"person:{person_id}",
+            _clip(body),
+            self._callback,
+            Priority.ROUTINE,
+            new_patient=False,
+            notice=True,
+        )
         try:
             return self._paging.send(request).id
         except CallroomError:
@@ -57,8 +64,9 @@ def describe_cell(program: Program, a: Assignment | None) -> str:
     return f"{program.shift[a.shift_id].name}, {program.post[a.post_id].name}"
 
 
-def new_shifts_text(program: Program, before: Roster, after: Roster, person_id: str, days: Iterable[date],
-                    version_number: int) -> str:
+def new_shifts_text(
+    program: Program, before: Roster, after: Roster, person_id: str, days: Iterable[date], version_number: int
+) -> str:
     """What changed for one person: each changed day, old and new."""
     parts = []
     for day in sorted(set(days)):

@@ -23,8 +23,9 @@ from callroom.rules.privacy import as_seen_by
 from callroom.storage.changes_repositories import ChangeRepository, ProposalRecord
 
 
-def offer_slot(live: Live, day: date, shift_id: str, post_id: str, holder: str | None
-               ) -> tuple[str, dict[str, Any]]:
+def offer_slot(
+    live: Live, day: date, shift_id: str, post_id: str, holder: str | None
+) -> tuple[str, dict[str, Any]]:
     """The slot in words and the proposal payload (slot, holder, who is offered it)."""
     program = live.program
     if post_id not in program.post:
@@ -39,12 +40,18 @@ def offer_slot(live: Live, day: date, shift_id: str, post_id: str, holder: str |
         raise Invalid("holder", f"{holder} does not work {shift_id} on {post_id} on {day}")
     offered = candidates(program, live.roster, slot, holder)
     words = f"{program.shift[shift_id].name} on {program.post[post_id].name}, {day:%a %d %b}"
-    return words, {"slot": {"day": day.isoformat(), "shift_id": shift_id, "post_id": post_id},
-                   "holder": holder, "offered": offered, "removed": [], "added": []}
+    return words, {
+        "slot": {"day": day.isoformat(), "shift_id": shift_id, "post_id": post_id},
+        "holder": holder,
+        "offered": offered,
+        "removed": [],
+        "added": [],
+    }
 
 
-def take(session: Session, schedules: LiveSchedules, record: ProposalRecord, caller: Principal,
-         now: datetime) -> tuple[Applied, list[str]]:
+def take(
+    session: Session, schedules: LiveSchedules, record: ProposalRecord, caller: Principal, now: datetime
+) -> tuple[Applied, list[str]]:
     """Give the open shift to the caller if it is still open and the rules still allow it."""
     changes = ChangeRepository(session)
     offers = changes.offers(record.id)
@@ -59,12 +66,20 @@ def take(session: Session, schedules: LiveSchedules, record: ProposalRecord, cal
     change = take_change(_slot(record), taker, record.payload.get("holder"))
     found = _checked(live, record, change, caller)
     payload = {**record.payload, **change_json(change)}
-    if not changes.move(record, (State.OPEN,), state=State.FILLED, colleague=taker, decided_at=now,
-                        decided_by=taker, payload=json.dumps(payload, sort_keys=True)):
+    if not changes.move(
+        record,
+        (State.OPEN,),
+        state=State.FILLED,
+        colleague=taker,
+        decided_at=now,
+        decided_by=taker,
+        payload=json.dumps(payload, sort_keys=True),
+    ):
         raise WrongState("proposal", f"open shift {record.id} has just been taken by someone else")
     taken = replace(record, colleague=taker)
-    version = add_version(session, live, found.after, decision_audit(taken, caller, "", now, change),
-                          status="open shift taken")
+    version = add_version(
+        session, live, found.after, decision_audit(taken, caller, "", now, change), status="open shift taken"
+    )
     _finish(changes, record.id, caller, now, version.id)
     others = [o.person_id for o in offers if o.person_id != taker and o.state == "offered"]
     return Applied(live.program, live.roster, found.after, change, version), others
@@ -72,8 +87,9 @@ def take(session: Session, schedules: LiveSchedules, record: ProposalRecord, cal
 
 def _slot(record: ProposalRecord) -> Assignment:
     data = record.payload["slot"]
-    return Assignment(record.payload.get("holder") or "", date.fromisoformat(data["day"]), data["shift_id"],
-                      data["post_id"])
+    return Assignment(
+        record.payload.get("holder") or "", date.fromisoformat(data["day"]), data["shift_id"], data["post_id"]
+    )
 
 
 def _checked(live: Live, record: ProposalRecord, change: Change, caller: Principal) -> Impact:
@@ -82,8 +98,9 @@ def _checked(live: Live, record: ProposalRecord, change: Change, caller: Princip
     try:
         found = impact(live.program, live.roster, change)
     except DoesNotApply as error:
-        raise WrongState("proposal",
-                         f"open shift {record.id} no longer fits the roster: {error.message}") from error
+        raise WrongState(
+            "proposal", f"open shift {record.id} no longer fits the roster: {error.message}"
+        ) from error
     if not found.acceptable:
         hard = as_seen_by(found.hard, caller, live.program)
         text = "; ".join(f"{v.rule.code} ({v.rule.title}): {v.message}" for v in hard)
@@ -91,11 +108,13 @@ def _checked(live: Live, record: ProposalRecord, change: Change, caller: Princip
     return found
 
 
-def _finish(changes: ChangeRepository, proposal_id: int, caller: Principal, now: datetime,
-            version_id: int) -> None:
+def _finish(
+    changes: ChangeRepository, proposal_id: int, caller: Principal, now: datetime, version_id: int
+) -> None:
     filled = changes.get(proposal_id)
     assert filled is not None
     changes.move(filled, (State.FILLED,), result_version_id=version_id)
     changes.close_offers(proposal_id, caller.identity, now)
-    changes.add_event(proposal_id, now, caller.identity, caller.role.value, "taken",
-                      {"version_id": version_id})
+    changes.add_event(
+        proposal_id, now, caller.identity, caller.role.value, "taken", {"version_id": version_id}
+    )

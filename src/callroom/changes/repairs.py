@@ -35,8 +35,9 @@ class RepairAsk:
 
 def parse_ask(live: Live, ask: RepairAsk) -> tuple[Absence, RepairLimits]:
     program = live.program
-    absence = Absence(ask.absent, parse_instant(ask.start, program, "from"),
-                      parse_instant(ask.end, program, "to", end=True))
+    absence = Absence(
+        ask.absent, parse_instant(ask.start, program, "from"), parse_instant(ask.end, program, "to", end=True)
+    )
     if (ask.window_from is None) != (ask.window_to is None):
         field = "window_to" if ask.window_to is None else "window_from"
         raise RepairError(field, "give both window_from and window_to, or neither")
@@ -52,8 +53,11 @@ def run_repair(live: Live, ask: RepairAsk) -> tuple[RepairResult, dict[str, Any]
     absence, limits = parse_ask(live, ask)
     result = repair(live.program, live.roster, absence, limits, RepairOptions(time_limit_s=ask.time_limit_s))
     if result.status is RepairStatus.INFEASIBLE:
-        raise NoSolution("absent", "no repair keeps every hard rule within the limits given; widen the "
-                                   "window or the list of people who may move")
+        raise NoSolution(
+            "absent",
+            "no repair keeps every hard rule within the limits given; widen the "
+            "window or the list of people who may move",
+        )
     if result.status is RepairStatus.UNKNOWN:
         raise OutOfTime("time_limit", "no repair found within the time limit; try a longer one")
     return result, payload(live, ask, result)
@@ -66,13 +70,27 @@ def payload(live: Live, ask: RepairAsk, result: RepairResult) -> dict[str, Any]:
         "removed": [assignment_json(a) for a in change.removed],
         "added": [assignment_json(a) for a in change.added],
         "absence": {"person_id": ask.absent, "from": ask.start, "to": ask.end},
-        "limits": {"window_from": ask.window_from.isoformat() if ask.window_from else None,
-                   "window_to": ask.window_to.isoformat() if ask.window_to else None, "only": list(ask.only),
-                   "time_limit_s": ask.time_limit_s},
-        "status": result.status.value, "changes": result.changes, "minimum_proven": result.minimum_proven,
-        "moves": [{"person_id": m.person_id, "name": _name(live, m.person_id), "day": m.day.isoformat(),
-                   "before": cell(program, m.before), "after": cell(program, m.after),
-                   "text": m.describe(program), "reasons": list(m.reasons)} for m in result.moves],
+        "limits": {
+            "window_from": ask.window_from.isoformat() if ask.window_from else None,
+            "window_to": ask.window_to.isoformat() if ask.window_to else None,
+            "only": list(ask.only),
+            "time_limit_s": ask.time_limit_s,
+        },
+        "status": result.status.value,
+        "changes": result.changes,
+        "minimum_proven": result.minimum_proven,
+        "moves": [
+            {
+                "person_id": m.person_id,
+                "name": _name(live, m.person_id),
+                "day": m.day.isoformat(),
+                "before": cell(program, m.before),
+                "after": cell(program, m.after),
+                "text": m.describe(program),
+                "reasons": list(m.reasons),
+            }
+            for m in result.moves
+        ],
         "shortfalls": [s.describe(program) for s in result.shortfalls],
         "shortfall_keys": [s.key.as_json() for s in result.shortfalls],
         "blockers": list(result.blockers),
@@ -87,9 +105,16 @@ def _name(live: Live, person_id: str) -> str:
 def ask_of(record: ProposalRecord) -> RepairAsk:
     """The ask a stored repair was made for: its absence and limits as the chief typed them."""
     absence, limits = record.payload["absence"], record.payload["limits"]
-    return RepairAsk(absence["person_id"], absence["from"], absence["to"], _day(limits["window_from"]),
-                     _day(limits["window_to"]), tuple(limits["only"]),
-                     float(limits.get("time_limit_s", RepairAsk.time_limit_s)), record.note)
+    return RepairAsk(
+        absence["person_id"],
+        absence["from"],
+        absence["to"],
+        _day(limits["window_from"]),
+        _day(limits["window_to"]),
+        tuple(limits["only"]),
+        float(limits.get("time_limit_s", RepairAsk.time_limit_s)),
+        record.note,
+    )
 
 
 def _day(text: str | None) -> date | None:

@@ -58,8 +58,14 @@ from callroom.storage.changes_repositories import ChangeRepository, NewProposal,
 class ChangeService:
     """See the module doc. The published roster is the roster service's live one."""
 
-    def __init__(self, database: Database, rosters: RosterService, *, notifier: Notifier | None = None,
-                 clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        database: Database,
+        rosters: RosterService,
+        *,
+        notifier: Notifier | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self._database = database
         self._rosters = rosters
         self._schedules = rosters.schedules
@@ -83,12 +89,14 @@ class ChangeService:
             live = load_live(session, self._schedules, None)
         result, payload = run_repair(live, ask)
         with self._database.session() as session:
-            record = self._add(session, live, Kind.REPAIR, State.ACCEPTED, caller, None,
-                               {**payload, **extra}, ask.note)
+            record = self._add(
+                session, live, Kind.REPAIR, State.ACCEPTED, caller, None, {**payload, **extra}, ask.note
+            )
         return RepairProposal(record, result)
 
-    def repair_day_off(self, caller: Principal, proposal_id: int, time_limit_s: float = 10.0
-                       ) -> RepairProposal:
+    def repair_day_off(
+        self, caller: Principal, proposal_id: int, time_limit_s: float = 10.0
+    ) -> RepairProposal:
         """A day off that would leave a hole, granted with a repair: the requester is absent that
         day and the fewest others move. Approving the repair grants the day off with it."""
         with self._database.reading() as session:
@@ -96,19 +104,26 @@ class ChangeService:
         if record.kind != Kind.DAY_OFF or record.state != State.ACCEPTED:
             raise WrongState("proposal", f"proposal {proposal_id} is not a day off awaiting approval")
         day = record.payload["day"]
-        ask = RepairAsk(record.requester, day, day, time_limit_s=time_limit_s,
-                        note=f"day off ({record.note})")
+        ask = RepairAsk(
+            record.requester, day, day, time_limit_s=time_limit_s, note=f"day off ({record.note})"
+        )
         proposed = self._repair(caller, ask, {"day_off_proposal": proposal_id})
         with self._database.session() as session:
-            ChangeRepository(session).add_event(proposal_id, self._clock(), caller.identity,
-                                                caller.role.value, "repair proposed",
-                                                {"repair": proposed.proposal.id})
+            ChangeRepository(session).add_event(
+                proposal_id,
+                self._clock(),
+                caller.identity,
+                caller.role.value,
+                "repair proposed",
+                {"repair": proposed.proposal.id},
+            )
         return proposed
 
     # --- swaps, offered shifts and days off -----------------------------------------------
 
-    def propose_swap(self, caller: Principal, day: date, colleague: str, colleague_day: date,
-                     note: str = "") -> ProposalRecord:
+    def propose_swap(
+        self, caller: Principal, day: date, colleague: str, colleague_day: date, note: str = ""
+    ) -> ProposalRecord:
         """The caller offers their shift on `day` for `colleague`'s shift on `colleague_day`.
         Invalid when either would end up with two shifts on one day (see `_fits`)."""
         with self._database.session() as session:
@@ -116,8 +131,9 @@ class ChangeService:
             mine = _held(live, caller.identity, day, "day")
             theirs = _held(live, colleague, colleague_day, "colleague_day")
             change = _fits(live, swap(mine, theirs), caller)
-            return self._add(session, live, Kind.SWAP, State.PROPOSED, caller, colleague,
-                             change_json(change), note)
+            return self._add(
+                session, live, Kind.SWAP, State.PROPOSED, caller, colleague, change_json(change), note
+            )
 
     def offer_shift(self, caller: Principal, day: date, colleague: str, note: str = "") -> ProposalRecord:
         """The caller offers their shift on `day` to `colleague` (who must accept). Invalid
@@ -126,8 +142,9 @@ class ChangeService:
             live = load_live(session, self._schedules, None)
             _person(live, colleague, "colleague")
             change = _fits(live, give_away(_held(live, caller.identity, day, "day"), colleague), caller)
-            return self._add(session, live, Kind.GIVE_AWAY, State.PROPOSED, caller, colleague,
-                             change_json(change), note)
+            return self._add(
+                session, live, Kind.GIVE_AWAY, State.PROPOSED, caller, colleague, change_json(change), note
+            )
 
     def request_day_off(self, caller: Principal, day: date, note: str = "") -> ProposalRecord:
         """The caller asks for `day` off; their shift that day (if any) comes off on approval."""
@@ -135,14 +152,23 @@ class ChangeService:
             live = load_live(session, self._schedules, None)
             _person(live, caller.identity, "user")
             if day not in live.program.block:
-                raise Invalid("day", f"{day} is outside the block "
-                                     f"{live.program.block.start}..{live.program.block.end}")
-            _not_asked_twice(session, caller.identity, Kind.DAY_OFF,
-                             lambda p: p.get("day") == day.isoformat(), "day",
-                             f"you have already asked for {day} off")
+                raise Invalid(
+                    "day", f"{day} is outside the block {live.program.block.start}..{live.program.block.end}"
+                )
+            _not_asked_twice(
+                session,
+                caller.identity,
+                Kind.DAY_OFF,
+                lambda p: p.get("day") == day.isoformat(),
+                "day",
+                f"you have already asked for {day} off",
+            )
             held = live.roster.on(caller.identity, day)
-            payload = {"removed": [] if held is None else [assignment_json(held)], "added": [],
-                       "day": day.isoformat()}
+            payload = {
+                "removed": [] if held is None else [assignment_json(held)],
+                "added": [],
+                "day": day.isoformat(),
+            }
             return self._add(session, live, Kind.DAY_OFF, State.ACCEPTED, caller, None, payload, note)
 
     def accept(self, caller: Principal, proposal_id: int) -> ProposalRecord:
@@ -158,11 +184,27 @@ class ChangeService:
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
             if record.state == State.PROPOSED and caller.identity == record.colleague:
-                return self._move(changes, record, (State.PROPOSED,), caller, "declined",
-                                  state=State.DECLINED, decision_reason=reason)
+                return self._move(
+                    changes,
+                    record,
+                    (State.PROPOSED,),
+                    caller,
+                    "declined",
+                    state=State.DECLINED,
+                    decision_reason=reason,
+                )
             _require_chief(caller, "refuse a proposal")
-            return self._move(changes, record, (State.ACCEPTED,), caller, "refused", state=State.REFUSED,
-                              decided_at=self._clock(), decided_by=caller.identity, decision_reason=reason)
+            return self._move(
+                changes,
+                record,
+                (State.ACCEPTED,),
+                caller,
+                "refused",
+                state=State.REFUSED,
+                decided_at=self._clock(),
+                decided_by=caller.identity,
+                decision_reason=reason,
+            )
 
     def withdraw(self, caller: Principal, proposal_id: int) -> ProposalRecord:
         """The requester takes back a pending proposal (the chief cancels an open shift)."""
@@ -200,17 +242,29 @@ class ChangeService:
         with self._database.session() as session:
             changes, record = _load(session, proposal_id)
             if record.state != State.ACCEPTED:
-                raise WrongState("proposal",
-                                 f"proposal {proposal_id} is {record.state}, not awaiting approval")
+                raise WrongState(
+                    "proposal", f"proposal {proposal_id} is {record.state}, not awaiting approval"
+                )
             live = load_live(session, self._schedules, record.program_name)
             if checked_on is not None and checked_on != live.record.id:
-                raise WrongState("proposal", f"the roster moved on (version {live.record.number}) while "
-                                             f"proposal {proposal_id} was checked again: approve it again")
+                raise WrongState(
+                    "proposal",
+                    f"the roster moved on (version {live.record.number}) while "
+                    f"proposal {proposal_id} was checked again: approve it again",
+                )
             applied = apply_change(session, live, record, caller, reason, self._clock())
-            decided = self._move(changes, record, (State.ACCEPTED,), caller, "approved",
-                                 state=State.APPROVED, decided_at=self._clock(), decided_by=caller.identity,
-                                 decision_reason=reason,
-                                 result_version_id=None if applied.version is None else applied.version.id)
+            decided = self._move(
+                changes,
+                record,
+                (State.ACCEPTED,),
+                caller,
+                "approved",
+                state=State.APPROVED,
+                decided_at=self._clock(),
+                decided_by=caller.identity,
+                decision_reason=reason,
+                result_version_id=None if applied.version is None else applied.version.id,
+            )
             self._grant_day_off(changes, decided, caller)
             store_granted(session, live, decided, caller, self._clock())
         self._rosters.forget()
@@ -232,48 +286,86 @@ class ChangeService:
         if same_change(record.payload, fresh):
             return live.record.id
         made = self._supersede(caller, record, live, fresh)
-        raise Superseded("proposal", f"proposal {proposal_id} no longer holds: the roster has moved on "
-                                     f"since it was made (now version {live.record.number}), and repaired "
-                                     "again there it changes other shifts; the fresh repair is proposal "
-                                     f"{made.id}, approve that one instead", made.id)
+        raise Superseded(
+            "proposal",
+            f"proposal {proposal_id} no longer holds: the roster has moved on "
+            f"since it was made (now version {live.record.number}), and repaired "
+            "again there it changes other shifts; the fresh repair is proposal "
+            f"{made.id}, approve that one instead",
+            made.id,
+        )
 
-    def _supersede(self, caller: Principal, record: ProposalRecord, live: Live,
-                   fresh: dict[str, Any]) -> ProposalRecord:
+    def _supersede(
+        self, caller: Principal, record: ProposalRecord, live: Live, fresh: dict[str, Any]
+    ) -> ProposalRecord:
         """Store the fresh repair for the chief and refuse `record` as superseded by it, in one
         transaction (nothing is stored if `record` was decided meanwhile)."""
         carried = {k: record.payload[k] for k in ("day_off_proposal",) if k in record.payload}
         now = self._clock()
         with self._database.session() as session:
             changes = ChangeRepository(session)
-            made = self._add(session, live, Kind.REPAIR, State.ACCEPTED, caller, None, {**fresh, **carried},
-                             record.note)
-            if not changes.move(record, (State.ACCEPTED,), state=State.REFUSED, decided_at=now,
-                                decided_by=caller.identity,
-                                decision_reason=f"superseded by proposal {made.id}: the roster moved on"):
+            made = self._add(
+                session, live, Kind.REPAIR, State.ACCEPTED, caller, None, {**fresh, **carried}, record.note
+            )
+            if not changes.move(
+                record,
+                (State.ACCEPTED,),
+                state=State.REFUSED,
+                decided_at=now,
+                decided_by=caller.identity,
+                decision_reason=f"superseded by proposal {made.id}: the roster moved on",
+            ):
                 raise WrongState("proposal", f"proposal {record.id} was decided meanwhile")
-            changes.add_event(record.id, now, caller.identity, caller.role.value, "superseded",
-                              {"by": made.id, "roster_version": live.record.number})
+            changes.add_event(
+                record.id,
+                now,
+                caller.identity,
+                caller.role.value,
+                "superseded",
+                {"by": made.id, "roster_version": live.record.number},
+            )
             if "day_off_proposal" in carried:
-                changes.add_event(int(carried["day_off_proposal"]), now, caller.identity, caller.role.value,
-                                  "repair proposed", {"repair": made.id})
+                changes.add_event(
+                    int(carried["day_off_proposal"]),
+                    now,
+                    caller.identity,
+                    caller.role.value,
+                    "repair proposed",
+                    {"repair": made.id},
+                )
         return made
 
     # --- open shifts --------------------------------------------------------------------------
 
-    def publish_open_shift(self, caller: Principal, day: date, shift_id: str, post_id: str,
-                           holder: str | None = None, note: str = "") -> OpenShift:
+    def publish_open_shift(
+        self,
+        caller: Principal,
+        day: date,
+        shift_id: str,
+        post_id: str,
+        holder: str | None = None,
+        note: str = "",
+    ) -> OpenShift:
         """Publish a hole (the holder's shift, or an extra slot when `holder` is None) and offer it
         to everyone the rules let take it; each is paged."""
         _require_chief(caller, "publish an open shift")
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
             slot, payload = offer_slot(live, day, shift_id, post_id, holder)
-            _not_asked_twice(session, None, Kind.OPEN_SHIFT,
-                             lambda p: (p.get("slot"), p.get("holder")) == (payload["slot"], holder),
-                             "slot", f"{slot} is already an open shift")
+            _not_asked_twice(
+                session,
+                None,
+                Kind.OPEN_SHIFT,
+                lambda p: (p.get("slot"), p.get("holder")) == (payload["slot"], holder),
+                "slot",
+                f"{slot} is already an open shift",
+            )
             if not payload["offered"]:
-                raise Conflict("slot", f"nobody can take {slot} without breaking a hard rule: repair the "
-                                       "roster for the absence instead")
+                raise Conflict(
+                    "slot",
+                    f"nobody can take {slot} without breaking a hard rule: repair the "
+                    "roster for the absence instead",
+                )
             record = self._add(session, live, Kind.OPEN_SHIFT, State.OPEN, caller, None, payload, note)
             offered = tuple(payload["offered"])
             ChangeRepository(session).add_offers(record.id, offered, self._clock())
@@ -325,32 +417,69 @@ class ChangeService:
         """Everything awaiting the chief's decision, and open shifts not yet taken (for those who
         read every request)."""
         if not caller.can(Permission.REQUEST_READ):
-            raise NotAllowed("permission", f"a {caller.role.value} may not read every request "
-                                           f"({Permission.REQUEST_READ.value})")
+            raise NotAllowed(
+                "permission",
+                f"a {caller.role.value} may not read every request ({Permission.REQUEST_READ.value})",
+            )
         with self._database.reading() as session:
-            return ChangeRepository(session).listing(states=(State.ACCEPTED, State.OPEN),
-                                                     program_name=self._schedules.program)
+            return ChangeRepository(session).listing(
+                states=(State.ACCEPTED, State.OPEN), program_name=self._schedules.program
+            )
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _add(self, session: Session, live: Live, kind: Kind, state: State, caller: Principal,
-             colleague: str | None, payload: dict[str, Any], note: str) -> ProposalRecord:
+    def _add(
+        self,
+        session: Session,
+        live: Live,
+        kind: Kind,
+        state: State,
+        caller: Principal,
+        colleague: str | None,
+        payload: dict[str, Any],
+        note: str,
+    ) -> ProposalRecord:
         changes = ChangeRepository(session)
         now = self._clock()
-        record = changes.add(NewProposal(live.name, kind.value, state.value, live.record.id,
-                                         caller.identity, colleague, payload, note, now))
-        changes.add_event(record.id, now, caller.identity, caller.role.value, "proposed",
-                          {"kind": kind.value})
+        record = changes.add(
+            NewProposal(
+                live.name,
+                kind.value,
+                state.value,
+                live.record.id,
+                caller.identity,
+                colleague,
+                payload,
+                note,
+                now,
+            )
+        )
+        changes.add_event(
+            record.id, now, caller.identity, caller.role.value, "proposed", {"kind": kind.value}
+        )
         return record
 
-    def _move(self, changes: ChangeRepository, record: ProposalRecord, from_states: tuple[State, ...],
-              caller: Principal, event: str, **values: Any) -> ProposalRecord:
+    def _move(
+        self,
+        changes: ChangeRepository,
+        record: ProposalRecord,
+        from_states: tuple[State, ...],
+        caller: Principal,
+        event: str,
+        **values: Any,
+    ) -> ProposalRecord:
         if record.state not in from_states or not changes.move(record, from_states, **values):
             current = changes.get(record.id)
             state = current.state if current else record.state
             raise WrongState("proposal", f"proposal {record.id} is {state}; cannot mark it {event}")
-        changes.add_event(record.id, self._clock(), caller.identity, caller.role.value, event,
-                          {"reason": values.get("decision_reason")} if "decision_reason" in values else {})
+        changes.add_event(
+            record.id,
+            self._clock(),
+            caller.identity,
+            caller.role.value,
+            event,
+            {"reason": values.get("decision_reason")} if "decision_reason" in values else {},
+        )
         moved = changes.get(record.id)
         assert moved is not None
         return moved
@@ -361,10 +490,18 @@ class ChangeService:
             return
         day_off = changes.get(int(repaired.payload["day_off_proposal"]))
         if day_off is not None and day_off.state == State.ACCEPTED:
-            self._move(changes, day_off, (State.ACCEPTED,), caller, "approved", state=State.APPROVED,
-                       decided_at=self._clock(), decided_by=caller.identity,
-                       decision_reason=f"granted with repair {repaired.id}",
-                       result_version_id=repaired.result_version_id)
+            self._move(
+                changes,
+                day_off,
+                (State.ACCEPTED,),
+                caller,
+                "approved",
+                state=State.APPROVED,
+                decided_at=self._clock(),
+                decided_by=caller.identity,
+                decision_reason=f"granted with repair {repaired.id}",
+                result_version_id=repaired.result_version_id,
+            )
 
     def _tell(self, proposal_id: int, applied: Applied) -> tuple[str, ...]:
         """Page the people the change moved (after the change is committed, so a paging failure
@@ -373,13 +510,24 @@ class ChangeService:
         if reached:
             with self._database.session() as session:
                 ChangeRepository(session).add_event(
-                    proposal_id, self._clock(), SENDER, "system", "notified",
-                    {"pages": {person: page_id for person, page_id in reached}})
+                    proposal_id,
+                    self._clock(),
+                    SENDER,
+                    "system",
+                    "notified",
+                    {"pages": {person: page_id for person, page_id in reached}},
+                )
         return tuple(person for person, _ in reached)
 
 
-def _not_asked_twice(session: Session, requester: str | None, kind: Kind,
-                     same: Callable[[dict[str, Any]], bool], field: str, said: str) -> None:
+def _not_asked_twice(
+    session: Session,
+    requester: str | None,
+    kind: Kind,
+    same: Callable[[dict[str, Any]], bool],
+    field: str,
+    said: str,
+) -> None:
     """Conflict naming the pending proposal of `kind` (by `requester`, or by anyone) that already
     asks for the same thing: a form sent twice makes one request, not two."""
     pending = ChangeRepository(session).listing(states=PENDING, person_id=requester)

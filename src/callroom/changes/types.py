@@ -18,8 +18,21 @@ from callroom.solver.repair.staged import RepairResult
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord, ProposalRecord
 
-__all__ = ["PENDING", "Check", "Decision", "Kind", "OpenShift", "ProposalDetail", "ProposalNotFound",
-           "ProposalRecord", "RepairProposal", "RulesRefuse", "State", "Superseded", "WrongState"]
+__all__ = [
+    "PENDING",
+    "Check",
+    "Decision",
+    "Kind",
+    "OpenShift",
+    "ProposalDetail",
+    "ProposalNotFound",
+    "ProposalRecord",
+    "RepairProposal",
+    "RulesRefuse",
+    "State",
+    "Superseded",
+    "WrongState",
+]
 
 
 class Kind(StrEnum):
@@ -84,8 +97,11 @@ class Check:
     def seen_by(self, reader: Principal, program: Program) -> Check:
         """The check as `reader` may see it: a declared conflict between others is only "a
         confidential rule" (`rules.privacy`); the chief sees its reason."""
-        return replace(self, introduced=as_seen_by(self.introduced, reader, program),
-                       resolved=as_seen_by(self.resolved, reader, program))
+        return replace(
+            self,
+            introduced=as_seen_by(self.introduced, reader, program),
+            resolved=as_seen_by(self.resolved, reader, program),
+        )
 
     @property
     def refusal(self) -> str | None:

@@ -38,8 +38,12 @@ def load_live(session: Session, schedules: LiveSchedules, program_name: str | No
     """The published roster of `program_name` (default: the live program); NotFound if none."""
     found = schedules.live(session, program_name)
     if found is None:
-        raise NotFound("program", "no published roster" + (f" for {program_name}" if program_name else "")
-                       + "; run `callroom solve FILE` first")
+        raise NotFound(
+            "program",
+            "no published roster"
+            + (f" for {program_name}" if program_name else "")
+            + "; run `callroom solve FILE` first",
+        )
     return found
 
 
@@ -53,40 +57,70 @@ def check_change(live: Live, record: ProposalRecord) -> Check:
     try:
         found = impact(program, live.roster, change)
     except DoesNotApply as error:
-        raise WrongState("proposal", f"proposal {record.id} no longer fits the roster (version "
-                                     f"{live.record.number}): {error.message}") from error
+        raise WrongState(
+            "proposal",
+            f"proposal {record.id} no longer fits the roster (version {live.record.number}): {error.message}",
+        ) from error
     declared = {CoverKey.from_json(key) for key in record.payload.get("shortfall_keys", ())}
     introduced = tuple(v for v in found.introduced if v.cover is None or v.cover not in declared)
-    introduced = (*(v for v in still_held(live.program, found.after, record) if v not in introduced),
-                  *introduced)
+    introduced = (
+        *(v for v in still_held(live.program, found.after, record) if v not in introduced),
+        *introduced,
+    )
     hard = [v for v in introduced if v.rule.severity is ids.Severity.HARD]
     return Check(record.id, not hard, introduced, found.resolved, live.record.id)
 
 
-def apply_change(session: Session, live: Live, record: ProposalRecord, caller: Principal, reason: str,
-                 now: datetime) -> Applied:
+def apply_change(
+    session: Session, live: Live, record: ProposalRecord, caller: Principal, reason: str, now: datetime
+) -> Applied:
     """Check, then store the changed roster as a new version with the decision in its audit.
     A refusal is worded for the caller (`rules.privacy`)."""
     checked = check_change(live, record).seen_by(caller, live.program)
     if not checked.acceptable:
-        advice = ("; to grant it anyway, repair the roster for the absence (callroom repair) or "
-                  "publish the shift as an open shift") if record.kind == Kind.DAY_OFF else ""
-        raise RulesRefuse("proposal", f"proposal {record.id} would break: {checked.refusal}{advice}",
-                          tuple(v for v in checked.introduced if v.rule.severity is ids.Severity.HARD))
+        advice = (
+            (
+                "; to grant it anyway, repair the roster for the absence (callroom repair) or "
+                "publish the shift as an open shift"
+            )
+            if record.kind == Kind.DAY_OFF
+            else ""
+        )
+        raise RulesRefuse(
+            "proposal",
+            f"proposal {record.id} would break: {checked.refusal}{advice}",
+            tuple(v for v in checked.introduced if v.rule.severity is ids.Severity.HARD),
+        )
     change = change_of(record.payload)
     if not change.removed and not change.added:
         return Applied(live.program, live.roster, live.roster, change, None)
     after = change.apply(live.roster)
-    version = add_version(session, live, after, decision_audit(record, caller, reason, now, change),
-                          status=f"{record.kind} approved")
+    version = add_version(
+        session,
+        live,
+        after,
+        decision_audit(record, caller, reason, now, change),
+        status=f"{record.kind} approved",
+    )
     return Applied(live.program, live.roster, after, change, version)
 
 
-def decision_audit(record: ProposalRecord, caller: Principal, reason: str, now: datetime,
-                   change: Change) -> ChangeAudit:
+def decision_audit(
+    record: ProposalRecord, caller: Principal, reason: str, now: datetime, change: Change
+) -> ChangeAudit:
     """Who decided (the chief approving, or the colleague taking an open shift), when and why."""
-    return ChangeAudit(record.id, record.kind, record.requester, record.colleague or None, caller.identity,
-                       caller.role.value, now, reason, change.removed, change.added)
+    return ChangeAudit(
+        record.id,
+        record.kind,
+        record.requester,
+        record.colleague or None,
+        caller.identity,
+        caller.role.value,
+        now,
+        reason,
+        change.removed,
+        change.added,
+    )
 
 
 def notify_all(notifier: Notifier, applied: Applied) -> tuple[tuple[str, int], ...]:
@@ -97,8 +131,9 @@ def notify_all(notifier: Notifier, applied: Applied) -> tuple[tuple[str, int], .
     reached = []
     for person in sorted(applied.change.people):
         days = [a.day for a in (*applied.change.removed, *applied.change.added) if a.person_id == person]
-        text = new_shifts_text(applied.program, applied.before, applied.after, person, days,
-                               applied.version.number)
+        text = new_shifts_text(
+            applied.program, applied.before, applied.after, person, days, applied.version.number
+        )
         page_id = notifier.notify(person, text)
         if page_id is not None:
             reached.append((person, page_id))

@@ -25,8 +25,9 @@ from callroom.cli.params import TokenId
 
 accounts_app = typer.Typer(no_args_is_help=True, help="Accounts: add, list, passwords and API tokens.")
 
-PasswordStdin = Annotated[bool, typer.Option("--password-stdin",
-                                              help="Read the password from standard input.")]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
 
 
 def _accounts() -> AccountService:
@@ -69,8 +70,15 @@ def list_accounts() -> None:
     found = accounts.accounts(_admin())
     table = Table("id", "username", "name", "role", "person", "active", "password")
     for a in found:
-        table.add_row(str(a.id), a.username, a.display_name, a.role, a.person_id or "-",
-                      "yes" if a.active else "no", "set" if a.password_hash else "-")
+        table.add_row(
+            str(a.id),
+            a.username,
+            a.display_name,
+            a.role,
+            a.person_id or "-",
+            "yes" if a.active else "no",
+            "set" if a.password_hash else "-",
+        )
     console.print(table)
 
 
@@ -78,8 +86,9 @@ def list_accounts() -> None:
 def change(
     username: str,
     role: Annotated[Role | None, typer.Option(help="A new role.")] = None,
-    active: Annotated[bool | None, typer.Option("--active/--inactive",
-                                                help="Reactivate, or deactivate (its sessions end).")] = None,
+    active: Annotated[
+        bool | None, typer.Option("--active/--inactive", help="Reactivate, or deactivate (its sessions end).")
+    ] = None,
 ) -> None:
     """Change an account's role or deactivate it; the last active admin stays one."""
     values = {k: v for k, v in (("role", role), ("active", active)) if v is not None}

@@ -25,8 +25,9 @@ from callroom.cli.context import services
 from callroom.cli.identity import acting
 from callroom.cli.params import ProposalId
 
-changes_app = typer.Typer(no_args_is_help=True,
-                          help="Swaps, offered shifts, days off and open shifts; list and decide proposals.")
+changes_app = typer.Typer(
+    no_args_is_help=True, help="Swaps, offered shifts, days off and open shifts; list and decide proposals."
+)
 
 By = Annotated[str | None, typer.Option(help="Who acts: a person id (default: cli:USER).")]
 RoleOpt = Annotated[Role, typer.Option(help="Their role: chief decides, resident acts for themselves.")]
@@ -50,13 +51,23 @@ def repair(
 ) -> None:
     """Repair the newest roster for an absence with the fewest changed person-days; stored as a
     proposal for `callroom approve`."""
-    ask = RepairAsk(absent, start, end, _day(window_from, "window_from"), _day(window_to, "window_to"),
-                    tuple(only or ()), time_limit, note)
+    ask = RepairAsk(
+        absent,
+        start,
+        end,
+        _day(window_from, "window_from"),
+        _day(window_to, "window_to"),
+        tuple(only or ()),
+        time_limit,
+        note,
+    )
     proposed = _service().propose_repair(acting(by, role), ask)
     payload = proposed.proposal.payload
     proven = "proven minimum" if payload["minimum_proven"] else "not proven minimal"
-    console.print(f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days ({proven}), "
-                  f"status {payload['status']}, in {proposed.result.wall_s:.1f} s")
+    console.print(
+        f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days ({proven}), "
+        f"status {payload['status']}, in {proposed.result.wall_s:.1f} s"
+    )
     _print_moves(payload)
     console.print(f"Approve with `callroom approve {proposed.proposal.id}`.")
 
@@ -64,8 +75,13 @@ def repair(
 def _print_moves(payload: dict[str, object]) -> None:
     table = Table("Who", "Day", "Before", "After", "Why", title="Moves")
     for move in payload.get("moves", []):  # type: ignore[attr-defined]
-        table.add_row(escape(move["name"]), move["day"], escape(move["before"]), escape(move["after"]),
-                      escape("; ".join(move["reasons"])))
+        table.add_row(
+            escape(move["name"]),
+            move["day"],
+            escape(move["before"]),
+            escape(move["after"]),
+            escape("; ".join(move["reasons"])),
+        )
     console.print(table)
     for line in payload.get("shortfalls", []):  # type: ignore[attr-defined]
         console.print(f"[yellow]short:[/] {escape(line)}")
@@ -96,15 +112,18 @@ def approve(
 def _print_decision(decision: Decision) -> None:
     version = decision.version
     made = f"roster version {version.number} (id {version.id})" if version else "no roster change"
-    console.print(f"Proposal {decision.proposal.id} {decision.proposal.state}: {made}; "
-                  f"paged {', '.join(decision.notified) or 'nobody'}.")
+    console.print(
+        f"Proposal {decision.proposal.id} {decision.proposal.state}: {made}; "
+        f"paged {', '.join(decision.notified) or 'nobody'}."
+    )
 
 
 def _print_records(records: list[ProposalRecord]) -> None:
     table = Table("Id", "Kind", "State", "From", "With", "Created")
     for r in records:
-        table.add_row(str(r.id), r.kind, r.state, r.requester, r.colleague or "",
-                      f"{r.created_at:%Y-%m-%d %H:%M}")
+        table.add_row(
+            str(r.id), r.kind, r.state, r.requester, r.colleague or "", f"{r.created_at:%Y-%m-%d %H:%M}"
+        )
     console.print(table)
 
 
@@ -126,8 +145,10 @@ def show(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) -> Non
     if record.kind == "repair":
         _print_moves(record.payload)
     for event in detail.events:
-        console.print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.kind} by {event.actor} ({event.role}) "
-                      f"{event.detail or ''}")
+        console.print(
+            f"  {event.at:%Y-%m-%d %H:%M:%S} {event.kind} by {event.actor} ({event.role}) "
+            f"{event.detail or ''}"
+        )
     for offer in detail.offers:
         console.print(f"  offered to {offer.person_id}: {offer.state}")
 
@@ -142,11 +163,13 @@ def check(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) -> No
 
 
 @changes_app.command("swap")
-def swap(day: str, colleague: str, colleague_day: str, by: By = None, role: RoleOpt = Role.RESIDENT,
-         note: str = "") -> None:
+def swap(
+    day: str, colleague: str, colleague_day: str, by: By = None, role: RoleOpt = Role.RESIDENT, note: str = ""
+) -> None:
     """Offer your shift on DAY for COLLEAGUE's shift on COLLEAGUE_DAY."""
-    record = _service().propose_swap(acting(by, role), _must_day(day, "day"), colleague,
-                                     _must_day(colleague_day, "colleague_day"), note)
+    record = _service().propose_swap(
+        acting(by, role), _must_day(day, "day"), colleague, _must_day(colleague_day, "colleague_day"), note
+    )
     console.print(f"Proposal {record.id}: swap proposed to {colleague}.")
 
 
@@ -186,12 +209,19 @@ def withdraw(proposal: ProposalId, by: By = None, role: RoleOpt = Role.CHIEF) ->
 
 
 @changes_app.command("open-shift")
-def open_shift(day: str, shift: str, post: str,
-               holder: Annotated[str | None, typer.Option(help="Who gives it up (none: extra slot).")] = None,
-               by: By = None, role: RoleOpt = Role.CHIEF, note: str = "") -> None:
+def open_shift(
+    day: str,
+    shift: str,
+    post: str,
+    holder: Annotated[str | None, typer.Option(help="Who gives it up (none: extra slot).")] = None,
+    by: By = None,
+    role: RoleOpt = Role.CHIEF,
+    note: str = "",
+) -> None:
     """Publish a hole; it is offered to everyone the rules let take it."""
-    published = _service().publish_open_shift(acting(by, role), _must_day(day, "day"), shift, post, holder,
-                                              note)
+    published = _service().publish_open_shift(
+        acting(by, role), _must_day(day, "day"), shift, post, holder, note
+    )
     offered = ", ".join(published.offered) or "nobody"
     console.print(f"Open shift {published.proposal.id} offered to {offered}.")
 
@@ -210,11 +240,14 @@ def _must_day(text: str, field: str) -> date:
 
 
 @changes_app.command("repair-day-off")
-def repair_day_off(proposal: ProposalId, time_limit: float = 10.0, by: By = None, role: RoleOpt = Role.CHIEF
-                   ) -> None:
+def repair_day_off(
+    proposal: ProposalId, time_limit: float = 10.0, by: By = None, role: RoleOpt = Role.CHIEF
+) -> None:
     """Grant a day off that would leave a hole with a repair (approve the repair to grant both)."""
     proposed = _service().repair_day_off(acting(by, role), proposal, time_limit)
     payload = proposed.proposal.payload
-    console.print(f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days, status "
-                  f"{payload['status']}; approve it to grant day off {proposal}.")
+    console.print(
+        f"Proposal {proposed.proposal.id}: {payload['changes']} changed person-days, status "
+        f"{payload['status']}; approve it to grant day off {proposal}."
+    )
     _print_moves(payload)

@@ -24,8 +24,11 @@ from callroom.errors import CallroomError, ErrorKind
 console = Console(highlight=False, soft_wrap=True, width=shutil.get_terminal_size((160, 40)).columns)
 
 UNEXPECTED, BAD_INPUT, NO_SOLUTION, OUT_OF_TIME, UNAVAILABLE = 1, 2, 3, 4, 5
-EXIT_CODES = {ErrorKind.NO_SOLUTION: NO_SOLUTION, ErrorKind.OUT_OF_TIME: OUT_OF_TIME,
-              ErrorKind.UNAVAILABLE: UNAVAILABLE}
+EXIT_CODES = {
+    ErrorKind.NO_SOLUTION: NO_SOLUTION,
+    ErrorKind.OUT_OF_TIME: OUT_OF_TIME,
+    ErrorKind.UNAVAILABLE: UNAVAILABLE,
+}
 
 
 def exit_code(error: CallroomError) -> int:
@@ -68,6 +71,8 @@ class ReportingGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own: usage errors, --help, exits the commands chose
         except Exception as error:
-            console.print(f"[red]error:[/] callroom failed unexpectedly ({escape(type(error).__name__)}: "
-                          f"{escape(str(error))}); please report it with the command you ran")
+            console.print(
+                f"[red]error:[/] callroom failed unexpectedly ({escape(type(error).__name__)}: "
+                f"{escape(str(error))}); please report it with the command you ran"
+            )
             raise typer.Exit(UNEXPECTED) from error

@@ -38,8 +38,12 @@ evaluate_app = typer.Typer(no_args_is_help=True, help="Score a roster with callr
 bench_app = typer.Typer(no_args_is_help=True, help="Run published benchmarks.")
 
 ROSTER_BREAKS_RULES = 1
-PARTS = {ids.REQUEST_ON.code: "shift-on", ids.REQUEST_OFF.code: "shift-off",
-         ids.COVER_UNDER.code: "cover-under", ids.COVER_OVER.code: "cover-over"}
+PARTS = {
+    ids.REQUEST_ON.code: "shift-on",
+    ids.REQUEST_OFF.code: "shift-off",
+    ids.COVER_UNDER.code: "cover-under",
+    ids.COVER_OVER.code: "cover-over",
+}
 
 
 def _instance(console: Console, path: Path) -> Program:
@@ -55,8 +59,11 @@ def import_curtois(
     program = _instance(console, file)
     target = out or Path(f"{file.stem}.yaml")
     target.write_text(dump_program(program), encoding="utf-8")
-    console.print(f"{file}: {len(program.people)} people, {len(program.shift_types)} shift types, "
-                  f"{program.block.days} days, {len(program.demands)} cover lines -> {target}")
+    console.print(
+        f"{file}: {len(program.people)} people, {len(program.shift_types)} shift types, "
+        f"{program.block.days} days, {len(program.demands)} cover lines -> {target}"
+    )
+
 
 @evaluate_app.command("curtois")
 def evaluate_curtois(
@@ -72,16 +79,25 @@ def evaluate_curtois(
         raise fail(f"{roster}: cannot read the file: {error}") from error
     _evaluation(console, program, parsed)
 
+
 @bench_app.command("curtois")
 def bench_curtois(
     instances: Annotated[str, typer.Option(help="Instance numbers, e.g. 1-24 or 1,5,7-9.")] = "1-24",
     time_limit: Annotated[float, typer.Option(min=0.1, help="Search seconds per instance.")] = 60.0,
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT workers.")] = 2,
     seed: Annotated[int, typer.Option(min=0, help="Random seed, both sides.")] = 0,
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for rosters and the results table (default: results/curtois beside the data).")] = None,
-    data: Annotated[Path | None, typer.Option(
-        help="Folder with InstanceN.txt and best_known.csv (default: the checkout's bench/curtois).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for rosters and the results table (default: results/curtois beside the data)."
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder with InstanceN.txt and best_known.csv (default: the checkout's bench/curtois)."
+        ),
+    ] = None,
     peer: Annotated[bool, typer.Option(help="Also run the peer (CPMpy's model).")] = True,
 ) -> None:
     """Solve benchmark instances with callroom and the peer; print and save the table."""
@@ -99,7 +115,6 @@ def bench_curtois(
     console.print(f"Wrote {json_path}, {csv_path} and the rosters in {out}/")
 
 
-
 def _evaluation(console: Console, program: Program, roster: Roster) -> None:
     violations = hard_violations(program, roster)
     report = score(program, roster)
@@ -114,17 +129,24 @@ def _evaluation(console: Console, program: Program, roster: Roster) -> None:
     console.print("feasible: no hard rule broken")
 
 
-def _bench(console: Console, data: Path, numbers: list[int], options: SolveOptions, out: Path,
-           peer: bool) -> list[Row]:
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())
+def _bench(
+    console: Console, data: Path, numbers: list[int], options: SolveOptions, out: Path, peer: bool
+) -> list[Row]:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("Curtois instances", total=len(numbers))
 
         def done(row: Row) -> None:
             gap = row.ours.gap(row.best_known)
-            progress.console.print(f"{row.instance}: {row.ours.objective} (best known {row.best_known}"
-                                   f"{'' if gap is None else f', gap {gap:.1f} %'})")
+            progress.console.print(
+                f"{row.instance}: {row.ours.objective} (best known {row.best_known}"
+                f"{'' if gap is None else f', gap {gap:.1f} %'})"
+            )
             progress.advance(task)
 
         return run_all(data, numbers, options, out, peer, done)
@@ -142,12 +164,23 @@ def results_table(rows: list[Row], peer: bool) -> Table:
         table.add_column(header, justify="left" if "status" in header or header == "instance" else "right")
     for row in rows:
         ours = row.ours
-        cells = [row.instance, str(row.best_known), ours.status, _fmt(ours.objective), _fmt(ours.bound),
-                 _fmt(ours.gap(row.best_known), "{:.2f}"), _fmt(ours.first_s, "{:.1f}"),
-                 _fmt(ours.final_s, "{:.1f}")]
+        cells = [
+            row.instance,
+            str(row.best_known),
+            ours.status,
+            _fmt(ours.objective),
+            _fmt(ours.bound),
+            _fmt(ours.gap(row.best_known), "{:.2f}"),
+            _fmt(ours.first_s, "{:.1f}"),
+            _fmt(ours.final_s, "{:.1f}"),
+        ]
         if peer and row.peer is not None:
             theirs = row.peer
-            cells += [theirs.status, _fmt(theirs.objective), _fmt(theirs.gap(row.best_known), "{:.2f}"),
-                      _fmt(theirs.first_s, "{:.1f}")]
+            cells += [
+                theirs.status,
+                _fmt(theirs.objective),
+                _fmt(theirs.gap(row.best_known), "{:.2f}"),
+                _fmt(theirs.first_s, "{:.1f}"),
+            ]
         table.add_row(*cells)
     return table

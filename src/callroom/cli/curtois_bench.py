@@ -66,7 +66,7 @@ class Row:
 
 
 def parse_instances(text: str) -> list[int]:
-    """"1-24", "1,3,5-7" -> instance numbers."""
+    """ "1-24", "1,3,5-7" -> instance numbers."""
     numbers: list[int] = []
     for part in filter(None, text.replace(" ", "").split(",")):
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
@@ -95,8 +95,11 @@ def data_folder(given: Path | None) -> Path:
         if (folder / BEST_KNOWN).is_file():
             return folder
     looked = " or ".join(str((folder / BEST_KNOWN).resolve()) for folder in tried)
-    raise BenchDataError("data", f"data: no {BEST_KNOWN} at {looked}; pass --data FOLDER, the folder "
-                                 "with InstanceN.txt and best_known.csv (bench/curtois in a source checkout)")
+    raise BenchDataError(
+        "data",
+        f"data: no {BEST_KNOWN} at {looked}; pass --data FOLDER, the folder "
+        "with InstanceN.txt and best_known.csv (bench/curtois in a source checkout)",
+    )
 
 
 def best_known(data: Path) -> dict[str, int]:
@@ -106,8 +109,11 @@ def best_known(data: Path) -> dict[str, int]:
         with path.open(newline="", encoding="utf-8") as handle:
             return {row["instance"]: int(row["best_known_upper"]) for row in csv.DictReader(handle)}
     except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError) as error:
-        raise BenchDataError("data", f"data: cannot read {path}: expected columns instance and "
-                                     f"best_known_upper with whole numbers ({error!r})") from error
+        raise BenchDataError(
+            "data",
+            f"data: cannot read {path}: expected columns instance and "
+            f"best_known_upper with whole numbers ({error!r})",
+        ) from error
 
 
 def check_instances(data: Path, numbers: list[int]) -> dict[str, int]:
@@ -119,17 +125,25 @@ def check_instances(data: Path, numbers: list[int]) -> dict[str, int]:
         if not (data / f"{name}.txt").is_file():
             raise BenchDataError("instances", f"instances: no {name}.txt in {data.resolve()}")
         if name not in known:
-            raise BenchDataError("instances", f"instances: {name} has no best known value in "
-                                              f"{(data / BEST_KNOWN).resolve()}")
+            raise BenchDataError(
+                "instances", f"instances: {name} has no best known value in {(data / BEST_KNOWN).resolve()}"
+            )
     return known
 
 
 def run_ours(program: Program, options: SolveOptions) -> tuple[Outcome, Roster | None]:
     solution = solve(program, options)  # scores and checks the roster it returns
     objective = solution.report.total if solution.report else None
-    return Outcome(solution.status.value, objective, solution.bound, len(solution.violations),
-                   solution.first_solution_s, solution.last_solution_s, solution.build_s,
-                   solution.wall_s), solution.roster
+    return Outcome(
+        solution.status.value,
+        objective,
+        solution.bound,
+        len(solution.violations),
+        solution.first_solution_s,
+        solution.last_solution_s,
+        solution.build_s,
+        solution.wall_s,
+    ), solution.roster
 
 
 def run_instance(path: Path, best: int, options: SolveOptions, out: Path, peer: bool) -> Row:
@@ -152,12 +166,13 @@ def _save(path: Path, program: Program, roster: Roster | None, who: str) -> None
 # The peer's model of the largest instances outgrows the machine (Instance24: over 10 GB and more
 # than six minutes before its search starts), so it runs in a child process with a memory cap and
 # a deadline; running out of either is its result on that instance.
-PEER_MEMORY_BYTES = 8 * 1024 ** 3
+PEER_MEMORY_BYTES = 8 * 1024**3
 PEER_BUILD_ALLOWANCE_S = 180.0
 
 
-def run_peer_guarded(path: Path, program: Program, options: SolveOptions,
-                     memory_bytes: int = PEER_MEMORY_BYTES) -> tuple[Outcome, Roster | None]:
+def run_peer_guarded(
+    path: Path, program: Program, options: SolveOptions, memory_bytes: int = PEER_MEMORY_BYTES
+) -> tuple[Outcome, Roster | None]:
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     child = context.Process(target=_peer_child, args=(path, options, results, memory_bytes))
@@ -169,8 +184,9 @@ def run_peer_guarded(path: Path, program: Program, options: SolveOptions,
     return outcome, None if assignments is None else Roster.of(assignments)
 
 
-def _wait_for_peer(child: Any, results: Any, deadline: float,
-                   started: float) -> tuple[Outcome, list[Assignment] | None]:
+def _wait_for_peer(
+    child: Any, results: Any, deadline: float, started: float
+) -> tuple[Outcome, list[Assignment] | None]:
     while True:
         try:
             outcome, assignments = results.get(timeout=1.0)
@@ -185,8 +201,7 @@ def _wait_for_peer(child: Any, results: Any, deadline: float,
 
 
 def _gave_up(why: str, started: float) -> Outcome:
-    return Outcome(why, None, None, 0, None, None, time.monotonic() - started,
-                   time.monotonic() - started)
+    return Outcome(why, None, None, 0, None, None, time.monotonic() - started, time.monotonic() - started)
 
 
 def _peer_child(path: Path, options: SolveOptions, results: Any, memory_bytes: int) -> None:
@@ -214,8 +229,12 @@ def run_peer(path: Path, program: Program, options: SolveOptions) -> tuple[Outco
     solver = cp.SolverLookup.get("ortools", model)
     build_s = time.monotonic() - started
     clock = _Clock(cp_model.CpSolverSolutionCallback, started)
-    found = solver.solve(time_limit=options.time_limit_s, num_workers=options.workers,
-                         random_seed=options.seed, solution_callback=clock.callback)
+    found = solver.solve(
+        time_limit=options.time_limit_s,
+        num_workers=options.workers,
+        random_seed=options.seed,
+        solution_callback=clock.callback,
+    )
     roster = _peer_roster(program, list(data["shifts"]), nurse_view.value()) if found else None
     return _peer_outcome(program, roster, solver, clock, build_s, started), roster
 
@@ -240,21 +259,37 @@ def _peer_roster(program: Program, shift_ids: list[str], view: Any) -> Roster:
     dates = program.block.dates()
     return Roster.of(
         Assignment(person.id, dates[d], shift_ids[int(view[p][d]) - 1], WARD)
-        for p, person in enumerate(program.people) for d in range(len(dates)) if int(view[p][d]) > 0)
+        for p, person in enumerate(program.people)
+        for d in range(len(dates))
+        if int(view[p][d]) > 0
+    )
 
 
-def _peer_outcome(program: Program, roster: Roster | None, solver: Any, clock: _Clock,
-                  build_s: float, started: float) -> Outcome:
+def _peer_outcome(
+    program: Program, roster: Roster | None, solver: Any, clock: _Clock, build_s: float, started: float
+) -> Outcome:
     status = solver.status().exitstatus.name.lower()
     bound = solver.ort_solver.best_objective_bound if roster else None
-    return Outcome(status, score(program, roster).total if roster else None,
-                   None if bound is None else round(bound),
-                   len(hard_violations(program, roster)) if roster else 0,
-                   clock.first, clock.last, build_s, time.monotonic() - started)
+    return Outcome(
+        status,
+        score(program, roster).total if roster else None,
+        None if bound is None else round(bound),
+        len(hard_violations(program, roster)) if roster else 0,
+        clock.first,
+        clock.last,
+        build_s,
+        time.monotonic() - started,
+    )
 
 
-def run_all(data: Path, numbers: list[int], options: SolveOptions, out: Path, peer: bool,
-            on_row: Callable[[Row], None]) -> list[Row]:
+def run_all(
+    data: Path,
+    numbers: list[int],
+    options: SolveOptions,
+    out: Path,
+    peer: bool,
+    on_row: Callable[[Row], None],
+) -> list[Row]:
     known = check_instances(data, numbers)
     rows = []
     for number in numbers:

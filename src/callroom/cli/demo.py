@@ -19,14 +19,17 @@ from callroom.solver.run import Solution, SolveOptions
 DEMO_NAME = "st-elsewhere"
 
 
-def run_demo(console: Console, options: SolveOptions, out: Path,
-             report: Callable[[Program, Solution], None]) -> None:
+def run_demo(
+    console: Console, options: SolveOptions, out: Path, report: Callable[[Program, Solution], None]
+) -> None:
     path = demo_program_path()
     stored = services()
     program = stored.rosters.program_for_solve(DEMO_NAME, load_program(path))
-    console.print(f"[bold]{program.hospital.name}[/]: {len(program.people)} people, "
-                  f"{len(program.posts)} posts, {program.block.days}-day block from "
-                  f"{program.block.start}; program file {path}")
+    console.print(
+        f"[bold]{program.hospital.name}[/]: {len(program.people)} people, "
+        f"{len(program.posts)} posts, {program.block.days}-day block from "
+        f"{program.block.start}; program file {path}"
+    )
     solution = solve_live(program, options)
     if solution.roster is None:
         raise no_roster(solution)
@@ -36,6 +39,8 @@ def run_demo(console: Console, options: SolveOptions, out: Path,
     with (out / "roster.csv").open("w", newline="", encoding="utf-8") as handle:
         write_roster_csv(program, solution.roster, handle)
     calendars = write_calendars(program, solution.roster, out / "ical")
-    console.print(f"Stored roster version {record.number} in {stored.settings.database_url}; wrote "
-                  f"{out / 'roster.csv'} and {len(calendars)} calendars in {out / 'ical'}/.")
+    console.print(
+        f"Stored roster version {record.number} in {stored.settings.database_url}; wrote "
+        f"{out / 'roster.csv'} and {len(calendars)} calendars in {out / 'ical'}/."
+    )
     console.print("Next: `callroom show`, `callroom export roster --format ical --out cal/`.")

@@ -112,8 +112,9 @@ def _people(program: Program, ids: Sequence[str] | None) -> list[Person]:
 
 def _empty_table(program: Program, dates: list[date]) -> Table:
     # No outer edge and no padding: 28 one-letter columns then fit a 100-column terminal.
-    table = Table(title=program.hospital.name, box=box.MINIMAL, padding=(0, 0),
-                  show_edge=False, title_justify="left")
+    table = Table(
+        title=program.hospital.name, box=box.MINIMAL, padding=(0, 0), show_edge=False, title_justify="left"
+    )
     table.add_column("Person", no_wrap=True)
     for day in dates:
         _add_day_column(table, day)
@@ -123,9 +124,13 @@ def _empty_table(program: Program, dates: list[date]) -> Table:
 def _add_day_column(table: Table, day: date) -> None:
     weekend = is_weekend(day)
     # Fold rather than ellipsize when the terminal is too narrow: "C/l" beats "…".
-    table.add_column(f"{WEEKDAY_INITIALS[day.weekday()]}\n{day.day}", justify="center",
-                     overflow="fold", header_style=WEEKEND_STYLE if weekend else "bold",
-                     style=WEEKEND_SHADE if weekend else "")
+    table.add_column(
+        f"{WEEKDAY_INITIALS[day.weekday()]}\n{day.day}",
+        justify="center",
+        overflow="fold",
+        header_style=WEEKEND_STYLE if weekend else "bold",
+        style=WEEKEND_SHADE if weekend else "",
+    )
 
 
 def _label(person: Person) -> Text:
@@ -158,12 +163,16 @@ class _CellPainter:
 def grid_legend(program: Program) -> str:
     """The key to the grid as Rich markup: shift codes, service colours, leave and days off."""
     codes = shift_codes(program)
-    shifts = " · ".join(f"[bold]{escape(codes[s.id])}[/] {_describe(s)}"
-                        for s in program.shift_types)
+    shifts = " · ".join(f"[bold]{escape(codes[s.id])}[/] {_describe(s)}" for s in program.shift_types)
     colours = service_colours(program)
     services = " · ".join(f"[{colours[s.id]}]{escape(s.name)}[/]" for s in program.services)
-    return "\n".join((f"Shifts: {shifts}", f"Services: {services}",
-                      f"[{DIM}]{LEAVE}[/] leave · [{DIM}]{DAY_OFF}[/] fixed day off"))
+    return "\n".join(
+        (
+            f"Shifts: {shifts}",
+            f"Services: {services}",
+            f"[{DIM}]{LEAVE}[/] leave · [{DIM}]{DAY_OFF}[/] fixed day off",
+        )
+    )
 
 
 def _describe(shift: ShiftType) -> str:

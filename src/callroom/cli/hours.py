@@ -33,8 +33,9 @@ from callroom.hours.report import WeekTable, csv_text, html_page, week_tables
 from callroom.hours.service import Correction, Entry, HoursReport, HoursService, PeriodRecord
 from callroom.rules.worked import BlockReport
 
-hours_app = typer.Typer(no_args_is_help=True,
-                        help="Log duty hours as worked, correct them, review and report.")
+hours_app = typer.Typer(
+    no_args_is_help=True, help="Log duty hours as worked, correct them, review and report."
+)
 
 Person = Annotated[str, typer.Option("--person", help="The resident's person id.")]
 By = Annotated[str | None, typer.Option(help="Act as this resident (default: the coordinator, cli:USER).")]
@@ -70,27 +71,40 @@ def _show(record: PeriodRecord, zone: ZoneInfo) -> str:
     v = record.current.values
     end = v.end.astimezone(zone).strftime("%Y-%m-%d %H:%M") if v.end else "(clocked in)"
     link = f" as {v.shift_id}" + (f" on {v.post_id}" if v.post_id else "") if v.shift_id else ""
-    return (f"period {record.id}: {record.person_id} {v.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} "
-            f"to {end} {v.kind.label}{link}")
+    return (
+        f"period {record.id}: {record.person_id} {v.start.astimezone(zone).strftime('%Y-%m-%d %H:%M')} "
+        f"to {end} {v.kind.label}{link}"
+    )
 
 
 @hours_app.command("log")
-def log_period(person: Person, start: Annotated[str, typer.Option(help="Start (ISO date-time).")],
-               end: Annotated[str, typer.Option(help="End (ISO date-time).")], kind: Kind = WorkKind.IN_HOUSE,
-               shift: Annotated[str | None, typer.Option(help="Scheduled shift it was worked as.")] = None,
-               post: Annotated[str | None, typer.Option(help="Post it was worked on.")] = None,
-               note: str = "", by: By = None, program: Program = None) -> None:
+def log_period(
+    person: Person,
+    start: Annotated[str, typer.Option(help="Start (ISO date-time).")],
+    end: Annotated[str, typer.Option(help="End (ISO date-time).")],
+    kind: Kind = WorkKind.IN_HOUSE,
+    shift: Annotated[str | None, typer.Option(help="Scheduled shift it was worked as.")] = None,
+    post: Annotated[str | None, typer.Option(help="Post it was worked on.")] = None,
+    note: str = "",
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Log a period worked."""
     hours = _hours(program)
     zone = hours.timezone()
-    entry = Entry(person, _required(start, zone, "start"), _required(end, zone, "end"), kind, shift, post,
-                  note)
+    entry = Entry(
+        person, _required(start, zone, "start"), _required(end, zone, "end"), kind, shift, post, note
+    )
     console.print("Logged " + _show(hours.log(_actor(by), entry), zone))
 
 
 @hours_app.command("confirm")
-def confirm(person: Person, week: Annotated[str, typer.Option(help="First day of the week (YYYY-MM-DD).")],
-            by: By = None, program: Program = None) -> None:
+def confirm(
+    person: Person,
+    week: Annotated[str, typer.Option(help="First day of the week (YYYY-MM-DD).")],
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Worked as scheduled: log the week's ended shifts from the live roster in one action."""
     try:
         first = date.fromisoformat(week)
@@ -106,10 +120,15 @@ def confirm(person: Person, week: Annotated[str, typer.Option(help="First day of
 
 
 @hours_app.command("clock-in")
-def clock_in(person: Person, at: When = None, kind: Kind = WorkKind.IN_HOUSE,
-             shift: Annotated[str | None, typer.Option(help="Scheduled shift.")] = None,
-             post: Annotated[str | None, typer.Option(help="Post.")] = None,
-             by: By = None, program: Program = None) -> None:
+def clock_in(
+    person: Person,
+    at: When = None,
+    kind: Kind = WorkKind.IN_HOUSE,
+    shift: Annotated[str | None, typer.Option(help="Scheduled shift.")] = None,
+    post: Annotated[str | None, typer.Option(help="Post.")] = None,
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Start a period now (or at --at)."""
     hours = _hours(program)
     zone = hours.timezone()
@@ -127,28 +146,40 @@ def clock_out(person: Person, at: When = None, by: By = None, program: Program =
 
 
 @hours_app.command("correct")
-def correct(period: PeriodId,
-            note: Annotated[str, typer.Option(help="Why it changes (kept in the history).")],
-            start: When = None, end: When = None, kind: Annotated[WorkKind | None, typer.Option()] = None,
-            shift: Annotated[str | None, typer.Option()] = None,
-            post: Annotated[str | None, typer.Option()] = None,
-            withdraw: Annotated[bool, typer.Option("--withdraw", help="Take it out of the hours.")] = False,
-            by: By = None, program: Program = None) -> None:
+def correct(
+    period: PeriodId,
+    note: Annotated[str, typer.Option(help="Why it changes (kept in the history).")],
+    start: When = None,
+    end: When = None,
+    kind: Annotated[WorkKind | None, typer.Option()] = None,
+    shift: Annotated[str | None, typer.Option()] = None,
+    post: Annotated[str | None, typer.Option()] = None,
+    withdraw: Annotated[bool, typer.Option("--withdraw", help="Take it out of the hours.")] = False,
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Correct a period: a new revision; every earlier value stays in its history."""
     hours = _hours(program)
     zone = hours.timezone()
-    change = Correction(_instant(start, zone, "start"), _instant(end, zone, "end"), kind, shift, post,
-                        note, withdraw)
+    change = Correction(
+        _instant(start, zone, "start"), _instant(end, zone, "end"), kind, shift, post, note, withdraw
+    )
     record = hours.correct(_actor(by), period, change)
-    console.print(f"Revision {record.current.number}: " + _show(record, zone)
-                  + (" (withdrawn)" if record.current.values.withdrawn else ""))
+    console.print(
+        f"Revision {record.current.number}: "
+        + _show(record, zone)
+        + (" (withdrawn)" if record.current.values.withdrawn else "")
+    )
 
 
 @hours_app.command("justify")
-def justify(period: PeriodId,
-            reason: Annotated[Reason, typer.Option(help="One of ACGME's recognised reasons.")],
-            by: Annotated[str, typer.Option(help="The resident who worked it (only they justify).")],
-            note: str = "", program: Program = None) -> None:
+def justify(
+    period: PeriodId,
+    reason: Annotated[Reason, typer.Option(help="One of ACGME's recognised reasons.")],
+    by: Annotated[str, typer.Option(help="The resident who worked it (only they justify).")],
+    note: str = "",
+    program: Program = None,
+) -> None:
     """Attach the resident's reason for staying to a period."""
     hours = _hours(program)
     found = hours.justify(acting(by, Role.RESIDENT), period, reason, note)
@@ -156,11 +187,13 @@ def justify(period: PeriodId,
 
 
 @hours_app.command("review")
-def review(justification: JustificationId,
-           decision: Annotated[Decision, typer.Option(help="accepted or rejected.")],
-           note: str = "",
-           by: Annotated[str | None, typer.Option(help="Reviewer (default cli:USER).")] = None,
-           program: Program = None) -> None:
+def review(
+    justification: JustificationId,
+    decision: Annotated[Decision, typer.Option(help="accepted or rejected.")],
+    note: str = "",
+    by: Annotated[str | None, typer.Option(help="Reviewer (default cli:USER).")] = None,
+    program: Program = None,
+) -> None:
     """The program director's decision on a justification (every decision is kept)."""
     actor = acting(by, Role.PROGRAM_DIRECTOR)
     hours = _hours(program)
@@ -169,23 +202,27 @@ def review(justification: JustificationId,
 
 
 @hours_app.command("history")
-def history(period: PeriodId, by: By = None,
-            program: Program = None) -> None:
+def history(period: PeriodId, by: By = None, program: Program = None) -> None:
     """Every value a period has had, who changed it and when, and its justifications."""
     hours = _hours(program)
     zone = hours.timezone()
     found = hours.history(_actor(by), period)
     # Whole lines, not a table: a history is read (and grepped) in full, never cut to a width.
-    console.print(f"Period {period} of {found.period.person_id}, oldest value first (times hospital, "
-                  "changes UTC):")
+    console.print(
+        f"Period {period} of {found.period.person_id}, oldest value first (times hospital, changes UTC):"
+    )
     for r in found.revisions:
         v = r.values
-        console.print(f"  revision {r.number}: {_local(v.start, zone)} to {_local(v.end, zone) or '(open)'} "
-                      f"{v.kind.value}{' (withdrawn)' if v.withdrawn else ''}; {r.source} by {r.changed_by} "
-                      f"at {r.changed_at:%Y-%m-%d %H:%M:%S}" + (f"; note: {v.note}" if v.note else ""))
+        console.print(
+            f"  revision {r.number}: {_local(v.start, zone)} to {_local(v.end, zone) or '(open)'} "
+            f"{v.kind.value}{' (withdrawn)' if v.withdrawn else ''}; {r.source} by {r.changed_by} "
+            f"at {r.changed_at:%Y-%m-%d %H:%M:%S}" + (f"; note: {v.note}" if v.note else "")
+        )
     for j in found.justifications:
-        console.print(f"Justification {j.id}: {j.reason.label}, {j.status}"
-                      + "".join(f"; {x.decision} by {x.reviewer}: {x.note}" for x in j.reviews))
+        console.print(
+            f"Justification {j.id}: {j.reason.label}, {j.status}"
+            + "".join(f"; {x.decision} by {x.reviewer}: {x.note}" for x in j.reviews)
+        )
 
 
 def _local(instant: datetime | None, zone: ZoneInfo) -> str:
@@ -202,12 +239,17 @@ def list_periods(person: Person, by: By = None, program: Program = None) -> None
 
 
 @hours_app.command("report")
-def report(person: Annotated[str | None, typer.Option("--person", help="One resident (default all).")] = None,
-           block: Annotated[list[int] | None, typer.Option(
-               "--block", min=1, help="Block number (1: the program's own block); repeatable.")] = None,
-           fmt: Annotated[Literal["table", "csv", "html"], typer.Option("--format")] = "table",
-           output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
-           by: By = None, program: Program = None) -> None:
+def report(
+    person: Annotated[str | None, typer.Option("--person", help="One resident (default all).")] = None,
+    block: Annotated[
+        list[int] | None,
+        typer.Option("--block", min=1, help="Block number (1: the program's own block); repeatable."),
+    ] = None,
+    fmt: Annotated[Literal["table", "csv", "html"], typer.Option("--format")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Compliance on hours as worked by block, early warnings and scheduled against worked."""
     hours = _hours(program)
     found = hours.report(_actor(by), person, block or [])
@@ -241,22 +283,30 @@ def _print_weeks(found: HoursReport, weeks: WeekTable) -> None:
 
 
 def _print_block(block: BlockReport) -> None:
-    console.print(f"[bold]{block.label}[/]: {len(block.violations)} violations, "
-                  f"{len(block.warnings)} early warnings")
+    console.print(
+        f"[bold]{block.label}[/]: {len(block.violations)} violations, {len(block.warnings)} early warnings"
+    )
     for v in block.violations:
         console.print(f"  [red]{v.rule.cited}[/]: {v.message}")
     for v in block.warnings:
         console.print(f"  [yellow]early warning[/]: {v.message}")
 
 
-def whatif(person: Person, take: Annotated[str, typer.Option(help="DATE:SHIFT[:POST] to take.")],
-           by: By = None, program: Program = None) -> None:
+def whatif(
+    person: Person,
+    take: Annotated[str, typer.Option(help="DATE:SHIFT[:POST] to take.")],
+    by: By = None,
+    program: Program = None,
+) -> None:
     """Would the person break a rule by taking this shift, at it or later in the block?"""
     hours = _hours(program)
     answer = hours.whatif(_actor(by), person, take)
     t = answer.take
-    basis = (f"logged hours through {answer.logged_through}, the roster after" if answer.logged_through
-             else "the roster")
+    basis = (
+        f"logged hours through {answer.logged_through}, the roster after"
+        if answer.logged_through
+        else "the roster"
+    )
     console.print(f"{person} taking {t.shift_id} on {t.post_id} on {t.day} (judged on {basis}):")
     if not answer.findings:
         console.print("  [green]breaks no rule[/]")

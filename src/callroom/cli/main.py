@@ -31,9 +31,13 @@ from callroom.rules.check import check_all
 from callroom.rules.summary import summarise
 from callroom.solver.run import Solution, SolveOptions
 
-app = typer.Typer(cls=ReportingGroup, no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False,
-                  help="Rosters, duty hours and paging for a teaching hospital's surgical service.")
+app = typer.Typer(
+    cls=ReportingGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Rosters, duty hours and paging for a teaching hospital's surgical service.",
+)
 export_app = typer.Typer(no_args_is_help=True, help="Write a stored roster to files.")
 app.add_typer(export_app, name="export")
 app.add_typer(page_app, name="page")
@@ -49,17 +53,24 @@ app.add_typer(hours_app, name="hours")
 app.add_typer(accounts_app, name="accounts")
 app.command()(whatif)
 
+
 @app.callback()
 def _settings(ctx: typer.Context) -> None:
     """Rosters, duty hours and paging for a teaching hospital's surgical service."""
     start(ctx)
 
 
-TimeLimit = Annotated[float, typer.Option(
-    min=0.1, help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "
-    "about a second each on 2 cores), so the same seed and limit give the same roster anywhere.")]
-WallClock = Annotated[bool, typer.Option(
-    "--wall-clock", help="Stop at the time limit by the clock instead: not reproducible.")]
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        min=0.1,
+        help="Search budget in seconds. Counted in CP-SAT's deterministic time (calibrated to "
+        "about a second each on 2 cores), so the same seed and limit give the same roster anywhere.",
+    ),
+]
+WallClock = Annotated[
+    bool, typer.Option("--wall-clock", help="Stop at the time limit by the clock instead: not reproducible.")
+]
 Workers = Annotated[int, typer.Option(min=1, max=64, help="CP-SAT search workers.")]
 Seed = Annotated[int, typer.Option(min=0, help="Random seed: the same seed gives the same roster.")]
 ProgramName = Annotated[str | None, typer.Option("--program", help="Program name (default: newest).")]
@@ -69,15 +80,20 @@ ProgramName = Annotated[str | None, typer.Option("--program", help="Program name
 def validate(file: Annotated[Path, typer.Argument(help="Program YAML file.")]) -> None:
     """Check a program file and say what it describes."""
     program = load_program(file)
-    console.print(f"{file}: OK. {program.hospital.name}, {len(program.people)} people, "
-                  f"{len(program.posts)} posts, {len(program.demands)} cover demands, "
-                  f"{program.block.days}-day block from {program.block.start}.")
+    console.print(
+        f"{file}: OK. {program.hospital.name}, {len(program.people)} people, "
+        f"{len(program.posts)} posts, {len(program.demands)} cover demands, "
+        f"{program.block.days}-day block from {program.block.start}."
+    )
 
 
 @app.command(name="solve")
 def solve_command(
     file: Annotated[Path, typer.Argument(help="Program YAML file.")],
-    time_limit: TimeLimit = 30.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
+    time_limit: TimeLimit = 30.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    wall_clock: WallClock = False,
     name: Annotated[str | None, typer.Option("--program", help="Store as (default: file name).")] = None,
 ) -> None:
     """Build the roster for a program file, store it as a new version and explain it. Absences
@@ -103,12 +119,17 @@ def _report(program: Program, solution: Solution) -> None:
 
 
 @app.command()
-def show(name: ProgramName = None, version: VersionOption = None,
-         person: Annotated[list[str] | None, typer.Option(help="Only these people.")] = None) -> None:
+def show(
+    name: ProgramName = None,
+    version: VersionOption = None,
+    person: Annotated[list[str] | None, typer.Option(help="Only these people.")] = None,
+) -> None:
     """Print a stored roster as a people-by-days grid."""
     stored = services().rosters.stored(name, version)
-    console.print(f"{stored.name}, roster version {stored.record.number} ({stored.record.status}, "
-                  f"objective {stored.record.objective})")
+    console.print(
+        f"{stored.name}, roster version {stored.record.number} ({stored.record.status}, "
+        f"objective {stored.record.objective})"
+    )
     try:
         console.print(roster_grid(stored.program, stored.roster, people=person))
     except ValueError as error:
@@ -125,7 +146,8 @@ class ExportFormat(StrEnum):
 def export_roster(
     out: Annotated[Path, typer.Option(help="CSV file, or folder for one .ics per person.")],
     format: Annotated[ExportFormat, typer.Option(help="csv or ical.")] = ExportFormat.CSV,
-    name: ProgramName = None, version: VersionOption = None,
+    name: ProgramName = None,
+    version: VersionOption = None,
 ) -> None:
     """Export a stored roster as CSV (person,grade,date,shift,post,start,end) or iCalendar."""
     stored = services().rosters.stored(name, version)
@@ -146,11 +168,16 @@ def schema() -> None:
 
 @app.command()
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Solve and report only: do not serve the "
-                                           "web app afterwards.")] = False,
-    time_limit: TimeLimit = 20.0, workers: Workers = 2, seed: Seed = 0, wall_clock: WallClock = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Solve and report only: do not serve the web app afterwards.")
+    ] = False,
+    time_limit: TimeLimit = 20.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    wall_clock: WallClock = False,
     out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("out"),
-    host: Host = "127.0.0.1", port: Port = 8000,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
 ) -> None:
     """Load the demo hospital, solve its block, print the summary and write the exports; then
     serve it in the web app, printing a sign-in for each role (unless --no-serve)."""

@@ -39,8 +39,11 @@ class _SendByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-page_app = typer.Typer(cls=_SendByDefault, no_args_is_help=True,
-                       help="Send a page (`callroom page TARGET MESSAGE`), acknowledge one, read its log.")
+page_app = typer.Typer(
+    cls=_SendByDefault,
+    no_args_is_help=True,
+    help="Send a page (`callroom page TARGET MESSAGE`), acknowledge one, read its log.",
+)
 
 
 @page_app.command("send")
@@ -50,22 +53,27 @@ def send(
     priority: Annotated[Priority, typer.Option(help="routine, urgent or stat.")] = Priority.ROUTINE,
     callback: Annotated[str, typer.Option(help="Number to call back (0: the switchboard).")] = "0",
     patient: Annotated[str | None, typer.Option(help="Patient reference, shown only in the app.")] = None,
-    new_patient: Annotated[bool | None, typer.Option(
-        "--new-patient/--existing-patient", help="Default: new for a role or team page.")] = None,
+    new_patient: Annotated[
+        bool | None,
+        typer.Option("--new-patient/--existing-patient", help="Default: new for a role or team page."),
+    ] = None,
     sender: Annotated[str | None, typer.Option(help="Who is paging (default: cli:USER).")] = None,
 ) -> None:
     """Send a page now, resolved against the live schedule."""
-    sent = services().paging.send(PageRequest(sender or me(), target, message, callback, priority, patient,
-                                              new_patient))
-    console.print(f"Page {sent.id} sent to {', '.join(sent.recipients)} "
-                  f"(roster version id {sent.roster_version_id}).")
+    sent = services().paging.send(
+        PageRequest(sender or me(), target, message, callback, priority, patient, new_patient)
+    )
+    console.print(
+        f"Page {sent.id} sent to {', '.join(sent.recipients)} (roster version id {sent.roster_version_id})."
+    )
     for note in sent.notes:
         console.print(f"[yellow]note:[/] {note}")
 
 
 @page_app.command("ack")
-def ack(page_id: PageId,
-        by: Annotated[str | None, typer.Option(help="The recipient acknowledging.")] = None) -> None:
+def ack(
+    page_id: PageId, by: Annotated[str | None, typer.Option(help="The recipient acknowledging.")] = None
+) -> None:
     """Acknowledge a page: its escalation and pending messages stop."""
     page = services().paging.acknowledge(acting(by, Role.RESIDENT if by else Role.OPERATOR), page_id)
     console.print(f"Page {page.id} acknowledged.")
@@ -82,8 +90,10 @@ def log(page_id: PageId) -> None:
 
 def _summary(detail: PageDetail) -> str:
     page = detail.page
-    lines = [f"Page {page.id}: {page.priority} to {page.target} from {page.sender}, {page.state}",
-             f"  {page.body!r}, call back {page.callback}; roster version id {page.roster_version_id}"]
+    lines = [
+        f"Page {page.id}: {page.priority} to {page.target} from {page.sender}, {page.state}",
+        f"  {page.body!r}, call back {page.callback}; roster version id {page.roster_version_id}",
+    ]
     lines += [f"  note: {note}" for note in page.notes]
     return "\n".join(lines)
 

@@ -15,5 +15,6 @@ PageId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The page's id.")
 PeriodId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The period's id.")]
 JustificationId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The justification's id.")]
 TokenId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The token's id.")]
-VersionOption = Annotated[int | None, typer.Option("--version", min=1, max=MAX_ID,
-                                                   help="Roster version number.")]
+VersionOption = Annotated[
+    int | None, typer.Option("--version", min=1, max=MAX_ID, help="Roster version number.")
+]

@@ -31,8 +31,9 @@ class LiveProgress:
         self._live.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._live.update(self._render())
         self._live.__exit__(kind, error, trace)
         if not self.console.is_terminal:
@@ -48,7 +49,11 @@ class LiveProgress:
         table = Table(title=self.title, show_header=True, header_style="bold")
         for column in ("elapsed", "rosters found", "best objective", "bound", "gap"):
             table.add_column(column, justify="right")
-        table.add_row(f"{p.elapsed_s:.1f} s", str(p.solutions),
-                      "–" if p.objective is None else str(p.objective),
-                      "–" if p.bound is None else str(p.bound), gap_text(p.objective, p.bound))
+        table.add_row(
+            f"{p.elapsed_s:.1f} s",
+            str(p.solutions),
+            "–" if p.objective is None else str(p.objective),
+            "–" if p.bound is None else str(p.bound),
+            gap_text(p.objective, p.bound),
+        )
         return table

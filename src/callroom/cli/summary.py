@@ -20,23 +20,39 @@ from callroom.solver.run import Solution
 def render_outcome(console: Console, solution: Solution) -> None:
     gap = "–" if solution.gap is None else f"{solution.gap:.2%}"
     first = "–" if solution.first_solution_s is None else f"{solution.first_solution_s:.1f} s"
-    console.print(f"[bold]{solution.status.value}[/]: objective {solution.objective}, "
-                  f"bound {solution.bound}, gap {gap}; first roster after {first}, "
-                  f"{solution.wall_s:.1f} s in all")
+    console.print(
+        f"[bold]{solution.status.value}[/]: objective {solution.objective}, "
+        f"bound {solution.bound}, gap {gap}; first roster after {first}, "
+        f"{solution.wall_s:.1f} s in all"
+    )
 
 
 def render_hours(console: Console, program: Program, people: list[PersonSummary]) -> None:
     weeks = max((len(p.weekly_hours) for p in people), default=0)
     table = Table(title="Hours per resident by week (counted hours; ACGME average excludes leave)")
-    for column in ("resident", "grade", *[f"wk {i + 1}" for i in range(weeks)], "avg/wk",
-                   "free days", "calls", "nights", "weekends"):
+    for column in (
+        "resident",
+        "grade",
+        *[f"wk {i + 1}" for i in range(weeks)],
+        "avg/wk",
+        "free days",
+        "calls",
+        "nights",
+        "weekends",
+    ):
         table.add_column(column, justify="left" if column in ("resident", "grade") else "right")
     for summary in sorted(people, key=lambda s: (s.person.grade, s.person.name)):
         if summary.person.grade.is_resident:
-            table.add_row(summary.person.name, summary.person.grade.label,
-                          *[f"{h:.0f}" for h in summary.weekly_hours],
-                          _average(program, summary), str(summary.free_days),
-                          str(summary.call_nights), str(summary.nights), str(summary.weekends))
+            table.add_row(
+                summary.person.name,
+                summary.person.grade.label,
+                *[f"{h:.0f}" for h in summary.weekly_hours],
+                _average(program, summary),
+                str(summary.free_days),
+                str(summary.call_nights),
+                str(summary.nights),
+                str(summary.weekends),
+            )
     console.print(table)
 
 
@@ -74,8 +90,10 @@ def render_penalties(console: Console, program: Program, report: PenaltyReport) 
     console.print(table)
     people = sorted(report.by_person().items(), key=lambda kv: -kv[1])[:8]
     if people:
-        console.print("Most penalised people: " + ", ".join(
-            f"{program.person[pid].name} {points}" for pid, points in people))
+        console.print(
+            "Most penalised people: "
+            + ", ".join(f"{program.person[pid].name} {points}" for pid, points in people)
+        )
 
 
 COLUMNS = (ids.FAIR_NIGHTS, ids.FAIR_WEEKENDS, ids.FAIR_CALLS)
@@ -84,8 +102,10 @@ COLUMNS = (ids.FAIR_NIGHTS, ids.FAIR_WEEKENDS, ids.FAIR_CALLS)
 def render_fairness(console: Console, program: Program, people: list[PersonSummary]) -> None:
     """Fewest–most of each fairness count in each cohort the objective compares (grade and
     rotation), per full block so that leave is pro-rated, as the penalty measures it."""
-    counts = {s.person.id: {ids.FAIR_NIGHTS: s.nights, ids.FAIR_WEEKENDS: s.weekends,
-                            ids.FAIR_CALLS: s.call_nights} for s in people}
+    counts = {
+        s.person.id: {ids.FAIR_NIGHTS: s.nights, ids.FAIR_WEEKENDS: s.weekends, ids.FAIR_CALLS: s.call_nights}
+        for s in people
+    }
     rows: dict[str, dict[RuleId, str]] = defaultdict(dict)
     for group in fairness_groups(program):
         values = [counts[pid][group.rule] * scale / 10 for pid, scale in group.scale.items()]

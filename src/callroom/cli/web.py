@@ -25,8 +25,12 @@ from callroom.services import open_services
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
-WithWorker = Annotated[bool, typer.Option(
-    "--worker/--no-worker", help="Run a paging worker in this process (delivers and escalates pages).")]
+WithWorker = Annotated[
+    bool,
+    typer.Option(
+        "--worker/--no-worker", help="Run a paging worker in this process (delivers and escalates pages)."
+    ),
+]
 
 
 @contextmanager

@@ -21,5 +21,7 @@ def no_roster(solution: Solution) -> CallroomError:
     if solution.status is Status.INFEASIBLE:
         reason = "" if solution.explanation is None else "\n" + str(solution.explanation)
         return NoSolution("", "no roster can satisfy every hard rule." + reason)
-    return OutOfTime("time_limit", "no roster found within the time limit, and no proof that none exists; "
-                                   "try a longer --time-limit")
+    return OutOfTime(
+        "time_limit",
+        "no roster found within the time limit, and no proof that none exists; try a longer --time-limit",
+    )

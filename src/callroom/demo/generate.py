@@ -57,53 +57,107 @@ SHIFT_TYPES: list[dict[str, Any]] = [
     {"id": "day", "name": "Day", "start": "07:00", "duration": "12h", "kind": "day"},
     {"id": "long", "name": "Long day (OR)", "start": "07:00", "duration": "14h", "kind": "day"},
     {"id": "night", "name": "Night", "start": "19:00", "duration": "12h", "kind": "night"},
-    {"id": "call", "name": "24-hour call", "start": "07:00", "duration": "24h",
-     "kind": "in_house_call"},
-    {"id": "home", "name": "Home call", "start": "19:00", "duration": "12h", "kind": "home_call",
-     "counted": "3h"},
-    {"id": "clinic", "name": "Clinic (half day)", "start": "13:00", "duration": "4h",
-     "kind": "clinic"},
+    {"id": "call", "name": "24-hour call", "start": "07:00", "duration": "24h", "kind": "in_house_call"},
+    {
+        "id": "home",
+        "name": "Home call",
+        "start": "19:00",
+        "duration": "12h",
+        "kind": "home_call",
+        "counted": "3h",
+    },
+    {"id": "clinic", "name": "Clinic (half day)", "start": "13:00", "duration": "4h", "kind": "clinic"},
 ]
 
 SERVICES: list[dict[str, Any]] = [
-    {"id": "gen-surg", "name": "General Surgery", "posts": [
-        {"id": "gs-day", "name": "General surgery day team", "shifts": ["day"]},
-        {"id": "gs-night", "name": "Night cover (general surgery and floors)", "shifts": ["night"],
-         "team": "night-cover", "grades": "residents"},
-        {"id": "gs-home", "name": "General surgery attending on call", "shifts": ["home"],
-         "grades": "attending"},
-    ]},
-    {"id": "trauma", "name": "Trauma and Emergency Surgery", "posts": [
-        {"id": "pit", "name": "The Pit (emergency department)", "shifts": ["day", "night"]},
-    ]},
-    {"id": "neurosurgery", "name": "Neurosurgery", "posts": [
-        {"id": "neuro-day", "name": "Neurosurgery day team", "shifts": ["long"]},
-        {"id": "neuro-call", "name": "Neurosurgery in-house call", "shifts": ["call"],
-         "grades": "PGY-2..PGY-5"},
-        {"id": "neuro-home", "name": "Neurosurgery attending on call", "shifts": ["home"],
-         "grades": "attending"},
-    ]},
-    {"id": "cardiothoracic", "name": "Cardiothoracic Surgery", "posts": [
-        {"id": "ct-day", "name": "Cardiothoracic day team", "shifts": ["long"]},
-        {"id": "ct-home", "name": "Cardiothoracic home call", "shifts": ["home"], "grades": "PGY-4+"},
-    ]},
-    {"id": "plastics", "name": "Plastic Surgery", "posts": [
-        {"id": "plastics-day", "name": "Plastics day team", "shifts": ["day"]},
-        {"id": "plastics-home", "name": "Plastics home call", "shifts": ["home"], "grades": "PGY-4+"},
-    ]},
-    {"id": "pediatric", "name": "Pediatric Surgery", "posts": [
-        {"id": "peds-day", "name": "Pediatric surgery day team", "shifts": ["day"]},
-        {"id": "peds-home", "name": "Pediatric surgery home call", "shifts": ["home"],
-         "grades": "PGY-4+"},
-    ]},
-    {"id": "clinic", "name": "Free Clinic", "posts": [
-        {"id": "free-clinic", "name": "Free clinic", "shifts": ["clinic"]},
-    ]},
+    {
+        "id": "gen-surg",
+        "name": "General Surgery",
+        "posts": [
+            {"id": "gs-day", "name": "General surgery day team", "shifts": ["day"]},
+            {
+                "id": "gs-night",
+                "name": "Night cover (general surgery and floors)",
+                "shifts": ["night"],
+                "team": "night-cover",
+                "grades": "residents",
+            },
+            {
+                "id": "gs-home",
+                "name": "General surgery attending on call",
+                "shifts": ["home"],
+                "grades": "attending",
+            },
+        ],
+    },
+    {
+        "id": "trauma",
+        "name": "Trauma and Emergency Surgery",
+        "posts": [
+            {"id": "pit", "name": "The Pit (emergency department)", "shifts": ["day", "night"]},
+        ],
+    },
+    {
+        "id": "neurosurgery",
+        "name": "Neurosurgery",
+        "posts": [
+            {"id": "neuro-day", "name": "Neurosurgery day team", "shifts": ["long"]},
+            {
+                "id": "neuro-call",
+                "name": "Neurosurgery in-house call",
+                "shifts": ["call"],
+                "grades": "PGY-2..PGY-5",
+            },
+            {
+                "id": "neuro-home",
+                "name": "Neurosurgery attending on call",
+                "shifts": ["home"],
+                "grades": "attending",
+            },
+        ],
+    },
+    {
+        "id": "cardiothoracic",
+        "name": "Cardiothoracic Surgery",
+        "posts": [
+            {"id": "ct-day", "name": "Cardiothoracic day team", "shifts": ["long"]},
+            {"id": "ct-home", "name": "Cardiothoracic home call", "shifts": ["home"], "grades": "PGY-4+"},
+        ],
+    },
+    {
+        "id": "plastics",
+        "name": "Plastic Surgery",
+        "posts": [
+            {"id": "plastics-day", "name": "Plastics day team", "shifts": ["day"]},
+            {"id": "plastics-home", "name": "Plastics home call", "shifts": ["home"], "grades": "PGY-4+"},
+        ],
+    },
+    {
+        "id": "pediatric",
+        "name": "Pediatric Surgery",
+        "posts": [
+            {"id": "peds-day", "name": "Pediatric surgery day team", "shifts": ["day"]},
+            {
+                "id": "peds-home",
+                "name": "Pediatric surgery home call",
+                "shifts": ["home"],
+                "grades": "PGY-4+",
+            },
+        ],
+    },
+    {
+        "id": "clinic",
+        "name": "Free Clinic",
+        "posts": [
+            {"id": "free-clinic", "name": "Free clinic", "shifts": ["clinic"]},
+        ],
+    },
 ]
 
 
-def need(grades: str, low: int = 0, target: int | None = None, high: int | None = None,
-         under: int | None = None) -> dict[str, Any]:
+def need(
+    grades: str, low: int = 0, target: int | None = None, high: int | None = None, under: int | None = None
+) -> dict[str, Any]:
     """One line of a cover entry, leaving out what the file's defaults already say."""
     entry: dict[str, Any] = {"grades": grades}
     entry |= {"min": low} if low else {}
@@ -120,65 +174,185 @@ ATTENDING = need("attending", 1, high=1)
 # for a resident short on a day team or at night, 5-15 for the nice-to-haves. Every post and shift
 # has cover on every day it runs, so nobody is put anywhere for nothing.
 COVER: list[tuple[str | None, dict[str, Any]]] = [
-    ("General surgery day team on weekdays: a big team with at least an intern and a chief-level"
-     " senior (PGY-4/5) among the residents, and one or two attendings.",
-     {"post": "gs-day", "shift": "day", "days": "weekdays", "need": [
-         need("residents", 12, 14, under=20), need("PGY-1", 1, 3, under=10),
-         need("PGY-4..PGY-5", 1, 3, under=30), need("attending", 1, 2, 2, under=40)]}),
-    ("At weekends a smaller crew, led by a PGY-3 or above.",
-     {"post": "gs-day", "shift": "day", "days": "weekends", "need": [
-         need("residents", 5, 7, under=20), need("PGY-3..PGY-5", 1), ATTENDING]}),
-    ("Night cover for general surgery and the surgical floors: a senior (PGY-3+) and a junior"
-     " together every night, and more residents on a good night.",
-     {"post": "gs-night", "shift": "night", "need": [
-         need("residents", 3, 4, 4, under=30), need("PGY-3+", 1), need("PGY-1..PGY-2", 1)]}),
-    ("A general surgery attending on home call every night.",
-     {"post": "gs-home", "shift": "home", "need": [ATTENDING]}),
-    ("The Pit by day: an attending, and residents of whom at least one is PGY-2 or above.",
-     {"post": "pit", "shift": "day", "need": [
-         need("residents", 5, 6, under=20), need("PGY-2..PGY-5", 1), ATTENDING]}),
-    ("The Pit by night: the trauma attending stays in house; a PGY-3+ runs the residents.",
-     {"post": "pit", "shift": "night", "need": [
-         need("residents", 3, 4, under=20), need("PGY-3..PGY-5", 1), ATTENDING]}),
-    ("Neurosurgery day team: long OR days on weekdays, rounds at weekends.",
-     {"post": "neuro-day", "shift": "long", "days": "weekdays", "need": [
-         need("residents", 3, 4, under=20), ATTENDING]}),
-    (None, {"post": "neuro-day", "shift": "long", "days": "weekends", "need": [
-        need("residents", 1, 2, under=10), ATTENDING]}),
-    ("Neurosurgery in-house call: a PGY-3+ every night (each at most every third night, averaged)"
-     " and, Friday to Sunday, a second resident for the Pit's head injuries.",
-     {"post": "neuro-call", "shift": "call", "need": [need("PGY-3..PGY-5", 1), need("residents", high=2)]}),
-    (None, {"post": "neuro-call", "shift": "call", "days": ["fri", "sat", "sun"], "need": [
-        need("residents", 0, 2, under=10)]}),
-    ("A neurosurgery attending on home call every night.",
-     {"post": "neuro-home", "shift": "home", "need": [ATTENDING]}),
-    ("Cardiothoracic day team: long OR days on weekdays, rounds at weekends.",
-     {"post": "ct-day", "shift": "long", "days": "weekdays", "need": [
-         need("residents", 5, 6, under=20), ATTENDING]}),
-    (None, {"post": "ct-day", "shift": "long", "days": "weekends", "need": [
-        need("residents", 1, 3, under=10), ATTENDING]}),
-    ("Home call for cardiothoracic, plastics and pediatric surgery: an attending every night, and a"
-     " chief resident (PGY-4/5) with them when one can be spared.",
-     {"post": "ct-home", "shift": "home", "need": [ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)]}),
-    (None, {"post": "plastics-home", "shift": "home", "need": [
-        ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)]}),
-    (None, {"post": "peds-home", "shift": "home", "need": [
-        ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)]}),
-    ("Plastics and pediatric surgery day teams.",
-     {"post": "plastics-day", "shift": "day", "days": "weekdays", "need": [
-         need("residents", 3, 4, under=20), ATTENDING]}),
-    (None, {"post": "plastics-day", "shift": "day", "days": "weekends", "need": [
-        need("residents", 0, 1, under=10), ATTENDING]}),
-    (None, {"post": "peds-day", "shift": "day", "days": "weekdays", "need": [
-        need("residents", 4, 5, under=20), ATTENDING]}),
-    (None, {"post": "peds-day", "shift": "day", "days": "weekends", "need": [
-        need("residents", 1, 2, under=10), ATTENDING]}),
-    ("The free clinic, Tuesday and Thursday afternoons and Saturday: a supervising attending and a"
-     " PGY-2+ resident at least, three residents when possible. Closed on other days.",
-     {"post": "free-clinic", "shift": "clinic", "days": ["tue", "thu", "sat"], "need": [
-         need("residents", 1, 3, under=15), need("PGY-2..PGY-5", 1), ATTENDING]}),
-    (None, {"post": "free-clinic", "shift": "clinic", "days": ["mon", "wed", "fri", "sun"], "need": [
-        need("any", high=0)]}),
+    (
+        "General surgery day team on weekdays: a big team with at least an intern and a chief-level"
+        " senior (PGY-4/5) among the residents, and one or two attendings.",
+        {
+            "post": "gs-day",
+            "shift": "day",
+            "days": "weekdays",
+            "need": [
+                need("residents", 12, 14, under=20),
+                need("PGY-1", 1, 3, under=10),
+                need("PGY-4..PGY-5", 1, 3, under=30),
+                need("attending", 1, 2, 2, under=40),
+            ],
+        },
+    ),
+    (
+        "At weekends a smaller crew, led by a PGY-3 or above.",
+        {
+            "post": "gs-day",
+            "shift": "day",
+            "days": "weekends",
+            "need": [need("residents", 5, 7, under=20), need("PGY-3..PGY-5", 1), ATTENDING],
+        },
+    ),
+    (
+        "Night cover for general surgery and the surgical floors: a senior (PGY-3+) and a junior"
+        " together every night, and more residents on a good night.",
+        {
+            "post": "gs-night",
+            "shift": "night",
+            "need": [need("residents", 3, 4, 4, under=30), need("PGY-3+", 1), need("PGY-1..PGY-2", 1)],
+        },
+    ),
+    (
+        "A general surgery attending on home call every night.",
+        {"post": "gs-home", "shift": "home", "need": [ATTENDING]},
+    ),
+    (
+        "The Pit by day: an attending, and residents of whom at least one is PGY-2 or above.",
+        {
+            "post": "pit",
+            "shift": "day",
+            "need": [need("residents", 5, 6, under=20), need("PGY-2..PGY-5", 1), ATTENDING],
+        },
+    ),
+    (
+        "The Pit by night: the trauma attending stays in house; a PGY-3+ runs the residents.",
+        {
+            "post": "pit",
+            "shift": "night",
+            "need": [need("residents", 3, 4, under=20), need("PGY-3..PGY-5", 1), ATTENDING],
+        },
+    ),
+    (
+        "Neurosurgery day team: long OR days on weekdays, rounds at weekends.",
+        {
+            "post": "neuro-day",
+            "shift": "long",
+            "days": "weekdays",
+            "need": [need("residents", 3, 4, under=20), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "neuro-day",
+            "shift": "long",
+            "days": "weekends",
+            "need": [need("residents", 1, 2, under=10), ATTENDING],
+        },
+    ),
+    (
+        "Neurosurgery in-house call: a PGY-3+ every night (each at most every third night, averaged)"
+        " and, Friday to Sunday, a second resident for the Pit's head injuries.",
+        {"post": "neuro-call", "shift": "call", "need": [need("PGY-3..PGY-5", 1), need("residents", high=2)]},
+    ),
+    (
+        None,
+        {
+            "post": "neuro-call",
+            "shift": "call",
+            "days": ["fri", "sat", "sun"],
+            "need": [need("residents", 0, 2, under=10)],
+        },
+    ),
+    (
+        "A neurosurgery attending on home call every night.",
+        {"post": "neuro-home", "shift": "home", "need": [ATTENDING]},
+    ),
+    (
+        "Cardiothoracic day team: long OR days on weekdays, rounds at weekends.",
+        {
+            "post": "ct-day",
+            "shift": "long",
+            "days": "weekdays",
+            "need": [need("residents", 5, 6, under=20), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "ct-day",
+            "shift": "long",
+            "days": "weekends",
+            "need": [need("residents", 1, 3, under=10), ATTENDING],
+        },
+    ),
+    (
+        "Home call for cardiothoracic, plastics and pediatric surgery: an attending every night, and a"
+        " chief resident (PGY-4/5) with them when one can be spared.",
+        {"post": "ct-home", "shift": "home", "need": [ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)]},
+    ),
+    (
+        None,
+        {
+            "post": "plastics-home",
+            "shift": "home",
+            "need": [ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)],
+        },
+    ),
+    (
+        None,
+        {"post": "peds-home", "shift": "home", "need": [ATTENDING, need("PGY-4..PGY-5", 0, 1, 1, under=5)]},
+    ),
+    (
+        "Plastics and pediatric surgery day teams.",
+        {
+            "post": "plastics-day",
+            "shift": "day",
+            "days": "weekdays",
+            "need": [need("residents", 3, 4, under=20), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "plastics-day",
+            "shift": "day",
+            "days": "weekends",
+            "need": [need("residents", 0, 1, under=10), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "peds-day",
+            "shift": "day",
+            "days": "weekdays",
+            "need": [need("residents", 4, 5, under=20), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "peds-day",
+            "shift": "day",
+            "days": "weekends",
+            "need": [need("residents", 1, 2, under=10), ATTENDING],
+        },
+    ),
+    (
+        "The free clinic, Tuesday and Thursday afternoons and Saturday: a supervising attending and a"
+        " PGY-2+ resident at least, three residents when possible. Closed on other days.",
+        {
+            "post": "free-clinic",
+            "shift": "clinic",
+            "days": ["tue", "thu", "sat"],
+            "need": [need("residents", 1, 3, under=15), need("PGY-2..PGY-5", 1), ATTENDING],
+        },
+    ),
+    (
+        None,
+        {
+            "post": "free-clinic",
+            "shift": "clinic",
+            "days": ["mon", "wed", "fri", "sun"],
+            "need": [need("any", high=0)],
+        },
+    ),
 ]
 
 # Which posts a resident of each rotation lists. Night cover and the Pit are shared; PGY-4/5 of
@@ -192,8 +366,7 @@ ROTATION_POSTS: dict[str, list[str]] = {
     "pediatric": ["peds-day", "gs-night", "free-clinic"],
     "clinic": ["free-clinic", "pit"],
 }
-SENIOR_HOME_CALL = {"cardiothoracic": "ct-home", "plastics": "plastics-home",
-                    "pediatric": "peds-home"}
+SENIOR_HOME_CALL = {"cardiothoracic": "ct-home", "plastics": "plastics-home", "pediatric": "peds-home"}
 ATTENDING_POSTS: dict[str, list[str]] = {
     "gen-surg": ["gs-day", "gs-home", "free-clinic"],
     "trauma": ["pit"],
@@ -213,32 +386,191 @@ RESIDENTS: dict[str, tuple[int, int, int, int, int]] = {
     "pediatric": (2, 1, 1, 1, 1),
     "clinic": (0, 1, 1, 1, 0),
 }
-ATTENDINGS: dict[str, int] = {"gen-surg": 4, "trauma": 4, "neurosurgery": 3, "cardiothoracic": 3,
-                              "plastics": 3, "pediatric": 3}
+ATTENDINGS: dict[str, int] = {
+    "gen-surg": 4,
+    "trauma": 4,
+    "neurosurgery": 3,
+    "cardiothoracic": 3,
+    "plastics": 3,
+    "pediatric": 3,
+}
 
 FIRST_NAMES = [
-    "Adaeze", "Tomasz", "Priya", "Mateo", "Yuki", "Ingrid", "Farah", "Diego", "Mei", "Kwame",
-    "Arjun", "Leilani", "Ezra", "Nadia", "Rafael", "Amara", "Luca", "Ximena", "Kofi", "Bongani",
-    "Dmitri", "Esperanza", "Hana", "Idris", "Jolene", "Kenji", "Lucía", "Noor", "Orla", "Pedro",
-    "Quinn", "Rashida", "Soren", "Tamsin", "Umar", "Valentina", "Wren", "Yaw", "Zofia", "Amadou",
-    "Beatriz", "Chidi", "Emeka", "Freya", "Gustavo", "Halima", "Ioana", "Lior", "Marisol", "Nikhil",
-    "Oksana", "Paulo", "Rania", "Sefa", "Thandiwe", "Vivek", "Wanjiru", "Yasmin", "Zeynep", "Aroha",
-    "Bilal", "Coralie", "Dawit", "Elif", "Fintan", "Greta", "Hamza", "Inés", "Joaquín", "Kalani",
-    "Laila", "Magnus", "Nia", "Ottavio", "Pilar", "Ravi", "Sunniva", "Chiara", "Darius", "Eun-ji",
-    "Femi", "Gabriela", "Hiroshi", "Imani", "Jasper", "Kirra", "Lorenzo", "Mariam", "Nkechi"
+    "Adaeze",
+    "Tomasz",
+    "Priya",
+    "Mateo",
+    "Yuki",
+    "Ingrid",
+    "Farah",
+    "Diego",
+    "Mei",
+    "Kwame",
+    "Arjun",
+    "Leilani",
+    "Ezra",
+    "Nadia",
+    "Rafael",
+    "Amara",
+    "Luca",
+    "Ximena",
+    "Kofi",
+    "Bongani",
+    "Dmitri",
+    "Esperanza",
+    "Hana",
+    "Idris",
+    "Jolene",
+    "Kenji",
+    "Lucía",
+    "Noor",
+    "Orla",
+    "Pedro",
+    "Quinn",
+    "Rashida",
+    "Soren",
+    "Tamsin",
+    "Umar",
+    "Valentina",
+    "Wren",
+    "Yaw",
+    "Zofia",
+    "Amadou",
+    "Beatriz",
+    "Chidi",
+    "Emeka",
+    "Freya",
+    "Gustavo",
+    "Halima",
+    "Ioana",
+    "Lior",
+    "Marisol",
+    "Nikhil",
+    "Oksana",
+    "Paulo",
+    "Rania",
+    "Sefa",
+    "Thandiwe",
+    "Vivek",
+    "Wanjiru",
+    "Yasmin",
+    "Zeynep",
+    "Aroha",
+    "Bilal",
+    "Coralie",
+    "Dawit",
+    "Elif",
+    "Fintan",
+    "Greta",
+    "Hamza",
+    "Inés",
+    "Joaquín",
+    "Kalani",
+    "Laila",
+    "Magnus",
+    "Nia",
+    "Ottavio",
+    "Pilar",
+    "Ravi",
+    "Sunniva",
+    "Chiara",
+    "Darius",
+    "Eun-ji",
+    "Femi",
+    "Gabriela",
+    "Hiroshi",
+    "Imani",
+    "Jasper",
+    "Kirra",
+    "Lorenzo",
+    "Mariam",
+    "Nkechi",
 ]
 LAST_NAMES = [
-    "Okonkwo", "Nowak", "Raghavan", "Villanueva", "Nakashima", "Lindahl", "Haddad", "Quintero",
-    "Achterberg", "Mensah", "Ferreira", "Chaudhry", "Halvorsen", "Oyelowo", "Szabo", "Castellanos",
-    "Takeda", "Iyer", "Nwachukwu", "Petrosyan", "Ramaswamy", "Abernathy", "Kovačević", "Bergstrand",
-    "Rahimi", "Oduya", "Whitfield", "Cárdenas", "Dubois", "Hakimi", "Tanabe", "Adeyemi", "Salgado",
-    "Brennan", "Marchetti", "Ogunleye", "Sørensen", "Vasquez-Lee", "Thorsdottir", "Al-Amin",
-    "Mukherjee", "Esposito", "Ilunga", "Fonseca", "Gallagher", "Hirano", "Jankowski", "Kariuki",
-    "Lachance", "Mahlangu", "Nakamura-Wells", "Osei", "Papadakis", "Rinaldi", "Sandoval", "Tesfaye",
-    "Ueda", "Vogel", "Wojcik", "Yilmaz", "Zamora", "Amato", "Bishara", "Czerny", "Dlamini",
-    "Eriksen", "Fairweather", "Gunawardena", "Hollis", "Ibarra", "Jovanović", "Kaplan", "Lungu",
-    "Moreau", "Ndiaye", "Ostrowski", "Quaye", "Rosenthal", "Sahin", "Uribe", "Valdivia", "Whitaker",
-    "Yeboah", "Zielinski"
+    "Okonkwo",
+    "Nowak",
+    "Raghavan",
+    "Villanueva",
+    "Nakashima",
+    "Lindahl",
+    "Haddad",
+    "Quintero",
+    "Achterberg",
+    "Mensah",
+    "Ferreira",
+    "Chaudhry",
+    "Halvorsen",
+    "Oyelowo",
+    "Szabo",
+    "Castellanos",
+    "Takeda",
+    "Iyer",
+    "Nwachukwu",
+    "Petrosyan",
+    "Ramaswamy",
+    "Abernathy",
+    "Kovačević",
+    "Bergstrand",
+    "Rahimi",
+    "Oduya",
+    "Whitfield",
+    "Cárdenas",
+    "Dubois",
+    "Hakimi",
+    "Tanabe",
+    "Adeyemi",
+    "Salgado",
+    "Brennan",
+    "Marchetti",
+    "Ogunleye",
+    "Sørensen",
+    "Vasquez-Lee",
+    "Thorsdottir",
+    "Al-Amin",
+    "Mukherjee",
+    "Esposito",
+    "Ilunga",
+    "Fonseca",
+    "Gallagher",
+    "Hirano",
+    "Jankowski",
+    "Kariuki",
+    "Lachance",
+    "Mahlangu",
+    "Nakamura-Wells",
+    "Osei",
+    "Papadakis",
+    "Rinaldi",
+    "Sandoval",
+    "Tesfaye",
+    "Ueda",
+    "Vogel",
+    "Wojcik",
+    "Yilmaz",
+    "Zamora",
+    "Amato",
+    "Bishara",
+    "Czerny",
+    "Dlamini",
+    "Eriksen",
+    "Fairweather",
+    "Gunawardena",
+    "Hollis",
+    "Ibarra",
+    "Jovanović",
+    "Kaplan",
+    "Lungu",
+    "Moreau",
+    "Ndiaye",
+    "Ostrowski",
+    "Quaye",
+    "Rosenthal",
+    "Sahin",
+    "Uribe",
+    "Valdivia",
+    "Whitaker",
+    "Yeboah",
+    "Zielinski",
 ]
 
 
@@ -279,8 +611,9 @@ def leave(first: int, last: int, kind: str, why: str | None = None) -> tuple[dic
     return {"from": day(first), "to": day(last), "kind": kind}, why
 
 
-def request(n: int, on: bool, weight: int, why: str, shift: str | None = None,
-            post: str | None = None) -> tuple[dict[str, Any], str | None]:
+def request(
+    n: int, on: bool, weight: int, why: str, shift: str | None = None, post: str | None = None
+) -> tuple[dict[str, Any], str | None]:
     entry: dict[str, Any] = {"date": day(n), ("on" if on else "off"): True}
     entry |= {"shift": shift} if shift else {}
     entry |= {"post": post} if post else {}
@@ -293,72 +626,150 @@ def clinic_days() -> list[int]:
 
 # The people the story is about, each filling one slot of RESIDENTS or ATTENDINGS.
 CAST: list[Person] = [
-    Person("Rosa Villalobos", "PGY-4", "clinic", "The free clinic's resident lead: asks for every"
-           " Tuesday and Thursday session, and works in the Pit around them.",
-           requests=[request(n, True, 6, "", "clinic", "free-clinic") for n in clinic_days()]),
-    Person("Tomasz Nowak", "PGY-4", "gen-surg", "Married to Priya Raghavan (see conflicts).",
-           leave=[leave(7, 13, "vacation", "week one of the honeymoon")]),
-    Person("Priya Raghavan", "PGY-4", "cardiothoracic", None,
-           leave=[leave(7, 13, "vacation", "and week two")]),
-    Person("Kwame Mensah", "PGY-1", "gen-surg", "Filed a complaint against Dmitri Petrosyan"
-           " (see conflicts)."),
+    Person(
+        "Rosa Villalobos",
+        "PGY-4",
+        "clinic",
+        "The free clinic's resident lead: asks for every"
+        " Tuesday and Thursday session, and works in the Pit around them.",
+        requests=[request(n, True, 6, "", "clinic", "free-clinic") for n in clinic_days()],
+    ),
+    Person(
+        "Tomasz Nowak",
+        "PGY-4",
+        "gen-surg",
+        "Married to Priya Raghavan (see conflicts).",
+        leave=[leave(7, 13, "vacation", "week one of the honeymoon")],
+    ),
+    Person(
+        "Priya Raghavan", "PGY-4", "cardiothoracic", None, leave=[leave(7, 13, "vacation", "and week two")]
+    ),
+    Person(
+        "Kwame Mensah", "PGY-1", "gen-surg", "Filed a complaint against Dmitri Petrosyan (see conflicts)."
+    ),
     Person("Dmitri Petrosyan", "PGY-5", "trauma", None),
-    Person("Hana Takeda", "PGY-1", "gen-surg", "Her relationship with Dr. Achterberg is known"
-           " to the chief (see conflicts)."),
+    Person(
+        "Hana Takeda",
+        "PGY-1",
+        "gen-surg",
+        "Her relationship with Dr. Achterberg is known to the chief (see conflicts).",
+    ),
     Person("Magnus Achterberg", "attending", "gen-surg", None),
-    Person("Diego Salgado", "PGY-2", "trauma", "Moved from general surgery to the Pit for this"
-           " block after the chart-throwing incident.",
-           requests=[request(5, False, 2, "apology lunch with the nursing staff")]),
-    Person("Ingrid Lindahl", "PGY-3", "gen-surg", "Left plastics in February; on general surgery"
-           " now, under Dr. Oyelowo.",
-           requests=[request(18, True, 3, "her first Whipple",
-                             "day", "gs-day")]),
-    Person("Amara Oyelowo", "attending", "gen-surg", "New attending: her first block at St."
-           " Elsewhere starts with the 7 a.m. day team on Monday.",
-           requests=[request(0, True, 8, "first day", "day", "gs-day")]),
-    Person("Arjun Iyer", "PGY-4", "neurosurgery", "Has not had a decent night's sleep in weeks:"
-           " asks for the middle weekend off.",
-           requests=[request(12, False, 8, "weekend off"), request(13, False, 8, "weekend off")]),
-    Person("Yasmin Haddad", "PGY-5", "gen-surg", "Chief resident: builds this roster.",
-           leave=[leave(16, 18, "conference", "Northeastern Surgical Congress")]),
-    Person("Kofi Adeyemi", "PGY-3", "gen-surg", None,
-           leave=[leave(16, 18, "conference", "presenting a poster there")]),
-    Person("Nadia Rahimi", "attending", "gen-surg", "Program director.",
-           leave=[leave(16, 19, "conference", "Northeastern Surgical Congress")],
-           days_off=["wed"], days_off_why="research day"),
-    Person("Ezra Kaplan", "PGY-2", "gen-surg", None,
-           days_off=["sat"], days_off_why="Sabbath"),
-    Person("Wanjiru Kariuki", "PGY-3", "trauma", None,
-           leave=[leave(21, 27, "vacation", "home to Nairobi")]),
-    Person("Lucía Cárdenas", "PGY-2", "pediatric", None,
-           leave=[leave(0, 6, "vacation", None)]),
-    Person("Soren Halvorsen", "attending", "trauma", None,
-           leave=[leave(14, 20, "vacation", None)]),
-    Person("Oksana Jankowski", "PGY-5", "neurosurgery", None,
-           leave=[leave(24, 25, "interview", "fellowship interview")]),
-    Person("Fintan Brennan", "PGY-1", "gen-surg", None,
-           days_off=[day(10), day(11)], days_off_why="USMLE Step 3"),
-    Person("Thandiwe Dlamini", "PGY-3", "neurosurgery", None,
-           requests=[request(15, True, 4, "DBS case", "call",
-                             "neuro-call")]),
-    Person("Leilani Kalani", "PGY-1", "trauma", None,
-           requests=[request(16, False, 3, "St. Patrick's Day: her band plays"),
-                     request(20, True, 2, "case-log nights", "night", "pit")]),
+    Person(
+        "Diego Salgado",
+        "PGY-2",
+        "trauma",
+        "Moved from general surgery to the Pit for this block after the chart-throwing incident.",
+        requests=[request(5, False, 2, "apology lunch with the nursing staff")],
+    ),
+    Person(
+        "Ingrid Lindahl",
+        "PGY-3",
+        "gen-surg",
+        "Left plastics in February; on general surgery now, under Dr. Oyelowo.",
+        requests=[request(18, True, 3, "her first Whipple", "day", "gs-day")],
+    ),
+    Person(
+        "Amara Oyelowo",
+        "attending",
+        "gen-surg",
+        "New attending: her first block at St. Elsewhere starts with the 7 a.m. day team on Monday.",
+        requests=[request(0, True, 8, "first day", "day", "gs-day")],
+    ),
+    Person(
+        "Arjun Iyer",
+        "PGY-4",
+        "neurosurgery",
+        "Has not had a decent night's sleep in weeks: asks for the middle weekend off.",
+        requests=[request(12, False, 8, "weekend off"), request(13, False, 8, "weekend off")],
+    ),
+    Person(
+        "Yasmin Haddad",
+        "PGY-5",
+        "gen-surg",
+        "Chief resident: builds this roster.",
+        leave=[leave(16, 18, "conference", "Northeastern Surgical Congress")],
+    ),
+    Person(
+        "Kofi Adeyemi",
+        "PGY-3",
+        "gen-surg",
+        None,
+        leave=[leave(16, 18, "conference", "presenting a poster there")],
+    ),
+    Person(
+        "Nadia Rahimi",
+        "attending",
+        "gen-surg",
+        "Program director.",
+        leave=[leave(16, 19, "conference", "Northeastern Surgical Congress")],
+        days_off=["wed"],
+        days_off_why="research day",
+    ),
+    Person("Ezra Kaplan", "PGY-2", "gen-surg", None, days_off=["sat"], days_off_why="Sabbath"),
+    Person("Wanjiru Kariuki", "PGY-3", "trauma", None, leave=[leave(21, 27, "vacation", "home to Nairobi")]),
+    Person("Lucía Cárdenas", "PGY-2", "pediatric", None, leave=[leave(0, 6, "vacation", None)]),
+    Person("Soren Halvorsen", "attending", "trauma", None, leave=[leave(14, 20, "vacation", None)]),
+    Person(
+        "Oksana Jankowski",
+        "PGY-5",
+        "neurosurgery",
+        None,
+        leave=[leave(24, 25, "interview", "fellowship interview")],
+    ),
+    Person(
+        "Fintan Brennan", "PGY-1", "gen-surg", None, days_off=[day(10), day(11)], days_off_why="USMLE Step 3"
+    ),
+    Person(
+        "Thandiwe Dlamini",
+        "PGY-3",
+        "neurosurgery",
+        None,
+        requests=[request(15, True, 4, "DBS case", "call", "neuro-call")],
+    ),
+    Person(
+        "Leilani Kalani",
+        "PGY-1",
+        "trauma",
+        None,
+        requests=[
+            request(16, False, 3, "St. Patrick's Day: her band plays"),
+            request(20, True, 2, "case-log nights", "night", "pit"),
+        ],
+    ),
 ]
 
 CONFLICTS: list[tuple[str, str, str]] = [
-    ("Tomasz Nowak", "Priya Raghavan",
-     "Married (October 2026). Program policy: spouses never on the same team or night."),
-    ("Kwame Mensah", "Dmitri Petrosyan",
-     "Formal complaint filed with the GME office in February; the case is open. Keep apart."),
-    ("Hana Takeda", "Magnus Achterberg",
-     "Relationship disclosed to the chief resident. The intern is not to work on his cases."),
+    (
+        "Tomasz Nowak",
+        "Priya Raghavan",
+        "Married (October 2026). Program policy: spouses never on the same team or night.",
+    ),
+    (
+        "Kwame Mensah",
+        "Dmitri Petrosyan",
+        "Formal complaint filed with the GME office in February; the case is open. Keep apart.",
+    ),
+    (
+        "Hana Takeda",
+        "Magnus Achterberg",
+        "Relationship disclosed to the chief resident. The intern is not to work on his cases.",
+    ),
 ]
 
 EVERYDAY_REASONS = [
-    "daughter's school play", "moving apartments", "brother's wedding", "dentist",
-    "half marathon", "parents visiting", "jury duty", "son's birthday", "friend's wedding",
-    "citizenship interview", "kids' spring break", "Holi with the family",
+    "daughter's school play",
+    "moving apartments",
+    "brother's wedding",
+    "dentist",
+    "half marathon",
+    "parents visiting",
+    "jury duty",
+    "son's birthday",
+    "friend's wedding",
+    "citizenship interview",
+    "kids' spring break",
+    "Holi with the family",
 ]
 
 
@@ -464,8 +875,9 @@ def item(entry: Mapping[str, object], indent: int, why: str | None = None) -> st
     return " " * indent + "- " + flow(entry) + tail
 
 
-def block_item(entry: Mapping[str, object], indent: int,
-               notes: Mapping[str, str | None] | None = None) -> Iterator[str]:
+def block_item(
+    entry: Mapping[str, object], indent: int, notes: Mapping[str, str | None] | None = None
+) -> Iterator[str]:
     """A list item key by key: lists of (mapping, comment) become nested lists, and `notes`
     adds a comment after a key's line."""
     pad = " " * indent
@@ -480,10 +892,19 @@ def block_item(entry: Mapping[str, object], indent: int,
 
 
 def person_entry(person: Person) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": person.id, "name": person.name, "grade": person.grade,
-                             "rotation": person.rotation, "posts": person.posts}
-    optional = {"leave": person.leave, "days_off": person.days_off, "requests": person.requests,
-                "limits": person.limits}
+    entry: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "grade": person.grade,
+        "rotation": person.rotation,
+        "posts": person.posts,
+    }
+    optional = {
+        "leave": person.leave,
+        "days_off": person.days_off,
+        "requests": person.requests,
+        "limits": person.limits,
+    }
     return entry | {key: value for key, value in optional.items() if value}
 
 
@@ -638,29 +1059,30 @@ def program_text(seed: int = SEED) -> str:
     rng = random.Random(seed)
     people = everyone(rng)
     residents = sum(p.grade != "attending" for p in people)
-    header = HEADER.format(days=DAYS, start=START, residents=residents,
-                           attendings=len(people) - residents)
-    lines = [header.rstrip("\n"),
-             "hospital: {name: St. Elsewhere Teaching Hospital, timezone: America/New_York}",
-             "",
-             "# Clocks spring forward on Sunday 14 March: that night shift lasts 11 hours, that call 23.",
-             f"block: {{start: {START}, days: {DAYS}}}",
-             "",
-             "# Wall-clock times in the hospital's zone. Home call counts 3 hours of work from home.",
-             "shift_types:",
-             *(item(s, 2) for s in SHIFT_TYPES),
-             "",
-             *service_lines(),
-             "",
-             *cover_lines(),
-             "",
-             *people_lines(people),
-             "",
-             *conflict_lines(),
-             "",
-             RULES.rstrip("\n"),
-             "",
-             PAGING.rstrip("\n")]
+    header = HEADER.format(days=DAYS, start=START, residents=residents, attendings=len(people) - residents)
+    lines = [
+        header.rstrip("\n"),
+        "hospital: {name: St. Elsewhere Teaching Hospital, timezone: America/New_York}",
+        "",
+        "# Clocks spring forward on Sunday 14 March: that night shift lasts 11 hours, that call 23.",
+        f"block: {{start: {START}, days: {DAYS}}}",
+        "",
+        "# Wall-clock times in the hospital's zone. Home call counts 3 hours of work from home.",
+        "shift_types:",
+        *(item(s, 2) for s in SHIFT_TYPES),
+        "",
+        *service_lines(),
+        "",
+        *cover_lines(),
+        "",
+        *people_lines(people),
+        "",
+        *conflict_lines(),
+        "",
+        RULES.rstrip("\n"),
+        "",
+        PAGING.rstrip("\n"),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -104,13 +104,17 @@ def _skipped(naive: datetime, zone: ZoneInfo) -> str:
         gap_start -= timedelta(minutes=1)
     before = (gap_start - timedelta(minutes=1)).replace(tzinfo=zone)
     after = gap_start.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-    return (f"{_wall(naive)} does not exist in {zone.key}: that night the clocks go forward from "
-            f"{gap_start:%H:%M} {before.tzname()} to {after:%H:%M} {after.tzname()}; give a time before "
-            f"{gap_start:%H:%M} or from {after:%H:%M}")
+    return (
+        f"{_wall(naive)} does not exist in {zone.key}: that night the clocks go forward from "
+        f"{gap_start:%H:%M} {before.tzname()} to {after:%H:%M} {after.tzname()}; give a time before "
+        f"{gap_start:%H:%M} or from {after:%H:%M}"
+    )
 
 
 def _repeated(first: datetime, second: datetime, zone: ZoneInfo) -> str:
     """Why a wall time the clocks pass twice needs its offset, naming both."""
-    return (f"{_wall(first)} happens twice in {zone.key} that night, as the clocks go back: give its "
-            f"offset, {first.isoformat(timespec='minutes')} ({first.tzname()}, the first time) or "
-            f"{second.isoformat(timespec='minutes')} ({second.tzname()}, the second)")
+    return (
+        f"{_wall(first)} happens twice in {zone.key} that night, as the clocks go back: give its "
+        f"offset, {first.isoformat(timespec='minutes')} ({first.tzname()}, the first time) or "
+        f"{second.isoformat(timespec='minutes')} ({second.tzname()}, the second)"
+    )

@@ -96,8 +96,13 @@ class LoggedPeriod:
         return self.start < other.end and other.start < self.end
 
 
-def period_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], now: datetime,
-                  people: Mapping[str, str], zone: ZoneInfo) -> list[Detail]:
+def period_errors(
+    period: LoggedPeriod,
+    others: Iterable[LoggedPeriod],
+    now: datetime,
+    people: Mapping[str, str],
+    zone: ZoneInfo,
+) -> list[Detail]:
     """Everything wrong with `period` as a new value, given the person's other current periods
     (the one being corrected left out), the present and the program's people (id -> name).
     Messages show instants as the wall clock of `zone`, the hospital's."""
@@ -109,17 +114,24 @@ def period_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], now: dat
     return found
 
 
-def open_period_errors(start: datetime, others: Iterable[LoggedPeriod], now: datetime, zone: ZoneInfo
-                       ) -> list[Detail]:
+def open_period_errors(
+    start: datetime, others: Iterable[LoggedPeriod], now: datetime, zone: ZoneInfo
+) -> list[Detail]:
     """What is wrong with clocking in at `start` (or moving an open period's start there), given
     the person's other periods; named on `at`, with instants as the wall clock of `zone`."""
     if start.tzinfo is None:
         return [Detail("at", f"{start.isoformat()} has no time zone; give an offset")]
     at = local_text(start, zone)
     found = [Detail("at", f"{at} is in the future (now {local_text(now, zone)})")] if start > now else []
-    found += [Detail("at", f"{at} is inside the logged period {other.id} "
-                               f"({local_text(other.start, zone)} to {local_text(other.end, zone)})")
-              for other in others if other.start <= start < other.end]
+    found += [
+        Detail(
+            "at",
+            f"{at} is inside the logged period {other.id} "
+            f"({local_text(other.start, zone)} to {local_text(other.end, zone)})",
+        )
+        for other in others
+        if other.start <= start < other.end
+    ]
     return found
 
 
@@ -131,22 +143,39 @@ def _time_errors(period: LoggedPeriod, now: datetime, zone: ZoneInfo) -> list[De
     if found:
         return found
     if period.end <= period.start:
-        found.append(Detail("end", f"{local_text(period.end, zone)} is not after the start "
-                                f"{local_text(period.start, zone)}"))
+        found.append(
+            Detail(
+                "end",
+                f"{local_text(period.end, zone)} is not after the start {local_text(period.start, zone)}",
+            )
+        )
     elif period.end - period.start > MAX_PERIOD:
-        found.append(Detail("end", f"{_hours(period.end - period.start)} after the start; a single "
-                                f"period may last at most {_hours(MAX_PERIOD)} (log a longer stretch "
-                                "as back-to-back periods)"))
+        found.append(
+            Detail(
+                "end",
+                f"{_hours(period.end - period.start)} after the start; a single "
+                f"period may last at most {_hours(MAX_PERIOD)} (log a longer stretch "
+                "as back-to-back periods)",
+            )
+        )
     if period.end > now:
-        found.append(Detail("end", f"{local_text(period.end, zone)} is in the future (now "
-                                f"{local_text(now, zone)}); log hours once they are worked"))
+        found.append(
+            Detail(
+                "end",
+                f"{local_text(period.end, zone)} is in the future (now "
+                f"{local_text(now, zone)}); log hours once they are worked",
+            )
+        )
     return found
 
 
 def _overlap_errors(period: LoggedPeriod, others: Iterable[LoggedPeriod], zone: ZoneInfo) -> list[Detail]:
     return [
-        Detail("start", f"overlaps the logged period {other.id} ({local_text(other.start, zone)} to "
-                            f"{local_text(other.end, zone)})")
+        Detail(
+            "start",
+            f"overlaps the logged period {other.id} ({local_text(other.start, zone)} to "
+            f"{local_text(other.end, zone)})",
+        )
         for other in others
         if other.person_id == period.person_id and other.id != period.id and period.overlaps(other)
     ]

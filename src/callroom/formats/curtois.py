@@ -39,11 +39,26 @@ from callroom.formats.program_file import FileIssue, ProgramFileError
 MONDAY = date(2024, 1, 1)  # the benchmark's day 0 is a Monday; any Monday will do
 WARD = "ward"
 OFF = "-"
-SECTIONS = ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_DAYS_OFF",
-            "SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS", "SECTION_COVER")
+SECTIONS = (
+    "SECTION_HORIZON",
+    "SECTION_SHIFTS",
+    "SECTION_STAFF",
+    "SECTION_DAYS_OFF",
+    "SECTION_SHIFT_ON_REQUESTS",
+    "SECTION_SHIFT_OFF_REQUESTS",
+    "SECTION_COVER",
+)
 REQUIRED = ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_COVER")
-STAFF_FIELDS = ("ID", "MaxShifts", "MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts",
-                "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends")
+STAFF_FIELDS = (
+    "ID",
+    "MaxShifts",
+    "MaxTotalMinutes",
+    "MinTotalMinutes",
+    "MaxConsecutiveShifts",
+    "MinConsecutiveShifts",
+    "MinConsecutiveDaysOff",
+    "MaxWeekends",
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +136,16 @@ def _sections(text: str, filename: str) -> dict[str, list[Line]]:
         elif stripped in SECTIONS:
             current = sections.setdefault(stripped, [])
         elif current is None:
-            raise ProgramFileError([FileIssue(filename, number, "", f"{stripped[:40]!r} is outside "
-                                              f"any section (expected one of {', '.join(SECTIONS)})")])
+            raise ProgramFileError(
+                [
+                    FileIssue(
+                        filename,
+                        number,
+                        "",
+                        f"{stripped[:40]!r} is outside any section (expected one of {', '.join(SECTIONS)})",
+                    )
+                ]
+            )
         else:
             current.append(Line(number, [f.strip() for f in stripped.split(",")]))
     missing = [name for name in REQUIRED if name not in sections]
@@ -178,9 +201,14 @@ def _staff(instance: _Instance, line: Line) -> None:
     numbers = [_int(line, i, STAFF_FIELDS[i]) for i in range(2, len(STAFF_FIELDS))]
     max_total, min_total, max_run, min_run, min_off, weekends = numbers
     instance.staff[employee] = PersonLimits(
-        max_shifts=dict(_max_shifts(instance, line)), min_total_minutes=min_total,
-        max_total_minutes=max_total, min_consecutive_work=min_run, max_consecutive_work=max_run,
-        min_consecutive_off=min_off, max_weekends=weekends)
+        max_shifts=dict(_max_shifts(instance, line)),
+        min_total_minutes=min_total,
+        max_total_minutes=max_total,
+        min_consecutive_work=min_run,
+        max_consecutive_work=max_run,
+        min_consecutive_off=min_off,
+        max_weekends=weekends,
+    )
 
 
 def _max_shifts(instance: _Instance, line: Line) -> Iterator[tuple[str, int]]:
@@ -203,8 +231,9 @@ def _request(instance: _Instance, line: Line, on: bool) -> None:
 def _cover(instance: _Instance, line: Line) -> None:
     _width(line, 5, 5, "Day, ShiftID, Requirement, WeightUnder, WeightOver")
     day, shift_id = instance.day(line, 0), instance.shift(line, 1)
-    target, under, over = (_int(line, i, n) for i, n in
-                           ((2, "Requirement"), (3, "WeightUnder"), (4, "WeightOver")))
+    target, under, over = (
+        _int(line, i, n) for i, n in ((2, "Requirement"), (3, "WeightUnder"), (4, "WeightOver"))
+    )
     need = CoverRequirement(GradeRange(), 0, target, None, under, over)
     pattern = DayPattern(weekdays=frozenset(), include=frozenset({day}))
     # Ids as the program file numbers its cover entries, so an import round-trips exactly.
@@ -237,20 +266,34 @@ def _int(line: Line, column: int, name: str) -> int:
 
 def _program(instance: _Instance, name: str) -> Program:
     shift_ids = tuple(instance.shifts)
-    shifts = tuple(ShiftType(s, s, time(0, 0), length, ShiftKind.DAY, length)
-                   for s, (length, _, _) in instance.shifts.items())
+    shifts = tuple(
+        ShiftType(s, s, time(0, 0), length, ShiftKind.DAY, length)
+        for s, (length, _, _) in instance.shifts.items()
+    )
     forbidden = frozenset((s, t) for s, (_, after, _) in instance.shifts.items() for t in after)
     people = tuple(
-        Person(e, e, Grade.ATTENDING, (WARD,), limits=limits,
-               days_off=frozenset(instance.days_off.get(e, [])),
-               requests=tuple(instance.requests.get(e, ())))
-        for e, limits in instance.staff.items())
+        Person(
+            e,
+            e,
+            Grade.ATTENDING,
+            (WARD,),
+            limits=limits,
+            days_off=frozenset(instance.days_off.get(e, [])),
+            requests=tuple(instance.requests.get(e, ())),
+        )
+        for e, limits in instance.staff.items()
+    )
     return Program(
-        hospital=Hospital(name, "UTC"), block=Block(MONDAY, instance.horizon),
-        services=(Service(WARD, "Ward"),), shift_types=shifts,
-        posts=(Post(WARD, "Ward", WARD, shift_ids, WARD),), demands=tuple(instance.cover),
-        people=people, rules=RuleProfile(acgme=False, forbidden_successions=forbidden),
-        weights=Weights(0, 0, 0, 0))
+        hospital=Hospital(name, "UTC"),
+        block=Block(MONDAY, instance.horizon),
+        services=(Service(WARD, "Ward"),),
+        shift_types=shifts,
+        posts=(Post(WARD, "Ward", WARD, shift_ids, WARD),),
+        demands=tuple(instance.cover),
+        people=people,
+        rules=RuleProfile(acgme=False, forbidden_successions=forbidden),
+        weights=Weights(0, 0, 0, 0),
+    )
 
 
 def parse_roster(text: str, program: Program, filename: str = "<roster>") -> Roster:
@@ -264,8 +307,11 @@ def parse_roster(text: str, program: Program, filename: str = "<roster>") -> Ros
         if problem:
             issues.append(FileIssue(filename, number, tokens[0], problem))
             continue
-        assignments += [Assignment(tokens[0], program.block.start + timedelta(days=d), token, WARD)
-                        for d, token in enumerate(tokens[1:]) if token != OFF]
+        assignments += [
+            Assignment(tokens[0], program.block.start + timedelta(days=d), token, WARD)
+            for d, token in enumerate(tokens[1:])
+            if token != OFF
+        ]
     if issues:
         raise ProgramFileError(issues)
     return Roster.of(assignments)

@@ -87,13 +87,11 @@ def _check_people(program: Program, roster: Roster) -> None:
 
 def event_uid(assignment: Assignment) -> str:
     """A UID stable across exports of the same assignment, so calendar apps update in place."""
-    parts = (assignment.person_id, assignment.day.isoformat(), assignment.shift_id,
-             assignment.post_id)
+    parts = (assignment.person_id, assignment.day.isoformat(), assignment.shift_id, assignment.post_id)
     return "-".join(_safe(part) for part in parts) + f"@{UID_DOMAIN}"
 
 
-def _event(program: Program, timeline: Timeline, assignment: Assignment,
-           stamp: datetime) -> Event:
+def _event(program: Program, timeline: Timeline, assignment: Assignment, stamp: datetime) -> Event:
     shift, post = _shift_and_post(program, assignment)
     interval = timeline.interval(assignment.day, assignment.shift_id)
     return Event.new(

@@ -83,8 +83,7 @@ def unknown(kind: str, value: str, known: Collection[str]) -> str:
     return f"unknown {kind} {value!r}"
 
 
-def _reference(path: YamlPath, kind: str, value: str | None, known: Collection[str]
-               ) -> list[Finding]:
+def _reference(path: YamlPath, kind: str, value: str | None, known: Collection[str]) -> list[Finding]:
     if value is None or value in known:
         return []
     return [Finding(path, unknown(kind, value, known))]
@@ -112,8 +111,9 @@ def _duplicate_ids(spec: ProgramSpec) -> Iterator[Finding]:
     yield from _duplicates("person", _id_paths("people", spec.people))
 
 
-def _id_paths(section: str, items: Sequence[ShiftTypeSpec | ServiceSpec | PersonSpec]
-              ) -> list[tuple[YamlPath, str]]:
+def _id_paths(
+    section: str, items: Sequence[ShiftTypeSpec | ServiceSpec | PersonSpec]
+) -> list[tuple[YamlPath, str]]:
     return [((section, i, "id"), item.id) for i, item in enumerate(items)]
 
 
@@ -134,8 +134,7 @@ def _post_findings(spec: ProgramSpec, known: _Known) -> Iterator[Finding]:
                 yield from _reference(path, "shift type", shift, known.shifts)
 
 
-def _post_runs(path: YamlPath, post_id: str | None, shift_id: str | None, known: _Known
-               ) -> list[Finding]:
+def _post_runs(path: YamlPath, post_id: str | None, shift_id: str | None, known: _Known) -> list[Finding]:
     """The shift must exist and, when the post is known, be one the post runs."""
     if shift_id is None or shift_id not in known.shifts:
         return _reference(path, "shift type", shift_id, known.shifts)
@@ -209,8 +208,7 @@ def _days_off_findings(path: YamlPath, person: PersonSpec, block: Block) -> Iter
             yield from _outside((*path, "days_off", k), day, block)
 
 
-def _request_findings(path: YamlPath, person: PersonSpec, known: _Known, block: Block
-                      ) -> Iterator[Finding]:
+def _request_findings(path: YamlPath, person: PersonSpec, known: _Known, block: Block) -> Iterator[Finding]:
     for k, request in enumerate(person.requests):
         at = (*path, "requests", k)
         yield from _outside((*at, "date"), request.day, block)
@@ -223,13 +221,15 @@ def _limit_findings(path: YamlPath, limits: PersonLimitsSpec, known: _Known) -> 
         yield from _reference((*path, "max_shifts", shift), "shift type", shift, known.shifts)
     yield from _ordered(path, "min_total", limits.min_total, "max_total", limits.max_total)
     yield from _ordered(
-        path, "min_consecutive_work", limits.min_consecutive_work,
-        "max_consecutive_work", limits.max_consecutive_work,
+        path,
+        "min_consecutive_work",
+        limits.min_consecutive_work,
+        "max_consecutive_work",
+        limits.max_consecutive_work,
     )
 
 
-def _ordered(path: YamlPath, low_key: str, low: int | None, high_key: str, high: int | None
-             ) -> list[Finding]:
+def _ordered(path: YamlPath, low_key: str, low: int | None, high_key: str, high: int | None) -> list[Finding]:
     if low is None or high is None or low <= high:
         return []
     return [Finding((*path, high_key), f"{high_key} ({high}) is below {low_key} ({low})")]

@@ -33,8 +33,7 @@ def _shortfall(program: Program, demand: CoverDemand, requirement: CoverRequirem
     eligible = [
         person
         for person in program.people
-        if program.may_work(person, demand.post_id, demand.shift_id)
-        and person.grade in requirement.grades
+        if program.may_work(person, demand.post_id, demand.shift_id) and person.grade in requirement.grades
     ]
     dates = [day for day in program.block.dates() if demand.days.applies(day)]
     short = [day for day in dates if len(_available(eligible, day)) < requirement.minimum]

@@ -31,8 +31,9 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def dump_program(program: Program) -> str:
-    return yaml.safe_dump(program_document(program), sort_keys=False, width=110,
-                          default_flow_style=None, allow_unicode=True)
+    return yaml.safe_dump(
+        program_document(program), sort_keys=False, width=110, default_flow_style=None, allow_unicode=True
+    )
 
 
 def program_document(program: Program) -> dict[str, Any]:
@@ -40,15 +41,17 @@ def program_document(program: Program) -> dict[str, Any]:
         "hospital": {"name": program.hospital.name, "timezone": program.hospital.timezone},
         "block": {"start": program.block.start, "days": program.block.days},
         "shift_types": [_shift(s) for s in program.shift_types],
-        "services": [{"id": s.id, "name": s.name,
-                      "posts": [_post(p) for p in program.posts if p.service_id == s.id]}
-                     for s in program.services],
+        "services": [
+            {"id": s.id, "name": s.name, "posts": [_post(p) for p in program.posts if p.service_id == s.id]}
+            for s in program.services
+        ],
         "cover": [_cover(d) for d in program.demands],
         "people": [_person(p) for p in program.people],
     }
     if program.conflicts:
-        document["conflicts"] = [{"between": [c.first, c.second], "reason": c.reason}
-                                 for c in program.conflicts]
+        document["conflicts"] = [
+            {"between": [c.first, c.second], "reason": c.reason} for c in program.conflicts
+        ]
     document["rules"] = _rules(program.rules)
     document["objective"] = _changed(program.weights, Weights())
     paging = paging_document(program.paging)
@@ -62,8 +65,13 @@ def _clock(value: time) -> str:
 
 
 def _shift(shift: ShiftType) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": shift.id, "name": shift.name, "start": _clock(shift.start),
-                             "duration": shift.duration_minutes, "kind": shift.kind.value}
+    entry: dict[str, Any] = {
+        "id": shift.id,
+        "name": shift.name,
+        "start": _clock(shift.start),
+        "duration": shift.duration_minutes,
+        "kind": shift.kind.value,
+    }
     default = 0 if shift.kind is ShiftKind.HOME_CALL else shift.duration_minutes
     if shift.counted_minutes != default:
         entry["counted"] = shift.counted_minutes
@@ -101,18 +109,25 @@ def _days(pattern: DayPattern) -> dict[str, Any]:
 
 def _need(requirement: Any) -> dict[str, Any]:
     need: dict[str, Any] = {"grades": requirement.grades.text}
-    for key, value, default in (("min", requirement.minimum, 0), ("target", requirement.target, None),
-                                ("max", requirement.maximum, None),
-                                ("weight_under", requirement.weight_under, 100),
-                                ("weight_over", requirement.weight_over, 1)):
+    for key, value, default in (
+        ("min", requirement.minimum, 0),
+        ("target", requirement.target, None),
+        ("max", requirement.maximum, None),
+        ("weight_under", requirement.weight_under, 100),
+        ("weight_over", requirement.weight_over, 1),
+    ):
         if value != default:
             need[key] = value
     return need
 
 
 def _person(person: Person) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": person.id, "name": person.name, "grade": person.grade.label,
-                             "posts": list(person.post_ids)}
+    entry: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "grade": person.grade.label,
+        "posts": list(person.post_ids),
+    }
     if person.rotation:
         entry["rotation"] = person.rotation
     if person.leave:
@@ -141,11 +156,14 @@ def _limits(limits: PersonLimits) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     if limits.max_shifts:
         entry["max_shifts"] = dict(limits.max_shifts)
-    for key, value in (("min_total", limits.min_total_minutes), ("max_total", limits.max_total_minutes),
-                       ("min_consecutive_work", limits.min_consecutive_work),
-                       ("max_consecutive_work", limits.max_consecutive_work),
-                       ("min_consecutive_off", limits.min_consecutive_off),
-                       ("max_weekends", limits.max_weekends)):
+    for key, value in (
+        ("min_total", limits.min_total_minutes),
+        ("max_total", limits.max_total_minutes),
+        ("min_consecutive_work", limits.min_consecutive_work),
+        ("max_consecutive_work", limits.max_consecutive_work),
+        ("min_consecutive_off", limits.min_consecutive_off),
+        ("max_weekends", limits.max_weekends),
+    ):
         if value is not None:
             entry[key] = value
     return entry
@@ -157,12 +175,14 @@ def _rules(rules: RuleProfile) -> dict[str, Any]:
     if limits:
         entry["limits"] = limits
     if rules.rotation_limits:
-        entry["rotations"] = {rotation: _changed(limits, rules.limits)
-                              for rotation, limits in rules.rotation_limits.items()}
+        entry["rotations"] = {
+            rotation: _changed(limits, rules.limits) for rotation, limits in rules.rotation_limits.items()
+        }
     if rules.forbidden_successions:
         after = sorted({a for a, _ in rules.forbidden_successions})
         entry["forbidden_successions"] = [
-            {"after": a, "not": sorted(b for x, b in rules.forbidden_successions if x == a)} for a in after]
+            {"after": a, "not": sorted(b for x, b in rules.forbidden_successions if x == a)} for a in after
+        ]
     return entry
 
 

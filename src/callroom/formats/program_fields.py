@@ -75,9 +75,7 @@ def _minutes(value: object) -> int:
         return value
     match = _DURATION.fullmatch(value) if isinstance(value, str) else None
     if match is None or not (match[2] or match[3]):
-        raise ValueError(
-            f"unknown duration {value!r}: write it like 12h, 90m, 12h30m or a number of minutes"
-        )
+        raise ValueError(f"unknown duration {value!r}: write it like 12h, 90m, 12h30m or a number of minutes")
     minutes = int(match[2] or 0) * 60 + int(match[3] or 0)
     return -minutes if match[1] else minutes
 
@@ -149,8 +147,7 @@ def _day_off(value: object) -> date | int:
     try:
         return _day(value)
     except ValueError as error:
-        raise ValueError(f"a day off is a date (YYYY-MM-DD) or a weekday like sun, not {value!r}"
-                         ) from error
+        raise ValueError(f"a day off is a date (YYYY-MM-DD) or a weekday like sun, not {value!r}") from error
 
 
 def _weekdays(value: object) -> frozenset[int]:
@@ -158,9 +155,7 @@ def _weekdays(value: object) -> frozenset[int]:
         return frozenset(_weekday(item) for item in value)
     text = _text(value, "days")
     if text not in _DAY_SETS:
-        raise ValueError(
-            f"unknown days {text!r}: use daily, weekdays, weekends or a list like [mon, sat]"
-        )
+        raise ValueError(f"unknown days {text!r}: use daily, weekdays, weekends or a list like [mon, sat]")
     return _DAY_SETS[text]
 
 
@@ -177,9 +172,7 @@ def _zone(value: object) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(
-            f"unknown time zone {text!r}: use an IANA name like America/New_York"
-        ) from error
+        raise ValueError(f"unknown time zone {text!r}: use an IANA name like America/New_York") from error
     return text
 
 
@@ -235,39 +228,53 @@ DayOff = Annotated[
 Weekdays = Annotated[
     frozenset[int],
     PlainValidator(_weekdays),
-    WithJsonSchema({
-        "anyOf": [{"enum": list(_DAY_SETS)}, {"type": "array", "items": _WEEKDAY_SCHEMA}],
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(_DAY_SETS)}, {"type": "array", "items": _WEEKDAY_SCHEMA}],
+        }
+    ),
 ]
 GradeField = Annotated[
     Grade,
     PlainValidator(_grade),
-    WithJsonSchema({"type": "string", "pattern": f"^\\s*{_GRADE}\\s*$",
-                    "examples": ["PGY-1", "PGY-5", "attending"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": f"^\\s*{_GRADE}\\s*$", "examples": ["PGY-1", "PGY-5", "attending"]}
+    ),
 ]
 GradeRangeField = Annotated[
     GradeRange,
     PlainValidator(_grades),
-    WithJsonSchema({"type": "string", "pattern": f"^\\s*{_GRADE_RANGE}\\s*$",
-                    "examples": ["any", "residents", "PGY-3+", "PGY-1..PGY-2", "attending"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^\\s*{_GRADE_RANGE}\\s*$",
+            "examples": ["any", "residents", "PGY-3+", "PGY-1..PGY-2", "attending"],
+        }
+    ),
 ]
 TimeZoneName = Annotated[
     str,
     PlainValidator(_zone),
-    WithJsonSchema({"type": "string", "description": "an IANA time zone",
-                    "examples": ["America/New_York"]}),
+    WithJsonSchema({"type": "string", "description": "an IANA time zone", "examples": ["America/New_York"]}),
 ]
 Seconds = Annotated[
     int,
     PlainValidator(_seconds),
-    WithJsonSchema({
-        "description": "30s, 5m, 1m30s, 1h or seconds; at most 24h",
-        "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": _SECONDS_PATTERN}],
-    }),
+    WithJsonSchema(
+        {
+            "description": "30s, 5m, 1m30s, 1h or seconds; at most 24h",
+            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": _SECONDS_PATTERN}],
+        }
+    ),
 ]
 TargetField = Annotated[
     Target,
     PlainValidator(_target),
-    WithJsonSchema({"type": "string", "description": TARGET_SYNTAX,
-                    "examples": ["post:gs-night/senior", "team:pit", "group:code-team", "operators"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": TARGET_SYNTAX,
+            "examples": ["post:gs-night/senior", "team:pit", "group:code-team", "operators"],
+        }
+    ),
 ]

@@ -37,9 +37,7 @@ from callroom.formats.yaml_source import (
 )
 
 _SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_TOP_LEVEL = (
-    "a program file is a YAML mapping with hospital, block, shift_types, services, cover and people"
-)
+_TOP_LEVEL = "a program file is a YAML mapping with hospital, block, shift_types, services, cover and people"
 
 
 @dataclass(frozen=True)
@@ -62,8 +60,9 @@ class ProgramFileError(Invalid):
 
     def __init__(self, issues: list[FileIssue]) -> None:
         self.issues = sorted(issues, key=lambda issue: issue.line or 0)
-        details = [Detail(i.field, i.message, {"line": str(i.line or ""), "file": i.file})
-                   for i in self.issues]
+        details = [
+            Detail(i.field, i.message, {"line": str(i.line or ""), "file": i.file}) for i in self.issues
+        ]
         super().__init__(self.issues[0].field, "\n".join(str(issue) for issue in self.issues), details)
 
 

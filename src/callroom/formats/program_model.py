@@ -168,9 +168,7 @@ class AcgmeLimitsSpec(_Section):
     min_rest_hours: int = Field(_ACGME.min_rest_hours, ge=0)
     night_float_max_nights: int | None = Field(_ACGME.night_float_max_nights, ge=1)
     rolling_window_days: int = Field(_ACGME.rolling_window_days, ge=1)
-    free_day_start: ClockTime = Field(
-        _ACGME.free_day_start.strftime("%H:%M"), validate_default=True
-    )
+    free_day_start: ClockTime = Field(_ACGME.free_day_start.strftime("%H:%M"), validate_default=True)
 
     def given(self) -> dict[str, Any]:
         """Only the keys written in the file, for merging a rotation's overrides over `limits`."""
@@ -299,4 +297,3 @@ class ProgramSpec(_Section):
     rules: RulesSpec = Field(default_factory=RulesSpec)
     objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
     paging: PagingSpec = Field(default_factory=PagingSpec)
-

@@ -79,8 +79,9 @@ def paging_document(config: PagingConfig) -> dict[str, Any]:
     if default:
         document["default"] = default
     if config.policies:
-        document["policies"] = [{"for": key, **_policy_document(policy, fallback)}
-                                for key, policy in config.policies.items()]
+        document["policies"] = [
+            {"for": key, **_policy_document(policy, fallback)} for key, policy in config.policies.items()
+        ]
     if config.groups:
         document["groups"] = [_group_document(group) for group in config.groups.values()]
     if config.covers:
@@ -105,8 +106,9 @@ def _policy_document(policy: EscalationPolicy, fallback: tuple[Target, ...]) -> 
     if policy.wait_s != EscalationPolicy().wait_s:
         entry["wait"] = wait_text(policy.wait_s)
     if policy.steps:
-        entry["steps"] = [{"target": str(step.target), "wait": wait_text(step.wait_s)}
-                          for step in policy.steps]
+        entry["steps"] = [
+            {"target": str(step.target), "wait": wait_text(step.wait_s)} for step in policy.steps
+        ]
     if policy.repeat:
         entry["repeat"] = policy.repeat
     if policy.fallback != fallback:
@@ -123,8 +125,9 @@ def _group_document(group: PagingGroup) -> dict[str, Any]:
 
 
 def _cover_document(cover: Cover) -> dict[str, Any]:
-    entry: dict[str, Any] = ({"post": cover.post_id} if cover.post_id is not None
-                             else {"person": cover.person_id})
+    entry: dict[str, Any] = (
+        {"post": cover.post_id} if cover.post_id is not None else {"person": cover.person_id}
+    )
     if cover.grades != GradeRange():
         entry["grades"] = "residents" if cover.grades == GRADE_WORDS["residents"] else cover.grades.text
     entry["by"] = str(cover.by)
@@ -143,8 +146,10 @@ def _contacts_document(config: PagingConfig) -> dict[str, Any]:
 
 
 def _rules_document(rules: Iterable[ContactRule]) -> list[dict[str, Any]]:
-    return [{"via": rule.channel.value, **({"after": wait_text(rule.after_s)} if rule.after_s else {})}
-            for rule in rules]
+    return [
+        {"via": rule.channel.value, **({"after": wait_text(rule.after_s)} if rule.after_s else {})}
+        for rule in rules
+    ]
 
 
 def _contact_document(contact: Contact) -> dict[str, Any]:
@@ -205,12 +210,17 @@ def _grades_fit(path: YamlPath, target: Target, post: PostSpec) -> list[Finding]
     wanted = target.grades
     if wanted is None or (wanted.lowest <= post.grades.highest and post.grades.lowest <= wanted.highest):
         return []
-    return [Finding(path, f"post {post.id!r} is for {grade_words(post.grades)}: nobody"
-                          f" {grade_words(wanted)} ever holds it")]
+    return [
+        Finding(
+            path,
+            f"post {post.id!r} is for {grade_words(post.grades)}: nobody {grade_words(wanted)} ever holds it",
+        )
+    ]
 
 
-def _targets(path: YamlPath, targets: Iterable[Target], names: _Names, *, in_group: bool = False
-             ) -> Iterator[Finding]:
+def _targets(
+    path: YamlPath, targets: Iterable[Target], names: _Names, *, in_group: bool = False
+) -> Iterator[Finding]:
     for k, target in enumerate(targets):
         yield from _target((*path, k), target, names, in_group=in_group)
 
@@ -229,8 +239,11 @@ def _policy_findings(paging: PagingSpec, names: _Names) -> Iterator[Finding]:
         if policy.subject not in subjects:
             yield Finding((*path, "for"), unknown("post or group", policy.subject, subjects))
         elif policy.subject in first:
-            yield Finding((*path, "for"), f"a second policy for {policy.subject!r}"
-                                          f" (the first is paging.policies[{first[policy.subject]}])")
+            yield Finding(
+                (*path, "for"),
+                f"a second policy for {policy.subject!r}"
+                f" (the first is paging.policies[{first[policy.subject]}])",
+            )
         first.setdefault(policy.subject, i)
         yield from _escalation(path, policy, names)
 
@@ -242,8 +255,10 @@ def _group_findings(paging: PagingSpec, names: _Names) -> Iterator[Finding]:
         if group.id in seen:
             yield Finding((*path, "id"), f"duplicate group id {group.id!r}")
         if group.id in names.posts:
-            yield Finding((*path, "id"), f"group id {group.id!r} is also a post id: a policy's"
-                                         " `for` could not tell them apart")
+            yield Finding(
+                (*path, "id"),
+                f"group id {group.id!r} is also a post id: a policy's `for` could not tell them apart",
+            )
         seen.add(group.id)
         yield from _targets((*path, "members"), group.members, names, in_group=True)
 
@@ -278,5 +293,6 @@ def _addresses(path: YamlPath, contact: ContactSpec, domain: bool) -> Iterator[F
         if rule.via is Channel.WEBHOOK and contact.phone is None:
             yield Finding((*path, "rules", k, "via"), "a webhook (SMS or voice) rule needs a `phone`")
         if rule.via is Channel.EMAIL and contact.email is None and not domain:
-            yield Finding((*path, "rules", k, "via"),
-                          "an email rule needs an `email` (or contacts.email_domain)")
+            yield Finding(
+                (*path, "rules", k, "via"), "an email rule needs an `email` (or contacts.email_domain)"
+            )

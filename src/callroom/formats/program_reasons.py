@@ -51,8 +51,9 @@ def hide_reasons(source: str) -> str:
     document = program_document(parse_program(source))
     for conflict in document.get("conflicts", ()):
         conflict["reason"] = PLACEHOLDER
-    dumped: str = yaml.safe_dump(document, sort_keys=False, width=110, default_flow_style=None,
-                                 allow_unicode=True)
+    dumped: str = yaml.safe_dump(
+        document, sort_keys=False, width=110, default_flow_style=None, allow_unicode=True
+    )
     return dumped
 
 
@@ -68,9 +69,11 @@ def keep_reasons(source: str, stored_source: str, stored: Sequence[Conflict]) ->
         if written.value != PLACEHOLDER:
             continue
         if written.pair not in reasons:
-            raise Invalid(f"source.conflicts.{written.index}.reason",
-                          f"conflict {written.index} ({' and '.join(sorted(written.pair))}) is new: write "
-                          "its reason (the placeholder keeps only a reason already stored for the same two)")
+            raise Invalid(
+                f"source.conflicts.{written.index}.reason",
+                f"conflict {written.index} ({' and '.join(sorted(written.pair))}) is new: write "
+                "its reason (the placeholder keeps only a reason already stored for the same two)",
+            )
         kept[written] = reasons[written.pair]
     return _splice(source, kept)
 
@@ -81,10 +84,10 @@ def _splice(source: str, values: dict[_Written, str]) -> str:
     text = source
     spans = {(w.start, w.end): w for w in values}  # an aliased reason is written once
     for written in sorted(spans.values(), key=lambda w: w.start, reverse=True):
-        old = text[written.start:written.end]
-        trailing = old[len(old.rstrip()):]
+        old = text[written.start : written.end]
+        trailing = old[len(old.rstrip()) :]
         quoted = json.dumps(values[written], ensure_ascii=False)  # JSON strings are YAML scalars
-        text = text[:written.start] + quoted + trailing + text[written.end:]
+        text = text[: written.start] + quoted + trailing + text[written.end :]
     return text
 
 

@@ -60,8 +60,10 @@ def _check_known(program: Program, assignment: Assignment) -> None:
 
 
 def _describe(assignment: Assignment) -> str:
-    return (f"assignment {assignment.person_id}/{assignment.day.isoformat()}/"
-            f"{assignment.shift_id}/{assignment.post_id}")
+    return (
+        f"assignment {assignment.person_id}/{assignment.day.isoformat()}/"
+        f"{assignment.shift_id}/{assignment.post_id}"
+    )
 
 
 def _local_iso(instant: datetime, timeline: Timeline) -> str:

@@ -1,4 +1,4 @@
-""""Worked as scheduled": a week of the roster turned into logged periods in one action.
+""" "Worked as scheduled": a week of the roster turned into logged periods in one action.
 
 In-house shifts become in-house periods linked to their shift and post, at the times the
 timeline gives them (DST-correct). Home call becomes work from home only when the program
@@ -20,8 +20,14 @@ from callroom.domain.wallclock import local_text
 from callroom.domain.worklog import LoggedPeriod, WorkKind
 
 
-def scheduled_periods(program: Program, roster: Roster, person_id: str, week_start: date, now: datetime,
-                      current: Sequence[LoggedPeriod]) -> tuple[list[LoggedPeriod], list[str]]:
+def scheduled_periods(
+    program: Program,
+    roster: Roster,
+    person_id: str,
+    week_start: date,
+    now: datetime,
+    current: Sequence[LoggedPeriod],
+) -> tuple[list[LoggedPeriod], list[str]]:
     """The periods to log for the week, and why each other scheduled shift was skipped."""
     timeline = Timeline(program)
     week = {week_start + timedelta(days=i) for i in range(7)}
@@ -43,17 +49,29 @@ def _as_worked(program: Program, timeline: Timeline, assignment: Assignment) -> 
     shift = program.shift[assignment.shift_id]
     interval = timeline.interval(assignment.day, shift.id)
     if shift.in_house:
-        return LoggedPeriod(assignment.person_id, interval.start, interval.end, WorkKind.IN_HOUSE, shift.id,
-                            assignment.post_id)
+        return LoggedPeriod(
+            assignment.person_id,
+            interval.start,
+            interval.end,
+            WorkKind.IN_HOUSE,
+            shift.id,
+            assignment.post_id,
+        )
     if shift.counted_minutes <= 0:
         return None  # home call with no expected work: nothing was worked unless logged
-    return LoggedPeriod(assignment.person_id, interval.start,
-                        interval.start + timedelta(minutes=shift.counted_minutes), WorkKind.FROM_HOME,
-                        shift.id, assignment.post_id)
+    return LoggedPeriod(
+        assignment.person_id,
+        interval.start,
+        interval.start + timedelta(minutes=shift.counted_minutes),
+        WorkKind.FROM_HOME,
+        shift.id,
+        assignment.post_id,
+    )
 
 
-def _skip_reason(period: LoggedPeriod | None, now: datetime, logged: Sequence[LoggedPeriod], zone: ZoneInfo
-                 ) -> str | None:
+def _skip_reason(
+    period: LoggedPeriod | None, now: datetime, logged: Sequence[LoggedPeriod], zone: ZoneInfo
+) -> str | None:
     if period is None:
         return None
     if period.end > now:

@@ -21,8 +21,21 @@ from callroom.hours.service import HoursReport
 from callroom.rules.violations import Violation
 from callroom.rules.worked import BlockReport, WeekHours, block_number, nth_block
 
-CSV_COLUMNS = ("row", "block", "block_start", "block_end", "person", "name", "week_start", "scheduled_hours",
-               "worked_hours", "difference_hours", "rule", "citation", "message")
+CSV_COLUMNS = (
+    "row",
+    "block",
+    "block_start",
+    "block_end",
+    "person",
+    "name",
+    "week_start",
+    "scheduled_hours",
+    "worked_hours",
+    "difference_hours",
+    "rule",
+    "citation",
+    "message",
+)
 
 
 def hours(minutes: int) -> str:
@@ -78,24 +91,63 @@ def _week_rows(report: HoursReport) -> Iterator[list[str]]:
     for table in week_tables(report):
         block = table.block
         for person_id, weeks in table.rows.items():
-            yield from (["week", str(table.number), str(block.start), str(block.end), person_id,
-                         _name(report, person_id), str(week.week_start), hours(week.scheduled_minutes),
-                         hours(week.worked_minutes), hours(week.difference_minutes), "", "", ""]
-                        for week in weeks)
+            yield from (
+                [
+                    "week",
+                    str(table.number),
+                    str(block.start),
+                    str(block.end),
+                    person_id,
+                    _name(report, person_id),
+                    str(week.week_start),
+                    hours(week.scheduled_minutes),
+                    hours(week.worked_minutes),
+                    hours(week.difference_minutes),
+                    "",
+                    "",
+                    "",
+                ]
+                for week in weeks
+            )
 
 
 def _violation_row(report: HoursReport, block: BlockReport, violation: Violation, kind: str) -> list[str]:
-    return [kind, str(block.number), str(block.block.start), str(block.block.end), violation.person_id or "",
-            _name(report, violation.person_id), "", "", "", "", violation.rule.code, violation.rule.cited,
-            violation.message]
+    return [
+        kind,
+        str(block.number),
+        str(block.block.start),
+        str(block.block.end),
+        violation.person_id or "",
+        _name(report, violation.person_id),
+        "",
+        "",
+        "",
+        "",
+        violation.rule.code,
+        violation.rule.cited,
+        violation.message,
+    ]
 
 
 def _justification_rows(report: HoursReport) -> Iterator[list[str]]:
     owner = {p.id: p.person_id for p in report.periods}
     for item in report.justifications:
         person = owner.get(item.period_id, "")
-        yield ["justification", "", "", "", person, _name(report, person), "", "", "", "", item.status,
-               item.reason.label, f"period {item.period_id}: {item.note}"]
+        yield [
+            "justification",
+            "",
+            "",
+            "",
+            person,
+            _name(report, person),
+            "",
+            "",
+            "",
+            "",
+            item.status,
+            item.reason.label,
+            f"period {item.period_id}: {item.note}",
+        ]
 
 
 _PAGE = """<!doctype html>
@@ -149,7 +201,12 @@ _TEMPLATE = _ESCAPED.from_string(_PAGE)
 def html_page(report: HoursReport) -> str:
     """A self-contained printable page (one section per block); every value is escaped."""
     return _TEMPLATE.render(
-        program=report.program, blocks=report.blocks, justifications=report.justifications,
-        week_tables=week_tables(report), hours=hours, name=lambda pid: _name(report, pid),
+        program=report.program,
+        blocks=report.blocks,
+        justifications=report.justifications,
+        week_tables=week_tables(report),
+        hours=hours,
+        name=lambda pid: _name(report, pid),
         owner={p.id: p.person_id for p in report.periods},
-        window=report.program.rules.limits.rolling_window_days)
+        window=report.program.rules.limits.rolling_window_days,
+    )

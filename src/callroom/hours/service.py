@@ -46,8 +46,17 @@ from callroom.storage.hours_repositories import (
     RevisionRecord,
 )
 
-__all__ = ["Confirmed", "Correction", "Entry", "History", "HoursReport", "HoursService",
-           "JustificationRecord", "PeriodRecord", "RevisionRecord"]
+__all__ = [
+    "Confirmed",
+    "Correction",
+    "Entry",
+    "History",
+    "HoursReport",
+    "HoursService",
+    "JustificationRecord",
+    "PeriodRecord",
+    "RevisionRecord",
+]
 
 
 @dataclass(frozen=True)
@@ -117,13 +126,16 @@ class HoursService:
         """Store a period the resident worked; Invalid (nothing saved) when it is wrong."""
         with self._database.session() as session:
             live, hours = self._writer(session, caller, entry.person_id)
-            candidate = LoggedPeriod(entry.person_id, entry.start, entry.end, entry.kind, entry.shift_id,
-                                     entry.post_id)
+            candidate = LoggedPeriod(
+                entry.person_id, entry.start, entry.end, entry.kind, entry.shift_id, entry.post_id
+            )
             self._validate(live, hours, candidate)
-            values = PeriodValues(entry.start, entry.end, entry.kind, entry.shift_id, entry.post_id,
-                                  entry.note)
-            return hours.add_period(live.program_id, entry.person_id, values, by=caller.identity,
-                                    source="log")
+            values = PeriodValues(
+                entry.start, entry.end, entry.kind, entry.shift_id, entry.post_id, entry.note
+            )
+            return hours.add_period(
+                live.program_id, entry.person_id, values, by=caller.identity, source="log"
+            )
 
     def confirm(self, caller: Principal, person_id: str, week_start: date) -> Confirmed:
         """Log the person's scheduled shifts of the 7 days from `week_start` as worked: those
@@ -131,21 +143,33 @@ class HoursService:
         with self._database.session() as session:
             live, hours = self._writer(session, caller, person_id)
             current = [p.logged() for p in hours.periods(live.program_id, person_id) if not p.open]
-            planned, skipped = scheduled_periods(live.program, live.roster, person_id, week_start,
-                                                 self._clock(), current)
+            planned, skipped = scheduled_periods(
+                live.program, live.roster, person_id, week_start, self._clock(), current
+            )
             if not planned:
                 why = "; ".join(skipped) or "no scheduled shift that week"
                 raise Invalid("week", f"nothing to confirm in the week from {week_start}: {why}")
             logged = tuple(
-                hours.add_period(live.program_id, person_id, PeriodValues(
-                    p.start, p.end, p.kind, p.shift_id, p.post_id, "worked as scheduled"),
-                    by=caller.identity, source="confirm")
-                for p in planned)
+                hours.add_period(
+                    live.program_id,
+                    person_id,
+                    PeriodValues(p.start, p.end, p.kind, p.shift_id, p.post_id, "worked as scheduled"),
+                    by=caller.identity,
+                    source="confirm",
+                )
+                for p in planned
+            )
             return Confirmed(logged, tuple(skipped))
 
-    def clock_in(self, caller: Principal, person_id: str, at: datetime | None = None,
-                 kind: WorkKind = WorkKind.IN_HOUSE, shift_id: str | None = None,
-                 post_id: str | None = None) -> PeriodRecord:
+    def clock_in(
+        self,
+        caller: Principal,
+        person_id: str,
+        at: datetime | None = None,
+        kind: WorkKind = WorkKind.IN_HOUSE,
+        shift_id: str | None = None,
+        post_id: str | None = None,
+    ) -> PeriodRecord:
         """Open a period now (or at `at`, not in the future); one open period at a time."""
         now = self._clock()
         start = at or now
@@ -155,8 +179,10 @@ class HoursService:
             already = next((p for p in mine if p.open), None)
             if already is not None:
                 since = local_text(already.current.values.start, _zone(live.program))
-                raise Conflict("person", f"{person_id} is clocked in since {since} "
-                                    f"(period {already.id}); clock out first")
+                raise Conflict(
+                    "person",
+                    f"{person_id} is clocked in since {since} (period {already.id}); clock out first",
+                )
             probe = LoggedPeriod(person_id, start, start + timedelta(minutes=1), kind, shift_id, post_id)
             self._validate_open(live, mine, probe, now)
             values = PeriodValues(start, None, kind, shift_id, post_id)
@@ -170,13 +196,15 @@ class HoursService:
             if found is None:
                 raise Conflict("person", f"{person_id} is not clocked in")
             values = replace(found.current.values, end=end)
-            candidate = LoggedPeriod(person_id, values.start, end, values.kind, values.shift_id,
-                                     values.post_id, found.id)
+            candidate = LoggedPeriod(
+                person_id, values.start, end, values.kind, values.shift_id, values.post_id, found.id
+            )
             self._validate(live, hours, candidate)
             return hours.revise(found.id, values, by=caller.identity, source="clock_out")
 
-    def correct(self, caller: Principal, period_id: int, change: Correction, *, own: bool = False
-                ) -> PeriodRecord:
+    def correct(
+        self, caller: Principal, period_id: int, change: Correction, *, own: bool = False
+    ) -> PeriodRecord:
         """Add a revision with new values (or withdraw the period); earlier values stay. `own`:
         only a period of the caller's (NotAllowed otherwise), for routes about oneself."""
         with self._database.session() as session:
@@ -184,8 +212,15 @@ class HoursService:
             found = self._period(hours, period_id, caller.identity if own else None)
             live, _ = self._writer(session, caller, found.person_id)
             values = _corrected(found.current.values, change)
-            candidate = LoggedPeriod(found.person_id, values.start, values.end or values.start, values.kind,
-                                     values.shift_id, values.post_id, found.id)
+            candidate = LoggedPeriod(
+                found.person_id,
+                values.start,
+                values.end or values.start,
+                values.kind,
+                values.shift_id,
+                values.post_id,
+                found.id,
+            )
             if values.withdrawn:
                 pass  # taking a period out needs no check: its history keeps it
             elif values.end is not None:
@@ -196,8 +231,9 @@ class HoursService:
             source = "withdrawal" if change.withdraw else "correction"
             return hours.revise(period_id, values, by=caller.identity, source=source)
 
-    def justify(self, caller: Principal, period_id: int, reason: Reason, note: str = ""
-                ) -> JustificationRecord:
+    def justify(
+        self, caller: Principal, period_id: int, reason: Reason, note: str = ""
+    ) -> JustificationRecord:
         """The resident's reason for staying; only the resident gives it."""
         with self._database.session() as session:
             hours = HoursRepository(session, clock=self._clock)
@@ -206,8 +242,9 @@ class HoursService:
                 raise NotAllowed("period", "only the resident who worked a period may justify it")
             return hours.add_justification(period_id, reason, note, by=caller.identity)
 
-    def review(self, caller: Principal, justification_id: int, decision: Decision, note: str = ""
-               ) -> JustificationRecord:
+    def review(
+        self, caller: Principal, justification_id: int, decision: Decision, note: str = ""
+    ) -> JustificationRecord:
         """The program director's decision; every decision is kept (a later one supersedes)."""
         if not caller.can(Permission.HOURS_REVIEW):
             raise NotAllowed("justification", "only a program director or admin reviews justifications")
@@ -236,12 +273,14 @@ class HoursService:
             found = self._period(hours, period_id, caller.identity if own else None)
             if not _may_read(caller, found.person_id):
                 raise NotAllowed("period", "residents read only their own hours")
-            justifications = [j for j in hours.justifications(found.program_id, found.person_id)
-                              if j.period_id == period_id]
+            justifications = [
+                j for j in hours.justifications(found.program_id, found.person_id) if j.period_id == period_id
+            ]
             return History(found, tuple(hours.history(period_id)), tuple(justifications))
 
-    def report(self, caller: Principal, person_id: str | None = None, blocks: Sequence[int] = ()
-               ) -> HoursReport:
+    def report(
+        self, caller: Principal, person_id: str | None = None, blocks: Sequence[int] = ()
+    ) -> HoursReport:
         """Compliance by block on hours as logged (block 1 is the program's own block), the
         early warnings, and scheduled-versus-worked by week of the blocks asked for (of block 1,
         the roster's, when none is). Without `person_id` the whole program,
@@ -260,10 +299,16 @@ class HoursService:
         numbers = sorted(set(blocks)) or _blocks_logged(live.program, logged)
         program = _scoped(live.program, person_id)
         # A named person gets their weeks even when no resident limits bind them (an attending).
-        weeks = blocks_weekly_hours(program, logged, sorted(set(blocks)) or [1], live.roster,
-                                    [person_id] if person_id else None)
-        return HoursReport(program, tuple(compliance(program, logged, numbers, live.roster)), tuple(weeks),
-                           tuple(justifications), tuple(records))
+        weeks = blocks_weekly_hours(
+            program, logged, sorted(set(blocks)) or [1], live.roster, [person_id] if person_id else None
+        )
+        return HoursReport(
+            program,
+            tuple(compliance(program, logged, numbers, live.roster)),
+            tuple(weeks),
+            tuple(justifications),
+            tuple(records),
+        )
 
     def whatif(self, caller: Principal, person_id: str, take: str) -> WhatIf:
         """Would `person_id` break a rule by taking `take` (DATE:SHIFT[:POST])? As the caller may
@@ -317,13 +362,15 @@ class HoursService:
         now = self._clock()
         mine = hours.periods(live.program_id, candidate.person_id)
         errors = _link_errors(live.program, candidate)
-        errors += period_errors(candidate, [_as_period(p, now) for p in mine], now, _names(live.program),
-                                _zone(live.program))
+        errors += period_errors(
+            candidate, [_as_period(p, now) for p in mine], now, _names(live.program), _zone(live.program)
+        )
         if errors:
             raise Invalid.of(errors)
 
-    def _validate_open(self, live: _Live, mine: list[PeriodRecord], probe: LoggedPeriod, now: datetime
-                       ) -> None:
+    def _validate_open(
+        self, live: _Live, mine: list[PeriodRecord], probe: LoggedPeriod, now: datetime
+    ) -> None:
         errors = _link_errors(live.program, probe)
         others = [_as_period(p, now) for p in mine]
         errors += open_period_errors(probe.start, others, now, _zone(live.program))
@@ -372,16 +419,21 @@ def _as_period(record: PeriodRecord, now: datetime) -> LoggedPeriod:
     """A stored period for overlap checks: an open one runs until now."""
     values = record.current.values
     end = values.end if values.end is not None else max(now, values.start + timedelta(minutes=1))
-    return LoggedPeriod(record.person_id, values.start, end, values.kind, values.shift_id, values.post_id,
-                        record.id)
+    return LoggedPeriod(
+        record.person_id, values.start, end, values.kind, values.shift_id, values.post_id, record.id
+    )
 
 
 def _corrected(values: PeriodValues, change: Correction) -> PeriodValues:
     return PeriodValues(
-        change.start or values.start, change.end or values.end, change.kind or values.kind,
+        change.start or values.start,
+        change.end or values.end,
+        change.kind or values.kind,
         change.shift_id if change.shift_id is not None else values.shift_id,
         change.post_id if change.post_id is not None else values.post_id,
-        change.note, change.withdraw or values.withdrawn)
+        change.note,
+        change.withdraw or values.withdrawn,
+    )
 
 
 def _blocks_logged(program: Program, logged: Sequence[LoggedPeriod]) -> list[int]:

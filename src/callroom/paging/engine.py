@@ -212,8 +212,9 @@ def after_send(outcome: Outcome, attempts: int, dedupes: bool, rules: DeliveryRu
     if outcome is Outcome.FAILED:
         return AfterSend(MessageState.FAILED, None, "refused for good")
     if outcome is Outcome.UNKNOWN and not dedupes:
-        return AfterSend(MessageState.UNKNOWN, None, "outcome unknown; not resent (the receiver"
-                                                     " cannot drop duplicates)")
+        return AfterSend(
+            MessageState.UNKNOWN, None, "outcome unknown; not resent (the receiver cannot drop duplicates)"
+        )
     if attempts >= rules.max_attempts:
         return AfterSend(MessageState.FAILED, None, f"gave up after {attempts} attempts")
     delay = retry_delay_s(attempts, rules.retry_base_s, rules.retry_cap_s)
@@ -225,4 +226,3 @@ def lease_expired(attempts: int, dedupes: bool, rules: DeliveryRules) -> AfterSe
     """A message still `sending` after its lease: the worker died or hung mid-send, so the
     outcome is unknown and the policy above applies."""
     return after_send(Outcome.UNKNOWN, attempts, dedupes, rules)
-

@@ -30,8 +30,9 @@ from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, 
 from callroom.storage.paging_repositories import PageRepository
 
 
-def route(schedule: Schedule | None, request: RouteRequest, now: datetime,
-          fallback: tuple[Target, ...] | None) -> Resolution:
+def route(
+    schedule: Schedule | None, request: RouteRequest, now: datetime, fallback: tuple[Target, ...] | None
+) -> Resolution:
     """`resolve`, or with no roster stored at all, the operators (when a fallback is wanted)."""
     if schedule is not None:
         return resolve(schedule, request, now, fallback)
@@ -55,22 +56,40 @@ class Step:
     round: int
 
 
-def record_recipients(session: Session, at: Step, resolution: Resolution, config: PagingConfig,
-                      now: datetime, actor: str) -> None:
+def record_recipients(
+    session: Session, at: Step, resolution: Resolution, config: PagingConfig, now: datetime, actor: str
+) -> None:
     """Add the resolved recipients of one step, their messages (per contact rules) and events."""
     recipients = [
-        NewRecipient(r.person_id, r.name, r.post_id, r.reason, tuple(
-            NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
-            for m in contact_plan(config, r.person_id, at.priority)))
+        NewRecipient(
+            r.person_id,
+            r.name,
+            r.post_id,
+            r.reason,
+            tuple(
+                NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
+                for m in contact_plan(config, r.person_id, at.priority)
+            ),
+        )
         for r in resolution.recipients
     ]
     pages = PageRepository(session)
     pages.add_recipients(at.page_id, at.step, at.round, recipients, now)
     events = [NewEvent(EventKind.ROUTED, actor, None, {"note": note}) for note in resolution.notes]
     events += [
-        NewEvent(EventKind.NOTIFIED, actor, r.person_id, {
-            "step": at.step, "round": at.round, "name": r.name, "post": r.post_id, "reason": r.reason,
-            "channels": [f"{m.channel}{f' after {m.after_s}s' if m.after_s else ''}" for m in r.messages]})
+        NewEvent(
+            EventKind.NOTIFIED,
+            actor,
+            r.person_id,
+            {
+                "step": at.step,
+                "round": at.round,
+                "name": r.name,
+                "post": r.post_id,
+                "reason": r.reason,
+                "channels": [f"{m.channel}{f' after {m.after_s}s' if m.after_s else ''}" for m in r.messages],
+            },
+        )
         for r in recipients
     ]
     pages.add_events(at.page_id, now, events)
@@ -80,8 +99,11 @@ def new_only(resolution: Resolution, paged: Mapping[str, int]) -> Resolution:
     """The resolution without the people in `paged` (person: the step that reached them; see
     `engine.already_paged`), and a note for the sender about each one left out."""
     fresh = tuple(r for r in resolution.recipients if r.person_id not in paged)
-    notes = tuple(f"{r.name} already has this page (step {paged[r.person_id]}): not paged again"
-                  for r in resolution.recipients if r.person_id in paged)
+    notes = tuple(
+        f"{r.name} already has this page (step {paged[r.person_id]}): not paged again"
+        for r in resolution.recipients
+        if r.person_id in paged
+    )
     return Resolution(fresh, resolution.notes + notes, resolution.fell_back)
 
 
@@ -92,8 +114,16 @@ def _paged_this_round(recipients: Iterable[RecipientRecord], round_: int) -> dic
 def page_view(page: PageRecord, recipients: list[RecipientRecord]) -> PageView:
     current = [r for r in recipients if (r.step, r.round) == (page.step, page.round)]
     declined = bool(current) and all(r.state is RecipientState.DECLINED for r in current)
-    return PageView(page.state, Target.parse(page.target), policy_from_json(page.policy),
-                    page.step, page.round, page.deadline, page.exhausted, declined)
+    return PageView(
+        page.state,
+        Target.parse(page.target),
+        policy_from_json(page.policy),
+        page.step,
+        page.round,
+        page.deadline,
+        page.exhausted,
+        declined,
+    )
 
 
 def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: datetime, actor: str) -> bool:
@@ -119,19 +149,38 @@ def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
     return {"deadline": deadline.isoformat(), "late_ms": round((now - deadline).total_seconds() * 1000, 1)}
 
 
-def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, action: EscalateAction,
-              paged: Mapping[str, int], now: datetime, actor: str) -> bool:
+def _escalate(
+    session: Session,
+    schedule: Schedule | None,
+    page: PageRecord,
+    action: EscalateAction,
+    paged: Mapping[str, int],
+    now: datetime,
+    actor: str,
+) -> bool:
     """Page the step's target, less the people this round has paged already (`paged`)."""
     priority = page.priority
     request = RouteRequest(action.target, priority, page.new_patient, escalation=True)
     routed = route(schedule, request, now, None)
     resolution = new_only(routed, paged)
-    detail = {"from_step": page.step, "step": action.step, "round": action.round,
-              "target": str(action.target), "reason": action.reason.value, **_lateness(page, now)}
+    detail = {
+        "from_step": page.step,
+        "step": action.step,
+        "round": action.round,
+        "target": str(action.target),
+        "reason": action.reason.value,
+        **_lateness(page, now),
+    }
     pages = PageRepository(session)
     pages.add_events(page.id, now, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
-    record_recipients(session, Step(page.id, priority, action.step, action.round), resolution,
-                      config_of(schedule), now, actor)
+    record_recipients(
+        session,
+        Step(page.id, priority, action.step, action.round),
+        resolution,
+        config_of(schedule),
+        now,
+        actor,
+    )
     if resolution.recipients:
         deadline = now + timedelta(seconds=action.wait_s)
     else:
@@ -140,12 +189,20 @@ def _escalate(session: Session, schedule: Schedule | None, page: PageRecord, act
         skipped = {"step": action.step, "target": str(action.target), "why": why}
         pages.add_events(page.id, now, [NewEvent(EventKind.SKIPPED, actor, None, skipped)])
         deadline = now
-    return pages.update_page(page.id, page.version, step=action.step, round_no=action.round,
-                             deadline=deadline)
+    return pages.update_page(
+        page.id, page.version, step=action.step, round_no=action.round, deadline=deadline
+    )
 
 
-def _fall_back(session: Session, schedule: Schedule | None, page: PageRecord, action: FallBack,
-               paged: Mapping[str, int], now: datetime, actor: str) -> bool:
+def _fall_back(
+    session: Session,
+    schedule: Schedule | None,
+    page: PageRecord,
+    action: FallBack,
+    paged: Mapping[str, int],
+    now: datetime,
+    actor: str,
+) -> bool:
     """Page the fallback (the operators if it reaches nobody), less the people this round has
     paged already: when that leaves nobody, the page stays with whoever has it."""
     priority = page.priority
@@ -158,9 +215,13 @@ def _fall_back(session: Session, schedule: Schedule | None, page: PageRecord, ac
     resolution = new_only(Resolution(recipients or (OPERATOR_RECIPIENT,)), paged)
     step = sequence_length(policy)
     pages = PageRepository(session)
-    detail = {"targets": [str(t) for t in action.targets], "reason": action.reason.value,
-              **_lateness(page, now)}
+    detail = {
+        "targets": [str(t) for t in action.targets],
+        "reason": action.reason.value,
+        **_lateness(page, now),
+    }
     pages.add_events(page.id, now, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
-    record_recipients(session, Step(page.id, priority, step, page.round), resolution, config_of(schedule),
-                      now, actor)
+    record_recipients(
+        session, Step(page.id, priority, step, page.round), resolution, config_of(schedule), now, actor
+    )
     return pages.update_page(page.id, page.version, step=step, exhausted=True, deadline=None)

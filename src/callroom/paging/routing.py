@@ -82,8 +82,10 @@ class Schedule:
         for items in self.context.work.values():
             for work in items:
                 grouped[work.post.id].append(work)
-        return {post: tuple(sorted(items, key=lambda w: (w.start, w.assignment.person_id)))
-                for post, items in grouped.items()}
+        return {
+            post: tuple(sorted(items, key=lambda w: (w.start, w.assignment.person_id)))
+            for post, items in grouped.items()
+        }
 
     @cached_property
     def _periods(self) -> Mapping[str, tuple[Period, ...]]:
@@ -140,8 +142,9 @@ def check_target(program: Program, target: Target) -> None:
     raise UnknownTarget(f"unknown {kind} {target.id!r} in target {str(target)!r}{hint}")
 
 
-def resolve(schedule: Schedule, request: RouteRequest, now: datetime,
-            fallback: tuple[Target, ...] | None) -> Resolution:
+def resolve(
+    schedule: Schedule, request: RouteRequest, now: datetime, fallback: tuple[Target, ...] | None
+) -> Resolution:
     """The people `request.target` reaches at `now`, protections applied. With `fallback`, a
     target that reaches nobody goes there instead; without, the result may be empty."""
     recipients: list[Recipient] = []
@@ -158,8 +161,9 @@ def resolve(schedule: Schedule, request: RouteRequest, now: datetime,
     return Resolution(reached, tuple(notes), fell_back=True)
 
 
-def _fallback(schedule: Schedule, request: RouteRequest, now: datetime, fallback: tuple[Target, ...]
-              ) -> tuple[Recipient, ...]:
+def _fallback(
+    schedule: Schedule, request: RouteRequest, now: datetime, fallback: tuple[Target, ...]
+) -> tuple[Recipient, ...]:
     spare = RouteRequest(request.target, request.priority, request.new_patient, escalation=True)
     found: list[Recipient] = []
     for target in fallback:
@@ -200,8 +204,11 @@ def _expand(schedule: Schedule, target: Target, now: datetime) -> list[Recipient
 
 def _holders(schedule: Schedule, target: Target, now: datetime) -> list[Recipient]:
     program = schedule.program
-    found = [w for w in schedule.holders(target.id, now)
-             if target.grades is None or program.person[w.assignment.person_id].grade in target.grades]
+    found = [
+        w
+        for w in schedule.holders(target.id, now)
+        if target.grades is None or program.person[w.assignment.person_id].grade in target.grades
+    ]
     if target.kind is TargetKind.ROLE:
         chosen = found[:1]
         why = f"; the most junior of {len(found)}" if len(found) > 1 else ""
@@ -216,8 +223,9 @@ def _holder(program: Program, work: Work, why: str) -> Recipient:
     return Recipient(person.id, person.name, reason, work.post.id)
 
 
-def _protect(schedule: Schedule, candidate: Recipient, request: RouteRequest, now: datetime
-             ) -> tuple[list[Recipient], str | None]:
+def _protect(
+    schedule: Schedule, candidate: Recipient, request: RouteRequest, now: datetime
+) -> tuple[list[Recipient], str | None]:
     """The candidate, or their cover and a note saying why."""
     person = schedule.program.person.get(candidate.person_id)
     if person is None or request.priority is Priority.STAT:
@@ -243,8 +251,9 @@ def _unavailable(schedule: Schedule, person: Person, request: RouteRequest, now:
     return None
 
 
-def _cover(schedule: Schedule, person: Person, request: RouteRequest, now: datetime, why: str
-           ) -> list[Recipient]:
+def _cover(
+    schedule: Schedule, person: Person, request: RouteRequest, now: datetime, why: str
+) -> list[Recipient]:
     target = schedule.program.paging.cover_for(person.id, person.post_ids, person.grade)
     if target is None:
         return []

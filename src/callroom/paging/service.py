@@ -49,7 +49,6 @@ CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
 MAX_PATIENT_REF = 100
 
 
-
 class PageNotFound(NotFound):
     pass
 
@@ -92,10 +91,16 @@ def parse_request(request: PageRequest) -> Target:
     """The request's target, once every field is acceptable; Invalid naming the field."""
     checks = [
         ("body", 0 < len(request.body.strip()) <= MAX_BODY, f"1 to {MAX_BODY} characters"),
-        ("callback", CALLBACK.fullmatch(request.callback) is not None,
-         "a phone number or extension: digits and + ( ) # * x . - space, 1 to 40 characters"),
-        ("patient_ref", request.patient_ref is None or 0 < len(request.patient_ref) <= MAX_PATIENT_REF,
-         f"1 to {MAX_PATIENT_REF} characters, or left out"),
+        (
+            "callback",
+            CALLBACK.fullmatch(request.callback) is not None,
+            "a phone number or extension: digits and + ( ) # * x . - space, 1 to 40 characters",
+        ),
+        (
+            "patient_ref",
+            request.patient_ref is None or 0 < len(request.patient_ref) <= MAX_PATIENT_REF,
+            f"1 to {MAX_PATIENT_REF} characters, or left out",
+        ),
         ("sender", 0 < len(request.sender) <= 200, "1 to 200 characters"),
     ]
     for field, ok, rule in checks:
@@ -132,8 +137,9 @@ class PagingService:
             page, routed = _new_page(schedule, request, target, now)
             page_id = PageRepository(session).add_page(page)
             _record_sent(session, page_id, page, routed, config_of(schedule), now)
-        return SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes,
-                        page.roster_version_id)
+        return SentPage(
+            page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id
+        )
 
     def detail(self, caller: Principal, page_id: int) -> PageDetail:
         """The page with its recipients, timeline and messages, for its sender, its recipients,
@@ -191,8 +197,11 @@ class PagingService:
             ids = current or [r.id for r in mine]
             pages.move_recipients(ids, RecipientState.DECLINED, decline_reason=reason.strip())
             now = self._clock()
-            pages.add_events(page_id, now, [NewEvent(EventKind.DECLINED, caller.identity, caller.identity,
-                                                     {"reason": reason.strip()})])
+            pages.add_events(
+                page_id,
+                now,
+                [NewEvent(EventKind.DECLINED, caller.identity, caller.identity, {"reason": reason.strip()})],
+            )
             escalate(session, self._schedules, page_id, now, caller.identity)
             return _reload(pages, page_id)
 
@@ -212,17 +221,32 @@ class PagingService:
             return _reload(pages, page_id)
 
 
-def _new_page(schedule: Schedule | None, request: PageRequest, target: Target, now: datetime
-              ) -> tuple[NewPage, Resolution]:
+def _new_page(
+    schedule: Schedule | None, request: PageRequest, target: Target, now: datetime
+) -> tuple[NewPage, Resolution]:
     """The page to store, with its policy copied in, and where its target resolved to."""
     new_patient = _new_patient(schedule, target, request.new_patient)
     policy = choose_policy(config_of(schedule), target, _held_post(schedule, target, now))
-    routed = route(schedule, RouteRequest(target, request.priority, new_patient, escalation=request.notice),
-                   now, policy.fallback)
-    page = NewPage(now, request.sender, request.priority, str(target), request.body.strip(),
-                   request.callback, request.patient_ref, new_patient,
-                   schedule.roster_version_id if schedule else None, policy_to_json(policy),
-                   routed.notes, now + timedelta(seconds=policy.wait_s))
+    routed = route(
+        schedule,
+        RouteRequest(target, request.priority, new_patient, escalation=request.notice),
+        now,
+        policy.fallback,
+    )
+    page = NewPage(
+        now,
+        request.sender,
+        request.priority,
+        str(target),
+        request.body.strip(),
+        request.callback,
+        request.patient_ref,
+        new_patient,
+        schedule.roster_version_id if schedule else None,
+        policy_to_json(policy),
+        routed.notes,
+        now + timedelta(seconds=policy.wait_s),
+    )
     return page, routed
 
 
@@ -240,10 +264,16 @@ def _held_post(schedule: Schedule | None, target: Target, now: datetime) -> str 
     return work.post.id if work is not None else None
 
 
-def _record_sent(session: Session, page_id: int, page: NewPage, routed: Resolution, config: PagingConfig,
-                 now: datetime) -> None:
-    detail = {"target": page.target, "priority": page.priority, "roster_version": page.roster_version_id,
-              "new_patient": page.new_patient, "policy": page.policy}
+def _record_sent(
+    session: Session, page_id: int, page: NewPage, routed: Resolution, config: PagingConfig, now: datetime
+) -> None:
+    detail = {
+        "target": page.target,
+        "priority": page.priority,
+        "roster_version": page.roster_version_id,
+        "new_patient": page.new_patient,
+        "policy": page.policy,
+    }
     PageRepository(session).add_events(page_id, now, [NewEvent(EventKind.SENT, page.sender, None, detail)])
     record_recipients(session, Step(page_id, Priority(page.priority), 0, 0), routed, config, now, page.sender)
 
@@ -261,8 +291,9 @@ def _reload(pages: PageRepository, page_id: int) -> PageRecord:
     return page
 
 
-def _mine(pages: PageRepository, page_id: int, caller: Principal, *, recipients_only: bool = False
-          ) -> tuple[PageRecord, list[RecipientRecord]]:
+def _mine(
+    pages: PageRepository, page_id: int, caller: Principal, *, recipients_only: bool = False
+) -> tuple[PageRecord, list[RecipientRecord]]:
     """The locked page and the caller's recipient rows; NotAllowed if they may not act on it."""
     page = _locked(pages, page_id)
     mine = [r for r in pages.recipients(page_id) if r.person_id == caller.identity]

@@ -153,7 +153,7 @@ class InboxHub:
 def _remember(sent: set[int], row_id: int, keep: int = 10_000) -> set[int]:
     """Ids already sent on this stream, bounded: only replayed ids can repeat, and only early."""
     sent.add(row_id)
-    return set(sorted(sent)[-keep // 2:]) if len(sent) > keep else sent
+    return set(sorted(sent)[-keep // 2 :]) if len(sent) > keep else sent
 
 
 def event_text(row: InboxRecord) -> dict[str, str]:

@@ -65,8 +65,15 @@ class WorkerOptions:
 
 
 class Worker:
-    def __init__(self, database: Database, schedules: LiveSchedules, transports: Mapping[Channel, Transport],
-                 options: WorkerOptions, clock: Clock, name: str = "worker") -> None:
+    def __init__(
+        self,
+        database: Database,
+        schedules: LiveSchedules,
+        transports: Mapping[Channel, Transport],
+        options: WorkerOptions,
+        clock: Clock,
+        name: str = "worker",
+    ) -> None:
         self._database = database
         self._schedules = schedules
         self._transports = transports
@@ -121,17 +128,28 @@ class Worker:
             outbox = OutboxRepository(session)
             claim = _token()
             claimed = outbox.claim(now, [Channel.INAPP.value], self._options.batch, now, claim)
-            inapp = InAppTransport(lambda entries: outbox.add_inbox(
-                [(m.message_id, m.person_id, m.page_id, payload) for m, payload in entries], now))
+            inapp = InAppTransport(
+                lambda entries: outbox.add_inbox(
+                    [(m.message_id, m.person_id, m.page_id, payload) for m, payload in entries], now
+                )
+            )
             cancelled = {item.message.id: why for item in claimed if (why := _cancel(item)) is not None}
             going = [item for item in claimed if item.message.id not in cancelled]
-            results = dict(zip((i.message.id for i in going), inapp.send_many([outbound(i) for i in going]),
-                               strict=True))
+            results = dict(
+                zip((i.message.id for i in going), inapp.send_many([outbound(i) for i in going]), strict=True)
+            )
             self._record_batch(session, claim, claimed, results, cancelled, now)
             return len(claimed)
 
-    def _record_batch(self, session: Session, claim: str, claimed: list[ClaimedMessage],
-                      results: Mapping[int, SendResult], cancelled: Mapping[int, str], now: datetime) -> None:
+    def _record_batch(
+        self,
+        session: Session,
+        claim: str,
+        claimed: list[ClaimedMessage],
+        results: Mapping[int, SendResult],
+        cancelled: Mapping[int, str],
+        now: datetime,
+    ) -> None:
         """What `_record` does for each message, in a handful of statements for the whole batch.
         In-app sends cannot fail, so each message is either sent or cancelled."""
         finished, events = [], []
@@ -139,12 +157,27 @@ class Worker:
             why = cancelled.get(item.message.id)
             state = MessageState.CANCELLED if why is not None else MessageState.SENT
             note = why if why is not None else results[item.message.id].detail
-            finished.append((item.message.id, {"state": state, "note": note,
-                                               "sent_at": now if why is None else None}))
+            finished.append(
+                (item.message.id, {"state": state, "note": note, "sent_at": now if why is None else None})
+            )
             kind = EventKind.CANCELLED if why is not None else EventKind.DELIVERY
-            events.append((item.page.id, NewEvent(kind, self.name, item.recipient.person_id, {
-                "channel": item.message.channel, "attempt": item.message.attempts, "state": state.value,
-                "note": note, "key": item.message.idempotency_key})))
+            events.append(
+                (
+                    item.page.id,
+                    NewEvent(
+                        kind,
+                        self.name,
+                        item.recipient.person_id,
+                        {
+                            "channel": item.message.channel,
+                            "attempt": item.message.attempts,
+                            "state": state.value,
+                            "note": note,
+                            "key": item.message.idempotency_key,
+                        },
+                    ),
+                )
+            )
         OutboxRepository(session).finish_many(claim, finished)
         pages = PageRepository(session)
         pages.add_events_to(events, now)
@@ -164,8 +197,9 @@ class Worker:
         self._until_recorded(claimed, results, finished, lease_ends)
         return len(claimed)
 
-    def _until_recorded(self, claimed: Sequence[ClaimedMessage], results: Sequence[Sent], now: datetime,
-                        lease_ends: float) -> None:
+    def _until_recorded(
+        self, claimed: Sequence[ClaimedMessage], results: Sequence[Sent], now: datetime, lease_ends: float
+    ) -> None:
         """Record the sends' results, trying again while the database is unavailable: they are
         facts (an email went out) that no later attempt could recover. Gives up (Unavailable)
         on `stop` or when the lease would run out (`lease_ends`, monotonic), since the messages
@@ -200,12 +234,14 @@ class Worker:
                 transport = self._transports.get(item.message.channel)
                 dedupes = transport.dedupes if transport is not None else False
                 after = lease_expired(item.message.attempts, dedupes, self._options.delivery)
-                self._finish(session, item, after.state, after.retry_in_s, after.note, now,
-                             EventKind.LEASE_EXPIRED)
+                self._finish(
+                    session, item, after.state, after.retry_in_s, after.note, now, EventKind.LEASE_EXPIRED
+                )
             return len(expired)
 
-    def _record(self, session: Session, item: ClaimedMessage, result: SendResult, cancelled: str | None,
-                now: datetime) -> None:
+    def _record(
+        self, session: Session, item: ClaimedMessage, result: SendResult, cancelled: str | None, now: datetime
+    ) -> None:
         if cancelled is not None:
             self._finish(session, item, MessageState.CANCELLED, None, cancelled, now, EventKind.CANCELLED)
             return
@@ -214,22 +250,38 @@ class Worker:
         after = after_send(result.outcome, item.message.attempts, dedupes, self._options.delivery)
         note = f"{result.detail}; {after.note}" if after.state is not MessageState.SENT else result.detail
         if self._finish(session, item, after.state, after.retry_in_s, note, now, EventKind.DELIVERY) and (
-                after.state is MessageState.SENT):
+            after.state is MessageState.SENT
+        ):
             _delivered(session, item)
 
-    def _finish(self, session: Session, item: ClaimedMessage, state: MessageState, retry_in_s: float | None,
-                note: str, now: datetime, kind: EventKind) -> bool:
+    def _finish(
+        self,
+        session: Session,
+        item: ClaimedMessage,
+        state: MessageState,
+        retry_in_s: float | None,
+        note: str,
+        now: datetime,
+        kind: EventKind,
+    ) -> bool:
         """Record the message's new state under its claim, with an audit event; False if another
         worker has taken the message over since."""
         due = now + timedelta(seconds=retry_in_s) if retry_in_s is not None else None
         sent_at = now if state is MessageState.SENT else None
-        if not OutboxRepository(session).finish(item.message.id, item.claim, state, due_at=due, note=note,
-                                                 sent_at=sent_at):
+        if not OutboxRepository(session).finish(
+            item.message.id, item.claim, state, due_at=due, note=note, sent_at=sent_at
+        ):
             return False
-        detail: dict[str, Any] = {"channel": item.message.channel, "attempt": item.message.attempts,
-                                  "state": state.value, "note": note, "key": item.message.idempotency_key}
-        PageRepository(session).add_events(item.page.id, now, [
-            NewEvent(kind, self.name, item.recipient.person_id, detail)])
+        detail: dict[str, Any] = {
+            "channel": item.message.channel,
+            "attempt": item.message.attempts,
+            "state": state.value,
+            "note": note,
+            "key": item.message.idempotency_key,
+        }
+        PageRepository(session).add_events(
+            item.page.id, now, [NewEvent(kind, self.name, item.recipient.person_id, detail)]
+        )
         return True
 
 
@@ -238,20 +290,33 @@ def transports_from(settings: Settings) -> dict[Channel, Transport]:
     transports: dict[Channel, Transport] = {}
     if settings.smtp_host:
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        transports[Channel.EMAIL] = EmailTransport(SmtpSettings(
-            settings.smtp_host, settings.smtp_port, settings.smtp_starttls, settings.smtp_user, password,
-            settings.smtp_from, settings.smtp_timeout_s))
+        transports[Channel.EMAIL] = EmailTransport(
+            SmtpSettings(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_starttls,
+                settings.smtp_user,
+                password,
+                settings.smtp_from,
+                settings.smtp_timeout_s,
+            )
+        )
     if settings.webhook_url and settings.webhook_secret:
-        transports[Channel.WEBHOOK] = WebhookTransport(WebhookSettings(
-            settings.webhook_url, settings.webhook_secret.get_secret_value(), settings.webhook_timeout_s))
+        transports[Channel.WEBHOOK] = WebhookTransport(
+            WebhookSettings(
+                settings.webhook_url, settings.webhook_secret.get_secret_value(), settings.webhook_timeout_s
+            )
+        )
     return transports
 
 
-def worker_from(settings: Settings, database: Database, schedules: LiveSchedules, name: str,
-                clock: Clock = utc_now) -> Worker:
+def worker_from(
+    settings: Settings, database: Database, schedules: LiveSchedules, name: str, clock: Clock = utc_now
+) -> Worker:
     rules = DeliveryRules(settings.send_attempts, settings.retry_base_s, settings.retry_cap_s)
-    options = WorkerOptions(settings.worker_poll_interval_s, settings.worker_batch, settings.send_lease_s,
-                            rules)
+    options = WorkerOptions(
+        settings.worker_poll_interval_s, settings.worker_batch, settings.send_lease_s, rules
+    )
     return Worker(database, schedules, transports_from(settings), options, clock, name)
 
 
@@ -272,10 +337,21 @@ def _delivered(session: Session, item: ClaimedMessage) -> None:
 def outbound(item: ClaimedMessage) -> OutboundMessage:
     message, page, recipient = item.message, item.page, item.recipient
     return OutboundMessage(
-        message_id=message.id, idempotency_key=message.idempotency_key, channel=message.channel,
-        address=message.address, attempt=message.attempts, page_id=page.id, priority=page.priority,
-        sender=page.sender, body=page.body, callback=page.callback, target=page.target,
-        sent_at=page.created_at, person_id=recipient.person_id, person_name=recipient.name,
-        reason=recipient.reason, step=recipient.step, round=recipient.round,
+        message_id=message.id,
+        idempotency_key=message.idempotency_key,
+        channel=message.channel,
+        address=message.address,
+        attempt=message.attempts,
+        page_id=page.id,
+        priority=page.priority,
+        sender=page.sender,
+        body=page.body,
+        callback=page.callback,
+        target=page.target,
+        sent_at=page.created_at,
+        person_id=recipient.person_id,
+        person_name=recipient.name,
+        reason=recipient.reason,
+        step=recipient.step,
+        round=recipient.round,
     )
-

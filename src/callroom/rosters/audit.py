@@ -65,20 +65,38 @@ class CellAudit:
         return bool(self.hard)
 
     def to_json(self) -> Json:
-        return {"by": self.by, "role": self.role, "at": self.at.isoformat(), "reason": self.reason,
-                "forced": self.forced, "base_version": self.base_version, **_moves(self.removed, self.added),
-                "hard": list(self.hard), "introduced": list(self.introduced), "resolved": list(self.resolved)}
+        return {
+            "by": self.by,
+            "role": self.role,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            "forced": self.forced,
+            "base_version": self.base_version,
+            **_moves(self.removed, self.added),
+            "hard": list(self.hard),
+            "introduced": list(self.introduced),
+            "resolved": list(self.resolved),
+        }
 
     @classmethod
     def of(cls, data: Json) -> CellAudit:
-        return cls(data["by"], data["role"], datetime.fromisoformat(data["at"]), data.get("reason", ""),
-                   int(data["base_version"]), _assignments(data, "removed"), _assignments(data, "added"),
-                   tuple(data.get("hard", ())), tuple(data.get("introduced", ())),
-                   tuple(data.get("resolved", ())))
+        return cls(
+            data["by"],
+            data["role"],
+            datetime.fromisoformat(data["at"]),
+            data.get("reason", ""),
+            int(data["base_version"]),
+            _assignments(data, "removed"),
+            _assignments(data, "added"),
+            tuple(data.get("hard", ())),
+            tuple(data.get("introduced", ())),
+            tuple(data.get("resolved", ())),
+        )
 
     def describe(self) -> str:
-        moves = "; ".join([*(f"off {_words(a)}" for a in self.removed),
-                           *(f"on {_words(a)}" for a in self.added)])
+        moves = "; ".join(
+            [*(f"off {_words(a)}" for a in self.removed), *(f"on {_words(a)}" for a in self.added)]
+        )
         return f"cell edit by {self.by}: {moves}" + (" (forced: " + self.reason + ")" if self.forced else "")
 
 
@@ -101,26 +119,43 @@ class ChangeAudit:
     added: tuple[Assignment, ...]
 
     def to_json(self) -> Json:
-        return {"proposal_id": self.proposal_id, "kind": self.kind, "requested_by": self.requested_by,
-                "colleague": self.colleague, "approved_by": self.approved_by, "role": self.role,
-                "approved_at": self.approved_at.isoformat(), "reason": self.reason,
-                **_moves(self.removed, self.added)}
+        return {
+            "proposal_id": self.proposal_id,
+            "kind": self.kind,
+            "requested_by": self.requested_by,
+            "colleague": self.colleague,
+            "approved_by": self.approved_by,
+            "role": self.role,
+            "approved_at": self.approved_at.isoformat(),
+            "reason": self.reason,
+            **_moves(self.removed, self.added),
+        }
 
     @classmethod
     def of(cls, data: Json) -> ChangeAudit:
         # Open shifts taken before this record was typed stored taken_by / taken_at.
         by = data.get("approved_by") or data.get("taken_by") or ""
         at = data.get("approved_at") or data.get("taken_at")
-        return cls(int(data["proposal_id"]), data["kind"], data["requested_by"], data.get("colleague"), by,
-                   data.get("role", ""), datetime.fromisoformat(at) if at else datetime.min,
-                   data.get("reason", ""), _assignments(data, "removed"), _assignments(data, "added"))
+        return cls(
+            int(data["proposal_id"]),
+            data["kind"],
+            data["requested_by"],
+            data.get("colleague"),
+            by,
+            data.get("role", ""),
+            datetime.fromisoformat(at) if at else datetime.min,
+            data.get("reason", ""),
+            _assignments(data, "removed"),
+            _assignments(data, "added"),
+        )
 
     def describe(self) -> str:
         if self.kind == "open_shift":  # the first to take it decides: nobody approves
-            return (f"open shift #{self.proposal_id} published by {self.requested_by}, "
-                    f"taken by {self.approved_by}")
-        return (f"{self.kind} #{self.proposal_id} asked by {self.requested_by}, "
-                f"approved by {self.approved_by}")
+            return (
+                f"open shift #{self.proposal_id} published by {self.requested_by}, "
+                f"taken by {self.approved_by}"
+            )
+        return f"{self.kind} #{self.proposal_id} asked by {self.requested_by}, approved by {self.approved_by}"
 
 
 @dataclass(frozen=True)
@@ -145,8 +180,11 @@ class ProgramAudit:
 
 
 Audit = CellAudit | ChangeAudit | ProgramAudit
-KINDS: tuple[type[CellAudit] | type[ChangeAudit] | type[ProgramAudit], ...] = (CellAudit, ChangeAudit,
-                                                                                ProgramAudit)
+KINDS: tuple[type[CellAudit] | type[ChangeAudit] | type[ProgramAudit], ...] = (
+    CellAudit,
+    ChangeAudit,
+    ProgramAudit,
+)
 
 
 def audit_of(record: RosterVersionRecord) -> Audit | None:

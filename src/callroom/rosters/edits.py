@@ -32,8 +32,11 @@ class HardRulesBroken(Conflict):
 
     def __init__(self, violations: tuple[Violation, ...]) -> None:
         rules = ", ".join(sorted({v.rule.code for v in violations}))
-        super().__init__("force", f"the edit would break {rules}; a chief may save it anyway with "
-                                  "force and a reason", [v.detail for v in violations])
+        super().__init__(
+            "force",
+            f"the edit would break {rules}; a chief may save it anyway with force and a reason",
+            [v.detail for v in violations],
+        )
         self.violations = violations
 
 
@@ -75,8 +78,9 @@ def change_for(program: Program, roster: Roster, edit: CellEdit) -> Change:
     if person is None:
         raise NotFound("person_id", f"no person {edit.person_id!r} in the program")
     if edit.day not in program.block:
-        raise Invalid("day", f"{edit.day} is outside the block ({program.block.start} for "
-                             f"{program.block.days} days)")
+        raise Invalid(
+            "day", f"{edit.day} is outside the block ({program.block.start} for {program.block.days} days)"
+        )
     current = roster.on(person.id, edit.day)
     new = _new_assignment(program, edit)
     if new == current:

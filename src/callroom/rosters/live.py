@@ -101,8 +101,11 @@ class LiveSchedules:
             assert record is not None, f"no roster version {version_id}"
             source = ProgramRepository(session).get_version(record.program_version_id)
             assert source is not None  # a roster version's program version is a foreign key
-            found = Live(source.program_name, record,
-                         Schedule(self._parsed(source), rosters.load_roster(record.id), record.id))
+            found = Live(
+                source.program_name,
+                record,
+                Schedule(self._parsed(source), rosters.load_roster(record.id), record.id),
+            )
             _keep(self._versions, version_id, found)
             return found
 

@@ -85,8 +85,14 @@ class ProgramReplaced:
 
 
 class RosterService:
-    def __init__(self, database: Database, schedules: LiveSchedules, *, clock: Clock = utc_now,
-                 recheck_s: float = LIVE_RECHECK_S) -> None:
+    def __init__(
+        self,
+        database: Database,
+        schedules: LiveSchedules,
+        *,
+        clock: Clock = utc_now,
+        recheck_s: float = LIVE_RECHECK_S,
+    ) -> None:
         self._database = database
         self.schedules = schedules
         self._clock = clock
@@ -170,10 +176,18 @@ class RosterService:
         if edit.force and not edit.reason.strip():
             raise Invalid("reason", "say why, when saving an edit that breaks hard rules")
         live = self.require_live()
-        audit = CellAudit(caller.user, caller.role.value, self._clock(), edit.reason.strip(),
-                          edit.base_version, found.change.removed, found.change.added,
-                          _words(found.impact.hard, live), _words(found.impact.introduced, live),
-                          _words(found.impact.resolved, live))
+        audit = CellAudit(
+            caller.user,
+            caller.role.value,
+            self._clock(),
+            edit.reason.strip(),
+            edit.base_version,
+            found.change.removed,
+            found.change.added,
+            _words(found.impact.hard, live),
+            _words(found.impact.introduced, live),
+            _words(found.impact.resolved, live),
+        )
         with self._database.session() as session:
             saved = add_version(session, live, found.impact.after, audit, status="edited")
         self.forget()
@@ -214,8 +228,15 @@ class RosterService:
             stored = ProgramRepository(session).save_source(live.name, source, f"api:{caller.user}")
             if stored.id == live.record.program_version_id:
                 return ProgramReplaced(live.name, stored.number, None)
-            saved = add_version(session, live, live.roster, audit, status="program changed", program=program,
-                                program_version_id=stored.id)
+            saved = add_version(
+                session,
+                live,
+                live.roster,
+                audit,
+                status="program changed",
+                program=program,
+                program_version_id=stored.id,
+            )
         self.forget()
         return ProgramReplaced(live.name, stored.number, saved)
 
@@ -239,8 +260,14 @@ class RosterService:
             _check_absences(name, text, str(path), solution.roster, approved)
             source = ProgramRepository(session).save_source(name, text, str(path))
             saved = RosterRepository(session).add_version(
-                source.id, solution.roster, source=RosterSource.SOLVE, status=solution.status.value,
-                objective=solution.objective, bound=solution.bound, report=solution.report.to_dict())
+                source.id,
+                solution.roster,
+                source=RosterSource.SOLVE,
+                status=solution.status.value,
+                objective=solution.objective,
+                bound=solution.bound,
+                report=solution.report.to_dict(),
+            )
         self.forget()
         return saved
 
@@ -251,8 +278,12 @@ def _check_absences(name: str, text: str, path: str, roster: Roster, found: list
     program = parse_program(text, path).with_absences(record.absence for record in found)
     broken = check_absences(CheckContext(program, roster))
     if broken:
-        raise Conflict("roster", f"the roster breaks {len(broken)} absence(s) approved for {name}: "
-                                 + "; ".join(v.message for v in broken[:5]), [v.detail for v in broken])
+        raise Conflict(
+            "roster",
+            f"the roster breaks {len(broken)} absence(s) approved for {name}: "
+            + "; ".join(v.message for v in broken[:5]),
+            [v.detail for v in broken],
+        )
 
 
 def _words(found: tuple[Violation, ...], live: Live) -> tuple[str, ...]:
@@ -277,10 +308,16 @@ def _parsed(source: str, filename: str) -> Program:
 
 def _check_roster_fits(program: Program, roster: Roster) -> None:
     placed = roster.assignments
-    missing = sorted({f"person {a.person_id}" for a in placed if a.person_id not in program.person}
-                     | {f"post {a.post_id}" for a in placed if a.post_id not in program.post}
-                     | {f"shift {a.shift_id}" for a in placed if a.shift_id not in program.shift})
+    missing = sorted(
+        {f"person {a.person_id}" for a in placed if a.person_id not in program.person}
+        | {f"post {a.post_id}" for a in placed if a.post_id not in program.post}
+        | {f"shift {a.shift_id}" for a in placed if a.shift_id not in program.shift}
+    )
     if missing:
-        raise Conflict("source", "the live roster still uses " + ", ".join(missing[:10])
-                       + ("" if len(missing) <= 10 else f" and {len(missing) - 10} more")
-                       + ": take them off the roster first")
+        raise Conflict(
+            "source",
+            "the live roster still uses "
+            + ", ".join(missing[:10])
+            + ("" if len(missing) <= 10 else f" and {len(missing) - 10} more")
+            + ": take them off the roster first",
+        )

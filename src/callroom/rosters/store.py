@@ -17,8 +17,16 @@ from callroom.rules.penalties import score
 from callroom.storage import RosterRepository, RosterSource, RosterVersionRecord
 
 
-def add_version(session: Session, parent: Live, after: Roster, audit: Audit, *, status: str,
-                program: Program | None = None, program_version_id: int | None = None) -> RosterVersionRecord:
+def add_version(
+    session: Session,
+    parent: Live,
+    after: Roster,
+    audit: Audit,
+    *,
+    status: str,
+    program: Program | None = None,
+    program_version_id: int | None = None,
+) -> RosterVersionRecord:
     """Store `after` as the version following `parent`, scored under `program` (default: the
     parent's) and stored against `program_version_id` (default: the parent's)."""
     rosters = RosterRepository(session)
@@ -26,6 +34,13 @@ def add_version(session: Session, parent: Live, after: Roster, audit: Audit, *, 
     if newest is None or newest.id != parent.record.id:
         raise StaleVersion(newest.number if newest is not None else parent.record.number)
     report = score(program or parent.program, after).to_dict() | {audit.KEY: audit.to_json()}
-    return rosters.add_version(program_version_id or parent.record.program_version_id, after,
-                               source=RosterSource.EDIT, status=status, objective=report["total"], bound=None,
-                               report=report, parent_id=parent.record.id)
+    return rosters.add_version(
+        program_version_id or parent.record.program_version_id,
+        after,
+        source=RosterSource.EDIT,
+        status=status,
+        objective=report["total"],
+        bound=None,
+        report=report,
+        parent_id=parent.record.id,
+    )

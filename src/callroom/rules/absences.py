@@ -17,14 +17,15 @@ from callroom.rules.violations import Violation
 
 
 def absence_words(program: Program, absence: ApprovedAbsence) -> str:
-    """"Sefa Uribe is off sick 10–12 Mar (approved with repair #4)"."""
+    """ "Sefa Uribe is off sick 10–12 Mar (approved with repair #4)"."""
     person = program.person.get(absence.person_id)
     name = person.name if person else absence.person_id
     return f"{name} {absence.describe(ZoneInfo(program.hospital.timezone))}"
 
 
-def absences_over(program: Program, timeline: Timeline, person_id: str, day_index: int,
-                  shift_id: str) -> Iterator[ApprovedAbsence]:
+def absences_over(
+    program: Program, timeline: Timeline, person_id: str, day_index: int, shift_id: str
+) -> Iterator[ApprovedAbsence]:
     """The person's approved absences that the shift on that block day would overlap."""
     start, end = timeline.span(day_index, shift_id)
     for absence in program.absences_of.get(person_id, ()):
@@ -42,7 +43,13 @@ def check_absences(ctx: CheckContext) -> list[Violation]:
         for work in ctx.work[person.id] if spans else ():
             for absence, start, end in spans:
                 if work.start < end and start < work.end:
-                    found.append(Violation(
-                        ids.ABSENCE, f"{absence_words(program, absence)}: may not work {work.shift.name} "
-                        f"on {work.post.name} on {work.assignment.day}", person.id, work.assignment.day))
+                    found.append(
+                        Violation(
+                            ids.ABSENCE,
+                            f"{absence_words(program, absence)}: may not work {work.shift.name} "
+                            f"on {work.post.name} on {work.assignment.day}",
+                            person.id,
+                            work.assignment.day,
+                        )
+                    )
     return found

@@ -42,11 +42,17 @@ def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
         if available and total * 7 > limits.weekly_hours * 60 * available:
             average = total * 7 / available / 60
             budget = limits.weekly_hours * 60 * available // 7
-            found.append(Violation(
-                ids.WEEKLY_HOURS,
-                f"{person.name}: {average:.2f} h/week averaged over the block ({hours_text(total)} "
-                f"worked in {available} days off leave; budget {hours_text(budget)}); "
-                f"limit {limits.weekly_hours}", person.id, measured=average, limit=limits.weekly_hours))
+            found.append(
+                Violation(
+                    ids.WEEKLY_HOURS,
+                    f"{person.name}: {average:.2f} h/week averaged over the block ({hours_text(total)} "
+                    f"worked in {available} days off leave; budget {hours_text(budget)}); "
+                    f"limit {limits.weekly_hours}",
+                    person.id,
+                    measured=average,
+                    limit=limits.weekly_hours,
+                )
+            )
     return found
 
 
@@ -67,11 +73,16 @@ def check_free_days(ctx: CheckContext) -> list[Violation]:
         available = ctx.available_days(person)
         have, need = free_days(ctx, person), required_free_days(available, limits)
         if have < need:
-            found.append(Violation(
-                ids.FREE_DAYS,
-                f"{person.name}: {have} free days (24 hours free of all work, home call included) "
-                f"in {available} days off leave; at least {need} needed",
-                person.id, measured=have, limit=need))
+            found.append(
+                Violation(
+                    ids.FREE_DAYS,
+                    f"{person.name}: {have} free days (24 hours free of all work, home call included) "
+                    f"in {available} days off leave; at least {need} needed",
+                    person.id,
+                    measured=have,
+                    limit=need,
+                )
+            )
     return found
 
 
@@ -82,11 +93,17 @@ def check_continuous_hours(ctx: CheckContext) -> list[Violation]:
         for period in continuous_periods(work):
             if period.minutes > cap:
                 first = period.items[0].assignment.day
-                found.append(Violation(
-                    ids.CONTINUOUS_HOURS,
-                    f"{person.name}: {hours_text(period.minutes)} continuous from {first}; "
-                    f"limit {limits.max_continuous_hours} + {limits.transition_hours} transition",
-                    person.id, first, measured=period.minutes / 60, limit=cap / 60))
+                found.append(
+                    Violation(
+                        ids.CONTINUOUS_HOURS,
+                        f"{person.name}: {hours_text(period.minutes)} continuous from {first}; "
+                        f"limit {limits.max_continuous_hours} + {limits.transition_hours} transition",
+                        person.id,
+                        first,
+                        measured=period.minutes / 60,
+                        limit=cap / 60,
+                    )
+                )
     return found
 
 
@@ -100,14 +117,18 @@ def check_transition(ctx: CheckContext) -> list[Violation]:
             cutoff = period.start + limits.max_continuous_hours * 60
             for item in period.items[1:]:
                 if item.end > cutoff and item.post.new_patients:
-                    found.append(Violation(
-                        ids.TRANSITION,
-                        f"{person.name}: {item.post.name} ({item.shift.name}) on "
-                        f"{item.assignment.day} runs to {hours_text(item.end - period.start)} of "
-                        f"continuous work and takes new patients",
-                        person.id, item.assignment.day,
-                        measured=(item.end - period.start) / 60,
-                        limit=limits.max_continuous_hours))
+                    found.append(
+                        Violation(
+                            ids.TRANSITION,
+                            f"{person.name}: {item.post.name} ({item.shift.name}) on "
+                            f"{item.assignment.day} runs to {hours_text(item.end - period.start)} of "
+                            f"continuous work and takes new patients",
+                            person.id,
+                            item.assignment.day,
+                            measured=(item.end - period.start) / 60,
+                            limit=limits.max_continuous_hours,
+                        )
+                    )
     return found
 
 
@@ -120,13 +141,18 @@ def check_rest_after_call(ctx: CheckContext) -> list[Violation]:
                 continue
             after = [item for item in work if item.start >= period.end]
             if after and after[0].start - period.end < rest:
-                found.append(Violation(
-                    ids.REST_AFTER_CALL,
-                    f"{person.name}: {hours_text(after[0].start - period.end)} free after "
-                    f"{hours_text(period.minutes)} of in-house work ending "
-                    f"{ctx.local_date(period.end)}; at least {limits.rest_after_call_hours} h",
-                    person.id, after[0].assignment.day,
-                    measured=(after[0].start - period.end) / 60, limit=limits.rest_after_call_hours))
+                found.append(
+                    Violation(
+                        ids.REST_AFTER_CALL,
+                        f"{person.name}: {hours_text(after[0].start - period.end)} free after "
+                        f"{hours_text(period.minutes)} of in-house work ending "
+                        f"{ctx.local_date(period.end)}; at least {limits.rest_after_call_hours} h",
+                        person.id,
+                        after[0].assignment.day,
+                        measured=(after[0].start - period.end) / 60,
+                        limit=limits.rest_after_call_hours,
+                    )
+                )
     return found
 
 
@@ -145,11 +171,16 @@ def check_call_frequency(ctx: CheckContext) -> list[Violation]:
         available = ctx.available_days(person)
         calls, cap = call_nights(work), max_call_nights(available, limits)
         if calls > cap:
-            found.append(Violation(
-                ids.CALL_FREQUENCY,
-                f"{person.name}: {calls} in-house call nights in {available} days off leave; "
-                f"at most {cap} (every {_ordinal(limits.call_every_nth_night)} night)",
-                person.id, measured=calls, limit=cap))
+            found.append(
+                Violation(
+                    ids.CALL_FREQUENCY,
+                    f"{person.name}: {calls} in-house call nights in {available} days off leave; "
+                    f"at most {cap} (every {_ordinal(limits.call_every_nth_night)} night)",
+                    person.id,
+                    measured=calls,
+                    limit=cap,
+                )
+            )
     return found
 
 
@@ -172,11 +203,17 @@ def check_short_rest(ctx: CheckContext) -> list[Violation]:
     found = []
     for person, limits, _ in _residents(ctx):
         for item, rest in short_rests(ctx, person, limits):
-            found.append(Violation(
-                ids.SHORT_REST,
-                f"{person.name}: {hours_text(rest)} off before {item.shift.name} on "
-                f"{item.assignment.day}; {limits.min_rest_hours} h advised",
-                person.id, item.assignment.day, measured=rest / 60, limit=limits.min_rest_hours))
+            found.append(
+                Violation(
+                    ids.SHORT_REST,
+                    f"{person.name}: {hours_text(rest)} off before {item.shift.name} on "
+                    f"{item.assignment.day}; {limits.min_rest_hours} h advised",
+                    person.id,
+                    item.assignment.day,
+                    measured=rest / 60,
+                    limit=limits.min_rest_hours,
+                )
+            )
     return found
 
 
@@ -189,11 +226,17 @@ def check_night_float(ctx: CheckContext) -> list[Violation]:
         nights = {item.day for item in work if item.shift.is_night}
         for first, length in _runs(nights):
             if length > cap:
-                found.append(Violation(
-                    ids.NIGHT_FLOAT,
-                    f"{person.name}: {length} consecutive nights from "
-                    f"{ctx.program.block.dates()[first]}; at most {cap}",
-                    person.id, ctx.program.block.dates()[first], measured=length, limit=cap))
+                found.append(
+                    Violation(
+                        ids.NIGHT_FLOAT,
+                        f"{person.name}: {length} consecutive nights from "
+                        f"{ctx.program.block.dates()[first]}; at most {cap}",
+                        person.id,
+                        ctx.program.block.dates()[first],
+                        measured=length,
+                        limit=cap,
+                    )
+                )
     return found
 
 
@@ -223,17 +266,34 @@ def check_rolling_window(ctx: CheckContext) -> list[Violation]:
         worst = max(windows, key=lambda w: w[1] * 7 - limits.weekly_hours * 60 * w[0])
         available, minutes, _, first = worst
         if available and minutes * 7 > limits.weekly_hours * 60 * available:
-            found.append(_early_warning(ctx, person, first, size,
-                                        f"{minutes * 7 / available / 60:.2f} h/week", limits.weekly_hours))
+            found.append(
+                _early_warning(
+                    ctx,
+                    person,
+                    first,
+                    size,
+                    f"{minutes * 7 / available / 60:.2f} h/week",
+                    limits.weekly_hours,
+                )
+            )
         busiest = max(windows, key=lambda w: w[2] * limits.call_every_nth_night - w[0])
         if busiest[2] > max_call_nights(busiest[0], limits):
-            found.append(_early_warning(ctx, person, busiest[3], size, f"{busiest[2]} call nights",
-                                        max_call_nights(busiest[0], limits)))
+            found.append(
+                _early_warning(
+                    ctx,
+                    person,
+                    busiest[3],
+                    size,
+                    f"{busiest[2]} call nights",
+                    max_call_nights(busiest[0], limits),
+                )
+            )
     return found
 
 
-def _windows(ctx: CheckContext, person: Person, work: tuple[Work, ...], size: int
-             ) -> list[tuple[int, int, int, int]]:
+def _windows(
+    ctx: CheckContext, person: Person, work: tuple[Work, ...], size: int
+) -> list[tuple[int, int, int, int]]:
     """(days off leave, counted minutes, call nights, first day) of every window of `size` days,
     from running totals per day: a year of logged hours has hundreds of windows per person."""
     days = ctx.program.block.days
@@ -246,20 +306,39 @@ def _windows(ctx: CheckContext, person: Person, work: tuple[Work, ...], size: in
         available[index + 1] = available[index] + (day not in person.leave_dates)
         minutes[index + 1] = minutes[index] + per_day_minutes[index]
         calls[index + 1] = calls[index] + per_day_calls[index]
-    return [(available[first + size] - available[first], minutes[first + size] - minutes[first],
-             calls[first + size] - calls[first], first) for first in range(days - size + 1)]
+    return [
+        (
+            available[first + size] - available[first],
+            minutes[first + size] - minutes[first],
+            calls[first + size] - calls[first],
+            first,
+        )
+        for first in range(days - size + 1)
+    ]
 
 
-def _early_warning(ctx: CheckContext, person: Person, first: int, size: int, what: str,
-                   limit: int) -> Violation:
+def _early_warning(
+    ctx: CheckContext, person: Person, first: int, size: int, what: str, limit: int
+) -> Violation:
     start = ctx.program.block.dates()[first]
-    return Violation(ids.ROLLING_WINDOW, f"{person.name}: {what} in the {size} days from {start} "
-                     f"(limit {limit}); early warning, not the official block average",
-                     person.id, start, limit=limit)
+    return Violation(
+        ids.ROLLING_WINDOW,
+        f"{person.name}: {what} in the {size} days from {start} "
+        f"(limit {limit}); early warning, not the official block average",
+        person.id,
+        start,
+        limit=limit,
+    )
 
 
 ACGME_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
-    check_weekly_hours, check_free_days, check_continuous_hours, check_transition,
-    check_rest_after_call, check_call_frequency, check_short_rest, check_night_float,
+    check_weekly_hours,
+    check_free_days,
+    check_continuous_hours,
+    check_transition,
+    check_rest_after_call,
+    check_call_frequency,
+    check_short_rest,
+    check_night_float,
     check_rolling_window,
 )

@@ -60,7 +60,8 @@ class Change:
         placed: dict[tuple[str, date], Assignment] = {}
         for new in self.added:
             held = placed.get((new.person_id, new.day)) or next(
-                (a for a in roster.for_person(new.person_id) if a.day == new.day and a in current), None)
+                (a for a in roster.for_person(new.person_id) if a.day == new.day and a in current), None
+            )
             if held is not None:
                 raise DoesNotApply("added", _said(program, held, "already works"), held)
             placed[(new.person_id, new.day)] = new
@@ -130,23 +131,33 @@ def swap(first: Assignment, second: Assignment) -> Change:
 
 def give_away(assignment: Assignment, to_person: str) -> Change:
     """One person's shift handed to another (an offered shift accepted, a cover)."""
-    return Change(removed=(assignment,),
-                  added=(Assignment(to_person, assignment.day, assignment.shift_id, assignment.post_id),))
+    return Change(
+        removed=(assignment,),
+        added=(Assignment(to_person, assignment.day, assignment.shift_id, assignment.post_id),),
+    )
 
 
 def _said(program: Program | None, held: Assignment, verb: str) -> str:
-    """"Hana Takeda already works Night on Night cover on Wed 10 Mar" (ids without a program)."""
+    """ "Hana Takeda already works Night on Night cover on Wed 10 Mar" (ids without a program)."""
     if program is None:
         return f"{held.person_id} {verb} {held.shift_id} on {held.post_id} on {held.day}"
-    person, shift, post = (program.person.get(held.person_id), program.shift.get(held.shift_id),
-                           program.post.get(held.post_id))
-    return (f"{person.name if person else held.person_id} {verb} {shift.name if shift else held.shift_id} "
-            f"on {post.name if post else held.post_id} on {held.day:%a %d %b}")
+    person, shift, post = (
+        program.person.get(held.person_id),
+        program.shift.get(held.shift_id),
+        program.post.get(held.post_id),
+    )
+    return (
+        f"{person.name if person else held.person_id} {verb} {shift.name if shift else held.shift_id} "
+        f"on {post.name if post else held.post_id} on {held.day:%a %d %b}"
+    )
 
 
 _ORDER = {Severity.HARD: 0, Severity.ADVISORY: 1, Severity.WARNING: 2, Severity.SOFT: 3}
 
 
 def _hard_first(found: Iterable[Violation]) -> tuple[Violation, ...]:
-    return tuple(sorted(found, key=lambda v: (_ORDER[v.rule.severity], v.rule.code, v.person_id or "",
-                                              v.day or date.min)))
+    return tuple(
+        sorted(
+            found, key=lambda v: (_ORDER[v.rule.severity], v.rule.code, v.person_id or "", v.day or date.min)
+        )
+    )

@@ -76,12 +76,18 @@ class CheckContext:
         """Each person's placeable assignments sorted by start. Assignments naming an unknown
         shift, post or person, or a day outside the block, are left to the eligibility check."""
         if self.placed is not None:
-            return {p.id: tuple(sorted(self.placed.get(p.id, ()), key=lambda w: (w.start, w.end)))
-                    for p in self.program.people}
+            return {
+                p.id: tuple(sorted(self.placed.get(p.id, ()), key=lambda w: (w.start, w.end)))
+                for p in self.program.people
+            }
         placed: dict[str, list[Work]] = {p.id: [] for p in self.program.people}
         # A declared conflict is checked against the other person's shifts, in or out of scope.
-        partners = {other for c in self.program.conflicts for one, other in
-                    ((c.first, c.second), (c.second, c.first)) if self.in_scope(one)}
+        partners = {
+            other
+            for c in self.program.conflicts
+            for one, other in ((c.first, c.second), (c.second, c.first))
+            if self.in_scope(one)
+        }
         for assignment in self.roster.assignments:
             if not (self.in_scope(assignment.person_id) or assignment.person_id in partners):
                 continue

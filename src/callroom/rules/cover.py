@@ -25,8 +25,9 @@ class CoverSlot:
     count: int
 
     def key(self, rule: ids.RuleId) -> CoverKey:
-        return CoverKey(rule.code, self.demand.post_id, self.demand.shift_id, self.day,
-                        self.requirement.grades.label)
+        return CoverKey(
+            rule.code, self.demand.post_id, self.demand.shift_id, self.day, self.requirement.grades.label
+        )
 
     def describe(self, program: Program) -> str:
         post = program.post[self.demand.post_id]
@@ -83,11 +84,25 @@ def _cover_violations(program: Program, slot: CoverSlot) -> list[Violation]:
     found = []
     low, high = slot.requirement.minimum, slot.requirement.maximum
     if slot.count < low:
-        found.append(Violation(ids.COVER_MINIMUM, f"{slot.describe(program)}; at least {low}",
-                               day=slot.day, measured=slot.count, limit=low,
-                               cover=slot.key(ids.COVER_MINIMUM)))
+        found.append(
+            Violation(
+                ids.COVER_MINIMUM,
+                f"{slot.describe(program)}; at least {low}",
+                day=slot.day,
+                measured=slot.count,
+                limit=low,
+                cover=slot.key(ids.COVER_MINIMUM),
+            )
+        )
     if high is not None and slot.count > high:
-        found.append(Violation(ids.COVER_MAXIMUM, f"{slot.describe(program)}; at most {high}",
-                               day=slot.day, measured=slot.count, limit=high,
-                               cover=slot.key(ids.COVER_MAXIMUM)))
+        found.append(
+            Violation(
+                ids.COVER_MAXIMUM,
+                f"{slot.describe(program)}; at most {high}",
+                day=slot.day,
+                measured=slot.count,
+                limit=high,
+                cover=slot.key(ids.COVER_MAXIMUM),
+            )
+        )
     return found

@@ -27,9 +27,11 @@ def _everyone(ctx: CheckContext) -> Iterator[tuple[Person, tuple[Work, ...]]]:
 def check_one_shift_a_day(ctx: CheckContext) -> list[Violation]:
     counts = Counter((a.person_id, a.day) for a in ctx.assignments)
     return [
-        Violation(ids.ONE_SHIFT_A_DAY, f"{_name(ctx, pid)}: {n} shifts on {day}", pid, day,
-                  measured=n, limit=1)
-        for (pid, day), n in sorted(counts.items()) if n > 1
+        Violation(
+            ids.ONE_SHIFT_A_DAY, f"{_name(ctx, pid)}: {n} shifts on {day}", pid, day, measured=n, limit=1
+        )
+        for (pid, day), n in sorted(counts.items())
+        if n > 1
     ]
 
 
@@ -43,11 +45,15 @@ def check_overlap(ctx: CheckContext) -> list[Violation]:
     for person, work in _everyone(ctx):
         for earlier, later in pairwise(work):
             if later.start < earlier.end:
-                found.append(Violation(
-                    ids.OVERLAP,
-                    f"{person.name}: {later.shift.name} on {later.assignment.day} starts before "
-                    f"{earlier.shift.name} on {earlier.assignment.day} ends",
-                    person.id, later.assignment.day))
+                found.append(
+                    Violation(
+                        ids.OVERLAP,
+                        f"{person.name}: {later.shift.name} on {later.assignment.day} starts before "
+                        f"{earlier.shift.name} on {earlier.assignment.day} ends",
+                        person.id,
+                        later.assignment.day,
+                    )
+                )
     return found
 
 
@@ -62,8 +68,10 @@ def _ineligibility(ctx: CheckContext, pid: str, day: date, shift_id: str, post_i
         return f"{person.name}: unknown shift {shift_id!r} or post {post_id!r} on {day}"
     if not program.may_work(person, post_id, shift_id):
         post = program.post[post_id]
-        return (f"{person.name} ({person.grade.label}) may not work {program.shift[shift_id].name} "
-                f"on {post.name} ({day})")
+        return (
+            f"{person.name} ({person.grade.label}) may not work {program.shift[shift_id].name} "
+            f"on {post.name} ({day})"
+        )
     return None
 
 
@@ -83,8 +91,14 @@ def check_unavailable(ctx: CheckContext) -> list[Violation]:
             day = item.assignment.day
             if person.unavailable(day):
                 why = "on leave" if day in person.leave_dates else "on a fixed day off"
-                found.append(Violation(ids.UNAVAILABLE, f"{person.name} works {item.shift.name} "
-                                       f"on {day} while {why}", person.id, day))
+                found.append(
+                    Violation(
+                        ids.UNAVAILABLE,
+                        f"{person.name} works {item.shift.name} on {day} while {why}",
+                        person.id,
+                        day,
+                    )
+                )
     return found
 
 
@@ -96,10 +110,15 @@ def check_succession(ctx: CheckContext) -> list[Violation]:
         for item in work:
             following = by_day.get(item.day + 1)
             if following and (item.shift.id, following.shift.id) in forbidden:
-                found.append(Violation(
-                    ids.SUCCESSION, f"{person.name}: {following.shift.name} on "
-                    f"{following.assignment.day} may not follow {item.shift.name}",
-                    person.id, following.assignment.day))
+                found.append(
+                    Violation(
+                        ids.SUCCESSION,
+                        f"{person.name}: {following.shift.name} on "
+                        f"{following.assignment.day} may not follow {item.shift.name}",
+                        person.id,
+                        following.assignment.day,
+                    )
+                )
     return found
 
 
@@ -109,9 +128,15 @@ def check_max_shifts(ctx: CheckContext) -> list[Violation]:
         counts = Counter(item.shift.id for item in work)
         for shift_id, cap in sorted(person.limits.max_shifts.items()):
             if counts[shift_id] > cap:
-                found.append(Violation(
-                    ids.MAX_SHIFTS, f"{person.name}: {counts[shift_id]} {shift_id} shifts; "
-                    f"at most {cap}", person.id, measured=counts[shift_id], limit=cap))
+                found.append(
+                    Violation(
+                        ids.MAX_SHIFTS,
+                        f"{person.name}: {counts[shift_id]} {shift_id} shifts; at most {cap}",
+                        person.id,
+                        measured=counts[shift_id],
+                        limit=cap,
+                    )
+                )
     return found
 
 
@@ -121,11 +146,25 @@ def check_total_minutes(ctx: CheckContext) -> list[Violation]:
         total = sum(item.counted for item in work)
         low, high = person.limits.min_total_minutes, person.limits.max_total_minutes
         if low is not None and total < low:
-            found.append(Violation(ids.TOTAL_MINUTES, f"{person.name}: {total} minutes in total; "
-                                   f"at least {low}", person.id, measured=total, limit=low))
+            found.append(
+                Violation(
+                    ids.TOTAL_MINUTES,
+                    f"{person.name}: {total} minutes in total; at least {low}",
+                    person.id,
+                    measured=total,
+                    limit=low,
+                )
+            )
         if high is not None and total > high:
-            found.append(Violation(ids.TOTAL_MINUTES, f"{person.name}: {total} minutes in total; "
-                                   f"at most {high}", person.id, measured=total, limit=high))
+            found.append(
+                Violation(
+                    ids.TOTAL_MINUTES,
+                    f"{person.name}: {total} minutes in total; at most {high}",
+                    person.id,
+                    measured=total,
+                    limit=high,
+                )
+            )
     return found
 
 
@@ -153,15 +192,31 @@ def check_consecutive(ctx: CheckContext) -> list[Violation]:
             when = ctx.program.block.dates()[first]
             inner = first > 0 and first + length - 1 < last
             if worked and limits.max_consecutive_work is not None and length > limits.max_consecutive_work:
-                found.append(Violation(ids.MAX_CONSECUTIVE, f"{person.name}: {length} days in a row "
-                                       f"from {when}; at most {limits.max_consecutive_work}",
-                                       person.id, when, length, limits.max_consecutive_work))
+                found.append(
+                    Violation(
+                        ids.MAX_CONSECUTIVE,
+                        f"{person.name}: {length} days in a row "
+                        f"from {when}; at most {limits.max_consecutive_work}",
+                        person.id,
+                        when,
+                        length,
+                        limits.max_consecutive_work,
+                    )
+                )
             cap = limits.min_consecutive_work if worked else limits.min_consecutive_off
             if inner and cap is not None and length < cap:
                 rule = ids.MIN_CONSECUTIVE if worked else ids.MIN_DAYS_OFF
                 what = "working" if worked else "off"
-                found.append(Violation(rule, f"{person.name}: only {length} days {what} from "
-                                       f"{when}; at least {cap}", person.id, when, length, cap))
+                found.append(
+                    Violation(
+                        rule,
+                        f"{person.name}: only {length} days {what} from {when}; at least {cap}",
+                        person.id,
+                        when,
+                        length,
+                        cap,
+                    )
+                )
     return found
 
 
@@ -175,8 +230,15 @@ def check_max_weekends(ctx: CheckContext) -> list[Violation]:
     for person, work in _everyone(ctx):
         cap, worked = person.limits.max_weekends, len(weekends_worked(work))
         if cap is not None and worked > cap:
-            found.append(Violation(ids.MAX_WEEKENDS, f"{person.name}: {worked} weekends worked; "
-                                   f"at most {cap}", person.id, measured=worked, limit=cap))
+            found.append(
+                Violation(
+                    ids.MAX_WEEKENDS,
+                    f"{person.name}: {worked} weekends worked; at most {cap}",
+                    person.id,
+                    measured=worked,
+                    limit=cap,
+                )
+            )
     return found
 
 
@@ -189,15 +251,29 @@ def check_conflicts(ctx: CheckContext) -> list[Violation]:
             for theirs in ctx.work.get(conflict.second, ()):
                 same_team = mine.post.team == theirs.post.team
                 if same_team and mine.start < theirs.end and theirs.start < mine.end:
-                    found.append(Violation(
-                        ids.CONFLICT, f"{_name(ctx, conflict.first)} and {_name(ctx, conflict.second)} "
-                        f"share the "
-                        f"{mine.post.team} team on {mine.assignment.day} (declared conflict)",
-                        conflict.first, mine.assignment.day, pair=(conflict.first, conflict.second)))
+                    found.append(
+                        Violation(
+                            ids.CONFLICT,
+                            f"{_name(ctx, conflict.first)} and {_name(ctx, conflict.second)} "
+                            f"share the "
+                            f"{mine.post.team} team on {mine.assignment.day} (declared conflict)",
+                            conflict.first,
+                            mine.assignment.day,
+                            pair=(conflict.first, conflict.second),
+                        )
+                    )
     return found
 
 
 GENERAL_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
-    check_one_shift_a_day, check_overlap, check_eligibility, check_unavailable, check_succession,
-    check_max_shifts, check_total_minutes, check_consecutive, check_max_weekends, check_conflicts,
+    check_one_shift_a_day,
+    check_overlap,
+    check_eligibility,
+    check_unavailable,
+    check_succession,
+    check_max_shifts,
+    check_total_minutes,
+    check_consecutive,
+    check_max_weekends,
+    check_conflicts,
 )

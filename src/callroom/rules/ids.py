@@ -38,24 +38,31 @@ class RuleId:
 
 H, A, W, S = Severity.HARD, Severity.ADVISORY, Severity.WARNING, Severity.SOFT
 
-WEEKLY_HOURS = RuleId("acgme.weekly-hours", "80 hours a week, averaged over the block", H,
-                      "VI.F.1", "6.20")
-FREE_DAYS = RuleId("acgme.free-days", "One day in seven free, averaged over the block", H,
-                   "VI.F.2.c", "6.21.b")
-CONTINUOUS_HOURS = RuleId("acgme.continuous-hours", "At most 24 hours continuous plus 4 of transition",
-                          H, "VI.F.3.a", "6.22")
-TRANSITION = RuleId("acgme.transition", "No new patients in the transition hours", H,
-                    "VI.F.3.a.(1)", "6.22.a")
-REST_AFTER_CALL = RuleId("acgme.rest-after-call", "14 hours free after 24 hours of in-house call", H,
-                         "VI.F.2.b", "6.21.a")
-CALL_FREQUENCY = RuleId("acgme.call-frequency",
-                        "In-house call no more often than every third night, averaged", H,
-                        "VI.F.7", "6.27")
-SHORT_REST = RuleId("acgme.short-rest", "Eight hours off between shifts (should)", A,
-                    "VI.F.2.a", "6.21")
+WEEKLY_HOURS = RuleId("acgme.weekly-hours", "80 hours a week, averaged over the block", H, "VI.F.1", "6.20")
+FREE_DAYS = RuleId(
+    "acgme.free-days", "One day in seven free, averaged over the block", H, "VI.F.2.c", "6.21.b"
+)
+CONTINUOUS_HOURS = RuleId(
+    "acgme.continuous-hours", "At most 24 hours continuous plus 4 of transition", H, "VI.F.3.a", "6.22"
+)
+TRANSITION = RuleId(
+    "acgme.transition", "No new patients in the transition hours", H, "VI.F.3.a.(1)", "6.22.a"
+)
+REST_AFTER_CALL = RuleId(
+    "acgme.rest-after-call", "14 hours free after 24 hours of in-house call", H, "VI.F.2.b", "6.21.a"
+)
+CALL_FREQUENCY = RuleId(
+    "acgme.call-frequency",
+    "In-house call no more often than every third night, averaged",
+    H,
+    "VI.F.7",
+    "6.27",
+)
+SHORT_REST = RuleId("acgme.short-rest", "Eight hours off between shifts (should)", A, "VI.F.2.a", "6.21")
 NIGHT_FLOAT = RuleId("acgme.night-float", "Consecutive night-float limit", H, "VI.F.6", "6.26")
-ROLLING_WINDOW = RuleId("acgme.rolling-window", "Rolling 28-day early warning (not the official check)",
-                        W, "VI.F.1", "6.20")
+ROLLING_WINDOW = RuleId(
+    "acgme.rolling-window", "Rolling 28-day early warning (not the official check)", W, "VI.F.1", "6.20"
+)
 # Checked on hours as worked only (rosters hold no moonlighting): see rules.worked.
 MOONLIGHTING = RuleId("acgme.moonlighting", "PGY-1 residents may not moonlight", H, "VI.F.5", "6.25")
 

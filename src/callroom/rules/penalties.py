@@ -60,8 +60,13 @@ class PenaltyReport:
             "by_rule": self.by_rule(),
             "by_person": self.by_person(),
             "items": [
-                {"rule": i.rule.code, "points": i.points, "detail": i.detail,
-                 "person": i.person_id, "day": i.day.isoformat() if i.day else None}
+                {
+                    "rule": i.rule.code,
+                    "points": i.points,
+                    "detail": i.detail,
+                    "person": i.person_id,
+                    "day": i.day.isoformat() if i.day else None,
+                }
                 for i in self.items
             ],
         }
@@ -74,12 +79,14 @@ def score_cover(ctx: CheckContext) -> Iterator[PenaltyItem]:
             continue
         if slot.count < target:
             points = (target - slot.count) * slot.requirement.weight_under
-            yield PenaltyItem(ids.COVER_UNDER, points, f"{slot.describe(ctx.program)}, "
-                              f"target {target}", day=slot.day)
+            yield PenaltyItem(
+                ids.COVER_UNDER, points, f"{slot.describe(ctx.program)}, target {target}", day=slot.day
+            )
         elif slot.count > target:
             points = (slot.count - target) * slot.requirement.weight_over
-            yield PenaltyItem(ids.COVER_OVER, points, f"{slot.describe(ctx.program)}, "
-                              f"target {target}", day=slot.day)
+            yield PenaltyItem(
+                ids.COVER_OVER, points, f"{slot.describe(ctx.program)}, target {target}", day=slot.day
+            )
 
 
 def request_matches(request: Request, assignment: Assignment | None) -> bool:
@@ -100,8 +107,13 @@ def score_requests(ctx: CheckContext) -> Iterator[PenaltyItem]:
             held = request_matches(request, ctx.roster.on(person.id, request.day))
             if held != request.on:
                 rule = ids.REQUEST_ON if request.on else ids.REQUEST_OFF
-                yield PenaltyItem(rule, request.weight, f"{person.name}: {_wish(request)} on "
-                                  f"{request.day} refused", person.id, request.day)
+                yield PenaltyItem(
+                    rule,
+                    request.weight,
+                    f"{person.name}: {_wish(request)} on {request.day} refused",
+                    person.id,
+                    request.day,
+                )
 
 
 def _wish(request: Request) -> str:
@@ -174,9 +186,14 @@ def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
         most, fewest = max(values, key=values.__getitem__), min(values, key=values.__getitem__)
         excess = values[most] - values[fewest] - FAIRNESS_TOLERANCE
         if excess > 0:
-            yield PenaltyItem(group.rule, weight * excess, (
-                f"{group.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
-                f"({fewest}) per full block"))
+            yield PenaltyItem(
+                group.rule,
+                weight * excess,
+                (
+                    f"{group.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
+                    f"({fewest}) per full block"
+                ),
+            )
 
 
 def score_short_rest(ctx: CheckContext) -> Iterator[PenaltyItem]:
@@ -186,8 +203,13 @@ def score_short_rest(ctx: CheckContext) -> Iterator[PenaltyItem]:
         if limits is None or weight <= 0:
             continue
         for item, rest in short_rests(ctx, person, limits):
-            yield PenaltyItem(ids.SHORT_REST, weight, f"{person.name}: {hours_text(rest)} off "
-                              f"before {item.shift.name}", person.id, item.assignment.day)
+            yield PenaltyItem(
+                ids.SHORT_REST,
+                weight,
+                f"{person.name}: {hours_text(rest)} off before {item.shift.name}",
+                person.id,
+                item.assignment.day,
+            )
 
 
 def score(program: Program, roster: Roster) -> PenaltyReport:

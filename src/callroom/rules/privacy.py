@@ -25,8 +25,9 @@ CONFIDENTIAL = RuleId("confidential", "A confidential rule", Severity.HARD)
 HIDDEN = Violation(CONFIDENTIAL, "not allowed by a confidential rule (ask the chief resident)")
 
 
-def as_seen_by(found: Iterable[Violation], reader: Principal | None, program: Program
-               ) -> tuple[Violation, ...]:
+def as_seen_by(
+    found: Iterable[Violation], reader: Principal | None, program: Program
+) -> tuple[Violation, ...]:
     """The violations as `reader` may see them, in their order (see the module doc). `reader`
     None is nobody in particular: text that many will read, such as an audit trail. However many
     conflict violations a reader may not see, they become one `HIDDEN`, where the first was."""

@@ -36,6 +36,11 @@ def _person(ctx: CheckContext, person: Person) -> PersonSummary:
     available = ctx.available_days(person)
     total = sum(weeks)
     return PersonSummary(
-        person, tuple(weeks), total * 7 / available if available else 0.0, free_days(ctx, person),
+        person,
+        tuple(weeks),
+        total * 7 / available if available else 0.0,
+        free_days(ctx, person),
         sum(1 for w in work if w.shift.kind is ShiftKind.IN_HOUSE_CALL),
-        sum(1 for w in work if w.shift.kind is ShiftKind.NIGHT), len(weekends_worked(work)))
+        sum(1 for w in work if w.shift.kind is ShiftKind.NIGHT),
+        len(weekends_worked(work)),
+    )

@@ -23,13 +23,19 @@ class CoverKey:
     grades: str  # the requirement's grade range, as its label ("PGY-3+", "residents")
 
     def as_json(self) -> dict[str, str]:
-        return {"rule": self.rule, "post_id": self.post_id, "shift_id": self.shift_id,
-                "day": self.day.isoformat(), "grades": self.grades}
+        return {
+            "rule": self.rule,
+            "post_id": self.post_id,
+            "shift_id": self.shift_id,
+            "day": self.day.isoformat(),
+            "grades": self.grades,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, str]) -> CoverKey:
-        return cls(data["rule"], data["post_id"], data["shift_id"], date.fromisoformat(data["day"]),
-                   data["grades"])
+        return cls(
+            data["rule"], data["post_id"], data["shift_id"], date.fromisoformat(data["day"]), data["grades"]
+        )
 
 
 @dataclass(frozen=True)
@@ -53,5 +59,8 @@ class Violation:
     @property
     def detail(self) -> Detail:
         """The violation as one detail of an error: the rule as its field, with who and when."""
-        return Detail(self.rule.code, self.message,
-                      {"person_id": self.person_id or "", "day": self.day.isoformat() if self.day else ""})
+        return Detail(
+            self.rule.code,
+            self.message,
+            {"person_id": self.person_id or "", "day": self.day.isoformat() if self.day else ""},
+        )

@@ -94,13 +94,13 @@ def _only_post(program: Program, person_id: str, shift_id: str) -> str:
     person = program.person[person_id]
     posts = [post for post, shift in program.options(person) if shift == shift_id]
     if len(posts) != 1:
-        raise Invalid("take", f"name the post: {person.name} may work {shift_id} on "
-                          f"{', '.join(posts) or 'no post'}")
+        raise Invalid(
+            "take", f"name the post: {person.name} may work {shift_id} on {', '.join(posts) or 'no post'}"
+        )
     return posts[0]
 
 
-def whatif(program: Program, roster: Roster, take: Assignment, logged: Sequence[LoggedPeriod] = ()
-           ) -> WhatIf:
+def whatif(program: Program, roster: Roster, take: Assignment, logged: Sequence[LoggedPeriod] = ()) -> WhatIf:
     """What taking `take` would do. `logged` is the person's logged periods (any block)."""
     mine = [p for p in logged if p.person_id == take.person_id]
     # One more shift on top of whatever they work that day, that very shift included: a what-if
@@ -110,14 +110,18 @@ def whatif(program: Program, roster: Roster, take: Assignment, logged: Sequence[
     if through is None:
         return _answer(take, answer.introduced, answer.resolved, None)
     if take.day <= through:
-        raise Invalid("take", f"{take.day} is already logged (hours logged through {through}); "
-                          "a what-if is about shifts still to come")
+        raise Invalid(
+            "take",
+            f"{take.day} is already logged (hours logged through {through}); "
+            "a what-if is about shifts still to come",
+        )
     introduced, resolved = _worked_difference(program, roster, answer, mine, through)
     return _answer(take, introduced, resolved, through)
 
 
-def _worked_difference(program: Program, roster: Roster, answer: Impact, mine: list[LoggedPeriod],
-                       through: date) -> tuple[list[Violation], list[Violation]]:
+def _worked_difference(
+    program: Program, roster: Roster, answer: Impact, mine: list[LoggedPeriod], through: date
+) -> tuple[list[Violation], list[Violation]]:
     """The impact's answer with its duty-hour part asked again on logged plus scheduled work."""
     person = frozenset(p.person_id for p in mine)
     before = _mixed_checks(program, roster, mine, through, person)
@@ -128,8 +132,9 @@ def _worked_difference(program: Program, roster: Roster, answer: Impact, mine: l
     return keep + [v for v in after if v not in before_set], gone + [v for v in before if v not in after_set]
 
 
-def _mixed_checks(program: Program, roster: Roster, mine: list[LoggedPeriod], through: date,
-                  scope: frozenset[str]) -> list[Violation]:
+def _mixed_checks(
+    program: Program, roster: Roster, mine: list[LoggedPeriod], through: date, scope: frozenset[str]
+) -> list[Violation]:
     scheduled = CheckContext(program, roster, scope)
     timeline = scheduled.timeline
     placed: dict[str, list[Work]] = {}
@@ -149,8 +154,9 @@ def logged_through(program: Program, periods: Iterable[LoggedPeriod]) -> date | 
     return max(days, default=None)
 
 
-def _answer(take: Assignment, introduced: Iterable[Violation], resolved: Iterable[Violation],
-            through: date | None) -> WhatIf:
+def _answer(
+    take: Assignment, introduced: Iterable[Violation], resolved: Iterable[Violation], through: date | None
+) -> WhatIf:
     findings = tuple(Finding(v, _when(v, take)) for v in _ordered(introduced))
     return WhatIf(take, findings, tuple(resolved), through)
 

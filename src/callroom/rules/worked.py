@@ -57,8 +57,14 @@ def place(timeline: Timeline, period: LoggedPeriod) -> Work | None:
         return None
     shift = _shift(program.shift.get(period.shift_id or ""), period.kind, period.minutes)
     post = program.post.get(period.post_id or "", LOGGED_POST)
-    return Work(Assignment(period.person_id, day, shift.id, post.id), shift, post,
-                (day - program.block.start).days, timeline.offset(period.start), timeline.offset(period.end))
+    return Work(
+        Assignment(period.person_id, day, shift.id, post.id),
+        shift,
+        post,
+        (day - program.block.start).days,
+        timeline.offset(period.start),
+        timeline.offset(period.end),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -79,19 +85,29 @@ def _shift(linked: ShiftType | None, kind: WorkKind, elapsed: int) -> ShiftType:
 
 def home_call_markers(ctx: CheckContext, person_id: str) -> list[Work]:
     """The person's rostered home call as availability that counts no hours."""
-    return [replace(item, shift=replace(item.shift, counted_minutes=0))
-            for item in ctx.work.get(person_id, ()) if item.shift.kind is ShiftKind.HOME_CALL
-            and item.shift.duration_minutes > 0]
+    return [
+        replace(item, shift=replace(item.shift, counted_minutes=0))
+        for item in ctx.work.get(person_id, ())
+        if item.shift.kind is ShiftKind.HOME_CALL and item.shift.duration_minutes > 0
+    ]
 
 
-def worked_context(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
-                   scope: frozenset[str] | None = None) -> CheckContext:
+def worked_context(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    roster: Roster | None = None,
+    scope: frozenset[str] | None = None,
+) -> CheckContext:
     """A context whose work is the logged periods (plus rostered home call as availability)."""
     return placed_context(program, worked_work(program, periods, roster, scope), scope)
 
 
-def worked_work(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
-                scope: frozenset[str] | None = None) -> dict[str, list[Work]]:
+def worked_work(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    roster: Roster | None = None,
+    scope: frozenset[str] | None = None,
+) -> dict[str, list[Work]]:
     """Each person's logged periods placed in the program's block, plus rostered home call."""
     timeline = Timeline(program)
     placed: dict[str, list[Work]] = defaultdict(list)
@@ -106,13 +122,18 @@ def worked_work(program: Program, periods: Iterable[LoggedPeriod], roster: Roste
     return placed
 
 
-def placed_context(program: Program, placed: Mapping[str, list[Work]], scope: frozenset[str] | None
-             ) -> CheckContext:
+def placed_context(
+    program: Program, placed: Mapping[str, list[Work]], scope: frozenset[str] | None
+) -> CheckContext:
     return CheckContext(program, Roster(()), scope, placed={k: tuple(v) for k, v in placed.items()})
 
 
-def check_worked(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
-                 scope: frozenset[str] | None = None) -> list[Violation]:
+def check_worked(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    roster: Roster | None = None,
+    scope: frozenset[str] | None = None,
+) -> list[Violation]:
     """Every ACGME violation in the hours as logged, averaged over the program's block."""
     logged = list(periods)
     ctx = worked_context(program, logged, roster, scope)
@@ -129,17 +150,32 @@ def check_moonlighting(ctx: CheckContext, periods: Iterable[LoggedPeriod]) -> li
     for period in periods:
         person = ctx.program.person.get(period.person_id)
         day = local_day(timeline, period)
-        if (person is None or period.kind not in MOONLIGHTING_KINDS or not ctx.in_scope(person.id)
-                or person.grade is not Grade.PGY1 or ctx.program.rules.limits_for(person) is None
-                or day not in ctx.program.block):
+        if (
+            person is None
+            or period.kind not in MOONLIGHTING_KINDS
+            or not ctx.in_scope(person.id)
+            or person.grade is not Grade.PGY1
+            or ctx.program.rules.limits_for(person) is None
+            or day not in ctx.program.block
+        ):
             continue
-        found.append(Violation(ids.MOONLIGHTING, f"{person.name} (PGY-1): {period.kind.label} on {day}, "
-                               f"{hours_text(period.minutes)}", person.id, day))
+        found.append(
+            Violation(
+                ids.MOONLIGHTING,
+                f"{person.name} (PGY-1): {period.kind.label} on {day}, {hours_text(period.minutes)}",
+                person.id,
+                day,
+            )
+        )
     return found
 
 
-def early_warnings(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
-                   scope: frozenset[str] | None = None) -> list[Violation]:
+def early_warnings(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    roster: Roster | None = None,
+    scope: frozenset[str] | None = None,
+) -> list[Violation]:
     """The rolling 28-day early warning for every window that ends inside the block, including
     those that reach back into the previous block (the official averages never cross blocks)."""
     size = program.rules.limits.rolling_window_days
@@ -170,8 +206,9 @@ def nth_block(program: Program, number: int) -> Program:
     return replace(program, block=Block(start, days))
 
 
-def compliance(program: Program, periods: Sequence[LoggedPeriod], numbers: Iterable[int],
-               roster: Roster | None = None) -> list[BlockReport]:
+def compliance(
+    program: Program, periods: Sequence[LoggedPeriod], numbers: Iterable[int], roster: Roster | None = None
+) -> list[BlockReport]:
     """Block-by-block compliance of the logged periods, each block with its early warnings. The
     roster (for home call) applies to the program's own block only. Each period is placed on
     its block's timeline once; the early-warning windows reuse those placements, moved."""
@@ -179,8 +216,9 @@ def compliance(program: Program, periods: Sequence[LoggedPeriod], numbers: Itera
     by_block = _bucket(program, periods)
     back = _blocks_back(program)
     needed = {n for k in wanted for n in range(k - back, k + 1)}
-    placed = {n: worked_work(nth_block(program, n), by_block.get(n, []), roster if n == 1 else None)
-              for n in needed}
+    placed = {
+        n: worked_work(nth_block(program, n), by_block.get(n, []), roster if n == 1 else None) for n in needed
+    }
     reports = []
     for number in wanted:
         moved = nth_block(program, number)
@@ -197,15 +235,17 @@ def _blocks_back(program: Program) -> int:
     return -(-(program.rules.limits.rolling_window_days - 1) // program.block.days)
 
 
-def _reach(program: Program, number: int, back: int, placed: Mapping[int, Mapping[str, list[Work]]]
-           ) -> CheckContext:
+def _reach(
+    program: Program, number: int, back: int, placed: Mapping[int, Mapping[str, list[Work]]]
+) -> CheckContext:
     """Block `number` widened back by the rolling window, holding the work placed in it and
     the blocks before, moved onto the wider block's timeline (minutes and day indices shift by
     a constant, DST included, since both count elapsed time from a local midnight)."""
     moved = nth_block(program, number)
     size = moved.rules.limits.rolling_window_days
-    reach = replace(moved, block=Block(moved.block.start - timedelta(days=size - 1),
-                                       moved.block.days + size - 1))
+    reach = replace(
+        moved, block=Block(moved.block.start - timedelta(days=size - 1), moved.block.days + size - 1)
+    )
     origin = Timeline(reach)
     shifted: dict[str, list[Work]] = defaultdict(list)
     for n in range(number - back, number + 1):
@@ -213,9 +253,11 @@ def _reach(program: Program, number: int, back: int, placed: Mapping[int, Mappin
         minutes = origin.offset(Timeline(source).origin)
         days = (source.block.start - reach.block.start).days
         for pid, items in placed[n].items():
-            shifted[pid] += [Work(w.assignment, w.shift, w.post, w.day + days, w.start + minutes,
-                                  w.end + minutes)
-                             for w in items if 0 <= w.day + days < reach.block.days]
+            shifted[pid] += [
+                Work(w.assignment, w.shift, w.post, w.day + days, w.start + minutes, w.end + minutes)
+                for w in items
+                if 0 <= w.day + days < reach.block.days
+            ]
     return placed_context(reach, shifted, None)
 
 
@@ -249,35 +291,56 @@ class WeekHours:
         return self.worked_minutes - self.scheduled_minutes
 
 
-def weekly_hours(program: Program, periods: Iterable[LoggedPeriod], roster: Roster | None = None,
-                 people: Iterable[str] | None = None) -> list[WeekHours]:
+def weekly_hours(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    roster: Roster | None = None,
+    people: Iterable[str] | None = None,
+) -> list[WeekHours]:
     """Worked against scheduled minutes per person and 7-day week of the block (weeks start on
     the block's first day), for every resident (or the people named). Scheduled minutes are the
     roster's counted minutes (home call as the program counts it); worked are logged minutes."""
-    wanted = set(people) if people is not None else {
-        p.id for p in program.people if program.rules.limits_for(p) is not None}
+    wanted = (
+        set(people)
+        if people is not None
+        else {p.id for p in program.people if program.rules.limits_for(p) is not None}
+    )
     weeks = -(-program.block.days // 7)
     worked = _worked_by_week(program, periods, wanted)
     scheduled = _scheduled_by_week(program, roster, wanted)
     return [
-        WeekHours(pid, program.block.start + timedelta(days=7 * week), scheduled.get((pid, week), 0),
-                  sum(worked.get((pid, week), {}).values()), dict(worked.get((pid, week), {})))
-        for pid in sorted(wanted) for week in range(weeks)
+        WeekHours(
+            pid,
+            program.block.start + timedelta(days=7 * week),
+            scheduled.get((pid, week), 0),
+            sum(worked.get((pid, week), {}).values()),
+            dict(worked.get((pid, week), {})),
+        )
+        for pid in sorted(wanted)
+        for week in range(weeks)
     ]
 
 
-def blocks_weekly_hours(program: Program, periods: Iterable[LoggedPeriod], numbers: Iterable[int],
-                        roster: Roster | None = None, people: Iterable[str] | None = None) -> list[WeekHours]:
+def blocks_weekly_hours(
+    program: Program,
+    periods: Iterable[LoggedPeriod],
+    numbers: Iterable[int],
+    roster: Roster | None = None,
+    people: Iterable[str] | None = None,
+) -> list[WeekHours]:
     """`weekly_hours` of each block numbered (1: the program's own, 2: the next...), in the order
     given. The roster is the program's own block's, so later blocks schedule nothing."""
     logged, named = list(periods), None if people is None else list(people)
-    return [week for number in numbers
-            for week in weekly_hours(nth_block(program, number), logged, roster if number == 1 else None,
-                                     named)]
+    return [
+        week
+        for number in numbers
+        for week in weekly_hours(nth_block(program, number), logged, roster if number == 1 else None, named)
+    ]
 
 
-def _worked_by_week(program: Program, periods: Iterable[LoggedPeriod], wanted: set[str]
-                    ) -> dict[tuple[str, int], dict[WorkKind, int]]:
+def _worked_by_week(
+    program: Program, periods: Iterable[LoggedPeriod], wanted: set[str]
+) -> dict[tuple[str, int], dict[WorkKind, int]]:
     timeline = Timeline(program)
     found: dict[tuple[str, int], dict[WorkKind, int]] = defaultdict(lambda: defaultdict(int))
     for period in periods:
@@ -287,8 +350,9 @@ def _worked_by_week(program: Program, periods: Iterable[LoggedPeriod], wanted: s
     return found
 
 
-def _scheduled_by_week(program: Program, roster: Roster | None, wanted: set[str]
-                       ) -> dict[tuple[str, int], int]:
+def _scheduled_by_week(
+    program: Program, roster: Roster | None, wanted: set[str]
+) -> dict[tuple[str, int], int]:
     found: dict[tuple[str, int], int] = defaultdict(int)
     if roster is None:
         return found
@@ -301,4 +365,3 @@ def _scheduled_by_week(program: Program, roster: Roster | None, wanted: set[str]
 
 def is_acgme(violation: Violation) -> bool:
     return violation.rule.code.startswith("acgme.")
-

@@ -111,18 +111,39 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 # - "lp": the full linear relaxation, for cover-dominated rostering such as the Curtois
 #   benchmark (a bound near the optimum, and better rosters).
 STRATEGIES = {
-    "core": ("core", "max_lp", "default_lp", "quick_restart", "pseudo_costs", "no_lp",
-             "reduced_costs", "lb_tree_search", "objective_lb_search", "probing"),
-    "lp": ("max_lp", "core", "default_lp", "quick_restart", "pseudo_costs", "no_lp",
-           "reduced_costs", "lb_tree_search", "objective_lb_search", "probing"),
+    "core": (
+        "core",
+        "max_lp",
+        "default_lp",
+        "quick_restart",
+        "pseudo_costs",
+        "no_lp",
+        "reduced_costs",
+        "lb_tree_search",
+        "objective_lb_search",
+        "probing",
+    ),
+    "lp": (
+        "max_lp",
+        "core",
+        "default_lp",
+        "quick_restart",
+        "pseudo_costs",
+        "no_lp",
+        "reduced_costs",
+        "lb_tree_search",
+        "objective_lb_search",
+        "probing",
+    ),
 }
 
 
 def strategy_for(program: Program, options: SolveOptions) -> str:
-    """"auto" picks core for programs under ACGME rules and the full LP for the rest."""
+    """ "auto" picks core for programs under ACGME rules and the full LP for the rest."""
     if options.strategy != "auto":
         return options.strategy
     return "core" if program.rules.acgme else "lp"
+
 
 # CP-SAT's deterministic time per wall second of interleaved search on 2 workers, measured on
 # the demo program on a 2-core machine; it maps --time-limit onto a budget that gives the same
@@ -157,13 +178,15 @@ COLUMN_SHARE, POLISH_SHARE = 0.3, 0.1
 MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (the largest models)
 
 
-def solve(program: Program, options: SolveOptions = SolveOptions(),
-          on_progress: ProgressHook | None = None) -> Solution:
+def solve(
+    program: Program, options: SolveOptions = SolveOptions(), on_progress: ProgressHook | None = None
+) -> Solution:
     started = time.monotonic()
     short = explain_capacity(program)
     if short is not None:  # no search can cover what the eligible people cannot give
-        return Solution(Status.INFEASIBLE, None, None, None, time.monotonic() - started, None,
-                        explanation=short)
+        return Solution(
+            Status.INFEASIBLE, None, None, None, time.monotonic() - started, None, explanation=short
+        )
     built = build_model(program)
     # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
     first = None if program.rules.acgme else Constructor(built.space).roster()
@@ -178,8 +201,12 @@ def solve(program: Program, options: SolveOptions = SolveOptions(),
     watcher = _Watcher(on_progress, started)
     solver.best_bound_callback = watcher.on_bound
     status = solver.solve(built.model, watcher)
-    timing = {"wall_s": time.monotonic() - started, "first_solution_s": watcher.first_s,
-              "build_s": build_s, "last_solution_s": watcher.last_s}
+    timing = {
+        "wall_s": time.monotonic() - started,
+        "first_solution_s": watcher.first_s,
+        "build_s": build_s,
+        "last_solution_s": watcher.last_s,
+    }
     solution = _result(program, built, solver, status, timing)
     if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE):
         return solution  # nothing to polish, or nothing better to find
@@ -199,8 +226,9 @@ def _search_s(options: SolveOptions, clock_from: float) -> float:
     return max(until - time.monotonic(), MIN_SEARCH_S)
 
 
-def _mixed(program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions,
-           now: float) -> list[Item]:
+def _mixed(
+    program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions, now: float
+) -> list[Item]:
     """The column-generation roster (see heuristics.columns) when it keeps the rules and costs
     less than the constructed one; it takes COLUMN_SHARE of the time limit."""
     if options.deterministic:
@@ -224,23 +252,39 @@ def better_of(solution: Solution, program: Program, candidate: Roster, started: 
         return solution
     now = time.monotonic() - started
     return dataclasses.replace(
-        solution, status=Status.FEASIBLE, roster=candidate, objective=report.total,
-        report=report, violations=(),
-        first_solution_s=solution.first_solution_s or solution.build_s, last_solution_s=now)
+        solution,
+        status=Status.FEASIBLE,
+        roster=candidate,
+        objective=report.total,
+        report=report,
+        violations=(),
+        first_solution_s=solution.first_solution_s or solution.build_s,
+        last_solution_s=now,
+    )
 
 
-def _result(program: Program, built: RosterModel, solver: cp_model.CpSolver,
-            status: cp_model.CpSolverStatus, timing: dict[str, Any]) -> Solution:
+def _result(
+    program: Program,
+    built: RosterModel,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    timing: dict[str, Any],
+) -> Solution:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         roster = extract_roster(built, solver)
         return Solution(
-            Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, roster,
-            round(solver.objective_value), round(solver.best_objective_bound),
-            report=score(program, roster), violations=tuple(hard_violations(program, roster)),
-            **timing)
+            Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
+            roster,
+            round(solver.objective_value),
+            round(solver.best_objective_bound),
+            report=score(program, roster),
+            violations=tuple(hard_violations(program, roster)),
+            **timing,
+        )
     if status == cp_model.INFEASIBLE:
-        return Solution(Status.INFEASIBLE, None, None, None,
-                        explanation=explain_infeasibility(program), **timing)
+        return Solution(
+            Status.INFEASIBLE, None, None, None, explanation=explain_infeasibility(program), **timing
+        )
     return Solution(Status.UNKNOWN, None, None, None, **timing)
 
 
@@ -249,12 +293,16 @@ def extract_roster(built: RosterModel, solver: cp_model.CpSolver) -> Roster:
 
 
 def _chosen(built: RosterModel, solver: cp_model.CpSolver) -> list[Item]:
-    return [item for p in range(len(built.program.people))
-            for item in built.space.person_items(p) if solver.boolean_value(item.var)]
+    return [
+        item
+        for p in range(len(built.program.people))
+        for item in built.space.person_items(p)
+        if solver.boolean_value(item.var)
+    ]
 
 
 def roster_of(built: RosterModel, items: Iterable[Item]) -> Roster:
     people, dates = built.program.people, built.program.block.dates()
     return Roster.of(
-        Assignment(people[item.person].id, dates[item.day], item.shift.id, item.post.id)
-        for item in items)
+        Assignment(people[item.person].id, dates[item.day], item.shift.id, item.post.id) for item in items
+    )

@@ -1,7 +1,7 @@
 """Storage: SQLAlchemy tables, Alembic migrations and append-only repositories.
 
-    with open_database(settings.database_url) as database, database.session() as session:
-        version = ProgramRepository(session).save_source(name, text, path)
+with open_database(settings.database_url) as database, database.session() as session:
+    version = ProgramRepository(session).save_source(name, text, path)
 """
 
 # Registers the paging tables on Base.metadata, which Alembic and the schema test compare.

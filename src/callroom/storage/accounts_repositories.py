@@ -24,7 +24,10 @@ from callroom.storage.accounts_tables import (
 
 TokenKind = Literal["session", "api_token", "calendar_feed"]
 _TABLES: dict[str, type[ApiTokenRow] | type[CalendarFeedRow] | type[SessionRow]] = {
-    "session": SessionRow, "api_token": ApiTokenRow, "calendar_feed": CalendarFeedRow}
+    "session": SessionRow,
+    "api_token": ApiTokenRow,
+    "calendar_feed": CalendarFeedRow,
+}
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,15 @@ class AccountRepository:
     # Accounts
 
     def add(self, new: NewAccount, now: datetime) -> AccountRecord:
-        row = AccountRow(username=new.username, display_name=new.display_name, role=new.role,
-                         person_id=new.person_id, password_hash=new.password_hash, active=True,
-                         created_at=now)
+        row = AccountRow(
+            username=new.username,
+            display_name=new.display_name,
+            role=new.role,
+            person_id=new.person_id,
+            password_hash=new.password_hash,
+            active=True,
+            created_at=now,
+        )
         self._session.add(row)
         self._session.flush()
         return _account(row)
@@ -117,15 +126,20 @@ class AccountRepository:
     # Sessions
 
     def add_session(self, account_id: int, token_sha256: str, now: datetime) -> None:
-        self._session.add(SessionRow(account_id=account_id, token_sha256=token_sha256, created_at=now,
-                                     last_seen_at=now))
+        self._session.add(
+            SessionRow(account_id=account_id, token_sha256=token_sha256, created_at=now, last_seen_at=now)
+        )
 
     def live_session(self, token_sha256: str) -> SessionRecord | None:
         """The session with this digest, unless revoked, with its (active) account."""
         found = self._session.execute(
-            select(SessionRow, AccountRow).join(AccountRow, AccountRow.id == SessionRow.account_id)
-            .where(SessionRow.token_sha256 == token_sha256, SessionRow.revoked_at.is_(None),
-                   AccountRow.active.is_(True))
+            select(SessionRow, AccountRow)
+            .join(AccountRow, AccountRow.id == SessionRow.account_id)
+            .where(
+                SessionRow.token_sha256 == token_sha256,
+                SessionRow.revoked_at.is_(None),
+                AccountRow.active.is_(True),
+            )
         ).first()
         if found is None:
             return None
@@ -154,15 +168,24 @@ class AccountRepository:
         """The active account holding this unrevoked API token or calendar feed."""
         table = _TABLES[kind]
         stmt: Select[AccountRow] = (
-            select(AccountRow).join(table, table.account_id == AccountRow.id)
-            .where(table.token_sha256 == token_sha256, table.revoked_at.is_(None),
-                   AccountRow.active.is_(True))
+            select(AccountRow)
+            .join(table, table.account_id == AccountRow.id)
+            .where(
+                table.token_sha256 == token_sha256, table.revoked_at.is_(None), AccountRow.active.is_(True)
+            )
         )
         row = self._session.scalars(stmt).first()
         return None if row is None else _account(row)
 
-    def revoke(self, kind: TokenKind, now: datetime, *, account_id: int,
-               row_id: int | None = None, token_sha256: str | None = None) -> int:
+    def revoke(
+        self,
+        kind: TokenKind,
+        now: datetime,
+        *,
+        account_id: int,
+        row_id: int | None = None,
+        token_sha256: str | None = None,
+    ) -> int:
         """Revoke the account's live sessions, API tokens or feeds (all, or one by id or
         digest); how many."""
         table = _TABLES[kind]
@@ -176,26 +199,45 @@ class AccountRepository:
 
     # Audit
 
-    def record(self, now: datetime, account_id: int | None, actor: str, kind: str,
-               detail: dict[str, Any] | None = None) -> None:
-        self._session.add(AccountEventRow(at=now, account_id=account_id, actor=actor, kind=kind,
-                                          detail=json.dumps(detail or {}, sort_keys=True)))
+    def record(
+        self,
+        now: datetime,
+        account_id: int | None,
+        actor: str,
+        kind: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self._session.add(
+            AccountEventRow(
+                at=now,
+                account_id=account_id,
+                actor=actor,
+                kind=kind,
+                detail=json.dumps(detail or {}, sort_keys=True),
+            )
+        )
 
-    def recent_events(self, actor: str, after: datetime,
-                      kinds: tuple[str, ...]) -> list[tuple[datetime, str]]:
+    def recent_events(
+        self, actor: str, after: datetime, kinds: tuple[str, ...]
+    ) -> list[tuple[datetime, str]]:
         """(at, kind) of the actor's events of these kinds later than `after`, oldest first."""
-        stmt = (select(AccountEventRow.at, AccountEventRow.kind)
-                .where(AccountEventRow.actor == actor, AccountEventRow.kind.in_(kinds),
-                       AccountEventRow.at > after)
-                .order_by(AccountEventRow.id))
+        stmt = (
+            select(AccountEventRow.at, AccountEventRow.kind)
+            .where(
+                AccountEventRow.actor == actor, AccountEventRow.kind.in_(kinds), AccountEventRow.at > after
+            )
+            .order_by(AccountEventRow.id)
+        )
         return [(_utc(at), kind) for at, kind in self._session.execute(stmt)]
 
     def events(self, account_id: int | None = None) -> list[AccountEventRecord]:
         stmt = select(AccountEventRow).order_by(AccountEventRow.id)
         if account_id is not None:
             stmt = stmt.where(AccountEventRow.account_id == account_id)
-        return [AccountEventRecord(r.id, _utc(r.at), r.account_id, r.actor, r.kind, json.loads(r.detail))
-                for r in self._session.scalars(stmt)]
+        return [
+            AccountEventRecord(r.id, _utc(r.at), r.account_id, r.actor, r.kind, json.loads(r.detail))
+            for r in self._session.scalars(stmt)
+        ]
 
 
 def _utc(value: datetime) -> datetime:
@@ -203,10 +245,23 @@ def _utc(value: datetime) -> datetime:
 
 
 def _account(row: AccountRow) -> AccountRecord:
-    return AccountRecord(row.id, row.username, row.display_name, row.role, row.person_id, row.active,
-                         _utc(row.created_at), row.password_hash)
+    return AccountRecord(
+        row.id,
+        row.username,
+        row.display_name,
+        row.role,
+        row.person_id,
+        row.active,
+        _utc(row.created_at),
+        row.password_hash,
+    )
 
 
 def _api_token(row: ApiTokenRow) -> ApiTokenRecord:
-    return ApiTokenRecord(row.id, row.account_id, row.name, _utc(row.created_at),
-                          None if row.revoked_at is None else _utc(row.revoked_at))
+    return ApiTokenRecord(
+        row.id,
+        row.account_id,
+        row.name,
+        _utc(row.created_at),
+        None if row.revoked_at is None else _utc(row.revoked_at),
+    )

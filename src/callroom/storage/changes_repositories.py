@@ -102,10 +102,17 @@ class ChangeRepository:
 
     def add(self, new: NewProposal) -> ProposalRecord:
         row = ChangeProposalRow(
-            program_name=new.program_name, kind=new.kind, state=new.state,
-            base_version_id=new.base_version_id, requester=new.requester, colleague=new.colleague,
-            payload=json.dumps(new.payload, sort_keys=True), note=new.note, created_at=new.created_at,
-            version=1)
+            program_name=new.program_name,
+            kind=new.kind,
+            state=new.state,
+            base_version_id=new.base_version_id,
+            requester=new.requester,
+            colleague=new.colleague,
+            payload=json.dumps(new.payload, sort_keys=True),
+            note=new.note,
+            created_at=new.created_at,
+            version=1,
+        )
         self._session.add(row)
         self._session.flush()
         return _proposal(row)
@@ -118,52 +125,87 @@ class ChangeRepository:
         """Change the proposal if it is still as `record` read it; True if this call won."""
         result = self._session.execute(
             update(ChangeProposalRow)
-            .where(ChangeProposalRow.id == record.id, ChangeProposalRow.state.in_(from_states),
-                   ChangeProposalRow.version == record.version)
+            .where(
+                ChangeProposalRow.id == record.id,
+                ChangeProposalRow.state.in_(from_states),
+                ChangeProposalRow.version == record.version,
+            )
             .values(version=record.version + 1, **values)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    def listing(self, *, states: Iterable[str], program_name: str | None = None,
-                person_id: str | None = None) -> list[ProposalRecord]:
+    def listing(
+        self, *, states: Iterable[str], program_name: str | None = None, person_id: str | None = None
+    ) -> list[ProposalRecord]:
         """Proposals in `states`, newest first; with `person_id`, those they made or are named in."""
         stmt = select(ChangeProposalRow).where(ChangeProposalRow.state.in_(tuple(states)))
         if program_name is not None:
             stmt = stmt.where(ChangeProposalRow.program_name == program_name)
         if person_id is not None:
-            stmt = stmt.where((ChangeProposalRow.requester == person_id)
-                              | (ChangeProposalRow.colleague == person_id))
+            stmt = stmt.where(
+                (ChangeProposalRow.requester == person_id) | (ChangeProposalRow.colleague == person_id)
+            )
         rows = self._session.scalars(stmt.order_by(ChangeProposalRow.id.desc()))
         return [_proposal(row) for row in rows]
 
-    def add_event(self, proposal_id: int, at: datetime, actor: str, role: str, kind: str,
-                  detail: dict[str, Any] | None = None) -> None:
-        self._session.add(ChangeEventRow(proposal_id=proposal_id, at=at, actor=actor, role=role,
-                                         kind=kind, detail=json.dumps(detail or {}, sort_keys=True)))
+    def add_event(
+        self,
+        proposal_id: int,
+        at: datetime,
+        actor: str,
+        role: str,
+        kind: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self._session.add(
+            ChangeEventRow(
+                proposal_id=proposal_id,
+                at=at,
+                actor=actor,
+                role=role,
+                kind=kind,
+                detail=json.dumps(detail or {}, sort_keys=True),
+            )
+        )
         self._session.flush()
 
     def events(self, proposal_id: int) -> list[ChangeEventRecord]:
-        rows = self._session.scalars(select(ChangeEventRow).where(ChangeEventRow.proposal_id == proposal_id)
-                                     .order_by(ChangeEventRow.id))
-        return [ChangeEventRecord(r.id, r.proposal_id, r.at.astimezone(UTC), r.actor, r.role, r.kind,
-                                  json.loads(r.detail)) for r in rows]
+        rows = self._session.scalars(
+            select(ChangeEventRow)
+            .where(ChangeEventRow.proposal_id == proposal_id)
+            .order_by(ChangeEventRow.id)
+        )
+        return [
+            ChangeEventRecord(
+                r.id, r.proposal_id, r.at.astimezone(UTC), r.actor, r.role, r.kind, json.loads(r.detail)
+            )
+            for r in rows
+        ]
 
     def add_offers(self, proposal_id: int, people: Iterable[str], at: datetime) -> None:
         for person_id in people:
-            self._session.add(OpenShiftOfferRow(proposal_id=proposal_id, person_id=person_id,
-                                                state="offered", offered_at=at))
+            self._session.add(
+                OpenShiftOfferRow(
+                    proposal_id=proposal_id, person_id=person_id, state="offered", offered_at=at
+                )
+            )
         self._session.flush()
 
     def offers(self, proposal_id: int) -> list[OfferRecord]:
         rows = self._session.scalars(
-            select(OpenShiftOfferRow).where(OpenShiftOfferRow.proposal_id == proposal_id)
-            .order_by(OpenShiftOfferRow.id))
+            select(OpenShiftOfferRow)
+            .where(OpenShiftOfferRow.proposal_id == proposal_id)
+            .order_by(OpenShiftOfferRow.id)
+        )
         return [_offer(row) for row in rows]
 
     def offers_to(self, person_id: str, state: str = "offered") -> list[OfferRecord]:
-        rows = self._session.scalars(select(OpenShiftOfferRow).where(
-            OpenShiftOfferRow.person_id == person_id, OpenShiftOfferRow.state == state)
-            .order_by(OpenShiftOfferRow.id))
+        rows = self._session.scalars(
+            select(OpenShiftOfferRow)
+            .where(OpenShiftOfferRow.person_id == person_id, OpenShiftOfferRow.state == state)
+            .order_by(OpenShiftOfferRow.id)
+        )
         return [_offer(row) for row in rows]
 
     def close_offers(self, proposal_id: int, taker: str | None, at: datetime) -> None:
@@ -171,12 +213,16 @@ class ChangeRepository:
         self._session.execute(
             update(OpenShiftOfferRow)
             .where(OpenShiftOfferRow.proposal_id == proposal_id, OpenShiftOfferRow.state == "offered")
-            .values(state="gone", answered_at=at).execution_options(synchronize_session=False))
+            .values(state="gone", answered_at=at)
+            .execution_options(synchronize_session=False)
+        )
         if taker is not None:
             self._session.execute(
                 update(OpenShiftOfferRow)
                 .where(OpenShiftOfferRow.proposal_id == proposal_id, OpenShiftOfferRow.person_id == taker)
-                .values(state="taken", answered_at=at).execution_options(synchronize_session=False))
+                .values(state="taken", answered_at=at)
+                .execution_options(synchronize_session=False)
+            )
 
 
 class AbsenceRepository:
@@ -188,10 +234,16 @@ class AbsenceRepository:
     def add(self, new: NewAbsence) -> AbsenceRecord:
         absence = new.absence
         assert absence.proposal_id is not None, "an approved absence names the proposal that granted it"
-        row = ApprovedAbsenceRow(program_name=new.program_name, person_id=absence.person_id,
-                                 starts_at=absence.start, ends_at=absence.end, kind=absence.kind.value,
-                                 proposal_id=absence.proposal_id, approved_by=new.approved_by,
-                                 approved_at=new.approved_at)
+        row = ApprovedAbsenceRow(
+            program_name=new.program_name,
+            person_id=absence.person_id,
+            starts_at=absence.start,
+            ends_at=absence.end,
+            kind=absence.kind.value,
+            proposal_id=absence.proposal_id,
+            approved_by=new.approved_by,
+            approved_at=new.approved_at,
+        )
         self._session.add(row)
         self._session.flush()
         return AbsenceRecord(row.id, row.program_name, absence, row.approved_by, new.approved_at)
@@ -200,7 +252,8 @@ class AbsenceRepository:
         """The id of the program's newest absence (None while it has none): what changes when
         one is added, so a cache of the program's absences knows when to read them again."""
         found: int | None = self._session.scalar(
-            select(func.max(ApprovedAbsenceRow.id)).where(ApprovedAbsenceRow.program_name == program_name))
+            select(func.max(ApprovedAbsenceRow.id)).where(ApprovedAbsenceRow.program_name == program_name)
+        )
         return found
 
     def of_program(self, program_name: str) -> list[AbsenceRecord]:
@@ -208,13 +261,21 @@ class AbsenceRepository:
         rows = self._session.execute(
             select(ApprovedAbsenceRow, ChangeProposalRow.kind)
             .join(ChangeProposalRow, ChangeProposalRow.id == ApprovedAbsenceRow.proposal_id)
-            .where(ApprovedAbsenceRow.program_name == program_name).order_by(ApprovedAbsenceRow.id))
+            .where(ApprovedAbsenceRow.program_name == program_name)
+            .order_by(ApprovedAbsenceRow.id)
+        )
         return [_absence(row, kind) for row, kind in rows]
 
 
 def _absence(row: ApprovedAbsenceRow, proposal_kind: str) -> AbsenceRecord:
-    absence = ApprovedAbsence(row.person_id, row.starts_at.astimezone(UTC), row.ends_at.astimezone(UTC),
-                              AbsenceKind(row.kind), row.proposal_id, proposal_kind)
+    absence = ApprovedAbsence(
+        row.person_id,
+        row.starts_at.astimezone(UTC),
+        row.ends_at.astimezone(UTC),
+        AbsenceKind(row.kind),
+        row.proposal_id,
+        proposal_kind,
+    )
     return AbsenceRecord(row.id, row.program_name, absence, row.approved_by, row.approved_at.astimezone(UTC))
 
 
@@ -224,13 +285,30 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _proposal(row: ChangeProposalRow) -> ProposalRecord:
     return ProposalRecord(
-        id=row.id, program_name=row.program_name, kind=row.kind, state=row.state,
-        base_version_id=row.base_version_id, requester=row.requester, colleague=row.colleague,
-        payload=json.loads(row.payload), note=row.note, created_at=row.created_at.astimezone(UTC),
-        decided_at=_utc(row.decided_at), decided_by=row.decided_by, decision_reason=row.decision_reason,
-        result_version_id=row.result_version_id, version=row.version)
+        id=row.id,
+        program_name=row.program_name,
+        kind=row.kind,
+        state=row.state,
+        base_version_id=row.base_version_id,
+        requester=row.requester,
+        colleague=row.colleague,
+        payload=json.loads(row.payload),
+        note=row.note,
+        created_at=row.created_at.astimezone(UTC),
+        decided_at=_utc(row.decided_at),
+        decided_by=row.decided_by,
+        decision_reason=row.decision_reason,
+        result_version_id=row.result_version_id,
+        version=row.version,
+    )
 
 
 def _offer(row: OpenShiftOfferRow) -> OfferRecord:
-    return OfferRecord(row.id, row.proposal_id, row.person_id, row.state, row.offered_at.astimezone(UTC),
-                       _utc(row.answered_at))
+    return OfferRecord(
+        row.id,
+        row.proposal_id,
+        row.person_id,
+        row.state,
+        row.offered_at.astimezone(UTC),
+        _utc(row.answered_at),
+    )

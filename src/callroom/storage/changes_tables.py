@@ -18,8 +18,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from callroom.storage.tables import Base, UtcDateTime
 
 CHANGE_KINDS = ("repair", "swap", "give_away", "day_off", "open_shift")
-CHANGE_STATES = ("proposed", "accepted", "approved", "declined", "refused", "withdrawn", "open",
-                 "filled", "cancelled")
+CHANGE_STATES = (
+    "proposed",
+    "accepted",
+    "approved",
+    "declined",
+    "refused",
+    "withdrawn",
+    "open",
+    "filled",
+    "cancelled",
+)
 OFFER_STATES = ("offered", "taken", "gone")
 ABSENCE_KINDS = ("sick", "day_off")
 

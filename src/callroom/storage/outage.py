@@ -50,8 +50,11 @@ def outages_unavailable() -> Iterator[None]:
         yield
     except DBAPIError as error:
         if is_outage(error):
-            raise Unavailable("database", "the database cannot be reached just now; try again shortly",
-                              retry_after_s=RETRY_AFTER_S) from error
+            raise Unavailable(
+                "database",
+                "the database cannot be reached just now; try again shortly",
+                retry_after_s=RETRY_AFTER_S,
+            ) from error
         raise
 
 
@@ -87,8 +90,12 @@ class Backoff:
         if self._since is None:
             self._since = time.monotonic()
             self._next_s = self.first_s
-            log.warning("%s: database unavailable (%s); retrying, at most %gs apart", self.who, reason(error),
-                        self.cap_s)
+            log.warning(
+                "%s: database unavailable (%s); retrying, at most %gs apart",
+                self.who,
+                reason(error),
+                self.cap_s,
+            )
         wait = self._next_s
         self._next_s = min(self.cap_s, wait * 2)
         return wait

@@ -63,14 +63,16 @@ class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def claim(self, now: datetime, channels: Collection[str], limit: int, lease_until: datetime,
-              claim: str) -> list[ClaimedMessage]:
+    def claim(
+        self, now: datetime, channels: Collection[str], limit: int, lease_until: datetime, claim: str
+    ) -> list[ClaimedMessage]:
         """Take up to `limit` due pending messages on `channels` for this claim token."""
         claimable = message_from(MessageState.SENDING)
         due = (
             select(MessageRow.id)
-            .where(MessageRow.state.in_(claimable), MessageRow.due_at <= now,
-                   MessageRow.channel.in_(channels))
+            .where(
+                MessageRow.state.in_(claimable), MessageRow.due_at <= now, MessageRow.channel.in_(channels)
+            )
             .order_by(MessageRow.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -78,8 +80,13 @@ class OutboxRepository:
         taken = (
             update(MessageRow)
             .where(MessageRow.id.in_(due.scalar_subquery()), MessageRow.state.in_(claimable))
-            .values(state=MessageState.SENDING, due_at=None, lease_until=lease_until, claim=claim,
-                    attempts=MessageRow.attempts + 1)
+            .values(
+                state=MessageState.SENDING,
+                due_at=None,
+                lease_until=lease_until,
+                claim=claim,
+                attempts=MessageRow.attempts + 1,
+            )
             .returning(MessageRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -108,8 +115,11 @@ class OutboxRepository:
         """Record a claimed message's result; False if the claim was lost to another worker."""
         stmt = (
             update(MessageRow)
-            .where(MessageRow.id == message_id, MessageRow.claim == claim,
-                   MessageRow.state.in_(message_from(state)))
+            .where(
+                MessageRow.id == message_id,
+                MessageRow.claim == claim,
+                MessageRow.state.in_(message_from(state)),
+            )
             .values(lease_until=None, state=state, **values)
             .execution_options(synchronize_session=False)
         )
@@ -143,12 +153,22 @@ class OutboxRepository:
             del wanted[message_id]
         if not wanted:
             return set()
-        rows = [{"message_id": m, "person_id": person, "page_id": page, "created_at": at,
-                 "payload": json.dumps(payload, sort_keys=True)}
-                for m, (person, page, payload) in wanted.items()]
+        rows = [
+            {
+                "message_id": m,
+                "person_id": person,
+                "page_id": page,
+                "created_at": at,
+                "payload": json.dumps(payload, sort_keys=True),
+            }
+            for m, (person, page, payload) in wanted.items()
+        ]
         # RETURNING, not rowcount: it says which rows went in, on both databases.
-        stmt = make_insert(_INBOX).on_conflict_do_nothing(index_elements=["message_id"]).returning(
-            _INBOX.c.message_id)
+        stmt = (
+            make_insert(_INBOX)
+            .on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(_INBOX.c.message_id)
+        )
         return {int(m) for m in self._session.execute(stmt, rows).scalars()}
 
     def finish_many(self, claim: str, results: Sequence[tuple[int, dict[str, Any]]]) -> None:
@@ -160,13 +180,22 @@ class OutboxRepository:
         # OR of equalities, not IN: an IN list is an "expanding" parameter, which executemany refuses.
         stmt = (
             _MESSAGES.update()
-            .where(_MESSAGES.c.id == bindparam("message_id"), _MESSAGES.c.claim == claim,
-                   or_(*(_MESSAGES.c.state == state for state in sorted(movable))))
-            .values(lease_until=None, state=bindparam("new_state"), note=bindparam("new_note"),
-                    sent_at=bindparam("new_sent_at"), due_at=None)
+            .where(
+                _MESSAGES.c.id == bindparam("message_id"),
+                _MESSAGES.c.claim == claim,
+                or_(*(_MESSAGES.c.state == state for state in sorted(movable))),
+            )
+            .values(
+                lease_until=None,
+                state=bindparam("new_state"),
+                note=bindparam("new_note"),
+                sent_at=bindparam("new_sent_at"),
+                due_at=None,
+            )
         )
-        self._session.execute(stmt, [{"message_id": m, **{f"new_{k}": v for k, v in values.items()}}
-                                     for m, values in results])
+        self._session.execute(
+            stmt, [{"message_id": m, **{f"new_{k}": v for k, v in values.items()}} for m, values in results]
+        )
 
     def inbox_after(self, after_id: int, limit: int, person_id: str | None = None) -> list[InboxRecord]:
         """Inbox rows with ids above `after_id`, oldest first; one person's, or everyone's."""
@@ -196,21 +225,34 @@ class OutboxRepository:
             # Rows this session loaded before the UPDATE would otherwise come back stale.
             .execution_options(populate_existing=True)
         ).all()
-        return [ClaimedMessage(message_record(m), claim, page_record(p), recipient_record(r))
-                for m, p, r in rows]
+        return [
+            ClaimedMessage(message_record(m), claim, page_record(p), recipient_record(r)) for m, p, r in rows
+        ]
 
 
 def message_record(row: MessageRow) -> MessageRecord:
     return MessageRecord(
-        id=row.id, page_id=row.page_id, recipient_id=row.recipient_id, channel=Channel(row.channel),
-        address=row.address, idempotency_key=row.idempotency_key, after_s=row.after_s,
-        state=MessageState(row.state), due_at=row.due_at, attempts=row.attempts, note=row.note,
+        id=row.id,
+        page_id=row.page_id,
+        recipient_id=row.recipient_id,
+        channel=Channel(row.channel),
+        address=row.address,
+        idempotency_key=row.idempotency_key,
+        after_s=row.after_s,
+        state=MessageState(row.state),
+        due_at=row.due_at,
+        attempts=row.attempts,
+        note=row.note,
         sent_at=row.sent_at,
     )
 
 
 def inbox_record(row: InboxRow) -> InboxRecord:
     return InboxRecord(
-        id=row.id, person_id=row.person_id, page_id=row.page_id, message_id=row.message_id,
-        created_at=row.created_at, payload=json.loads(row.payload),
+        id=row.id,
+        person_id=row.person_id,
+        page_id=row.page_id,
+        message_id=row.message_id,
+        created_at=row.created_at,
+        payload=json.loads(row.payload),
     )

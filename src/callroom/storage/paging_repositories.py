@@ -33,11 +33,15 @@ from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, Recipi
 
 # Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
 # machinery costs several times the database's own work here.
-_TABLES = {row.__tablename__: cast(Table, row.__table__)
-           for row in (PageRow, RecipientRow, MessageRow, EventRow)}
+_TABLES = {
+    row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
+}
 _INSERT_PAGE = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id)
-_INSERT_RECIPIENTS = _TABLES["page_recipients"].insert().returning(
-    _TABLES["page_recipients"].c.id, sort_by_parameter_order=True)
+_INSERT_RECIPIENTS = (
+    _TABLES["page_recipients"]
+    .insert()
+    .returning(_TABLES["page_recipients"].c.id, sort_by_parameter_order=True)
+)
 
 
 class PageRepository:
@@ -46,17 +50,29 @@ class PageRepository:
 
     def add_page(self, new: NewPage) -> int:
         values = {
-            "created_at": new.created_at, "sender": new.sender, "priority": new.priority,
-            "target": new.target, "body": new.body, "callback": new.callback,
-            "patient_ref": new.patient_ref, "new_patient": new.new_patient,
-            "roster_version_id": new.roster_version_id, "policy": json.dumps(new.policy),
-            "notes": json.dumps(list(new.notes)), "state": PageState.SENT, "step": 0, "round_no": 0,
-            "deadline": new.deadline, "exhausted": False, "version": 1,
+            "created_at": new.created_at,
+            "sender": new.sender,
+            "priority": new.priority,
+            "target": new.target,
+            "body": new.body,
+            "callback": new.callback,
+            "patient_ref": new.patient_ref,
+            "new_patient": new.new_patient,
+            "roster_version_id": new.roster_version_id,
+            "policy": json.dumps(new.policy),
+            "notes": json.dumps(list(new.notes)),
+            "state": PageState.SENT,
+            "step": 0,
+            "round_no": 0,
+            "deadline": new.deadline,
+            "exhausted": False,
+            "version": 1,
         }
         return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
 
-    def add_recipients(self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient],
-                       at: datetime) -> list[int]:
+    def add_recipients(
+        self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient], at: datetime
+    ) -> list[int]:
         """Insert the recipients of one step and their outbound messages; their ids, in order.
 
         Each message's idempotency key names its recipient row and channel, so it is the same on
@@ -65,18 +81,39 @@ class PageRepository:
         if not recipients:
             return []
         rows = [
-            {"page_id": page_id, "person_id": r.person_id, "name": r.name, "step": step, "round_no": round_,
-             "post_id": r.post_id, "reason": r.reason, "state": RecipientState.NOTIFIED,
-             "decline_reason": None, "notified_at": at}
+            {
+                "page_id": page_id,
+                "person_id": r.person_id,
+                "name": r.name,
+                "step": step,
+                "round_no": round_,
+                "post_id": r.post_id,
+                "reason": r.reason,
+                "state": RecipientState.NOTIFIED,
+                "decline_reason": None,
+                "notified_at": at,
+            }
             for r in recipients
         ]
         ids = [int(i) for i in self._session.execute(_INSERT_RECIPIENTS, rows).scalars()]
         messages = [
-            {"page_id": page_id, "recipient_id": rid, "channel": m.channel, "address": m.address,
-             "idempotency_key": f"page-{page_id}/recipient-{rid}/{m.channel}", "after_s": m.after_s,
-             "state": MessageState.PENDING, "due_at": m.due_at, "lease_until": None, "claim": None,
-             "attempts": 0, "note": None, "sent_at": None}
-            for rid, r in zip(ids, recipients, strict=True) for m in r.messages
+            {
+                "page_id": page_id,
+                "recipient_id": rid,
+                "channel": m.channel,
+                "address": m.address,
+                "idempotency_key": f"page-{page_id}/recipient-{rid}/{m.channel}",
+                "after_s": m.after_s,
+                "state": MessageState.PENDING,
+                "due_at": m.due_at,
+                "lease_until": None,
+                "claim": None,
+                "attempts": 0,
+                "note": None,
+                "sent_at": None,
+            }
+            for rid, r in zip(ids, recipients, strict=True)
+            for m in r.messages
         ]
         if messages:
             self._session.execute(_TABLES["outbound_messages"].insert(), messages)
@@ -88,8 +125,14 @@ class PageRepository:
     def add_events_to(self, events: Sequence[tuple[int, NewEvent]], at: datetime) -> None:
         """Events for several pages, in one statement."""
         rows = [
-            {"page_id": page_id, "at": at, "actor": e.actor, "kind": e.kind, "person_id": e.person_id,
-             "detail": json.dumps(e.detail or {}, sort_keys=True)}
+            {
+                "page_id": page_id,
+                "at": at,
+                "actor": e.actor,
+                "kind": e.kind,
+                "person_id": e.person_id,
+                "detail": json.dumps(e.detail or {}, sort_keys=True),
+            }
             for page_id, e in events
         ]
         if rows:
@@ -122,8 +165,9 @@ class PageRepository:
         )
         return list(self._session.scalars(stmt))
 
-    def update_page(self, page_id: int, version: int, *, state: PageState | None = None,
-                    **values: Any) -> bool:
+    def update_page(
+        self, page_id: int, version: int, *, state: PageState | None = None, **values: Any
+    ) -> bool:
         """Change the page if it is still at `version` (and bump it), and if `state` is given,
         only if the page may move there from where it is; True if it changed."""
         stmt = (
@@ -174,25 +218,50 @@ def rows_changed(session: Session, stmt: Executable) -> int:
 
 def page_record(row: PageRow) -> PageRecord:
     return PageRecord(
-        id=row.id, created_at=row.created_at, sender=row.sender, priority=Priority(row.priority),
-        target=row.target, body=row.body, callback=row.callback, patient_ref=row.patient_ref,
-        new_patient=row.new_patient, roster_version_id=row.roster_version_id,
-        policy=json.loads(row.policy), notes=tuple(json.loads(row.notes)), state=PageState(row.state),
-        step=row.step, round=row.round_no, deadline=row.deadline, exhausted=row.exhausted,
+        id=row.id,
+        created_at=row.created_at,
+        sender=row.sender,
+        priority=Priority(row.priority),
+        target=row.target,
+        body=row.body,
+        callback=row.callback,
+        patient_ref=row.patient_ref,
+        new_patient=row.new_patient,
+        roster_version_id=row.roster_version_id,
+        policy=json.loads(row.policy),
+        notes=tuple(json.loads(row.notes)),
+        state=PageState(row.state),
+        step=row.step,
+        round=row.round_no,
+        deadline=row.deadline,
+        exhausted=row.exhausted,
         version=row.version,
     )
 
 
 def recipient_record(row: RecipientRow) -> RecipientRecord:
     return RecipientRecord(
-        id=row.id, page_id=row.page_id, person_id=row.person_id, name=row.name, step=row.step,
-        round=row.round_no, post_id=row.post_id, reason=row.reason, state=RecipientState(row.state),
-        decline_reason=row.decline_reason, notified_at=row.notified_at,
+        id=row.id,
+        page_id=row.page_id,
+        person_id=row.person_id,
+        name=row.name,
+        step=row.step,
+        round=row.round_no,
+        post_id=row.post_id,
+        reason=row.reason,
+        state=RecipientState(row.state),
+        decline_reason=row.decline_reason,
+        notified_at=row.notified_at,
     )
 
 
 def event_record(row: EventRow) -> EventRecord:
     return EventRecord(
-        id=row.id, page_id=row.page_id, at=row.at, actor=row.actor, kind=EventKind(row.kind),
-        person_id=row.person_id, detail=json.loads(row.detail),
+        id=row.id,
+        page_id=row.page_id,
+        at=row.at,
+        actor=row.actor,
+        kind=EventKind(row.kind),
+        person_id=row.person_id,
+        detail=json.loads(row.detail),
     )

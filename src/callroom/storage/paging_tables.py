@@ -44,8 +44,9 @@ VOCABULARIES: dict[tuple[str, str], tuple[type[StrEnum], str]] = {
 
 def checks(table: str) -> tuple[CheckConstraint, ...]:
     """The vocabulary CHECKs of one table."""
-    return tuple(one_of(column, enum, name)
-                 for (owner, column), (enum, name) in VOCABULARIES.items() if owner == table)
+    return tuple(
+        one_of(column, enum, name) for (owner, column), (enum, name) in VOCABULARIES.items() if owner == table
+    )
 
 
 class PageRow(Base):

@@ -181,8 +181,7 @@ class RosterRepository:
 
     def _max_number(self, program_id: int) -> int:
         highest = self._session.scalar(
-            select(func.max(RosterVersionRow.number))
-            .where(RosterVersionRow.program_id == program_id)
+            select(func.max(RosterVersionRow.number)).where(RosterVersionRow.program_id == program_id)
         )
         return highest or 0
 
@@ -190,8 +189,13 @@ class RosterRepository:
         if not roster.assignments:
             return
         rows = [
-            {"roster_version_id": roster_version_id, "person_id": a.person_id, "day": a.day,
-             "shift_id": a.shift_id, "post_id": a.post_id}
+            {
+                "roster_version_id": roster_version_id,
+                "person_id": a.person_id,
+                "day": a.day,
+                "shift_id": a.shift_id,
+                "post_id": a.post_id,
+            }
             for a in roster.assignments
         ]
         # One executemany, not one ORM object per row: a block roster has thousands of rows.

@@ -37,25 +37,45 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 NEW_FIELDS = ("username", "display_name", "role", "person_id", "password")
 
 
-def _page(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
-          values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-          notice: str | None = None, status: int = 200,
-          program: dict[str, str] | None = None, issues: list[dict[str, str]] | None = None) -> HTMLResponse:
+def _page(
+    request: Request,
+    viewer: Viewer,
+    accounts: AccountService,
+    rosters: RosterService,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+    program: dict[str, str] | None = None,
+    issues: list[dict[str, str]] | None = None,
+) -> HTMLResponse:
     live = rosters.live()
     source = rosters.program_source(viewer.principal) if live is not None else ""
-    return render(request, "admin.html", {
-        "program_form": program or {"source": source, "reason": ""}, "issues": issues or [],
-        "live": live, "accounts": accounts.accounts(viewer.principal),
-        "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
-        "values": values or {}, "errors": errors or {}, "notice": notice,
-    }, status=status)
+    return render(
+        request,
+        "admin.html",
+        {
+            "program_form": program or {"source": source, "reason": ""},
+            "issues": issues or [],
+            "live": live,
+            "accounts": accounts.accounts(viewer.principal),
+            "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
+            "values": values or {},
+            "errors": errors or {},
+            "notice": notice,
+        },
+        status=status,
+    )
 
 
-DONE = {"created": "Account created.", "role": "{name} has a new role.",
-        "deactivated": "{name} is deactivated: signed out everywhere, and cannot sign in until reactivated.",
-        "reactivated": "{name} is active again.",
-        "password": "{name} has a new password and their sessions have ended: give it to them.",
-        "program": "Program file replaced: the live roster moved to it as a new version."}
+DONE = {
+    "created": "Account created.",
+    "role": "{name} has a new role.",
+    "deactivated": "{name} is deactivated: signed out everywhere, and cannot sign in until reactivated.",
+    "reactivated": "{name} is active again.",
+    "password": "{name} has a new password and their sessions have ended: give it to them.",
+    "program": "Program file replaced: the live roster moved to it as a new version.",
+}
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -75,13 +95,19 @@ def _spec(form: dict[str, str]) -> tuple[AccountSpec | None, dict[str, str]]:
         errors["display_name"] = "enter the name people know them by"
     if errors:
         return None, errors
-    return AccountSpec(form.get("username", "").strip().lower(), form["display_name"], Role(role),
-                       form.get("person_id", "").strip() or None, form.get("password") or None), errors
+    return AccountSpec(
+        form.get("username", "").strip().lower(),
+        form["display_name"],
+        Role(role),
+        form.get("person_id", "").strip() or None,
+        form.get("password") or None,
+    ), errors
 
 
 @router.post("/admin/accounts", response_class=HTMLResponse)
-def create_account(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters
-                   ) -> Response:
+def create_account(
+    request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters
+) -> Response:
     check_csrf(request, viewer, form)
     spec, errors = _spec(form)
     live = rosters.live()
@@ -102,32 +128,48 @@ def _done(done: str, account_id: int) -> RedirectResponse:
     return RedirectResponse(f"/admin?done={done}&account={account_id}#account-{account_id}", status_code=303)
 
 
-def _change(request: Request, viewer: Viewer, accounts: AccountService, rosters: RosterService,
-            account_id: int, done: str, **values: object) -> Response:
+def _change(
+    request: Request,
+    viewer: Viewer,
+    accounts: AccountService,
+    rosters: RosterService,
+    account_id: int,
+    done: str,
+    **values: object,
+) -> Response:
     """The change made, or the admin page with the refusal next to the account's row."""
     try:
         accounts.change_account(viewer.principal, account_id, **values)
     except CallroomError as error:
-        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": error.message},
-                     status=status_of(error))
+        return _page(
+            request,
+            viewer,
+            accounts,
+            rosters,
+            errors={f"account-{account_id}": error.message},
+            status=status_of(error),
+        )
     return _done(done, account_id)
 
 
 @router.post("/admin/accounts/{account_id}/role", response_class=HTMLResponse)
-def change_role(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
-                account_id: RowId) -> Response:
+def change_role(
+    request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters, account_id: RowId
+) -> Response:
     """A new role, and nothing else."""
     check_csrf(request, viewer, form)
     role = form.get("role", "")
     if role not in {r.value for r in Role}:
-        return _page(request, viewer, accounts, rosters, errors={f"account-{account_id}": "choose a role"},
-                     status=422)
+        return _page(
+            request, viewer, accounts, rosters, errors={f"account-{account_id}": "choose a role"}, status=422
+        )
     return _change(request, viewer, accounts, rosters, account_id, "role", role=Role(role))
 
 
 @router.post("/admin/accounts/{account_id}/active", response_class=HTMLResponse)
-def change_active(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
-                  account_id: RowId) -> Response:
+def change_active(
+    request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters, account_id: RowId
+) -> Response:
     """Deactivate (its sessions end at once) or reactivate, and nothing else."""
     check_csrf(request, viewer, form)
     if form.get("active") not in ("0", "1"):
@@ -139,22 +181,30 @@ def change_active(request: Request, viewer: Manager, form: Form, accounts: Accou
 
 
 @router.post("/admin/accounts/{account_id}/password", response_class=HTMLResponse)
-def reset_password(request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters,
-                   account_id: RowId) -> Response:
+def reset_password(
+    request: Request, viewer: Manager, form: Form, accounts: Accounts, rosters: Rosters, account_id: RowId
+) -> Response:
     """A password the admin sets and hands over; every session of the account ends (the
     admin's own, too, when it is their account)."""
     check_csrf(request, viewer, form)
     try:
         accounts.set_password(viewer.principal, account_id, form.get("password", ""))
     except CallroomError as error:
-        return _page(request, viewer, accounts, rosters, errors={f"password-{account_id}": error.message},
-                     status=status_of(error))
+        return _page(
+            request,
+            viewer,
+            accounts,
+            rosters,
+            errors={f"password-{account_id}": error.message},
+            status=status_of(error),
+        )
     return _done("password", account_id)
 
 
 @router.post("/admin/program", response_class=HTMLResponse)
-def replace_program(request: Request, viewer: Reader, form: Form, accounts: Accounts, rosters: Rosters
-                    ) -> Response:
+def replace_program(
+    request: Request, viewer: Reader, form: Form, accounts: Accounts, rosters: Rosters
+) -> Response:
     """Replace the program file (people, services, posts, shift types, policies), through the
     roster service, as the API does: checked line by line by the loader, stored as a new program
     version, the live roster carried over as a new roster version, nothing saved on any error."""
@@ -176,6 +226,7 @@ def replace_program(request: Request, viewer: Reader, form: Form, accounts: Acco
             listed = f"{many} in the file, listed below: nothing was saved"
             errors["source"] = listed if issues else error.message
     if errors:
-        return _page(request, viewer, accounts, rosters, errors=errors, program=values, issues=issues,
-                     status=422)
+        return _page(
+            request, viewer, accounts, rosters, errors=errors, program=values, issues=issues, status=422
+        )
     return RedirectResponse("/admin?done=program#program", status_code=303)

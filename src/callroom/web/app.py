@@ -18,8 +18,17 @@ from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin, styles
 from callroom.web.templating import STATIC_DIR, render
 
-ROUTERS = (signin.router, schedule.router, oncall.router, inbox.router, me.router, hours.router,
-           requests.router, admin.router, styles.router)
+ROUTERS = (
+    signin.router,
+    schedule.router,
+    oncall.router,
+    inbox.router,
+    me.router,
+    hours.router,
+    requests.router,
+    admin.router,
+    styles.router,
+)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,4 +79,3 @@ def _sign_in(request: Request) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
-

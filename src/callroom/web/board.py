@@ -48,16 +48,21 @@ def board(schedule: Schedule, at: datetime, query: str = "") -> list[PostRow]:
         now = [w for w in works if w.start <= minute < w.end]
         later = [w for w in works if w.start > minute]
         following = [w for w in later if w.start == later[0].start] if later else []
-        row = PostRow(post, program.service[post.service_id].name,
-                      _holders(program, now, origin, zone), _holders(program, following, origin, zone))
+        row = PostRow(
+            post,
+            program.service[post.service_id].name,
+            _holders(program, now, origin, zone),
+            _holders(program, following, origin, zone),
+        )
         if not query or row.matches(query):
             rows.append(row)
     return rows
 
 
 def _holders(program: Program, works: list[Work], origin: datetime, zone: tzinfo) -> tuple[Holder, ...]:
-    ordered = sorted(works, key=lambda w: (int(program.person[w.assignment.person_id].grade),
-                                           w.assignment.person_id))
+    ordered = sorted(
+        works, key=lambda w: (int(program.person[w.assignment.person_id].grade), w.assignment.person_id)
+    )
     return tuple(_holder(program, w, origin, zone) for w in ordered)
 
 

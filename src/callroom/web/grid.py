@@ -101,8 +101,7 @@ def build_grid(program: Program, roster: Roster, chosen: GridFilter) -> Grid:
     colours = post_colours(program)
     css = {c.post_id: c.css for c in colours}
     codes = shift_codes(program)
-    rows = tuple(_row(program, roster, person, days, css, codes)
-                 for person in _people(program, chosen))
+    rows = tuple(_row(program, roster, person, days, css, codes) for person in _people(program, chosen))
     legend = tuple((codes[s.id], s.name) for s in program.shift_types)
     return Grid(days, rows, colours, legend, block_weeks(program))
 
@@ -111,28 +110,44 @@ def _days(program: Program, week: int | None) -> tuple[date, ...]:
     dates = program.block.dates()
     if week is None:
         return tuple(dates)
-    return tuple(dates[week * WEEK:(week + 1) * WEEK])
+    return tuple(dates[week * WEEK : (week + 1) * WEEK])
 
 
 def _people(program: Program, chosen: GridFilter) -> Iterable[Person]:
     """People in grade order (juniors first, attendings last), program order within a grade."""
     posts = {p.id for p in program.posts if p.service_id == chosen.service}
     order = {person.id: index for index, person in enumerate(program.people)}
-    found = [person for person in program.people
-             if (chosen.service is None or posts.intersection(person.post_ids))
-             and (chosen.grade is None or person.grade.label == chosen.grade)]
+    found = [
+        person
+        for person in program.people
+        if (chosen.service is None or posts.intersection(person.post_ids))
+        and (chosen.grade is None or person.grade.label == chosen.grade)
+    ]
     return sorted(found, key=lambda p: (int(p.grade), order[p.id]))
 
 
-def _row(program: Program, roster: Roster, person: Person, days: tuple[date, ...],
-         css: dict[str, str], codes: dict[str, str]) -> Row:
+def _row(
+    program: Program,
+    roster: Roster,
+    person: Person,
+    days: tuple[date, ...],
+    css: dict[str, str],
+    codes: dict[str, str],
+) -> Row:
     by_day = {a.day: a for a in roster.for_person(person.id)}
     leave = person.leave_dates
     return Row(person, tuple(_cell(program, person, day, by_day.get(day), leave, css, codes) for day in days))
 
 
-def _cell(program: Program, person: Person, day: date, assignment: Assignment | None,
-          leave: frozenset[date], css: dict[str, str], codes: dict[str, str]) -> Cell:
+def _cell(
+    program: Program,
+    person: Person,
+    day: date,
+    assignment: Assignment | None,
+    leave: frozenset[date],
+    css: dict[str, str],
+    codes: dict[str, str],
+) -> Cell:
     if assignment is not None:
         post = program.post[assignment.post_id]
         shift = program.shift[assignment.shift_id]

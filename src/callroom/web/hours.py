@@ -36,9 +36,13 @@ def _chart(live: Live, summary: PersonSummary, worked: list[float] | None) -> di
     """What the page's script draws: weekly bars (scheduled, and worked when any hours are
     logged) and the person's weekly-hour limit line."""
     starts = live.program.block.dates()[::7]
-    return {"labels": [f"Week of {d.strftime('%d %b')}" for d in starts],
-            "hours": [round(h, 1) for h in summary.weekly_hours], "limit": _limit(live, summary),
-            "average": round(summary.average_hours, 1), "worked": worked}
+    return {
+        "labels": [f"Week of {d.strftime('%d %b')}" for d in starts],
+        "hours": [round(h, 1) for h in summary.weekly_hours],
+        "limit": _limit(live, summary),
+        "average": round(summary.average_hours, 1),
+        "worked": worked,
+    }
 
 
 def _worked(service: HoursService, viewer: Viewer, person_id: str) -> list[float] | None:
@@ -55,9 +59,12 @@ def _worked(service: HoursService, viewer: Viewer, person_id: str) -> list[float
 
 def _overview(live: Live, residents: list[PersonSummary]) -> dict[str, object]:
     ordered = sorted(residents, key=lambda s: -s.average_hours)
-    return {"labels": [s.person.name for s in ordered], "ids": [s.person.id for s in ordered],
-            "hours": [round(s.average_hours, 1) for s in ordered],
-            "limit": max((_limit(live, s) for s in ordered), default=80)}
+    return {
+        "labels": [s.person.name for s in ordered],
+        "ids": [s.person.id for s in ordered],
+        "hours": [round(s.average_hours, 1) for s in ordered],
+        "limit": max((_limit(live, s) for s in ordered), default=80),
+    }
 
 
 @router.get("/hours", response_class=HTMLResponse)
@@ -74,9 +81,17 @@ def hours_page(request: Request, viewer: Signed, rosters: Rosters, service: Hour
         raise forbidden("read another resident's duty hours")
     chosen = next((s for s in residents if s.person.id == wanted), None)
     error = f"no resident {wanted!r}" if wanted and chosen is None else None
-    return render(request, "hours.html", {
-        "live": live, "residents": residents if everyone else [], "chosen": chosen, "person_error": error,
-        "chart": _chart(live, chosen, _worked(service, viewer, chosen.person.id)) if chosen else None,
-        "overview": _overview(live, residents) if everyone else None,
-        "limit": _limit(live, chosen) if chosen else 80,
-    }, status=404 if error else 200)
+    return render(
+        request,
+        "hours.html",
+        {
+            "live": live,
+            "residents": residents if everyone else [],
+            "chosen": chosen,
+            "person_error": error,
+            "chart": _chart(live, chosen, _worked(service, viewer, chosen.person.id)) if chosen else None,
+            "overview": _overview(live, residents) if everyone else None,
+            "limit": _limit(live, chosen) if chosen else 80,
+        },
+        status=404 if error else 200,
+    )

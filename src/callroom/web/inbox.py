@@ -37,8 +37,11 @@ OPEN = OPEN_STATES
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_page(request: Request, viewer: Pager, paging: Paging) -> HTMLResponse:
     received, sent = paging.recent(viewer.principal, RECENT)
-    return render(request, "inbox.html", {"received": received, "sent": sent, "open": OPEN,
-                                          "show_patient": _show_patient(viewer)})
+    return render(
+        request,
+        "inbox.html",
+        {"received": received, "sent": sent, "open": OPEN, "show_patient": _show_patient(viewer)},
+    )
 
 
 def _show_patient(viewer: Viewer) -> bool:
@@ -46,23 +49,30 @@ def _show_patient(viewer: Viewer) -> bool:
 
 
 @router.get("/inbox/stream", response_class=EventSourceResponse)
-async def inbox_stream(viewer: Pager, hub: Hub, settings: AppSettings,
-                       last_event_id: LastEventId = None) -> EventSourceResponse:
+async def inbox_stream(
+    viewer: Pager, hub: Hub, settings: AppSettings, last_event_id: LastEventId = None
+) -> EventSourceResponse:
     """`event: page` for each page delivered to the viewer's inbox (see api.stream)."""
     stream = events(hub, viewer.principal.inbox, last_event_id)
     return EventSourceResponse(stream, ping=settings.stream_ping_s)
 
 
-def _item(request: Request, paging: PagingService, viewer: Viewer, page_id: int,
-          error: CallroomError | None = None) -> HTMLResponse:
+def _item(
+    request: Request, paging: PagingService, viewer: Viewer, page_id: int, error: CallroomError | None = None
+) -> HTMLResponse:
     try:
         detail = paging.detail(viewer.principal, page_id)
     except CallroomError as refused:
-        return render(request, "_error_fragment.html", {"message": refused.message},
-                      status=status_of(refused))
+        return render(
+            request, "_error_fragment.html", {"message": refused.message}, status=status_of(refused)
+        )
     status = 200 if error is None else status_of(error)
-    return render(request, "_inbox_item.html", {"page": detail.page, "open": OPEN, "error": error,
-                                                "show_patient": _show_patient(viewer)}, status=status)
+    return render(
+        request,
+        "_inbox_item.html",
+        {"page": detail.page, "open": OPEN, "error": error, "show_patient": _show_patient(viewer)},
+        status=status,
+    )
 
 
 @router.get("/inbox/item/{page_id}", response_class=HTMLResponse)
@@ -72,8 +82,7 @@ def inbox_item(request: Request, viewer: Pager, paging: Paging, page_id: RowId) 
 
 
 @router.post("/inbox/pages/{page_id}/ack", response_class=HTMLResponse)
-def acknowledge(request: Request, viewer: Pager, form: Form, paging: Paging, page_id: RowId
-                ) -> HTMLResponse:
+def acknowledge(request: Request, viewer: Pager, form: Form, paging: Paging, page_id: RowId) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         paging.acknowledge(viewer.principal, page_id)
@@ -98,7 +107,8 @@ def page_detail(request: Request, viewer: Pager, paging: Paging, page_id: RowId)
     try:
         detail = paging.detail(viewer.principal, page_id)
     except CallroomError as refused:
-        return render(request, "error.html", {"title": "Page", "message": refused.message},
-                      status=status_of(refused))
+        return render(
+            request, "error.html", {"title": "Page", "message": refused.message}, status=status_of(refused)
+        )
     show = _show_patient(viewer) or detail.page.sender == viewer.principal.identity
     return render(request, "page_detail.html", {"detail": detail, "show_patient": show, "open": OPEN})

@@ -29,17 +29,35 @@ Owner = Annotated[Viewer, Depends(require(Permission.CALENDAR_OWN, "see a schedu
 Form = Annotated[dict[str, str], Depends(form_data)]
 
 
-def _page(request: Request, viewer: Viewer, rosters: RosterService, link: str | None = None,
-          notice: str | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _page(
+    request: Request,
+    viewer: Viewer,
+    rosters: RosterService,
+    link: str | None = None,
+    notice: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     live = rosters.live()
     person = live.program.person.get(viewer.person_id or "") if live is not None else None
     shifts = person_shifts(live.schedule, person.id) if live is not None and person is not None else []
     summary = None
     if live is not None and person is not None:
         summary = next(s for s in summarise(live.program, live.roster) if s.person.id == person.id)
-    return render(request, "me.html", {"live": live, "person": person, "shifts": shifts, "summary": summary,
-                                       "link": link, "calendar_notice": notice, "link_error": error},
-                  status=status)
+    return render(
+        request,
+        "me.html",
+        {
+            "live": live,
+            "person": person,
+            "shifts": shifts,
+            "summary": summary,
+            "link": link,
+            "calendar_notice": notice,
+            "link_error": error,
+        },
+        status=status,
+    )
 
 
 @router.get("/me", response_class=HTMLResponse)
@@ -48,8 +66,9 @@ def my_schedule(request: Request, viewer: Owner, rosters: Rosters) -> HTMLRespon
 
 
 @router.post("/me/calendar", response_class=HTMLResponse)
-def new_link(request: Request, viewer: Owner, form: Form, accounts: Accounts, rosters: Rosters
-             ) -> HTMLResponse:
+def new_link(
+    request: Request, viewer: Owner, form: Form, accounts: Accounts, rosters: Rosters
+) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         token = accounts.new_calendar_link(viewer.principal)
@@ -61,8 +80,9 @@ def new_link(request: Request, viewer: Owner, form: Form, accounts: Accounts, ro
 
 
 @router.post("/me/calendar/revoke", response_class=HTMLResponse)
-def revoke_links(request: Request, viewer: Owner, form: Form, accounts: Accounts, rosters: Rosters
-                 ) -> HTMLResponse:
+def revoke_links(
+    request: Request, viewer: Owner, form: Form, accounts: Accounts, rosters: Rosters
+) -> HTMLResponse:
     check_csrf(request, viewer, form)
     count = accounts.revoke_calendar_links(viewer.principal)
     said = "No calendar link was active." if count == 0 else f"Revoked {count} calendar link(s)."

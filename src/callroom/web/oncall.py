@@ -59,12 +59,24 @@ def oncall_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRespo
     zone = ZoneInfo(live.program.hospital.timezone)
     first_morning = datetime.combine(live.program.block.start, time(9, 0)).isoformat(timespec="minutes")
     rows = board(live.schedule, at, query)
-    return render(request, "oncall.html", {
-        "live": live, "rows": rows, "query": query, "at": at.astimezone(zone), "at_error": error,
-        "outside": not start <= at < end, "first_morning": first_morning,
-        "can_page": viewer.can(Permission.PAGE_SEND), "priorities": PRIORITIES,
-        "at_value": request.query_params.get("at", ""), "people": live.program.people,
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "oncall.html",
+        {
+            "live": live,
+            "rows": rows,
+            "query": query,
+            "at": at.astimezone(zone),
+            "at_error": error,
+            "outside": not start <= at < end,
+            "first_morning": first_morning,
+            "can_page": viewer.can(Permission.PAGE_SEND),
+            "priorities": PRIORITIES,
+            "at_value": request.query_params.get("at", ""),
+            "people": live.program.people,
+        },
+        status=422 if error else 200,
+    )
 
 
 FIELDS = ("target", "body", "callback", "priority", "patient_ref", "label")
@@ -81,16 +93,27 @@ def send_page(request: Request, viewer: Sender, form: Form, paging: Paging, rost
         errors["priority"] = "choose routine, urgent or stat"
     if not errors:
         try:
-            sent = paging.send(PageRequest(
-                viewer.principal.identity, values["target"], values["body"], values["callback"],
-                Priority(values["priority"]), values["patient_ref"].strip() or None))
+            sent = paging.send(
+                PageRequest(
+                    viewer.principal.identity,
+                    values["target"],
+                    values["body"],
+                    values["callback"],
+                    Priority(values["priority"]),
+                    values["patient_ref"].strip() or None,
+                )
+            )
         except CallroomError as error:
             errors[error.field if error.field in FIELDS else "form"] = error.message
     live = rosters.live()
     if errors:
         people = live.program.people if live is not None and form.get("by_name") else ()
-        return render(request, "_page_form.html", {"values": values, "errors": errors, "people": people,
-                                                   "priorities": PRIORITIES}, status=422)
+        return render(
+            request,
+            "_page_form.html",
+            {"values": values, "errors": errors, "people": people, "priorities": PRIORITIES},
+            status=422,
+        )
     known = live.program.person if live is not None else {}
     reached = [known[p].name if p in known else p for p in sent.recipients]
     return render(request, "_page_sent.html", {"sent": sent, "label": values["label"], "reached": reached})

@@ -29,8 +29,13 @@ from callroom.web.templating import render
 router = APIRouter()
 Signed = Annotated[Viewer, Depends(viewer)]
 Form = Annotated[dict[str, str], Depends(form_data)]
-KIND_WORDS = {"swap": "Swap", "give_away": "Shift offered", "day_off": "Day off", "open_shift": "Open shift",
-              "repair": "Repair"}
+KIND_WORDS = {
+    "swap": "Swap",
+    "give_away": "Shift offered",
+    "day_off": "Day off",
+    "open_shift": "Open shift",
+    "repair": "Repair",
+}
 
 
 def _may_see(viewer: Viewer) -> None:
@@ -40,6 +45,7 @@ def _may_see(viewer: Viewer) -> None:
 
 def describe(program: Program, record: ProposalRecord) -> list[str]:
     """The proposal's change in words: what comes off the roster and what goes on."""
+
     def one(item: dict[str, Any]) -> str:
         person = program.person.get(item["person_id"])
         shift, post = program.shift.get(item["shift_id"]), program.post.get(item["post_id"])
@@ -57,8 +63,7 @@ def describe(program: Program, record: ProposalRecord) -> list[str]:
     return lines or [f"no shift to change ({record.payload.get('day', '')})"]
 
 
-def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord]
-            ) -> dict[int, Check | str]:
+def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord]) -> dict[int, Check | str]:
     found: dict[int, Check | str] = {}
     for record in records:
         try:
@@ -76,18 +81,40 @@ def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[st
     program = live.program
     shifts = list(live.roster.for_person(me)) if me else []
     colleagues = [p for p in program.people if p.grade.is_resident and p.id != me]
-    return {"live": live, "me": me, "mine": mine, "chief": chief, "checks": _checks(service, viewer, chief),
-            "describe": lambda r: describe(program, r), "kinds": KIND_WORDS, "my_shifts": shifts,
-            "colleagues": colleagues, "can_approve": viewer.can(Permission.REQUEST_APPROVE),
-            "people": program.person, "reads": viewer.can(Permission.REQUEST_READ), "errors": errors,
-            # A refusal about a request no longer listed (taken meanwhile, say) is still said.
-            "orphans": [f"Request #{key}: {message}" for key, message in errors.items()
-                        if key.isdigit() and key not in listed]}
+    return {
+        "live": live,
+        "me": me,
+        "mine": mine,
+        "chief": chief,
+        "checks": _checks(service, viewer, chief),
+        "describe": lambda r: describe(program, r),
+        "kinds": KIND_WORDS,
+        "my_shifts": shifts,
+        "colleagues": colleagues,
+        "can_approve": viewer.can(Permission.REQUEST_APPROVE),
+        "people": program.person,
+        "reads": viewer.can(Permission.REQUEST_READ),
+        "errors": errors,
+        # A refusal about a request no longer listed (taken meanwhile, say) is still said.
+        "orphans": [
+            f"Request #{key}: {message}"
+            for key, message in errors.items()
+            if key.isdigit() and key not in listed
+        ],
+    }
 
 
-def _page(request: Request, viewer: Viewer, changes: ChangeService, live: Live | None, *,
-          errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-          notice: str | None = None, status: int = 200) -> HTMLResponse:
+def _page(
+    request: Request,
+    viewer: Viewer,
+    changes: ChangeService,
+    live: Live | None,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     if live is None:
         return render(request, "empty.html", {"title": "Requests and swaps"})
     context = _context(changes, viewer, live, errors or {}) | {"values": values or {}, "notice": notice}
@@ -101,13 +128,18 @@ def requests_page(request: Request, viewer: Signed, changes: Changes, rosters: R
     return _page(request, viewer, changes, rosters.live(), notice=notice)
 
 
-NOTICES = {"day-off": "Day off requested: it waits for the chief.",
-           "offer": "Shift offered: it waits for your colleague, then the chief.",
-           "swap": "Swap proposed: it waits for your colleague, then the chief.",
-           "accept": "Accepted: it waits for the chief.", "decline": "Declined.", "withdraw": "Withdrawn.",
-           "approve": "Approved: the roster has a new version.", "refuse": "Refused.",
-           "approve-unchanged": "Approved: nothing on the roster had to change.",
-           "take": "The open shift is yours."}
+NOTICES = {
+    "day-off": "Day off requested: it waits for the chief.",
+    "offer": "Shift offered: it waits for your colleague, then the chief.",
+    "swap": "Swap proposed: it waits for your colleague, then the chief.",
+    "accept": "Accepted: it waits for the chief.",
+    "decline": "Declined.",
+    "withdraw": "Withdrawn.",
+    "approve": "Approved: the roster has a new version.",
+    "refuse": "Refused.",
+    "approve-unchanged": "Approved: nothing on the roster had to change.",
+    "take": "The open shift is yours.",
+}
 
 
 def _done(action: str) -> Response:
@@ -129,13 +161,15 @@ def _ask(service: ChangeService, viewer: Viewer, form: dict[str, str], action: s
     elif action == "offer":
         service.offer_shift(caller, _day(form, "day"), form.get("colleague", ""), note)
     else:
-        service.propose_swap(caller, _day(form, "day"), form.get("colleague", ""),
-                             _day(form, "colleague_day"), note)
+        service.propose_swap(
+            caller, _day(form, "day"), form.get("colleague", ""), _day(form, "colleague_day"), note
+        )
 
 
 @router.post("/requests/{action}", response_class=HTMLResponse)
-def ask(request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, action: str
-        ) -> Response:
+def ask(
+    request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, action: str
+) -> Response:
     """A resident's own request: `day-off`, `offer` (a shift to a colleague) or `swap`."""
     check_csrf(request, viewer, form)
     if not viewer.can(Permission.REQUEST_OWN) or action not in ("day-off", "offer", "swap"):
@@ -144,32 +178,54 @@ def ask(request: Request, viewer: Signed, form: Form, changes: Changes, rosters:
         _ask(changes, viewer, form, action)
     except CallroomError as error:
         errors = {f"{action}.{error.field}": error.message}
-        return _page(request, viewer, changes, rosters.live(), errors=errors,
-                     values={f"{action}.{k}": v for k, v in form.items()}, status=status_of(error))
+        return _page(
+            request,
+            viewer,
+            changes,
+            rosters.live(),
+            errors=errors,
+            values={f"{action}.{k}": v for k, v in form.items()},
+            status=status_of(error),
+        )
     return _done(action)
 
 
 @router.post("/requests/{proposal_id}/{action}", response_class=HTMLResponse)
-def act(request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, proposal_id: RowId,
-        action: str) -> Response:
+def act(
+    request: Request,
+    viewer: Signed,
+    form: Form,
+    changes: Changes,
+    rosters: Rosters,
+    proposal_id: RowId,
+    action: str,
+) -> Response:
     """Accept, decline, withdraw, take (the people in it); approve or refuse (the chief)."""
     check_csrf(request, viewer, form)
     _may_see(viewer)
     caller, reason = viewer.principal, form.get("reason", "").strip()
     if action in ("approve", "refuse") and not viewer.can(Permission.REQUEST_APPROVE):
         raise forbidden(f"{action} requests")
-    calls: dict[str, Callable[[], object]] = {"accept": lambda: changes.accept(caller, proposal_id),
-             "decline": lambda: changes.decline(caller, proposal_id, reason),
-             "withdraw": lambda: changes.withdraw(caller, proposal_id),
-             "take": lambda: changes.take_open_shift(caller, proposal_id),
-             "approve": lambda: changes.approve(caller, proposal_id, reason),
-             "refuse": lambda: changes.decline(caller, proposal_id, reason)}
+    calls: dict[str, Callable[[], object]] = {
+        "accept": lambda: changes.accept(caller, proposal_id),
+        "decline": lambda: changes.decline(caller, proposal_id, reason),
+        "withdraw": lambda: changes.withdraw(caller, proposal_id),
+        "take": lambda: changes.take_open_shift(caller, proposal_id),
+        "approve": lambda: changes.approve(caller, proposal_id, reason),
+        "refuse": lambda: changes.decline(caller, proposal_id, reason),
+    }
     if action not in calls:
         raise forbidden(f"{action} a request")
     try:
         done = calls[action]()
     except CallroomError as error:
-        return _page(request, viewer, changes, rosters.live(), errors={f"{proposal_id}": error.message},
-                     status=status_of(error))
+        return _page(
+            request,
+            viewer,
+            changes,
+            rosters.live(),
+            errors={f"{proposal_id}": error.message},
+            status=status_of(error),
+        )
     unchanged = isinstance(done, Decision) and done.version is None
     return _done("approve-unchanged" if unchanged else action)

@@ -70,12 +70,22 @@ def schedule_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRes
     grid = build_grid(live.program, live.roster, chosen)
     saved = request.query_params.get("saved")
     notice = f"Saved as roster version {saved}." if saved and saved.isdigit() else None
-    return render(request, "schedule.html", {
-        "live": live, "grid": grid, "chosen": chosen, "errors": errors, "notice": notice,
-        "history": rosters.history(HISTORY),
-        "grades": grade_labels(live.program), "editable": viewer.can(Permission.ROSTER_EDIT),
-        "query": request.url.query,
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "schedule.html",
+        {
+            "live": live,
+            "grid": grid,
+            "chosen": chosen,
+            "errors": errors,
+            "notice": notice,
+            "history": rosters.history(HISTORY),
+            "grades": grade_labels(live.program),
+            "editable": viewer.can(Permission.ROSTER_EDIT),
+            "query": request.url.query,
+        },
+        status=422 if errors else 200,
+    )
 
 
 def choices(program: Program, person_id: str) -> list[tuple[str, str]]:
@@ -109,27 +119,48 @@ def parse_edit(live: Live, form: Mapping[str, str]) -> CellEdit:
 
 
 @router.get("/schedule/cell", response_class=HTMLResponse)
-def cell_editor(request: Request, viewer: Editor, rosters: Rosters, person: str = "", day: str = ""
-                ) -> HTMLResponse:
+def cell_editor(
+    request: Request, viewer: Editor, rosters: Rosters, person: str = "", day: str = ""
+) -> HTMLResponse:
     """The editor for one cell (an htmx fragment)."""
     live = rosters.require_live()
     edit = parse_edit(live, {"person": person, "day": day})
     if edit.day not in live.program.block:
-        raise Invalid("day", f"{edit.day} is outside the block ({live.program.block.start} to "
-                             f"{live.program.block.end})")
+        raise Invalid(
+            "day", f"{edit.day} is outside the block ({live.program.block.start} to {live.program.block.end})"
+        )
     now = live.roster.on(edit.person_id, edit.day)
-    return render(request, "_cell_editor.html", {
-        "live": live, "person": live.program.person[edit.person_id], "day": edit.day, "assignment": now,
-        "choices": choices(live.program, edit.person_id),
-        "value": f"{now.post_id}|{now.shift_id}" if now else OFF, "errors": {},
-    })
+    return render(
+        request,
+        "_cell_editor.html",
+        {
+            "live": live,
+            "person": live.program.person[edit.person_id],
+            "day": edit.day,
+            "assignment": now,
+            "choices": choices(live.program, edit.person_id),
+            "value": f"{now.post_id}|{now.shift_id}" if now else OFF,
+            "errors": {},
+        },
+    )
 
 
-def _impact(request: Request, live: Live, found: EditCheck, status: int = 200, refused: bool = False
-            ) -> HTMLResponse:
-    return render(request, "_impact.html", {
-        "impact": found.impact, "gaps": found.cover_gaps, "breaks": found.rule_breaks, "is_hard": _is_hard,
-        "people": live.program.person, "refused": refused}, status=status)
+def _impact(
+    request: Request, live: Live, found: EditCheck, status: int = 200, refused: bool = False
+) -> HTMLResponse:
+    return render(
+        request,
+        "_impact.html",
+        {
+            "impact": found.impact,
+            "gaps": found.cover_gaps,
+            "breaks": found.rule_breaks,
+            "is_hard": _is_hard,
+            "people": live.program.person,
+            "refused": refused,
+        },
+        status=status,
+    )
 
 
 def _is_hard(violation: Violation) -> bool:
@@ -172,8 +203,9 @@ def save_cell(request: Request, viewer: Editor, form: Form, rosters: Rosters) ->
 
 
 @router.post("/schedule/open-shift", response_class=HTMLResponse)
-def open_shift(request: Request, viewer: Editor, form: Form, rosters: Rosters, changes: Changes
-               ) -> HTMLResponse:
+def open_shift(
+    request: Request, viewer: Editor, form: Form, rosters: Rosters, changes: Changes
+) -> HTMLResponse:
     """Offer the cell's shift as an open shift (the holder keeps it until someone takes it):
     the change service offers it to everyone the rules let take it, and pages them."""
     check_csrf(request, viewer, form)
@@ -183,8 +215,9 @@ def open_shift(request: Request, viewer: Editor, form: Form, rosters: Rosters, c
         held = live.roster.on(edit.person_id, edit.day)
         if held is None:
             raise Invalid("person", "there is no shift in this cell to offer")
-        published = changes.publish_open_shift(viewer.principal, held.day, held.shift_id, held.post_id,
-                                               holder=held.person_id)
+        published = changes.publish_open_shift(
+            viewer.principal, held.day, held.shift_id, held.post_id, holder=held.person_id
+        )
     except CallroomError as error:
         return _refusal(request, error)
     names = [live.program.person[p].name for p in published.offered if p in live.program.person]

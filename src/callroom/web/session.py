@@ -32,8 +32,12 @@ MENU: tuple[tuple[str, str, frozenset[Permission]], ...] = (
     ("/admin", "Admin", frozenset({P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE})),
 )
 ROLE_LABELS = {
-    "admin": "admin", "chief": "chief resident", "program_director": "program director",
-    "attending": "attending", "resident": "resident", "operator": "nurse / operator",
+    "admin": "admin",
+    "chief": "chief resident",
+    "program_director": "program director",
+    "attending": "attending",
+    "resident": "resident",
+    "operator": "nurse / operator",
 }
 
 

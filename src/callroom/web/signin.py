@@ -42,10 +42,18 @@ def start(request: Request) -> Response:
 
 def _form(request: Request, values: dict[str, str], errors: dict[str, str], status: int) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = render(request, "signin.html", {"values": values, "errors": errors, "signin_csrf": token},
-                      status=status)
-    response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
-                        secure=request.url.scheme == "https", path="/signin")
+    response = render(
+        request, "signin.html", {"values": values, "errors": errors, "signin_csrf": token}, status=status
+    )
+    response.set_cookie(
+        SIGNIN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=3600,
+        secure=request.url.scheme == "https",
+        path="/signin",
+    )
     return response
 
 

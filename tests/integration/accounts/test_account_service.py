@@ -32,13 +32,18 @@ def test_signing_in_gives_a_session_that_names_the_person(service: AccountServic
 
     principal = service.session_principal(signed.token)
     assert (principal.user, principal.role, principal.person_id, principal.via) == (
-        "kwame", Role.RESIDENT, "kwame-mensah", Via.SESSION)
+        "kwame",
+        Role.RESIDENT,
+        "kwame-mensah",
+        Via.SESSION,
+    )
     assert signed.csrf_token != signed.token
 
 
 @pytest.mark.parametrize(("username", "password"), [("kwame", "wrong password!"), ("nobody", PASSWORD)])
 def test_a_wrong_username_or_password_is_refused_alike_and_audited(
-        service: AccountService, database: Database, username: str, password: str) -> None:
+    service: AccountService, database: Database, username: str, password: str
+) -> None:
     with pytest.raises(Unauthenticated) as refused:
         service.sign_in(username, password)
 
@@ -67,8 +72,9 @@ def test_each_request_slides_the_idle_timeout(service: AccountService, clock: Cl
     assert service.session_principal(token).user == "kwame"
 
 
-def test_a_session_used_just_now_survives_until_exactly_the_timeout(service: AccountService,
-                                                                     clock: Clock) -> None:
+def test_a_session_used_just_now_survives_until_exactly_the_timeout(
+    service: AccountService, clock: Clock
+) -> None:
     token = service.sign_in("kwame", PASSWORD).token
 
     clock.advance(minutes=30)
@@ -86,7 +92,8 @@ def test_signing_out_ends_the_session(service: AccountService) -> None:
 
 
 def test_a_deactivated_account_loses_its_sessions_and_tokens_and_cannot_sign_in(
-        service: AccountService) -> None:
+    service: AccountService,
+) -> None:
     account = service.by_username(ADMIN, "kwame")
     token = service.sign_in("kwame", PASSWORD).token
     api_token, _ = service.create_api_token(service.session_principal(token), account.id, "pager bridge")
@@ -154,13 +161,17 @@ def test_a_username_is_taken_once(service: AccountService) -> None:
     assert taken.value.field == "username"
 
 
-@pytest.mark.parametrize(("spec", "field"), [
-    (AccountSpec("Kwame Mensah", "Kwame", Role.RESIDENT), "username"),
-    (AccountSpec("k2", " ", Role.RESIDENT), "display_name"),
-    (AccountSpec("k3", "Kwame", Role.RESIDENT, password="short"), "password"),
-])
-def test_a_bad_account_is_refused_naming_the_field(service: AccountService, spec: AccountSpec,
-                                                   field: str) -> None:
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        (AccountSpec("Kwame Mensah", "Kwame", Role.RESIDENT), "username"),
+        (AccountSpec("k2", " ", Role.RESIDENT), "display_name"),
+        (AccountSpec("k3", "Kwame", Role.RESIDENT, password="short"), "password"),
+    ],
+)
+def test_a_bad_account_is_refused_naming_the_field(
+    service: AccountService, spec: AccountSpec, field: str
+) -> None:
     with pytest.raises(Invalid) as refused:
         service.add_account(as_admin("admin"), spec)
 
@@ -174,7 +185,10 @@ def test_every_change_to_an_account_is_in_its_audit_trail(service: AccountServic
     service.change_account(as_admin("admin"), account.id, role=Role.CHIEF)
 
     assert [(e.actor, e.kind) for e in service.events(ADMIN, account.id)] == [
-        ("admin", "account_created"), ("kwame", "signed_in"), ("admin", "account_changed")]
+        ("admin", "account_created"),
+        ("kwame", "signed_in"),
+        ("admin", "account_changed"),
+    ]
     assert service.events(ADMIN, account.id)[-1].detail == {"role": "chief"}
 
 
@@ -184,10 +198,17 @@ def admin(service: AccountService) -> int:
     return service.add_account(as_admin("setup"), spec).id
 
 
-@pytest.mark.parametrize(("change", "field"), [({"role": Role.CHIEF}, "role"), ({"active": False}, "active"),
-                                               ({"role": Role.RESIDENT, "active": False}, "active")])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"role": Role.CHIEF}, "role"),
+        ({"active": False}, "active"),
+        ({"role": Role.RESIDENT, "active": False}, "active"),
+    ],
+)
 def test_the_only_active_admin_cannot_be_demoted_or_deactivated(
-        service: AccountService, admin: int, change: dict[str, object], field: str) -> None:
+    service: AccountService, admin: int, change: dict[str, object], field: str
+) -> None:
     with pytest.raises(Conflict) as refused:
         service.change_account(as_admin("ines"), admin, **change)
 
@@ -228,13 +249,17 @@ def test_an_admin_reset_password_ends_the_account_s_sessions(service: AccountSer
     assert [e.actor for e in service.events(ADMIN, kwame.id) if e.kind == "password_set"] == ["ines"]
 
 
-@pytest.mark.parametrize(("spec", "refusal"), [
-    (AccountSpec("sam", "Sam", Role.RESIDENT), Invalid),  # a resident is someone on the schedule
-    (AccountSpec("op", "Switchboard", Role.OPERATOR, "ada-okafor"), Invalid),  # acts on every page
-    (AccountSpec("kwame2", "Kwame again", Role.ATTENDING, "kwame-mensah"), Conflict),  # one account each
-])
-def test_an_account_fits_its_person(service: AccountService, spec: AccountSpec,
-                                    refusal: type[Invalid] | type[Conflict]) -> None:
+@pytest.mark.parametrize(
+    ("spec", "refusal"),
+    [
+        (AccountSpec("sam", "Sam", Role.RESIDENT), Invalid),  # a resident is someone on the schedule
+        (AccountSpec("op", "Switchboard", Role.OPERATOR, "ada-okafor"), Invalid),  # acts on every page
+        (AccountSpec("kwame2", "Kwame again", Role.ATTENDING, "kwame-mensah"), Conflict),  # one account each
+    ],
+)
+def test_an_account_fits_its_person(
+    service: AccountService, spec: AccountSpec, refusal: type[Invalid] | type[Conflict]
+) -> None:
     with pytest.raises(refusal) as refused:
         service.add_account(ADMIN, spec)
     assert refused.value.field == "person_id"

@@ -41,12 +41,16 @@ def test_no_password_or_token_is_stored_in_the_clear(service: AccountService, da
     assert "$argon2id$" in stored
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE account_events SET actor = 'someone else'",
-    "DELETE FROM account_events",
-])
-def test_the_account_audit_trail_cannot_be_rewritten(service: AccountService, database: Database,
-                                                    statement: str) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE account_events SET actor = 'someone else'",
+        "DELETE FROM account_events",
+    ],
+)
+def test_the_account_audit_trail_cannot_be_rewritten(
+    service: AccountService, database: Database, statement: str
+) -> None:
     service.create_api_token(Principal("admin", Role.ADMIN), 1, "bridge")
 
     with pytest.raises(IntegrityError, match="audit trail is append-only"), database.engine.begin() as c:

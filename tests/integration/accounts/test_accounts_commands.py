@@ -50,8 +50,9 @@ def test_accounts_are_listed_with_role_and_person(cli_database: Database) -> Non
 def test_set_password_replaces_the_old_one(cli_database: Database) -> None:
     add("ada.okafor", "--role", "resident", "--person", "ada")
 
-    result = runner.invoke(app, ["accounts", "set-password", "ada.okafor", "--password-stdin"],
-                           input="another long password\n")
+    result = runner.invoke(
+        app, ["accounts", "set-password", "ada.okafor", "--password-stdin"], input="another long password\n"
+    )
 
     assert result.exit_code == 0, result.output
     service = AccountService(cli_database)
@@ -74,12 +75,16 @@ def test_a_token_is_printed_once_and_can_be_revoked(cli_database: Database) -> N
     assert AccountService(cli_database).token_principal(secret) is None
 
 
-@pytest.mark.parametrize(("args", "password", "field"), [
-    (("Bad Name", "--role", "resident"), "a long password\n", "username"),
-    (("ada", "--role", "resident"), "short\n", "password"),
-])
-def test_bad_input_exits_2_naming_the_field(cli_database: Database, args: tuple[str, ...], password: str,
-                                            field: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "password", "field"),
+    [
+        (("Bad Name", "--role", "resident"), "a long password\n", "username"),
+        (("ada", "--role", "resident"), "short\n", "password"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field(
+    cli_database: Database, args: tuple[str, ...], password: str, field: str
+) -> None:
     code, output = add(*args, password=password)
 
     assert code == 2
@@ -95,7 +100,8 @@ def test_an_unknown_role_is_refused(cli_database: Database) -> None:
 
 
 def test_the_demo_accounts_are_one_per_role_and_sign_in_with_their_printed_passwords(
-        cli_database: Database) -> None:
+    cli_database: Database,
+) -> None:
     first = runner.invoke(app, ["accounts", "demo"])
     again = runner.invoke(app, ["accounts", "demo"])
 
@@ -119,8 +125,9 @@ def test_change_gives_a_new_role_and_deactivates(cli_database: Database) -> None
 
 
 @pytest.mark.parametrize(("args", "field"), [(("--role", "chief"), "role"), (("--inactive",), "active")])
-def test_the_last_active_admin_is_not_demoted_or_deactivated(cli_database: Database, args: tuple[str, ...],
-                                                             field: str) -> None:
+def test_the_last_active_admin_is_not_demoted_or_deactivated(
+    cli_database: Database, args: tuple[str, ...], field: str
+) -> None:
     add("root", "--role", "admin")
 
     result = runner.invoke(app, ["accounts", "change", "root", *args])

@@ -43,8 +43,7 @@ def test_the_right_password_is_refused_after_too_many_wrong_ones(service: Accoun
         service.sign_in("kwame", PASSWORD)
 
     assert throttled.value.field == "username"
-    assert throttled.value.message == (
-        "too many wrong passwords for this username: try again in 15 minutes")
+    assert throttled.value.message == ("too many wrong passwords for this username: try again in 15 minutes")
     assert throttled.value.retry_after_s == REFUSED_WINDOW.total_seconds()
 
 
@@ -55,7 +54,8 @@ def test_one_fewer_wrong_password_still_lets_the_owner_in(service: AccountServic
 
 
 def test_the_username_is_free_once_the_oldest_refusal_leaves_the_window(
-        service: AccountService, clock: Clock) -> None:
+    service: AccountService, clock: Clock
+) -> None:
     guess_wrong(service, "kwame", MAX_REFUSED, clock)  # the first at 08:00, the last at 08:09
     clock.now = START + timedelta(minutes=14, seconds=59)
     with pytest.raises(RateLimited) as throttled:
@@ -115,5 +115,6 @@ def test_throttled_attempts_are_in_the_audit_trail(service: AccountService, data
 
     with database.reading() as session:
         events = [(e.actor, e.kind) for e in AccountRepository(session).events()]
-    assert events[-MAX_REFUSED - 1:] == [("kwame", "sign_in_refused")] * MAX_REFUSED + [
-        ("kwame", "sign_in_throttled")]
+    assert events[-MAX_REFUSED - 1 :] == [("kwame", "sign_in_refused")] * MAX_REFUSED + [
+        ("kwame", "sign_in_throttled")
+    ]

@@ -55,10 +55,14 @@ def _free_port() -> int:
 
 
 def settings_for(database_url: str) -> Settings:
-    tokens = [ApiToken(token=token(name), user=user, role=role)
-              for name, (user, role) in TOKENS.items()]
-    return Settings(database_url=database_url, api_tokens=tokens, worker_poll_interval_s=0.01,
-                    stream_poll_interval_s=0.01, stream_ping_s=0.2)
+    tokens = [ApiToken(token=token(name), user=user, role=role) for name, (user, role) in TOKENS.items()]
+    return Settings(
+        database_url=database_url,
+        api_tokens=tokens,
+        worker_poll_interval_s=0.01,
+        stream_poll_interval_s=0.01,
+        stream_ping_s=0.2,
+    )
 
 
 @pytest.fixture
@@ -71,8 +75,13 @@ def api(database: Database, database_url: str) -> Iterator[Api]:
 @contextmanager
 def serving(database: Database, settings: Settings) -> Iterator[Api]:
     """The API app for `settings` under uvicorn on a free loopback port, until the block ends."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(), log_level="warning",
-                            timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=_free_port(),
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

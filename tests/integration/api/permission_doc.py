@@ -39,8 +39,9 @@ def doc_role_table(text: str) -> dict[Role, frozenset[Permission]]:
 def doc_route_table(text: str) -> set[tuple[str, str, str]]:
     """The `| METHOD | \\`path\\` | \\`permission\\` or public |` rows."""
     methods = ("GET", "POST", "PUT", "PATCH", "DELETE")
-    return {(row[0], row[1].strip("`"), row[2].strip("`")) for row in _rows(text, "")
-            if row and row[0] in methods}
+    return {
+        (row[0], row[1].strip("`"), row[2].strip("`")) for row in _rows(text, "") if row and row[0] in methods
+    }
 
 
 def code_route_table(rules: list[RouteRule]) -> set[tuple[str, str, str]]:
@@ -49,8 +50,10 @@ def code_route_table(rules: list[RouteRule]) -> set[tuple[str, str, str]]:
 
 def render_role_table() -> str:
     roles = list(Role)
-    lines = ["| permission | what it allows | " + " | ".join(r.value for r in roles) + " |",
-             "|---|---|" + "---|" * len(roles)]
+    lines = [
+        "| permission | what it allows | " + " | ".join(r.value for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
     for permission in Permission:
         marks = " | ".join(YES if permission in ROLE_PERMISSIONS[r] else "" for r in roles)
         lines.append(f"| `{permission.value}` | | {marks} |")

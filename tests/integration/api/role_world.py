@@ -49,8 +49,13 @@ def _free_port() -> int:
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
     """The app on a loopback port in a thread; yields its base URL."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(), log_level="warning",
-                            timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=_free_port(),
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

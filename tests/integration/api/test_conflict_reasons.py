@@ -63,8 +63,7 @@ def test_no_one_else_reads_them(api: Served, role: Role) -> None:
     assert REASON not in answer.text
 
 
-def test_the_admin_reads_the_program_file_with_a_placeholder_for_each_reason(
-        api: Served) -> None:
+def test_the_admin_reads_the_program_file_with_a_placeholder_for_each_reason(api: Served) -> None:
     source = get(api, Role.ADMIN, "/api/v1/program")
 
     assert REASON not in source
@@ -94,8 +93,7 @@ def test_a_reason_the_admin_writes_is_the_one_the_chief_reads(api: Served) -> No
     assert get(api, Role.CHIEF, "/api/v1/conflicts")[0]["reason"] == "Resolved: may share a team"
 
 
-def test_a_new_pair_left_with_the_placeholder_is_refused_and_nothing_is_saved(
-        api: Served) -> None:
+def test_a_new_pair_left_with_the_placeholder_is_refused_and_nothing_is_saved(api: Served) -> None:
     moved = get(api, Role.ADMIN, "/api/v1/program").replace("between: [eve, fay]", "between: [eve, ada]")
 
     status, answer = put(api, moved)

@@ -72,8 +72,9 @@ def sending(api: Api) -> Iterator[Load]:
 def worker_process(database_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "CALLROOM_DATABASE_URL": database_url, "CALLROOM_WORKER_POLL_INTERVAL_S": "0.02"}
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", WORKER], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         yield process
     finally:
@@ -118,28 +119,40 @@ def world(crashable_postgres: PostgresServer) -> Iterator[tuple[Database, str]]:
 
 @pytest.mark.postgres
 def test_every_page_accepted_around_a_postgresql_restart_reaches_the_open_streams(
-        crashable_postgres: PostgresServer, world: tuple[Database, str], tmp_path: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+    crashable_postgres: PostgresServer,
+    world: tuple[Database, str],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     database, url = world
     settings = settings_for(url)
     first_log, late_log = tmp_path / "worker.log", tmp_path / "late-worker.log"
-    with serving(database, settings) as api, paging_worker(settings, enabled=True), \
-            worker_process(url, first_log) as first, stream(api, "ada") as before, sending(api) as load:
+    with (
+        serving(database, settings) as api,
+        paging_worker(settings, enabled=True),
+        worker_process(url, first_log) as first,
+        stream(api, "ada") as before,
+        sending(api) as load,
+    ):
         wait_until(lambda: len(load.accepted) >= 5, "pages to flow")
 
         crashable_postgres.crash()
         with api.client("ada") as client:
             during = client.get(f"/api/v1/pages/{load.accepted[0]}")
         with worker_process(url, late_log) as late:
-            wait_until(lambda: all(OUTAGE in log.read_text() for log in (first_log, late_log)),
-                       "both workers to meet the outage")
+            wait_until(
+                lambda: all(OUTAGE in log.read_text() for log in (first_log, late_log)),
+                "both workers to meet the outage",
+            )
             wait_until(lambda: any(OUTAGE in r.getMessage() for r in caplog.records), "the streams' feeder")
             crashable_postgres.restart()
 
             with stream(api, "ada") as after:
                 sent_before = len(load.accepted)
-                wait_until(lambda: len(load.accepted) >= sent_before + PAGES_AFTER_RESTART,
-                           "pages to be accepted after the restart")
+                wait_until(
+                    lambda: len(load.accepted) >= sent_before + PAGES_AFTER_RESTART,
+                    "pages to be accepted after the restart",
+                )
                 load.stop.set()
                 seen_after = pages_on(after, set(load.accepted[sent_before:]))
             seen_before = pages_on(before, set(load.accepted))

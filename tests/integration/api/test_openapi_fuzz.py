@@ -68,8 +68,9 @@ OPERATIONS = [_operation(result) for result in SCHEMA.get_all_operations()]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
-def test_no_generated_request_gets_a_server_error(operation: Operation,
-                                                   fuzz_server: tuple[str, dict[Role, str]]) -> None:
+def test_no_generated_request_gets_a_server_error(
+    operation: Operation, fuzz_server: tuple[str, dict[Role, str]]
+) -> None:
     base, tokens = fuzz_server
     headers = {"Authorization": f"Bearer {tokens[role_for(operation.method.upper(), operation.path)]}"}
 

@@ -9,8 +9,12 @@ from callroom.accounts.roles import Role
 from tests.integration.api.accounts_fixtures import RoleApi
 from tests.integration.api.accounts_fixtures import role_api as role_api  # the fixture
 
-PAGE = {"target": "team:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
-        "patient_ref": "MRN-0042"}
+PAGE = {
+    "target": "team:ward",
+    "body": "Bed 12: new chest pain",
+    "callback": "x4410",
+    "patient_ref": "MRN-0042",
+}
 
 
 def send(api: RoleApi, role: Role) -> dict[str, Any]:

@@ -9,8 +9,12 @@ import pytest
 
 from tests.integration.api.conftest import Api, auth
 
-PAGE = {"target": "post:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
-        "patient_ref": "MRN-0042"}
+PAGE = {
+    "target": "post:ward",
+    "body": "Bed 12: new chest pain",
+    "callback": "x4410",
+    "patient_ref": "MRN-0042",
+}
 
 
 def create(api: Api, **changes: Any) -> dict[str, Any]:
@@ -28,7 +32,8 @@ def test_a_nurse_pages_a_role_and_reads_who_it_reached_and_why(api: Api) -> None
     assert page["state"] == "sent"
     assert page["patient_ref"] == "MRN-0042"
     assert [(r["person_id"], r["reason"]) for r in page["recipients"]] == [
-        ("ada", "holds ward now (allday, PGY-1); the most junior of 2")]
+        ("ada", "holds ward now (allday, PGY-1); the most junior of 2")
+    ]
     assert [e["kind"] for e in page["timeline"]] == ["sent", "notified"]
     assert page["roster_version_id"] is not None
 
@@ -61,7 +66,9 @@ def test_a_decline_escalates_at_once(api: Api) -> None:
         declined = ada.post(f"/api/v1/pages/{page['id']}/decline", json={"reason": "scrubbed in"}).json()
 
     assert [(r["person_id"], r["state"]) for r in declined["recipients"]] == [
-        ("ada", "declined"), ("cy", "notified")]
+        ("ada", "declined"),
+        ("cy", "notified"),
+    ]
 
 
 def test_an_operator_reads_any_page_but_a_stranger_may_not(api: Api) -> None:
@@ -75,27 +82,44 @@ def test_an_operator_reads_any_page_but_a_stranger_may_not(api: Api) -> None:
     assert refused.json()["field"] == "page"
 
 
-def error_of(api: Api, method: str, path: str, *, who: str | None = "nurse", **kwargs: Any
-             ) -> tuple[int, Any]:
+def error_of(
+    api: Api, method: str, path: str, *, who: str | None = "nurse", **kwargs: Any
+) -> tuple[int, Any]:
     with api.client(who) as client:
         response = client.request(method, path, **kwargs)
     return response.status_code, response.json()
 
 
-@pytest.mark.parametrize(("payload", "field", "message"), [
-    ({**PAGE, "target": "post:wrad"}, "target",
-     "unknown post 'wrad' in target 'post:wrad': did you mean post:ward?"),
-    ({**PAGE, "target": "gs-night"}, "target", "unknown target 'gs-night'"),
-    ({**PAGE, "body": "x" * 501}, "body", "body: String should have at most 500 characters"),
-    ({**PAGE, "body": ""}, "body", "body: String should have at least 1 character"),
-    ({**PAGE, "callback": "call me"}, "callback", "callback: String should match pattern"),
-    ({**PAGE, "priority": "asap"}, "priority", "priority: Input should be 'routine', 'urgent' or 'stat'"),
-    ({**PAGE, "colour": "red"}, "colour", "colour: Extra inputs are not permitted"),
-    ({k: v for k, v in PAGE.items() if k != "target"}, "target", "target: Field required"),
-], ids=["an unknown post", "a target without a kind", "an oversized body", "an empty body",
-        "a callback that is no number", "an unknown priority", "an unknown field", "a missing target"])
-def test_bad_pages_are_422_naming_the_field(api: Api, payload: dict[str, Any], field: str,
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        (
+            {**PAGE, "target": "post:wrad"},
+            "target",
+            "unknown post 'wrad' in target 'post:wrad': did you mean post:ward?",
+        ),
+        ({**PAGE, "target": "gs-night"}, "target", "unknown target 'gs-night'"),
+        ({**PAGE, "body": "x" * 501}, "body", "body: String should have at most 500 characters"),
+        ({**PAGE, "body": ""}, "body", "body: String should have at least 1 character"),
+        ({**PAGE, "callback": "call me"}, "callback", "callback: String should match pattern"),
+        ({**PAGE, "priority": "asap"}, "priority", "priority: Input should be 'routine', 'urgent' or 'stat'"),
+        ({**PAGE, "colour": "red"}, "colour", "colour: Extra inputs are not permitted"),
+        ({k: v for k, v in PAGE.items() if k != "target"}, "target", "target: Field required"),
+    ],
+    ids=[
+        "an unknown post",
+        "a target without a kind",
+        "an oversized body",
+        "an empty body",
+        "a callback that is no number",
+        "an unknown priority",
+        "an unknown field",
+        "a missing target",
+    ],
+)
+def test_bad_pages_are_422_naming_the_field(
+    api: Api, payload: dict[str, Any], field: str, message: str
+) -> None:
     status, body = error_of(api, "POST", "/api/v1/pages", json=payload)
 
     assert status == 422
@@ -103,11 +127,15 @@ def test_bad_pages_are_422_naming_the_field(api: Api, payload: dict[str, Any], f
     assert body["error"].startswith(message)
 
 
-@pytest.mark.parametrize(("headers", "message"), [
-    ({}, "send the header `Authorization: Bearer <token>`"),
-    ({"Authorization": "Bearer not-a-token"}, "unknown API token"),
-    ({"Authorization": "Basic bnVyc2U6cGFzcw=="}, "send the header `Authorization: Bearer <token>`"),
-], ids=["no token", "an unknown token", "not a bearer token"])
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "send the header `Authorization: Bearer <token>`"),
+        ({"Authorization": "Bearer not-a-token"}, "unknown API token"),
+        ({"Authorization": "Basic bnVyc2U6cGFzcw=="}, "send the header `Authorization: Bearer <token>`"),
+    ],
+    ids=["no token", "an unknown token", "not a bearer token"],
+)
 def test_bad_tokens_are_401(api: Api, headers: dict[str, str], message: str) -> None:
     with api.client() as client:
         response = client.post("/api/v1/pages", json=PAGE, headers=headers)
@@ -123,11 +151,18 @@ def test_other_refusals_are_4xx_with_the_field(api: Api) -> None:
 
     assert error_of(api, "GET", "/api/v1/pages/99999")[0] == 404
     assert error_of(api, "GET", "/api/v1/pages/not-a-number")[1]["field"] == "path.page_id"
-    assert error_of(api, "POST", f"{path}/ack", who="ben") == (403, {
-        "error": f"ben is not a recipient of page {page['id']}", "field": "page", "errors": []})
+    assert error_of(api, "POST", f"{path}/ack", who="ben") == (
+        403,
+        {"error": f"ben is not a recipient of page {page['id']}", "field": "page", "errors": []},
+    )
     assert error_of(api, "POST", f"{path}/decline", who="ada", json={"reason": ""})[1]["field"] == "reason"
     error_of(api, "POST", f"{path}/ack", who="ada")
     assert error_of(api, "POST", f"{path}/ack", who="ada")[0] == 409
-    status, body = error_of(api, "POST", "/api/v1/pages", content=b"x" * 70_000,
-                            headers={**auth("nurse"), "Content-Type": "application/json"})
+    status, body = error_of(
+        api,
+        "POST",
+        "/api/v1/pages",
+        content=b"x" * 70_000,
+        headers={**auth("nurse"), "Content-Type": "application/json"},
+    )
     assert (status, body["field"]) == (413, "body")

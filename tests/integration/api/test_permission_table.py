@@ -45,8 +45,9 @@ def concrete(path: str) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[tuple[str, dict[Role, str]]]:
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[Role, str]]]:
     """One server per database for the whole module: the requests below change nothing."""
     if request.param == "sqlite":
         url, drop = f"sqlite:///{tmp_path_factory.mktemp('permissions') / 'callroom.db'}", None
@@ -78,7 +79,8 @@ def call(base: str, token: str | None, rule: RouteRule) -> tuple[int, dict[str, 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 @pytest.mark.parametrize("rule", GUARDED, ids=[route_id(r) for r in GUARDED])
 def test_each_role_is_let_through_or_refused_exactly_as_the_table_says(
-        world: tuple[str, dict[Role, str]], rule: RouteRule, role: Role) -> None:
+    world: tuple[str, dict[Role, str]], rule: RouteRule, role: Role
+) -> None:
     base, tokens = world
     status, body = call(base, tokens[role], rule)
 
@@ -96,8 +98,9 @@ def test_every_guarded_route_wants_credentials(world: tuple[str, dict[Role, str]
 
 
 @pytest.mark.parametrize("rule", [r for r in API_RULES if r not in GUARDED], ids=route_id)
-def test_a_public_route_answers_without_credentials(world: tuple[str, dict[Role, str]],
-                                                    rule: RouteRule) -> None:
+def test_a_public_route_answers_without_credentials(
+    world: tuple[str, dict[Role, str]], rule: RouteRule
+) -> None:
     status, _ = call(world[0], None, rule)
 
     assert status not in (401, 403)

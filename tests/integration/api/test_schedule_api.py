@@ -54,7 +54,8 @@ def test_the_current_roster_is_the_newest_version_and_filters_by_person(role_api
 
     assert roster["number"] == 1
     assert {(a["day"], a["post_id"]) for a in roster["assignments"]} == {
-        ((today() + timedelta(days=i)).isoformat(), "ward") for i in range(-1, 3)}
+        ((today() + timedelta(days=i)).isoformat(), "ward") for i in range(-1, 3)
+    }
 
 
 def test_a_dry_run_shows_the_hard_rules_an_edit_would_break_and_saves_nothing(role_api: RoleApi) -> None:
@@ -79,8 +80,13 @@ def test_saving_an_edit_that_breaks_a_hard_rule_is_refused_naming_the_rule(role_
 
 
 def test_the_chief_may_force_an_edit_with_a_reason_and_it_is_audited(role_api: RoleApi) -> None:
-    status, answer = edit(role_api, shift_id="allday", post_id="backup", force=True,
-                          reason="cy is off sick; ada covers with dora on the phone")
+    status, answer = edit(
+        role_api,
+        shift_id="allday",
+        post_id="backup",
+        force=True,
+        reason="cy is off sick; ada covers with dora on the phone",
+    )
 
     assert status == 201
     saved = answer["saved"]
@@ -88,8 +94,9 @@ def test_the_chief_may_force_an_edit_with_a_reason_and_it_is_audited(role_api: R
     audit = saved["audit"]
     assert (audit["by"], audit["role"], audit["forced"]) == ("chief", "chief", True)
     assert audit["reason"] == "cy is off sick; ada covers with dora on the phone"
-    assert audit["added"] == [{"person_id": "ada", "day": tomorrow().isoformat(), "shift_id": "allday",
-                               "post_id": "backup"}]
+    assert audit["added"] == [
+        {"person_id": "ada", "day": tomorrow().isoformat(), "shift_id": "allday", "post_id": "backup"}
+    ]
 
 
 def test_a_forced_edit_needs_a_reason(role_api: RoleApi) -> None:
@@ -107,32 +114,38 @@ def test_an_edit_that_breaks_no_hard_rule_saves_and_the_diff_shows_it(role_api: 
         diff = http.get("/api/v1/rosters/1/diff/2").json()
         second = http.get("/api/v1/rosters/2", params={"person": "eve"}).json()
     assert diff["removed"] == []
-    assert diff["added"] == [{"person_id": "eve", "day": tomorrow().isoformat(), "shift_id": "allday",
-                              "post_id": "ward"}]
+    assert diff["added"] == [
+        {"person_id": "eve", "day": tomorrow().isoformat(), "shift_id": "allday", "post_id": "ward"}
+    ]
     assert len(second["assignments"]) == 1
 
 
 def test_an_edit_made_against_an_older_version_is_refused(role_api: RoleApi) -> None:
     assert edit(role_api, person_id="eve", shift_id="allday", post_id="ward")[0] == 201
 
-    status, answer = edit(role_api, person_id="eve", day=today().isoformat(), shift_id="allday",
-                          post_id="ward")
+    status, answer = edit(
+        role_api, person_id="eve", day=today().isoformat(), shift_id="allday", post_id="ward"
+    )
 
     assert (status, answer["field"]) == (409, "base_version")
 
 
-@pytest.mark.parametrize(("fields", "status", "field"), [
-    ({"person_id": "zed"}, 404, "person_id"),
-    ({"day": "1999-01-01"}, 422, "day"),
-    ({"shift_id": "allday"}, 422, "post_id"),
-    ({"shift_id": "night", "post_id": "ward"}, 422, "shift_id"),
-    ({"shift_id": "allday", "post_id": "ward"}, 422, "shift_id"),  # ada already works it
-    ({"day": "not a date"}, 422, "day"),
-    ({"base_version": 0}, 422, "base_version"),
-    ({"surprise": 1}, 422, "surprise"),
-])
-def test_a_bad_edit_is_refused_naming_the_field(role_api: RoleApi, fields: dict[str, Any], status: int,
-                                                  field: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "status", "field"),
+    [
+        ({"person_id": "zed"}, 404, "person_id"),
+        ({"day": "1999-01-01"}, 422, "day"),
+        ({"shift_id": "allday"}, 422, "post_id"),
+        ({"shift_id": "night", "post_id": "ward"}, 422, "shift_id"),
+        ({"shift_id": "allday", "post_id": "ward"}, 422, "shift_id"),  # ada already works it
+        ({"day": "not a date"}, 422, "day"),
+        ({"base_version": 0}, 422, "base_version"),
+        ({"surprise": 1}, 422, "surprise"),
+    ],
+)
+def test_a_bad_edit_is_refused_naming_the_field(
+    role_api: RoleApi, fields: dict[str, Any], status: int, field: str
+) -> None:
     found, answer = edit(role_api, **fields)
 
     assert (found, answer["field"]) == (status, field), answer
@@ -158,16 +171,20 @@ def test_nobody_holds_a_vacant_post(role_api: RoleApi) -> None:
     assert (answer["holders"], answer["next"]) == ([], [])
 
 
-@pytest.mark.parametrize(("params", "status", "field"), [
-    ({"post": "wrd"}, 404, "post"),
-    ({}, 422, "query.post"),
-    ({"post": "ward", "at": "2027-03-01T08:00"}, 422, "at"),
-    ({"post": "ward", "at": "tomorrow"}, 422, "query.at"),
-    ({"post": "ward", "at": "9999-12-31T23:59:59-12:00"}, 422, "at"),  # past 9999-12-31 in UTC
-    ({"post": "ward", "at": "0001-01-01T00:00:00+14:00"}, 422, "at"),  # before 0001-01-01 in UTC
-])
-def test_bad_on_call_questions_are_refused_naming_the_field(role_api: RoleApi, params: dict[str, str],
-                                                              status: int, field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "status", "field"),
+    [
+        ({"post": "wrd"}, 404, "post"),
+        ({}, 422, "query.post"),
+        ({"post": "ward", "at": "2027-03-01T08:00"}, 422, "at"),
+        ({"post": "ward", "at": "tomorrow"}, 422, "query.at"),
+        ({"post": "ward", "at": "9999-12-31T23:59:59-12:00"}, 422, "at"),  # past 9999-12-31 in UTC
+        ({"post": "ward", "at": "0001-01-01T00:00:00+14:00"}, 422, "at"),  # before 0001-01-01 in UTC
+    ],
+)
+def test_bad_on_call_questions_are_refused_naming_the_field(
+    role_api: RoleApi, params: dict[str, str], status: int, field: str
+) -> None:
     with role_api.as_role(Role.OPERATOR) as http:
         response = http.get("/api/v1/oncall", params=params)
 
@@ -184,8 +201,9 @@ def test_a_calendar_link_serves_the_persons_schedule_until_revoked(role_api: Rol
     assert feed.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(feed.content).walk("VEVENT")
     assert len(events) == 4
-    assert sorted(e.decoded("DTSTART").date() for e in events) == [today() + timedelta(days=i)
-                                                                   for i in range(-1, 3)]
+    assert sorted(e.decoded("DTSTART").date() for e in events) == [
+        today() + timedelta(days=i) for i in range(-1, 3)
+    ]
     assert (revoked.status_code, revoked.json()["field"]) == (404, "token")
 
 

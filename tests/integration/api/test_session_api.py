@@ -21,8 +21,7 @@ def sign_in(api: RoleApi, http: httpx.Client, password: str = PASSWORD) -> httpx
     return http.post("/api/v1/session", json={"username": "ada.okafor", "password": password})
 
 
-def test_signing_in_sets_an_httponly_samesite_cookie_and_gives_the_csrf_token(
-        role_api: RoleApi) -> None:
+def test_signing_in_sets_an_httponly_samesite_cookie_and_gives_the_csrf_token(role_api: RoleApi) -> None:
     with httpx.Client(base_url=role_api.url) as http:
         response = sign_in(role_api, http)
         me = http.get("/api/v1/session").json()
@@ -32,7 +31,11 @@ def test_signing_in_sets_an_httponly_samesite_cookie_and_gives_the_csrf_token(
     assert "callroom_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
     assert "secure" not in cookie  # plain http here; see the https test
     assert (me["user"], me["role"], me["person_id"], me["via"]) == (
-        "ada.okafor", "resident", "ada", "session")
+        "ada.okafor",
+        "resident",
+        "ada",
+        "session",
+    )
     assert me["csrf_token"] == response.json()["csrf_token"]
     assert "roster:edit" not in me["permissions"] and "request:own" in me["permissions"]
 
@@ -89,8 +92,9 @@ def test_signing_out_ends_the_session_for_good(role_api: RoleApi) -> None:
 def test_a_self_made_api_token_acts_as_its_account_until_revoked(role_api: RoleApi) -> None:
     with httpx.Client(base_url=role_api.url) as http:
         csrf = sign_in(role_api, http).json()["csrf_token"]
-        made = http.post("/api/v1/me/tokens", json={"name": "ward board"},
-                         headers={"X-CSRF-Token": csrf}).json()
+        made = http.post(
+            "/api/v1/me/tokens", json={"name": "ward board"}, headers={"X-CSRF-Token": csrf}
+        ).json()
         with httpx.Client(base_url=role_api.url, headers={"Authorization": f"Bearer {made['token']}"}) as bot:
             me = bot.get("/api/v1/session").json()
             http.delete(f"/api/v1/me/tokens/{made['id']}", headers={"X-CSRF-Token": csrf})
@@ -103,11 +107,19 @@ def test_a_self_made_api_token_acts_as_its_account_until_revoked(role_api: RoleA
 
 def test_an_admin_creates_an_account_that_then_signs_in(role_api: RoleApi) -> None:
     with role_api.as_role(Role.ADMIN) as admin:
-        made = admin.post("/api/v1/accounts", json={"username": "ben.b", "display_name": "Ben B",
-                                                    "role": "resident", "person_id": "eve",
-                                                    "password": "ben's long password"})
-        taken = admin.post("/api/v1/accounts", json={"username": "ben.b", "display_name": "Ben again",
-                                                     "role": "resident"})
+        made = admin.post(
+            "/api/v1/accounts",
+            json={
+                "username": "ben.b",
+                "display_name": "Ben B",
+                "role": "resident",
+                "person_id": "eve",
+                "password": "ben's long password",
+            },
+        )
+        taken = admin.post(
+            "/api/v1/accounts", json={"username": "ben.b", "display_name": "Ben again", "role": "resident"}
+        )
     with httpx.Client(base_url=role_api.url) as http:
         signed = http.post("/api/v1/session", json={"username": "ben.b", "password": "ben's long password"})
 
@@ -129,13 +141,16 @@ def test_a_deactivated_account_is_signed_out_everywhere(role_api: RoleApi) -> No
     assert [e["kind"] for e in events] == ["account_created", "signed_in", "account_changed"]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"username": "Bad Name", "display_name": "x", "role": "resident"}, "username"),
-    ({"username": "ok", "display_name": "", "role": "resident"}, "display_name"),
-    ({"username": "ok", "display_name": "x", "role": "surgeon"}, "role"),
-    ({"username": "ok", "display_name": "x", "role": "resident", "password": "short"}, "password"),
-    ({"username": "ok", "display_name": "x"}, "role"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"username": "Bad Name", "display_name": "x", "role": "resident"}, "username"),
+        ({"username": "ok", "display_name": "", "role": "resident"}, "display_name"),
+        ({"username": "ok", "display_name": "x", "role": "surgeon"}, "role"),
+        ({"username": "ok", "display_name": "x", "role": "resident", "password": "short"}, "password"),
+        ({"username": "ok", "display_name": "x"}, "role"),
+    ],
+)
 def test_a_bad_account_is_a_422_naming_the_field(role_api: RoleApi, body: dict[str, str], field: str) -> None:
     with role_api.as_role(Role.ADMIN) as admin:
         response = admin.post("/api/v1/accounts", json=body)
@@ -172,15 +187,19 @@ def test_too_many_wrong_passwords_are_a_429_saying_when_to_try_again(role_api: R
 
     assert wrong == [401] * MAX_REFUSED
     assert throttled.status_code == 429
-    assert throttled.json() == {"field": "username", "errors": [], "error": (
-        "too many wrong passwords for this username: try again in 15 minutes")}
+    assert throttled.json() == {
+        "field": "username",
+        "errors": [],
+        "error": ("too many wrong passwords for this username: try again in 15 minutes"),
+    }
     assert 0 < int(throttled.headers["retry-after"]) <= REFUSED_WINDOW.total_seconds()
     assert "set-cookie" not in throttled.headers
 
 
 @pytest.mark.parametrize(("change", "field"), [({"role": "chief"}, "role"), ({"active": False}, "active")])
 def test_the_only_admin_demoting_or_deactivating_themselves_is_a_409(
-        role_api: RoleApi, change: dict[str, object], field: str) -> None:
+    role_api: RoleApi, change: dict[str, object], field: str
+) -> None:
     with role_api.as_role(Role.ADMIN) as admin:
         me = next(a for a in admin.get("/api/v1/accounts").json() if a["role"] == "admin")
         refused = admin.patch(f"/api/v1/accounts/{me['id']}", json=change)

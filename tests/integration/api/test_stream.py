@@ -15,8 +15,12 @@ from callroom.storage import Database
 from tests.integration.api.conftest import Api
 from tests.integration.api.sse import WAIT_S, stream
 
-PAGE = {"target": "post:ward", "body": "Bed 12: new chest pain", "callback": "x4410",
-        "patient_ref": "MRN-0042"}
+PAGE = {
+    "target": "post:ward",
+    "body": "Bed 12: new chest pain",
+    "callback": "x4410",
+    "patient_ref": "MRN-0042",
+}
 
 
 def send(api: Api, **changes: Any) -> int:
@@ -82,7 +86,8 @@ def rename_table(database: Database, old: str, new: str) -> None:
 
 @pytest.mark.usefixtures("running_worker")
 def test_when_the_feeder_fails_the_streams_close_and_their_clients_reconnect_for_what_they_missed(
-        api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
     with stream(api, "ada") as ada:
         send(api)
         first = ada.next_page()

@@ -57,8 +57,15 @@ def store_demo(database: Database) -> None:
     text = path.read_text(encoding="utf-8")
     with database.session() as session:
         source = ProgramRepository(session).save_source("st-elsewhere", text, str(path))
-        RosterRepository(session).add_version(source.id, roster, source=RosterSource.SOLVE, status="feasible",
-                                              objective=None, bound=None, report={})
+        RosterRepository(session).add_version(
+            source.id,
+            roster,
+            source=RosterSource.SOLVE,
+            status="feasible",
+            objective=None,
+            bound=None,
+            report={},
+        )
 
 
 @pytest.fixture

@@ -26,8 +26,12 @@ def free_to_take(program: Program, roster: Roster) -> tuple[Assignment, str]:
     """A resident's shift and a colleague who is off that day and may work it."""
     for a in (a for a in roster.assignments if a.person_id in residents(program)):
         for other in program.people:
-            if (other.id in residents(program) and other.id != a.person_id
-                    and roster.on(other.id, a.day) is None and not other.unavailable(a.day)
-                    and program.may_work(other, a.post_id, a.shift_id)):
+            if (
+                other.id in residents(program)
+                and other.id != a.person_id
+                and roster.on(other.id, a.day) is None
+                and not other.unavailable(a.day)
+                and program.may_work(other, a.post_id, a.shift_id)
+            ):
                 return a, other.id
     raise AssertionError("nobody is free to take a shift in the demo roster")

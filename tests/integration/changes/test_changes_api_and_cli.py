@@ -47,11 +47,16 @@ def _free_port() -> int:
 def client(database: Database, database_url: str) -> Iterator[httpx.Client]:
     """The app served by a real uvicorn on a loopback port, and an HTTP client for it."""
     store_demo(database)
-    tokens = [ApiToken(token=CHIEF_TOKEN, user="chief-okafor", role="chief"),
-              ApiToken(token=RESIDENT_TOKEN, user=absent_resident(), role="resident")]
+    tokens = [
+        ApiToken(token=CHIEF_TOKEN, user="chief-okafor", role="chief"),
+        ApiToken(token=RESIDENT_TOKEN, user=absent_resident(), role="resident"),
+    ]
     app = create_app(Settings(database_url=database_url, api_tokens=tokens))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
-                                           timeout_graceful_shutdown=1))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=_free_port(), log_level="warning", timeout_graceful_shutdown=1
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -71,8 +76,13 @@ def as_(token: str) -> dict[str, str]:
 
 def repair_body(**extra: object) -> dict[str, object]:
     days = absence_days()
-    return {"absent": absent_resident(), "from": days[0].isoformat(), "to": days[-1].isoformat(),
-            "time_limit_s": 20, **extra}
+    return {
+        "absent": absent_resident(),
+        "from": days[0].isoformat(),
+        "to": days[-1].isoformat(),
+        "time_limit_s": 20,
+        **extra,
+    }
 
 
 def test_a_chief_posts_a_repair_and_approves_it_into_a_new_version(client: httpx.Client) -> None:
@@ -85,8 +95,9 @@ def test_a_chief_posts_a_repair_and_approves_it_into_a_new_version(client: httpx
     assert [p["id"] for p in pending] == [proposal["id"]]
     refused = client.post(f"/api/v1/changes/{proposal['id']}/approve", json={}, headers=as_(RESIDENT_TOKEN))
     assert refused.status_code == 403 and refused.json()["error"]
-    approved = client.post(f"/api/v1/changes/{proposal['id']}/approve", json={"reason": "sick call"},
-                           headers=as_(CHIEF_TOKEN))
+    approved = client.post(
+        f"/api/v1/changes/{proposal['id']}/approve", json={"reason": "sick call"}, headers=as_(CHIEF_TOKEN)
+    )
     assert approved.status_code == 200, approved.text
     decision = approved.json()
     assert decision["roster_version_number"] == 2 and decision["proposal"]["state"] == "approved"
@@ -96,14 +107,18 @@ def test_a_chief_posts_a_repair_and_approves_it_into_a_new_version(client: httpx
     assert again.status_code == 409 and again.json()["field"] == "proposal"
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"absent": "nobody-here"}, "absent"),
-    ({"window_from": "2027-01-01", "window_to": "2027-03-12"}, "window_from"),
-    ({"from": "soon"}, "from"),
-    ({"time_limit_s": -1}, "time_limit_s"),
-])
-def test_bad_repair_input_is_a_422_naming_the_field(client: httpx.Client, extra: dict[str, object],
-                                                   field: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"absent": "nobody-here"}, "absent"),
+        ({"window_from": "2027-01-01", "window_to": "2027-03-12"}, "window_from"),
+        ({"from": "soon"}, "from"),
+        ({"time_limit_s": -1}, "time_limit_s"),
+    ],
+)
+def test_bad_repair_input_is_a_422_naming_the_field(
+    client: httpx.Client, extra: dict[str, object], field: str
+) -> None:
     answer = client.post("/api/v1/changes/repairs", json=repair_body(**extra), headers=as_(CHIEF_TOKEN))
     assert answer.status_code == 422, answer.text
     body = answer.json()
@@ -114,8 +129,9 @@ def test_bad_repair_input_is_a_422_naming_the_field(client: httpx.Client, extra:
 runner = CliRunner()
 
 
-def test_the_repair_and_approve_commands(database: Database, database_url: str,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_repair_and_approve_commands(
+    database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store_demo(database)
     monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
     monkeypatch.setenv("COLUMNS", "200")
@@ -141,7 +157,8 @@ def newest_roster(database: Database) -> Roster:
 
 
 def test_a_second_sick_call_through_the_commands_keeps_the_first_resident_off(
-        database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store_demo(database)
     monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
     monkeypatch.setenv("COLUMNS", "200")
@@ -150,8 +167,22 @@ def test_a_second_sick_call_through_the_commands_keeps_the_first_resident_off(
     assert runner.invoke(cli, ["repair", "--absent", first, *span, "--time-limit", "10"]).exit_code == 0
     assert runner.invoke(cli, ["approve", "1", "--reason", "sick call"]).exit_code == 0
     shift = shifts_they_could_cover(program, newest_roster(database), first, days)[0]
-    second = runner.invoke(cli, ["repair", "--absent", shift.person_id, "--from", str(shift.day), "--to",
-                                 str(shift.day), "--only", first, "--time-limit", "10"])
+    second = runner.invoke(
+        cli,
+        [
+            "repair",
+            "--absent",
+            shift.person_id,
+            "--from",
+            str(shift.day),
+            "--to",
+            str(shift.day),
+            "--only",
+            first,
+            "--time-limit",
+            "10",
+        ],
+    )
     assert second.exit_code == 0, second.output
     name = program.person[first].name
     assert f"{name}: is off sick 10–12 Mar (approved with repair #1)" in second.output
@@ -160,12 +191,14 @@ def test_a_second_sick_call_through_the_commands_keeps_the_first_resident_off(
     assert overlapping(program, newest_roster(database), first, str(days[0]), str(days[-1])) == []
 
 
-def test_the_repair_command_exits_2_on_bad_input_and_stores_nothing(database: Database, database_url: str,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_repair_command_exits_2_on_bad_input_and_stores_nothing(
+    database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store_demo(database)
     monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
-    result = runner.invoke(cli, ["repair", "--absent", "nobody-here", "--from", "2027-03-10",
-                                 "--to", "2027-03-12"])
+    result = runner.invoke(
+        cli, ["repair", "--absent", "nobody-here", "--from", "2027-03-10", "--to", "2027-03-12"]
+    )
     assert result.exit_code == 2 and "absent" in result.output
     listed = runner.invoke(cli, ["changes", "list"])
     assert listed.exit_code == 0 and "repair" not in listed.output

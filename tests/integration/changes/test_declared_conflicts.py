@@ -31,8 +31,9 @@ SECRETS = ("declared conflict", "general.conflict")
 def proposed(world: World) -> tuple[ConflictSwap, int]:
     """The swap proposed by the requester and accepted by the colleague."""
     found = conflict_swap(world.program, world.roster)
-    made = world.service.propose_swap(person(found.requester), found.mine.day, found.colleague,
-                                      found.theirs.day)
+    made = world.service.propose_swap(
+        person(found.requester), found.mine.day, found.colleague, found.theirs.day
+    )
     world.service.accept(person(found.colleague), made.id)
     return found, made.id
 
@@ -69,7 +70,8 @@ def test_the_program_director_reads_only_the_confidential_rule_too(world: World)
 
 
 def test_the_member_of_the_pair_it_moves_reads_the_conflict_as_the_rule_says_without_the_reason(
-        world: World) -> None:
+    world: World,
+) -> None:
     found, proposal = proposed(world)
 
     refusal = checked(world, person(found.colleague), proposal).refusal or ""
@@ -112,6 +114,7 @@ def test_the_api_check_names_the_pair_only_to_the_chief(changes_api: ChangesApi)
 
 
 # The what-if: would a resident in a declared pair break a rule by taking a shift beside the other?
+
 
 def whatif(world: World, reader: Principal, take: Assignment) -> WhatIf:
     hours = HoursService(world.database, LiveSchedules())
@@ -161,13 +164,15 @@ def test_the_what_if_api_names_no_one_to_the_program_director(changes_api: Chang
 
 # Taking an open shift: the taker is always in the pair, so they read it as the rule says.
 
+
 @cache
 def hole_beside_a_partner() -> tuple[Assignment, str, Conflict]:
     return conflict_hole(*demo_roster())
 
 
 def test_a_resident_who_takes_an_open_shift_beside_their_partner_is_refused_without_the_reason(
-        world: World) -> None:
+    world: World,
+) -> None:
     held, member, conflict = hole_beside_a_partner()
     partner = conflict.second if member == conflict.first else conflict.first
     beside = world.roster.on(partner, held.day)
@@ -176,8 +181,18 @@ def test_a_resident_who_takes_an_open_shift_beside_their_partner_is_refused_with
     rosters.save(CHIEF, CellEdit(partner, held.day, None, None, base_version=1, force=True, reason="away"))
     published = world.service.publish_open_shift(CHIEF, held.day, held.shift_id, held.post_id, held.person_id)
     assert member in published.offered
-    rosters.save(CHIEF, CellEdit(partner, held.day, beside.post_id, beside.shift_id, base_version=2,
-                                 force=True, reason="back after all"))
+    rosters.save(
+        CHIEF,
+        CellEdit(
+            partner,
+            held.day,
+            beside.post_id,
+            beside.shift_id,
+            base_version=2,
+            force=True,
+            reason="back after all",
+        ),
+    )
 
     with pytest.raises(RulesRefuse) as refused:
         world.service.take_open_shift(person(member), published.proposal.id)
@@ -188,11 +203,19 @@ def test_a_resident_who_takes_an_open_shift_beside_their_partner_is_refused_with
 
 
 def test_a_forced_edit_across_a_conflict_leaves_only_a_confidential_rule_in_the_audit_all_read(
-        world: World) -> None:
+    world: World,
+) -> None:
     take, conflict = conflict_take(world.program, world.roster)
     partner = conflict.second if take.person_id == conflict.first else conflict.first
-    edit = CellEdit(take.person_id, take.day, take.post_id, take.shift_id, base_version=1, force=True,
-                    reason="needed on that team")
+    edit = CellEdit(
+        take.person_id,
+        take.day,
+        take.post_id,
+        take.shift_id,
+        base_version=1,
+        force=True,
+        reason="needed on that team",
+    )
 
     saved = RosterService(world.database, LiveSchedules()).save(CHIEF, edit)
 

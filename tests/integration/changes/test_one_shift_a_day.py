@@ -22,14 +22,23 @@ from tests.principals import person
 
 def words(program: Program, held: Assignment) -> str:
     """How a refusal names the shift already held."""
-    return (f"{program.person[held.person_id].name} already works {program.shift[held.shift_id].name} "
-            f"on {program.post[held.post_id].name} on {held.day:%a %d %b}")
+    return (
+        f"{program.person[held.person_id].name} already works {program.shift[held.shift_id].name} "
+        f"on {program.post[held.post_id].name} on {held.day:%a %d %b}"
+    )
 
 
 def give_the_same_shift(world: World, to: str, shift: Assignment) -> None:
     """The chief puts `to` on the very shift `shift` holds (forced past cover maxima)."""
-    edit = CellEdit(to, shift.day, shift.post_id, shift.shift_id, base_version=1, force=True,
-                    reason="cover for a sick call")
+    edit = CellEdit(
+        to,
+        shift.day,
+        shift.post_id,
+        shift.shift_id,
+        base_version=1,
+        force=True,
+        reason="cover for a sick call",
+    )
     RosterService(world.database, LiveSchedules()).save(CHIEF, edit)
 
 
@@ -51,10 +60,16 @@ def test_offering_a_shift_to_a_colleague_who_holds_that_same_shift_is_refused(wo
 
 def test_a_swap_onto_a_day_the_requester_already_works_is_refused(world: World) -> None:
     program, roster = world.program, world.roster
-    busy = next((a, b) for a in roster.assignments for b in roster.assignments
-                if {a.person_id, b.person_id} <= residents(program) and a.person_id != b.person_id
-                and a.day != b.day and roster.on(a.person_id, b.day) is not None
-                and roster.on(b.person_id, a.day) is None)
+    busy = next(
+        (a, b)
+        for a in roster.assignments
+        for b in roster.assignments
+        if {a.person_id, b.person_id} <= residents(program)
+        and a.person_id != b.person_id
+        and a.day != b.day
+        and roster.on(a.person_id, b.day) is not None
+        and roster.on(b.person_id, a.day) is None
+    )
     mine, theirs = busy
     held = roster.on(mine.person_id, theirs.day)
     assert held is not None
@@ -67,7 +82,8 @@ def test_a_swap_onto_a_day_the_requester_already_works_is_refused(world: World) 
 
 
 def test_an_offer_the_colleague_can_no_longer_take_is_refused_at_approval_and_no_shift_is_lost(
-        world: World) -> None:
+    world: World,
+) -> None:
     shift, colleague = free_to_take(world.program, world.roster)
     offered = world.service.offer_shift(person(shift.person_id), shift.day, colleague)
     give_the_same_shift(world, colleague, shift)
@@ -83,19 +99,22 @@ def test_an_offer_the_colleague_can_no_longer_take_is_refused_at_approval_and_no
 
 
 def test_the_api_refuses_the_offer_naming_the_colleague_and_then_the_approval(
-        changes_api: ChangesApi) -> None:
+    changes_api: ChangesApi,
+) -> None:
     world = changes_api.world
     mine, theirs = held_by_two(world.program, world.roster)
     with changes_api.as_(mine.person_id) as http:
-        same = http.post("/api/v1/changes/offers", json={"day": mine.day.isoformat(),
-                                                          "colleague": theirs.person_id})
+        same = http.post(
+            "/api/v1/changes/offers", json={"day": mine.day.isoformat(), "colleague": theirs.person_id}
+        )
     assert same.status_code == 422, same.text
     assert (same.json()["field"], same.json()["error"]) == ("colleague", words(world.program, theirs))
 
     shift, colleague = free_to_take(world.program, world.roster)
     with changes_api.as_(shift.person_id) as http:
-        made = http.post("/api/v1/changes/offers",
-                         json={"day": shift.day.isoformat(), "colleague": colleague})
+        made = http.post(
+            "/api/v1/changes/offers", json={"day": shift.day.isoformat(), "colleague": colleague}
+        )
     assert made.status_code == 201, made.text
     give_the_same_shift(world, colleague, shift)
     proposal = made.json()["id"]

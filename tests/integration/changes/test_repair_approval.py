@@ -34,7 +34,10 @@ def test_approving_a_repair_makes_an_audited_version_and_pages_everyone_it_moved
     assert version.source is RosterSource.EDIT
     audit = version.report["change"]
     assert (audit["approved_by"], audit["reason"], audit["proposal_id"]) == (
-        CHIEF.identity, "covered the night", proposed.proposal.id)
+        CHIEF.identity,
+        "covered the night",
+        proposed.proposal.id,
+    )
     with world.database.reading() as session:
         stored = RosterRepository(session).load_roster(version.id)
     assert stored == proposed.result.roster
@@ -72,15 +75,22 @@ def test_only_a_chief_approves_or_proposes_a_repair(world: World) -> None:
     assert refused.value.kind is ErrorKind.NOT_ALLOWED and refused.value.field == "role"
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"absent": "nobody-here"}, "absent"),
-    ({"start": "2027-04-10", "end": "2027-04-12"}, "from"),
-    ({"start": "tomorrow"}, "from"),
-    ({"window_from": absence_days()[0].replace(year=2026), "window_to": absence_days()[0]}, "window_from"),
-    ({"only": ("nobody-here",)}, "only"),
-])
-def test_bad_repair_input_names_the_field_and_stores_nothing(world: World, change: dict[str, object],
-                                                             field: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"absent": "nobody-here"}, "absent"),
+        ({"start": "2027-04-10", "end": "2027-04-12"}, "from"),
+        ({"start": "tomorrow"}, "from"),
+        (
+            {"window_from": absence_days()[0].replace(year=2026), "window_to": absence_days()[0]},
+            "window_from",
+        ),
+        ({"only": ("nobody-here",)}, "only"),
+    ],
+)
+def test_bad_repair_input_names_the_field_and_stores_nothing(
+    world: World, change: dict[str, object], field: str
+) -> None:
     base = ask_for(world)
     values = {"absent": base.absent, "start": base.start, "end": base.end, "time_limit_s": 5.0, **change}
     with pytest.raises(CallroomError) as refused:

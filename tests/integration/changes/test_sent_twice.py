@@ -38,8 +38,12 @@ def test_the_same_shift_published_twice_is_one_open_shift(world: World) -> None:
 
 
 def test_an_open_shift_nobody_can_take_is_refused_and_nothing_is_stored(world: World) -> None:
-    shift = next(a for a in world.roster.assignments if a.person_id in residents(world.program)
-                 and not candidates(world.program, world.roster, a, a.person_id))
+    shift = next(
+        a
+        for a in world.roster.assignments
+        if a.person_id in residents(world.program)
+        and not candidates(world.program, world.roster, a, a.person_id)
+    )
     with pytest.raises(Conflict) as nobody:
         world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id, shift.person_id)
     assert nobody.value.field == "slot" and "nobody can take" in nobody.value.message

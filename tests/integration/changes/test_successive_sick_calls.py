@@ -38,8 +38,7 @@ from tests.repair_world import (
 
 def sick(person_id: str, first: date, last: date | None = None, **limits: object) -> RepairAsk:
     """The chief's repair for a sick call from `first` to `last` (whole days)."""
-    return RepairAsk(person_id, first.isoformat(), (last or first).isoformat(), time_limit_s=10,
-                     **limits)  # type: ignore[arg-type]
+    return RepairAsk(person_id, first.isoformat(), (last or first).isoformat(), time_limit_s=10, **limits)  # type: ignore[arg-type]
 
 
 def newest(world: World) -> Roster:
@@ -61,8 +60,10 @@ def name(world: World, person_id: str) -> str:
 
 # A second repair and the first sick resident.
 
+
 def test_a_second_repair_never_puts_the_first_sick_resident_back_on_a_shift_in_their_absence(
-        world: World) -> None:
+    world: World,
+) -> None:
     days = absence_days()
     first_ask = sick(residents_leaving_a_hole(world.program, world.roster)[0], days[0], days[-1])
     first = world.service.propose_repair(CHIEF, first_ask)
@@ -94,6 +95,7 @@ def test_an_approved_absence_without_any_change_is_still_kept_by_the_next_repair
 
 # A repair proposed before another one was approved.
 
+
 def test_a_repair_made_before_another_was_approved_is_made_again_on_the_newest_roster(world: World) -> None:
     absent, shift = free_resident_who_could_cover(world.program, world.roster)
     first_ask = sick(absent, shift.day)
@@ -111,8 +113,10 @@ def test_a_repair_made_before_another_was_approved_is_made_again_on_the_newest_r
     assert [p.id for p in world.service.pending_for_chief(CHIEF)] == [fresh]
     events = world.service.get(CHIEF, first.proposal.id)
     assert events.proposal.state == "refused"
-    assert [(e.kind, e.detail.get("by")) for e in events.events] == [("proposed", None),
-                                                                      ("superseded", fresh)]
+    assert [(e.kind, e.detail.get("by")) for e in events.events] == [
+        ("proposed", None),
+        ("superseded", fresh),
+    ]
     world.service.approve(CHIEF, fresh, "sick call")
     assert still_holds(world, first_ask) == []
 
@@ -137,19 +141,25 @@ def spare_shift_on_the_last_day(world: World) -> Assignment:
     last = world.program.block.end
     for a in sorted(world.roster.assignments, key=lambda a: a.person_id):
         free_before = world.roster.on(a.person_id, last - timedelta(days=1)) is None
-        if (a.day == last and a.shift_id == "day" and free_before
-                and impact(world.program, world.roster, Change(removed=(a,))).acceptable):
+        if (
+            a.day == last
+            and a.shift_id == "day"
+            and free_before
+            and impact(world.program, world.roster, Change(removed=(a,))).acceptable
+        ):
             return a
     raise AssertionError("nobody can give up a day shift on the last day")
 
 
 # Swaps, offered shifts, open shifts and cell edits onto an absent resident.
 
+
 def offered_to(world: World, shift: Assignment) -> tuple[str, ...]:
     """Who the shift goes to as an open shift now: nobody, when the chief is told nobody can."""
     try:
-        opened = world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id,
-                                                  shift.person_id)
+        opened = world.service.publish_open_shift(
+            CHIEF, shift.day, shift.shift_id, shift.post_id, shift.person_id
+        )
     except Conflict as nobody:
         assert nobody.field == "slot" and "nobody can take" in nobody.message
         return ()
@@ -157,22 +167,27 @@ def offered_to(world: World, shift: Assignment) -> tuple[str, ...]:
 
 
 def test_no_swap_offer_open_shift_or_cell_edit_puts_an_absent_resident_on_and_each_names_the_absence(
-        world: World) -> None:
+    world: World,
+) -> None:
     absent, shift = free_resident_who_could_cover(world.program, world.roster)
     holder, day = shift.person_id, shift.day.isoformat()
     opened = world.service.publish_open_shift(CHIEF, shift.day, shift.shift_id, shift.post_id, holder)
     assert absent in opened.offered
     offered = world.service.offer_shift(person(holder), shift.day, absent)
     world.service.accept(person(absent), offered.id)
-    mine = next(a for a in world.roster.for_person(absent)  # a day the holder is free: one shift a day
-                if a not in overlapping(world.program, world.roster, absent, day, day)
-                and world.roster.on(holder, a.day) is None)
+    mine = next(
+        a
+        for a in world.roster.for_person(absent)  # a day the holder is free: one shift a day
+        if a not in overlapping(world.program, world.roster, absent, day, day)
+        and world.roster.on(holder, a.day) is None
+    )
     swapped = world.service.propose_swap(person(absent), mine.day, holder, shift.day)
     world.service.accept(person(holder), swapped.id)
     first = world.service.propose_repair(CHIEF, sick(absent, shift.day))
     world.service.approve(CHIEF, first.proposal.id, "sick call")
-    words = (f"{name(world, absent)} is off sick {shift.day.day} Mar "
-             f"(approved with repair #{first.proposal.id})")
+    words = (
+        f"{name(world, absent)} is off sick {shift.day.day} Mar (approved with repair #{first.proposal.id})"
+    )
     with pytest.raises(Conflict) as taking:
         world.service.take_open_shift(person(absent), opened.proposal.id)
     assert "general.absence" in taking.value.message and words in taking.value.message
@@ -188,6 +203,7 @@ def test_no_swap_offer_open_shift_or_cell_edit_puts_an_absent_resident_on_and_ea
 
 
 # A new solve of the program.
+
 
 def test_a_new_solve_of_the_program_keeps_its_approved_absences(world: World) -> None:
     days = absence_days()
@@ -212,6 +228,7 @@ def solution(program: Program, roster: Roster) -> Solution:
 
 # A granted day off.
 
+
 def test_a_granted_day_off_stays_a_fact_later_changes_respect(world: World) -> None:
     absent, shift = free_resident_who_could_cover(world.program, world.roster)
     day_off = world.service.request_day_off(person(absent), shift.day, "family")
@@ -227,9 +244,13 @@ def test_a_granted_day_off_stays_a_fact_later_changes_respect(world: World) -> N
 
 
 def test_a_day_off_is_refused_while_the_night_before_runs_into_it(world: World) -> None:
-    night = next(a for a in sorted(world.roster.assignments, key=lambda a: (a.day, a.person_id))
-                 if a.shift_id == "night" and a.day < world.program.block.end
-                 and world.roster.on(a.person_id, a.day + timedelta(days=1)) is None)
+    night = next(
+        a
+        for a in sorted(world.roster.assignments, key=lambda a: (a.day, a.person_id))
+        if a.shift_id == "night"
+        and a.day < world.program.block.end
+        and world.roster.on(a.person_id, a.day + timedelta(days=1)) is None
+    )
     day_off = world.service.request_day_off(person(night.person_id), night.day + timedelta(days=1))
     with pytest.raises(Conflict) as refused:
         world.service.approve(CHIEF, day_off.id)

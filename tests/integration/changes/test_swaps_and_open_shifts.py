@@ -34,9 +34,14 @@ def fair_swap(program: Program, roster: Roster) -> tuple[Assignment, Assignment]
     people = residents(program)
     for a in roster.assignments:
         for b in roster.assignments:
-            if (a.day == b.day and a.shift_id == b.shift_id and a.post_id != b.post_id
-                    and {a.person_id, b.person_id} <= people and a.person_id < b.person_id
-                    and impact(program, roster, swap(a, b)).acceptable):
+            if (
+                a.day == b.day
+                and a.shift_id == b.shift_id
+                and a.post_id != b.post_id
+                and {a.person_id, b.person_id} <= people
+                and a.person_id < b.person_id
+                and impact(program, roster, swap(a, b)).acceptable
+            ):
                 return a, b
     raise AssertionError("the demo roster has no fair swap")
 
@@ -49,8 +54,13 @@ def shift_after_call(program: Program, roster: Roster) -> tuple[Assignment, str]
             continue
         morning = call.day + timedelta(days=1)
         for a in roster.assignments:
-            if (a.day == morning and a.person_id in people and a.person_id != call.person_id
-                    and roster.on(call.person_id, morning) is None and a.shift_id in ("day", "long")):
+            if (
+                a.day == morning
+                and a.person_id in people
+                and a.person_id != call.person_id
+                and roster.on(call.person_id, morning) is None
+                and a.shift_id in ("day", "long")
+            ):
                 return a, call.person_id
     raise AssertionError("no shift follows a call in the demo roster")
 
@@ -112,7 +122,8 @@ def test_a_colleague_may_decline_and_a_requester_withdraw(world: World) -> None:
 
 
 def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is_refused(
-        world: World) -> None:
+    world: World,
+) -> None:
     program, roster = world.program, world.roster
     people = residents(program)
 
@@ -120,8 +131,9 @@ def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is
         return {v.rule.code for v in impact(program, roster, Change(removed=(a,))).hard}
 
     spare = next(a for a in roster.assignments if a.person_id in people and not hard_if_removed(a))
-    needed = next(a for a in roster.assignments
-                  if a.person_id in people and "cover.minimum" in hard_if_removed(a))
+    needed = next(
+        a for a in roster.assignments if a.person_id in people and "cover.minimum" in hard_if_removed(a)
+    )
     granted = world.service.request_day_off(resident(world, spare.person_id), spare.day, "wedding")
     refused = world.service.request_day_off(resident(world, needed.person_id), needed.day, "tired")
     with pytest.raises(RulesRefuse) as refusal:
@@ -168,8 +180,9 @@ def test_an_open_shift_goes_to_the_first_who_accepts_and_the_rest_hear_it_is_gon
 def test_only_a_chief_publishes_an_open_shift(world: World) -> None:
     hole = world.roster.assignments[0]
     with pytest.raises(NotAllowed):
-        world.service.publish_open_shift(resident(world, hole.person_id), hole.day, hole.shift_id,
-                                         hole.post_id)
+        world.service.publish_open_shift(
+            resident(world, hole.person_id), hole.day, hole.shift_id, hole.post_id
+        )
 
 
 def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: World) -> None:
@@ -203,8 +216,12 @@ def test_two_people_accepting_one_open_shift_at_once_cannot_both_win(world: Worl
 def test_a_day_off_that_would_leave_a_hole_is_granted_with_a_repair(world: World) -> None:
     program, roster = world.program, world.roster
     people = residents(program)
-    needed = next(a for a in roster.assignments if a.person_id in people and any(
-        v.rule.code == "cover.minimum" for v in impact(program, roster, Change(removed=(a,))).hard))
+    needed = next(
+        a
+        for a in roster.assignments
+        if a.person_id in people
+        and any(v.rule.code == "cover.minimum" for v in impact(program, roster, Change(removed=(a,))).hard)
+    )
     asked = world.service.request_day_off(resident(world, needed.person_id), needed.day, "graduation")
     repaired = world.service.repair_day_off(CHIEF, asked.id)
     assert repaired.result.minimum_proven and repaired.result.changes is not None

@@ -32,12 +32,15 @@ def outsider(api: ChangesApi, *insiders: str) -> str:
 def read(api: ChangesApi, who: str, proposal: int) -> tuple[int, int]:
     """The status of reading the proposal, and of reading its check."""
     with api.as_(who) as http:
-        return (http.get(f"/api/v1/changes/{proposal}").status_code,
-                http.get(f"/api/v1/changes/{proposal}/check").status_code)
+        return (
+            http.get(f"/api/v1/changes/{proposal}").status_code,
+            http.get(f"/api/v1/changes/{proposal}/check").status_code,
+        )
 
 
 def test_a_resident_it_does_not_touch_is_refused_the_change_and_its_check_and_learns_nothing(
-        changes_api: ChangesApi) -> None:
+    changes_api: ChangesApi,
+) -> None:
     proposal, asked, colleague = offered_with_a_note(changes_api)
     nosy = outsider(changes_api, asked, colleague)
 
@@ -51,8 +54,9 @@ def test_a_resident_it_does_not_touch_is_refused_the_change_and_its_check_and_le
 
 
 @pytest.mark.parametrize("who", ["asked", "colleague"])
-def test_who_asked_and_the_colleague_named_read_the_change_and_its_check(changes_api: ChangesApi,
-                                                                        who: str) -> None:
+def test_who_asked_and_the_colleague_named_read_the_change_and_its_check(
+    changes_api: ChangesApi, who: str
+) -> None:
     proposal, asked, colleague = offered_with_a_note(changes_api)
     reader = asked if who == "asked" else colleague
 
@@ -62,8 +66,9 @@ def test_who_asked_and_the_colleague_named_read_the_change_and_its_check(changes
 
 
 @pytest.mark.parametrize("who", [CHIEF.user, DIRECTOR.user], ids=["chief", "program-director"])
-def test_the_chief_and_the_program_director_read_any_change_and_its_check(changes_api: ChangesApi,
-                                                                         who: str) -> None:
+def test_the_chief_and_the_program_director_read_any_change_and_its_check(
+    changes_api: ChangesApi, who: str
+) -> None:
     proposal, _, _ = offered_with_a_note(changes_api)
 
     assert read(changes_api, who, proposal) == (200, 200)
@@ -81,8 +86,9 @@ def test_everyone_whose_shifts_a_repair_moves_reads_it_and_no_one_else(changes_a
     world = changes_api.world
     days = absence_days()
     absent = residents_leaving_a_hole(world.program, world.roster)[0]
-    repair = world.service.propose_repair(CHIEF, RepairAsk(absent, days[0].isoformat(), days[-1].isoformat(),
-                                                           time_limit_s=20)).proposal
+    repair = world.service.propose_repair(
+        CHIEF, RepairAsk(absent, days[0].isoformat(), days[-1].isoformat(), time_limit_s=20)
+    ).proposal
     moved = {a["person_id"] for a in (*repair.payload["removed"], *repair.payload["added"])}
     assert absent in moved and len(moved) > 1
 
@@ -92,12 +98,14 @@ def test_everyone_whose_shifts_a_repair_moves_reads_it_and_no_one_else(changes_a
 
 def test_the_holder_of_an_open_shift_and_everyone_offered_it_read_it(changes_api: ChangesApi) -> None:
     world = changes_api.world
-    hole = next(a for a in world.roster.assignments
-                if a.person_id in residents(world.program) and a.shift_id == "day")
+    hole = next(
+        a for a in world.roster.assignments if a.person_id in residents(world.program) and a.shift_id == "day"
+    )
     published = world.service.publish_open_shift(CHIEF, hole.day, hole.shift_id, hole.post_id, hole.person_id)
     insiders = {hole.person_id, *published.offered}
     proposal = published.proposal.id
 
     assert {who: read(changes_api, who, proposal) for who in insiders} == {
-        who: (200, 200) for who in insiders}
+        who: (200, 200) for who in insiders
+    }
     assert read(changes_api, outsider(changes_api, *insiders), proposal) == (403, 403)

@@ -86,8 +86,9 @@ def test_exports_read_back_as_csv_and_icalendar(workdir: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["person", "grade", "date", "shift", "post", "start", "end"]
     assert runner.invoke(app, ["export", "roster", "--format", "ical", "--out", "cal"]).exit_code == 0
-    events = [e for f in (workdir / "cal").glob("*.ics")
-              for e in Calendar.from_ical(f.read_bytes()).walk("VEVENT")]
+    events = [
+        e for f in (workdir / "cal").glob("*.ics") for e in Calendar.from_ical(f.read_bytes()).walk("VEVENT")
+    ]
     assert len(events) == len(rows)
 
 
@@ -104,16 +105,18 @@ def test_show_without_any_roster_is_a_clear_error(workdir: Path) -> None:
     assert "callroom solve" in result.output
 
 
-def test_solving_a_program_again_keeps_the_absences_approved_on_its_rosters(workdir: Path,
-                                                                           database_url: str) -> None:
+def test_solving_a_program_again_keeps_the_absences_approved_on_its_rosters(
+    workdir: Path, database_url: str
+) -> None:
     assert runner.invoke(app, ["solve", str(FIXTURES / "full.yaml"), "--time-limit", "5"]).exit_code == 0
     with open_database(database_url) as database, database.session() as session:
         rosters = RosterRepository(session)
         first = rosters.latest("full")
         assert first is not None
         held = sorted(rosters.load_roster(first.id).assignments, key=lambda a: (a.day, a.person_id))[10]
-        proposal = ChangeRepository(session).add(NewProposal(
-            "full", "repair", "approved", first.id, "chief", None, {}, "", AT))
+        proposal = ChangeRepository(session).add(
+            NewProposal("full", "repair", "approved", first.id, "chief", None, {}, "", AT)
+        )
         start = datetime.combine(held.day, time(0), NEW_YORK).astimezone(UTC)
         sick = ApprovedAbsence(held.person_id, start, start + timedelta(days=1), proposal_id=proposal.id)
         AbsenceRepository(session).add(NewAbsence("full", sick, "chief", AT))

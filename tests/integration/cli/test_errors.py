@@ -37,11 +37,20 @@ def closed_port() -> int:
         return port
 
 
-@pytest.mark.parametrize(("error", "code"), [
-    (Invalid("f", "m"), 2), (NotFound("f", "m"), 2), (NotAllowed("f", "m"), 2), (Conflict("f", "m"), 2),
-    (Unauthenticated("f", "m"), 2), (RateLimited("f", "m", retry_after_s=1), 2),
-    (NoSolution("f", "m"), 3), (OutOfTime("f", "m"), 4), (Unavailable("f", "m"), 5),
-])
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (Invalid("f", "m"), 2),
+        (NotFound("f", "m"), 2),
+        (NotAllowed("f", "m"), 2),
+        (Conflict("f", "m"), 2),
+        (Unauthenticated("f", "m"), 2),
+        (RateLimited("f", "m", retry_after_s=1), 2),
+        (NoSolution("f", "m"), 3),
+        (OutOfTime("f", "m"), 4),
+        (Unavailable("f", "m"), 5),
+    ],
+)
 def test_each_kind_of_error_has_its_exit_code(error: Invalid, code: int) -> None:
     assert exit_code(error) == code
 
@@ -62,8 +71,9 @@ def test_a_database_that_cannot_be_reached_exits_5_with_a_message(tmp_path: Path
     assert "error:" in result.stdout and "Traceback" not in result.stdout + result.stderr
 
 
-def test_showing_a_roster_before_any_is_stored_says_what_to_do(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_showing_a_roster_before_any_is_stored_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CALLROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, ["show"])
     assert result.exit_code == 2
@@ -71,21 +81,28 @@ def test_showing_a_roster_before_any_is_stored_says_what_to_do(tmp_path: Path,
 
 
 def test_approving_a_proposal_that_does_not_exist_is_refused_naming_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CALLROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, ["approve", "41"])
     assert result.exit_code == 2
     assert "error: proposal: no proposal 41" in result.output
 
 
-@pytest.mark.parametrize("command", [
-    ["approve", "999999999999999999999"], ["changes", "show", "999999999999999999999"],
-    ["page", "ack", "999999999999999999999"], ["hours", "history", "999999999999999999999"],
-    ["show", "--version", "999999999999999999999"],
-    ["accounts", "revoke-token", "ada", "999999999999999999999"],
-])
-def test_an_id_no_row_can_have_is_refused_before_any_query(command: list[str], tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["approve", "999999999999999999999"],
+        ["changes", "show", "999999999999999999999"],
+        ["page", "ack", "999999999999999999999"],
+        ["hours", "history", "999999999999999999999"],
+        ["show", "--version", "999999999999999999999"],
+        ["accounts", "revoke-token", "ada", "999999999999999999999"],
+    ],
+)
+def test_an_id_no_row_can_have_is_refused_before_any_query(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CALLROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, command)
     assert result.exit_code == 2, result.output

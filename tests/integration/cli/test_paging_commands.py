@@ -39,11 +39,14 @@ def test_a_stat_page_reaches_the_whole_code_team(hospital: Database) -> None:
     assert "sent to ada, ben, cy, dora" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["page", "post:wrad", "hello"], "target: unknown post 'wrad'"),
-    (["page", "post:ward", "x" * 501], "body must be 1 to 500 characters"),
-    (["page", "ack", "99"], "no page 99"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["page", "post:wrad", "hello"], "target: unknown post 'wrad'"),
+        (["page", "post:ward", "x" * 501], "body must be 1 to 500 characters"),
+        (["page", "ack", "99"], "no page 99"),
+    ],
+)
 def test_bad_input_exits_2_naming_the_field(hospital: Database, args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2

@@ -88,8 +88,21 @@ def test_import_writes_a_program_file_that_validates(tmp_path: Path) -> None:
 
 
 def test_bench_solves_instance1_to_its_best_known_607_beside_the_peer(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["bench", "curtois", "--instances", "1", "--time-limit", "10",
-                                 "--out", str(tmp_path), "--data", str(DATA)])
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "curtois",
+            "--instances",
+            "1",
+            "--time-limit",
+            "10",
+            "--out",
+            str(tmp_path),
+            "--data",
+            str(DATA),
+        ],
+    )
     assert result.exit_code == 0, result.output
     [row] = json.loads((tmp_path / "results.json").read_text())
     assert row["callroom_objective"] == 607 and row["callroom_gap_pct"] == 0
@@ -99,7 +112,8 @@ def test_bench_solves_instance1_to_its_best_known_607_beside_the_peer(tmp_path: 
 
 def test_a_peer_that_outgrows_its_memory_cap_is_reported_without_a_roster() -> None:
     path = DATA / "Instance1.txt"
-    outcome, roster = run_peer_guarded(path, load_instance(path), SolveOptions(5, 1),
-                                       memory_bytes=64 * 1024 ** 2)
+    outcome, roster = run_peer_guarded(
+        path, load_instance(path), SolveOptions(5, 1), memory_bytes=64 * 1024**2
+    )
     assert roster is None and outcome.objective is None
     assert outcome.status in ("ran out of memory", "stopped without a result")

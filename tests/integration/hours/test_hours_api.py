@@ -27,9 +27,12 @@ def token(user: str) -> str:
 
 @pytest.fixture
 def app(world: Database, database_url: str) -> Iterator[httpx.Client]:
-    settings = Settings(database_url=database_url, paging_program=PROGRAM, stream_ping_s=0.2,
-                        api_tokens=[ApiToken(token=token(u), user=u, role=r)
-                                    for u, r in TOKENS.items()])
+    settings = Settings(
+        database_url=database_url,
+        paging_program=PROGRAM,
+        stream_ping_s=0.2,
+        api_tokens=[ApiToken(token=token(u), user=u, role=r) for u, r in TOKENS.items()],
+    )
     with serve(settings) as base, httpx.Client(base_url=base, timeout=10) as client:
         yield client
 
@@ -65,17 +68,21 @@ EDGES = ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]
 
 
 @pytest.mark.parametrize("edge", EDGES)
-@pytest.mark.parametrize(("path", "body", "field"), [
-    ("/api/v1/hours/me/periods", lambda edge: {"start": edge, "end": DAY_ONE["end"]}, "start"),
-    ("/api/v1/hours/me/periods", lambda edge: {"start": DAY_ONE["start"], "end": edge}, "end"),
-    ("/api/v1/hours/me/clock-in", lambda edge: {"at": edge}, "at"),
-    ("/api/v1/hours/me/clock-out", lambda edge: {"at": edge}, "at"),
-    ("/api/v1/hours/me/periods/1/corrections", lambda edge: {"start": edge}, "start"),
-    ("/api/v1/hours/me/confirm", lambda edge: {"week_start": edge[:10]}, "week_start"),
-    ("/api/v1/whatif", lambda edge: {"take": f"{edge[:10]}:day"}, "take"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/hours/me/periods", lambda edge: {"start": edge, "end": DAY_ONE["end"]}, "start"),
+        ("/api/v1/hours/me/periods", lambda edge: {"start": DAY_ONE["start"], "end": edge}, "end"),
+        ("/api/v1/hours/me/clock-in", lambda edge: {"at": edge}, "at"),
+        ("/api/v1/hours/me/clock-out", lambda edge: {"at": edge}, "at"),
+        ("/api/v1/hours/me/periods/1/corrections", lambda edge: {"start": edge}, "start"),
+        ("/api/v1/hours/me/confirm", lambda edge: {"week_start": edge[:10]}, "week_start"),
+        ("/api/v1/whatif", lambda edge: {"take": f"{edge[:10]}:day"}, "take"),
+    ],
+)
 def test_an_instant_or_day_beyond_the_calendar_is_422_on_that_field(
-        app: httpx.Client, path: str, body: Callable[[str], dict[str, str]], field: str, edge: str) -> None:
+    app: httpx.Client, path: str, body: Callable[[str], dict[str, str]], field: str, edge: str
+) -> None:
     refused = app.post(path, json=body(edge), headers=as_("ada"))
     assert refused.status_code == 422, refused.text
     answer = refused.json()
@@ -100,8 +107,9 @@ def test_a_resident_cannot_read_anothers_history_through_their_own_routes(app: h
     made = app.post("/api/v1/hours/me/periods", json=DAY_ONE, headers=as_("ben")).json()
     refused = app.get(f"/api/v1/hours/me/periods/{made['id']}/history", headers=as_("ada"))
     assert refused.status_code == 403 and refused.json()["field"] == "period"
-    refused = app.post(f"/api/v1/hours/me/periods/{made['id']}/corrections", json={"note": "x"},
-                       headers=as_("ada"))
+    refused = app.post(
+        f"/api/v1/hours/me/periods/{made['id']}/corrections", json={"note": "x"}, headers=as_("ada")
+    )
     assert refused.status_code == 403
 
 
@@ -113,8 +121,9 @@ def test_no_api_route_rewrites_or_deletes_history(app: httpx.Client) -> None:
     for method in ("PUT", "PATCH", "DELETE"):
         assert app.request(method, path, headers=as_("ada")).status_code in (404, 405)
         assert app.request(method, f"{path}/history", headers=as_("ada")).status_code == 405
-    fixed = app.post(f"{path}/corrections", json={"end": "2026-03-02T21:00:00-05:00", "note": "stayed"},
-                     headers=as_("ada"))
+    fixed = app.post(
+        f"{path}/corrections", json={"end": "2026-03-02T21:00:00-05:00", "note": "stayed"}, headers=as_("ada")
+    )
     assert fixed.status_code == 201
     history = app.get(f"/api/v1/hours/periods/{made['id']}/history", headers=as_("pd")).json()
     assert [r["end"][:19] for r in history["revisions"]] == ["2026-03-03T00:30:00", "2026-03-03T02:00:00"]
@@ -123,8 +132,11 @@ def test_no_api_route_rewrites_or_deletes_history(app: httpx.Client) -> None:
 
 def test_a_justification_is_reviewed_by_the_program_director_only(app: httpx.Client) -> None:
     made = app.post("/api/v1/hours/me/periods", json=DAY_ONE, headers=as_("ada")).json()
-    given = app.post(f"/api/v1/hours/me/periods/{made['id']}/justifications",
-                     json={"reason": "humanistic_attention", "note": "family meeting"}, headers=as_("ada"))
+    given = app.post(
+        f"/api/v1/hours/me/periods/{made['id']}/justifications",
+        json={"reason": "humanistic_attention", "note": "family meeting"},
+        headers=as_("ada"),
+    )
     assert given.status_code == 201 and given.json()["status"] == "pending"
     review = f"/api/v1/hours/justifications/{given.json()['id']}/reviews"
     assert app.post(review, json={"decision": "accepted"}, headers=as_("ada")).status_code == 403
@@ -136,8 +148,12 @@ def test_a_justification_is_reviewed_by_the_program_director_only(app: httpx.Cli
 
 def test_the_report_comes_as_json_csv_and_a_printable_page(app: httpx.Client) -> None:
     app.post("/api/v1/hours/me/confirm", json={"week_start": "2026-03-02"}, headers=as_("ada"))
-    long_call = {"start": "2026-03-14T07:00:00-04:00", "end": "2026-03-15T12:00:00-04:00", "shift": "call",
-                 "post": "ward"}
+    long_call = {
+        "start": "2026-03-14T07:00:00-04:00",
+        "end": "2026-03-15T12:00:00-04:00",
+        "shift": "call",
+        "post": "ward",
+    }
     assert app.post("/api/v1/hours/me/periods", json=long_call, headers=as_("ada")).status_code == 201
     report = app.get("/api/v1/hours/report", params={"block": 1}, headers=as_("pd")).json()
     assert [v["rule"] for v in report["blocks"][0]["violations"]] == ["acgme.continuous-hours"]
@@ -163,8 +179,10 @@ def test_the_whatif_answers_with_the_rule_and_the_numbers(app: httpx.Client) -> 
     body = answer.json()
     assert body["logged_through"] == "2026-03-07" and body["post"] == "ward"
     assert body["acceptable"] is False
-    assert any(f["violation"]["rule"] == "acgme.weekly-hours" and f["when"] == "over the block"
-               for f in body["findings"])
+    assert any(
+        f["violation"]["rule"] == "acgme.weekly-hours" and f["when"] == "over the block"
+        for f in body["findings"]
+    )
 
 
 def test_a_whatif_with_a_bad_take_or_about_someone_else_is_refused(app: httpx.Client) -> None:
@@ -172,8 +190,12 @@ def test_a_whatif_with_a_bad_take_or_about_someone_else_is_refused(app: httpx.Cl
     assert bad.status_code == 422 and bad.json()["field"] == "take"
     other = app.post("/api/v1/whatif", json={"person": "ben", "take": "2026-03-09:day"}, headers=as_("ada"))
     assert other.status_code == 403 and other.json()["field"] == "person"
-    assert app.post("/api/v1/whatif", json={"person": "ben", "take": "2026-03-09:day:ward"},
-                    headers=as_("pd")).status_code == 200
+    assert (
+        app.post(
+            "/api/v1/whatif", json={"person": "ben", "take": "2026-03-09:day:ward"}, headers=as_("pd")
+        ).status_code
+        == 200
+    )
 
 
 def test_clock_in_and_out_need_no_body(app: httpx.Client) -> None:

@@ -24,7 +24,8 @@ NY = ZoneInfo("America/New_York")
 def at(day: int, clock: str) -> datetime:
     hh, mm = (int(x) for x in clock.split(":"))
     return datetime.combine(START + timedelta(days=day), datetime.min.time()).replace(
-        hour=hh, minute=mm, tzinfo=NY)
+        hour=hh, minute=mm, tzinfo=NY
+    )
 
 
 def shift(day: int, hours: float, person: str = "ada", clock: str = "07:00", **kw: object) -> Entry:
@@ -39,8 +40,9 @@ def test_a_logged_period_reads_back_in_utc(service: HoursService) -> None:
     assert back.current.values.start.tzinfo is not None and back.created_by == "ada"
 
 
-def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(service: HoursService, clock: Clock
-                                                                   ) -> None:
+def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(
+    service: HoursService, clock: Clock
+) -> None:
     stored = service.log(ADA, shift(0, 12))
     clock.now += timedelta(hours=1)
     service.correct(ADA, stored.id, Correction(end=at(0, "21:30"), note="stayed for a sick patient"))
@@ -53,7 +55,8 @@ def test_a_correction_adds_a_revision_and_keeps_the_earlier_value(service: Hours
 
 
 def test_a_coordinator_correcting_on_a_residents_behalf_is_named_in_the_history(
-        service: HoursService) -> None:
+    service: HoursService,
+) -> None:
     stored = service.log(ADA, shift(0, 12))
     service.correct(COORDINATOR, stored.id, Correction(kind=WorkKind.EDUCATION))
     assert [r.changed_by for r in service.history(ADA, stored.id).revisions] == ["ada", "coordinator"]
@@ -67,11 +70,13 @@ def test_a_withdrawn_period_leaves_the_hours_but_not_the_history(service: HoursS
 
 
 def test_confirming_a_week_logs_its_shifts_as_scheduled_with_the_dst_call_at_23_hours(
-        service: HoursService) -> None:
+    service: HoursService,
+) -> None:
     confirmed = service.confirm(ADA, "ada", START)
     values = [p.current.values for p in confirmed.logged]
     assert [(v.shift_id, (v.end - v.start) / timedelta(hours=1)) for v in values if v.end] == [
-        ("day", 12.0)] * 5 + [("call", 23.0)]
+        ("day", 12.0)
+    ] * 5 + [("call", 23.0)]
     assert {p.current.source for p in confirmed.logged} == {"confirm"}
 
 
@@ -101,17 +106,24 @@ def test_clock_in_then_out_makes_one_period_of_two_revisions(service: HoursServi
         service.clock_out(ADA, "ada")
 
 
-@pytest.mark.parametrize(("entry", "field", "fragment"), [
-    (Entry("ada", at(1, "07:00"), at(1, "06:00")), "end", "is not after the start"),
-    (Entry("ada", at(1, "07:00"), at(2, "14:00")), "end", "at most 30 h"),
-    (Entry("ada", datetime(2026, 4, 15, 8, tzinfo=UTC), datetime(2026, 4, 15, 20, tzinfo=UTC)), "end",
-     "in the future"),
-    (Entry("zed", at(1, "07:00"), at(1, "19:00")), "person", "unknown person"),
-    (Entry("ada", at(1, "07:00"), at(1, "19:00"), shift_id="brunch"), "shift", "unknown shift"),
-    (Entry("ada", at(0, "18:00"), at(0, "22:00")), "start", "overlaps the logged period"),
-])
+@pytest.mark.parametrize(
+    ("entry", "field", "fragment"),
+    [
+        (Entry("ada", at(1, "07:00"), at(1, "06:00")), "end", "is not after the start"),
+        (Entry("ada", at(1, "07:00"), at(2, "14:00")), "end", "at most 30 h"),
+        (
+            Entry("ada", datetime(2026, 4, 15, 8, tzinfo=UTC), datetime(2026, 4, 15, 20, tzinfo=UTC)),
+            "end",
+            "in the future",
+        ),
+        (Entry("zed", at(1, "07:00"), at(1, "19:00")), "person", "unknown person"),
+        (Entry("ada", at(1, "07:00"), at(1, "19:00"), shift_id="brunch"), "shift", "unknown shift"),
+        (Entry("ada", at(0, "18:00"), at(0, "22:00")), "start", "overlaps the logged period"),
+    ],
+)
 def test_bad_periods_are_refused_naming_the_field_and_nothing_is_saved(
-        service: HoursService, entry: Entry, field: str, fragment: str) -> None:
+    service: HoursService, entry: Entry, field: str, fragment: str
+) -> None:
     service.log(ADA, shift(0, 12))
     with pytest.raises(Invalid) as refused:
         service.log(COORDINATOR, entry)
@@ -119,16 +131,19 @@ def test_bad_periods_are_refused_naming_the_field_and_nothing_is_saved(
     assert len(service.periods(COORDINATOR, "ada")) == 1
 
 
-def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(service: HoursService, clock: Clock
-                                                                   ) -> None:
+def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(
+    service: HoursService, clock: Clock
+) -> None:
     service.confirm(ADA, "ada", START)
     with pytest.raises(Invalid) as twice:
         service.confirm(ADA, "ada", START)
     assert "call on 2026-03-07: overlaps hours already logged (from 2026-03-07 07:00 EST)" in str(twice.value)
     with pytest.raises(Invalid) as inside:
         service.clock_in(ADA, "ada", at=at(1, "08:00"))
-    assert inside.value.message == ("at: 2026-03-03 08:00 EST is inside the logged period 2 "
-                                    "(2026-03-03 07:00 EST to 2026-03-03 19:00 EST)")
+    assert inside.value.message == (
+        "at: 2026-03-03 08:00 EST is inside the logged period 2 "
+        "(2026-03-03 07:00 EST to 2026-03-03 19:00 EST)"
+    )
     service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=1))
     with pytest.raises(Conflict) as again:
         service.clock_in(ADA, "ada")
@@ -163,14 +178,17 @@ def test_a_justification_is_reviewed_and_every_decision_is_kept(service: HoursSe
     clock.now += timedelta(minutes=5)
     final = service.review(DIRECTOR, given.id, Decision.REJECTED, "not a single patient")
     assert final.status == "rejected"
-    assert [(r.decision, r.reviewer) for r in final.reviews] == [(Decision.ACCEPTED, "pd"),
-                                                                 (Decision.REJECTED, "pd")]
+    assert [(r.decision, r.reviewer) for r in final.reviews] == [
+        (Decision.ACCEPTED, "pd"),
+        (Decision.REJECTED, "pd"),
+    ]
     with pytest.raises(NotFound):
         service.review(DIRECTOR, given.id + 99, Decision.ACCEPTED)
 
 
 def test_the_report_finds_a_29_hour_call_with_its_citation_and_the_hours_over_schedule(
-        service: HoursService) -> None:
+    service: HoursService,
+) -> None:
     service.confirm(ADA, "ada", START)
     service.log(ADA, shift(12, 29, shift_id="call", post_id="ward"))  # Saturday 14th, week 2's call
     report = service.report(DIRECTOR, blocks=[1])
@@ -202,43 +220,57 @@ def test_the_whatif_uses_the_hours_already_logged(service: HoursService) -> None
     assert refused.value.field == "take"
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE work_periods SET person_id = 'ben'",
-    "DELETE FROM work_periods",
-    "UPDATE work_period_revisions SET ends_at = starts_at",
-    "DELETE FROM work_period_revisions",
-    "UPDATE hours_justifications SET note = 'nothing'",
-    "DELETE FROM hours_justifications",
-    "UPDATE hours_reviews SET decision = 'accepted'",
-    "DELETE FROM hours_reviews",
-])
-def test_the_database_refuses_to_rewrite_the_history(service: HoursService, world: Database,
-                                                     statement: str) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE work_periods SET person_id = 'ben'",
+        "DELETE FROM work_periods",
+        "UPDATE work_period_revisions SET ends_at = starts_at",
+        "DELETE FROM work_period_revisions",
+        "UPDATE hours_justifications SET note = 'nothing'",
+        "DELETE FROM hours_justifications",
+        "UPDATE hours_reviews SET decision = 'accepted'",
+        "DELETE FROM hours_reviews",
+    ],
+)
+def test_the_database_refuses_to_rewrite_the_history(
+    service: HoursService, world: Database, statement: str
+) -> None:
     stored = service.log(ADA, shift(0, 15))
     given = service.justify(ADA, stored.id, Reason.EDUCATIONAL_EVENT)
     service.review(DIRECTOR, given.id, Decision.REJECTED)
-    with pytest.raises(IntegrityError, match="refused: logged hours and their history are append-only"), \
-            world.engine.begin() as connection:
+    with (
+        pytest.raises(IntegrityError, match="refused: logged hours and their history are append-only"),
+        world.engine.begin() as connection,
+    ):
         connection.execute(text(statement))
     assert service.history(DIRECTOR, stored.id).revisions[0].values.end == at(0, "22:00")
 
 
-REVISION = "id, period_id, number, starts_at, {}, kind, shift_id, post_id, withdrawn, source, note, " \
-           "changed_by, changed_at"
+REVISION = (
+    "id, period_id, number, starts_at, {}, kind, shift_id, post_id, withdrawn, source, note, "
+    "changed_by, changed_at"
+)
 AGAIN = "INSERT {} INTO work_period_revisions ({}) SELECT {} FROM work_period_revisions WHERE true {}"
 ENDS_12_HOURS_IN = {  # every stored revision again, under its own key, but ending 12 hours in
-    "sqlite": AGAIN.format("OR REPLACE", REVISION.format("ends_at"),
-                           REVISION.format("datetime(starts_at, '+12 hours')"), ""),
-    "postgresql": AGAIN.format("", REVISION.format("ends_at"),
-                               REVISION.format("starts_at + interval '12 hours'"),
-                               "ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at"),
+    "sqlite": AGAIN.format(
+        "OR REPLACE", REVISION.format("ends_at"), REVISION.format("datetime(starts_at, '+12 hours')"), ""
+    ),
+    "postgresql": AGAIN.format(
+        "",
+        REVISION.format("ends_at"),
+        REVISION.format("starts_at + interval '12 hours'"),
+        "ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at",
+    ),
 }
 
 
 def test_a_logged_24_hour_call_cannot_be_replaced_by_12_hours(service: HoursService, world: Database) -> None:
     stored = service.log(ADA, shift(12, 24, shift_id="call", post_id="ward"))
-    with pytest.raises(IntegrityError, match="work_period_revisions refused"), \
-            world.engine.begin() as connection:
+    with (
+        pytest.raises(IntegrityError, match="work_period_revisions refused"),
+        world.engine.begin() as connection,
+    ):
         connection.execute(text(ENDS_12_HOURS_IN[world.engine.dialect.name]))
     [revision] = service.history(DIRECTOR, stored.id).revisions
     assert (revision.values.start, revision.values.end) == (at(12, "07:00"), at(13, "07:00"))
@@ -268,8 +300,9 @@ def test_the_printable_report_escapes_what_residents_typed(service: HoursService
 
 
 @pytest.mark.parametrize(("blocks", "fragment"), [([0], "start at 1"), (list(range(1, 15)), "at most 13")])
-def test_a_report_of_impossible_or_too_many_blocks_is_refused(service: HoursService, blocks: list[int],
-                                                              fragment: str) -> None:
+def test_a_report_of_impossible_or_too_many_blocks_is_refused(
+    service: HoursService, blocks: list[int], fragment: str
+) -> None:
     with pytest.raises(Invalid) as refused:
         service.report(DIRECTOR, blocks=blocks)
     assert refused.value.field == "block" and fragment in refused.value.message
@@ -285,8 +318,11 @@ def test_a_report_of_block_2_shows_the_weeks_of_block_2(service: HoursService) -
     service.log(ADA, shift(29, 13))  # Tuesday of block 2's first week
     weeks = service.report(DIRECTOR, "ada", [2]).weeks
     assert [(w.week_start, w.worked_minutes, w.scheduled_minutes) for w in weeks] == [
-        (date(2026, 3, 30), 13 * 60, 0), (date(2026, 4, 6), 0, 0), (date(2026, 4, 13), 0, 0),
-        (date(2026, 4, 20), 0, 0)]
+        (date(2026, 3, 30), 13 * 60, 0),
+        (date(2026, 4, 6), 0, 0),
+        (date(2026, 4, 13), 0, 0),
+        (date(2026, 4, 20), 0, 0),
+    ]
     both = service.report(DIRECTOR, "ada", [2, 1]).weeks
     assert [w.week_start for w in both] == [START + timedelta(days=7 * week) for week in range(8)]
     assert (both[0].worked_minutes, both[0].scheduled_minutes) == (12 * 60, (5 * 12 + 23) * 60)

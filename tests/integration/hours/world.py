@@ -54,6 +54,16 @@ def world_roster() -> Roster:
 def store_world(database: Database) -> int:
     with database.session() as session:
         source = ProgramRepository(session).save_source(PROGRAM, WORLD_YAML, "hours.yaml")
-        return RosterRepository(session).add_version(
-            source.id, world_roster(), source=RosterSource.IMPORT, status="imported", objective=None,
-            bound=None, report={}).id
+        return (
+            RosterRepository(session)
+            .add_version(
+                source.id,
+                world_roster(),
+                source=RosterSource.IMPORT,
+                status="imported",
+                objective=None,
+                bound=None,
+                report={},
+            )
+            .id
+        )

@@ -52,10 +52,21 @@ def paging(world: Database, clock: ManualClock) -> PagingService:
     return PagingService(world, LiveSchedules(), clock)
 
 
-def make_worker(database: Database, clock: ManualClock, transports: Mapping[Channel, Transport] | None = None,
-                *, lease_s: float = 30, attempts: int = 3, name: str = "worker") -> Worker:
-    options = WorkerOptions(poll_interval_s=0.01, batch=50, lease_s=lease_s,
-                            delivery=DeliveryRules(attempts, retry_base_s=2, retry_cap_s=60))
+def make_worker(
+    database: Database,
+    clock: ManualClock,
+    transports: Mapping[Channel, Transport] | None = None,
+    *,
+    lease_s: float = 30,
+    attempts: int = 3,
+    name: str = "worker",
+) -> Worker:
+    options = WorkerOptions(
+        poll_interval_s=0.01,
+        batch=50,
+        lease_s=lease_s,
+        delivery=DeliveryRules(attempts, retry_base_s=2, retry_cap_s=60),
+    )
     return Worker(database, LiveSchedules(), transports or {}, options, clock, name)
 
 

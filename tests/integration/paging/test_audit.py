@@ -19,11 +19,14 @@ CHANGES = [
 
 
 @pytest.mark.parametrize(("change", "statement"), CHANGES, ids=[c for c, _ in CHANGES])
-def test_a_change_to_the_audit_trail_is_refused(paging: PagingService, world: Database, clock: ManualClock,
-                                                change: str, statement: str) -> None:
+def test_a_change_to_the_audit_trail_is_refused(
+    paging: PagingService, world: Database, clock: ManualClock, change: str, statement: str
+) -> None:
     paging.send(PageRequest("nurse-4", "post:ward", "Bed 12", "x4410"))
     drain(make_worker(world, clock))
 
-    with pytest.raises(IntegrityError, match=f"{change} refused: the audit trail is append-only"), \
-            world.engine.begin() as connection:
+    with (
+        pytest.raises(IntegrityError, match=f"{change} refused: the audit trail is append-only"),
+        world.engine.begin() as connection,
+    ):
         connection.execute(text(statement))

@@ -73,8 +73,9 @@ class Gateway(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        ok = verify_signature(SECRET, self.headers[TIMESTAMP_HEADER], body, self.headers[SIGNATURE_HEADER],
-                              now=time.time())
+        ok = verify_signature(
+            SECRET, self.headers[TIMESTAMP_HEADER], body, self.headers[SIGNATURE_HEADER], now=time.time()
+        )
         Gateway.received.append((self.headers["Idempotency-Key"], ok))
         self.send_response(200)
         self.end_headers()
@@ -100,10 +101,17 @@ class Workers:
     """Real `callroom worker` processes, killed and restarted on a seeded schedule."""
 
     def __init__(self, database_url: str, gateway: str, logs: Path) -> None:
-        self.env = {**os.environ, "CALLROOM_DATABASE_URL": database_url, "CALLROOM_WEBHOOK_URL": gateway,
-                    "CALLROOM_WEBHOOK_SECRET": SECRET, "CALLROOM_WEBHOOK_TIMEOUT_S": "1",
-                    "CALLROOM_SEND_LEASE_S": "2", "CALLROOM_RETRY_BASE_S": "0.2",
-                    "CALLROOM_WORKER_POLL_INTERVAL_S": "0.05", "CALLROOM_WORKER_BATCH": "100"}
+        self.env = {
+            **os.environ,
+            "CALLROOM_DATABASE_URL": database_url,
+            "CALLROOM_WEBHOOK_URL": gateway,
+            "CALLROOM_WEBHOOK_SECRET": SECRET,
+            "CALLROOM_WEBHOOK_TIMEOUT_S": "1",
+            "CALLROOM_SEND_LEASE_S": "2",
+            "CALLROOM_RETRY_BASE_S": "0.2",
+            "CALLROOM_WORKER_POLL_INTERVAL_S": "0.05",
+            "CALLROOM_WORKER_BATCH": "100",
+        }
         self.logs = logs
         self.processes: list[tuple[subprocess.Popen[bytes], Path]] = []
         self.kills = 0
@@ -112,8 +120,9 @@ class Workers:
     def start(self, slot: int | None = None) -> None:
         path = self.logs / f"worker-{self.kills}-{len(self.processes)}-{slot}.log"
         with path.open("wb") as log:
-            process = subprocess.Popen([sys.executable, "-c", WORKER], env=self.env, stdout=log,
-                                       stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-c", WORKER], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         if slot is None:
             self.processes.append((process, path))
         else:
@@ -168,10 +177,16 @@ def send_and_act(paging: PagingService, workers: Workers) -> dict[int, str]:
 def unfinished(database: Database) -> tuple[int, int]:
     """Open pages still escalating, and messages not yet settled."""
     with database.reading() as session:
-        pages = session.scalar(select(func.count()).select_from(PageRow).where(
-            PageRow.state.in_(OPEN_STATES), PageRow.exhausted.is_(False)))
-        messages = session.scalar(select(func.count()).select_from(MessageRow).where(
-            MessageRow.state.in_((MessageState.PENDING, MessageState.SENDING))))
+        pages = session.scalar(
+            select(func.count())
+            .select_from(PageRow)
+            .where(PageRow.state.in_(OPEN_STATES), PageRow.exhausted.is_(False))
+        )
+        messages = session.scalar(
+            select(func.count())
+            .select_from(MessageRow)
+            .where(MessageRow.state.in_((MessageState.PENDING, MessageState.SENDING)))
+        )
     return int(pages or 0), int(messages or 0)
 
 
@@ -184,8 +199,9 @@ def wait_for_the_end(database: Database, workers: Workers) -> None:
         time.sleep(0.5)
 
 
-def test_killed_workers_lose_no_page_escalation_or_message(database: Database, database_url: str,
-                                                          gateway: str, tmp_path: Path) -> None:
+def test_killed_workers_lose_no_page_escalation_or_message(
+    database: Database, database_url: str, gateway: str, tmp_path: Path
+) -> None:
     store_world(database, world_yaml(paging=PAGING))
     paging = PagingService(database, LiveSchedules())
     workers = Workers(database_url, gateway, tmp_path)
@@ -213,7 +229,7 @@ def check_page(detail: PageDetail, fate: str) -> None:
     kinds = [event.kind for event in detail.events]
     if fate == "acknowledged":
         assert detail.page.state == "acknowledged", detail.page
-        after_ack = kinds[kinds.index(EventKind.ACKNOWLEDGED):]
+        after_ack = kinds[kinds.index(EventKind.ACKNOWLEDGED) :]
         assert EventKind.ESCALATED not in after_ack and EventKind.FALLBACK not in after_ack
         return
     expected = [(0, 0, "ada"), (1, 0, "cy"), (2, 0, "dora"), (3, 0, "operators")]
@@ -223,14 +239,19 @@ def check_page(detail: PageDetail, fate: str) -> None:
     unsent = [m for m in detail.messages if m.state != "sent"]
     # A declined page's first message may be cancelled: it was declined before it went out.
     assert all(m.state == "cancelled" and m.recipient_id == detail.recipients[0].id for m in unsent), (
-        unsent, [(e.kind, e.actor, e.person_id, e.detail) for e in detail.events])
+        unsent,
+        [(e.kind, e.actor, e.person_id, e.detail) for e in detail.events],
+    )
 
 
 def check_inbox(database: Database) -> None:
     with database.reading() as session:
         shown = session.execute(select(InboxRow.page_id, InboxRow.person_id, InboxRow.message_id)).all()
-        inapp_sent = session.scalar(select(func.count()).select_from(MessageRow).where(
-            MessageRow.channel == "inapp", MessageRow.state == "sent"))
+        inapp_sent = session.scalar(
+            select(func.count())
+            .select_from(MessageRow)
+            .where(MessageRow.channel == "inapp", MessageRow.state == "sent")
+        )
     repeats = [key for key, n in Counter((p, who) for p, who, _ in shown).items() if n > 1]
     assert repeats == [], "nobody is shown the same page twice in the app"
     assert len(shown) == inapp_sent
@@ -238,8 +259,12 @@ def check_inbox(database: Database) -> None:
 
 def check_webhooks(database: Database) -> None:
     with database.reading() as session:
-        messages = [m for page in session.scalars(select(PageRow.id)) for m in
-                    OutboxRepository(session).messages(page) if m.channel == "webhook"]
+        messages = [
+            m
+            for page in session.scalars(select(PageRow.id))
+            for m in OutboxRepository(session).messages(page)
+            if m.channel == "webhook"
+        ]
     received = Counter(key for key, _ in Gateway.received)
     assert all(ok for _, ok in Gateway.received), "every webhook is signed"
     assert {m.idempotency_key for m in messages if m.state == "sent"} == set(received), "none lost"

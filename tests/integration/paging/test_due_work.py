@@ -28,21 +28,24 @@ def test_nothing_is_due_in_a_quiet_database(world: Database, clock: ManualClock)
 
 
 def test_an_in_app_only_page_makes_in_app_work_due_and_nothing_external(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     page(paging, "post:ward")  # ada: in-app only
 
     assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=False, expired=False)
 
 
-def test_a_recipient_with_a_phone_makes_external_work_due(paging: PagingService, world: Database,
-                                                          clock: ManualClock) -> None:
+def test_a_recipient_with_a_phone_makes_external_work_due(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     page(paging, "post:backup")  # cy: in-app and webhook now, email after a minute
 
     assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=True, expired=False)
 
 
 def test_a_message_that_waits_for_the_page_to_stay_unseen_is_not_due_before_its_time(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     page(paging, "post:backup")
     drain(make_worker(world, clock))  # in-app delivered; the webhook fails (no transport)
 
@@ -50,8 +53,9 @@ def test_a_message_that_waits_for_the_page_to_stay_unseen_is_not_due_before_its_
     assert due(world, clock.now + timedelta(minutes=1)).external  # the email
 
 
-def test_a_passed_deadline_and_an_expired_lease_are_due(paging: PagingService, world: Database,
-                                                       clock: ManualClock) -> None:
+def test_a_passed_deadline_and_an_expired_lease_are_due(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     page(paging, "post:backup")
     with world.session() as session:
         OutboxRepository(session).claim(clock.now, EXTERNAL, 10, clock.now + timedelta(seconds=30), "gone")

@@ -56,8 +56,9 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 
 def page_dora(paging: PagingService) -> int:
     # dora's contact rules: in-app and email at once; her address is dora@paging.test.
-    return paging.send(PageRequest("nurse-4", "person:dora", "Bed 12: BP 80/50", "x4410",
-                                   patient_ref="MRN-0042 Jane Doe")).id
+    return paging.send(
+        PageRequest("nurse-4", "person:dora", "Bed 12: BP 80/50", "x4410", patient_ref="MRN-0042 Jane Doe")
+    ).id
 
 
 def email_states(paging: PagingService, page_id: int) -> list[tuple[str, int, str | None]]:
@@ -66,7 +67,8 @@ def email_states(paging: PagingService, page_id: int) -> list[tuple[str, int, st
 
 
 def test_an_email_reaches_a_real_smtp_server_without_the_patient(
-        paging: PagingService, world: Database, clock: ManualClock, mailbox: tuple[Mailbox, int]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, mailbox: tuple[Mailbox, int]
+) -> None:
     box, port = mailbox
     page_id = page_dora(paging)
     worker = make_worker(world, clock, {Channel.EMAIL: EmailTransport(SmtpSettings("127.0.0.1", port))})
@@ -81,8 +83,9 @@ def test_an_email_reaches_a_real_smtp_server_without_the_patient(
     assert email_states(paging, page_id)[0][0] == "sent"
 
 
-def test_email_goes_over_starttls_with_a_login(paging: PagingService, world: Database,
-                                               clock: ManualClock) -> None:
+def test_email_goes_over_starttls_with_a_login(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)
@@ -92,8 +95,14 @@ def test_email_goes_over_starttls_with_a_login(paging: PagingService, world: Dat
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"callroom", b"s3cret")
         return AuthResult(success=ok)
 
-    controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=server_context,
-                            require_starttls=True, authenticator=check)
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=check,
+    )
     controller.start()
     client_context = ssl.create_default_context()
     authority.configure_trust(client_context)
@@ -110,7 +119,8 @@ def test_email_goes_over_starttls_with_a_login(paging: PagingService, world: Dat
 
 
 def test_a_permanent_refusal_fails_the_message_and_is_not_retried(
-        paging: PagingService, world: Database, clock: ManualClock, mailbox: tuple[Mailbox, int]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, mailbox: tuple[Mailbox, int]
+) -> None:
     box, port = mailbox
     box.reply = "550 5.1.1 mailbox unavailable"
     page_id = page_dora(paging)
@@ -126,7 +136,8 @@ def test_a_permanent_refusal_fails_the_message_and_is_not_retried(
 
 
 def test_a_server_that_is_down_is_retried_with_backoff_until_the_attempts_run_out(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     page_id = page_dora(paging)
     down = EmailTransport(SmtpSettings("127.0.0.1", free_port()))
     worker = make_worker(world, clock, {Channel.EMAIL: down})
@@ -145,7 +156,8 @@ def test_a_server_that_is_down_is_retried_with_backoff_until_the_attempts_run_ou
 
 
 def test_a_connection_cut_during_data_is_an_unknown_outcome_and_is_not_resent(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     port, datas = free_port(), list[bytes]()
     server = threading.Thread(target=cut_off_during_data, args=(port, datas), daemon=True)
     server.start()
@@ -170,9 +182,11 @@ def cut_off_during_data(port: int, datas: list[bytes]) -> None:
         listener.settimeout(10)
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
+
             def say(line: str) -> None:
                 stream.write(line.encode() + b"\r\n")
                 stream.flush()
+
             say("220 cutoff ESMTP")
             while line := stream.readline():
                 command = line.decode().strip().upper()

@@ -78,7 +78,8 @@ def gateway(crashable_postgres: PostgresServer) -> Iterator[tuple[CrashingGatewa
 
 @pytest.mark.postgres
 def test_a_send_made_just_before_the_database_went_away_is_recorded_when_it_is_back(
-        world: Database, gateway: tuple[CrashingGateway, str]) -> None:
+    world: Database, gateway: tuple[CrashingGateway, str]
+) -> None:
     found, url = gateway
     clock = ManualClock()
     paging = PagingService(world, LiveSchedules(), clock)

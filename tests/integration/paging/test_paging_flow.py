@@ -22,8 +22,13 @@ from tests.principals import person
 
 
 def request(target: str = "post:ward", **changes: object) -> PageRequest:
-    values: dict[str, object] = {"sender": "nurse-4", "target": target, "body": "Bed 12: new chest pain",
-                                 "callback": "x4410", **changes}
+    values: dict[str, object] = {
+        "sender": "nurse-4",
+        "target": target,
+        "body": "Bed 12: new chest pain",
+        "callback": "x4410",
+        **changes,
+    }
     return PageRequest(**values)  # type: ignore[arg-type]
 
 
@@ -33,7 +38,8 @@ def count(database: Database, table: type[PageRow] | type[RecipientRow]) -> int:
 
 
 def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
-        paging: PagingService, clock: ManualClock) -> None:
+    paging: PagingService, clock: ManualClock
+) -> None:
     sent = paging.send(request(patient_ref="MRN-0042"))
 
     detail = paging.detail(OPERATOR, sent.id)
@@ -71,8 +77,9 @@ def test_a_routine_page_to_someone_off_duty_goes_to_their_cover(paging: PagingSe
     assert sent.notes == ("eve is off duty: sent to cy",)
 
 
-def test_the_worker_delivers_an_in_app_page_exactly_once(paging: PagingService, world: Database,
-                                                        clock: ManualClock) -> None:
+def test_the_worker_delivers_an_in_app_page_exactly_once(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     sent = paging.send(request())
     worker = make_worker(world, clock)
 
@@ -90,7 +97,8 @@ def test_the_worker_delivers_an_in_app_page_exactly_once(paging: PagingService, 
 
 
 def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     sent = paging.send(request())
     worker = make_worker(world, clock)
     drain(worker)
@@ -110,7 +118,8 @@ def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(
 
 
 def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_cancelled(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     sent = paging.send(request("person:cy"))  # cy: in-app and webhook now, email after a minute
     worker = make_worker(world, clock)
     drain(worker)
@@ -129,7 +138,8 @@ def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_canc
 
 
 def test_seen_stops_the_conditional_email_but_not_the_escalation(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     sent = paging.send(request("person:cy"))
     worker = make_worker(world, clock)
     drain(worker)
@@ -182,7 +192,8 @@ def test_a_stat_page_reaches_the_whole_code_team_on_every_channel_at_once(paging
 
 
 def test_the_policy_is_copied_onto_the_page_when_it_is_sent(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     before = paging.send(request())
     store_world(world, world_yaml(wait="1m").replace("post:backup/senior", "post:attending"))
     after = paging.send(request())
@@ -196,7 +207,8 @@ def test_the_policy_is_copied_onto_the_page_when_it_is_sent(
 
 
 def test_concurrent_workers_escalate_each_page_exactly_once(
-        paging: PagingService, world: Database, clock: ManualClock) -> None:
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
     ids = [paging.send(request()).id for _ in range(40)]
     clock.advance(300)
     workers = [make_worker(world, clock, name=f"w{i}") for i in range(3)]

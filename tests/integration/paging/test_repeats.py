@@ -50,7 +50,8 @@ def notes(detail: PageDetail) -> list[str]:
 
 
 def test_the_fallback_skips_the_operators_when_they_already_have_the_page(
-        paging: PagingService, database: Database, clock: ManualClock) -> None:
+    paging: PagingService, database: Database, clock: ManualClock
+) -> None:
     page_id = send(paging, "person:eve")  # off duty, no cover: the operators, at step 0
     clock.advance(30)
 
@@ -66,7 +67,8 @@ def test_the_fallback_skips_the_operators_when_they_already_have_the_page(
 
 
 def test_a_resident_paged_by_name_is_not_paged_again_as_the_posts_senior(
-        paging: PagingService, database: Database, clock: ManualClock) -> None:
+    paging: PagingService, database: Database, clock: ManualClock
+) -> None:
     page_id = send(paging, "person:cy")  # cy holds the backup post, as its senior
     worker = make_worker(database, clock)
     drain(worker)
@@ -84,7 +86,8 @@ def test_a_resident_paged_by_name_is_not_paged_again_as_the_posts_senior(
 
 
 def test_a_repeat_round_pages_the_same_people_again_and_the_fallback_is_new(
-        paging: PagingService, database: Database, clock: ManualClock) -> None:
+    paging: PagingService, database: Database, clock: ManualClock
+) -> None:
     page_id = send(paging, "post:ward")
     worker = make_worker(database, clock)
 

@@ -48,10 +48,12 @@ def handler_for(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            verified = verify_signature(SECRET, self.headers[TIMESTAMP_HEADER], body,
-                                        self.headers[SIGNATURE_HEADER], now=time.time())
-            gateway.requests.append({"key": self.headers["Idempotency-Key"], "verified": verified,
-                                     "payload": json.loads(body)})
+            verified = verify_signature(
+                SECRET, self.headers[TIMESTAMP_HEADER], body, self.headers[SIGNATURE_HEADER], now=time.time()
+            )
+            gateway.requests.append(
+                {"key": self.headers["Idempotency-Key"], "verified": verified, "payload": json.loads(body)}
+            )
             answer = gateway.script.pop(0) if gateway.script else "ok"
             if answer == "slow":
                 time.sleep(1.5)
@@ -81,8 +83,9 @@ def gateway() -> Iterator[tuple[Gateway, str]]:
 
 def page_cy(paging: PagingService) -> int:
     # cy's contact rules: in-app and webhook (SMS) at once, email after a minute.
-    return paging.send(PageRequest("nurse-4", "person:cy", "Bed 12: BP 80/50", "x4410",
-                                   patient_ref="MRN-0042")).id
+    return paging.send(
+        PageRequest("nurse-4", "person:cy", "Bed 12: BP 80/50", "x4410", patient_ref="MRN-0042")
+    ).id
 
 
 def webhook_state(paging: PagingService, page_id: int) -> tuple[str, int]:
@@ -95,7 +98,8 @@ def transport(url: str, timeout_s: float = 5) -> dict[Channel, WebhookTransport]
 
 
 def test_a_signed_webhook_reaches_the_gateway_without_the_patient(
-        paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
     found, url = gateway
     page_id = page_cy(paging)
 
@@ -113,7 +117,8 @@ def test_a_signed_webhook_reaches_the_gateway_without_the_patient(
 
 
 def test_a_busy_gateway_is_retried_with_backoff_and_the_same_key(
-        paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
     found, url = gateway
     found.script = ["503", "429"]
     page_id = page_cy(paging)
@@ -133,8 +138,9 @@ def test_a_busy_gateway_is_retried_with_backoff_and_the_same_key(
     assert [r["payload"]["attempt"] for r in found.requests] == [1, 2, 3]  # type: ignore[index]
 
 
-def test_a_refusal_is_permanent(paging: PagingService, world: Database, clock: ManualClock,
-                                gateway: tuple[Gateway, str]) -> None:
+def test_a_refusal_is_permanent(
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
     found, url = gateway
     found.script = ["400"]
     page_id = page_cy(paging)
@@ -149,7 +155,8 @@ def test_a_refusal_is_permanent(paging: PagingService, world: Database, clock: M
 
 
 def test_a_timeout_after_sending_is_resent_with_the_same_key_and_shown_once(
-        paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
     found, url = gateway
     found.script = ["slow"]
     page_id = page_cy(paging)
@@ -166,13 +173,15 @@ def test_a_timeout_after_sending_is_resent_with_the_same_key_and_shown_once(
 
 
 def test_a_send_whose_worker_died_is_resent_after_its_lease_but_an_email_is_not(
-        paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]) -> None:
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
     found, url = gateway
     page_id = page_cy(paging)
     clock.advance(60)  # the email is due too
     with world.session() as session:  # a worker claims both, then dies without a word
-        claimed = OutboxRepository(session).claim(clock.now, ["webhook", "email"], 10,
-                                                  clock.now + timedelta(seconds=30), "dead-worker")
+        claimed = OutboxRepository(session).claim(
+            clock.now, ["webhook", "email"], 10, clock.now + timedelta(seconds=30), "dead-worker"
+        )
     assert len(claimed) == 2
     worker = make_worker(world, clock, transport(url))
 

@@ -50,51 +50,173 @@ APPEND_ONLY = tuple(REWRITES)
 # Every table, with the values of its one row (ids are the database's; `ref:` names a row).
 ROWS: dict[str, dict[str, object]] = {
     "programs": {"name": "gs"},
-    "program_versions": {"program_id": "ref:programs", "number": 1, "source_text": "name: gs\n",
-                         "source_path": "gs.yaml", "sha256": "0" * 64, "created_at": AT},
-    "roster_versions": {"program_id": "ref:programs", "program_version_id": "ref:program_versions",
-                        "number": 1, "parent_version_id": None, "created_at": AT, "source": "solve",
-                        "status": "OPTIMAL", "objective": 0, "bound": 0, "report": "{}"},
-    "assignments": {"roster_version_id": "ref:roster_versions", "person_id": "ada", "day": date(2026, 3, 7),
-                    "shift_id": "call", "post_id": "ward"},
-    "pages": {"created_at": AT, "sender": "operator", "priority": "routine", "target": "ada",
-              "body": "call back", "callback": "5555", "patient_ref": None, "new_patient": False,
-              "roster_version_id": "ref:roster_versions", "policy": "{}", "notes": "", "state": "sent",
-              "step": 0, "round_no": 0, "deadline": None, "exhausted": False, "version": 1},
-    "page_recipients": {"page_id": "ref:pages", "person_id": "ada", "name": "Ada Okafor", "step": 0,
-                        "round_no": 0, "post_id": "ward", "reason": "on call", "state": "notified",
-                        "decline_reason": None, "notified_at": AT},
-    "outbound_messages": {"page_id": "ref:pages", "recipient_id": "ref:page_recipients", "channel": "inapp",
-                          "address": "ada", "idempotency_key": "page-1/recipient-1/inapp", "after_s": 0,
-                          "state": "sent", "due_at": None, "lease_until": None, "claim": None,
-                          "attempts": 1, "note": None, "sent_at": AT},
-    "page_events": {"page_id": "ref:pages", "at": AT, "actor": "operator", "kind": "sent", "person_id": None,
-                    "detail": "{}"},
-    "inbox": {"person_id": "ada", "page_id": "ref:pages", "message_id": "ref:outbound_messages",
-              "created_at": AT, "payload": "{}"},
-    "accounts": {"username": "ada", "display_name": "Ada Okafor", "role": "resident", "person_id": "ada",
-                 "password_hash": None, "active": True, "created_at": AT},
-    "account_events": {"at": AT, "account_id": "ref:accounts", "actor": "admin", "kind": "created",
-                       "detail": "{}"},
+    "program_versions": {
+        "program_id": "ref:programs",
+        "number": 1,
+        "source_text": "name: gs\n",
+        "source_path": "gs.yaml",
+        "sha256": "0" * 64,
+        "created_at": AT,
+    },
+    "roster_versions": {
+        "program_id": "ref:programs",
+        "program_version_id": "ref:program_versions",
+        "number": 1,
+        "parent_version_id": None,
+        "created_at": AT,
+        "source": "solve",
+        "status": "OPTIMAL",
+        "objective": 0,
+        "bound": 0,
+        "report": "{}",
+    },
+    "assignments": {
+        "roster_version_id": "ref:roster_versions",
+        "person_id": "ada",
+        "day": date(2026, 3, 7),
+        "shift_id": "call",
+        "post_id": "ward",
+    },
+    "pages": {
+        "created_at": AT,
+        "sender": "operator",
+        "priority": "routine",
+        "target": "ada",
+        "body": "call back",
+        "callback": "5555",
+        "patient_ref": None,
+        "new_patient": False,
+        "roster_version_id": "ref:roster_versions",
+        "policy": "{}",
+        "notes": "",
+        "state": "sent",
+        "step": 0,
+        "round_no": 0,
+        "deadline": None,
+        "exhausted": False,
+        "version": 1,
+    },
+    "page_recipients": {
+        "page_id": "ref:pages",
+        "person_id": "ada",
+        "name": "Ada Okafor",
+        "step": 0,
+        "round_no": 0,
+        "post_id": "ward",
+        "reason": "on call",
+        "state": "notified",
+        "decline_reason": None,
+        "notified_at": AT,
+    },
+    "outbound_messages": {
+        "page_id": "ref:pages",
+        "recipient_id": "ref:page_recipients",
+        "channel": "inapp",
+        "address": "ada",
+        "idempotency_key": "page-1/recipient-1/inapp",
+        "after_s": 0,
+        "state": "sent",
+        "due_at": None,
+        "lease_until": None,
+        "claim": None,
+        "attempts": 1,
+        "note": None,
+        "sent_at": AT,
+    },
+    "page_events": {
+        "page_id": "ref:pages",
+        "at": AT,
+        "actor": "operator",
+        "kind": "sent",
+        "person_id": None,
+        "detail": "{}",
+    },
+    "inbox": {
+        "person_id": "ada",
+        "page_id": "ref:pages",
+        "message_id": "ref:outbound_messages",
+        "created_at": AT,
+        "payload": "{}",
+    },
+    "accounts": {
+        "username": "ada",
+        "display_name": "Ada Okafor",
+        "role": "resident",
+        "person_id": "ada",
+        "password_hash": None,
+        "active": True,
+        "created_at": AT,
+    },
+    "account_events": {
+        "at": AT,
+        "account_id": "ref:accounts",
+        "actor": "admin",
+        "kind": "created",
+        "detail": "{}",
+    },
     "work_periods": {"program_id": "ref:programs", "person_id": "ada", "created_at": AT, "created_by": "ada"},
-    "work_period_revisions": {"period_id": "ref:work_periods", "number": 1, "starts_at": CALL_START,
-                              "ends_at": CALL_START + timedelta(hours=24), "kind": "in_house",
-                              "shift_id": "call", "post_id": "ward", "withdrawn": False, "source": "log",
-                              "note": "", "changed_by": "ada", "changed_at": AT},
-    "hours_justifications": {"period_id": "ref:work_periods", "reason": "severely_ill_patient",
-                             "note": "bed 3", "created_by": "ada", "created_at": AT},
-    "hours_reviews": {"justification_id": "ref:hours_justifications", "decision": "accepted", "note": "ok",
-                      "reviewer": "pd", "reviewed_at": AT},
-    "change_proposals": {"program_name": "gs", "kind": "day_off", "state": "proposed",
-                         "base_version_id": "ref:roster_versions", "requester": "ada", "colleague": None,
-                         "payload": "{}", "note": "", "created_at": AT, "decided_at": None,
-                         "decided_by": None, "decision_reason": None, "result_version_id": None,
-                         "version": 1},
-    "change_events": {"proposal_id": "ref:change_proposals", "at": AT, "actor": "ada", "role": "resident",
-                      "kind": "proposed", "detail": "{}"},
-    "approved_absences": {"program_name": "gs", "person_id": "ada", "starts_at": CALL_START,
-                          "ends_at": CALL_START + timedelta(days=2), "kind": "sick",
-                          "proposal_id": "ref:change_proposals", "approved_by": "chief", "approved_at": AT},
+    "work_period_revisions": {
+        "period_id": "ref:work_periods",
+        "number": 1,
+        "starts_at": CALL_START,
+        "ends_at": CALL_START + timedelta(hours=24),
+        "kind": "in_house",
+        "shift_id": "call",
+        "post_id": "ward",
+        "withdrawn": False,
+        "source": "log",
+        "note": "",
+        "changed_by": "ada",
+        "changed_at": AT,
+    },
+    "hours_justifications": {
+        "period_id": "ref:work_periods",
+        "reason": "severely_ill_patient",
+        "note": "bed 3",
+        "created_by": "ada",
+        "created_at": AT,
+    },
+    "hours_reviews": {
+        "justification_id": "ref:hours_justifications",
+        "decision": "accepted",
+        "note": "ok",
+        "reviewer": "pd",
+        "reviewed_at": AT,
+    },
+    "change_proposals": {
+        "program_name": "gs",
+        "kind": "day_off",
+        "state": "proposed",
+        "base_version_id": "ref:roster_versions",
+        "requester": "ada",
+        "colleague": None,
+        "payload": "{}",
+        "note": "",
+        "created_at": AT,
+        "decided_at": None,
+        "decided_by": None,
+        "decision_reason": None,
+        "result_version_id": None,
+        "version": 1,
+    },
+    "change_events": {
+        "proposal_id": "ref:change_proposals",
+        "at": AT,
+        "actor": "ada",
+        "role": "resident",
+        "kind": "proposed",
+        "detail": "{}",
+    },
+    "approved_absences": {
+        "program_name": "gs",
+        "person_id": "ada",
+        "starts_at": CALL_START,
+        "ends_at": CALL_START + timedelta(days=2),
+        "kind": "sick",
+        "proposal_id": "ref:change_proposals",
+        "approved_by": "chief",
+        "approved_at": AT,
+    },
 }
 Snapshot = dict[str, list[dict[str, Any]]]
 
@@ -126,10 +248,13 @@ def snapshot(engine: Engine) -> Snapshot:
         return {name: [dict(row) for row in rows.mappings()] for name, rows in read.items()}
 
 
-@pytest.fixture(scope="module", params=[
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-])
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ],
+)
 def stored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stored]:
     """One database per kind for the whole module: every statement tried on it is refused and
     rolled back, so it stays as stored (the tests check that it does)."""
@@ -176,8 +301,11 @@ def rewrites(stored: Stored, name: str) -> Iterator[tuple[str, Mapping[str, Any]
         row = rewritten(stored, name, key)
         columns, values = ", ".join(row), ", ".join(f":{c}" for c in row)
         changed = ", ".join(f"{c} = excluded.{c}" for c in REWRITES[name] if c not in key)
-        yield (f"INSERT INTO {name} ({columns}) VALUES ({values}) "
-               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changed}", row)
+        yield (
+            f"INSERT INTO {name} ({columns}) VALUES ({values}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changed}",
+            row,
+        )
         if stored.dialect == "sqlite":
             yield f"INSERT OR REPLACE INTO {name} ({columns}) VALUES ({values})", row
             yield f"REPLACE INTO {name} ({columns}) VALUES ({values})", row
@@ -220,8 +348,13 @@ def test_the_append_only_tables_are_exactly_those_that_refuse_updates(stored: St
 def test_a_plain_insert_of_a_new_row_still_goes_in(stored: Stored) -> None:
     row = {k: v for k, v in stored.before["page_events"][0].items() if k != "id"}
     with stored.engine.connect() as connection, connection.begin() as transaction:
-        connection.execute(text("INSERT INTO page_events (page_id, at, actor, kind, person_id, detail) "
-                                "VALUES (:page_id, :at, :actor, :kind, :person_id, :detail)"), row)
+        connection.execute(
+            text(
+                "INSERT INTO page_events (page_id, at, actor, kind, person_id, detail) "
+                "VALUES (:page_id, :at, :actor, :kind, :person_id, :detail)"
+            ),
+            row,
+        )
         count = connection.execute(text("SELECT count(*) FROM page_events")).scalar_one()
         transaction.rollback()
     assert count == 2
@@ -236,4 +369,3 @@ def test_delivering_a_message_to_the_inbox_again_adds_nothing_and_changes_nothin
         added = OutboxRepository(session).add_inbox([(message_id, person_id, page_id, {"again": True})], AT)
     assert added == set()
     assert snapshot(database.engine)["inbox"] == inbox
-

@@ -34,7 +34,8 @@ def crashable_database(crashable_url: str) -> Iterator[Database]:
 
 @pytest.mark.postgres
 def test_while_the_server_is_down_a_transaction_is_unavailable_and_says_why(
-        crashable_postgres: PostgresServer, crashable_database: Database) -> None:
+    crashable_postgres: PostgresServer, crashable_database: Database
+) -> None:
     one(crashable_database)
     crashable_postgres.crash()
 
@@ -48,7 +49,8 @@ def test_while_the_server_is_down_a_transaction_is_unavailable_and_says_why(
 
 @pytest.mark.postgres
 def test_a_pooled_connection_left_stale_by_a_restart_is_replaced_not_handed_out(
-        crashable_postgres: PostgresServer, crashable_database: Database) -> None:
+    crashable_postgres: PostgresServer, crashable_database: Database
+) -> None:
     one(crashable_database)  # the pool now holds a connection to the server about to restart
 
     crashable_postgres.crash()
@@ -59,7 +61,8 @@ def test_a_pooled_connection_left_stale_by_a_restart_is_replaced_not_handed_out(
 
 @pytest.mark.postgres
 def test_opening_a_database_while_the_server_is_down_waits_for_it(
-        crashable_postgres: PostgresServer, crashable_url: str) -> None:
+    crashable_postgres: PostgresServer, crashable_url: str
+) -> None:
     crashable_postgres.crash()
     with pytest.raises(Unavailable):
         open_database(crashable_url)
@@ -75,8 +78,9 @@ def test_opening_a_database_while_the_server_is_down_waits_for_it(
 
 
 @pytest.mark.postgres
-def test_waiting_for_the_database_ends_when_told_to_stop(crashable_postgres: PostgresServer,
-                                                         crashable_url: str) -> None:
+def test_waiting_for_the_database_ends_when_told_to_stop(
+    crashable_postgres: PostgresServer, crashable_url: str
+) -> None:
     crashable_postgres.crash()
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
@@ -85,7 +89,8 @@ def test_waiting_for_the_database_ends_when_told_to_stop(crashable_postgres: Pos
 
 
 @pytest.mark.parametrize("statement", ["SELECT * FROM no_such_table", "SELEC 1"])
-def test_a_mistake_in_a_statement_is_the_databases_own_error_not_an_outage(database: Database,
-                                                                           statement: str) -> None:
+def test_a_mistake_in_a_statement_is_the_databases_own_error_not_an_outage(
+    database: Database, statement: str
+) -> None:
     with pytest.raises(DBAPIError), database.reading() as session:
         session.execute(text(statement))

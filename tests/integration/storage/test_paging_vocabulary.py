@@ -31,8 +31,9 @@ def checked_values(database: Database, table: str, name: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("table", "column"), list(VOCABULARIES), ids=[f"{t}.{c}" for t, c in VOCABULARIES])
-def test_each_vocabulary_check_allows_exactly_its_enums_values(database: Database, table: str,
-                                                               column: str) -> None:
+def test_each_vocabulary_check_allows_exactly_its_enums_values(
+    database: Database, table: str, column: str
+) -> None:
     vocabulary, name = VOCABULARIES[table, column]
 
     assert checked_values(database, table, name) == {member.value for member in vocabulary}
@@ -40,8 +41,20 @@ def test_each_vocabulary_check_allows_exactly_its_enums_values(database: Databas
 
 def add_page(database: Database) -> int:
     now = datetime.now(UTC)
-    page = NewPage(now, "nurse-4", Priority.ROUTINE, "operators", "Bed 12", "x4410", None, False, None,
-                   {"wait_s": 60, "steps": [], "repeat": 0, "fallback": ["operators"]}, (), now)
+    page = NewPage(
+        now,
+        "nurse-4",
+        Priority.ROUTINE,
+        "operators",
+        "Bed 12",
+        "x4410",
+        None,
+        False,
+        None,
+        {"wait_s": 60, "steps": [], "repeat": 0, "fallback": ["operators"]},
+        (),
+        now,
+    )
     with database.session() as session:
         pages = PageRepository(session)
         page_id = pages.add_page(page)
@@ -51,8 +64,10 @@ def add_page(database: Database) -> int:
 
 def test_an_event_of_a_kind_the_audit_trail_does_not_know_is_refused(database: Database) -> None:
     page_id = add_page(database)
-    insert = text("INSERT INTO page_events (page_id, at, actor, kind, detail) "
-                  "VALUES (:page, CURRENT_TIMESTAMP, 'someone', 'rewritten', '{}')")
+    insert = text(
+        "INSERT INTO page_events (page_id, at, actor, kind, detail) "
+        "VALUES (:page, CURRENT_TIMESTAMP, 'someone', 'rewritten', '{}')"
+    )
 
     with pytest.raises(IntegrityError, match="ck_page_events_kind_kind"), database.engine.begin() as c:
         c.execute(insert, {"page": page_id})

@@ -25,8 +25,10 @@ from tests.factories import every, roster
 
 WEEK_ONE = roster(
     *every("ada", "day", range(5)),
-    ("bea", 0, "night"), ("bea", 1, "night"),
-    ("cal", 2, "call"), ("cal", 5, "home"),
+    ("bea", 0, "night"),
+    ("bea", 1, "night"),
+    ("cal", 2, "call"),
+    ("cal", 5, "home"),
     ("dee", 3, "clinic", "clinic"),
 )
 # The domain allows a bad roster with two shifts for one person on one day; the database not.
@@ -38,16 +40,23 @@ def program_version(database: Database, name: str = "gs") -> int:
         return ProgramRepository(session).save_source(name, f"name: {name}\n", f"{name}.yaml").id
 
 
-def add(session: Session, program_version_id: int, rota: Roster = WEEK_ONE,
-        **overrides: Any) -> RosterVersionRecord:
-    fields: dict[str, Any] = {"source": RosterSource.SOLVE, "status": "OPTIMAL",
-                              "objective": 340, "bound": 300, "report": {"penalties": []}}
+def add(
+    session: Session, program_version_id: int, rota: Roster = WEEK_ONE, **overrides: Any
+) -> RosterVersionRecord:
+    fields: dict[str, Any] = {
+        "source": RosterSource.SOLVE,
+        "status": "OPTIMAL",
+        "objective": 340,
+        "bound": 300,
+        "report": {"penalties": []},
+    }
     fields.update(overrides)
     return RosterRepository(session).add_version(program_version_id, rota, **fields)
 
 
-def add_committed(database: Database, program_version_id: int, rota: Roster = WEEK_ONE,
-                  **overrides: Any) -> RosterVersionRecord:
+def add_committed(
+    database: Database, program_version_id: int, rota: Roster = WEEK_ONE, **overrides: Any
+) -> RosterVersionRecord:
     with database.session() as session:
         return add(session, program_version_id, rota, **overrides)
 
@@ -74,8 +83,16 @@ def test_a_version_keeps_its_source_status_scores_report_and_parent(database: Da
     program = program_version(database)
     first = add_committed(database, program)
     report = {"penalties": [{"name": "Ada: 2 weekend requests refused", "points": 340}]}
-    edit = add_committed(database, program, source=RosterSource.EDIT, status="EDITED",
-                         objective=None, bound=None, report=report, parent_id=first.id)
+    edit = add_committed(
+        database,
+        program,
+        source=RosterSource.EDIT,
+        status="EDITED",
+        objective=None,
+        bound=None,
+        report=report,
+        parent_id=first.id,
+    )
     with database.session() as session:
         found = RosterRepository(session).get(edit.id)
     assert found == edit

@@ -41,10 +41,19 @@ CHANGES = [  # (what is refused, the statement that tries it)
 def store_one_roster(database: Database) -> int:
     with database.session() as session:
         program = ProgramRepository(session).save_source("gs", "name: gs\n", "gs.yaml")
-        return RosterRepository(session).add_version(
-            program.id, ROSTER, source=RosterSource.SOLVE, status="OPTIMAL",
-            objective=0, bound=0, report={},
-        ).id
+        return (
+            RosterRepository(session)
+            .add_version(
+                program.id,
+                ROSTER,
+                source=RosterSource.SOLVE,
+                status="OPTIMAL",
+                objective=0,
+                bound=0,
+                report={},
+            )
+            .id
+        )
 
 
 def differences_from_tables(database: Database) -> list[object]:
@@ -57,9 +66,7 @@ def test_the_migrations_build_exactly_the_tables_in_tables_py(database: Database
 
 
 @pytest.mark.parametrize(("change", "statement"), CHANGES, ids=[c for c, _ in CHANGES])
-def test_a_raw_change_to_a_stored_version_is_refused(
-    database: Database, change: str, statement: str
-) -> None:
+def test_a_raw_change_to_a_stored_version_is_refused(database: Database, change: str, statement: str) -> None:
     version_id = store_one_roster(database)
     refused = f"{change} refused: versions are never overwritten"
     with pytest.raises(IntegrityError, match=refused), database.engine.begin() as connection:
@@ -93,8 +100,10 @@ def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path: Path) -> 
         with database.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
-        orphan = text("INSERT INTO assignments (roster_version_id, person_id, day, shift_id, "
-                      "post_id) VALUES (42, 'ada', '2026-03-02', 'day', 'ward')")
+        orphan = text(
+            "INSERT INTO assignments (roster_version_id, person_id, day, shift_id, "
+            "post_id) VALUES (42, 'ada', '2026-03-02', 'day', 'ward')"
+        )
         with pytest.raises(IntegrityError, match="FOREIGN KEY"), database.engine.begin() as c:
             c.execute(orphan)
 
@@ -111,9 +120,7 @@ def postgres_database(postgres_server: PostgresServer) -> Iterator[Database]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("table", ["program_versions", "roster_versions", "assignments"])
-def test_truncating_a_version_table_is_refused_on_postgresql(
-    postgres_database: Database, table: str
-) -> None:
+def test_truncating_a_version_table_is_refused_on_postgresql(postgres_database: Database, table: str) -> None:
     store_one_roster(postgres_database)
     engine = postgres_database.engine
     with pytest.raises(IntegrityError, match="never overwritten"), engine.begin() as connection:

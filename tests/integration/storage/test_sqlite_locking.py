@@ -43,7 +43,8 @@ def scratch(database: Database) -> list[int]:
 
 
 def test_a_writer_waits_while_another_holds_the_lock_and_then_commits(
-        database: Database, lock_holder: sqlite3.Connection) -> None:
+    database: Database, lock_holder: sqlite3.Connection
+) -> None:
     failures: list[BaseException] = []
 
     def run() -> None:
@@ -64,7 +65,8 @@ def test_a_writer_waits_while_another_holds_the_lock_and_then_commits(
 
 
 def test_a_writer_gives_up_with_database_is_locked_after_the_busy_timeout(
-        database: Database, lock_holder: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    database: Database, lock_holder: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_S", 0.05)
 
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):

@@ -51,11 +51,12 @@ class Web:
         token = csrf_of(client.get("/signin").text)
         known = [*self.sign_ins, *([extra] if extra is not None else [])]
         found = sign_in_of(known, username)
-        answer = client.post("/signin", data={"username": found.username, "password": found.password,
-                                              "csrf_token": token, "next": "/"})
+        answer = client.post(
+            "/signin",
+            data={"username": found.username, "password": found.password, "csrf_token": token, "next": "/"},
+        )
         assert answer.status_code == 303, answer.text
         return client, csrf_of(client.get("/oncall").text)
-
 
 
 def _serve(settings: Settings, database: Database) -> Iterator[Web]:

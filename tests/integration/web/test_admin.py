@@ -24,8 +24,12 @@ def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> N
     page = admin.get("/admin")
     assert page.status_code == 200
     program = demo_program()
-    for thing in (*(p.name for p in program.people), *(p.name for p in program.posts),
-                  *(s.name for s in program.shift_types), *program.paging.policies):
+    for thing in (
+        *(p.name for p in program.people),
+        *(p.name for p in program.posts),
+        *(s.name for s in program.shift_types),
+        *program.paging.policies,
+    ):
         assert thing in page.text
     listed = re.findall(r'<tr id="account-\d+"[^>]*><td>([^<]+)</td>', page.text)
     assert sorted(listed) == sorted(a.username for a in sqlite_web.sign_ins)
@@ -34,29 +38,65 @@ def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> N
 def test_an_admin_creates_an_account_that_can_sign_in(sqlite_web: Web) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
     resident = next(p for p in demo_program().people if p.grade.label == "PGY-3")
-    made = admin.post("/admin/accounts", data={"csrf_token": csrf, "username": "new-resident",
-                                               "display_name": resident.name, "role": "resident",
-                                               "person_id": resident.id, "password": "a-long-password"})
+    made = admin.post(
+        "/admin/accounts",
+        data={
+            "csrf_token": csrf,
+            "username": "new-resident",
+            "display_name": resident.name,
+            "role": "resident",
+            "person_id": resident.id,
+            "password": "a-long-password",
+        },
+    )
     assert made.status_code == 303
     browser = sqlite_web.client()
     token = csrf_of(browser.get("/signin").text)
-    signed = browser.post("/signin", data={"username": "new-resident", "password": "a-long-password",
-                                           "csrf_token": token})
+    signed = browser.post(
+        "/signin", data={"username": "new-resident", "password": "a-long-password", "csrf_token": token}
+    )
     assert signed.status_code == 303
 
 
 def test_a_bad_new_account_is_named_field_by_field(sqlite_web: Web) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
-    answer = admin.post("/admin/accounts", data={"csrf_token": csrf, "username": "x", "display_name": "",
-                                                 "role": "king", "person_id": "", "password": "short"})
+    answer = admin.post(
+        "/admin/accounts",
+        data={
+            "csrf_token": csrf,
+            "username": "x",
+            "display_name": "",
+            "role": "king",
+            "person_id": "",
+            "password": "short",
+        },
+    )
     assert answer.status_code == 422
     assert 'id="role-error">choose a role' in answer.text
     assert 'id="display_name-error">enter the name' in answer.text
-    taken = admin.post("/admin/accounts", data={"csrf_token": csrf, "username": "chief", "display_name": "X",
-                                                "role": "resident", "person_id": "nobody", "password": ""})
+    taken = admin.post(
+        "/admin/accounts",
+        data={
+            "csrf_token": csrf,
+            "username": "chief",
+            "display_name": "X",
+            "role": "resident",
+            "person_id": "nobody",
+            "password": "",
+        },
+    )
     assert 'id="person_id-error">no person' in taken.text
-    dup = admin.post("/admin/accounts", data={"csrf_token": csrf, "username": "chief", "display_name": "X",
-                                              "role": "resident", "person_id": "", "password": ""})
+    dup = admin.post(
+        "/admin/accounts",
+        data={
+            "csrf_token": csrf,
+            "username": "chief",
+            "display_name": "X",
+            "role": "resident",
+            "person_id": "",
+            "password": "",
+        },
+    )
     assert 'id="username-error">there is already an account' in dup.text
 
 
@@ -137,8 +177,10 @@ def test_only_admins_change_accounts(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     for action, value in (("role", "admin"), ("active", "0"), ("password", "a temporary password")):
         field = "password" if action == "password" else action
-        assert chief.post(f"/admin/accounts/1/{action}", data={"csrf_token": csrf, field: value}
-                          ).status_code == 403
+        assert (
+            chief.post(f"/admin/accounts/1/{action}", data={"csrf_token": csrf, field: value}).status_code
+            == 403
+        )
 
 
 def test_only_admins_open_the_admin_pages(sqlite_web: Web) -> None:
@@ -157,8 +199,9 @@ def test_an_admin_replaces_the_program_file_and_the_roster_moves_to_it(sqlite_we
     assert not any(c.reason in page for c in demo_program().conflicts)
     renamed = source.replace("name: Free clinic,", "name: Free clinic (Tuesdays),", 1)
     assert renamed != source
-    saved = admin.post("/admin/program", data={"csrf_token": csrf, "source": renamed,
-                                               "reason": "clinic days"})
+    saved = admin.post(
+        "/admin/program", data={"csrf_token": csrf, "source": renamed, "reason": "clinic days"}
+    )
     assert saved.status_code == 303, saved.text
     assert "Free clinic (Tuesdays)" in admin.get("/admin").text
     with sqlite_web.database.reading() as session:

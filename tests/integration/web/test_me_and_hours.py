@@ -90,8 +90,10 @@ def test_the_chief_sees_every_resident_and_an_unknown_one_is_named(sqlite_web: W
 
 def test_a_name_with_markup_cannot_end_the_chart_data_or_hide_the_table(sqlite_web: Web) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
-    renamed = admin.post("/admin/program", data={"csrf_token": csrf, "source": demo_source_with_markup_name(),
-                                                 "reason": "a name with markup"})
+    renamed = admin.post(
+        "/admin/program",
+        data={"csrf_token": csrf, "source": demo_source_with_markup_name(), "reason": "a name with markup"},
+    )
     assert renamed.status_code == 303, renamed.text
     chief, _ = sqlite_web.signed_in("chief")
     page = chief.get("/hours").text
@@ -122,8 +124,9 @@ def test_worked_hours_appear_beside_scheduled_once_logged(sqlite_web: Web) -> No
 
 
 @pytest.mark.parametrize(("who", "linked"), [("resident", True), ("attending", False), ("director", False)])
-def test_my_schedule_links_to_duty_hours_only_where_they_are_the_viewers(sqlite_web: Web, who: str,
-                                                                         linked: bool) -> None:
+def test_my_schedule_links_to_duty_hours_only_where_they_are_the_viewers(
+    sqlite_web: Web, who: str, linked: bool
+) -> None:
     client, _ = sqlite_web.signed_in(who)
     page = client.get("/me").text
     assert ('href="/hours?person=' in page) is linked

@@ -21,8 +21,9 @@ def test_the_board_shows_who_holds_each_post_at_an_instant_and_who_is_next(sqlit
     page = client.get("/oncall", params={"at": FIRST_MORNING})
     assert page.status_code == 200
     program = demo_program()
-    at = datetime.combine(datetime.fromisoformat(FIRST_MORNING).date(), time(9),
-                          ZoneInfo(program.hospital.timezone))
+    at = datetime.combine(
+        datetime.fromisoformat(FIRST_MORNING).date(), time(9), ZoneInfo(program.hospital.timezone)
+    )
     rows = board(Schedule(program, solved_demo()), at)
     assert re.findall(r'data-post="([^"]+)"', page.text) == [p.id for p in program.posts]
     day_team = next(r for r in rows if r.post.id == "gs-day")
@@ -60,10 +61,13 @@ def test_an_instant_beyond_the_calendar_is_named_next_to_its_field(sqlite_web: W
     assert 'id="at-error">the time must lie in the years 1900 to 2199' in page.text
 
 
-@pytest.mark.parametrize(("at", "said"), [("2027-03-14T02:30", "does not exist in America/New_York"),
-                                          ("2027-11-07T01:30", "happens twice")])
-def test_a_wall_time_the_clocks_skip_or_repeat_is_named_next_to_its_field(sqlite_web: Web, at: str,
-                                                                         said: str) -> None:
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [("2027-03-14T02:30", "does not exist in America/New_York"), ("2027-11-07T01:30", "happens twice")],
+)
+def test_a_wall_time_the_clocks_skip_or_repeat_is_named_next_to_its_field(
+    sqlite_web: Web, at: str, said: str
+) -> None:
     client, _ = sqlite_web.signed_in("operator")
     page = client.get("/oncall", params={"at": at})
     assert page.status_code == 422
@@ -72,21 +76,46 @@ def test_a_wall_time_the_clocks_skip_or_repeat_is_named_next_to_its_field(sqlite
 
 def test_a_page_form_names_the_bad_field(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("operator")
-    answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "",
-                                               "callback": "4411", "priority": "routine"})
+    answer = client.post(
+        "/oncall/page",
+        data={
+            "csrf_token": csrf,
+            "target": "post:pit",
+            "body": "",
+            "callback": "4411",
+            "priority": "routine",
+        },
+    )
     assert answer.status_code == 422
     assert 'id="body-post-pit-error">body must be 1 to 500 characters' in answer.text
-    answer = client.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "Bed 4",
-                                               "callback": "call me", "priority": "whenever"})
+    answer = client.post(
+        "/oncall/page",
+        data={
+            "csrf_token": csrf,
+            "target": "post:pit",
+            "body": "Bed 4",
+            "callback": "call me",
+            "priority": "whenever",
+        },
+    )
     assert "choose routine, urgent or stat" in answer.text
 
 
 def test_a_page_sent_by_name_reaches_the_person_s_pager_and_is_acknowledged_there(sqlite_web: Web) -> None:
     nurse, nurse_csrf = sqlite_web.signed_in("operator")
     resident = sign_in_of(sqlite_web.sign_ins, "resident")
-    sent = nurse.post("/oncall/page", data={
-        "csrf_token": nurse_csrf, "target": f"person:{resident.person_id}", "body": "Bed 12 pain score 9",
-        "callback": "4411", "priority": "stat", "patient_ref": "MRN 0042", "by_name": "1"})
+    sent = nurse.post(
+        "/oncall/page",
+        data={
+            "csrf_token": nurse_csrf,
+            "target": f"person:{resident.person_id}",
+            "body": "Bed 12 pain score 9",
+            "callback": "4411",
+            "priority": "stat",
+            "patient_ref": "MRN 0042",
+            "by_name": "1",
+        },
+    )
     assert sent.status_code == 200, sent.text
     page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
     doctor, csrf = sqlite_web.signed_in("resident")
@@ -97,16 +126,25 @@ def test_a_page_sent_by_name_reaches_the_person_s_pager_and_is_acknowledged_ther
     assert acked.status_code == 200 and 'data-state="acknowledged"' in acked.text
     timeline = nurse.get(f"/inbox/pages/{page_id}")
     assert 'id="page-state">acknowledged<' in timeline.text
-    assert "acknowledged" in re.search(r'<table class="list" id="timeline">.*?</table>', timeline.text,
-                                       re.S).group(0)  # type: ignore[union-attr]
+    assert "acknowledged" in re.search(
+        r'<table class="list" id="timeline">.*?</table>', timeline.text, re.S
+    ).group(0)  # type: ignore[union-attr]
 
 
 def test_a_sent_page_is_confirmed_with_whom_it_reached_and_a_link_to_its_log(sqlite_web: Web) -> None:
     nurse, csrf = sqlite_web.signed_in("operator")
     resident = sign_in_of(sqlite_web.sign_ins, "resident")
-    sent = nurse.post("/oncall/page", data={
-        "csrf_token": csrf, "target": f"person:{resident.person_id}", "body": "Bed 7 obs", "callback": "4411",
-        "priority": "stat", "label": resident.display_name})
+    sent = nurse.post(
+        "/oncall/page",
+        data={
+            "csrf_token": csrf,
+            "target": f"person:{resident.person_id}",
+            "body": "Bed 7 obs",
+            "callback": "4411",
+            "priority": "stat",
+            "label": resident.display_name,
+        },
+    )
     page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
     name = demo_program().person[resident.person_id or ""].name
     assert f"It reached {name}." in sent.text
@@ -117,9 +155,16 @@ def test_a_sent_page_is_confirmed_with_whom_it_reached_and_a_link_to_its_log(sql
 def test_declining_needs_a_reason_named_next_to_the_page(sqlite_web: Web) -> None:
     nurse, nurse_csrf = sqlite_web.signed_in("operator")
     resident = sign_in_of(sqlite_web.sign_ins, "resident")
-    sent = nurse.post("/oncall/page", data={
-        "csrf_token": nurse_csrf, "target": f"person:{resident.person_id}", "body": "Call back",
-        "callback": "4411", "priority": "stat"})
+    sent = nurse.post(
+        "/oncall/page",
+        data={
+            "csrf_token": nurse_csrf,
+            "target": f"person:{resident.person_id}",
+            "body": "Call back",
+            "callback": "4411",
+            "priority": "stat",
+        },
+    )
     page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
     doctor, csrf = sqlite_web.signed_in("resident")
     refused = doctor.post(f"/inbox/pages/{page_id}/decline", data={"csrf_token": csrf, "reason": " "})
@@ -130,9 +175,17 @@ def test_declining_needs_a_reason_named_next_to_the_page(sqlite_web: Web) -> Non
 
 def test_an_operator_does_not_see_patient_references_of_pages_they_did_not_send(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
-    sent = chief.post("/oncall/page", data={
-        "csrf_token": csrf, "target": "operators", "body": "Need a porter", "callback": "4411",
-        "priority": "routine", "patient_ref": "MRN 77"})
+    sent = chief.post(
+        "/oncall/page",
+        data={
+            "csrf_token": csrf,
+            "target": "operators",
+            "body": "Need a porter",
+            "callback": "4411",
+            "priority": "routine",
+            "patient_ref": "MRN 77",
+        },
+    )
     page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
     nurse, _ = sqlite_web.signed_in("operator")
     inbox = nurse.get("/inbox")

@@ -9,9 +9,13 @@ from tests.integration.web.conftest import Web
 
 P = Permission
 PAGES = {
-    "/oncall": {P.ONCALL_READ}, "/inbox": {P.PAGE_SEND}, "/schedule": {P.ROSTER_READ},
-    "/me": {P.CALENDAR_OWN}, "/hours": {P.HOURS_READ, P.HOURS_LOG_OWN},
-    "/requests": {P.REQUEST_OWN, P.REQUEST_READ}, "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
+    "/oncall": {P.ONCALL_READ},
+    "/inbox": {P.PAGE_SEND},
+    "/schedule": {P.ROSTER_READ},
+    "/me": {P.CALENDAR_OWN},
+    "/hours": {P.HOURS_READ, P.HOURS_LOG_OWN},
+    "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
+    "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
 }
 
 
@@ -34,8 +38,14 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
     for path in [*PAGES, "/inbox/pages/1", "/inbox/stream", "/schedule/cell", "/inbox/item/1"]:
         answer = browser.get(path)
         assert (answer.status_code, answer.headers.get("location")) == (303, f"/signin?next={path}")
-    for path in ["/schedule/cell", "/oncall/page", "/inbox/pages/1/ack", "/me/calendar", "/requests/swap",
-                 "/admin/accounts"]:
+    for path in [
+        "/schedule/cell",
+        "/oncall/page",
+        "/inbox/pages/1/ack",
+        "/me/calendar",
+        "/requests/swap",
+        "/admin/accounts",
+    ]:
         assert browser.post(path, data={"csrf_token": "x"}).status_code == 303, path
 
 

@@ -28,10 +28,18 @@ def _offer(web: Web, *, acceptable: bool) -> tuple[httpx.Client, httpx.Client, h
     colleague, c_csrf = web.signed_in("colleague")
     chief, _ = web.signed_in("chief")
     giver, taker = sign_in_of(web.sign_ins, "resident"), sign_in_of(web.sign_ins, "colleague")
-    day = find_offer(demo_program(), solved_demo(), giver.person_id or "", taker.person_id or "",
-                     acceptable=acceptable)
-    made = resident.post("/requests/offer", data={"csrf_token": r_csrf, "day": day.isoformat(),
-                                                  "colleague": taker.person_id or "", "note": "family"})
+    day = find_offer(
+        demo_program(), solved_demo(), giver.person_id or "", taker.person_id or "", acceptable=acceptable
+    )
+    made = resident.post(
+        "/requests/offer",
+        data={
+            "csrf_token": r_csrf,
+            "day": day.isoformat(),
+            "colleague": taker.person_id or "",
+            "note": "family",
+        },
+    )
     assert made.status_code == 303 and made.headers["location"] == "/requests?done=offer"
     waiting = colleague.get("/requests").text
     proposal_id = int(PROPOSAL.search(waiting).group(1))  # type: ignore[union-attr]
@@ -77,8 +85,9 @@ def test_a_resident_may_not_approve_and_a_bad_request_names_its_field(sqlite_web
     assert bad.status_code == 422 and 'id="day-off-day-error">choose a day' in bad.text
     outside = resident.post("/requests/day-off", data={"csrf_token": csrf, "day": "2030-01-01"})
     assert outside.status_code == 422 and 'id="day-off-day-error">' in outside.text
-    nobody = resident.post("/requests/offer", data={"csrf_token": csrf, "day": "2027-03-10",
-                                                    "colleague": "x"})
+    nobody = resident.post(
+        "/requests/offer", data={"csrf_token": csrf, "day": "2027-03-10", "colleague": "x"}
+    )
     assert nobody.status_code in (404, 422) and 'class="field-error"' in nobody.text
 
 
@@ -94,9 +103,15 @@ def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web:
     first, second = sign_in_of(sqlite_web.sign_ins, "resident"), sign_in_of(sqlite_web.sign_ins, "colleague")
     roster = solved_demo()
     mine, theirs = find_swap(demo_program(), roster, first.person_id or "", second.person_id or "")
-    made = resident.post("/requests/swap", data={"csrf_token": r_csrf, "day": mine.isoformat(),
-                                                 "colleague": second.person_id or "",
-                                                 "colleague_day": theirs.isoformat()})
+    made = resident.post(
+        "/requests/swap",
+        data={
+            "csrf_token": r_csrf,
+            "day": mine.isoformat(),
+            "colleague": second.person_id or "",
+            "colleague_day": theirs.isoformat(),
+        },
+    )
     assert made.status_code == 303
     proposal_id = int(PROPOSAL.search(colleague.get("/requests").text).group(1))  # type: ignore[union-attr]
     assert colleague.post(f"/requests/{proposal_id}/accept", data={"csrf_token": c_csrf}).status_code == 303
@@ -113,14 +128,14 @@ def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web:
     assert (now_mine.shift_id, now_mine.post_id) == (before_theirs.shift_id, before_theirs.post_id)
 
 
-def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_allow(
-        sqlite_web: Web) -> None:
+def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_allow(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     holder = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
     changes = ChangeService(sqlite_web.database, RosterService(sqlite_web.database, LiveSchedules()))
     for held in solved_demo().for_person(holder)[2:]:
-        answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": holder,
-                                                          "day": held.day.isoformat()})
+        answer = chief.post(
+            "/schedule/open-shift", data={"csrf_token": csrf, "person": holder, "day": held.day.isoformat()}
+        )
         assert answer.status_code == 200, answer.text
         found = re.search(r"Open shift #(\d+) offered", answer.text)
         assert found is not None
@@ -134,8 +149,10 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
     account = next((s for s in sqlite_web.sign_ins if s.person_id == taker), None)  # one account a person
     if account is None:
         account = DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker")
-        AccountService(sqlite_web.database).add_account(admin("test"), AccountSpec(
-            account.username, account.display_name, account.role, taker, account.password))
+        AccountService(sqlite_web.database).add_account(
+            admin("test"),
+            AccountSpec(account.username, account.display_name, account.role, taker, account.password),
+        )
     client, _ = sqlite_web.signed_in(account.username, account)
     page = client.get("/requests").text
     assert f'id="proposal-{proposal_id}" data-state="open"' in page and "open: " in page
@@ -153,13 +170,15 @@ def test_a_cell_without_a_shift_cannot_be_offered(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     resident = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
     free = next(d for d in demo_program().block.dates() if solved_demo().on(resident, d) is None)
-    answer = chief.post("/schedule/open-shift", data={"csrf_token": csrf, "person": resident,
-                                                      "day": free.isoformat()})
+    answer = chief.post(
+        "/schedule/open-shift", data={"csrf_token": csrf, "person": resident, "day": free.isoformat()}
+    )
     assert answer.status_code == 422 and "there is no shift in this cell to offer" in answer.text
 
 
 def test_a_resident_a_request_does_not_touch_never_sees_it_or_its_note_and_the_director_does(
-        sqlite_web: Web) -> None:
+    sqlite_web: Web,
+) -> None:
     _, _, _, proposal_id = _offer(sqlite_web, acceptable=True)
     outsider, _ = sqlite_web.signed_in("resident2")
     director, _ = sqlite_web.signed_in("director")

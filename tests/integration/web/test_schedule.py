@@ -44,7 +44,7 @@ def test_the_grid_shows_every_person_by_every_day_of_the_block(sqlite_web: Web) 
     assert DAY.findall(page.text) == [d.isoformat() for d in program.block.dates()]
     some = solved_demo().assignments[0]
     assert program.post[some.post_id].name in page.text
-    assert 'data-editable' not in page.text  # a resident reads, the chief edits
+    assert "data-editable" not in page.text  # a resident reads, the chief edits
 
 
 def test_the_grid_filters_by_service_grade_and_week(sqlite_web: Web) -> None:
@@ -58,13 +58,17 @@ def test_the_grid_filters_by_service_grade_and_week(sqlite_web: Web) -> None:
     assert DAY.findall(page.text) == [d.isoformat() for d in program.block.dates()[7:14]]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("service", "cardiology", "no service &#39;cardiology&#39;"),
-    ("grade", "PGY-9", "no grade &#39;PGY-9&#39;"),
-    ("week", "5", "the week must be 1 to 4"),
-])
-def test_a_bad_filter_is_named_next_to_its_field(sqlite_web: Web, field: str, value: str,
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("service", "cardiology", "no service &#39;cardiology&#39;"),
+        ("grade", "PGY-9", "no grade &#39;PGY-9&#39;"),
+        ("week", "5", "the week must be 1 to 4"),
+    ],
+)
+def test_a_bad_filter_is_named_next_to_its_field(
+    sqlite_web: Web, field: str, value: str, message: str
+) -> None:
     client, _ = sqlite_web.signed_in("chief")
     page = client.get("/schedule", params={field: value})
     assert page.status_code == 422
@@ -91,8 +95,10 @@ def test_the_cell_editor_offers_off_and_what_the_person_may_work(sqlite_web: Web
 def test_checking_an_edit_that_breaks_a_hard_rule_warns_and_offers_no_save(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=True)
-    answer = client.post("/schedule/cell/check", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
-                                                            sqlite_web.version_id, csrf))
+    answer = client.post(
+        "/schedule/cell/check",
+        data=_form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, csrf),
+    )
     assert answer.status_code == 200
     assert 'id="hard-warning"' in answer.text and "It cannot be saved." in answer.text
     assert 'id="save-button"' not in answer.text
@@ -101,8 +107,10 @@ def test_checking_an_edit_that_breaks_a_hard_rule_warns_and_offers_no_save(sqlit
 def test_checking_an_acceptable_edit_offers_save(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=False)
-    answer = client.post("/schedule/cell/check", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
-                                                            sqlite_web.version_id, csrf))
+    answer = client.post(
+        "/schedule/cell/check",
+        data=_form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, csrf),
+    )
     assert answer.status_code == 200
     assert 'id="hard-warning"' not in answer.text and 'id="save-button"' in answer.text
 
@@ -110,8 +118,9 @@ def test_checking_an_acceptable_edit_offers_save(sqlite_web: Web) -> None:
 def test_saving_an_edit_that_breaks_a_hard_rule_is_refused_and_nothing_is_stored(web: Web) -> None:
     client, csrf = web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=True)
-    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
-                                                      web.version_id, csrf))
+    answer = client.post(
+        "/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(), web.version_id, csrf)
+    )
     assert answer.status_code == 409  # a conflict with the hard rules, as the API answers it
     assert "Not saved: this edit would break" in answer.text
     assert _versions(web) == [1]
@@ -120,8 +129,11 @@ def test_saving_an_edit_that_breaks_a_hard_rule_is_refused_and_nothing_is_stored
 def test_saving_an_acceptable_edit_makes_a_new_audited_roster_version(web: Web) -> None:
     client, csrf = web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=False)
-    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
-                                                      web.version_id, csrf) | {"back": "week=2"})
+    answer = client.post(
+        "/schedule/cell",
+        data=_form(edit.choice, edit.person_id, edit.day.isoformat(), web.version_id, csrf)
+        | {"back": "week=2"},
+    )
     assert answer.status_code == 200, answer.text
     assert answer.headers["HX-Redirect"] == "/schedule?week=2&saved=2"
     with web.database.reading() as session:
@@ -162,20 +174,26 @@ def test_saving_over_a_version_that_is_no_longer_the_newest_is_refused(sqlite_we
 def test_an_edit_form_without_its_csrf_token_is_refused(sqlite_web: Web) -> None:
     client, _ = sqlite_web.signed_in("chief")
     edit = find_edit(demo_program(), solved_demo(), hard=False)
-    answer = client.post("/schedule/cell", data=_form(edit.choice, edit.person_id, edit.day.isoformat(),
-                                                      sqlite_web.version_id, "forged"))
+    answer = client.post(
+        "/schedule/cell",
+        data=_form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, "forged"),
+    )
     assert answer.status_code == 403
     assert _versions(sqlite_web) == [1]
 
 
-@pytest.mark.parametrize(("field", "change", "message"), [
-    ("person", {"person": "nobody-here"}, "no person &#39;nobody-here&#39;"),
-    ("day", {"day": "2027-02-30"}, "the day must be a date"),
-    ("day", {"day": "2027-06-01"}, "is outside the block"),
-    ("choice", {"choice": "pit|call"}, "choose off, or a post and shift"),
-])
-def test_a_bad_edit_form_names_the_field(sqlite_web: Web, field: str, change: dict[str, str],
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "change", "message"),
+    [
+        ("person", {"person": "nobody-here"}, "no person &#39;nobody-here&#39;"),
+        ("day", {"day": "2027-02-30"}, "the day must be a date"),
+        ("day", {"day": "2027-06-01"}, "is outside the block"),
+        ("choice", {"choice": "pit|call"}, "choose off, or a post and shift"),
+    ],
+)
+def test_a_bad_edit_form_names_the_field(
+    sqlite_web: Web, field: str, change: dict[str, str], message: str
+) -> None:
     client, csrf = sqlite_web.signed_in("chief")
     person = next(p for p in demo_program().people if p.grade.is_resident)
     form = _form("off", person.id, "2027-03-05", sqlite_web.version_id, csrf) | change

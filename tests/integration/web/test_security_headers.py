@@ -20,8 +20,10 @@ SECURITY = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "ref
 # Pages the tour below does not open, each with why.
 NOT_TOURED = {
     "/inbox/stream": "a stream that never ends; its headers are checked on their own",
-    "/docs": "FastAPI's API explorer, checked on its own", "/docs/oauth2-redirect": "part of /docs",
-    "/redoc": "part of /docs", "/openapi.json": "the API's schema, checked with the API",
+    "/docs": "FastAPI's API explorer, checked on its own",
+    "/docs/oauth2-redirect": "part of /docs",
+    "/redoc": "part of /docs",
+    "/openapi.json": "the API's schema, checked with the API",
 }
 
 
@@ -41,8 +43,16 @@ def _assert_protected(answer: httpx.Response, *, stored: bool = False) -> None:
 
 
 def _sent_page(chief: httpx.Client, csrf: str) -> int:
-    sent = chief.post("/oncall/page", data={"csrf_token": csrf, "target": "operators", "body": "A porter",
-                                            "callback": "4411", "priority": "routine"})
+    sent = chief.post(
+        "/oncall/page",
+        data={
+            "csrf_token": csrf,
+            "target": "operators",
+            "body": "A porter",
+            "callback": "4411",
+            "priority": "routine",
+        },
+    )
     return int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
 
 
@@ -53,21 +63,38 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
     chief, csrf = web.signed_in("chief")
     page_id = _sent_page(chief, csrf)
     person, day = demo_program().people[0].id, demo_program().block.start.isoformat()
-    for route, url in (("/", "/"), ("/schedule", "/schedule"), ("/schedule/posts.css", "/schedule/posts.css"),
-                       ("/schedule/cell", f"/schedule/cell?person={person}&day={day}"),
-                       ("/oncall", "/oncall?at=2027-03-02T09:00"), ("/inbox", "/inbox"),
-                       ("/inbox/item/{page_id}", f"/inbox/item/{page_id}"),
-                       ("/inbox/pages/{page_id}", f"/inbox/pages/{page_id}"), ("/me", "/me"),
-                       ("/hours", "/hours"), ("/requests", "/requests")):
+    for route, url in (
+        ("/", "/"),
+        ("/schedule", "/schedule"),
+        ("/schedule/posts.css", "/schedule/posts.css"),
+        ("/schedule/cell", f"/schedule/cell?person={person}&day={day}"),
+        ("/oncall", "/oncall?at=2027-03-02T09:00"),
+        ("/inbox", "/inbox"),
+        ("/inbox/item/{page_id}", f"/inbox/item/{page_id}"),
+        ("/inbox/pages/{page_id}", f"/inbox/pages/{page_id}"),
+        ("/me", "/me"),
+        ("/hours", "/hours"),
+        ("/requests", "/requests"),
+    ):
         yield route, chief.get(url)
-    yield "POST /oncall/page", chief.post("/oncall/page", data={"csrf_token": csrf, "target": "post:pit",
-                                                                "body": "", "priority": "stat"})
-    yield "POST /schedule/cell/check", chief.post("/schedule/cell/check", data={
-        "csrf_token": csrf, "person": person, "day": day, "choice": "off"})
+    yield (
+        "POST /oncall/page",
+        chief.post(
+            "/oncall/page", data={"csrf_token": csrf, "target": "post:pit", "body": "", "priority": "stat"}
+        ),
+    )
+    yield (
+        "POST /schedule/cell/check",
+        chief.post(
+            "/schedule/cell/check", data={"csrf_token": csrf, "person": person, "day": day, "choice": "off"}
+        ),
+    )
     admin, admin_csrf = web.signed_in("admin")
     yield "/admin", admin.get("/admin")
-    yield "POST /admin/accounts", admin.post("/admin/accounts", data={"csrf_token": admin_csrf,
-                                                                      "username": "x"})
+    yield (
+        "POST /admin/accounts",
+        admin.post("/admin/accounts", data={"csrf_token": admin_csrf, "username": "x"}),
+    )
 
 
 @pytest.fixture
@@ -82,7 +109,8 @@ def test_the_tour_opens_every_page_route_of_the_app(toured: list[tuple[str, http
 
 
 def test_every_page_and_fragment_carries_the_security_headers(
-        toured: list[tuple[str, httpx.Response]]) -> None:
+    toured: list[tuple[str, httpx.Response]],
+) -> None:
     for route, answer in toured:
         assert answer.status_code in (200, 303, 422), f"{route}: {answer.status_code}"
         _assert_protected(answer)
@@ -145,9 +173,16 @@ def test_the_pager_stream_carries_the_security_headers(sqlite_web: Web) -> None:
 def test_api_answers_with_schedules_pages_and_hours_are_not_stored(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     page_id = _sent_page(chief, csrf)
-    for url in ("/api/v1/session", "/api/v1/rosters/current", "/api/v1/oncall?post=pit", "/api/v1/people",
-                f"/api/v1/pages/{page_id}", "/api/v1/hours/report", "/api/v1/hours/report?format=csv",
-                "/api/v1/rosters/99999"):
+    for url in (
+        "/api/v1/session",
+        "/api/v1/rosters/current",
+        "/api/v1/oncall?post=pit",
+        "/api/v1/people",
+        f"/api/v1/pages/{page_id}",
+        "/api/v1/hours/report",
+        "/api/v1/hours/report?format=csv",
+        "/api/v1/rosters/99999",
+    ):
         answer = chief.get(url)
         assert answer.status_code in (200, 404), f"{url}: {answer.status_code} {answer.text[:200]}"
         _assert_protected(answer)
@@ -169,8 +204,11 @@ def test_the_printable_hours_report_may_style_itself_but_run_nothing(sqlite_web:
     report = chief.get("/api/v1/hours/report", params={"format": "html"})
     assert report.status_code == 200
     _assert_protected(report)
-    assert _policy(report) == {"default-src": "'none'", "style-src": "'unsafe-inline'",
-                               "frame-ancestors": "'none'"}
+    assert _policy(report) == {
+        "default-src": "'none'",
+        "style-src": "'unsafe-inline'",
+        "frame-ancestors": "'none'",
+    }
 
 
 def test_static_files_may_be_cached_and_are_never_sniffed(sqlite_web: Web) -> None:
@@ -187,7 +225,8 @@ def test_the_api_explorer_is_kept_out_of_frames(sqlite_web: Web) -> None:
 
 def test_a_resident_s_sign_in_is_protected_too(sqlite_web: Web) -> None:
     account = sign_in_of(sqlite_web.sign_ins, "resident")
-    answer = sqlite_web.client().post("/api/v1/session", json={"username": account.username,
-                                                               "password": account.password})
+    answer = sqlite_web.client().post(
+        "/api/v1/session", json={"username": account.username, "password": account.password}
+    )
     assert answer.status_code == 201
     _assert_protected(answer)

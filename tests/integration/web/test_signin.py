@@ -15,8 +15,9 @@ def test_a_page_without_a_session_sends_the_browser_to_sign_in_and_back(sqlite_w
 def test_a_wrong_password_is_named_next_to_the_password_field(sqlite_web: Web) -> None:
     client = sqlite_web.client()
     token = csrf_of(client.get("/signin").text)
-    answer = client.post("/signin", data={"username": "chief", "password": "not-the-password",
-                                          "csrf_token": token})
+    answer = client.post(
+        "/signin", data={"username": "chief", "password": "not-the-password", "csrf_token": token}
+    )
     assert answer.status_code == 422
     assert 'id="password-error">wrong username or password<' in answer.text
     assert "callroom_session" not in answer.cookies
@@ -34,8 +35,9 @@ def test_empty_fields_are_each_named(sqlite_web: Web) -> None:
 def test_a_sign_in_form_from_elsewhere_is_refused(sqlite_web: Web) -> None:
     client = sqlite_web.client()
     client.get("/signin")
-    answer = client.post("/signin", data={"username": "chief", "password": "demo-chief-pass",
-                                          "csrf_token": "forged"})
+    answer = client.post(
+        "/signin", data={"username": "chief", "password": "demo-chief-pass", "csrf_token": "forged"}
+    )
     assert answer.status_code == 403
     assert "callroom_session" not in answer.cookies
 
@@ -63,14 +65,16 @@ def test_next_never_leaves_the_site(sqlite_web: Web) -> None:
 
 
 def test_too_many_wrong_passwords_are_named_next_to_the_username_until_the_wait_is_over(
-        sqlite_web: Web) -> None:
+    sqlite_web: Web,
+) -> None:
     client = sqlite_web.client()
     for _ in range(MAX_REFUSED):
         token = csrf_of(client.get("/signin").text)
         client.post("/signin", data={"username": "chief", "password": "a wrong guess", "csrf_token": token})
     token = csrf_of(client.get("/signin").text)
-    answer = client.post("/signin", data={"username": "chief", "password": "demo-chief-pass",
-                                          "csrf_token": token})
+    answer = client.post(
+        "/signin", data={"username": "chief", "password": "demo-chief-pass", "csrf_token": token}
+    )
     assert answer.status_code == 429
     said = "too many wrong passwords for this username: try again in 15 minutes"
     assert f'id="username-error">{said}<' in answer.text

@@ -69,7 +69,10 @@ def test_a_principal_is_on_pages_as_its_person_and_an_operator_reads_the_queue()
 
     assert (resident.identity, resident.can(P.PAGE_ANY), resident.inbox) == ("ada", False, "ada")
     assert (operator.identity, operator.can(P.PAGE_ANY), operator.inbox) == (
-        "switchboard", True, OPERATOR_QUEUE)
+        "switchboard",
+        True,
+        OPERATOR_QUEUE,
+    )
 
 
 def test_the_demo_accounts_are_linked_to_people_of_the_demo_program_with_fitting_grades() -> None:

@@ -27,12 +27,15 @@ def test_a_missing_or_broken_hash_verifies_nothing(stored: str | None) -> None:
     assert not verify_password(stored, "anything at all")
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("short", "a password has 10 to 200 characters"),
-    (" leading space here", "a password may not start or end with spaces"),
-    ("x" * 201, "a password has 10 to 200 characters"),
-    ("long enough password", None),
-])
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short", "a password has 10 to 200 characters"),
+        (" leading space here", "a password may not start or end with spaces"),
+        ("x" * 201, "a password has 10 to 200 characters"),
+        ("long enough password", None),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_reason(password: str, problem: str | None) -> None:
     assert password_problem(password) == problem
 

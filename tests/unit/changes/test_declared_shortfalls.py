@@ -31,16 +31,23 @@ def context(program_: Program, roster_: Roster) -> Live:
 
 
 def proposal(body: dict[str, Any]) -> ProposalRecord:
-    return ProposalRecord(1, "ward", "repair", "pending", 1, "chief", None, body, "", NOW, None, None,
-                          None, None, 1)
+    return ProposalRecord(
+        1, "ward", "repair", "pending", 1, "chief", None, body, "", NOW, None, None, None, None, 1
+    )
 
 
 def senior_night() -> Program:
     """One call a night that needs a resident and, among them, a PGY-3+."""
     people = [person("ann", Grade.PGY3), person("bo", Grade.PGY1)]
-    return program(people, shifts=[CALL], posts=[post("ward", ["call"])], days=1,
-                   demands=[demand("ward", "call", need(minimum=1, grades="residents"),
-                                   need(minimum=1, grades="PGY-3+"))])
+    return program(
+        people,
+        shifts=[CALL],
+        posts=[post("ward", ["call"])],
+        days=1,
+        demands=[
+            demand("ward", "call", need(minimum=1, grades="residents"), need(minimum=1, grades="PGY-3+"))
+        ],
+    )
 
 
 def cover_key(grades: str) -> dict[str, str]:

@@ -15,17 +15,20 @@ runner = CliRunner()
 
 
 def test_it_finds_the_instances_when_run_from_another_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["bench", "curtois", "--instances", "1", "--time-limit", "1",
-                                 "--no-peer", "--out", "results"])
+    result = runner.invoke(
+        app, ["bench", "curtois", "--instances", "1", "--time-limit", "1", "--no-peer", "--out", "results"]
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads((tmp_path / "results" / "results.json").read_text())
     assert [(row["instance"], row["best_known"]) for row in rows] == [("Instance1", 607)]
 
 
 def test_it_exits_2_saying_where_the_best_known_file_is_expected(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["bench", "curtois", "--instances", "1", "--no-peer", "--data", "empty"])
     assert result.exit_code == 2, result.output
@@ -34,7 +37,8 @@ def test_it_exits_2_saying_where_the_best_known_file_is_expected(
 
 
 def test_it_exits_2_naming_an_instance_that_is_not_there(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["bench", "curtois", "--instances", "99", "--no-peer"])
     assert result.exit_code == 2, result.output
@@ -42,7 +46,8 @@ def test_it_exits_2_naming_an_instance_that_is_not_there(
 
 
 def test_it_exits_2_on_a_best_known_file_it_cannot_read(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "best_known.csv").write_text("instance,best\nInstance1,six hundred\n")
     (tmp_path / "Instance1.txt").write_text("")

@@ -34,16 +34,24 @@ def _rows(table: Table) -> dict[str, list[str]]:
 
 
 def _program() -> Program:
-    return f.program([
-        f.person("zed", Grade.ATTENDING),
-        f.person("ada", Grade.PGY3, leave=[Leave(f.day(7), f.day(8))]),
-        f.person("bob", Grade.PGY1, days_off=[f.day(2)]),
-    ])
+    return f.program(
+        [
+            f.person("zed", Grade.ATTENDING),
+            f.person("ada", Grade.PGY3, leave=[Leave(f.day(7), f.day(8))]),
+            f.person("bob", Grade.PGY1, days_off=[f.day(2)]),
+        ]
+    )
 
 
 def _roster() -> Roster:
-    return f.roster(("ada", 0, "day"), ("ada", 1, "night"), ("ada", 2, "clinic"),
-                    ("ada", 3, "call"), ("ada", 5, "home"), ("zed", 4, "call"))
+    return f.roster(
+        ("ada", 0, "day"),
+        ("ada", 1, "night"),
+        ("ada", 2, "clinic"),
+        ("ada", 3, "call"),
+        ("ada", 5, "home"),
+        ("zed", 4, "call"),
+    )
 
 
 def test_each_cell_shows_the_code_of_the_shift_worked_that_day() -> None:
@@ -116,7 +124,11 @@ def test_shifts_of_different_services_get_different_colours() -> None:
 
 def test_standard_shifts_get_their_first_letters_as_codes() -> None:
     assert shift_codes(f.program()) == {
-        "day": "D", "night": "N", "call": "C", "home": "H", "clinic": "Cl",
+        "day": "D",
+        "night": "N",
+        "call": "C",
+        "home": "H",
+        "clinic": "Cl",
     }
 
 

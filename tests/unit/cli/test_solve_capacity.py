@@ -34,7 +34,8 @@ people:
 
 
 def test_it_exits_3_with_the_sum_when_three_seniors_cannot_cover_every_night(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CALLROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'callroom.db'}")
     program = tmp_path / "three_seniors.yaml"

@@ -43,8 +43,17 @@ def test_it_has_sixty_residents_across_all_five_years_and_fifteen_attendings(dem
 
 
 def test_it_staffs_every_service_the_story_names(demo: Program) -> None:
-    named = {"gs-day", "gs-night", "pit", "neuro-day", "neuro-call", "ct-day", "plastics-day",
-             "peds-day", "free-clinic"}
+    named = {
+        "gs-day",
+        "gs-night",
+        "pit",
+        "neuro-day",
+        "neuro-call",
+        "ct-day",
+        "plastics-day",
+        "peds-day",
+        "free-clinic",
+    }
 
     assert len(demo.posts) >= 8
     assert named <= set(demo.post)
@@ -94,15 +103,27 @@ def test_hard_minimums_ask_for_well_under_what_the_residents_can_give(demo: Prog
     # The demo must always solve: resident minimums stay under 60% of the days residents are
     # available, while targets ask for more, so the solver has trade-offs to make.
     needed = sum(
-        max((need.minimum for need in demand.requirements if need.grades.highest < Grade.ATTENDING),
-            default=0) * len(demand_days(demo, demand))
-        for demand in demo.demands)
+        max(
+            (need.minimum for need in demand.requirements if need.grades.highest < Grade.ATTENDING), default=0
+        )
+        * len(demand_days(demo, demand))
+        for demand in demo.demands
+    )
     wanted = sum(
-        max((max(need.minimum, need.target or 0) for need in demand.requirements
-             if need.grades.highest < Grade.ATTENDING), default=0) * len(demand_days(demo, demand))
-        for demand in demo.demands)
-    available = sum(1 for p in demo.people if p.grade.is_resident
-                    for day in demo.block.dates() if not p.unavailable(day))
+        max(
+            (
+                max(need.minimum, need.target or 0)
+                for need in demand.requirements
+                if need.grades.highest < Grade.ATTENDING
+            ),
+            default=0,
+        )
+        * len(demand_days(demo, demand))
+        for demand in demo.demands
+    )
+    available = sum(
+        1 for p in demo.people if p.grade.is_resident for day in demo.block.dates() if not p.unavailable(day)
+    )
 
     assert needed < 0.6 * available
     assert wanted > needed * 1.3

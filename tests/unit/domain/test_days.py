@@ -25,4 +25,3 @@ def test_a_sunday_belongs_to_the_weekend_of_the_saturday_before_it() -> None:
 def test_a_weekday_is_in_no_weekend() -> None:
     with pytest.raises(ValueError, match="not in a weekend"):
         weekend_of(FRIDAY)
-

@@ -61,15 +61,18 @@ SECTION_COVER
 """
 
 
-@pytest.mark.parametrize(("broken", "line", "words"), [
-    (GOOD.replace("D,480,", "D,-480,"), 5, "Length must not be negative"),
-    (GOOD.replace("D,480,", "D,480,X"), 5, "unknown shift 'X'"),
-    (GOOD.replace("A,D=7,", "A,N=7,"), 8, "unknown shift 'N'"),
-    (GOOD.replace("A,D=7,2400,960,5,1,1,1", "A,D=7,2400,960"), 8, "found 4"),
-    (GOOD.replace("0,D,1,100,1", "9,D,1,100,1"), 11, "day 9 is outside the horizon 0..6"),
-    (GOOD.replace("0,D,1,100,1", "0,D,one,100,1"), 11, "Requirement must be a whole number"),
-    (GOOD.replace("7\n", "10\n", 1), 2, "not a positive multiple of 7"),
-])
+@pytest.mark.parametrize(
+    ("broken", "line", "words"),
+    [
+        (GOOD.replace("D,480,", "D,-480,"), 5, "Length must not be negative"),
+        (GOOD.replace("D,480,", "D,480,X"), 5, "unknown shift 'X'"),
+        (GOOD.replace("A,D=7,", "A,N=7,"), 8, "unknown shift 'N'"),
+        (GOOD.replace("A,D=7,2400,960,5,1,1,1", "A,D=7,2400,960"), 8, "found 4"),
+        (GOOD.replace("0,D,1,100,1", "9,D,1,100,1"), 11, "day 9 is outside the horizon 0..6"),
+        (GOOD.replace("0,D,1,100,1", "0,D,one,100,1"), 11, "Requirement must be a whole number"),
+        (GOOD.replace("7\n", "10\n", 1), 2, "not a positive multiple of 7"),
+    ],
+)
 def test_a_malformed_instance_names_the_line(broken: str, line: int, words: str) -> None:
     with pytest.raises(ProgramFileError) as caught:
         parse_instance(broken, "bad.txt")
@@ -83,11 +86,14 @@ def test_a_missing_section_is_named() -> None:
         parse_instance(GOOD.split("SECTION_COVER")[0], "bad.txt")
 
 
-@pytest.mark.parametrize(("line", "words"), [
-    ("Z - - - - - - -", "unknown employee 'Z'"),
-    ("A - - -", "3 days, expected 7"),
-    ("A D D Q - - - -", "unknown shift 'Q'"),
-])
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("Z - - - - - - -", "unknown employee 'Z'"),
+        ("A - - -", "3 days, expected 7"),
+        ("A D D Q - - - -", "unknown shift 'Q'"),
+    ],
+)
 def test_a_bad_roster_line_is_named(line: str, words: str) -> None:
     program = parse_instance(GOOD)
     with pytest.raises(ProgramFileError) as caught:

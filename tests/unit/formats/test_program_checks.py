@@ -25,11 +25,13 @@ def person(extra: str) -> str:
 
 
 def test_post_ids_must_be_unique_across_services() -> None:
-    text = program_text(services="""\
+    text = program_text(
+        services="""\
         services:
           - {id: gs, posts: [{id: ward, shifts: [day]}]}
           - {id: vasc, posts: [{id: ward, shifts: [day]}]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -38,11 +40,13 @@ def test_post_ids_must_be_unique_across_services() -> None:
 
 
 def test_person_ids_must_be_unique() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - {id: ada, grade: PGY-2, posts: [ward]}
           - {id: ada, grade: PGY-3, posts: [ward]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -50,12 +54,14 @@ def test_person_ids_must_be_unique() -> None:
 
 
 def test_an_unknown_shift_in_a_post_suggests_the_closest_id() -> None:
-    text = program_text(services="""\
+    text = program_text(
+        services="""\
         services:
           - id: gs
             posts:
               - {id: ward, shifts: [day, nihgt]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -64,11 +70,13 @@ def test_an_unknown_shift_in_a_post_suggests_the_closest_id() -> None:
 
 
 def test_an_unknown_post_in_cover_names_the_line_and_field() -> None:
-    text = program_text(cover="""\
+    text = program_text(
+        cover="""\
         cover:
           - {post: ward, shift: day, need: [{min: 1}]}
           - {post: theatre, shift: day, need: [{min: 1}]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -98,12 +106,15 @@ def test_cover_must_name_a_shift_its_post_runs() -> None:
 
 
 def test_an_unknown_post_in_a_persons_list_is_named() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - id: ada
             grade: PGY-2
             posts: [ward, clinic]
-    """, cover="")
+    """,
+        cover="",
+    )
 
     issue = only_issue(text)
 
@@ -120,7 +131,8 @@ def test_a_rotation_must_name_a_service() -> None:
 
 
 def test_a_request_must_name_a_known_shift_and_post() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - id: ada
             grade: PGY-2
@@ -128,7 +140,8 @@ def test_a_request_must_name_a_known_shift_and_post() -> None:
             requests:
               - {date: 2026-03-03, off: true, shift: evening}
               - {date: 2026-03-04, on: true, post: clinic}
-    """)
+    """
+    )
 
     with pytest.raises(ProgramFileError) as caught:
         parse_program(text)
@@ -141,11 +154,13 @@ def test_a_request_must_name_a_known_shift_and_post() -> None:
 
 
 def test_a_conflict_must_name_two_different_known_people() -> None:
-    text = program_text(conflicts="""\
+    text = program_text(
+        conflicts="""\
         conflicts:
           - {between: [ada, zed], reason: rota dispute}
           - {between: [bob, bob], reason: typo}
-    """)
+    """
+    )
 
     with pytest.raises(ProgramFileError) as caught:
         parse_program(text)
@@ -158,25 +173,27 @@ def test_a_conflict_must_name_two_different_known_people() -> None:
 
 
 def test_forbidden_successions_must_name_known_shifts() -> None:
-    text = program_text(rules="""\
+    text = program_text(
+        rules="""\
         rules:
           forbidden_successions:
             - {after: night, not: [day, clinic]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
-    assert (issue.line, issue.field) == (
-        line_of(text, "clinic"), "rules.forbidden_successions[0].not[1]"
-    )
+    assert (issue.line, issue.field) == (line_of(text, "clinic"), "rules.forbidden_successions[0].not[1]")
 
 
 def test_rotation_overrides_must_be_keyed_by_a_service() -> None:
-    text = program_text(rules="""\
+    text = program_text(
+        rules="""\
         rules:
           rotations:
             neurosurgery: {weekly_hours: 88}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -202,12 +219,14 @@ def test_max_shifts_must_name_known_shifts() -> None:
     ],
 )
 def test_cover_counts_must_be_ordered_min_target_max(need: str, field: str, message: str) -> None:
-    text = program_text(cover=f"""\
+    text = program_text(
+        cover=f"""\
         cover:
           - post: ward
             shift: day
             need: [{need}]
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -215,11 +234,13 @@ def test_cover_counts_must_be_ordered_min_target_max(need: str, field: str, mess
 
 
 def test_counted_time_cannot_exceed_the_shift() -> None:
-    text = program_text(shift_types="""\
+    text = program_text(
+        shift_types="""\
         shift_types:
           - {id: day, start: "07:00", duration: 12h, kind: day, counted: 13h}
           - {id: night, start: "19:00", duration: 12h, kind: night}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 

@@ -95,8 +95,7 @@ def test_weekday_days_off_expand_to_every_such_date_in_the_block(full: Program) 
 def test_people_keep_grade_posts_leave_and_limits(full: Program) -> None:
     ada = full.person["ada"]
 
-    assert (ada.grade, ada.post_ids, ada.rotation) == (Grade.PGY2, ("gs-day", "gs-night"),
-                                                      "neurosurgery")
+    assert (ada.grade, ada.post_ids, ada.rotation) == (Grade.PGY2, ("gs-day", "gs-night"), "neurosurgery")
     assert ada.leave == (Leave(date(2026, 3, 10), date(2026, 3, 16), "conference"),)
     assert ada.limits.max_shifts == {"night": 8}
     assert (ada.limits.min_total_minutes, ada.limits.max_total_minutes) == (2400, 12000)

@@ -57,11 +57,13 @@ def test_duplicate_mapping_keys_are_an_error_at_the_second_key() -> None:
 
 
 def test_an_unquoted_clock_time_explains_that_yaml_read_a_number() -> None:
-    text = program_text(shift_types="""\
+    text = program_text(
+        shift_types="""\
         shift_types:
           - {id: day, start: 7:00, duration: 12h, kind: day}
           - {id: night, start: "19:00", duration: 12h, kind: night}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -80,11 +82,13 @@ def test_an_unquoted_clock_time_explains_that_yaml_read_a_number() -> None:
     ],
 )
 def test_a_shift_duration_must_be_a_positive_readable_length(duration: str, message: str) -> None:
-    text = program_text(shift_types=f"""\
+    text = program_text(
+        shift_types=f"""\
         shift_types:
           - {{id: day, start: "07:00", duration: 12h, kind: day}}
           - {{id: night, start: "19:00", duration: {duration}, kind: night}}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -93,11 +97,13 @@ def test_a_shift_duration_must_be_a_positive_readable_length(duration: str, mess
 
 
 def test_counted_time_cannot_be_negative() -> None:
-    text = program_text(shift_types="""\
+    text = program_text(
+        shift_types="""\
         shift_types:
           - {id: day, start: "07:00", duration: 12h, kind: day}
           - {id: night, start: "19:00", duration: 12h, kind: night, counted: -1h}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -106,12 +112,14 @@ def test_counted_time_cannot_be_negative() -> None:
 
 
 def test_a_negative_cover_count_is_refused() -> None:
-    text = program_text(cover="""\
+    text = program_text(
+        cover="""\
         cover:
           - post: ward
             shift: day
             need: [{min: -1}]
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -120,12 +128,14 @@ def test_a_negative_cover_count_is_refused() -> None:
 
 
 def test_an_unknown_key_is_an_error_that_suggests_the_closest_key() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - id: ada
             grade: PGY-2
             psots: [ward]
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -134,11 +144,13 @@ def test_an_unknown_key_is_an_error_that_suggests_the_closest_key() -> None:
 
 
 def test_an_unknown_key_under_an_alias_named_field_lists_the_file_keys() -> None:
-    text = program_text(rules="""\
+    text = program_text(
+        rules="""\
         rules:
           forbidden_successions:
             - {after: night, not: [day], forbid: [night]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -147,11 +159,13 @@ def test_an_unknown_key_under_an_alias_named_field_lists_the_file_keys() -> None
 
 
 def test_a_missing_key_points_at_the_mapping_it_is_missing_from() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - id: ada
             posts: [ward]
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -169,11 +183,13 @@ def test_an_unknown_time_zone_is_named() -> None:
 
 
 def test_an_unknown_shift_kind_shows_the_value_given() -> None:
-    text = program_text(shift_types="""\
+    text = program_text(
+        shift_types="""\
         shift_types:
           - {id: day, start: "07:00", duration: 12h, kind: day}
           - {id: night, start: "19:00", duration: 12h, kind: nights}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -182,14 +198,16 @@ def test_an_unknown_shift_kind_shows_the_value_given() -> None:
 
 
 def test_a_request_must_be_exactly_one_of_on_and_off() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - id: ada
             grade: PGY-2
             posts: [ward]
             requests:
               - {date: 2026-03-04, on: true, off: true}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -198,10 +216,12 @@ def test_a_request_must_be_exactly_one_of_on_and_off() -> None:
 
 
 def test_an_id_yaml_read_as_a_number_asks_for_quotes() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - {id: 2026, grade: PGY-2, posts: [ward]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 
@@ -210,10 +230,12 @@ def test_an_id_yaml_read_as_a_number_asks_for_quotes() -> None:
 
 
 def test_an_unknown_weekday_in_days_off_is_named() -> None:
-    text = program_text(people="""\
+    text = program_text(
+        people="""\
         people:
           - {id: ada, grade: PGY-2, posts: [ward], days_off: [sunday, funday]}
-    """)
+    """
+    )
 
     issue = only_issue(text)
 

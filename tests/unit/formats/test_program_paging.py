@@ -74,84 +74,145 @@ def test_the_paging_section_becomes_the_programs_paging_config() -> None:
     config = parse_program(text, "p.yaml").paging
 
     assert config.policy_for("ward") == EscalationPolicy(
-        90, (EscalationStep(Target.parse("post:ward/senior"), 300),
-             EscalationStep(Target.parse("post:home"), 3600)),
-        1, (Target.parse("person:cy"), OPERATORS))
+        90,
+        (
+            EscalationStep(Target.parse("post:ward/senior"), 300),
+            EscalationStep(Target.parse("post:home"), 3600),
+        ),
+        1,
+        (Target.parse("person:cy"), OPERATORS),
+    )
     assert config.default_policy.fallback == (Target.parse("person:cy"), OPERATORS)
     assert config.groups["code-team"].members == (Target.parse("team:ward"), Target.parse("post:home"))
     juniors = GradeRange(Grade.PGY1, Grade.PGY2)
-    assert config.covers == (Cover(Target.parse("post:ward/senior"), None, "ward", juniors),
-                             Cover(Target.parse("person:cy"), "bob"))
+    assert config.covers == (
+        Cover(Target.parse("post:ward/senior"), None, "ward", juniors),
+        Cover(Target.parse("person:cy"), "bob"),
+    )
     assert config.contact("ada").email == "ada@test.example"
     assert config.rules_for("cy") == (ContactRule(Channel.WEBHOOK),)
 
 
-@pytest.mark.parametrize(("paging", "needle", "field", "message"), [
-    ("""\
+@pytest.mark.parametrize(
+    ("paging", "needle", "field", "message"),
+    [
+        (
+            """\
         paging:
           policies:
             - {for: ward, steps: [{target: post:wrad, wait: 5m}]}
-    """, "wrad", "paging.policies[0].steps[0].target", "unknown post 'wrad': did you mean 'ward'?"),
-    ("""\
+    """,
+            "wrad",
+            "paging.policies[0].steps[0].target",
+            "unknown post 'wrad': did you mean 'ward'?",
+        ),
+        (
+            """\
         paging:
           policies:
             - {for: ward, steps: [{target: post:home/senior, wait: 5m}]}
-    """, "home/senior", "paging.policies[0].steps[0].target",
-     "post 'home' is for attending: nobody PGY-3..PGY-5 ever holds it"),
-    ("""\
+    """,
+            "home/senior",
+            "paging.policies[0].steps[0].target",
+            "post 'home' is for attending: nobody PGY-3..PGY-5 ever holds it",
+        ),
+        (
+            """\
         paging:
           policies:
             - {for: ward}
             - {for: ward, wait: 1m}
-    """, "wait: 1m", "paging.policies[1].for",
-     "a second policy for 'ward' (the first is paging.policies[0])"),
-    ("""\
+    """,
+            "wait: 1m",
+            "paging.policies[1].for",
+            "a second policy for 'ward' (the first is paging.policies[0])",
+        ),
+        (
+            """\
         paging:
           policies:
             - {for: ward, wait: 5 minutes}
-    """, "5 minutes", "paging.policies[0].wait",
-     "unknown wait '5 minutes': write it like 30s, 5m, 1m30s or a number of seconds"),
-    ("""\
+    """,
+            "5 minutes",
+            "paging.policies[0].wait",
+            "unknown wait '5 minutes': write it like 30s, 5m, 1m30s or a number of seconds",
+        ),
+        (
+            """\
         paging:
           groups:
             - {id: a, members: [post:ward]}
             - {id: b, members: [group:a]}
-    """, "group:a", "paging.groups[1].members[0]",
-     "a group's members are people, posts or teams, not other groups"),
-    ("""\
+    """,
+            "group:a",
+            "paging.groups[1].members[0]",
+            "a group's members are people, posts or teams, not other groups",
+        ),
+        (
+            """\
         paging:
           groups:
             - {id: ward, members: [person:ada]}
-    """, "person:ada", "paging.groups[0].id",
-     "group id 'ward' is also a post id: a policy's `for` could not tell them apart"),
-    ("""\
+    """,
+            "person:ada",
+            "paging.groups[0].id",
+            "group id 'ward' is also a post id: a policy's `for` could not tell them apart",
+        ),
+        (
+            """\
         paging:
           coverage:
             - {post: ward, person: ada, by: person:bob}
-    """, "by: person:bob", "paging.coverage[0]", "a cover rule names exactly one of `post` or `person`"),
-    ("""\
+    """,
+            "by: person:bob",
+            "paging.coverage[0]",
+            "a cover rule names exactly one of `post` or `person`",
+        ),
+        (
+            """\
         paging:
           contacts:
             people:
               - {person: ada, rules: [{via: webhook}]}
-    """, "via: webhook", "paging.contacts.people[0].rules[0].via",
-     "a webhook (SMS or voice) rule needs a `phone`"),
-    ("""\
+    """,
+            "via: webhook",
+            "paging.contacts.people[0].rules[0].via",
+            "a webhook (SMS or voice) rule needs a `phone`",
+        ),
+        (
+            """\
         paging:
           fallback: [pager:switchboard]
-    """, "pager:", "paging.fallback[0]",
-     "unknown target 'pager:switchboard': write person:ID, post:ID[/GRADES], team:ID[/GRADES], group:ID "
-     "or operators"),
-    ("""\
+    """,
+            "pager:",
+            "paging.fallback[0]",
+            "unknown target 'pager:switchboard': write person:ID, post:ID[/GRADES], team:ID[/GRADES], "
+            "group:ID or operators",
+        ),
+        (
+            """\
         paging:
           polices: []
-    """, "polices", "paging.polices", "unknown key 'polices': did you mean 'policies'?"),
-], ids=["an unknown post in a step", "a role no grade of the post can hold", "two policies for one post",
-        "a wait that is not a duration", "groups do not nest", "a group id that is a post id",
-        "a cover rule for a post and a person at once", "a webhook rule without a phone",
-        "a target that is no target", "a misspelt key"])
-def test_paging_errors_name_the_line_and_field(paging: str, needle: str, field: str,
-                                               message: str) -> None:
+    """,
+            "polices",
+            "paging.polices",
+            "unknown key 'polices': did you mean 'policies'?",
+        ),
+    ],
+    ids=[
+        "an unknown post in a step",
+        "a role no grade of the post can hold",
+        "two policies for one post",
+        "a wait that is not a duration",
+        "groups do not nest",
+        "a group id that is a post id",
+        "a cover rule for a post and a person at once",
+        "a webhook rule without a phone",
+        "a target that is no target",
+        "a misspelt key",
+    ],
+)
+def test_paging_errors_name_the_line_and_field(paging: str, needle: str, field: str, message: str) -> None:
     text = paging_program(paging)
 
     issue = only_issue(text)

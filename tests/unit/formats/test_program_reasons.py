@@ -33,8 +33,9 @@ def test_a_reason_written_over_several_lines_is_hidden_and_the_next_key_stays() 
 
 
 def test_a_reason_shared_through_an_anchor_is_still_hidden() -> None:
-    anchored = STORED.replace(f'reason: "{REASON}"',
-                              f'reason: &why "{REASON}"\n  - between: [cal, eve]\n    reason: *why')
+    anchored = STORED.replace(
+        f'reason: "{REASON}"', f'reason: &why "{REASON}"\n  - between: [cal, eve]\n    reason: *why'
+    )
 
     hidden = hide_reasons(anchored)
 
@@ -49,8 +50,11 @@ def test_the_file_sent_back_unchanged_is_the_stored_file_exactly() -> None:
 
 
 def test_an_edited_file_keeps_the_stored_reason_of_the_same_pair_in_either_order() -> None:
-    edited = hide_reasons(STORED).replace("name: Bea Rook", "name: Bea Rook-Quint").replace(
-        "between: [ada, bea]", "between: [bea, ada]")
+    edited = (
+        hide_reasons(STORED)
+        .replace("name: Bea Rook", "name: Bea Rook-Quint")
+        .replace("between: [ada, bea]", "between: [bea, ada]")
+    )
 
     kept = parse_program(keep_reasons(edited, STORED, CONFLICTS))
 
@@ -62,7 +66,8 @@ def test_a_reason_the_admin_writes_is_stored_as_written() -> None:
     edited = hide_reasons(STORED).replace(PLACEHOLDER, "Divorced in May")
 
     assert [c.reason for c in parse_program(keep_reasons(edited, STORED, CONFLICTS)).conflicts] == [
-        "Divorced in May"]
+        "Divorced in May"
+    ]
 
 
 def test_a_new_pair_left_with_the_placeholder_is_refused_naming_the_reason_field() -> None:

@@ -28,9 +28,7 @@ def as_json(data: Any) -> Any:
 
 
 def validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        program_json_schema(), format_checker=jsonschema.FormatChecker()
-    )
+    return jsonschema.Draft202012Validator(program_json_schema(), format_checker=jsonschema.FormatChecker())
 
 
 def test_the_committed_schema_equals_the_generated_one() -> None:

@@ -70,8 +70,9 @@ def test_a_call_across_the_fall_change_ends_at_0700_est_after_25_hours() -> None
 
 def test_an_ambiguous_start_takes_the_first_occurrence() -> None:
     late = f.shift_type("late", "01:30", 2)
-    program = f.program([f.person("ada")], shifts=[late], posts=[f.post(shifts=["late"])],
-                        start=FALL_BACK_MONDAY)
+    program = f.program(
+        [f.person("ada")], shifts=[late], posts=[f.post(shifts=["late"])], start=FALL_BACK_MONDAY
+    )
     row = _only_row(program, f.roster(("ada", 6, "late"), start=FALL_BACK_MONDAY))
 
     assert row["start"] == "2026-11-01T01:30:00-04:00"
@@ -80,8 +81,9 @@ def test_an_ambiguous_start_takes_the_first_occurrence() -> None:
 
 def test_an_ambiguous_end_takes_the_last_occurrence() -> None:
     evening = f.shift_type("evening", "19:30", 6)
-    program = f.program([f.person("ada")], shifts=[evening], posts=[f.post(shifts=["evening"])],
-                        start=FALL_BACK_MONDAY)
+    program = f.program(
+        [f.person("ada")], shifts=[evening], posts=[f.post(shifts=["evening"])], start=FALL_BACK_MONDAY
+    )
     row = _only_row(program, f.roster(("ada", 5, "evening"), start=FALL_BACK_MONDAY))
 
     assert row["end"] == "2026-11-01T01:30:00-05:00"

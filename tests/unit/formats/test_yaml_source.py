@@ -63,9 +63,7 @@ def test_a_second_document_is_malformed_at_its_line() -> None:
     [(line, _, message)] = problems_of("a: 1\n---\nb: 2\n")
 
     assert line == 2
-    assert message == (
-        "malformed YAML: expected a single document in the stream, but found another document"
-    )
+    assert message == ("malformed YAML: expected a single document in the stream, but found another document")
 
 
 def test_a_control_character_is_reported_on_its_line() -> None:

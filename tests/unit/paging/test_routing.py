@@ -20,11 +20,16 @@ NEW_YORK = ZoneInfo("America/New_York")
 Freeze = Callable[[date, str], datetime]
 
 PAGING = PagingConfig(
-    groups={"code-team": PagingGroup("code-team", "Code team",
-                                     (Target.parse("team:night-cover"), Target.parse("post:home")))},
-    covers=(Cover(Target.parse("post:night-cover/senior"), post_id="day-team"),
-            Cover(Target.parse("post:call"), post_id="call"),
-            Cover(Target.parse("person:ben"), person_id="eve")),
+    groups={
+        "code-team": PagingGroup(
+            "code-team", "Code team", (Target.parse("team:night-cover"), Target.parse("post:home"))
+        )
+    },
+    covers=(
+        Cover(Target.parse("post:night-cover/senior"), post_id="day-team"),
+        Cover(Target.parse("post:call"), post_id="call"),
+        Cover(Target.parse("person:ben"), person_id="eve"),
+    ),
 )
 
 
@@ -38,27 +43,41 @@ def hospital(extra_rows: tuple[tuple[str, int, str, str], ...] = (), start: date
         person("fin", Grade.PGY4, ("call",)),
         person("gus", Grade.PGY3, ("day-team", "call")),
     ]
-    posts = [post("day-team", ("day",)), post("night-cover", ("night",)), post("call", ("call",)),
-             post("home", ("home",)), post("vacant", ("day",))]
+    posts = [
+        post("day-team", ("day",)),
+        post("night-cover", ("night",)),
+        post("call", ("call",)),
+        post("home", ("home",)),
+        post("vacant", ("day",)),
+    ]
     base = program(people, posts=posts, start=start)
-    rows = (("ann", 0, "day", "day-team"), ("ben", 0, "night", "night-cover"),
-            ("cat", 0, "night", "night-cover"), ("dan", 0, "home", "home"),
-            ("fin", 0, "call", "call"), ("gus", 1, "call", "call"), *extra_rows)
+    rows = (
+        ("ann", 0, "day", "day-team"),
+        ("ben", 0, "night", "night-cover"),
+        ("cat", 0, "night", "night-cover"),
+        ("dan", 0, "home", "home"),
+        ("fin", 0, "call", "call"),
+        ("gus", 1, "call", "call"),
+        *extra_rows,
+    )
     return Schedule(Program(**{**base.__dict__, "paging": PAGING}), roster(*rows, start=start), 1)
 
 
 @pytest.fixture
 def freeze(time_machine: time_machine.TimeMachineFixture) -> Freeze:
     """Freeze the clock at a wall time in New York; `now` as the service would read it."""
+
     def at(on: date, wall: str) -> datetime:
         hh, mm = (int(x) for x in wall.split(":"))
         time_machine.move_to(datetime.combine(on, time(hh, mm), NEW_YORK), tick=False)
         return datetime.now(UTC)
+
     return at
 
 
-def page(target: str, priority: Priority = Priority.ROUTINE, *, new_patient: bool = True,
-         escalation: bool = False) -> RouteRequest:
+def page(
+    target: str, priority: Priority = Priority.ROUTINE, *, new_patient: bool = True, escalation: bool = False
+) -> RouteRequest:
     return RouteRequest(Target.parse(target), priority, new_patient, escalation)
 
 
@@ -77,17 +96,27 @@ def test_a_role_page_at_0210_reaches_the_most_junior_holder_and_says_why(freeze:
     assert recipient.reason == "holds Night-Cover now (Night, PGY-2); the most junior of 2"
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("post:night-cover/senior", ["ben"]),
-    ("post:night-cover/PGY-2..PGY-3", ["cat"]),
-    ("team:night-cover", ["cat", "ben"]),
-    ("team:night-cover/junior", ["cat"]),
-    ("group:code-team", ["cat", "ben", "dan"]),
-    ("person:ben", ["ben"]),
-    ("operators", ["operators"]),
-], ids=["a role with a grade word", "a role with a grade range", "a team is everyone on the post",
-        "a team narrowed by grade", "a group is the union of its members", "a person on duty",
-        "the operators' queue"])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("post:night-cover/senior", ["ben"]),
+        ("post:night-cover/PGY-2..PGY-3", ["cat"]),
+        ("team:night-cover", ["cat", "ben"]),
+        ("team:night-cover/junior", ["cat"]),
+        ("group:code-team", ["cat", "ben", "dan"]),
+        ("person:ben", ["ben"]),
+        ("operators", ["operators"]),
+    ],
+    ids=[
+        "a role with a grade word",
+        "a role with a grade range",
+        "a team is everyone on the post",
+        "a team narrowed by grade",
+        "a group is the union of its members",
+        "a person on duty",
+        "the operators' queue",
+    ],
+)
 def test_targets_resolve_at_night(freeze: Freeze, target: str, expected: list[str]) -> None:
     assert people(hospital(), page(target), freeze(day(1), "02:10")) == expected
 
@@ -139,7 +168,8 @@ def test_a_resident_in_the_transition_gets_no_new_patient_page(freeze: Freeze) -
 
     assert [r.person_id for r in resolution.recipients] == ["gus"]
     assert resolution.notes == (
-        "Fin is in the 4-hour transition after 24 hours on duty (no new patients): sent to Gus",)
+        "Fin is in the 4-hour transition after 24 hours on duty (no new patients): sent to Gus",
+    )
 
 
 def test_a_resident_in_the_transition_still_gets_pages_about_existing_patients(freeze: Freeze) -> None:
@@ -149,8 +179,9 @@ def test_a_resident_in_the_transition_still_gets_pages_about_existing_patients(f
 
 
 def test_after_the_transition_the_resident_is_simply_off_duty(freeze: Freeze) -> None:
-    resolution = resolve(hospital(), page("person:fin", new_patient=False), freeze(day(1), "11:00"),
-                         (OPERATORS,))
+    resolution = resolve(
+        hospital(), page("person:fin", new_patient=False), freeze(day(1), "11:00"), (OPERATORS,)
+    )
 
     assert resolution.notes == ("Fin is off duty: sent to Gus",)
 
@@ -177,12 +208,17 @@ def test_attendings_are_never_in_transition(freeze: Freeze) -> None:
     assert not schedule.in_transition(schedule.program.person["dan"], freeze(day(2), "08:00"))
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("person:annn", "unknown person 'annn' in target 'person:annn': did you mean person:ann?"),
-    ("post:nite-cover",
-     "unknown post 'nite-cover' in target 'post:nite-cover': did you mean post:night-cover?"),
-    ("group:zzz", "unknown group 'zzz' in target 'group:zzz'"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("person:annn", "unknown person 'annn' in target 'person:annn': did you mean person:ann?"),
+        (
+            "post:nite-cover",
+            "unknown post 'nite-cover' in target 'post:nite-cover': did you mean post:night-cover?",
+        ),
+        ("group:zzz", "unknown group 'zzz' in target 'group:zzz'"),
+    ],
+)
 def test_an_unknown_target_names_the_closest_id(target: str, message: str) -> None:
     with pytest.raises(UnknownTarget) as caught:
         check_target(hospital().program, Target.parse(target))

@@ -15,11 +15,23 @@ from callroom.paging.transports.inapp import InAppTransport, inbox_payload
 from callroom.paging.transports.webhook import payload, signature, verify_signature
 
 MESSAGE = OutboundMessage(
-    message_id=7, idempotency_key="page-3/recipient-5/webhook", channel=Channel.WEBHOOK,
-    address="+1-555-0103", attempt=1, page_id=3, priority="urgent", sender="nurse-4",
-    body="Bed 12: chest pain, BP 80/50", callback="x4410", target="post:gs-night",
-    sent_at=datetime(2027, 3, 9, 7, 10, tzinfo=UTC), person_id="cy", person_name="Cy Lee",
-    reason="holds Night cover now", step=1, round=0,
+    message_id=7,
+    idempotency_key="page-3/recipient-5/webhook",
+    channel=Channel.WEBHOOK,
+    address="+1-555-0103",
+    attempt=1,
+    page_id=3,
+    priority="urgent",
+    sender="nurse-4",
+    body="Bed 12: chest pain, BP 80/50",
+    callback="x4410",
+    target="post:gs-night",
+    sent_at=datetime(2027, 3, 9, 7, 10, tzinfo=UTC),
+    person_id="cy",
+    person_name="Cy Lee",
+    reason="holds Night cover now",
+    step=1,
+    round=0,
 )
 
 
@@ -32,10 +44,21 @@ def test_the_webhook_payload_is_the_documented_one() -> None:
         "type": "page",
         "idempotency_key": "page-3/recipient-5/webhook",
         "attempt": 1,
-        "page": {"id": 3, "priority": "urgent", "body": "Bed 12: chest pain, BP 80/50", "callback": "x4410",
-                 "sender": "nurse-4", "target": "post:gs-night", "sent_at": "2027-03-09T07:10:00+00:00"},
-        "recipient": {"id": "cy", "name": "Cy Lee", "reason": "holds Night cover now",
-                      "phone": "+1-555-0103"},
+        "page": {
+            "id": 3,
+            "priority": "urgent",
+            "body": "Bed 12: chest pain, BP 80/50",
+            "callback": "x4410",
+            "sender": "nurse-4",
+            "target": "post:gs-night",
+            "sent_at": "2027-03-09T07:10:00+00:00",
+        },
+        "recipient": {
+            "id": "cy",
+            "name": "Cy Lee",
+            "reason": "holds Night cover now",
+            "phone": "+1-555-0103",
+        },
         "escalation": {"step": 1, "round": 0},
     }
 

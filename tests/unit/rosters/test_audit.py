@@ -13,9 +13,11 @@ NIGHT = Assignment("ada", date(2027, 3, 3), "night", "ward")
 
 
 def test_each_kind_of_audit_reads_back_what_was_stored() -> None:
-    audits: list[Audit] = [CellAudit("chief", "chief", AT, "", 4, (), (NIGHT,), introduced=("[rest] 10 h",)),
-              ChangeAudit(7, "swap", "ada", "ben", "chief", "chief", AT, "fine", (NIGHT,), ()),
-              ProgramAudit("admin", "new post", 3)]
+    audits: list[Audit] = [
+        CellAudit("chief", "chief", AT, "", 4, (), (NIGHT,), introduced=("[rest] 10 h",)),
+        ChangeAudit(7, "swap", "ada", "ben", "chief", "chief", AT, "fine", (NIGHT,), ()),
+        ProgramAudit("admin", "new post", 3),
+    ]
     for audit in audits:
         assert type(audit).of(audit.to_json()) == audit
 

@@ -54,8 +54,9 @@ def test_a_shift_inside_an_approved_absence_breaks_it_and_names_the_absence() ->
     program, roster = _program(sick(2, 3)), _roster(("ada", 3, "day"))
     found = check_all(program, roster)
     assert [(v.rule, v.person_id, v.day) for v in found] == [(ids.ABSENCE, "ada", f.day(3, JUNE))]
-    assert found[0].message == ("Ada is off sick 3–4 Jun (approved with repair #4): "
-                                "may not work Day on Ward on 2026-06-04")
+    assert found[0].message == (
+        "Ada is off sick 3–4 Jun (approved with repair #4): may not work Day on Ward on 2026-06-04"
+    )
     assert_model_agrees(program, roster)
 
 
@@ -87,18 +88,32 @@ def test_two_absences_over_one_shift_are_each_named() -> None:
     assert_model_agrees(program, roster)
 
 
-@pytest.mark.parametrize(("absence", "words"), [
-    (ApprovedAbsence("ada", _at(2), _at(3), AbsenceKind.DAY_OFF, 5, "day_off"),
-     "Ada has 3 Jun off (day off #5 approved)"),
-    (ApprovedAbsence("ada", _at(2), _at(3), AbsenceKind.DAY_OFF, 6, "repair"),
-     "Ada has 3 Jun off (granted with repair #6)"),
-    (ApprovedAbsence("ada", _at(2, 7), _at(2, 19), AbsenceKind.SICK, 8, "repair"),
-     "Ada is off sick 3 Jun 07:00–19:00 (approved with repair #8)"),
-    (ApprovedAbsence("ada", _at(2, 19), _at(4, 7), AbsenceKind.SICK, 9, "repair"),
-     "Ada is off sick 3 Jun 19:00–5 Jun 07:00 (approved with repair #9)"),
-    (ApprovedAbsence("ada", _at(29), _at(32), AbsenceKind.SICK, 3, "repair"),
-     "Ada is off sick 30 Jun–2 Jul (approved with repair #3)"),
-], ids=["day-off", "day-off-by-repair", "hours", "across-days", "across-months"])
+@pytest.mark.parametrize(
+    ("absence", "words"),
+    [
+        (
+            ApprovedAbsence("ada", _at(2), _at(3), AbsenceKind.DAY_OFF, 5, "day_off"),
+            "Ada has 3 Jun off (day off #5 approved)",
+        ),
+        (
+            ApprovedAbsence("ada", _at(2), _at(3), AbsenceKind.DAY_OFF, 6, "repair"),
+            "Ada has 3 Jun off (granted with repair #6)",
+        ),
+        (
+            ApprovedAbsence("ada", _at(2, 7), _at(2, 19), AbsenceKind.SICK, 8, "repair"),
+            "Ada is off sick 3 Jun 07:00–19:00 (approved with repair #8)",
+        ),
+        (
+            ApprovedAbsence("ada", _at(2, 19), _at(4, 7), AbsenceKind.SICK, 9, "repair"),
+            "Ada is off sick 3 Jun 19:00–5 Jun 07:00 (approved with repair #9)",
+        ),
+        (
+            ApprovedAbsence("ada", _at(29), _at(32), AbsenceKind.SICK, 3, "repair"),
+            "Ada is off sick 30 Jun–2 Jul (approved with repair #3)",
+        ),
+    ],
+    ids=["day-off", "day-off-by-repair", "hours", "across-days", "across-months"],
+)
 def test_the_absence_is_named_in_words_on_the_wall_clock(absence: ApprovedAbsence, words: str) -> None:
     program, day = _program(absence, days=35), (absence.start.astimezone(NEW_YORK).date() - JUNE).days
     found = check_all(program, _roster(("ada", day, "call")))
@@ -121,9 +136,11 @@ def test_an_absence_that_leaves_a_post_empty_is_explained_by_it() -> None:
     program = program.with_absences([sick(2, 2), sick(1, 3, person="bea", proposal=5)])
     found = shortage(program)
     assert found is not None
-    assert found.sentences[2:] == ("- Ada is off sick 3 Jun (approved with repair #4).",
-                                   "- Bea is off sick 2–4 Jun (approved with repair #5).",
-                                   "On 2026-06-03 only 0 of them can work: 0 < 1.")
+    assert found.sentences[2:] == (
+        "- Ada is off sick 3 Jun (approved with repair #4).",
+        "- Bea is off sick 2–4 Jun (approved with repair #5).",
+        "On 2026-06-03 only 0 of them can work: 0 < 1.",
+    )
     assert _holds(build_model(program, explain=True), list(found.keys), 10) == cp_model.INFEASIBLE
     solution = solve(program, SolveOptions(time_limit_s=2, seed=0))
     assert solution.status is Status.INFEASIBLE and "Ada is off sick 3 Jun" in str(solution.explanation)

@@ -115,8 +115,10 @@ def test_the_impact_equals_the_difference_of_two_full_checks(data: st.DataObject
     program = data.draw(strat.programs())
     roster = data.draw(strat.rosters(program))
     edited = data.draw(strat.edits(program, roster))
-    change = Change(removed=tuple(set(roster.assignments) - set(edited.assignments)),
-                    added=tuple(set(edited.assignments) - set(roster.assignments)))
+    change = Change(
+        removed=tuple(set(roster.assignments) - set(edited.assignments)),
+        added=tuple(set(edited.assignments) - set(roster.assignments)),
+    )
     before, after = set(check_all(program, roster)), set(check_all(program, edited))
     result = impact(program, roster, change)
     assert set(result.introduced) == after - before

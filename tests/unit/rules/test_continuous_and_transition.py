@@ -22,10 +22,15 @@ from tests.agreement import assert_model_agrees
 
 JUNE = date(2026, 6, 1)
 SHIFTS = (
-    f.CALL, f.DAY, f.NIGHT,
-    f.shift_type("post4", "07:00", 4), f.shift_type("post5", "07:00", 5),
-    f.shift_type("long20", "07:00", 20), f.shift_type("home03", "03:00", 12, ShiftKind.HOME_CALL, 0),
-    f.shift_type("long23", "07:00", 23), f.shift_type("post06", "06:00", 4),
+    f.CALL,
+    f.DAY,
+    f.NIGHT,
+    f.shift_type("post4", "07:00", 4),
+    f.shift_type("post5", "07:00", 5),
+    f.shift_type("long20", "07:00", 20),
+    f.shift_type("home03", "03:00", 12, ShiftKind.HOME_CALL, 0),
+    f.shift_type("long23", "07:00", 23),
+    f.shift_type("post06", "06:00", 4),
     f.shift_type("call28", "07:00", 28, ShiftKind.IN_HOUSE_CALL),
 )
 
@@ -33,8 +38,9 @@ SHIFTS = (
 def _program() -> Program:
     every = [s.id for s in SHIFTS]
     posts = [f.post("ward", every), f.post("handover", every, new_patients=False)]
-    return f.program([f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts,
-                     start=JUNE, days=3)
+    return f.program(
+        [f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts, start=JUNE, days=3
+    )
 
 
 def _roster(*rows: tuple[str, int, str, str]) -> Roster:
@@ -52,8 +58,7 @@ def test_a_24_hour_call_exceeded_by_one_hour_breaks_the_24_plus_4_limit() -> Non
     program = _program()
     roster = _roster(("ada", 0, "call", "ward"), ("ada", 1, "post5", "handover"))
     found = check_all(program, roster)
-    assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [
-        (ids.CONTINUOUS_HOURS, 29.0, 28.0, JUNE)]
+    assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [(ids.CONTINUOUS_HOURS, 29.0, 28.0, JUNE)]
     assert "29 h continuous from 2026-06-01; limit 24 + 4 transition" in found[0].message
     assert_model_agrees(program, roster)
 
@@ -80,17 +85,25 @@ def test_a_new_patient_post_starting_24_hours_into_continuous_work_breaks_the_tr
     roster = _roster(("ada", 0, "call", "ward"), ("ada", 1, "post4", "ward"))
     found = check_all(program, roster)
     assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [
-        (ids.TRANSITION, 28.0, 24, f.day(1, JUNE))]
-    assert "Ward (Post4) on 2026-06-02 runs to 28 h of continuous work and takes new patients" \
+        (ids.TRANSITION, 28.0, 24, f.day(1, JUNE))
+    ]
+    assert (
+        "Ward (Post4) on 2026-06-02 runs to 28 h of continuous work and takes new patients"
         in found[0].message
+    )
     assert_model_agrees(program, roster)
 
 
-@pytest.mark.parametrize("rows", [
-    [("ada", 0, "long23", "ward"), ("ada", 1, "post06", "ward")],  # 06:00-10:00: hours 23 to 27
-], ids=["a-shift-starting-23-hours-in"])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("ada", 0, "long23", "ward"), ("ada", 1, "post06", "ward")],  # 06:00-10:00: hours 23 to 27
+    ],
+    ids=["a-shift-starting-23-hours-in"],
+)
 def test_new_patient_work_running_into_the_transition_hours_breaks_the_transition_rule(
-        rows: list[tuple[str, int, str, str]]) -> None:
+    rows: list[tuple[str, int, str, str]],
+) -> None:
     program, roster = _program(), _roster(*rows)
     assert [v.rule for v in check_all(program, roster)] == [ids.TRANSITION]
     assert_model_agrees(program, roster)

@@ -23,11 +23,20 @@ JUNE = date(2026, 6, 1)
 
 
 def _program(*requirements: CoverRequirement, days: DayPattern = DayPattern()) -> Program:
-    people = [f.person("ada", posts=("ward", "clinic")), f.person("bob", posts=("ward", "clinic")),
-              f.person("cy", Grade.PGY4, posts=("ward", "clinic"))]
+    people = [
+        f.person("ada", posts=("ward", "clinic")),
+        f.person("bob", posts=("ward", "clinic")),
+        f.person("cy", Grade.PGY4, posts=("ward", "clinic")),
+    ]
     posts = [f.post("ward"), f.post("clinic", team="clinic")]
-    return f.program(people, posts=posts, demands=[f.demand("ward", "day", *requirements, days=days)],
-                     start=JUNE, days=1, acgme=False)
+    return f.program(
+        people,
+        posts=posts,
+        demands=[f.demand("ward", "day", *requirements, days=days)],
+        start=JUNE,
+        days=1,
+        acgme=False,
+    )
 
 
 def _on_the_ward(*people: str, shift: str = "day", post: str = "ward") -> Roster:
@@ -51,8 +60,9 @@ def test_two_pgy2s_do_not_make_one_pgy3_plus() -> None:
     assert_model_agrees(program, roster)
 
 
-@pytest.mark.parametrize(("shift", "post"), [("night", "ward"), ("day", "clinic")],
-                         ids=["another-shift", "another-post"])
+@pytest.mark.parametrize(
+    ("shift", "post"), [("night", "ward"), ("day", "clinic")], ids=["another-shift", "another-post"]
+)
 def test_a_senior_on_another_shift_or_post_does_not_cover_the_ward_day(shift: str, post: str) -> None:
     program, roster = _program(AT_LEAST_ONE_SENIOR), _on_the_ward("cy", shift=shift, post=post)
     assert [(v.rule, v.measured) for v in check_all(program, roster)] == [(ids.COVER_MINIMUM, 0)]
@@ -69,13 +79,15 @@ def test_a_demand_only_binds_on_its_days() -> None:
 def test_each_requirement_of_a_demand_is_checked_on_its_own() -> None:
     program = _program(f.need(minimum=2), AT_LEAST_ONE_SENIOR)
     roster = _on_the_ward("ada", "bob")
-    assert [(v.rule, v.measured, v.limit) for v in check_all(program, roster)] == [
-        (ids.COVER_MINIMUM, 0, 1)]
+    assert [(v.rule, v.measured, v.limit) for v in check_all(program, roster)] == [(ids.COVER_MINIMUM, 0, 1)]
     assert_model_agrees(program, roster)
 
 
-@pytest.mark.parametrize(("people", "over"), [(("ada", "cy"), False), (("ada", "bob", "cy"), True)],
-                         ids=["two-meet-a-maximum-of-two", "three-break-it"])
+@pytest.mark.parametrize(
+    ("people", "over"),
+    [(("ada", "cy"), False), (("ada", "bob", "cy"), True)],
+    ids=["two-meet-a-maximum-of-two", "three-break-it"],
+)
 def test_at_most_two_on_the_ward(people: tuple[str, ...], over: bool) -> None:
     program, roster = _program(f.need(maximum=2)), _on_the_ward(*people)
     found = check_all(program, roster)
@@ -87,14 +99,19 @@ def test_at_most_two_on_the_ward(people: tuple[str, ...], over: bool) -> None:
 TWO_WANTED = f.need(target=2, under=30, over=7)
 
 
-@pytest.mark.parametrize(("people", "penalties"), [
-    (("ada",), {ids.COVER_UNDER.code: 30}),
-    ((), {ids.COVER_UNDER.code: 60}),
-    (("ada", "bob"), {}),
-    (("ada", "bob", "cy"), {ids.COVER_OVER.code: 7}),
-], ids=["one-under-costs-30", "two-under-cost-60", "on-target-costs-nothing", "one-over-costs-7"])
+@pytest.mark.parametrize(
+    ("people", "penalties"),
+    [
+        (("ada",), {ids.COVER_UNDER.code: 30}),
+        ((), {ids.COVER_UNDER.code: 60}),
+        (("ada", "bob"), {}),
+        (("ada", "bob", "cy"), {ids.COVER_OVER.code: 7}),
+    ],
+    ids=["one-under-costs-30", "two-under-cost-60", "on-target-costs-nothing", "one-over-costs-7"],
+)
 def test_a_soft_target_of_two_costs_its_weights_per_person_under_or_over(
-        people: tuple[str, ...], penalties: dict[str, int]) -> None:
+    people: tuple[str, ...], penalties: dict[str, int]
+) -> None:
     program, roster = _program(TWO_WANTED), _on_the_ward(*people)
     assert check_all(program, roster) == []
     assert score(program, roster).by_rule() == penalties
@@ -106,5 +123,6 @@ def test_a_soft_target_by_grade_counts_only_that_grade() -> None:
     roster = _on_the_ward("ada", "bob")
     report = score(program, roster)
     assert [(i.rule, i.points, i.detail) for i in report.items] == [
-        (ids.COVER_UNDER, 50, "Ward, Day on 2026-06-01: 0 PGY-3+, target 1")]
+        (ids.COVER_UNDER, 50, "Ward, Day on 2026-06-01: 0 PGY-3+, target 1")
+    ]
     assert_model_agrees(program, roster)

@@ -22,7 +22,9 @@ from tests.agreement import assert_model_agrees
 SPRING_SATURDAY = date(2026, 3, 7)
 FALL_SATURDAY = date(2026, 10, 31)
 SHIFTS = (
-    f.CALL, f.shift_type("long", "07:00", 16), f.shift_type("eight", "07:00", 8),
+    f.CALL,
+    f.shift_type("long", "07:00", 16),
+    f.shift_type("eight", "07:00", 8),
     f.shift_type("nine", "07:00", 9),
     *(f.shift_type(f"post{h}", "07:00", h) for h in (3, 4, 5, 6)),
 )
@@ -31,8 +33,9 @@ SHIFTS = (
 def _program(start: date, days: int) -> Program:
     every = [s.id for s in SHIFTS]
     posts = [f.post("ward", every), f.post("handover", every, new_patients=False)]
-    return f.program([f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts,
-                     start=start, days=days)
+    return f.program(
+        [f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts, start=start, days=days
+    )
 
 
 def _call_then_handover(saturday: date, hours: int) -> tuple[Program, Roster]:

@@ -27,8 +27,9 @@ def _program(ada: Person, limits: AcgmeLimits = AcgmeLimits()) -> Program:
     return f.program([ada], start=JUNE, days=28, limits=limits)
 
 
-def _roster(off: Iterable[int], *, special: dict[int, str] | None = None,
-            leave: Iterable[int] = ()) -> Roster:
+def _roster(
+    off: Iterable[int], *, special: dict[int, str] | None = None, leave: Iterable[int] = ()
+) -> Roster:
     """Day shifts on every day that is neither off nor leave; `special` days work another shift."""
     special = special or {}
     skipped = set(off) | set(leave)

@@ -58,6 +58,5 @@ def test_a_run_that_ends_on_the_last_day_of_the_block_is_still_counted() -> None
     program = _program(AcgmeLimits(night_float_max_nights=3))
     roster = _nights([6, 7, 8, 9])
     found = check_all(program, roster)
-    assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [
-        (ids.NIGHT_FLOAT, 4, 3, f.day(6, JUNE))]
+    assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [(ids.NIGHT_FLOAT, 4, 3, f.day(6, JUNE))]
     assert_model_agrees(program, roster)

@@ -14,8 +14,11 @@ from tests import factories as f
 from tests.principals import CHIEF, DIRECTOR, person
 
 REASON = "Married in June"
-PROGRAM = f.program([f.person(p) for p in ("ada", "bob", "cyd", "dan")], days=7,
-                    conflicts=[Conflict("ada", "bob", REASON), Conflict("cyd", "dan", "A complaint")])
+PROGRAM = f.program(
+    [f.person(p) for p in ("ada", "bob", "cyd", "dan")],
+    days=7,
+    conflicts=[Conflict("ada", "bob", REASON), Conflict("cyd", "dan", "A complaint")],
+)
 ROSTER = f.roster(("ada", 0, "day"), ("cyd", 0, "day"))
 COVER_GAP = Violation(ids.COVER_MINIMUM, "Ward day short", day=f.day(0))
 

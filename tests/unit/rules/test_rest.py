@@ -24,22 +24,34 @@ JUNE = date(2026, 6, 1)
 SATURDAY_BEFORE_SPRING = date(2026, 3, 7)  # 02:00 EST on Sunday 8 March jumps to 03:00 EDT
 HOME = ShiftKind.HOME_CALL
 SHIFTS = (
-    f.CALL, f.DAY, f.NIGHT, f.HOME, f.shift_type("post4", "07:00", 4),
-    f.shift_type("late20", "20:00", 8), f.shift_type("late21", "21:00", 8),
-    f.shift_type("mid00", "00:00", 8), f.shift_type("mid01", "01:00", 8),
-    f.shift_type("home07", "07:00", 10, HOME, 0), f.shift_type("home20", "20:00", 10, HOME, 0),
-    f.shift_type("home21", "21:00", 10, HOME, 0), f.shift_type("home01", "01:00", 4, HOME, 0),
-    f.shift_type("long23", "07:00", 23), f.shift_type("early0259", "02:59", 4),
+    f.CALL,
+    f.DAY,
+    f.NIGHT,
+    f.HOME,
+    f.shift_type("post4", "07:00", 4),
+    f.shift_type("late20", "20:00", 8),
+    f.shift_type("late21", "21:00", 8),
+    f.shift_type("mid00", "00:00", 8),
+    f.shift_type("mid01", "01:00", 8),
+    f.shift_type("home07", "07:00", 10, HOME, 0),
+    f.shift_type("home20", "20:00", 10, HOME, 0),
+    f.shift_type("home21", "21:00", 10, HOME, 0),
+    f.shift_type("home01", "01:00", 4, HOME, 0),
+    f.shift_type("long23", "07:00", 23),
+    f.shift_type("early0259", "02:59", 4),
     f.shift_type("early0300", "03:00", 4),
-    f.shift_type("a22", "22:00", 20), f.shift_type("b22", "22:00", 1), f.shift_type("c01", "01:00", 2),
+    f.shift_type("a22", "22:00", 20),
+    f.shift_type("b22", "22:00", 1),
+    f.shift_type("c01", "01:00", 2),
 )
 
 
 def _program(start: date = JUNE) -> Program:
     every = [s.id for s in SHIFTS]
     posts = [f.post("ward", every), f.post("handover", every, new_patients=False)]
-    return f.program([f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts,
-                     start=start, days=4)
+    return f.program(
+        [f.person("ada", posts=("ward", "handover"))], shifts=SHIFTS, posts=posts, start=start, days=4
+    )
 
 
 def _roster(*shifts: str, start: date = JUNE) -> Roster:
@@ -48,6 +60,7 @@ def _roster(*shifts: str, start: date = JUNE) -> Roster:
 
 
 # 14 hours after 24 hours of in-house call.
+
 
 def test_a_shift_14_hours_after_a_24_hour_call_ends_respects_the_rest() -> None:
     program, roster = _program(), _roster("call", "late21")
@@ -59,7 +72,8 @@ def test_a_shift_13_hours_after_a_24_hour_call_ends_breaks_the_14_hour_rest() ->
     program, roster = _program(), _roster("call", "late20")
     found = check_all(program, roster)
     assert [(v.rule, v.measured, v.limit, v.day) for v in found] == [
-        (ids.REST_AFTER_CALL, 13.0, 14, f.day(1, JUNE))]
+        (ids.REST_AFTER_CALL, 13.0, 14, f.day(1, JUNE))
+    ]
     assert "13 h free after 24 h of in-house work" in found[0].message
     assert "at least 14" in found[0].message
     assert_model_agrees(program, roster)
@@ -80,8 +94,9 @@ def test_home_call_14_hours_after_a_24_hour_call_respects_the_rest() -> None:
 
 
 @pytest.mark.parametrize(("after", "hours_free"), [("mid00", 13.0), ("mid01", None)])
-def test_the_14_hours_count_from_the_end_of_the_transition_hours(after: str, hours_free: float | None
-                                                                  ) -> None:
+def test_the_14_hours_count_from_the_end_of_the_transition_hours(
+    after: str, hours_free: float | None
+) -> None:
     program = _program()
     roster = f.roster(("ada", 0, "call"), ("ada", 1, "post4", "handover"), ("ada", 2, after), start=JUNE)
     found = check_all(program, roster)
@@ -105,7 +120,8 @@ def test_a_23_hour_shift_that_is_not_a_call_earns_no_14_hour_rest() -> None:
 
 @pytest.mark.parametrize(("after", "hours_free"), [("late20", 13.0), ("late21", None)])
 def test_the_23_hour_call_across_the_spring_change_still_earns_the_14_hour_rest(
-        after: str, hours_free: float | None) -> None:
+    after: str, hours_free: float | None
+) -> None:
     program = _program(SATURDAY_BEFORE_SPRING)
     roster = _roster("call", after, start=SATURDAY_BEFORE_SPRING)
     found = check_all(program, roster)
@@ -116,6 +132,7 @@ def test_the_23_hour_call_across_the_spring_change_still_earns_the_14_hour_rest(
 
 
 # Eight hours between work periods: an advisory, never a hard violation.
+
 
 def test_7_hours_59_minutes_off_between_shifts_is_an_advisory_scored_at_the_short_rest_weight() -> None:
     program, roster = _program(), _roster("day", "early0259")
@@ -147,7 +164,9 @@ def test_only_consecutive_work_periods_are_compared_for_the_8_hours() -> None:
     program, roster = _program(), _roster("a22", "b22", "c01")
     found = check_all(program, roster)
     assert [(v.rule, v.measured, v.day) for v in found] == [
-        (ids.SHORT_REST, 4.0, f.day(1, JUNE)), (ids.SHORT_REST, 2.0, f.day(2, JUNE))]
+        (ids.SHORT_REST, 4.0, f.day(1, JUNE)),
+        (ids.SHORT_REST, 2.0, f.day(2, JUNE)),
+    ]
     assert score(program, roster).total == 2 * 20
     assert_model_agrees(program, roster)
 

@@ -28,11 +28,13 @@ NINE = f.shift_type("nine", "07:00", 9)
 SHIFTS = (LONG, LONG17, EIGHT, NINE)
 
 
-def _program(people: list[Person], *, days: int = 28,
-             rotation_limits: dict[str, AcgmeLimits] | None = None) -> Program:
+def _program(
+    people: list[Person], *, days: int = 28, rotation_limits: dict[str, AcgmeLimits] | None = None
+) -> Program:
     ward = f.post("ward", [s.id for s in SHIFTS])
-    return f.program(people, shifts=SHIFTS, posts=[ward], start=JUNE, days=days,
-                     rotation_limits=rotation_limits)
+    return f.program(
+        people, shifts=SHIFTS, posts=[ward], start=JUNE, days=days, rotation_limits=rotation_limits
+    )
 
 
 def _weekdays(weeks: int) -> list[int]:
@@ -86,8 +88,10 @@ def test_241_hours_around_a_week_of_leave_break_the_limit_that_28_days_would_all
     [(rule, measured, limit)] = _figures(found)
     assert (rule, limit) == (ids.WEEKLY_HOURS.code, 80)
     assert measured == pytest.approx(80.33, abs=0.005)
-    assert ("80.33 h/week averaged over the block (241 h worked in 21 days off leave; budget 240 h)"
-            in found[0].message)
+    assert (
+        "80.33 h/week averaged over the block (241 h worked in 21 days off leave; budget 240 h)"
+        in found[0].message
+    )
     assert_model_agrees(program, roster)
 
 
@@ -101,8 +105,9 @@ def _three_days_of_leave(last_minutes: int) -> tuple[Program, Roster]:
     odd = _minutes_shift(last_minutes)
     ward = f.post("ward", ["long", odd.id])
     leave = Leave(f.day(25, JUNE), f.day(27, JUNE))
-    program = f.program([f.person("ada", leave=[leave])], shifts=[LONG, odd], posts=[ward],
-                        start=JUNE, days=28)
+    program = f.program(
+        [f.person("ada", leave=[leave])], shifts=[LONG, odd], posts=[ward], start=JUNE, days=28
+    )
     days = [*_weekdays(3), 21, 22, 23]
     rows = f.every("ada", "long", days[:-1]) + f.every("ada", odd.id, days[-1:])
     return program, _roster(rows)

@@ -93,8 +93,9 @@ def test_moonlighting_counts_toward_the_80_hours() -> None:
     program = f.program([ADA])
     in_house = days("ada", NOT_SUNDAY, hours=13 + 20 / 60)
     moonlighting = period("ada", 6, "08:00", 4, WorkKind.MOONLIGHTING_EXTERNAL)
-    assert [v.measured for v in of_rule(check_worked(program, [*in_house, moonlighting]),
-                                        ids.WEEKLY_HOURS)] == [81.0]
+    assert [
+        v.measured for v in of_rule(check_worked(program, [*in_house, moonlighting]), ids.WEEKLY_HOURS)
+    ] == [81.0]
 
 
 def test_an_hour_of_work_from_home_breaks_the_free_day_that_week() -> None:
@@ -153,7 +154,9 @@ def test_scheduled_against_worked_shows_the_hours_stayed_late_each_week() -> Non
     weeks = weekly_hours(program, stayed, roster)
     assert [(w.week_start, w.scheduled_minutes, w.worked_minutes, w.difference_minutes) for w in weeks] == [
         (f.day(0), 5 * 12 * 60, 5 * 13 * 60, 5 * 60),
-        (f.day(7), 0, 0, 0), (f.day(14), 0, 0, 0), (f.day(21), 0, 0, 0),
+        (f.day(7), 0, 0, 0),
+        (f.day(14), 0, 0, 0),
+        (f.day(21), 0, 0, 0),
     ]
     assert weeks[0].by_kind == {WorkKind.IN_HOUSE: 5 * 13 * 60}
 
@@ -164,7 +167,11 @@ def test_the_weeks_of_a_later_block_hold_its_hours_and_nothing_scheduled() -> No
     logged = days("ada", [0, 28, 29], hours=13)  # block 1's first Monday, block 2's first two days
     weeks = blocks_weekly_hours(program, logged, [2], roster)
     assert [(w.week_start, w.scheduled_minutes, w.worked_minutes) for w in weeks] == [
-        (f.day(28), 0, 2 * 13 * 60), (f.day(35), 0, 0), (f.day(42), 0, 0), (f.day(49), 0, 0)]
+        (f.day(28), 0, 2 * 13 * 60),
+        (f.day(35), 0, 0),
+        (f.day(42), 0, 0),
+        (f.day(49), 0, 0),
+    ]
     both = blocks_weekly_hours(program, logged, [1, 2], roster)
     assert [w.week_start for w in both] == [f.day(7 * week) for week in range(8)]
     assert (both[0].scheduled_minutes, both[0].worked_minutes) == (5 * 12 * 60, 13 * 60)

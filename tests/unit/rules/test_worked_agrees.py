@@ -28,19 +28,20 @@ def as_scheduled(program: Program, roster: Roster) -> list[LoggedPeriod]:
         shift = program.shift[a.shift_id]
         span = timeline.interval(a.day, a.shift_id)
         if shift.kind is not ShiftKind.HOME_CALL:
-            logged.append(LoggedPeriod(a.person_id, span.start, span.end, WorkKind.IN_HOUSE, a.shift_id,
-                                       a.post_id))
+            logged.append(
+                LoggedPeriod(a.person_id, span.start, span.end, WorkKind.IN_HOUSE, a.shift_id, a.post_id)
+            )
         elif shift.counted_minutes:
             end = span.start + timedelta(minutes=shift.counted_minutes)
-            logged.append(LoggedPeriod(a.person_id, span.start, end, WorkKind.FROM_HOME, a.shift_id,
-                                       a.post_id))
+            logged.append(
+                LoggedPeriod(a.person_id, span.start, end, WorkKind.FROM_HOME, a.shift_id, a.post_id)
+            )
     return logged
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.data())
-def test_hours_logged_as_scheduled_break_exactly_the_rules_the_schedule_breaks(data: st.DataObject
-                                                                                ) -> None:
+def test_hours_logged_as_scheduled_break_exactly_the_rules_the_schedule_breaks(data: st.DataObject) -> None:
     program = data.draw(programs(loose=True))
     roster = data.draw(rosters(program, density=0.6))
     on_roster = CheckContext(program, roster)

@@ -61,20 +61,27 @@ def test_a_time_without_a_zone_is_refused() -> None:
 def test_messages_show_the_hospitals_wall_clock_never_utc() -> None:
     backwards = replace(period("ada", 1, "20:00", 1), end=at(1, "07:00"))
     assert period_errors(backwards, [], NOW, PEOPLE, NEW_YORK) == [
-        Detail("end", "2026-03-03 07:00 EST is not after the start 2026-03-03 20:00 EST")]
+        Detail("end", "2026-03-03 07:00 EST is not after the start 2026-03-03 20:00 EST")
+    ]
     existing = replace(period("ada", 1, "07:00", 12), id=41)
     [overlap] = period_errors(period("ada", 1, "18:00", 4), [existing], NOW, PEOPLE, NEW_YORK)
     assert overlap.message == "overlaps the logged period 41 (2026-03-03 07:00 EST to 2026-03-03 19:00 EST)"
     [future] = period_errors(period("ada", 6, "01:00", 4), [], at(6, "01:30"), PEOPLE, NEW_YORK)
-    assert future.message == ("2026-03-08 06:00 EDT is in the future (now 2026-03-08 01:30 EST); "
-                              "log hours once they are worked")
+    assert future.message == (
+        "2026-03-08 06:00 EDT is in the future (now 2026-03-08 01:30 EST); log hours once they are worked"
+    )
 
 
 def test_clocking_in_in_the_future_or_inside_a_logged_period_is_refused_in_wall_clock() -> None:
     existing = replace(period("ada", 1, "07:00", 12), id=41)
-    assert open_period_errors(at(1, "08:00"), [existing], NOW, NEW_YORK) == [Detail(
-        "at", "2026-03-03 08:00 EST is inside the logged period 41 (2026-03-03 07:00 EST to "
-              "2026-03-03 19:00 EST)")]
-    assert open_period_errors(at(6, "03:00"), [], at(6, "01:59"), NEW_YORK) == [Detail(
-        "at", "2026-03-08 03:00 EDT is in the future (now 2026-03-08 01:59 EST)")]
+    assert open_period_errors(at(1, "08:00"), [existing], NOW, NEW_YORK) == [
+        Detail(
+            "at",
+            "2026-03-03 08:00 EST is inside the logged period 41 (2026-03-03 07:00 EST to "
+            "2026-03-03 19:00 EST)",
+        )
+    ]
+    assert open_period_errors(at(6, "03:00"), [], at(6, "01:59"), NEW_YORK) == [
+        Detail("at", "2026-03-08 03:00 EDT is in the future (now 2026-03-08 01:59 EST)")
+    ]
     assert open_period_errors(at(1, "19:00"), [existing], NOW, NEW_YORK) == []

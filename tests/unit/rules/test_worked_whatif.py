@@ -28,7 +28,8 @@ def test_hours_logged_beyond_the_schedule_make_the_same_call_break_80_hours() ->
     answer = whatif(PROGRAM, ROSTER, CALL_ON_22, logged)
     weekly = [x for x in answer.findings if x.violation.rule == ids.WEEKLY_HOURS]
     assert [(x.violation.measured, x.violation.limit, x.when) for x in weekly] == [
-        (82.5, 80, "over the block")]
+        (82.5, 80, "over the block")
+    ]
     assert not answer.acceptable and answer.logged_through == f.day(19)
     assert "82.50 h/week averaged over the block" in weekly[0].text and "VI.F.1" in weekly[0].text
 
@@ -58,13 +59,16 @@ def test_someone_elses_log_does_not_change_the_answer() -> None:
     assert whatif(PROGRAM, ROSTER, CALL_ON_22, days("ben", range(10), hours=20)).logged_through is None
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("2026-03-24", "expected DATE:SHIFT"),
-    ("24/03/2026:call", "is not a date"),
-    ("2026-03-24:brunch", "unknown shift 'brunch'"),
-    ("2026-03-24:call:roof", "unknown post 'roof'"),
-    ("2026-05-01:call", "outside the block"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("2026-03-24", "expected DATE:SHIFT"),
+        ("24/03/2026:call", "is not a date"),
+        ("2026-03-24:brunch", "unknown shift 'brunch'"),
+        ("2026-03-24:call:roof", "unknown post 'roof'"),
+        ("2026-05-01:call", "outside the block"),
+    ],
+)
 def test_a_badly_written_take_is_refused_on_take(text: str, fragment: str) -> None:
     with pytest.raises(Invalid) as raised:
         parse_take(PROGRAM, "ada", text)
@@ -86,4 +90,5 @@ def test_a_rule_broken_by_a_shift_already_on_the_roster_after_it_is_later_in_the
     answer = whatif(PROGRAM, clinic_next_morning, Assignment("ada", f.day(10), "call", "ward"))
     rest = [x for x in answer.findings if x.violation.rule == ids.REST_AFTER_CALL]
     assert [(x.violation.measured, x.violation.day, x.when) for x in rest] == [
-        (1.0, f.day(11), "later in the block")]
+        (1.0, f.day(11), "later in the block")
+    ]

@@ -26,8 +26,7 @@ def constructed(program: Program) -> Roster:
 
 
 def nothing_found() -> Solution:
-    return Solution(Status.UNKNOWN, None, None, None, wall_s=60.0, first_solution_s=None,
-                    build_s=2.5)
+    return Solution(Status.UNKNOWN, None, None, None, wall_s=60.0, first_solution_s=None, build_s=2.5)
 
 
 def test_a_search_without_a_roster_answers_with_the_constructed_roster() -> None:
@@ -50,8 +49,15 @@ def test_a_better_roster_from_the_search_is_kept() -> None:
     program = load_instance(INSTANCE1)
     roster = constructed(program)
     best = optimal_roster(program)
-    found = Solution(Status.FEASIBLE, best, score(program, best).total, 0, wall_s=1.0,
-                     first_solution_s=0.1, report=score(program, best))
+    found = Solution(
+        Status.FEASIBLE,
+        best,
+        score(program, best).total,
+        0,
+        wall_s=1.0,
+        first_solution_s=0.1,
+        report=score(program, best),
+    )
     assert score(program, best).total < score(program, roster).total
     assert better_of(found, program, roster, time.monotonic()) is found
 
@@ -73,8 +79,12 @@ def test_polishing_a_roster_lowers_its_penalty_and_keeps_every_rule() -> None:
     solver.parameters.num_workers, solver.parameters.random_seed = 1, 0
     assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     before = extract_roster(built, solver)
-    items = [item for p in range(len(program.people)) for item in built.space.person_items(p)
-             if solver.boolean_value(item.var)]
+    items = [
+        item
+        for p in range(len(program.people))
+        for item in built.space.person_items(p)
+        if solver.boolean_value(item.var)
+    ]
     after = roster_of(built, Constructor(built.space).polish(items, deadline=None))
     assert hard_violations(program, after) == []
     assert score(program, after).total < score(program, before).total

@@ -64,8 +64,9 @@ def test_a_dive_out_of_time_holds_everyone_to_their_largest_share_at_once() -> N
     for _ in range(3):
         columns.price(time.monotonic() + 60)
     shares = _MasterLP(columns).shares()
-    largest = [plans[max(range(len(s)), key=s.__getitem__)]
-               for plans, s in zip(columns.plans, shares, strict=True)]
+    largest = [
+        plans[max(range(len(s)), key=s.__getitem__)] for plans, s in zip(columns.plans, shares, strict=True)
+    ]
     assert _dive(columns, time.monotonic()) == largest
 
 

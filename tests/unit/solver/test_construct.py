@@ -25,8 +25,10 @@ def constructed(number: int) -> tuple[Roster, int]:
     program = load_instance(CURTOIS / f"Instance{number}.txt")
     space = Space.build(program, cp_model.CpModel())
     dates = program.block.dates()
-    roster = Roster.of(Assignment(program.people[i.person].id, dates[i.day], i.shift.id, i.post.id)
-                       for i in Constructor(space).roster())
+    roster = Roster.of(
+        Assignment(program.people[i.person].id, dates[i.day], i.shift.id, i.post.id)
+        for i in Constructor(space).roster()
+    )
     return roster, len(hard_violations(program, roster))
 
 
@@ -44,15 +46,24 @@ def test_everyone_bound_by_a_minimum_total_gets_work() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(max_run=st.integers(1, 5), min_run=st.integers(1, 3), min_off=st.integers(1, 3),
-       weekends=st.integers(0, 2), off=st.sets(st.integers(0, DAYS - 1), max_size=4))
+@given(
+    max_run=st.integers(1, 5),
+    min_run=st.integers(1, 3),
+    min_off=st.integers(1, 3),
+    weekends=st.integers(0, 2),
+    off=st.sets(st.integers(0, DAYS - 1), max_size=4),
+)
 def test_the_most_work_days_table_agrees_with_every_two_week_pattern(
-        max_run: int, min_run: int, min_off: int, weekends: int, off: set[int]) -> None:
+    max_run: int, min_run: int, min_off: int, weekends: int, off: set[int]
+) -> None:
     person = one_person(max_run, min_run, min_off, weekends, off)
     start = person.row(False, person.run_cap)  # after a long rest: no exemption at the start
     table = int(person.most_work_days[0, start, 0])
-    allowed = [sum(p) for p in product((0, 1), repeat=DAYS)
-               if keeps_rules(p, max_run, min_run, min_off, weekends, off)]
+    allowed = [
+        sum(p)
+        for p in product((0, 1), repeat=DAYS)
+        if keeps_rules(p, max_run, min_run, min_off, weekends, off)
+    ]
     if allowed:
         assert table == max(allowed)
     else:

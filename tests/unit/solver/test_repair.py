@@ -33,8 +33,11 @@ def demo() -> tuple[Program, Roster]:
 
 def three_days(program: Program, person_id: str) -> Absence:
     days = absence_days()
-    return Absence(person_id, parse_instant(days[0].isoformat(), program, "from"),
-                   parse_instant(days[-1].isoformat(), program, "to", end=True))
+    return Absence(
+        person_id,
+        parse_instant(days[0].isoformat(), program, "from"),
+        parse_instant(days[-1].isoformat(), program, "to", end=True),
+    )
 
 
 def assert_sound(program: Program, published: Roster, repaired: Roster, absence: Absence) -> None:
@@ -50,13 +53,17 @@ def assert_sound(program: Program, published: Roster, repaired: Roster, absence:
 
 def first_direct(program: Program, published: Roster) -> str:
     """A resident whose hole colleagues can fill one move each (the direct repair applies)."""
-    return next(p for p in residents_leaving_a_hole(program, published)
-                if direct_repair(program, published, three_days(program, p), RepairLimits()) is not None)
+    return next(
+        p
+        for p in residents_leaving_a_hole(program, published)
+        if direct_repair(program, published, three_days(program, p), RepairLimits()) is not None
+    )
 
 
 @pytest.mark.parametrize("options", [DIRECT, SEARCH], ids=["direct", "search"])
 def test_a_three_day_absence_that_leaves_a_hole_is_repaired_with_the_proven_fewest_changes(
-        demo: tuple[Program, Roster], options: RepairOptions) -> None:
+    demo: tuple[Program, Roster], options: RepairOptions
+) -> None:
     program, published = demo
     absent = first_direct(program, published)
     absence = three_days(program, absent)
@@ -73,11 +80,17 @@ def test_a_three_day_absence_that_leaves_a_hole_is_repaired_with_the_proven_fewe
 
 
 def test_a_shift_that_would_run_into_the_absence_changes_and_the_absence_explains_it(
-        demo: tuple[Program, Roster]) -> None:
+    demo: tuple[Program, Roster],
+) -> None:
     program, published = demo
-    absent = next(p for p in residents_leaving_a_hole(program, published)
-                  if any(a.day == ABSENCE_START - timedelta(days=1) and a.shift_id == "night"
-                         for a in published.for_person(p)))
+    absent = next(
+        p
+        for p in residents_leaving_a_hole(program, published)
+        if any(
+            a.day == ABSENCE_START - timedelta(days=1) and a.shift_id == "night"
+            for a in published.for_person(p)
+        )
+    )
     absence = three_days(program, absent)
     result = repair(program, published, absence, options=DIRECT)
     assert result.roster is not None and result.minimum_proven
@@ -98,15 +111,20 @@ def test_each_move_says_which_rule_made_it_necessary(demo: tuple[Program, Roster
 
 
 def test_a_repair_inside_a_window_changes_no_day_outside_it_but_the_absent_persons_lost_shifts(
-        demo: tuple[Program, Roster]) -> None:
+    demo: tuple[Program, Roster],
+) -> None:
     program, published = demo
     absent = residents_leaving_a_hole(program, published)[0]
     window = (ABSENCE_START, ABSENCE_START + timedelta(days=2))
-    result = repair(program, published, three_days(program, absent), RepairLimits(window=window),
-                    options=SEARCH)
+    result = repair(
+        program, published, three_days(program, absent), RepairLimits(window=window), options=SEARCH
+    )
     assert result.roster is not None and result.status is RepairStatus.REPAIRED
-    outside = [(who, after) for who, day, _, after in diff(published, result.roster)
-               if not window[0] <= day <= window[1]]
+    outside = [
+        (who, after)
+        for who, day, _, after in diff(published, result.roster)
+        if not window[0] <= day <= window[1]
+    ]
     assert all(who == absent and after is None for who, after in outside)
 
 
@@ -116,8 +134,9 @@ def test_a_repair_moves_only_the_people_on_the_backup_list(demo: tuple[Program, 
     unlimited = repair(program, published, three_days(program, absent), options=DIRECT)
     first_choice = {m.person_id for m in unlimited.moves} - {absent}
     backup = frozenset(p.id for p in program.people if p.id not in first_choice | {absent})
-    result = repair(program, published, three_days(program, absent), RepairLimits(movable=backup),
-                    options=SEARCH)
+    result = repair(
+        program, published, three_days(program, absent), RepairLimits(movable=backup), options=SEARCH
+    )
     assert result.roster is not None and result.status is RepairStatus.REPAIRED
     moved = {person for person, _, _, _ in diff(published, result.roster)}
     assert moved <= backup | {absent} and moved - {absent}
@@ -127,9 +146,11 @@ def test_a_repair_moves_only_the_people_on_the_backup_list(demo: tuple[Program, 
 def test_an_absence_with_no_shifts_changes_nothing(demo: tuple[Program, Roster]) -> None:
     program, published = demo
     around = {ABSENCE_START - timedelta(days=1), ABSENCE_START}  # a night before runs into the day
-    idle = next(p.id for p in program.people
-                if not any(a.day in around for a in published.for_person(p.id))
-                and ABSENCE_START not in p.leave_dates)
+    idle = next(
+        p.id
+        for p in program.people
+        if not any(a.day in around for a in published.for_person(p.id)) and ABSENCE_START not in p.leave_dates
+    )
     day = ABSENCE_START.isoformat()
     absence = Absence(idle, parse_instant(day, program, "from"), parse_instant(day, program, "to", end=True))
     result = repair(program, published, absence, options=DIRECT)
@@ -137,20 +158,25 @@ def test_an_absence_with_no_shifts_changes_nothing(demo: tuple[Program, Roster])
 
 
 def test_an_absence_given_as_wall_clock_times_rules_out_only_overlapping_shifts(
-        demo: tuple[Program, Roster]) -> None:
+    demo: tuple[Program, Roster],
+) -> None:
     program, published = demo
     absent = residents_leaving_a_hole(program, published)[0]
     day = date.fromisoformat("2027-03-10")
-    absence = Absence(absent, parse_instant(f"{day}T20:00", program, "from"),
-                      parse_instant(f"{day}T23:00", program, "to"))
+    absence = Absence(
+        absent, parse_instant(f"{day}T20:00", program, "from"), parse_instant(f"{day}T23:00", program, "to")
+    )
     result = repair(program, published, absence, options=DIRECT)
     assert result.roster is not None
     assert_sound(program, published, result.roster, absence) if result.changes else None
 
 
 def one_day(program: Program, person_id: str, day: date) -> Absence:
-    return Absence(person_id, parse_instant(day.isoformat(), program, "from"),
-                   parse_instant(day.isoformat(), program, "to", end=True))
+    return Absence(
+        person_id,
+        parse_instant(day.isoformat(), program, "from"),
+        parse_instant(day.isoformat(), program, "to", end=True),
+    )
 
 
 def short_twice_in_one_slot(program: Program, roster: Roster, skip: str) -> tuple[str, date]:
@@ -163,15 +189,19 @@ def short_twice_in_one_slot(program: Program, roster: Roster, skip: str) -> tupl
                 continue
             gone = tuple(a for a in roster.for_person(person.id) if a.day == day)
             after = Change(removed=gone).apply(roster)
-            short = Counter((s.day, s.demand.post_id, s.demand.shift_id) for s in cover_slots(program, after)
-                            if s.count < s.requirement.minimum)
+            short = Counter(
+                (s.day, s.demand.post_id, s.demand.shift_id)
+                for s in cover_slots(program, after)
+                if s.count < s.requirement.minimum
+            )
             if any(n >= 2 for n in short.values()):
                 return person.id, day
     raise AssertionError("no absence leaves one slot short on two requirements")
 
 
 def test_a_second_sick_call_on_a_repaired_roster_claims_no_more_than_the_proven_minimum(
-        demo: tuple[Program, Roster]) -> None:
+    demo: tuple[Program, Roster],
+) -> None:
     program, published = demo
     first = residents_leaving_a_hole(program, published)[0]
     once = repair(program, published, three_days(program, first), options=DIRECT)

@@ -45,7 +45,8 @@ def first_sick_call() -> tuple[Program, Roster, Absence]:
 
 @pytest.mark.parametrize("options", [DIRECT, SEARCH], ids=["direct", "search"])
 def test_a_second_repair_leaves_the_first_sick_resident_off_and_says_why(
-        first_sick_call: tuple[Program, Roster, Absence], options: RepairOptions) -> None:
+    first_sick_call: tuple[Program, Roster, Absence], options: RepairOptions
+) -> None:
     program, published, first = first_sick_call
     shift = shifts_they_could_cover(program, published, first.person_id, absence_days())[0]
     second = sick(program, shift.person_id, str(shift.day), str(shift.day))
@@ -63,8 +64,12 @@ def test_a_repair_takes_a_resident_off_shifts_inside_their_approved_absence(opti
     days = absence_days()
     first, other = residents_leaving_a_hole(program, published)[:2]
     still_on = sick(program, first, str(days[0]), str(days[-1]))
-    result = repair(program.with_absences([approved(still_on)]), published,
-                    sick(program, other, str(days[0]), str(days[-1])), options=options)
+    result = repair(
+        program.with_absences([approved(still_on)]),
+        published,
+        sick(program, other, str(days[0]), str(days[-1])),
+        options=options,
+    )
     assert result.roster is not None and result.violations == ()
     assert overlapping(program, result.roster, first, str(days[0]), str(days[-1])) == []
     assert any(m.person_id == first and any("off sick" in r for r in m.reasons) for m in result.moves)

@@ -24,15 +24,28 @@ OPTIONS = RepairOptions(time_limit_s=10, polish_s=0.2)
 def call_ward(**leave: tuple[int, int]) -> Program:
     """Three PGY-3s share a 24-hour call every night of a six-day block: two calls each is all
     the every-third-night rule allows, so nobody has a call to spare."""
-    people = [person(p, Grade.PGY3, leave=[Leave(day(leave[p][0]), day(leave[p][1]))] if p in leave else [])
-              for p in ("ann", "bo", "cy")]
-    return program(people, shifts=[CALL], posts=[post("ward", ["call"])], days=6,
-                   demands=[demand("ward", "call", need(minimum=1, grades="PGY-3+"))])
+    people = [
+        person(p, Grade.PGY3, leave=[Leave(day(leave[p][0]), day(leave[p][1]))] if p in leave else [])
+        for p in ("ann", "bo", "cy")
+    ]
+    return program(
+        people,
+        shifts=[CALL],
+        posts=[post("ward", ["call"])],
+        days=6,
+        demands=[demand("ward", "call", need(minimum=1, grades="PGY-3+"))],
+    )
 
 
 def _rows() -> list[tuple[str, int, str]]:
-    return [("ann", 0, "call"), ("bo", 1, "call"), ("cy", 2, "call"),
-            ("ann", 3, "call"), ("bo", 4, "call"), ("cy", 5, "call")]
+    return [
+        ("ann", 0, "call"),
+        ("bo", 1, "call"),
+        ("cy", 2, "call"),
+        ("ann", 3, "call"),
+        ("bo", 4, "call"),
+        ("cy", 5, "call"),
+    ]
 
 
 def published() -> Roster:
@@ -40,8 +53,11 @@ def published() -> Roster:
 
 
 def absent(program_: Program, who: str, first: int, last: int) -> Absence:
-    return Absence(who, parse_instant(day(first).isoformat(), program_, "from"),
-                   parse_instant(day(last).isoformat(), program_, "to", end=True))
+    return Absence(
+        who,
+        parse_instant(day(first).isoformat(), program_, "from"),
+        parse_instant(day(last).isoformat(), program_, "to", end=True),
+    )
 
 
 def test_the_published_ward_keeps_every_hard_rule() -> None:
@@ -73,16 +89,20 @@ def test_a_hole_colleagues_can_fill_is_repaired_in_full() -> None:
     assert minimum_changes(ward, published(), absence, options=OPTIONS) == ("optimal", result.changes)
 
 
-@pytest.mark.parametrize(("who", "first", "last", "limits", "field"), [
-    ("nobody", 0, 1, RepairLimits(), "absent"),
-    ("ann", 9, 10, RepairLimits(), "from"),
-    ("ann", 0, 1, RepairLimits(window=(date(2026, 2, 1), day(2))), "window_from"),
-    ("ann", 0, 1, RepairLimits(window=(day(0), day(30))), "window_to"),
-    ("ann", 0, 1, RepairLimits(window=(day(3), day(4))), "window_from"),
-    ("ann", 0, 1, RepairLimits(movable=frozenset({"zed"})), "only"),
-])
-def test_bad_repair_input_names_the_field(who: str, first: int, last: int, limits: RepairLimits,
-                                          field: str) -> None:
+@pytest.mark.parametrize(
+    ("who", "first", "last", "limits", "field"),
+    [
+        ("nobody", 0, 1, RepairLimits(), "absent"),
+        ("ann", 9, 10, RepairLimits(), "from"),
+        ("ann", 0, 1, RepairLimits(window=(date(2026, 2, 1), day(2))), "window_from"),
+        ("ann", 0, 1, RepairLimits(window=(day(0), day(30))), "window_to"),
+        ("ann", 0, 1, RepairLimits(window=(day(3), day(4))), "window_from"),
+        ("ann", 0, 1, RepairLimits(movable=frozenset({"zed"})), "only"),
+    ],
+)
+def test_bad_repair_input_names_the_field(
+    who: str, first: int, last: int, limits: RepairLimits, field: str
+) -> None:
     ward = call_ward()
     with pytest.raises(RepairError) as raised:
         repair(ward, published(), absent(ward, who, first, last), limits, OPTIONS)
@@ -100,8 +120,9 @@ def test_an_absence_that_overlaps_leave_is_refused() -> None:
 
 def test_an_absence_that_ends_before_it_starts_is_refused() -> None:
     ward = call_ward()
-    backwards = Absence("ann", parse_instant(day(2).isoformat(), ward, "from"),
-                        parse_instant(day(1).isoformat(), ward, "to"))
+    backwards = Absence(
+        "ann", parse_instant(day(2).isoformat(), ward, "from"), parse_instant(day(1).isoformat(), ward, "to")
+    )
     with pytest.raises(RepairError) as raised:
         check_repair(ward, backwards, RepairLimits())
     assert raised.value.field == "to"
@@ -127,8 +148,9 @@ def test_a_date_that_cannot_be_is_refused_naming_the_field(text: str) -> None:
 
 def test_an_absence_spanning_centuries_is_checked_quickly_against_the_block_alone() -> None:
     ward = call_ward(bo=(3, 4))
-    endless = Absence("bo", parse_instant("0002-01-01", ward, "from"),
-                      parse_instant("9998-12-31", ward, "to"))
+    endless = Absence(
+        "bo", parse_instant("0002-01-01", ward, "from"), parse_instant("9998-12-31", ward, "to")
+    )
     with pytest.raises(RepairError) as raised:
         check_repair(ward, endless, RepairLimits())
     assert raised.value.field == "from" and "leave" in raised.value.message
@@ -138,9 +160,13 @@ def test_a_colleague_kept_off_by_a_declared_conflict_is_stopped_by_a_rule_that_n
     ward = call_ward()
     people = (*ward.people, person("dee", Grade.PGY3), person("eve", Grade.PGY3, posts=("clinic",)))
     clinic = post("clinic", ["clinic"])  # the ward's team: eve's clinic runs in dee's call
-    kept_apart = dataclasses.replace(ward, people=people, posts=(*ward.posts, clinic),
-                                     shift_types=(*ward.shift_types, CLINIC),
-                                     conflicts=(Conflict("dee", "eve", "A complaint is open"),))
+    kept_apart = dataclasses.replace(
+        ward,
+        people=people,
+        posts=(*ward.posts, clinic),
+        shift_types=(*ward.shift_types, CLINIC),
+        conflicts=(Conflict("dee", "eve", "A complaint is open"),),
+    )
     repaired = roster(("eve", 0, "clinic", "clinic"), *[r for r in _rows() if r[1] != 0])
     short = Shortfall("ward", "call", day(0), "PGY-3+", minimum=1, short=1)
 
@@ -151,8 +177,9 @@ def test_a_colleague_kept_off_by_a_declared_conflict_is_stopped_by_a_rule_that_n
     assert not any(secret in "\n".join(lines) for secret in ("Eve", "conflict:", "complaint"))
 
 
-@pytest.mark.parametrize(("typed", "said"), [("2026-03-08T02:30", "does not exist"),
-                                             ("2026-11-01T01:30", "happens twice")])
+@pytest.mark.parametrize(
+    ("typed", "said"), [("2026-03-08T02:30", "does not exist"), ("2026-11-01T01:30", "happens twice")]
+)
 def test_an_absence_typed_at_a_wall_time_the_clocks_skip_or_repeat_is_refused(typed: str, said: str) -> None:
     with pytest.raises(Invalid) as refused:
         parse_instant(typed, call_ward(), "from")

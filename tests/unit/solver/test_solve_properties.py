@@ -31,8 +31,7 @@ def test_every_returned_roster_passes_every_checker(program: Program) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
-def test_an_infeasible_verdict_comes_with_a_conflict_set_that_is_itself_infeasible(
-        program: Program) -> None:
+def test_an_infeasible_verdict_comes_with_a_conflict_set_that_is_itself_infeasible(program: Program) -> None:
     solution = solve(program, QUICK)
     if solution.status is not Status.INFEASIBLE:
         return

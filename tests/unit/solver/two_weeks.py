@@ -14,19 +14,27 @@ from callroom.solver.heuristics.person_rules import PersonRules
 DAYS = 14  # two weeks, Monday first: weekends are days 5-6 and 12-13
 
 
-def one_person(max_run: int, min_run: int, min_off: int, weekends: int, off: set[int],
-               band: tuple[int, int] = (0, DAYS * 480)) -> PersonRules:
+def one_person(
+    max_run: int,
+    min_run: int,
+    min_off: int,
+    weekends: int,
+    off: set[int],
+    band: tuple[int, int] = (0, DAYS * 480),
+) -> PersonRules:
     days_off = f"A,{','.join(map(str, sorted(off)))}" if off else ""
-    text = (f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
-            f"A,D={DAYS},{band[1]},{band[0]},{max_run},{min_run},{min_off},{weekends}\n\n"
-            f"SECTION_DAYS_OFF\n{days_off}\n\nSECTION_COVER\n"
-            + "".join(f"{d},D,1,100,1\n" for d in range(DAYS)))
+    text = (
+        f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
+        f"A,D={DAYS},{band[1]},{band[0]},{max_run},{min_run},{min_off},{weekends}\n\n"
+        f"SECTION_DAYS_OFF\n{days_off}\n\nSECTION_COVER\n" + "".join(f"{d},D,1,100,1\n" for d in range(DAYS))
+    )
     program = parse_instance(text)
     return PersonRules(Space.build(program, cp_model.CpModel()), 0, program.people[0])
 
 
-def keeps_rules(pattern: tuple[int, ...], max_run: int, min_run: int, min_off: int,
-                weekends: int, off: set[int]) -> bool:
+def keeps_rules(
+    pattern: tuple[int, ...], max_run: int, min_run: int, min_off: int, weekends: int, off: set[int]
+) -> bool:
     """The rules read straight from FORMAT.md, as if a long rest came before the first day: a
     run ending on the last day is exempt from the minimums, and days off are never worked."""
     if any(pattern[d] for d in off):

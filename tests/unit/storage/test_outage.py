@@ -19,29 +19,57 @@ class DriverError(Exception):
         self.sqlstate = sqlstate
 
 
-def wrapped(kind: type[OperationalError | InterfaceError | IntegrityError], orig: Exception,
-            *, invalidated: bool = False) -> OperationalError | InterfaceError | IntegrityError:
+def wrapped(
+    kind: type[OperationalError | InterfaceError | IntegrityError],
+    orig: Exception,
+    *,
+    invalidated: bool = False,
+) -> OperationalError | InterfaceError | IntegrityError:
     return kind("SELECT 1", {}, orig, connection_invalidated=invalidated)
 
 
-@pytest.mark.parametrize(("error", "outage"), [
-    (wrapped(OperationalError, DriverError("connection refused", None)), True),
-    (wrapped(OperationalError, DriverError("the database system is starting up", "57P03")), True),
-    (wrapped(OperationalError, DriverError("terminating connection: administrator command", "57P01")), True),
-    (wrapped(OperationalError, DriverError("connection failure", "08006")), True),
-    (wrapped(InterfaceError, DriverError("the connection is closed", None)), True),
-    (wrapped(OperationalError, DriverError("server closed the connection", "XX000"), invalidated=True), True),
-    (wrapped(OperationalError, DriverError("deadlock detected", "40P01")), False),
-    (wrapped(OperationalError, DriverError("canceling statement due to statement timeout", "57014")), False),
-    (wrapped(IntegrityError, DriverError("duplicate key", "23505")), False),
-    (wrapped(OperationalError, sqlite3.OperationalError("database is locked")), False),
-    (wrapped(OperationalError, sqlite3.OperationalError("no such table: pages")), False),
-    (wrapped(InterfaceError, sqlite3.InterfaceError("Error binding parameter 1")), False),
-    (ValueError("not a database error at all"), False),
-], ids=["refused", "starting up", "shut down by an administrator", "connection failure",
-        "closed connection", "a connection SQLAlchemy saw drop", "a deadlock is a retry, not an outage",
-        "a statement timeout", "a broken constraint", "a locked SQLite file", "a missing table",
-        "a bad parameter", "anything else"])
+@pytest.mark.parametrize(
+    ("error", "outage"),
+    [
+        (wrapped(OperationalError, DriverError("connection refused", None)), True),
+        (wrapped(OperationalError, DriverError("the database system is starting up", "57P03")), True),
+        (
+            wrapped(OperationalError, DriverError("terminating connection: administrator command", "57P01")),
+            True,
+        ),
+        (wrapped(OperationalError, DriverError("connection failure", "08006")), True),
+        (wrapped(InterfaceError, DriverError("the connection is closed", None)), True),
+        (
+            wrapped(OperationalError, DriverError("server closed the connection", "XX000"), invalidated=True),
+            True,
+        ),
+        (wrapped(OperationalError, DriverError("deadlock detected", "40P01")), False),
+        (
+            wrapped(OperationalError, DriverError("canceling statement due to statement timeout", "57014")),
+            False,
+        ),
+        (wrapped(IntegrityError, DriverError("duplicate key", "23505")), False),
+        (wrapped(OperationalError, sqlite3.OperationalError("database is locked")), False),
+        (wrapped(OperationalError, sqlite3.OperationalError("no such table: pages")), False),
+        (wrapped(InterfaceError, sqlite3.InterfaceError("Error binding parameter 1")), False),
+        (ValueError("not a database error at all"), False),
+    ],
+    ids=[
+        "refused",
+        "starting up",
+        "shut down by an administrator",
+        "connection failure",
+        "closed connection",
+        "a connection SQLAlchemy saw drop",
+        "a deadlock is a retry, not an outage",
+        "a statement timeout",
+        "a broken constraint",
+        "a locked SQLite file",
+        "a missing table",
+        "a bad parameter",
+        "anything else",
+    ],
+)
 def test_is_outage(error: Exception, outage: bool) -> None:
     assert is_outage(error) is outage
 
@@ -77,7 +105,8 @@ def test_the_waits_double_up_to_the_cap_and_start_again_after_a_recovery() -> No
 
 
 def test_an_outage_is_logged_once_when_it_begins_and_once_when_it_ends(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     backoff = Backoff("worker-7")
     error = Unavailable("database", "unreachable")
     refused = DriverError("connection refused\nIs the server running?", None)

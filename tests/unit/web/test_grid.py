@@ -11,8 +11,11 @@ from tests.factories import day, person, program, roster
 
 
 def _world() -> tuple[Program, Roster]:
-    people = [person("senior", Grade.PGY4), person("intern", Grade.PGY1, leave=[Leave(day(2), day(3))]),
-              person("boss", Grade.ATTENDING, days_off=[day(5)])]
+    people = [
+        person("senior", Grade.PGY4),
+        person("intern", Grade.PGY1, leave=[Leave(day(2), day(3))]),
+        person("boss", Grade.ATTENDING, days_off=[day(5)]),
+    ]
     return program(people), roster(("intern", 0, "day"), ("senior", 0, "night"), ("senior", 1, "call"))
 
 

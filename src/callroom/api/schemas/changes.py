@@ -45,8 +45,9 @@ class OpenShiftCreate(BaseModel):
     day: date
     shift_id: str = Field(min_length=1, max_length=100)
     post_id: str = Field(min_length=1, max_length=100)
-    holder: str | None = Field(None, max_length=100,
-                               description="who gives the shift up (none: an extra slot)")
+    holder: str | None = Field(
+        None, max_length=100, description="who gives the shift up (none: an extra slot)"
+    )
     note: str = Field("", max_length=1000)
 
 
@@ -99,9 +100,11 @@ class DetailRead(BaseModel):
 
     @classmethod
     def of(cls, detail: ProposalDetail) -> DetailRead:
-        return cls(proposal=ProposalRead.model_validate(detail.proposal),
-                   events=[EventRead.model_validate(e) for e in detail.events],
-                   offers=[OfferRead.model_validate(o) for o in detail.offers])
+        return cls(
+            proposal=ProposalRead.model_validate(detail.proposal),
+            events=[EventRead.model_validate(e) for e in detail.events],
+            offers=[OfferRead.model_validate(o) for o in detail.offers],
+        )
 
 
 class CheckRead(BaseModel):
@@ -116,9 +119,15 @@ class CheckRead(BaseModel):
     def of(cls, check: Check) -> CheckRead:
         def views(found: tuple[Violation, ...]) -> list[ViolationRead]:
             return [ViolationRead.of(v) for v in found]
-        return cls(proposal_id=check.proposal_id, acceptable=check.acceptable, refusal=check.refusal,
-                   introduced=views(check.introduced), resolved=views(check.resolved),
-                   roster_version_id=check.roster_version_id)
+
+        return cls(
+            proposal_id=check.proposal_id,
+            acceptable=check.acceptable,
+            refusal=check.refusal,
+            introduced=views(check.introduced),
+            resolved=views(check.resolved),
+            roster_version_id=check.roster_version_id,
+        )
 
 
 class DecisionRead(BaseModel):
@@ -130,10 +139,12 @@ class DecisionRead(BaseModel):
     @classmethod
     def of(cls, decision: Decision) -> DecisionRead:
         version = decision.version
-        return cls(proposal=ProposalRead.model_validate(decision.proposal),
-                   roster_version_id=version.id if version else None,
-                   roster_version_number=version.number if version else None,
-                   notified=list(decision.notified))
+        return cls(
+            proposal=ProposalRead.model_validate(decision.proposal),
+            roster_version_id=version.id if version else None,
+            roster_version_number=version.number if version else None,
+            notified=list(decision.notified),
+        )
 
 
 class OpenShiftRead(BaseModel):

@@ -85,9 +85,19 @@ class RevisionRead(BaseModel):
     @classmethod
     def of(cls, record: RevisionRecord) -> RevisionRead:
         v = record.values
-        return cls(number=record.number, start=v.start, end=v.end, kind=v.kind, shift=v.shift_id,
-                   post=v.post_id, withdrawn=v.withdrawn, source=record.source, note=v.note,
-                   changed_by=record.changed_by, changed_at=record.changed_at)
+        return cls(
+            number=record.number,
+            start=v.start,
+            end=v.end,
+            kind=v.kind,
+            shift=v.shift_id,
+            post=v.post_id,
+            withdrawn=v.withdrawn,
+            source=record.source,
+            note=v.note,
+            changed_by=record.changed_by,
+            changed_at=record.changed_at,
+        )
 
 
 class PeriodRead(BaseModel):
@@ -99,8 +109,13 @@ class PeriodRead(BaseModel):
 
     @classmethod
     def of(cls, record: PeriodRecord) -> PeriodRead:
-        return cls(id=record.id, person=record.person_id, created_by=record.created_by,
-                   created_at=record.created_at, current=RevisionRead.of(record.current))
+        return cls(
+            id=record.id,
+            person=record.person_id,
+            created_by=record.created_by,
+            created_at=record.created_at,
+            current=RevisionRead.of(record.current),
+        )
 
 
 class ReviewRead(BaseModel):
@@ -124,9 +139,16 @@ class JustificationRead(BaseModel):
 
     @classmethod
     def of(cls, record: JustificationRecord) -> JustificationRead:
-        return cls(id=record.id, period_id=record.period_id, reason=record.reason, note=record.note,
-                   created_by=record.created_by, created_at=record.created_at, status=record.status,
-                   reviews=[ReviewRead.model_validate(r) for r in record.reviews])
+        return cls(
+            id=record.id,
+            period_id=record.period_id,
+            reason=record.reason,
+            note=record.note,
+            created_by=record.created_by,
+            created_at=record.created_at,
+            status=record.status,
+            reviews=[ReviewRead.model_validate(r) for r in record.reviews],
+        )
 
 
 class HistoryRead(BaseModel):
@@ -165,16 +187,29 @@ class ReportRead(BaseModel):
     @classmethod
     def of(cls, report: HoursReport) -> ReportRead:
         return cls(
-            blocks=[BlockRead(number=b.number, start=b.block.start, end=b.block.end,
-                              violations=[ViolationRead.of(v) for v in b.violations],
-                              early_warnings=[ViolationRead.of(v) for v in b.warnings])
-                    for b in report.blocks],
-            weeks=[WeekRead(person=w.person_id, week_start=w.week_start,
-                            scheduled_hours=w.scheduled_minutes / 60, worked_hours=w.worked_minutes / 60,
-                            difference_hours=w.difference_minutes / 60,
-                            by_kind_hours={k.value: m / 60 for k, m in w.by_kind.items()})
-                   for w in report.weeks],
-            justifications=[JustificationRead.of(j) for j in report.justifications])
+            blocks=[
+                BlockRead(
+                    number=b.number,
+                    start=b.block.start,
+                    end=b.block.end,
+                    violations=[ViolationRead.of(v) for v in b.violations],
+                    early_warnings=[ViolationRead.of(v) for v in b.warnings],
+                )
+                for b in report.blocks
+            ],
+            weeks=[
+                WeekRead(
+                    person=w.person_id,
+                    week_start=w.week_start,
+                    scheduled_hours=w.scheduled_minutes / 60,
+                    worked_hours=w.worked_minutes / 60,
+                    difference_hours=w.difference_minutes / 60,
+                    by_kind_hours={k.value: m / 60 for k, m in w.by_kind.items()},
+                )
+                for w in report.weeks
+            ],
+            justifications=[JustificationRead.of(j) for j in report.justifications],
+        )
 
 
 class FindingRead(BaseModel):
@@ -196,8 +231,16 @@ class WhatIfRead(BaseModel):
     @classmethod
     def of(cls, answer: WhatIf) -> WhatIfRead:
         take = answer.take
-        return cls(person=take.person_id, day=take.day, shift=take.shift_id, post=take.post_id,
-                   acceptable=answer.acceptable, logged_through=answer.logged_through,
-                   findings=[FindingRead(when=f.when, text=f.text, violation=ViolationRead.of(f.violation))
-                             for f in answer.findings],
-                   resolved=[ViolationRead.of(v) for v in answer.resolved])
+        return cls(
+            person=take.person_id,
+            day=take.day,
+            shift=take.shift_id,
+            post=take.post_id,
+            acceptable=answer.acceptable,
+            logged_through=answer.logged_through,
+            findings=[
+                FindingRead(when=f.when, text=f.text, violation=ViolationRead.of(f.violation))
+                for f in answer.findings
+            ],
+            resolved=[ViolationRead.of(v) for v in answer.resolved],
+        )

@@ -22,8 +22,12 @@ class PageCreate(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY)
     priority: Priority = Priority.ROUTINE
     callback: str = Field(pattern=f"^{CALLBACK.pattern}$", examples=["x4410", "+1 555 0100"])
-    patient_ref: str | None = Field(None, min_length=1, max_length=MAX_PATIENT_REF,
-                                    description="shown only in the app; never emailed or sent to a gateway")
+    patient_ref: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_PATIENT_REF,
+        description="shown only in the app; never emailed or sent to a gateway",
+    )
     new_patient: bool | None = None
 
 
@@ -83,8 +87,9 @@ class PageRead(BaseModel):
 
     @classmethod
     def of(cls, detail: PageDetail) -> PageRead:
-        page = {name: getattr(detail.page, name) for name in cls.model_fields
-                if hasattr(detail.page, name)}
-        return cls(**page,
-                   recipients=[RecipientRead.model_validate(r) for r in detail.recipients],
-                   timeline=[EventRead.model_validate(e) for e in detail.events])
+        page = {name: getattr(detail.page, name) for name in cls.model_fields if hasattr(detail.page, name)}
+        return cls(
+            **page,
+            recipients=[RecipientRead.model_validate(r) for r in detail.recipients],
+            timeline=[EventRead.model_validate(e) for e in detail.events],
+        )

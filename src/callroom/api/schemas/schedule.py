@@ -26,8 +26,13 @@ class PersonRead(BaseModel):
 
     @classmethod
     def of(cls, person: Person) -> PersonRead:
-        return cls(id=person.id, name=person.name, grade=person.grade.label, rotation=person.rotation,
-                   posts=list(person.post_ids))
+        return cls(
+            id=person.id,
+            name=person.name,
+            grade=person.grade.label,
+            rotation=person.rotation,
+            posts=list(person.post_ids),
+        )
 
 
 class PostRead(BaseModel):
@@ -41,8 +46,15 @@ class PostRead(BaseModel):
 
     @classmethod
     def of(cls, post: Post) -> PostRead:
-        return cls(id=post.id, name=post.name, service=post.service_id, shifts=list(post.shift_ids),
-                   team=post.team, new_patients=post.new_patients, grades=post.grades.label)
+        return cls(
+            id=post.id,
+            name=post.name,
+            service=post.service_id,
+            shifts=list(post.shift_ids),
+            team=post.team,
+            new_patients=post.new_patients,
+            grades=post.grades.label,
+        )
 
 
 class ServiceRead(BaseModel):
@@ -52,8 +64,10 @@ class ServiceRead(BaseModel):
 
 
 def services_of(program: Program) -> list[ServiceRead]:
-    return [ServiceRead(id=s.id, name=s.name, posts=[p.id for p in program.posts if p.service_id == s.id])
-            for s in program.services]
+    return [
+        ServiceRead(id=s.id, name=s.name, posts=[p.id for p in program.posts if p.service_id == s.id])
+        for s in program.services
+    ]
 
 
 class AssignmentRead(BaseModel):
@@ -84,10 +98,17 @@ class RosterVersionRead(BaseModel):
     @classmethod
     def of(cls, record: RosterVersionRecord, program: str) -> RosterVersionRead:
         audit = audit_of(record)
-        return cls(id=record.id, number=record.number, parent_id=record.parent_id,
-                   created_at=record.created_at, source=record.source.value, status=record.status,
-                   objective=record.objective, program=program,
-                   audit=None if audit is None else audit_json(audit))
+        return cls(
+            id=record.id,
+            number=record.number,
+            parent_id=record.parent_id,
+            created_at=record.created_at,
+            source=record.source.value,
+            status=record.status,
+            objective=record.objective,
+            program=program,
+            audit=None if audit is None else audit_json(audit),
+        )
 
 
 class RosterRead(RosterVersionRead):
@@ -97,8 +118,10 @@ class RosterRead(RosterVersionRead):
     def of_live(cls, live: Live, person: str | None = None) -> RosterRead:
         """The version with its assignments: everyone's, or one person's."""
         chosen = live.roster.for_person(person) if person else live.roster.assignments
-        return cls(**RosterVersionRead.of(live.record, live.name).model_dump(),
-                   assignments=[AssignmentRead.model_validate(a) for a in chosen])
+        return cls(
+            **RosterVersionRead.of(live.record, live.name).model_dump(),
+            assignments=[AssignmentRead.model_validate(a) for a in chosen],
+        )
 
 
 class RosterDiffRead(BaseModel):
@@ -125,9 +148,17 @@ class ViolationRead(BaseModel):
     @classmethod
     def of(cls, violation: Violation) -> ViolationRead:
         rule = violation.rule
-        return cls(rule=rule.code, title=rule.title, cited=rule.cited, severity=rule.severity.value,
-                   message=violation.message, person_id=violation.person_id, day=violation.day,
-                   measured=violation.measured, limit=violation.limit)
+        return cls(
+            rule=rule.code,
+            title=rule.title,
+            cited=rule.cited,
+            severity=rule.severity.value,
+            message=violation.message,
+            person_id=violation.person_id,
+            day=violation.day,
+            measured=violation.measured,
+            limit=violation.limit,
+        )
 
 
 class CellEditCreate(BaseModel):
@@ -148,8 +179,9 @@ class CellEditCreate(BaseModel):
 
     @property
     def edit(self) -> CellEdit:
-        return CellEdit(self.person_id, self.day, self.post_id, self.shift_id, self.base_version, self.force,
-                        self.reason)
+        return CellEdit(
+            self.person_id, self.day, self.post_id, self.shift_id, self.base_version, self.force, self.reason
+        )
 
 
 class EditImpactRead(BaseModel):
@@ -171,11 +203,16 @@ class EditImpactRead(BaseModel):
         def views(found: tuple[Violation, ...]) -> list[ViolationRead]:
             return [ViolationRead.of(v) for v in found]
 
-        return cls(removed=[AssignmentRead.model_validate(a) for a in check.change.removed],
-                   added=[AssignmentRead.model_validate(a) for a in check.change.added],
-                   acceptable=check.impact.acceptable, hard=views(check.impact.hard),
-                   cover_gaps=views(check.cover_gaps), introduced=views(check.impact.introduced),
-                   resolved=views(check.impact.resolved), saved=saved)
+        return cls(
+            removed=[AssignmentRead.model_validate(a) for a in check.change.removed],
+            added=[AssignmentRead.model_validate(a) for a in check.change.added],
+            acceptable=check.impact.acceptable,
+            hard=views(check.impact.hard),
+            cover_gaps=views(check.cover_gaps),
+            introduced=views(check.impact.introduced),
+            resolved=views(check.impact.resolved),
+            saved=saved,
+        )
 
 
 class HolderRead(BaseModel):

@@ -50,8 +50,12 @@ class AccountCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     role: Role
     person_id: str | None = Field(None, min_length=1, max_length=100)
-    password: str | None = Field(None, min_length=1, max_length=MAX_LENGTH,
-                                 description="none: the account signs in only after a password is set")
+    password: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_LENGTH,
+        description="none: the account signs in only after a password is set",
+    )
 
 
 class AccountUpdate(BaseModel):

@@ -40,9 +40,15 @@ class OutboundMessage:
     def summary(self) -> dict[str, Any]:
         """What every channel may carry: the page without the patient, and who it is for."""
         return {
-            "page": {"id": self.page_id, "priority": self.priority, "body": self.body,
-                     "callback": self.callback, "sender": self.sender, "target": self.target,
-                     "sent_at": self.sent_at.isoformat()},
+            "page": {
+                "id": self.page_id,
+                "priority": self.priority,
+                "body": self.body,
+                "callback": self.callback,
+                "sender": self.sender,
+                "target": self.target,
+                "sent_at": self.sent_at.isoformat(),
+            },
             "recipient": {"id": self.person_id, "name": self.person_name, "reason": self.reason},
             "escalation": {"step": self.step, "round": self.round},
         }

@@ -23,8 +23,7 @@ already there is a repeat, and is left as it was)."""
 def inbox_payload(message: OutboundMessage) -> dict[str, Any]:
     """The data of one SSE `page` event. The patient reference is not in it: the app fetches
     the page (GET /api/v1/pages/{id}) with its own token to show it."""
-    return {"message_id": message.message_id, "idempotency_key": message.idempotency_key,
-            **message.summary()}
+    return {"message_id": message.message_id, "idempotency_key": message.idempotency_key, **message.summary()}
 
 
 class InAppTransport:
@@ -40,5 +39,9 @@ class InAppTransport:
     def send_many(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
         """`send` for a batch, in one write: the worker delivers a whole claim at once."""
         fresh = self._write([(m, inbox_payload(m)) for m in messages]) if messages else set()
-        return [SendResult(Outcome.SENT, "in the inbox") if m.message_id in fresh
-                else SendResult(Outcome.SENT, "already in the inbox (a repeat, dropped)") for m in messages]
+        return [
+            SendResult(Outcome.SENT, "in the inbox")
+            if m.message_id in fresh
+            else SendResult(Outcome.SENT, "already in the inbox (a repeat, dropped)")
+            for m in messages
+        ]

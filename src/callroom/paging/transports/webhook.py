@@ -43,8 +43,7 @@ def payload(message: OutboundMessage) -> dict[str, Any]:
     """The documented JSON body (see the README's Paging section)."""
     summary = message.summary()
     summary["recipient"]["phone"] = message.address
-    return {"type": "page", "idempotency_key": message.idempotency_key, "attempt": message.attempt,
-            **summary}
+    return {"type": "page", "idempotency_key": message.idempotency_key, "attempt": message.attempt, **summary}
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -52,8 +51,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, header: str, *, now: float,
-                     tolerance_s: float = 300) -> bool:
+def verify_signature(
+    secret: str, timestamp: str, body: bytes, header: str, *, now: float, tolerance_s: float = 300
+) -> bool:
     """True if `header` signs `timestamp.body` and the timestamp is within the tolerance."""
     try:
         fresh = abs(now - float(timestamp)) <= tolerance_s

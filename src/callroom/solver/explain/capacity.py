@@ -63,15 +63,17 @@ def shortage(program: Program) -> Shortage | None:
         for r, need in enumerate(demand.requirements):
             if need.minimum <= 0 or not days:
                 continue
-            found = (_short_day(program, timeline, demand, r, days)
-                     or _short_block(program, timeline, demand, r, days))
+            found = _short_day(program, timeline, demand, r, days) or _short_block(
+                program, timeline, demand, r, days
+            )
             if found is not None:
                 return found
     return None
 
 
-def _short_day(program: Program, timeline: Timeline, demand: CoverDemand, r: int,
-               days: list[date]) -> Shortage | None:
+def _short_day(
+    program: Program, timeline: Timeline, demand: CoverDemand, r: int, days: list[date]
+) -> Shortage | None:
     """A day on which fewer eligible people are free than the minimum."""
     need = demand.requirements[r]
     who = eligible(program, demand, need)
@@ -88,8 +90,9 @@ def _short_day(program: Program, timeline: Timeline, demand: CoverDemand, r: int
     return None
 
 
-def kept_off(program: Program, timeline: Timeline, person: Person, demand: CoverDemand,
-             day: date) -> tuple[GuardKey, str] | None:
+def kept_off(
+    program: Program, timeline: Timeline, person: Person, demand: CoverDemand, day: date
+) -> tuple[GuardKey, str] | None:
     """What keeps the person off the demand's shift that day (leave, a fixed day off, an
     approved absence it would overlap), as its guard key and in words; None when nothing does."""
     if person.unavailable(day):
@@ -104,8 +107,9 @@ def _absent_word(person: Person, day: date) -> str:
     return "on leave" if day in person.leave_dates else "off (fixed day off)"
 
 
-def _short_block(program: Program, timeline: Timeline, demand: CoverDemand, r: int,
-                 days: list[date]) -> Shortage | None:
+def _short_block(
+    program: Program, timeline: Timeline, demand: CoverDemand, r: int, days: list[date]
+) -> Shortage | None:
     need = demand.requirements[r]
     needed = need.minimum * len(days)
     who = eligible(program, demand, need)
@@ -125,25 +129,36 @@ def _sum_sentence(who: list[Person], caps: list[Cap], needed: int) -> str:
     if not who:
         return f"Nobody can take any of the {needed} needed: 0 < {needed}."
     terms = " + ".join(f"{p.name} {c.most}" for p, c in zip(who, caps, strict=True))
-    return (f"Together the {len(who)} eligible can take at most {terms} = {total} of the {needed} "
-            f"needed: {total} < {needed}.")
+    return (
+        f"Together the {len(who)} eligible can take at most {terms} = {total} of the {needed} "
+        f"needed: {total} < {needed}."
+    )
 
 
-def person_cap(program: Program, timeline: Timeline, person: Person, demand: CoverDemand,
-               days: list[date]) -> Cap:
+def person_cap(
+    program: Program, timeline: Timeline, person: Person, demand: CoverDemand, days: list[date]
+) -> Cap:
     """The least of the bounds each rule puts on the person's shifts of the demand's post and
     type on `days`; on a tie, the first in the order below (the simplest to say)."""
     look = _Look(program, timeline, person, demand, days)
-    bounds = [look.available(), look.runs(), look.max_shifts(), look.call_frequency(),
-              look.weekly_hours(), look.total_minutes(), look.weekends()]
+    bounds = [
+        look.available(),
+        look.runs(),
+        look.max_shifts(),
+        look.call_frequency(),
+        look.weekly_hours(),
+        look.total_minutes(),
+        look.weekends(),
+    ]
     return min((b for b in bounds if b is not None), key=lambda b: b.most)
 
 
 class _Look:
     """One person against one demand's days: each rule's bound on what they can give."""
 
-    def __init__(self, program: Program, timeline: Timeline, person: Person, demand: CoverDemand,
-                 days: list[date]) -> None:
+    def __init__(
+        self, program: Program, timeline: Timeline, person: Person, demand: CoverDemand, days: list[date]
+    ) -> None:
         self.program, self.timeline, self.person, self.days = program, timeline, person, days
         self.shift: ShiftType = program.shift[demand.shift_id]
         self.post = program.post[demand.post_id]
@@ -162,9 +177,11 @@ class _Look:
         if not gone:
             return Cap(len(self.days))
         why = "on leave, off or absent (approved)" if self.absent else "on leave or a fixed day off"
-        return Cap(len(self.free), self.off_keys,
-                   f"{self.person.name} is {why} on {gone} of the {len(self.days)} days: "
-                   f"at most {len(self.free)}.")
+        return Cap(
+            len(self.free),
+            self.off_keys,
+            f"{self.person.name} is {why} on {gone} of the {len(self.days)} days: at most {len(self.free)}.",
+        )
 
     def runs(self) -> Cap | None:
         """Days worked, in runs no longer than the rules allow and never on a pair of days the
@@ -173,23 +190,37 @@ class _Look:
         banned, pair_keys, pair_words = self._banned_pairs()
         if cap is None and not banned:
             return None
-        most = _most_days(self.program.block.days, set(self.program.block.index(d) for d in self.free),
-                          banned, cap)
+        most = _most_days(
+            self.program.block.days, set(self.program.block.index(d) for d in self.free), banned, cap
+        )
         words = "; ".join(run_words + pair_words)
-        return Cap(most, self.off_keys + run_keys + pair_keys,
-                   f"{self.person.name} may work {self.shift.name} on at most {most} of the "
-                   f"{len(self.days)} days: {words}.")
+        return Cap(
+            most,
+            self.off_keys + run_keys + pair_keys,
+            f"{self.person.name} may work {self.shift.name} on at most {most} of the "
+            f"{len(self.days)} days: {words}.",
+        )
 
     def _run_cap(self) -> tuple[int | None, tuple[GuardKey, ...], list[str]]:
         caps: list[tuple[int, GuardKey, str]] = []
         longest = self.person.limits.max_consecutive_work
         if longest is not None:
-            caps.append((longest, GuardKey.of(ids.MAX_CONSECUTIVE, self.person.id),
-                         f"at most {longest} working days in a row"))
+            caps.append(
+                (
+                    longest,
+                    GuardKey.of(ids.MAX_CONSECUTIVE, self.person.id),
+                    f"at most {longest} working days in a row",
+                )
+            )
         nights = self.limits.night_float_max_nights if self.limits else None
         if nights is not None and self.shift.is_night:
-            caps.append((nights, GuardKey.of(ids.NIGHT_FLOAT, self.person.id),
-                         f"at most {nights} nights in a row (ACGME {ids.NIGHT_FLOAT.citation})"))
+            caps.append(
+                (
+                    nights,
+                    GuardKey.of(ids.NIGHT_FLOAT, self.person.id),
+                    f"at most {nights} nights in a row (ACGME {ids.NIGHT_FLOAT.citation})",
+                )
+            )
         if not caps or min(c for c, _, _ in caps) >= self.program.block.days:
             return None, (), []
         return (min(c for c, _, _ in caps), tuple(k for _, k, _ in caps), [w for _, _, w in caps])
@@ -244,30 +275,42 @@ class _Look:
         dst = f" ({', '.join(odd)}, across the clock change)" if odd else ""
         cited = f"(ACGME {rule.citation} / {rule.citation_2025})"
         if rule is ids.REST_AFTER_CALL:
-            return (f"{hours_text(usual)} of {name}{dst} earn {limits.rest_after_call_hours} hours free "
-                    f"after, so no {name} the next day {cited}")
+            return (
+                f"{hours_text(usual)} of {name}{dst} earn {limits.rest_after_call_hours} hours free "
+                f"after, so no {name} the next day {cited}"
+            )
         if rule is ids.TRANSITION:
-            return (f"{name} on two days in a row is {hours_text(usual)} continuous{dst}, taking new "
-                    f"patients past {limits.max_continuous_hours} h {cited}")
-        return (f"{name} on two days in a row is {hours_text(usual)} continuous{dst}, more than "
-                f"{limits.max_continuous_hours} + {limits.transition_hours} h {cited}")
+            return (
+                f"{name} on two days in a row is {hours_text(usual)} continuous{dst}, taking new "
+                f"patients past {limits.max_continuous_hours} h {cited}"
+            )
+        return (
+            f"{name} on two days in a row is {hours_text(usual)} continuous{dst}, more than "
+            f"{limits.max_continuous_hours} + {limits.transition_hours} h {cited}"
+        )
 
     def max_shifts(self) -> Cap | None:
         cap = self.person.limits.max_shifts.get(self.shift.id)
         if cap is None:
             return None
-        return Cap(cap, (GuardKey.of(ids.MAX_SHIFTS, self.person.id, self.shift.id),),
-                   f"{self.person.name} may work at most {cap} {self.shift.name} shifts.")
+        return Cap(
+            cap,
+            (GuardKey.of(ids.MAX_SHIFTS, self.person.id, self.shift.id),),
+            f"{self.person.name} may work at most {cap} {self.shift.name} shifts.",
+        )
 
     def call_frequency(self) -> Cap | None:
         if self.limits is None or not self.shift.is_in_house_call:
             return None
         available = self._days_off_leave()
         cap = max_call_nights(available, self.limits)
-        return Cap(cap, (GuardKey.of(ids.CALL_FREQUENCY, self.person.id),),
-                   f"{self.person.name} may take at most {cap} in-house call nights in {available} "
-                   f"days (every {nth(self.limits.call_every_nth_night)} night, ACGME "
-                   f"{ids.CALL_FREQUENCY.citation}).")
+        return Cap(
+            cap,
+            (GuardKey.of(ids.CALL_FREQUENCY, self.person.id),),
+            f"{self.person.name} may take at most {cap} in-house call nights in {available} "
+            f"days (every {nth(self.limits.call_every_nth_night)} night, ACGME "
+            f"{ids.CALL_FREQUENCY.citation}).",
+        )
 
     def _days_off_leave(self) -> int:
         return sum(1 for d in self.program.block.dates() if d not in self.person.leave_dates)
@@ -280,19 +323,25 @@ class _Look:
         most = self._within(budget)
         if most is None:
             return None
-        return Cap(most, (GuardKey.of(ids.WEEKLY_HOURS, self.person.id),),
-                   f"{self.person.name} may work at most {self.limits.weekly_hours} hours a week "
-                   f"averaged over {available} days ({hours_text(budget)} in all, ACGME "
-                   f"{ids.WEEKLY_HOURS.citation}): at most {most} {self.shift.name} shifts.")
+        return Cap(
+            most,
+            (GuardKey.of(ids.WEEKLY_HOURS, self.person.id),),
+            f"{self.person.name} may work at most {self.limits.weekly_hours} hours a week "
+            f"averaged over {available} days ({hours_text(budget)} in all, ACGME "
+            f"{ids.WEEKLY_HOURS.citation}): at most {most} {self.shift.name} shifts.",
+        )
 
     def total_minutes(self) -> Cap | None:
         budget = self.person.limits.max_total_minutes
         most = None if budget is None else self._within(budget)
         if budget is None or most is None:
             return None
-        return Cap(most, (GuardKey.of(ids.TOTAL_MINUTES, self.person.id),),
-                   f"{self.person.name} may work at most {hours_text(budget)} in all: at most "
-                   f"{most} {self.shift.name} shifts.")
+        return Cap(
+            most,
+            (GuardKey.of(ids.TOTAL_MINUTES, self.person.id),),
+            f"{self.person.name} may work at most {hours_text(budget)} in all: at most "
+            f"{most} {self.shift.name} shifts.",
+        )
 
     def _within(self, budget: int) -> int | None:
         """How many of the demand's shifts fit in `budget` counted minutes, the shortest first
@@ -315,9 +364,12 @@ class _Look:
         if weekend <= 2 * cap:
             return None
         most = len(self.days) - weekend + 2 * cap
-        return Cap(most, (GuardKey.of(ids.MAX_WEEKENDS, self.person.id),),
-                   f"{self.person.name} may work at most {cap} weekends: at most {most} of the "
-                   f"{len(self.days)} days.")
+        return Cap(
+            most,
+            (GuardKey.of(ids.MAX_WEEKENDS, self.person.id),),
+            f"{self.person.name} may work at most {cap} weekends: at most {most} of the "
+            f"{len(self.days)} days.",
+        )
 
 
 def _most_days(days: int, allowed: set[int], banned: set[int], run_cap: int | None) -> int:
@@ -337,4 +389,3 @@ def _most_days(days: int, allowed: set[int], banned: set[int], run_cap: int | No
                 after[longer] = max(after.get(longer, -1), worked + 1)
         best = after
     return max(best.values())
-

@@ -56,8 +56,9 @@ def explain_infeasibility(program: Program, *, time_limit_s: float = 10.0) -> Ex
     return Explanation(tuple(keys), tuple(describe(program, keys)), minimal)
 
 
-def _check(built: RosterModel, keys: list[GuardKey], limit: float
-           ) -> tuple[cp_model.CpSolverStatus, list[GuardKey]]:
+def _check(
+    built: RosterModel, keys: list[GuardKey], limit: float
+) -> tuple[cp_model.CpSolverStatus, list[GuardKey]]:
     """Solve under these guards as assumptions; on infeasibility also return CP-SAT's core."""
     literals = built.guards.literals
     built.model.clear_assumptions()
@@ -87,8 +88,9 @@ def _holds(built: RosterModel, keys: list[GuardKey], limit: float) -> cp_model.C
 HOLDS_SUBSOLVERS = ("max_lp", "default_lp")
 
 
-def _run(model: cp_model.CpModel, limit: float, workers: int, subsolvers: tuple[str, ...] = ()
-         ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+def _run(
+    model: cp_model.CpModel, limit: float, workers: int, subsolvers: tuple[str, ...] = ()
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = workers
@@ -104,7 +106,7 @@ def _shrink(built: RosterModel, core: list[GuardKey], limit: float) -> tuple[lis
     while True:
         start = 0
         while start < len(kept):
-            chunk = kept[start:start + size]
+            chunk = kept[start : start + size]
             trial = [k for k in kept if k not in chunk]
             status = _holds(built, trial, limit) if trial else cp_model.FEASIBLE
             if status == cp_model.INFEASIBLE:

@@ -33,8 +33,11 @@ def describe(program: Program, keys: list[GuardKey]) -> list[str]:
     lines = ["No roster can meet all of these at once:"]
     lines += [f"- {cover_sentence(program, *g)}" for g in groups]
     lines += [f"- {_person_sentence(program, k, groups)}" for k in personal]
-    lines += [f"- {_other_sentence(program, k)}" for k in keys
-              if k.rule != ids.COVER_MINIMUM.code and (not k.person or k.rule == ids.CONFLICT.code)]
+    lines += [
+        f"- {_other_sentence(program, k)}"
+        for k in keys
+        if k.rule != ids.COVER_MINIMUM.code and (not k.person or k.rule == ids.CONFLICT.code)
+    ]
     return lines
 
 
@@ -44,23 +47,27 @@ def _cover_groups(program: Program, keys: list[GuardKey]) -> list[CoverGroup]:
         if key.rule == ids.COVER_MINIMUM.code and key.slot is not None:
             dates[key.slot.demand_id, key.slot.requirement].append(key.slot.day)
     demands = {d.id: d for d in program.demands}
-    return [(demands[d], demands[d].requirements[r], demand_days(program, demands[d]))
-            for (d, r) in dates]
+    return [(demands[d], demands[d].requirements[r], demand_days(program, demands[d])) for (d, r) in dates]
 
 
 def cover_sentence(program: Program, demand: CoverDemand, need: CoverRequirement, days: list[date]) -> str:
-    """"<post> (<shift>) needs at least N <grades> <when>; eligible: <names>."."""
+    """ "<post> (<shift>) needs at least N <grades> <when>; eligible: <names>."."""
     post, shift = program.post[demand.post_id], program.shift[demand.shift_id]
     who = eligible(program, demand, need)
     names = ", ".join(p.name for p in who) or "nobody"
-    return (f"{post.name} ({shift.name}) needs at least {need.minimum} {need.grades.label} "
-            f"{_when(program, days)}; eligible: {names}.")
+    return (
+        f"{post.name} ({shift.name}) needs at least {need.minimum} {need.grades.label} "
+        f"{_when(program, days)}; eligible: {names}."
+    )
 
 
 def eligible(program: Program, demand: CoverDemand, need: CoverRequirement) -> list[Person]:
     """Everyone whose grade the requirement counts and who may work its post and shift."""
-    return [p for p in program.people if p.grade in need.grades
-            and program.may_work(p, demand.post_id, demand.shift_id)]
+    return [
+        p
+        for p in program.people
+        if p.grade in need.grades and program.may_work(p, demand.post_id, demand.shift_id)
+    ]
 
 
 def _when(program: Program, days: list[date]) -> str:
@@ -105,43 +112,56 @@ _ACGME_SENTENCES: dict[str, Callable[[str, AcgmeLimits, int], str]] = {
     ids.CALL_FREQUENCY.code: lambda name, limits, available: (
         f"{name} may take at most {max_call_nights(available, limits)} in-house call nights in "
         f"{available} days (every {nth(limits.call_every_nth_night)} night, ACGME "
-        f"{ids.CALL_FREQUENCY.citation})."),
+        f"{ids.CALL_FREQUENCY.citation})."
+    ),
     ids.WEEKLY_HOURS.code: lambda name, limits, available: (
         f"{name} may work at most {limits.weekly_hours} hours a week averaged over {available} days "
-        f"(ACGME {ids.WEEKLY_HOURS.citation})."),
+        f"(ACGME {ids.WEEKLY_HOURS.citation})."
+    ),
     ids.FREE_DAYS.code: lambda name, limits, available: (
         f"{name} needs {required_free_days(available, limits)} free days in {available} "
-        f"(ACGME {ids.FREE_DAYS.citation})."),
+        f"(ACGME {ids.FREE_DAYS.citation})."
+    ),
 }
 
 
-def continuous_sentence(program: Program, person: Person, limits: AcgmeLimits,
-                        groups: list[CoverGroup]) -> str:
+def continuous_sentence(
+    program: Program, person: Person, limits: AcgmeLimits, groups: list[CoverGroup]
+) -> str:
     """The 24 + 4 rule for a person, citing the first back-to-back pair of shifts on the cover's
     days that would break it, in elapsed hours (a 25-hour call on the fall-back night plus 4 is
     29 hours, not 28)."""
     cap = (limits.max_continuous_hours + limits.transition_hours) * 60
     rule = ids.CONTINUOUS_HOURS
-    limit = (f"more than {limits.max_continuous_hours} + {limits.transition_hours} hours "
-             f"(ACGME {rule.citation} / {rule.citation_2025})")
+    limit = (
+        f"more than {limits.max_continuous_hours} + {limits.transition_hours} hours "
+        f"(ACGME {rule.citation} / {rule.citation_2025})"
+    )
     pair = _first_long_pair(program, person, cap, groups)
     if pair is None:
-        return (f"{person.name} may work at most {limits.max_continuous_hours} hours continuous plus "
-                f"{limits.transition_hours} of transition (ACGME {rule.citation} / {rule.citation_2025}).")
+        return (
+            f"{person.name} may work at most {limits.max_continuous_hours} hours continuous plus "
+            f"{limits.transition_hours} of transition (ACGME {rule.citation} / {rule.citation_2025})."
+        )
     (day, first, first_len), (then, second, second_len) = pair
-    stretched = [f"{shift.name} on {d} lasts {hours_text(length)} across the clock change"
-                 for d, shift, length in ((day, first, first_len), (then, second, second_len))
-                 if length != shift.duration_minutes]
+    stretched = [
+        f"{shift.name} on {d} lasts {hours_text(length)} across the clock change"
+        for d, shift, length in ((day, first, first_len), (then, second, second_len))
+        if length != shift.duration_minutes
+    ]
     dst = f" ({'; '.join(stretched)})" if stretched else ""
-    return (f"{person.name} may not work {first.name} on {day} and then {second.name} on {then}: "
-            f"{hours_text(first_len + second_len)} continuous{dst}, {limit}.")
+    return (
+        f"{person.name} may not work {first.name} on {day} and then {second.name} on {then}: "
+        f"{hours_text(first_len + second_len)} continuous{dst}, {limit}."
+    )
 
 
 Held = tuple[date, ShiftType, int]  # a shift held on a day, with its elapsed minutes
 
 
-def _first_long_pair(program: Program, person: Person, cap: int, groups: list[CoverGroup]
-                     ) -> tuple[Held, Held] | None:
+def _first_long_pair(
+    program: Program, person: Person, cap: int, groups: list[CoverGroup]
+) -> tuple[Held, Held] | None:
     """Back to back (the second starts as the first ends), in-house and longer than `cap` in
     all: the first such pair that is on the cover's posts and days, else the first that
     touches them."""
@@ -154,8 +174,13 @@ def _first_long_pair(program: Program, person: Person, cap: int, groups: list[Co
             hits = len({(dates[d], *first), (dates[d + 1], *second)} & wanted)
             (s1, e1), (s2, e2) = timeline.span(d, first[1]), timeline.span(d + 1, second[1])
             if hits and s2 == e1 and e2 - s1 > cap:
-                found.append((-hits, (dates[d], program.shift[first[1]], e1 - s1),
-                              (dates[d + 1], program.shift[second[1]], e2 - s2)))
+                found.append(
+                    (
+                        -hits,
+                        (dates[d], program.shift[first[1]], e1 - s1),
+                        (dates[d + 1], program.shift[second[1]], e2 - s2),
+                    )
+                )
     best = min(found, key=lambda f: f[0], default=None)
     return None if best is None else (best[1], best[2])
 

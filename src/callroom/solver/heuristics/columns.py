@@ -62,8 +62,7 @@ def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item
     constructor = Constructor(space)
     columns = _Columns(constructor, start)
     now = time.monotonic()
-    pricing_until, diving_until = (now + (deadline - now) * share
-                                   for share in (PRICING_SHARE, DIVE_SHARE))
+    pricing_until, diving_until = (now + (deadline - now) * share for share in (PRICING_SHARE, DIVE_SHARE))
     while time.monotonic() < pricing_until and columns.price(pricing_until):
         if columns.stalled():
             break
@@ -86,7 +85,8 @@ def _dive(columns: _Columns, deadline: float) -> list[Plan]:
         left = [p for p in range(len(columns.people)) if p not in held]
         master = _MasterLP(columns, held)
         if began + step_s < deadline and columns.price_people(
-                [columns.people[p] for p in left], master, deadline):
+            [columns.people[p] for p in left], master, deadline
+        ):
             master = _MasterLP(columns, held)  # with the plans that joined
         shares = master.shares()
         largest = {p: max(range(len(shares[p])), key=shares[p].__getitem__) for p in left}
@@ -107,9 +107,14 @@ class _Columns:
         space = constructor.space
         self.people = constructor.people
         # Each person's rules without the caps on shift types, for pricing the caps (read once).
-        self.uncapped = [PersonRules(space, p.index, dataclasses.replace(
-            p.person, limits=dataclasses.replace(p.person.limits, max_shifts={})))
-            for p in self.people]
+        self.uncapped = [
+            PersonRules(
+                space,
+                p.index,
+                dataclasses.replace(p.person, limits=dataclasses.replace(p.person.limits, max_shifts={})),
+            )
+            for p in self.people
+        ]
         # A copy, taken before the constructor's polish counts any shifts against it.
         self.cover = {slot: (t, u, o) for slot, (t, u, o) in constructor.wanted.items()}
         self.plans: list[list[Plan]] = [[] for _ in self.people]
@@ -194,13 +199,15 @@ class _Columns:
         return None
 
     @staticmethod
-    def _worth(person: PersonRules, duals: dict[Slot, float],
-               fines: dict[str, float]) -> Callable[[int, Item | None], float]:
+    def _worth(
+        person: PersonRules, duals: dict[Slot, float], fines: dict[str, float]
+    ) -> Callable[[int, Item | None], float]:
         def worth(d: int, item: Item | None) -> float:
             value = float(request_worth(person, d, item))
             if item is None:
                 return value
             return value + duals.get(_slot(item), 0.0) - fines.get(item.shift.id, 0.0)
+
         return worth
 
 
@@ -248,8 +255,10 @@ class _MasterLP:
     def solve(self) -> tuple[dict[Slot, float], list[float]]:
         """The duals of the cover rows and of each person's row."""
         self.lp.Solve()
-        return ({slot: row.dual_value() for slot, row in self.rows.items()},
-                [row.dual_value() for row in self.convexity])
+        return (
+            {slot: row.dual_value() for slot, row in self.rows.items()},
+            [row.dual_value() for row in self.convexity],
+        )
 
     def value(self) -> float:
         """The LP's value at its last solve."""
@@ -263,4 +272,3 @@ class _MasterLP:
 
 def _slot(item: Item) -> Slot:
     return item.day, item.post.id, item.shift.id
-

@@ -62,8 +62,13 @@ class Attempt:
 # Cover and requests can lead the search into a corner it cannot back out of within the budget,
 # and so can pacing too close to either end of the band; each attempt after the first trades
 # some of the roster's quality for a better chance of finishing.
-ATTEMPTS = (Attempt(True, 1.0), Attempt(True, 0.5), Attempt(False, 1.0), Attempt(False, 0.5),
-            Attempt(False, 0.0))
+ATTEMPTS = (
+    Attempt(True, 1.0),
+    Attempt(True, 0.5),
+    Attempt(False, 1.0),
+    Attempt(False, 0.5),
+    Attempt(False, 0.0),
+)
 
 
 class Constructor:
@@ -106,11 +111,13 @@ class Constructor:
     @cached_property
     def people(self) -> list[PersonRules]:
         """Everyone's rules, read once (their tables are worked out on first use)."""
-        return [PersonRules(self.space, index, person)
-                for index, person in enumerate(self.space.program.people)]
+        return [
+            PersonRules(self.space, index, person) for index, person in enumerate(self.space.program.people)
+        ]
 
-    def _improve(self, people: list[PersonRules], held: list[list[Item]], rounds: int,
-                 deadline: float | None) -> None:
+    def _improve(
+        self, people: list[PersonRules], held: list[list[Item]], rounds: int, deadline: float | None
+    ) -> None:
         for _ in range(rounds):
             changed = False
             for index, person in enumerate(people):
@@ -131,8 +138,11 @@ class Constructor:
         """The best of what the person holds, the search's schedule and the whole-block plan,
         valued against the cover everyone else leaves."""
         complete, found = self._schedule(person, ATTEMPTS[0])
-        choices = [held, *([found] if complete else []),
-                   *filter(None, [best_plan(person, lambda d, item: self._worth(person, d, item))])]
+        choices = [
+            held,
+            *([found] if complete else []),
+            *filter(None, [best_plan(person, lambda d, item: self._worth(person, d, item))]),
+        ]
         return max(choices, key=lambda items: self._total_worth(person, items))
 
     def _total_worth(self, person: PersonRules, items: list[Item]) -> int:
@@ -142,8 +152,11 @@ class Constructor:
     def _place(self, person: PersonRules) -> list[Item]:
         complete, found = False, list[Item]()
         for attempt in ATTEMPTS:
-            complete, found = max(self._schedule(person, attempt), (complete, found),
-                                  key=lambda tried: (tried[0], len(tried[1])))
+            complete, found = max(
+                self._schedule(person, attempt),
+                (complete, found),
+                key=lambda tried: (tried[0], len(tried[1])),
+            )
             if complete:
                 break
         if not complete:
@@ -232,10 +245,12 @@ def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:
     solver.parameters.max_time_in_seconds = ALONE_SECONDS
     if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    chosen = {(item.day, item.post.id, item.shift.id) for item in built.space.person_items(0)
-              if solver.boolean_value(item.var)}
-    return [item for item in space.person_items(index)
-            if (item.day, item.post.id, item.shift.id) in chosen]
+    chosen = {
+        (item.day, item.post.id, item.shift.id)
+        for item in built.space.person_items(0)
+        if solver.boolean_value(item.var)
+    }
+    return [item for item in space.person_items(index) if (item.day, item.post.id, item.shift.id) in chosen]
 
 
 def request_worth(person: PersonRules, d: int, item: Item | None, granted: int = 0) -> int:

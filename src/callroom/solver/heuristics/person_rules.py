@@ -20,8 +20,8 @@ from callroom.domain.program import Person, Request
 from callroom.solver.build.space import Item, Space
 
 _NONE = -10_000  # no way on keeps the rules (far below any count of days)
-NO_CAP = 10 ** 9  # a count no rule reaches: no limit on shifts of a type, a run or weekends
-NO_MINUTE_CAP = 10 ** 12  # minutes no roster reaches: no limit on total minutes
+NO_CAP = 10**9  # a count no rule reaches: no limit on shifts of a type, a run or weekends
+NO_MINUTE_CAP = 10**12  # minutes no roster reaches: no limit on total minutes
 
 
 @dataclasses.dataclass
@@ -59,15 +59,20 @@ class PersonRules:
     def weekend_of(self) -> list[int | None]:
         """For each day of the block in a weekend, the index of that weekend's Saturday."""
         dates = self.space.program.block.dates()
-        return [d - (day - days.weekend_of(day)).days if days.is_weekend(day) else None
-                for d, day in enumerate(dates)]
+        return [
+            d - (day - days.weekend_of(day)).days if days.is_weekend(day) else None
+            for d, day in enumerate(dates)
+        ]
 
     @cached_property
     def run_cap(self) -> int:
         """Runs longer than every run limit are all alike to the rules."""
         limits = self.person.limits
-        return max(limits.max_consecutive_work or 1, limits.min_consecutive_work or 1,
-                   limits.min_consecutive_off or 1)
+        return max(
+            limits.max_consecutive_work or 1,
+            limits.min_consecutive_work or 1,
+            limits.min_consecutive_off or 1,
+        )
 
     @cached_property
     def weekend_slots(self) -> int:
@@ -91,8 +96,9 @@ class PersonRules:
             table[d], _ = self.day_before(d, table[d + 1], np.ones(1), _NONE)
         return table
 
-    def day_before(self, d: int, after: npt.NDArray[Any], earned: npt.NDArray[np.float64],
-                   floor: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    def day_before(
+        self, d: int, after: npt.NDArray[Any], earned: npt.NDArray[np.float64], floor: float
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
         """One step back of the recurrence over (row, weekends worked, ...): from the best totals
         from day d + 1 on, after[row, slot, ...], to those from day d on, where a day of work
         earns `earned` (broadcast along the trailing axes; -inf: no shift to work) and `floor`
@@ -115,8 +121,9 @@ class PersonRules:
         return int(working) * (self.run_cap + 1) + min(run, self.run_cap)
 
     @cached_property
-    def transitions(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_],
-                                    npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    def transitions(
+        self,
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
         """For each row: the row after a day off and whether it is allowed, and the same for
         a day of work (row 0, off with no run, is the block's start)."""
         limits, cap = self.person.limits, self.run_cap
@@ -126,8 +133,11 @@ class PersonRules:
                 rest_to.append(self.row(False, run + 1 if not working else 1))
                 rest_ok.append(not working or (limits.min_consecutive_work or 0) <= run)
                 work_to.append(self.row(True, run + 1 if working else 1))
-                work_ok.append(run < (limits.max_consecutive_work or cap + 1) if working
-                               else run == 0 or (limits.min_consecutive_off or 0) <= run)
+                work_ok.append(
+                    run < (limits.max_consecutive_work or cap + 1)
+                    if working
+                    else run == 0 or (limits.min_consecutive_off or 0) <= run
+                )
         return (np.array(rest_to), np.array(rest_ok), np.array(work_to), np.array(work_ok))
 
     def weekend_counted(self, d: int) -> npt.NDArray[np.bool_] | None:
@@ -196,6 +206,11 @@ def step(state: State, item: Item | None, person: PersonRules, d: int) -> State:
         weekend = person.weekend_of[d]
         if weekend is not None:
             weekends.add(weekend)
-    return State(item, state.run + 1 if continues else 1,
-                  state.run_from_start and continues, state.minutes + (item.counted if item else 0),
-                  counts, weekends)
+    return State(
+        item,
+        state.run + 1 if continues else 1,
+        state.run_from_start and continues,
+        state.minutes + (item.counted if item else 0),
+        counts,
+        weekends,
+    )

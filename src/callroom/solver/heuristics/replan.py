@@ -58,14 +58,16 @@ class _Planner:
         # between; a small fixed jitter per day, under half a point over the whole block, orders
         # them without reordering plans whose worths differ.
         jitter = np.random.default_rng(rules.index).random(len(days)) * 0.5 / max(len(days), 1)
-        self.gains = [np.array([worth(d, item) for item in row], dtype=float) - self.rest[d]
-                      + jitter[d] for d, row in enumerate(days)]
+        self.gains = [
+            np.array([worth(d, item) for item in row], dtype=float) - self.rest[d] + jitter[d]
+            for d, row in enumerate(days)
+        ]
         self.minutes = [np.array([item.counted for item in row], dtype=float) for row in days]
         width = max((len(row) for row in days), default=0) or 1
         self.gain_table = np.full((len(days), width), -np.inf)  # [day, item], -inf: no item
         self.minute_table = np.zeros((len(days), width))
         for d, (gains, minutes) in enumerate(zip(self.gains, self.minutes, strict=True)):
-            self.gain_table[d, :len(gains)], self.minute_table[d, :len(minutes)] = gains, minutes
+            self.gain_table[d, : len(gains)], self.minute_table[d, : len(minutes)] = gains, minutes
         limits = rules.person.limits
         self.band = (limits.min_total_minutes or 0, limits.max_total_minutes or NO_MINUTE_CAP)
         self.follows: dict[int, npt.NDArray[np.bool_]] = {}
@@ -87,8 +89,7 @@ class _Planner:
         for p, (price, work_days) in enumerate(zip(prices, _work_days(self.rules, earned), strict=True)):
             key = (*(work_days or ()), *best_shift[:, p].tolist())
             if work_days is not None and key not in self.plans:
-                plan = _with_shifts(self.rules, work_days, self.gains, self.minutes, price,
-                                    self.follows)
+                plan = _with_shifts(self.rules, work_days, self.gains, self.minutes, price, self.follows)
                 self.plans[key] = None if plan is None else (plan, sum(i.counted for i in plan))
             found = self.plans.get(key)
             totals.append(None if found is None else found[1])
@@ -101,8 +102,9 @@ class _Planner:
         return next((plan for plan in inside if _keeps_rules(self.rules, plan)), None)
 
 
-def _bracket(band: tuple[int, int], prices: Floats, totals: list[int | None], low: float,
-             high: float) -> tuple[float, float]:
+def _bracket(
+    band: tuple[int, int], prices: Floats, totals: list[int | None], low: float, high: float
+) -> tuple[float, float]:
     """The prices around the band's edges: dearer work means fewer minutes."""
     floor, ceiling = band
     over = [p for p, t in zip(prices, totals, strict=True) if t is not None and t > ceiling]
@@ -121,8 +123,10 @@ def _work_days(rules: PersonRules, earned: Floats) -> list[list[int] | None]:
         value, works_better[d] = rules.day_before(d, value, earned[d], _NEVER)
     start = rules.row(False, rules.run_cap)
     worked = _trace(rules, works_better, start)
-    return [np.flatnonzero(worked[:, p]).tolist() if value[start, 0, p] > _NEVER / 2 else None
-            for p in range(prices)]
+    return [
+        np.flatnonzero(worked[:, p]).tolist() if value[start, 0, p] > _NEVER / 2 else None
+        for p in range(prices)
+    ]
 
 
 def _trace(rules: PersonRules, works_better: npt.NDArray[np.bool_], start: int) -> npt.NDArray[np.bool_]:
@@ -141,9 +145,14 @@ def _trace(rules: PersonRules, works_better: npt.NDArray[np.bool_], start: int) 
     return worked
 
 
-def _with_shifts(rules: PersonRules, work_days: list[int], gains: list[Floats],
-                 minutes: list[Floats], price: float,
-                 follows: dict[int, npt.NDArray[np.bool_]]) -> list[Item] | None:
+def _with_shifts(
+    rules: PersonRules,
+    work_days: list[int],
+    gains: list[Floats],
+    minutes: list[Floats],
+    price: float,
+    follows: dict[int, npt.NDArray[np.bool_]],
+) -> list[Item] | None:
     """The shift for each day of work: per run, the best chain that keeps the successions."""
     items = rules.space.items[rules.index]
     plan: list[Item] = []
@@ -166,8 +175,9 @@ def _runs(days: list[int]) -> list[list[int]]:
     return runs
 
 
-def _best_chain(rules: PersonRules, run: list[int], earned: list[Floats],
-                follows: dict[int, npt.NDArray[np.bool_]]) -> list[int] | None:
+def _best_chain(
+    rules: PersonRules, run: list[int], earned: list[Floats], follows: dict[int, npt.NDArray[np.bool_]]
+) -> list[int] | None:
     """For a run of days, the item index on each day that earns the most in total while each
     day's item may follow the day before's (Viterbi on yesterday's item); None if none may."""
     items = rules.space.items[rules.index]
@@ -188,8 +198,10 @@ def _best_chain(rules: PersonRules, run: list[int], earned: list[Floats],
 
 def _follows(rules: PersonRules, before: list[Item], after: list[Item]) -> npt.NDArray[np.bool_]:
     forbidden = rules.space.program.rules.forbidden_successions
-    return np.array([[(a.shift.id, b.shift.id) not in forbidden and a.end <= b.start
-                      for b in after] for a in before], dtype=bool)
+    return np.array(
+        [[(a.shift.id, b.shift.id) not in forbidden and a.end <= b.start for b in after] for a in before],
+        dtype=bool,
+    )
 
 
 def _keeps_rules(rules: PersonRules, plan: list[Item]) -> bool:

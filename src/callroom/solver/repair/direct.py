@@ -34,14 +34,18 @@ from callroom.rules.cover import CoverSlot, cover_slots
 from callroom.solver.repair.request import Absence, RepairLimits
 
 
-def direct_repair(program: Program, published: Roster, absence: Absence,
-                  limits: RepairLimits) -> tuple[Roster, int] | None:
+def direct_repair(
+    program: Program, published: Roster, absence: Absence, limits: RepairLimits
+) -> tuple[Roster, int] | None:
     """The repaired roster and its change count when it meets the lower bound, else None."""
     if check_absences(CheckContext(program, published)):
         return None  # the published roster breaks an approved absence: a search mends that too
     overlaps = _overlap_test(program, absence)
-    lost = [a for a in published.for_person(absence.person_id)
-            if a.day in program.block and overlaps(a.day, a.shift_id)]
+    lost = [
+        a
+        for a in published.for_person(absence.person_id)
+        if a.day in program.block and overlaps(a.day, a.shift_id)
+    ]
     removal = impact(program, published, Change(removed=tuple(lost)))
     if any(v.rule is not ids.COVER_MINIMUM for v in removal.hard):
         return None
@@ -87,19 +91,33 @@ def _overlap_test(program: Program, absence: Absence) -> Callable[[date, str], b
     return overlaps
 
 
-def _absent_could_fill(program: Program, absence: Absence, overlaps: Callable[[date, str], bool],
-                       lost_days: set[date], hole: CoverSlot) -> bool:
+def _absent_could_fill(
+    program: Program,
+    absence: Absence,
+    overlaps: Callable[[date, str], bool],
+    lost_days: set[date],
+    hole: CoverSlot,
+) -> bool:
     """On a day the absent person lost a shift but could still work another one (the absence
     starts or ends that day), could that other shift be this hole? Then their changed day might
     fill it, and `lost + missing` is no longer a lower bound."""
     person = program.person[absence.person_id]
-    return (hole.day in lost_days and person.grade in hole.requirement.grades
-            and program.may_work(person, hole.demand.post_id, hole.demand.shift_id)
-            and not overlaps(hole.day, hole.demand.shift_id))
+    return (
+        hole.day in lost_days
+        and person.grade in hole.requirement.grades
+        and program.may_work(person, hole.demand.post_id, hole.demand.shift_id)
+        and not overlaps(hole.day, hole.demand.shift_id)
+    )
 
 
-def _fill(program: Program, roster: Roster, absence: Absence, limits: RepairLimits, slot: Slot,
-          short: list[CoverSlot]) -> tuple[Roster, int] | None:
+def _fill(
+    program: Program,
+    roster: Roster,
+    absence: Absence,
+    limits: RepairLimits,
+    slot: Slot,
+    short: list[CoverSlot],
+) -> tuple[Roster, int] | None:
     """The roster with the slot's missing places taken by colleagues, and how many were added;
     None when they cannot all be filled. Each next colleague is one who counts for the most
     requirements still missing; free colleagues first, then those working elsewhere that day
@@ -121,8 +139,9 @@ def _fill(program: Program, roster: Roster, absence: Absence, limits: RepairLimi
     return roster, added
 
 
-def _one_more(program: Program, roster: Roster, absence: Absence, limits: RepairLimits,
-              wanting: list[CoverSlot]) -> tuple[Roster, Person] | None:
+def _one_more(
+    program: Program, roster: Roster, absence: Absence, limits: RepairLimits, wanting: list[CoverSlot]
+) -> tuple[Roster, Person] | None:
     """The roster with one more colleague on the slot of `wanting` (its requirements still
     missing someone), chosen as `_fill` says, and who it is."""
     hole = wanting[0]
@@ -134,8 +153,11 @@ def _one_more(program: Program, roster: Roster, absence: Absence, limits: Repair
             held = roster.on(person.id, hole.day)
             if (held is None) != free or held == _slot(person.id, hole):
                 continue
-            found = impact(program, roster, Change(removed=() if held is None else (held,),
-                                                   added=(_slot(person.id, hole),)))
+            found = impact(
+                program,
+                roster,
+                Change(removed=() if held is None else (held,), added=(_slot(person.id, hole),)),
+            )
             if found.acceptable:
                 return found.after, person
     return None
@@ -145,8 +167,9 @@ def _slot(person_id: str, hole: CoverSlot) -> Assignment:
     return Assignment(person_id, hole.day, hole.demand.shift_id, hole.demand.post_id)
 
 
-def _may_fill(program: Program, absence: Absence, limits: RepairLimits, person: Person,
-              hole: CoverSlot) -> bool:
+def _may_fill(
+    program: Program, absence: Absence, limits: RepairLimits, person: Person, hole: CoverSlot
+) -> bool:
     if person.id == absence.person_id or (limits.movable is not None and person.id not in limits.movable):
         return False
     if person.grade not in hole.requirement.grades or person.unavailable(hole.day):

@@ -51,8 +51,9 @@ def parse_instant(text: str, program: Program, field: str, *, end: bool = False)
             return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
         datetime.fromisoformat(typed)
     except (ValueError, OverflowError) as error:  # OverflowError: a day past 9999-12-31
-        raise RepairError(field, f"{text!r} is not a date (YYYY-MM-DD) or an ISO "
-                                 "datetime (YYYY-MM-DDTHH:MM[+HH:MM])") from error
+        raise RepairError(
+            field, f"{text!r} is not a date (YYYY-MM-DD) or an ISO datetime (YYYY-MM-DDTHH:MM[+HH:MM])"
+        ) from error
     # The one strict reading of a typed wall time: one the clocks skip is refused, one they
     # pass twice needs its offset.
     return local_instant(typed, zone, field)
@@ -73,8 +74,10 @@ def absence_span(program: Program, absence: Absence) -> tuple[date, date]:
     """The first and last local dates the absence touches (ending at midnight stops the day
     before)."""
     zone = ZoneInfo(program.hospital.timezone)
-    return (absence.start.astimezone(zone).date(),
-            (absence.end - timedelta(microseconds=1)).astimezone(zone).date())
+    return (
+        absence.start.astimezone(zone).date(),
+        (absence.end - timedelta(microseconds=1)).astimezone(zone).date(),
+    )
 
 
 def absence_days(program: Program, absence: Absence) -> list[date]:
@@ -97,22 +100,28 @@ def _check_span(program: Program, absence: Absence) -> None:
     if absence.end <= absence.start:
         zone = ZoneInfo(program.hospital.timezone)
         span = f"from {local_text(absence.start, zone)} to {local_text(absence.end, zone)}"
-        raise RepairError("to", f"the absence must end after it starts ({span}; a date as the end means "
-                                "the end of that day)")
+        raise RepairError(
+            "to",
+            f"the absence must end after it starts ({span}; a date as the end means the end of that day)",
+        )
     first, last = absence_span(program, absence)
     block = program.block
     if last < block.start or first > block.end:
-        raise RepairError("from", f"the absence {first}..{last} lies outside the block "
-                                  f"{block.start}..{block.end}")
+        raise RepairError(
+            "from", f"the absence {first}..{last} lies outside the block {block.start}..{block.end}"
+        )
 
 
 def _check_leave(program: Program, absence: Absence) -> None:
     person = program.person[absence.person_id]
     overlap = sorted(set(absence_days(program, absence)) & person.leave_dates)
     if overlap:
-        raise RepairError("from", f"{person.name} is already on leave on "
-                                  f"{', '.join(d.isoformat() for d in overlap)}; the absence "
-                                  "overlaps leave, which the roster already respects")
+        raise RepairError(
+            "from",
+            f"{person.name} is already on leave on "
+            f"{', '.join(d.isoformat() for d in overlap)}; the absence "
+            "overlaps leave, which the roster already respects",
+        )
 
 
 def _check_window(program: Program, absence: Absence, window: tuple[date, date] | None) -> None:
@@ -127,5 +136,6 @@ def _check_window(program: Program, absence: Absence, window: tuple[date, date] 
         raise RepairError("window_to", f"{last} is before window_from {first}")
     days = [d for d in absence_days(program, absence) if d in block]
     if not any(first <= d <= last for d in days):
-        raise RepairError("window_from", f"the window {first}..{last} does not "
-                                         f"include any day of the absence")
+        raise RepairError(
+            "window_from", f"the window {first}..{last} does not include any day of the absence"
+        )

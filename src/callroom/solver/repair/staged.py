@@ -102,8 +102,13 @@ class _Repair:
     hint: dict[cp_model.IntVar, int] = field(default_factory=dict)
 
 
-def repair(program: Program, published: Roster, absence: Absence,
-           limits: RepairLimits = NO_LIMITS, options: RepairOptions = DEFAULTS) -> RepairResult:
+def repair(
+    program: Program,
+    published: Roster,
+    absence: Absence,
+    limits: RepairLimits = NO_LIMITS,
+    options: RepairOptions = DEFAULTS,
+) -> RepairResult:
     """The least change to `published` that takes `absence` into account; see the module doc.
 
     Raises RepairError (naming the field) for input that makes no sense for this program.
@@ -128,12 +133,30 @@ def repair(program: Program, published: Roster, absence: Absence,
     roster = _polish(shaped, first, short, changes, options)
     polish_s = time.monotonic() - started - built_s - first_s
     bound = round(first.solver.best_objective_bound) - (people + 1) * sum(n for _, n in short)
-    return _result(program, published, absence, roster, changes, proven,
-                   max(0, bound), short, (built_s, first_s, polish_s), started, limits.movable)
+    return _result(
+        program,
+        published,
+        absence,
+        roster,
+        changes,
+        proven,
+        max(0, bound),
+        short,
+        (built_s, first_s, polish_s),
+        started,
+        limits.movable,
+    )
 
 
-def _direct_result(program: Program, published: Roster, absence: Absence, limits: RepairLimits,
-                   direct: tuple[Roster, int], options: RepairOptions, started: float) -> RepairResult:
+def _direct_result(
+    program: Program,
+    published: Roster,
+    absence: Absence,
+    limits: RepairLimits,
+    direct: tuple[Roster, int],
+    options: RepairOptions,
+    started: float,
+) -> RepairResult:
     """The direct repair is proven minimal (see repair.direct); the polish then looks for the
     best roster by the original objective among those with as few changes."""
     roster, changes = direct
@@ -145,8 +168,9 @@ def _direct_result(program: Program, published: Roster, absence: Absence, limits
     else:
         built_s = 0.0
     polish_s = time.monotonic() - started - found_s - built_s
-    found = _result(program, published, absence, roster, changes, True, changes, [],
-                    (found_s, built_s, polish_s), started)
+    found = _result(
+        program, published, absence, roster, changes, True, changes, [], (found_s, built_s, polish_s), started
+    )
     return dataclasses.replace(found, method="direct")
 
 
@@ -168,9 +192,13 @@ def _best_within(shaped: _Repair, changes: int, options: RepairOptions, fallback
     return fallback
 
 
-def minimum_changes(program: Program, published: Roster, absence: Absence,
-                    limits: RepairLimits = NO_LIMITS,
-                    options: RepairOptions = DEFAULTS) -> tuple[str, int | None]:
+def minimum_changes(
+    program: Program,
+    published: Roster,
+    absence: Absence,
+    limits: RepairLimits = NO_LIMITS,
+    options: RepairOptions = DEFAULTS,
+) -> tuple[str, int | None]:
     """The fewest changed person-days of any repair that meets cover in full, with the change
     count as the only objective: ("optimal", n) once proven, else ("feasible", n) or
     ("infeasible"/"unknown", None). An independent check on `repair`."""
@@ -190,8 +218,9 @@ class _Answer:
     status: cp_model.CpSolverStatus
 
 
-def _solve(shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOptions,
-           seconds: float, strategy: str) -> _Answer:
+def _solve(
+    shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOptions, seconds: float, strategy: str
+) -> _Answer:
     model = shaped.built.model
     model.minimize(objective)
     model.clear_hints()  # type: ignore[no-untyped-call]
@@ -219,34 +248,55 @@ def _single(solver: cp_model.CpSolver, seconds: float, seed: int) -> None:
     solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND_SINGLE
 
 
-def _polish(shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], changes: int,
-            options: RepairOptions) -> Roster:
+def _polish(
+    shaped: _Repair, first: _Answer, short: list[tuple[SlotKey, int]], changes: int, options: RepairOptions
+) -> Roster:
     """Among rosters with that shortfall and at most that many changes, the best by the
     original objective; the first solve's roster when the polish finds nothing better."""
     built = shaped.built
     fallback = extract_roster(built, first.solver)
     if options.polish_s <= 0:
         return fallback
-    shaped.hint = {item.var: int(first.solver.boolean_value(item.var))
-                   for p in range(len(built.program.people)) for item in built.space.person_items(p)}
+    shaped.hint = {
+        item.var: int(first.solver.boolean_value(item.var))
+        for p in range(len(built.program.people))
+        for item in built.space.person_items(p)
+    }
     for (_, var), (_, value) in zip(shaped.shortfalls, short, strict=True):
         built.model.add(var == value)
     return _best_within(shaped, changes, options, fallback)
 
 
-def _result(program: Program, published: Roster, absence: Absence, roster: Roster, changes: int,
-            proven: bool, bound: int, short: list[tuple[SlotKey, int]], stage_s: tuple[float, ...],
-            started: float, movable: frozenset[str] | None = None) -> RepairResult:
+def _result(
+    program: Program,
+    published: Roster,
+    absence: Absence,
+    roster: Roster,
+    changes: int,
+    proven: bool,
+    bound: int,
+    short: list[tuple[SlotKey, int]],
+    stage_s: tuple[float, ...],
+    started: float,
+    movable: frozenset[str] | None = None,
+) -> RepairResult:
     shortfalls = tuple(_shortfall(program, slot, n) for slot, n in short if n > 0)
     declared = {s.key for s in shortfalls}
     violations = tuple(v for v in hard_violations(program, roster) if v.cover not in declared)
     return RepairResult(
-        RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED, roster,
-        moves=describe_moves(program, published, roster, absence), changes=changes,
-        minimum_proven=proven, change_bound=changes if proven else min(bound, changes),
-        shortfalls=shortfalls, blockers=blockers(program, roster, absence, shortfalls, movable),
-        objective=score(program, roster).total, violations=violations,
-        wall_s=time.monotonic() - started, stage_s=stage_s)
+        RepairStatus.SHORT if shortfalls else RepairStatus.REPAIRED,
+        roster,
+        moves=describe_moves(program, published, roster, absence),
+        changes=changes,
+        minimum_proven=proven,
+        change_bound=changes if proven else min(bound, changes),
+        shortfalls=shortfalls,
+        blockers=blockers(program, roster, absence, shortfalls, movable),
+        objective=score(program, roster).total,
+        violations=violations,
+        wall_s=time.monotonic() - started,
+        stage_s=stage_s,
+    )
 
 
 def _shortfall(program: Program, slot: SlotKey, short: int) -> Shortfall:
@@ -255,8 +305,9 @@ def _shortfall(program: Program, slot: SlotKey, short: int) -> Shortfall:
     return Shortfall(demand.post_id, demand.shift_id, slot.day, need.grades.label, need.minimum, short)
 
 
-def _build(program: Program, published: Roster, absence: Absence, limits: RepairLimits, *,
-           relax: bool) -> _Repair:
+def _build(
+    program: Program, published: Roster, absence: Absence, limits: RepairLimits, *, relax: bool
+) -> _Repair:
     relaxed = frozenset({ids.COVER_MINIMUM.code}) if relax else frozenset()
     built = build_model(program, relax=relaxed)
     forced = _forbid_absence(built, absence)
@@ -267,8 +318,11 @@ def _build(program: Program, published: Roster, absence: Absence, limits: Repair
     # The absent person's published shifts in the absence must change: a bound CP-SAT would
     # otherwise take seconds to find, and with it a repair that moves nobody else is proven
     # minimal as soon as it is found.
-    lost = sum(1 for (p, d), a in cells.items()
-               if program.people[p].id == absence.person_id and _item_of(built, p, d, a) in forced)
+    lost = sum(
+        1
+        for (p, d), a in cells.items()
+        if program.people[p].id == absence.person_id and _item_of(built, p, d, a) in forced
+    )
     built.model.add(shaped.changes >= lost)
     _fix_outside(built, cells, absence, limits)
     if relax:
@@ -281,13 +335,17 @@ Cells = dict[tuple[int, int], Assignment]
 
 def _published_cells(program: Program, published: Roster) -> Cells:
     index = {p.id: i for i, p in enumerate(program.people)}
-    return {(index[a.person_id], program.block.index(a.day)): a
-            for a in published.assignments if a.person_id in index and a.day in program.block}
+    return {
+        (index[a.person_id], program.block.index(a.day)): a
+        for a in published.assignments
+        if a.person_id in index and a.day in program.block
+    }
 
 
 def _item_of(built: RosterModel, p: int, d: int, a: Assignment) -> Item | None:
-    return next((i for i in built.space.items[p][d]
-                 if i.post.id == a.post_id and i.shift.id == a.shift_id), None)
+    return next(
+        (i for i in built.space.items[p][d] if i.post.id == a.post_id and i.shift.id == a.shift_id), None
+    )
 
 
 def _forbid_absence(built: RosterModel, absence: Absence) -> list[Item]:
@@ -347,8 +405,9 @@ def _fix_outside(built: RosterModel, cells: Cells, absence: Absence, limits: Rep
             _hold(built, p, d, cells.get((p, d)), space.works[p][d], person.id == absence.person_id)
 
 
-def _hold(built: RosterModel, p: int, d: int, published: Assignment | None, works: cp_model.IntVar,
-          absent: bool) -> None:
+def _hold(
+    built: RosterModel, p: int, d: int, published: Assignment | None, works: cp_model.IntVar, absent: bool
+) -> None:
     if published is None:
         built.model.add(works == 0)
         return
@@ -359,8 +418,9 @@ def _hold(built: RosterModel, p: int, d: int, published: Assignment | None, work
         built.model.add(works == item.var)
 
 
-def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]
-                ) -> list[tuple[SlotKey, cp_model.IntVar]]:
+def _shortfalls(
+    built: RosterModel, hint: dict[cp_model.IntVar, int]
+) -> list[tuple[SlotKey, cp_model.IntVar]]:
     """A `missing` count for each guarded cover minimum: count + missing >= minimum, and
     missing is 0 while the guard is on."""
     found_holders = holders(built.space)
@@ -372,8 +432,9 @@ def _shortfalls(built: RosterModel, hint: dict[cp_model.IntVar, int]
         demand = demands[slot.demand_id]
         need = demand.requirements[slot.requirement]
         d = built.program.block.index(slot.day)
-        count = LinearExpr.sum([v for g, v in found_holders.get((d, demand.post_id, demand.shift_id), [])
-                                if g in need.grades])
+        count = LinearExpr.sum(
+            [v for g, v in found_holders.get((d, demand.post_id, demand.shift_id), []) if g in need.grades]
+        )
         missing = built.model.new_int_var(0, need.minimum, f"missing_{len(found)}")
         built.model.add(count + missing >= need.minimum)
         built.model.add(missing == 0).only_enforce_if(guard)

@@ -63,8 +63,10 @@ class Shortfall:
 
     def describe(self, program: Program) -> str:
         post, shift = program.post[self.post_id].name, program.shift[self.shift_id].name
-        return (f"{post}, {shift} on {self.day} goes short by {self.short} "
-                f"({self.minimum - self.short} of the {self.minimum} {self.grades} needed)")
+        return (
+            f"{post}, {shift} on {self.day} goes short by {self.short} "
+            f"({self.minimum - self.short} of the {self.minimum} {self.grades} needed)"
+        )
 
 
 def cell(program: Program, assignment: Assignment | None) -> str:
@@ -84,12 +86,15 @@ def diff(published: Roster, repaired: Roster) -> list[tuple[str, date, Assignmen
 
 def as_change(moves: tuple[Move, ...] | list[Move]) -> Change:
     """The moves as one roster change (assignments removed, then added)."""
-    return Change(removed=tuple(m.before for m in moves if m.before is not None),
-                  added=tuple(m.after for m in moves if m.after is not None))
+    return Change(
+        removed=tuple(m.before for m in moves if m.before is not None),
+        added=tuple(m.after for m in moves if m.after is not None),
+    )
 
 
-def describe_moves(program: Program, published: Roster, repaired: Roster,
-                   absence: Absence) -> tuple[Move, ...]:
+def describe_moves(
+    program: Program, published: Roster, repaired: Roster, absence: Absence
+) -> tuple[Move, ...]:
     timeline = Timeline(program)
     start, end = timeline.offset(absence.start), timeline.offset(absence.end)
 
@@ -119,8 +124,9 @@ def _span(program: Program, absence: Absence) -> str:
     return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
 
 
-def _reasons(program: Program, repaired: Roster, before: Assignment | None,
-             after: Assignment | None) -> tuple[str, ...]:
+def _reasons(
+    program: Program, repaired: Roster, before: Assignment | None, after: Assignment | None
+) -> tuple[str, ...]:
     """The hard rules that putting this person-day back as published would break."""
     back = Change(removed=() if after is None else (after,), added=() if before is None else (before,))
     found = as_seen_by(impact(program, repaired, back).hard, None, program)
@@ -132,8 +138,13 @@ def _reasons(program: Program, repaired: Roster, before: Assignment | None,
     return tuple(seen[:MAX_REASONS])
 
 
-def blockers(program: Program, repaired: Roster, absence: Absence, shortfalls: tuple[Shortfall, ...],
-             movable: frozenset[str] | None = None) -> tuple[str, ...]:
+def blockers(
+    program: Program,
+    repaired: Roster,
+    absence: Absence,
+    shortfalls: tuple[Shortfall, ...],
+    movable: frozenset[str] | None = None,
+) -> tuple[str, ...]:
     """For each shortfall, why each eligible colleague cannot take it (a few of them: those the
     chief let the repair move first, when the chief named them)."""
     lines: list[str] = []
@@ -143,14 +154,23 @@ def blockers(program: Program, repaired: Roster, absence: Absence, shortfalls: t
     return tuple(lines)
 
 
-def _why_not(program: Program, repaired: Roster, absence: Absence, short: Shortfall,
-             first: frozenset[str]) -> list[str]:
-    slot = next(s for s in cover_slots(program, repaired)
-                if (s.demand.post_id, s.demand.shift_id, s.day) == (short.post_id, short.shift_id, short.day)
-                and s.requirement.minimum == short.minimum)
-    eligible = sorted((p for p in program.people if p.grade in slot.requirement.grades
-                       and program.may_work(p, short.post_id, short.shift_id)),
-                      key=lambda p: p.id not in first)
+def _why_not(
+    program: Program, repaired: Roster, absence: Absence, short: Shortfall, first: frozenset[str]
+) -> list[str]:
+    slot = next(
+        s
+        for s in cover_slots(program, repaired)
+        if (s.demand.post_id, s.demand.shift_id, s.day) == (short.post_id, short.shift_id, short.day)
+        and s.requirement.minimum == short.minimum
+    )
+    eligible = sorted(
+        (
+            p
+            for p in program.people
+            if p.grade in slot.requirement.grades and program.may_work(p, short.post_id, short.shift_id)
+        ),
+        key=lambda p: p.id not in first,
+    )
     if not eligible:
         return [f"nobody of grade {short.grades} may work it"]
     lines = []

@@ -68,14 +68,13 @@ def create_program_versions() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("number >= 1", name=op.f("ck_program_versions_number_positive")),
         sa.ForeignKeyConstraint(
-            ["program_id"], ["programs.id"],
+            ["program_id"],
+            ["programs.id"],
             name=op.f("fk_program_versions_program_id_programs"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_program_versions")),
         sa.UniqueConstraint("id", "program_id", name=op.f("uq_program_versions_id_program_id")),
-        sa.UniqueConstraint(
-            "program_id", "number", name=op.f("uq_program_versions_program_id_number")
-        ),
+        sa.UniqueConstraint("program_id", "number", name=op.f("uq_program_versions_program_id_number")),
     )
 
 
@@ -112,9 +111,7 @@ def create_roster_versions() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_roster_versions")),
         sa.UniqueConstraint("id", "program_id", name=op.f("uq_roster_versions_id_program_id")),
-        sa.UniqueConstraint(
-            "program_id", "number", name=op.f("uq_roster_versions_program_id_number")
-        ),
+        sa.UniqueConstraint("program_id", "number", name=op.f("uq_roster_versions_program_id_number")),
     )
 
 
@@ -128,12 +125,15 @@ def create_assignments() -> None:
         sa.Column("shift_id", sa.String(length=100), nullable=False),
         sa.Column("post_id", sa.String(length=100), nullable=False),
         sa.ForeignKeyConstraint(
-            ["roster_version_id"], ["roster_versions.id"],
+            ["roster_version_id"],
+            ["roster_versions.id"],
             name=op.f("fk_assignments_roster_version_id_roster_versions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
         sa.UniqueConstraint(
-            "roster_version_id", "person_id", "day",
+            "roster_version_id",
+            "person_id",
+            "day",
             name=op.f("uq_assignments_roster_version_id_person_id_day"),
         ),
     )

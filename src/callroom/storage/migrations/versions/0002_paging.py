@@ -72,15 +72,14 @@ def create_pages() -> None:
         sa.Column("deadline", utc(), nullable=True),
         sa.Column("exhausted", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "priority IN ('routine', 'urgent', 'stat')", name=op.f("ck_pages_priority_kind")
-        ),
+        sa.CheckConstraint("priority IN ('routine', 'urgent', 'stat')", name=op.f("ck_pages_priority_kind")),
         sa.CheckConstraint(
             "state IN ('sent', 'delivered', 'seen', 'acknowledged', 'resolved')",
             name=op.f("ck_pages_state_kind"),
         ),
         sa.ForeignKeyConstraint(
-            ["roster_version_id"], ["roster_versions.id"],
+            ["roster_version_id"],
+            ["roster_versions.id"],
             name=op.f("fk_pages_roster_version_id_roster_versions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pages")),
@@ -98,9 +97,7 @@ def create_page_events() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("person_id", sa.String(length=100), nullable=True),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["page_id"], ["pages.id"], name=op.f("fk_page_events_page_id_pages")
-        ),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_page_events_page_id_pages")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_events")),
     )
     op.create_index(op.f("ix_page_events_page_id"), "page_events", ["page_id"])
@@ -124,12 +121,13 @@ def create_page_recipients() -> None:
             "state IN ('notified', 'delivered', 'seen', 'acknowledged', 'declined')",
             name=op.f("ck_page_recipients_state_kind"),
         ),
-        sa.ForeignKeyConstraint(
-            ["page_id"], ["pages.id"], name=op.f("fk_page_recipients_page_id_pages")
-        ),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_page_recipients_page_id_pages")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_recipients")),
         sa.UniqueConstraint(
-            "page_id", "step", "round_no", "person_id",
+            "page_id",
+            "step",
+            "round_no",
+            "person_id",
             name=op.f("uq_page_recipients_page_id_step_round_no_person_id"),
         ),
     )
@@ -159,11 +157,10 @@ def create_outbound_messages() -> None:
             "state IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'unknown')",
             name=op.f("ck_outbound_messages_state_kind"),
         ),
+        sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_outbound_messages_page_id_pages")),
         sa.ForeignKeyConstraint(
-            ["page_id"], ["pages.id"], name=op.f("fk_outbound_messages_page_id_pages")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_id"], ["page_recipients.id"],
+            ["recipient_id"],
+            ["page_recipients.id"],
             name=op.f("fk_outbound_messages_recipient_id_page_recipients"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbound_messages")),
@@ -183,7 +180,8 @@ def create_inbox() -> None:
         sa.Column("created_at", utc(), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["message_id"], ["outbound_messages.id"],
+            ["message_id"],
+            ["outbound_messages.id"],
             name=op.f("fk_inbox_message_id_outbound_messages"),
         ),
         sa.ForeignKeyConstraint(["page_id"], ["pages.id"], name=op.f("fk_inbox_page_id_pages")),

@@ -26,15 +26,21 @@ def upgrade() -> None:
         create_token_table(table)
     create_account_events()
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_events "
-                   f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
-        op.execute("CREATE TRIGGER account_events_no_truncate BEFORE TRUNCATE ON account_events "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
+        op.execute(
+            "CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_events "
+            f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+        )
+        op.execute(
+            "CREATE TRIGGER account_events_no_truncate BEFORE TRUNCATE ON account_events "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+        )
     else:
         for action in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER account_events_no_{action.lower()} BEFORE {action} ON account_events "
-                       f"BEGIN SELECT RAISE(ABORT, '{action} on account_events refused: "
-                       "the audit trail is append-only'); END")
+            op.execute(
+                f"CREATE TRIGGER account_events_no_{action.lower()} BEFORE {action} ON account_events "
+                f"BEGIN SELECT RAISE(ABORT, '{action} on account_events refused: "
+                "the audit trail is append-only'); END"
+            )
 
 
 def downgrade() -> None:
@@ -84,8 +90,9 @@ def create_token_table(table: str) -> None:
         sa.Column("created_at", utc(), nullable=False),
         *seen,
         sa.Column("revoked_at", utc(), nullable=True),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"],
-                                name=op.f(f"fk_{table}_account_id_accounts")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f(f"fk_{table}_account_id_accounts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
         sa.UniqueConstraint("token_sha256", name=op.f(f"uq_{table}_token_sha256")),
     )
@@ -101,8 +108,9 @@ def create_account_events() -> None:
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"],
-                                name=op.f("fk_account_events_account_id_accounts")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_account_events_account_id_accounts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_events")),
     )
     op.create_index(op.f("ix_account_events_account_id"), "account_events", ["account_id"])

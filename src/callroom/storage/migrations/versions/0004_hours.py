@@ -64,8 +64,9 @@ def create_work_periods() -> None:
         sa.Column("person_id", sa.String(length=100), nullable=False),
         sa.Column("created_at", utc(), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["program_id"], ["programs.id"],
-                                name=op.f("fk_work_periods_program_id_programs")),
+        sa.ForeignKeyConstraint(
+            ["program_id"], ["programs.id"], name=op.f("fk_work_periods_program_id_programs")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_periods")),
     )
     op.create_index("ix_work_periods_program_person", "work_periods", ["program_id", "person_id"])
@@ -90,10 +91,12 @@ def create_work_period_revisions() -> None:
         sa.CheckConstraint("number >= 1", name=op.f("ck_work_period_revisions_number_positive")),
         sa.CheckConstraint(f"kind IN {WORK_KINDS}", name=op.f("ck_work_period_revisions_kind_known")),
         sa.CheckConstraint(f"source IN {SOURCES}", name=op.f("ck_work_period_revisions_source_known")),
-        sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at",
-                           name=op.f("ck_work_period_revisions_ends_after_start")),
-        sa.ForeignKeyConstraint(["period_id"], ["work_periods.id"],
-                                name=op.f("fk_work_period_revisions_period_id_work_periods")),
+        sa.CheckConstraint(
+            "ends_at IS NULL OR ends_at > starts_at", name=op.f("ck_work_period_revisions_ends_after_start")
+        ),
+        sa.ForeignKeyConstraint(
+            ["period_id"], ["work_periods.id"], name=op.f("fk_work_period_revisions_period_id_work_periods")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_period_revisions")),
         sa.UniqueConstraint("period_id", "number", name=op.f("uq_work_period_revisions_period_id_number")),
     )
@@ -110,8 +113,9 @@ def create_justifications() -> None:
         sa.Column("created_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", utc(), nullable=False),
         sa.CheckConstraint(f"reason IN {REASONS}", name=op.f("ck_hours_justifications_reason_known")),
-        sa.ForeignKeyConstraint(["period_id"], ["work_periods.id"],
-                                name=op.f("fk_hours_justifications_period_id_work_periods")),
+        sa.ForeignKeyConstraint(
+            ["period_id"], ["work_periods.id"], name=op.f("fk_hours_justifications_period_id_work_periods")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hours_justifications")),
     )
     op.create_index(op.f("ix_hours_justifications_period_id"), "hours_justifications", ["period_id"])
@@ -127,8 +131,11 @@ def create_reviews() -> None:
         sa.Column("reviewer", sa.String(length=200), nullable=False),
         sa.Column("reviewed_at", utc(), nullable=False),
         sa.CheckConstraint(f"decision IN {DECISIONS}", name=op.f("ck_hours_reviews_decision_known")),
-        sa.ForeignKeyConstraint(["justification_id"], ["hours_justifications.id"],
-                                name=op.f("fk_hours_reviews_justification_id_hours_justifications")),
+        sa.ForeignKeyConstraint(
+            ["justification_id"],
+            ["hours_justifications.id"],
+            name=op.f("fk_hours_reviews_justification_id_hours_justifications"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hours_reviews")),
     )
     op.create_index(op.f("ix_hours_reviews_justification_id"), "hours_reviews", ["justification_id"])

@@ -64,15 +64,25 @@ def create_change_proposals() -> None:
         sa.Column("decision_reason", sa.Text(), nullable=True),
         sa.Column("result_version_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint("kind IN ('repair', 'swap', 'give_away', 'day_off', 'open_shift')",
-                           name=op.f("ck_change_proposals_kind_kind")),
-        sa.CheckConstraint("state IN ('proposed', 'accepted', 'approved', 'declined', 'refused', "
-                           "'withdrawn', 'open', 'filled', 'cancelled')",
-                           name=op.f("ck_change_proposals_state_kind")),
-        sa.ForeignKeyConstraint(["base_version_id"], ["roster_versions.id"],
-                                name=op.f("fk_change_proposals_base_version_id_roster_versions")),
-        sa.ForeignKeyConstraint(["result_version_id"], ["roster_versions.id"],
-                                name=op.f("fk_change_proposals_result_version_id_roster_versions")),
+        sa.CheckConstraint(
+            "kind IN ('repair', 'swap', 'give_away', 'day_off', 'open_shift')",
+            name=op.f("ck_change_proposals_kind_kind"),
+        ),
+        sa.CheckConstraint(
+            "state IN ('proposed', 'accepted', 'approved', 'declined', 'refused', "
+            "'withdrawn', 'open', 'filled', 'cancelled')",
+            name=op.f("ck_change_proposals_state_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["base_version_id"],
+            ["roster_versions.id"],
+            name=op.f("fk_change_proposals_base_version_id_roster_versions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["result_version_id"],
+            ["roster_versions.id"],
+            name=op.f("fk_change_proposals_result_version_id_roster_versions"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_proposals")),
     )
     for column in ("program_name", "state", "requester", "colleague"):
@@ -89,8 +99,11 @@ def create_change_events() -> None:
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["proposal_id"], ["change_proposals.id"],
-                                name=op.f("fk_change_events_proposal_id_change_proposals")),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["change_proposals.id"],
+            name=op.f("fk_change_events_proposal_id_change_proposals"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_events")),
     )
     op.create_index(op.f("ix_change_events_proposal_id"), "change_events", ["proposal_id"])
@@ -105,13 +118,18 @@ def create_open_shift_offers() -> None:
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("offered_at", utc(), nullable=False),
         sa.Column("answered_at", utc(), nullable=True),
-        sa.CheckConstraint("state IN ('offered', 'taken', 'gone')",
-                           name=op.f("ck_open_shift_offers_state_kind")),
-        sa.ForeignKeyConstraint(["proposal_id"], ["change_proposals.id"],
-                                name=op.f("fk_open_shift_offers_proposal_id_change_proposals")),
+        sa.CheckConstraint(
+            "state IN ('offered', 'taken', 'gone')", name=op.f("ck_open_shift_offers_state_kind")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["change_proposals.id"],
+            name=op.f("fk_open_shift_offers_proposal_id_change_proposals"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_open_shift_offers")),
-        sa.UniqueConstraint("proposal_id", "person_id",
-                            name=op.f("uq_open_shift_offers_proposal_id_person_id")),
+        sa.UniqueConstraint(
+            "proposal_id", "person_id", name=op.f("uq_open_shift_offers_proposal_id_person_id")
+        ),
     )
     op.create_index(op.f("ix_open_shift_offers_proposal_id"), "open_shift_offers", ["proposal_id"])
     op.create_index(op.f("ix_open_shift_offers_person_id"), "open_shift_offers", ["person_id"])
@@ -131,14 +149,20 @@ def create_postgresql_triggers() -> None:
         $$
         """
     )
-    op.execute(f"CREATE TRIGGER {APPEND_ONLY}_append_only BEFORE UPDATE OR DELETE ON {APPEND_ONLY} "
-               f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
-    op.execute(f"CREATE TRIGGER {APPEND_ONLY}_no_truncate BEFORE TRUNCATE ON {APPEND_ONLY} "
-               f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
+    op.execute(
+        f"CREATE TRIGGER {APPEND_ONLY}_append_only BEFORE UPDATE OR DELETE ON {APPEND_ONLY} "
+        f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+    )
+    op.execute(
+        f"CREATE TRIGGER {APPEND_ONLY}_no_truncate BEFORE TRUNCATE ON {APPEND_ONLY} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+    )
 
 
 def create_sqlite_triggers() -> None:
     for action in ("UPDATE", "DELETE"):
-        op.execute(f"CREATE TRIGGER {APPEND_ONLY}_no_{action.lower()} BEFORE {action} ON {APPEND_ONLY} "
-                   f"BEGIN SELECT RAISE(ABORT, '{action} on {APPEND_ONLY} refused: "
-                   "the audit trail is append-only'); END")
+        op.execute(
+            f"CREATE TRIGGER {APPEND_ONLY}_no_{action.lower()} BEFORE {action} ON {APPEND_ONLY} "
+            f"BEGIN SELECT RAISE(ABORT, '{action} on {APPEND_ONLY} refused: "
+            "the audit trail is append-only'); END"
+        )

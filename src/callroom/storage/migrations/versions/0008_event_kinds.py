@@ -25,8 +25,21 @@ depends_on: str | Sequence[str] | None = None
 
 TABLE = "page_events"
 CHECK = "ck_page_events_kind_kind"
-EVENT_KINDS = ("sent", "routed", "notified", "delivery", "cancelled", "lease_expired", "seen", "acknowledged",
-               "declined", "escalated", "skipped", "fallback", "resolved")
+EVENT_KINDS = (
+    "sent",
+    "routed",
+    "notified",
+    "delivery",
+    "cancelled",
+    "lease_expired",
+    "seen",
+    "acknowledged",
+    "declined",
+    "escalated",
+    "skipped",
+    "fallback",
+    "resolved",
+)
 
 
 def upgrade() -> None:

@@ -62,8 +62,11 @@ def create_approved_absences() -> None:
         sa.Column("approved_at", utc(), nullable=False),
         sa.CheckConstraint("kind IN ('sick', 'day_off')", name=op.f("ck_approved_absences_kind_kind")),
         sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_approved_absences_ends_after_start")),
-        sa.ForeignKeyConstraint(["proposal_id"], ["change_proposals.id"],
-                                name=op.f("fk_approved_absences_proposal_id_change_proposals")),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["change_proposals.id"],
+            name=op.f("fk_approved_absences_proposal_id_change_proposals"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approved_absences")),
     )
     op.create_index(op.f("ix_approved_absences_program_name"), TABLE, ["program_name"])
@@ -84,19 +87,27 @@ def create_postgresql_triggers() -> None:
         $$
         """
     )
-    op.execute(f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-               f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
-    op.execute(f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
-               f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()")
+    op.execute(
+        f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+        f"FOR EACH ROW EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+    )
+    op.execute(
+        f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_REJECT_FUNCTION}()"
+    )
 
 
 def create_sqlite_triggers() -> None:
     for action in ("UPDATE", "DELETE"):
-        op.execute(f"CREATE TRIGGER {TABLE}_no_{action.lower()} BEFORE {action} ON {TABLE} "
-                   f"BEGIN SELECT RAISE(ABORT, '{action} on {TABLE} refused: "
-                   "approved absences are append-only'); END")
+        op.execute(
+            f"CREATE TRIGGER {TABLE}_no_{action.lower()} BEFORE {action} ON {TABLE} "
+            f"BEGIN SELECT RAISE(ABORT, '{action} on {TABLE} refused: "
+            "approved absences are append-only'); END"
+        )
     # INSERT OR REPLACE deletes the clashing row without firing DELETE triggers (see 0007).
-    op.execute(f"CREATE TRIGGER {TABLE}_no_reused_id BEFORE INSERT ON {TABLE} "
-               f"WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id) "
-               f"BEGIN SELECT RAISE(ABORT, 'INSERT on {TABLE} refused: its id is already stored, "
-               "and append-only rows are never replaced'); END")
+    op.execute(
+        f"CREATE TRIGGER {TABLE}_no_reused_id BEFORE INSERT ON {TABLE} "
+        f"WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id) "
+        f"BEGIN SELECT RAISE(ABORT, 'INSERT on {TABLE} refused: its id is already stored, "
+        "and append-only rows are never replaced'); END"
+    )
