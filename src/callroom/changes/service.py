@@ -201,9 +201,7 @@ class ChangeService:
                 caller,
                 "refused",
                 state=State.REFUSED,
-                decided_at=self._clock(),
-                decided_by=caller.identity,
-                decision_reason=reason,
+                **self._decided(caller, reason),
             )
 
     def withdraw(self, caller: Principal, proposal_id: int) -> ProposalRecord:
@@ -260,9 +258,7 @@ class ChangeService:
                 caller,
                 "approved",
                 state=State.APPROVED,
-                decided_at=self._clock(),
-                decided_by=caller.identity,
-                decision_reason=reason,
+                **self._decided(caller, reason),
                 result_version_id=None if applied.version is None else applied.version.id,
             )
             self._grant_day_off(changes, decided, caller)
@@ -497,11 +493,13 @@ class ChangeService:
                 caller,
                 "approved",
                 state=State.APPROVED,
-                decided_at=self._clock(),
-                decided_by=caller.identity,
-                decision_reason=f"granted with repair {repaired.id}",
+                **self._decided(caller, f"granted with repair {repaired.id}"),
                 result_version_id=repaired.result_version_id,
             )
+
+    def _decided(self, caller: Principal, reason: str) -> dict[str, Any]:
+        """The columns a decision sets: when, by whom, why."""
+        return {"decided_at": self._clock(), "decided_by": caller.identity, "decision_reason": reason}
 
     def _tell(self, proposal_id: int, applied: Applied) -> tuple[str, ...]:
         """Page the people the change moved (after the change is committed, so a paging failure
