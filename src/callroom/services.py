@@ -25,6 +25,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.storage import Database, open_database
 from callroom.storage.db import open_database_when_up
+from callroom.year.service import YearService
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Services:
     changes: ChangeService
     hours: HoursService
     accounts: AccountService
+    year: YearService
 
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
@@ -60,6 +62,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         ChangeService(database, rosters, notifier=PagingNotifier(paging), clock=clock),
         HoursService(database, schedules, clock),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
+        YearService(database, rosters),
     )
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from callroom.accounts.permissions import Permission, allowed
 from callroom.accounts.roles import Role
+from callroom.errors import NotAllowed
 from callroom.paging.policy import OPERATOR_QUEUE
 
 
@@ -33,6 +34,11 @@ class Principal:
 
     def can(self, permission: Permission) -> bool:
         return allowed(self.role, permission)
+
+    def require(self, permission: Permission, action: str) -> None:
+        """NotAllowed, saying what was refused and why, unless the table allows it."""
+        if not self.can(permission):
+            raise NotAllowed("permission", f"a {self.role.value} may not {action} ({permission.value})")
 
     @property
     def identity(self) -> str:

@@ -26,7 +26,7 @@ def candidates(program: Program, roster: Roster, slot: Assignment, holder: str |
     """
     found = []
     for person in program.people:
-        if person.id == holder or not program.may_work(person, slot.post_id, slot.shift_id):
+        if person.id == holder or not program.may_work(person, slot.post_id, slot.shift_id, slot.day):
             continue
         if person.unavailable(slot.day) or roster.on(person.id, slot.day) is not None:
             continue

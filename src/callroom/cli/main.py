@@ -23,6 +23,7 @@ from callroom.cli.paging import page_app, worker
 from callroom.cli.params import VersionOption
 from callroom.cli.web import Host, Port, serve, serve_demo
 from callroom.cli.workflow import no_roster, solve_live
+from callroom.cli.year import block_app, year_app
 from callroom.domain.program import Program
 from callroom.formats.ical import write_calendars
 from callroom.formats.program_file import load_program, program_json_schema
@@ -52,6 +53,8 @@ app.add_typer(changes_app, name="changes")
 app.add_typer(hours_app, name="hours")
 app.add_typer(accounts_app, name="accounts")
 app.command()(whatif)
+app.add_typer(year_app, name="year")
+app.add_typer(block_app, name="block")
 
 
 @app.callback()

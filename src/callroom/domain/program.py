@@ -15,7 +15,9 @@ from functools import cache, cached_property
 from callroom.domain.absence import ApprovedAbsence
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.paging import PagingConfig
+from callroom.domain.roster import Assignment
 from callroom.domain.shifts import ShiftType
+from callroom.domain.year import Year
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,18 @@ class Block:
 def _dates(start: date, days: int) -> tuple[date, ...]:
     # Checkers ask for the block's dates per person and per rule; a year of blocks asks often.
     return tuple(start + timedelta(days=i) for i in range(days))
+
+
+@dataclass(frozen=True)
+class History:
+    """The work done in the days before a block, from `start` to the block's eve: fixed facts.
+
+    Runs of days are known from `start`; before it nothing is, so a run touching `start` is
+    exempt from the minimum-length rules as one touching the block's first day is without it.
+    """
+
+    start: date
+    assignments: tuple[Assignment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,9 @@ class Person:
     days_off: frozenset[date] = frozenset()
     requests: tuple[Request, ...] = ()
     limits: PersonLimits = PersonLimits()
+    # The dates each post may be worked, for a post listed only part of the block (a rotation
+    # that changes mid-block); a post not in it may be worked on any date.
+    post_dates: Mapping[str, frozenset[date]] = field(default_factory=dict, hash=False)
 
     @cached_property
     def leave_dates(self) -> frozenset[date]:
@@ -255,6 +272,14 @@ class Program:
     # Not from the program file: the absences the chief approved on its published rosters
     # (stored in the database), laid over the program by the live roster (rosters.live).
     absences: tuple[ApprovedAbsence, ...] = ()
+    # Work done before the block starts (the previous block's published roster, or the program
+    # file's `history`): fixed facts that the rules carrying across a boundary (continuous
+    # hours, rest, runs of days, free-day windows) look back on. Its shifts and posts are the
+    # program's own.
+    history: History | None = None
+    # A year program: `block` spans the academic year, and block programs are made from it and
+    # its published plan (year.derive). None for a program of one block.
+    year: Year | None = None
 
     @cached_property
     def shift(self) -> Mapping[str, ShiftType]:
@@ -280,15 +305,31 @@ class Program:
             found.setdefault(absence.person_id, []).append(absence)
         return {person_id: tuple(absences) for person_id, absences in found.items()}
 
+    @property
+    def history_start(self) -> date:
+        """The first day the program knows the work of: its history's start, or the block's."""
+        return self.block.start if self.history is None else min(self.history.start, self.block.start)
+
+    @property
+    def history_days(self) -> int:
+        """How many days before the block its history covers (0 without one)."""
+        return (self.block.start - self.history_start).days
+
+    def with_history(self, history: History | None) -> Program:
+        """The same program looking back on this history before its block."""
+        return dataclasses.replace(self, history=history)
+
     def with_absences(self, absences: Iterable[ApprovedAbsence]) -> Program:
         """The same program with these approved absences (instead of its own)."""
         return dataclasses.replace(self, absences=tuple(absences))
 
-    def may_work(self, person: Person, post_id: str, shift_id: str) -> bool:
-        """Eligibility: the person lists the post, their grade fits it, it runs that shift,
-        and their limits do not cap that shift type at zero."""
+    def may_work(self, person: Person, post_id: str, shift_id: str, day: date | None = None) -> bool:
+        """Eligibility: the person lists the post (on that day, when given), their grade fits
+        it, it runs that shift, and their limits do not cap that shift type at zero."""
         post = self.post.get(post_id)
         if post is None or post_id not in person.post_ids or shift_id not in post.shift_ids:
+            return False
+        if day is not None and post_id in person.post_dates and day not in person.post_dates[post_id]:
             return False
         return person.grade in post.grades and person.limits.max_shifts.get(shift_id, 1) > 0
 

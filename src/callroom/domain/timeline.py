@@ -11,7 +11,18 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from callroom.domain.program import Program
+from callroom.domain.roster import Assignment
 from callroom.domain.wallclock import Interval, local_midnight, shift_interval
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An assignment laid out on the timeline: its day index and its minutes from the origin."""
+
+    assignment: Assignment
+    day: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,28 @@ class Timeline:
         if found is None:
             if not 0 <= day_index < self.program.block.days:
                 raise KeyError((day_index, shift_id))
-            interval = self._interval(self.program.block.start + timedelta(days=day_index), shift_id)
-            found = (self.offset(interval.start), self.offset(interval.end))
+            found = self.place(self.program.block.start + timedelta(days=day_index), shift_id)
             self._minutes[day_index, shift_id] = found
         return found
+
+    def place(self, day: date, shift_id: str) -> tuple[int, int]:
+        """Start and end of the shift worked on any date (before the block too), in minutes
+        from the block's origin."""
+        interval = self._interval(day, shift_id)
+        return self.offset(interval.start), self.offset(interval.end)
+
+    @cached_property
+    def history(self) -> tuple[Placed, ...]:
+        """The program's history laid out: each assignment from the history's start to the
+        block's eve naming a shift and post of the program, with its (negative) day index, start
+        and end."""
+        program, placed = self.program, []
+        for assignment in program.history.assignments if program.history else ():
+            known = assignment.shift_id in program.shift and assignment.post_id in program.post
+            if known and program.history_start <= assignment.day < program.block.start:
+                start, end = self.place(assignment.day, assignment.shift_id)
+                placed.append(Placed(assignment, (assignment.day - program.block.start).days, start, end))
+        return tuple(placed)
 
     def offset(self, instant: datetime) -> int:
         return int((instant - self.origin).total_seconds() // 60)

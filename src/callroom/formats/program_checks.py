@@ -23,6 +23,8 @@ from callroom.formats.program_model import (
     ServiceSpec,
     ShiftTypeSpec,
 )
+from callroom.formats.program_year import planning_block
+from callroom.formats.program_year_checks import year_findings
 from callroom.formats.yaml_source import YamlPath, dotted
 
 _LISTED = 8
@@ -43,6 +45,7 @@ class _Known:
     services: frozenset[str]
     posts: Mapping[str, PostSpec]
     people: frozenset[str]
+    rotations: frozenset[str]
 
     @classmethod
     def of(cls, spec: ProgramSpec) -> _Known:
@@ -51,13 +54,14 @@ class _Known:
             services=frozenset(s.id for s in spec.services),
             posts={p.id: p for s in spec.services for p in s.posts},
             people=frozenset(p.id for p in spec.people),
+            rotations=frozenset(r.id for r in spec.year.rotations) if spec.year else frozenset(),
         )
 
 
 def check_program_spec(spec: ProgramSpec) -> list[Finding]:
     """Everything wrong with a schema-valid file that the schema alone cannot see."""
     known = _Known.of(spec)
-    block = Block(spec.block.start, spec.block.days)
+    block = planning_block(spec)
     return [
         *_duplicate_ids(spec),
         *_shift_type_findings(spec),
@@ -65,7 +69,9 @@ def check_program_spec(spec: ProgramSpec) -> list[Finding]:
         *_cover_findings(spec, known),
         *_people_findings(spec, known, block),
         *_conflict_findings(spec, known),
+        *_history_findings(spec, known, block),
         *_rule_findings(spec, known),
+        *_year_findings(spec, known),
     ]
 
 
@@ -168,7 +174,9 @@ def _people_findings(spec: ProgramSpec, known: _Known, block: Block) -> Iterator
     for i, person in enumerate(spec.people):
         path = ("people", i)
         yield from _person_posts(path, person, known)
-        yield from _reference((*path, "rotation"), "service", person.rotation, known.services)
+        # A block file's rotations are its services, or any rotation `rules.rotations` names.
+        rotations = known.services | frozenset(spec.rules.rotations)
+        yield from _reference((*path, "rotation"), "rotation", person.rotation, rotations)
         yield from _leave_findings(path, person)
         yield from _days_off_findings(path, person, block)
         yield from _request_findings(path, person, known, block)
@@ -246,9 +254,44 @@ def _conflict_findings(spec: ProgramSpec, known: _Known) -> Iterator[Finding]:
             )
 
 
+def _history_findings(spec: ProgramSpec, known: _Known, block: Block) -> Iterator[Finding]:
+    if spec.history is None:
+        return
+    start = spec.history.start
+    if start >= block.start:
+        yield Finding(("history", "from"), f"{start} is not before the block (it starts {block.start})")
+    seen: set[tuple[str, date]] = set()
+    for i, worked in enumerate(spec.history.shifts):
+        path = ("history", "shifts", i)
+        yield from _reference((*path, "person"), "person", worked.person, known.people)
+        yield from _reference((*path, "post"), "post", worked.post, known.posts)
+        yield from _post_runs((*path, "shift"), worked.post, worked.shift, known)
+        if not start <= worked.day < block.start:
+            yield Finding(
+                (*path, "date"), f"{worked.day} is outside the history ({start} to the block's eve)"
+            )
+        if (worked.person, worked.day) in seen:
+            yield Finding((*path, "date"), f"{worked.person} already has a shift on {worked.day}")
+        seen.add((worked.person, worked.day))
+
+
+def _year_findings(spec: ProgramSpec, known: _Known) -> Iterator[Finding]:
+    ids = {"post": frozenset(known.posts), "rotation": known.rotations}
+
+    def reference(path: YamlPath, kind: str, value: str | None) -> list[tuple[YamlPath, str]]:
+        return [(f.path, f.message) for f in _reference(path, kind, value, ids[kind])]
+
+    for path, message in year_findings(spec, frozenset(known.posts), reference):
+        yield Finding(path, message)
+
+
 def _rule_findings(spec: ProgramSpec, known: _Known) -> Iterator[Finding]:
+    # A year file's rotations are its own; a block file's are its services, or the rotation of
+    # one of its people (a block made from a year names the rotations its residents are on).
+    people_on = frozenset(p.rotation for p in spec.people if p.rotation)
+    known_here = known.rotations if spec.year is not None else known.services | people_on
     for name in spec.rules.rotations:
-        yield from _reference(("rules", "rotations", name), "service", name, known.services)
+        yield from _reference(("rules", "rotations", name), "rotation", name, known_here)
     for i, rule in enumerate(spec.rules.forbidden_successions):
         path = ("rules", "forbidden_successions", i)
         yield from _reference((*path, "after"), "shift type", rule.after, known.shifts)

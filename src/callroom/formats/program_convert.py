@@ -16,6 +16,7 @@ from callroom.domain.program import (
     CoverDemand,
     CoverRequirement,
     DayPattern,
+    History,
     Hospital,
     Leave,
     Person,
@@ -27,9 +28,11 @@ from callroom.domain.program import (
     Service,
     Weights,
 )
+from callroom.domain.roster import Assignment
 from callroom.domain.shifts import ShiftKind, ShiftType
 from callroom.formats.program_model import (
     CoverSpec,
+    HistorySpec,
     PersonLimitsSpec,
     PersonSpec,
     PostSpec,
@@ -40,11 +43,12 @@ from callroom.formats.program_model import (
     ShiftTypeSpec,
 )
 from callroom.formats.program_paging import to_paging
+from callroom.formats.program_year import planning_block, to_year, with_rotation_posts
 
 
 def to_program(spec: ProgramSpec) -> Program:
-    block = Block(spec.block.start, spec.block.days)
-    return Program(
+    block = planning_block(spec)
+    program = Program(
         hospital=Hospital(spec.hospital.name, spec.hospital.timezone),
         block=block,
         services=tuple(Service(s.id, s.name or s.id) for s in spec.services),
@@ -53,10 +57,20 @@ def to_program(spec: ProgramSpec) -> Program:
         demands=tuple(_demand(c, index) for index, c in enumerate(spec.cover)),
         people=tuple(_person(p, block) for p in spec.people),
         conflicts=tuple(Conflict(c.between[0], c.between[1], c.reason) for c in spec.conflicts),
+        history=_history(spec.history),
+        year=None if spec.year is None else to_year(spec.year, spec.people),
         rules=_rules(spec.rules),
         weights=Weights(**spec.objective.model_dump()),
         paging=to_paging(spec.paging),
     )
+    return program if program.year is None else with_rotation_posts(program)
+
+
+def _history(spec: HistorySpec | None) -> History | None:
+    if spec is None:
+        return None
+    worked = (Assignment(w.person, w.day, w.shift, w.post) for w in spec.shifts)
+    return History(spec.start, tuple(sorted(worked)))
 
 
 def _shift_type(spec: ShiftTypeSpec) -> ShiftType:

@@ -25,7 +25,9 @@ from callroom.domain.program import (
     Weights,
 )
 from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.year import Year
 from callroom.formats.program_paging import paging_document
+from callroom.formats.program_year import wishes_document, year_document
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -39,19 +41,31 @@ def dump_program(program: Program) -> str:
 def program_document(program: Program) -> dict[str, Any]:
     document: dict[str, Any] = {
         "hospital": {"name": program.hospital.name, "timezone": program.hospital.timezone},
-        "block": {"start": program.block.start, "days": program.block.days},
+        **(
+            {"block": {"start": program.block.start, "days": program.block.days}}
+            if program.year is None
+            else {"year": year_document(program.year)}
+        ),
         "shift_types": [_shift(s) for s in program.shift_types],
         "services": [
             {"id": s.id, "name": s.name, "posts": [_post(p) for p in program.posts if p.service_id == s.id]}
             for s in program.services
         ],
         "cover": [_cover(d) for d in program.demands],
-        "people": [_person(p) for p in program.people],
+        "people": [_person(p, program.year) for p in program.people],
     }
     if program.conflicts:
         document["conflicts"] = [
             {"between": [c.first, c.second], "reason": c.reason} for c in program.conflicts
         ]
+    if program.history is not None:
+        document["history"] = {
+            "from": program.history.start,
+            "shifts": [
+                {"person": a.person_id, "date": a.day, "shift": a.shift_id, "post": a.post_id}
+                for a in program.history.assignments
+            ],
+        }
     document["rules"] = _rules(program.rules)
     document["objective"] = _changed(program.weights, Weights())
     paging = paging_document(program.paging)
@@ -121,7 +135,7 @@ def _need(requirement: Any) -> dict[str, Any]:
     return need
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _person(person: Person, year: Year | None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": person.id,
         "name": person.name,
@@ -139,6 +153,8 @@ def _person(person: Person) -> dict[str, Any]:
     limits = _limits(person.limits)
     if limits:
         entry["limits"] = limits
+    if year is not None:
+        entry.update(wishes_document(year.wishes_of(person.id)))
     return entry
 
 

@@ -9,13 +9,14 @@ validated like file input, so the schema shows them in the file's own words.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from callroom.domain.paging import DEFAULT_CONTACT_RULES, Channel
 from callroom.domain.program import AcgmeLimits, Weights
 from callroom.domain.shifts import ShiftKind
+from callroom.domain.year import Length
 from callroom.formats.program_fields import (
     ClockTime,
     Day,
@@ -31,6 +32,8 @@ from callroom.formats.program_fields import (
     TimeZoneName,
     Weekdays,
 )
+
+BLOCK_PATTERN = r"^\s*(\d+\s*x\s*\d+|\d+(\s*\+\s*\d+)*)\s*$"
 
 _ACGME = AcgmeLimits()
 _WEIGHTS = Weights()
@@ -135,8 +138,17 @@ class PersonLimitsSpec(_Section):
     max_weekends: int | None = Field(None, ge=0)
 
 
+class FixedSpec(_Section):
+    """A year file only: the person is on `rotation` for the weeks that begin in this span."""
+
+    rotation: Slug
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+
+
 class PersonSpec(_Section):
-    """A person. Weekday names in `days_off` mean every such date in the block."""
+    """A person. Weekday names in `days_off` mean every such date in the block. `vacation`,
+    `electives`, `fixed` and `joins` belong to a year file."""
 
     id: Slug
     name: Text | None = None
@@ -147,6 +159,12 @@ class PersonSpec(_Section):
     days_off: list[DayOff] = []
     requests: list[RequestSpec] = []
     limits: PersonLimitsSpec = Field(default_factory=PersonLimitsSpec)
+    vacation: list[list[Day]] = Field(
+        [], description="vacation requests, each a list of week starts, first choice first"
+    )
+    electives: list[Slug] = Field([], description="elective rotations, first choice first")
+    fixed: list[FixedSpec] = []
+    joins: Day | None = Field(None, description="the day a resident joins, when not the year's first")
 
 
 class ConflictSpec(_Section):
@@ -154,6 +172,22 @@ class ConflictSpec(_Section):
 
     between: list[Slug] = Field(min_length=2, max_length=2)
     reason: Text
+
+
+class WorkedSpec(_Section):
+    """A shift worked before the block, as the previous roster had it."""
+
+    person: Slug
+    day: Day = Field(alias="date")
+    shift: Slug
+    post: Slug
+
+
+class HistorySpec(_Section):
+    """The shifts worked from `from` to the block's eve; days in that span not listed were off."""
+
+    start: Day = Field(alias="from")
+    shifts: list[WorkedSpec] = []
 
 
 class AcgmeLimitsSpec(_Section):
@@ -196,6 +230,73 @@ class ObjectiveSpec(_Section):
     fairness_weekends: int = Field(_WEIGHTS.fairness_weekends, ge=0)
     fairness_calls: int = Field(_WEIGHTS.fairness_calls, ge=0)
     short_rest: int = Field(_WEIGHTS.short_rest, ge=0)
+
+
+class ComplementSpec(_Section):
+    """Residents of `grades` on a rotation each week: `min` and `max` are both hard."""
+
+    grades: GradeRangeField = Field("residents", validate_default=True)
+    minimum: int = Field(0, alias="min", ge=0)
+    maximum: int | None = Field(None, alias="max", ge=0)
+
+
+class RotationSpec(_Section):
+    """A rotation of the year: the posts its residents may work, its weekly complement, the
+    pieces it is given in (`block`, `half` or `week`), and whether vacation may be taken on it.
+    Its ACGME limits are the `rules.rotations` entry with its id."""
+
+    id: Slug
+    name: Text | None = None
+    grades: GradeRangeField = Field("residents", validate_default=True, description="who may be put on it")
+    posts: list[Slug] = []
+    complement: list[ComplementSpec] = []
+    length: Length = Length.BLOCK
+    vacation: bool = True
+    heavy: bool = False
+    elective: bool = False
+    max_weeks_in_a_row: int | None = Field(None, ge=1)
+
+
+class RequirementSpec(_Section):
+    """Residents of `grades` spend `min_weeks` to `max_weeks` on any of `rotations` in the year
+    (vacation weeks do not count)."""
+
+    grades: GradeRangeField
+    rotations: list[Slug] = Field(min_length=1)
+    min_weeks: int = Field(0, ge=0)
+    max_weeks: int | None = Field(None, ge=0)
+
+
+class FirstSpec(_Section):
+    """Residents of `grades` start the year on `rotation`."""
+
+    grades: GradeRangeField
+    rotation: Slug
+
+
+class BlockRunSpec(_Section):
+    start: Day = Field(alias="from")
+    weeks: int = Field(ge=1, le=53)
+
+
+class VacationSpec(_Section):
+    weeks: int = Field(0, ge=0, le=52, description="weeks of vacation per resident per year")
+    max_off: int | None = Field(None, ge=0, description="most residents of one rotation off in one week")
+
+
+class YearSpec(_Section):
+    """An academic year: `blocks` is a pattern ("13x4": 13 blocks of 4 weeks; "4+1" or "6+2"
+    repeated to the year's end; "2" for half-blocks) or a list of blocks, each `from` a date for
+    some `weeks`. `end` defaults to the day before the start's anniversary."""
+
+    start: Day
+    end: Day | None = None
+    blocks: Annotated[str, StringConstraints(pattern=BLOCK_PATTERN)] | list[BlockRunSpec] = "13x4"
+    rotations: list[RotationSpec] = Field(min_length=1)
+    requirements: list[RequirementSpec] = []
+    first: list[FirstSpec] = []
+    vacation: VacationSpec = Field(default_factory=VacationSpec)
+    max_heavy_weeks_in_a_row: int | None = Field(None, ge=1)
 
 
 class StepSpec(_Section):
@@ -288,12 +389,24 @@ class ProgramSpec(_Section):
     model_config = ConfigDict(title="callroom program file")
 
     hospital: HospitalSpec
-    block: BlockSpec
+    block: BlockSpec | None = None
+    year: YearSpec | None = None
     shift_types: list[ShiftTypeSpec] = Field(min_length=1)
     services: list[ServiceSpec] = Field(min_length=1)
     cover: list[CoverSpec] = []
     people: list[PersonSpec] = []
     conflicts: list[ConflictSpec] = []
+    history: HistorySpec | None = Field(
+        None,
+        description="shifts worked in the days before the block: the limits that carry across "
+        "a boundary (24 + 4 hours, rest after call, runs of days) are held at the seam",
+    )
     rules: RulesSpec = Field(default_factory=RulesSpec)
     objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
     paging: PagingSpec = Field(default_factory=PagingSpec)
+
+    @model_validator(mode="after")
+    def _block_or_year(self) -> ProgramSpec:
+        if (self.block is None) == (self.year is None):
+            raise ValueError("a program file has either a `block` or a `year`")
+        return self

@@ -34,7 +34,7 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Conflict as DeclaredConflict
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
-from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
+from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.program_file import ProgramFileError, parse_program
 from callroom.formats.program_reasons import hide_reasons, keep_reasons
 from callroom.paging.routing import Schedule
@@ -169,7 +169,7 @@ class RosterService:
     def save(self, caller: Principal, edit: CellEdit) -> SavedEdit:
         """Check the edit and save it as the next version. HardRulesBroken when it breaks a
         hard rule and is not forced with a reason; StaleVersion when the roster moved on."""
-        _require(caller, Permission.ROSTER_EDIT, "edit the roster")
+        caller.require(Permission.ROSTER_EDIT, "edit the roster")
         found = self.check(edit)
         if found.impact.hard and not edit.force:
             raise HardRulesBroken(found.impact.hard)
@@ -199,12 +199,12 @@ class RosterService:
         """The program file the live roster was made for, as stored, except that each declared
         conflict's reason is a placeholder: the reasons are the chief's (`conflicts`), and an
         admin maintains the file without them (`formats.program_reasons`)."""
-        _require(caller, Permission.REFERENCE_EDIT, "read the program file")
+        caller.require(Permission.REFERENCE_EDIT, "read the program file")
         return hide_reasons(self._stored_source(self.require_live()))
 
     def conflicts(self, caller: Principal) -> tuple[DeclaredConflict, ...]:
         """The live program's declared conflicts, with their reasons: for the chief alone."""
-        _require(caller, Permission.CONFLICTS_READ, "read the declared conflicts")
+        caller.require(Permission.CONFLICTS_READ, "read the declared conflicts")
         return self.require_live().program.conflicts
 
     def _stored_source(self, live: Live) -> str:
@@ -216,7 +216,7 @@ class RosterService:
     def replace_program(self, caller: Principal, source: str, reason: str) -> ProgramReplaced:
         """Store a new program file and carry the live roster over to it (see the module doc).
         A conflict whose reason is still the placeholder keeps the reason stored for that pair."""
-        _require(caller, Permission.REFERENCE_EDIT, "replace the program file")
+        caller.require(Permission.REFERENCE_EDIT, "replace the program file")
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
         live = self.require_live()
@@ -244,7 +244,14 @@ class RosterService:
 
     def program_for_solve(self, name: str, program: Program) -> Program:
         """`program` (as read from its file) with the absences approved on the rosters stored as
-        `name`: what a new solve of it must keep everyone off."""
+        `name`: what a new solve of it must keep everyone off. A year file is refused: its
+        blocks are solved from its plan (`callroom block solve`)."""
+        if program.year is not None:
+            raise Invalid(
+                "file",
+                "this is a year file: plan it with `callroom year solve`, then solve its blocks with "
+                "`callroom block solve --block N`",
+            )
         with self._database.reading() as session:
             found = AbsenceRepository(session).of_program(name)
         return program.with_absences(record.absence for record in found) if found else program
@@ -253,12 +260,17 @@ class RosterService:
         """Save the program's source (a new version only if it changed) and the solved roster as a
         new roster version, in one transaction. Conflict (nothing saved) when the roster gives
         someone a shift overlapping an absence approved for `name` (solve `program_for_solve`)."""
+        return self.store_made(name, path.read_text(encoding="utf-8"), solution, str(path))
+
+    def store_made(self, name: str, text: str, solution: Solution, path: str = "") -> RosterVersionRecord:
+        """`store_solution` for a program text made rather than read from a file (a block made
+        from its year)."""
         assert solution.roster is not None and solution.report is not None
-        text = path.read_text(encoding="utf-8")
+        path = path or f"{name}.yaml"
         with self._database.session() as session:
             approved = AbsenceRepository(session).of_program(name)
-            _check_absences(name, text, str(path), solution.roster, approved)
-            source = ProgramRepository(session).save_source(name, text, str(path))
+            _check_absences(name, text, path, solution.roster, approved)
+            source = ProgramRepository(session).save_source(name, text, path)
             saved = RosterRepository(session).add_version(
                 source.id,
                 solution.roster,
@@ -290,11 +302,6 @@ def _words(found: tuple[Violation, ...], live: Live) -> tuple[str, ...]:
     """The violations for a version's audit, which everyone who reads rosters reads: a declared
     conflict is only "a confidential rule" there (`rules.privacy`)."""
     return tuple(str(v) for v in as_seen_by(found, None, live.program))
-
-
-def _require(caller: Principal, permission: Permission, action: str) -> None:
-    if not caller.can(permission):
-        raise NotAllowed("permission", f"a {caller.role.value} may not {action} ({permission.value})")
 
 
 def _parsed(source: str, filename: str) -> Program:

@@ -1,8 +1,11 @@
 """ACGME §VI.F clinical and educational work-hour rules, checked on a roster.
 
 Averages are taken over the block (ACGME averages by rotation, never rolling), with leave days
-removed from both numerator and denominator. Each check applies to residents only, with the
-limits of their rotation (`RuleProfile.limits_for`).
+removed from both numerator and denominator. The limits that carry across a boundary (24 + 4
+continuous, 14 hours after call, the 8-hour advisory, nights in a row, free days) are judged on
+the block with its history (`CheckContext.joined`), and a breach is reported when it involves
+the block's own work. Each check applies to residents only, with the limits of their rotation
+(`RuleProfile.limits_for`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from itertools import pairwise
 from callroom.domain.program import AcgmeLimits, Person
 from callroom.rules import ids
 from callroom.rules.context import CheckContext, Work
-from callroom.rules.periods import continuous_periods, gaps, needs_rest_after
+from callroom.rules.periods import Period, continuous_periods, gaps, needs_rest_after
 from callroom.rules.violations import Violation
 
 DAY = 24 * 60
@@ -58,7 +61,7 @@ def check_weekly_hours(ctx: CheckContext) -> list[Violation]:
 
 def free_days(ctx: CheckContext, person: Person) -> int:
     """Whole 24-hour periods free of all work (home call included) and not on leave."""
-    busy = [(item.start, item.end) for item in ctx.work[person.id]] + ctx.leave_spans(person)
+    busy = [(item.start, item.end) for item in ctx.joined(person.id)] + ctx.leave_spans(person)
     return sum(gap // DAY for gap in gaps(busy, 0, ctx.horizon))
 
 
@@ -86,11 +89,16 @@ def check_free_days(ctx: CheckContext) -> list[Violation]:
     return found
 
 
+def _periods(ctx: CheckContext, person: Person) -> list[Period]:
+    """The person's continuous periods, history included, that hold work of the block."""
+    return [p for p in continuous_periods(ctx.joined(person.id)) if p.items[-1].in_block]
+
+
 def check_continuous_hours(ctx: CheckContext) -> list[Violation]:
     found = []
-    for person, limits, work in _residents(ctx):
+    for person, limits, _ in _residents(ctx):
         cap = (limits.max_continuous_hours + limits.transition_hours) * 60
-        for period in continuous_periods(work):
+        for period in _periods(ctx, person):
             if period.minutes > cap:
                 first = period.items[0].assignment.day
                 found.append(
@@ -112,11 +120,11 @@ def check_transition(ctx: CheckContext) -> list[Violation]:
     period's first shift, may run past 24 hours of continuous work. (The first shift's own tail,
     such as the 25th hour of a call on the fall-back night, is its handover.)"""
     found = []
-    for person, limits, work in _residents(ctx):
-        for period in continuous_periods(work):
+    for person, limits, _ in _residents(ctx):
+        for period in _periods(ctx, person):
             cutoff = period.start + limits.max_continuous_hours * 60
             for item in period.items[1:]:
-                if item.end > cutoff and item.post.new_patients:
+                if item.in_block and item.end > cutoff and item.post.new_patients:
                     found.append(
                         Violation(
                             ids.TRANSITION,
@@ -134,13 +142,14 @@ def check_transition(ctx: CheckContext) -> list[Violation]:
 
 def check_rest_after_call(ctx: CheckContext) -> list[Violation]:
     found = []
-    for person, limits, work in _residents(ctx):
+    for person, limits, _ in _residents(ctx):
         rest = limits.rest_after_call_hours * 60
+        work = ctx.joined(person.id)
         for period in continuous_periods(work):
             if not needs_rest_after(period, limits):
                 continue
             after = [item for item in work if item.start >= period.end]
-            if after and after[0].start - period.end < rest:
+            if after and after[0].in_block and after[0].start - period.end < rest:
                 found.append(
                     Violation(
                         ids.REST_AFTER_CALL,
@@ -189,12 +198,13 @@ def _ordinal(n: int) -> str:
 
 
 def short_rests(ctx: CheckContext, person: Person, limits: AcgmeLimits) -> list[tuple[Work, int]]:
-    """Each in-house shift that starts less than the advised rest after the previous period."""
-    periods = continuous_periods(ctx.work[person.id])
+    """Each in-house shift of the block that starts less than the advised rest after the
+    previous period (which may lie in the history)."""
+    periods = continuous_periods(ctx.joined(person.id))
     return [
         (later.items[0], later.start - earlier.end)
         for earlier, later in pairwise(periods)
-        if later.start - earlier.end < limits.min_rest_hours * 60
+        if later.items[0].in_block and later.start - earlier.end < limits.min_rest_hours * 60
     ]
 
 
@@ -219,20 +229,20 @@ def check_short_rest(ctx: CheckContext) -> list[Violation]:
 
 def check_night_float(ctx: CheckContext) -> list[Violation]:
     found = []
-    for person, limits, work in _residents(ctx):
+    for person, limits, _ in _residents(ctx):
         cap = limits.night_float_max_nights
         if cap is None:
             continue
-        nights = {item.day for item in work if item.shift.is_night}
+        nights = {item.day for item in ctx.joined(person.id) if item.shift.is_night}
         for first, length in _runs(nights):
-            if length > cap:
+            if length > cap and first + length > 0:
                 found.append(
                     Violation(
                         ids.NIGHT_FLOAT,
                         f"{person.name}: {length} consecutive nights from "
-                        f"{ctx.program.block.dates()[first]}; at most {cap}",
+                        f"{ctx.date_of(first)}; at most {cap}",
                         person.id,
-                        ctx.program.block.dates()[first],
+                        ctx.date_of(first),
                         measured=length,
                         limit=cap,
                     )

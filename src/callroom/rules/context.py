@@ -25,13 +25,18 @@ class Work:
     assignment: Assignment
     shift: ShiftType
     post: Post
-    day: int  # index of the day in the block
+    day: int  # index of the day in the block; negative in the history before it
     start: int  # minutes from the block origin
     end: int
 
     @property
     def counted(self) -> int:
         return self.shift.counted(self.end - self.start)
+
+    @property
+    def in_block(self) -> bool:
+        """False for the history before the block: work that can no longer change."""
+        return self.day >= 0
 
     @property
     def in_house(self) -> bool:
@@ -95,6 +100,34 @@ class CheckContext:
             if work is not None and assignment.person_id in placed:
                 placed[assignment.person_id].append(work)
         return {pid: tuple(sorted(items, key=lambda w: (w.start, w.end))) for pid, items in placed.items()}
+
+    @cached_property
+    def past(self) -> Mapping[str, tuple[Work, ...]]:
+        """Each person's work before the block (`Program.history`) on the same timeline, with
+        negative days and minutes. Only the rules that carry across a boundary read it."""
+        placed: dict[str, list[Work]] = {}
+        for found in self.timeline.history:
+            a = found.assignment
+            work = Work(
+                a,
+                self.program.shift[a.shift_id],
+                self.program.post[a.post_id],
+                found.day,
+                found.start,
+                found.end,
+            )
+            placed.setdefault(a.person_id, []).append(work)
+        return {pid: tuple(sorted(items, key=lambda w: (w.start, w.end))) for pid, items in placed.items()}
+
+    def joined(self, person_id: str) -> tuple[Work, ...]:
+        """The person's history followed by their work in the block: what the rules that hold
+        across a boundary (continuous hours, rest, runs, free days) judge."""
+        before = self.past.get(person_id, ())
+        return before + self.work.get(person_id, ()) if before else self.work.get(person_id, ())
+
+    def date_of(self, day: int) -> date:
+        """The date of a day index, in the block or its history."""
+        return self.program.block.start + timedelta(days=day)
 
     def _place(self, assignment: Assignment) -> Work | None:
         shift = self.program.shift.get(assignment.shift_id)

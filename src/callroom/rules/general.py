@@ -2,7 +2,9 @@
 
 Run semantics follow the benchmark (see bench/curtois/FORMAT.md): days outside the
 block count as off; a run of work (or of days off) that touches the first or last day of the
-block is exempt from the minimum-length rules, because it may continue outside the block.
+block is exempt from the minimum-length rules, because it may continue outside the block. A
+program with a history knows the days before its block: runs, successions, overlaps and
+declared conflicts are then judged across the boundary, and exempt only at the history's start.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ def _name(ctx: CheckContext, person_id: str) -> str:
 
 def check_overlap(ctx: CheckContext) -> list[Violation]:
     found = []
-    for person, work in _everyone(ctx):
-        for earlier, later in pairwise(work):
-            if later.start < earlier.end:
+    for person, _ in _everyone(ctx):
+        for earlier, later in pairwise(ctx.joined(person.id)):
+            if later.in_block and later.start < earlier.end:
                 found.append(
                     Violation(
                         ids.OVERLAP,
@@ -66,7 +68,7 @@ def _ineligibility(ctx: CheckContext, pid: str, day: date, shift_id: str, post_i
         return f"{person.name}: {day} is outside the block"
     if shift_id not in program.shift or post_id not in program.post:
         return f"{person.name}: unknown shift {shift_id!r} or post {post_id!r} on {day}"
-    if not program.may_work(person, post_id, shift_id):
+    if not program.may_work(person, post_id, shift_id, day):
         post = program.post[post_id]
         return (
             f"{person.name} ({person.grade.label}) may not work {program.shift[shift_id].name} "
@@ -105,11 +107,12 @@ def check_unavailable(ctx: CheckContext) -> list[Violation]:
 def check_succession(ctx: CheckContext) -> list[Violation]:
     forbidden = ctx.program.rules.forbidden_successions
     found = []
-    for person, work in _everyone(ctx):
+    for person, _ in _everyone(ctx):
+        work = ctx.joined(person.id)
         by_day = {item.day: item for item in work}
         for item in work:
             following = by_day.get(item.day + 1)
-            if following and (item.shift.id, following.shift.id) in forbidden:
+            if following and following.in_block and (item.shift.id, following.shift.id) in forbidden:
                 found.append(
                     Violation(
                         ids.SUCCESSION,
@@ -178,43 +181,50 @@ def runs(flags: list[bool]) -> Iterator[tuple[int, int, bool]]:
 
 
 def _worked_flags(ctx: CheckContext, work: tuple[Work, ...]) -> list[bool]:
+    """Whether the person worked each day from the history's first day to the block's last."""
     days = {item.day for item in work}
-    return [d in days for d in range(ctx.program.block.days)]
+    return [d in days for d in range(-ctx.program.history_days, ctx.program.block.days)]
 
 
 def check_consecutive(ctx: CheckContext) -> list[Violation]:
-    """Maximum and minimum working runs and minimum runs off, with the boundary exemption."""
+    """Maximum and minimum working runs and minimum runs off, with the boundary exemption.
+    A run is the block's when it reaches into the block, or (for the minimums) when the block's
+    first day is what ends it."""
     found = []
-    last = ctx.program.block.days - 1
-    for person, work in _everyone(ctx):
+    before, last = ctx.program.history_days, ctx.program.block.days - 1
+    for person, _ in _everyone(ctx):
         limits = person.limits
-        for first, length, worked in runs(_worked_flags(ctx, work)):
-            when = ctx.program.block.dates()[first]
-            inner = first > 0 and first + length - 1 < last
-            if worked and limits.max_consecutive_work is not None and length > limits.max_consecutive_work:
+        for index, length, worked in runs(_worked_flags(ctx, ctx.joined(person.id))):
+            first = index - before
+            if first + length < 0:
+                continue
+            when = ctx.date_of(first)
+            inner = index > 0 and first + length - 1 < last
+            reaches_block = first + length > 0
+            cap = limits.max_consecutive_work
+            if worked and reaches_block and cap is not None and length > cap:
                 found.append(
                     Violation(
                         ids.MAX_CONSECUTIVE,
-                        f"{person.name}: {length} days in a row "
-                        f"from {when}; at most {limits.max_consecutive_work}",
+                        f"{person.name}: {length} days in a row from {when}; at most {cap}",
                         person.id,
                         when,
                         length,
-                        limits.max_consecutive_work,
+                        cap,
                     )
                 )
-            cap = limits.min_consecutive_work if worked else limits.min_consecutive_off
-            if inner and cap is not None and length < cap:
+            least = limits.min_consecutive_work if worked else limits.min_consecutive_off
+            if inner and least is not None and length < least:
                 rule = ids.MIN_CONSECUTIVE if worked else ids.MIN_DAYS_OFF
                 what = "working" if worked else "off"
                 found.append(
                     Violation(
                         rule,
-                        f"{person.name}: only {length} days {what} from {when}; at least {cap}",
+                        f"{person.name}: only {length} days {what} from {when}; at least {least}",
                         person.id,
                         when,
                         length,
-                        cap,
+                        least,
                     )
                 )
     return found
@@ -247,10 +257,11 @@ def check_conflicts(ctx: CheckContext) -> list[Violation]:
     for conflict in ctx.program.conflicts:
         if not (ctx.in_scope(conflict.first) or ctx.in_scope(conflict.second)):
             continue
-        for mine in ctx.work.get(conflict.first, ()):
-            for theirs in ctx.work.get(conflict.second, ()):
+        for mine in ctx.joined(conflict.first):
+            for theirs in ctx.joined(conflict.second):
                 same_team = mine.post.team == theirs.post.team
-                if same_team and mine.start < theirs.end and theirs.start < mine.end:
+                now = mine.in_block or theirs.in_block
+                if now and same_team and mine.start < theirs.end and theirs.start < mine.end:
                     found.append(
                         Violation(
                             ids.CONFLICT,

@@ -82,6 +82,20 @@ CONFLICT = RuleId("general.conflict", "Declared conflicts never share a team", H
 COVER_MINIMUM = RuleId("cover.minimum", "Hard minimum cover by grade", H)
 COVER_MAXIMUM = RuleId("cover.maximum", "Hard maximum cover by grade", H)
 
+# The academic year's plan (rules.year, solver.year).
+YEAR_WEEK = RuleId("year.one-rotation", "One rotation a week from the day a resident joins", H)
+YEAR_ELIGIBLE = RuleId("year.eligible", "Only rotations whose posts take the resident's grade", H)
+YEAR_LENGTH = RuleId("year.length", "Rotations given in whole blocks or halves stay whole", H)
+YEAR_REQUIREMENT = RuleId("year.requirement", "Weeks each grade must spend on its rotations", H)
+YEAR_COMPLEMENT = RuleId("year.complement", "Residents each rotation takes each week", H)
+YEAR_VACATION = RuleId("year.vacation", "Vacation weeks each resident takes", H)
+YEAR_NO_LEAVE = RuleId("year.no-leave", "No vacation on rotations that allow none", H)
+YEAR_VACATION_CAP = RuleId("year.vacation-cap", "Residents of one rotation off in one week", H)
+YEAR_FIRST = RuleId("year.first", "The rotation a grade starts the year on", H)
+YEAR_FIXED = RuleId("year.fixed", "Rotations the program fixed for a resident", H)
+YEAR_RUN = RuleId("year.run", "Weeks in a row on one rotation", H)
+YEAR_HEAVY_RUN = RuleId("year.heavy-run", "Weeks in a row on heavy rotations", H)
+
 COVER_UNDER = RuleId("cover.under", "Cover below target", S)
 COVER_OVER = RuleId("cover.over", "Cover above target", S)
 REQUEST_ON = RuleId("request.on", "Request to work refused", S)
@@ -89,6 +103,23 @@ REQUEST_OFF = RuleId("request.off", "Request for time off refused", S)
 FAIR_NIGHTS = RuleId("fairness.nights", "Spread of nights within a grade", S)
 FAIR_WEEKENDS = RuleId("fairness.weekends", "Spread of weekends worked within a grade", S)
 FAIR_CALLS = RuleId("fairness.calls", "Spread of in-house call nights within a grade", S)
+
+# The hard rules that hold across the seam between two blocks, judged with the history; the
+# averaged ones (hours, free days, call frequency) are per block, as ACGME averages by rotation.
+CARRY_OVER: frozenset[RuleId] = frozenset(
+    {
+        CONTINUOUS_HOURS,
+        TRANSITION,
+        REST_AFTER_CALL,
+        NIGHT_FLOAT,
+        OVERLAP,
+        SUCCESSION,
+        MAX_CONSECUTIVE,
+        MIN_CONSECUTIVE,
+        MIN_DAYS_OFF,
+        CONFLICT,
+    }
+)
 
 ALL: tuple[RuleId, ...] = tuple(v for v in list(globals().values()) if isinstance(v, RuleId))
 BY_CODE: dict[str, RuleId] = {rule.code: rule for rule in ALL}

@@ -42,7 +42,7 @@ class ProgramRepository:
         the latest version's (by sha256): then that version comes back and nothing is written,
         even if `source_path` differs."""
         program_id = _ensure_program(self._session, name)
-        _lock_program(self._session, program_id)
+        lock_program(self._session, program_id)
         digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
         latest = self._session.scalars(_program_versions(name).limit(1)).first()
         if latest is not None and latest.sha256 == digest:
@@ -100,8 +100,8 @@ class RosterRepository:
         kind = RosterSource(source)
         report_text = json.dumps(report, sort_keys=True)
         with self._session.begin_nested():
-            program_id = self._program_of(program_version_id)
-            _lock_program(self._session, program_id)
+            program_id = program_id_of(self._session, program_version_id)
+            lock_program(self._session, program_id)
             self._check_parent(parent_id, program_id)
             row = RosterVersionRow(
                 program_id=program_id,
@@ -161,14 +161,6 @@ class RosterRepository:
         )
         return Roster.of(Assignment(r.person_id, r.day, r.shift_id, r.post_id) for r in rows)
 
-    def _program_of(self, program_version_id: int) -> int:
-        program_id = self._session.scalar(
-            select(ProgramVersionRow.program_id).where(ProgramVersionRow.id == program_version_id)
-        )
-        if program_id is None:
-            raise VersionNotFound("program_version", f"no program version with id {program_version_id}")
-        return program_id
-
     def _check_parent(self, parent_id: int | None, program_id: int) -> None:
         # The foreign key enforces this too; checking first gives a message a person can act on.
         if parent_id is None:
@@ -215,7 +207,17 @@ def _ensure_program(session: Session, name: str) -> int:
     return session.scalars(select(ProgramRow.id).where(ProgramRow.name == name)).one()
 
 
-def _lock_program(session: Session, program_id: int) -> None:
+def program_id_of(session: Session, program_version_id: int) -> int:
+    """The program a program version belongs to; VersionNotFound when there is no such version."""
+    program_id = session.scalar(
+        select(ProgramVersionRow.program_id).where(ProgramVersionRow.id == program_version_id)
+    )
+    if program_id is None:
+        raise VersionNotFound("program_version", f"no program version with id {program_version_id}")
+    return program_id
+
+
+def lock_program(session: Session, program_id: int) -> None:
     # Holds the program's row lock until commit, so version numbers are read and taken by one
     # writer at a time. SQLite ignores FOR UPDATE; BEGIN IMMEDIATE has already locked the file.
     session.execute(select(ProgramRow.id).where(ProgramRow.id == program_id).with_for_update())

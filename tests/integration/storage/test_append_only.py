@@ -21,6 +21,7 @@ from callroom.storage import accounts_tables as accounts_tables
 from callroom.storage import changes_tables as changes_tables
 from callroom.storage import hours_tables as hours_tables
 from callroom.storage import paging_tables as paging_tables
+from callroom.storage import year_tables as year_tables
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.tables import Base
 
@@ -45,6 +46,8 @@ REWRITES: dict[str, dict[str, object]] = {
     "hours_reviews": {"note": "rewritten"},
     "change_events": {"detail": "rewritten"},
     "approved_absences": {"person_id": "zed", "ends_at": CALL_START + timedelta(days=9)},
+    "year_plans": {"number": 2, "status": "rewritten"},
+    "year_placements": {"week": 1, "rotation_id": "rewritten"},
 }
 APPEND_ONLY = tuple(REWRITES)
 # Every table, with the values of its one row (ids are the database's; `ref:` names a row).
@@ -216,6 +219,24 @@ ROWS: dict[str, dict[str, object]] = {
         "proposal_id": "ref:change_proposals",
         "approved_by": "chief",
         "approved_at": AT,
+    },
+    "year_plans": {
+        "program_id": "ref:programs",
+        "program_version_id": "ref:program_versions",
+        "number": 1,
+        "created_at": AT,
+        "status": "optimal",
+        "objective": 0,
+        "bound": 0,
+        "report": "{}",
+    },
+    "year_placements": {
+        "plan_id": "ref:year_plans",
+        "person_id": "ada",
+        "week": 0,
+        "week_start": date(2027, 7, 1),
+        "rotation_id": "gs",
+        "vacation": False,
     },
 }
 Snapshot = dict[str, list[dict[str, Any]]]

@@ -121,13 +121,15 @@ def test_an_unknown_post_in_a_persons_list_is_named() -> None:
     assert (issue.line, issue.field) == (line_of(text, "clinic"), "people[0].posts[1]")
 
 
-def test_a_rotation_must_name_a_service() -> None:
+def test_a_rotation_must_name_a_service_or_a_rotation_the_rules_give_limits() -> None:
     text = program_text(people=person("rotation: neuro"))
 
     issue = only_issue(text)
 
     assert (issue.line, issue.field) == (line_of(text, "neuro"), "people[0].rotation")
-    assert issue.message == "unknown service 'neuro' (known: gs)"
+    assert issue.message == "unknown rotation 'neuro' (known: gs)"
+    with_limits = program_text(people=person("rotation: neuro"), rules="rules: {rotations: {neuro: {}}}")
+    assert parse_program(with_limits).person["ada"].rotation == "neuro"
 
 
 def test_a_request_must_name_a_known_shift_and_post() -> None:
@@ -186,7 +188,7 @@ def test_forbidden_successions_must_name_known_shifts() -> None:
     assert (issue.line, issue.field) == (line_of(text, "clinic"), "rules.forbidden_successions[0].not[1]")
 
 
-def test_rotation_overrides_must_be_keyed_by_a_service() -> None:
+def test_rotation_overrides_must_be_keyed_by_a_service_or_a_rotation_someone_is_on() -> None:
     text = program_text(
         rules="""\
         rules:

@@ -2,7 +2,9 @@
 
 Interval rules (24 + 4 continuous, no new patients in the transition, 14 hours after call) become
 forbidden successions derived from the shift times: every chain of back-to-back shifts that
-breaks one is enumerated for the person's own options and forbidden as a clause.
+breaks one is enumerated for the person's own options and forbidden as a clause. Chains and runs
+may begin in the history before the block (`Space.past`, fixed work), so the limits that carry
+across a boundary hold at the seam; averages count the block's own days only.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import AcgmeLimits, Person
 from callroom.rules import ids
@@ -69,6 +72,8 @@ def _free_day(space: Space, p: int, person: Person, d: int) -> cp_model.IntVar |
     start, end = space.timeline.day_window(d)
     if any(s < end and start < e for s, e in leave_spans(space.timeline, person)):
         return None
+    if any(i.start < end and start < i.end for i in space.past[p]):
+        return None  # still at work from before the block
     free = space.model.new_bool_var(f"free_{p}_{d}")
     # Items that may run into the window: those of the days before it as far as shifts reach,
     # and those of the next WINDOW_AHEAD days (a window from late on day d, see Timeline.day_window).
@@ -84,10 +89,16 @@ def add_night_float(space: Space, guard: Guards) -> None:
         cap = limits.night_float_max_nights
         if cap is None:
             continue
-        nights = [sum(i.var for i in row if i.shift.is_night) for row in space.items[p]]
+        before = [int(night) for night in space.past_flags(p, _night)]
+        nights: list[cp_model.LinearExprT] = [*before]
+        nights.extend(LinearExpr.sum([i.var for i in row if i.shift.is_night]) for row in space.items[p])
         key = guard(GuardKey.of(ids.NIGHT_FLOAT, person.id))
-        for first in range(len(nights) - cap):
-            space.model.add(sum(nights[first:first + cap + 1]) <= cap).only_enforce_if(key)
+        for first in range(max(0, len(before) - cap), len(nights) - cap):
+            space.model.add(LinearExpr.sum(nights[first : first + cap + 1]) <= cap).only_enforce_if(key)
+
+
+def _night(item: Item) -> bool:
+    return item.shift.is_night
 
 
 class _Timed:
@@ -110,23 +121,29 @@ def add_continuous_work(space: Space, guard: Guards) -> None:
     """Forbid every chain of back-to-back in-house shifts that is too long, that takes new
     patients in the transition hours, or that is followed too soon by more work."""
     for p, person, limits in _residents(space):
-        timed = _Timed(list(space.person_items(p)))
+        timed = _Timed([*space.past[p], *space.person_items(p)])
         keys = {rule: guard(GuardKey.of(rule, person.id))
                 for rule in (ids.CONTINUOUS_HOURS, ids.TRANSITION, ids.REST_AFTER_CALL)}
         for item in timed.items:
             if item.in_house:
                 for rule, chain in _bad_chains([item], timed, limits):
-                    space.model.add_bool_or([i.var.Not() for i in chain]).only_enforce_if(keys[rule])
+                    # History items are facts: the clause is on the block's part of the chain.
+                    chosen = [i.var.Not() for i in chain if i.in_block]
+                    if chosen:
+                        space.model.add_bool_or(chosen).only_enforce_if(keys[rule])
 
 
 def _bad_chains(chain: list[Item], timed: _Timed, limits: AcgmeLimits
                 ) -> Iterator[tuple[ids.RuleId, list[Item]]]:
     start, end, last = chain[0].start, chain[-1].end, chain[-1]
+    # A chain still in the history is not the block's to forbid, but what the block adds to it
+    # may be: such chains are extended rather than reported.
     if end - start > (limits.max_continuous_hours + limits.transition_hours) * 60:
-        yield ids.CONTINUOUS_HOURS, chain
-        return
-    if len(chain) > 1 and last.end > start + limits.max_continuous_hours * 60 \
-            and last.post.new_patients:
+        if last.in_block:
+            yield ids.CONTINUOUS_HOURS, chain
+            return
+    elif len(chain) > 1 and last.end > start + limits.max_continuous_hours * 60 \
+            and last.post.new_patients and last.in_block:
         yield ids.TRANSITION, chain
         return
     if earns_rest(end - start, (i.shift for i in chain), limits):
@@ -145,12 +162,12 @@ def short_rest_penalties(space: Space) -> list[cp_model.IntVar]:
     something other than consecutive periods)."""
     penalties = []
     for p, _, limits in _residents(space):
-        in_house = _Timed([i for i in space.person_items(p) if i.in_house])
+        in_house = _Timed([i for i in [*space.past[p], *space.person_items(p)] if i.in_house])
         for first in in_house.items:
             window = in_house.starting_between(first.end, first.end + limits.min_rest_hours * 60,
                                                closed_low=True)
             for second in window:
-                if second.start > first.end and second.day > first.day:
+                if second.in_block and second.start > first.end and second.day > first.day:
                     between = [i.var for i in window if i.start < second.start and i.day != second.day]
                     pen = space.model.new_bool_var(f"short_rest_{p}_{first.day}_{second.day}")
                     space.model.add(pen >= first.var + second.var - 1 - sum(between))

@@ -16,7 +16,7 @@ from callroom.domain.days import is_weekend, weekend_of
 from callroom.domain.program import Person
 from callroom.rules import ids
 from callroom.solver.build.guards import GuardKey, Guards
-from callroom.solver.build.space import Space, weighted
+from callroom.solver.build.space import Item, Space, weighted
 
 
 def add_unavailable(space: Space, guard: Guards) -> None:
@@ -68,6 +68,12 @@ def add_succession(space: Space, guard: Guards) -> None:
             for seconds, firsts in groups.items():
                 before = [v for s in firsts for v in today.get(s, ())]
                 _at_most_one(space, key, before, [v for s in seconds for v in tomorrow.get(s, ())])
+        # The history's last day binds the block's first.
+        for item in space.past[p] if space.program.block.days else ():
+            if item.day == -1:
+                ruled_out = {b for a, b in forbidden if a == item.shift.id}
+                for var in space.on_shifts(p, 0, ruled_out):
+                    space.model.add(var == 0).only_enforce_if(key)
 
 
 def _at_most_one(space: Space, key: list[cp_model.IntVar], before: list[cp_model.IntVar],
@@ -105,36 +111,51 @@ def add_total_minutes(space: Space, guard: Guards) -> None:
 def add_max_consecutive(space: Space, guard: Guards) -> None:
     for p, person in enumerate(space.program.people):
         cap = person.limits.max_consecutive_work
-        works = space.works[p]
-        if cap is None or cap >= len(works):
+        days = [*space.past_flags(p, _any), *space.works[p]]
+        if cap is None or cap >= len(days):
             continue
         key = guard(GuardKey.of(ids.MAX_CONSECUTIVE, person.id))
-        for first in range(len(works) - cap):
-            space.model.add(LinearExpr.sum(works[first:first + cap + 1]) <= cap).only_enforce_if(key)
+        for first in range(max(0, space.program.history_days - cap), len(days) - cap):
+            window = days[first:first + cap + 1]
+            fixed = sum(1 for d in window if d is True)
+            worked = [d for d in window if not isinstance(d, bool)]
+            space.model.add(LinearExpr.sum(worked) <= cap - fixed).only_enforce_if(key)
+
+
+def _any(_: Item) -> bool:
+    return True
 
 
 def add_min_runs(space: Space, guard: Guards) -> None:
     """Minimum working runs and minimum runs off. A run touching either end of the block is
     exempt, so only runs with a day of the other kind on both sides are forbidden."""
     for p, person in enumerate(space.program.people):
-        works = space.works[p]
+        works: list[Literal | bool] = [*space.past_flags(p, _any), *space.works[p]]
         work_min, off_min = person.limits.min_consecutive_work, person.limits.min_consecutive_off
         if work_min is not None and work_min > 1:
             key = guard(GuardKey.of(ids.MIN_CONSECUTIVE, person.id))
-            _forbid_short_runs(space.model, works, work_min, key)
+            _forbid_short_runs(space, works, work_min, key)
         if off_min is not None and off_min > 1:
             key = guard(GuardKey.of(ids.MIN_DAYS_OFF, person.id))
-            _forbid_short_runs(space.model, [w.Not() for w in works], off_min, key)
+            _forbid_short_runs(space, [_negated(w) for w in works], off_min, key)
 
 
-def _forbid_short_runs(model: cp_model.CpModel, inside: Sequence[Literal], minimum: int,
+def _negated(day: Literal | bool) -> Literal | bool:
+    return not day if isinstance(day, bool) else day.Not()
+
+
+def _forbid_short_runs(space: Space, inside: Sequence[Literal | bool], minimum: int,
                        key: list[cp_model.IntVar]) -> None:
-    """For every run [first, first + length) shorter than `minimum` with both neighbours inside
-    the block: not (neighbour outside the run, every day inside, neighbour outside)."""
+    """For every run [first, first + length) shorter than `minimum` with both neighbours known
+    (in the block or its history) and reaching into the block: not (neighbour outside the run,
+    every day inside, neighbour outside). History days are constants, folded into the clause."""
     for length in range(1, minimum):
-        for first in range(1, len(inside) - length):
-            run = [v.Not() for v in inside[first:first + length]]
-            model.add_bool_or([inside[first - 1], *run, inside[first + length]]).only_enforce_if(key)
+        for first in range(max(1, space.program.history_days - length), len(inside) - length):
+            clause = [inside[first - 1], *map(_negated, inside[first:first + length]), inside[first + length]]
+            if any(lit is True for lit in clause):
+                continue
+            literals = [lit for lit in clause if not isinstance(lit, bool)]
+            space.model.add_bool_or(literals).only_enforce_if(key)
 
 
 def weekend_vars(space: Space, p: int) -> list[cp_model.IntVar]:
@@ -160,7 +181,8 @@ def add_max_weekends(space: Space, guard: Guards, weekends: list[list[cp_model.I
 
 
 def add_conflicts(space: Space, guard: Guards) -> None:
-    """Two people in a declared conflict never hold posts of one team at overlapping times."""
+    """Two people in a declared conflict never hold posts of one team at overlapping times,
+    nor does one take a shift of the team the other is still on from before the block."""
     index = {person.id: p for p, person in enumerate(space.program.people)}
     for conflict in space.program.conflicts:
         first, second = index.get(conflict.first), index.get(conflict.second)
@@ -170,9 +192,17 @@ def add_conflicts(space: Space, guard: Guards) -> None:
         for mine in space.person_items(first):
             for d in space.near(mine.day):
                 for theirs in space.items[second][d]:
-                    if mine.post.team == theirs.post.team and mine.start < theirs.end \
-                            and theirs.start < mine.end:
+                    if _clash(mine, theirs):
                         space.model.add_bool_or([mine.var.Not(), theirs.var.Not()]).only_enforce_if(key)
+        for before, now in ((first, second), (second, first)):
+            for held in space.past[before]:
+                for item in space.person_items(now) if held.end > 0 else ():
+                    if _clash(held, item):
+                        space.model.add(item.var == 0).only_enforce_if(key)
+
+
+def _clash(one: Item, other: Item) -> bool:
+    return one.post.team == other.post.team and one.start < other.end and other.start < one.end
 
 
 def add_overlap(space: Space) -> None:
@@ -186,6 +216,12 @@ def add_overlap(space: Space) -> None:
                 for shift_id, clashing in clashes.items():
                     _at_most_one(space, [], space.on_shifts(p, d, [shift_id]),
                                  space.on_shifts(p, later, clashing))
+    # Work carried over from the history rules out what would start before it ends.
+    for p, past in enumerate(space.past):
+        for held in past:
+            for item in space.person_items(p) if held.end > 0 else ():
+                if item.start < held.end:
+                    space.model.add(item.var == 0)
 
 
 def _clashes(space: Space, day: int, later: int) -> dict[str, list[str]]:

@@ -3,12 +3,16 @@
 Each person has a list of options (post, shift) they may work. Every (person, day, option) is an
 `Item` placed in time (minutes from the block origin, from the same Timeline the checkers use)
 and carries its Boolean. A person works at most one item a day; `works[p][d]` is their sum.
+
+The program's history (work before the block) is laid out the same way in `past`, on negative
+days, each item's Boolean the constant true: the builders of rules that carry across a boundary
+read it, and a constraint is only ever posted on windows that reach into the block.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -42,6 +46,11 @@ class Item:
     def in_house(self) -> bool:
         return self.shift.in_house
 
+    @property
+    def in_block(self) -> bool:
+        """False for history items: fixed work before the block."""
+        return self.day >= 0
+
 
 @dataclass
 class Space:
@@ -51,19 +60,41 @@ class Space:
     items: list[list[list[Item]]] = field(default_factory=list)  # [person][day] -> items
     works: list[list[cp_model.IntVar]] = field(default_factory=list)  # [person][day]
     by_shift: list[list[dict[str, list[cp_model.IntVar]]]] = field(default_factory=list)
+    past: list[list[Item]] = field(default_factory=list)  # [person] -> history items, by start
 
     @classmethod
     def build(cls, program: Program, model: cp_model.CpModel) -> Space:
         space = cls(program, model, Timeline(program))
         for index, person in enumerate(program.people):
             space._add_person(index, person)
+        space.past = space._history()
         return space
+
+    def _history(self) -> list[list[Item]]:
+        index = {person.id: p for p, person in enumerate(self.program.people)}
+        past: list[list[Item]] = [[] for _ in self.program.people]
+        for placed in self.timeline.history:
+            p = index.get(placed.assignment.person_id)
+            if p is not None:
+                post, shift = self.program.post[placed.assignment.post_id], self.program.shift[placed.assignment.shift_id]
+                past[p].append(Item(p, placed.day, post, shift, placed.start, placed.end, self.model.new_constant(1)))
+        return [sorted(items, key=lambda i: i.start) for items in past]
+
+    def past_flags(self, person: int, flag: Callable[[Item], bool]) -> list[bool]:
+        """For each history day, oldest first, whether the person worked an item with `flag`."""
+        days = {item.day for item in self.past[person] if flag(item)}
+        return [d in days for d in range(-self.program.history_days, 0)]
 
     def _add_person(self, index: int, person: Person) -> None:
         options = self.program.options(person)
         days, works, by_shift = [], [], []
-        for day in range(self.program.block.days):
-            row = [self._item(index, day, post_id, shift_id) for post_id, shift_id in options]
+        dated = person.post_dates
+        for day, on in enumerate(self.program.block.dates()):
+            row = [
+                self._item(index, day, post_id, shift_id)
+                for post_id, shift_id in options
+                if post_id not in dated or on in dated[post_id]
+            ]
             work = self.model.new_bool_var(f"w_{person.id}_{day}")
             # At most one shift a day, and `work` is exactly whether there is one.
             self.model.add(LinearExpr.sum([item.var for item in row]) == work)

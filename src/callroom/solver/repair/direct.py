@@ -105,7 +105,7 @@ def _absent_could_fill(
     return (
         hole.day in lost_days
         and person.grade in hole.requirement.grades
-        and program.may_work(person, hole.demand.post_id, hole.demand.shift_id)
+        and program.may_work(person, hole.demand.post_id, hole.demand.shift_id, hole.day)
         and not overlaps(hole.day, hole.demand.shift_id)
     )
 
@@ -174,4 +174,4 @@ def _may_fill(
         return False
     if person.grade not in hole.requirement.grades or person.unavailable(hole.day):
         return False
-    return program.may_work(person, hole.demand.post_id, hole.demand.shift_id)
+    return program.may_work(person, hole.demand.post_id, hole.demand.shift_id, hole.day)

@@ -10,7 +10,8 @@ from callroom.config import Settings
 from callroom.storage import accounts_tables as accounts_tables
 from callroom.storage import changes_tables as changes_tables
 from callroom.storage import hours_tables as hours_tables
-from callroom.storage import paging_tables as paging_tables  # registers them on Base.metadata
+from callroom.storage import paging_tables as paging_tables
+from callroom.storage import year_tables as year_tables  # registers them on Base.metadata
 from callroom.storage.db import make_engine
 from callroom.storage.tables import Base
 

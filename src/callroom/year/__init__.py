@@ -1,0 +1,1 @@
+"""The academic year: its plan, and the block programs made from it."""

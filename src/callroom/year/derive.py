@@ -1,0 +1,110 @@
+"""A block's call and shift program, made from the year program and its plan.
+
+Nobody writes a block program by hand: each resident's rotation week by week gives the posts they
+may work on each date of the block (`Person.post_dates` where the rotation changes mid-block),
+the ACGME limits that apply (the rotation they spend most of the block on), their vacation as
+leave, and nothing at all before they join. Attendings keep the posts the year file gives them.
+The previous block's roster becomes the history the rules carrying across the seam look back on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import date, timedelta
+
+from callroom.domain.program import Block, History, Leave, Person, Program
+from callroom.domain.roster import Roster
+from callroom.domain.year import Year, YearBlock, YearPlan
+
+
+def block_span(year: Year, number: int) -> Block:
+    """The dates of block `number` (KeyError when the year has no such block)."""
+    found = year.block(number)
+    start = year.week_start(found.first)
+    end = year.week_end(found.first + found.weeks - 1)
+    return Block(start, (end - start).days + 1)
+
+
+def block_on(year: Year, day: date) -> int:
+    """The number of the block holding `day` (ValueError outside the year)."""
+    return year.block_of_week[year.week_of(day)].number
+
+
+def block_program(program: Program, plan: YearPlan, number: int, before: Roster | None = None) -> Program:
+    """Block `number` of the year program, with `before` (the previous block's roster) as its
+    history."""
+    year = program.year
+    if year is None:
+        raise ValueError("the program has no academic year")
+    block = block_span(year, number)
+    weeks = year.block(number)
+    people = tuple(_person(program, year, plan, weeks, block, p) for p in program.people)
+    history = None
+    if before is not None and before.assignments:
+        # The previous block's own start; for a first block, the previous year's roster as far
+        # back as it goes.
+        start = block_span(year, number - 1).start if number > 1 else min(a.day for a in before.assignments)
+        history = History(start, tuple(a for a in before.assignments if start <= a.day < block.start))
+    # Each rotation a resident is on keeps its limits (the program's own where it names none),
+    # so the block file made from the year knows every resident's rotation.
+    on = {p.rotation for p in people if p.rotation}
+    limits = {r: program.rules.rotation_limits.get(r, program.rules.limits) for r in sorted(on)}
+    return dataclasses.replace(
+        program,
+        block=block,
+        people=people,
+        rules=dataclasses.replace(program.rules, rotation_limits=limits),
+        year=None,
+        history=history,
+        absences=tuple(
+            a for a in program.absences if a.end.date() >= block.start and a.start.date() <= block.end
+        ),
+    )
+
+
+def _person(
+    program: Program, year: Year, plan: YearPlan, weeks: YearBlock, block: Block, person: Person
+) -> Person:
+    inside = _within(person, block)
+    if not person.grade.is_resident:
+        return inside
+    rotations = {w: plan.rotation_on(person.id, w) for w in weeks.week_indices}
+    post_dates: dict[str, set[date]] = {}
+    away: set[date] = set()
+    vacation: list[Leave] = []
+    for w, rotation_id in rotations.items():
+        days = _days(year, w)
+        if rotation_id is None:  # not yet joined
+            away.update(days)
+            continue
+        for post_id in year.rotation[rotation_id].post_ids:
+            post_dates.setdefault(post_id, set()).update(days)
+        placement = plan.at[person.id, w]
+        if placement.vacation:
+            vacation.append(Leave(days[0], days[-1], "vacation"))
+    main = Counter(r for r in rotations.values() if r is not None).most_common(1)
+    every_day = frozenset(block.dates())
+    return dataclasses.replace(
+        inside,
+        post_ids=tuple(post_dates),
+        post_dates={p: frozenset(d) for p, d in post_dates.items() if frozenset(d) != every_day},
+        rotation=main[0][0] if main else None,
+        leave=inside.leave + tuple(vacation),
+        days_off=inside.days_off | frozenset(away),
+    )
+
+
+def _days(year: Year, week: int) -> list[date]:
+    first, last = year.week_start(week), year.week_end(week)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _within(person: Person, block: Block) -> Person:
+    """The person's dated facts that touch the block: leave, days off and requests."""
+    return dataclasses.replace(
+        person,
+        leave=tuple(item for item in person.leave if item.end >= block.start and item.start <= block.end),
+        days_off=frozenset(d for d in person.days_off if d in block),
+        requests=tuple(r for r in person.requests if r.day in block),
+    )

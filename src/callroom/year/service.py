@@ -1,0 +1,140 @@
+"""The academic year as a feature: solve and store its plan, read the published plan, and make,
+solve and store each block's roster inside it, the previous block's roster as its history.
+
+A year file is stored as a program by its name; each block's roster is stored as a program of
+its own, named `<year>/block-NN`, whose source is the block program made from the year (so its
+versions, audit and live roster work as any other program's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
+from callroom.domain.program import Program
+from callroom.domain.year import YearPlan
+from callroom.errors import Invalid, NotFound
+from callroom.formats.program_dump import dump_program
+from callroom.formats.program_file import parse_program
+from callroom.rosters.service import RosterService
+from callroom.solver.run import ProgressHook, Solution, SolveOptions, solve
+from callroom.solver.year.run import YearSolution, solve_year
+from callroom.storage import Database, ProgramRepository, RosterVersionRecord
+from callroom.storage.year_repositories import YearPlanRecord, YearPlanRepository
+from callroom.year.derive import block_program, block_span
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    name: str
+    program: Program
+    plan: YearPlan
+    record: YearPlanRecord
+
+
+@dataclass(frozen=True)
+class BlockSolve:
+    """A block's program as made from the year, and its solve."""
+
+    name: str
+    number: int
+    program: Program
+    solution: Solution
+
+
+def block_name(year_name: str, number: int) -> str:
+    return f"{year_name}/block-{number:02d}"
+
+
+class YearService:
+    def __init__(self, database: Database, rosters: RosterService) -> None:
+        self._database = database
+        self._rosters = rosters
+
+    def solve(
+        self, program: Program, options: SolveOptions, on_progress: ProgressHook | None = None
+    ) -> YearSolution:
+        if program.year is None:
+            raise Invalid("file", "this program file has no `year` section: solve it with `callroom solve`")
+        return solve_year(program, options, on_progress)
+
+    def store(self, caller: Principal, name: str, path: Path, solution: YearSolution) -> YearPlanRecord:
+        """Save the year file (a new version only if it changed) and the plan, which becomes the
+        published one, in one transaction."""
+        caller.require(Permission.ROSTER_EDIT, "publish a year plan")
+        assert solution.plan is not None
+        text = path.read_text(encoding="utf-8")
+        program = parse_program(text, str(path))
+        assert program.year is not None
+        report = {"wall_s": round(solution.wall_s, 3), "granted": _granted(solution)}
+        with self._database.session() as session:
+            source = ProgramRepository(session).save_source(name, text, str(path))
+            return YearPlanRepository(session).add(
+                source.id,
+                program.year,
+                solution.plan,
+                status=solution.status.value,
+                objective=solution.objective,
+                bound=solution.bound,
+                report=report,
+            )
+
+    def published(self, name: str) -> PublishedYear:
+        """The year program stored as `name` and its newest plan; NotFound without one."""
+        with self._database.reading() as session:
+            plans = YearPlanRepository(session)
+            record = plans.newest(name)
+            if record is None:
+                raise NotFound(
+                    "program", f"no year plan of {name!r} is stored: run `callroom year solve` first"
+                )
+            source = ProgramRepository(session).get_version(record.program_version_id)
+            plan = plans.plan(record.id)
+        assert source is not None
+        return PublishedYear(name, parse_program(source.source_text, source.source_path), plan, record)
+
+    def block_program(self, name: str, number: int) -> Program:
+        """Block `number` of the published year, looking back on the stored roster of the block
+        before it (for the first block, on nothing: a year file's `history` is for that)."""
+        year = self.published(name)
+        assert year.program.year is not None
+        try:
+            block_span(year.program.year, number)
+        except KeyError:
+            raise Invalid(
+                "block", f"the year has blocks 1 to {len(year.program.year.blocks)}, not {number}"
+            ) from None
+        before = None
+        if number > 1:
+            with self._database.reading() as session:
+                live = self._rosters.schedules.live(session, block_name(name, number - 1))
+            before = None if live is None else live.roster
+        program = block_program(year.program, year.plan, number, before)
+        if number == 1 and year.program.history is not None:
+            program = program.with_history(year.program.history)
+        return self._rosters.program_for_solve(block_name(name, number), program)
+
+    def solve_block(
+        self, name: str, number: int, options: SolveOptions, on_progress: ProgressHook | None = None
+    ) -> BlockSolve:
+        program = self.block_program(name, number)
+        return BlockSolve(block_name(name, number), number, program, solve(program, options, on_progress))
+
+    def store_block(self, caller: Principal, solved: BlockSolve) -> RosterVersionRecord:
+        """Store the block's program (made from the year) and its roster as a new version."""
+        caller.require(Permission.ROSTER_EDIT, "store a block roster")
+        return self._rosters.store_made(solved.name, dump_program(solved.program), solved.solution)
+
+
+def _granted(solution: YearSolution) -> dict[str, list[int]]:
+    granted = solution.granted
+    if granted is None:
+        return {}
+    return {
+        "vacation_first": list(granted.vacation_first),
+        "vacation_any": list(granted.vacation_any),
+        "elective_first_interns": list(granted.elective_first_interns),
+        "elective_first_residents": list(granted.elective_first_residents),
+    }
