@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -24,7 +26,9 @@ from callroom.cli.params import VersionOption
 from callroom.cli.web import Host, Port, serve, serve_demo
 from callroom.cli.workflow import no_roster, solve_live
 from callroom.cli.year import block_app, year_app
+from callroom.demo import demo_program_path
 from callroom.domain.program import Program
+from callroom.errors import Invalid
 from callroom.formats.ical import write_calendars
 from callroom.formats.program_file import load_program, program_json_schema
 from callroom.formats.roster_csv import write_roster_csv
@@ -178,15 +182,37 @@ def demo(
     workers: Workers = 2,
     seed: Seed = 0,
     wall_clock: WallClock = False,
-    out: Annotated[Path, typer.Option(help="Folder for the exports.")] = Path("out"),
+    out: Annotated[Path, typer.Option(help="Folder for the year file and the exports.")] = Path("out"),
     host: Host = "127.0.0.1",
     port: Port = 8000,
+    every_block: Annotated[
+        bool,
+        typer.Option(
+            "--every-block", help="Solve every block of the year, not only today's and the one before."
+        ),
+    ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Pretend today is this date (YYYY-MM-DD): the demo's year is the one holding it."),
+    ] = None,
 ) -> None:
-    """Load the demo hospital, solve its block, print the summary and write the exports; then
+    """Plan the demo hospital's academic year (the one holding today), solve the block before
+    today's and today's block with its history, print the summary and write the exports; then
     serve it in the web app, printing a sign-in for each role (unless --no-serve)."""
-    run_demo(console, SolveOptions(time_limit, workers, seed, not wall_clock), out, _report)
+    day = _today_in(today)
+    options = SolveOptions(time_limit, workers, seed, not wall_clock)
+    run_demo(console, options, out, _report, day, every_block)
     if not no_serve:
         serve_demo(console, host, port)
+
+
+def _today_in(text: str | None) -> date:
+    if text is None:
+        return datetime.now(ZoneInfo(load_program(demo_program_path()).hospital.timezone)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("today", f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def main() -> None:

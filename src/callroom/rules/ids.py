@@ -95,6 +95,7 @@ YEAR_FIRST = RuleId("year.first", "The rotation a grade starts the year on", H)
 YEAR_FIXED = RuleId("year.fixed", "Rotations the program fixed for a resident", H)
 YEAR_RUN = RuleId("year.run", "Weeks in a row on one rotation", H)
 YEAR_HEAVY_RUN = RuleId("year.heavy-run", "Weeks in a row on heavy rotations", H)
+YEAR_CONFLICT = RuleId("year.conflict", "Residents in a declared conflict never on one rotation together", H)
 
 COVER_UNDER = RuleId("cover.under", "Cover below target", S)
 COVER_OVER = RuleId("cover.over", "Cover above target", S)

@@ -244,6 +244,24 @@ def _run(
         length = 0
 
 
+def _conflicts(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
+    for conflict in program.conflicts:
+        for w in range(year.weeks):
+            mine, theirs = plan.at.get((conflict.first, w)), plan.at.get((conflict.second, w))
+            if mine is None or theirs is None or mine.vacation or theirs.vacation:
+                continue
+            rotation = year.rotation.get(mine.rotation_id)
+            if rotation is not None and rotation.post_ids and mine.rotation_id == theirs.rotation_id:
+                yield Violation(
+                    ids.YEAR_CONFLICT,
+                    f"{conflict.first} and {conflict.second} are both on {rotation.name} in the week of "
+                    f"{year.week_start(w)} (declared conflict)",
+                    conflict.first,
+                    year.week_start(w),
+                    pair=(conflict.first, conflict.second),
+                )
+
+
 YEAR_CHECKS: tuple[Callable[[Program, Year, YearPlan], Iterator[Violation]], ...] = (
     _weeks,
     _lengths,
@@ -252,4 +270,5 @@ YEAR_CHECKS: tuple[Callable[[Program, Year, YearPlan], Iterator[Violation]], ...
     _vacation,
     _first_and_fixed,
     _runs,
+    _conflicts,
 )

@@ -79,7 +79,9 @@ def _person(
             away.update(days)
             continue
         for post_id in year.rotation[rotation_id].post_ids:
-            post_dates.setdefault(post_id, set()).update(days)
+            post = program.post.get(post_id)
+            if post is not None and person.grade in post.grades:
+                post_dates.setdefault(post_id, set()).update(days)
         placement = plan.at[person.id, w]
         if placement.vacation:
             vacation.append(Leave(days[0], days[-1], "vacation"))

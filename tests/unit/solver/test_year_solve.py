@@ -111,7 +111,7 @@ def test_a_fixed_rotation_longer_than_its_requirement_allows_is_explained_by_the
     # research: all three are needed for the conflict.
     assert named == {ids.YEAR_FIXED, ids.YEAR_REQUIREMENT, ids.YEAR_VACATION}
     assert str(solution.explanation).splitlines()[1:] == [
-        "- each resident spends 4 to 8 weeks on Research or Endoscopy",
+        "- each of the residents spends 4 to 8 weeks on Research or Endoscopy",
         "- Eve must take their vacation weeks",
         "- Eve is fixed on Research",
     ]

@@ -9,7 +9,9 @@ for the conflict.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -18,6 +20,8 @@ from callroom.solver.build.guards import GuardKey
 from callroom.solver.build.model import RosterModel, build_model
 from callroom.solver.explain.capacity import shortage
 from callroom.solver.explain.wording import describe
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def explain_infeasibility(program: Program, *, time_limit_s: float = 10.0) -> Ex
     verdict, core = _check(built, list(literals), time_limit_s)
     if verdict != cp_model.INFEASIBLE:
         return None
-    keys, minimal = _shrink(built, core, time_limit_s)
+    keys, minimal = shrink(core, lambda trial: _holds(built, trial, time_limit_s))
     return Explanation(tuple(keys), tuple(describe(program, keys)), minimal)
 
 
@@ -98,9 +102,10 @@ def _run(
     return solver.solve(model), solver
 
 
-def _shrink(built: RosterModel, core: list[GuardKey], limit: float) -> tuple[list[GuardKey], bool]:
-    """Deletion filtering in chunks: try dropping half the guards at once, then quarters, down to
-    single guards, keeping each drop after which the rest still conflict."""
+def shrink(core: list[K], holds: Callable[[list[K]], cp_model.CpSolverStatus]) -> tuple[list[K], bool]:
+    """Deletion filtering in chunks: try dropping half the rules at once, then quarters, down to
+    single rules, keeping each drop after which the rest still conflict (`holds` is INFEASIBLE).
+    The second value is False when some check ran out of time (a rule kept to be safe)."""
     minimal, kept = True, list(core)
     size = max(1, len(kept) // 2)
     while True:
@@ -108,7 +113,7 @@ def _shrink(built: RosterModel, core: list[GuardKey], limit: float) -> tuple[lis
         while start < len(kept):
             chunk = kept[start : start + size]
             trial = [k for k in kept if k not in chunk]
-            status = _holds(built, trial, limit) if trial else cp_model.FEASIBLE
+            status = holds(trial) if trial else cp_model.FEASIBLE
             if status == cp_model.INFEASIBLE:
                 kept = trial
             else:

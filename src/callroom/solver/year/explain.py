@@ -18,6 +18,7 @@ from callroom.domain.grades import GradeRange
 from callroom.domain.program import Person, Program
 from callroom.domain.year import Rotation, Year
 from callroom.rules import ids
+from callroom.solver.explain.infeasible import shrink
 from callroom.solver.year.model import Rule, YearModel, build_year_model, may_rotate, residents
 
 HEADER = "No year plan can meet all of these at once:"
@@ -85,14 +86,14 @@ def _who_may_give(cohort: list[Person], caps: list[int]) -> str:
 
 
 def _short_week(program: Program, year: Year) -> YearExplanation | None:
-    """A week in which the complements need more residents of some grades than are in."""
+    """A week in which the complements need more residents of some grades than are in. Within a
+    rotation, complements of nested grades share residents: the largest counts."""
     ranges = {c.grades for r in year.rotations for c in r.complement}
     for grades in sorted(ranges, key=lambda g: (g.lowest, g.highest)):
         needs = [
-            (r, c.minimum)
+            (r, most)
             for r in year.rotations
-            for c in r.complement
-            if c.minimum and _within(c.grades, grades)
+            if (most := max((c.minimum for c in r.complement if _within(c.grades, grades)), default=0))
         ]
         total = sum(n for _, n in needs)
         for w in range(year.weeks):
@@ -103,11 +104,15 @@ def _short_week(program: Program, year: Year) -> YearExplanation | None:
                     (
                         HEADER,
                         f"- In the week of {year.week_start(w)}, the rotations need {total} "
-                        f"{grades.label} residents ({parts}); there are {len(there)}.",
+                        f"{_cohort(grades)} ({parts}); there are {len(there)}.",
                     ),
                     tuple(Rule(ids.YEAR_COMPLEMENT, r.id, grades.label) for r, _ in needs),
                 )
     return None
+
+
+def _cohort(grades: GradeRange) -> str:
+    return "residents" if grades.label == "resident" else f"{grades.label} residents"
 
 
 def _within(inner: GradeRange, outer: GradeRange) -> bool:
@@ -119,31 +124,33 @@ def _in_week(year: Year, person: Person, week: int) -> bool:
 
 
 def _conflicting_rules(program: Program, time_limit_s: float) -> YearExplanation | None:
+    """CP-SAT's core of the guarded rules, shrunk one chunk of rules at a time."""
     built = build_year_model(program, explain=True)
-    rules = list(built.guards)
-    budget = time_limit_s / max(1, len(rules) + 1)
-    if _holds(built, rules, time_limit_s) is not False:
+    literals = built.guards
+    built.model.add_assumptions(list(literals.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s / 2
+    solver.parameters.num_workers = 1  # cores come from a sequential search
+    if solver.solve(built.model) != cp_model.INFEASIBLE:
         return None
-    kept = list(rules)
-    for rule in rules:  # deletion filter: drop each rule that the rest still conflict without
-        trial = [r for r in kept if r != rule]
-        if _holds(built, trial, budget) is False:
-            kept = trial
+    by_index = {literal.index: rule for rule, literal in literals.items()}
+    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+    built.model.clear_assumptions()
+    budget = time_limit_s / 2 / max(1, 2 * len(core))
+    kept, _ = shrink(core or list(literals), lambda rules: _holds(built, rules, budget))
     return YearExplanation((HEADER, *(f"- {_words(program, rule)}" for rule in kept)), tuple(kept))
 
 
-def _holds(built: YearModel, rules: list[Rule], limit: float) -> bool | None:
-    """True when the rules can all hold, False when proven not, None when time ran out."""
+def _holds(built: YearModel, rules: list[Rule], limit: float) -> cp_model.CpSolverStatus:
+    """Whether these rules can all hold, every guard fixed to a constant."""
     model = built.model.clone()
+    chosen = set(rules)
     for rule, literal in built.guards.items():
-        model.add(literal == int(rule in rules))
+        model.add(model.get_bool_var_from_proto_index(literal.index) == int(rule in chosen))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = 2
-    code = solver.solve(model)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    return False if code == cp_model.INFEASIBLE else None
+    return solver.solve(model)
 
 
 def _words(program: Program, rule: Rule) -> str:
@@ -161,8 +168,14 @@ def _words(program: Program, rule: Rule) -> str:
         ids.YEAR_FIXED: f"{who} is fixed on {_name(program.year, rule.detail)}",
         ids.YEAR_RUN: f"nobody spends more than {rule.detail} weeks in a row on {name}",
         ids.YEAR_HEAVY_RUN: f"nobody spends more than {rule.detail} weeks in a row on heavy rotations",
+        ids.YEAR_CONFLICT: f"{who} and {_person_name(program, rule.detail)} never share a rotation",
     }
     return words.get(rule.rule, rule.rule.title)
+
+
+def _person_name(program: Program, person_id: str) -> str:
+    found = program.person.get(person_id)
+    return found.name if found else person_id
 
 
 def _name(year: Year, rotation_id: str) -> str:
@@ -175,6 +188,5 @@ def _requirement_words(year: Year, rule: Rule) -> str:
         if (q.grades.label, q.label) == (rule.subject, rule.detail):
             names = " or ".join(_name(year, r) for r in q.rotation_ids)
             span = f"at least {q.min_weeks}" if q.max_weeks is None else f"{q.min_weeks} to {q.max_weeks}"
-            cohort = "each resident" if q.grades.label == "resident" else f"each {q.grades.label} resident"
-            return f"{cohort} spends {span} weeks on {names}"
+            return f"each of the {_cohort(q.grades)} spends {span} weeks on {names}"
     return f"{rule.subject} requirement on {rule.detail}"

@@ -95,6 +95,7 @@ def build_year_model(program: Program, *, explain: bool = False) -> YearModel:
     _add_vacation(built)
     _add_first_and_fixed(built)
     _add_runs(built)
+    _add_conflicts(built)
     if not explain:
         _add_goals(built)
         built.model.minimize(
@@ -247,6 +248,21 @@ def _cap_windows(built: YearModel, weeks: list, cap: int, key: list[cp_model.Int
             built.model.add(LinearExpr.sum(window) <= cap).only_enforce_if(key)
 
 
+def _add_conflicts(built: YearModel) -> None:
+    """Two residents in a declared conflict are never on one rotation with posts in one week
+    (rotations without posts, such as research, put nobody on a team)."""
+    index = {person.id: p for p, person in enumerate(built.people)}
+    for conflict in built.program.conflicts:
+        first, second = index.get(conflict.first), index.get(conflict.second)
+        if first is None or second is None:
+            continue
+        key = built.guard(Rule(ids.YEAR_CONFLICT, conflict.first, conflict.second))
+        for (p, w, rotation_id), here in built.present.items():
+            other = built.present.get((second, w, rotation_id))
+            if p == first and other is not None and built.year.rotation[rotation_id].post_ids:
+                built.model.add(here + other <= 1).only_enforce_if(key)
+
+
 def _add_goals(built: YearModel) -> None:
     _vacation_requests(built)
     _electives(built)
@@ -324,11 +340,15 @@ def _heavy_fairness(built: YearModel) -> None:
 
 
 def _switches(built: YearModel) -> None:
-    """Continuity: each change of rotation from one week to the next costs a little."""
+    """Continuity: a resident stays on one rotation through a block; each change from one week
+    to the next inside a block (a week elsewhere in its middle) costs a little. Changes at a
+    block's end are the year's rhythm, not a loss of continuity."""
     for p, person in enumerate(built.people):
         choices = [r.id for r in built.rotations_for(person)]
         weeks = built.weeks_of(p)
         for w in weeks[:-1]:
+            if built.year.block_of_week[w + 1].first == w + 1:
+                continue
             switch = built.model.new_bool_var(f"switch_{p}_{w}")
             for rotation_id in choices:
                 built.model.add(switch >= built.on[p, w, rotation_id] - built.on[p, w + 1, rotation_id])

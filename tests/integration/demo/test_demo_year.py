@@ -1,0 +1,42 @@
+"""`callroom demo` plans the academic year holding today and makes today's block the live roster,
+whatever today is (real CP-SAT, a real SQLite file)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from callroom.cli.main import app
+from callroom.config import Settings
+from callroom.services import open_services
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 4), date(2027, 6, 29)])
+def test_the_demo_is_alive_on_the_day_it_is_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: date
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CALLROOM_DATABASE_URL", url)
+    result = runner.invoke(app, ["demo", "--no-serve", "--today", today.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert f"Today ({today}) is in block" in result.output
+    with open_services(Settings(database_url=url)) as services:
+        live = services.rosters.require_live()
+        assert today in live.program.block
+        assert live.program.history is not None  # today's block looked back on the one before
+        assert any(a.day == today for a in live.roster.assignments)
+        year = services.year.published("st-elsewhere")
+        assert year.program.year is not None and year.program.year.start <= today <= year.program.year.end
+    assert (tmp_path / "out" / "year.csv").exists() and (tmp_path / "out" / "roster.csv").exists()
+
+
+def test_a_date_that_is_not_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["demo", "--no-serve", "--today", "the first of May"])
+    assert result.exit_code == 2 and "is not a date" in result.output
