@@ -31,8 +31,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from callroom.demo import demo_program_path
 from callroom.demo.year import demo_year
-from callroom.domain.days import is_weekend, weekend_of
-from callroom.domain.program import Block, Program
+from callroom.domain.program import Block, Program, Tally
 from callroom.domain.roster import Roster
 from callroom.domain.year import YearPlan
 from callroom.formats.program_dump import dump_program
@@ -42,7 +41,7 @@ from callroom.rules.check import hard_violations
 from callroom.rules.year import check_year_plan
 from callroom.solver.run import Progress, SolveOptions, solve
 from callroom.solver.year.run import solve_year
-from callroom.year.derive import block_program
+from callroom.year.derive import block_program, year_to_date
 
 RESULTS = Path(__file__).parent / "results" / "year.json"
 
@@ -122,7 +121,8 @@ def _blocks(program: Program, plan: YearPlan, numbers: range, seconds: float, *,
     found = Sequence()
     for number in numbers:
         before = found.rosters[-1] if history and found.rosters else None
-        block = block_program(program, plan, number, before)
+        # With history, the block also balances the year so far (its ledger); alone, it does not.
+        block = block_program(program, plan, number, before, found.rosters if history else ())
         started = time.monotonic()
         solution = solve(block, SolveOptions(seconds, 2, 0))
         found.seconds.append(time.monotonic() - started)
@@ -169,26 +169,13 @@ def _spread(found: Sequence) -> dict[str, int]:
     if not found.programs:
         return {}
     program = found.programs[0]
-    shift = {s.id: s for s in program.shift_types}
-    totals: dict[str, Counter[str]] = {p.id: Counter() for p in program.people if p.grade.is_resident}
-    for roster in found.rosters:
-        weekends: dict[str, set[date]] = {}
-        for a in roster.assignments:
-            if a.person_id not in totals:
-                continue
-            kind = shift[a.shift_id]
-            totals[a.person_id]["nights"] += kind.is_night
-            totals[a.person_id]["calls"] += kind.is_in_house_call
-            if is_weekend(a.day):
-                weekends.setdefault(a.person_id, set()).add(weekend_of(a.day))
-        for person_id, worked in weekends.items():
-            totals[person_id]["weekends"] += len(worked)
-    grade = {p.id: p.grade for p in program.people}
+    totals = year_to_date(program, found.rosters)
+    grade = {p.id: p.grade for p in program.people if p.grade.is_resident}
     spread = {}
-    for what in ("nights", "weekends", "calls"):
+    for what in ("nights", "weekends", "calls", "holidays"):
         widest = 0
-        for g in {grade[pid] for pid in totals}:
-            values = [totals[pid][what] for pid in totals if grade[pid] == g]
+        for g in set(grade.values()):
+            values = [getattr(totals.get(pid, Tally()), what) for pid in grade if grade[pid] == g]
             widest = max(widest, max(values) - min(values))
         spread[what] = widest
     return spread

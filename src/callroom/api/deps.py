@@ -16,6 +16,7 @@ from callroom.paging.service import PagingService
 from callroom.paging.stream import InboxHub
 from callroom.rosters.service import RosterService
 from callroom.services import Services
+from callroom.year.service import YearService
 
 
 def services(request: Request) -> Services:
@@ -55,6 +56,10 @@ def hours(request: Request) -> HoursService:
     return services(request).hours
 
 
+def year(request: Request) -> YearService:
+    return services(request).year
+
+
 def accounts(request: Request) -> AccountService:
     return services(request).accounts
 
@@ -66,3 +71,4 @@ Paging = Annotated[PagingService, Depends(paging)]
 Changes = Annotated[ChangeService, Depends(changes)]
 Hours = Annotated[HoursService, Depends(hours)]
 Accounts = Annotated[AccountService, Depends(accounts)]
+Years = Annotated[YearService, Depends(year)]

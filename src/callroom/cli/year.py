@@ -18,7 +18,7 @@ from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
 from callroom.cli.workflow import no_roster
 from callroom.domain.program import Program
-from callroom.domain.year import YearPlan
+from callroom.domain.year import YearPlan, rotation_letters
 from callroom.errors import Invalid, NoSolution, OutOfTime
 from callroom.formats.program_file import load_program
 from callroom.formats.year_export import write_year_calendars, write_year_csv
@@ -161,7 +161,7 @@ def plan_grid(program: Program, plan: YearPlan) -> Table:
     joining), blocks separated by a bar."""
     year = program.year
     assert year is not None
-    codes = rotation_codes([r.id for r in year.rotations])
+    codes = rotation_letters([r.id for r in year.rotations])
     table = Table(title="Year plan: a letter a week, lower case on vacation", box=None, pad_edge=False)
     table.add_column("Resident", no_wrap=True)
     table.add_column(f"Weeks from {year.start:%d %b %Y}, blocks 1 to {len(year.blocks)}", no_wrap=True)
@@ -177,13 +177,3 @@ def plan_grid(program: Program, plan: YearPlan) -> Table:
         table.add_row(f"{person.name} ({person.grade.label})", "|".join(blocks))
     table.caption = "  ".join(f"{code} {year.rotation[rid].name}" for rid, code in codes.items())
     return table
-
-
-def rotation_codes(rotation_ids: list[str]) -> dict[str, str]:
-    """A distinct upper-case letter (or digit) per rotation, from its id where possible."""
-    codes: dict[str, str] = {}
-    for rotation_id in rotation_ids:
-        letters = [c for c in rotation_id.upper() if c.isalpha()]
-        spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" if c not in letters]
-        codes[rotation_id] = next(c for c in [*letters, *spare] if c not in codes.values())
-    return codes

@@ -71,6 +71,26 @@ class History:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A resident's counts over the academic year before a block: what fairness balances over
+    the year, and the named holidays already worked."""
+
+    nights: int = 0
+    weekends: int = 0
+    calls: int = 0
+    holidays: int = 0
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A named holiday (Thanksgiving, Christmas Day, New Year's Day): nobody works more than one
+    of the year's."""
+
+    name: str
+    day: date
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: str
@@ -102,10 +122,13 @@ class DayPattern:
     include: frozenset[date] = frozenset()
     exclude: frozenset[date] = frozenset()
 
-    def applies(self, day: date) -> bool:
+    def applies(self, day: date, as_weekday: int | None = None) -> bool:
+        """Whether the pattern takes `day` (read as weekday `as_weekday` when given: a holiday
+        is staffed as a Sunday)."""
         if day in self.exclude:
             return False
-        return day.weekday() in self.weekdays or day in self.include
+        weekday = day.weekday() if as_weekday is None else as_weekday
+        return weekday in self.weekdays or day in self.include
 
 
 @dataclass(frozen=True)
@@ -280,6 +303,10 @@ class Program:
     # A year program: `block` spans the academic year, and block programs are made from it and
     # its published plan (year.derive). None for a program of one block.
     year: Year | None = None
+    # The year so far, for a block made from a year (year.derive): each resident's counts before
+    # the block, and the year's named holidays.
+    ledger: Mapping[str, Tally] = field(default_factory=dict, hash=False)
+    holidays: tuple[Holiday, ...] = ()
 
     @cached_property
     def shift(self) -> Mapping[str, ShiftType]:

@@ -217,3 +217,14 @@ class YearPlan:
 
     def people(self) -> list[str]:
         return sorted({p.person_id for p in self.placements})
+
+
+def rotation_letters(rotation_ids: list[str]) -> dict[str, str]:
+    """A distinct upper-case letter (or digit) per rotation, from its id where possible: how the
+    terminal and the web show a year plan, a letter a week."""
+    codes: dict[str, str] = {}
+    for rotation_id in rotation_ids:
+        letters = [c for c in rotation_id.upper() if c.isalpha()]
+        spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" if c not in letters]
+        codes[rotation_id] = next(c for c in [*letters, *spare] if c not in codes.values())
+    return codes

@@ -72,6 +72,11 @@ def check_program_spec(spec: ProgramSpec) -> list[Finding]:
         *_history_findings(spec, known, block),
         *_rule_findings(spec, known),
         *_year_findings(spec, known),
+        *(
+            f
+            for pid in spec.year_to_date
+            for f in _reference(("year_to_date", pid), "person", pid, known.people)
+        ),
     ]
 
 

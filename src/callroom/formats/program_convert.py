@@ -17,6 +17,7 @@ from callroom.domain.program import (
     CoverRequirement,
     DayPattern,
     History,
+    Holiday,
     Hospital,
     Leave,
     Person,
@@ -26,6 +27,7 @@ from callroom.domain.program import (
     Request,
     RuleProfile,
     Service,
+    Tally,
     Weights,
 )
 from callroom.domain.roster import Assignment
@@ -59,6 +61,8 @@ def to_program(spec: ProgramSpec) -> Program:
         conflicts=tuple(Conflict(c.between[0], c.between[1], c.reason) for c in spec.conflicts),
         history=_history(spec.history),
         year=None if spec.year is None else to_year(spec.year, spec.people),
+        ledger={pid: Tally(**t.model_dump()) for pid, t in spec.year_to_date.items()},
+        holidays=tuple(Holiday(h.name, h.day) for h in spec.holidays),
         rules=_rules(spec.rules),
         weights=Weights(**spec.objective.model_dump()),
         paging=to_paging(spec.paging),

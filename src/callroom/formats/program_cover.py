@@ -11,6 +11,7 @@ from datetime import date
 
 from callroom.domain.program import CoverDemand, CoverRequirement, Person, Program
 from callroom.formats.program_checks import Finding, grade_words
+from callroom.rules.cover import demand_days
 
 
 def check_cover(program: Program) -> list[Finding]:
@@ -35,7 +36,7 @@ def _shortfall(program: Program, demand: CoverDemand, requirement: CoverRequirem
         for person in program.people
         if program.may_work(person, demand.post_id, demand.shift_id) and person.grade in requirement.grades
     ]
-    dates = [day for day in program.block.dates() if demand.days.applies(day)]
+    dates = demand_days(program, demand)
     short = [day for day in dates if len(_available(eligible, day)) < requirement.minimum]
     if not short:
         return None

@@ -22,6 +22,7 @@ from callroom.domain.program import (
     Program,
     Request,
     RuleProfile,
+    Tally,
     Weights,
 )
 from callroom.domain.shifts import ShiftKind, ShiftType
@@ -66,6 +67,10 @@ def program_document(program: Program) -> dict[str, Any]:
                 for a in program.history.assignments
             ],
         }
+    if program.holidays:
+        document["holidays"] = [{"name": h.name, "date": h.day} for h in program.holidays]
+    if program.ledger:
+        document["year_to_date"] = {pid: _changed(t, Tally()) for pid, t in sorted(program.ledger.items())}
     document["rules"] = _rules(program.rules)
     document["objective"] = _changed(program.weights, Weights())
     paging = paging_document(program.paging)

@@ -190,6 +190,20 @@ class HistorySpec(_Section):
     shifts: list[WorkedSpec] = []
 
 
+class HolidaySpec(_Section):
+    name: Text
+    day: Day = Field(alias="date")
+
+
+class TallySpec(_Section):
+    """A resident's counts over the year before the block (written by a block made from a year)."""
+
+    nights: int = Field(0, ge=0)
+    weekends: int = Field(0, ge=0)
+    calls: int = Field(0, ge=0)
+    holidays: int = Field(0, ge=0)
+
+
 class AcgmeLimitsSpec(_Section):
     """ACGME limits; a key left out keeps the default (in `rotations`, the value in `limits`)."""
 
@@ -400,6 +414,12 @@ class ProgramSpec(_Section):
         None,
         description="shifts worked in the days before the block: the limits that carry across "
         "a boundary (24 + 4 hours, rest after call, runs of days) are held at the seam",
+    )
+    holidays: list[HolidaySpec] = Field(
+        [], description="named holidays: no resident works more than one a year"
+    )
+    year_to_date: dict[Slug, TallySpec] = Field(
+        {}, description="each resident's counts over the year before the block, which fairness balances"
     )
     rules: RulesSpec = Field(default_factory=RulesSpec)
     objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)

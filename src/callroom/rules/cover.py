@@ -35,12 +35,18 @@ class CoverSlot:
         return f"{post.name}, {shift.name} on {self.day}: {self.count} {self.requirement.grades.label}"
 
 
+SUNDAY = 6
+
+
 def demand_days(program: Program, demand: CoverDemand) -> list[date]:
+    """The block's dates the demand applies to. A named holiday is staffed as a Sunday: the
+    weekend's cover, not the weekday's (dates the demand names itself still count as named)."""
     pattern = demand.days
     if pattern.weekdays == frozenset() and not pattern.exclude:
         # A demand for named dates only (every Curtois cover line): skip the scan of the block.
         return sorted(d for d in pattern.include if d in program.block)
-    return [d for d in program.block.dates() if pattern.applies(d)]
+    holidays = {h.day for h in program.holidays}
+    return [d for d in program.block.dates() if pattern.applies(d, SUNDAY if d in holidays else None)]
 
 
 def cover_slots(program: Program, roster: Roster) -> Iterator[CoverSlot]:

@@ -276,6 +276,30 @@ def check_conflicts(ctx: CheckContext) -> list[Violation]:
     return found
 
 
+def check_holidays(ctx: CheckContext) -> list[Violation]:
+    """No resident works more than one of the year's named holidays, those worked earlier in the
+    year (`Program.ledger`) included."""
+    named = {h.day: h.name for h in ctx.program.holidays if h.day in ctx.program.block}
+    found = []
+    for person, work in _everyone(ctx):
+        worked = sorted({item.assignment.day for item in work if item.assignment.day in named})
+        before = ctx.program.ledger[person.id].holidays if person.id in ctx.program.ledger else 0
+        if person.grade.is_resident and worked and before + len(worked) > 1:
+            days = ", ".join(f"{named[d]} ({d})" for d in worked)
+            earlier = f" after {before} earlier in the year" if before else ""
+            found.append(
+                Violation(
+                    ids.HOLIDAYS,
+                    f"{person.name} works {days}{earlier}; at most one named holiday a year",
+                    person.id,
+                    worked[-1],
+                    measured=before + len(worked),
+                    limit=1,
+                )
+            )
+    return found
+
+
 GENERAL_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
     check_one_shift_a_day,
     check_overlap,
@@ -287,4 +311,5 @@ GENERAL_CHECKS: tuple[Callable[[CheckContext], list[Violation]], ...] = (
     check_consecutive,
     check_max_weekends,
     check_conflicts,
+    check_holidays,
 )

@@ -78,6 +78,7 @@ MAX_CONSECUTIVE = RuleId("general.max-consecutive", "Maximum consecutive working
 MIN_CONSECUTIVE = RuleId("general.min-consecutive", "Minimum consecutive working days", H)
 MIN_DAYS_OFF = RuleId("general.min-days-off", "Minimum consecutive days off", H)
 MAX_WEEKENDS = RuleId("general.max-weekends", "Maximum working weekends", H)
+HOLIDAYS = RuleId("general.holidays", "At most one of the year's named holidays worked", H)
 CONFLICT = RuleId("general.conflict", "Declared conflicts never share a team", H)
 COVER_MINIMUM = RuleId("cover.minimum", "Hard minimum cover by grade", H)
 COVER_MAXIMUM = RuleId("cover.maximum", "Hard maximum cover by grade", H)

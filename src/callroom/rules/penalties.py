@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from callroom.domain.grades import Grade
-from callroom.domain.program import Person, Program, Request
+from callroom.domain.program import Person, Program, Request, Tally
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind
 from callroom.rules import ids
@@ -126,12 +126,20 @@ class FairnessGroup:
     """People of one grade on one rotation, compared on one count. Colleagues on the same
     rotation share the same posts, so their counts can be equal; a trauma resident's nights
     in the Pit are no unfairness to a plastics resident. `scale` turns a count into tenths of a
-    shift per full block, so someone on leave half the block is held to half the count."""
+    shift per full block, so someone on leave half the block is held to half the count.
+    `carried` is each one's count over the year before the block (`Program.ledger`), in tenths:
+    a block made from a year balances the year to date, so a heavy block is followed by a
+    lighter one."""
 
     rule: RuleId
     grade: Grade
     rotation: str | None
     scale: Mapping[str, int]
+    carried: Mapping[str, int]
+
+    def value(self, person_id: str, count: int) -> int:
+        """The person's tenths of a shift: the year before the block, and this block's count."""
+        return self.carried[person_id] + count * self.scale[person_id]
 
     @property
     def label(self) -> str:
@@ -141,18 +149,19 @@ class FairnessGroup:
 # A spread of one whole shift (in tenths) is free: counts cannot always divide evenly.
 FAIRNESS_TOLERANCE = 10
 
-# Each fairness count: the weight's name in Weights, and which shifts it counts (None: weekends).
-METRICS: dict[RuleId, tuple[str, ShiftKind | None]] = {
-    ids.FAIR_NIGHTS: ("fairness_nights", ShiftKind.NIGHT),
-    ids.FAIR_CALLS: ("fairness_calls", ShiftKind.IN_HOUSE_CALL),
-    ids.FAIR_WEEKENDS: ("fairness_weekends", None),
+# Each fairness count: the weight's name in Weights, which shifts it counts (None: weekends),
+# and its field in a Tally.
+METRICS: dict[RuleId, tuple[str, ShiftKind | None, str]] = {
+    ids.FAIR_NIGHTS: ("fairness_nights", ShiftKind.NIGHT, "nights"),
+    ids.FAIR_CALLS: ("fairness_calls", ShiftKind.IN_HOUSE_CALL, "calls"),
+    ids.FAIR_WEEKENDS: ("fairness_weekends", None, "weekends"),
 }
 
 
 def fairness_groups(program: Program) -> list[FairnessGroup]:
     ctx = CheckContext(program, Roster(()))
     groups = []
-    for rule, (weight_name, _) in METRICS.items():
+    for rule, (weight_name, _, tally) in METRICS.items():
         if getattr(program.weights, weight_name) <= 0:
             continue
         cohorts: dict[tuple[Grade, str | None], list[Person]] = defaultdict(list)
@@ -161,8 +170,9 @@ def fairness_groups(program: Program) -> list[FairnessGroup]:
                 cohorts[person.grade, person.rotation].append(person)
         for (grade, rotation), members in sorted(cohorts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             scale = {p.id: round(10 * program.block.days / ctx.available_days(p)) for p in members}
+            carried = {p.id: 10 * getattr(program.ledger.get(p.id, Tally()), tally) for p in members}
             if len(scale) >= 2:
-                groups.append(FairnessGroup(rule, grade, rotation, scale))
+                groups.append(FairnessGroup(rule, grade, rotation, scale, carried))
     return groups
 
 
@@ -182,7 +192,7 @@ def fairness_count(ctx: CheckContext, rule: RuleId, person_id: str) -> int:
 def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
     for group in fairness_groups(ctx.program):
         weight = getattr(ctx.program.weights, METRICS[group.rule][0])
-        values = {pid: fairness_count(ctx, group.rule, pid) * s for pid, s in group.scale.items()}
+        values = {pid: group.value(pid, fairness_count(ctx, group.rule, pid)) for pid in group.scale}
         most, fewest = max(values, key=values.__getitem__), min(values, key=values.__getitem__)
         excess = values[most] - values[fewest] - FAIRNESS_TOLERANCE
         if excess > 0:
@@ -192,6 +202,7 @@ def score_fairness(ctx: CheckContext) -> Iterator[PenaltyItem]:
                 (
                     f"{group.label}: {values[most] / 10:g} ({most}) vs {values[fewest] / 10:g} "
                     f"({fewest}) per full block"
+                    + (", the year so far included" if any(group.carried.values()) else "")
                 ),
             )
 

@@ -81,15 +81,14 @@ class YearPlanRepository:
                 self._session.execute(insert(YearPlacementRow), rows)
         return self._record(row)
 
-    def newest(self, program_name: str) -> YearPlanRecord | None:
-        """The program's published plan: its newest."""
-        row = self._session.scalars(
-            select(YearPlanRow)
-            .join(ProgramRow, ProgramRow.id == YearPlanRow.program_id)
-            .where(ProgramRow.name == program_name)
-            .order_by(YearPlanRow.number.desc())
-            .limit(1)
-        ).first()
+    def newest(self, program_name: str | None) -> YearPlanRecord | None:
+        """The program's published plan (its newest), or the newest plan of any program."""
+        query = select(YearPlanRow).order_by(YearPlanRow.id.desc()).limit(1)
+        if program_name is not None:
+            query = query.join(ProgramRow, ProgramRow.id == YearPlanRow.program_id).where(
+                ProgramRow.name == program_name
+            )
+        row = self._session.scalars(query).first()
         return None if row is None else self._record(row)
 
     def plan(self, plan_id: int) -> YearPlan:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from callroom.domain.program import Block, History, Leave, Person, Program
+from callroom.domain.days import is_weekend, weekend_of
+from callroom.domain.program import Block, History, Leave, Person, Program, Tally
 from callroom.domain.roster import Roster
+from callroom.domain.shifts import ShiftKind
 from callroom.domain.year import Year, YearBlock, YearPlan
 
 
@@ -31,9 +34,15 @@ def block_on(year: Year, day: date) -> int:
     return year.block_of_week[year.week_of(day)].number
 
 
-def block_program(program: Program, plan: YearPlan, number: int, before: Roster | None = None) -> Program:
+def block_program(
+    program: Program,
+    plan: YearPlan,
+    number: int,
+    before: Roster | None = None,
+    earlier: Sequence[Roster] = (),
+) -> Program:
     """Block `number` of the year program, with `before` (the previous block's roster) as its
-    history."""
+    history and `earlier` (the rosters of the year's blocks before it) as its ledger."""
     year = program.year
     if year is None:
         raise ValueError("the program has no academic year")
@@ -55,6 +64,7 @@ def block_program(program: Program, plan: YearPlan, number: int, before: Roster 
         block=block,
         people=people,
         rules=dataclasses.replace(program.rules, rotation_limits=limits),
+        ledger=year_to_date(program, earlier),
         year=None,
         history=history,
         absences=tuple(
@@ -95,6 +105,27 @@ def _person(
         leave=inside.leave + tuple(vacation),
         days_off=inside.days_off | frozenset(away),
     )
+
+
+def year_to_date(program: Program, rosters: Sequence[Roster]) -> dict[str, Tally]:
+    """Each resident's nights, weekends worked, in-house calls and named holidays worked in these
+    rosters (weekends counted per roster, as each block's fairness counts them)."""
+    named = {h.day for h in program.holidays}
+    counts: dict[str, Counter[str]] = {p.id: Counter() for p in program.people if p.grade.is_resident}
+    for roster in rosters:
+        weekends: dict[str, set[date]] = {}
+        for a in roster.assignments:
+            shift = program.shift.get(a.shift_id)
+            if a.person_id not in counts or shift is None:
+                continue
+            counts[a.person_id]["nights"] += shift.kind is ShiftKind.NIGHT
+            counts[a.person_id]["calls"] += shift.kind is ShiftKind.IN_HOUSE_CALL
+            counts[a.person_id]["holidays"] += a.day in named
+            if is_weekend(a.day):
+                weekends.setdefault(a.person_id, set()).add(weekend_of(a.day))
+        for person_id, worked in weekends.items():
+            counts[person_id]["weekends"] += len(worked)
+    return {pid: Tally(**c) for pid, c in counts.items() if c}
 
 
 def _days(year: Year, week: int) -> list[date]:

@@ -8,6 +8,7 @@ versions, audit and live roster work as any other program's).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,9 @@ class BlockSolve:
     number: int
     program: Program
     solution: Solution
+
+
+BLOCK_NAME = re.compile(r"(.+)/block-(\d+)")
 
 
 def block_name(year_name: str, number: int) -> str:
@@ -95,6 +99,14 @@ class YearService:
         assert source is not None
         return PublishedYear(name, parse_program(source.source_text, source.source_path), plan, record)
 
+    def shown(self, live_name: str | None) -> PublishedYear | None:
+        """The year to show beside the live roster: the one its block was made from, else the
+        newest year plan stored; None when there is none."""
+        found = BLOCK_NAME.fullmatch(live_name or "")
+        with self._database.reading() as session:
+            record = YearPlanRepository(session).newest(found.group(1) if found else None)
+        return None if record is None else self.published(record.program_name)
+
     def block_program(self, name: str, number: int) -> Program:
         """Block `number` of the published year, looking back on the stored roster of the block
         before it (for the first block, on nothing: a year file's `history` is for that)."""
@@ -106,12 +118,15 @@ class YearService:
             raise Invalid(
                 "block", f"the year has blocks 1 to {len(year.program.year.blocks)}, not {number}"
             ) from None
-        before = None
-        if number > 1:
-            with self._database.reading() as session:
-                live = self._rosters.schedules.live(session, block_name(name, number - 1))
-            before = None if live is None else live.roster
-        program = block_program(year.program, year.plan, number, before)
+        earlier = []
+        with self._database.reading() as session:
+            for n in range(1, number):
+                live = self._rosters.schedules.live(session, block_name(name, n))
+                earlier.append(None if live is None else live.roster)
+        before = earlier[-1] if earlier else None
+        program = block_program(
+            year.program, year.plan, number, before, [r for r in earlier if r is not None]
+        )
         if number == 1 and year.program.history is not None:
             program = program.with_history(year.program.history)
         return self._rosters.program_for_solve(block_name(name, number), program)

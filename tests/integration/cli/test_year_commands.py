@@ -18,6 +18,7 @@ from callroom.domain.roster import Roster
 from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.services import open_services
+from callroom.year.derive import year_to_date
 from callroom.year.service import block_name
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
@@ -72,6 +73,9 @@ def test_blocks_solved_in_order_keep_to_the_plan_and_hold_every_rule_at_the_seam
             history = later.program.history
             assert history is not None and history.start == earlier.program.block.start
             assert set(history.assignments) == set(earlier.roster.assignments)
+        # The third block balances the year so far: the first two blocks' counts.
+        so_far = year_to_date(year.program, [blocks[0].roster, blocks[1].roster])
+        assert dict(blocks[2].program.ledger) == so_far and so_far
         for block in blocks:
             for a in block.roster.assignments:
                 week = year.program.year.week_of(a.day)

@@ -12,6 +12,7 @@ PAGES = {
     "/oncall": {P.ONCALL_READ},
     "/inbox": {P.PAGE_SEND},
     "/schedule": {P.ROSTER_READ},
+    "/year": {P.ROSTER_READ},
     "/me": {P.CALENDAR_OWN},
     "/hours": {P.HOURS_READ, P.HOURS_LOG_OWN},
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},

@@ -180,6 +180,19 @@ def add_max_weekends(space: Space, guard: Guards, weekends: list[list[cp_model.I
             space.model.add(sum(weekends[p]) <= cap).only_enforce_if(key)
 
 
+def add_holidays(space: Space, guard: Guards) -> None:
+    """Residents work at most one of the year's named holidays, counting those already worked."""
+    block = space.program.block
+    days = [block.index(h.day) for h in space.program.holidays if h.day in block]
+    for p, person in enumerate(space.program.people) if days else ():
+        tally = space.program.ledger.get(person.id)
+        room = 1 - (tally.holidays if tally else 0)
+        worked = [space.works[p][d] for d in days]
+        if person.grade.is_resident and len(worked) > room:
+            key = guard(GuardKey.of(ids.HOLIDAYS, person.id))
+            space.model.add(LinearExpr.sum(worked) <= max(room, 0)).only_enforce_if(key)
+
+
 def add_conflicts(space: Space, guard: Guards) -> None:
     """Two people in a declared conflict never hold posts of one team at overlapping times,
     nor does one take a shift of the team the other is still on from before the block."""

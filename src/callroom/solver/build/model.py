@@ -60,6 +60,7 @@ def _add_hard_rules(space: Space, guards: Guards) -> list[list[cp_model.IntVar]]
     weekends = [general.weekend_vars(space, p) for p in range(len(space.program.people))]
     general.add_max_weekends(space, guards, weekends)
     general.add_conflicts(space, guards)
+    general.add_holidays(space, guards)
     acgme.add_weekly_hours(space, guards)
     acgme.add_call_frequency(space, guards)
     acgme.add_free_days(space, guards)

@@ -44,8 +44,12 @@ def fairness_terms(space: Space, weekends: list[list[cp_model.IntVar]]) -> Terms
     index = {person.id: p for p, person in enumerate(space.program.people)}
     for group in fairness_groups(space.program):
         weight = getattr(space.program.weights, METRICS[group.rule][0])
-        values = {pid: _count(space, group, index[pid], weekends) * s for pid, s in group.scale.items()}
-        top = max(s for s in group.scale.values()) * (space.program.block.days + 1)
+        # FairnessGroup.value, on the model's count
+        values = {
+            pid: group.carried[pid] + _count(space, group, index[pid], weekends) * group.scale[pid]
+            for pid in group.scale
+        }
+        top = max(group.carried.values()) + max(group.scale.values()) * (space.program.block.days + 1)
         most = space.model.new_int_var(0, top, f"most_{group.rule.code}_{group.label}")
         fewest = space.model.new_int_var(0, top, f"fewest_{group.rule.code}_{group.label}")
         for value in values.values():
