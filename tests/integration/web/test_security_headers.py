@@ -68,6 +68,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/schedule", "/schedule"),
         ("/schedule/posts.css", "/schedule/posts.css"),
         ("/schedule/cell", f"/schedule/cell?person={person}&day={day}"),
+        ("/year", "/year"),
         ("/oncall", "/oncall?at=2027-03-02T09:00"),
         ("/inbox", "/inbox"),
         ("/inbox/item/{page_id}", f"/inbox/item/{page_id}"),
