@@ -19,6 +19,7 @@ roster), as the issue's figures are times.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -146,19 +147,8 @@ def _seams(found: Sequence) -> dict[str, int]:
         return {}
     first, last = found.programs[0], found.programs[-1]
     whole = Block(first.block.start, (last.block.end - first.block.start).days + 1)
-    people = {p.id: p for prog in found.programs for p in prog.people}
-    joined_program = Program(
-        first.hospital,
-        whole,
-        first.services,
-        first.shift_types,
-        first.posts,
-        (),
-        tuple(people.values()),
-        first.conflicts,
-        first.rules,
-        first.weights,
-    )
+    # The carry-over rules only: no cover, history or ledger of the first block's own.
+    joined_program = dataclasses.replace(first, block=whole, demands=(), history=None, ledger={})
     joined = Roster.of(a for roster in found.rosters for a in roster.assignments)
     counts = Counter(v.rule.code for v in hard_violations(joined_program, joined) if v.rule in ids.CARRY_OVER)
     return dict(counts)

@@ -18,12 +18,11 @@ from callroom.accounts.roles import Role
 from callroom.cli.context import services
 from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
-from callroom.cli.workflow import no_roster
+from callroom.cli.workflow import no_answer, no_roster
 from callroom.cli.year import plan_grid
 from callroom.demo import demo_program_path
 from callroom.demo.year import academic_year_of, demo_year
 from callroom.domain.program import Program
-from callroom.errors import NoSolution
 from callroom.formats.ical import write_calendars
 from callroom.formats.program_dump import dump_program
 from callroom.formats.program_file import load_program
@@ -64,8 +63,8 @@ def run_demo(
     with LiveProgress(console, "Planning the year") as live:
         planned = stored.year.solve(program, year_options, on_progress=live)
     if planned.plan is None:
-        raise NoSolution("", f"no year plan for the demo: {planned.explanation}")
-    stored.year.store(chief, DEMO_NAME, path, planned)
+        raise no_answer(planned.status, planned.explanation, "year plan")
+    stored.year.store(chief, DEMO_NAME, path, program, planned)
     console.print(plan_grid(program, planned.plan))
     with (out / "year.csv").open("w", newline="", encoding="utf-8") as handle:
         write_year_csv(program, planned.plan, handle)

@@ -18,10 +18,16 @@ def solve_live(program: Program, options: SolveOptions) -> Solution:
 
 def no_roster(solution: Solution) -> CallroomError:
     """Why the solve gave no roster: proven impossible (with the reason) or out of time."""
-    if solution.status is Status.INFEASIBLE:
-        reason = "" if solution.explanation is None else "\n" + str(solution.explanation)
-        return NoSolution("", "no roster can satisfy every hard rule." + reason)
+    return no_answer(solution.status, solution.explanation, "roster")
+
+
+def no_answer(status: Status, explanation: object | None, what: str) -> CallroomError:
+    """Why a solve gave no `what` (a roster, a year plan): proven impossible, with the reason
+    (exit 3), or out of time (exit 4)."""
+    if status is Status.INFEASIBLE:
+        reason = "" if explanation is None else "\n" + str(explanation)
+        return NoSolution("", f"no {what} can satisfy every hard rule." + reason)
     return OutOfTime(
         "time_limit",
-        "no roster found within the time limit, and no proof that none exists; try a longer --time-limit",
+        f"no {what} found within the time limit, and no proof that none exists; try a longer --time-limit",
     )

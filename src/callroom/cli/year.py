@@ -16,13 +16,13 @@ from callroom.cli.console import console
 from callroom.cli.context import services
 from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
-from callroom.cli.workflow import no_roster
+from callroom.cli.workflow import no_answer, no_roster
 from callroom.domain.program import Program
 from callroom.domain.year import YearPlan, rotation_letters
-from callroom.errors import Invalid, NoSolution, OutOfTime
+from callroom.errors import Invalid
 from callroom.formats.program_file import load_program
 from callroom.formats.year_export import write_year_calendars, write_year_csv
-from callroom.solver.run import SolveOptions, Status
+from callroom.solver.run import SolveOptions
 from callroom.solver.year.run import YearSolution
 from callroom.year.derive import block_on
 
@@ -54,18 +54,11 @@ def year_solve(
     with LiveProgress(console, title) as live:
         solution = services().year.solve(program, options, on_progress=live)
     if solution.plan is None:
-        raise _no_plan(solution)
-    record = services().year.store(acting(None, Role.CHIEF), name or file.stem, file, solution)
+        raise no_answer(solution.status, solution.explanation, "year plan")
+    record = services().year.store(acting(None, Role.CHIEF), name or file.stem, file, program, solution)
     console.print(plan_grid(program, solution.plan))
     _report(solution)
     console.print(f"Stored as year plan {record.number} of {record.program_name}.")
-
-
-def _no_plan(solution: YearSolution) -> NoSolution | OutOfTime:
-    if solution.status is Status.INFEASIBLE:
-        why = "" if solution.explanation is None else "\n" + str(solution.explanation)
-        return NoSolution("", "no year plan meets every rule." + why)
-    return OutOfTime("time_limit", "no year plan found within the time limit; try a longer --time-limit")
 
 
 def _report(solution: YearSolution) -> None:

@@ -52,7 +52,7 @@ def demo_year(block: Program, start: date, seed: int = SEED) -> Program:
     """The demo program as a year from `start` (13 blocks of 4 weeks, the last week running to
     the day before the next academic year)."""
     rng = random.Random(seed)
-    residents = [p for p in block.people if p.grade.is_resident]
+    residents = list(block.residents)
     end = date(start.year + 1, start.month, start.day) - timedelta(days=1)
     year = Year(
         start=start,
@@ -99,20 +99,22 @@ def _undated(person: Person) -> Person:
     )
 
 
-# The grade ranges the block's cover asks for, with how many fewer residents of each than the
-# block had each rotation keeps every week (so its posts stay covered while others are on
-# vacation or electives); and at most one more of each grade. Seniors who take in-house call
-# (PGY-3+, at most every third night) are the scarcest: one fewer at most.
+# The grade ranges the block's cover asks for within a team, each with how many fewer of it than
+# the block had a rotation may keep in a week (never more than that range's spare): seniors who
+# take in-house call (PGY-3+, at most every third night) are the scarcest, one fewer at most.
 RANGES = (
-    (GradeRange(Grade.PGY1, Grade.PGY5), 4),
     (GradeRange(Grade.PGY1, Grade.PGY2), 2),
     (GradeRange(Grade.PGY2, Grade.PGY5), 2),
     (GradeRange(Grade.PGY3, Grade.PGY5), 1),
     (GradeRange(Grade.PGY4, Grade.PGY5), 2),
 )
+RESIDENTS = GradeRange(Grade.PGY1, Grade.PGY5)
 
 
 def _clinical(block: Program, residents: list[Person]) -> list[Rotation]:
+    """Each service with residents as a rotation: every week it keeps all but its spare of the
+    team (so its posts stay covered while others are on vacation or electives), each range as
+    above, and at most two more of each grade than the block had."""
     rotations = []
     for service in block.services:
         team = [p for p in residents if p.rotation == service.id]
@@ -120,12 +122,11 @@ def _clinical(block: Program, residents: list[Person]) -> list[Rotation]:
         if not posts:
             continue
         counts = [(r, fewer, sum(p.grade in r for p in team)) for r, fewer in RANGES]
-        # The team as a whole keeps all but its spare; a range within it at most `fewer` short.
         ranges = [
-            Complement(r, max(1, n - (_spare(n) if r == RANGES[0][0] else min(fewer, max(1, _spare(n))))))
-            for r, fewer, n in counts
-            if n >= 2
+            Complement(r, max(1, n - min(fewer, max(1, _spare(n))))) for r, fewer, n in counts if n >= 2
         ]
+        if len(team) >= 2:
+            ranges.insert(0, Complement(RESIDENTS, max(1, len(team) - _spare(len(team)))))
         grades = Counter(p.grade for p in team)
         caps = [Complement(GradeRange(g, g), 0, n + 2) for g, n in sorted(grades.items())]
         rotations.append(Rotation(service.id, service.name, tuple(posts), complement=(*ranges, *caps)))

@@ -17,7 +17,7 @@ from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.paging import PagingConfig
 from callroom.domain.roster import Assignment
 from callroom.domain.shifts import ShiftType
-from callroom.domain.year import Year
+from callroom.domain.year import Rotation, Year
 
 
 @dataclass(frozen=True)
@@ -359,6 +359,20 @@ class Program:
         if day is not None and post_id in person.post_dates and day not in person.post_dates[post_id]:
             return False
         return person.grade in post.grades and person.limits.max_shifts.get(shift_id, 1) > 0
+
+    @cached_property
+    def residents(self) -> tuple[Person, ...]:
+        """Everyone below attending: those the ACGME limits bind and a year plans."""
+        return tuple(p for p in self.people if p.grade.is_resident)
+
+    def rotation_posts(self, person: Person, rotation: Rotation) -> list[str]:
+        """The rotation's posts (of this program) whose grades take the person."""
+        return [p for p in rotation.post_ids if p in self.post and person.grade in self.post[p].grades]
+
+    def may_rotate(self, person: Person, rotation: Rotation) -> bool:
+        """The rotation takes the person's grade, and so does one of its posts (if it has any)."""
+        known = [p for p in rotation.post_ids if p in self.post]
+        return person.grade in rotation.grades and (not known or bool(self.rotation_posts(person, rotation)))
 
     def options(self, person: Person) -> list[tuple[str, str]]:
         """Every (post, shift) the person may ever be assigned, in a stable order."""

@@ -99,10 +99,7 @@ def with_rotation_posts(program: Program) -> Program:
         posts = dict.fromkeys(person.post_ids)
         if person.grade.is_resident:
             for rotation in program.year.rotations:
-                for post_id in rotation.post_ids:
-                    post = program.post.get(post_id)
-                    if post is not None and person.grade in post.grades:
-                        posts[post_id] = None
+                posts.update(dict.fromkeys(program.rotation_posts(person, rotation)))
         people.append(dataclasses.replace(person, post_ids=tuple(posts)))
     return dataclasses.replace(program, people=tuple(people))
 

@@ -104,12 +104,13 @@ class LiveSchedules:
             found = Live(
                 source.program_name,
                 record,
-                Schedule(self._parsed(source), rosters.load_roster(record.id), record.id),
+                Schedule(self.parsed(source), rosters.load_roster(record.id), record.id),
             )
             _keep(self._versions, version_id, found)
             return found
 
-    def _parsed(self, source: ProgramVersionRecord) -> Program:
+    def parsed(self, source: ProgramVersionRecord) -> Program:
+        """The stored program text parsed, once per process (a year's plan reads it too)."""
         # By the text's digest and path, not the row id: ids repeat between two databases
         # served by one process (they did, between tests).
         key = (source.sha256, source.source_path)

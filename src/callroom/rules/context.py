@@ -122,8 +122,13 @@ class CheckContext:
     def joined(self, person_id: str) -> tuple[Work, ...]:
         """The person's history followed by their work in the block: what the rules that hold
         across a boundary (continuous hours, rest, runs, free days) judge."""
-        before = self.past.get(person_id, ())
-        return before + self.work.get(person_id, ()) if before else self.work.get(person_id, ())
+        found = self._with_past.get(person_id)
+        return self.work.get(person_id, ()) if found is None else found
+
+    @cached_property
+    def _with_past(self) -> Mapping[str, tuple[Work, ...]]:
+        # Joined once per person with a history: a dozen checks ask for it.
+        return {pid: before + self.work.get(pid, ()) for pid, before in self.past.items()}
 
     def date_of(self, day: int) -> date:
         """The date of a day index, in the block or its history."""

@@ -7,6 +7,7 @@ these checks.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from callroom.domain.program import Person, Program
@@ -25,10 +26,6 @@ def check_year_plan(program: Program, plan: YearPlan) -> list[Violation]:
     return found
 
 
-def _residents(program: Program) -> list[Person]:
-    return [p for p in program.people if p.grade.is_resident]
-
-
 def _present(plan: YearPlan, person_id: str, week: int, rotations: tuple[str, ...] | str) -> bool:
     found = plan.at.get((person_id, week))
     wanted = (rotations,) if isinstance(rotations, str) else rotations
@@ -36,8 +33,8 @@ def _present(plan: YearPlan, person_id: str, week: int, rotations: tuple[str, ..
 
 
 def _weeks(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
-    known = {p.id for p in _residents(program)}
-    for person in _residents(program):
+    known = {p.id for p in program.residents}
+    for person in program.residents:
         first = year.joined_week(person.id)
         for w in range(year.weeks):
             placed = plan.at.get((person.id, w))
@@ -49,7 +46,10 @@ def _weeks(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
                     person.id,
                     year.week_start(w),
                 )
-            elif placed is not None and not _may_rotate(program, year, person, placed.rotation_id):
+            elif placed is not None and not (
+                placed.rotation_id in year.rotation
+                and program.may_rotate(person, year.rotation[placed.rotation_id])
+            ):
                 yield Violation(
                     ids.YEAR_ELIGIBLE,
                     f"{person.name} ({person.grade.label}) may not be on "
@@ -64,18 +64,8 @@ def _weeks(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
             )
 
 
-def _may_rotate(program: Program, year: Year, person: Person, rotation_id: str) -> bool:
-    rotation = year.rotation.get(rotation_id)
-    if rotation is None:
-        return False
-    posts = [program.post[p] for p in rotation.post_ids if p in program.post]
-    return person.grade in rotation.grades and (
-        not posts or any(person.grade in post.grades for post in posts)
-    )
-
-
 def _lengths(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
-    for person in _residents(program):
+    for person in program.residents:
         for block in year.blocks:
             for w in block.week_indices:
                 placed = plan.at.get((person.id, w))
@@ -103,7 +93,7 @@ def _lengths(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation
 
 
 def _requirements(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
-    for person in _residents(program):
+    for person in program.residents:
         for requirement in year.requirements:
             if person.grade not in requirement.grades:
                 continue
@@ -123,7 +113,7 @@ def _requirements(program: Program, year: Year, plan: YearPlan) -> Iterator[Viol
 def _complements(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
     for rotation in year.rotations:
         for complement in rotation.complement:
-            cohort = [p.id for p in _residents(program) if p.grade in complement.grades]
+            cohort = [p.id for p in program.residents if p.grade in complement.grades]
             for w in range(year.weeks):
                 here = sum(_present(plan, pid, w, rotation.id) for pid in cohort)
                 high = complement.maximum
@@ -139,9 +129,10 @@ def _complements(program: Program, year: Year, plan: YearPlan) -> Iterator[Viola
 
 
 def _vacation(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
-    for person in _residents(program):
+    vacations = [p for p in plan.placements if p.vacation]
+    for person in program.residents:
         due = year.vacation_due(person.id)
-        taken = [p for p in plan.placements if p.person_id == person.id and p.vacation]
+        taken = [p for p in vacations if p.person_id == person.id]
         if len(taken) != due:
             yield Violation(
                 ids.YEAR_VACATION,
@@ -163,20 +154,20 @@ def _vacation(program: Program, year: Year, plan: YearPlan) -> Iterator[Violatio
     cap = year.vacation.max_off
     if cap is None:
         return
+    off = Counter((p.rotation_id, p.week) for p in vacations)
     for rotation in year.rotations:
         for w in range(year.weeks):
-            off = [p for p in plan.placements if p.week == w and p.rotation_id == rotation.id and p.vacation]
-            if len(off) > cap:
+            if off[rotation.id, w] > cap:
                 yield Violation(
                     ids.YEAR_VACATION_CAP,
-                    f"{len(off)} residents of {rotation.name} are on vacation "
+                    f"{off[rotation.id, w]} residents of {rotation.name} are on vacation "
                     f"in the week of {year.week_start(w)}; at most {cap}",
                     day=year.week_start(w),
                 )
 
 
 def _first_and_fixed(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
-    for person in _residents(program):
+    for person in program.residents:
         for first in year.first:
             on = plan.rotation_on(person.id, 0)
             if person.grade in first.grades and year.joined_week(person.id) == 0 and on != first.rotation_id:
@@ -200,7 +191,7 @@ def _first_and_fixed(program: Program, year: Year, plan: YearPlan) -> Iterator[V
 
 def _runs(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
     heavy = tuple(r.id for r in year.rotations if r.heavy)
-    for person in _residents(program):
+    for person in program.residents:
         for rotation in year.rotations:
             if rotation.max_weeks_in_a_row is not None:
                 yield from _run(

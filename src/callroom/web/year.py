@@ -45,13 +45,10 @@ def year_page(request: Request, viewer: Reader, rosters: Rosters, years: Years) 
         return render(request, "year.html", {"year": None})
     year = shown.program.year
     codes = rotation_letters([r.id for r in year.rotations])
-    rows = [
-        _row(year, shown.plan, codes, p, viewer.person_id)
-        for p in shown.program.people
-        if p.grade.is_resident
-    ]
+    legend = [Cell(codes[r.id], f"rot-{i % PALETTE}", r.name) for i, r in enumerate(year.rotations)]
+    looks = {r.id: cell for r, cell in zip(year.rotations, legend, strict=True)}
+    rows = [_row(year, shown.plan, looks, p, viewer.person_id) for p in shown.program.residents]
     rows.sort(key=lambda row: not row.mine)  # the viewer's own row first
-    legend = [(codes[r.id], f"rot-{i % PALETTE}", r.name) for i, r in enumerate(year.rotations)]
     return render(
         request,
         "year.html",
@@ -59,16 +56,18 @@ def year_page(request: Request, viewer: Reader, rosters: Rosters, years: Years) 
     )
 
 
-def _row(year: Year, plan: YearPlan, codes: dict[str, str], person: Person, viewer: str | None) -> Row:
-    colour = {r.id: f"rot-{i % PALETTE}" for i, r in enumerate(year.rotations)}
+def _row(year: Year, plan: YearPlan, looks: dict[str, Cell], person: Person, viewer: str | None) -> Row:
+    """The person's weeks; `looks` is each rotation's letter and colour (its name as title)."""
     cells = []
     for w in range(year.weeks):
         placed = plan.at.get((person.id, w))
+        when = f"week of {year.week_start(w)}"
         if placed is None:
-            cells.append(Cell("·", "absent", f"week of {year.week_start(w)}: not yet joined"))
+            cells.append(Cell("·", "absent", f"{when}: not yet joined"))
             continue
-        name = year.rotation[placed.rotation_id].name
-        what = f"vacation during {name}" if placed.vacation else name
-        css = colour[placed.rotation_id] + (" vac" if placed.vacation else "")
-        cells.append(Cell(codes[placed.rotation_id], css, f"week of {year.week_start(w)}: {what}"))
+        look = looks[placed.rotation_id]
+        if placed.vacation:
+            cells.append(Cell(look.letter, f"{look.css} vac", f"{when}: vacation during {look.title}"))
+        else:
+            cells.append(Cell(look.letter, look.css, f"{when}: {look.title}"))
     return Row(person, tuple(cells), person.id == viewer)

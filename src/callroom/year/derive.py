@@ -49,7 +49,8 @@ def block_program(
     block = block_span(year, number)
     weeks = year.block(number)
     people = tuple(_person(program, year, plan, weeks, block, p) for p in program.people)
-    history = None
+    # A first block with no roster before it looks back on the year file's own `history`.
+    history = program.history if number == 1 else None
     if before is not None and before.assignments:
         # The previous block's own start; for a first block, the previous year's roster as far
         # back as it goes.
@@ -88,10 +89,8 @@ def _person(
         if rotation_id is None:  # not yet joined
             away.update(days)
             continue
-        for post_id in year.rotation[rotation_id].post_ids:
-            post = program.post.get(post_id)
-            if post is not None and person.grade in post.grades:
-                post_dates.setdefault(post_id, set()).update(days)
+        for post_id in program.rotation_posts(person, year.rotation[rotation_id]):
+            post_dates.setdefault(post_id, set()).update(days)
         placement = plan.at[person.id, w]
         if placement.vacation:
             vacation.append(Leave(days[0], days[-1], "vacation"))

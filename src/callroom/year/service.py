@@ -18,7 +18,6 @@ from callroom.domain.program import Program
 from callroom.domain.year import YearPlan
 from callroom.errors import Invalid, NotFound
 from callroom.formats.program_dump import dump_program
-from callroom.formats.program_file import parse_program
 from callroom.rosters.service import RosterService
 from callroom.solver.run import ProgressHook, Solution, SolveOptions, solve
 from callroom.solver.year.run import YearSolution, solve_year
@@ -64,14 +63,14 @@ class YearService:
             raise Invalid("file", "this program file has no `year` section: solve it with `callroom solve`")
         return solve_year(program, options, on_progress)
 
-    def store(self, caller: Principal, name: str, path: Path, solution: YearSolution) -> YearPlanRecord:
-        """Save the year file (a new version only if it changed) and the plan, which becomes the
-        published one, in one transaction."""
+    def store(
+        self, caller: Principal, name: str, path: Path, program: Program, solution: YearSolution
+    ) -> YearPlanRecord:
+        """Save the year file (a new version only if it changed) and the plan of `program` (as
+        read from it), which becomes the published one, in one transaction."""
         caller.require(Permission.ROSTER_EDIT, "publish a year plan")
-        assert solution.plan is not None
+        assert solution.plan is not None and program.year is not None
         text = path.read_text(encoding="utf-8")
-        program = parse_program(text, str(path))
-        assert program.year is not None
         report = {"wall_s": round(solution.wall_s, 3), "granted": _granted(solution)}
         with self._database.session() as session:
             source = ProgramRepository(session).save_source(name, text, str(path))
@@ -97,7 +96,7 @@ class YearService:
             source = ProgramRepository(session).get_version(record.program_version_id)
             plan = plans.plan(record.id)
         assert source is not None
-        return PublishedYear(name, parse_program(source.source_text, source.source_path), plan, record)
+        return PublishedYear(name, self._rosters.schedules.parsed(source), plan, record)
 
     def shown(self, live_name: str | None) -> PublishedYear | None:
         """The year to show beside the live roster: the one its block was made from, else the
@@ -127,8 +126,6 @@ class YearService:
         program = block_program(
             year.program, year.plan, number, before, [r for r in earlier if r is not None]
         )
-        if number == 1 and year.program.history is not None:
-            program = program.with_history(year.program.history)
         return self._rosters.program_for_solve(block_name(name, number), program)
 
     def solve_block(

@@ -18,9 +18,10 @@ YEAR = Path(__file__).parents[2] / "fixtures" / "programs" / "year_small.yaml"
 
 def _store_year(web: Web) -> None:
     services = build_services(web.settings, web.database)
-    solution = services.year.solve(load_program(YEAR), SolveOptions(10, 2, 0, deterministic=False))
+    program = load_program(YEAR)
+    solution = services.year.solve(program, SolveOptions(10, 2, 0, deterministic=False))
     assert solution.plan is not None
-    services.year.store(acting(None, Role.CHIEF), "small", YEAR, solution)
+    services.year.store(acting(None, Role.CHIEF), "small", YEAR, program, solution)
 
 
 def test_before_any_plan_the_page_says_how_to_make_one(sqlite_web: Web) -> None:

@@ -19,7 +19,7 @@ from callroom.domain.program import Person, Program
 from callroom.domain.year import Rotation, Year
 from callroom.rules import ids
 from callroom.solver.explain.infeasible import shrink
-from callroom.solver.year.model import Rule, YearModel, build_year_model, may_rotate, residents
+from callroom.solver.year.model import Rule, YearModel, build_year_model
 
 HEADER = "No year plan can meet all of these at once:"
 
@@ -45,7 +45,7 @@ def explain_year(program: Program, *, search: bool, time_limit_s: float = 20.0) 
 def _most_weeks(program: Program, year: Year, person: Person, rotation: Rotation) -> int:
     """The most weeks the resident can be present on the rotation: the weeks they are in the
     program less their vacation, and less than any requirement capping it allows."""
-    if not may_rotate(program, person, rotation):
+    if not program.may_rotate(person, rotation):
         return 0
     most = year.weeks - year.joined_week(person.id) - year.vacation_due(person.id)
     for q in year.requirements:
@@ -59,7 +59,7 @@ def _short_rotation(program: Program, year: Year) -> YearExplanation | None:
         for complement in rotation.complement:
             if complement.minimum <= 0:
                 continue
-            cohort = [p for p in residents(program) if p.grade in complement.grades]
+            cohort = [p for p in program.residents if p.grade in complement.grades]
             needed = complement.minimum * year.weeks
             caps = [_most_weeks(program, year, p, rotation) for p in cohort]
             if sum(caps) < needed:
@@ -97,7 +97,7 @@ def _short_week(program: Program, year: Year) -> YearExplanation | None:
         ]
         total = sum(n for _, n in needs)
         for w in range(year.weeks):
-            there = [p for p in residents(program) if p.grade in grades and _in_week(year, p, w)]
+            there = [p for p in program.residents if p.grade in grades and _in_week(year, p, w)]
             if total > len(there):
                 parts = ", ".join(f"{r.name} {n}" for r, n in needs)
                 return YearExplanation(

@@ -9,7 +9,7 @@ not on vacation: requirements and complements count presence. Hard rules are eac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,6 +63,13 @@ class YearModel:
             self.guards[rule] = self.model.new_bool_var(f"rule_{len(self.guards)}")
         return [self.guards[rule]]
 
+    def present_on(self, p: int, rotation_ids: Collection[str]) -> list[cp_model.IntVar]:
+        """Resident p's week-by-week presence on any of the rotations (looked up, not scanned:
+        the model has a presence per resident, week and rotation)."""
+        return [
+            self.present[p, w, r] for w in self.weeks_of(p) for r in rotation_ids if (p, w, r) in self.present
+        ]
+
     def weeks_of(self, p: int) -> range:
         """The weeks resident p is in the program (from the week they join)."""
         return range(self.year.joined_week(self.people[p].id), self.year.weeks)
@@ -70,24 +77,13 @@ class YearModel:
     def rotations_for(self, person: Person) -> list[Rotation]:
         """The rotations whose posts take the person's grade (a rotation without posts, such as
         research, takes anyone)."""
-        return [r for r in self.year.rotations if may_rotate(self.program, person, r)]
-
-
-def may_rotate(program: Program, person: Person, rotation: Rotation) -> bool:
-    """The rotation takes the person's grade, and so does one of its posts (if it has any)."""
-    posts = [program.post[p] for p in rotation.post_ids if p in program.post]
-    fits = not posts or any(person.grade in post.grades for post in posts)
-    return person.grade in rotation.grades and fits
-
-
-def residents(program: Program) -> list[Person]:
-    return [p for p in program.people if p.grade.is_resident]
+        return [r for r in self.year.rotations if self.program.may_rotate(person, r)]
 
 
 def build_year_model(program: Program, *, explain: bool = False) -> YearModel:
     if program.year is None:
         raise ValueError("the program has no academic year")
-    built = YearModel(program, program.year, cp_model.CpModel(), residents(program), explain=explain)
+    built = YearModel(program, program.year, cp_model.CpModel(), list(program.residents), explain=explain)
     _add_weeks(built)
     _add_lengths(built)
     _add_requirements(built)
@@ -150,7 +146,7 @@ def _add_requirements(built: YearModel) -> None:
         for requirement in built.year.requirements:
             if person.grade not in requirement.grades:
                 continue
-            weeks = [v for (q, _, r), v in built.present.items() if q == p and r in requirement.rotation_ids]
+            weeks = built.present_on(p, requirement.rotation_ids)
             key = built.guard(Rule(ids.YEAR_REQUIREMENT, requirement.grades.label, requirement.label))
             total = LinearExpr.sum(weeks)
             built.model.add(total >= requirement.min_weeks).only_enforce_if(key)
@@ -257,10 +253,14 @@ def _add_conflicts(built: YearModel) -> None:
         if first is None or second is None:
             continue
         key = built.guard(Rule(ids.YEAR_CONFLICT, conflict.first, conflict.second))
-        for (p, w, rotation_id), here in built.present.items():
-            other = built.present.get((second, w, rotation_id))
-            if p == first and other is not None and built.year.rotation[rotation_id].post_ids:
-                built.model.add(here + other <= 1).only_enforce_if(key)
+        for w in built.weeks_of(first):
+            for rotation in built.year.rotations:
+                here, other = (
+                    built.present.get((first, w, rotation.id)),
+                    built.present.get((second, w, rotation.id)),
+                )
+                if here is not None and other is not None and rotation.post_ids:
+                    built.model.add(here + other <= 1).only_enforce_if(key)
 
 
 def _add_goals(built: YearModel) -> None:
@@ -302,12 +302,12 @@ def _electives(built: YearModel) -> None:
         ranked = [e for e in built.year.wishes_of(person.id).electives if e in electives]
         for rotation_id in electives:
             rank = ranked.index(rotation_id) if rotation_id in ranked else len(ranked) + 1
-            weeks = [v for (q, _, r), v in built.present.items() if q == p and r == rotation_id]
+            weeks = built.present_on(p, (rotation_id,))
             if rank and weeks:
                 built.terms.append((ELECTIVE_RANK * rank, LinearExpr.sum(weeks)))
         if not ranked:
             continue
-        first = [v for (q, _, r), v in built.present.items() if q == p and r == ranked[0]]
+        first = built.present_on(p, ranked[:1])
         missed = built.model.new_bool_var(f"missed_first_elective_{p}")
         built.model.add(missed + LinearExpr.sum(first) >= 1)
         built.first_choice[p] = missed
@@ -323,7 +323,7 @@ def _heavy_fairness(built: YearModel) -> None:
     cohorts: dict[int, list[LinearExpr]] = defaultdict(list)
     for p, person in enumerate(built.people):
         if built.weeks_of(p).start == 0:
-            weeks = [v for (q, _, r), v in built.present.items() if q == p and r in heavy]
+            weeks = built.present_on(p, heavy)
             cohorts[person.grade].append(LinearExpr.sum(weeks))
     for grade, totals in cohorts.items():
         if len(totals) < 2:
