@@ -3,10 +3,11 @@ each block's roster made from it with the previous block as history."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -18,11 +19,12 @@ from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
 from callroom.cli.workflow import no_answer, no_roster
 from callroom.domain.program import Program
-from callroom.domain.year import YearPlan, rotation_letters
+from callroom.domain.year import Placement, YearPlan, rotation_letters
 from callroom.errors import Invalid
 from callroom.formats.program_file import load_program
 from callroom.formats.year_export import write_year_calendars, write_year_csv
 from callroom.solver.run import SolveOptions
+from callroom.solver.year.replan import YearReplan
 from callroom.solver.year.run import YearSolution
 from callroom.year.derive import block_on
 
@@ -78,6 +80,84 @@ def _report(solution: YearSolution) -> None:
     ):
         if asked:
             console.print(f"  {met} of {asked} {label} ({met / asked:.1%})")
+
+
+@year_app.command("replan")
+def year_replan(
+    file: Annotated[Path, typer.Argument(help="The year file, changed (a leave, a swap, a late joiner).")],
+    name: Annotated[str, typer.Option("--program", help="The year's stored name.")],
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="Keep every week that begins before this date (default: today)."),
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+) -> None:
+    """Re-plan the rest of the published year for a changed file with the fewest changed
+    resident-weeks; name any requirement the year can no longer meet (an extension of
+    training); store the plan as the published one."""
+    program = load_program(file)
+    day = _day(start, program)
+    options = SolveOptions(time_limit, workers, seed, deterministic=False)
+    year = services().year
+    with LiveProgress(console, f"Re-planning {name} from {day}") as live:
+        replan = year.replan(name, program, day, options, on_progress=live)
+    solution = replan.solution
+    if solution.plan is None:
+        raise no_answer(solution.status, solution.explanation, "year plan")
+    stale = year.stale_blocks(name, replan)
+    record = year.store(acting(None, Role.CHIEF), name, file, program, solution, replan)
+    console.print(changes_table(program, replan))
+    proof = "the fewest possible" if replan.minimum_proven else f"at least {replan.change_bound} are needed"
+    console.print(f"{len(replan.changes)} resident-weeks changed ({proof}).")
+    for extension in replan.extensions:
+        person = program.person[extension.person_id]
+        console.print(
+            f"[bold]Extension of training:[/] {person.name} ({person.grade.label}) is "
+            f"{extension.short} weeks short of {extension.requirement.label} this year."
+        )
+    for number in stale:
+        console.print(
+            f"Block {number} has a roster made from the old plan: solve it again with "
+            f"`callroom block solve --program {name} --block {number}`."
+        )
+    console.print(f"Stored as year plan {record.number} of {record.program_name}.")
+
+
+def _day(text: str | None, program: Program) -> date:
+    if text is None:
+        return datetime.now(ZoneInfo(program.hospital.timezone)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("from", f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def changes_table(program: Program, replan: YearReplan) -> Table:
+    """Each changed resident-week: the rotation before and after (vacation and leave named)."""
+    year = program.year
+    assert year is not None
+    table = Table(title="Changed weeks", box=None, pad_edge=False)
+    for column in ("Resident", "Week of", "Was", "Now"):
+        table.add_column(column, no_wrap=True)
+    for change in replan.changes:
+        table.add_row(
+            program.person[change.person_id].name,
+            f"{year.week_start(change.week):%a %d %b %Y}",
+            _placed(program, change.before),
+            _placed(program, change.after),
+        )
+    return table
+
+
+def _placed(program: Program, placed: Placement | None) -> str:
+    assert program.year is not None
+    if placed is None:
+        return "away"
+    found = program.year.rotation.get(placed.rotation_id)
+    name = placed.rotation_id if found is None else found.name
+    return f"{name}, vacation" if placed.vacation else name
 
 
 @year_app.command("show")

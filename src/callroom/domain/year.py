@@ -93,13 +93,15 @@ class Fixed:
 @dataclass(frozen=True)
 class Wishes:
     """One resident's year: ranked vacation requests (each a list of week starts, first choice
-    first), electives by rank, fixed rotations, and the day they join when it is not the
-    year's first."""
+    first), electives by rank, fixed rotations, the day they join when it is not the year's
+    first, and the spans of their leave (the person's own `leave`: a week wholly inside it,
+    such as parental leave, is a week away from the program)."""
 
     vacation: tuple[tuple[date, ...], ...] = ()
     electives: tuple[str, ...] = ()
     fixed: tuple[Fixed, ...] = ()
     joins: date | None = None
+    leave: tuple[tuple[date, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,36 @@ class Year:
         joins = self.wishes_of(person_id).joins
         return 0 if joins is None or joins <= self.start else self.week_of(joins)
 
+    def weeks_in(self, person_id: str) -> tuple[int, ...]:
+        """The weeks the resident is in the program: from the week they join, less the weeks
+        wholly on leave. Only these weeks have a rotation, and only these count for requirements
+        and complements."""
+        return self._weeks_in.get(person_id) or tuple(range(self.joined_week(person_id), self.weeks))
+
+    @cached_property
+    def _weeks_in(self) -> Mapping[str, tuple[int, ...]]:
+        return {
+            person_id: tuple(
+                w for w in range(self.joined_week(person_id), self.weeks) if not self._away(wishes, w)
+            )
+            for person_id, wishes in self.wishes.items()
+            if wishes.leave
+        }
+
+    def _away(self, wishes: Wishes, week: int) -> bool:
+        first, last = self.week_start(week), self.week_end(week)
+        # Leave spans may abut (two weeks entered as two leaves): walk them in order.
+        covered = first
+        for start, end in sorted(wishes.leave):
+            if start <= covered <= end:
+                covered = end + timedelta(days=1)
+        return covered > last
+
     def vacation_due(self, person_id: str) -> int:
-        """Vacation weeks owed for the weeks the resident is in, pro rata for a late joiner."""
-        return self.vacation.weeks * (self.weeks - self.joined_week(person_id)) // self.weeks
+        """Vacation weeks owed for the weeks the resident is in, pro rata for a late joiner (a
+        leave of absence does not reduce it, but it never exceeds the weeks left)."""
+        due = self.vacation.weeks * (self.weeks - self.joined_week(person_id)) // self.weeks
+        return min(due, len(self.weeks_in(person_id)))
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,9 @@ def to_year(spec: YearSpec, people: list[PersonSpec]) -> Year:
         first=tuple(FirstRotation(f.grades, f.rotation) for f in spec.first),
         vacation=VacationRules(spec.vacation.weeks, spec.vacation.max_off),
         max_heavy_weeks_in_a_row=spec.max_heavy_weeks_in_a_row,
-        wishes={p.id: _wishes(p) for p in people if p.vacation or p.electives or p.fixed or p.joins},
+        wishes={
+            p.id: _wishes(p) for p in people if p.vacation or p.electives or p.fixed or p.joins or p.leave
+        },
     )
 
 
@@ -125,6 +127,7 @@ def _wishes(spec: PersonSpec) -> Wishes:
         electives=tuple(spec.electives),
         fixed=tuple(Fixed(f.rotation, f.start, f.end) for f in spec.fixed),
         joins=spec.joins,
+        leave=tuple((leave.start, leave.end) for leave in spec.leave),
     )
 
 

@@ -35,11 +35,11 @@ def _present(plan: YearPlan, person_id: str, week: int, rotations: tuple[str, ..
 def _weeks(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation]:
     known = {p.id for p in program.residents}
     for person in program.residents:
-        first = year.joined_week(person.id)
+        weeks_in = frozenset(year.weeks_in(person.id))
         for w in range(year.weeks):
             placed = plan.at.get((person.id, w))
-            if (placed is None) != (w < first):
-                what = "no rotation" if placed is None else "a rotation before joining"
+            if (placed is None) == (w in weeks_in):
+                what = "no rotation" if placed is None else "a rotation while away (not joined, or on leave)"
                 yield Violation(
                     ids.YEAR_WEEK,
                     f"{person.name} has {what} in the week of {year.week_start(w)}",
@@ -80,7 +80,7 @@ def _lengths(program: Program, year: Year, plan: YearPlan) -> Iterator[Violation
                 if any(
                     plan.rotation_on(person.id, v) != rotation.id
                     for v in piece
-                    if v >= year.joined_week(person.id)
+                    if v in year.weeks_in(person.id)
                 ):
                     yield Violation(
                         ids.YEAR_LENGTH,

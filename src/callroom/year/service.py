@@ -9,8 +9,11 @@ versions, audit and live roster work as any other program's).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
@@ -20,8 +23,9 @@ from callroom.errors import Invalid, NotFound
 from callroom.formats.program_dump import dump_program
 from callroom.rosters.service import RosterService
 from callroom.solver.run import ProgressHook, Solution, SolveOptions, solve
+from callroom.solver.year.replan import YearReplan, replan_year
 from callroom.solver.year.run import YearSolution, solve_year
-from callroom.storage import Database, ProgramRepository, RosterVersionRecord
+from callroom.storage import Database, ProgramRepository, RosterRepository, RosterVersionRecord
 from callroom.storage.year_repositories import YearPlanRecord, YearPlanRepository
 from callroom.year.derive import block_program, block_span
 
@@ -63,15 +67,62 @@ class YearService:
             raise Invalid("file", "this program file has no `year` section: solve it with `callroom solve`")
         return solve_year(program, options, on_progress)
 
+    def replan(
+        self,
+        name: str,
+        program: Program,
+        start: date,
+        options: SolveOptions,
+        on_progress: ProgressHook | None = None,
+    ) -> YearReplan:
+        """The published year of `name` re-planned for the changed `program` (the same year with
+        a leave, a swap or a late joiner), keeping every week that begins before `start`."""
+        year = program.year
+        if year is None:
+            raise Invalid("file", "this program file has no `year` section")
+        published = self.published(name)
+        before = published.program.year
+        assert before is not None
+        if (before.start, before.end, before.blocks) != (year.start, year.end, year.blocks):
+            raise Invalid(
+                "year",
+                f"the year's dates and blocks differ from those of the published plan of {name!r}: "
+                "a re-plan changes who is where, not the year; plan a new year with `callroom year solve`",
+            )
+        if not year.start <= start <= year.end:
+            raise Invalid("from", f"{start} is outside the academic year {year.start} to {year.end}")
+        first = next((w for w in range(year.weeks) if year.week_start(w) >= start), year.weeks)
+        return replan_year(program, published.plan, first, options, on_progress)
+
+    def stale_blocks(self, name: str, replan: YearReplan) -> list[int]:
+        """The blocks whose stored roster was made from weeks the re-plan changed: each needs
+        solving again."""
+        assert replan.solution.plan is not None
+        year = self.published(name).program.year
+        assert year is not None
+        changed = sorted({year.block_of_week[c.week].number for c in replan.changes})
+        with self._database.reading() as session:
+            rosters = RosterRepository(session)
+            return [n for n in changed if rosters.newest_id(block_name(name, n)) is not None]
+
     def store(
-        self, caller: Principal, name: str, path: Path, program: Program, solution: YearSolution
+        self,
+        caller: Principal,
+        name: str,
+        path: Path,
+        program: Program,
+        solution: YearSolution,
+        replan: YearReplan | None = None,
     ) -> YearPlanRecord:
         """Save the year file (a new version only if it changed) and the plan of `program` (as
-        read from it), which becomes the published one, in one transaction."""
+        read from it), which becomes the published one, in one transaction; a re-plan's changes
+        and extensions go into the plan's report."""
         caller.require(Permission.ROSTER_EDIT, "publish a year plan")
         assert solution.plan is not None and program.year is not None
         text = path.read_text(encoding="utf-8")
-        report = {"wall_s": round(solution.wall_s, 3), "granted": _granted(solution)}
+        report: dict[str, Any] = {"wall_s": round(solution.wall_s, 3), "granted": _granted(solution)}
+        if replan is not None:
+            report["replan"] = _replanned(program, replan)
         with self._database.session() as session:
             source = ProgramRepository(session).save_source(name, text, str(path))
             return YearPlanRepository(session).add(
@@ -149,4 +200,17 @@ def _granted(solution: YearSolution) -> dict[str, list[int]]:
         "vacation_any": list(granted.vacation_any),
         "elective_first_interns": list(granted.elective_first_interns),
         "elective_first_residents": list(granted.elective_first_residents),
+    }
+
+
+def _replanned(program: Program, replan: YearReplan) -> Mapping[str, Any]:
+    assert program.year is not None
+    return {
+        "from": program.year.week_start(replan.first_week).isoformat(),
+        "changed_weeks": len(replan.changes),
+        "minimum_proven": replan.minimum_proven,
+        "extensions": [
+            {"person": e.person_id, "rotations": e.requirement.label, "weeks": e.short}
+            for e in replan.extensions
+        ],
     }

@@ -47,7 +47,7 @@ def _most_weeks(program: Program, year: Year, person: Person, rotation: Rotation
     program less their vacation, and less than any requirement capping it allows."""
     if not program.may_rotate(person, rotation):
         return 0
-    most = year.weeks - year.joined_week(person.id) - year.vacation_due(person.id)
+    most = len(year.weeks_in(person.id)) - year.vacation_due(person.id)
     for q in year.requirements:
         if person.grade in q.grades and rotation.id in q.rotation_ids and q.max_weeks is not None:
             most = min(most, q.max_weeks)
@@ -120,7 +120,7 @@ def _within(inner: GradeRange, outer: GradeRange) -> bool:
 
 
 def _in_week(year: Year, person: Person, week: int) -> bool:
-    return year.joined_week(person.id) <= week
+    return week in year.weeks_in(person.id)
 
 
 def _conflicting_rules(program: Program, time_limit_s: float) -> YearExplanation | None:

@@ -54,6 +54,9 @@ class YearModel:
     terms: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
     first_choice: dict[int, cp_model.IntVar] = field(default_factory=dict)  # 1: first choice missed
     granted: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    # Weeks a requirement's minimum falls short, by (resident, requirement index): only when
+    # re-planning, where a leave may leave a minimum out of reach within the year.
+    short: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
     def guard(self, rule: Rule) -> list[cp_model.IntVar]:
         """The enforcement literal of a rule when explaining (none otherwise)."""
@@ -70,9 +73,13 @@ class YearModel:
             self.present[p, w, r] for w in self.weeks_of(p) for r in rotation_ids if (p, w, r) in self.present
         ]
 
-    def weeks_of(self, p: int) -> range:
-        """The weeks resident p is in the program (from the week they join)."""
-        return range(self.year.joined_week(self.people[p].id), self.year.weeks)
+    def weeks_of(self, p: int) -> tuple[int, ...]:
+        """The weeks resident p is in the program (from the week they join, less leave)."""
+        return self.year.weeks_in(self.people[p].id)
+
+    def all_year(self, p: int) -> bool:
+        """Whether resident p is in the program from the year's first week."""
+        return self.year.joined_week(self.people[p].id) == 0
 
     def rotations_for(self, person: Person) -> list[Rotation]:
         """The rotations whose posts take the person's grade (a rotation without posts, such as
@@ -80,13 +87,15 @@ class YearModel:
         return [r for r in self.year.rotations if self.program.may_rotate(person, r)]
 
 
-def build_year_model(program: Program, *, explain: bool = False) -> YearModel:
+def build_year_model(program: Program, *, explain: bool = False, shortfall: bool = False) -> YearModel:
+    """The year's model; with `shortfall`, requirement minimums may fall short (`built.short`)
+    instead of making the model infeasible: the caller weighs the shortfall."""
     if program.year is None:
         raise ValueError("the program has no academic year")
     built = YearModel(program, program.year, cp_model.CpModel(), list(program.residents), explain=explain)
     _add_weeks(built)
     _add_lengths(built)
-    _add_requirements(built)
+    _add_requirements(built, shortfall)
     _add_complements(built)
     _add_vacation(built)
     _add_first_and_fixed(built)
@@ -126,29 +135,35 @@ def _add_weeks(built: YearModel) -> None:
 
 
 def _add_lengths(built: YearModel) -> None:
-    """A rotation given in blocks (or halves) is the same all through each block (or half)."""
+    """A rotation given in blocks (or halves) is the same all through each block (or half), in
+    the weeks of it the resident is in the program."""
     for (p, w, rotation_id), on in built.on.items():
         rotation = built.year.rotation[rotation_id]
         if rotation.length is Length.WEEK:
             continue
         block = built.year.block_of_week[w]
-        first = (
-            block.first
-            if rotation.length is Length.BLOCK or block.half_of(w) == 0
-            else block.first + block.weeks // 2
+        piece = (
+            v
+            for v in block.week_indices
+            if rotation.length is Length.BLOCK or block.half_of(v) == block.half_of(w)
         )
-        if first != w and (p, first, rotation_id) in built.on:
+        first = next(v for v in piece if (p, v, rotation_id) in built.on)
+        if first != w:
             built.model.add(on == built.on[p, first, rotation_id])
 
 
-def _add_requirements(built: YearModel) -> None:
+def _add_requirements(built: YearModel, shortfall: bool) -> None:
     for p, person in enumerate(built.people):
-        for requirement in built.year.requirements:
+        for i, requirement in enumerate(built.year.requirements):
             if person.grade not in requirement.grades:
                 continue
             weeks = built.present_on(p, requirement.rotation_ids)
             key = built.guard(Rule(ids.YEAR_REQUIREMENT, requirement.grades.label, requirement.label))
             total = LinearExpr.sum(weeks)
+            if shortfall and requirement.min_weeks > 0:
+                short = built.model.new_int_var(0, requirement.min_weeks, f"short_{p}_{i}")
+                built.short[p, i] = short
+                total = total + short
             built.model.add(total >= requirement.min_weeks).only_enforce_if(key)
             if requirement.max_weeks is not None:
                 built.model.add(total <= requirement.max_weeks).only_enforce_if(key)
@@ -195,7 +210,7 @@ def _add_first_and_fixed(built: YearModel) -> None:
     for p, person in enumerate(built.people):
         weeks = built.weeks_of(p)
         for first in built.year.first:
-            if person.grade in first.grades and weeks.start == 0 and (p, 0, first.rotation_id) in built.on:
+            if person.grade in first.grades and built.all_year(p) and (p, 0, first.rotation_id) in built.on:
                 key = built.guard(Rule(ids.YEAR_FIRST, first.grades.label, first.rotation_id))
                 built.model.add(built.on[p, 0, first.rotation_id] == 1).only_enforce_if(key)
         for fixed in built.year.wishes_of(person.id).fixed:
@@ -322,7 +337,7 @@ def _heavy_fairness(built: YearModel) -> None:
         return
     cohorts: dict[int, list[LinearExpr]] = defaultdict(list)
     for p, person in enumerate(built.people):
-        if built.weeks_of(p).start == 0:
+        if built.all_year(p):
             weeks = built.present_on(p, heavy)
             cohorts[person.grade].append(LinearExpr.sum(weeks))
     for grade, totals in cohorts.items():
@@ -347,7 +362,7 @@ def _switches(built: YearModel) -> None:
         choices = [r.id for r in built.rotations_for(person)]
         weeks = built.weeks_of(p)
         for w in weeks[:-1]:
-            if built.year.block_of_week[w + 1].first == w + 1:
+            if built.year.block_of_week[w + 1].first == w + 1 or (p, w + 1, choices[0]) not in built.on:
                 continue
             switch = built.model.new_bool_var(f"switch_{p}_{w}")
             for rotation_id in choices:

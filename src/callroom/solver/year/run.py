@@ -70,7 +70,7 @@ def solve_year(
         round(solver.best_objective_bound),
         wall,
         watcher.first_s,
-        granted=_granted(built, solver),
+        granted=granted_of(built, solver),
     )
 
 
@@ -83,7 +83,7 @@ def plan_of(built: YearModel, solver: cp_model.CpSolver) -> YearPlan:
     return YearPlan(tuple(sorted(placements, key=lambda x: (x.person_id, x.week))))
 
 
-def _granted(built: YearModel, solver: cp_model.CpSolver) -> Granted:
+def granted_of(built: YearModel, solver: cp_model.CpSolver) -> Granted:
     asked = first = anywhere = 0
     for p, person in enumerate(built.people):
         for k, _ in enumerate(built.year.wishes_of(person.id).vacation):
