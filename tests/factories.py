@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, time, timedelta
+from pathlib import Path
 
 from callroom.domain.grades import Grade, GradeRange
 from callroom.domain.program import (
@@ -30,6 +31,7 @@ from callroom.domain.program import (
 )
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.formats.program_file import parse_program
 
 MONDAY = date(2026, 3, 2)
 SPRING_FORWARD = date(2026, 3, 8)  # a Sunday: 02:00 EST jumps to 03:00 EDT
@@ -160,3 +162,20 @@ def every(
 ) -> list[tuple[str, int, str, str]]:
     """The same shift on many days, as roster rows."""
     return [(person_id, offset, shift_id, post_id) for offset in offsets]
+
+
+SMALL_YEAR = Path(__file__).parent / "fixtures" / "programs" / "year_small.yaml"
+
+
+def small_year_text(*edits: tuple[str, str]) -> str:
+    """The small year file's text with each (old, new) replaced; every old must be in it."""
+    text = SMALL_YEAR.read_text()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def small_year(*edits: tuple[str, str]) -> Program:
+    """The small year file, edited as `small_year_text` edits it, parsed."""
+    return parse_program(small_year_text(*edits), "year.yaml")

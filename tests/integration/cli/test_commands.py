@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
@@ -20,14 +19,6 @@ FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
 runner = CliRunner()
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
 
 
 def _versions(url: str, name: str) -> int:

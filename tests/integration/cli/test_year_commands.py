@@ -8,7 +8,6 @@ import dataclasses
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from callroom.cli.main import app
@@ -24,14 +23,6 @@ from callroom.year.service import block_name
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
 YEAR = FIXTURES / "year_small.yaml"
 runner = CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
 
 
 def _run(*args: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from callroom.cli.main import app
@@ -15,20 +14,12 @@ from callroom.config import Settings
 from callroom.rules.year import check_year_plan
 from callroom.services import open_services
 from callroom.year.service import block_name
+from tests.factories import small_year_text
 
-YEAR = Path(__file__).parents[2] / "fixtures" / "programs" / "year_small.yaml"
 ANN = "{id: ann, name: Ann, grade: PGY-1,"
 LEAVE = ANN + " leave: [{from: 2027-11-18, to: 2027-12-29, kind: parental}],"
 JOINER = "  - {id: gil, name: Gil, grade: PGY-2, joins: 2028-01-06}\nrules:"
 runner = CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CALLROOM_DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
 
 
 def _run(*args: str, code: int = 0) -> str:
@@ -38,12 +29,8 @@ def _run(*args: str, code: int = 0) -> str:
 
 
 def _write(workdir: Path, *edits: tuple[str, str]) -> Path:
-    text = YEAR.read_text()
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new)
     path = workdir / "small.yaml"
-    path.write_text(text)
+    path.write_text(small_year_text(*edits))
     return path
 
 

@@ -4,28 +4,20 @@ year's checks, each rule broken by hand is reported, and a year without a plan i
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
-from callroom.domain.program import Program
 from callroom.domain.year import Placement, YearPlan
-from callroom.formats.program_file import parse_program
 from callroom.rules import ids
 from callroom.rules.year import check_year_plan
 from callroom.solver.run import SolveOptions, Status
 from callroom.solver.year.run import YearSolution, solve_year
+from tests.factories import small_year
 
-YEAR = Path(__file__).parents[2] / "fixtures" / "programs" / "year_small.yaml"
 QUICK = SolveOptions(time_limit_s=10, workers=2, seed=0)
 
 
-def _program(*edits: tuple[str, str]) -> Program:
-    text = YEAR.read_text()
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new)
-    return parse_program(text, "year.yaml")
+_program = small_year
 
 
 @pytest.fixture(scope="module")

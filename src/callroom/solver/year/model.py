@@ -87,9 +87,12 @@ class YearModel:
         return [r for r in self.year.rotations if self.program.may_rotate(person, r)]
 
 
-def build_year_model(program: Program, *, explain: bool = False, shortfall: bool = False) -> YearModel:
+def build_year_model(
+    program: Program, *, explain: bool = False, shortfall: bool = False, goals: bool = True
+) -> YearModel:
     """The year's model; with `shortfall`, requirement minimums may fall short (`built.short`)
-    instead of making the model infeasible: the caller weighs the shortfall."""
+    instead of making the model infeasible: the caller weighs the shortfall. Without `goals`
+    (and when explaining) it has the hard rules only, and no objective."""
     if program.year is None:
         raise ValueError("the program has no academic year")
     built = YearModel(program, program.year, cp_model.CpModel(), list(program.residents), explain=explain)
@@ -101,7 +104,7 @@ def build_year_model(program: Program, *, explain: bool = False, shortfall: bool
     _add_first_and_fixed(built)
     _add_runs(built)
     _add_conflicts(built)
-    if not explain:
+    if goals and not explain:
         _add_goals(built)
         built.model.minimize(
             LinearExpr.weighted_sum([t for _, t in built.terms], [w for w, _ in built.terms])
