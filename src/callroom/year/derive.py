@@ -10,6 +10,7 @@ The previous block's roster becomes the history the rules carrying across the se
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -19,6 +20,18 @@ from callroom.domain.program import Block, History, Leave, Person, Program, Tall
 from callroom.domain.roster import Roster
 from callroom.domain.shifts import ShiftKind
 from callroom.domain.year import Year, YearBlock, YearPlan
+
+BLOCK_NAME = re.compile(r"(.+)/block-(\d+)")
+"""A block's roster is stored as a program of its own, named after its year and its number."""
+
+
+def block_name(year_name: str, number: int) -> str:
+    return f"{blocks_of(year_name)}{number:02d}"
+
+
+def blocks_of(year_name: str) -> str:
+    """What the names of the year's block programs begin with."""
+    return f"{year_name}/block-"
 
 
 def block_span(year: Year, number: int) -> Block:

@@ -8,7 +8,6 @@ versions, audit and live roster work as any other program's).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from callroom.solver.run import ProgressHook, Solution, SolveOptions, solve
 from callroom.solver.year.run import YearSolution, solve_year
 from callroom.storage import Database, ProgramRepository, RosterVersionRecord
 from callroom.storage.year_repositories import YearPlanRecord, YearPlanRepository
-from callroom.year.derive import block_program, block_span
+from callroom.year.derive import BLOCK_NAME, block_name, block_program, block_span
 
 
 @dataclass(frozen=True)
@@ -42,13 +41,6 @@ class BlockSolve:
     number: int
     program: Program
     solution: Solution
-
-
-BLOCK_NAME = re.compile(r"(.+)/block-(\d+)")
-
-
-def block_name(year_name: str, number: int) -> str:
-    return f"{year_name}/block-{number:02d}"
 
 
 class YearService:
