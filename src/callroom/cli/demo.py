@@ -81,7 +81,10 @@ def run_demo(
         console.print(f"Block {number}, {solved.program.block.start} to {solved.program.block.end}: stored.")
         current = solved if number == now else current
     assert current is not None and current.solution.roster is not None
-    console.print(f"[bold]Today ({today}) is in block {now}[/]: the live roster.")
+    live = stored.rosters.live()
+    console.print(
+        f"[bold]Today ({today}) is in block {now}[/]; the live roster: {live.name if live else 'none'}."
+    )
     report(current.program, current.solution)
     with (out / "roster.csv").open("w", newline="", encoding="utf-8") as handle:
         write_roster_csv(current.program, current.solution.roster, handle)
