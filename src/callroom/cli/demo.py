@@ -81,9 +81,9 @@ def run_demo(
         console.print(f"Block {number}, {solved.program.block.start} to {solved.program.block.end}: stored.")
         current = solved if number == now else current
     assert current is not None and current.solution.roster is not None
-    live = stored.rosters.live()
+    shown = stored.rosters.live()  # the block holding the real date, else the newest stored
     console.print(
-        f"[bold]Today ({today}) is in block {now}[/]; the live roster: {live.name if live else 'none'}."
+        f"[bold]Today ({today}) is in block {now}[/]; the live roster: {shown.name if shown else 'none'}."
     )
     report(current.program, current.solution)
     with (out / "roster.csv").open("w", newline="", encoding="utf-8") as handle:
