@@ -26,8 +26,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///callroom.db"
 
-    # The program whose newest roster version is the live schedule (default: the newest roster
-    # version of any program).
+    # The program (or year, with its `<year>/block-NN` programs) whose roster is the live
+    # schedule: the block holding today, else the newest stored (default: among every program).
     paging_program: str | None = None
 
     smtp_host: str | None = None

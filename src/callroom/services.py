@@ -51,7 +51,7 @@ class Services:
 
 
 def build_services(settings: Settings, database: Database, clock: Clock = utc_now) -> Services:
-    schedules = LiveSchedules(settings.paging_program)
+    schedules = LiveSchedules(settings.paging_program, clock)
     rosters = RosterService(database, schedules, clock=clock)
     paging = PagingService(database, schedules, clock)
     return Services(

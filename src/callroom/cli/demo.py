@@ -1,8 +1,9 @@
 """`callroom demo`: the fictional hospital's academic year end to end on the embedded SQLite store.
 
 The demo picks the academic year holding today (1 July to 30 June), so the app it serves is
-alive on any day: it plans the year, then solves the block before today's and today's block,
-each looking back on the one before, and stores them (today's last, so it is the live roster).
+alive on any day: it plans the year, then solves the block before today's and today's block
+(or, with `--every-block`, every block), each looking back on the one before, and stores them.
+The live roster is the block holding today, whichever was stored last.
 """
 
 from __future__ import annotations
@@ -80,9 +81,10 @@ def run_demo(
         console.print(f"Block {number}, {solved.program.block.start} to {solved.program.block.end}: stored.")
         current = solved if number == now else current
     assert current is not None and current.solution.roster is not None
-    if every_block:  # the live roster is the newest stored: today's block goes last
-        stored.year.store_block(chief, current)
-    console.print(f"[bold]Today ({today}) is in block {now}[/]: the live roster.")
+    shown = stored.rosters.live()  # the block holding the real date, else the newest stored
+    console.print(
+        f"[bold]Today ({today}) is in block {now}[/]; the live roster: {shown.name if shown else 'none'}."
+    )
     report(current.program, current.solution)
     with (out / "roster.csv").open("w", newline="", encoding="utf-8") as handle:
         write_roster_csv(current.program, current.solution.roster, handle)

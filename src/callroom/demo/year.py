@@ -10,7 +10,11 @@ paging, and turns the services into rotations:
   who rank them, research the most wanted;
 - three weeks of vacation each, asked for in two requests of three ranked weeks (summer, the
   winter holidays and spring break are the popular ones), at most one resident of a rotation
-  off in a week.
+  off in a week;
+- the year's named holidays, Thanksgiving, Christmas Day and New Year's Day: staffed as Sundays,
+  and nobody works more than one of them. On them the demo asks for the Sunday minimum and no
+  more (a skeleton crew): a block staffing Thanksgiving to its targets would leave too few
+  residents free for Christmas and New Year's Day, which the next block must staff.
 Requests come from a seeded generator, so the same academic year gives the same file.
 """
 
@@ -22,7 +26,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from callroom.domain.grades import Grade, GradeRange
-from callroom.domain.program import CoverDemand, Person, Program
+from callroom.domain.program import CoverDemand, DayPattern, Holiday, Person, Program
 from callroom.domain.year import (
     WEEK,
     Complement,
@@ -41,6 +45,8 @@ ELECTIVE_GRADES = GradeRange(Grade.PGY2, Grade.PGY4)  # interns learn the floors
 VACATION_WEEKS = 3
 BLOCKS = 13
 BLOCK_WEEKS = 4
+THURSDAY, SUNDAY = 3, 6  # date.weekday()
+HOLIDAY_OVER = 20  # the cost of each resident over a holiday's skeleton crew
 
 
 def academic_year_of(day: date) -> date:
@@ -64,14 +70,29 @@ def demo_year(block: Program, start: date, seed: int = SEED) -> Program:
         wishes={p.id: _wishes(rng, start, p.grade in ELECTIVE_GRADES) for p in residents},
     )
     people = tuple(_undated(p) for p in block.people)
+    holidays = holidays_of(start)
+    lighter = [_lighter(d) for d in block.demands]
     return dataclasses.replace(
         block,
         block=dataclasses.replace(block.block, start=start, days=(end - start).days + 1),
         people=people,
-        demands=tuple(_lighter(d) for d in block.demands),
+        demands=tuple(d for demand in lighter for d in _skeleton_on(demand, holidays)),
         year=year,
+        holidays=holidays,
         history=None,
         absences=(),
+    )
+
+
+def holidays_of(start: date) -> tuple[Holiday, ...]:
+    """The academic year's named holidays: Thanksgiving (the fourth Thursday of November),
+    Christmas Day and New Year's Day."""
+    november = date(start.year, 11, 1)
+    thanksgiving = november + timedelta(days=(THURSDAY - november.weekday()) % 7 + 3 * 7)
+    return (
+        Holiday("Thanksgiving", thanksgiving),
+        Holiday("Christmas Day", date(start.year, 12, 25)),
+        Holiday("New Year's Day", date(start.year + 1, 1, 1)),
     )
 
 
@@ -83,6 +104,26 @@ def _lighter(demand: CoverDemand) -> CoverDemand:
         dataclasses.replace(n, minimum=n.minimum - 1) if n.minimum >= 3 else n for n in demand.requirements
     )
     return dataclasses.replace(demand, requirements=needs)
+
+
+def _skeleton_on(demand: CoverDemand, holidays: tuple[Holiday, ...]) -> tuple[CoverDemand, ...]:
+    """A Sunday demand as it stands on other Sundays, and on the named holidays (staffed as
+    Sundays) its minimum as the target, each resident over it a cost (see the module doc)."""
+    if SUNDAY not in demand.days.weekdays:
+        return (demand,)
+    days = frozenset(h.day for h in holidays)
+    usual = dataclasses.replace(
+        demand, days=dataclasses.replace(demand.days, exclude=demand.days.exclude | days)
+    )
+    skeleton = dataclasses.replace(
+        demand,
+        id=f"{demand.id}/holidays",
+        days=DayPattern(frozenset(), include=days),
+        requirements=tuple(
+            dataclasses.replace(n, target=n.minimum, weight_over=HOLIDAY_OVER) for n in demand.requirements
+        ),
+    )
+    return usual, skeleton
 
 
 def _undated(person: Person) -> Person:

@@ -49,6 +49,12 @@ def to_utc(naive: datetime, zone: ZoneInfo, *, last: bool = False) -> datetime:
     return naive.replace(tzinfo=zone, fold=1 if last else 0).astimezone(UTC)
 
 
+def days_interval(zone: ZoneInfo, first: date, last: date) -> Interval:
+    """The days `first` to `last` as instants: local midnight of the first to local midnight
+    after the last (23, 24 or 25 hours a day)."""
+    return Interval(local_midnight(zone, first), local_midnight(zone, last + timedelta(days=1)))
+
+
 def shift_interval(zone: ZoneInfo, day: date, start: time, duration_minutes: int) -> Interval:
     """The elapsed interval of a shift that starts at `start` on `day`, wall clock in `zone`."""
     wall_start = datetime.combine(day, start)

@@ -68,21 +68,24 @@ def runs(plan: YearPlan, person_id: str) -> list[Run]:
 
 def write_year_calendars(program: Program, plan: YearPlan, out_dir: Path) -> list[Path]:
     """`<person_id>.ics` for every resident with a placement, built before any is written."""
-    year = _year(program)
-    stamp = datetime.combine(year.start, time(0), UTC)
-    documents = []
-    for person_id in plan.people():
-        name = program.person[person_id].name if person_id in program.person else person_id
-        calendar = Calendar.new(
-            prodid=PRODID, name=f"{name}: {program.hospital.name} year", uid=f"{person_id}-year@callroom"
-        )
-        for run in runs(plan, person_id):
-            calendar.add_component(_event(year, run, stamp))
-        documents.append((out_dir / f"{person_id}.ics", calendar))
+    documents = [(out_dir / f"{pid}.ics", year_calendar(program, plan, pid)) for pid in plan.people()]
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, calendar in documents:
         path.write_bytes(calendar.to_ical())
     return [path for path, _ in documents]
+
+
+def year_calendar(program: Program, plan: YearPlan, person_id: str) -> Calendar:
+    """One resident's year: an all-day event per run of weeks on a rotation or on vacation."""
+    year = _year(program)
+    stamp = datetime.combine(year.start, time(0), UTC)
+    name = program.person[person_id].name if person_id in program.person else person_id
+    calendar = Calendar.new(
+        prodid=PRODID, name=f"{name}: {program.hospital.name} year", uid=f"{person_id}-year@callroom"
+    )
+    for run in runs(plan, person_id):
+        calendar.add_component(_event(year, run, stamp))
+    return calendar
 
 
 def _event(year: Year, run: Run, stamp: datetime) -> Event:

@@ -137,7 +137,7 @@ def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: date
     action = next_action(page_view(page, recipients), now)
     if isinstance(action, Wait):
         return False
-    schedule = schedules.current(session)
+    schedule = schedules.current(session, now)
     if isinstance(action, FallBack):
         paged = _paged_this_round(recipients, page.round)
         return _fall_back(session, schedule, page, action, paged, now, actor)

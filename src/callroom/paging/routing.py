@@ -76,10 +76,20 @@ class Schedule:
         return CheckContext(self.program, self.roster)
 
     @cached_property
+    def work(self) -> Mapping[str, tuple[Work, ...]]:
+        """Each person's work, the block's history first. The live roster changes to a new
+        block at local midnight of its first day, while the previous block's overnight call
+        runs until the morning: that call is in the new block's history, so a page at 02:00
+        still reaches whoever holds it (and the transition after a 24-hour call is known)."""
+        # Someone in the history who has left the program is nobody a page can reach.
+        people = {*self.context.work, *(p for p in self.context.past if p in self.program.person)}
+        return {pid: self.context.joined(pid) for pid in people}
+
+    @cached_property
     def by_post(self) -> Mapping[str, tuple[Work, ...]]:
-        """The work on each post, in order of start (then person)."""
+        """The work on each post, in order of start (then person), the history's included."""
         grouped: dict[str, list[Work]] = defaultdict(list)
-        for items in self.context.work.values():
+        for items in self.work.values():
             for work in items:
                 grouped[work.post.id].append(work)
         return {
@@ -89,7 +99,7 @@ class Schedule:
 
     @cached_property
     def _periods(self) -> Mapping[str, tuple[Period, ...]]:
-        return {pid: tuple(continuous_periods(work)) for pid, work in self.context.work.items()}
+        return {pid: tuple(continuous_periods(work)) for pid, work in self.work.items()}
 
     def minute(self, now: datetime) -> float:
         return (now - self.context.timeline.origin).total_seconds() / 60
@@ -102,7 +112,7 @@ class Schedule:
 
     def duty(self, person_id: str, now: datetime) -> Work | None:
         at = self.minute(now)
-        return next((w for w in self.context.work.get(person_id, ()) if w.start <= at < w.end), None)
+        return next((w for w in self.work.get(person_id, ()) if w.start <= at < w.end), None)
 
     def on_leave(self, person: Person, now: datetime) -> bool:
         return person.unavailable(now.astimezone(self.context.timeline.zone).date())

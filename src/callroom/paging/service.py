@@ -130,10 +130,10 @@ class PagingService:
         """Resolve and store a page; Invalid (field "target") for a target naming nothing."""
         target = parse_request(request)
         with self._database.session() as session:
-            schedule = self._schedules.current(session)
+            now = self._clock()
+            schedule = self._schedules.current(session, now)
             if schedule is not None:
                 _check(schedule, target)
-            now = self._clock()
             page, routed = _new_page(schedule, request, target, now)
             page_id = PageRepository(session).add_page(page)
             _record_sent(session, page_id, page, routed, config_of(schedule), now)

@@ -1,5 +1,5 @@
-"""The live roster: the newest stored version of the live program, with the program it was made
-for and the schedule paging resolves against.
+"""The live roster: the stored roster of the block holding today (see `LiveSchedules`), with the
+program it was made for and the schedule paging resolves against.
 
 The program carries the absences the chief approved for it (`Program.absences`, stored apart
 from the file), so every service that checks or solves against the live roster keeps people off
@@ -8,7 +8,7 @@ without any change to the roster applies to the version already live.
 
 Roles resolve against it at send time (and at each escalation), so a roster edit takes effect
 for the next page. Parsing a program file takes tens of milliseconds, so each version's
-`Live` is kept once built, and each program text parsed once; finding the newest version is
+`Live` is kept once built, and each program text parsed once; finding the live version is
 one indexed query.
 """
 
@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.formats.program_file import parse_program
 from callroom.paging.routing import Schedule
 from callroom.storage import ProgramRepository, ProgramVersionRecord, RosterRepository, RosterVersionRecord
 from callroom.storage.changes_repositories import AbsenceRepository
+from callroom.year.derive import blocks_of
 
 K = TypeVar("K", int, tuple[int, int])
 
@@ -52,25 +55,41 @@ class Live:
 
 
 class LiveSchedules:
-    """Hands out the live roster: the newest version of `program` (or of any program, when no
-    program is configured). Safe to share between threads."""
+    """Hands out the live roster: the roster of the block holding today, among the configured
+    `program` and, when it is a year, its block programs (or among all programs, when none is
+    configured); while no block holds today, the newest stored of them. Safe to share between
+    threads.
 
-    def __init__(self, program: str | None = None) -> None:
+    A block solved ahead of time is stored while the one before it still runs, so "newest" alone
+    would page next month's team. The switch is at local midnight of the new block's first day;
+    a page at 02:00 that night still reaches the previous block's overnight call, because the new
+    block's program carries that roster as its history and routing reads it
+    (`paging.routing.Schedule`).
+    """
+
+    def __init__(self, program: str | None = None, clock: Clock = utc_now) -> None:
         self.program = program
+        self._clock = clock
         self._versions: dict[int, Live] = {}
         self._with_absences: dict[tuple[int, int], Live] = {}  # by (version id, newest absence id)
         self._programs: dict[tuple[str, str], Program] = {}
         self._lock = threading.Lock()
 
-    def current(self, session: Session) -> Schedule | None:
-        """The live schedule, or None while no roster is stored."""
-        found = self.live(session)
+    def current(self, session: Session, now: datetime | None = None) -> Schedule | None:
+        """The live schedule at `now` (default: the clock's), or None while no roster is stored."""
+        found = self.live(session, now=now)
         return None if found is None else found.schedule
 
-    def live(self, session: Session, program: str | None = None) -> Live | None:
-        """The newest version of `program` (default: the live program), or None."""
-        newest = RosterRepository(session).newest_id(program or self.program)
-        return None if newest is None else self.version(session, newest)
+    def live(self, session: Session, program: str | None = None, now: datetime | None = None) -> Live | None:
+        """The newest version of `program`; without one, the live roster at `now` (default: the
+        clock's; see the class doc). None while there is none."""
+        rosters = RosterRepository(session)
+        if program is not None:
+            found = rosters.newest_id(program)
+        else:
+            blocks = None if self.program is None else blocks_of(self.program)
+            found = rosters.live_id(now or self._clock(), self.program, blocks)
+        return None if found is None else self.version(session, found)
 
     def version(self, session: Session, version_id: int) -> Live:
         """A stored version by id (it must exist), with its program's approved absences; parsed

@@ -1,8 +1,9 @@
 """`RosterService`: the live roster and the chief's and admin's changes to it, for the API, the
 web pages and the CLI alike.
 
-- The live roster is the newest stored version (of CALLROOM_PAGING_PROGRAM, or of any program).
-  Which version is newest is asked at most every `recheck_s`, so a board polling who is on
+- The live roster is the roster of the block holding today (of CALLROOM_PAGING_PROGRAM and,
+  for a year, its blocks; or of any program), else the newest stored (`LiveSchedules`).
+  Which version is live is asked at most every `recheck_s`, so a board polling who is on
   call costs no query per request; a version saved through this service is seen at once, one
   saved elsewhere within `recheck_s` (or at once after `forget`).
 - A cell edit is checked with `callroom.rules.change.impact` (the same checkers as a solve, on
@@ -11,14 +12,11 @@ web pages and the CLI alike.
 - A new program file is checked line by line and stored as the program's next version; the
   live roster is carried over to it as a new roster version, or the change is refused when the
   roster uses people, posts or shifts the new file no longer has.
-<<<<<<< HEAD
 - A solve of a program respects the absences the chief approved on its rosters: the caller
   asks `program_for_solve` for the program with them before solving, and `store_solution`
   refuses a roster that breaks one.
-=======
 - Declared conflicts' reasons are the chief's: the admin reads the file with a placeholder for
   each, and a placeholder sent back keeps the stored reason; the chief reads them (`conflicts`).
->>>>>>> privacy
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
@@ -34,6 +33,7 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Conflict as DeclaredConflict
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
+from callroom.domain.wallclock import Interval, days_interval
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.program_file import ProgramFileError, parse_program
 from callroom.formats.program_reasons import hide_reasons, keep_reasons
@@ -225,7 +225,9 @@ class RosterService:
         _check_roster_fits(program, live.roster)
         audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
         with self._database.session() as session:
-            stored = ProgramRepository(session).save_source(live.name, source, f"api:{caller.user}")
+            stored = ProgramRepository(session).save_source(
+                live.name, source, f"api:{caller.user}", _holds(program)
+            )
             if stored.id == live.record.program_version_id:
                 return ProgramReplaced(live.name, stored.number, None)
             saved = add_version(
@@ -267,10 +269,11 @@ class RosterService:
         from its year)."""
         assert solution.roster is not None and solution.report is not None
         path = path or f"{name}.yaml"
+        program = parse_program(text, path)
         with self._database.session() as session:
             approved = AbsenceRepository(session).of_program(name)
-            _check_absences(name, text, path, solution.roster, approved)
-            source = ProgramRepository(session).save_source(name, text, path)
+            _check_absences(name, program, solution.roster, approved)
+            source = ProgramRepository(session).save_source(name, text, path, _holds(program))
             saved = RosterRepository(session).add_version(
                 source.id,
                 solution.roster,
@@ -284,10 +287,15 @@ class RosterService:
         return saved
 
 
-def _check_absences(name: str, text: str, path: str, roster: Roster, found: list[AbsenceRecord]) -> None:
+def _holds(program: Program) -> Interval:
+    """When the program's block is the present, stored with its version for the live roster."""
+    return days_interval(ZoneInfo(program.hospital.timezone), program.block.start, program.block.end)
+
+
+def _check_absences(name: str, program: Program, roster: Roster, found: list[AbsenceRecord]) -> None:
     if not found:
         return
-    program = parse_program(text, path).with_absences(record.absence for record in found)
+    program = program.with_absences(record.absence for record in found)
     broken = check_absences(CheckContext(program, roster))
     if broken:
         raise Conflict(

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from callroom.domain.wallclock import Interval
 from callroom.errors import NotFound
 
 MAX_ID = 2**31 - 1
@@ -38,6 +39,7 @@ class ProgramVersionRecord:
     source_path: str
     sha256: str
     created_at: datetime
+    holds: Interval | None = None  # when its block is the present; None for a year file
 
 
 @dataclass(frozen=True)

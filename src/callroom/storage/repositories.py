@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment, Roster
+from callroom.domain.wallclock import Interval
 from callroom.storage.records import (
     ProgramVersionRecord,
     RosterSource,
@@ -37,10 +38,13 @@ class ProgramRepository:
         self._session = session
         self._clock = clock
 
-    def save_source(self, name: str, source_text: str, source_path: str) -> ProgramVersionRecord:
+    def save_source(
+        self, name: str, source_text: str, source_path: str, holds: Interval | None = None
+    ) -> ProgramVersionRecord:
         """Store the program file's text as the next version of `name`, unless the text equals
         the latest version's (by sha256): then that version comes back and nothing is written,
-        even if `source_path` differs."""
+        even if `source_path` differs. `holds` is when the file's block is the present (see
+        `RosterRepository.live_id`); a year file has none."""
         program_id = _ensure_program(self._session, name)
         lock_program(self._session, program_id)
         digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
@@ -54,6 +58,8 @@ class ProgramRepository:
             source_path=source_path,
             sha256=digest,
             created_at=self._clock(),
+            block_starts_at=None if holds is None else holds.start,
+            block_ends_at=None if holds is None else holds.end,
         )
         self._session.add(row)
         self._session.flush()
@@ -131,12 +137,43 @@ class RosterRepository:
         row = self._session.scalars(stmt).first()
         return None if row is None else _roster_version_record(row)
 
-    def newest_id(self, program_name: str | None = None) -> int | None:
-        """The id of the newest roster version, of a program or of any: a cheap change check."""
-        if program_name is None:
-            return self._session.scalar(select(func.max(RosterVersionRow.id)))
+    def newest_id(self, program_name: str) -> int | None:
+        """The id of the program's newest roster version: a cheap change check."""
         stmt = _roster_versions(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
         return self._session.scalar(stmt.with_only_columns(RosterVersionRow.id))
+
+    def live_id(self, now: datetime, program_name: str | None, blocks_prefix: str | None) -> int | None:
+        """The live roster's version id at `now`: of the candidate programs (`program_name` and
+        those whose name begins with `blocks_prefix`; every program when `program_name` is
+        None), each one's newest version is looked at, and the newest of those whose block
+        holds `now` wins, else the newest of them all.
+
+        One query, from the few candidate programs: each one's newest version is a seek on the
+        unique (program_id, number) index, never a scan of the versions.
+        """
+        newest_of_program = (
+            select(RosterVersionRow.id)
+            .where(RosterVersionRow.program_id == ProgramRow.id)
+            .order_by(RosterVersionRow.number.desc())
+            .limit(1)
+            .correlate(ProgramRow)
+            .scalar_subquery()
+        )
+        holds = and_(ProgramVersionRow.block_starts_at <= now, now < ProgramVersionRow.block_ends_at)
+        stmt = (
+            select(RosterVersionRow.id)
+            .select_from(ProgramRow)
+            .join(RosterVersionRow, RosterVersionRow.id == newest_of_program)
+            .join(ProgramVersionRow, ProgramVersionRow.id == RosterVersionRow.program_version_id)
+            .order_by(case((holds, 1), else_=0).desc(), RosterVersionRow.id.desc())
+            .limit(1)
+        )
+        if program_name is not None:
+            named: ColumnElement[bool] = ProgramRow.name == program_name
+            if blocks_prefix is not None:
+                named = or_(named, ProgramRow.name.startswith(blocks_prefix, autoescape=True))
+            stmt = stmt.where(named)
+        return self._session.scalar(stmt)
 
     def by_number(self, program_name: str, number: int) -> RosterVersionRecord | None:
         stmt = _roster_versions(program_name).where(RosterVersionRow.number == number)
@@ -251,6 +288,11 @@ def _program_version_record(row: ProgramVersionRow, name: str) -> ProgramVersion
         source_path=row.source_path,
         sha256=row.sha256,
         created_at=row.created_at.astimezone(UTC),
+        holds=(
+            None
+            if row.block_starts_at is None or row.block_ends_at is None
+            else Interval(row.block_starts_at, row.block_ends_at)
+        ),
     )
 
 

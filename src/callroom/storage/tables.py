@@ -95,6 +95,11 @@ class ProgramVersionRow(Base):
     source_path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the block holds the present: local midnight of its first day and after its last, in
+    # UTC (so "which block holds now" needs no time zone). NULL for a year file, whose rosters
+    # are its blocks', and for a text that is no program file.
+    block_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    block_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RosterVersionRow(Base):

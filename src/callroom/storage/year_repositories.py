@@ -91,6 +91,11 @@ class YearPlanRepository:
         row = self._session.scalars(query).first()
         return None if row is None else self._record(row)
 
+    def names(self) -> list[str]:
+        """The programs with a stored plan: every academic year planned here."""
+        query = select(ProgramRow.name).join(YearPlanRow, YearPlanRow.program_id == ProgramRow.id)
+        return sorted(self._session.scalars(query.distinct()))
+
     def plan(self, plan_id: int) -> YearPlan:
         rows = self._session.scalars(
             select(YearPlacementRow)

@@ -10,15 +10,28 @@ The previous block's roster becomes the history the rules carrying across the se
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from callroom.domain.days import is_weekend, weekend_of
 from callroom.domain.program import Block, History, Leave, Person, Program, Tally
-from callroom.domain.roster import Roster
+from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind
 from callroom.domain.year import Year, YearBlock, YearPlan
+
+BLOCK_NAME = re.compile(r"(.+)/block-(\d+)")
+"""A block's roster is stored as a program of its own, named after its year and its number."""
+
+
+def block_name(year_name: str, number: int) -> str:
+    return f"{blocks_of(year_name)}{number:02d}"
+
+
+def blocks_of(year_name: str) -> str:
+    """What the names of the year's block programs begin with."""
+    return f"{year_name}/block-"
 
 
 def block_span(year: Year, number: int) -> Block:
@@ -55,7 +68,9 @@ def block_program(
         # The previous block's own start; for a first block, the previous year's roster as far
         # back as it goes.
         start = block_span(year, number - 1).start if number > 1 else min(a.day for a in before.assignments)
-        history = History(start, tuple(a for a in before.assignments if start <= a.day < block.start))
+        # Only who and what the year knows: last year's graduates are nobody's concern here.
+        kept = (a for a in before.assignments if start <= a.day < block.start and _known(program, a))
+        history = History(start, tuple(kept))
     # Each rotation a resident is on keeps its limits (the program's own where it names none),
     # so the block file made from the year knows every resident's rotation.
     on = {p.rotation for p in people if p.rotation}
@@ -125,6 +140,14 @@ def year_to_date(program: Program, rosters: Sequence[Roster]) -> dict[str, Tally
         for person_id, worked in weekends.items():
             counts[person_id]["weekends"] += len(worked)
     return {pid: Tally(**c) for pid, c in counts.items() if c}
+
+
+def _known(program: Program, assignment: Assignment) -> bool:
+    return (
+        assignment.person_id in program.person
+        and assignment.post_id in program.post
+        and assignment.shift_id in program.shift
+    )
 
 
 def _days(year: Year, week: int) -> list[date]:

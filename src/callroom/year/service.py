@@ -8,17 +8,17 @@ versions, audit and live roster work as any other program's).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.program import Program
-from callroom.domain.year import YearPlan
+from callroom.domain.roster import Roster
+from callroom.domain.year import Year, YearPlan
 from callroom.errors import Invalid, NotFound
 from callroom.formats.program_dump import dump_program
 from callroom.rosters.service import RosterService
@@ -27,7 +27,7 @@ from callroom.solver.year.replan import YearReplan, replan_year
 from callroom.solver.year.run import YearSolution, solve_year
 from callroom.storage import Database, ProgramRepository, RosterRepository, RosterVersionRecord
 from callroom.storage.year_repositories import YearPlanRecord, YearPlanRepository
-from callroom.year.derive import block_program, block_span
+from callroom.year.derive import BLOCK_NAME, block_name, block_program, block_span
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,6 @@ class BlockSolve:
     number: int
     program: Program
     solution: Solution
-
-
-BLOCK_NAME = re.compile(r"(.+)/block-(\d+)")
-
-
-def block_name(year_name: str, number: int) -> str:
-    return f"{year_name}/block-{number:02d}"
 
 
 class YearService:
@@ -159,7 +152,8 @@ class YearService:
 
     def block_program(self, name: str, number: int) -> Program:
         """Block `number` of the published year, looking back on the stored roster of the block
-        before it (for the first block, on nothing: a year file's `history` is for that)."""
+        before it; the first block, on the last block of the year stored that ends the day
+        before this one starts (without one, on the year file's own `history`)."""
         year = self.published(name)
         assert year.program.year is not None
         try:
@@ -173,11 +167,26 @@ class YearService:
             for n in range(1, number):
                 live = self._rosters.schedules.live(session, block_name(name, n))
                 earlier.append(None if live is None else live.roster)
-        before = earlier[-1] if earlier else None
+        before = earlier[-1] if earlier else self._year_before(year.program.year)
         program = block_program(
             year.program, year.plan, number, before, [r for r in earlier if r is not None]
         )
         return self._rosters.program_for_solve(block_name(name, number), program)
+
+    def _year_before(self, year: Year) -> Roster | None:
+        """The stored roster of the last block of the academic year that ended the day before
+        `year` starts: a call on its last night reaches into this year's first day."""
+        eve = year.start - timedelta(days=1)
+        with self._database.reading() as session:
+            plans, programs = YearPlanRepository(session), ProgramRepository(session)
+            for other in plans.names():
+                record = plans.newest(other)
+                source = None if record is None else programs.get_version(record.program_version_id)
+                ended = None if source is None else self._rosters.schedules.parsed(source).year
+                if ended is not None and ended.end == eve:
+                    found = self._rosters.schedules.live(session, block_name(other, ended.blocks[-1].number))
+                    return None if found is None else found.roster
+        return None
 
     def solve_block(
         self, name: str, number: int, options: SolveOptions, on_progress: ProgressHook | None = None

@@ -17,8 +17,7 @@ from callroom.domain.roster import Roster
 from callroom.rules import ids
 from callroom.rules.check import hard_violations
 from callroom.services import open_services
-from callroom.year.derive import year_to_date
-from callroom.year.service import block_name
+from callroom.year.derive import block_name, year_to_date
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "programs"
 YEAR = FIXTURES / "year_small.yaml"

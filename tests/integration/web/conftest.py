@@ -14,12 +14,18 @@ import httpx
 import pytest
 
 from callroom.accounts.demo import DemoAccount
+from callroom.accounts.roles import Role
+from callroom.cli.identity import acting
 from callroom.config import Settings
+from callroom.formats.program_file import load_program
+from callroom.services import build_services
+from callroom.solver.run import SolveOptions
 from callroom.storage import Database, open_database
 from callroom.web.app import create_app
 from tests.web_demo import seed_demo, serving, sign_in_of
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SMALL_YEAR = Path(__file__).parents[2] / "fixtures" / "programs" / "year_small.yaml"
 
 
 def csrf_of(html: str) -> str:
@@ -57,6 +63,15 @@ class Web:
         )
         assert answer.status_code == 303, answer.text
         return client, csrf_of(client.get("/oncall").text)
+
+
+def store_small_year(web: Web) -> None:
+    """Plan the small test year (six residents) and store it as `small`, as the chief."""
+    services = build_services(web.settings, web.database)
+    program = load_program(SMALL_YEAR)
+    solution = services.year.solve(program, SolveOptions(10, 2, 0, deterministic=False))
+    assert solution.plan is not None
+    services.year.store(acting(None, Role.CHIEF), "small", SMALL_YEAR, program, solution)
 
 
 def _serve(settings: Settings, database: Database) -> Iterator[Web]:

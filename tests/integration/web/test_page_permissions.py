@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission
 from callroom.accounts.roles import Role
-from tests.integration.web.conftest import Web
+from tests.integration.web.conftest import Web, store_small_year
 
 P = Permission
 PAGES = {
@@ -18,25 +18,49 @@ PAGES = {
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
     "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
 }
+# The year page's downloads, read with a year plan stored (without one they answer 404).
+DOWNLOADS = {
+    "/year/plan.csv": {P.ROSTER_READ},
+    "/year/calendar.ics?person=ann": {P.ROSTER_READ},
+}
 
 
-def test_every_page_for_every_role_is_allowed_or_refused_by_the_permission_table(sqlite_web: Web) -> None:
+def _answers(web: Web, pages: dict[str, set[Permission]]) -> tuple[dict[tuple[str, str], int], ...]:
+    """Each role's answer to each page, and the answer the permission table expects."""
     found: dict[tuple[str, str], int] = {}
     expected: dict[tuple[str, str], int] = {}
-    for account in sqlite_web.sign_ins:
+    for account in web.sign_ins:
         if account.username == "colleague":
             continue
-        client, _ = sqlite_web.signed_in(account.username)
-        for path, needs in PAGES.items():
+        client, _ = web.signed_in(account.username)
+        for path, needs in pages.items():
             found[(account.role.value, path)] = client.get(path).status_code
             expected[(account.role.value, path)] = 200 if needs & ROLE_PERMISSIONS[account.role] else 403
     assert {role for role, _ in found} == {r.value for r in Role}
+    return found, expected
+
+
+def test_every_page_for_every_role_is_allowed_or_refused_by_the_permission_table(sqlite_web: Web) -> None:
+    found, expected = _answers(sqlite_web, PAGES)
+    assert found == expected
+
+
+def test_the_year_downloads_are_allowed_or_refused_as_the_year_page_is(sqlite_web: Web) -> None:
+    store_small_year(sqlite_web)
+    found, expected = _answers(sqlite_web, DOWNLOADS)
     assert found == expected
 
 
 def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web) -> None:
     browser = sqlite_web.client()
-    for path in [*PAGES, "/inbox/pages/1", "/inbox/stream", "/schedule/cell", "/inbox/item/1"]:
+    for path in [
+        *PAGES,
+        "/inbox/pages/1",
+        "/inbox/stream",
+        "/schedule/cell",
+        "/inbox/item/1",
+        "/year/plan.csv",
+    ]:
         answer = browser.get(path)
         assert (answer.status_code, answer.headers.get("location")) == (303, f"/signin?next={path}")
     for path in [

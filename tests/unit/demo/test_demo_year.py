@@ -36,3 +36,23 @@ def test_the_demo_year_reads_back_as_a_year_of_thirteen_blocks_with_every_reside
     assert len(residents) == 62
     assert all(year.wishes_of(p.id).vacation for p in residents)
     assert {p.rotation for p in block.people if p.grade.is_resident} <= set(year.rotation)
+
+
+@pytest.mark.parametrize(
+    ("start", "thanksgiving"),
+    [
+        (date(2026, 7, 1), date(2026, 11, 26)),
+        (date(2027, 7, 1), date(2027, 11, 25)),
+        (date(2029, 7, 1), date(2029, 11, 22)),
+    ],
+)
+def test_the_demo_year_names_thanksgiving_christmas_and_new_years_day(
+    start: date, thanksgiving: date
+) -> None:
+    block = load_program(demo_program_path())
+    program = parse_program(dump_program(demo_year(block, start)), "year.yaml")
+    assert [(h.name, h.day) for h in program.holidays] == [
+        ("Thanksgiving", thanksgiving),
+        ("Christmas Day", date(start.year, 12, 25)),
+        ("New Year's Day", date(start.year + 1, 1, 1)),
+    ]
