@@ -19,7 +19,6 @@ from callroom.accounts.roles import Role
 from callroom.cli.context import services
 from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
-from callroom.cli.workflow import no_answer, no_roster
 from callroom.cli.year import plan_grid
 from callroom.demo import demo_program_path
 from callroom.demo.year import academic_year_of, demo_year
@@ -29,7 +28,7 @@ from callroom.formats.program_dump import dump_program
 from callroom.formats.program_file import load_program
 from callroom.formats.roster_csv import write_roster_csv
 from callroom.formats.year_export import write_year_csv
-from callroom.solver.run import Solution, SolveOptions
+from callroom.solver.run import Solution, SolveOptions, no_answer, no_roster
 from callroom.year.derive import block_on
 from callroom.year.service import BlockSolve
 

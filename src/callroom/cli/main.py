@@ -24,7 +24,7 @@ from callroom.cli.hours import hours_app, whatif
 from callroom.cli.paging import page_app, worker
 from callroom.cli.params import VersionOption
 from callroom.cli.web import Host, Port, serve, serve_demo
-from callroom.cli.workflow import no_roster, solve_live
+from callroom.cli.workflow import solve_live
 from callroom.cli.year import block_app, year_app
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
@@ -34,7 +34,7 @@ from callroom.formats.program_file import load_program, program_json_schema
 from callroom.formats.roster_csv import write_roster_csv
 from callroom.rules.check import check_all
 from callroom.rules.summary import summarise
-from callroom.solver.run import Solution, SolveOptions
+from callroom.solver.run import Solution, SolveOptions, no_roster
 
 app = typer.Typer(
     cls=ReportingGroup,

@@ -17,13 +17,12 @@ from callroom.cli.console import console
 from callroom.cli.context import services
 from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
-from callroom.cli.workflow import no_answer, no_roster
 from callroom.domain.program import Program
 from callroom.domain.year import Placement, YearPlan, rotation_letters
 from callroom.errors import Invalid
 from callroom.formats.program_file import load_program
 from callroom.formats.year_export import write_year_calendars, write_year_csv
-from callroom.solver.run import SolveOptions
+from callroom.solver.run import SolveOptions, no_answer, no_roster
 from callroom.solver.year.replan import YearReplan
 from callroom.solver.year.run import YearSolution
 from callroom.year.derive import block_on

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -13,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.errors import CallroomError, NoSolution, OutOfTime
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
@@ -179,8 +182,13 @@ MIN_SEARCH_S = 0.1  # CP-SAT's least time, when building took the whole limit (t
 
 
 def solve(
-    program: Program, options: SolveOptions = SolveOptions(), on_progress: ProgressHook | None = None
+    program: Program,
+    options: SolveOptions = SolveOptions(),
+    on_progress: ProgressHook | None = None,
+    stop: threading.Event | None = None,
 ) -> Solution:
+    """The best roster found within the time limit, or why there is none. Setting `stop` (from
+    another thread) ends the search early with what it has found so far."""
     started = time.monotonic()
     short = explain_capacity(program)
     if short is not None:  # no search can cover what the eligible people cannot give
@@ -200,7 +208,8 @@ def solve(
     parameters(solver, search, strategy_for(program, options))
     watcher = _Watcher(on_progress, started)
     solver.best_bound_callback = watcher.on_bound
-    status = solver.solve(built.model, watcher)
+    with stopping(solver, stop):
+        status = solver.solve(built.model, watcher)
     timing = {
         "wall_s": time.monotonic() - started,
         "first_solution_s": watcher.first_s,
@@ -208,13 +217,40 @@ def solve(
         "last_solution_s": watcher.last_s,
     }
     solution = _result(program, built, solver, status, timing)
-    if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE):
-        return solution  # nothing to polish, or nothing better to find
+    if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or (stop and stop.is_set()):
+        return solution  # nothing to polish, nothing better to find, or no time to
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
     start = _chosen(built, solver) if solution.roster is not None else first
     polished = Constructor(built.space).polish(start, deadline)
     answer = better_of(solution, program, roster_of(built, polished), started)
     return dataclasses.replace(answer, wall_s=time.monotonic() - started)
+
+
+@contextmanager
+def stopping(solver: cp_model.CpSolver, stop: threading.Event | None) -> Iterator[None]:
+    """Stop `solver`'s search as soon as `stop` is set, from a watching thread (CP-SAT's own
+    stop is safe to call from any thread)."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(STOP_POLL_S):
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="solve-stop", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
+STOP_POLL_S = 0.1
 
 
 def _search_s(options: SolveOptions, clock_from: float) -> float:
@@ -305,4 +341,21 @@ def roster_of(built: RosterModel, items: Iterable[Item]) -> Roster:
     people, dates = built.program.people, built.program.block.dates()
     return Roster.of(
         Assignment(people[item.person].id, dates[item.day], item.shift.id, item.post.id) for item in items
+    )
+
+
+def no_roster(solution: Solution) -> CallroomError:
+    """Why the solve gave no roster: proven impossible (with the reason) or out of time."""
+    return no_answer(solution.status, solution.explanation, "roster")
+
+
+def no_answer(status: Status, explanation: object | None, what: str) -> CallroomError:
+    """Why a solve gave no `what` (a roster, a year plan): proven impossible, with the reason
+    (exit 3), or out of time (exit 4)."""
+    if status is Status.INFEASIBLE:
+        reason = "" if explanation is None else "\n" + str(explanation)
+        return NoSolution("", f"no {what} can satisfy every hard rule." + reason)
+    return OutOfTime(
+        "time_limit",
+        f"no {what} found within the time limit, and no proof that none exists; try a longer time limit",
     )
