@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     retry_base_s: float = Field(2.0, gt=0)
     retry_cap_s: float = Field(60.0, gt=0)
 
+    # A background job's worker renews its lease every heartbeat; a worker that dies holds the
+    # job until its lease runs out, and then another worker starts it again.
+    job_lease_s: float = Field(30.0, gt=0)
+    job_heartbeat_s: float = Field(0.5, gt=0)
+    job_attempts: int = Field(3, ge=1)
+
     api_tokens: list[ApiToken] = []
     # A signed-in session ends after this long without a request (sliding).
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)

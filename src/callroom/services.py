@@ -19,6 +19,8 @@ from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
 from callroom.hours.service import HoursService
+from callroom.jobs.runner import JobRunner, RunnerOptions
+from callroom.jobs.service import JobService
 from callroom.paging.service import PagingService
 from callroom.paging.worker import Worker, worker_from
 from callroom.rosters.live import LiveSchedules
@@ -38,6 +40,7 @@ class Services:
     hours: HoursService
     accounts: AccountService
     year: YearService
+    jobs: JobService
 
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
@@ -48,6 +51,12 @@ class Services:
             else self.settings.model_copy(update={"worker_poll_interval_s": poll_interval_s})
         )
         return worker_from(chosen, self.database, self.rosters.schedules, name)
+
+    def runner(self, name: str) -> JobRunner:
+        """A background-job runner on this database (solves, with the services' roster cache)."""
+        chosen = self.settings
+        options = RunnerOptions(chosen.job_lease_s, chosen.job_heartbeat_s, most_attempts=chosen.job_attempts)
+        return JobRunner(self.database, self.jobs.handlers(), name, options)
 
 
 def build_services(settings: Settings, database: Database, clock: Clock = utc_now) -> Services:
@@ -63,6 +72,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         HoursService(database, schedules, clock),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
         YearService(database, rosters),
+        JobService(database, rosters, clock),
     )
 
 

@@ -12,6 +12,7 @@ from callroom.accounts.service import AccountService
 from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.hours.service import HoursService
+from callroom.jobs.service import JobService
 from callroom.paging.service import PagingService
 from callroom.paging.stream import InboxHub
 from callroom.rosters.service import RosterService
@@ -60,6 +61,10 @@ def year(request: Request) -> YearService:
     return services(request).year
 
 
+def jobs(request: Request) -> JobService:
+    return services(request).jobs
+
+
 def accounts(request: Request) -> AccountService:
     return services(request).accounts
 
@@ -72,3 +77,4 @@ Changes = Annotated[ChangeService, Depends(changes)]
 Hours = Annotated[HoursService, Depends(hours)]
 Accounts = Annotated[AccountService, Depends(accounts)]
 Years = Annotated[YearService, Depends(year)]
+Jobs = Annotated[JobService, Depends(jobs)]

@@ -25,6 +25,7 @@ from callroom.cli.identity import acting, me
 from callroom.cli.params import PageId
 from callroom.config import Settings
 from callroom.domain.paging import Priority
+from callroom.errors import Invalid
 from callroom.paging.service import PageDetail, PageRequest
 from callroom.services import open_services_when_up
 
@@ -120,8 +121,13 @@ def _timeline(detail: PageDetail) -> Table:
 
 def worker(
     poll: Annotated[float | None, typer.Option(min=0.001, help="Poll interval in seconds.")] = None,
+    paging: Annotated[bool, typer.Option("--paging/--no-paging", help="Deliver and escalate pages.")] = True,
+    jobs: Annotated[bool, typer.Option("--jobs/--no-jobs", help="Run background jobs (solves).")] = True,
 ) -> None:
-    """Deliver and escalate pages until SIGTERM or Ctrl-C (which drain: work in hand finishes)."""
+    """Deliver and escalate pages and run background jobs until SIGTERM or Ctrl-C (which drain:
+    pages in hand finish; a job in hand is stopped and queued again for another worker)."""
+    if not (paging or jobs):
+        raise Invalid("paging", "give the worker something to do: --paging, --jobs or both")
     stop = threading.Event()
 
     def drain(_signum: int, _frame: FrameType | None) -> None:
@@ -136,9 +142,18 @@ def worker(
     # started while the database is down or still recovering, it waits for it rather than dying.
     with open_services_when_up(chosen, stop, name) as opened:
         if opened is not None:
-            found = opened.worker(name, poll)
-            console.print(f"{name}: polling {chosen.database_url} every {found.poll_interval_s}s")
-            found.run(stop)
+            loops = []
+            if jobs:
+                loops.append(threading.Thread(target=opened.runner(name).run, args=(stop,), name="jobs"))
+            if paging:
+                found = opened.worker(name, poll)
+                console.print(f"{name}: polling {chosen.database_url} every {found.poll_interval_s}s")
+                loops.append(threading.Thread(target=found.run, args=(stop,), name="paging"))
+            console.print(f"{name}: running {' and '.join(t.name for t in loops)}")
+            for loop in loops:
+                loop.start()
+            for loop in loops:
+                loop.join()
     console.print(f"{name}: drained and stopped")
 
 

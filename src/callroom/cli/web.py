@@ -1,6 +1,7 @@
 """`callroom serve`: the web app and the HTTP API in one uvicorn process, and by default a
-paging worker thread beside them, so a page sent from the board reaches the pager without a
-second command. More workers (`callroom worker`) may run anywhere: they share the work safely.
+paging worker and a job runner beside them, so a page sent from the board reaches the pager, and
+a solve pressed in the browser runs, without a second command. More workers (`callroom
+worker`) may run anywhere: they share the work safely.
 
 `callroom demo` ends here too: after solving it serves the demo hospital and prints a sign-in
 for each role.
@@ -28,28 +29,36 @@ Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
 WithWorker = Annotated[
     bool,
     typer.Option(
-        "--worker/--no-worker", help="Run a paging worker in this process (delivers and escalates pages)."
+        "--worker/--no-worker",
+        help="Run a worker in this process (delivers and escalates pages, runs background solves).",
     ),
 ]
 
 
 @contextmanager
 def paging_worker(settings: Settings, enabled: bool) -> Iterator[None]:
-    """A worker thread on its own services (its own connection pool), drained when the server
-    stops."""
+    """A paging worker and a job runner, threads on their own services (their own connection
+    pool), drained when the server stops."""
     if not enabled:
         yield
         return
     stop = threading.Event()
+    name = f"serve-{os.getpid()}"
     with open_services(settings) as services:
-        worker = services.worker(f"serve-{os.getpid()}")
-        thread = threading.Thread(target=worker.run, args=(stop,), name="paging-worker", daemon=True)
-        thread.start()
+        threads = [
+            threading.Thread(
+                target=services.worker(name).run, args=(stop,), name="paging-worker", daemon=True
+            ),
+            threading.Thread(target=services.runner(name).run, args=(stop,), name="job-runner", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         try:
             yield
         finally:
             stop.set()
-            thread.join(timeout=30)
+            for thread in threads:
+                thread.join(timeout=30)
 
 
 def run_server(settings: Settings, host: str, port: int, worker: bool) -> None:

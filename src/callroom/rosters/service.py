@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
@@ -267,24 +269,31 @@ class RosterService:
     def store_made(self, name: str, text: str, solution: Solution, path: str = "") -> RosterVersionRecord:
         """`store_solution` for a program text made rather than read from a file (a block made
         from its year)."""
+        with self._database.session() as session:
+            saved = self.store_made_in(session, name, text, solution, path)
+        self.forget()
+        return saved
+
+    def store_made_in(
+        self, session: Session, name: str, text: str, solution: Solution, path: str = ""
+    ) -> RosterVersionRecord:
+        """`store_made` in the caller's transaction (a background solve stores its roster in the
+        transaction that finishes its job); the caller commits, then `forget`s."""
         assert solution.roster is not None and solution.report is not None
         path = path or f"{name}.yaml"
         program = parse_program(text, path)
-        with self._database.session() as session:
-            approved = AbsenceRepository(session).of_program(name)
-            _check_absences(name, program, solution.roster, approved)
-            source = ProgramRepository(session).save_source(name, text, path, _holds(program))
-            saved = RosterRepository(session).add_version(
-                source.id,
-                solution.roster,
-                source=RosterSource.SOLVE,
-                status=solution.status.value,
-                objective=solution.objective,
-                bound=solution.bound,
-                report=solution.report.to_dict(),
-            )
-        self.forget()
-        return saved
+        approved = AbsenceRepository(session).of_program(name)
+        _check_absences(name, program, solution.roster, approved)
+        source = ProgramRepository(session).save_source(name, text, path, _holds(program))
+        return RosterRepository(session).add_version(
+            source.id,
+            solution.roster,
+            source=RosterSource.SOLVE,
+            status=solution.status.value,
+            objective=solution.objective,
+            bound=solution.bound,
+            report=solution.report.to_dict(),
+        )
 
 
 def _holds(program: Program) -> Interval:
