@@ -67,7 +67,8 @@ class PageRequest:
     patient_ref: str | None = None
     new_patient: bool | None = None  # None: a page to a role or team of a new-patient post is one
     # A notice to a person about their own schedule (a roster change): it reaches them off duty,
-    # as an escalation step naming them would, instead of going to whoever covers them.
+    # as an escalation step naming them would, instead of going to whoever covers them, and it
+    # is never escalated (no deadline): nobody is waiting on an answer.
     notice: bool = False
 
 
@@ -245,7 +246,8 @@ def _new_page(
         schedule.roster_version_id if schedule else None,
         policy_to_json(policy),
         routed.notes,
-        now + timedelta(seconds=policy.wait_s),
+        # A notice tells; it asks nothing of anyone, so it never escalates to the switchboard.
+        None if request.notice else now + timedelta(seconds=policy.wait_s),
     )
     return page, routed
 

@@ -117,6 +117,21 @@ def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(
     assert drain(worker) == 0
 
 
+def test_a_notice_of_a_roster_change_reaches_its_person_and_never_escalates(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
+    notice = PageRequest("callroom:changes", "person:ada", "Your shifts changed", "0", notice=True)
+    sent = paging.send(notice)
+    worker = make_worker(world, clock)
+    drain(worker)
+    clock.advance(3600)
+    drain(worker)
+    detail = paging.detail(OPERATOR, sent.id)
+    assert steps(detail) == [(0, 0, "ada")]
+    assert detail.page.deadline is None
+    assert not [e for e in detail.events if e.kind in ("escalated", "fallback")]
+
+
 def test_an_acknowledged_page_stops_escalating_and_its_pending_messages_are_cancelled(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
