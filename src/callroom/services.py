@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from callroom.accounts.service import AccountService
 from callroom.changes.notify import PagingNotifier
+from callroom.changes.publishing import Publishing
 from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
@@ -41,6 +42,7 @@ class Services:
     accounts: AccountService
     year: YearService
     jobs: JobService
+    publishing: Publishing
 
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
@@ -63,16 +65,18 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
     schedules = LiveSchedules(settings.paging_program, clock)
     rosters = RosterService(database, schedules, clock=clock)
     paging = PagingService(database, schedules, clock)
+    notifier = PagingNotifier(paging)
     return Services(
         settings,
         database,
         rosters,
         paging,
-        ChangeService(database, rosters, notifier=PagingNotifier(paging), clock=clock),
+        ChangeService(database, rosters, notifier=notifier, clock=clock),
         HoursService(database, schedules, clock),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
         YearService(database, rosters),
         JobService(database, rosters, clock),
+        Publishing(database, rosters, notifier, clock),
     )
 
 

@@ -12,7 +12,18 @@ from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from callroom.api import changes, errors, hours, ical_feed, jobs, pages, reference, schedule, security
+from callroom.api import (
+    changes,
+    errors,
+    hours,
+    ical_feed,
+    jobs,
+    pages,
+    publishing,
+    reference,
+    schedule,
+    security,
+)
 from callroom.api.auth import token_table
 from callroom.api.headers import SecurityHeaders
 from callroom.config import Settings
@@ -48,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(hours.router)
     app.include_router(jobs.router)
+    app.include_router(publishing.router)
     app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)

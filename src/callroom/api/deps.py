@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from callroom.accounts.principal import Principal
 from callroom.accounts.service import AccountService
+from callroom.changes.publishing import Publishing as PublishingService
 from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.hours.service import HoursService
@@ -65,6 +66,10 @@ def jobs(request: Request) -> JobService:
     return services(request).jobs
 
 
+def publishing(request: Request) -> PublishingService:
+    return services(request).publishing
+
+
 def accounts(request: Request) -> AccountService:
     return services(request).accounts
 
@@ -78,3 +83,4 @@ Hours = Annotated[HoursService, Depends(hours)]
 Accounts = Annotated[AccountService, Depends(accounts)]
 Years = Annotated[YearService, Depends(year)]
 Jobs = Annotated[JobService, Depends(jobs)]
+Publishing = Annotated[PublishingService, Depends(publishing)]

@@ -37,7 +37,7 @@ def create_solve(body: SolveCreate, caller: Chief, jobs: Service, response: Resp
     """Queue a solve of a stored program (chief only); the roster is stored as the program's
     next version when it ends. The job already queued or running for the program, if any, is
     answered instead (200)."""
-    job, new = jobs.submit_solve(caller, body.program, body.time_limit_s, body.seed)
+    job, new = jobs.submit_solve(caller, body.program, body.time_limit_s, body.seed, draft=body.draft)
     if not new:
         response.status_code = 200
     return JobRead.of(job)

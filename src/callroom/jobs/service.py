@@ -2,7 +2,8 @@
 runner runs (`handlers`).
 
 A solve job solves the newest stored version of a program (with the absences approved for it)
-and stores the roster as its next version, in the transaction that finishes the job. It is
+and stores the roster as its next version, a draft to compare and publish (`Publishing`), in
+the transaction that finishes the job. It is
 checked before it is queued: a program that is not stored, does not parse, or is a year file
 is refused with the reason, and no job is made.
 """
@@ -40,13 +41,14 @@ class JobService:
         self._clock = clock
 
     def submit_solve(
-        self, caller: Principal, program: str, time_limit_s: float, seed: int = 0
+        self, caller: Principal, program: str, time_limit_s: float, seed: int = 0, *, draft: bool = True
     ) -> tuple[JobRecord, bool]:
         """Queue a solve of `program` (or find the one already queued or running): the job and
-        whether it is new."""
+        whether it is new. Its roster is stored as a draft, to compare and publish, unless not
+        `draft` (then it is live at once)."""
         caller.require(Permission.ROSTER_EDIT, "solve a roster")
         self._solvable(program)
-        payload = {"program": program, "time_limit_s": time_limit_s, "seed": seed}
+        payload = {"program": program, "time_limit_s": time_limit_s, "seed": seed, "draft": draft}
         with self._database.session() as session:
             return JobRepository(session).submit(SOLVE, program, payload, caller.identity, self._clock())
 
@@ -116,11 +118,12 @@ class JobService:
             "seconds": round(time.monotonic() - started, 2),
         }
 
+        draft = bool(job.payload.get("draft", True))
+
         def store(session: Session) -> Mapping[str, Any]:
-            saved = self._rosters.store_made_in(
-                session, name, source.source_text, solution, source.source_path
-            )
-            return {"version": saved.number}
+            text, path = source.source_text, source.source_path
+            saved = self._rosters.store_made_in(session, name, text, solution, path, draft=draft)
+            return {"version": saved.number, "draft": draft}
 
         return Finish(result, store)
 

@@ -179,11 +179,61 @@ class ProgramAudit:
         return f"program file replaced by {self.by}: {self.reason}"
 
 
-Audit = CellAudit | ChangeAudit | ProgramAudit
-KINDS: tuple[type[CellAudit] | type[ChangeAudit] | type[ProgramAudit], ...] = (
+@dataclass(frozen=True)
+class PublishAudit:
+    """A version made live again: a draft published (`rollback` False), or an earlier version
+    rolled back to; who, as what, when and why, and what came off and went on."""
+
+    KEY = "publish"
+
+    from_version: int
+    rollback: bool
+    by: str
+    role: str
+    at: datetime
+    reason: str
+    removed: tuple[Assignment, ...]
+    added: tuple[Assignment, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "from_version": self.from_version,
+            "rollback": self.rollback,
+            "by": self.by,
+            "role": self.role,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            **_moves(self.removed, self.added),
+        }
+
+    @classmethod
+    def of(cls, data: Json) -> PublishAudit:
+        return cls(
+            int(data["from_version"]),
+            bool(data["rollback"]),
+            data["by"],
+            data.get("role", ""),
+            datetime.fromisoformat(data["at"]),
+            data.get("reason", ""),
+            _assignments(data, "removed"),
+            _assignments(data, "added"),
+        )
+
+    def describe(self) -> str:
+        what = (
+            f"rolled back to version {self.from_version}"
+            if self.rollback
+            else f"draft {self.from_version} published"
+        )
+        return f"{what} by {self.by}: {self.reason}"
+
+
+Audit = CellAudit | ChangeAudit | ProgramAudit | PublishAudit
+KINDS: tuple[type[CellAudit] | type[ChangeAudit] | type[ProgramAudit] | type[PublishAudit], ...] = (
     CellAudit,
     ChangeAudit,
     ProgramAudit,
+    PublishAudit,
 )
 
 

@@ -41,6 +41,7 @@ from callroom.formats.program_file import ProgramFileError, parse_program
 from callroom.formats.program_reasons import hide_reasons, keep_reasons
 from callroom.paging.routing import Schedule
 from callroom.rosters.audit import CellAudit, ProgramAudit, describe
+from callroom.rosters.compare import Comparison, compare
 from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVersion, change_for
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
@@ -146,6 +147,22 @@ class RosterService:
             if record is None:
                 raise NotFound("number", f"{name} has no roster version {number}")
             return self.schedules.version(session, record.id)
+
+    def compare(
+        self, program: str, number: int, other: int | None = None
+    ) -> tuple[Live, Live | None, Comparison]:
+        """Version `number` of `program`, the version it is weighed against (`other`, default
+        the live one; None when nothing is published yet, against an empty roster), and the
+        comparison under `number`'s program."""
+        chosen = self.version(number, program)
+        if other is not None:
+            base: Live | None = self.version(other, program)
+        else:
+            with self._database.reading() as session:
+                live_id = RosterRepository(session).newest_id(program)
+                base = None if live_id is None else self.schedules.version(session, live_id)
+        before = base.roster if base is not None else Roster.of(())
+        return chosen, base, compare(chosen.program, before, chosen.roster)
 
     def stored(self, program: str | None = None, number: int | None = None) -> Live:
         """A stored version: the newest of `program` (default: the live program), or its version
@@ -275,17 +292,27 @@ class RosterService:
         return saved
 
     def store_made_in(
-        self, session: Session, name: str, text: str, solution: Solution, path: str = ""
+        self,
+        session: Session,
+        name: str,
+        text: str,
+        solution: Solution,
+        path: str = "",
+        *,
+        draft: bool = False,
     ) -> RosterVersionRecord:
         """`store_made` in the caller's transaction (a background solve stores its roster in the
-        transaction that finishes its job); the caller commits, then `forget`s."""
+        transaction that finishes its job); the caller commits, then `forget`s. A `draft` is not
+        live until published; its parent is the version live when it was stored, so publishing
+        it over a roster that has moved on since can be refused."""
         assert solution.roster is not None and solution.report is not None
         path = path or f"{name}.yaml"
         program = parse_program(text, path)
         approved = AbsenceRepository(session).of_program(name)
         _check_absences(name, program, solution.roster, approved)
         source = ProgramRepository(session).save_source(name, text, path, _holds(program))
-        return RosterRepository(session).add_version(
+        rosters = RosterRepository(session)
+        return rosters.add_version(
             source.id,
             solution.roster,
             source=RosterSource.SOLVE,
@@ -293,6 +320,8 @@ class RosterService:
             objective=solution.objective,
             bound=solution.bound,
             report=solution.report.to_dict(),
+            parent_id=rosters.newest_id(name) if draft else None,
+            published=not draft,
         )
 
 

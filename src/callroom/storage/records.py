@@ -55,3 +55,6 @@ class RosterVersionRecord:
     objective: int | None
     bound: int | None
     report: dict[str, Any]
+    # False for a draft (a background solve's result, waiting to be compared and published):
+    # the live roster is always the newest published version.
+    published: bool = True

@@ -96,8 +96,10 @@ class RosterRepository:
         bound: int | None,
         report: Mapping[str, Any],
         parent_id: int | None = None,
+        published: bool = True,
     ) -> RosterVersionRecord:
-        """Store `roster` as its program's next roster version.
+        """Store `roster` as its program's next roster version (a draft, not live, unless
+        `published`).
 
         Runs in a savepoint: if any part fails (a person twice on one day, an unknown program
         version, a report that is not JSON), no row of it is written, even when the caller
@@ -115,6 +117,7 @@ class RosterRepository:
                 number=self._max_number(program_id) + 1,
                 parent_version_id=parent_id,
                 created_at=self._clock(),
+                published=published,
                 source=kind.value,
                 status=status,
                 objective=objective,
@@ -127,19 +130,25 @@ class RosterRepository:
         return _roster_version_record(row)
 
     def latest(self, program_name: str) -> RosterVersionRecord | None:
-        stmt = _roster_versions(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
+        """The program's newest published version: the one a change must start from."""
+        stmt = _published(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
         row = self._session.scalars(stmt).first()
         return None if row is None else _roster_version_record(row)
 
     def newest(self) -> RosterVersionRecord | None:
-        """The most recently written roster version of any program."""
-        stmt = select(RosterVersionRow).order_by(RosterVersionRow.id.desc()).limit(1)
+        """The most recently published roster version of any program."""
+        stmt = (
+            select(RosterVersionRow)
+            .where(RosterVersionRow.published)
+            .order_by(RosterVersionRow.id.desc())
+            .limit(1)
+        )
         row = self._session.scalars(stmt).first()
         return None if row is None else _roster_version_record(row)
 
     def newest_id(self, program_name: str) -> int | None:
-        """The id of the program's newest roster version: a cheap change check."""
-        stmt = _roster_versions(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
+        """The id of the program's newest published roster version: a cheap change check."""
+        stmt = _published(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
         return self._session.scalar(stmt.with_only_columns(RosterVersionRow.id))
 
     def live_id(self, now: datetime, program_name: str | None, blocks_prefix: str | None) -> int | None:
@@ -153,7 +162,7 @@ class RosterRepository:
         """
         newest_of_program = (
             select(RosterVersionRow.id)
-            .where(RosterVersionRow.program_id == ProgramRow.id)
+            .where(RosterVersionRow.program_id == ProgramRow.id, RosterVersionRow.published)
             .order_by(RosterVersionRow.number.desc())
             .limit(1)
             .correlate(ProgramRow)
@@ -278,6 +287,10 @@ def _roster_versions(program_name: str) -> Select[RosterVersionRow]:
     )
 
 
+def _published(program_name: str) -> Select[RosterVersionRow]:
+    return _roster_versions(program_name).where(RosterVersionRow.published)
+
+
 def _program_version_record(row: ProgramVersionRow, name: str) -> ProgramVersionRecord:
     return ProgramVersionRecord(
         id=row.id,
@@ -310,4 +323,5 @@ def _roster_version_record(row: RosterVersionRow) -> RosterVersionRecord:
         objective=row.objective,
         bound=row.bound,
         report=json.loads(row.report),
+        published=row.published,
     )

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -137,6 +139,7 @@ class RosterVersionRow(Base):
     objective: Mapped[int | None] = mapped_column(BigInteger)
     bound: Mapped[int | None] = mapped_column(BigInteger)
     report: Mapped[str] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class AssignmentRow(Base):

@@ -14,6 +14,9 @@ class SolveCreate(BaseModel):
     program: str = Field(min_length=1, max_length=200, description="the stored program to solve")
     time_limit_s: float = Field(30.0, gt=0, le=3600, description="the search's budget in seconds")
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    draft: bool = Field(
+        True, description="store the roster as a draft to compare and publish (false: live at once)"
+    )
 
 
 class JobRead(BaseModel):

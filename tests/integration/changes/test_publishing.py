@@ -1,0 +1,124 @@
+"""Drafts, publishing and rolling back, as a sequence on SQLite and PostgreSQL with real CP-SAT:
+a background solve leaves a draft and the live roster alone; the draft is compared, published
+(everyone moved is told which shifts), published again (refused), rolled back (with a reason),
+and a draft solved before the roster last changed is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from callroom.accounts.principal import at_console
+from callroom.accounts.roles import Role
+from callroom.config import Settings
+from callroom.errors import Conflict, Invalid, NotAllowed
+from callroom.formats.program_file import load_program
+from callroom.rosters.audit import PublishAudit, audit_of
+from callroom.rosters.edits import CellEdit
+from callroom.services import Services, open_services
+from callroom.solver.run import SolveOptions, solve
+from callroom.storage import RosterRepository
+
+CHIEF = at_console("chief", Role.CHIEF)
+RESIDENT = at_console("ada", Role.RESIDENT, "ada")
+SMALL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
+
+
+@pytest.fixture
+def services(database_url: str) -> Iterator[Services]:
+    with open_services(Settings(database_url=database_url)) as opened:
+        yield opened
+
+
+def _published_first(services: Services, seed: int) -> int:
+    """The program solved and stored live, as `callroom solve --save` does: its version number."""
+    solution = solve(load_program(SMALL), SolveOptions(5, 2, seed))
+    return services.rosters.store_solution("small", SMALL, solution).number
+
+
+def _draft(services: Services, seed: int) -> int:
+    """A background solve of the program, run to its end: the draft's version number."""
+    job, _ = services.jobs.submit_solve(CHIEF, "small", time_limit_s=5, seed=seed)
+    assert services.runner("test").run_once()
+    done = services.jobs.get(CHIEF, job.id)
+    assert done.result is not None and done.result["draft"], done.error
+    return int(done.result["version"])
+
+
+def _live_number(services: Services) -> int:
+    with services.database.reading() as session:
+        found = RosterRepository(session).latest("small")
+    assert found is not None
+    return found.number
+
+
+def _different_draft(services: Services, live: int) -> int:
+    """A draft that differs from the live roster (solves with other seeds until one does)."""
+    for seed in range(1, 20):
+        number = _draft(services, seed)
+        _, _, found = services.rosters.compare("small", number)
+        if found.removed:
+            return number
+        services.publishing.publish(CHIEF, "small", number)  # the same roster: publish, try again
+        live = _live_number(services)
+    pytest.fail(f"no seed gave a roster different from version {live}")
+
+
+def test_a_draft_is_compared_published_and_everyone_moved_is_told(services: Services) -> None:
+    first = _published_first(services, seed=0)
+    draft = _different_draft(services, first)
+    assert _live_number(services) < draft  # the draft is not live
+    _, base, comparison = services.rosters.compare("small", draft)
+    assert base is not None and base.record.number == _live_number(services)
+    assert comparison.removed and comparison.added
+
+    published = services.publishing.publish(CHIEF, "small", draft, "the better draft")
+    assert _live_number(services) == published.version.number
+    assert (
+        services.rosters.version(published.version.number, "small").roster
+        == services.rosters.version(draft, "small").roster
+    )
+    assert set(published.changed) == comparison.people
+    assert {person for person, _ in published.notified} == comparison.people
+    audit = audit_of(published.version)
+    assert (
+        isinstance(audit, PublishAudit) and audit.from_version == draft and audit.reason == "the better draft"
+    )
+
+    with pytest.raises(Invalid, match=f"draft {draft} is published already"):
+        services.publishing.publish(CHIEF, "small", draft)
+
+
+def test_a_roll_back_needs_a_reason_and_makes_the_earlier_roster_live(services: Services) -> None:
+    first = _published_first(services, seed=0)
+    draft = _different_draft(services, first)
+    services.publishing.publish(CHIEF, "small", draft)
+    with pytest.raises(Invalid, match="say why"):
+        services.publishing.roll_back(CHIEF, "small", first, " ")
+    with pytest.raises(Invalid, match="is a draft"):
+        services.publishing.roll_back(CHIEF, "small", draft, "back")
+    back = services.publishing.roll_back(CHIEF, "small", first, "the draft broke a promise")
+    assert (
+        services.rosters.version(back.version.number, "small").roster
+        == services.rosters.version(first, "small").roster
+    )
+    assert back.changed
+
+
+def test_a_draft_solved_before_the_roster_changed_is_refused(services: Services) -> None:
+    first = _published_first(services, seed=0)
+    draft = _different_draft(services, first)
+    live = services.rosters.version(_live_number(services), "small")
+    worked = live.roster.assignments[0]
+    edit = CellEdit(worked.person_id, worked.day, None, None, live.record.number, True, "sent home by hand")
+    services.rosters.save(CHIEF, edit)
+    with pytest.raises(Conflict, match=f"the live roster has changed since draft {draft} was solved"):
+        services.publishing.publish(CHIEF, "small", draft)
+
+
+def test_only_the_chief_publishes(services: Services) -> None:
+    first = _published_first(services, seed=0)
+    with pytest.raises(NotAllowed):
+        services.publishing.publish(RESIDENT, "small", first)
