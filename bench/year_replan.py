@@ -127,10 +127,11 @@ def swap(program: Program, plan: YearPlan) -> Program:
 
 def joiner(program: Program, plan: YearPlan) -> Program:
     assert program.year is not None
+    joins = program.year.week_start(30)
     model = _first(program, Grade.PGY2)
     person = dataclasses.replace(model, id="new-pgy2", name="Dr New Joiner", leave=(), requests=())
     program = dataclasses.replace(program, people=(*program.people, person))
-    return _with_wishes(program, person.id, joins=program.year.week_start(30))
+    return _with_wishes(program, person.id, joins=joins)
 
 
 CHANGES: dict[str, Callable[[Program, YearPlan], Program]] = {

@@ -128,9 +128,10 @@ class RosterService:
         """Ask again which version is live: another service of this process saved one."""
         self._checked = None
 
-    def versions(self) -> list[RosterVersionRecord]:
-        """Every version of the live program's roster, oldest first."""
-        name = self.require_live().name
+    def versions(self, program: str | None = None) -> list[RosterVersionRecord]:
+        """Every version of `program`'s roster (default: the live program's), drafts included,
+        oldest first."""
+        name = program or self.require_live().name
         with self._database.reading() as session:
             return RosterRepository(session).list_versions(name)
 

@@ -26,6 +26,7 @@ MENU: tuple[tuple[str, str, frozenset[Permission]], ...] = (
     ("/oncall", "On call now", frozenset({P.ONCALL_READ})),
     ("/inbox", "Pager", frozenset({P.PAGE_SEND})),
     ("/schedule", "Schedule", frozenset({P.ROSTER_READ})),
+    ("/rosters", "Rosters", frozenset({P.ROSTER_EDIT})),
     ("/year", "Year", frozenset({P.ROSTER_READ})),
     ("/me", "My schedule", frozenset({P.CALENDAR_OWN})),
     ("/hours", "Duty hours", frozenset({P.HOURS_READ, P.HOURS_LOG_OWN})),

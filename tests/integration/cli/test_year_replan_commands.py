@@ -13,7 +13,7 @@ from callroom.cli.main import app
 from callroom.config import Settings
 from callroom.rules.year import check_year_plan
 from callroom.services import open_services
-from callroom.year.service import block_name
+from callroom.year.derive import block_name
 from tests.factories import small_year_text
 
 ANN = "{id: ann, name: Ann, grade: PGY-1,"

@@ -94,12 +94,26 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
             "/schedule/cell/check", data={"csrf_token": csrf, "person": person, "day": day, "choice": "off"}
         ),
     )
+    yield from _rosters_tour(chief, csrf)
     admin, admin_csrf = web.signed_in("admin")
     yield "/admin", admin.get("/admin")
     yield (
         "POST /admin/accounts",
         admin.post("/admin/accounts", data={"csrf_token": admin_csrf, "username": "x"}),
     )
+
+
+def _rosters_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The rosters page, a solve queued from it (no worker runs it here), and the comparison."""
+    page = chief.get("/rosters")
+    yield "/rosters", page
+    found = re.search(r'name="program" value="([^"]+)"', page.text)
+    assert found is not None
+    queued = chief.post(
+        "/rosters/solve", data={"csrf_token": csrf, "program": found.group(1), "time_limit": "3"}
+    )
+    yield "/rosters/jobs/{job_id}", chief.get(queued.headers["location"])
+    yield "/rosters/compare", chief.get("/rosters/compare", params={"program": found.group(1), "number": 1})
 
 
 @pytest.fixture

@@ -1,0 +1,162 @@
+"""Rosters (`/rosters`): the chief's monthly job. Solve a program in the background and watch it
+(elapsed time, rosters found, best objective, bound and gap, and a chart of the objective
+against time, live from the job's event stream); compare the draft with the live roster (the
+cells that change, penalties per rule and per person, fairness per cohort, cover gaps);
+publish it, or roll back to an earlier version, with a reason. Everyone else reads the
+versions and how each came to be.
+
+Every action is a service call with the viewer's principal (`JobService`, `Publishing`): the
+page checks nothing the services do not.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from callroom.accounts.permissions import Permission
+from callroom.api.deps import Jobs, Publishing, Rosters
+from callroom.api.errors import status_of
+from callroom.api.params import RowId
+from callroom.domain.program import Program
+from callroom.domain.roster import Assignment
+from callroom.errors import CallroomError, Invalid
+from callroom.rosters.audit import describe
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.session import Viewer, require
+from callroom.web.templating import render
+
+router = APIRouter()
+Reader = Annotated[Viewer, Depends(require(Permission.ROSTER_READ, "read the rosters"))]
+Chief = Annotated[Viewer, Depends(require(Permission.ROSTER_EDIT, "solve and publish rosters"))]
+Form = Annotated[dict[str, str], Depends(form_data)]
+ProgramParam = Annotated[str | None, Query(max_length=200, description="a stored program's name")]
+TIME_LIMITS = (10, 30, 60, 120, 300)
+
+
+@router.get("/rosters", response_class=HTMLResponse)
+def rosters_page(
+    request: Request, viewer: Reader, rosters: Rosters, jobs: Jobs, program: ProgramParam = None
+) -> HTMLResponse:
+    return _versions_page(request, viewer, rosters, jobs, program)
+
+
+def _versions_page(
+    request: Request,
+    viewer: Viewer,
+    rosters: Rosters,
+    jobs: Jobs,
+    program: str | None,
+    error: CallroomError | None = None,
+) -> HTMLResponse:
+    name = program or (live.name if (live := rosters.live()) is not None else None)
+    versions = list(reversed(rosters.versions(name))) if name else []
+    live_number = next((v.number for v in versions if v.published), None)
+    context = {
+        "program": name,
+        "versions": [(v, describe(v)) for v in versions],
+        "live_number": live_number,
+        "jobs": jobs.recent(viewer.principal, name)[:5] if name else [],
+        "time_limits": TIME_LIMITS,
+        "may_edit": viewer.can(Permission.ROSTER_EDIT),
+        "error": None if error is None else error.message,
+    }
+    return render(request, "rosters.html", context, status_of(error) if error else 200)
+
+
+@router.post("/rosters/solve", response_model=None)
+def solve(request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, form: Form) -> Response:
+    check_csrf(request, viewer, form)
+    program = form.get("program", "")
+    try:
+        seconds = float(form.get("time_limit", "30"))
+        job, _ = jobs.submit_solve(viewer.principal, program, seconds)
+    except ValueError:
+        return _versions_page(
+            request, viewer, rosters, jobs, program, Invalid("time_limit", "choose a time limit")
+        )
+    except CallroomError as error:
+        return _versions_page(request, viewer, rosters, jobs, program, error)
+    return RedirectResponse(f"/rosters/jobs/{job.id}", status_code=303)
+
+
+@router.get("/rosters/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: RowId, viewer: Reader, jobs: Jobs) -> HTMLResponse:
+    job = jobs.get(viewer.principal, job_id)
+    return render(request, "rosters_job.html", {"job": job, "may_edit": viewer.can(Permission.ROSTER_EDIT)})
+
+
+@router.post("/rosters/jobs/{job_id}/cancel")
+def cancel(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs, form: Form) -> Response:
+    check_csrf(request, viewer, form)
+    jobs.cancel(viewer.principal, job_id)
+    return RedirectResponse(f"/rosters/jobs/{job_id}", status_code=303)
+
+
+@router.get("/rosters/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    viewer: Reader,
+    rosters: Rosters,
+    program: Annotated[str, Query(min_length=1, max_length=200)],
+    number: Annotated[int, Query(ge=1)],
+    error: str | None = None,
+) -> HTMLResponse:
+    chosen, base, found = rosters.compare(program, number)
+    people = chosen.program.person
+    context = {
+        "program": program,
+        "chosen": chosen,
+        "base": base,
+        "found": found,
+        "name_of": lambda person_id: people[person_id].name if person_id in people else person_id,
+        "shift_of": lambda a: _shift_words(chosen.program, a),
+        "may_edit": viewer.can(Permission.ROSTER_EDIT),
+        "error": error,
+    }
+    return render(request, "rosters_compare.html", context)
+
+
+def _shift_words(program: Program, assignment: Assignment) -> str:
+    shift, post = program.shift.get(assignment.shift_id), program.post.get(assignment.post_id)
+    return f"{shift.name if shift else assignment.shift_id} · {post.name if post else assignment.post_id}"
+
+
+@router.post("/rosters/publish", response_model=None)
+def publish(request: Request, viewer: Chief, publishing: Publishing, form: Form) -> Response:
+    return _make_live(request, viewer, publishing, form, rollback=False)
+
+
+@router.post("/rosters/rollback", response_model=None)
+def roll_back(request: Request, viewer: Chief, publishing: Publishing, form: Form) -> Response:
+    return _make_live(request, viewer, publishing, form, rollback=True)
+
+
+def _make_live(
+    request: Request, viewer: Viewer, publishing: Publishing, form: dict[str, str], rollback: bool
+) -> Response:
+    check_csrf(request, viewer, form)
+    program, reason = form.get("program", ""), form.get("reason", "")
+    try:
+        number = int(form.get("number", ""))
+    except ValueError:
+        raise Invalid("number", "choose a roster version") from None
+    try:
+        act = publishing.roll_back if rollback else publishing.publish
+        done = act(viewer.principal, program, number, reason)
+    except CallroomError as error:
+        back = (
+            "/rosters?" + urlencode({"program": program})
+            if rollback
+            else "/rosters/compare?"
+            + urlencode({"program": program, "number": number, "error": error.message})
+        )
+        if rollback:
+            back += "&" + urlencode({"notice": error.message})
+        return RedirectResponse(back, status_code=303)
+    told = f"; {len(done.notified)} of {len(done.changed)} people moved were told" if done.changed else ""
+    notice = f"Version {done.version.number} is live{told}."
+    return RedirectResponse("/rosters?" + urlencode({"program": program, "notice": notice}), status_code=303)
