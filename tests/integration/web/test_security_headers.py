@@ -79,6 +79,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/inbox/pages/{page_id}", f"/inbox/pages/{page_id}"),
         ("/me", "/me"),
         ("/hours", "/hours"),
+        ("/hours/week", "/hours/week"),
         ("/requests", "/requests"),
     ):
         yield route, chief.get(url)
@@ -94,6 +95,15 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
             "/schedule/cell/check", data={"csrf_token": csrf, "person": person, "day": day, "choice": "off"}
         ),
     )
+    yield (
+        "POST /hours/week/log",
+        chief.post(
+            "/hours/week/log",
+            data={"csrf_token": csrf, "key": "log", "start": "2027-03-02T09:00", "end": "2027-03-02T08:00"},
+        ),
+    )
+    director, _ = web.signed_in("director")
+    yield "/hours/review", director.get("/hours/review")
     admin, admin_csrf = web.signed_in("admin")
     yield "/admin", admin.get("/admin")
     yield (
