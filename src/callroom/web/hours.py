@@ -40,6 +40,14 @@ def weekly_limit(program: Program, person: Person) -> int:
     return limits.weekly_hours if limits is not None else DEFAULT_LIMIT
 
 
+def rotation_name(program: Program, person: Person) -> str | None:
+    """The person's rotation in words: the name of the service it is, when it is one."""
+    if person.rotation is None:
+        return None
+    service = program.service.get(person.rotation)
+    return service.name if service is not None else person.rotation.replace("-", " ")
+
+
 def logged_by_week(report: HoursReport | None) -> dict[str, list[float]]:
     """Logged hours per week of the report, in week order (the service's figures), of each
     person who has logged any."""
@@ -119,6 +127,7 @@ def hours_page(request: Request, viewer: Signed, rosters: Rosters, service: Hour
             "weeks": _weeks(live, chosen, worked) if chosen else [],
             "overview": _overview(live, residents) if everyone else None,
             "limit_of": lambda person: weekly_limit(live.program, person),
+            "rotation_of": lambda person: rotation_name(live.program, person),
             "logged": logged,
             "logs_own": viewer.can(Permission.HOURS_LOG_OWN) and viewer.person_id is not None,
             "reviews": viewer.can(Permission.HOURS_REVIEW),

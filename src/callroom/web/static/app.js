@@ -96,6 +96,13 @@ document.addEventListener("DOMContentLoaded", function () {
   if (status && status.dataset.stream) { startInbox(status); }
 });
 
+// A limit mark as wide as its bar: narrow on a phone, where 60 residents share 390 px.
+function barHalfWidth(context) {
+  var area = context.chart.chartArea;
+  var slot = area ? area.width / context.chart.data.labels.length : 18;
+  return Math.max(2, Math.min(9, slot * 0.4));
+}
+
 // Duty hours: bars per week (or per resident) against the weekly-hour limit. One resident's
 // weeks share one limit, drawn as a line; the overview's residents each have their own limit
 // (80, or 88 on a rotation with the exception), drawn as a mark on each bar.
@@ -107,8 +114,9 @@ function hoursChart(canvasId, dataId) {
   var limits = data.limits || data.labels.map(function () { return data.limit; });
   var over = data.hours.map(function (h, i) { return h > limits[i] ? "#a4161a" : "#0b5cad"; });
   var limitSet = data.limits
-    ? { type: "line", label: "Each resident's limit", data: limits, showLine: false,
-        pointStyle: "line", pointRadius: 9, pointBorderWidth: 3, borderColor: "#a4161a" }
+    ? { type: "line", label: "Each resident's limit", data: limits, showLine: false, clip: 0,
+        pointStyle: "line", pointRadius: barHalfWidth, pointHoverRadius: barHalfWidth,
+        pointBorderWidth: 3, borderColor: "#a4161a" }
     : { type: "line", label: data.limit + "-hour limit", data: limits, borderColor: "#a4161a",
         borderDash: [6, 4], pointRadius: 0, fill: false };
   canvas.chart = new Chart(canvas, {
@@ -132,4 +140,17 @@ function hoursChart(canvasId, dataId) {
 document.addEventListener("DOMContentLoaded", function () {
   hoursChart("weekly-chart", "weekly-data");
   hoursChart("overview-chart", "overview-data");
+});
+
+// A resident's week: each action's answer replaces the whole week, which leaves the browser
+// scrolled somewhere else. Bring the outcome back under the resident's thumb: the first field
+// to fix (focused, so it is also read out), else the message that says what was done.
+document.addEventListener("htmx:afterSettle", function () {
+  var week = document.getElementById("week");
+  if (!week) { return; }
+  var invalid = week.querySelector("[aria-invalid=true]");
+  var said = invalid || week.querySelector("[role=status], [role=alert]");
+  if (!said) { return; }
+  said.scrollIntoView({ block: "center" });
+  if (invalid) { invalid.focus({ preventScroll: true }); }
 });
