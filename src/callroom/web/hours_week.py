@@ -166,8 +166,8 @@ def _number(live: Live, asked: str | None) -> int:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the page says after an action: a notice, or the refusal by field with the values
-    as typed (form key -> field -> text)."""
+    """What the page says after an action, beside the form that acted (`key`): a notice, or
+    the refusal's messages and the values as typed, each keyed "form key.field"."""
 
     notice: str | None = None
     lines: tuple[str, ...] = ()
