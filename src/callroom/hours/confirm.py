@@ -41,7 +41,8 @@ def scheduled_periods(
         if period is not None and reason is None:
             planned.append(period)
         elif reason is not None:
-            skipped.append(f"{assignment.shift_id} on {assignment.day}: {reason}")
+            shift = program.shift[assignment.shift_id].name
+            skipped.append(f"{shift} on {assignment.day:%a %d %b %Y}: {reason}")
     return planned, skipped
 
 

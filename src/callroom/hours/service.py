@@ -179,9 +179,9 @@ class HoursService:
             already = next((p for p in mine if p.open), None)
             if already is not None:
                 since = local_text(already.current.values.start, _zone(live.program))
+                who = _names(live.program)[person_id]
                 raise Conflict(
-                    "person",
-                    f"{person_id} is clocked in since {since} (period {already.id}); clock out first",
+                    "person", f"{who} is clocked in since {since} (period {already.id}); clock out first"
                 )
             probe = LoggedPeriod(person_id, start, start + timedelta(minutes=1), kind, shift_id, post_id)
             self._validate_open(live, mine, probe, now)
@@ -194,7 +194,7 @@ class HoursService:
             live, hours = self._writer(session, caller, person_id)
             found = next((p for p in hours.periods(live.program_id, person_id) if p.open), None)
             if found is None:
-                raise Conflict("person", f"{person_id} is not clocked in")
+                raise Conflict("person", f"{_names(live.program)[person_id]} is not clocked in")
             values = replace(found.current.values, end=end)
             candidate = LoggedPeriod(
                 person_id, values.start, end, values.kind, values.shift_id, values.post_id, found.id
@@ -245,9 +245,12 @@ class HoursService:
     def review(
         self, caller: Principal, justification_id: int, decision: Decision, note: str = ""
     ) -> JustificationRecord:
-        """The program director's decision; every decision is kept (a later one supersedes)."""
+        """The program director's decision; every decision is kept (a later one supersedes). A
+        refusal says why (`note`): the resident reads it."""
         if not caller.can(Permission.HOURS_REVIEW):
             raise NotAllowed("justification", "only a program director or admin reviews justifications")
+        if decision is Decision.REJECTED and not note.strip():
+            raise Invalid("note", "say why the justification is refused: the resident reads it")
         with self._database.session() as session:
             hours = HoursRepository(session, clock=self._clock)
             if hours.justification(justification_id) is None:

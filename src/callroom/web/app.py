@@ -15,7 +15,21 @@ from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
 from callroom.errors import CallroomError, ErrorKind, Invalid
-from callroom.web import admin, hours, inbox, me, oncall, requests, rosters, schedule, signin, styles, year
+from callroom.web import (
+    admin,
+    hours,
+    hours_review,
+    hours_week,
+    inbox,
+    me,
+    oncall,
+    requests,
+    rosters,
+    schedule,
+    signin,
+    styles,
+    year,
+)
 from callroom.web.templating import STATIC_DIR, render
 
 ROUTERS = (
@@ -27,6 +41,8 @@ ROUTERS = (
     inbox.router,
     me.router,
     hours.router,
+    hours_week.router,
+    hours_review.router,
     requests.router,
     admin.router,
     styles.router,

@@ -137,7 +137,9 @@ def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(
     service.confirm(ADA, "ada", START)
     with pytest.raises(Invalid) as twice:
         service.confirm(ADA, "ada", START)
-    assert "call on 2026-03-07: overlaps hours already logged (from 2026-03-07 07:00 EST)" in str(twice.value)
+    assert "call on Sat 07 Mar 2026: overlaps hours already logged (from 2026-03-07 07:00 EST)" in str(
+        twice.value
+    )
     with pytest.raises(Invalid) as inside:
         service.clock_in(ADA, "ada", at=at(1, "08:00"))
     assert inside.value.message == (
@@ -147,7 +149,10 @@ def test_refusals_show_times_as_the_hospitals_wall_clock_never_utc(
     service.clock_in(ADA, "ada", at=clock.now - timedelta(hours=1))
     with pytest.raises(Conflict) as again:
         service.clock_in(ADA, "ada")
-    assert again.value.message == "ada is clocked in since 2026-04-15 07:00 EDT (period 7); clock out first"
+    assert (
+        again.value.message
+        == "Ada Okafor is clocked in since 2026-04-15 07:00 EDT (period 7); clock out first"
+    )
 
 
 def test_a_resident_may_not_log_or_read_anothers_hours(service: HoursService) -> None:
@@ -238,7 +243,7 @@ def test_the_database_refuses_to_rewrite_the_history(
 ) -> None:
     stored = service.log(ADA, shift(0, 15))
     given = service.justify(ADA, stored.id, Reason.EDUCATIONAL_EVENT)
-    service.review(DIRECTOR, given.id, Decision.REJECTED)
+    service.review(DIRECTOR, given.id, Decision.REJECTED, "not unique")
     with (
         pytest.raises(IntegrityError, match="refused: logged hours and their history are append-only"),
         world.engine.begin() as connection,

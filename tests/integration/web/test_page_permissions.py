@@ -15,6 +15,8 @@ PAGES = {
     "/year": {P.ROSTER_READ},
     "/me": {P.CALENDAR_OWN},
     "/hours": {P.HOURS_READ, P.HOURS_LOG_OWN},
+    "/hours/week": {P.HOURS_LOG_OWN},
+    "/hours/review": {P.HOURS_REVIEW},
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
     "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
 }
@@ -70,6 +72,9 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
         "/me/calendar",
         "/requests/swap",
         "/admin/accounts",
+        "/hours/week/confirm",
+        "/hours/week/periods/1/correct",
+        "/hours/review/1",
     ]:
         assert browser.post(path, data={"csrf_token": "x"}).status_code == 303, path
 

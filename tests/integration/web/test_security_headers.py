@@ -79,6 +79,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/inbox/pages/{page_id}", f"/inbox/pages/{page_id}"),
         ("/me", "/me"),
         ("/hours", "/hours"),
+        ("/hours/week", "/hours/week"),
         ("/requests", "/requests"),
     ):
         yield route, chief.get(url)
@@ -95,6 +96,15 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ),
     )
     yield from _rosters_tour(chief, csrf)
+    yield (
+        "POST /hours/week/log",
+        chief.post(
+            "/hours/week/log",
+            data={"csrf_token": csrf, "key": "log", "start": "2027-03-02T09:00", "end": "2027-03-02T08:00"},
+        ),
+    )
+    director, _ = web.signed_in("director")
+    yield "/hours/review", director.get("/hours/review")
     admin, admin_csrf = web.signed_in("admin")
     yield "/admin", admin.get("/admin")
     yield (

@@ -96,35 +96,61 @@ document.addEventListener("DOMContentLoaded", function () {
   if (status && status.dataset.stream) { startInbox(status); }
 });
 
-// Duty hours: bars per week (or per resident) and the weekly-hour limit as a line.
-function hoursChart(canvasId, dataId, horizontal) {
+// A limit mark as wide as its bar: narrow on a phone, where 60 residents share 390 px.
+function barHalfWidth(context) {
+  var area = context.chart.chartArea;
+  var slot = area ? area.width / context.chart.data.labels.length : 18;
+  return Math.max(2, Math.min(9, slot * 0.4));
+}
+
+// Duty hours: bars per week (or per resident) against the weekly-hour limit. One resident's
+// weeks share one limit, drawn as a line; the overview's residents each have their own limit
+// (80, or 88 on a rotation with the exception), drawn as a mark on each bar.
+function hoursChart(canvasId, dataId) {
   var canvas = document.getElementById(canvasId);
   var source = document.getElementById(dataId);
   if (!canvas || !source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var limit = data.labels.map(function () { return data.limit; });
-  var over = data.hours.map(function (h) { return h > data.limit ? "#a4161a" : "#0b5cad"; });
+  var limits = data.limits || data.labels.map(function () { return data.limit; });
+  var over = data.hours.map(function (h, i) { return h > limits[i] ? "#a4161a" : "#0b5cad"; });
+  var limitSet = data.limits
+    ? { type: "line", label: "Each resident's limit", data: limits, showLine: false, clip: 0,
+        pointStyle: "line", pointRadius: barHalfWidth, pointHoverRadius: barHalfWidth,
+        pointBorderWidth: 3, borderColor: "#a4161a" }
+    : { type: "line", label: data.limit + "-hour limit", data: limits, borderColor: "#a4161a",
+        borderDash: [6, 4], pointRadius: 0, fill: false };
   canvas.chart = new Chart(canvas, {
     data: {
       labels: data.labels,
       datasets: [
         { type: "bar", label: "Scheduled hours", data: data.hours, backgroundColor: over },
-        data.worked ? { type: "bar", label: "Worked hours (logged)", data: data.worked,
-                        backgroundColor: "#6c8ebf" } : null,
-        { type: "line", label: data.limit + "-hour limit", data: limit, borderColor: "#a4161a",
-          borderDash: [6, 4], pointRadius: 0, fill: false }
+        data.worked ? { type: "bar", label: "Logged hours", data: data.worked,
+                        backgroundColor: "#2f9e6b" } : null,
+        limitSet
       ].filter(Boolean)
     },
     options: {
-      indexAxis: horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
-      scales: horizontal ? { x: { beginAtZero: true, title: { display: true, text: "hours a week" } } }
-                         : { y: { beginAtZero: true, title: { display: true, text: "hours" } } }
+      maintainAspectRatio: false, animation: false,
+      scales: { y: { beginAtZero: true, title: { display: true, text: "hours a week" } } }
     }
   });
   canvas.dataset.drawn = "1";
 }
 
 document.addEventListener("DOMContentLoaded", function () {
-  hoursChart("weekly-chart", "weekly-data", false);
-  hoursChart("overview-chart", "overview-data", false);
+  hoursChart("weekly-chart", "weekly-data");
+  hoursChart("overview-chart", "overview-data");
+});
+
+// A resident's week: each action's answer replaces the whole week, which leaves the browser
+// scrolled somewhere else. Bring the outcome back under the resident's thumb: the first field
+// to fix (focused, so it is also read out), else the message that says what was done.
+document.addEventListener("htmx:afterSettle", function () {
+  var week = document.getElementById("week");
+  if (!week) { return; }
+  var invalid = week.querySelector("[aria-invalid=true]");
+  var said = invalid || week.querySelector("[role=status], [role=alert]");
+  if (!said) { return; }
+  said.scrollIntoView({ block: "center" });
+  if (invalid) { invalid.focus({ preventScroll: true }); }
 });
