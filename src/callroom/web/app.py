@@ -15,12 +15,13 @@ from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
 from callroom.errors import CallroomError, ErrorKind, Invalid
-from callroom.web import admin, hours, inbox, me, oncall, requests, schedule, signin, styles, year
+from callroom.web import admin, downloads, hours, inbox, me, oncall, requests, schedule, signin, styles, year
 from callroom.web.templating import STATIC_DIR, render
 
 ROUTERS = (
     signin.router,
     schedule.router,
+    downloads.router,
     year.router,
     oncall.router,
     inbox.router,
