@@ -1,4 +1,5 @@
-"""Each person's roster as an RFC 5545 calendar, one `<person_id>.ics` file per person.
+"""Each person's roster as an RFC 5545 calendar, one `<person_id>.ics` file per person; or the
+whole roster as one calendar, each event named with its person.
 
 Output is reproducible: UIDs derive from the assignment, DTSTAMP is an argument (never the
 clock), and times are UTC instants taken from `Timeline`, so DST is handled exactly as the
@@ -41,6 +42,24 @@ def person_calendar(
     )
     for assignment in roster.for_person(person_id):
         calendar.add_component(_event(program, timeline, assignment, stamped))
+    return calendar
+
+
+def roster_calendar(program: Program, roster: Roster, *, stamp: datetime | None = None) -> Calendar:
+    """Everyone's assignments in one calendar (date, then person), each event's summary led by
+    the person's name ("Kwame Mensah: Night – The Pit"); `stamp` as for `person_calendar`.
+    Raises ValueError for a person, shift or post the program does not know."""
+    _check_people(program, roster)
+    stamped = _utc_stamp(program, stamp)
+    timeline = Timeline(program)
+    calendar = Calendar.new(
+        prodid=PRODID,
+        name=f"{program.hospital.name} {DASH} roster from {program.block.start.isoformat()}",
+        uid=f"roster-{program.block.start.isoformat()}@{UID_DOMAIN}",
+    )
+    ordered = sorted(roster.assignments, key=lambda a: (a.day, a.person_id, a.shift_id, a.post_id))
+    for assignment in ordered:
+        calendar.add_component(_event(program, timeline, assignment, stamped, named=True))
     return calendar
 
 
@@ -91,15 +110,19 @@ def event_uid(assignment: Assignment) -> str:
     return "-".join(_safe(part) for part in parts) + f"@{UID_DOMAIN}"
 
 
-def _event(program: Program, timeline: Timeline, assignment: Assignment, stamp: datetime) -> Event:
+def _event(
+    program: Program, timeline: Timeline, assignment: Assignment, stamp: datetime, *, named: bool = False
+) -> Event:
+    """The assignment as an event; `named`: its summary says whose it is (a shared calendar)."""
     shift, post = _shift_and_post(program, assignment)
     interval = timeline.interval(assignment.day, assignment.shift_id)
+    summary = f"{shift.name} {DASH} {post.name}"
     return Event.new(
         uid=event_uid(assignment),
         stamp=stamp,
         start=interval.start,
         end=interval.end,
-        summary=f"{shift.name} {DASH} {post.name}",
+        summary=f"{program.person[assignment.person_id].name}: {summary}" if named else summary,
         location=_service_name(program, post.service_id),
         description=_description(program.person[assignment.person_id], shift.kind.value),
     )

@@ -17,6 +17,7 @@ from callroom.config import Settings
 from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import (
     admin,
+    downloads,
     hours,
     hours_review,
     hours_week,
@@ -36,6 +37,7 @@ ROUTERS = (
     signin.router,
     schedule.router,
     rosters.router,
+    downloads.router,
     year.router,
     oncall.router,
     inbox.router,

@@ -1,24 +1,48 @@
-"""The schedule grid as data a template can print: people down the side, days across.
+"""The schedule grid as data a template can print: people down the side, days across, each
+person's totals for the block at the end of their row, and the cover of each post and shift
+below (`callroom.web.grid_cover`).
 
 Pure: built from a program and a roster, so it is computed once per request and the template
-only loops. A cell is coloured by its post (a hue per service, a shade per post within it),
-lettered by its shift and marked by the shift's kind (nights underlined, in-house calls framed);
-leave and fixed days off are marked so a gap is never mistaken for one.
+only loops. A cell is coloured by its post (a colour of its own from a small palette), lettered
+by its shift and marked by the shift's kind (nights underlined, in-house calls framed); leave and
+fixed days off are marked so a gap is never mistaken for one. The viewer's own row comes first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from callroom.domain.grades import Grade
 from callroom.domain.program import Person, Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.domain.shifts import ShiftType
+from callroom.rules.summary import PersonSummary, summarise
+from callroom.web.grid_cover import SHORT, UNDER, CoverCell, CoverRow, cells_in, cover_rows
 
 WEEK = 7
-# Hues far apart on the colour wheel, one per service in program order.
-SERVICE_HUES = (205, 135, 280, 25, 340, 55, 175, 95, 240, 0)
+# One colour per post, in program order. Neighbours differ in hue, because posts of one service
+# come together and a person's row mixes them. Every colour keeps the grid's ink (#1d2430) and the
+# call frame (#7a0c10) at a contrast of 5.5:1 or more (a unit test holds it to the WCAG AA 4.5).
+PALETTE = (
+    "#8ecae6",  # blue
+    "#ffb570",  # orange
+    "#a7dd8c",  # green
+    "#f4a3a8",  # rose
+    "#c8b6e2",  # lavender
+    "#f6e27a",  # yellow
+    "#7fd1c7",  # teal
+    "#e7b48f",  # tan
+    "#b7c8f2",  # periwinkle
+    "#f3b3dc",  # pink
+    "#c9d97a",  # olive
+    "#d6c2a8",  # sand
+    "#b5e3c4",  # mint
+    "#e0a9e6",  # orchid
+    "#f8c9a0",  # peach
+    "#9fd3f0",  # sky
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +64,25 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """A person's block: hours counted as duty hours, nights, weekends worked, in-house calls."""
+
+    hours: float
+    nights: int
+    weekends: int
+    calls: int
+
+    @classmethod
+    def of(cls, summary: PersonSummary) -> Totals:
+        return cls(sum(summary.weekly_hours), summary.nights, summary.weekends, summary.call_nights)
+
+
+@dataclass(frozen=True)
 class Row:
     person: Person
     cells: tuple[Cell, ...]
+    totals: Totals
+    mine: bool  # the viewer's own row
 
 
 @dataclass(frozen=True)
@@ -58,8 +98,19 @@ class Grid:
     days: tuple[date, ...]
     rows: tuple[Row, ...]
     posts: tuple[PostColour, ...]
-    shift_codes: tuple[tuple[str, str], ...]  # (code, shift name) for the legend
+    shift_codes: tuple[tuple[str, str], ...]  # (code, shift name and hours) for the legend
     weeks: int
+    cover: tuple[CoverRow, ...]
+
+    @property
+    def short(self) -> tuple[CoverCell, ...]:
+        """Cover cells that break a hard rule (below a minimum, above a maximum), day by day."""
+        return cells_in(self.cover, SHORT)
+
+    @property
+    def under(self) -> tuple[CoverCell, ...]:
+        """Cover cells under a target but within the hard rules, day by day."""
+        return cells_in(self.cover, UNDER)
 
 
 def shift_codes(program: Program) -> dict[str, str]:
@@ -80,30 +131,40 @@ def shift_codes(program: Program) -> dict[str, str]:
 
 
 def post_colours(program: Program) -> tuple[PostColour, ...]:
-    """A background per post: its service's hue, lighter for each further post of the service."""
-    found: list[PostColour] = []
-    for s_index, service in enumerate(program.services):
-        hue = SERVICE_HUES[s_index % len(SERVICE_HUES)]
-        posts = [p for p in program.posts if p.service_id == service.id]
-        for p_index, post in enumerate(posts):
-            lightness = 62 + 24 * p_index // max(len(posts), 1)
-            found.append(PostColour(f"p{len(found)}", post.id, post.name, f"hsl({hue} 70% {lightness}%)"))
-    return tuple(found)
+    """A background per post, in program order; past the palette's end the colours come round
+    again (the legend and each cell's title still name the post)."""
+    return tuple(
+        PostColour(f"p{index}", post.id, post.name, PALETTE[index % len(PALETTE)])
+        for index, post in enumerate(program.posts)
+    )
 
 
 def block_weeks(program: Program) -> int:
     return -(-program.block.days // WEEK)
 
 
-def build_grid(program: Program, roster: Roster, chosen: GridFilter) -> Grid:
-    """The grid for `chosen`. Unknown filter values select nobody rather than everyone."""
+def build_grid(program: Program, roster: Roster, chosen: GridFilter, viewer_id: str | None = None) -> Grid:
+    """The grid for `chosen`, the row of `viewer_id` (the signed-in person) first. Unknown filter
+    values select nobody rather than everyone."""
     days = _days(program, chosen.week)
     colours = post_colours(program)
     css = {c.post_id: c.css for c in colours}
     codes = shift_codes(program)
-    rows = tuple(_row(program, roster, person, days, css, codes) for person in _people(program, chosen))
-    legend = tuple((codes[s.id], s.name) for s in program.shift_types)
-    return Grid(days, rows, colours, legend, block_weeks(program))
+    totals = {s.person.id: Totals.of(s) for s in summarise(program, roster)}
+    rows = [
+        _row(program, roster, person, days, css, codes, totals[person.id], person.id == viewer_id)
+        for person in _people(program, chosen)
+    ]
+    rows.sort(key=lambda row: not row.mine)  # stable: everyone else keeps grade order
+    legend = tuple((codes[s.id], f"{s.name}, {_hours(s)}") for s in program.shift_types)
+    cover = cover_rows(program, roster, days, css, chosen.service)
+    return Grid(days, tuple(rows), colours, legend, block_weeks(program), cover)
+
+
+def _hours(shift: ShiftType) -> str:
+    """The shift's wall-clock hours in the hospital's time zone, as program files give them."""
+    end = datetime.combine(date.min, shift.start) + timedelta(minutes=shift.duration_minutes)
+    return f"{shift.start:%H:%M}–{end:%H:%M}"
 
 
 def _days(program: Program, week: int | None) -> tuple[date, ...]:
@@ -133,10 +194,13 @@ def _row(
     days: tuple[date, ...],
     css: dict[str, str],
     codes: dict[str, str],
+    totals: Totals,
+    mine: bool,
 ) -> Row:
     by_day = {a.day: a for a in roster.for_person(person.id)}
     leave = person.leave_dates
-    return Row(person, tuple(_cell(program, person, day, by_day.get(day), leave, css, codes) for day in days))
+    cells = tuple(_cell(program, person, day, by_day.get(day), leave, css, codes) for day in days)
+    return Row(person, cells, totals, mine)
 
 
 def _cell(

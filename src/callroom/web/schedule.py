@@ -1,10 +1,12 @@
 """The schedule grid (`/schedule`) and the chief's cell edit (`/schedule/cell...`, htmx).
 
 Everyone who may read rosters sees the grid, filtered by service and grade, a week or the whole
-block at a time. A chief clicks a cell: the editor offers what that person may work, "Check"
-shows what the rules say (violations and cover gaps the edit would cause), and "Save" stores a
-new roster version. An edit that breaks a hard rule is shown with its warning and never saved.
-The checks and the save are the roster service's, as for the API.
+block at a time, with each person's totals, the cover of each post and shift below, and their
+own row first; it prints as the grid on landscape paper (app.css). A chief clicks a cell: the
+editor offers what that person may work, "Check" shows what the rules say (violations and cover
+gaps the edit would cause), and "Save" stores a new roster version. An edit that breaks a hard
+rule is shown with its warning and never saved. The checks and the save are the roster service's,
+as for the API.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def schedule_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRes
     if live is None:
         return render(request, "empty.html", {"title": "Schedule"})
     chosen, errors = _filters(live, dict(request.query_params))
-    grid = build_grid(live.program, live.roster, chosen)
+    grid = build_grid(live.program, live.roster, chosen, viewer.person_id)
     saved = request.query_params.get("saved")
     notice = f"Saved as roster version {saved}." if saved and saved.isdigit() else None
     return render(
@@ -82,6 +84,7 @@ def schedule_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRes
             "history": rosters.history(HISTORY),
             "grades": grade_labels(live.program),
             "editable": viewer.can(Permission.ROSTER_EDIT),
+            "mine": viewer.person_id in live.program.person,
             "query": request.url.query,
         },
         status=422 if errors else 200,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -38,6 +39,11 @@ def _when(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _local_when(value: datetime, zone: str) -> str:
+    """An instant on the hospital's wall clock ("2027-03-01 09:15 EST"): `zone` is the program's."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
 # Inside a <script> element the HTML parser still looks for "</script" and "<!--" (after which
 # even "</script>" no longer ends it), so the JSON spells every <, > and & as a \u escape, which
 # JSON.parse reads back as the same character.
@@ -56,6 +62,7 @@ TEMPLATES.env.globals["static_url"] = _static_url
 TEMPLATES.env.filters["json_script"] = json_script
 TEMPLATES.env.filters["day"] = _day
 TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["local_when"] = _local_when
 TEMPLATES.env.tests["weekend"] = is_weekend
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True

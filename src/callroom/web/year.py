@@ -10,7 +10,6 @@ year as a calendar (`/year/calendar.ics?person=ID`, the viewer's own without it)
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from callroom.domain.year import Year, YearPlan, rotation_letters
 from callroom.errors import Invalid, NotFound
 from callroom.formats.year_export import write_year_csv, year_calendar
 from callroom.rosters.service import RosterService
+from callroom.web.downloads import CSV, ICAL, attachment
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 from callroom.year.service import PublishedYear, YearService
@@ -72,7 +72,7 @@ def year_csv(viewer: Reader, rosters: Rosters, years: Years) -> Response:
     shown = _required(rosters, years)
     out = io.StringIO()
     write_year_csv(shown.program, shown.plan, out)
-    return _download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", f"{shown.name}-year.csv")
+    return attachment(out.getvalue().encode("utf-8"), CSV, f"{shown.name}-year.csv")
 
 
 @router.get("/year/calendar.ics")
@@ -90,7 +90,7 @@ def year_ics(
     if chosen not in shown.plan.people():
         raise NotFound("person", f"{chosen!r} has no weeks in the year plan of {shown.name}")
     calendar = year_calendar(shown.program, shown.plan, chosen)
-    return _download(calendar.to_ical(), "text/calendar; charset=utf-8", f"{chosen}-year.ics")
+    return attachment(calendar.to_ical(), ICAL, f"{chosen}-year.ics")
 
 
 def _shown(rosters: RosterService, years: YearService) -> PublishedYear | None:
@@ -103,14 +103,6 @@ def _required(rosters: RosterService, years: YearService) -> PublishedYear:
     if shown is None:
         raise NotFound("year", "no year plan is stored yet: plan one with `callroom year solve`")
     return shown
-
-
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    # The name is the program's, which a chief chose: quoted, and only characters a file may have.
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
-    return Response(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'}
-    )
 
 
 def _row(year: Year, plan: YearPlan, looks: dict[str, Cell], person: Person, viewer: str | None) -> Row:

@@ -20,6 +20,12 @@ PAGES = {
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
     "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
 }
+# The grid's downloads: the permission of the grid itself.
+SCHEDULE_DOWNLOADS = {
+    "/schedule/roster.csv": {P.ROSTER_READ},
+    "/schedule/roster.ics": {P.ROSTER_READ},
+    "/schedule/calendar.ics?person=kwame-mensah": {P.ROSTER_READ},
+}
 # The year page's downloads, read with a year plan stored (without one they answer 404).
 DOWNLOADS = {
     "/year/plan.csv": {P.ROSTER_READ},
@@ -47,6 +53,11 @@ def test_every_page_for_every_role_is_allowed_or_refused_by_the_permission_table
     assert found == expected
 
 
+def test_the_schedule_downloads_are_allowed_or_refused_as_the_grid_is(sqlite_web: Web) -> None:
+    found, expected = _answers(sqlite_web, SCHEDULE_DOWNLOADS)
+    assert found == expected
+
+
 def test_the_year_downloads_are_allowed_or_refused_as_the_year_page_is(sqlite_web: Web) -> None:
     store_small_year(sqlite_web)
     found, expected = _answers(sqlite_web, DOWNLOADS)
@@ -62,6 +73,9 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
         "/schedule/cell",
         "/inbox/item/1",
         "/year/plan.csv",
+        "/schedule/roster.csv",
+        "/schedule/roster.ics",
+        "/schedule/calendar.ics",
     ]:
         answer = browser.get(path)
         assert (answer.status_code, answer.headers.get("location")) == (303, f"/signin?next={path}")

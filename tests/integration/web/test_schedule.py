@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from datetime import date
 
 import pytest
+from icalendar import Calendar
 
+from callroom.formats.ical import event_uid
+from callroom.formats.roster_csv import roster_csv_rows
 from callroom.storage import RosterRepository
+from tests.grid_expectations import block_totals, hard_cover_breaks, under_target
 from tests.integration.web.conftest import Web
-from tests.web_demo import DEMO_NAME, demo_program, find_edit, solved_demo
+from tests.web_demo import DEMO_NAME, demo_program, find_edit, sign_in_of, solved_demo
 
-ROW = re.compile(r'<tr data-person="([^"]+)">')
+ROW = re.compile(r'<tr data-person="([^"]+)"')
 DAY = re.compile(r'<th scope="col" data-day="([^"]+)"')
 
 
@@ -200,3 +207,102 @@ def test_a_bad_edit_form_names_the_field(
     answer = client.post("/schedule/cell/check", data=form)
     assert answer.status_code == 422
     assert f'id="{field}-error"' in answer.text and message in answer.text
+
+
+COVER_ROW = re.compile(r'<tr class="cover" data-post="([^"]+)" data-shift="([^"]+)">(.*?)</tr>', re.S)
+
+
+def _cover_states(page: str) -> dict[tuple[str, str, date], str]:
+    """Each cover cell's state by (post, shift, day), read from the page."""
+    days = [date.fromisoformat(d) for d in DAY.findall(page)]
+    found = {}
+    for post, shift, cells in COVER_ROW.findall(page):
+        states = re.findall(r'data-state="(\w+)"', cells)
+        assert len(states) == len(days)
+        found.update({(post, shift, day): state for day, state in zip(days, states, strict=True)})
+    return found
+
+
+def test_the_cover_rows_mark_exactly_the_shortfalls_the_checkers_and_the_penalties_find(
+    sqlite_web: Web,
+) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    states = _cover_states(client.get("/schedule").text)
+    program, roster = demo_program(), solved_demo()
+    red = hard_cover_breaks(program, roster)
+    amber = under_target(program, roster) - red
+    assert amber, "the demo's solve leaves some cover under target"
+    assert {cell for cell, state in states.items() if state == "short"} == red
+    assert {cell for cell, state in states.items() if state == "under"} == amber
+
+
+def test_a_service_shows_the_cover_of_its_own_posts_only(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    states = _cover_states(client.get("/schedule", params={"service": "neurosurgery", "week": "2"}).text)
+    program = demo_program()
+    neuro = {
+        (d.post_id, d.shift_id)
+        for d in program.demands
+        if program.post[d.post_id].service_id == "neurosurgery"
+    }
+    assert {(post, shift) for post, shift, _ in states} == neuro
+    assert {day for _, _, day in states} == set(program.block.dates()[7:14])
+
+
+def test_each_row_ends_with_the_person_s_block_totals(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    page = client.get("/schedule", params={"week": "3"}).text
+    program, roster = demo_program(), solved_demo()
+    rows = re.findall(r'<tr data-person="([^"]+)".*?</th>(.*?)</tr>', page, re.S)
+    assert len(rows) == len(program.people)
+    for person_id, cells in rows:
+        assert tuple(re.findall(r'<td class="total[^"]*">([^<]*)</td>', cells)) == block_totals(
+            program, roster, person_id
+        )
+
+
+def test_the_viewer_s_own_row_comes_first_and_is_marked(sqlite_web: Web) -> None:
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    for username, expected in (("resident", resident.person_id), ("admin", None)):
+        client, _ = sqlite_web.signed_in(username)
+        page = client.get("/schedule").text
+        marked = re.findall(r'<tr data-person="([^"]+)" class="mine">', page)
+        assert marked == ([expected] if expected else [])
+        if expected:
+            assert ROW.findall(page)[0] == expected
+
+
+def test_the_downloads_are_the_live_roster(sqlite_web: Web) -> None:
+    client, _ = sqlite_web.signed_in("resident")
+    program, roster = demo_program(), solved_demo()
+    answer = client.get("/schedule/roster.csv")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert 'filename="st-elsewhere-v1-roster.csv"' in answer.headers["content-disposition"]
+    assert list(csv.DictReader(io.StringIO(answer.text))) == roster_csv_rows(program, roster)
+    mine = sign_in_of(sqlite_web.sign_ins, "resident").person_id
+    own = Calendar.from_ical(client.get("/schedule/calendar.ics").content)
+    assert {str(e["UID"]) for e in own.walk("VEVENT")} == {
+        event_uid(a) for a in roster.for_person(mine or "")
+    }
+    everyone = Calendar.from_ical(client.get("/schedule/roster.ics").content)
+    assert {str(e["UID"]) for e in everyone.walk("VEVENT")} == {event_uid(a) for a in roster.assignments}
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "status", "message"),
+    [
+        ("admin", "", 422, "say whose shifts: /schedule/calendar.ics?person=ID"),
+        (
+            "resident",
+            "?person=nobody-here",
+            404,
+            "&#39;nobody-here&#39; is not on the roster of st-elsewhere",
+        ),
+    ],
+)
+def test_a_calendar_of_nobody_on_the_roster_is_refused_saying_whose_to_ask_for(
+    sqlite_web: Web, username: str, query: str, status: int, message: str
+) -> None:
+    client, _ = sqlite_web.signed_in(username)
+    answer = client.get(f"/schedule/calendar.ics{query}")
+    assert answer.status_code == status and message in answer.text

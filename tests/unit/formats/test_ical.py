@@ -10,7 +10,8 @@ from icalendar import Calendar, Event
 
 from callroom.domain.grades import Grade
 from callroom.domain.program import Program
-from callroom.formats.ical import event_uid, person_calendar, write_calendars
+from callroom.domain.roster import Assignment, Roster
+from callroom.formats.ical import event_uid, person_calendar, roster_calendar, write_calendars
 from tests import factories as f
 
 DASH = "\N{EN DASH}"
@@ -130,3 +131,23 @@ def test_nothing_is_written_when_the_roster_has_shifts_for_an_unknown_person(
     with pytest.raises(ValueError, match="unknown person 'zoe'"):
         write_calendars(_program(), f.roster(("zoe", 0, "day")), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_whole_roster_is_one_calendar_each_event_named_with_its_person() -> None:
+    ada_monday, ada_tuesday = (
+        Assignment("ada", f.day(0), "day", "ward"),
+        Assignment("ada", f.day(1), "day", "ward"),
+    )
+    bob_tuesday = Assignment("bob", f.day(1), "night", "ward")
+    calendar = roster_calendar(_program(), Roster.of([bob_tuesday, ada_monday, ada_tuesday]))
+    found = [(str(e["UID"]), e.summary) for e in _events(Calendar.from_ical(calendar.to_ical()))]
+    assert found == [
+        (event_uid(ada_monday), f"Ada: Day {DASH} Ward"),
+        (event_uid(ada_tuesday), f"Ada: Day {DASH} Ward"),
+        (event_uid(bob_tuesday), f"Bob: Night {DASH} Ward"),
+    ]
+
+
+def test_the_whole_roster_refuses_shifts_of_someone_the_program_does_not_list() -> None:
+    with pytest.raises(ValueError, match="unknown person 'zed'"):
+        roster_calendar(_program(), f.roster(("zed", 0, "day")))

@@ -42,9 +42,13 @@ function openCellEditor(cell) {
   });
 }
 
+// A person's cells are the ones under a day; the totals at the end of the row are not editable.
+var GRID_CELL = "#grid[data-editable] tbody td:not(.total)";
+
 document.addEventListener("click", function (event) {
-  var cell = event.target.closest("#grid[data-editable] tbody td");
+  var cell = event.target.closest(GRID_CELL);
   if (cell) { openCellEditor(cell); return; }
+  if (event.target.matches("[data-print]")) { window.print(); return; }
   if (event.target.matches("[data-close]")) {
     var dialog = event.target.closest("dialog");
     if (dialog) { dialog.close(); }
@@ -52,7 +56,7 @@ document.addEventListener("click", function (event) {
 });
 
 document.addEventListener("keydown", function (event) {
-  var cell = event.target.closest && event.target.closest("#grid[data-editable] tbody td");
+  var cell = event.target.closest && event.target.closest(GRID_CELL);
   if (cell && (event.key === "Enter" || event.key === " ")) {
     event.preventDefault();
     openCellEditor(cell);
