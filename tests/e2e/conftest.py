@@ -19,7 +19,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,9 +81,10 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
     pytest.fail(f"callroom serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def serving(base: Path, store: Callable[[Database], object] | None = None) -> Iterator[Server]:
+    """`callroom serve` (with its paging worker and job runner) on a free port over a fresh
+    SQLite file in `base`: the demo seeded, then whatever `store` adds."""
     url_db = f"sqlite:///{base / 'callroom.db'}"
     port = free_port()
     log = base / "serve.log"
@@ -94,6 +96,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     with open_database(url_db) as database:
         _, sign_ins = seed_demo(database)
+        if store is not None:
+            store(database)
         with log.open("wb") as sink:
             process = subprocess.Popen(
                 [_callroom(), "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
@@ -109,6 +113,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("e2e")) as found:
+        yield found
 
 
 @pytest.fixture(scope="session")

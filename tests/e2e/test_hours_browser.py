@@ -8,18 +8,14 @@ its shifts can be confirmed as worked on today's clock.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from callroom.storage import open_database
-from tests.e2e.conftest import Browsing, Server, _callroom, _wait_until_up, screenshot
+from tests.e2e.conftest import Browsing, Server, screenshot, serving
 from tests.hours_demo import resident_on, store_past_demo
-from tests.web_demo import free_port, seed_demo
 
 PHONE_PAGES = (
     ("resident", "/hours"),
@@ -37,27 +33,10 @@ LONG_LINK = (
 
 @pytest.fixture(scope="module")
 def past_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`callroom serve` over the demo accounts with last year's block as the live schedule."""
-    base = tmp_path_factory.mktemp("e2e-hours")
-    url_db = f"sqlite:///{base / 'callroom.db'}"
-    port, log = free_port(), base / "serve.log"
-    with open_database(url_db) as database:
-        _, sign_ins = seed_demo(database)
-        store_past_demo(database)  # stored last, so the newest: the live schedule
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [_callroom(), "serve", "--port", str(port)],
-                env=os.environ | {"CALLROOM_DATABASE_URL": url_db},
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(process, url, log)
-            yield Server(url, database, sign_ins)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    """`callroom serve` over the demo accounts with last year's block as the live schedule
+    (stored last, so the newest)."""
+    with serving(tmp_path_factory.mktemp("e2e-hours"), store_past_demo) as found:
+        yield found
 
 
 @pytest.fixture
