@@ -29,8 +29,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
 from callroom.accounts.demo import DemoAccount
-from callroom.storage import Database, open_database
-from tests.web_demo import free_port, seed_demo, sign_in_of
+from callroom.domain.roster import Roster
+from callroom.storage import Database, RosterRepository, open_database
+from tests.web_demo import DEMO_NAME, free_port, seed_demo, sign_in_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -172,13 +173,27 @@ class Browsing:
         return page
 
 
-@pytest.fixture
-def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
+def browse(browser: Browser, server: Server) -> Iterator[Browsing]:
+    """Browsing `server` for one test; its pages' problems fail the test when it ends."""
     found = Browsing(browser, server, [], [])
     yield found
     for context in found.contexts:
         context.close()
     assert not found.problems, "the pages reported problems:\n" + "\n".join(found.problems)
+
+
+@pytest.fixture
+def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
+    yield from browse(browser, server)
+
+
+def live_roster(server: Server) -> tuple[int, Roster]:
+    """The live roster version's number and roster, as the database holds them now."""
+    with server.database.reading() as session:
+        rosters = RosterRepository(session)
+        newest = rosters.latest(DEMO_NAME)
+        assert newest is not None
+        return newest.number, rosters.load_roster(newest.id)
 
 
 def screenshot(page: Page, name: str) -> Path:

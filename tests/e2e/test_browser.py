@@ -10,12 +10,9 @@ from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import text
 
 from callroom.accounts.service import AccountService
-from callroom.domain.roster import Roster
-from callroom.storage import RosterRepository
-from tests.e2e.conftest import Browsing, Server, screenshot
+from tests.e2e.conftest import Browsing, Server, live_roster, screenshot
 from tests.principals import ADMIN
 from tests.web_demo import (
-    DEMO_NAME,
     MARKUP_NAME,
     Edit,
     demo_program,
@@ -24,15 +21,6 @@ from tests.web_demo import (
     find_offer,
     sign_in_of,
 )
-
-
-def _live(server: Server) -> tuple[int, Roster]:
-    """The newest roster version's number and roster, as the database holds them now."""
-    with server.database.reading() as session:
-        rosters = RosterRepository(session)
-        newest = rosters.latest(DEMO_NAME)
-        assert newest is not None
-        return newest.number, rosters.load_roster(newest.id)
 
 
 def _open_cell(page: Page, edit: Edit) -> None:
@@ -73,7 +61,7 @@ def test_the_grid_shows_everyone_by_day_and_filters_to_a_week(browsing: Browsing
 
 
 def test_an_edit_that_would_break_a_hard_rule_shows_the_warning_and_is_not_saved(browsing: Browsing) -> None:
-    number, roster = _live(browsing.server)
+    number, roster = live_roster(browsing.server)
     edit = find_edit(demo_program(), roster, hard=True)
     page = browsing.as_user("chief")
     page.goto("/schedule")
@@ -84,11 +72,11 @@ def test_an_edit_that_would_break_a_hard_rule_shows_the_warning_and_is_not_saved
     expect(page.locator("#save-button")).to_have_count(0)
     screenshot(page, "schedule-edit-refused")
     page.reload()
-    assert _live(browsing.server)[0] == number
+    assert live_roster(browsing.server)[0] == number
 
 
 def test_an_acceptable_edit_is_checked_then_saved_as_a_new_version(browsing: Browsing) -> None:
-    number, roster = _live(browsing.server)
+    number, roster = live_roster(browsing.server)
     edit = find_edit(demo_program(), roster, hard=False)
     page = browsing.as_user("chief")
     page.goto("/schedule?week=" + str(demo_program().block.index(edit.day) // 7 + 1))
@@ -98,7 +86,7 @@ def test_an_acceptable_edit_is_checked_then_saved_as_a_new_version(browsing: Bro
     expect(page.locator("#save-button")).to_be_visible()
     page.click("#save-button")
     expect(page.locator(".notice")).to_have_text(f"Saved as roster version {number + 1}.")
-    saved_number, saved = _live(browsing.server)
+    saved_number, saved = live_roster(browsing.server)
     assert saved_number == number + 1
     placed = saved.on(edit.person_id, edit.day)
     assert (f"{placed.post_id}|{placed.shift_id}" if placed else "off") == edit.choice
@@ -186,7 +174,7 @@ def test_the_card_confirmation_reads_on_a_phone(browsing: Browsing) -> None:
 
 
 def test_a_shift_offered_accepted_and_approved_changes_the_roster(browsing: Browsing) -> None:
-    number, roster = _live(browsing.server)
+    number, roster = live_roster(browsing.server)
     giver = sign_in_of(browsing.server.sign_ins, "resident")
     taker = sign_in_of(browsing.server.sign_ins, "colleague")
     day = find_offer(demo_program(), roster, giver.person_id or "", taker.person_id or "", acceptable=True)
@@ -214,7 +202,7 @@ def test_a_shift_offered_accepted_and_approved_changes_the_roster(browsing: Brow
     screenshot(chief, "requests-chief")
     queued.locator("button.approve").click()
     expect(chief.locator(".notice")).to_contain_text("Approved")
-    saved_number, saved = _live(browsing.server)
+    saved_number, saved = live_roster(browsing.server)
     assert saved_number == number + 1
     moved = saved.on(taker.person_id or "", day)
     assert moved is not None and saved.on(giver.person_id or "", day) is None
@@ -230,7 +218,7 @@ def test_the_calendar_link_is_fetched_and_parsed_as_icalendar(browsing: Browsing
     feed = httpx.get(link, timeout=10)
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(feed.content).walk("VEVENT")
-    _, roster = _live(browsing.server)
+    _, roster = live_roster(browsing.server)
     assert len(events) == len(roster.for_person(resident.person_id or ""))
     page.click("#revoke-links")
     expect(page.locator(".notice")).to_contain_text("Revoked")

@@ -24,21 +24,11 @@ from callroom.rosters.edits import CellEdit, change_for
 from callroom.rules import ids
 from callroom.rules.change import impact
 from callroom.rules.check import check_all
-from callroom.storage import RosterRepository
-from tests.e2e.conftest import Browsing, Server, screenshot
+from tests.e2e.conftest import Browsing, Server, live_roster, screenshot
 from tests.grid_expectations import block_totals, hard_cover_breaks, under_target
-from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
+from tests.web_demo import demo_program, sign_in_of
 
 WEEK = 7
-
-
-def _live(server: Server) -> tuple[int, Roster]:
-    """The newest roster version's number and roster, as the database holds them now."""
-    with server.database.reading() as session:
-        rosters = RosterRepository(session)
-        newest = rosters.latest(DEMO_NAME)
-        assert newest is not None
-        return newest.number, rosters.load_roster(newest.id)
 
 
 @dataclass(frozen=True)
@@ -109,7 +99,7 @@ def test_a_post_below_its_minimum_is_red_naming_the_missing_grade_until_a_cell_e
     browsing: Browsing,
 ) -> None:
     program = demo_program()
-    number, roster = _live(browsing.server)
+    number, roster = live_roster(browsing.server)
     gap = _a_gap_one_edit_opens(program, roster)
     _force_off(browsing.server, number, gap.held)
     page = browsing.as_user("chief")
@@ -132,13 +122,13 @@ def test_a_post_below_its_minimum_is_red_naming_the_missing_grade_until_a_cell_e
     expect(cell).to_have_css("background-color", "rgb(220, 242, 226)")
     cell.scroll_into_view_if_needed()
     screenshot(page, "grid-cover-fixed")
-    assert set(_live(browsing.server)[1].assignments) == set(roster.assignments)
+    assert set(live_roster(browsing.server)[1].assignments) == set(roster.assignments)
 
 
 def test_the_cover_rows_show_exactly_the_shortfalls_the_checkers_and_penalties_find(
     browsing: Browsing,
 ) -> None:
-    program, (_, roster) = demo_program(), _live(browsing.server)
+    program, (_, roster) = demo_program(), live_roster(browsing.server)
     page = browsing.as_user("chief")
     page.goto("/schedule")
     red, amber = hard_cover_breaks(program, roster), under_target(program, roster)
@@ -149,7 +139,7 @@ def test_the_cover_rows_show_exactly_the_shortfalls_the_checkers_and_penalties_f
 
 
 def test_each_person_s_totals_agree_with_a_count_of_the_roster(browsing: Browsing) -> None:
-    program, (_, roster) = demo_program(), _live(browsing.server)
+    program, (_, roster) = demo_program(), live_roster(browsing.server)
     page = browsing.as_user("resident")
     page.goto("/schedule")
     shown = page.eval_on_selector_all(
@@ -208,7 +198,7 @@ def _uids(body: bytes) -> set[str]:
 def test_the_csv_and_calendars_downloaded_from_the_page_are_the_live_roster(
     browsing: Browsing, tmp_path: Path
 ) -> None:
-    program, (_, roster) = demo_program(), _live(browsing.server)
+    program, (_, roster) = demo_program(), live_roster(browsing.server)
     me = sign_in_of(browsing.server.sign_ins, "resident").person_id or ""
     page = browsing.as_user("resident")
     page.goto("/schedule")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import Browsing, Server, screenshot, serving
+from tests.e2e.conftest import Browsing, Server, browse, screenshot, serving
 from tests.hours_demo import resident_on, store_past_demo
 
 PHONE_PAGES = (
@@ -41,11 +41,7 @@ def past_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def browsing(browser: Browser, past_server: Server) -> Iterator[Browsing]:
-    found = Browsing(browser, past_server, [], [])
-    yield found
-    for context in found.contexts:
-        context.close()
-    assert not found.problems, "the pages reported problems:\n" + "\n".join(found.problems)
+    yield from browse(browser, past_server)
 
 
 def _first_period(page: Page) -> Locator:

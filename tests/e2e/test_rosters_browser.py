@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from callroom.storage import RosterRepository
-from tests.e2e.conftest import Browsing, Server, screenshot, serving
+from tests.e2e.conftest import Browsing, Server, browse, screenshot, serving
 from tests.web_demo import DEMO_NAME, sign_in_of
 
 SOLVE_S = 60_000  # ms a 10-second solve may take to end on a busy machine before the test gives up
@@ -26,11 +26,7 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
-    found = Browsing(browser, own_server, [], [])
-    yield found
-    for context in found.contexts:
-        context.close()
-    assert not found.problems, "the pages reported problems:\n" + "\n".join(found.problems)
+    yield from browse(browser, own_server)
 
 
 def _changed_people(server: Server, live_before: int) -> set[str]:

@@ -79,6 +79,27 @@ def _solve_and_watch(
     assert chief.get(f"/api/v1/jobs/{job['id']}").json()["state"] == "done"
     listed = resident.get("/api/v1/jobs", params={"program": "small"})
     assert [j["id"] for j in listed.json()] == [job["id"]]
+    _compare_and_publish(chief, resident)
+
+
+def _compare_and_publish(chief: httpx.Client, resident: httpx.Client) -> None:
+    """The draft (version 1, nothing published before it) against nothing, then made live."""
+    compared = resident.get("/api/v1/rosters/1/compare", params={"program": "small"})
+    assert compared.status_code == 200, compared.text
+    found = compared.json()
+    assert found["base"] is None and found["added"] and not found["removed"]
+    assert isinstance(found["gaps_after"], list) and set(found["spread"]) <= {
+        "PGY-1",
+        "PGY-2",
+        "PGY-3",
+        "PGY-4",
+        "PGY-5",
+    }
+    assert resident.post("/api/v1/rosters/1/publish", json={"program": "small"}).status_code == 403
+    published = chief.post("/api/v1/rosters/1/publish", json={"program": "small", "reason": "first"})
+    assert published.status_code == 200 and published.json()["version"] == 2
+    again = chief.post("/api/v1/rosters/1/publish", json={"program": "small"})
+    assert again.status_code == 422 and "published already" in again.json()["error"]
 
 
 def test_only_the_chief_may_queue_or_cancel_and_bad_input_is_named(

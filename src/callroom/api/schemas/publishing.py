@@ -28,19 +28,6 @@ class PublishedRead(BaseModel):
         )
 
 
-class GapRead(BaseModel):
-    post_id: str
-    shift_id: str
-    day: str
-    grades: str
-    count: int
-    minimum: int
-
-    @classmethod
-    def of(cls, gap: Gap) -> GapRead:
-        return cls(**gap.__dict__)
-
-
 class ComparisonRead(BaseModel):
     program: str
     number: int
@@ -53,8 +40,8 @@ class ComparisonRead(BaseModel):
     spread: dict[str, dict[str, tuple[int, int]]] = Field(
         description="per grade: most minus fewest nights, weekends and calls (before, after)"
     )
-    gaps_before: list[GapRead]
-    gaps_after: list[GapRead]
+    gaps_before: list[Gap] = Field(description="cover requirements under their minimum, before")
+    gaps_after: list[Gap]
 
     @classmethod
     def of(cls, program: str, number: int, base: int | None, found: Comparison) -> ComparisonRead:
@@ -68,6 +55,6 @@ class ComparisonRead(BaseModel):
             by_rule=found.by_rule,
             by_person=found.by_person,
             spread=found.spread,
-            gaps_before=[GapRead.of(g) for g in found.gaps[0]],
-            gaps_after=[GapRead.of(g) for g in found.gaps[1]],
+            gaps_before=list(found.gaps[0]),
+            gaps_after=list(found.gaps[1]),
         )
