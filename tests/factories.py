@@ -179,3 +179,14 @@ def small_year_text(*edits: tuple[str, str]) -> str:
 def small_year(*edits: tuple[str, str]) -> Program:
     """The small year file, edited as `small_year_text` edits it, parsed."""
     return parse_program(small_year_text(*edits), "year.yaml")
+
+
+FULL_PROGRAM = Path(__file__).parent / "fixtures" / "programs" / "full.yaml"
+
+
+def future_program_file(directory: Path) -> Path:
+    """The full test program moved 28 years ahead (the same weekdays), written to `directory`:
+    a block not yet begun on today's clock, so publishing any roster of it changes no past day."""
+    path = directory / "future.yaml"
+    path.write_text(FULL_PROGRAM.read_text().replace("2026-", "2054-"))
+    return path

@@ -20,7 +20,6 @@ from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.publishing import ComparisonRead, PublishCreate, PublishedRead
 
 Chief = Annotated[Principal, Depends(require(Permission.ROSTER_EDIT))]
-Reader = Annotated[Principal, Depends(require(Permission.ROSTER_READ))]
 ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 422)}
 router = APIRouter(prefix="/api/v1/rosters", tags=["publishing"], responses=ERRORS)  # type: ignore[arg-type]
 
@@ -44,12 +43,13 @@ def roll_back(
 @router.get("/{number}/compare")
 def compare(
     number: VersionNumber,
-    _caller: Reader,
+    _caller: Chief,
     rosters: Rosters,
     program: Annotated[str, Query(min_length=1, max_length=200)],
     other: Annotated[int | None, Query(ge=1, description="default: the live version")] = None,
 ) -> ComparisonRead:
-    """Version `number` against `other`: changed cells, penalties, fairness spreads, cover gaps."""
+    """Version `number` against `other`: changed cells, penalties, fairness spreads, cover gaps
+    (chief only: drafts are work in progress)."""
     chosen, base, found = rosters.compare(program, number, other)
     return ComparisonRead.of(
         program, chosen.record.number, None if base is None else base.record.number, found

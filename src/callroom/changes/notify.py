@@ -73,4 +73,23 @@ def new_shifts_text(
         old, new = before.on(person_id, day), after.on(person_id, day)
         if old != new:
             parts.append(f"{day:%a %d %b}: {describe_cell(program, new)} (was {describe_cell(program, old)})")
-    return f"Roster changed (version {version_number}). Your new shifts: " + "; ".join(parts)
+    head = f"Roster changed (version {version_number}). Your new shifts: "
+    return head + _fitting(parts, MAX_BODY - len(head))
+
+
+def _fitting(parts: list[str], room: int) -> str:
+    """As many changes as fit in a page, then how many more there are: a notice cut off in
+    the middle of a shift would leave the reader guessing."""
+    shown: list[str] = []
+    for k, part in enumerate(parts):
+        rest = len(parts) - k - 1
+        tail = f"; and {rest} more: see My schedule" if rest else ""
+        if len("; ".join([*shown, part])) + len(tail) > room:
+            more = len(parts) - len(shown)
+            return (
+                "; ".join(shown) + f"; and {more} more: see My schedule"
+                if shown
+                else f"{more} changes: see My schedule"
+            )
+        shown.append(part)
+    return "; ".join(shown)

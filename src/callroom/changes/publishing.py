@@ -10,7 +10,10 @@ not see those changes, and publishing it would undo them in silence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +22,7 @@ from callroom.accounts.principal import Principal
 from callroom.changes.notify import Notifier
 from callroom.changes.workflow import Applied, notify_all
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.roster import Roster
+from callroom.domain.roster import Assignment, Roster
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.rosters.audit import PublishAudit, audit_of
 from callroom.rosters.live import Live
@@ -45,9 +48,14 @@ class Publishing:
         self._notifier = notifier
         self._clock = clock
 
-    def publish(self, caller: Principal, program: str, number: int, reason: str = "") -> Published:
+    def publish(self, caller: Principal, program: str, number: int, reason: str) -> Published:
         """Make draft `number` of `program` the live roster."""
         caller.require(Permission.ROSTER_EDIT, "publish a roster")
+        if not reason.strip():
+            raise Invalid(
+                "reason",
+                "say why this draft is published: it goes into the audit, and everyone moved is told",
+            )
         return self._make_live(caller, program, number, reason, rollback=False)
 
     def roll_back(self, caller: Principal, program: str, number: int, reason: str) -> Published:
@@ -65,6 +73,7 @@ class Publishing:
             _check(chosen, live, rollback)
             before = live.roster if live else Roster.of(())
             removed, added = before.diff(chosen.roster)
+            _keeps_the_past(chosen, number, (*removed, *added), self._clock())
             audit = PublishAudit(
                 number,
                 rollback,
@@ -123,13 +132,33 @@ class Publishing:
         )
 
 
+def past_changes(chosen: Live, changed: Iterable[Assignment], now: datetime) -> list[Assignment]:
+    """The changed assignments that fall on days already begun on the hospital's clock."""
+    today = now.astimezone(ZoneInfo(chosen.program.hospital.timezone)).date()
+    return [a for a in changed if a.day <= today]
+
+
+def _keeps_the_past(chosen: Live, number: int, changed: Iterable[Assignment], now: datetime) -> None:
+    """A published roster never rewrites days already worked: the hours logged against them,
+    and the people who worked them, would no longer match the schedule."""
+    past = past_changes(chosen, changed, now)
+    if past:
+        first = min(a.day for a in past)
+        raise Conflict(
+            "number",
+            f"version {number} changes {len(past)} shifts on days already begun (from {first:%a %d %b}): "
+            "a roster never rewrites the past; change what is left of this block with a repair or a "
+            "cell edit, and solve the next block instead",
+        )
+
+
 def _check(chosen: Live, live: Live | None, rollback: bool) -> None:
     number = chosen.record.number
     if rollback:
         if not chosen.record.published:
             raise Invalid("number", f"version {number} is a draft: publish it instead of rolling back to it")
-        if live is not None and chosen.record.id == live.record.id:
-            raise Invalid("number", f"version {number} is the live roster already")
+        if live is not None and chosen.roster == live.roster:
+            raise Invalid("number", f"the live roster is version {number}'s already: nothing would change")
         return
     if chosen.record.published:
         raise Invalid("number", f"version {number} is not a draft: roll back to it instead")

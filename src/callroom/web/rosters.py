@@ -24,13 +24,16 @@ from callroom.api.params import RowId
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment
 from callroom.errors import CallroomError, Invalid
-from callroom.rosters.audit import describe
+from callroom.rosters.audit import PublishAudit, audit_of, describe
+from callroom.rosters.service import RosterService
+from callroom.rules import ids
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
 router = APIRouter()
-Reader = Annotated[Viewer, Depends(require(Permission.ROSTER_READ, "read the rosters"))]
+# Drafts are the chief's work in progress: the pages are the chief's (everyone reads the live
+# roster on the schedule grid).
 Chief = Annotated[Viewer, Depends(require(Permission.ROSTER_EDIT, "solve and publish rosters"))]
 Form = Annotated[dict[str, str], Depends(form_data)]
 ProgramParam = Annotated[str | None, Query(max_length=200, description="a stored program's name")]
@@ -39,7 +42,7 @@ TIME_LIMITS = (10, 30, 60, 120, 300)
 
 @router.get("/rosters", response_class=HTMLResponse)
 def rosters_page(
-    request: Request, viewer: Reader, rosters: Rosters, jobs: Jobs, program: ProgramParam = None
+    request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, program: ProgramParam = None
 ) -> HTMLResponse:
     return _versions_page(request, viewer, rosters, jobs, program)
 
@@ -52,7 +55,8 @@ def _versions_page(
     program: str | None,
     error: CallroomError | None = None,
 ) -> HTMLResponse:
-    name = program or (live.name if (live := rosters.live()) is not None else None)
+    live = rosters.live()
+    name = program or (live.name if live is not None else None)
     versions = list(reversed(rosters.versions(name))) if name else []
     live_number = next((v.number for v in versions if v.published), None)
     context = {
@@ -63,6 +67,7 @@ def _versions_page(
         "time_limits": TIME_LIMITS,
         "may_edit": viewer.can(Permission.ROSTER_EDIT),
         "error": None if error is None else error.message,
+        "zone": live.program.hospital.timezone if live is not None else "UTC",
     }
     return render(request, "rosters.html", context, status_of(error) if error else 200)
 
@@ -84,7 +89,7 @@ def solve(request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, form: F
 
 
 @router.get("/rosters/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: RowId, viewer: Reader, jobs: Jobs) -> HTMLResponse:
+def job_page(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs) -> HTMLResponse:
     job = jobs.get(viewer.principal, job_id)
     return render(request, "rosters_job.html", {"job": job, "may_edit": viewer.can(Permission.ROSTER_EDIT)})
 
@@ -99,7 +104,7 @@ def cancel(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs, form: For
 @router.get("/rosters/compare", response_class=HTMLResponse)
 def compare_page(
     request: Request,
-    viewer: Reader,
+    viewer: Chief,
     rosters: Rosters,
     program: Annotated[str, Query(min_length=1, max_length=200)],
     number: Annotated[int, Query(ge=1)],
@@ -112,12 +117,23 @@ def compare_page(
         "chosen": chosen,
         "base": base,
         "found": found,
+        "published_as": _published_as(rosters, program, number),
+        "rule_title": lambda code: ids.BY_CODE[code].title if code in ids.BY_CODE else code,
         "name_of": lambda person_id: people[person_id].name if person_id in people else person_id,
         "shift_of": lambda a: _shift_words(chosen.program, a),
         "may_edit": viewer.can(Permission.ROSTER_EDIT),
         "error": error,
     }
     return render(request, "rosters_compare.html", context)
+
+
+def _published_as(rosters: RosterService, program: str, number: int) -> int | None:
+    """The version that made draft `number` live, if one did."""
+    for version in rosters.versions(program):
+        audit = audit_of(version)
+        if isinstance(audit, PublishAudit) and not audit.rollback and audit.from_version == number:
+            return version.number
+    return None
 
 
 def _shift_words(program: Program, assignment: Assignment) -> str:

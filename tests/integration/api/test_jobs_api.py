@@ -17,17 +17,17 @@ from callroom.accounts.roles import Role
 from callroom.config import Settings
 from callroom.services import open_services
 from callroom.storage import ProgramRepository, open_database
+from tests.factories import future_program_file
 from tests.integration.api.role_world import client, seed_roles, serve
 from tests.integration.api.sse import WAIT_S, SseClient
 
-SMALL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
-
 
 @pytest.fixture
-def world(database_url: str) -> Iterator[tuple[str, dict[Role, str], str]]:
+def world(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[Role, str], str]]:
+    small = future_program_file(tmp_path)  # a block to come: its draft may be published
     with open_database(database_url) as database:
         with database.session() as session:
-            ProgramRepository(session).save_source("small", SMALL.read_text(), str(SMALL))
+            ProgramRepository(session).save_source("small", small.read_text(), str(small))
         tokens = seed_roles(database)
     with serve(Settings(database_url=database_url)) as url:
         yield url, tokens, database_url
@@ -84,7 +84,8 @@ def _solve_and_watch(
 
 def _compare_and_publish(chief: httpx.Client, resident: httpx.Client) -> None:
     """The draft (version 1, nothing published before it) against nothing, then made live."""
-    compared = resident.get("/api/v1/rosters/1/compare", params={"program": "small"})
+    assert resident.get("/api/v1/rosters/1/compare", params={"program": "small"}).status_code == 403
+    compared = chief.get("/api/v1/rosters/1/compare", params={"program": "small"})
     assert compared.status_code == 200, compared.text
     found = compared.json()
     assert found["base"] is None and found["added"] and not found["removed"]
@@ -95,10 +96,13 @@ def _compare_and_publish(chief: httpx.Client, resident: httpx.Client) -> None:
         "PGY-4",
         "PGY-5",
     }
-    assert resident.post("/api/v1/rosters/1/publish", json={"program": "small"}).status_code == 403
+    assert (
+        resident.post("/api/v1/rosters/1/publish", json={"program": "small", "reason": "x"}).status_code
+        == 403
+    )
     published = chief.post("/api/v1/rosters/1/publish", json={"program": "small", "reason": "first"})
     assert published.status_code == 200 and published.json()["version"] == 2
-    again = chief.post("/api/v1/rosters/1/publish", json={"program": "small"})
+    again = chief.post("/api/v1/rosters/1/publish", json={"program": "small", "reason": "again"})
     assert again.status_code == 422 and "published already" in again.json()["error"]
 
 

@@ -20,22 +20,21 @@ from callroom.rosters.edits import CellEdit
 from callroom.services import Services, open_services
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import RosterRepository
+from tests.factories import future_program_file
 
 CHIEF = at_console("chief", Role.CHIEF)
 RESIDENT = at_console("ada", Role.RESIDENT, "ada")
-SMALL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
 
 
 @pytest.fixture
-def services(database_url: str) -> Iterator[Services]:
+def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    """The services, with the program these tests solve stored as `small`: its block is still
+    to come, so publishing any of its rosters changes no past day."""
     with open_services(Settings(database_url=database_url)) as opened:
+        path = future_program_file(tmp_path)
+        solution = solve(load_program(path), SolveOptions(5, 2, 0))
+        opened.rosters.store_solution("small", path, solution)
         yield opened
-
-
-def _published_first(services: Services, seed: int) -> int:
-    """The program solved and stored live, as `callroom solve --save` does: its version number."""
-    solution = solve(load_program(SMALL), SolveOptions(5, 2, seed))
-    return services.rosters.store_solution("small", SMALL, solution).number
 
 
 def _draft(services: Services, seed: int) -> int:
@@ -61,13 +60,13 @@ def _different_draft(services: Services, live: int) -> int:
         _, _, found = services.rosters.compare("small", number)
         if found.removed:
             return number
-        services.publishing.publish(CHIEF, "small", number)  # the same roster: publish, try again
+        services.publishing.publish(CHIEF, "small", number, "same")  # the same roster: publish, try again
         live = _live_number(services)
     pytest.fail(f"no seed gave a roster different from version {live}")
 
 
 def test_a_draft_is_compared_published_and_everyone_moved_is_told(services: Services) -> None:
-    first = _published_first(services, seed=0)
+    first = 1  # stored live by the fixture, as `callroom solve --save` does
     draft = _different_draft(services, first)
     assert _live_number(services) < draft  # the draft is not live
     _, base, comparison = services.rosters.compare("small", draft)
@@ -88,13 +87,13 @@ def test_a_draft_is_compared_published_and_everyone_moved_is_told(services: Serv
     )
 
     with pytest.raises(Invalid, match=f"draft {draft} is published already"):
-        services.publishing.publish(CHIEF, "small", draft)
+        services.publishing.publish(CHIEF, "small", draft, "again")
 
 
 def test_a_roll_back_needs_a_reason_and_makes_the_earlier_roster_live(services: Services) -> None:
-    first = _published_first(services, seed=0)
+    first = 1  # stored live by the fixture, as `callroom solve --save` does
     draft = _different_draft(services, first)
-    services.publishing.publish(CHIEF, "small", draft)
+    services.publishing.publish(CHIEF, "small", draft, "newer")
     with pytest.raises(Invalid, match="say why"):
         services.publishing.roll_back(CHIEF, "small", first, " ")
     with pytest.raises(Invalid, match="is a draft"):
@@ -108,17 +107,17 @@ def test_a_roll_back_needs_a_reason_and_makes_the_earlier_roster_live(services: 
 
 
 def test_a_draft_solved_before_the_roster_changed_is_refused(services: Services) -> None:
-    first = _published_first(services, seed=0)
+    first = 1  # stored live by the fixture, as `callroom solve --save` does
     draft = _different_draft(services, first)
     live = services.rosters.version(_live_number(services), "small")
     worked = live.roster.assignments[0]
     edit = CellEdit(worked.person_id, worked.day, None, None, live.record.number, True, "sent home by hand")
     services.rosters.save(CHIEF, edit)
     with pytest.raises(Conflict, match=f"the live roster has changed since draft {draft} was solved"):
-        services.publishing.publish(CHIEF, "small", draft)
+        services.publishing.publish(CHIEF, "small", draft, "stale")
 
 
 def test_only_the_chief_publishes(services: Services) -> None:
-    first = _published_first(services, seed=0)
+    first = 1  # stored live by the fixture, as `callroom solve --save` does
     with pytest.raises(NotAllowed):
-        services.publishing.publish(RESIDENT, "small", first)
+        services.publishing.publish(RESIDENT, "small", first, "not mine to publish")

@@ -11,7 +11,7 @@ from callroom.rosters.compare import Comparison, Gap
 
 class PublishCreate(BaseModel):
     program: str = Field(min_length=1, max_length=200, description="the program the version belongs to")
-    reason: str = Field("", max_length=1000, description="why: kept in the new version's audit")
+    reason: str = Field(max_length=1000, description="why (required): kept in the new version's audit")
 
 
 class PublishedRead(BaseModel):
