@@ -98,10 +98,13 @@ def holidays_of(start: date) -> tuple[Holiday, ...]:
 
 def _lighter(demand: CoverDemand) -> CoverDemand:
     """The block file staffs its one block with everyone; a year plans vacation and electives
-    for all, so its blocks carry a few residents fewer. Hard minimums of three or more are one
-    lower (the targets stay, so the solver still reaches for the full team)."""
+    for all, and a block begins where the last one left off (a team's residents may come off
+    nights elsewhere, and cannot work its first day), so its blocks carry a few residents
+    fewer. Hard minimums of three or more are halved, rounded up (the targets stay, so the
+    solver still reaches for the full team)."""
     needs = tuple(
-        dataclasses.replace(n, minimum=n.minimum - 1) if n.minimum >= 3 else n for n in demand.requirements
+        dataclasses.replace(n, minimum=(n.minimum + 1) // 2) if n.minimum >= 3 else n
+        for n in demand.requirements
     )
     return dataclasses.replace(demand, requirements=needs)
 
