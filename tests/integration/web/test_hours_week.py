@@ -72,6 +72,18 @@ def test_a_correction_ending_before_its_start_is_refused_next_to_the_field_keepi
         assert f'value="{value}"' in refused.text
 
 
+def test_a_correction_form_starts_from_the_period_s_note_so_correcting_the_times_keeps_it(
+    past: Web,
+) -> None:
+    client, csrf = past.signed_in("resident")
+    period = _period_ids(_confirm_first_week(client, csrf).text)[0]
+    noted = {"start": "2026-03-02T07:00", "end": "2026-03-02T20:30", "note": "stayed for a whipple"}
+    client.post(f"/hours/week/periods/{period}/correct", data={"csrf_token": csrf, "week": "1", **noted})
+    page = client.get(WEEK).text
+    form = re.search(rf'id="correct-{period}-note" name="note" type="text" value="([^"]*)"', page)
+    assert form is not None and form.group(1) == "stayed for a whipple"
+
+
 def test_a_correction_overlapping_another_period_names_it_next_to_the_start(past: Web) -> None:
     client, csrf = past.signed_in("resident")
     first, second = _period_ids(_confirm_first_week(client, csrf).text)[:2]
