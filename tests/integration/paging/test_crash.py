@@ -72,7 +72,10 @@ class Gateway(BaseHTTPRequestHandler):
     received: ClassVar[list[tuple[str, bool]]] = []
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
+        length = int(self.headers["Content-Length"])
+        body = self.rfile.read(length)
+        if len(body) < length:
+            return  # its sender was killed mid-request: a gateway accepts no cut-off request
         ok = verify_signature(
             SECRET, self.headers[TIMESTAMP_HEADER], body, self.headers[SIGNATURE_HEADER], now=time.time()
         )
@@ -121,7 +124,11 @@ class Workers:
         path = self.logs / f"worker-{self.kills}-{len(self.processes)}-{slot}.log"
         with path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-c", WORKER], env=self.env, stdout=log, stderr=subprocess.STDOUT
+                # Paging only: these workers are killed for their pages, not for background jobs.
+                [sys.executable, "-c", WORKER, "--no-jobs"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         if slot is None:
             self.processes.append((process, path))
