@@ -21,7 +21,7 @@ import secrets
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -108,6 +108,9 @@ class JobRunner:
         """Claim one job and run it to its end; False when there was none."""
         claim = f"{self.name}:{secrets.token_hex(8)}"
         now = self.clock()
+        with self.database.reading() as session:
+            if not JobRepository(session).waiting(now, self.kinds):
+                return False
         with self.database.session() as session:
             jobs = JobRepository(session)
             jobs.give_up(now, self.options.most_attempts)
@@ -117,7 +120,7 @@ class JobRunner:
         self._run(job, claim)
         return True
 
-    def _lease(self) -> Any:
+    def _lease(self) -> datetime:
         return self.clock() + timedelta(seconds=self.options.lease_s)
 
     def _run(self, job: JobRecord, claim: str) -> None:

@@ -21,7 +21,7 @@ from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.errors import Invalid, NotFound
-from callroom.formats.program_file import ProgramFileError, parse_program
+from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.rosters.service import RosterService
 from callroom.solver.run import Progress, SolveOptions, no_roster, solve
@@ -55,19 +55,13 @@ class JobService:
     def get(self, caller: Principal, job_id: int) -> JobRecord:
         caller.require(Permission.ROSTER_READ, "see a background job")
         with self._database.reading() as session:
-            found = JobRepository(session).get(job_id)
-        if found is None:
-            raise NotFound("job", f"no job {job_id}")
-        return found
+            return _found(job_id, JobRepository(session).get(job_id))
 
     def cancel(self, caller: Principal, job_id: int) -> JobRecord:
         """Cancel a queued job at once, or ask a running one to stop."""
         caller.require(Permission.ROSTER_EDIT, "cancel a background job")
         with self._database.session() as session:
-            found = JobRepository(session).cancel(job_id, self._clock())
-        if found is None:
-            raise NotFound("job", f"no job {job_id}")
-        return found
+            return _found(job_id, JobRepository(session).cancel(job_id, self._clock()))
 
     def recent(self, caller: Principal, subject: str | None = None) -> list[JobRecord]:
         caller.require(Permission.ROSTER_READ, "see background jobs")
@@ -77,13 +71,15 @@ class JobService:
     def handlers(self) -> Mapping[str, Handler]:
         return {SOLVE: self._run_solve}
 
-    def _solvable(self, name: str) -> Program:
+    def _solvable(self, name: str) -> tuple[ProgramVersionRecord, Program]:
+        """The program's newest stored text and the program a solve of it solves (parsed once
+        per process, by the live roster's cache)."""
         source = self._source(name)
         try:
-            program = parse_program(source.source_text, source.source_path)
+            program = self._rosters.schedules.parsed(source)
         except ProgramFileError as error:
             raise Invalid("program", f"the stored program {name!r} does not load: {error}") from error
-        return self._rosters.program_for_solve(name, program)
+        return source, self._rosters.program_for_solve(name, program)
 
     def _source(self, name: str) -> ProgramVersionRecord:
         with self._database.reading() as session:
@@ -94,8 +90,7 @@ class JobService:
 
     def _run_solve(self, job: JobRecord, context: JobContext) -> Finish:
         name = str(job.payload["program"])
-        source = self._source(name)
-        program = self._rosters.program_for_solve(name, parse_program(source.source_text, source.source_path))
+        source, program = self._solvable(name)
         options = SolveOptions(
             float(job.payload["time_limit_s"]), 2, int(job.payload["seed"]), deterministic=False
         )
@@ -126,6 +121,12 @@ class JobService:
             return {"version": saved.number, "draft": draft}
 
         return Finish(result, store)
+
+
+def _found(job_id: int, job: JobRecord | None) -> JobRecord:
+    if job is None:
+        raise NotFound("job", f"no job {job_id}")
+    return job
 
 
 def _progress(found: Progress, series: list[list[float | int | None]]) -> dict[str, Any]:

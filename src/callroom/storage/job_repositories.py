@@ -86,6 +86,22 @@ class JobRepository:
             found = self._session.scalars(select(JobRow).where(JobRow.active_key == key)).one()
             return _record(found), False
 
+    def waiting(self, now: datetime, kinds: Collection[str]) -> bool:
+        """Whether any job of these kinds is queued, or running on a lease that ran out: one read,
+        so an idle worker's poll takes no write lock (SQLite has one for the whole file)."""
+        found = self._session.scalar(
+            select(JobRow.id)
+            .where(
+                JobRow.kind.in_(kinds),
+                or_(
+                    JobRow.state == JobState.QUEUED,
+                    (JobRow.state == JobState.RUNNING) & (JobRow.lease_until <= now),
+                ),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     def claim(
         self, now: datetime, kinds: Collection[str], lease_until: datetime, claim: str, most_attempts: int
     ) -> JobRecord | None:

@@ -42,9 +42,14 @@ TIME_LIMITS = (10, 30, 60, 120, 300)
 
 @router.get("/rosters", response_class=HTMLResponse)
 def rosters_page(
-    request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, program: ProgramParam = None
+    request: Request,
+    viewer: Chief,
+    rosters: Rosters,
+    jobs: Jobs,
+    program: ProgramParam = None,
+    error: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> HTMLResponse:
-    return _versions_page(request, viewer, rosters, jobs, program)
+    return _versions_page(request, viewer, rosters, jobs, program, error)
 
 
 def _versions_page(
@@ -53,8 +58,11 @@ def _versions_page(
     rosters: Rosters,
     jobs: Jobs,
     program: str | None,
-    error: CallroomError | None = None,
+    error: str | None = None,
+    status: int = 200,
 ) -> HTMLResponse:
+    """The versions page; `error` is a refusal to show (with its `status` when it is this
+    request's own, 200 when a redirect brought it)."""
     live = rosters.live()
     name = program or (live.name if live is not None else None)
     versions = list(reversed(rosters.versions(name))) if name else []
@@ -66,10 +74,10 @@ def _versions_page(
         "jobs": jobs.recent(viewer.principal, name)[:5] if name else [],
         "time_limits": TIME_LIMITS,
         "may_edit": viewer.can(Permission.ROSTER_EDIT),
-        "error": None if error is None else error.message,
+        "error": error,
         "zone": live.program.hospital.timezone if live is not None else "UTC",
     }
-    return render(request, "rosters.html", context, status_of(error) if error else 200)
+    return render(request, "rosters.html", context, status)
 
 
 @router.post("/rosters/solve", response_model=None)
@@ -80,11 +88,9 @@ def solve(request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, form: F
         seconds = float(form.get("time_limit", "30"))
         job, _ = jobs.submit_solve(viewer.principal, program, seconds)
     except ValueError:
-        return _versions_page(
-            request, viewer, rosters, jobs, program, Invalid("time_limit", "choose a time limit")
-        )
+        return _versions_page(request, viewer, rosters, jobs, program, "choose a time limit", 422)
     except CallroomError as error:
-        return _versions_page(request, viewer, rosters, jobs, program, error)
+        return _versions_page(request, viewer, rosters, jobs, program, error.message, status_of(error))
     return RedirectResponse(f"/rosters/jobs/{job.id}", status_code=303)
 
 
@@ -164,15 +170,10 @@ def _make_live(
         act = publishing.roll_back if rollback else publishing.publish
         done = act(viewer.principal, program, number, reason)
     except CallroomError as error:
-        back = (
-            "/rosters?" + urlencode({"program": program})
-            if rollback
-            else "/rosters/compare?"
-            + urlencode({"program": program, "number": number, "error": error.message})
-        )
-        if rollback:
-            back += "&" + urlencode({"notice": error.message})
-        return RedirectResponse(back, status_code=303)
+        # Back to the form's own page, the refusal shown there.
+        page = "/rosters?" if rollback else "/rosters/compare?"
+        query = {"program": program, "error": error.message} | ({} if rollback else {"number": number})
+        return RedirectResponse(page + urlencode(query), status_code=303)
     told = f"; {len(done.notified)} of {len(done.changed)} people moved were told" if done.changed else ""
     notice = f"Version {done.version.number} is live{told}."
     return RedirectResponse("/rosters?" + urlencode({"program": program, "notice": notice}), status_code=303)

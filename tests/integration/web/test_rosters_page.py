@@ -54,8 +54,10 @@ def test_the_chief_solves_compares_publishes_and_rolls_back(sqlite_web: Web) -> 
     )
     assert (
         "say why the roster is rolled back"
-        in parse_qs(urlparse(refused.headers["location"]).query)["notice"][0]
+        in parse_qs(urlparse(refused.headers["location"]).query)["error"][0]
     )
+    shown = client.get(refused.headers["location"]).text
+    assert '<p class="error" role="alert">say why the roster is rolled back' in shown
     back = client.post(
         "/rosters/rollback",
         data={"csrf_token": csrf, "program": program, "number": "1", "reason": "draft was wrong"},
