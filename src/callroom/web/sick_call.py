@@ -161,13 +161,14 @@ def _repair_page(
     record = detail.proposal
     payload = record.payload
     uncovered = sick_view.uncovered(payload)
+    span = sick_view.span(live.program, payload["absence"])
     errors = errors or {}
     context: dict[str, Any] = {
         "record": record,
         "payload": payload,
         "absent": _absent_name(live, record),
-        "span": sick_view.span(live.program, payload["absence"]),
-        "rows": sick_view.rows(payload),
+        "span": span,
+        "rows": sick_view.rows(payload, span),
         "uncovered": uncovered,
         "opened": _opened_for(changes, viewer, record),
         "version": _version_number(rosters, record),

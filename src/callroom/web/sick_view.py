@@ -123,17 +123,18 @@ class Uncovered:
     post_id: str
 
 
-def reasons(texts: list[str]) -> tuple[Reason, ...]:
-    """The solver's reasons ("cover.minimum: ...", or "absent ...") with each rule's name."""
+def reasons(texts: list[str], absence: str) -> tuple[Reason, ...]:
+    """The solver's reasons ("cover.minimum: ...") with each rule's name; its "absent ..." (the
+    absent person's own days) as the absence in the page's words, `absence`."""
     found = []
     for text in texts:
         code, sep, said = text.partition(": ")
         rule = ids.BY_CODE.get(code) if sep else None
-        found.append(Reason(rule.cited, said) if rule else Reason("Off sick", text.removeprefix("absent ")))
+        found.append(Reason(rule.cited, said) if rule else Reason("Off sick", absence))
     return tuple(found)
 
 
-def rows(payload: Mapping[str, Any]) -> list[Row]:
+def rows(payload: Mapping[str, Any], absence: str) -> list[Row]:
     """The moves by day: on each day, who comes off first, then who goes on."""
     found = [
         Row(
@@ -142,7 +143,7 @@ def rows(payload: Mapping[str, Any]) -> list[Row]:
             m.get("name", m["person_id"]),
             m["before"],
             m["after"],
-            reasons(list(m.get("reasons", ()))),
+            reasons(list(m.get("reasons", ())), absence),
         )
         for m in payload.get("moves", ())
     ]

@@ -108,9 +108,11 @@ def test_the_moves_read_by_day_who_comes_off_before_who_goes_on_each_with_its_ru
             },
         ]
     }
-    off, on = sick_view.rows(payload)
+    off, on = sick_view.rows(payload, "from the start of Wed 10 Mar to the end of Fri 12 Mar")
     assert (off.name, off.direction, on.name, on.direction) == ("Ann", "off", "Bo", "on")
-    assert off.reasons == (sick_view.Reason("Off sick", "2027-03-10 to 2027-03-12"),)
+    assert off.reasons == (
+        sick_view.Reason("Off sick", "from the start of Wed 10 Mar to the end of Fri 12 Mar"),
+    )
     assert on.reasons[0].rule == "Hard minimum cover by grade"
 
 
