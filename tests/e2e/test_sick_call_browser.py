@@ -41,6 +41,7 @@ def call_in_sick(chief: Page, person_id: str, first: date, last: date, reason: s
     repair's id once its page shows."""
     person = demo_program().person[person_id]
     chief.goto("/changes/sick-call")
+    fits_the_phone(chief)
     chief.select_option("#absent", label=f"{person.name} ({person.grade.label})")
     chief.fill("#from_day", first.isoformat())
     chief.fill("#from_time", "")

@@ -28,7 +28,7 @@ from callroom.api.params import RowId
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Kind, ProposalDetail, ProposalNotFound, ProposalRecord, State, Superseded
 from callroom.domain.clock import utc_now
-from callroom.errors import CallroomError, Invalid
+from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
 from callroom.web import sick_view
@@ -75,6 +75,8 @@ def ask_repair(request: Request, viewer: Chief, form: Form, rosters: Rosters, ch
         made = changes.propose_repair(viewer.principal, sick_view.ask_of(form))
     except CallroomError as error:
         field = error.field if error.field in ("absent", "from", "to", "time_limit", "only") else "absent"
+        if error.kind is ErrorKind.NO_SOLUTION and any(k.startswith(sick_view.ONLY) for k in form):
+            field = "only"  # the people chosen are the limit to widen
         return _form_page(
             request, viewer, live, changes, form, errors={field: error.message}, status=status_of(error)
         )

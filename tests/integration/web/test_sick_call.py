@@ -21,6 +21,7 @@ from tests.integration.web.conftest import Web
 from tests.principals import person
 from tests.repair_world import (
     absence_days,
+    free_resident_who_could_cover,
     leaves_a_hole,
     overlapping,
     residents_leaving_a_hole,
@@ -227,6 +228,27 @@ def test_a_shift_nobody_allowed_could_cover_is_left_uncovered_then_published_as_
     assert [(r.payload["slot"]["day"], r.payload["holder"]) for r in open_shifts] == [(day, None)]
     again = chief.post(f"/changes/sick-call/{repair_id}/open-shift", data={"csrf_token": csrf, "slot": "0"})
     assert again.status_code == 409 and "already an open shift" in html.unescape(again.text)
+
+
+def test_a_repair_the_roster_has_moved_on_from_is_refused_with_a_link_to_the_fresh_one(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, shift = free_resident_who_could_cover(demo_program(), solved_demo())
+    first_id = asked(chief, csrf, absent, shift.day, shift.day)
+    # Meanwhile the holder of a shift she could take falls sick, and only she may move: the
+    # second repair puts her on that shift, not knowing she will be off sick.
+    second_id = asked(chief, csrf, shift.person_id, shift.day, shift.day, **{f"only-{absent}": "on"})
+    assert approve(chief, csrf, second_id).status_code == 303
+    refused = approve(chief, csrf, first_id)
+    assert refused.status_code == 409
+    fresh = re.search(r'href="/changes/sick-call/(\d+)">see the fresh repair', refused.text)
+    assert fresh is not None and int(fresh[1]) > second_id
+    assert state_of(sqlite_web, first_id) == State.REFUSED
+    assert approve(chief, csrf, int(fresh[1])).status_code == 303
+    _, roster = newest(sqlite_web)
+    day = shift.day.isoformat()
+    assert overlapping(demo_program(), roster, absent, day, day) == []
 
 
 def test_a_declined_repair_leaves_the_roster_as_it_was(sqlite_web: Web) -> None:
