@@ -24,9 +24,10 @@ def _overflowing(page: Page, path: str) -> str | None:
 
 
 def _menu(page: Page) -> list[str]:
-    return page.eval_on_selector_all(
+    hrefs: list[str] = page.eval_on_selector_all(
         'nav[aria-label="Main"] a', "links => links.map(a => a.getAttribute('href'))"
     )
+    return hrefs
 
 
 def _linked(page: Page, within: list[str]) -> set[str]:
