@@ -1,7 +1,7 @@
 """An SMS gateway on a loopback port that checks signatures and records every key it is sent, and
-the command that runs `callroom worker` in a process of its own: the machinery of the tests that
-kill workers (the paging crash test, the scale-out test). The `gateway` fixture
-(tests/integration/conftest.py) starts one for a test."""
+the commands that run `callroom worker` and `callroom serve` in processes of their own: the
+machinery of the tests that kill workers (the paging crash test, the scale-out test). The
+`gateway` fixture (tests/integration/conftest.py) starts one for a test."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ SECRET = "crash-test-secret"
 # `callroom worker` itself (the same function the CLI registers), without importing the solver
 # and the rest of the CLI, so a restarted worker is back at work in about a second.
 WORKER = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
+# The whole command line, for `serve` and its options.
+CALLROOM = "from callroom.cli.main import app; app()"
 
 
 class Gateway(BaseHTTPRequestHandler):

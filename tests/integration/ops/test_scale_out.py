@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -41,14 +40,13 @@ from callroom.storage.job_repositories import JobRecord, JobRepository, JobState
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_tables import MessageRow, PageRow
 from tests.conftest import PostgresServer
-from tests.integration.api.role_world import seed_roles
+from tests.integration.api.role_world import _free_port, seed_roles
 from tests.paging_world import store_world, world_yaml
-from tests.webhook_gateway import SECRET, WORKER, Gateway
+from tests.webhook_gateway import CALLROOM, SECRET, WORKER, Gateway
 
 PAGES = 500
 SENDERS = 16  # requests in flight at once, shared between the two API processes
 WAIT_S = 240  # a bound on a hung run, not a performance claim
-SERVE = "from callroom.cli.main import app; app()"
 # Every page goes to cy: in the app (everyone's) and by the SMS gateway (cy's own rule).
 PAGING = """\
 paging:
@@ -59,13 +57,6 @@ paging:
 """
 T = TypeVar("T")
 pytestmark = pytest.mark.postgres
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _until(what: Callable[[], T], done: Callable[[T], bool], why: str, logs: Path) -> T:
@@ -94,7 +85,7 @@ class Processes:
 
     def start_api(self) -> str:
         port = _free_port()
-        command = [sys.executable, "-c", SERVE, "serve", "--port", str(port), "--no-worker"]
+        command = [sys.executable, "-c", CALLROOM, "serve", "--port", str(port), "--no-worker"]
         process = self._start(command, f"api-{len(self.apis)}")
         url = f"http://127.0.0.1:{port}"
         self.apis.append((process, url))
