@@ -53,7 +53,7 @@ def _metrics_token(
         return
     expected = f"Bearer {chosen.metrics_token.get_secret_value()}"
     if authorization is None or not hmac.compare_digest(authorization.encode(), expected.encode()):
-        raise Unauthenticated("authorization", "send the metrics token: Authorization: Bearer <token>")
+        raise Unauthenticated("Authorization", "send the metrics token: Authorization: Bearer <token>")
 
 
 @router.get(

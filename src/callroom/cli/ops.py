@@ -25,6 +25,7 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking.")] = False,
 ) -> None:
     """Replace the database with the backup in FILE (stop `serve` and the workers first)."""
+    service.check_backup(settings().database_url, file)  # refused before asking
     if not yes:
         typer.confirm(f"Replace everything in the database with {file}?", abort=True)
     service.restore(settings().database_url, file)

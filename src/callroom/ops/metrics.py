@@ -52,7 +52,7 @@ def metrics_of(figures: Figures, window_s: float) -> Iterator[Metric]:
     yield delivered
     escalated = CounterMetricFamily(
         "callroom_page_escalations",
-        "Pages escalated: to the policy's next step (escalated) or to its fallback (fallback).",
+        "Escalations of pages: to a policy's next step (escalated) or to its fallback (fallback).",
         labels=["kind"],
     )
     for kind, n in sorted(figures.escalations.items()):

@@ -60,6 +60,11 @@ def backup(database_url: str, file: Path) -> None:
     backups.backup(database_url, file)
 
 
+def check_backup(database_url: str, file: Path) -> None:
+    """`Invalid` unless `file` is a backup this database can be restored from."""
+    backups.check(database_url, file)
+
+
 def restore(database_url: str, file: Path) -> None:
     """Replace the database with the backup in `file`, then bring its schema to this code's
     migrations (a backup taken before an upgrade is upgraded as it is restored)."""

@@ -41,13 +41,18 @@ def backup(url: str, file: Path) -> None:
         _pg("pg_dump", "--format=custom", "--no-owner", f"--file={file}", parsed)
 
 
+def check(url: str, file: Path) -> None:
+    """`Invalid` unless `file` is a backup of the kind the database at `url` takes."""
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    _check_file(file, SQLITE_MAGIC if sqlite else PG_DUMP_MAGIC, "SQLite" if sqlite else "pg_dump")
+
+
 def restore(url: str, file: Path) -> None:
     """Replace the database at `url` with the backup in `file`; `Invalid` if `file` is not a
     backup of this kind of database (nothing is changed then)."""
+    check(url, file)
     parsed = make_url(url)
-    sqlite = parsed.get_backend_name() == "sqlite"
-    _check_file(file, SQLITE_MAGIC if sqlite else PG_DUMP_MAGIC, "SQLite" if sqlite else "pg_dump")
-    if sqlite:
+    if parsed.get_backend_name() == "sqlite":
         _sqlite_copy(file, _sqlite_path(parsed))
     else:
         _pg("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(file), parsed)

@@ -116,7 +116,7 @@ def test_the_metrics_want_the_token_when_one_is_set(tmp_path: Path) -> None:
     with serve(settings) as base:
         for headers in ({}, {"Authorization": "Bearer not-the-metrics-token"}, {"Authorization": TOKEN}):
             refused = httpx.get(f"{base}/metrics", headers=headers)
-            assert refused.status_code == 401 and refused.json()["field"] == "authorization"
+            assert refused.status_code == 401 and refused.json()["field"] == "Authorization"
         assert _scrape(base, TOKEN)[("callroom_pages_sent_total", ())] == 0
         assert httpx.get(f"{base}/readyz").status_code == 200, "health needs no token"
 
