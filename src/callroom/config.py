@@ -4,6 +4,8 @@ one (a test keeps them in step)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -63,3 +65,10 @@ class Settings(BaseSettings):
     stream_poll_interval_s: float = Field(0.02, gt=0)
     # Comment lines on an idle event stream, so proxies keep it open and clients notice loss.
     stream_ping_s: float = Field(15.0, gt=0)
+
+    # Operations (docs/operations.md): one JSON object per log line for a log shipper, or text
+    # for a person at a terminal; a bearer token for /metrics (unset: open, for a scraper on a
+    # private network); how far back the metrics' histograms look.
+    log_format: Literal["text", "json"] = "text"
+    metrics_token: SecretStr | None = Field(None, min_length=16)
+    metrics_window_s: float = Field(3600.0, gt=0, le=7 * 24 * 3600)

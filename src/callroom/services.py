@@ -22,6 +22,7 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.hours.service import HoursService
 from callroom.jobs.runner import JobRunner, RunnerOptions
 from callroom.jobs.service import JobService
+from callroom.ops.service import OpsService
 from callroom.paging.service import PagingService
 from callroom.paging.worker import Worker, worker_from
 from callroom.rosters.live import LiveSchedules
@@ -43,6 +44,7 @@ class Services:
     year: YearService
     jobs: JobService
     publishing: Publishing
+    ops: OpsService
 
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
@@ -77,6 +79,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         YearService(database, rosters),
         JobService(database, rosters, clock),
         Publishing(database, rosters, notifier, clock),
+        OpsService(database, settings.metrics_window_s, clock),
     )
 
 

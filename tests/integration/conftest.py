@@ -9,6 +9,7 @@ import pytest
 
 from callroom.storage import Database, open_database
 from tests.conftest import PostgresServer, running_postgres
+from tests.webhook_gateway import running_gateway
 
 
 @pytest.fixture(
@@ -48,3 +49,11 @@ def crashable_postgres() -> Iterator[PostgresServer]:
     the other tests' server."""
     with running_postgres(DURABLE) as server:
         yield server
+
+
+@pytest.fixture
+def gateway() -> Iterator[str]:
+    """A signature-checking SMS gateway on a loopback port (`tests.webhook_gateway.Gateway`
+    records what it is sent); its URL."""
+    with running_gateway() as url:
+        yield url

@@ -18,6 +18,7 @@ from callroom.api import (
     hours,
     ical_feed,
     jobs,
+    ops,
     pages,
     publishing,
     reference,
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(hours.router)
     app.include_router(jobs.router)
     app.include_router(publishing.router)
+    app.include_router(ops.router)
     app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)

@@ -51,7 +51,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 # (method, path) of routes anyone may call: signing in, the calendar feed (its token in the URL
-# is the credential), the API description and the docs.
+# is the credential), the API description and the docs, and the operations routes (health and
+# readiness, and the metrics, which check CALLROOM_METRICS_TOKEN themselves when it is set).
 PUBLIC_ROUTES = frozenset(
     {
         ("POST", "/api/v1/session"),
@@ -60,6 +61,9 @@ PUBLIC_ROUTES = frozenset(
         ("GET", "/docs"),
         ("GET", "/docs/oauth2-redirect"),
         ("GET", "/redoc"),
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/metrics"),
     }
 )
 

@@ -14,6 +14,7 @@ from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.hours.service import HoursService
 from callroom.jobs.service import JobService
+from callroom.ops.service import OpsService
 from callroom.paging.service import PagingService
 from callroom.paging.stream import InboxHub
 from callroom.rosters.service import RosterService
@@ -84,3 +85,10 @@ Accounts = Annotated[AccountService, Depends(accounts)]
 Years = Annotated[YearService, Depends(year)]
 Jobs = Annotated[JobService, Depends(jobs)]
 Publishing = Annotated[PublishingService, Depends(publishing)]
+
+
+def ops(request: Request) -> OpsService:
+    return services(request).ops
+
+
+Ops = Annotated[OpsService, Depends(ops)]

@@ -21,6 +21,7 @@ from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
 from callroom.cli.hours import hours_app, whatif
+from callroom.cli.ops import backup, restore
 from callroom.cli.paging import page_app, worker
 from callroom.cli.params import VersionOption
 from callroom.cli.web import Host, Port, serve, serve_demo
@@ -48,6 +49,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(page_app, name="page")
 app.command()(worker)
 app.command()(serve)
+app.command()(backup)
+app.command()(restore)
 app.add_typer(import_app, name="import")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(bench_app, name="bench")

@@ -7,7 +7,6 @@ A command acts as an operator (on any page) unless `--by` names the person actin
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
@@ -26,6 +25,7 @@ from callroom.cli.params import PageId
 from callroom.config import Settings
 from callroom.domain.paging import Priority
 from callroom.errors import Invalid
+from callroom.ops.logs import configure_logging
 from callroom.paging.service import PageDetail, PageRequest
 from callroom.services import open_services_when_up
 
@@ -135,9 +135,9 @@ def worker(
 
     signal.signal(signal.SIGTERM, drain)
     signal.signal(signal.SIGINT, drain)
-    log_outages()
-    name = f"worker-{os.getpid()}"
     chosen = Settings()
+    configure_logging(chosen.log_format)
+    name = f"worker-{os.getpid()}"
     # Its own services, not the command's: a worker also runs alone, as `typer.run(worker)`; and
     # started while the database is down or still recovering, it waits for it rather than dying.
     with open_services_when_up(chosen, stop, name) as opened:
@@ -155,8 +155,3 @@ def worker(
             for loop in loops:
                 loop.join()
     console.print(f"{name}: drained and stopped")
-
-
-def log_outages() -> None:
-    """Send callroom's log lines (a database outage begins, it ends) to stderr, with the time."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -117,6 +117,13 @@ class JobRunner:
             job = jobs.claim(now, self.kinds, self._lease(), claim, self.options.most_attempts)
         if job is None:
             return False
+        log.info(
+            "job %s (%s) claimed, attempt %s",
+            job.id,
+            job.kind,
+            job.attempts,
+            extra={"job_id": job.id, "kind": job.kind, "attempt": job.attempts, "claim": claim},
+        )
         self._run(job, claim)
         return True
 
@@ -134,7 +141,7 @@ class JobRunner:
         except CallroomError as error:
             outcome = error.message
         except Exception:  # a handler's bug fails its job, not the runner
-            log.exception("job %s (%s) failed", job.id, job.kind)
+            log.exception("job %s (%s) failed", job.id, job.kind, extra={"job_id": job.id})
             outcome = "the job failed on an internal error (the worker's log has the details)"
         finally:
             done.set()
@@ -160,7 +167,11 @@ class JobRunner:
 
     def _end(self, job: JobRecord, claim: str, context: JobContext, outcome: Finish | str) -> None:
         if context.lost:
-            log.warning("job %s was taken over by another worker; its work here is dropped", job.id)
+            log.warning(
+                "job %s was taken over by another worker; its work here is dropped",
+                job.id,
+                extra={"job_id": job.id},
+            )
             return
         now = self.clock()
         with self.database.session() as session:

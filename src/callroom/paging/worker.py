@@ -22,6 +22,7 @@ lease, after which the unknown-outcome policy takes the messages over).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -53,6 +54,7 @@ from callroom.storage.paging_repositories import PageRepository
 Sent = tuple[SendResult, str | None]
 """What came of one send: the transport's result, and why it was cancelled instead (or None)."""
 EXTERNAL = (Channel.EMAIL.value, Channel.WEBHOOK.value)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,22 @@ class Worker:
         }
         PageRepository(session).add_events(
             item.page.id, now, [NewEvent(kind, self.name, item.recipient.person_id, detail)]
+        )
+        # One line per email or webhook outcome, with ids a log search can follow.
+        log.log(
+            logging.INFO if state in (MessageState.SENT, MessageState.CANCELLED) else logging.WARNING,
+            "%s message %s of page %s: %s",
+            item.message.channel,
+            item.message.id,
+            item.page.id,
+            state.value,
+            extra={
+                "page_id": item.page.id,
+                "message_id": item.message.id,
+                "channel": item.message.channel,
+                "state": state.value,
+                "attempt": item.message.attempts,
+            },
         )
         return True
 

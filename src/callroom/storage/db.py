@@ -21,6 +21,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -182,3 +184,15 @@ def upgrade_to_head(engine: Engine) -> None:
     """Apply every migration not yet applied, in one transaction."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def migration_heads() -> tuple[str, ...]:
+    """The revisions this code's migrations end at."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
+def current_revisions(database: Database) -> tuple[str, ...]:
+    """The revisions the database's schema is at (empty for a database never migrated), in a
+    read-only transaction; `Unavailable` if it cannot be reached."""
+    with database.reading() as session:
+        return tuple(sorted(MigrationContext.configure(session.connection()).get_current_heads()))

@@ -104,7 +104,11 @@ class MessageRow(Base):
     `lease_until` and `claim` while a worker is sending it."""
 
     __tablename__ = "outbound_messages"
-    __table_args__ = checks("outbound_messages")
+    # The metrics scrape counts messages by state and channel, and reads the recently sent ones.
+    __table_args__ = (
+        Index("ix_outbound_messages_state_channel", "state", "channel"),
+        *checks("outbound_messages"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
@@ -119,7 +123,7 @@ class MessageRow(Base):
     claim: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
 
 class EventRow(Base):
@@ -132,7 +136,7 @@ class EventRow(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # counted by the metrics scrape
     person_id: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[str] = mapped_column(Text)
 

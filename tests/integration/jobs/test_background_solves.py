@@ -24,11 +24,11 @@ from callroom.jobs.service import JobRecord, JobState
 from callroom.services import Services, open_services
 from callroom.storage import ProgramRepository, RosterRepository
 from tests.factories import small_year_text
+from tests.webhook_gateway import WORKER
 
 CHIEF = at_console("chief", Role.CHIEF)
 RESIDENT = at_console("ada", Role.RESIDENT, "ada")
 SMALL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
-WORKER = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
 WAIT_S = 120  # the longest any step below may take on a slow machine before the test gives up
 
 

@@ -19,10 +19,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -30,13 +27,13 @@ from sqlalchemy import func, select
 from callroom.domain.paging import EventKind, MessageState
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PageDetail, PageRequest, PagingService
-from callroom.paging.transports.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow
 from tests.paging_world import store_world, world_yaml
 from tests.principals import OPERATOR, person
+from tests.webhook_gateway import SECRET, WORKER, Gateway
 
 PAGES = 1000
 WORKERS = 3
@@ -44,7 +41,6 @@ WORKERS = 3
 # the timed chaos has done much, still sees PAGES // KILL_EVERY kills in the middle of the work.
 KILL_EVERY = 200
 SEED = 20270309
-SECRET = "crash-test-secret"
 END_STATE_WAIT_S = 240  # a bound on a hung run, not a performance claim
 PAGING = """\
 paging:
@@ -60,44 +56,6 @@ paging:
     people:
       - {{person: cy, phone: "+1-555-0103", rules: [{{via: inapp}}, {{via: webhook}}]}}
 """
-
-# `callroom worker` itself (the same function the CLI registers), without importing the solver
-# and the rest of the CLI, so a restarted worker is back at work in about a second.
-WORKER = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
-
-
-class Gateway(BaseHTTPRequestHandler):
-    """An SMS gateway that checks signatures and records every key it is sent."""
-
-    received: ClassVar[list[tuple[str, bool]]] = []
-
-    def do_POST(self) -> None:
-        length = int(self.headers["Content-Length"])
-        body = self.rfile.read(length)
-        if len(body) < length:
-            return  # its sender was killed mid-request: a gateway accepts no cut-off request
-        ok = verify_signature(
-            SECRET, self.headers[TIMESTAMP_HEADER], body, self.headers[SIGNATURE_HEADER], now=time.time()
-        )
-        Gateway.received.append((self.headers["Idempotency-Key"], ok))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def gateway() -> Iterator[str]:
-    Gateway.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sms"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class Workers:

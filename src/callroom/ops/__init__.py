@@ -1,0 +1,1 @@
+"""Operations: health and readiness, the metrics scrape, logging, backups (docs/operations.md)."""
