@@ -233,20 +233,40 @@ class RosterService:
         assert source is not None  # a roster version's program version is a foreign key
         return source.source_text
 
-    def replace_program(self, caller: Principal, source: str, reason: str) -> ProgramReplaced:
+    def program_text(self, caller: Principal, name: str) -> str | None:
+        """The newest stored file of program `name` (the live program's need not be the newest:
+        a draft solve may follow it), reasons hidden as in `program_source`; None when no
+        program of that name is stored yet."""
+        caller.require(Permission.REFERENCE_EDIT, "read the program file")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        return None if found is None else hide_reasons(found.source_text)
+
+    def replace_program(
+        self, caller: Principal, source: str, reason: str, program: str | None = None
+    ) -> ProgramReplaced:
         """Store a new program file and carry the live roster over to it (see the module doc).
-        A conflict whose reason is still the placeholder keeps the reason stored for that pair."""
+        A conflict whose reason is still the placeholder keeps the reason stored for that pair.
+
+        `program` names the program (default: the live one). A program with no live roster (one
+        being set up, or the first of a new database) is checked the same way and stored as its
+        next, or first, version; a solve (`/rosters`) then makes its first roster."""
         caller.require(Permission.REFERENCE_EDIT, "replace the program file")
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
-        live = self.require_live()
+        live = self.live()
+        if live is None and program is None:
+            raise NotFound("roster", NO_ROSTER)
+        if live is None or (program is not None and program != live.name):
+            assert program is not None
+            return self._store_program(caller, program, source)
         source = keep_reasons(source, self._stored_source(live), live.program.conflicts)
-        program = _parsed(source, f"{live.name}.yaml")
-        _check_roster_fits(program, live.roster)
+        parsed = _parsed(source, f"{live.name}.yaml")
+        _check_roster_fits(parsed, live.roster)
         audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
         with self._database.session() as session:
             stored = ProgramRepository(session).save_source(
-                live.name, source, f"api:{caller.user}", _holds(program)
+                live.name, source, f"api:{caller.user}", _holds(parsed)
             )
             if stored.id == live.record.program_version_id:
                 return ProgramReplaced(live.name, stored.number, None)
@@ -256,11 +276,27 @@ class RosterService:
                 live.roster,
                 audit,
                 status="program changed",
-                program=program,
+                program=parsed,
                 program_version_id=stored.id,
             )
         self.forget()
         return ProgramReplaced(live.name, stored.number, saved)
+
+    def _store_program(self, caller: Principal, name: str, source: str) -> ProgramReplaced:
+        """A program without a live roster: its file checked and stored; no roster to carry."""
+        if not name.strip():
+            raise Invalid("program", "name the program")
+        with self._database.reading() as session:
+            before = ProgramRepository(session).latest(name)
+        if before is not None:
+            stored_conflicts = self.schedules.parsed(before).conflicts
+            source = keep_reasons(source, before.source_text, stored_conflicts)
+        parsed = _parsed(source, f"{name}.yaml")
+        with self._database.session() as session:
+            stored = ProgramRepository(session).save_source(
+                name, source, f"api:{caller.user}", _holds(parsed)
+            )
+        return ProgramReplaced(name, stored.number, None)
 
     # --- a solve's roster --------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from callroom.web import (
     requests,
     rosters,
     schedule,
+    setup,
     signin,
     styles,
     year,
@@ -47,6 +48,7 @@ ROUTERS = (
     hours_review.router,
     requests.router,
     admin.router,
+    setup.router,
     styles.router,
 )
 
