@@ -37,7 +37,11 @@ def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
 
 def _fill(page: Page, fields: dict[str, str]) -> None:
     for name, value in fields.items():
-        page.fill(f"#entry-form [name={name}]", value)
+        field = page.locator(f"#entry-form [name={name}]")
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)  # a reference: the names shown, the id sent
+        else:
+            field.fill(value)
 
 
 def _add(page: Page, section: str, fields: dict[str, str], said: str) -> None:
@@ -93,8 +97,10 @@ def test_a_program_built_from_forms_and_a_csv_import_solves(browsing: Browsing) 
     _add(
         admin, "posts", {"service": "ward", "name": "Ward night", "shifts": "night"}, "Added post Ward night"
     )
-    _add(admin, "cover", {"post": "ward-day", "shift": "day", "min": "1"}, "Added cover demand")
-    _add(admin, "cover", {"post": "ward-night", "shift": "night", "min": "1"}, "Added cover demand")
+    _add(admin, "cover", {"post": "ward-day", "shift": "day", "min": "1"}, "Added cover demand Ward day, Day")
+    _add(
+        admin, "cover", {"post": "ward-night", "shift": "night", "min": "1"}, "Added cover demand Ward night"
+    )
     _fits_a_phone(admin, "setup-cover")
     admin.goto(f"/setup/people/0?program={PROGRAM}")
     expect(admin.locator("#entry-form [name=posts]")).to_have_value("ward-day, ward-night")

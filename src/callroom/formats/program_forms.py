@@ -43,7 +43,7 @@ class FormField:
     name: str
     label: str
     key: str = ""
-    kind: str = "text"  # text, number, date, time, list, check, select
+    kind: str = "text"  # text, number, date, time, list, check, select, ref (choices: the section)
     choices: tuple[str, ...] = ()
     hint: str = ""
     fixed: bool = False  # an id: given when made, then referred to, so never changed
@@ -71,7 +71,7 @@ class Section:
     # Where a new or changed entry goes, and the entry, made from the form's values
     build: Callable[[Document, dict[str, str], Entry | None], tuple[YamlPath, Entry]]
     read: Callable[[Document, Entry], dict[str, str]]
-    label: Callable[[Entry], str]
+    label: Callable[[Document, Entry], str]
     after: Callable[[Document, YamlPath, Entry, dict[str, str]], None] | None = None
     forget: Callable[[Document, Entry], None] | None = None
 
@@ -207,11 +207,11 @@ def remove(section: Section, document: Document, key: int) -> str:
     _list_at(document, path[:-1]).pop(int(path[-1]))
     if section.forget is not None:
         section.forget(document, entry)
-    return section.label(entry)
+    return section.label(document, entry)
 
 
 def entry_label(section: Section, document: Document, key: int) -> str:
-    return section.label(_at(section.entries(document), key)[1])
+    return section.label(document, _at(section.entries(document), key)[1])
 
 
 def form_field(section: Section, path: YamlPath, field: str) -> str | None:
@@ -313,8 +313,25 @@ def _read(fields: tuple[FormField, ...], entry: Entry) -> dict[str, str]:
     return {f.name: _get(entry, f) for f in fields if f.key}
 
 
-def _named(entry: Entry) -> str:
+def _named(_document: Document, entry: Entry) -> str:
     return str(entry.get("name") or entry.get("id") or "")
+
+
+def names(document: Document) -> dict[str, str]:
+    """Every id of the file with its name: what the forms and their reasons show."""
+    found: dict[str, str] = {}
+    for section in (PEOPLE, SERVICES, POSTS, SHIFTS):
+        for _, entry in section.entries(document):
+            found[str(entry.get("id"))] = str(entry.get("name") or entry.get("id"))
+    return found
+
+
+def choices(document: Document) -> dict[str, list[tuple[str, str]]]:
+    """What a reference may name, by section: (id, name), in the file's order."""
+    return {
+        s.slug: [(str(e.get("id")), str(e.get("name") or e.get("id"))) for _, e in s.entries(document)]
+        for s in (PEOPLE, SERVICES, POSTS, SHIFTS)
+    }
 
 
 def _with_id(values: dict[str, str], taken: set[str], name_key: str = "name") -> dict[str, str]:
@@ -439,9 +456,17 @@ def _tidy_paging(document: Document) -> None:
 
 
 PEOPLE = Section(
-    "people", "People", "person", PERSON_FIELDS, _people, _person_build, _person_read, _named,
-    _person_after, _person_forget,
-)  # fmt: skip
+    "people",
+    "People",
+    "person",
+    PERSON_FIELDS,
+    _people,
+    _person_build,
+    _person_read,
+    _named,
+    _person_after,
+    _person_forget,
+)
 
 
 def person_values(name: str, email: str, grade: str, start: str, document: Document) -> dict[str, str]:
@@ -481,12 +506,18 @@ def _service_build(document: Document, values: dict[str, str], old: Entry | None
 
 
 SERVICES = Section(
-    "services", "Services", "service", SERVICE_FIELDS, _services, _service_build,
-    lambda _d, e: _read(SERVICE_FIELDS, e), _named,
-)  # fmt: skip
+    "services",
+    "Services",
+    "service",
+    SERVICE_FIELDS,
+    _services,
+    _service_build,
+    lambda _d, e: _read(SERVICE_FIELDS, e),
+    _named,
+)
 
 POST_FIELDS = (
-    FormField("service", "Service (id)", ""),
+    FormField("service", "Service", "", "ref", ("services",)),
     FormField("name", "Name", "name"),
     FormField("id", "Id (made from the name if left empty)", "id", fixed=True),
     FormField("shifts", "Shift types it is staffed on (ids, commas between)", "shifts", "list"),
@@ -564,15 +595,21 @@ def _shift_build(document: Document, values: dict[str, str], old: Entry | None) 
 
 
 SHIFTS = Section(
-    "shifts", "Shift types", "shift type", SHIFT_FIELDS, _shifts, _shift_build,
-    lambda _d, e: _read(SHIFT_FIELDS, e), _named,
-)  # fmt: skip
+    "shifts",
+    "Shift types",
+    "shift type",
+    SHIFT_FIELDS,
+    _shifts,
+    _shift_build,
+    lambda _d, e: _read(SHIFT_FIELDS, e),
+    _named,
+)
 
 # --- cover ------------------------------------------------------------------------------------
 
 COVER_FIELDS = (
-    FormField("post", "Post (id)", "post"),
-    FormField("shift", "Shift type (id)", "shift"),
+    FormField("post", "Post", "post", "ref", ("posts",)),
+    FormField("shift", "Shift type", "shift", "ref", ("shifts",)),
     FormField("days", "Days (daily, weekdays, weekends, or mon, sat)", "days"),
     FormField("grades", "Grades", "need.grades"),
     FormField("min", "At least (hard)", "need.min", "number"),
@@ -608,9 +645,15 @@ def _cover_read(document: Document, entry: Entry) -> dict[str, str]:
 
 
 COVER = Section(
-    "cover", "Cover", "cover demand", COVER_FIELDS, _cover, _cover_build, _cover_read,
-    lambda e: f"{e.get('post')} {e.get('shift')}",
-)  # fmt: skip
+    "cover",
+    "Cover",
+    "cover demand",
+    COVER_FIELDS,
+    _cover,
+    _cover_build,
+    _cover_read,
+    lambda d, e: f"{_name_of(d, e.get('post'))}, {_name_of(d, e.get('shift'))}",
+)
 
 
 def _cover_field(rest: str) -> str | None:
@@ -621,7 +664,7 @@ def _cover_field(rest: str) -> str | None:
 # --- leave and requests (a person's) ----------------------------------------------------------
 
 LEAVE_FIELDS = (
-    FormField("person", "Person (id)", ""),
+    FormField("person", "Person", "", "ref", ("people",)),
     FormField("from", "From", "from", "date"),
     FormField("to", "To", "to", "date"),
     FormField("kind", "Kind (vacation, conference, …)", "kind"),
@@ -635,6 +678,10 @@ def _owned(document: Document, key: str, skip: Callable[[Entry], bool] = lambda 
         for j, item in enumerate(person.get(key) or [])
         if not skip(item)
     ]
+
+
+def _name_of(document: Document, wanted: object) -> str:
+    return names(document).get(str(wanted), str(wanted))
 
 
 def _person_index(document: Document, wanted: str) -> int:
@@ -663,16 +710,24 @@ def _leave_read(document: Document, entry: Entry) -> dict[str, str]:
 
 
 LEAVE = Section(
-    "leave", "Leave", "leave", LEAVE_FIELDS, _leave, _leave_build, _leave_read,
-    lambda e: f"{e.get('kind', 'vacation')} {e.get('from')} to {e.get('to')}",
-)  # fmt: skip
+    "leave",
+    "Leave",
+    "leave",
+    LEAVE_FIELDS,
+    _leave,
+    _leave_build,
+    _leave_read,
+    lambda d, e: (
+        f"{e.get('kind', 'vacation')} of {_name_of(d, _owner(d, e, 'leave'))}, {e.get('from')}–{e.get('to')}"
+    ),
+)
 
 REQUEST_FIELDS = (
-    FormField("person", "Person (id)", ""),
+    FormField("person", "Person", "", "ref", ("people",)),
     FormField("date", "Date", "date", "date"),
     FormField("wish", "Wants to", "", "select", ("off", "on")),
-    FormField("shift", "Shift type (id, optional)", "shift"),
-    FormField("post", "Post (id, optional)", "post"),
+    FormField("shift", "Shift type (optional)", "shift", "ref", ("shifts",)),
+    FormField("post", "Post (optional)", "post", "ref", ("posts",)),
     FormField("weight", "Weight (1 and up)", "weight", "number"),
 )
 
@@ -692,9 +747,17 @@ def _request_read(document: Document, entry: Entry) -> dict[str, str]:
 
 
 REQUESTS = Section(
-    "requests", "Requests", "request", REQUEST_FIELDS, lambda d: _owned(d, "requests"), _request_build,
-    _request_read, lambda e: f"{'on' if e.get('on') else 'off'} {e.get('date')}",
-)  # fmt: skip
+    "requests",
+    "Requests",
+    "request",
+    REQUEST_FIELDS,
+    lambda d: _owned(d, "requests"),
+    _request_build,
+    _request_read,
+    lambda d, e: (
+        f"of {_name_of(d, _owner(d, e, 'requests'))} to be {'on' if e.get('on') else 'off'} {e.get('date')}"
+    ),
+)
 
 SECTIONS: dict[str, Section] = {s.slug: s for s in (PEOPLE, SERVICES, POSTS, SHIFTS, COVER, LEAVE, REQUESTS)}
 

@@ -289,7 +289,7 @@ def _save(
         verb = "Added" if key is None else "Changed"
         label = forms.entry_label(section, document, key) if key is not None else ""
         path = forms.apply(section, document, key, values)
-        label = section.label(_entry_at(document, path)) or label
+        label = section.label(document, _entry_at(document, path)) or label
         reason = f"{verb} {section.noun} {label}".strip()
         rosters.replace_program(viewer.principal, forms.dump_document(document), reason, program=name)
     except CallroomError as error:
@@ -369,7 +369,8 @@ def _section_page(
         "errors": errors or {},
         "general": general or [],
         "csv": csv,
-        "names": _names(document),
+        "names": forms.names(document),
+        "choices": forms.choices(document),
         "notice": request.query_params.get("notice"),
     }
     return render(request, "setup_section.html", context, status)
@@ -381,12 +382,3 @@ def _defaults(section: forms.Section) -> dict[str, str]:
     if section is forms.COVER:
         return {"days": "daily", "grades": "any", "min": "1"}
     return {}
-
-
-def _names(document: forms.Document) -> dict[str, str]:
-    """Every id of the file with its name, for the lists (names, never raw ids)."""
-    found: dict[str, str] = {}
-    for section in (forms.PEOPLE, forms.SERVICES, forms.POSTS, forms.SHIFTS):
-        for _, entry in section.entries(document):
-            found[str(entry.get("id"))] = str(entry.get("name") or entry.get("id"))
-    return found
