@@ -235,3 +235,33 @@ def test_the_program_file_downloads_as_yaml(sqlite_web: Web) -> None:
     assert answer.status_code == 200
     assert "attachment" in answer.headers["content-disposition"]
     assert "hospital:" in answer.text
+
+
+def test_a_new_program_is_made_from_a_form_and_a_bad_time_zone_is_named_beside_its_field(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    form = {
+        "csrf_token": csrf,
+        "name": "Small ward",
+        "hospital": "Small General",
+        "timezone": "Mars/Olympus",
+        "start": "2027-03-01",
+        "days": "7",
+        "service": "Ward",
+        "shift": "Day",
+        "shift_start": "07:00",
+        "shift_hours": "12",
+        "shift_kind": "day",
+    }
+    bad = admin.post("/setup/new", data=form)
+    assert bad.status_code == 422
+    assert 'id="timezone-error"' in bad.text and 'value="Mars/Olympus"' in bad.text
+    assert 'value="Small General"' in bad.text
+    made = admin.post("/setup/new", data={**form, "timezone": "Europe/Dublin"})
+    assert made.status_code == 303, made.text
+    page = admin.get(made.headers["location"]).text
+    assert "Program small-ward made" in page
+    assert 'href="/rosters?program=small-ward"' in page
+    again = admin.post("/setup/new", data={**form, "timezone": "Europe/Dublin"})
+    assert again.status_code == 422 and 'id="name-error"' in again.text
