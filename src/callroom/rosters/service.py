@@ -22,6 +22,7 @@ web pages and the CLI alike.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from callroom.domain.roster import Roster
 from callroom.domain.wallclock import Interval, days_interval
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.program_file import ProgramFileError, parse_program
+from callroom.formats.program_forms import dump_document, load_document
 from callroom.formats.program_reasons import hide_reasons, keep_reasons
 from callroom.paging.routing import Schedule
 from callroom.rosters.audit import CellAudit, ProgramAudit, describe
@@ -252,6 +254,36 @@ class RosterService:
         being set up, or the first of a new database) is checked the same way and stored as its
         next, or first, version; a solve (`/rosters`) then makes its first roster."""
         caller.require(Permission.REFERENCE_EDIT, "replace the program file")
+        return self._replace(caller, source, reason, program)
+
+    def conflicts_of(self, caller: Principal, name: str) -> Program:
+        """Program `name` as its newest file says, declared conflicts and their reasons
+        included: for the chief, who keeps them (`replace_conflicts`)."""
+        caller.require(Permission.CONFLICTS_READ, "read the declared conflicts")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        if found is None:
+            raise NotFound("program", f"no program {name!r} is stored")
+        return self.schedules.parsed(found)
+
+    def replace_conflicts(
+        self, caller: Principal, name: str, conflicts: Sequence[DeclaredConflict], reason: str
+    ) -> ProgramReplaced:
+        """The chief's declared conflicts written into program `name`'s newest file, saved as
+        `replace_program` saves a file (checked, stored, the live roster carried over). The
+        reasons are written as given: the chief reads and writes them."""
+        caller.require(Permission.CONFLICTS_EDIT, "declare conflicts")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        if found is None:
+            raise NotFound("program", f"no program {name!r} is stored")
+        document = load_document(found.source_text)
+        document["conflicts"] = [{"between": [c.first, c.second], "reason": c.reason} for c in conflicts]
+        if not conflicts:
+            del document["conflicts"]
+        return self._replace(caller, dump_document(document), reason, name)
+
+    def _replace(self, caller: Principal, source: str, reason: str, program: str | None) -> ProgramReplaced:
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
         live = self.live()

@@ -28,6 +28,7 @@ from callroom.web import (
     rosters,
     schedule,
     setup,
+    setup_conflicts,
     signin,
     styles,
     year,
@@ -48,6 +49,7 @@ ROUTERS = (
     hours_review.router,
     requests.router,
     admin.router,
+    setup_conflicts.router,  # before setup's /setup/{section}
     setup.router,
     styles.router,
 )

@@ -265,3 +265,32 @@ def test_a_new_program_is_made_from_a_form_and_a_bad_time_zone_is_named_beside_i
     assert 'href="/rosters?program=small-ward"' in page
     again = admin.post("/setup/new", data={**form, "timezone": "Europe/Dublin"})
     assert again.status_code == 422 and 'id="name-error"' in again.text
+
+
+def test_the_chief_declares_changes_and_removes_a_conflict_and_the_admin_never_reads_its_reason(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    people = _program(sqlite_web).people
+    first, second = people[0], people[1]
+    declared = len(_program(sqlite_web).conflicts)
+    same = _post(chief, "/setup/conflicts", csrf, first=first.id, second=first.id, reason="Siblings")
+    assert same.status_code == 422
+    assert 'id="first-error"' in same.text and 'value="Siblings"' in same.text
+    no_reason = _post(chief, "/setup/conflicts", csrf, first=first.id, second=second.id, reason="")
+    assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
+    assert len(_program(sqlite_web).conflicts) == declared
+    added = _post(chief, "/setup/conflicts", csrf, first=first.id, second=second.id, reason="Siblings")
+    assert added.status_code == 303, added.text
+    assert _program(sqlite_web).conflicts[-1].reason == "Siblings"
+    admin, _ = sqlite_web.signed_in("admin")
+    assert "Siblings" not in admin.get("/setup/program.yaml").text
+    assert admin.get("/setup/conflicts").status_code == 403
+    changed = _post(
+        chief, f"/setup/conflicts/{declared}", csrf, first=first.id, second=second.id, reason="Married"
+    )
+    assert changed.status_code == 303, changed.text
+    assert _program(sqlite_web).conflicts[-1].reason == "Married"
+    assert "Married" in chief.get("/setup/conflicts").text
+    assert _post(chief, f"/setup/conflicts/{declared}/remove", csrf).status_code == 303
+    assert len(_program(sqlite_web).conflicts) == declared
