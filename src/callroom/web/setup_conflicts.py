@@ -110,7 +110,9 @@ def _save(
 
 
 def _back(name: str, notice: str) -> RedirectResponse:
-    return RedirectResponse("/setup/conflicts?" + urlencode({"program": name, "notice": notice}), status_code=303)
+    return RedirectResponse(
+        "/setup/conflicts?" + urlencode({"program": name, "notice": notice}), status_code=303
+    )
 
 
 def _errors(error: CallroomError, index: int) -> dict[str, str]:
