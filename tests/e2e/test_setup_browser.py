@@ -117,3 +117,47 @@ def test_a_program_built_from_forms_and_a_csv_import_solves(browsing: Browsing) 
     expect(chief.locator("#main")).to_contain_text("Nia Brook")
     screenshot(chief, "setup-solved-draft")
     assert not browsing.problems, browsing.problems
+
+
+def test_a_refused_program_file_lands_on_its_problems_and_a_line_link_selects_that_line(
+    browsing: Browsing,
+) -> None:
+    admin = browsing.as_user("admin")
+    admin.goto("/admin#program")
+    source = admin.locator("#source")
+    text = source.input_value()
+    expect(admin.locator("#source-gutter")).to_contain_text("120")  # the gutter numbers every line
+    broken = text.replace("duration: 12h", "duration: -3h", 1)
+    line = broken.split("\n").index(next(row for row in broken.split("\n") if "duration: -3h" in row)) + 1
+    # Set as a paste would (Playwright's fill of a 900-line text outlasts its timeout)
+    source.evaluate(
+        "(element, text) => { element.value = text; element.dispatchEvent(new Event('input')); }", broken
+    )
+    admin.fill("#reason", "shorter days")
+    admin.click("text=Save as a new program version")
+    issues = admin.locator("#source-issues")
+    expect(issues).to_be_in_viewport()
+    expect(issues).to_be_focused()
+    screenshot(admin, "admin-editor-refused")
+    admin.click(f"#source-issues a[data-line='{line}']")
+    expect(source).to_be_focused()
+    selected = source.evaluate("element => element.value.slice(element.selectionStart, element.selectionEnd)")
+    assert "duration: -3h" in selected
+    _fits_a_phone(admin, "admin-editor")
+
+
+def test_the_chief_declares_a_conflict_on_a_phone(browsing: Browsing) -> None:
+    chief = browsing.as_user("chief", phone=True)
+    chief.goto("/setup/conflicts")
+    people = chief.locator("#first option")
+    first, second = people.nth(1).get_attribute("value"), people.nth(2).get_attribute("value")
+    assert first and second
+    chief.select_option("#first", first)
+    chief.select_option("#second", second)
+    chief.fill("#reason", "Siblings")
+    chief.click("#entry-form button[type=submit]")
+    expect(chief.locator(".notice")).to_contain_text("Declared")
+    expect(chief.locator(".setup-list")).to_contain_text("Siblings")
+    wide = chief.evaluate("document.documentElement.scrollWidth")
+    screenshot(chief, "setup-conflicts-phone")
+    assert wide <= 390
