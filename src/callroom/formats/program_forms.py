@@ -1,5 +1,5 @@
 """The program file edited one thing at a time, for the set-up forms: a person, a service, a
-post, a shift type, a cover demand, a leave or a request.
+post, a shift type, a cover demand, a leave, a request or (a year file's) a rotation.
 
 A form never stores anything itself and checks nothing the loader does not: it reads the
 program file's data (`load_document`), applies its one change to that data (`apply`, `remove`),
@@ -759,7 +759,64 @@ REQUESTS = Section(
     ),
 )
 
-SECTIONS: dict[str, Section] = {s.slug: s for s in (PEOPLE, SERVICES, POSTS, SHIFTS, COVER, LEAVE, REQUESTS)}
+# --- rotations (a year file's) -------------------------------------------------------------
+
+ROTATION_FIELDS = (
+    FormField("name", "Name", "name"),
+    FormField("id", "Id (made from the name if left empty)", "id", fixed=True),
+    FormField("grades", "Grades it takes (e.g. residents, PGY-1..PGY-2)", "grades"),
+    FormField("posts", "Posts its residents may work (ids, commas between)", "posts", "list"),
+    FormField("length", "Given in", "length", "select", ("block", "half", "week")),
+    FormField("min", "Residents each week, at least", "complement.min", "number"),
+    FormField("max", "Residents each week, at most", "complement.max", "number"),
+    FormField("vacation", "Vacation may be taken on it", "vacation", "check"),
+    FormField("heavy", "Heavy", "heavy", "check"),
+    FormField("elective", "Elective", "elective", "check"),
+)
+
+
+def _rotations(document: Document) -> list[Place]:
+    year = document.get("year")
+    rotations = year.get("rotations") if isinstance(year, dict) else None
+    return [(("year", "rotations", i), r) for i, r in enumerate(rotations or [])]
+
+
+def _rotation_build(document: Document, values: dict[str, str], old: Entry | None) -> tuple[YamlPath, Entry]:
+    if not isinstance(document.get("year"), dict):
+        raise Invalid("name", "rotations belong to a year program (one planned as an academic year)")
+    values = _with_id(values, _ids(_rotations(document)))
+    entry: Entry = dict(old or {})
+    for field in ROTATION_FIELDS:
+        if field.key and not field.key.startswith("complement."):
+            _put(entry, field, values.get(field.name))
+    # The form keeps the first complement (the whole grade range); others stay as written.
+    complements = list(entry.get("complement") or [{}])
+    first: Entry = dict(complements[0])
+    for name in ("min", "max"):
+        _put(first, FormField(name, name, name, "number"), values.get(name))
+    entry["complement"] = [first, *complements[1:]] if first else complements[1:]
+    if not entry["complement"]:
+        del entry["complement"]
+    return ("year", "rotations"), entry
+
+
+def _rotation_read(document: Document, entry: Entry) -> dict[str, str]:
+    values = _read(ROTATION_FIELDS, entry)
+    first = (entry.get("complement") or [{}])[0]
+    values["min"] = "" if first.get("min") is None else str(first["min"])
+    values["max"] = "" if first.get("max") is None else str(first["max"])
+    values["vacation"] = "" if entry.get("vacation") is False else "1"
+    values["length"] = str(entry.get("length") or "block")
+    return values
+
+
+ROTATIONS = Section(
+    "rotations", "Rotations", "rotation", ROTATION_FIELDS, _rotations, _rotation_build, _rotation_read, _named
+)
+
+SECTIONS: dict[str, Section] = {
+    s.slug: s for s in (PEOPLE, SERVICES, POSTS, SHIFTS, COVER, LEAVE, REQUESTS, ROTATIONS)
+}
 
 
 def field_of(section: Section, path: YamlPath, field: str) -> str | None:
@@ -768,4 +825,6 @@ def field_of(section: Section, path: YamlPath, field: str) -> str | None:
         return _cover_field(field[len(dotted(path)) + 1 :])
     if section is PEOPLE and field.startswith(dotted(path) + ".joins"):
         return "start"
+    if section is ROTATIONS and field.startswith(dotted(path) + ".complement[0]."):
+        return _cover_field("need[0]." + field[len(dotted(path)) + len(".complement[0].") :])
     return form_field(section, path, field)

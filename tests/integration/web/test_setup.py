@@ -9,7 +9,7 @@ import httpx
 
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import ProgramRepository
-from tests.integration.web.conftest import Web
+from tests.integration.web.conftest import Web, store_small_year
 from tests.web_demo import DEMO_NAME
 
 
@@ -294,3 +294,23 @@ def test_the_chief_declares_changes_and_removes_a_conflict_and_the_admin_never_r
     assert "Married" in chief.get("/setup/conflicts").text
     assert _post(chief, f"/setup/conflicts/{declared}/remove", csrf).status_code == 303
     assert len(_program(sqlite_web).conflicts) == declared
+
+
+def test_a_rotation_is_added_to_a_year_program_and_a_bad_complement_is_named_beside_its_field(
+    sqlite_web: Web,
+) -> None:
+    store_small_year(sqlite_web)
+    admin, csrf = sqlite_web.signed_in("admin")
+    form = {"program": "small", "name": "Research", "grades": "residents", "length": "block", "vacation": "1"}
+    bad = admin.post("/setup/rotations", data={"csrf_token": csrf, **form, "min": "-1"})
+    assert bad.status_code == 422
+    assert 'id="min-error"' in bad.text and 'value="Research"' in bad.text
+    added = admin.post("/setup/rotations", data={"csrf_token": csrf, **form, "min": "0", "max": "1"})
+    assert added.status_code == 303, added.text
+    with sqlite_web.database.reading() as session:
+        found = ProgramRepository(session).latest("small")
+    assert found is not None
+    year = LiveSchedules().parsed(found).year
+    assert year is not None and "research" in {r.id for r in year.rotations}
+    block = _post(admin, "/setup/rotations", csrf, name="Research", grades="residents", length="block")
+    assert block.status_code == 422 and "year program" in block.text
