@@ -422,6 +422,9 @@ def _contact(document: Document, person: str) -> Entry:
 def _person_after(document: Document, path: YamlPath, entry: Entry, values: dict[str, str]) -> None:
     """The email, in the person's contact entry (made, changed, or dropped when empty)."""
     person, email = str(entry.get("id")), values.get("email", "").strip()
+    if email and not EMAIL.fullmatch(email):
+        # The file takes any text for an email; a form that asks for one says when it is not.
+        raise Invalid("email", f"{email!r} is not an email address (name@example.org)")
     contacts = _contacts(document)
     found = next((c for c in contacts if c.get("person") == person), None)
     if email and found is None:
@@ -432,8 +435,6 @@ def _person_after(document: Document, path: YamlPath, entry: Entry, values: dict
         found.pop("email", None)
         if set(found) == {"person"}:
             contacts.remove(found)
-    if email and not EMAIL.fullmatch(email):
-        raise Invalid("email", f"{email!r} is not an email address (name@example.org)")
     _tidy_paging(document)
 
 

@@ -17,6 +17,7 @@ here, the admin's editor for a whole file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -320,7 +321,7 @@ def _entry_at(document: forms.Document, path: YamlPath) -> forms.Entry:
 
 
 def _mapped(
-    error: CallroomError, to_field: Any, section: forms.Section | None = None
+    error: CallroomError, to_field: Callable[[str], str | None], section: forms.Section | None = None
 ) -> tuple[dict[str, str], list[Detail]]:
     """The refusal's problems beside the form's inputs they are about; the rest, for the top of
     the form (another part of the file the change broke: a cover demand of a removed post)."""
