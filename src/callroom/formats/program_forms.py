@@ -567,7 +567,17 @@ def _post_after(document: Document, path: YamlPath, entry: Entry, values: dict[s
             posts.append(entry.get("id"))
 
 
-POSTS = Section("posts", "Posts", "post", POST_FIELDS, _posts, _post_build, _post_read, _named, _post_after)
+def _post_forget(document: Document, entry: Entry) -> None:
+    """A removed post leaves the people's lists of posts they may work (part of the post, as the
+    form that adds it may add it there); cover of it is not removed: the refusal names it."""
+    for person in document.get("people") or []:
+        if entry.get("id") in (person.get("posts") or []):
+            person["posts"] = [p for p in person["posts"] if p != entry.get("id")]
+
+
+POSTS = Section(
+    "posts", "Posts", "post", POST_FIELDS, _posts, _post_build, _post_read, _named, _post_after, _post_forget
+)
 
 # --- shift types ------------------------------------------------------------------------------
 

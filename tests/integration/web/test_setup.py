@@ -166,6 +166,12 @@ def test_a_post_and_its_cover_are_added_and_a_cover_for_an_unknown_shift_is_refu
     )
     assert good.status_code == 303, good.text
     assert any(d.post_id == "extra-ward" for d in _program(sqlite_web).demands)
+    key = next(i for i, p in enumerate(_program(sqlite_web).posts) if p.id == "extra-ward")
+    before = _versions(sqlite_web)
+    kept = _post(admin, f"/setup/posts/{key}/remove", csrf)
+    assert kept.status_code == 422
+    assert 'id="form-errors"' in kept.text and "extra-ward" in html.unescape(kept.text)
+    assert _versions(sqlite_web) == before
 
 
 def test_leave_and_a_request_are_added_to_a_person(sqlite_web: Web) -> None:
