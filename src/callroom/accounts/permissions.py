@@ -36,6 +36,7 @@ class Permission(StrEnum):
     # Declared conflicts between people, with their reasons: the chief's alone. Anyone else sees
     # a rule they break named only as "confidential" (rules.privacy), unless they are in the pair.
     CONFLICTS_READ = "conflicts:read"
+    CONFLICTS_EDIT = "conflicts:edit"  # declare, change and remove them (the set-up's conflicts page)
     # Administration
     REFERENCE_EDIT = "reference:edit"  # people, services, posts, shift types, policies (program file)
     ACCOUNTS_MANAGE = "accounts:manage"  # create accounts, set roles, reset passwords, revoke
@@ -59,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.HOURS_READ,
         P.HOURS_EDIT_ANY,
         P.CONFLICTS_READ,
+        P.CONFLICTS_EDIT,
     },
     Role.PROGRAM_DIRECTOR: CLINICAL | {P.REQUEST_READ, P.HOURS_READ, P.HOURS_REVIEW},
     Role.ADMIN: EVERYONE | {P.PAGE_ANY, P.PATIENT_READ, P.ROSTER_READ, P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},

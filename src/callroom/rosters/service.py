@@ -22,6 +22,7 @@ web pages and the CLI alike.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from callroom.domain.roster import Roster
 from callroom.domain.wallclock import Interval, days_interval
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.program_file import ProgramFileError, parse_program
+from callroom.formats.program_forms import dump_document, load_document
 from callroom.formats.program_reasons import hide_reasons, keep_reasons
 from callroom.paging.routing import Schedule
 from callroom.rosters.audit import CellAudit, ProgramAudit, describe
@@ -233,20 +235,70 @@ class RosterService:
         assert source is not None  # a roster version's program version is a foreign key
         return source.source_text
 
-    def replace_program(self, caller: Principal, source: str, reason: str) -> ProgramReplaced:
+    def program_text(self, caller: Principal, name: str) -> str | None:
+        """The newest stored file of program `name` (the live program's need not be the newest:
+        a draft solve may follow it), reasons hidden as in `program_source`; None when no
+        program of that name is stored yet."""
+        caller.require(Permission.REFERENCE_EDIT, "read the program file")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        return None if found is None else hide_reasons(found.source_text)
+
+    def replace_program(
+        self, caller: Principal, source: str, reason: str, program: str | None = None
+    ) -> ProgramReplaced:
         """Store a new program file and carry the live roster over to it (see the module doc).
-        A conflict whose reason is still the placeholder keeps the reason stored for that pair."""
+        A conflict whose reason is still the placeholder keeps the reason stored for that pair.
+
+        `program` names the program (default: the live one). A program with no live roster (one
+        being set up, or the first of a new database) is checked the same way and stored as its
+        next, or first, version; a solve (`/rosters`) then makes its first roster."""
         caller.require(Permission.REFERENCE_EDIT, "replace the program file")
+        return self._replace(caller, source, reason, program)
+
+    def conflicts_of(self, caller: Principal, name: str) -> Program:
+        """Program `name` as its newest file says, declared conflicts and their reasons
+        included: for the chief, who keeps them (`replace_conflicts`)."""
+        caller.require(Permission.CONFLICTS_READ, "read the declared conflicts")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        if found is None:
+            raise NotFound("program", f"no program {name!r} is stored")
+        return self.schedules.parsed(found)
+
+    def replace_conflicts(
+        self, caller: Principal, name: str, conflicts: Sequence[DeclaredConflict], reason: str
+    ) -> ProgramReplaced:
+        """The chief's declared conflicts written into program `name`'s newest file, saved as
+        `replace_program` saves a file (checked, stored, the live roster carried over). The
+        reasons are written as given: the chief reads and writes them."""
+        caller.require(Permission.CONFLICTS_EDIT, "declare conflicts")
+        with self._database.reading() as session:
+            found = ProgramRepository(session).latest(name)
+        if found is None:
+            raise NotFound("program", f"no program {name!r} is stored")
+        document = load_document(found.source_text)
+        document["conflicts"] = [{"between": [c.first, c.second], "reason": c.reason} for c in conflicts]
+        if not conflicts:
+            del document["conflicts"]
+        return self._replace(caller, dump_document(document), reason, name)
+
+    def _replace(self, caller: Principal, source: str, reason: str, program: str | None) -> ProgramReplaced:
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
-        live = self.require_live()
+        live = self.live()
+        if live is None and program is None:
+            raise NotFound("roster", NO_ROSTER)
+        if live is None or (program is not None and program != live.name):
+            assert program is not None
+            return self._store_program(caller, program, source)
         source = keep_reasons(source, self._stored_source(live), live.program.conflicts)
-        program = _parsed(source, f"{live.name}.yaml")
-        _check_roster_fits(program, live.roster)
+        parsed = _parsed(source, f"{live.name}.yaml")
+        _check_roster_fits(parsed, live.roster)
         audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
         with self._database.session() as session:
             stored = ProgramRepository(session).save_source(
-                live.name, source, f"api:{caller.user}", _holds(program)
+                live.name, source, f"api:{caller.user}", _holds(parsed)
             )
             if stored.id == live.record.program_version_id:
                 return ProgramReplaced(live.name, stored.number, None)
@@ -256,11 +308,27 @@ class RosterService:
                 live.roster,
                 audit,
                 status="program changed",
-                program=program,
+                program=parsed,
                 program_version_id=stored.id,
             )
         self.forget()
         return ProgramReplaced(live.name, stored.number, saved)
+
+    def _store_program(self, caller: Principal, name: str, source: str) -> ProgramReplaced:
+        """A program without a live roster: its file checked and stored; no roster to carry."""
+        if not name.strip():
+            raise Invalid("program", "name the program")
+        with self._database.reading() as session:
+            before = ProgramRepository(session).latest(name)
+        if before is not None:
+            stored_conflicts = self.schedules.parsed(before).conflicts
+            source = keep_reasons(source, before.source_text, stored_conflicts)
+        parsed = _parsed(source, f"{name}.yaml")
+        with self._database.session() as session:
+            stored = ProgramRepository(session).save_source(
+                name, source, f"api:{caller.user}", _holds(parsed)
+            )
+        return ProgramReplaced(name, stored.number, None)
 
     # --- a solve's roster --------------------------------------------------------------------
 

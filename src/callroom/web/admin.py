@@ -221,9 +221,9 @@ def replace_program(
             rosters.replace_program(viewer.principal, values["source"], values["reason"])
         except CallroomError as error:
             issues = [d.as_dict() for d in error.details]
-            # Each problem is listed once, below the file; the field's own line only counts them.
+            # Each problem is listed once, above the editor, under this one line that counts them.
             many = f"{len(issues)} problems" if len(issues) > 1 else "a problem"
-            listed = f"{many} in the file, listed below: nothing was saved"
+            listed = f"Nothing was saved: {many} in the file"
             errors["source"] = listed if issues else error.message
     if errors:
         return _page(

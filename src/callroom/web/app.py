@@ -28,6 +28,8 @@ from callroom.web import (
     rosters,
     schedule,
     sick_call,
+    setup,
+    setup_conflicts,
     signin,
     styles,
     year,
@@ -49,6 +51,8 @@ ROUTERS = (
     requests.router,
     sick_call.router,
     admin.router,
+    setup_conflicts.router,  # before setup's /setup/{section}
+    setup.router,
     styles.router,
 )
 

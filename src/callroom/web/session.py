@@ -32,6 +32,8 @@ MENU: tuple[tuple[str, str, frozenset[Permission]], ...] = (
     ("/hours", "Duty hours", frozenset({P.HOURS_READ, P.HOURS_LOG_OWN})),
     ("/requests", "Requests & swaps", frozenset({P.REQUEST_OWN, P.REQUEST_READ})),
     ("/changes/sick-call", "Sick call", frozenset({P.REQUEST_APPROVE})),
+    ("/setup", "Set-up", frozenset({P.REFERENCE_EDIT})),
+    ("/setup/conflicts", "Conflicts", frozenset({P.CONFLICTS_EDIT})),
     ("/admin", "Admin", frozenset({P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE})),
 )
 ROLE_LABELS = {

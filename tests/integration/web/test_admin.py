@@ -217,6 +217,13 @@ def test_a_broken_program_file_is_refused_line_by_line_and_nothing_changes(sqlit
     answer = admin.post("/admin/program", data={"csrf_token": csrf, "source": broken, "reason": "oops"})
     assert answer.status_code == 422
     assert 'id="source-issues"' in answer.text and "line " in answer.text
+    # The problems are said once, above the editor (the form lands there), each line a link
+    issues, editor = answer.text.index('id="source-issues"'), answer.text.index('<textarea id="source"')
+    assert issues < editor
+    message = re.search(r'data-line="(\d+)">line \1</a>: ([^<]+)<', answer.text)
+    assert message is not None
+    assert answer.text.count(message.group(2)) == 1
+    assert 'action="/admin/program#source-issues"' in answer.text
     missing = admin.post("/admin/program", data={"csrf_token": csrf, "source": broken, "reason": ""})
     assert 'id="reason-error">say why' in missing.text
     with sqlite_web.database.reading() as session:

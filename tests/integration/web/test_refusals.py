@@ -36,7 +36,7 @@ def test_each_problem_of_a_program_file_is_said_once(sqlite_web: Web) -> None:
     answer = admin.post("/admin/program", data={"csrf_token": csrf, "source": broken, "reason": "oops"})
     assert answer.status_code == 422
     text = html.unescape(answer.text)
-    assert "in the file, listed below: nothing was saved" in text
+    assert "Nothing was saved: a problem in the file" in text
     problem = text.split('id="source-issues"')[1].split("<li>")[1].split("</li>")[0]
     message = problem.split(": ", 1)[1].rsplit(" (", 1)[0]
     assert text.count(message) == 1

@@ -14,7 +14,7 @@ from callroom.api.route_table import route_rules
 from callroom.config import Settings
 from callroom.web.app import create_app
 from tests.integration.web.conftest import Web
-from tests.web_demo import demo_program, sign_in_of
+from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
 
 SECURITY = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
 # Pages the tour below does not open, each with why.
@@ -114,6 +114,29 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
     yield (
         "POST /admin/accounts",
         admin.post("/admin/accounts", data={"csrf_token": admin_csrf, "username": "x"}),
+    )
+    yield from _setup_tour(web, admin, admin_csrf)
+
+
+def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The set-up pages, a form refused beside its field, a refused residents list, and the
+    chief's conflicts."""
+    for route, url in (
+        ("/setup", "/setup"),
+        ("/setup/program.yaml", "/setup/program.yaml"),
+        ("/setup/{section}", "/setup/people"),
+        ("/setup/{section}/{key}", "/setup/cover/0"),
+    ):
+        yield route, admin.get(url)
+    program = {"csrf_token": csrf, "program": DEMO_NAME}
+    yield "POST /setup/people", admin.post("/setup/people", data={**program, "name": "X", "grade": "PGY-9"})
+    yield "POST /setup/residents", admin.post("/setup/residents", data={**program, "csv": "name\nX"})
+    chief, chief_csrf = web.signed_in("chief")
+    yield "/setup/conflicts", chief.get("/setup/conflicts")
+    yield "/setup/conflicts/{key}", chief.get("/setup/conflicts/0")
+    yield (
+        "POST /setup/conflicts",
+        chief.post("/setup/conflicts", data={"csrf_token": chief_csrf, "program": DEMO_NAME, "reason": "x"}),
     )
 
 

@@ -158,3 +158,47 @@ document.addEventListener("htmx:afterSettle", function () {
   said.scrollIntoView({ block: "center" });
   if (invalid) { invalid.focus({ preventScroll: true }); }
 });
+
+// The admin's program editor: a gutter of line numbers beside the text (kept in step as it is
+// typed and scrolled), and each refused line's link selecting that line in the editor.
+function programEditor(source, gutter) {
+  function number() {
+    var lines = source.value.split("\n").length;
+    var text = "";
+    for (var n = 1; n <= lines; n++) { text += n + "\n"; }
+    gutter.textContent = text;
+    gutter.scrollTop = source.scrollTop;
+  }
+  source.addEventListener("input", number);
+  source.addEventListener("scroll", function () { gutter.scrollTop = source.scrollTop; });
+  number();
+}
+
+function goToLine(source, line) {
+  var lines = source.value.split("\n");
+  var start = 0;
+  for (var n = 0; n < line - 1 && n < lines.length; n++) { start += lines[n].length + 1; }
+  var end = start + (lines[line - 1] || "").length;
+  var height = parseFloat(window.getComputedStyle(source).lineHeight) || 18;
+  source.focus({ preventScroll: true });
+  source.setSelectionRange(start, end);
+  source.scrollTop = Math.max(0, (line - 3) * height);
+  source.scrollIntoView({ block: "center" });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  var source = document.getElementById("source");
+  var gutter = document.getElementById("source-gutter");
+  if (!source || !gutter) { return; }
+  programEditor(source, gutter);
+  var issues = document.getElementById("source-issues");
+  if (issues) { issues.scrollIntoView({ block: "start" }); issues.focus({ preventScroll: true }); }
+});
+
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-line]");
+  var source = document.getElementById("source");
+  if (!link || !source) { return; }
+  event.preventDefault();
+  goToLine(source, parseInt(link.dataset.line, 10));
+});

@@ -1,0 +1,53 @@
+"""A first program, on a database with none: made from the set-up's new-program form, stored
+through the program file's one path with no roster to carry over, then queued for a solve."""
+
+from __future__ import annotations
+
+import pytest
+
+from callroom.config import Settings
+from callroom.errors import Invalid, NotFound
+from callroom.formats.program_forms import dump_document, new_program
+from callroom.services import build_services
+from callroom.storage import Database
+from tests.principals import ADMIN, CHIEF
+
+FORM = {
+    "hospital": "Small General",
+    "timezone": "Europe/Dublin",
+    "start": "2027-03-01",
+    "days": "7",
+    "service": "Ward",
+    "shift": "Day",
+    "shift_start": "07:00",
+    "shift_hours": "12",
+    "shift_kind": "day",
+}
+
+
+def test_a_first_program_is_stored_without_a_roster_and_can_be_solved(
+    database: Database, database_url: str
+) -> None:
+    services = build_services(Settings(database_url=database_url), database)
+    assert services.rosters.live() is None
+    text = dump_document(new_program(FORM))
+    with pytest.raises(NotFound):  # with no live roster, the program must be named
+        services.rosters.replace_program(ADMIN, text, "New program")
+    stored = services.rosters.replace_program(ADMIN, text, "New program", program="small")
+    assert (stored.program, stored.program_version, stored.version) == ("small", 1, None)
+    assert services.rosters.program_text(ADMIN, "small") == text
+    job, _ = services.jobs.submit_solve(CHIEF, "small", 5)
+    assert job.subject == "small"
+
+
+def test_a_first_program_that_does_not_load_is_refused_and_nothing_is_stored(
+    database: Database, database_url: str
+) -> None:
+    services = build_services(Settings(database_url=database_url), database)
+    text = dump_document(new_program({**FORM, "timezone": "Mars/Olympus"}))
+    with pytest.raises(Invalid) as refused:
+        services.rosters.replace_program(ADMIN, text, "New program", program="small")
+    assert refused.value.details[0].field == "hospital.timezone"
+    assert services.rosters.program_text(ADMIN, "small") is None
+    with pytest.raises(NotFound):
+        services.jobs.submit_solve(CHIEF, "small", 5)

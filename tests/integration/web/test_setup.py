@@ -1,0 +1,322 @@
+"""Set-up: the program kept with forms, each saved through the program file's one path, and a
+residents list imported all or nothing."""
+
+from __future__ import annotations
+
+import html
+
+import httpx
+
+from callroom.rosters.live import LiveSchedules
+from callroom.storage import ProgramRepository
+from tests.integration.web.conftest import Web, store_small_year
+from tests.web_demo import DEMO_NAME
+
+
+def _versions(web: Web) -> int:
+    with web.database.reading() as session:
+        found = ProgramRepository(session).latest(DEMO_NAME)
+    assert found is not None
+    return found.number
+
+
+def _program(web: Web):  # type: ignore[no-untyped-def]
+    with web.database.reading() as session:
+        found = ProgramRepository(session).latest(DEMO_NAME)
+    assert found is not None
+    return LiveSchedules().parsed(found)
+
+
+def _post(client: httpx.Client, path: str, csrf: str, **data: str) -> httpx.Response:
+    return client.post(path, data={"csrf_token": csrf, "program": DEMO_NAME, **data})
+
+
+def test_an_admin_adds_changes_and_removes_a_person(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    assert "Set-up" in admin.get("/setup").text
+    added = _post(
+        admin,
+        "/setup/people",
+        csrf,
+        name="Ada Lovelace",
+        grade="PGY-2",
+        email="ada@example.org",
+        posts="",
+        max_weekends="2",
+    )
+    assert added.status_code == 303, added.text
+    ada = _program(sqlite_web).person["ada-lovelace"]
+    assert ada.name == "Ada Lovelace"
+    assert ada.limits.max_weekends == 2
+    page = admin.get(added.headers["location"]).text
+    assert "Added person Ada Lovelace." in page
+    key = next(i for i, p in enumerate(_program(sqlite_web).people) if p.id == "ada-lovelace")
+    changed = _post(
+        admin,
+        f"/setup/people/{key}",
+        csrf,
+        name="Ada King",
+        grade="PGY-3",
+        email="ada@example.org",
+        max_weekends="3",
+    )
+    assert changed.status_code == 303, changed.text
+    ada = _program(sqlite_web).person["ada-lovelace"]
+    assert (ada.name, ada.grade.label, ada.limits.max_weekends) == ("Ada King", "PGY-3", 3)
+    removed = _post(admin, f"/setup/people/{key}/remove", csrf)
+    assert removed.status_code == 303
+    assert "ada-lovelace" not in _program(sqlite_web).person
+
+
+def test_a_bad_grade_is_named_beside_its_field_with_the_values_kept_and_nothing_saved(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    before = _versions(sqlite_web)
+    answer = _post(
+        admin,
+        "/setup/people",
+        csrf,
+        name="Grace Hopper",
+        grade="PGY-9",
+        email="grace@example.org",
+        max_weekends="2",
+    )
+    assert answer.status_code == 422
+    assert 'id="grade-error"' in answer.text
+    assert 'value="Grace Hopper"' in answer.text
+    assert 'value="grace@example.org"' in answer.text
+    assert _versions(sqlite_web) == before
+
+
+def test_a_bad_email_and_a_bad_limit_are_named_beside_their_fields(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    before = _versions(sqlite_web)
+    answer = _post(admin, "/setup/people", csrf, name="Grace Hopper", grade="PGY-2", email="grace-at-home")
+    assert answer.status_code == 422
+    assert 'id="email-error"' in answer.text
+    limit = _post(admin, "/setup/people", csrf, name="Grace Hopper", grade="PGY-2", max_weekends="-1")
+    assert limit.status_code == 422
+    assert 'id="max_weekends-error"' in limit.text
+    assert _versions(sqlite_web) == before
+
+
+def test_a_shift_type_is_added_changed_and_removed(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    added = _post(
+        admin, "/setup/shifts", csrf, name="Late clinic", start="13:00", duration="4h", kind="clinic"
+    )
+    assert added.status_code == 303, added.text
+    assert _program(sqlite_web).shift["late-clinic"].duration_minutes == 240
+    key = next(i for i, s in enumerate(_program(sqlite_web).shift_types) if s.id == "late-clinic")
+    bad = _post(
+        admin, f"/setup/shifts/{key}", csrf, name="Late clinic", start="25:00", duration="4h", kind="clinic"
+    )
+    assert bad.status_code == 422
+    assert 'id="start-error"' in bad.text and 'value="25:00"' in bad.text
+    changed = _post(
+        admin, f"/setup/shifts/{key}", csrf, name="Late clinic", start="14:00", duration="3h", kind="clinic"
+    )
+    assert changed.status_code == 303, changed.text
+    assert _program(sqlite_web).shift["late-clinic"].duration_minutes == 180
+    assert _post(admin, f"/setup/shifts/{key}/remove", csrf).status_code == 303
+    assert "late-clinic" not in _program(sqlite_web).shift
+
+
+def test_a_post_and_its_cover_are_added_and_a_cover_for_an_unknown_shift_is_refused(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    program = _program(sqlite_web)
+    service, shift = program.services[0].id, program.shift_types[0].id
+    post = _post(
+        admin,
+        "/setup/posts",
+        csrf,
+        service=service,
+        name="Extra ward",
+        shifts=shift,
+        grades="PGY-1+",
+        new_patients="1",
+    )
+    assert post.status_code == 303, post.text
+    assert "extra-ward" in _program(sqlite_web).post
+    before = _versions(sqlite_web)
+    bad = _post(
+        admin,
+        "/setup/cover",
+        csrf,
+        post="extra-ward",
+        shift="no-such-shift",
+        days="daily",
+        grades="any",
+        min="1",
+    )
+    assert bad.status_code == 422
+    assert 'id="shift-error"' in bad.text and 'value="no-such-shift"' in bad.text
+    assert _versions(sqlite_web) == before
+    good = _post(
+        admin,
+        "/setup/cover",
+        csrf,
+        post="extra-ward",
+        shift=shift,
+        days="weekdays",
+        grades="any",
+        min="0",
+        target="1",
+    )
+    assert good.status_code == 303, good.text
+    assert any(d.post_id == "extra-ward" for d in _program(sqlite_web).demands)
+    key = next(i for i, p in enumerate(_program(sqlite_web).posts) if p.id == "extra-ward")
+    before = _versions(sqlite_web)
+    kept = _post(admin, f"/setup/posts/{key}/remove", csrf)
+    assert kept.status_code == 422
+    assert 'id="form-errors"' in kept.text and "extra-ward" in html.unescape(kept.text)
+    assert _versions(sqlite_web) == before
+
+
+def test_leave_and_a_request_are_added_to_a_person(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    program = _program(sqlite_web)
+    person, day = program.people[0], program.block.start
+    leave = _post(
+        admin, "/setup/leave", csrf, person=person.id, **{"from": str(day), "to": str(day)}, kind="conference"
+    )
+    assert leave.status_code == 303, leave.text
+    assert any(item.kind == "conference" for item in _program(sqlite_web).person[person.id].leave)
+    bad = _post(admin, "/setup/requests", csrf, person="nobody", date=str(day), wish="off", weight="1")
+    assert bad.status_code == 422 and 'id="person-error"' in bad.text
+    asked = _post(admin, "/setup/requests", csrf, person=person.id, date=str(day), wish="off", weight="2")
+    assert asked.status_code == 303, asked.text
+
+
+def test_a_residents_list_imports_everyone(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    listed = (
+        "grade , start date, name,email\n"
+        "PGY-1, , Nia Brook, nia@example.org\n"
+        " pgy2,2000-01-01,Omar Vale, omar@example.org\n"
+    )
+    answer = admin.post(
+        "/setup/residents",
+        data={"csrf_token": csrf, "program": DEMO_NAME},
+        files={"file": ("residents.csv", listed.encode(), "text/csv")},
+    )
+    assert answer.status_code == 303, answer.text
+    program = _program(sqlite_web)
+    assert program.person["nia-brook"].grade.label == "PGY-1"
+    assert program.person["omar-vale"].post_ids
+    assert program.paging.contacts["omar-vale"].email == "omar@example.org"
+
+
+def test_a_bad_residents_list_names_row_and_column_and_imports_nobody(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    before = _versions(sqlite_web)
+    listed = (
+        "name,email,grade,start date\n"
+        "Nia Brook,nia@example.org,PGY-1,\n"
+        "Omar Vale,omar@example.org,PGY-9,\n"
+        "Pia Lund,pia-at-home,PGY-2,2027-02-30\n"
+        "Nia Brook,nia2@example.org,PGY-1,\n"
+    )
+    answer = admin.post("/setup/residents", data={"csrf_token": csrf, "program": DEMO_NAME, "csv": listed})
+    assert answer.status_code == 422
+    text = html.unescape(answer.text)
+    assert "row 3, grade: unknown grade 'PGY-9'" in text
+    assert "row 4, email" in text and "row 4, start date" in text
+    assert "row 5, name" in text
+    assert "Nia Brook,nia@example.org" in text  # what was pasted is kept
+    assert _versions(sqlite_web) == before
+    assert "nia-brook" not in _program(sqlite_web).person
+
+
+def test_only_those_who_edit_reference_data_open_set_up(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    assert chief.get("/setup").status_code == 403
+    assert _post(chief, "/setup/people", csrf, name="X", grade="PGY-1").status_code == 403
+
+
+def test_the_program_file_downloads_as_yaml(sqlite_web: Web) -> None:
+    admin, _ = sqlite_web.signed_in("admin")
+    answer = admin.get("/setup/program.yaml")
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["content-disposition"]
+    assert "hospital:" in answer.text
+
+
+def test_a_new_program_is_made_from_a_form_and_a_bad_time_zone_is_named_beside_its_field(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    form = {
+        "csrf_token": csrf,
+        "name": "Small ward",
+        "hospital": "Small General",
+        "timezone": "Mars/Olympus",
+        "start": "2027-03-01",
+        "days": "7",
+        "service": "Ward",
+        "shift": "Day",
+        "shift_start": "07:00",
+        "shift_hours": "12",
+        "shift_kind": "day",
+    }
+    bad = admin.post("/setup/new", data=form)
+    assert bad.status_code == 422
+    assert 'id="timezone-error"' in bad.text and 'value="Mars/Olympus"' in bad.text
+    assert 'value="Small General"' in bad.text
+    made = admin.post("/setup/new", data={**form, "timezone": "Europe/Dublin"})
+    assert made.status_code == 303, made.text
+    page = admin.get(made.headers["location"]).text
+    assert "Program small-ward made" in page
+    assert "/rosters?program=small-ward" in page
+    again = admin.post("/setup/new", data={**form, "timezone": "Europe/Dublin"})
+    assert again.status_code == 422 and 'id="name-error"' in again.text
+
+
+def test_the_chief_declares_changes_and_removes_a_conflict_and_the_admin_never_reads_its_reason(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    people = _program(sqlite_web).people
+    first, second = people[0], people[1]
+    declared = len(_program(sqlite_web).conflicts)
+    same = _post(chief, "/setup/conflicts", csrf, first=first.id, second=first.id, reason="Siblings")
+    assert same.status_code == 422
+    assert 'id="first-error"' in same.text and 'value="Siblings"' in same.text
+    no_reason = _post(chief, "/setup/conflicts", csrf, first=first.id, second=second.id, reason="")
+    assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
+    assert len(_program(sqlite_web).conflicts) == declared
+    added = _post(chief, "/setup/conflicts", csrf, first=first.id, second=second.id, reason="Siblings")
+    assert added.status_code == 303, added.text
+    assert _program(sqlite_web).conflicts[-1].reason == "Siblings"
+    admin, _ = sqlite_web.signed_in("admin")
+    assert "Siblings" not in admin.get("/setup/program.yaml").text
+    assert admin.get("/setup/conflicts").status_code == 403
+    changed = _post(
+        chief, f"/setup/conflicts/{declared}", csrf, first=first.id, second=second.id, reason="Married"
+    )
+    assert changed.status_code == 303, changed.text
+    assert _program(sqlite_web).conflicts[-1].reason == "Married"
+    assert "Married" in chief.get("/setup/conflicts").text
+    assert _post(chief, f"/setup/conflicts/{declared}/remove", csrf).status_code == 303
+    assert len(_program(sqlite_web).conflicts) == declared
+
+
+def test_a_rotation_is_added_to_a_year_program_and_a_bad_complement_is_named_beside_its_field(
+    sqlite_web: Web,
+) -> None:
+    store_small_year(sqlite_web)
+    admin, csrf = sqlite_web.signed_in("admin")
+    form = {"program": "small", "name": "Research", "grades": "residents", "length": "block", "vacation": "1"}
+    bad = admin.post("/setup/rotations", data={"csrf_token": csrf, **form, "min": "-1"})
+    assert bad.status_code == 422
+    assert 'id="min-error"' in bad.text and 'value="Research"' in bad.text
+    added = admin.post("/setup/rotations", data={"csrf_token": csrf, **form, "min": "0", "max": "1"})
+    assert added.status_code == 303, added.text
+    with sqlite_web.database.reading() as session:
+        found = ProgramRepository(session).latest("small")
+    assert found is not None
+    year = LiveSchedules().parsed(found).year
+    assert year is not None and "research" in {r.id for r in year.rotations}
+    block = _post(admin, "/setup/rotations", csrf, name="Research", grades="residents", length="block")
+    assert block.status_code == 422 and "year program" in block.text
