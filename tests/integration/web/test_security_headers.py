@@ -84,6 +84,9 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/hours", "/hours"),
         ("/hours/week", "/hours/week"),
         ("/requests", "/requests"),
+        ("/healthz", "/healthz"),
+        ("/readyz", "/readyz"),
+        ("/metrics", "/metrics"),
     ):
         yield route, chief.get(url)
     yield (
