@@ -5,7 +5,8 @@ A solve job solves the newest stored version of a program (with the absences app
 and stores the roster as its next version, a draft to compare and publish (`Publishing`), in
 the transaction that finishes the job. It is
 checked before it is queued: a program that is not stored, does not parse, or is a year file
-is refused with the reason, and no job is made.
+is refused with the reason, and no job is made. A solve of the block holding today keeps the
+days already begun as the live roster has them, so its draft can be published.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -24,8 +26,8 @@ from callroom.errors import Invalid, NotFound
 from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.rosters.service import RosterService
-from callroom.solver.run import Progress, SolveOptions, no_roster, solve
-from callroom.storage import Database, ProgramRepository, ProgramVersionRecord
+from callroom.solver.run import Kept, Progress, SolveOptions, no_roster, solve
+from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
 from callroom.storage.job_repositories import JobRecord as JobRecord
 from callroom.storage.job_repositories import JobRepository
 from callroom.storage.job_repositories import JobState as JobState
@@ -102,7 +104,8 @@ class JobService:
             context.report(_progress(found, series))
 
         started = time.monotonic()
-        solution = solve(program, options, on_progress=progress, stop=context.stop)
+        keep = self._begun(name, program)
+        solution = solve(program, options, on_progress=progress, stop=context.stop, keep=keep)
         if solution.roster is None:
             raise no_roster(solution)
         result = {
@@ -121,6 +124,20 @@ class JobService:
             return {"version": saved.number, "draft": draft}
 
         return Finish(result, store)
+
+    def _begun(self, name: str, program: Program) -> Kept | None:
+        """The days of the block already begun, held to the live roster: a published roster never
+        rewrites them, so a solve of the block holding today changes only what is left of it.
+        None before the block begins or while nothing of it is live."""
+        today = self._clock().astimezone(ZoneInfo(program.hospital.timezone)).date()
+        if today < program.block.start:
+            return None
+        with self._database.reading() as session:
+            live = RosterRepository(session).latest(name)
+            if live is None:
+                return None
+            roster = self._rosters.schedules.version(session, live.id).roster
+        return Kept(roster, min(today, program.block.end))
 
 
 def _found(job_id: int, job: JobRecord | None) -> JobRecord:
