@@ -19,7 +19,7 @@ from callroom.paging.policy import MAX_BODY
 from callroom.paging.service import PageRequest, PagingService
 
 SENDER = "callroom:changes"
-SWITCHBOARD = "0"
+NO_CALLBACK = ""  # a notice asks for no answer
 
 
 class Notifier(Protocol):
@@ -28,7 +28,7 @@ class Notifier(Protocol):
 
 
 class PagingNotifier:
-    def __init__(self, paging: PagingService, sender: str = SENDER, callback: str = SWITCHBOARD) -> None:
+    def __init__(self, paging: PagingService, sender: str = SENDER, callback: str = NO_CALLBACK) -> None:
         self._paging, self._sender, self._callback = paging, sender, callback
 
     def notify(self, person_id: str, body: str) -> int | None:
