@@ -59,6 +59,9 @@ __all__ = [
 ]
 
 
+EMPTY_NOTE = "clocked out within a minute of clocking in: no work to log"
+
+
 @dataclass(frozen=True)
 class Entry:
     """A period as a person typed it."""
@@ -189,6 +192,8 @@ class HoursService:
             return hours.add_period(live.program_id, person_id, values, by=caller.identity, source="clock_in")
 
     def clock_out(self, caller: Principal, person_id: str, at: datetime | None = None) -> PeriodRecord:
+        """Close the open period. One closed within a minute of its start (clocked in by mistake,
+        or in and straight out) holds no work: it is withdrawn, not logged as an empty period."""
         end = at or self._clock()
         with self._database.session() as session:
             live, hours = self._writer(session, caller, person_id)
@@ -199,6 +204,9 @@ class HoursService:
             candidate = LoggedPeriod(
                 person_id, values.start, end, values.kind, values.shift_id, values.post_id, found.id
             )
+            if end >= values.start and candidate.minutes == 0:
+                empty = replace(values, withdrawn=True, note=EMPTY_NOTE)
+                return hours.revise(found.id, empty, by=caller.identity, source="withdrawal")
             self._validate(live, hours, candidate)
             return hours.revise(found.id, values, by=caller.identity, source="clock_out")
 

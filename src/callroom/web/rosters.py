@@ -29,6 +29,7 @@ from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
 from callroom.rules import ids
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -133,6 +134,7 @@ def compare_page(
         "rule_title": lambda code: ids.BY_CODE[code].title if code in ids.BY_CODE else code,
         "name_of": lambda person_id: people[person_id].name if person_id in people else person_id,
         "shift_of": lambda a: _shift_words(chosen.program, a),
+        "names": Names(chosen.program),
         "may_edit": viewer.can(Permission.ROSTER_EDIT),
         "error": error,
     }

@@ -158,3 +158,19 @@ def test_the_week_is_for_those_who_log_and_the_review_for_the_program_director(
 ) -> None:
     client, _ = past.signed_in(who)
     assert client.get(path).status_code == 403
+
+
+def test_clocking_in_and_straight_out_logs_no_empty_period_and_says_so(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("resident")
+    form = {"csrf_token": csrf, "key": "clock"}
+    opened = client.post("/hours/week/clock-in", data=form)
+    assert opened.status_code == 200 and 'id="clock-out"' in opened.text
+    closed = client.post("/hours/week/clock-out", data=form)
+    assert closed.status_code == 200
+    said = re.search(r'id="clock-notice"><p>([^<]*)</p>', closed.text)
+    assert said is not None and "within a minute of clocking in" in said.group(1)
+    assert "nothing logged" in said.group(1)
+    page = client.get("/hours/week").text
+    assert _period_ids(page) == [] and 'id="clock-in"' in page  # nothing logged, not clocked in
+    again = client.post("/hours/week/clock-in", data=form)
+    assert again.status_code == 200 and 'id="clock-out"' in again.text
