@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callroom.changes.notify import PagingNotifier
+from callroom.paging.notices import PagingNotifier
 from callroom.paging.routing import Schedule
 from callroom.services import build_services
 from callroom.web.board import board
