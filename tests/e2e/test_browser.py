@@ -150,6 +150,7 @@ def test_a_notice_in_the_pager_is_marked_seen_and_asks_for_nothing_more(browsing
     doctor.goto(f"/inbox/pages/{notice}")
     expect(doctor.locator("#timeline")).to_contain_text("seen")
     expect(doctor.locator("#timeline")).to_contain_text(demo_program().person[resident.person_id or ""].name)
+    expect(doctor.locator("#timeline")).not_to_contain_text("serve-")  # the worker is callroom to a reader
     screenshot(doctor, "pager-notice-timeline-phone")
 
 

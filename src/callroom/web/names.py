@@ -8,11 +8,22 @@ post since removed) is shown as stored, so nothing is hidden.
 
 from __future__ import annotations
 
-from callroom.domain.paging import Target, TargetKind
+from callroom.domain.paging import EventKind, Target, TargetKind
 from callroom.domain.program import Program
 from callroom.web.session import ROLE_LABELS
 
 SYSTEM = "callroom:"  # the prefix of the senders callroom itself pages as (changes, hours)
+BY_WORKERS = frozenset(
+    kind.value
+    for kind in (
+        EventKind.DELIVERY,
+        EventKind.CANCELLED,
+        EventKind.LEASE_EXPIRED,
+        EventKind.ESCALATED,
+        EventKind.SKIPPED,
+        EventKind.FALLBACK,
+    )
+)
 
 
 class Names:
@@ -27,6 +38,12 @@ class Names:
             return "callroom"
         found = self._program.person.get(identity) if self._program else None
         return found.name if found else identity
+
+    def actor(self, kind: str, identity: str) -> str:
+        """Who did a page event: deliveries and escalations are a worker's (named by its process,
+        `serve-696`), which a reader knows as callroom itself."""
+        known = self._program is not None and identity in self._program.person
+        return "callroom" if kind in BY_WORKERS and not known else self.person(identity)
 
     def post(self, post_id: str) -> str:
         found = self._program.post.get(post_id) if self._program else None
