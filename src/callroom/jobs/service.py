@@ -22,11 +22,11 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
-from callroom.errors import Invalid, NotFound
+from callroom.errors import CallroomError, Invalid, NoSolution, NotFound
 from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.rosters.service import RosterService
-from callroom.solver.run import Kept, Progress, SolveOptions, no_roster, solve
+from callroom.solver.run import Kept, Progress, Solution, SolveOptions, Status, no_roster, solve
 from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
 from callroom.storage.job_repositories import JobRecord as JobRecord
 from callroom.storage.job_repositories import JobRepository
@@ -107,7 +107,7 @@ class JobService:
         keep = self._begun(name, program)
         solution = solve(program, options, on_progress=progress, stop=context.stop, keep=keep)
         if solution.roster is None:
-            raise no_roster(solution)
+            raise _kept_too_much(keep, solution) or no_roster(solution)
         result = {
             "program": name,
             "status": solution.status.value,
@@ -138,6 +138,18 @@ class JobService:
                 return None
             roster = self._rosters.schedules.version(session, live.id).roster
         return Kept(roster, min(today, program.block.end))
+
+
+def _kept_too_much(keep: Kept | None, solution: Solution) -> CallroomError | None:
+    """Why a solve that kept the days begun found no roster, when they are the cause."""
+    if keep is None or solution.status is not Status.INFEASIBLE:
+        return None
+    return NoSolution(
+        "program",
+        f"no roster keeps the days up to {keep.last:%a %d %b} as the live roster has them and satisfies "
+        "every hard rule (the live roster may break one on those days, after a forced cell edit, say): "
+        "change what is left of the block with a repair or a cell edit, or solve the next block",
+    )
 
 
 def _found(job_id: int, job: JobRecord | None) -> JobRecord:

@@ -232,7 +232,8 @@ def solve(
         "build_s": build_s,
         "last_solution_s": watcher.last_s,
     }
-    solution = _result(program, built, solver, status, timing)
+    # With days kept, the program alone would explain the wrong thing: the kept days are the cause.
+    solution = _result(program, built, solver, status, timing, explain=keep is None)
     if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or (stop and stop.is_set()):
         return solution  # nothing to polish, nothing better to find, or no time to
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
@@ -321,6 +322,8 @@ def _result(
     solver: cp_model.CpSolver,
     status: cp_model.CpSolverStatus,
     timing: dict[str, Any],
+    *,
+    explain: bool = True,
 ) -> Solution:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         roster = extract_roster(built, solver)
@@ -335,7 +338,12 @@ def _result(
         )
     if status == cp_model.INFEASIBLE:
         return Solution(
-            Status.INFEASIBLE, None, None, None, explanation=explain_infeasibility(program), **timing
+            Status.INFEASIBLE,
+            None,
+            None,
+            None,
+            explanation=explain_infeasibility(program) if explain else None,
+            **timing,
         )
     return Solution(Status.UNKNOWN, None, None, None, **timing)
 

@@ -18,6 +18,7 @@ from callroom.errors import Conflict, Invalid, NotAllowed
 from callroom.formats.program_file import load_program
 from callroom.rosters.audit import PublishAudit, audit_of
 from callroom.rosters.edits import CellEdit
+from callroom.rules.ids import COVER_MINIMUM
 from callroom.services import Services, open_services
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import RosterRepository
@@ -152,3 +153,23 @@ def test_a_draft_of_the_block_holding_today_keeps_the_days_begun_and_can_be_publ
         now_live = services.rosters.version(published.version.number, "small").roster
         assert now_live == solved
         assert [a for a in now_live.assignments if a.day <= today.date()] == begun
+
+
+def test_a_solve_that_cannot_keep_the_days_begun_says_so(database_url: str) -> None:
+    """A forced edit left a day already worked short of its cover minimum; a new solve must keep
+    that day as it was, so it finds no roster, and says the kept days are why."""
+    today = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
+    with open_services(Settings(database_url=database_url), clock=lambda: today) as services:
+        services.rosters.store_solution(
+            "small", FULL_PROGRAM, solve(load_program(FULL_PROGRAM), SolveOptions(5, 2, 0))
+        )
+        live = services.rosters.version(1, "small")
+        worked = next(a for a in live.roster.assignments if a.day < today.date())
+        edit = CellEdit(worked.person_id, worked.day, None, None, 1, True, "went home sick, nobody came")
+        assert any(v.rule is COVER_MINIMUM for v in services.rosters.save(CHIEF, edit).check.cover_gaps)
+
+        job, _ = services.jobs.submit_solve(CHIEF, "small", time_limit_s=5)
+        assert services.runner("test").run_once()
+        failed = services.jobs.get(CHIEF, job.id)
+        assert failed.result is None and failed.error is not None
+        assert f"no roster keeps the days up to {today:%a %d %b} as the live roster has them" in failed.error
