@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from callroom.accounts.service import AccountService
-from callroom.changes.notify import PagingNotifier
 from callroom.changes.publishing import Publishing
 from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
+from callroom.hours.service import NOTICE_SENDER as HOURS_SENDER
 from callroom.hours.service import HoursService
 from callroom.jobs.runner import JobRunner, RunnerOptions
 from callroom.jobs.service import JobService
 from callroom.ops.service import OpsService
+from callroom.paging.notices import PagingNotifier
 from callroom.paging.service import PagingService
 from callroom.paging.worker import Worker, worker_from
 from callroom.rosters.live import LiveSchedules
@@ -74,7 +75,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         rosters,
         paging,
         ChangeService(database, rosters, notifier=notifier, clock=clock),
-        HoursService(database, schedules, clock),
+        HoursService(database, schedules, clock, PagingNotifier(paging, sender=HOURS_SENDER)),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
         YearService(database, rosters),
         JobService(database, rosters, clock),

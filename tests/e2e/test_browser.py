@@ -10,6 +10,9 @@ from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import text
 
 from callroom.accounts.service import AccountService
+from callroom.paging.notices import PagingNotifier
+from callroom.paging.service import PagingService
+from callroom.rosters.live import LiveSchedules
 from tests.e2e.conftest import Browsing, Server, live_roster, screenshot
 from tests.principals import ADMIN
 from tests.web_demo import (
@@ -125,6 +128,30 @@ def test_a_page_sent_from_one_browser_arrives_live_in_another_and_is_acknowledge
     expect(nurse.locator("#page-state")).to_have_text("acknowledged")
     expect(nurse.locator("#timeline")).to_contain_text("acknowledged")
     screenshot(nurse, "page-timeline")
+
+
+def test_a_notice_in_the_pager_is_marked_seen_and_asks_for_nothing_more(browsing: Browsing) -> None:
+    resident = sign_in_of(browsing.server.sign_ins, "resident")
+    notifier = PagingNotifier(PagingService(browsing.server.database, LiveSchedules()))
+    notice = notifier.notify(resident.person_id or "", "Roster changed (version 9). Your new shifts: none")
+    assert notice is not None
+    doctor = browsing.as_user("resident", phone=True)
+    doctor.goto("/inbox")
+    item = doctor.locator(f"#page-{notice}")
+    expect(item).to_contain_text("Roster changed (version 9)")
+    expect(item).to_contain_text("from callroom")
+    expect(item).to_contain_text(re.compile(r"\d\d:\d\d E[SD]T"))  # the hospital's clock, not UTC
+    expect(item.locator("button.ack")).to_have_count(0)
+    expect(item).not_to_contain_text("Call back")
+    screenshot(doctor, "pager-notice-phone")
+    item.locator("button.seen").click()
+    expect(doctor.locator(f"#page-{notice}")).to_have_attribute("data-state", "seen")
+    expect(doctor.locator(f"#page-{notice} button")).to_have_count(0)
+    doctor.goto(f"/inbox/pages/{notice}")
+    expect(doctor.locator("#timeline")).to_contain_text("seen")
+    expect(doctor.locator("#timeline")).to_contain_text(demo_program().person[resident.person_id or ""].name)
+    expect(doctor.locator("#timeline")).not_to_contain_text("serve-")  # the worker is callroom to a reader
+    screenshot(doctor, "pager-notice-timeline-phone")
 
 
 def _pages_stored(server: Server) -> int:

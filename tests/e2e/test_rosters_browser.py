@@ -66,3 +66,24 @@ def test_the_chief_solves_watches_compares_and_publishes_and_a_moved_resident_is
     expect(reader.locator("#main")).to_contain_text("Roster changed (version")
     screenshot(reader, "rosters-notice-phone")
     assert sign_in_of(browsing.server.sign_ins, told.username).person_id in moved
+
+
+def test_the_solve_chart_has_a_seconds_axis_and_an_objective_axis_with_tick_labels(
+    browsing: Browsing,
+) -> None:
+    chief = browsing.as_user("chief")
+    chief.goto("/rosters")
+    chief.select_option("select[name=time_limit]", "10")
+    chief.click("text=Solve a draft")
+    expect(chief).to_have_url(re.compile(r"/rosters/jobs/\d+$"))
+    expect(chief.locator('[data-field="state"]')).to_have_text("done", timeout=SOLVE_S)
+    chart = chief.locator(".chart")
+    expect(chart.locator("polyline.objective")).to_have_count(1)
+    expect(chart.locator("text.axis-title")).to_have_text(["seconds", "objective"])
+    seconds = [float(t) for t in chart.locator("text.tick.x").all_text_contents()]
+    assert len(seconds) >= 3 and seconds == sorted(seconds) and seconds[0] == 0 < seconds[-1]
+    objective = chart.locator("text.tick.y").all_text_contents()
+    assert len(objective) >= 3 and all(re.fullmatch(r"-?[\d.]+[kM]?", label) for label in objective)
+    screenshot(chief, "rosters-solve-chart")
+    chief.set_viewport_size({"width": 390, "height": 844})
+    screenshot(chief, "rosters-solve-chart-phone")

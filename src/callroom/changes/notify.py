@@ -1,61 +1,16 @@
-"""Telling people their schedule changed: a routine page each, through the paging system.
-
-The service depends on the narrow `Notifier` protocol; `PagingNotifier` sends real pages with
-`PagingService` (so they reach the in-app inbox, email or webhook like any page), and a
-notifier that fails for one person never undoes the approved change (it is reported instead).
+"""Telling people their schedule changed: a notice each, through the paging system's notifier
+(`callroom.paging.notices`), saying which of their shifts changed. A notifier that fails for one
+person never undoes the approved change (it is reported instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Protocol
 
-from callroom.domain.paging import Priority
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
-from callroom.errors import CallroomError
 from callroom.paging.policy import MAX_BODY
-from callroom.paging.service import PageRequest, PagingService
-
-SENDER = "callroom:changes"
-SWITCHBOARD = "0"
-
-
-class Notifier(Protocol):
-    def notify(self, person_id: str, body: str) -> int | None:
-        """Send `body` to the person; the page id, or None when it could not be sent."""
-
-
-class PagingNotifier:
-    def __init__(self, paging: PagingService, sender: str = SENDER, callback: str = SWITCHBOARD) -> None:
-        self._paging, self._sender, self._callback = paging, sender, callback
-
-    def notify(self, person_id: str, body: str) -> int | None:
-        request = PageRequest(
-            self._sender,
-            f"person:{person_id}",
-            _clip(body),
-            self._callback,
-            Priority.ROUTINE,
-            new_patient=False,
-            notice=True,
-        )
-        try:
-            return self._paging.send(request).id
-        except CallroomError:
-            return None
-
-
-class SilentNotifier:
-    """For a service built without paging (scripts, benchmarks): tells nobody."""
-
-    def notify(self, person_id: str, body: str) -> int | None:
-        return None
-
-
-def _clip(body: str) -> str:
-    return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
 
 
 def describe_cell(program: Program, a: Assignment | None) -> str:

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
-from callroom.changes.notify import Notifier
 from callroom.changes.workflow import Applied, notify_all
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import Conflict, Invalid, NotFound
+from callroom.paging.notices import Notifier
 from callroom.rosters.audit import PublishAudit, audit_of
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService

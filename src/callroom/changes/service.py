@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
-from callroom.changes.notify import SENDER, Notifier, SilentNotifier
 from callroom.changes.open_shifts import offer_slot, take
 from callroom.changes.repairs import RepairAsk, ask_of, moved_on, run_repair, same_change
 from callroom.changes.types import (
@@ -47,6 +46,7 @@ from callroom.changes.workflow import Applied, apply_change, check_change, load_
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
 from callroom.errors import Conflict, Invalid, NotAllowed
+from callroom.paging.notices import SENDER, Notifier, SilentNotifier
 from callroom.rosters.audit import assignment_json, change_json, change_of
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import still_held, with_granted
-from callroom.changes.notify import Notifier, new_shifts_text
+from callroom.changes.notify import new_shifts_text
 from callroom.changes.types import Check, Kind, RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.errors import NotFound
+from callroom.paging.notices import Notifier
 from callroom.rosters.audit import ChangeAudit, change_of
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version

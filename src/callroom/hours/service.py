@@ -6,7 +6,8 @@ corrects, justifies and reads their own hours (`hours:log-own`); chiefs and prog
 read everyone's (`hours:read`); a program director reviews justifications (`hours:review`); a
 coordinator may log or correct on a resident's behalf, entering a paper log (`hours:edit-any`).
 Every write records who made it; nothing is ever overwritten (see storage.hours_repositories),
-so a correction made by anyone leaves the earlier value readable.
+so a correction made by anyone leaves the earlier value readable. A refused justification is
+told to the resident who gave it, as a notice (`callroom.paging.notices`), with the reason.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from callroom.domain.worklog import (
 )
 from callroom.errors import Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.hours.confirm import scheduled_periods
+from callroom.paging.notices import Notifier, SilentNotifier
 from callroom.rosters.live import LiveSchedules
 from callroom.rules.whatif import WhatIf, parse_take, whatif
 from callroom.rules.worked import BlockReport, WeekHours, blocks_weekly_hours, compliance
@@ -57,6 +59,9 @@ __all__ = [
     "PeriodRecord",
     "RevisionRecord",
 ]
+
+
+EMPTY_NOTE = "clocked out within a minute of clocking in: no work to log"
 
 
 @dataclass(frozen=True)
@@ -114,11 +119,21 @@ class _Live:
     program_id: int
 
 
+NOTICE_SENDER = "callroom:hours"  # who a resident's notice of a refused justification is from
+
+
 class HoursService:
-    def __init__(self, database: Database, schedules: LiveSchedules, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        database: Database,
+        schedules: LiveSchedules,
+        clock: Clock = utc_now,
+        notifier: Notifier | None = None,
+    ) -> None:
         self._database = database
         self._schedules = schedules
         self._clock = clock
+        self._notifier = notifier or SilentNotifier()
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -189,6 +204,8 @@ class HoursService:
             return hours.add_period(live.program_id, person_id, values, by=caller.identity, source="clock_in")
 
     def clock_out(self, caller: Principal, person_id: str, at: datetime | None = None) -> PeriodRecord:
+        """Close the open period. One closed within a minute of its start (clocked in by mistake,
+        or in and straight out) holds no work: it is withdrawn, not logged as an empty period."""
         end = at or self._clock()
         with self._database.session() as session:
             live, hours = self._writer(session, caller, person_id)
@@ -199,6 +216,9 @@ class HoursService:
             candidate = LoggedPeriod(
                 person_id, values.start, end, values.kind, values.shift_id, values.post_id, found.id
             )
+            if end >= values.start and candidate.minutes == 0:
+                empty = replace(values, withdrawn=True, note=EMPTY_NOTE)
+                return hours.revise(found.id, empty, by=caller.identity, source="withdrawal")
             self._validate(live, hours, candidate)
             return hours.revise(found.id, values, by=caller.identity, source="clock_out")
 
@@ -257,8 +277,12 @@ class HoursService:
                 raise NotFound("justification", f"no justification {justification_id}")
             hours.add_review(justification_id, decision, note, by=caller.identity)
             found = hours.justification(justification_id)
-            assert found is not None
-            return found
+            period = hours.period(found.period_id) if found is not None else None
+            assert found is not None and period is not None
+            program = self._live(session).program
+        if decision is Decision.REJECTED:  # told after the commit: the refusal stands either way
+            self._notifier.notify(period.person_id, _refusal_text(program, period, found, note.strip()))
+        return found
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -379,6 +403,16 @@ class HoursService:
         errors += open_period_errors(probe.start, others, now, _zone(live.program))
         if errors:
             raise Invalid.of(errors)
+
+
+def _refusal_text(program: Program, period: PeriodRecord, found: JustificationRecord, note: str) -> str:
+    """What the resident is told: which period, which reason of theirs, and why it was refused."""
+    zone, values = _zone(program), period.current.values
+    end = f" to {local_text(values.end, zone)}" if values.end else ""
+    return (
+        f"Your justification for staying ({found.reason.label}) on the period from "
+        f"{local_text(values.start, zone)}{end} was refused: {note}"
+    )
 
 
 def _may_read(caller: Principal, person_id: str) -> bool:

@@ -5,7 +5,8 @@ A solve job solves the newest stored version of a program (with the absences app
 and stores the roster as its next version, a draft to compare and publish (`Publishing`), in
 the transaction that finishes the job. It is
 checked before it is queued: a program that is not stored, does not parse, or is a year file
-is refused with the reason, and no job is made.
+is refused with the reason, and no job is made. A solve of the block holding today keeps the
+days already begun as the live roster has them, so its draft can be published.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -20,12 +22,12 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
-from callroom.errors import Invalid, NotFound
+from callroom.errors import CallroomError, Invalid, NoSolution, NotFound
 from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.rosters.service import RosterService
-from callroom.solver.run import Progress, SolveOptions, no_roster, solve
-from callroom.storage import Database, ProgramRepository, ProgramVersionRecord
+from callroom.solver.run import Kept, Progress, Solution, SolveOptions, Status, no_roster, solve
+from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
 from callroom.storage.job_repositories import JobRecord as JobRecord
 from callroom.storage.job_repositories import JobRepository
 from callroom.storage.job_repositories import JobState as JobState
@@ -103,9 +105,10 @@ class JobService:
 
         context.report({"phase": "building the model", "elapsed_s": 0.0, "solutions": 0})
         started = time.monotonic()
-        solution = solve(program, options, on_progress=progress, stop=context.stop)
+        keep = self._begun(name, program)
+        solution = solve(program, options, on_progress=progress, stop=context.stop, keep=keep)
         if solution.roster is None:
-            raise no_roster(solution)
+            raise _kept_too_much(keep, solution) or no_roster(solution)
         result = {
             "program": name,
             "status": solution.status.value,
@@ -122,6 +125,32 @@ class JobService:
             return {"version": saved.number, "draft": draft}
 
         return Finish(result, store)
+
+    def _begun(self, name: str, program: Program) -> Kept | None:
+        """The days of the block already begun, held to the live roster: a published roster never
+        rewrites them, so a solve of the block holding today changes only what is left of it.
+        None before the block begins or while nothing of it is live."""
+        today = self._clock().astimezone(ZoneInfo(program.hospital.timezone)).date()
+        if today < program.block.start:
+            return None
+        with self._database.reading() as session:
+            live = RosterRepository(session).latest(name)
+            if live is None:
+                return None
+            roster = self._rosters.schedules.version(session, live.id).roster
+        return Kept(roster, min(today, program.block.end))
+
+
+def _kept_too_much(keep: Kept | None, solution: Solution) -> CallroomError | None:
+    """Why a solve that kept the days begun found no roster, when they are the cause."""
+    if keep is None or solution.status is not Status.INFEASIBLE:
+        return None
+    return NoSolution(
+        "program",
+        f"no roster keeps the days up to {keep.last:%a %d %b} as the live roster has them and satisfies "
+        "every hard rule (the live roster may break one on those days, after a forced cell edit, say): "
+        "change what is left of the block with a repair or a cell edit, or solve the next block",
+    )
 
 
 def _found(job_id: int, job: JobRecord | None) -> JobRecord:

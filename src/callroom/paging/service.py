@@ -68,7 +68,7 @@ class PageRequest:
     new_patient: bool | None = None  # None: a page to a role or team of a new-patient post is one
     # A notice to a person about their own schedule (a roster change): it reaches them off duty,
     # as an escalation step naming them would, instead of going to whoever covers them, and it
-    # is never escalated (no deadline): nobody is waiting on an answer.
+    # is never escalated (no deadline): nobody is waiting on an answer, so it needs no callback.
     notice: bool = False
 
 
@@ -94,7 +94,8 @@ def parse_request(request: PageRequest) -> Target:
         ("body", 0 < len(request.body.strip()) <= MAX_BODY, f"1 to {MAX_BODY} characters"),
         (
             "callback",
-            CALLBACK.fullmatch(request.callback) is not None,
+            # A notice asks for no call back, so it may carry no number.
+            (request.notice and not request.callback) or CALLBACK.fullmatch(request.callback) is not None,
             "a phone number or extension: digits and + ( ) # * x . - space, 1 to 40 characters",
         ),
         (
@@ -248,6 +249,7 @@ def _new_page(
         routed.notes,
         # A notice tells; it asks nothing of anyone, so it never escalates to the switchboard.
         None if request.notice else now + timedelta(seconds=policy.wait_s),
+        request.notice,
     )
     return page, routed
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from callroom.domain.program import Program
 from callroom.domain.roster import Assignment
 from callroom.rules.change import Change
 from callroom.storage import RosterVersionRecord
@@ -93,11 +94,15 @@ class CellAudit:
             tuple(data.get("resolved", ())),
         )
 
-    def describe(self) -> str:
+    def describe(self, program: Program | None = None) -> str:
         moves = "; ".join(
-            [*(f"off {_words(a)}" for a in self.removed), *(f"on {_words(a)}" for a in self.added)]
+            [
+                *(f"off {_words(a, program)}" for a in self.removed),
+                *(f"on {_words(a, program)}" for a in self.added),
+            ]
         )
-        return f"cell edit by {self.by}: {moves}" + (" (forced: " + self.reason + ")" if self.forced else "")
+        by = _name(self.by, program)
+        return f"cell edit by {by}: {moves}" + (" (forced: " + self.reason + ")" if self.forced else "")
 
 
 @dataclass(frozen=True)
@@ -149,13 +154,11 @@ class ChangeAudit:
             _assignments(data, "added"),
         )
 
-    def describe(self) -> str:
+    def describe(self, program: Program | None = None) -> str:
+        asked, decided = _name(self.requested_by, program), _name(self.approved_by, program)
         if self.kind == "open_shift":  # the first to take it decides: nobody approves
-            return (
-                f"open shift #{self.proposal_id} published by {self.requested_by}, "
-                f"taken by {self.approved_by}"
-            )
-        return f"{self.kind} #{self.proposal_id} asked by {self.requested_by}, approved by {self.approved_by}"
+            return f"open shift #{self.proposal_id} published by {asked}, taken by {decided}"
+        return f"{self.kind} #{self.proposal_id} asked by {asked}, approved by {decided}"
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,8 @@ class ProgramAudit:
     def of(cls, data: Json) -> ProgramAudit:
         return cls(data["by"], data.get("reason", ""), int(data["from_program_version"]))
 
-    def describe(self) -> str:
-        return f"program file replaced by {self.by}: {self.reason}"
+    def describe(self, program: Program | None = None) -> str:
+        return f"program file replaced by {_name(self.by, program)}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -219,13 +222,13 @@ class PublishAudit:
             _assignments(data, "added"),
         )
 
-    def describe(self) -> str:
+    def describe(self, program: Program | None = None) -> str:
         what = (
             f"rolled back to version {self.from_version}"
             if self.rollback
             else f"draft {self.from_version} published"
         )
-        return f"{what} by {self.by}: {self.reason}"
+        return f"{what} by {_name(self.by, program)}: {self.reason}"
 
 
 Audit = CellAudit | ChangeAudit | ProgramAudit | PublishAudit
@@ -251,11 +254,23 @@ def audit_json(audit: Audit) -> Json:
     return {"type": audit.KEY, **audit.to_json()}
 
 
-def describe(record: RosterVersionRecord) -> str:
-    """One line saying how a roster version came to be."""
+def describe(record: RosterVersionRecord, program: Program | None = None) -> str:
+    """One line saying how a roster version came to be; with the `program`, people, posts and
+    shifts by name (ids it does not know as stored)."""
     audit = audit_of(record)
-    return audit.describe() if audit is not None else f"{record.source.value} ({record.status})"
+    return audit.describe(program) if audit is not None else f"{record.source.value} ({record.status})"
 
 
-def _words(a: Assignment) -> str:
-    return f"{a.person_id} {a.day.isoformat()} {a.shift_id}@{a.post_id}"
+def _name(identity: str, program: Program | None) -> str:
+    found = program.person.get(identity) if program is not None else None
+    return found.name if found else identity
+
+
+def _words(a: Assignment, program: Program | None) -> str:
+    if program is None:
+        return f"{a.person_id} {a.day.isoformat()} {a.shift_id}@{a.post_id}"
+    shift, post = program.shift.get(a.shift_id), program.post.get(a.post_id)
+    return (
+        f"{_name(a.person_id, program)} {a.day:%a %d %b} {shift.name if shift else a.shift_id}, "
+        f"{post.name if post else a.post_id}"
+    )

@@ -139,8 +139,9 @@ class RosterService:
 
     def history(self, newest: int) -> list[VersionLine]:
         """The `newest` versions of the live program, newest first, each with its audit line."""
-        chosen = reversed(self.versions()[-newest:])
-        return [VersionLine(v.id, v.number, v.created_at, describe(v)) for v in chosen]
+        live = self.require_live()
+        chosen = reversed(self.versions(live.name)[-newest:])
+        return [VersionLine(v.id, v.number, v.created_at, describe(v, live.program)) for v in chosen]
 
     def version(self, number: int, program: str | None = None) -> Live:
         """Version `number` of `program` (default: the live program); NotFound if none."""

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +21,7 @@ from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
 from callroom.solver.build.model import RosterModel, build_model
+from callroom.solver.build.pinning import pin_through
 from callroom.solver.build.space import Item
 from callroom.solver.explain.infeasible import Explanation, explain_capacity, explain_infeasibility
 from callroom.solver.heuristics.columns import column_roster
@@ -40,6 +42,15 @@ class SolveOptions:
     seed: int = 0
     deterministic: bool = True  # same seed, same roster (CP-SAT interleaved search)
     strategy: str = "auto"  # the full-problem search: "core", "lp", or "auto" (see strategy_for)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Days a solve may not change: every person-day of the block up to and including `last`
+    is held to `roster`'s (the live roster, when re-solving the rest of a block begun)."""
+
+    roster: Roster
+    last: date
 
 
 @dataclass(frozen=True)
@@ -186,9 +197,11 @@ def solve(
     options: SolveOptions = SolveOptions(),
     on_progress: ProgressHook | None = None,
     stop: threading.Event | None = None,
+    keep: Kept | None = None,
 ) -> Solution:
     """The best roster found within the time limit, or why there is none. Setting `stop` (from
-    another thread) ends the search early with what it has found so far."""
+    another thread) ends the search early with what it has found so far. With `keep`, the days
+    it names are held to its roster (see `Kept`)."""
     started = time.monotonic()
     short = explain_capacity(program)
     if short is not None:  # no search can cover what the eligible people cannot give
@@ -196,8 +209,11 @@ def solve(
             Status.INFEASIBLE, None, None, None, time.monotonic() - started, None, explanation=short
         )
     built = build_model(program)
-    # See construct: a first roster for large general-rostering problems, hinted to CP-SAT.
-    first = None if program.rules.acgme else Constructor(built.space).roster()
+    if keep is not None:
+        pin_through(built, keep.roster, keep.last)
+    # See construct: a first roster for large general-rostering problems, hinted to CP-SAT. Not
+    # with days kept: the construction and the polish after the search know nothing of them.
+    first = None if program.rules.acgme or keep is not None else Constructor(built.space).roster()
     build_s = time.monotonic() - started
     search = options
     if first is not None:
@@ -216,7 +232,8 @@ def solve(
         "build_s": build_s,
         "last_solution_s": watcher.last_s,
     }
-    solution = _result(program, built, solver, status, timing)
+    # With days kept, the program alone would explain the wrong thing: the kept days are the cause.
+    solution = _result(program, built, solver, status, timing, explain=keep is None)
     if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or (stop and stop.is_set()):
         return solution  # nothing to polish, nothing better to find, or no time to
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
@@ -305,6 +322,8 @@ def _result(
     solver: cp_model.CpSolver,
     status: cp_model.CpSolverStatus,
     timing: dict[str, Any],
+    *,
+    explain: bool = True,
 ) -> Solution:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         roster = extract_roster(built, solver)
@@ -319,7 +338,12 @@ def _result(
         )
     if status == cp_model.INFEASIBLE:
         return Solution(
-            Status.INFEASIBLE, None, None, None, explanation=explain_infeasibility(program), **timing
+            Status.INFEASIBLE,
+            None,
+            None,
+            None,
+            explanation=explain_infeasibility(program) if explain else None,
+            **timing,
         )
     return Solution(Status.UNKNOWN, None, None, None, **timing)
 

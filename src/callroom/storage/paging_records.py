@@ -28,6 +28,7 @@ class NewPage:
     policy: dict[str, Any]
     notes: tuple[str, ...]
     deadline: datetime | None
+    notice: bool = False  # tells and asks no answer (see paging.service.PageRequest)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class PageRecord:
     deadline: datetime | None
     exhausted: bool
     version: int
+    notice: bool
 
 
 @dataclass(frozen=True)

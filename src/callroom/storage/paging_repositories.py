@@ -67,6 +67,7 @@ class PageRepository:
             "deadline": new.deadline,
             "exhausted": False,
             "version": 1,
+            "notice": new.notice,
         }
         return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
 
@@ -236,6 +237,7 @@ def page_record(row: PageRow) -> PageRecord:
         deadline=row.deadline,
         exhausted=row.exhausted,
         version=row.version,
+        notice=row.notice,
     )
 
 

@@ -18,7 +18,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
@@ -75,6 +85,8 @@ class PageRow(Base):
     deadline: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     exhausted: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)
+    # A notice tells (a roster changed) and asks nothing: it is marked seen, never acknowledged.
+    notice: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class RecipientRow(Base):

@@ -27,6 +27,7 @@ from callroom.api.params import RowId
 from callroom.errors import CallroomError
 from callroom.rosters.service import RosterService
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.names import Names
 from callroom.web.session import ROLE_LABELS, Viewer, require
 from callroom.web.templating import render
 
@@ -58,6 +59,7 @@ def _page(
             "program_form": program or {"source": source, "reason": ""},
             "issues": issues or [],
             "live": live,
+            "names": Names(live.program if live is not None else None),
             "accounts": accounts.accounts(viewer.principal),
             "roles": [(r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role],
             "values": values or {},

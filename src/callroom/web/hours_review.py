@@ -156,8 +156,12 @@ def decide(
             values={f"{justification_id}.note": form.get("note", "")},
             status=status_of(error),
         )
-    word = "accepted" if done.status == Decision.ACCEPTED else "refused"
-    return _page(request, viewer, service, rosters.live(), notice=f"Justification {word}.")
+    said = (
+        "Justification accepted."
+        if done.status == Decision.ACCEPTED
+        else "Justification refused: the resident is sent a notice with your reason."
+    )
+    return _page(request, viewer, service, rosters.live(), notice=said)
 
 
 def _decision(text: str) -> Decision:

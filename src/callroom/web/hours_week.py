@@ -278,6 +278,9 @@ def _clock_in(service: HoursService, viewer: Viewer, form: dict[str, str], zone:
 def _clock_out(service: HoursService, viewer: Viewer, form: dict[str, str], zone: ZoneInfo) -> Outcome:
     record = service.clock_out(viewer.principal, viewer.person_id or "")
     values = record.current.values
+    if values.withdrawn:
+        start = f"{values.start.astimezone(zone):%H:%M}"
+        return Outcome(f"Clocked out within a minute of clocking in at {start}: nothing logged.")
     end = values.end or values.start  # a clocked-out period always has its end
     hours = (end - values.start).total_seconds() / 3600
     return Outcome(f"Clocked out at {end.astimezone(zone):%H:%M} ({hours:.1f} h logged).")

@@ -1,5 +1,6 @@
 """The pager (`/inbox`): pages that reached me arrive live, with acknowledge and decline;
-pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`).
+pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`). A notice (a roster
+changed) asks no answer: it is only marked seen. Times are the hospital's, people and posts named.
 
 Live arrival reuses the paging API's Server-Sent Events (`callroom.paging.stream`): the page's
 script listens on `/inbox/stream` (the session cookie is the credential, which a browser's
@@ -16,14 +17,16 @@ from fastapi.responses import HTMLResponse
 from sse_starlette import EventSourceResponse
 
 from callroom.accounts.permissions import Permission
-from callroom.api.deps import AppSettings, Hub, Paging
+from callroom.api.deps import AppSettings, Hub, Paging, Rosters
 from callroom.api.errors import status_of
 from callroom.api.params import LastEventId, RowId
 from callroom.errors import CallroomError
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PagingService
 from callroom.paging.stream import events
+from callroom.rosters.service import RosterService
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -35,13 +38,18 @@ OPEN = OPEN_STATES
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox_page(request: Request, viewer: Pager, paging: Paging) -> HTMLResponse:
+def inbox_page(request: Request, viewer: Pager, paging: Paging, rosters: Rosters) -> HTMLResponse:
     received, sent = paging.recent(viewer.principal, RECENT)
-    return render(
-        request,
-        "inbox.html",
-        {"received": received, "sent": sent, "open": OPEN, "show_patient": _show_patient(viewer)},
-    )
+    context = {"received": received, "sent": sent, "open": OPEN, "show_patient": _show_patient(viewer)}
+    return render(request, "inbox.html", context | _reading(rosters))
+
+
+def _reading(rosters: RosterService) -> dict[str, object]:
+    """What turns stored ids and UTC instants into what a user reads: names from the live
+    program, times on the hospital's clock."""
+    live = rosters.live()
+    program = live.program if live is not None else None
+    return {"names": Names(program), "zone": program.hospital.timezone if program else "UTC"}
 
 
 def _show_patient(viewer: Viewer) -> bool:
@@ -58,7 +66,12 @@ async def inbox_stream(
 
 
 def _item(
-    request: Request, paging: PagingService, viewer: Viewer, page_id: int, error: CallroomError | None = None
+    request: Request,
+    paging: PagingService,
+    rosters: RosterService,
+    viewer: Viewer,
+    page_id: int,
+    error: CallroomError | None = None,
 ) -> HTMLResponse:
     try:
         detail = paging.detail(viewer.principal, page_id)
@@ -70,39 +83,61 @@ def _item(
     return render(
         request,
         "_inbox_item.html",
-        {"page": detail.page, "open": OPEN, "error": error, "show_patient": _show_patient(viewer)},
+        {"page": detail.page, "open": OPEN, "error": error, "show_patient": _show_patient(viewer)}
+        | _reading(rosters),
         status=status,
     )
 
 
 @router.get("/inbox/item/{page_id}", response_class=HTMLResponse)
-def inbox_item(request: Request, viewer: Pager, paging: Paging, page_id: RowId) -> HTMLResponse:
+def inbox_item(
+    request: Request, viewer: Pager, paging: Paging, rosters: Rosters, page_id: RowId
+) -> HTMLResponse:
     """One received page as a fragment: what the live script inserts when a page arrives."""
-    return _item(request, paging, viewer, page_id)
+    return _item(request, paging, rosters, viewer, page_id)
+
+
+@router.post("/inbox/pages/{page_id}/seen", response_class=HTMLResponse)
+def seen(
+    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
+) -> HTMLResponse:
+    """A notice read: it asks nothing more."""
+    check_csrf(request, viewer, form)
+    try:
+        paging.seen(viewer.principal, page_id)
+    except CallroomError as error:
+        return _item(request, paging, rosters, viewer, page_id, error)
+    return _item(request, paging, rosters, viewer, page_id)
 
 
 @router.post("/inbox/pages/{page_id}/ack", response_class=HTMLResponse)
-def acknowledge(request: Request, viewer: Pager, form: Form, paging: Paging, page_id: RowId) -> HTMLResponse:
+def acknowledge(
+    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
+) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         paging.acknowledge(viewer.principal, page_id)
     except CallroomError as error:
-        return _item(request, paging, viewer, page_id, error)
-    return _item(request, paging, viewer, page_id)
+        return _item(request, paging, rosters, viewer, page_id, error)
+    return _item(request, paging, rosters, viewer, page_id)
 
 
 @router.post("/inbox/pages/{page_id}/decline", response_class=HTMLResponse)
-def decline(request: Request, viewer: Pager, form: Form, paging: Paging, page_id: RowId) -> HTMLResponse:
+def decline(
+    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
+) -> HTMLResponse:
     check_csrf(request, viewer, form)
     try:
         paging.decline(viewer.principal, page_id, form.get("reason", ""))
     except CallroomError as error:
-        return _item(request, paging, viewer, page_id, error)
-    return _item(request, paging, viewer, page_id)
+        return _item(request, paging, rosters, viewer, page_id, error)
+    return _item(request, paging, rosters, viewer, page_id)
 
 
 @router.get("/inbox/pages/{page_id}", response_class=HTMLResponse)
-def page_detail(request: Request, viewer: Pager, paging: Paging, page_id: RowId) -> HTMLResponse:
+def page_detail(
+    request: Request, viewer: Pager, paging: Paging, rosters: Rosters, page_id: RowId
+) -> HTMLResponse:
     """The page, its recipients (who and why) and its whole timeline."""
     try:
         detail = paging.detail(viewer.principal, page_id)
@@ -111,4 +146,5 @@ def page_detail(request: Request, viewer: Pager, paging: Paging, page_id: RowId)
             request, "error.html", {"title": "Page", "message": refused.message}, status=status_of(refused)
         )
     show = _show_patient(viewer) or detail.page.sender == viewer.principal.identity
-    return render(request, "page_detail.html", {"detail": detail, "show_patient": show, "open": OPEN})
+    context = {"detail": detail, "show_patient": show, "open": OPEN}
+    return render(request, "page_detail.html", context | _reading(rosters))

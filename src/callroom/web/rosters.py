@@ -25,9 +25,11 @@ from callroom.domain.program import Program
 from callroom.domain.roster import Assignment
 from callroom.errors import CallroomError, Invalid
 from callroom.rosters.audit import PublishAudit, audit_of, describe
+from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
 from callroom.rules import ids
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -69,7 +71,7 @@ def _versions_page(
     live_number = next((v.number for v in versions if v.published), None)
     context = {
         "program": name,
-        "versions": [(v, describe(v)) for v in versions],
+        "versions": [(v, describe(v, _program_of(live, name))) for v in versions],
         "live_number": live_number,
         "jobs": jobs.recent(viewer.principal, name)[:5] if name else [],
         "time_limits": TIME_LIMITS,
@@ -78,6 +80,11 @@ def _versions_page(
         "zone": live.program.hospital.timezone if live is not None else "UTC",
     }
     return render(request, "rosters.html", context, status)
+
+
+def _program_of(live: Live | None, name: str | None) -> Program | None:
+    """The program to name people and posts by: the live one, when these are its versions."""
+    return live.program if live is not None and live.name == name else None
 
 
 @router.post("/rosters/solve", response_model=None)
@@ -127,6 +134,7 @@ def compare_page(
         "rule_title": lambda code: ids.BY_CODE[code].title if code in ids.BY_CODE else code,
         "name_of": lambda person_id: people[person_id].name if person_id in people else person_id,
         "shift_of": lambda a: _shift_words(chosen.program, a),
+        "names": Names(chosen.program),
         "may_edit": viewer.can(Permission.ROSTER_EDIT),
         "error": error,
     }

@@ -39,9 +39,11 @@ def _when(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _local_when(value: datetime, zone: str) -> str:
-    """An instant on the hospital's wall clock ("2027-03-01 09:15 EST"): `zone` is the program's."""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+def _local_when(value: datetime, zone: str, seconds: bool = False) -> str:
+    """An instant on the hospital's wall clock ("2027-03-01 09:15 EST"): `zone` is the program's;
+    `seconds` for a timeline whose events come moments apart."""
+    shape = "%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z"
+    return value.astimezone(ZoneInfo(zone)).strftime(shape)
 
 
 # Inside a <script> element the HTML parser still looks for "</script" and "<!--" (after which

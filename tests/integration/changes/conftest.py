@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from callroom.accounts.roles import Role
-from callroom.changes.notify import PagingNotifier
 from callroom.changes.service import ChangeService
 from callroom.config import ApiToken, Settings
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
+from callroom.paging.notices import PagingNotifier
 from callroom.paging.service import PagingService
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService

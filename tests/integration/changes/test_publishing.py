@@ -6,6 +6,7 @@ and a draft solved before the roster last changed is refused."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,16 @@ from callroom.errors import Conflict, Invalid, NotAllowed
 from callroom.formats.program_file import load_program
 from callroom.rosters.audit import PublishAudit, audit_of
 from callroom.rosters.edits import CellEdit
+from callroom.rules.ids import COVER_MINIMUM
 from callroom.services import Services, open_services
 from callroom.solver.run import SolveOptions, solve
 from callroom.storage import RosterRepository
-from tests.factories import future_program_file
+from tests.factories import FULL_PROGRAM, future_program_file
 
 CHIEF = at_console("chief", Role.CHIEF)
 RESIDENT = at_console("ada", Role.RESIDENT, "ada")
+ADMIN = at_console("admin", Role.ADMIN)
+BEA = "{id: bea, name: Bea Rook, grade: PGY-3, posts: [gs-day, gs-night]}"
 
 
 @pytest.fixture
@@ -121,3 +125,51 @@ def test_only_the_chief_publishes(services: Services) -> None:
     first = 1  # stored live by the fixture, as `callroom solve --save` does
     with pytest.raises(NotAllowed):
         services.publishing.publish(RESIDENT, "small", first, "not mine to publish")
+
+
+def test_a_draft_of_the_block_holding_today_keeps_the_days_begun_and_can_be_published(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The block (2026-03-02 for 28 days) is live and half worked when Bea's leave on its first
+    three days is withdrawn from the program file; the chief solves the block again. The draft keeps
+    every day begun as the live roster has it and changes only what is left, so it publishes."""
+    today = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
+    full = FULL_PROGRAM.read_text()
+    with_leave = tmp_path / "small.yaml"
+    with_leave.write_text(full.replace(BEA, BEA[:-1] + ", leave: [{from: 2026-03-02, to: 2026-03-04}]}"))
+    with open_services(Settings(database_url=database_url), clock=lambda: today) as services:
+        services.rosters.store_solution(
+            "small", with_leave, solve(load_program(with_leave), SolveOptions(5, 2, 0))
+        )
+        services.rosters.replace_program(ADMIN, full, "Bea's leave withdrawn")
+        live = services.rosters.version(_live_number(services), "small").roster
+        begun = [a for a in live.assignments if a.day <= today.date()]
+
+        draft = _draft(services, seed=0)
+        solved = services.rosters.version(draft, "small").roster
+        assert [a for a in solved.assignments if a.day <= today.date()] == begun
+
+        published = services.publishing.publish(CHIEF, "small", draft, "the rest of the block re-solved")
+        now_live = services.rosters.version(published.version.number, "small").roster
+        assert now_live == solved
+        assert [a for a in now_live.assignments if a.day <= today.date()] == begun
+
+
+def test_a_solve_that_cannot_keep_the_days_begun_says_so(database_url: str) -> None:
+    """A forced edit left a day already worked short of its cover minimum; a new solve must keep
+    that day as it was, so it finds no roster, and says the kept days are why."""
+    today = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
+    with open_services(Settings(database_url=database_url), clock=lambda: today) as services:
+        services.rosters.store_solution(
+            "small", FULL_PROGRAM, solve(load_program(FULL_PROGRAM), SolveOptions(5, 2, 0))
+        )
+        live = services.rosters.version(1, "small")
+        worked = next(a for a in live.roster.assignments if a.day < today.date())
+        edit = CellEdit(worked.person_id, worked.day, None, None, 1, True, "went home sick, nobody came")
+        assert any(v.rule is COVER_MINIMUM for v in services.rosters.save(CHIEF, edit).check.cover_gaps)
+
+        job, _ = services.jobs.submit_solve(CHIEF, "small", time_limit_s=5)
+        assert services.runner("test").run_once()
+        failed = services.jobs.get(CHIEF, job.id)
+        assert failed.result is None and failed.error is not None
+        assert f"no roster keeps the days up to {today:%a %d %b} as the live roster has them" in failed.error

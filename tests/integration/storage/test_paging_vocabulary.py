@@ -73,12 +73,29 @@ def test_an_event_of_a_kind_the_audit_trail_does_not_know_is_refused(database: D
         c.execute(insert, {"page": page_id})
 
 
+def _page_as_0007_stores_it(database: Database) -> int:
+    """A page and its sent event written with the columns of schema 0007 (the repository writes
+    the newest schema's)."""
+    now = datetime.now(UTC)
+    columns = (
+        "created_at, sender, priority, target, body, callback, patient_ref, new_patient, "
+        "roster_version_id, policy, notes, state, step, round_no, deadline, exhausted, version"
+    )
+    values = ":now, 'nurse-4', 'routine', 'operators', 'Bed 12', 'x4410', NULL, false, NULL, '{}', '[]', "
+    values += "'sent', 0, 0, :now, false, 1"
+    with database.session() as session:
+        session.execute(text(f"INSERT INTO pages ({columns}) VALUES ({values})"), {"now": now})
+        page_id = int(session.execute(text("SELECT max(id) FROM pages")).scalar_one())
+        PageRepository(session).add_events(page_id, now, [NewEvent(EventKind.SENT, "nurse-4")])
+        return page_id
+
+
 def test_upgrading_keeps_the_events_and_the_audit_trail_stays_append_only(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0007")
     with Database(engine) as database:
-        page_id = add_page(database)
+        page_id = _page_as_0007_stores_it(database)
         upgrade_to_head(engine)
 
         with database.reading() as session:

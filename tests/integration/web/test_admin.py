@@ -35,6 +35,32 @@ def test_the_admin_page_shows_the_program_s_reference_data(sqlite_web: Web) -> N
     assert sorted(listed) == sorted(a.username for a in sqlite_web.sign_ins)
 
 
+def test_the_admin_tables_name_roles_people_posts_and_shifts_instead_of_their_ids(sqlite_web: Web) -> None:
+    admin, _ = sqlite_web.signed_in("admin")
+    page = admin.get("/admin").text
+    program = demo_program()
+    director = sign_in_of(sqlite_web.sign_ins, "director")
+    row = re.search(r'<tr id="account-\d+"[^>]*><td>director</td>.*?</td></tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r'<td data-label="(?:Role|Person)">([^<]*)</td>', row.group(0))
+    assert cells == ["program director", program.person[director.person_id or ""].name]
+    people = re.search(r'<h2 id="people">.*?</table>', page, re.S)
+    assert people is not None
+    someone = next(p for p in program.people if p.post_ids)
+    posts = ", ".join(program.post[post_id].name for post_id in someone.post_ids)
+    assert f"<td>{html.escape(posts)}</td>" in people.group(0)
+    services = re.search(r'<h2 id="services">.*?</table>', page, re.S)
+    assert services is not None
+    post = program.posts[0]
+    shifts = ", ".join(program.shift[shift_id].name for shift_id in post.shift_ids)
+    assert f"<td>{html.escape(shifts)}</td>" in services.group(0)
+    policies = re.search(r'<h2 id="policies">.*?</table>', page, re.S)
+    assert (
+        policies is not None and "post:" not in policies.group(0) and ">operators<" not in policies.group(0)
+    )
+    assert all(f"<td>{key}</td>" not in policies.group(0) for key in program.paging.policies)
+
+
 def test_an_admin_creates_an_account_that_can_sign_in(sqlite_web: Web) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
     resident = next(p for p in demo_program().people if p.grade.label == "PGY-3")

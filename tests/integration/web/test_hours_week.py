@@ -3,6 +3,7 @@ block (one that has ended, so its shifts can be confirmed as worked), read with 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -140,6 +141,32 @@ def test_the_program_director_accepts_a_justification_and_the_resident_reads_the
     assert "Accepted</b> by Nadia Rahimi: thank you" in client.get(WEEK).text
 
 
+def test_a_refused_justification_reaches_the_resident_s_pager_as_a_notice_with_the_reason(past: Web) -> None:
+    client, csrf = past.signed_in("resident")
+    period = _period_ids(_confirm_first_week(client, csrf).text)[0]
+    client.post(
+        f"/hours/week/periods/{period}/justify",
+        data={"csrf_token": csrf, "week": "1", "reason": "educational_event", "note": "grand rounds"},
+    )
+    director, director_csrf = past.signed_in("director")
+    found = re.search(r'id="justification-(\d+)"', director.get("/hours/review").text)
+    assert found is not None
+    refused = director.post(
+        f"/hours/review/{found.group(1)}",
+        data={"csrf_token": director_csrf, "decision": "rejected", "note": "rounds ended at five"},
+    )
+    assert refused.status_code == 200 and "the resident is sent a notice with your reason" in refused.text
+
+    inbox = client.get("/inbox").text
+    notice = re.search(r'<article class="card inbox-item [^"]*notice"[^>]*>.*?</article>', inbox, re.S)
+    assert notice is not None, "no notice in the resident's pager"
+    said = html.unescape(notice.group(0))
+    assert "Your justification for staying (a unique educational event)" in said
+    assert "was refused: rounds ended at five" in said
+    assert re.search(r"from 20\d\d-\d\d-\d\d \d\d:\d\d E[SD]T", said)  # the period, in hospital time
+    assert "Acknowledge" not in said and "Call back" not in said
+
+
 def test_each_resident_is_drawn_against_their_own_weekly_limit(past: Web) -> None:
     chief, _ = past.signed_in("chief")
     overview = _data(chief.get("/hours").text, "overview-data")
@@ -158,3 +185,19 @@ def test_the_week_is_for_those_who_log_and_the_review_for_the_program_director(
 ) -> None:
     client, _ = past.signed_in(who)
     assert client.get(path).status_code == 403
+
+
+def test_clocking_in_and_straight_out_logs_no_empty_period_and_says_so(sqlite_web: Web) -> None:
+    client, csrf = sqlite_web.signed_in("resident")
+    form = {"csrf_token": csrf, "key": "clock"}
+    opened = client.post("/hours/week/clock-in", data=form)
+    assert opened.status_code == 200 and 'id="clock-out"' in opened.text
+    closed = client.post("/hours/week/clock-out", data=form)
+    assert closed.status_code == 200
+    said = re.search(r'id="clock-notice"><p>([^<]*)</p>', closed.text)
+    assert said is not None and "within a minute of clocking in" in said.group(1)
+    assert "nothing logged" in said.group(1)
+    page = client.get("/hours/week").text
+    assert _period_ids(page) == [] and 'id="clock-in"' in page  # nothing logged, not clocked in
+    again = client.post("/hours/week/clock-in", data=form)
+    assert again.status_code == 200 and 'id="clock-out"' in again.text

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callroom.paging.notices import PagingNotifier
 from callroom.paging.routing import Schedule
+from callroom.services import build_services
 from callroom.web.board import board
 from tests.integration.web.conftest import Web
 from tests.web_demo import demo_program, sign_in_of, solved_demo
@@ -210,3 +212,63 @@ def test_the_page_forms_say_a_page_goes_to_whoever_holds_the_post_now(sqlite_web
     now = client.get("/oncall").text
     assert "page-now" in another_time and "holds this <b>now</b>" in another_time
     assert "page-now" not in now
+
+
+LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? E[SD]T")  # the demo is in New York
+
+
+def _timeline(html: str) -> str:
+    found = re.search(r'<table class="list" id="timeline">.*?</table>', html, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_a_notice_is_only_marked_seen_and_names_no_call_back(sqlite_web: Web) -> None:
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    services = build_services(sqlite_web.settings, sqlite_web.database)
+    notice = PagingNotifier(services.paging).notify(resident.person_id or "", "Roster changed (version 2).")
+    assert notice is not None
+    doctor, csrf = sqlite_web.signed_in("resident")
+    item = re.search(rf'<article[^>]*id="page-{notice}".*?</article>', doctor.get("/inbox").text, re.S)
+    assert item is not None and "Roster changed (version 2)." in item.group(0)
+    assert "Acknowledge" not in item.group(0) and "Decline" not in item.group(0)
+    assert "Call back" not in item.group(0) and "from callroom" in item.group(0)
+    assert f'action="/inbox/pages/{notice}/seen"' in item.group(0)
+
+    seen = doctor.post(f"/inbox/pages/{notice}/seen", data={"csrf_token": csrf})
+    assert seen.status_code == 200 and 'data-state="seen"' in seen.text
+    assert "/seen" not in seen.text  # read once: nothing more to press
+    detail = doctor.get(f"/inbox/pages/{notice}").text
+    assert "call back" not in detail and "seen" in _timeline(detail)
+
+
+def test_the_pager_and_a_page_s_timeline_show_hospital_time_and_names(sqlite_web: Web) -> None:
+    nurse, nurse_csrf = sqlite_web.signed_in("operator")
+    resident = sign_in_of(sqlite_web.sign_ins, "resident")
+    name = demo_program().person[resident.person_id or ""].name
+    sent = nurse.post(
+        "/oncall/page",
+        data={
+            "csrf_token": nurse_csrf,
+            "target": f"person:{resident.person_id}",
+            "body": "Bed 3 needs a review",
+            "callback": "4411",
+            "priority": "stat",  # reaches them on duty or off
+            "by_name": "1",
+        },
+    )
+    page_id = int(re.search(r"Page (\d+) sent", sent.text).group(1))  # type: ignore[union-attr]
+    doctor, csrf = sqlite_web.signed_in("resident")
+    doctor.post(f"/inbox/pages/{page_id}/ack", data={"csrf_token": csrf})
+
+    row = re.search(rf'<tr><td><a href="/inbox/pages/{page_id}">.*?</tr>', nurse.get("/inbox").text, re.S)
+    assert row is not None and name in row.group(0) and "person:" not in row.group(0)
+    assert LOCAL_TIME.search(row.group(0)) and "UTC" not in row.group(0)
+    item = re.search(rf'<article[^>]*id="page-{page_id}".*?</article>', doctor.get("/inbox").text, re.S)
+    assert item is not None and LOCAL_TIME.search(item.group(0)) and "UTC" not in item.group(0)
+
+    detail = nurse.get(f"/inbox/pages/{page_id}").text
+    timeline = _timeline(detail)
+    assert LOCAL_TIME.search(timeline) and "UTC" not in detail
+    assert name in timeline and (resident.person_id or "") not in timeline
+    assert f"to {name}" in detail

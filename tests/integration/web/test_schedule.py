@@ -156,7 +156,9 @@ def test_saving_an_acceptable_edit_makes_a_new_audited_roster_version(web: Web) 
     assert "Saved as roster version 2." in page
     history = re.search(r'<details class="card" id="history">.*?</details>', page, re.S)
     assert history is not None and "cell edit by chief: " in history.group(0)
-    assert f"{edit.person_id} {edit.day}" in history.group(0)
+    name = demo_program().person[edit.person_id].name
+    assert f"{name} {edit.day:%a %d %b}" in history.group(0)  # names, not the stored ids
+    assert edit.person_id not in history.group(0)
 
 
 def test_a_save_goes_back_to_the_grid_s_filters_and_nowhere_else(sqlite_web: Web) -> None:

@@ -82,6 +82,7 @@ class PageRead(BaseModel):
     roster_version_id: int | None
     policy: dict[str, Any]
     notes: list[str]
+    notice: bool  # tells and asks no answer (a roster changed): marked seen, never acknowledged
     recipients: list[RecipientRead]
     timeline: list[EventRead]
 

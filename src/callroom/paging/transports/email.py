@@ -40,8 +40,8 @@ def email_for(message: OutboundMessage, sender: str) -> EmailMessage:
     email["X-Callroom-Idempotency-Key"] = message.idempotency_key
     email.set_content(
         f"{message.priority.upper()} page from {message.sender}\n\n{message.body}\n\n"
-        f"Call back: {message.callback}\n"
-        f"Page {message.page_id}, for {message.target}: acknowledge it in callroom.\n"
+        + (f"Call back: {message.callback}\n" if message.callback else "")
+        + f"Page {message.page_id}, for {message.target}: acknowledge it in callroom.\n"
         f"Why you: {message.reason}\n"
     )
     return email

@@ -35,6 +35,7 @@ from callroom.rules.violations import Violation
 from callroom.solver.build.cover import holders
 from callroom.solver.build.guards import SlotKey
 from callroom.solver.build.model import RosterModel, build_model, objective
+from callroom.solver.build.pinning import Cells, cells_of, item_of
 from callroom.solver.build.space import Item
 from callroom.solver.repair.direct import direct_repair
 from callroom.solver.repair.request import Absence, RepairLimits, check_repair
@@ -177,7 +178,7 @@ def _direct_result(
 def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairOptions) -> Roster:
     built = shaped.built
     shaped.hint = {}
-    _change_count(built, _published_cells(built.program, roster), shaped.hint)  # hints `roster`
+    _change_count(built, cells_of(built.program, roster), shaped.hint)  # hints `roster`
     return _best_within(shaped, changes, options, roster)
 
 
@@ -311,7 +312,7 @@ def _build(
     relaxed = frozenset({ids.COVER_MINIMUM.code}) if relax else frozenset()
     built = build_model(program, relax=relaxed)
     forced = _forbid_absence(built, absence)
-    cells = _published_cells(program, published)
+    cells = cells_of(program, published)
     hint: dict[cp_model.IntVar, int] = {}
     shaped = _Repair(built, _change_count(built, cells, hint), hint=hint)
     _hint_absence(built, forced, hint)
@@ -321,31 +322,13 @@ def _build(
     lost = sum(
         1
         for (p, d), a in cells.items()
-        if program.people[p].id == absence.person_id and _item_of(built, p, d, a) in forced
+        if program.people[p].id == absence.person_id and item_of(built, p, d, a) in forced
     )
     built.model.add(shaped.changes >= lost)
     _fix_outside(built, cells, absence, limits)
     if relax:
         shaped.shortfalls = _shortfalls(built, shaped.hint)
     return shaped
-
-
-Cells = dict[tuple[int, int], Assignment]
-
-
-def _published_cells(program: Program, published: Roster) -> Cells:
-    index = {p.id: i for i, p in enumerate(program.people)}
-    return {
-        (index[a.person_id], program.block.index(a.day)): a
-        for a in published.assignments
-        if a.person_id in index and a.day in program.block
-    }
-
-
-def _item_of(built: RosterModel, p: int, d: int, a: Assignment) -> Item | None:
-    return next(
-        (i for i in built.space.items[p][d] if i.post.id == a.post_id and i.shift.id == a.shift_id), None
-    )
 
 
 def _forbid_absence(built: RosterModel, absence: Absence) -> list[Item]:
@@ -382,7 +365,7 @@ def _change_count(built: RosterModel, cells: Cells, hint: dict[cp_model.IntVar, 
                 weights.append(1)
                 continue
             constant += 1  # working that day: anything but the same item is a change
-            kept = _item_of(built, p, d, published)
+            kept = item_of(built, p, d, published)
             if kept is not None:
                 variables.append(kept.var)
                 weights.append(-1)
@@ -411,7 +394,7 @@ def _hold(
     if published is None:
         built.model.add(works == 0)
         return
-    item = _item_of(built, p, d, published)
+    item = item_of(built, p, d, published)
     if item is not None and not absent:  # the absent person's shift may be forbidden
         built.model.add(item.var == 1)
     elif item is not None:

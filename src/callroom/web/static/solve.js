@@ -1,5 +1,6 @@
 // The live view of a background solve (/rosters/jobs/N): the job's event stream updates the
-// figures and draws the best objective (line) and bound (dashed) against seconds. Plain ES2017.
+// figures and draws the best objective (line) and bound (dashed) against seconds, on axes with
+// tick labels (SVG built here: no chart library, and no inline style for the CSP). Plain ES2017.
 "use strict";
 
 (function () {
@@ -20,11 +21,58 @@
     if (data.series) { chart(data.series); }
   }
 
+  // The plot's box inside the 400 x 180 viewBox: room on the left for the objective's labels
+  // and below for the seconds'.
+  var LEFT = 56, RIGHT = 390, TOP = 10, BOTTOM = 150, TICKS = 4;
+
+  function element(name, attributes, text) {
+    var el = document.createElementNS(NS, name);
+    Object.keys(attributes).forEach(function (key) { el.setAttribute(key, attributes[key]); });
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+
   function polyline(points, dashed) {
-    var line = document.createElementNS(NS, "polyline");
-    line.setAttribute("points", points.join(" "));
-    line.setAttribute("class", dashed ? "bound" : "objective");
-    return line;
+    return element("polyline", { points: points.join(" "), "class": dashed ? "bound" : "objective" });
+  }
+
+  // Short labels: 1 234 567 reads as 1.23M, so the left margin holds any objective.
+  function short(value) {
+    var size = Math.abs(value);
+    if (size >= 1e6) { return (value / 1e6).toPrecision(3) + "M"; }
+    if (size >= 1e4) { return (value / 1e3).toPrecision(3) + "k"; }
+    return String(Math.round(value));
+  }
+
+  // Round tick steps (1, 2 or 5 times a power of ten) giving about TICKS ticks over a span.
+  function step(span) {
+    var raw = span / TICKS, power = Math.pow(10, Math.floor(Math.log10(raw))), ratio = raw / power;
+    return power * (ratio <= 1 ? 1 : ratio <= 2 ? 2 : ratio <= 5 ? 5 : 10);
+  }
+
+  function ticks(low, high) {
+    var size = step(high - low), found = [];
+    for (var v = Math.ceil(low / size) * size; v <= high + size * 1e-9; v += size) { found.push(v); }
+    return { values: found, decimals: size < 1 ? Math.ceil(-Math.log10(size)) : 0 };
+  }
+
+  function axes(svg, last, low, high, x, y) {
+    svg.appendChild(element("line", { x1: LEFT, y1: BOTTOM, x2: RIGHT, y2: BOTTOM, "class": "axis" }));
+    svg.appendChild(element("line", { x1: LEFT, y1: TOP, x2: LEFT, y2: BOTTOM, "class": "axis" }));
+    var seconds = ticks(0, last), objective = ticks(low, high);
+    seconds.values.forEach(function (t) {
+      var tx = x(t);
+      svg.appendChild(element("line", { x1: tx, y1: BOTTOM, x2: tx, y2: BOTTOM + 4, "class": "axis" }));
+      svg.appendChild(element("text", { x: tx, y: BOTTOM + 15, "class": "tick x" }, t.toFixed(seconds.decimals)));
+    });
+    objective.values.forEach(function (v) {
+      var vy = y(v);
+      svg.appendChild(element("line", { x1: LEFT - 4, y1: vy, x2: LEFT, y2: vy, "class": "axis" }));
+      svg.appendChild(element("text", { x: LEFT - 6, y: Number(vy) + 3, "class": "tick y" }, short(v)));
+    });
+    svg.appendChild(element("text", { x: (LEFT + RIGHT) / 2, y: BOTTOM + 28, "class": "axis-title x" }, "seconds"));
+    svg.appendChild(element("text", { x: 10, y: (TOP + BOTTOM) / 2, "class": "axis-title y",
+      transform: "rotate(-90 10 " + (TOP + BOTTOM) / 2 + ")" }, "objective"));
   }
 
   function chart(series) {
@@ -32,17 +80,19 @@
     if (!svg || series.length === 0) { return; }
     var values = [];
     series.forEach(function (p) { if (p[1] !== null) { values.push(p[1]); } if (p[2] !== null) { values.push(p[2]); } });
+    if (values.length === 0) { return; }
     var last = series[series.length - 1][0] || 1;
     var low = Math.min.apply(null, values), high = Math.max.apply(null, values);
-    var span = (high - low) || 1;
-    function x(t) { return (10 + 380 * t / last).toFixed(1); }
-    function y(v) { return (150 - 140 * (v - low) / span).toFixed(1); }
+    if (high === low) { high = low + 1; }  // one value: still an axis to read it on
+    function x(t) { return (LEFT + (RIGHT - LEFT) * t / last).toFixed(1); }
+    function y(v) { return (BOTTOM - (BOTTOM - TOP) * (v - low) / (high - low)).toFixed(1); }
     var best = [], bound = [];
     series.forEach(function (p) {
       if (p[1] !== null) { best.push(x(p[0]) + "," + y(p[1])); }
       if (p[2] !== null) { bound.push(x(p[0]) + "," + y(p[2])); }
     });
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    axes(svg, last, low, high, x, y);
     svg.appendChild(polyline(bound, true));
     svg.appendChild(polyline(best, false));
   }
