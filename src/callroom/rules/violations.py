@@ -59,10 +59,11 @@ class Violation:
     @property
     def worded(self) -> str:
         """The violation as a person reads it, wherever a change is refused or checked: the
-        rule's title with the ACGME section it protects (or the program rule's title), then
+        rule's title with the ACGME section it protects (or the title, as a program rule), then
         the numbers ("80 hours a week, averaged over the block (ACGME VI.F.1 / 6.20): Bo Li:
         84.00 h/week ...; limit 80"); never the rule's code."""
-        return f"{self.rule.cited}: {self.message}"
+        protects = self.rule.cited if self.rule.citation else f"{self.rule.title} (program rule)"
+        return f"{protects}: {self.message}"
 
     @property
     def detail(self) -> Detail:

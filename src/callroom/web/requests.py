@@ -81,7 +81,8 @@ def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord
 
 def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[str, str]) -> dict[str, object]:
     me = viewer.person_id if viewer.can(Permission.REQUEST_OWN) else None
-    mine = service.pending_for(viewer.principal) if me else []
+    # Requests for a later block are listed on their own, with what became of each.
+    mine = [r for r in service.pending_for(viewer.principal) if ahead_of(r) is None] if me else []
     chief = service.pending_for_chief(viewer.principal) if viewer.can(Permission.REQUEST_READ) else []
     listed = {str(r.id) for r in (*mine, *chief)}
     program = live.program
@@ -100,7 +101,7 @@ def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[st
         "chief": chief,
         "checks": _checks(service, viewer, chief),
         "describe": lambda r: describe(program, r),
-        "kinds": KIND_WORDS,
+        "kind_of": lambda r: "Next block" if ahead_of(r) is not None else KIND_WORDS.get(r.kind, r.kind),
         "my_shifts": shifts,
         "colleagues": colleagues,
         "can_approve": viewer.can(Permission.REQUEST_APPROVE),
