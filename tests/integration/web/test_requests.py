@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -257,3 +257,55 @@ def test_a_swap_that_breaks_a_declared_conflict_names_the_pair_to_the_chief_alon
     assert "A confidential rule" in directors and partner not in directors
     assert "declared conflict" not in directors and found.conflict.reason not in directors
     assert partner in chiefs and found.conflict.reason in chiefs
+
+
+def test_the_swap_form_lists_each_colleagues_own_shifts_and_no_free_date(sqlite_web: Web) -> None:
+    resident, _ = sqlite_web.signed_in("resident")
+    them = sign_in_of(sqlite_web.sign_ins, "colleague").person_id or ""
+    program, roster = demo_program(), solved_demo()
+
+    page = resident.get("/requests").text
+
+    form = re.search(r'id="swap-form".*?</form>', page, re.S)
+    assert form is not None and 'type="date"' not in form.group(0)
+    listed = set(re.findall(rf'<option value="{them}\|(\d{{4}}-\d{{2}}-\d{{2}})"', form.group(0)))
+    assert listed == {a.day.isoformat() for a in roster.for_person(them)}
+    group = html.escape(f"{program.person[them].name} ({program.person[them].grade.label})")
+    assert f'<optgroup label="{group}">' in form.group(0)
+
+
+def test_an_ask_for_the_next_block_inside_the_live_block_is_refused_on_its_field_keeping_what_was_typed(
+    sqlite_web: Web,
+) -> None:
+    resident, csrf = sqlite_web.signed_in("resident")
+    inside = demo_program().block.end.isoformat()
+    form = {"csrf_token": csrf, "what": "avoid:night", "first": inside, "last": "", "note": "nights"}
+
+    answer = resident.post("/requests/ahead", data=form)
+
+    assert (
+        answer.status_code == 422
+        and 'id="ahead-first-error">choose a day after the live block' in answer.text
+    )
+    assert '<option value="avoid:night" selected>' in answer.text and f'value="{inside}"' in answer.text
+    assert 'value="nights"' in answer.text
+
+
+def test_a_wish_for_the_next_block_refused_by_the_chief_shows_the_resident_why(sqlite_web: Web) -> None:
+    resident, csrf = sqlite_web.signed_in("resident")
+    chief, _ = sqlite_web.signed_in("chief")
+    day = (demo_program().block.end + timedelta(days=3)).isoformat()
+    asked = resident.post("/requests/ahead", data={"csrf_token": csrf, "what": "prefer_on", "first": day})
+    assert asked.status_code == 303 and asked.headers["location"] == "/requests?done=ahead"
+    proposal_id = int(
+        re.search(r'id="asked-(\d+)" data-state="accepted"', resident.get("/requests").text).group(1)
+    )  # type: ignore[union-attr]
+
+    refused = chief.post(
+        f"/requests/{proposal_id}/refuse", data={"csrf_token": _csrf(chief), "reason": "cover is thin"}
+    )
+
+    assert refused.status_code == 303
+    mine = resident.get("/requests").text
+    row = re.search(rf'id="asked-{proposal_id}" data-state="refused">(.*?)</li>', mine, re.S)
+    assert row is not None and "Rather work" in row.group(1) and "cover is thin" in row.group(1)
