@@ -297,9 +297,9 @@ def test_a_wish_for_the_next_block_refused_by_the_chief_shows_the_resident_why(s
     day = (demo_program().block.end + timedelta(days=3)).isoformat()
     asked = resident.post("/requests/ahead", data={"csrf_token": csrf, "what": "prefer_on", "first": day})
     assert asked.status_code == 303 and asked.headers["location"] == "/requests?done=ahead"
-    proposal_id = int(
-        re.search(r'id="asked-(\d+)" data-state="accepted"', resident.get("/requests").text).group(1)
-    )  # type: ignore[union-attr]
+    waiting = re.search(r'id="asked-(\d+)" data-state="accepted"', resident.get("/requests").text)
+    assert waiting is not None
+    proposal_id = int(waiting.group(1))
 
     refused = chief.post(
         f"/requests/{proposal_id}/refuse", data={"csrf_token": _csrf(chief), "reason": "cover is thin"}
