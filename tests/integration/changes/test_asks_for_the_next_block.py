@@ -16,7 +16,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.rosters.wishes import PREFERENCE_WEIGHT, Ahead
 from callroom.solver.run import SolveOptions, solve
-from tests.integration.changes.conftest import CHIEF, World
+from tests.integration.changes.conftest import CHIEF, ChangesApi, World
 from tests.principals import person
 
 
@@ -106,3 +106,29 @@ def test_a_chiefs_cell_edit_sends_each_person_it_moves_a_notice_of_the_shifts_ch
     assert page_id is not None
     detail = world.paging.detail(person(held.person_id), page_id)
     assert detail.page.deadline is None  # a notice: it never escalates
+
+
+def test_the_api_takes_an_ask_for_the_next_block_lists_it_and_names_the_field_of_a_bad_one(
+    changes_api: ChangesApi,
+) -> None:
+    world = changes_api.world
+    me = resident_of(world)
+    first = world.program.block.end + timedelta(days=5)
+    with changes_api.as_(me) as http:
+        made = http.post(
+            "/api/v1/changes/ahead",
+            json={
+                "what": "vacation",
+                "first": first.isoformat(),
+                "last": (first + timedelta(days=2)).isoformat(),
+            },
+        )
+        inside = http.post(
+            "/api/v1/changes/ahead", json={"what": "day_off", "first": world.program.block.end.isoformat()}
+        )
+        listed = http.get("/api/v1/changes/ahead")
+
+    assert made.status_code == 201, made.text
+    assert made.json()["state"] == "accepted" and made.json()["payload"]["ahead"] == "vacation"
+    assert inside.status_code == 422 and inside.json()["field"] == "first"
+    assert [p["id"] for p in listed.json()] == [made.json()["id"]]
