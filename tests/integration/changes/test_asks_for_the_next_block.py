@@ -4,11 +4,12 @@ the program the next solve uses. And a chief's cell edit tells the people it mov
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from callroom.changes.ahead import AheadAsk
+from callroom.domain.absence import AbsenceKind, ApprovedAbsence
 from callroom.domain.program import Block, Program
 from callroom.errors import Conflict, Invalid
 from callroom.rosters.edits import CellEdit
@@ -16,6 +17,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.rosters.wishes import PREFERENCE_WEIGHT, Ahead
 from callroom.solver.run import SolveOptions, solve
+from callroom.storage.changes_repositories import AbsenceRepository, ChangeRepository, NewAbsence, NewProposal
 from tests.integration.changes.conftest import CHIEF, ChangesApi, World
 from tests.principals import person
 
@@ -132,3 +134,30 @@ def test_the_api_takes_an_ask_for_the_next_block_lists_it_and_names_the_field_of
     assert made.json()["state"] == "accepted" and made.json()["payload"]["ahead"] == "vacation"
     assert inside.status_code == 422 and inside.json()["field"] == "first"
     assert [p["id"] for p in listed.json()] == [made.json()["id"]]
+
+
+def test_an_absence_approved_under_one_block_of_a_year_is_read_by_its_other_blocks_and_no_other_program(
+    world: World,
+) -> None:
+    at = datetime(2027, 4, 1, tzinfo=UTC)
+    with world.database.session() as session:
+        asked = ChangeRepository(session).add(
+            NewProposal("y/block-05", "day_off", "approved", 1, "x", None, {"day": "2027-04-01"}, "", at)
+        )
+        leave = ApprovedAbsence("x", at, at + timedelta(days=1), AbsenceKind.DAY_OFF, asked.id, "day_off")
+        AbsenceRepository(session).add(NewAbsence("y/block-05", leave, "chief", at))
+
+    with world.database.reading() as session:
+        absences = AbsenceRepository(session)
+        read = {name: [r.absence for r in absences.of_program(name)] for name in NAMES}
+
+    assert read == {
+        "y/block-05": [leave],
+        "y/block-06": [leave],
+        "y2/block-06": [],
+        "y": [],
+        "st-elsewhere": [],
+    }
+
+
+NAMES = ("y/block-05", "y/block-06", "y2/block-06", "y", "st-elsewhere")
