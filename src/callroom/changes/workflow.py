@@ -22,7 +22,7 @@ from callroom.rosters.store import add_version
 from callroom.rules import ids
 from callroom.rules.change import Change, DoesNotApply, impact
 from callroom.rules.privacy import as_seen_by
-from callroom.rules.violations import CoverKey
+from callroom.rules.violations import CoverKey, Violation
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ProposalRecord
 
@@ -78,8 +78,9 @@ def refuse_breaking(
 ) -> None:
     """BreaksRules (nothing stored) when the change a request asks for breaks a hard rule for
     anyone it touches, checked as the chief's approval checks it (`check_change`) and worded
-    for the one asking (`rules.privacy`). A day off is not refused for the cover it leaves
-    short: the chief may still grant it with a repair or an open shift."""
+    for the one asking (`rules.privacy`). A day off is not refused for what a repair mends:
+    the cover it leaves short, or the asker's own shift running into the day (a night before);
+    the chief may still grant it with a repair (`ChangeService.repair_day_off`)."""
     draft = ProposalRecord(
         0, live.name, kind.value, "proposed", live.record.id, caller.identity, None, payload, "", now,
         None, None, None, None, 1,
@@ -88,11 +89,17 @@ def refuse_breaking(
     hard = [
         v
         for v in found
-        if v.rule.severity is ids.Severity.HARD and not (kind == Kind.DAY_OFF and v.cover is not None)
+        if v.rule.severity is ids.Severity.HARD and not (kind == Kind.DAY_OFF and _mended(v, caller))
     ]
     if hard:
         seen = as_seen_by(tuple(hard), caller, live.program)
         raise BreaksRules(field, "it would break " + "; ".join(v.worded for v in seen), seen)
+
+
+def _mended(violation: Violation, asker: Principal) -> bool:
+    """What a repair for a day off mends: cover left short, the asker's own overlapping shift."""
+    own = violation.rule is ids.ABSENCE and violation.person_id == asker.identity
+    return violation.cover is not None or own
 
 
 def apply_change(
