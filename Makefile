@@ -30,6 +30,9 @@ test: check
 bench: install
 	$(BIN)/python bench/solve_demo.py
 	$(BIN)/python bench/grid.py
+	$(BIN)/python bench/solve_progress.py
+	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/jobs.py
 	$(BIN)/callroom bench curtois --instances 1-24 --time-limit 60 --workers 2
 
 clean:

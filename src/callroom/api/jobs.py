@@ -79,7 +79,7 @@ async def _events(jobs: JobService, caller: Principal, job_id: int) -> AsyncIter
         if job.state.finished:
             yield {"event": job.state.value, "data": read.model_dump_json()}
             return
-        if job.progress != seen:
-            seen = job.progress
+        if (job.state, job.progress) != seen:  # a claim shows as "running" before its first beat
+            seen = job.state, job.progress
             yield {"event": "progress", "data": json.dumps({**job.progress, "state": job.state.value})}
         await anyio.sleep(POLL_S)

@@ -101,6 +101,7 @@ class JobService:
             del series[:-MOST_POINTS]
             context.report(_progress(found, series))
 
+        context.report({"phase": "building the model", "elapsed_s": 0.0, "solutions": 0})
         started = time.monotonic()
         solution = solve(program, options, on_progress=progress, stop=context.stop)
         if solution.roster is None:
@@ -134,7 +135,7 @@ def _progress(found: Progress, series: list[list[float | int | None]]) -> dict[s
     if found.objective is not None and found.bound is not None:
         gap = (found.objective - found.bound) / max(abs(found.objective), 1)
     return {
-        "phase": "solving",
+        "phase": "searching",
         "elapsed_s": round(found.elapsed_s, 2),
         "solutions": found.solutions,
         "objective": found.objective,

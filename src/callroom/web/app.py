@@ -27,6 +27,7 @@ from callroom.web import (
     requests,
     rosters,
     schedule,
+    sick_call,
     signin,
     styles,
     year,
@@ -46,6 +47,7 @@ ROUTERS = (
     hours_week.router,
     hours_review.router,
     requests.router,
+    sick_call.router,
     admin.router,
     styles.router,
 )

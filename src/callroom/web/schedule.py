@@ -84,6 +84,7 @@ def schedule_page(request: Request, viewer: Reader, rosters: Rosters) -> HTMLRes
             "history": rosters.history(HISTORY),
             "grades": grade_labels(live.program),
             "editable": viewer.can(Permission.ROSTER_EDIT),
+            "may_repair": viewer.can(Permission.REQUEST_APPROVE),
             "mine": viewer.person_id in live.program.person,
             "query": request.url.query,
         },

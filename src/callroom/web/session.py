@@ -31,6 +31,7 @@ MENU: tuple[tuple[str, str, frozenset[Permission]], ...] = (
     ("/me", "My schedule", frozenset({P.CALENDAR_OWN})),
     ("/hours", "Duty hours", frozenset({P.HOURS_READ, P.HOURS_LOG_OWN})),
     ("/requests", "Requests & swaps", frozenset({P.REQUEST_OWN, P.REQUEST_READ})),
+    ("/changes/sick-call", "Sick call", frozenset({P.REQUEST_APPROVE})),
     ("/admin", "Admin", frozenset({P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE})),
 )
 ROLE_LABELS = {

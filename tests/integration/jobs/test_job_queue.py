@@ -4,10 +4,12 @@ loses, a finish that only the holder of the lease can make, and cancel."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+from callroom.jobs.runner import Finish, JobContext, JobRunner, RunnerOptions
 from callroom.storage import Database
-from callroom.storage.job_repositories import JobRepository, JobState
+from callroom.storage.job_repositories import JobRecord, JobRepository, JobState
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(seconds=30)
@@ -118,3 +120,25 @@ def test_workers_claiming_at_once_never_take_the_same_job(database: Database) ->
     for thread in threads:
         thread.join()
     assert sorted(taken) == jobs
+
+
+def test_a_claimed_job_shows_its_progress_before_its_first_heartbeat_is_due(database: Database) -> None:
+    """Whoever watches sees the job start at once, not a heartbeat later (here an hour)."""
+    job_id, _ = _submit(database)
+    seen: list[tuple[JobState, dict[str, object]]] = []
+
+    def handler(job: JobRecord, context: JobContext) -> Finish:
+        context.report({"phase": "working"})
+        for _ in range(1000):  # gives up after about ten seconds: nothing was written
+            with database.reading() as session:
+                found = JobRepository(session).get(job.id)
+            if found is not None and found.progress:
+                seen.append((found.state, dict(found.progress)))
+                break
+            time.sleep(0.01)
+        return Finish({"answer": 42})
+
+    runner = JobRunner(database, {"solve": handler}, "test", RunnerOptions(beat_s=3600))
+    assert runner.run_once()
+    assert seen and seen[0][0] is JobState.RUNNING and "phase" in seen[0][1]
+    assert _state(database, job_id) is JobState.DONE

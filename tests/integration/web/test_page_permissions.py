@@ -18,6 +18,7 @@ PAGES = {
     "/hours/week": {P.HOURS_LOG_OWN},
     "/hours/review": {P.HOURS_REVIEW},
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
+    "/changes/sick-call": {P.REQUEST_APPROVE},
     "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
 }
 # The grid's downloads: the permission of the grid itself.
@@ -69,6 +70,7 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
     for path in [
         *PAGES,
         "/inbox/pages/1",
+        "/changes/sick-call/1",
         "/inbox/stream",
         "/schedule/cell",
         "/inbox/item/1",
@@ -89,6 +91,8 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
         "/hours/week/confirm",
         "/hours/week/periods/1/correct",
         "/hours/review/1",
+        "/changes/sick-call",
+        "/changes/sick-call/1/approve",
     ]:
         assert browser.post(path, data={"csrf_token": "x"}).status_code == 303, path
 

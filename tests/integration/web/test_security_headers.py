@@ -99,6 +99,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ),
     )
     yield from _rosters_tour(chief, csrf)
+    yield from _sick_call_tour(chief, csrf)
     yield (
         "POST /hours/week/log",
         chief.post(
@@ -127,6 +128,17 @@ def _rosters_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.R
     )
     yield "/rosters/jobs/{job_id}", chief.get(queued.headers["location"])
     yield "/rosters/compare", chief.get("/rosters/compare", params={"program": found.group(1), "number": 1})
+
+
+def _sick_call_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The sick-call form, a refusal of it, and a repair it made (solved here, in the request)."""
+    yield "/changes/sick-call", chief.get("/changes/sick-call")
+    program = demo_program()
+    form = {"csrf_token": csrf, "absent": program.people[0].id, "time_limit": "10"}
+    day = program.block.start.isoformat()
+    yield "POST /changes/sick-call", chief.post("/changes/sick-call", data=form | {"from_day": day})
+    made = chief.post("/changes/sick-call", data=form | {"from_day": day, "to_day": day})
+    yield "/changes/sick-call/{proposal_id}", chief.get(made.headers["location"])
 
 
 @pytest.fixture

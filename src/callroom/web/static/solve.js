@@ -11,6 +11,7 @@
   function show(name, value) { var el = field(name); if (el) { el.textContent = value; } }
 
   function figures(data) {
+    if (data.phase) { show("phase", " · " + data.phase); }
     if (data.elapsed_s !== undefined) { show("elapsed_s", data.elapsed_s.toFixed(1) + " s"); }
     if (data.solutions !== undefined) { show("solutions", data.solutions); }
     if (data.objective !== undefined && data.objective !== null) { show("objective", data.objective); }
@@ -52,6 +53,7 @@
     if (cancel) { cancel.remove(); }
     if (data.error) { show("message", ": " + data.error); }
     if (data.progress) { figures(data.progress); }
+    show("phase", "");
     if (kind === "done" && data.result && data.result.version) {
       var link = document.createElement("a");
       link.href = "/rosters/compare?program=" + encodeURIComponent(job.dataset.program) + "&number=" + data.result.version;
