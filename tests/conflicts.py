@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from callroom.domain.program import Conflict, Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.rosters.audit import change_json
 from callroom.rules import ids
 from callroom.rules.change import Change, give_away, impact, swap
+from callroom.storage import Database, RosterRepository
+from callroom.storage.changes_repositories import ChangeRepository, NewProposal
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,19 @@ def conflict_hole(program: Program, roster: Roster) -> tuple[Assignment, str, Co
                 ):
                     return held, member, conflict
     raise AssertionError("no open shift would put a declared pair on one team")
+
+
+def store_accepted(database: Database, program_name: str, found: ConflictSwap) -> int:
+    """The swap as a proposal made and accepted before the roster moved on to where it breaks
+    the conflict (a request breaking a hard rule is refused when asked, so it is stored here
+    directly, as the service stored it then): its id."""
+    with database.session() as session:
+        live = RosterRepository(session).newest_id(program_name)
+        assert live is not None
+        made = ChangeRepository(session).add(
+            NewProposal(
+                program_name, "swap", "accepted", live, found.requester, found.colleague,
+                change_json(swap(found.mine, found.theirs)), "", datetime.now(UTC),
+            )
+        )  # fmt: skip
+    return made.id

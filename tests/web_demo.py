@@ -7,6 +7,7 @@ test never hard-codes which cell happens to break a rule in this roster.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -193,3 +194,15 @@ def find_swap(program: Program, roster: Roster, first: str, second: str) -> tupl
             if impact(program, roster, swap(mine, theirs)).acceptable:
                 return mine.day, theirs.day
     raise AssertionError(f"no acceptable swap between {first} and {second}")
+
+
+def next_block_source() -> str:
+    """The demo program file for the four weeks after its block: every date in it moved on by
+    the block's length (what the admin loads when the next block is due)."""
+    text = demo_program_path().read_text(encoding="utf-8")
+    days = demo_program().block.days
+
+    def later(found: re.Match[str]) -> str:
+        return (date.fromisoformat(found.group(0)) + timedelta(days=days)).isoformat()
+
+    return re.sub(r"\d{4}-\d{2}-\d{2}", later, text)

@@ -2,8 +2,9 @@
 
 Routes are thin: they authenticate, call `ChangeService` and shape the answer. The service
 takes the caller's principal and refuses a decision by anyone without `request:approve` (403);
-it names the field of any bad input (422), a stale or finished proposal (409), and the rule and
-numbers behind a refusal (409, each rule in `errors`).
+it names the field of any bad input (422), a request that breaks a hard rule when it is asked
+for (422, each rule in `errors`, nothing stored), a stale or finished proposal (409), and the
+rule and numbers behind a refusal at approval (409, each rule in `errors`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from callroom.api.deps import Changes as Service
 from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.changes import (
+    AheadCreate,
     CheckRead,
     DayOffCreate,
     DecisionRead,
@@ -80,6 +82,18 @@ def create_offer(body: OfferCreate, caller: Own, changes: Service) -> ProposalRe
 def create_day_off(body: DayOffCreate, caller: Own, changes: Service) -> ProposalRead:
     """Ask for a day off; it goes to the chief."""
     return ProposalRead.model_validate(changes.request_day_off(caller, body.day, body.note))
+
+
+@router.post("/ahead", status_code=201)
+def create_ahead(body: AheadCreate, caller: Own, changes: Service) -> ProposalRead:
+    """Ask for leave, a day off or a wish in a later block; it goes to the chief."""
+    return ProposalRead.model_validate(changes.ask_ahead(caller, body.ask))
+
+
+@router.get("/ahead")
+def asked_ahead(caller: Own, changes: Service) -> list[ProposalRead]:
+    """The caller's requests for later blocks, in every state, newest first."""
+    return [ProposalRead.model_validate(r) for r in changes.asked_ahead(caller)]
 
 
 @router.post("/open-shifts", status_code=201)

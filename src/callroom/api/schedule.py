@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
-from callroom.api.deps import Rosters
+from callroom.api.deps import Changes, Rosters
 from callroom.api.params import OUT_OF_RANGE, VersionNumber, in_range
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.schedule import (
@@ -128,15 +128,16 @@ def diff_rosters(
     },
 )
 async def edit_cell(
-    body: CellEditCreate, caller: Editor, rosters: Rosters, response: Response
+    body: CellEditCreate, caller: Editor, rosters: Rosters, changes: Changes, response: Response
 ) -> EditImpactRead:
     """Set one cell of the live roster. The rules are checked first; `dry_run` answers with
     the violations and cover gaps the edit would cause and saves nothing. A save that would
     break a hard rule is refused (409 naming the rules) unless `force` and a `reason` are
-    given; a saved edit is a new roster version whose audit says who, when and why."""
+    given; a saved edit is a new roster version whose audit says who, when and why, and each
+    person it moves gets a notice saying which shifts changed."""
     if body.dry_run:
         return EditImpactRead.of(await run_in_threadpool(rosters.check, body.edit))
-    saved = await run_in_threadpool(rosters.save, caller, body.edit)
+    saved = await run_in_threadpool(changes.edit_cell, caller, body.edit)
     response.status_code = 201
     return EditImpactRead.of(saved.check, RosterVersionRead.of(saved.version, rosters.require_live().name))
 

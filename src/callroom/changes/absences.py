@@ -1,7 +1,8 @@
 """The absence a proposal grants when the chief approves it, and its storing.
 
 A repair grants its absence (a sick call; a day off when it was made for one), a day off its day
-(local midnight to midnight). Approval checks the change with that absence in the program, so
+(local midnight to midnight), leave asked for a later block its days (see `changes.ahead`).
+Approval checks the change with that absence in the program, so
 it is refused while the person would still hold a shift that overlaps it, and stores the
 absence in the approval's transaction: from then on the live program carries it
 (`rosters.live`), and every later solve, repair, swap and open shift keeps the person off.
@@ -25,6 +26,10 @@ from callroom.rules.violations import Violation
 from callroom.solver.repair.request import parse_instant
 from callroom.storage.changes_repositories import AbsenceRepository, NewAbsence, ProposalRecord
 
+LEAVE = ("day_off", "vacation")
+"""What a request for a later block grants as an absence (a preference grants none: it is a
+soft request the next solve weighs, see `rosters.wishes`)."""
+
 
 def granted_absence(program: Program, record: ProposalRecord) -> ApprovedAbsence | None:
     """What approving `record` grants: a repair's absence or a day off's day; None for a swap,
@@ -36,12 +41,14 @@ def granted_absence(program: Program, record: ProposalRecord) -> ApprovedAbsence
         start = parse_instant(typed["from"], program, "from")
         end = parse_instant(typed["to"], program, "to", end=True)
         return ApprovedAbsence(typed["person_id"], start, end, kind, record.id, Kind.REPAIR)
-    if record.kind == Kind.DAY_OFF:
-        day = record.payload["day"]
+    if record.kind == Kind.DAY_OFF and record.payload.get("ahead", "day_off") in LEAVE:
+        # A day off, or leave asked for a later block: its first day to its last, both whole.
+        first = record.payload["day"]
+        last = record.payload.get("last", first)
         return ApprovedAbsence(
             record.requester,
-            parse_instant(day, program, "day"),
-            parse_instant(day, program, "day", end=True),
+            parse_instant(first, program, "day"),
+            parse_instant(last, program, "last", end=True),
             AbsenceKind.DAY_OFF,
             record.id,
             Kind.DAY_OFF,

@@ -103,7 +103,7 @@ def _checked(live: Live, record: ProposalRecord, change: Change, caller: Princip
         ) from error
     if not found.acceptable:
         hard = as_seen_by(found.hard, caller, live.program)
-        text = "; ".join(f"{v.rule.code} ({v.rule.title}): {v.message}" for v in hard)
+        text = "; ".join(v.worded for v in hard)
         raise RulesRefuse("proposal", f"taking open shift {record.id} now would break: {text}", hard)
     return found
 

@@ -9,8 +9,11 @@ Life of a proposal (a row in `change_proposals`, every step an event in `change_
 - open_shift: the chief publishes a hole (open); it is offered to the people the rules let take
   it; the first to accept gets it (filled: a new roster version) and the rest are told it is gone.
 
-Before approval every change is checked against the newest roster with `rules.change.impact`
-for everyone it touches; a refusal names the rule and its numbers. Approval writes the roster
+A swap, an offered shift and a day off are checked against the live roster with
+`rules.change.impact` for everyone they touch when they are asked for, and refused at once
+(BreaksRules, nothing stored) when they break a hard rule; before approval every change is
+checked again on the newest roster. A refusal names the rule and its numbers. Requests for a
+later block (`changes.ahead`) go straight to the chief as day offs. Approval writes the roster
 version, the decision and its audit event in one transaction, then pages each person whose
 schedule changed. Every method takes the acting `Principal`; residents act for themselves
 (`request:own`), and deciding (approve, refuse, repair, open shifts) needs `request:approve`.
@@ -21,12 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
+from callroom.changes.ahead import AheadAsk, payload_of
+from callroom.changes.notify import new_shifts_text
 from callroom.changes.open_shifts import offer_slot, take
 from callroom.changes.repairs import RepairAsk, ask_of, moved_on, run_repair, same_change
 from callroom.changes.types import (
@@ -42,14 +48,23 @@ from callroom.changes.types import (
     Superseded,
     WrongState,
 )
-from callroom.changes.workflow import Applied, apply_change, check_change, load_live, notify_all
+from callroom.changes.workflow import (
+    Applied,
+    apply_change,
+    check_change,
+    load_live,
+    notify_all,
+    refuse_breaking,
+)
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
 from callroom.errors import Conflict, Invalid, NotAllowed
 from callroom.paging.notices import SENDER, Notifier, SilentNotifier
 from callroom.rosters.audit import assignment_json, change_json, change_of
+from callroom.rosters.edits import CellEdit
 from callroom.rosters.live import Live
-from callroom.rosters.service import RosterService
+from callroom.rosters.service import RosterService, SavedEdit
+from callroom.rosters.wishes import ahead_of
 from callroom.rules.change import Change, DoesNotApply, give_away, swap
 from callroom.storage import Database
 from callroom.storage.changes_repositories import ChangeRepository, NewProposal, ProposalRecord
@@ -131,6 +146,7 @@ class ChangeService:
             mine = _held(live, caller.identity, day, "day")
             theirs = _held(live, colleague, colleague_day, "colleague_day")
             change = _fits(live, swap(mine, theirs), caller)
+            refuse_breaking(live, caller, Kind.SWAP, change_json(change), "proposal", self._clock())
             return self._add(
                 session, live, Kind.SWAP, State.PROPOSED, caller, colleague, change_json(change), note
             )
@@ -142,6 +158,7 @@ class ChangeService:
             live = load_live(session, self._schedules, None)
             _person(live, colleague, "colleague")
             change = _fits(live, give_away(_held(live, caller.identity, day, "day"), colleague), caller)
+            refuse_breaking(live, caller, Kind.GIVE_AWAY, change_json(change), "colleague", self._clock())
             return self._add(
                 session, live, Kind.GIVE_AWAY, State.PROPOSED, caller, colleague, change_json(change), note
             )
@@ -169,7 +186,53 @@ class ChangeService:
                 "added": [],
                 "day": day.isoformat(),
             }
+            refuse_breaking(live, caller, Kind.DAY_OFF, payload, "day", self._clock())
             return self._add(session, live, Kind.DAY_OFF, State.ACCEPTED, caller, None, payload, note)
+
+    def ask_ahead(self, caller: Principal, ask: AheadAsk) -> ProposalRecord:
+        """The caller asks for leave, a day off or a preference in a later block (see
+        `changes.ahead`); it waits for the chief. Approved leave and days off are absences every
+        later roster of the program keeps; approved preferences are requests its next solve
+        weighs (`rosters.wishes`)."""
+        with self._database.session() as session:
+            live = load_live(session, self._schedules, None)
+            _person(live, caller.identity, "user")
+            payload = payload_of(live.program, ask)
+            _not_asked_twice(
+                session,
+                caller.identity,
+                Kind.DAY_OFF,
+                lambda p: {k: p.get(k) for k in payload} == payload,
+                "first",
+                "you have already asked for this",
+            )
+            return self._add(session, live, Kind.DAY_OFF, State.ACCEPTED, caller, None, payload, ask.note)
+
+    def asked_ahead(self, caller: Principal) -> list[ProposalRecord]:
+        """The caller's requests for later blocks in every state, newest first: what they asked
+        and what the chief said."""
+        caller.require(Permission.REQUEST_OWN, "ask for time in a later block")
+        with self._database.reading() as session:
+            found = ChangeRepository(session).listing(states=tuple(State), person_id=caller.identity)
+        return [r for r in found if ahead_of(r) is not None]
+
+    def edit_cell(self, caller: Principal, edit: CellEdit) -> SavedEdit:
+        """The chief's cell edit saved (`RosterService.save`), then a notice to each person it
+        moved saying which of their shifts changed (a notice: it never escalates)."""
+        live = self._rosters.require_live()
+        saved = self._rosters.save(caller, edit)
+        change, after = saved.check.change, saved.check.impact.after
+        for person in sorted(change.people):
+            days = [a.day for a in (*change.removed, *change.added) if a.person_id == person]
+            text = new_shifts_text(live.program, live.roster, after, person, days, saved.version.number)
+            self._notifier.notify(person, text)
+        return saved
+
+    def today(self) -> date:
+        """Today on the hospital's wall clock (the service's clock: the demo may pretend)."""
+        with self._database.reading() as session:
+            live = load_live(session, self._schedules, None)
+        return self._clock().astimezone(ZoneInfo(live.program.hospital.timezone)).date()
 
     def accept(self, caller: Principal, proposal_id: int) -> ProposalRecord:
         """The colleague named in a swap or offered shift agrees; it goes to the chief."""

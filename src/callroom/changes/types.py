@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from callroom.accounts.principal import Principal
 from callroom.domain.program import Program
-from callroom.errors import Conflict, NotFound
+from callroom.errors import Conflict, Invalid, NotFound
 from callroom.rosters.audit import change_of
 from callroom.rules.change import Change
 from callroom.rules.ids import Severity
@@ -20,6 +20,7 @@ from callroom.storage.changes_repositories import ChangeEventRecord, OfferRecord
 
 __all__ = [
     "PENDING",
+    "BreaksRules",
     "Check",
     "Decision",
     "Kind",
@@ -84,6 +85,16 @@ class RulesRefuse(Conflict):
         self.violations = violations
 
 
+class BreaksRules(Invalid):
+    """A request refused before it is stored, because the change it asks for would break a
+    hard rule for someone it touches: said to the one asking at once (422), each rule broken
+    with its numbers as a detail."""
+
+    def __init__(self, field: str, message: str, violations: tuple[Violation, ...]) -> None:
+        super().__init__(field, message, [v.detail for v in violations])
+        self.violations = violations
+
+
 @dataclass(frozen=True)
 class Check:
     """A proposal checked against the current roster for everyone it touches."""
@@ -109,7 +120,7 @@ class Check:
         hard = [v for v in self.introduced if v.rule.severity is Severity.HARD]
         if not hard:
             return None
-        return "; ".join(f"{v.rule.code} ({v.rule.title}): {v.message}" for v in hard)
+        return "; ".join(v.worded for v in hard)
 
 
 @dataclass(frozen=True)

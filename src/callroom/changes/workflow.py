@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import still_held, with_granted
 from callroom.changes.notify import new_shifts_text
-from callroom.changes.types import Check, Kind, RulesRefuse, WrongState
+from callroom.changes.types import BreaksRules, Check, Kind, RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.errors import NotFound
@@ -21,7 +22,8 @@ from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
 from callroom.rules import ids
 from callroom.rules.change import Change, DoesNotApply, impact
-from callroom.rules.violations import CoverKey
+from callroom.rules.privacy import as_seen_by
+from callroom.rules.violations import CoverKey, Violation
 from callroom.storage import RosterVersionRecord
 from callroom.storage.changes_repositories import ProposalRecord
 
@@ -70,6 +72,35 @@ def check_change(live: Live, record: ProposalRecord) -> Check:
     )
     hard = [v for v in introduced if v.rule.severity is ids.Severity.HARD]
     return Check(record.id, not hard, introduced, found.resolved, live.record.id)
+
+
+def refuse_breaking(
+    live: Live, caller: Principal, kind: Kind, payload: dict[str, Any], field: str, now: datetime
+) -> None:
+    """BreaksRules (nothing stored) when the change a request asks for breaks a hard rule for
+    anyone it touches, checked as the chief's approval checks it (`check_change`) and worded
+    for the one asking (`rules.privacy`). A day off is not refused for what a repair mends:
+    the cover it leaves short, or the asker's own shift running into the day (a night before);
+    the chief may still grant it with a repair (`ChangeService.repair_day_off`)."""
+    draft = ProposalRecord(
+        0, live.name, kind.value, "proposed", live.record.id, caller.identity, None, payload, "", now,
+        None, None, None, None, 1,
+    )  # fmt: skip
+    found = check_change(live, draft).introduced
+    hard = [
+        v
+        for v in found
+        if v.rule.severity is ids.Severity.HARD and not (kind == Kind.DAY_OFF and _mended(v, caller))
+    ]
+    if hard:
+        seen = as_seen_by(tuple(hard), caller, live.program)
+        raise BreaksRules(field, "it would break " + "; ".join(v.worded for v in seen), seen)
+
+
+def _mended(violation: Violation, asker: Principal) -> bool:
+    """What a repair for a day off mends: cover left short, the asker's own overlapping shift."""
+    own = violation.rule is ids.ABSENCE and violation.person_id == asker.identity
+    return violation.cover is not None or own
 
 
 def apply_change(

@@ -47,6 +47,7 @@ from callroom.rosters.compare import Comparison, compare
 from callroom.rosters.edits import CellEdit, EditCheck, HardRulesBroken, StaleVersion, change_for
 from callroom.rosters.live import Live, LiveSchedules
 from callroom.rosters.store import add_version
+from callroom.rosters.wishes import with_wishes
 from callroom.rules.absences import check_absences
 from callroom.rules.change import impact
 from callroom.rules.context import CheckContext
@@ -60,7 +61,7 @@ from callroom.storage import (
     RosterSource,
     RosterVersionRecord,
 )
-from callroom.storage.changes_repositories import AbsenceRecord, AbsenceRepository
+from callroom.storage.changes_repositories import AbsenceRecord, AbsenceRepository, ChangeRepository
 
 LIVE_RECHECK_S = 0.5
 NO_ROSTER = "no roster has been saved yet: solve one first (callroom solve)"
@@ -335,7 +336,8 @@ class RosterService:
 
     def program_for_solve(self, name: str, program: Program) -> Program:
         """`program` (as read from its file) with the absences approved on the rosters stored as
-        `name`: what a new solve of it must keep everyone off. A year file is refused: its
+        `name`: what a new solve of it must keep everyone off; and the preferences approved for
+        it (`rosters.wishes`), which it weighs. A year file is refused: its
         blocks are solved from its plan (`callroom block solve`)."""
         if program.year is not None:
             raise Invalid(
@@ -345,6 +347,8 @@ class RosterService:
             )
         with self._database.reading() as session:
             found = AbsenceRepository(session).of_program(name)
+            wished = ChangeRepository(session).listing(states=("approved",), program_name=name, family=True)
+        program = with_wishes(program, wished)
         return program.with_absences(record.absence for record in found) if found else program
 
     def store_solution(self, name: str, path: Path, solution: Solution) -> RosterVersionRecord:

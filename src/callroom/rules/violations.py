@@ -57,6 +57,15 @@ class Violation:
         return f"[{self.rule.code}] {self.message}"
 
     @property
+    def worded(self) -> str:
+        """The violation as a person reads it, wherever a change is refused or checked: the
+        rule's title with the ACGME section it protects (or the title, as a program rule), then
+        the numbers ("80 hours a week, averaged over the block (ACGME VI.F.1 / 6.20): Bo Li:
+        84.00 h/week ...; limit 80"); never the rule's code."""
+        protects = self.rule.cited if self.rule.citation else f"{self.rule.title} (program rule)"
+        return f"{protects}: {self.message}"
+
+    @property
     def detail(self) -> Detail:
         """The violation as one detail of an error: the rule as its field, with who and when."""
         return Detail(

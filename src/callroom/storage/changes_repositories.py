@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
 from callroom.storage.changes_tables import (
@@ -24,6 +24,7 @@ from callroom.storage.changes_tables import (
     ChangeProposalRow,
     OpenShiftOfferRow,
 )
+from callroom.year.derive import BLOCK_NAME, blocks_of
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,19 @@ class ChangeRepository:
         return bool(getattr(result, "rowcount", 0) == 1)
 
     def listing(
-        self, *, states: Iterable[str], program_name: str | None = None, person_id: str | None = None
+        self,
+        *,
+        states: Iterable[str],
+        program_name: str | None = None,
+        person_id: str | None = None,
+        family: bool = False,
     ) -> list[ProposalRecord]:
-        """Proposals in `states`, newest first; with `person_id`, those they made or are named in."""
+        """Proposals in `states`, newest first; with `person_id`, those they made or are named in;
+        with `family`, those of every block of `program_name`'s year (see `of_family`)."""
         stmt = select(ChangeProposalRow).where(ChangeProposalRow.state.in_(tuple(states)))
-        if program_name is not None:
+        if program_name is not None and family:
+            stmt = stmt.where(of_family(ChangeProposalRow.program_name, program_name))
+        elif program_name is not None:
             stmt = stmt.where(ChangeProposalRow.program_name == program_name)
         if person_id is not None:
             stmt = stmt.where(
@@ -252,19 +261,32 @@ class AbsenceRepository:
         """The id of the program's newest absence (None while it has none): what changes when
         one is added, so a cache of the program's absences knows when to read them again."""
         found: int | None = self._session.scalar(
-            select(func.max(ApprovedAbsenceRow.id)).where(ApprovedAbsenceRow.program_name == program_name)
+            select(func.max(ApprovedAbsenceRow.id)).where(
+                of_family(ApprovedAbsenceRow.program_name, program_name)
+            )
         )
         return found
 
     def of_program(self, program_name: str) -> list[AbsenceRecord]:
-        """The program's approved absences, oldest first."""
+        """The program's approved absences (for a block of a year, those of all its blocks: see
+        `of_family`), oldest first."""
         rows = self._session.execute(
             select(ApprovedAbsenceRow, ChangeProposalRow.kind)
             .join(ChangeProposalRow, ChangeProposalRow.id == ApprovedAbsenceRow.proposal_id)
-            .where(ApprovedAbsenceRow.program_name == program_name)
+            .where(of_family(ApprovedAbsenceRow.program_name, program_name))
             .order_by(ApprovedAbsenceRow.id)
         )
         return [_absence(row, kind) for row, kind in rows]
+
+
+def of_family(column: InstrumentedAttribute[str], program_name: str) -> ColumnElement[bool]:
+    """The rows kept under `program_name` or, for a block of a year (`year/block-05`), under any
+    block of that year: an absence or a wish approved while one block was live, for dates in
+    a later block, is a fact of the later block too (dates outside a block touch nothing)."""
+    found = BLOCK_NAME.fullmatch(program_name)
+    if found is None:
+        return column == program_name
+    return column.startswith(blocks_of(found.group(1)), autoescape=True)
 
 
 def _absence(row: ApprovedAbsenceRow, proposal_kind: str) -> AbsenceRecord:

@@ -1,13 +1,15 @@
 """Requests and swaps (`/requests`): a resident asks for a day off, offers a shift or proposes
-a swap; the colleague accepts; the chief approves or refuses. All of it is the change service
-of `callroom.changes`, which checks the rules for everyone a change touches before approval;
-the page shows that check, and a refusal names the rule it protects, with its numbers.
+a swap (choosing from their own upcoming shifts and their colleague's); the colleague accepts;
+the chief approves or refuses. A resident also asks for leave, a day off or a preference in the
+next block, and sees what became of each. All of it is the change service of
+`callroom.changes`, which checks the rules for everyone a change touches when it is asked for
+and again before approval; a refusal names the rule it protects, with its numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,11 +19,13 @@ from callroom.accounts.permissions import Permission
 from callroom.api.deps import Changes, Rosters
 from callroom.api.errors import status_of
 from callroom.api.params import RowId
+from callroom.changes.ahead import WORDS, AheadAsk, ahead_words
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Check, Decision, ProposalRecord
 from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid
 from callroom.rosters.live import Live
+from callroom.rosters.wishes import Ahead, ahead_of
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.session import Viewer, forbidden, viewer
 from callroom.web.templating import render
@@ -54,6 +58,8 @@ def describe(program: Program, record: ProposalRecord) -> list[str]:
         what = f"{shift.name if shift else item['shift_id']} · {post.name if post else item['post_id']}"
         return f"{who}: {what} on {day}"
 
+    if ahead_of(record) is not None:
+        return [ahead_words(program, record.payload)]
     slot = record.payload.get("slot")
     if isinstance(slot, dict):
         holder = record.payload.get("holder")
@@ -75,20 +81,27 @@ def _checks(service: ChangeService, viewer: Viewer, records: list[ProposalRecord
 
 def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[str, str]) -> dict[str, object]:
     me = viewer.person_id if viewer.can(Permission.REQUEST_OWN) else None
-    mine = service.pending_for(viewer.principal) if me else []
+    # Requests for a later block are listed on their own, with what became of each.
+    mine = [r for r in service.pending_for(viewer.principal) if ahead_of(r) is None] if me else []
     chief = service.pending_for_chief(viewer.principal) if viewer.can(Permission.REQUEST_READ) else []
     listed = {str(r.id) for r in (*mine, *chief)}
     program = live.program
-    shifts = list(live.roster.for_person(me)) if me else []
+    today = service.today()
+    shifts = [a for a in live.roster.for_person(me) if a.day >= today] if me else []
     colleagues = [p for p in program.people if p.grade.is_resident and p.id != me]
     return {
+        "theirs": [(p, [a for a in live.roster.for_person(p.id) if a.day >= today]) for p in colleagues],
+        "asked": service.asked_ahead(viewer.principal) if me else [],
+        "ahead_kinds": [(a.value, WORDS[a]) for a in Ahead if a is not Ahead.AVOID],
+        "shift_types": program.shift_types,
+        "next_day": program.block.end + timedelta(days=1),
         "live": live,
         "me": me,
         "mine": mine,
         "chief": chief,
         "checks": _checks(service, viewer, chief),
         "describe": lambda r: describe(program, r),
-        "kinds": KIND_WORDS,
+        "kind_of": lambda r: "Next block" if ahead_of(r) is not None else KIND_WORDS.get(r.kind, r.kind),
         "my_shifts": shifts,
         "colleagues": colleagues,
         "can_approve": viewer.can(Permission.REQUEST_APPROVE),
@@ -130,6 +143,7 @@ def requests_page(request: Request, viewer: Signed, changes: Changes, rosters: R
 
 NOTICES = {
     "day-off": "Day off requested: it waits for the chief.",
+    "ahead": "Asked for the next block: it waits for the chief.",
     "offer": "Shift offered: it waits for your colleague, then the chief.",
     "swap": "Swap proposed: it waits for your colleague, then the chief.",
     "accept": "Accepted: it waits for the chief.",
@@ -154,30 +168,60 @@ def _day(form: dict[str, str], field: str) -> date:
         raise Invalid(field, "choose a day") from error
 
 
+# The swap form chooses the colleague and their shift in one list ("theirs"): a refusal about
+# either is said there.
+SWAP_FIELDS = {"colleague": "theirs", "colleague_day": "theirs"}
+
+
+def _theirs(form: dict[str, str]) -> tuple[str, date]:
+    """The colleague and the day of the shift chosen from the list of their shifts."""
+    colleague, _, day = form.get("theirs", "").partition("|")
+    try:
+        return colleague, date.fromisoformat(day)
+    except ValueError as error:
+        raise Invalid("theirs", "choose one of your colleague's shifts") from error
+
+
+def _ahead(form: dict[str, str]) -> AheadAsk:
+    """The request for a later block the form asks for; Invalid naming the field otherwise."""
+    what = form.get("what", "")
+    shift = None
+    if what.startswith("avoid:"):
+        what, shift = Ahead.AVOID.value, what.removeprefix("avoid:")
+    if what not in {a.value for a in Ahead}:
+        raise Invalid("what", "choose what you are asking for")
+    first = _day(form, "first")
+    last = _day(form, "last") if form.get("last") else first
+    return AheadAsk(Ahead(what), first, last, shift, form.get("note", "").strip())
+
+
 def _ask(service: ChangeService, viewer: Viewer, form: dict[str, str], action: str) -> None:
     caller, note = viewer.principal, form.get("note", "").strip()
     if action == "day-off":
         service.request_day_off(caller, _day(form, "day"), note)
     elif action == "offer":
         service.offer_shift(caller, _day(form, "day"), form.get("colleague", ""), note)
+    elif action == "ahead":
+        service.ask_ahead(caller, _ahead(form))
     else:
-        service.propose_swap(
-            caller, _day(form, "day"), form.get("colleague", ""), _day(form, "colleague_day"), note
-        )
+        colleague, their_day = _theirs(form)
+        service.propose_swap(caller, _day(form, "day"), colleague, their_day, note)
 
 
 @router.post("/requests/{action}", response_class=HTMLResponse)
 def ask(
     request: Request, viewer: Signed, form: Form, changes: Changes, rosters: Rosters, action: str
 ) -> Response:
-    """A resident's own request: `day-off`, `offer` (a shift to a colleague) or `swap`."""
+    """A resident's own request: `day-off`, `offer` (a shift to a colleague), `swap`, or
+    `ahead` (leave, a day off or a preference in a later block)."""
     check_csrf(request, viewer, form)
-    if not viewer.can(Permission.REQUEST_OWN) or action not in ("day-off", "offer", "swap"):
+    if not viewer.can(Permission.REQUEST_OWN) or action not in ("day-off", "offer", "swap", "ahead"):
         raise forbidden("make this request")
     try:
         _ask(changes, viewer, form, action)
     except CallroomError as error:
-        errors = {f"{action}.{error.field}": error.message}
+        field = SWAP_FIELDS.get(error.field, error.field) if action == "swap" else error.field
+        errors = {f"{action}.{field}": error.message}
         return _page(
             request,
             viewer,

@@ -187,13 +187,14 @@ def check_cell(request: Request, viewer: Editor, form: Form, rosters: Rosters) -
 
 
 @router.post("/schedule/cell", response_class=HTMLResponse)
-def save_cell(request: Request, viewer: Editor, form: Form, rosters: Rosters) -> Response:
-    """Save the edit as a new roster version, unless it breaks a hard rule or the roster moved on."""
+def save_cell(request: Request, viewer: Editor, form: Form, rosters: Rosters, changes: Changes) -> Response:
+    """Save the edit as a new roster version, unless it breaks a hard rule or the roster moved on;
+    each person it moves gets a notice saying which shifts changed."""
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     try:
         edit = parse_edit(live, form)
-        saved = rosters.save(viewer.principal, edit)
+        saved = changes.edit_cell(viewer.principal, edit)
     except HardRulesBroken as refused:
         return _impact(request, live, rosters.check(edit), status_of(refused), refused=True)
     except CallroomError as error:

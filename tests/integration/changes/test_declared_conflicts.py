@@ -11,16 +11,17 @@ from functools import cache
 import pytest
 
 from callroom.accounts.principal import Principal
-from callroom.changes.types import Check, RulesRefuse
+from callroom.changes.types import BreaksRules, Check, RulesRefuse
 from callroom.domain.program import Conflict
 from callroom.domain.roster import Assignment
+from callroom.errors import ErrorKind
 from callroom.hours.service import HoursService
 from callroom.rosters.edits import CellEdit
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
 from callroom.rules.privacy import CONFIDENTIAL
 from callroom.rules.whatif import WhatIf
-from tests.conflicts import ConflictSwap, conflict_hole, conflict_swap, conflict_take
+from tests.conflicts import ConflictSwap, conflict_hole, conflict_swap, conflict_take, store_accepted
 from tests.integration.changes.conftest import CHIEF, ChangesApi, World
 from tests.principals import DIRECTOR, person
 from tests.repair_world import demo_roster
@@ -29,13 +30,24 @@ SECRETS = ("declared conflict", "general.conflict")
 
 
 def proposed(world: World) -> tuple[ConflictSwap, int]:
-    """The swap proposed by the requester and accepted by the colleague."""
+    """The swap proposed by the requester and accepted by the colleague before the roster moved
+    on to where it breaks the conflict."""
     found = conflict_swap(world.program, world.roster)
-    made = world.service.propose_swap(
-        person(found.requester), found.mine.day, found.colleague, found.theirs.day
-    )
-    world.service.accept(person(found.colleague), made.id)
-    return found, made.id
+    return found, store_accepted(world.database, "st-elsewhere", found)
+
+
+def test_the_resident_proposing_it_is_refused_at_once_reading_only_that_a_confidential_rule_forbids_it(
+    world: World,
+) -> None:
+    found = conflict_swap(world.program, world.roster)
+
+    with pytest.raises(BreaksRules) as refused:
+        world.service.propose_swap(person(found.requester), found.mine.day, found.colleague, found.theirs.day)
+
+    said = refused.value.message
+    assert refused.value.kind is ErrorKind.INVALID and "confidential rule" in said
+    assert name(world, found.partner) not in said and found.conflict.reason not in said
+    assert world.service.pending_for(person(found.requester)) == []
 
 
 def name(world: World, person_id: str) -> str:

@@ -10,14 +10,15 @@ from datetime import timedelta
 import pytest
 
 from callroom.accounts.principal import Principal
-from callroom.changes.types import RulesRefuse, WrongState
+from callroom.changes.types import BreaksRules, RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import ErrorKind, NotAllowed
 from callroom.rules.change import Change, give_away, impact, swap
 from callroom.rules.check import hard_violations
+from callroom.rules.ids import COVER_MINIMUM
 from callroom.storage import RosterRepository
-from tests.integration.changes.conftest import CHIEF, World
+from tests.integration.changes.conftest import CHIEF, ChangesApi, World
 from tests.principals import person
 
 
@@ -88,23 +89,39 @@ def test_an_agreed_swap_is_checked_for_both_and_approved_into_a_new_version(worl
     assert world.service.pending_for_chief(CHIEF) == []
 
 
-def test_a_shift_the_morning_after_a_call_is_refused_naming_the_rule_and_its_numbers(world: World) -> None:
+def test_a_shift_the_morning_after_a_call_is_refused_when_offered_naming_the_rule_and_its_numbers(
+    world: World,
+) -> None:
     shift, tired = shift_after_call(world.program, world.roster)
     expected = impact(world.program, world.roster, give_away(shift, tired)).hard
     assert expected, "the precondition: taking it would break a hard rule"
-    offered = world.service.offer_shift(resident(world, shift.person_id), shift.day, tired)
-    world.service.accept(resident(world, tired), offered.id)
-    check = world.service.check(CHIEF, offered.id)
-    assert not check.acceptable and check.refusal is not None
-    assert all(v.rule.code in check.refusal for v in expected)
-    with pytest.raises(RulesRefuse) as refused:
-        world.service.approve(CHIEF, offered.id)
-    assert refused.value.kind is ErrorKind.CONFLICT and refused.value.field == "proposal"
-    assert any(v.measured is not None and v.limit is not None for v in refused.value.violations)
-    assert any(f"{v.limit:g}" in refused.value.message for v in refused.value.violations if v.limit)
-    assert world.service.get(CHIEF, offered.id).proposal.state == "accepted"  # nothing changed
-    with world.database.reading() as session:
-        assert len(RosterRepository(session).list_versions("st-elsewhere")) == 1
+
+    with pytest.raises(BreaksRules) as refused:
+        world.service.offer_shift(resident(world, shift.person_id), shift.day, tired)
+
+    assert refused.value.kind is ErrorKind.INVALID and refused.value.field == "colleague"
+    said = refused.value.message
+    assert all(v.rule.cited in said and v.message in said for v in expected)
+    assert not any(v.rule.code in said for v in expected)
+    assert any(f"{v.limit:g}" in said for v in refused.value.violations if v.limit)
+    assert world.service.pending_for(resident(world, shift.person_id)) == []  # nothing stored
+
+
+def test_the_api_refuses_a_rule_breaking_offer_with_422_naming_the_rule(changes_api: ChangesApi) -> None:
+    world = changes_api.world
+    shift, tired = shift_after_call(world.program, world.roster)
+    expected = impact(world.program, world.roster, give_away(shift, tired)).hard
+
+    with changes_api.as_(shift.person_id) as http:
+        answer = http.post("/api/v1/changes/offers", json={"day": shift.day.isoformat(), "colleague": tired})
+
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert expected[0].rule.cited in str(body) and {v.rule.code for v in expected} <= {
+        e["field"] for e in body["errors"]
+    }
+    with changes_api.as_(shift.person_id) as http:
+        assert http.get("/api/v1/changes/pending").json() == []
 
 
 def test_a_colleague_may_decline_and_a_requester_withdraw(world: World) -> None:
@@ -138,7 +155,7 @@ def test_a_day_off_that_leaves_cover_intact_is_approved_and_one_that_does_not_is
     refused = world.service.request_day_off(resident(world, needed.person_id), needed.day, "tired")
     with pytest.raises(RulesRefuse) as refusal:
         world.service.approve(CHIEF, refused.id)
-    assert "cover.minimum" in refusal.value.message
+    assert COVER_MINIMUM.title in refusal.value.message and "cover.minimum" not in refusal.value.message
     decision = world.service.approve(CHIEF, granted.id)
     assert decision.version is not None
     with world.database.reading() as session:

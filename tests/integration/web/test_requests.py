@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -11,12 +12,15 @@ from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.changes.service import ChangeService
+from callroom.rosters.audit import change_json
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
+from callroom.rules.change import give_away, impact
 from callroom.storage import RosterRepository
-from tests.conflicts import conflict_swap
+from callroom.storage.changes_repositories import ChangeRepository, NewProposal
+from tests.conflicts import conflict_swap, store_accepted
 from tests.integration.web.conftest import Web
-from tests.principals import CHIEF, admin, person
+from tests.principals import CHIEF, admin
 from tests.web_demo import DEMO_NAME, demo_program, find_offer, find_swap, sign_in_of, solved_demo
 
 PROPOSAL = re.compile(r'id="proposal-(\d+)" data-state="([a-z_]+)"')
@@ -64,15 +68,59 @@ def test_an_offered_shift_accepted_and_approved_makes_a_new_roster_version(web: 
     assert [v.number for v in versions] == [1, 2]
 
 
-def test_a_change_that_breaks_a_hard_rule_is_refused_naming_the_rule(sqlite_web: Web) -> None:
-    _, _, chief, proposal_id = _offer(sqlite_web, acceptable=False)
+def test_an_offer_that_breaks_a_hard_rule_is_refused_to_the_proposer_with_the_rule_and_kept_in_the_form(
+    sqlite_web: Web,
+) -> None:
+    resident, csrf = sqlite_web.signed_in("resident")
+    giver, taker = sign_in_of(sqlite_web.sign_ins, "resident"), sign_in_of(sqlite_web.sign_ins, "colleague")
+    program = demo_program()
+    day = find_offer(program, solved_demo(), giver.person_id or "", taker.person_id or "", acceptable=False)
+    held = solved_demo().on(giver.person_id or "", day)
+    assert held is not None
+    broken = impact(program, solved_demo(), give_away(held, taker.person_id or "")).hard
+
+    answer = resident.post(
+        "/requests/offer",
+        data={"csrf_token": csrf, "day": day.isoformat(), "colleague": taker.person_id or "", "note": "exam"},
+    )
+
+    assert answer.status_code == 422
+    said = html.unescape(re.search(r'id="offer-colleague-error">(.*?)</p>', answer.text, re.S).group(1))  # type: ignore[union-attr]
+    assert said.startswith("it would break ")
+    assert all(v.rule.cited in said and v.message in said for v in broken)
+    assert not any(v.rule.code in said for v in broken)
+    assert f'<option value="{day.isoformat()}" selected>' in answer.text and 'value="exam"' in answer.text
+    with sqlite_web.database.reading() as session:
+        assert ChangeRepository(session).listing(states=("proposed", "accepted")) == []
+
+
+def test_the_chief_sees_why_a_proposal_the_roster_has_moved_on_from_cannot_be_approved_and_no_approve_button(
+    sqlite_web: Web,
+) -> None:
+    giver, taker = sign_in_of(sqlite_web.sign_ins, "resident"), sign_in_of(sqlite_web.sign_ins, "colleague")
+    program, roster = demo_program(), solved_demo()
+    day = find_offer(program, roster, giver.person_id or "", taker.person_id or "", acceptable=False)
+    held = roster.on(giver.person_id or "", day)
+    assert held is not None
+    # Made before the roster moved on (it no longer passes): stored as it was then, accepted.
+    with sqlite_web.database.session() as session:
+        live = RosterRepository(session).newest_id(DEMO_NAME)
+        assert live is not None
+        stale = ChangeRepository(session).add(
+            NewProposal(
+                DEMO_NAME, "give_away", "accepted", live, giver.person_id or "", taker.person_id,
+                change_json(give_away(held, taker.person_id or "")), "", datetime.now(UTC),
+            )
+        )  # fmt: skip
+    chief, _ = sqlite_web.signed_in("chief")
+
     queue = chief.get("/requests").text
-    pattern = rf'id="proposal-{proposal_id}".*?<p class="warning check-refusal">(.*?)</p>'
-    refusal = re.search(pattern, queue, re.S)
-    assert refusal is not None and "Cannot be approved:" in refusal.group(1) and "<b>" in refusal.group(1)
-    answer = chief.post(f"/requests/{proposal_id}/approve", data={"csrf_token": _csrf(chief)})
-    assert answer.status_code == 409
-    assert f'id="proposal-{proposal_id}-error"' in answer.text and "would break" in answer.text
+
+    card = re.search(rf'id="proposal-{stale.id}".*?</article>', queue, re.S)
+    assert card is not None and "Cannot be approved:" in card.group(0)
+    assert 'class="approve"' not in card.group(0) and "Refuse" in card.group(0)
+    answer = chief.post(f"/requests/{stale.id}/approve", data={"csrf_token": _csrf(chief)})
+    assert answer.status_code == 409 and "would break" in answer.text
     with sqlite_web.database.reading() as session:
         assert [v.number for v in RosterRepository(session).list_versions(DEMO_NAME)] == [1]
 
@@ -108,8 +156,7 @@ def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web:
         data={
             "csrf_token": r_csrf,
             "day": mine.isoformat(),
-            "colleague": second.person_id or "",
-            "colleague_day": theirs.isoformat(),
+            "theirs": f"{second.person_id}|{theirs.isoformat()}",
         },
     )
     assert made.status_code == 303
@@ -199,16 +246,66 @@ def _refusal(page: str, proposal_id: int) -> str:
 def test_a_swap_that_breaks_a_declared_conflict_names_the_pair_to_the_chief_alone(sqlite_web: Web) -> None:
     program = demo_program()
     found = conflict_swap(program, solved_demo())
-    changes = ChangeService(sqlite_web.database, RosterService(sqlite_web.database, LiveSchedules()))
-    made = changes.propose_swap(person(found.requester), found.mine.day, found.colleague, found.theirs.day)
-    changes.accept(person(found.colleague), made.id)
+    made = store_accepted(sqlite_web.database, DEMO_NAME, found)
     partner = program.person[found.partner].name
     director, _ = sqlite_web.signed_in("director")
     chief, _ = sqlite_web.signed_in("chief")
 
-    directors = _refusal(director.get("/requests").text, made.id)
-    chiefs = _refusal(chief.get("/requests").text, made.id)
+    directors = _refusal(director.get("/requests").text, made)
+    chiefs = _refusal(chief.get("/requests").text, made)
 
     assert "A confidential rule" in directors and partner not in directors
     assert "declared conflict" not in directors and found.conflict.reason not in directors
     assert partner in chiefs and found.conflict.reason in chiefs
+
+
+def test_the_swap_form_lists_each_colleagues_own_shifts_and_no_free_date(sqlite_web: Web) -> None:
+    resident, _ = sqlite_web.signed_in("resident")
+    them = sign_in_of(sqlite_web.sign_ins, "colleague").person_id or ""
+    program, roster = demo_program(), solved_demo()
+
+    page = resident.get("/requests").text
+
+    form = re.search(r'id="swap-form".*?</form>', page, re.S)
+    assert form is not None and 'type="date"' not in form.group(0)
+    listed = set(re.findall(rf'<option value="{them}\|(\d{{4}}-\d{{2}}-\d{{2}})"', form.group(0)))
+    assert listed == {a.day.isoformat() for a in roster.for_person(them)}
+    group = html.escape(f"{program.person[them].name} ({program.person[them].grade.label})")
+    assert f'<optgroup label="{group}">' in form.group(0)
+
+
+def test_an_ask_for_the_next_block_inside_the_live_block_is_refused_on_its_field_keeping_what_was_typed(
+    sqlite_web: Web,
+) -> None:
+    resident, csrf = sqlite_web.signed_in("resident")
+    inside = demo_program().block.end.isoformat()
+    form = {"csrf_token": csrf, "what": "avoid:night", "first": inside, "last": "", "note": "nights"}
+
+    answer = resident.post("/requests/ahead", data=form)
+
+    assert (
+        answer.status_code == 422
+        and 'id="ahead-first-error">choose a day after the live block' in answer.text
+    )
+    assert '<option value="avoid:night" selected>' in answer.text and f'value="{inside}"' in answer.text
+    assert 'value="nights"' in answer.text
+
+
+def test_a_wish_for_the_next_block_refused_by_the_chief_shows_the_resident_why(sqlite_web: Web) -> None:
+    resident, csrf = sqlite_web.signed_in("resident")
+    chief, _ = sqlite_web.signed_in("chief")
+    day = (demo_program().block.end + timedelta(days=3)).isoformat()
+    asked = resident.post("/requests/ahead", data={"csrf_token": csrf, "what": "prefer_on", "first": day})
+    assert asked.status_code == 303 and asked.headers["location"] == "/requests?done=ahead"
+    waiting = re.search(r'id="asked-(\d+)" data-state="accepted"', resident.get("/requests").text)
+    assert waiting is not None
+    proposal_id = int(waiting.group(1))
+
+    refused = chief.post(
+        f"/requests/{proposal_id}/refuse", data={"csrf_token": _csrf(chief), "reason": "cover is thin"}
+    )
+
+    assert refused.status_code == 303
+    mine = resident.get("/requests").text
+    row = re.search(rf'id="asked-{proposal_id}" data-state="refused">(.*?)</li>', mine, re.S)
+    assert row is not None and "Rather work" in row.group(1) and "cover is thin" in row.group(1)

@@ -10,11 +10,15 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
+from callroom.accounts.demo import DemoAccount
+from callroom.accounts.roles import Role
+from callroom.accounts.service import AccountService, AccountSpec
 from callroom.formats.ical import event_uid
 from callroom.formats.roster_csv import roster_csv_rows
 from callroom.storage import RosterRepository
 from tests.grid_expectations import block_totals, hard_cover_breaks, under_target
 from tests.integration.web.conftest import Web
+from tests.principals import admin
 from tests.web_demo import DEMO_NAME, demo_program, find_edit, sign_in_of, solved_demo
 
 ROW = re.compile(r'<tr data-person="([^"]+)"')
@@ -308,3 +312,23 @@ def test_a_calendar_of_nobody_on_the_roster_is_refused_saying_whose_to_ask_for(
     client, _ = sqlite_web.signed_in(username)
     answer = client.get(f"/schedule/calendar.ics{query}")
     assert answer.status_code == status and message in answer.text
+
+
+def test_a_saved_edit_leaves_the_person_it_moves_a_notice_of_the_shift_changed_in_their_inbox(
+    sqlite_web: Web,
+) -> None:
+    client, csrf = sqlite_web.signed_in("chief")
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    mover = next((s for s in sqlite_web.sign_ins if s.person_id == edit.person_id), None)  # one a person
+    if mover is None:
+        mover = DemoAccount("moved", "moved-test-password", Role.RESIDENT, edit.person_id, "Moved")
+        spec = AccountSpec(mover.username, mover.display_name, mover.role, edit.person_id, mover.password)
+        AccountService(sqlite_web.database).add_account(admin("test"), spec)
+    form = _form(edit.choice, edit.person_id, edit.day.isoformat(), sqlite_web.version_id, csrf)
+    assert client.post("/schedule/cell", data=form).status_code == 200
+
+    moved, _ = sqlite_web.signed_in(mover.username, mover)
+    inbox = moved.get("/inbox").text
+
+    assert "Roster changed (version 2). Your new shifts: " in inbox
+    assert f"{edit.day:%a %d %b}: " in inbox

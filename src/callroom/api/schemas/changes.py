@@ -8,7 +8,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.api.schemas.schedule import ViolationRead
+from callroom.changes.ahead import AheadAsk
 from callroom.changes.types import Check, Decision, ProposalDetail
+from callroom.rosters.wishes import Ahead
 from callroom.rules.violations import Violation
 
 
@@ -39,6 +41,22 @@ class OfferCreate(BaseModel):
 class DayOffCreate(BaseModel):
     day: date
     note: str = Field("", max_length=1000)
+
+
+class AheadCreate(BaseModel):
+    """Leave, a day off or a wish for dates after the live block: `what` is vacation, day_off,
+    prefer_off, prefer_on or avoid (with `shift_id`, the shift the resident would rather not
+    work); `last` defaults to `first`."""
+
+    what: Ahead
+    first: date
+    last: date | None = None
+    shift_id: str | None = Field(None, max_length=100)
+    note: str = Field("", max_length=1000)
+
+    @property
+    def ask(self) -> AheadAsk:
+        return AheadAsk(self.what, self.first, self.last or self.first, self.shift_id, self.note)
 
 
 class OpenShiftCreate(BaseModel):

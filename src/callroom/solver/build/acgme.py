@@ -24,7 +24,6 @@ from callroom.rules.periods import earns_rest
 from callroom.solver.build.guards import GuardKey, Guards
 from callroom.solver.build.space import Item, Space, weighted
 
-
 WINDOW_AHEAD = 2  # a free-day window starts on day d and ends on d + 1, an hour later after a DST change
 
 
@@ -62,8 +61,9 @@ def add_free_days(space: Space, guard: Guards) -> None:
         need = required_free_days(_available(space, person), limits)
         if need == 0:
             continue
-        frees = [v for d in range(space.program.block.days)
-                 if (v := _free_day(space, p, person, d)) is not None]
+        frees = [
+            v for d in range(space.program.block.days) if (v := _free_day(space, p, person, d)) is not None
+        ]
         key = guard(GuardKey.of(ids.FREE_DAYS, person.id))
         space.model.add(sum(frees) >= need).only_enforce_if(key)
 
@@ -114,7 +114,7 @@ class _Timed:
 
     def starting_between(self, low: int, high: int, *, closed_low: bool) -> list[Item]:
         first = bisect_left(self.starts, low) if closed_low else bisect_right(self.starts, low)
-        return self.items[first:bisect_left(self.starts, high)]
+        return self.items[first : bisect_left(self.starts, high)]
 
 
 def add_continuous_work(space: Space, guard: Guards) -> None:
@@ -122,8 +122,10 @@ def add_continuous_work(space: Space, guard: Guards) -> None:
     patients in the transition hours, or that is followed too soon by more work."""
     for p, person, limits in _residents(space):
         timed = _Timed([*space.past[p], *space.person_items(p)])
-        keys = {rule: guard(GuardKey.of(rule, person.id))
-                for rule in (ids.CONTINUOUS_HOURS, ids.TRANSITION, ids.REST_AFTER_CALL)}
+        keys = {
+            rule: guard(GuardKey.of(rule, person.id))
+            for rule in (ids.CONTINUOUS_HOURS, ids.TRANSITION, ids.REST_AFTER_CALL)
+        }
         for item in timed.items:
             if item.in_house:
                 for rule, chain in _bad_chains([item], timed, limits):
@@ -133,8 +135,9 @@ def add_continuous_work(space: Space, guard: Guards) -> None:
                         space.model.add_bool_or(chosen).only_enforce_if(keys[rule])
 
 
-def _bad_chains(chain: list[Item], timed: _Timed, limits: AcgmeLimits
-                ) -> Iterator[tuple[ids.RuleId, list[Item]]]:
+def _bad_chains(
+    chain: list[Item], timed: _Timed, limits: AcgmeLimits
+) -> Iterator[tuple[ids.RuleId, list[Item]]]:
     start, end, last = chain[0].start, chain[-1].end, chain[-1]
     # A chain still in the history is not the block's to forbid, but what the block adds to it
     # may be: such chains are extended rather than reported.
@@ -142,8 +145,12 @@ def _bad_chains(chain: list[Item], timed: _Timed, limits: AcgmeLimits
         if last.in_block:
             yield ids.CONTINUOUS_HOURS, chain
             return
-    elif len(chain) > 1 and last.end > start + limits.max_continuous_hours * 60 \
-            and last.post.new_patients and last.in_block:
+    elif (
+        len(chain) > 1
+        and last.end > start + limits.max_continuous_hours * 60
+        and last.post.new_patients
+        and last.in_block
+    ):
         yield ids.TRANSITION, chain
         return
     if earns_rest(end - start, (i.shift for i in chain), limits):
@@ -164,8 +171,9 @@ def short_rest_penalties(space: Space) -> list[cp_model.IntVar]:
     for p, _, limits in _residents(space):
         in_house = _Timed([i for i in [*space.past[p], *space.person_items(p)] if i.in_house])
         for first in in_house.items:
-            window = in_house.starting_between(first.end, first.end + limits.min_rest_hours * 60,
-                                               closed_low=True)
+            window = in_house.starting_between(
+                first.end, first.end + limits.min_rest_hours * 60, closed_low=True
+            )
             for second in window:
                 if second.in_block and second.start > first.end and second.day > first.day:
                     between = [i.var for i in window if i.start < second.start and i.day != second.day]

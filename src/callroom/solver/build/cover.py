@@ -43,8 +43,9 @@ def add_cover(space: Space, guard: Guards) -> Terms:
                     key = guard(cover_key(demand, r, day, ids.COVER_MAXIMUM))
                     space.model.add(count <= need.maximum).only_enforce_if(key)
                 if need.target is not None:
-                    terms += _target(space.model, count, need.target, need.weight_under,
-                                     need.weight_over, len(candidates))
+                    terms += _target(
+                        space.model, count, need.target, need.weight_under, need.weight_over, len(candidates)
+                    )
     return terms
 
 
@@ -53,8 +54,9 @@ def cover_key(demand: CoverDemand, r: int, day: date, rule: ids.RuleId = ids.COV
     return GuardKey(rule.code, slot=SlotKey(demand.id, r, day))
 
 
-def _target(model: cp_model.CpModel, count: cp_model.LinearExprT, target: int, under: int,
-            over: int, most: int) -> Terms:
+def _target(
+    model: cp_model.CpModel, count: cp_model.LinearExprT, target: int, under: int, over: int, most: int
+) -> Terms:
     terms: Terms = []
     if under > 0 and target > 0:
         short = model.new_int_var(0, target, "under")

@@ -49,8 +49,9 @@ def add_absences(space: Space, guard: Guards) -> None:
 
 def absence_key(absence: ApprovedAbsence) -> GuardKey:
     """The fact that keeps the person off those shifts: one per approved absence."""
-    return GuardKey.of(ids.ABSENCE, absence.person_id,
-                       f"absence:{absence.start.isoformat()}..{absence.end.isoformat()}")
+    return GuardKey.of(
+        ids.ABSENCE, absence.person_id, f"absence:{absence.start.isoformat()}..{absence.end.isoformat()}"
+    )
 
 
 def add_succession(space: Space, guard: Guards) -> None:
@@ -76,8 +77,9 @@ def add_succession(space: Space, guard: Guards) -> None:
                     space.model.add(var == 0).only_enforce_if(key)
 
 
-def _at_most_one(space: Space, key: list[cp_model.IntVar], before: list[cp_model.IntVar],
-                 after: list[cp_model.IntVar]) -> None:
+def _at_most_one(
+    space: Space, key: list[cp_model.IntVar], before: list[cp_model.IntVar], after: list[cp_model.IntVar]
+) -> None:
     if not (before and after):
         return
     if key:  # at-most-one constraints take no enforcement literal; guarded ones go linear
@@ -116,7 +118,7 @@ def add_max_consecutive(space: Space, guard: Guards) -> None:
             continue
         key = guard(GuardKey.of(ids.MAX_CONSECUTIVE, person.id))
         for first in range(max(0, space.program.history_days - cap), len(days) - cap):
-            window = days[first:first + cap + 1]
+            window = days[first : first + cap + 1]
             fixed = sum(1 for d in window if d is True)
             worked = [d for d in window if not isinstance(d, bool)]
             space.model.add(LinearExpr.sum(worked) <= cap - fixed).only_enforce_if(key)
@@ -144,14 +146,19 @@ def _negated(day: Literal | bool) -> Literal | bool:
     return not day if isinstance(day, bool) else day.Not()
 
 
-def _forbid_short_runs(space: Space, inside: Sequence[Literal | bool], minimum: int,
-                       key: list[cp_model.IntVar]) -> None:
+def _forbid_short_runs(
+    space: Space, inside: Sequence[Literal | bool], minimum: int, key: list[cp_model.IntVar]
+) -> None:
     """For every run [first, first + length) shorter than `minimum` with both neighbours known
     (in the block or its history) and reaching into the block: not (neighbour outside the run,
     every day inside, neighbour outside). History days are constants, folded into the clause."""
     for length in range(1, minimum):
         for first in range(max(1, space.program.history_days - length), len(inside) - length):
-            clause = [inside[first - 1], *map(_negated, inside[first:first + length]), inside[first + length]]
+            clause = [
+                inside[first - 1],
+                *map(_negated, inside[first : first + length]),
+                inside[first + length],
+            ]
             if any(lit is True for lit in clause):
                 continue
             literals = [lit for lit in clause if not isinstance(lit, bool)]
@@ -202,16 +209,24 @@ def add_conflicts(space: Space, guard: Guards) -> None:
         if first is None or second is None:
             continue
         key = guard(GuardKey.of(ids.CONFLICT, conflict.first, conflict.second))
-        for mine in space.person_items(first):
-            for d in space.near(mine.day):
-                for theirs in space.items[second][d]:
-                    if _clash(mine, theirs):
-                        space.model.add_bool_or([mine.var.Not(), theirs.var.Not()]).only_enforce_if(key)
-        for before, now in ((first, second), (second, first)):
-            for held in space.past[before]:
-                for item in space.person_items(now) if held.end > 0 else ():
-                    if _clash(held, item):
-                        space.model.add(item.var == 0).only_enforce_if(key)
+        _apart_in_the_block(space, first, second, key)
+        _apart_from_the_history(space, first, second, key)
+
+
+def _apart_in_the_block(space: Space, first: int, second: int, key: list[cp_model.IntVar]) -> None:
+    for mine in space.person_items(first):
+        for d in space.near(mine.day):
+            for theirs in space.items[second][d]:
+                if _clash(mine, theirs):
+                    space.model.add_bool_or([mine.var.Not(), theirs.var.Not()]).only_enforce_if(key)
+
+
+def _apart_from_the_history(space: Space, first: int, second: int, key: list[cp_model.IntVar]) -> None:
+    for before, now in ((first, second), (second, first)):
+        for held in space.past[before]:
+            for item in space.person_items(now) if held.end > 0 else ():
+                if _clash(held, item):
+                    space.model.add(item.var == 0).only_enforce_if(key)
 
 
 def _clash(one: Item, other: Item) -> bool:
@@ -227,8 +242,9 @@ def add_overlap(space: Space) -> None:
             clashes = _clashes(space, d, later)
             for p in range(len(space.program.people)) if clashes else ():
                 for shift_id, clashing in clashes.items():
-                    _at_most_one(space, [], space.on_shifts(p, d, [shift_id]),
-                                 space.on_shifts(p, later, clashing))
+                    _at_most_one(
+                        space, [], space.on_shifts(p, d, [shift_id]), space.on_shifts(p, later, clashing)
+                    )
     # Work carried over from the history rules out what would start before it ends.
     for p, past in enumerate(space.past):
         for held in past:
@@ -239,6 +255,8 @@ def add_overlap(space: Space) -> None:
 
 def _clashes(space: Space, day: int, later: int) -> dict[str, list[str]]:
     ids_ = [s.id for s in space.program.shift_types]
-    found = {s: [t for t in ids_ if space.timeline.span(later, t)[0] < space.timeline.span(day, s)[1]]
-             for s in ids_}
+    found = {
+        s: [t for t in ids_ if space.timeline.span(later, t)[0] < space.timeline.span(day, s)[1]]
+        for s in ids_
+    }
     return {s: clashing for s, clashing in found.items() if clashing}

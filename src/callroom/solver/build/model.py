@@ -24,8 +24,9 @@ class RosterModel:
     objective: Terms
 
 
-def build_model(program: Program, *, explain: bool = False,
-                relax: frozenset[str] = frozenset()) -> RosterModel:
+def build_model(
+    program: Program, *, explain: bool = False, relax: frozenset[str] = frozenset()
+) -> RosterModel:
     """The full model. With `explain`, hard rules are guarded and there is no objective.
 
     `relax` names rule codes to guard while keeping the objective (a repair relaxes cover

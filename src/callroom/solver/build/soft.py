@@ -33,7 +33,8 @@ def request_terms(space: Space) -> Terms:
 def _matching(space: Space, p: int, request: Request) -> list[cp_model.IntVar]:
     d = space.program.block.index(request.day)
     return [
-        item.var for item in space.items[p][d]
+        item.var
+        for item in space.items[p][d]
         if (request.shift_id is None or item.shift.id == request.shift_id)
         and (request.post_id is None or item.post.id == request.post_id)
     ]
@@ -63,8 +64,9 @@ def fairness_terms(space: Space, weekends: list[list[cp_model.IntVar]]) -> Terms
     return terms
 
 
-def _count(space: Space, group: FairnessGroup, p: int, weekends: list[list[cp_model.IntVar]]
-           ) -> cp_model.LinearExprT:
+def _count(
+    space: Space, group: FairnessGroup, p: int, weekends: list[list[cp_model.IntVar]]
+) -> cp_model.LinearExprT:
     if group.rule is ids.FAIR_WEEKENDS:
         return sum(weekends[p])
     kind = METRICS[group.rule][1]

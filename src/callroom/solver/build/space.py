@@ -20,9 +20,8 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from callroom.domain.program import Person, Post, Program
-from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.domain.shifts import ShiftType
 from callroom.domain.timeline import Timeline
-
 
 MINUTES_PER_DAY = 24 * 60
 CLOCK_CHANGE = 60  # a DST change moves a local time by at most an hour against elapsed time
@@ -76,8 +75,13 @@ class Space:
         for placed in self.timeline.history:
             p = index.get(placed.assignment.person_id)
             if p is not None:
-                post, shift = self.program.post[placed.assignment.post_id], self.program.shift[placed.assignment.shift_id]
-                past[p].append(Item(p, placed.day, post, shift, placed.start, placed.end, self.model.new_constant(1)))
+                post, shift = (
+                    self.program.post[placed.assignment.post_id],
+                    self.program.shift[placed.assignment.shift_id],
+                )
+                past[p].append(
+                    Item(p, placed.day, post, shift, placed.start, placed.end, self.model.new_constant(1))
+                )
         return [sorted(items, key=lambda i: i.start) for items in past]
 
     def past_flags(self, person: int, flag: Callable[[Item], bool]) -> list[bool]:
@@ -111,16 +115,17 @@ class Space:
     def _item(self, person: int, day: int, post_id: str, shift_id: str) -> Item:
         start, end = self.timeline.span(day, shift_id)
         var = self.model.new_bool_var(f"x_{person}_{day}_{post_id}_{shift_id}")
-        return Item(person, day, self.program.post[post_id], self.program.shift[shift_id],
-                    start, end, var)
+        return Item(person, day, self.program.post[post_id], self.program.shift[shift_id], start, end, var)
 
     @cached_property
     def reach(self) -> int:
         """How many days apart two items can be and still overlap in time: the latest any shift
         type ends, counted from the midnight starting its day, with an hour's clock change at
         each end, in whole days (2 for a 07:00 24-hour call or a 19:00 night)."""
-        latest = max((s.start.hour * 60 + s.start.minute + s.duration_minutes
-                      for s in self.program.shift_types), default=0)
+        latest = max(
+            (s.start.hour * 60 + s.start.minute + s.duration_minutes for s in self.program.shift_types),
+            default=0,
+        )
         return -(-(latest + 2 * CLOCK_CHANGE) // MINUTES_PER_DAY)
 
     def near(self, day: int) -> range:
