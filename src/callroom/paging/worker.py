@@ -372,4 +372,5 @@ def outbound(item: ClaimedMessage) -> OutboundMessage:
         reason=recipient.reason,
         step=recipient.step,
         round=recipient.round,
+        notice=page.notice,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -52,6 +53,7 @@ def test_the_webhook_payload_is_the_documented_one() -> None:
             "sender": "nurse-4",
             "target": "post:gs-night",
             "sent_at": "2027-03-09T07:10:00+00:00",
+            "notice": False,
         },
         "recipient": {
             "id": "cy",
@@ -81,6 +83,15 @@ def test_an_email_has_a_stable_message_id_and_the_callback() -> None:
     assert email["Message-ID"] == "<page-3/recipient-5/webhook@callroom>"
     assert email["Subject"] == "[URGENT] Page from nurse-4: Bed 12: chest pain, BP 80/50"
     assert "Call back: x4410" in email.get_content()
+
+
+def test_a_notice_by_email_says_it_asks_no_answer() -> None:
+    notice = dataclasses.replace(MESSAGE, notice=True, callback="", priority="routine")
+    email = email_for(notice, "callroom@st-elsewhere.example")
+
+    assert email["Subject"].startswith("[ROUTINE] Notice from nurse-4:")
+    assert "no answer is needed" in email.get_content()
+    assert "acknowledge" not in email.get_content() and "Call back" not in email.get_content()
 
 
 def test_the_inbox_payload_carries_the_page_id_for_the_app_to_fetch() -> None:

@@ -36,6 +36,7 @@ class OutboundMessage:
     reason: str
     step: int
     round: int
+    notice: bool = False  # tells, asks no answer (a roster changed)
 
     def summary(self) -> dict[str, Any]:
         """What every channel may carry: the page without the patient, and who it is for."""
@@ -48,6 +49,7 @@ class OutboundMessage:
                 "sender": self.sender,
                 "target": self.target,
                 "sent_at": self.sent_at.isoformat(),
+                "notice": self.notice,
             },
             "recipient": {"id": self.person_id, "name": self.person_name, "reason": self.reason},
             "escalation": {"step": self.step, "round": self.round},

@@ -34,14 +34,16 @@ def email_for(message: OutboundMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.address
-    email["Subject"] = f"[{message.priority.upper()}] Page from {message.sender}: {message.body[:60]}"
+    kind = "Notice" if message.notice else "Page"
+    email["Subject"] = f"[{message.priority.upper()}] {kind} from {message.sender}: {message.body[:60]}"
     # A stable Message-ID lets mail systems that deduplicate on it drop a repeat.
     email["Message-ID"] = f"<{message.idempotency_key}@callroom>"
     email["X-Callroom-Idempotency-Key"] = message.idempotency_key
+    answer = "no answer is needed" if message.notice else "acknowledge it in callroom"
     email.set_content(
-        f"{message.priority.upper()} page from {message.sender}\n\n{message.body}\n\n"
+        f"{message.priority.upper()} {kind.lower()} from {message.sender}\n\n{message.body}\n\n"
         + (f"Call back: {message.callback}\n" if message.callback else "")
-        + f"Page {message.page_id}, for {message.target}: acknowledge it in callroom.\n"
+        + f"{kind} {message.page_id}, for {message.target}: {answer}.\n"
         f"Why you: {message.reason}\n"
     )
     return email
