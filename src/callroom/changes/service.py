@@ -32,7 +32,6 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
 from callroom.changes.ahead import AheadAsk, payload_of
-from callroom.changes.notify import new_shifts_text
 from callroom.changes.open_shifts import offer_slot, take
 from callroom.changes.repairs import RepairAsk, ask_of, moved_on, run_repair, same_change
 from callroom.changes.types import (
@@ -53,6 +52,7 @@ from callroom.changes.workflow import (
     apply_change,
     check_change,
     load_live,
+    notices_of,
     notify_all,
     refuse_breaking,
 )
@@ -221,11 +221,9 @@ class ChangeService:
         moved saying which of their shifts changed (a notice: it never escalates)."""
         live = self._rosters.require_live()
         saved = self._rosters.save(caller, edit)
-        change, after = saved.check.change, saved.check.impact.after
-        for person in sorted(change.people):
-            days = [a.day for a in (*change.removed, *change.added) if a.person_id == person]
-            text = new_shifts_text(live.program, live.roster, after, person, days, saved.version.number)
-            self._notifier.notify(person, text)
+        after = saved.check.impact.after
+        number = saved.version.number
+        self._notifier.notify_each(notices_of(live.program, live.roster, after, saved.check.change, number))
         return saved
 
     def today(self) -> date:
@@ -428,8 +426,9 @@ class ChangeService:
             record = self._add(session, live, Kind.OPEN_SHIFT, State.OPEN, caller, None, payload, note)
             offered = tuple(payload["offered"])
             ChangeRepository(session).add_offers(record.id, offered, self._clock())
-        for person in offered:
-            self._notifier.notify(person, f"Open shift #{record.id}: {slot}. Reply to take it.")
+        self._notifier.notify_each(
+            [(p, f"Open shift #{record.id}: {slot}. Reply to take it.") for p in offered]
+        )
         return OpenShift(record, offered)
 
     def take_open_shift(self, caller: Principal, proposal_id: int) -> Decision:
@@ -442,8 +441,9 @@ class ChangeService:
             assert decided is not None
         self._rosters.forget()
         notified = self._tell(record.id, applied)
-        for person in others:
-            self._notifier.notify(person, f"Open shift #{record.id} has been taken by someone else.")
+        self._notifier.notify_each(
+            [(p, f"Open shift #{record.id} has been taken by someone else.") for p in others]
+        )
         return Decision(decided, applied.version, notified)
 
     # --- reading ------------------------------------------------------------------------------

@@ -160,13 +160,26 @@ def notify_all(notifier: Notifier, applied: Applied) -> tuple[tuple[str, int], .
     each one reached."""
     if applied.version is None:
         return ()
-    reached = []
-    for person in sorted(applied.change.people):
-        days = [a.day for a in (*applied.change.removed, *applied.change.added) if a.person_id == person]
-        text = new_shifts_text(
-            applied.program, applied.before, applied.after, person, days, applied.version.number
+    notices = notices_of(
+        applied.program, applied.before, applied.after, applied.change, applied.version.number
+    )
+    sent = notifier.notify_each(notices)
+    return tuple(
+        (person, page_id) for (person, _), page_id in zip(notices, sent, strict=True) if page_id is not None
+    )
+
+
+def notices_of(
+    program: Program, before: Roster, after: Roster, change: Change, version: int
+) -> list[tuple[str, str]]:
+    """(person, notice) for each person `change` moved: their new shifts on the days it touched."""
+    moves = (*change.removed, *change.added)
+    return [
+        (
+            person,
+            new_shifts_text(
+                program, before, after, person, [a.day for a in moves if a.person_id == person], version
+            ),
         )
-        page_id = notifier.notify(person, text)
-        if page_id is not None:
-            reached.append((person, page_id))
-    return tuple(reached)
+        for person in sorted(change.people)
+    ]

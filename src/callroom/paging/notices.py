@@ -9,6 +9,7 @@ sent never undoes what it tells of: `notify` answers None instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from callroom.domain.paging import Priority
@@ -24,25 +25,33 @@ class Notifier(Protocol):
     def notify(self, person_id: str, body: str) -> int | None:
         """Send `body` to the person; the page id, or None when it could not be sent."""
 
+    def notify_each(self, notices: Sequence[tuple[str, str]]) -> list[int | None]:
+        """Send each (person, body) at once; for each, the page id or None."""
+
 
 class PagingNotifier:
     def __init__(self, paging: PagingService, sender: str = SENDER, callback: str = NO_CALLBACK) -> None:
         self._paging, self._sender, self._callback = paging, sender, callback
 
     def notify(self, person_id: str, body: str) -> int | None:
-        request = PageRequest(
-            self._sender,
-            f"person:{person_id}",
-            _clip(body),
-            self._callback,
-            Priority.ROUTINE,
-            new_patient=False,
-            notice=True,
-        )
-        try:
-            return self._paging.send(request).id
-        except CallroomError:
-            return None
+        return self.notify_each([(person_id, body)])[0]
+
+    def notify_each(self, notices: Sequence[tuple[str, str]]) -> list[int | None]:
+        requests = [
+            PageRequest(
+                self._sender,
+                f"person:{person_id}",
+                _clip(body),
+                self._callback,
+                Priority.ROUTINE,
+                new_patient=False,
+                notice=True,
+            )
+            for person_id, body in notices
+        ]
+        return [
+            None if isinstance(sent, CallroomError) else sent.id for sent in self._paging.send_each(requests)
+        ]
 
 
 class SilentNotifier:
@@ -50,6 +59,9 @@ class SilentNotifier:
 
     def notify(self, person_id: str, body: str) -> int | None:
         return None
+
+    def notify_each(self, notices: Sequence[tuple[str, str]]) -> list[int | None]:
+        return [None for _ in notices]
 
 
 def _clip(body: str) -> str:

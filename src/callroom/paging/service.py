@@ -9,6 +9,7 @@ so they serialise with the workers' escalations; each leaves an event in the aud
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from callroom.domain.paging import (
     Target,
     TargetKind,
 )
-from callroom.errors import Conflict, Invalid, NotAllowed, NotFound
+from callroom.errors import CallroomError, Conflict, Invalid, NotAllowed, NotFound
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
 from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
@@ -130,15 +131,35 @@ class PagingService:
 
     def send(self, request: PageRequest) -> SentPage:
         """Resolve and store a page; Invalid (field "target") for a target naming nothing."""
-        target = parse_request(request)
+        (sent,) = self.send_each([request])
+        if isinstance(sent, CallroomError):
+            raise sent
+        return sent
+
+    def send_each(self, requests: Sequence[PageRequest]) -> list[SentPage | CallroomError]:
+        """Resolve and store each page, all in one transaction against one reading of the live
+        roster (the notices of a published roster, one per person moved); each answer is its
+        page or the reason it was refused, and a refused one stores nothing of its own."""
+        answers: list[SentPage | CallroomError] = []
         with self._database.session() as session:
             now = self._clock()
             schedule = self._schedules.current(session, now)
-            if schedule is not None:
-                _check(schedule, target)
-            page, routed = _new_page(schedule, request, target, now)
-            page_id = PageRepository(session).add_page(page)
-            _record_sent(session, page_id, page, routed, config_of(schedule), now)
+            for request in requests:
+                try:
+                    answers.append(self._store(session, schedule, request, now))
+                except CallroomError as error:
+                    answers.append(error)
+        return answers
+
+    def _store(
+        self, session: Session, schedule: Schedule | None, request: PageRequest, now: datetime
+    ) -> SentPage:
+        target = parse_request(request)
+        if schedule is not None:
+            _check(schedule, target)
+        page, routed = _new_page(schedule, request, target, now)
+        page_id = PageRepository(session).add_page(page)
+        _record_sent(session, page_id, page, routed, config_of(schedule), now)
         return SentPage(
             page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id
         )

@@ -4,7 +4,7 @@ a token for everyone on the schedule, the chief, the program director and an adm
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -36,9 +36,14 @@ class Recording:
     sent: list[tuple[str, int | None, str]] = field(default_factory=list)
 
     def notify(self, person_id: str, body: str) -> int | None:
-        page_id = self.inner.notify(person_id, body)
-        self.sent.append((person_id, page_id, body))
-        return page_id
+        return self.notify_each([(person_id, body)])[0]
+
+    def notify_each(self, notices: Sequence[tuple[str, str]]) -> list[int | None]:
+        page_ids = self.inner.notify_each(notices)
+        self.sent += [
+            (person, page_id, body) for (person, body), page_id in zip(notices, page_ids, strict=True)
+        ]
+        return page_ids
 
 
 @dataclass
