@@ -53,6 +53,19 @@ def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
     assert kinds(detail) == [EventKind.SENT, EventKind.NOTIFIED]
 
 
+def test_pages_sent_together_are_each_stored_or_refused_on_their_own(
+    paging: PagingService, world: Database
+) -> None:
+    sent = paging.send_each([request(), request("post:wrad"), request(body="Bed 3: fever")])
+
+    first, refused, third = sent
+    assert isinstance(refused, CallroomError) and refused.field == "target"
+    assert not isinstance(first, CallroomError) and not isinstance(third, CallroomError)
+    assert first.recipients == third.recipients == ("ada",) and first.id != third.id
+    assert count(world, PageRow) == 2
+    assert paging.detail(OPERATOR, third.id).page.body == "Bed 3: fever"
+
+
 def test_an_unknown_target_is_refused_and_nothing_is_written(paging: PagingService, world: Database) -> None:
     with pytest.raises(CallroomError) as caught:
         paging.send(request("post:wrad"))
