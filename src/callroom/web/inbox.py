@@ -10,6 +10,7 @@ An operator's inbox is the switchboard's queue, as in the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -20,7 +21,7 @@ from callroom.accounts.permissions import Permission
 from callroom.api.deps import AppSettings, Hub, Paging, Rosters
 from callroom.api.errors import status_of
 from callroom.api.params import LastEventId, RowId
-from callroom.errors import CallroomError
+from callroom.errors import CallroomError, NotFound
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.service import PagingService
 from callroom.paging.stream import events
@@ -97,38 +98,23 @@ def inbox_item(
     return _item(request, paging, rosters, viewer, page_id)
 
 
-@router.post("/inbox/pages/{page_id}/seen", response_class=HTMLResponse)
-def seen(
-    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
+@router.post("/inbox/pages/{page_id}/{action}", response_class=HTMLResponse)
+def act(
+    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId, action: str
 ) -> HTMLResponse:
-    """A notice read: it asks nothing more."""
+    """`seen` (a notice read: it asks nothing more), `ack` or `decline` (with a reason); the
+    item comes back as it now is, with the refusal if there was one."""
     check_csrf(request, viewer, form)
+    me = viewer.principal
+    acts: dict[str, Callable[[], object]] = {
+        "seen": lambda: paging.seen(me, page_id),
+        "ack": lambda: paging.acknowledge(me, page_id),
+        "decline": lambda: paging.decline(me, page_id, form.get("reason", "")),
+    }
+    if action not in acts:
+        raise NotFound("action", f"no action {action!r} on a page")
     try:
-        paging.seen(viewer.principal, page_id)
-    except CallroomError as error:
-        return _item(request, paging, rosters, viewer, page_id, error)
-    return _item(request, paging, rosters, viewer, page_id)
-
-
-@router.post("/inbox/pages/{page_id}/ack", response_class=HTMLResponse)
-def acknowledge(
-    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
-) -> HTMLResponse:
-    check_csrf(request, viewer, form)
-    try:
-        paging.acknowledge(viewer.principal, page_id)
-    except CallroomError as error:
-        return _item(request, paging, rosters, viewer, page_id, error)
-    return _item(request, paging, rosters, viewer, page_id)
-
-
-@router.post("/inbox/pages/{page_id}/decline", response_class=HTMLResponse)
-def decline(
-    request: Request, viewer: Pager, form: Form, paging: Paging, rosters: Rosters, page_id: RowId
-) -> HTMLResponse:
-    check_csrf(request, viewer, form)
-    try:
-        paging.decline(viewer.principal, page_id, form.get("reason", ""))
+        acts[action]()
     except CallroomError as error:
         return _item(request, paging, rosters, viewer, page_id, error)
     return _item(request, paging, rosters, viewer, page_id)
