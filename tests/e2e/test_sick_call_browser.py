@@ -38,7 +38,8 @@ def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
 
 def call_in_sick(chief: Page, person_id: str, first: date, last: date, reason: str) -> int:
     """Fill the sick-call form (the person chosen by name) and ask for the repair; the
-    repair's id once its page shows."""
+    repair's id once its page shows (the browser goes there by itself from the job page that
+    shows the repair being solved)."""
     person = demo_program().person[person_id]
     chief.goto("/changes/sick-call")
     fits_the_phone(chief)
@@ -90,7 +91,16 @@ def test_a_sick_call_to_an_approved_repair_and_a_moved_resident_finds_the_notice
     expect(goes_on.locator("td.why")).to_contain_text("Hard minimum cover by grade")
     expect(chief.locator("#change-count")).to_contain_text("changes")
     screenshot(chief, "sick-call-repair")
+    chief.go_back()  # the job that solved it, done, links to it (and stays: no bounce forward)
+    expect(chief.locator("#job [data-field=state]")).to_have_text("done")
+    expect(chief.locator("#job .job-next a")).to_have_attribute("href", f"/changes/sick-call/{repair_id}")
+    expect(chief.locator("h1")).to_contain_text(program.person[absent].name)
+    screenshot(chief, "sick-call-job")
     chief.set_viewport_size({"width": 390, "height": 844})
+    fits_the_phone(chief)
+    screenshot(chief, "sick-call-job-phone")
+    chief.click("#job .job-next a")
+    expect(chief).to_have_url(re.compile(rf"/changes/sick-call/{repair_id}$"))
     fits_the_phone(chief)
     screenshot(chief, "sick-call-repair-phone")
     chief.fill("#approve-reason", "flu, sent home")

@@ -301,8 +301,10 @@ class _Searching(cp_model.CpSolverSolutionCallback):
         self.on_bound(self.best_objective_bound)
 
     def on_bound(self, bound: float) -> None:
-        short = 0 if self.found is None else self.found[0]
-        self.bound = max(0, round(bound) - short * self.weight)
+        # Before a repair is found the bound mixes missing people with changes; after, the
+        # best repair's missing people bound those of the fewest, so what is left bounds changes.
+        if self.found is not None:
+            self.bound = max(0, round(bound) - self.found[0] * self.weight)
         self._tell(FINDING)
 
     def polishing(self, changes: int) -> None:

@@ -124,7 +124,9 @@
     show("phase", "");
     if (kind === "done" && data.result) {
       var href = fill(job.dataset.next, data.result, true);
-      if (job.dataset.go) { window.location.assign(href); return; }
+      // On to the result when it was found while the page was open (not on coming back to
+      // a job done already: Back would bounce forward again).
+      if (job.dataset.go && job.dataset.state !== "done") { window.location.assign(href); return; }
       var link = document.createElement("a");
       link.href = href;
       link.textContent = fill(job.dataset.nextText, data.result, false);
