@@ -10,11 +10,14 @@ from datetime import date
 
 import httpx
 
+from callroom.accounts.roles import Role
+from callroom.changes.repairs import RepairAsk
 from callroom.changes.types import State
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.paging.service import PagingService
 from callroom.rosters.live import LiveSchedules
+from callroom.services import build_services
 from callroom.storage import RosterRepository
 from callroom.storage.changes_repositories import ChangeRepository
 from tests.integration.web.conftest import Web
@@ -227,7 +230,7 @@ def test_pressing_repair_twice_gives_one_job_while_another_sick_call_gets_its_ow
         waiting = ChangeRepository(session).listing(states=(State.ACCEPTED,))
     assert sorted(r.payload["absence"]["person_id"] for r in waiting) == sorted([absent, other])
     done = chief.get(f"/changes/sick-call/jobs/{first}").text
-    assert "done" in the_text(done) and 'href="/changes/sick-call/' in done and "Cancel" not in done
+    assert "done" in the_text(done) and "See the repair</a>" in done and "Cancel</button>" not in done
 
 
 def test_a_cancelled_repair_makes_nothing_and_leads_back_to_the_form_with_its_values(
@@ -333,6 +336,37 @@ def test_an_approval_without_a_reason_is_refused_next_to_the_field(sqlite_web: W
     answer = approve(chief, csrf, repair_id, "  ")
     assert answer.status_code == 422 and 'id="approve-error"' in answer.text
     assert state_of(sqlite_web, repair_id) == State.ACCEPTED
+
+
+def test_a_repair_that_finds_nothing_says_why_and_leads_back_to_the_form_with_its_values(
+    sqlite_web: Web,
+) -> None:
+    program, roster = demo_program(), solved_demo()
+    chief, _ = sqlite_web.signed_in("chief")
+    days = absence_days()
+    shift = next(a for a in sorted(roster.assignments) if a.day in days and leaves_a_hole(program, roster, a))
+    helper = next(p.id for p in program.people if not program.may_work(p, shift.post_id, shift.shift_id))
+    # Only someone who may not work the post may move, so CP-SAT must search, and the API's
+    # smallest time limits give it too little time to find anything.
+    ask = RepairAsk(
+        shift.person_id, shift.day.isoformat(), shift.day.isoformat(), only=(helper,), time_limit_s=0.001
+    )
+    services = build_services(sqlite_web.settings, sqlite_web.database)
+    job, _ = services.jobs.submit_repair(person("chief-okafor", Role.CHIEF), ask)
+    assert sqlite_web.run_jobs() == 1
+    page = chief.get(f"/changes/sick-call/jobs/{job.id}").text
+    assert "failed : no repair found within the time limit; try a longer one" in the_text(page)
+    assert "See the repair</a>" not in page and "Cancel</button>" not in page
+    form = chief.get(f"/changes/sick-call?job={job.id}")
+    assert form.status_code == 200
+    said = re.search(r'<p class="field-error" id="job-error" role="alert">(.*?)</p>', form.text)
+    assert said is not None and "The repair found nothing: no repair found within the time limit" in said[1]
+    assert f'<option value="{shift.person_id}" selected>' in form.text
+    assert (
+        f'name="from_day" value="{shift.day}"' in form.text and f'name="only-{helper}" checked' in form.text
+    )
+    with sqlite_web.database.reading() as session:
+        assert ChangeRepository(session).listing(states=(State.ACCEPTED,)) == []
 
 
 def test_a_resident_may_not_call_in_a_sick_colleague(sqlite_web: Web) -> None:
