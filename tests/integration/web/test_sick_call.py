@@ -374,4 +374,9 @@ def test_a_resident_may_not_call_in_a_sick_colleague(sqlite_web: Web) -> None:
     assert resident.get("/changes/sick-call").status_code == 403
     days = absence_days()
     assert sick_call(resident, csrf, sick_resident(), days[0], days[0]).status_code == 403
+    job_id = queued(*sqlite_web.signed_in("chief"), sick_resident(), days[0], days[0])
+    assert resident.get(f"/changes/sick-call/jobs/{job_id}").status_code == 403
+    refused = resident.post(f"/changes/sick-call/jobs/{job_id}/cancel", data={"csrf_token": csrf})
+    assert refused.status_code == 403
+    assert resident.get(f"/api/v1/jobs/{job_id}").status_code == 403  # the API's read, with the session
     assert 'href="/changes/sick-call"' not in resident.get("/schedule").text
