@@ -58,7 +58,8 @@ class Services:
         return worker_from(chosen, self.database, self.rosters.schedules, name)
 
     def runner(self, name: str) -> JobRunner:
-        """A background-job runner on this database (solves, with the services' roster cache)."""
+        """A background-job runner on this database (solves and repairs), sharing the services'
+        roster cache."""
         chosen = self.settings
         options = RunnerOptions(chosen.job_lease_s, chosen.job_heartbeat_s, most_attempts=chosen.job_attempts)
         return JobRunner(self.database, self.jobs.handlers(), name, options)
@@ -69,16 +70,17 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
     rosters = RosterService(database, schedules, clock=clock)
     paging = PagingService(database, schedules, clock)
     notifier = PagingNotifier(paging)
+    changes = ChangeService(database, rosters, notifier=notifier, clock=clock)
     return Services(
         settings,
         database,
         rosters,
         paging,
-        ChangeService(database, rosters, notifier=notifier, clock=clock),
+        changes,
         HoursService(database, schedules, clock, PagingNotifier(paging, sender=HOURS_SENDER)),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
         YearService(database, rosters),
-        JobService(database, rosters, clock),
+        JobService(database, rosters, changes, clock),
         Publishing(database, rosters, notifier, clock),
         OpsService(database, settings.metrics_window_s, clock),
     )

@@ -16,10 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
+from callroom.changes.repairs import RepairAsk
+from callroom.config import Settings
 from callroom.rosters.live import LiveSchedules
+from callroom.services import build_services
 from tests.e2e.conftest import Browsing, Server, browse, live_roster, screenshot, serving
-from tests.principals import admin
-from tests.repair_world import absence_days, overlapping, residents_leaving_a_hole
+from tests.principals import admin, person
+from tests.repair_world import absence_days, leaves_a_hole, overlapping, residents_leaving_a_hole
 from tests.web_demo import demo_program, solved_demo
 
 REPAIR_S = 60_000  # ms a 10-second repair may take on a busy machine before the test gives up
@@ -38,7 +41,8 @@ def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
 
 def call_in_sick(chief: Page, person_id: str, first: date, last: date, reason: str) -> int:
     """Fill the sick-call form (the person chosen by name) and ask for the repair; the
-    repair's id once its page shows."""
+    repair's id once its page shows (the browser goes there by itself from the job page that
+    shows the repair being solved)."""
     person = demo_program().person[person_id]
     chief.goto("/changes/sick-call")
     fits_the_phone(chief)
@@ -90,7 +94,16 @@ def test_a_sick_call_to_an_approved_repair_and_a_moved_resident_finds_the_notice
     expect(goes_on.locator("td.why")).to_contain_text("Hard minimum cover by grade")
     expect(chief.locator("#change-count")).to_contain_text("changes")
     screenshot(chief, "sick-call-repair")
+    chief.go_back()  # the job that solved it, done, links to it (and stays: no bounce forward)
+    expect(chief.locator("#job [data-field=state]")).to_have_text("done")
+    expect(chief.locator("#job .job-next a")).to_have_attribute("href", f"/changes/sick-call/{repair_id}")
+    expect(chief.locator("h1")).to_contain_text(program.person[absent].name)
+    screenshot(chief, "sick-call-job")
     chief.set_viewport_size({"width": 390, "height": 844})
+    fits_the_phone(chief)
+    screenshot(chief, "sick-call-job-phone")
+    chief.click("#job .job-next a")
+    expect(chief).to_have_url(re.compile(rf"/changes/sick-call/{repair_id}$"))
     fits_the_phone(chief)
     screenshot(chief, "sick-call-repair-phone")
     chief.fill("#approve-reason", "flu, sent home")
@@ -136,3 +149,37 @@ def test_two_sick_calls_in_a_row_keep_both_absent_people_off_their_shifts(browsi
         assert live is not None
         kept = {(a.person_id, a.proposal_id) for a in live.program.absences}
     assert {(first, first_id), (second, second_id)} <= kept
+
+
+def test_a_repair_that_finds_nothing_is_shown_failing_live_and_leads_back_to_the_form(
+    browsing: Browsing,
+) -> None:
+    program, days = demo_program(), absence_days(date(2027, 3, 24))
+    _, roster = live_roster(browsing.server)
+    shift = next(a for a in sorted(roster.assignments) if a.day in days and leaves_a_hole(program, roster, a))
+    helper = next(p.id for p in program.people if not program.may_work(p, shift.post_id, shift.shift_id))
+    chief = browsing.as_user("chief")
+    chief.set_viewport_size({"width": 1280, "height": 900})
+    chief.goto("/changes/sick-call")
+    # Asked through the API's smallest time limit (the form offers 10 s and more): only someone
+    # who may not work the post may move, so CP-SAT must search, and finds nothing in time.
+    ask = RepairAsk(
+        shift.person_id, shift.day.isoformat(), shift.day.isoformat(), only=(helper,), time_limit_s=0.001
+    )
+    job, _ = build_services(Settings(), browsing.server.database).jobs.submit_repair(
+        person("chief-okafor", Role.CHIEF), ask
+    )
+    chief.goto(f"/changes/sick-call/jobs/{job.id}")
+    expect(chief.locator("#job [data-field=state]")).to_have_text("failed", timeout=REPAIR_S)
+    expect(chief.locator("#job [data-field=message]")).to_contain_text(
+        "no repair found within the time limit"
+    )
+    screenshot(chief, "sick-call-job-failed")
+    chief.click("text=Back to the sick call form")
+    expect(chief.locator("#job-error")).to_contain_text("The repair found nothing")
+    expect(chief.locator("#absent")).to_have_value(shift.person_id)
+    expect(chief.locator(f'input[name="only-{helper}"]')).to_be_checked()
+    screenshot(chief, "sick-call-form-after-failure")
+    chief.set_viewport_size({"width": 390, "height": 844})
+    fits_the_phone(chief)
+    screenshot(chief, "sick-call-form-after-failure-phone")

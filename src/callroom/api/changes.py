@@ -4,18 +4,21 @@ Routes are thin: they authenticate, call `ChangeService` and shape the answer. T
 takes the caller's principal and refuses a decision by anyone without `request:approve` (403);
 it names the field of any bad input (422), a request that breaks a hard rule when it is asked
 for (422, each rule in `errors`, nothing stored), a stale or finished proposal (409), and the
-rule and numbers behind a refusal at approval (409, each rule in `errors`).
+rule and numbers behind a refusal at approval (409, each rule in `errors`). A repair takes
+seconds of CP-SAT, so it is a background job (`JobService.submit_repair`): the route answers
+202 with the job, as a queued solve does.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
 from callroom.api.deps import Changes as Service
+from callroom.api.deps import Jobs
 from callroom.api.params import RowId
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.changes import (
@@ -32,6 +35,7 @@ from callroom.api.schemas.changes import (
     RepairCreate,
     SwapCreate,
 )
+from callroom.api.schemas.jobs import JobRead
 from callroom.changes.repairs import RepairAsk
 
 # Who may try each route (the permission table); ownership and chief decisions are checked again
@@ -47,11 +51,16 @@ ERRORS = {status: {"model": ErrorRead} for status in (401, 403, 404, 409, 422)}
 router = APIRouter(prefix="/api/v1/changes", tags=["changes"], responses=ERRORS)  # type: ignore[arg-type]
 
 
-@router.post("/repairs", status_code=201)
-def create_repair(body: RepairCreate, caller: Chief, changes: Service) -> ProposalRead:
-    """Solve a minimal-change repair for an absence and store it for approval (chief only). The
-    payload carries the moves with their reasons, the change count, whether it is proven
-    minimal, and any post that goes short (the least-bad option) with what blocks it."""
+@router.post("/repairs", status_code=202)
+def create_repair(body: RepairCreate, caller: Chief, jobs: Jobs, response: Response) -> JobRead:
+    """Queue a minimal-change repair for an absence (chief only), solved in the background; bad
+    input is refused at once (422, naming the field) and queues nothing. Follow the job at
+    `/api/v1/jobs/{id}` (or its `/events`): when done, its result's `proposal` is the stored
+    repair (`GET /api/v1/changes/{proposal}`), whose payload carries the moves with their
+    reasons, the change count, whether it is proven minimal, and any post that goes short (the
+    least-bad option) with what blocks it; when it failed, `error` says why (no repair within
+    the limits, or none found in time). The same sick call asked again while its repair is
+    queued or running answers that job (200)."""
     ask = RepairAsk(
         body.absent,
         body.start,
@@ -62,7 +71,10 @@ def create_repair(body: RepairCreate, caller: Chief, changes: Service) -> Propos
         body.time_limit_s,
         body.note,
     )
-    return ProposalRead.model_validate(changes.propose_repair(caller, ask).proposal)
+    job, new = jobs.submit_repair(caller, ask)
+    if not new:
+        response.status_code = 200
+    return JobRead.of(job)
 
 
 @router.post("/swaps", status_code=201)

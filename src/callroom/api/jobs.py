@@ -1,4 +1,6 @@
-"""`/api/v1/jobs`: background solves, queued by the chief and run by any worker.
+"""`/api/v1/jobs`: background solves, queued by the chief and run by any worker; the same routes
+read and cancel a sick call's repair, queued by `POST /api/v1/changes/repairs` (the service lets
+only those who decide repairs see or cancel one).
 
 A solve is checked before it is queued (a program not stored, not loading, or a year file is
 refused, 404 or 422, and no job is made); pressing Solve again while one is queued or running

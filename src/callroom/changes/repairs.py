@@ -11,8 +11,15 @@ from callroom.changes.workflow import check_change
 from callroom.errors import Invalid, NoSolution, OutOfTime
 from callroom.rosters.audit import assignment_json, change_of
 from callroom.rosters.live import Live
-from callroom.solver.repair.request import Absence, RepairError, RepairLimits, parse_instant
-from callroom.solver.repair.staged import RepairOptions, RepairResult, RepairStatus, repair
+from callroom.solver.repair.request import Absence, RepairError, RepairLimits, check_repair, parse_instant
+from callroom.solver.repair.staged import (
+    UNWATCHED,
+    RepairOptions,
+    RepairResult,
+    RepairStatus,
+    RepairWatch,
+    repair,
+)
 from callroom.solver.repair.words import as_change, cell
 from callroom.storage.changes_repositories import ProposalRecord
 
@@ -33,6 +40,17 @@ class RepairAsk:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class SolvedRepair:
+    """A repair solved on `live` for `ask` and not yet stored: `payload` is what the proposal
+    will carry. A background job stores it in the transaction that finishes the job."""
+
+    live: Live
+    ask: RepairAsk
+    result: RepairResult
+    payload: dict[str, Any]
+
+
 def parse_ask(live: Live, ask: RepairAsk) -> tuple[Absence, RepairLimits]:
     program = live.program
     absence = Absence(
@@ -45,13 +63,25 @@ def parse_ask(live: Live, ask: RepairAsk) -> tuple[Absence, RepairLimits]:
     return absence, RepairLimits(window, frozenset(ask.only) if ask.only else None)
 
 
-def run_repair(live: Live, ask: RepairAsk) -> tuple[RepairResult, dict[str, Any]]:
-    """Solve the repair; Invalid naming the field for bad input, NoSolution when no repair keeps
-    the hard rules within the limits, OutOfTime when none was found in the time given."""
+def checked_ask(live: Live, ask: RepairAsk) -> tuple[Absence, RepairLimits]:
+    """The ask read and checked against the live program before any solving: Invalid naming
+    the field for anything that makes no sense (so a background repair is refused before it is
+    queued)."""
     if not 0 < ask.time_limit_s <= 600:
         raise Invalid("time_limit", "between 0 and 600 seconds")
     absence, limits = parse_ask(live, ask)
-    result = repair(live.program, live.roster, absence, limits, RepairOptions(time_limit_s=ask.time_limit_s))
+    check_repair(live.program, absence, limits)
+    return absence, limits
+
+
+def run_repair(
+    live: Live, ask: RepairAsk, watch: RepairWatch = UNWATCHED
+) -> tuple[RepairResult, dict[str, Any]]:
+    """Solve the repair; Invalid naming the field for bad input, NoSolution when no repair keeps
+    the hard rules within the limits, OutOfTime when none was found in the time given."""
+    absence, limits = checked_ask(live, ask)
+    options = RepairOptions(time_limit_s=ask.time_limit_s)
+    result = repair(live.program, live.roster, absence, limits, options, watch)
     if result.status is RepairStatus.INFEASIBLE:
         raise NoSolution(
             "absent",

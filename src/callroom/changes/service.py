@@ -33,7 +33,15 @@ from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
 from callroom.changes.ahead import AheadAsk, payload_of
 from callroom.changes.open_shifts import offer_slot, take
-from callroom.changes.repairs import RepairAsk, ask_of, moved_on, run_repair, same_change
+from callroom.changes.repairs import (
+    RepairAsk,
+    SolvedRepair,
+    ask_of,
+    checked_ask,
+    moved_on,
+    run_repair,
+    same_change,
+)
 from callroom.changes.types import (
     PENDING,
     Check,
@@ -66,6 +74,7 @@ from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService, SavedEdit
 from callroom.rosters.wishes import ahead_of
 from callroom.rules.change import Change, DoesNotApply, give_away, swap
+from callroom.solver.repair.staged import UNWATCHED, RepairWatch
 from callroom.storage import Database
 from callroom.storage.changes_repositories import ChangeRepository, NewProposal, ProposalRecord
 
@@ -98,16 +107,41 @@ class ChangeService:
         """
         return self._repair(caller, ask, {})
 
-    def _repair(self, caller: Principal, ask: RepairAsk, extra: dict[str, Any]) -> RepairProposal:
+    def check_repair(self, caller: Principal, ask: RepairAsk) -> str:
+        """Refuse what `propose_repair` would refuse before solving (the permission, a missing
+        live roster, bad input naming its field), without solving; the live program's name."""
         _require_chief(caller, "propose a repair")
-        with self._database.reading() as session:
-            live = load_live(session, self._schedules, None)
-        result, payload = run_repair(live, ask)
+        live = self._live()
+        checked_ask(live, ask)
+        return live.name
+
+    def solve_repair(self, caller: Principal, ask: RepairAsk, watch: RepairWatch = UNWATCHED) -> SolvedRepair:
+        """Solve the repair on the newest roster without storing it (see `store_repair`);
+        `watch` follows and may stop the search. Refusals as `propose_repair`'s."""
+        _require_chief(caller, "propose a repair")
+        live = self._live()
+        result, payload = run_repair(live, ask, watch)
+        return SolvedRepair(live, ask, result, payload)
+
+    def store_repair(
+        self, session: Session, caller: Principal, solved: SolvedRepair, extra: dict[str, Any] | None = None
+    ) -> RepairProposal:
+        """Store a solved repair for the chief, in the caller's transaction."""
+        _require_chief(caller, "propose a repair")
+        payload = {**solved.payload, **(extra or {})}
+        record = self._add(
+            session, solved.live, Kind.REPAIR, State.ACCEPTED, caller, None, payload, solved.ask.note
+        )
+        return RepairProposal(record, solved.result)
+
+    def _repair(self, caller: Principal, ask: RepairAsk, extra: dict[str, Any]) -> RepairProposal:
+        solved = self.solve_repair(caller, ask)
         with self._database.session() as session:
-            record = self._add(
-                session, live, Kind.REPAIR, State.ACCEPTED, caller, None, {**payload, **extra}, ask.note
-            )
-        return RepairProposal(record, result)
+            return self.store_repair(session, caller, solved, extra)
+
+    def _live(self) -> Live:
+        with self._database.reading() as session:
+            return load_live(session, self._schedules, None)
 
     def repair_day_off(
         self, caller: Principal, proposal_id: int, time_limit_s: float = 10.0

@@ -1,5 +1,5 @@
-"""Background jobs for the front ends: queue a solve, read a job, cancel it; and the handlers a
-runner runs (`handlers`).
+"""Background jobs for the front ends: queue a solve or a sick call's repair, read a job, cancel
+it; and the handlers a runner runs (`handlers`).
 
 A solve job solves the newest stored version of a program (with the absences approved for it)
 and stores the roster as its next version, a draft to compare and publish (`Publishing`), in
@@ -7,25 +7,42 @@ the transaction that finishes the job. It is
 checked before it is queued: a program that is not stored, does not parse, or is a year file
 is refused with the reason, and no job is made. A solve of the block holding today keeps the
 days already begun as the live roster has them, so its draft can be published.
+
+A repair job solves a sick call's repair (`ChangeService.solve_repair`) as the chief who asked
+and stores the proposal in the transaction that finishes the job (so a repair whose worker died
+is proposed once); its result names the proposal. The ask is checked before it is queued, as
+the change service checks it, and a bad one is refused naming its field, with no job. At most
+one repair per program, absent person and span is queued or running: pressing the button twice
+answers the first job, while a second person's sick call is solved beside it.
+
+Who may see and cancel a job depends on its kind (`ACCESS`): solves are the rosters' (read:
+`roster:read`; queue and cancel: `roster:edit`), repairs the chief's decisions'
+(`request:approve`), as the proposals they make are.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from callroom.accounts.permissions import Permission
-from callroom.accounts.principal import Principal
+from callroom.accounts.principal import Principal, Via
+from callroom.accounts.roles import Role
+from callroom.changes.repairs import RepairAsk
+from callroom.changes.service import ChangeService
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid, NoSolution, NotFound
 from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.rosters.service import RosterService
+from callroom.solver.repair.staged import RepairProgress, RepairWatch
 from callroom.solver.run import Kept, Progress, Solution, SolveOptions, Status, no_roster, solve
 from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
 from callroom.storage.job_repositories import JobRecord as JobRecord
@@ -33,13 +50,23 @@ from callroom.storage.job_repositories import JobRepository
 from callroom.storage.job_repositories import JobState as JobState
 
 SOLVE = "solve"
+REPAIR = "repair"
 MOST_POINTS = 400  # of the objective-against-time series a progress keeps (the chart's)
+# Per kind: the permission to see its jobs, and the one to queue and cancel them.
+ACCESS = {
+    SOLVE: (Permission.ROSTER_READ, Permission.ROSTER_EDIT),
+    REPAIR: (Permission.REQUEST_APPROVE, Permission.REQUEST_APPROVE),
+}
+SUBJECT_CHARS = 200  # the jobs table's subject column
 
 
 class JobService:
-    def __init__(self, database: Database, rosters: RosterService, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, database: Database, rosters: RosterService, changes: ChangeService, clock: Clock = utc_now
+    ) -> None:
         self._database = database
         self._rosters = rosters
+        self._changes = changes
         self._clock = clock
 
     def submit_solve(
@@ -54,24 +81,64 @@ class JobService:
         with self._database.session() as session:
             return JobRepository(session).submit(SOLVE, program, payload, caller.identity, self._clock())
 
+    def submit_repair(self, caller: Principal, ask: RepairAsk) -> tuple[JobRecord, bool]:
+        """Queue a sick call's repair (or find the same one already queued or running): the job
+        and whether it is new. Refused before anything is queued as `propose_repair` refuses."""
+        caller.require(ACCESS[REPAIR][1], "repair the roster for a sick call")
+        program = self._changes.check_repair(caller, ask)
+        payload = {"ask": _ask_json(ask), "by": _principal_json(caller)}
+        subject = _subject(program, ask.absent, ask.start, ask.end)
+        with self._database.session() as session:
+            return JobRepository(session).submit(REPAIR, subject, payload, caller.identity, self._clock())
+
     def get(self, caller: Principal, job_id: int) -> JobRecord:
         caller.require(Permission.ROSTER_READ, "see a background job")
         with self._database.reading() as session:
-            return _found(job_id, JobRepository(session).get(job_id))
+            job = _found(job_id, JobRepository(session).get(job_id))
+        caller.require(_access(job)[0], f"see a background {job.kind}")
+        return job
 
     def cancel(self, caller: Principal, job_id: int) -> JobRecord:
         """Cancel a queued job at once, or ask a running one to stop."""
-        caller.require(Permission.ROSTER_EDIT, "cancel a background job")
+        job = self.get(caller, job_id)
+        caller.require(_access(job)[1], f"cancel a background {job.kind}")
         with self._database.session() as session:
             return _found(job_id, JobRepository(session).cancel(job_id, self._clock()))
 
     def recent(self, caller: Principal, subject: str | None = None) -> list[JobRecord]:
+        """The newest jobs (of one subject when given) of the kinds the caller may see."""
         caller.require(Permission.ROSTER_READ, "see background jobs")
         with self._database.reading() as session:
-            return JobRepository(session).recent(subject)
+            found = JobRepository(session).recent(subject)
+        return [job for job in found if caller.can(_access(job)[0])]
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {SOLVE: self._run_solve}
+        return {SOLVE: self._run_solve, REPAIR: self._run_repair}
+
+    def _run_repair(self, job: JobRecord, context: JobContext) -> Finish:
+        """Solve the repair as the chief who asked, reporting its phase and the fewest changes
+        found; the proposal is stored when the job finishes."""
+        ask, caller = _ask_of(job.payload["ask"]), _principal_of(job.payload["by"])
+        context.report({"phase": "reading the live roster", "elapsed_s": 0.0, "solutions": 0})
+
+        def progress(found: RepairProgress) -> None:
+            context.report(_repair_progress(found))
+
+        solved = self._changes.solve_repair(caller, ask, RepairWatch(progress, context.stop))
+        found = solved.result
+        result = {
+            "absent": ask.absent,
+            "status": found.status.value,
+            "changes": found.changes,
+            "minimum_proven": found.minimum_proven,
+            "short": found.short_by,
+            "seconds": round(found.wall_s, 2),
+        }
+
+        def store(session: Session) -> Mapping[str, Any]:
+            return {"proposal": self._changes.store_repair(session, caller, solved).proposal.id}
+
+        return Finish(result, store)
 
     def _solvable(self, name: str) -> tuple[ProgramVersionRecord, Program]:
         """The program's newest stored text and the program a solve of it solves (parsed once
@@ -151,6 +218,88 @@ def _kept_too_much(keep: Kept | None, solution: Solution) -> CallroomError | Non
         "every hard rule (the live roster may break one on those days, after a forced cell edit, say): "
         "change what is left of the block with a repair or a cell edit, or solve the next block",
     )
+
+
+def _access(job: JobRecord) -> tuple[Permission, Permission]:
+    return ACCESS.get(job.kind, ACCESS[SOLVE])
+
+
+def _subject(program: str, absent: str, start: str, end: str) -> str:
+    """What a repair job is about, its one-live-job key: the program, who is absent and when
+    (as typed). Too long for the column (very long names), its tail is a digest instead."""
+    subject = f"{program}/{absent}/{start}/{end}"
+    if len(subject) <= SUBJECT_CHARS:
+        return subject
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
+    return f"{subject[: SUBJECT_CHARS - 33]}#{digest}"
+
+
+def _ask_json(ask: RepairAsk) -> dict[str, Any]:
+    return {
+        "absent": ask.absent,
+        "from": ask.start,
+        "to": ask.end,
+        "window_from": None if ask.window_from is None else ask.window_from.isoformat(),
+        "window_to": None if ask.window_to is None else ask.window_to.isoformat(),
+        "only": list(ask.only),
+        "time_limit_s": ask.time_limit_s,
+        "note": ask.note,
+    }
+
+
+def _ask_of(data: Mapping[str, Any]) -> RepairAsk:
+    """The ask a repair job was queued with (see `_ask_json`)."""
+    window_from, window_to = data.get("window_from"), data.get("window_to")
+    return RepairAsk(
+        str(data["absent"]),
+        str(data["from"]),
+        str(data["to"]),
+        None if window_from is None else date.fromisoformat(window_from),
+        None if window_to is None else date.fromisoformat(window_to),
+        tuple(data.get("only", ())),
+        float(data["time_limit_s"]),
+        str(data.get("note", "")),
+    )
+
+
+def repair_ask(job: JobRecord) -> RepairAsk | None:
+    """The sick call a repair job solves (None for any other kind): for the pages that show it
+    and take it back to its form."""
+    return _ask_of(job.payload["ask"]) if job.kind == REPAIR else None
+
+
+def _principal_json(caller: Principal) -> dict[str, Any]:
+    return {
+        "user": caller.user,
+        "role": caller.role.value,
+        "person_id": caller.person_id,
+        "account_id": caller.account_id,
+        "via": caller.via.value,
+        "display_name": caller.display_name,
+    }
+
+
+def _principal_of(data: Mapping[str, Any]) -> Principal:
+    """Who queued the job: the worker acts as them, with the role they had when they asked."""
+    return Principal(
+        str(data["user"]),
+        Role(data["role"]),
+        data.get("person_id"),
+        data.get("account_id"),
+        Via(data.get("via", Via.CONFIG.value)),
+        str(data.get("display_name", "")),
+    )
+
+
+def _repair_progress(found: RepairProgress) -> dict[str, Any]:
+    return {
+        "phase": found.phase,
+        "elapsed_s": round(found.elapsed_s, 2),
+        "solutions": found.solutions,
+        "changes": found.changes,
+        "short": found.short,
+        "bound": found.bound,
+    }
 
 
 def _found(job_id: int, job: JobRecord | None) -> JobRecord:

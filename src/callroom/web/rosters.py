@@ -12,7 +12,7 @@ page checks nothing the services do not.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,12 +23,14 @@ from callroom.api.errors import status_of
 from callroom.api.params import RowId
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment
-from callroom.errors import CallroomError, Invalid
+from callroom.errors import CallroomError, Invalid, NotFound
+from callroom.jobs.service import SOLVE, JobRecord
 from callroom.rosters.audit import PublishAudit, audit_of, describe
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
 from callroom.rules import ids
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.job_page import JobView, render_job
 from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
@@ -104,7 +106,33 @@ def solve(request: Request, viewer: Chief, rosters: Rosters, jobs: Jobs, form: F
 @router.get("/rosters/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs) -> HTMLResponse:
     job = jobs.get(viewer.principal, job_id)
-    return render(request, "rosters_job.html", {"job": job, "may_edit": viewer.can(Permission.ROSTER_EDIT)})
+    if job.kind != SOLVE:
+        raise NotFound("job", f"job {job_id} is not a solve")
+    return render_job(request, job, _solve_view(job), viewer.can(Permission.ROSTER_EDIT))
+
+
+SOLVE_FIGURES = (
+    ("elapsed_s", "Elapsed"),
+    ("solutions", "Rosters found"),
+    ("objective", "Best objective"),
+    ("bound", "Bound"),
+    ("gap", "Gap"),
+)
+
+
+def _solve_view(job: JobRecord) -> JobView:
+    program = job.subject
+    seen = "Compare draft" if job.payload.get("draft", True) else "See version"
+    return JobView(
+        f"Solve #{job.id}",
+        program,
+        SOLVE_FIGURES,
+        f"/rosters/compare?program={quote(program, safe='')}&number={{version}}",
+        seen + " {version} with the live roster",
+        f"/rosters/jobs/{job.id}/cancel",
+        ((f"/rosters?program={quote(program, safe='')}", f"All versions of {program}"),),
+        chart=True,
+    )
 
 
 @router.post("/rosters/jobs/{job_id}/cancel")

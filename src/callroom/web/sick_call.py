@@ -8,9 +8,12 @@ change proposal of the change service (`ChangeService.propose_repair`, `approve`
 `publish_open_shift`): it needs `request:approve`, as they do. The menu and the schedule grid
 link to it; a cell's editor opens it for that person and day.
 
-The repair is solved inside the request (CP-SAT, seconds; the time limit is the chief's choice),
-with htmx showing "working" meanwhile: a repair is a short answer the chief waits for, and the
-service stores it in one call, so a background job would be a second path to the same proposal.
+The repair is a background job (`JobService.submit_repair`; CP-SAT, seconds up to the chief's
+time limit), the same one `POST /api/v1/changes/repairs` queues: the form is checked first (a
+refusal comes back beside its field, nothing queued), then the chief watches the job on the
+shared job page (`web.job_page`: its phase, the fewest changes found, cancel) and the browser
+goes on to the repair when it is stored. A repair that fails or is cancelled leads back to the
+form with the values it was asked with (`?job=N`).
 """
 
 from __future__ import annotations
@@ -22,17 +25,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
-from callroom.api.deps import Changes, Rosters
+from callroom.api.deps import Changes, Jobs, Rosters
 from callroom.api.errors import status_of
 from callroom.api.params import RowId
+from callroom.changes.repairs import RepairAsk
 from callroom.changes.service import ChangeService
 from callroom.changes.types import Kind, ProposalDetail, ProposalNotFound, ProposalRecord, State, Superseded
 from callroom.domain.clock import utc_now
-from callroom.errors import CallroomError, ErrorKind, Invalid
+from callroom.errors import CallroomError, Invalid, NotFound
+from callroom.jobs.service import JobRecord, JobService, JobState, repair_ask
 from callroom.rosters.live import Live
 from callroom.rosters.service import RosterService
 from callroom.web import sick_view
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.job_page import JobView, render_job
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -51,8 +57,11 @@ NOTICES = {
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def sick_call_page(request: Request, viewer: Chief, rosters: Rosters, changes: Changes) -> HTMLResponse:
-    """The form, with its defaults (`sick_view.defaults`) or a person and day from the grid."""
+def sick_call_page(
+    request: Request, viewer: Chief, rosters: Rosters, changes: Changes, jobs: Jobs
+) -> HTMLResponse:
+    """The form, with its defaults (`sick_view.defaults`), a person and day from the grid, or
+    the sick call a repair job was asked with (`job`), with why it ended without a repair."""
     live = rosters.live()
     if live is None:
         return render(request, "empty.html", {"title": "Sick call"})
@@ -62,25 +71,95 @@ def sick_call_page(request: Request, viewer: Chief, rosters: Rosters, changes: C
         values["absent"] = given["absent"]
     if given.get("day", "") and _is_day(given["day"]):
         values |= {"from_day": given["day"], "from_time": "", "to_day": given["day"]}
-    return _form_page(request, viewer, live, changes, values)
+    errors: dict[str, str] = {}
+    if given.get("job", "").isdigit():
+        job = _repair_job(jobs, viewer, int(given["job"]))
+        values = sick_view.form_of(_ask(job))
+        errors = _ended(job)
+    return _form_page(request, viewer, live, changes, values, errors=errors)
 
 
 @router.post(PATH, response_model=None)
-def ask_repair(request: Request, viewer: Chief, form: Form, rosters: Rosters, changes: Changes) -> Response:
-    """Solve and store the repair, then show it; a refusal re-renders the form with what was
-    typed and the message next to its field."""
+def ask_repair(
+    request: Request, viewer: Chief, form: Form, rosters: Rosters, changes: Changes, jobs: Jobs
+) -> Response:
+    """Check the sick call and queue its repair, then show it being solved; a refusal
+    re-renders the form with what was typed and the message next to its field, and queues
+    nothing. The same sick call asked again while it is being solved shows that job."""
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     try:
-        made = changes.propose_repair(viewer.principal, sick_view.ask_of(form))
+        job, _ = jobs.submit_repair(viewer.principal, sick_view.ask_of(form))
     except CallroomError as error:
         field = error.field if error.field in ("absent", "from", "to", "time_limit", "only") else "absent"
-        if error.kind is ErrorKind.NO_SOLUTION and any(k.startswith(sick_view.ONLY) for k in form):
-            field = "only"  # the people chosen are the limit to widen
         return _form_page(
             request, viewer, live, changes, form, errors={field: error.message}, status=status_of(error)
         )
-    return _go(request, f"{PATH}/{made.proposal.id}")
+    return _go(request, f"{PATH}/jobs/{job.id}")
+
+
+def _ended(job: JobRecord) -> dict[str, str]:
+    """Why the sick call's repair job ended without a repair, shown above the form."""
+    if job.state is JobState.FAILED:
+        return {"job": f"The repair found nothing: {job.error}"}
+    if job.state is JobState.CANCELLED:
+        return {"job": "The repair was cancelled; change the sick call and try again."}
+    return {}
+
+
+# --- the repair being solved -----------------------------------------------------------------
+
+
+REPAIR_FIGURES = (
+    ("elapsed_s", "Elapsed"),
+    ("solutions", "Repairs found"),
+    ("changes", "Fewest changes found"),
+    ("bound", "Proven at least"),
+    ("short", "Left uncovered"),
+)
+
+
+@router.get(PATH + "/jobs/{job_id}", response_class=HTMLResponse)
+def repair_job_page(
+    request: Request, job_id: RowId, viewer: Chief, rosters: Rosters, jobs: Jobs
+) -> HTMLResponse:
+    """The repair being solved, live: its phase and figures; the repair once it is stored."""
+    job = _repair_job(jobs, viewer, job_id)
+    ask = _ask(job)
+    live = rosters.require_live()
+    absence = {"person_id": ask.absent, "from": ask.start, "to": ask.end}
+    view = JobView(
+        f"Sick call #{job.id}",
+        f"{_name(live, ask.absent)}, {sick_view.span(live.program, absence)}",
+        REPAIR_FIGURES,
+        PATH + "/{proposal}",
+        "See the repair",
+        f"{PATH}/jobs/{job.id}/cancel",
+        ((f"{PATH}?job={job.id}", "Back to the sick call form, with these values"),),
+        go=True,
+    )
+    return render_job(request, job, view, may_cancel=True)
+
+
+@router.post(PATH + "/jobs/{job_id}/cancel")
+def cancel_repair(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs, form: Form) -> Response:
+    check_csrf(request, viewer, form)
+    _repair_job(jobs, viewer, job_id)
+    jobs.cancel(viewer.principal, job_id)
+    return RedirectResponse(f"{PATH}/jobs/{job_id}", status_code=303)
+
+
+def _repair_job(jobs: JobService, viewer: Viewer, job_id: int) -> JobRecord:
+    job = jobs.get(viewer.principal, job_id)
+    if repair_ask(job) is None:
+        raise NotFound("job", f"job {job_id} is not a sick call's repair")
+    return job
+
+
+def _ask(job: JobRecord) -> RepairAsk:
+    ask = repair_ask(job)
+    assert ask is not None  # `_repair_job` found a repair
+    return ask
 
 
 def _form_page(

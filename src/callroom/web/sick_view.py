@@ -64,6 +64,16 @@ def ask_of(form: Mapping[str, str]) -> RepairAsk:
     return RepairAsk(absent, start, end, only=only, time_limit_s=seconds, note=form.get("note", "").strip())
 
 
+def form_of(ask: RepairAsk) -> dict[str, str]:
+    """The form's values that ask for `ask` (`ask_of` the other way): a sick call taken back to
+    its form, after its repair failed or was cancelled."""
+    values = {"absent": ask.absent, "note": ask.note, "time_limit": str(round(ask.time_limit_s))}
+    for field, typed in (("from", ask.start), ("to", ask.end)):
+        day, _, at = typed.partition("T")
+        values |= {f"{field}_day": day, f"{field}_time": at[:5]}
+    return values | {f"{ONLY}{person_id}": "on" for person_id in ask.only}
+
+
 def _instant(form: Mapping[str, str], field: str, missing: str) -> str:
     """A day alone (the whole day: its start for "from", its end for "to") or a day and a wall
     time, as the repair reads them (`solver.repair.request.parse_instant`)."""

@@ -17,6 +17,7 @@ from callroom.api.app import create_app
 from callroom.cli.main import app as cli
 from callroom.config import ApiToken, Settings
 from callroom.domain.roster import Roster
+from callroom.services import build_services
 from callroom.storage import Database, RosterRepository
 from tests.integration.changes.conftest import store_demo
 from tests.repair_world import (
@@ -85,10 +86,30 @@ def repair_body(**extra: object) -> dict[str, object]:
     }
 
 
-def test_a_chief_posts_a_repair_and_approves_it_into_a_new_version(client: httpx.Client) -> None:
+def run_jobs(database: Database, database_url: str) -> int:
+    """Run the queued background jobs to their end, as a worker would; how many ran."""
+    runner = build_services(Settings(database_url=database_url), database).runner("api-test")
+    ran = 0
+    while runner.run_once():
+        ran += 1
+    return ran
+
+
+def test_a_chief_posts_a_repair_and_approves_it_into_a_new_version(
+    client: httpx.Client, database: Database, database_url: str
+) -> None:
     created = client.post("/api/v1/changes/repairs", json=repair_body(), headers=as_(CHIEF_TOKEN))
-    assert created.status_code == 201, created.text
-    proposal = created.json()
+    assert created.status_code == 202, created.text
+    job = created.json()
+    assert job["kind"] == "repair" and job["state"] == "queued"
+    again = client.post("/api/v1/changes/repairs", json=repair_body(), headers=as_(CHIEF_TOKEN))
+    assert again.status_code == 200 and again.json()["id"] == job["id"]  # the same sick call
+    assert run_jobs(database, database_url) == 1
+    done = client.get(f"/api/v1/jobs/{job['id']}", headers=as_(CHIEF_TOKEN)).json()
+    assert done["state"] == "done", done
+    assert client.get(f"/api/v1/jobs/{job['id']}", headers=as_(RESIDENT_TOKEN)).status_code == 403
+    detail = client.get(f"/api/v1/changes/{done['result']['proposal']}", headers=as_(CHIEF_TOKEN))
+    proposal = detail.json()["proposal"]
     assert proposal["kind"] == "repair" and proposal["payload"]["minimum_proven"] is True
     assert proposal["payload"]["moves"] and all(m["reasons"] for m in proposal["payload"]["moves"])
     pending = client.get("/api/v1/changes/pending/chief", headers=as_(CHIEF_TOKEN)).json()
@@ -123,6 +144,7 @@ def test_bad_repair_input_is_a_422_naming_the_field(
     assert answer.status_code == 422, answer.text
     body = answer.json()
     assert body["field"] == field and body["error"] and isinstance(body["errors"], list)
+    assert client.get("/api/v1/jobs", headers=as_(CHIEF_TOKEN)).json() == []  # nothing queued
     assert client.get("/api/v1/changes/pending/chief", headers=as_(CHIEF_TOKEN)).json() == []
 
 

@@ -64,6 +64,14 @@ class Web:
         assert answer.status_code == 303, answer.text
         return client, csrf_of(client.get("/oncall").text)
 
+    def run_jobs(self) -> int:
+        """Run the queued background jobs to their end, as a worker would; how many ran."""
+        runner = build_services(self.settings, self.database).runner("page-test")
+        ran = 0
+        while runner.run_once():
+            ran += 1
+        return ran
+
 
 def store_small_year(web: Web) -> None:
     """Plan the small test year (six residents) and store it as `small`, as the chief."""

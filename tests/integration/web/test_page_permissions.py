@@ -71,6 +71,7 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
         *PAGES,
         "/inbox/pages/1",
         "/changes/sick-call/1",
+        "/changes/sick-call/jobs/1",
         "/inbox/stream",
         "/schedule/cell",
         "/inbox/item/1",
@@ -93,6 +94,7 @@ def test_every_page_sends_a_browser_without_a_session_to_sign_in(sqlite_web: Web
         "/hours/review/1",
         "/changes/sick-call",
         "/changes/sick-call/1/approve",
+        "/changes/sick-call/jobs/1/cancel",
     ]:
         assert browser.post(path, data={"csrf_token": "x"}).status_code == 303, path
 

@@ -102,7 +102,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ),
     )
     yield from _rosters_tour(chief, csrf)
-    yield from _sick_call_tour(chief, csrf)
+    yield from _sick_call_tour(web, chief, csrf)
     yield (
         "POST /hours/week/log",
         chief.post(
@@ -156,15 +156,23 @@ def _rosters_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.R
     yield "/rosters/compare", chief.get("/rosters/compare", params={"program": found.group(1), "number": 1})
 
 
-def _sick_call_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
-    """The sick-call form, a refusal of it, and a repair it made (solved here, in the request)."""
+def _sick_call_tour(web: Web, chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The sick-call form, a refusal of it, the repair job it queued (run here by a runner, as a
+    worker would), the repair it made, and the form again with that job's values."""
     yield "/changes/sick-call", chief.get("/changes/sick-call")
     program = demo_program()
     form = {"csrf_token": csrf, "absent": program.people[0].id, "time_limit": "10"}
     day = program.block.start.isoformat()
     yield "POST /changes/sick-call", chief.post("/changes/sick-call", data=form | {"from_day": day})
-    made = chief.post("/changes/sick-call", data=form | {"from_day": day, "to_day": day})
-    yield "/changes/sick-call/{proposal_id}", chief.get(made.headers["location"])
+    queued = chief.post("/changes/sick-call", data=form | {"from_day": day, "to_day": day})
+    job = queued.headers["location"]
+    yield "/changes/sick-call/jobs/{job_id}", chief.get(job)
+    web.run_jobs()
+    done = chief.get(job)
+    found = re.search(r'href="(/changes/sick-call/\d+)">See the repair', done.text)
+    assert found is not None, done.text
+    yield "/changes/sick-call/{proposal_id}", chief.get(found.group(1))
+    yield "/changes/sick-call", chief.get("/changes/sick-call", params={"job": job.rsplit("/", 1)[1]})
 
 
 @pytest.fixture

@@ -10,11 +10,14 @@ from datetime import date
 
 import httpx
 
+from callroom.accounts.roles import Role
+from callroom.changes.repairs import RepairAsk
 from callroom.changes.types import State
 from callroom.domain.program import Program
 from callroom.domain.roster import Roster
 from callroom.paging.service import PagingService
 from callroom.rosters.live import LiveSchedules
+from callroom.services import build_services
 from callroom.storage import RosterRepository
 from callroom.storage.changes_repositories import ChangeRepository
 from tests.integration.web.conftest import Web
@@ -28,7 +31,8 @@ from tests.repair_world import (
 )
 from tests.web_demo import DEMO_NAME, demo_program, solved_demo
 
-REPAIR = re.compile(r"/changes/sick-call/(\d+)$")
+REPAIR = re.compile(r'href="/changes/sick-call/(\d+)">See the repair')
+JOB = re.compile(r"/changes/sick-call/jobs/(\d+)$")
 
 
 def sick_call(
@@ -47,12 +51,23 @@ def sick_call(
     return chief.post("/changes/sick-call", data=form | extra)
 
 
-def asked(chief: httpx.Client, csrf: str, who: str, first: date, last: date, **extra: str) -> int:
-    """The id of the repair the sick call made (the answer sends the chief to it)."""
+def queued(chief: httpx.Client, csrf: str, who: str, first: date, last: date, **extra: str) -> int:
+    """The id of the repair job the sick call queued (the answer sends the chief to it)."""
     answer = sick_call(chief, csrf, who, first, last, **extra)
     assert answer.status_code == 303, answer.text
-    found = REPAIR.search(answer.headers["location"])
-    assert found is not None
+    found = JOB.search(answer.headers["location"])
+    assert found is not None, answer.headers["location"]
+    return int(found[1])
+
+
+def asked(web: Web, chief: httpx.Client, csrf: str, who: str, first: date, last: date, **extra: str) -> int:
+    """The id of the repair the sick call made: its job run by a worker, the job's page links
+    to it."""
+    job_id = queued(chief, csrf, who, first, last, **extra)
+    web.run_jobs()
+    page = chief.get(f"/changes/sick-call/jobs/{job_id}").text
+    found = REPAIR.search(page)
+    assert found is not None, the_text(page)
     return int(found[1])
 
 
@@ -125,7 +140,7 @@ def test_a_sick_call_is_shown_as_a_diff_with_its_reasons_then_approved_and_every
     web, program = sqlite_web, demo_program()
     chief, csrf = web.signed_in("chief")
     absent, days = sick_resident(), absence_days()
-    repair_id = asked(chief, csrf, absent, days[0], days[-1])
+    repair_id = asked(sqlite_web, chief, csrf, absent, days[0], days[-1])
     page = chief.get(f"/changes/sick-call/{repair_id}").text
     text = the_text(page)
     assert f"{name(program, absent)} off sick" in text
@@ -156,14 +171,14 @@ def test_a_second_sick_call_right_after_the_first_works_on_the_roster_the_first_
     program = demo_program()
     chief, csrf = web.signed_in("chief")
     first, days = sick_resident(), absence_days()
-    first_id = asked(chief, csrf, first, days[0], days[-1])
+    first_id = asked(web, chief, csrf, first, days[0], days[-1])
     assert approve(chief, csrf, first_id).status_code == 303
     _, after_first = newest(web)
     # Someone the first repair put on a shift falls sick too, over the same days.
     second = next(
         a.person_id for a in set(after_first.assignments) - set(solved_demo().assignments) if a.day in days
     )
-    second_id = asked(chief, csrf, second, days[1], days[-1])
+    second_id = asked(web, chief, csrf, second, days[1], days[-1])
     page = chief.get(f"/changes/sick-call/{second_id}").text
     assert f'data-person="{first}"' not in page  # the first stays off
     assert approve(chief, csrf, second_id).status_code == 303
@@ -194,6 +209,51 @@ def test_bad_input_is_refused_next_to_its_field_keeping_what_was_typed(sqlite_we
                 f'name="{key}" value="{typed.get(key, days[0 if key == "from_day" else -1].isoformat())}"'
                 in answer.text
             )
+    assert sqlite_web.run_jobs() == 0  # nothing was queued
+    with sqlite_web.database.reading() as session:
+        assert ChangeRepository(session).listing(states=(State.ACCEPTED,)) == []
+
+
+def test_pressing_repair_twice_gives_one_job_while_another_sick_call_gets_its_own(sqlite_web: Web) -> None:
+    program = demo_program()
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, other, days = *residents_leaving_a_hole(program, solved_demo())[:2], absence_days()
+    first = queued(chief, csrf, absent, days[0], days[-1])
+    assert queued(chief, csrf, absent, days[0], days[-1]) == first
+    second = queued(chief, csrf, other, days[0], days[0])
+    assert second != first
+    page = the_text(chief.get(f"/changes/sick-call/jobs/{first}").text)
+    assert f"Sick call #{first} · {name(program, absent)}, from the start of Wed 10 Mar" in page
+    assert "queued" in page and "Fewest changes found" in page and "Cancel" in page
+    assert sqlite_web.run_jobs() == 2
+    with sqlite_web.database.reading() as session:
+        waiting = ChangeRepository(session).listing(states=(State.ACCEPTED,))
+    assert sorted(r.payload["absence"]["person_id"] for r in waiting) == sorted([absent, other])
+    done = chief.get(f"/changes/sick-call/jobs/{first}").text
+    assert "done" in the_text(done) and "See the repair</a>" in done and "Cancel</button>" not in done
+
+
+def test_a_cancelled_repair_makes_nothing_and_leads_back_to_the_form_with_its_values(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, days = sick_resident(), absence_days()
+    helper = next(p.id for p in demo_program().people if p.id != absent)
+    job_id = queued(chief, csrf, absent, days[0], days[-1], **{f"only-{helper}": "on", "time_limit": "30"})
+    cancelled = chief.post(f"/changes/sick-call/jobs/{job_id}/cancel", data={"csrf_token": csrf})
+    assert cancelled.status_code == 303
+    assert cancelled.headers["location"] == f"/changes/sick-call/jobs/{job_id}"
+    assert sqlite_web.run_jobs() == 0  # a queued job cancelled is never started
+    page = chief.get(f"/changes/sick-call/jobs/{job_id}").text
+    assert "cancelled" in the_text(page) and "Cancel</button>" not in page
+    back = re.search(r'href="(/changes/sick-call\?job=\d+)">Back to the sick call form', page)
+    assert back is not None
+    form = chief.get(html.unescape(back[1])).text
+    assert "The repair was cancelled" in the_text(form)
+    assert f'<option value="{absent}" selected>' in form
+    assert f'name="from_day" value="{days[0]}"' in form and f'name="to_day" value="{days[-1]}"' in form
+    assert f'name="only-{helper}" checked' in form and 'value="flu"' in form
+    assert '<option value="30" selected>' in form
     with sqlite_web.database.reading() as session:
         assert ChangeRepository(session).listing(states=(State.ACCEPTED,)) == []
 
@@ -210,7 +270,8 @@ def test_a_shift_nobody_allowed_could_cover_is_left_uncovered_then_published_as_
     shift = next(a for a in sorted(roster.assignments) if a.day in days and leaves_a_hole(program, roster, a))
     helper = next(p.id for p in program.people if not program.may_work(p, shift.post_id, shift.shift_id))
     day = shift.day.isoformat()
-    repair_id = asked(chief, csrf, shift.person_id, shift.day, shift.day, **{f"only-{helper}": "on"})
+    only = {f"only-{helper}": "on"}
+    repair_id = asked(sqlite_web, chief, csrf, shift.person_id, shift.day, shift.day, **only)
     page = chief.get(f"/changes/sick-call/{repair_id}").text
     text = the_text(page)
     assert "Left uncovered" in text and "goes short by 1" in text and "Why nobody could take it" in text
@@ -235,10 +296,11 @@ def test_a_repair_the_roster_has_moved_on_from_is_refused_with_a_link_to_the_fre
 ) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     absent, shift = free_resident_who_could_cover(demo_program(), solved_demo())
-    first_id = asked(chief, csrf, absent, shift.day, shift.day)
+    first_id = asked(sqlite_web, chief, csrf, absent, shift.day, shift.day)
     # Meanwhile the holder of a shift she could take falls sick, and only she may move: the
     # second repair puts her on that shift, not knowing she will be off sick.
-    second_id = asked(chief, csrf, shift.person_id, shift.day, shift.day, **{f"only-{absent}": "on"})
+    only = {f"only-{absent}": "on"}
+    second_id = asked(sqlite_web, chief, csrf, shift.person_id, shift.day, shift.day, **only)
     assert approve(chief, csrf, second_id).status_code == 303
     refused = approve(chief, csrf, first_id)
     assert refused.status_code == 409
@@ -254,7 +316,7 @@ def test_a_repair_the_roster_has_moved_on_from_is_refused_with_a_link_to_the_fre
 def test_a_declined_repair_leaves_the_roster_as_it_was(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     days = absence_days()
-    repair_id = asked(chief, csrf, sick_resident(), days[0], days[0])
+    repair_id = asked(sqlite_web, chief, csrf, sick_resident(), days[0], days[0])
     before = newest(sqlite_web)
     declined = chief.post(
         f"/changes/sick-call/{repair_id}/decline",
@@ -270,10 +332,41 @@ def test_a_declined_repair_leaves_the_roster_as_it_was(sqlite_web: Web) -> None:
 def test_an_approval_without_a_reason_is_refused_next_to_the_field(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     days = absence_days()
-    repair_id = asked(chief, csrf, sick_resident(), days[0], days[0])
+    repair_id = asked(sqlite_web, chief, csrf, sick_resident(), days[0], days[0])
     answer = approve(chief, csrf, repair_id, "  ")
     assert answer.status_code == 422 and 'id="approve-error"' in answer.text
     assert state_of(sqlite_web, repair_id) == State.ACCEPTED
+
+
+def test_a_repair_that_finds_nothing_says_why_and_leads_back_to_the_form_with_its_values(
+    sqlite_web: Web,
+) -> None:
+    program, roster = demo_program(), solved_demo()
+    chief, _ = sqlite_web.signed_in("chief")
+    days = absence_days()
+    shift = next(a for a in sorted(roster.assignments) if a.day in days and leaves_a_hole(program, roster, a))
+    helper = next(p.id for p in program.people if not program.may_work(p, shift.post_id, shift.shift_id))
+    # Only someone who may not work the post may move, so CP-SAT must search, and the API's
+    # smallest time limits give it too little time to find anything.
+    ask = RepairAsk(
+        shift.person_id, shift.day.isoformat(), shift.day.isoformat(), only=(helper,), time_limit_s=0.001
+    )
+    services = build_services(sqlite_web.settings, sqlite_web.database)
+    job, _ = services.jobs.submit_repair(person("chief-okafor", Role.CHIEF), ask)
+    assert sqlite_web.run_jobs() == 1
+    page = chief.get(f"/changes/sick-call/jobs/{job.id}").text
+    assert "failed : no repair found within the time limit; try a longer one" in the_text(page)
+    assert "See the repair</a>" not in page and "Cancel</button>" not in page
+    form = chief.get(f"/changes/sick-call?job={job.id}")
+    assert form.status_code == 200
+    said = re.search(r'<p class="field-error" id="job-error" role="alert">(.*?)</p>', form.text)
+    assert said is not None and "The repair found nothing: no repair found within the time limit" in said[1]
+    assert f'<option value="{shift.person_id}" selected>' in form.text
+    assert (
+        f'name="from_day" value="{shift.day}"' in form.text and f'name="only-{helper}" checked' in form.text
+    )
+    with sqlite_web.database.reading() as session:
+        assert ChangeRepository(session).listing(states=(State.ACCEPTED,)) == []
 
 
 def test_a_resident_may_not_call_in_a_sick_colleague(sqlite_web: Web) -> None:
@@ -281,4 +374,9 @@ def test_a_resident_may_not_call_in_a_sick_colleague(sqlite_web: Web) -> None:
     assert resident.get("/changes/sick-call").status_code == 403
     days = absence_days()
     assert sick_call(resident, csrf, sick_resident(), days[0], days[0]).status_code == 403
+    job_id = queued(*sqlite_web.signed_in("chief"), sick_resident(), days[0], days[0])
+    assert resident.get(f"/changes/sick-call/jobs/{job_id}").status_code == 403
+    refused = resident.post(f"/changes/sick-call/jobs/{job_id}/cancel", data={"csrf_token": csrf})
+    assert refused.status_code == 403
+    assert resident.get(f"/api/v1/jobs/{job_id}").status_code == 403  # the API's read, with the session
     assert 'href="/changes/sick-call"' not in resident.get("/schedule").text

@@ -124,3 +124,20 @@ def test_the_absence_is_said_on_the_wall_clock_as_typed() -> None:
     assert sick_view.span(program, {"from": "2027-03-10", "to": "2027-03-10T19:00-05:00"}) == (
         "from the start of Wed 10 Mar to 19:00 EST on Wed 10 Mar"
     )
+
+
+def test_a_sick_call_taken_back_to_its_form_asks_for_the_same_repair_again() -> None:
+    typed = {
+        "absent": "sefa-uribe",
+        "from_day": "2027-03-10",
+        "from_time": "07:30",
+        "to_day": "2027-03-12",
+        "to_time": "",
+        "note": "flu",
+        "time_limit": "30",
+        "only-kofi-adeyemi": "on",
+        "only-ezra-kaplan": "on",
+    }
+    ask = sick_view.ask_of(typed)
+    assert sick_view.form_of(ask) == typed
+    assert sick_view.ask_of(sick_view.form_of(ask)) == ask

@@ -22,15 +22,22 @@ class SolveCreate(BaseModel):
 class JobRead(BaseModel):
     id: int
     kind: str
-    subject: str = Field(description="what the job is about: the program it solves")
+    subject: str = Field(
+        description="what the job is about: the program a solve solves; a repair's program, absent "
+        "person and span"
+    )
     state: str = Field(description="queued, running, done, failed or cancelled")
     attempts: int = Field(description="how many workers have started it (more than one: a worker died)")
     cancel_requested: bool
     progress: dict[str, Any] = Field(
-        description="elapsed_s, solutions, objective, bound, gap and series ([elapsed, objective, "
-        "bound] points) while a solve runs"
+        description="phase and elapsed_s; while a solve runs, solutions, objective, bound, gap and "
+        "series ([elapsed, objective, bound] points); while a repair runs, solutions, changes (the "
+        "fewest found), short (people still missing) and bound (the proven least changes)"
     )
-    result: dict[str, Any] | None = Field(description="when done: the stored version and the solve's figures")
+    result: dict[str, Any] | None = Field(
+        description="when done: a solve's stored version and figures; a repair's proposal (its id) "
+        "with its changes, minimum_proven and short"
+    )
     error: str | None = Field(description="when failed: why, in words")
     created_by: str
     created_at: datetime

@@ -14,12 +14,18 @@ in order:
 Goals 2 and 3 are one solve whose objective weighs a missing person above every possible change
 (so it is lexicographic); its OPTIMAL status is the proof the change count is the minimum. Goal
 4 is a second solve with the shortfall and the change count fixed as constraints.
+
+A `RepairWatch` lets a caller follow the repair (its phase, and during the change-minimising
+search the fewest changes found and the proven bound) and stop it from another thread: the
+background job that runs a sick call's repair shows the one and cancels with the other.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -40,9 +46,17 @@ from callroom.solver.build.space import Item
 from callroom.solver.repair.direct import direct_repair
 from callroom.solver.repair.request import Absence, RepairLimits, check_repair
 from callroom.solver.repair.words import Move, Shortfall, blockers, describe_moves
-from callroom.solver.run import SolveOptions, extract_roster, parameters
+from callroom.solver.run import SolveOptions, extract_roster, parameters, stopping
 
-__all__ = ["RepairOptions", "RepairResult", "RepairStatus", "minimum_changes", "repair"]
+__all__ = [
+    "RepairOptions",
+    "RepairProgress",
+    "RepairResult",
+    "RepairStatus",
+    "RepairWatch",
+    "minimum_changes",
+    "repair",
+]
 
 
 class RepairStatus(StrEnum):
@@ -62,8 +76,43 @@ class RepairOptions:
     seed: int = 0
 
 
+@dataclass(frozen=True)
+class RepairProgress:
+    """Where a repair is: its `phase` in words; while the fewest changes are searched for, the
+    fewest found so far (`changes`, with the people still missing, `short`) and the proven
+    lower bound on changes (`bound`)."""
+
+    phase: str
+    elapsed_s: float
+    solutions: int = 0
+    changes: int | None = None
+    short: int | None = None
+    bound: int | None = None
+
+
+FINDING = "finding the fewest changes"
+
+
+@dataclass(frozen=True)
+class RepairWatch:
+    """A caller's view of a running repair: `on_progress` hears each phase and each better
+    repair found; setting `stop` ends the search with what it has (nothing is polished)."""
+
+    on_progress: Callable[[RepairProgress], None] | None = None
+    stop: threading.Event | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+    def tell(self, progress: RepairProgress) -> None:
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+
 DEFAULTS = RepairOptions()
 NO_LIMITS = RepairLimits()
+UNWATCHED = RepairWatch()
 
 
 @dataclass(frozen=True)
@@ -109,6 +158,7 @@ def repair(
     absence: Absence,
     limits: RepairLimits = NO_LIMITS,
     options: RepairOptions = DEFAULTS,
+    watch: RepairWatch = UNWATCHED,
 ) -> RepairResult:
     """The least change to `published` that takes `absence` into account; see the module doc.
 
@@ -116,14 +166,20 @@ def repair(
     """
     started = time.monotonic()
     check_repair(program, absence, limits)
+    watch.tell(RepairProgress("filling the holes with free colleagues", 0.0))
     direct = direct_repair(program, published, absence, limits) if options.direct else None
+    if watch.stopped:
+        options = dataclasses.replace(options, polish_s=0.0)
     if direct is not None:
-        return _direct_result(program, published, absence, limits, direct, options, started)
+        return _direct_result(program, published, absence, limits, direct, options, started, watch)
+    watch.tell(RepairProgress("building the model", time.monotonic() - started))
     shaped = _build(program, published, absence, limits, relax=True)
     built_s = time.monotonic() - started
     people = max(1, len(program.people) * program.block.days)
     weighted = LinearExpr.sum([v for _, v in shaped.shortfalls]) * (people + 1) + shaped.changes
-    first = _solve(shaped, weighted, options, options.time_limit_s, options.strategy)
+    watch.tell(RepairProgress(FINDING, built_s))
+    searching = _Searching(watch, started, people + 1)
+    first = _solve(shaped, weighted, options, options.time_limit_s, options.strategy, searching)
     first_s = time.monotonic() - started - built_s
     if first.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = RepairStatus.INFEASIBLE if first.status == cp_model.INFEASIBLE else RepairStatus.UNKNOWN
@@ -131,6 +187,9 @@ def repair(
     short = [(slot, first.solver.value(v)) for slot, v in shaped.shortfalls]
     changes = int(first.solver.value(shaped.changes))
     proven = first.status == cp_model.OPTIMAL
+    if watch.stopped:  # stopped: what it has, unpolished
+        options = dataclasses.replace(options, polish_s=0.0)
+    searching.polishing(changes)
     roster = _polish(shaped, first, short, changes, options)
     polish_s = time.monotonic() - started - built_s - first_s
     bound = round(first.solver.best_objective_bound) - (people + 1) * sum(n for _, n in short)
@@ -157,11 +216,13 @@ def _direct_result(
     direct: tuple[Roster, int],
     options: RepairOptions,
     started: float,
+    watch: RepairWatch = UNWATCHED,
 ) -> RepairResult:
     """The direct repair is proven minimal (see repair.direct); the polish then looks for the
     best roster by the original objective among those with as few changes."""
     roster, changes = direct
     found_s = time.monotonic() - started
+    watch.tell(RepairProgress(POLISHING, found_s, 1, changes, 0, changes))
     if options.polish_s > 0:
         shaped = _build(program, published, absence, limits, relax=False)
         built_s = time.monotonic() - started - found_s
@@ -219,8 +280,50 @@ class _Answer:
     status: cp_model.CpSolverStatus
 
 
+POLISHING = "choosing the best roster among the fewest changes"
+
+
+class _Searching(cp_model.CpSolverSolutionCallback):
+    """Tells the watch of each better repair the change-minimising search finds, and of its
+    bound. Its objective is missing people times `weight` (more than any change count) plus
+    changes, so both read off one number."""
+
+    def __init__(self, watch: RepairWatch, started: float, weight: int) -> None:
+        super().__init__()
+        self.watch, self.started, self.weight = watch, started, weight
+        self.solutions = 0
+        self.found: tuple[int, int] | None = None  # (short, changes)
+        self.bound: int | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        self.found = divmod(round(self.objective_value), self.weight)
+        self.on_bound(self.best_objective_bound)
+
+    def on_bound(self, bound: float) -> None:
+        # Before a repair is found the bound mixes missing people with changes; after, the
+        # best repair's missing people bound those of the fewest, so what is left bounds changes.
+        if self.found is not None:
+            self.bound = max(0, round(bound) - self.found[0] * self.weight)
+        self._tell(FINDING)
+
+    def polishing(self, changes: int) -> None:
+        self.found = (0 if self.found is None else self.found[0], changes)
+        self._tell(POLISHING)
+
+    def _tell(self, phase: str) -> None:
+        short, changes = (None, None) if self.found is None else self.found
+        elapsed = time.monotonic() - self.started
+        self.watch.tell(RepairProgress(phase, elapsed, self.solutions, changes, short, self.bound))
+
+
 def _solve(
-    shaped: _Repair, objective: cp_model.LinearExprT, options: RepairOptions, seconds: float, strategy: str
+    shaped: _Repair,
+    objective: cp_model.LinearExprT,
+    options: RepairOptions,
+    seconds: float,
+    strategy: str,
+    searching: _Searching | None = None,
 ) -> _Answer:
     model = shaped.built.model
     model.minimize(objective)
@@ -232,7 +335,11 @@ def _solve(
         _single(solver, seconds, options.seed)
     else:
         parameters(solver, SolveOptions(seconds, options.workers, options.seed), strategy)
-    return _Answer(solver, solver.solve(model))
+    if searching is None:
+        return _Answer(solver, solver.solve(model))
+    solver.best_bound_callback = searching.on_bound
+    with stopping(solver, searching.watch.stop):
+        return _Answer(solver, solver.solve(model, searching))
 
 
 # Counting changes from a hinted roster is a search CP-SAT's single default worker does well:

@@ -1,6 +1,9 @@
-// The live view of a background solve (/rosters/jobs/N): the job's event stream updates the
-// figures and draws the best objective (line) and bound (dashed) against seconds, on axes with
-// tick labels (SVG built here: no chart library, and no inline style for the CSP). Plain ES2017.
+// The live view of a background job (job.html: a solve at /rosters/jobs/N, a sick call's repair
+// at /changes/sick-call/jobs/N): the job's event stream updates each figure the page shows and,
+// for a solve, draws the best objective (line) and bound (dashed) against seconds, on axes with
+// tick labels (SVG built here: no chart library, and no inline style for the CSP). When the job
+// is done, its result fills the page's next link (data-next, data-next-text: "{field}"), or with
+// data-go the browser goes straight on to it. Plain ES2017.
 "use strict";
 
 (function () {
@@ -11,14 +14,29 @@
   function field(name) { return job.querySelector('[data-field="' + name + '"]'); }
   function show(name, value) { var el = field(name); if (el) { el.textContent = value; } }
 
+  // Each figure of the progress the page has a place for; a few read better formatted.
+  var FORMATS = {
+    phase: function (v) { return " · " + v; },
+    elapsed_s: function (v) { return v.toFixed(1) + " s"; },
+    gap: function (v) { return (100 * v).toFixed(1) + " %"; }
+  };
+
   function figures(data) {
-    if (data.phase) { show("phase", " · " + data.phase); }
-    if (data.elapsed_s !== undefined) { show("elapsed_s", data.elapsed_s.toFixed(1) + " s"); }
-    if (data.solutions !== undefined) { show("solutions", data.solutions); }
-    if (data.objective !== undefined && data.objective !== null) { show("objective", data.objective); }
-    if (data.bound !== undefined && data.bound !== null) { show("bound", data.bound); }
-    if (data.gap !== undefined && data.gap !== null) { show("gap", (100 * data.gap).toFixed(1) + " %"); }
+    Object.keys(data).forEach(function (key) {
+      var value = data[key];
+      if (value === null || value === undefined || key === "state" || key === "series") { return; }
+      show(key, FORMATS[key] ? FORMATS[key](value) : value);
+    });
     if (data.series) { chart(data.series); }
+  }
+
+  // "{field}" replaced by the result's value (for a link, encoded), as the page fills it when
+  // the job is done already.
+  function fill(template, result, encode) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      var value = String(result[key] === undefined ? "" : result[key]);
+      return encode ? encodeURIComponent(value) : value;
+    });
   }
 
   // The plot's box inside the 400 x 180 viewBox: room on the left for the objective's labels
@@ -104,10 +122,14 @@
     if (data.error) { show("message", ": " + data.error); }
     if (data.progress) { figures(data.progress); }
     show("phase", "");
-    if (kind === "done" && data.result && data.result.version) {
+    if (kind === "done" && data.result) {
+      var href = fill(job.dataset.next, data.result, true);
+      // On to the result when it was found while the page was open (not on coming back to
+      // a job done already: Back would bounce forward again).
+      if (job.dataset.go && job.dataset.state !== "done") { window.location.assign(href); return; }
       var link = document.createElement("a");
-      link.href = "/rosters/compare?program=" + encodeURIComponent(job.dataset.program) + "&number=" + data.result.version;
-      link.textContent = (data.result.draft ? "Compare draft " : "See version ") + data.result.version + " with the live roster";
+      link.href = href;
+      link.textContent = fill(job.dataset.nextText, data.result, false);
       var next = field("next");
       next.textContent = "";
       next.appendChild(link);
