@@ -99,6 +99,14 @@ class ProgramFile:
     version: int
 
 
+@dataclass(frozen=True)
+class ProgramConflicts:
+    """A stored program file read for its declared conflicts, and its version number."""
+
+    program: Program
+    version: int
+
+
 class RosterService:
     def __init__(
         self,
@@ -283,15 +291,20 @@ class RosterService:
         caller.require(Permission.REFERENCE_EDIT, "replace the program file")
         return self._replace(caller, source, reason, program, base_version)
 
-    def conflicts_of(self, caller: Principal, name: str) -> Program:
-        """Program `name` as its newest file says, declared conflicts and their reasons
-        included: for the chief, who keeps them (`replace_conflicts`)."""
+    def conflicts_of(self, caller: Principal, name: str, number: int | None = None) -> ProgramConflicts:
+        """Program `name` as its newest file (or its version `number`) says, declared conflicts
+        and their reasons included, with the version: for the chief, who keeps them
+        (`replace_conflicts`)."""
         caller.require(Permission.CONFLICTS_READ, "read the declared conflicts")
         with self._database.reading() as session:
-            found = ProgramRepository(session).latest(name)
+            programs = ProgramRepository(session)
+            found = programs.latest(name) if number is None else programs.numbered(name, number)
         if found is None:
-            raise NotFound("program", f"no program {name!r} is stored")
-        return self.schedules.parsed(found)
+            raise NotFound(
+                "program",
+                f"no program {name!r} is stored" + ("" if number is None else f" as version {number}"),
+            )
+        return ProgramConflicts(self.schedules.parsed(found), found.number)
 
     def replace_conflicts(
         self,

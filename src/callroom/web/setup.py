@@ -39,7 +39,7 @@ from callroom.formats import program_forms as forms
 from callroom.formats.residents_csv import read_residents
 from callroom.formats.yaml_source import YamlPath
 from callroom.rosters.service import ProgramFile, RosterService
-from callroom.web.forms import check_csrf, form_data, form_joined
+from callroom.web.forms import changed_since, check_csrf, form_data, form_joined, opened_version
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -84,7 +84,7 @@ def _commit(rosters: RosterService, viewer: Viewer, name: str, form: dict[str, s
     version the form was opened from (its hidden `version`); the notice to show. Conflict,
     nothing saved, when it is not, unless the same change was saved already (see the module)."""
     current = _file(rosters, viewer, name)
-    opened = _opened(form)
+    opened = opened_version(form)
     if opened != current.version:
         return _already(rosters, viewer, name, opened, current, change)
     document = forms.load_document(current.text)
@@ -95,13 +95,8 @@ def _commit(rosters: RosterService, viewer: Viewer, name: str, form: dict[str, s
     except Conflict as error:
         if error.field != "version":
             raise
-        raise _stale() from error  # another save came between the read and this one
+        raise changed_since() from error  # another save came between the read and this one
     return f"{reason}."
-
-
-def _opened(form: dict[str, str]) -> int | None:
-    sent = form.get("version", "").strip()
-    return int(sent) if sent.isdigit() else None
 
 
 def _already(
@@ -114,24 +109,15 @@ def _already(
 ) -> str:
     then = None if opened is None else rosters.program_file(viewer.principal, name, opened)
     if then is None:
-        raise _stale()
+        raise changed_since()
     document = forms.load_document(then.text)
     try:
         reason = change(document)
     except CallroomError as error:
-        raise _stale() from error
+        raise changed_since() from error
     if document != forms.load_document(current.text):
-        raise _stale()
+        raise changed_since()
     return f"Already saved (this form was sent twice): {reason}."
-
-
-def _stale() -> Conflict:
-    return Conflict(
-        "version",
-        "The program changed since you opened this form (someone else saved it, or this form was "
-        "opened before your last save): below is the program as it is now, with your values kept. "
-        "Check them, then save again.",
-    )
 
 
 def _back(path: str, name: str, **query: str) -> RedirectResponse:

@@ -4,6 +4,7 @@ residents list imported all or nothing."""
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 
@@ -345,10 +346,11 @@ def test_the_chief_declares_changes_and_removes_a_conflict_and_the_admin_never_r
     admin, _ = sqlite_web.signed_in("admin")
     assert "Siblings" not in admin.get("/setup/program.yaml").text
     assert admin.get("/setup/conflicts").status_code == 403
+    key = _last_conflict_key(chief)
     changed = _post(
         sqlite_web,
         chief,
-        f"/setup/conflicts/{declared}",
+        f"/setup/conflicts/{key}",
         csrf,
         first=first.id,
         second=second.id,
@@ -357,7 +359,8 @@ def test_the_chief_declares_changes_and_removes_a_conflict_and_the_admin_never_r
     assert changed.status_code == 303, changed.text
     assert _program(sqlite_web).conflicts[-1].reason == "Married"
     assert "Married" in chief.get("/setup/conflicts").text
-    assert _post(sqlite_web, chief, f"/setup/conflicts/{declared}/remove", csrf).status_code == 303
+    key = _last_conflict_key(chief)  # a changed conflict is named anew
+    assert _post(sqlite_web, chief, f"/setup/conflicts/{key}/remove", csrf).status_code == 303
     assert len(_program(sqlite_web).conflicts) == declared
 
 
@@ -382,3 +385,152 @@ def test_a_rotation_is_added_to_a_year_program_and_a_bad_complement_is_named_bes
         sqlite_web, admin, "/setup/rotations", csrf, name="Research", grades="residents", length="block"
     )
     assert block.status_code == 422 and "year program" in block.text
+
+
+# --- two people at once, a form sent twice, the back button ----------------------------------
+
+
+def _sent(web: Web, client: httpx.Client, path: str, csrf: str, version: int, **data: str) -> httpx.Response:
+    """A set-up form sent from a page opened at program version `version`."""
+    form = {"csrf_token": csrf, "program": DEMO_NAME, "version": str(version), **data}
+    return client.post(path, data=form)
+
+
+def _version_on(page: str) -> int:
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found is not None, "the form carries no version"
+    return int(found.group(1))
+
+
+def _people(web: Web) -> set[str]:
+    return {p.id for p in _program(web).people}
+
+
+def test_two_tabs_remove_different_people_and_the_second_is_shown_the_program_as_it_is_now(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    for name in ("Ada Lovelace", "Bea Moss"):
+        assert _post(sqlite_web, admin, "/setup/people", csrf, name=name, grade="PGY-2").status_code == 303
+    everyone, opened = _people(sqlite_web), _versions(sqlite_web)
+    first = admin.get("/setup/people/ada-lovelace")
+    second = admin.get("/setup/people/bea-moss")
+    assert _version_on(first.text) == _version_on(second.text) == opened
+    gone = _sent(sqlite_web, admin, "/setup/people/ada-lovelace/remove", csrf, opened)
+    assert gone.status_code == 303
+    stale = _sent(sqlite_web, admin, "/setup/people/bea-moss/remove", csrf, opened)
+    assert stale.status_code == 409
+    assert "The program changed since you opened this form" in stale.text
+    assert "Ada Lovelace" not in stale.text and "Bea Moss" in stale.text  # the list as it is now
+    assert _people(sqlite_web) == everyone - {"ada-lovelace"}
+    assert _versions(sqlite_web) == opened + 1
+    # The refusal's page is a form opened now: removing from it removes Bea, and no one else
+    again = _sent(sqlite_web, admin, "/setup/people/bea-moss/remove", csrf, _version_on(stale.text))
+    assert again.status_code == 303, again.text
+    assert _people(sqlite_web) == everyone - {"ada-lovelace", "bea-moss"}
+
+
+def test_a_form_sent_twice_adds_the_person_once_and_says_so(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    before, opened = _people(sqlite_web), _versions(sqlite_web)
+    form = {"name": "Cy Twice", "grade": "PGY-1", "email": "cy@example.org"}
+    first = _sent(sqlite_web, admin, "/setup/people", csrf, opened, **form)
+    assert first.status_code == 303
+    second = _sent(sqlite_web, admin, "/setup/people", csrf, opened, **form)
+    assert second.status_code == 303
+    said = admin.get(second.headers["location"]).text
+    assert "Already saved (this form was sent twice): Added person Cy Twice." in said
+    assert _people(sqlite_web) == before | {"cy-twice"}  # no cy-twice-2
+    assert _versions(sqlite_web) == opened + 1
+
+
+def test_a_removal_sent_twice_removes_once_and_says_so(sqlite_web: Web) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    assert _post(sqlite_web, admin, "/setup/people", csrf, name="Dee Once", grade="PGY-1").status_code == 303
+    before, opened = _people(sqlite_web), _versions(sqlite_web)
+    assert _sent(sqlite_web, admin, "/setup/people/dee-once/remove", csrf, opened).status_code == 303
+    twice = _sent(sqlite_web, admin, "/setup/people/dee-once/remove", csrf, opened)
+    assert twice.status_code == 303
+    assert "Already saved" in admin.get(twice.headers["location"]).text
+    assert _people(sqlite_web) == before - {"dee-once"}
+    assert _versions(sqlite_web) == opened + 1
+
+
+def test_the_back_button_resends_a_change_once_and_a_different_one_is_refused_with_the_values_kept(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    assert _post(sqlite_web, admin, "/setup/people", csrf, name="Eve Back", grade="PGY-1").status_code == 303
+    opened = _version_on(admin.get("/setup/people/eve-back").text)
+    changed = {"name": "Eve Back", "grade": "PGY-2", "max_weekends": "2"}
+    assert _sent(sqlite_web, admin, "/setup/people/eve-back", csrf, opened, **changed).status_code == 303
+    # Back to the page opened before the save, and sent again as it was: nothing more is saved
+    resent = _sent(sqlite_web, admin, "/setup/people/eve-back", csrf, opened, **changed)
+    assert resent.status_code == 303 and _versions(sqlite_web) == opened + 1
+    # Back again, another value typed: refused, the page shows what was typed, nothing saved
+    other = _sent(
+        sqlite_web, admin, "/setup/people/eve-back", csrf, opened, **{**changed, "max_weekends": "4"}
+    )
+    assert other.status_code == 409
+    assert 'id="form-errors"' in other.text and 'id="f-max_weekends" name="max_weekends"' in other.text
+    assert 'value="4"' in other.text
+    assert _program(sqlite_web).person["eve-back"].limits.max_weekends == 2
+    # Sent from the refusal's page (the version it shows), the value is saved
+    now = _version_on(other.text)
+    assert now == opened + 1
+    saved = _sent(sqlite_web, admin, "/setup/people/eve-back", csrf, now, **{**changed, "max_weekends": "4"})
+    assert saved.status_code == 303
+    assert _program(sqlite_web).person["eve-back"].limits.max_weekends == 4
+
+
+def test_a_cover_demand_changed_by_someone_else_is_not_changed_by_a_form_that_names_it_as_it_was(
+    sqlite_web: Web,
+) -> None:
+    admin, csrf = sqlite_web.signed_in("admin")
+    page = admin.get("/setup/cover").text
+    key = re.findall(r'href="/setup/cover/([0-9a-f]+)\?', page)[0]
+    edit = admin.get(f"/setup/cover/{key}").text
+    values = {n: v for n, v in re.findall(r'<input id="f-(\w+)" name="\w+"[^>]* value="([^"]*)"', edit)}
+    values |= dict(
+        re.findall(r'<select id="f-(\w+)" name="\w+"[^>]*>.*?<option value="([^"]*)" selected', edit)
+    )
+    target = str(int(values.get("target") or 0) + 1)
+    changed = _sent(
+        sqlite_web, admin, f"/setup/cover/{key}", csrf, _version_on(edit), **{**values, "target": target}
+    )
+    assert changed.status_code == 303, changed.text
+    now = _versions(sqlite_web)
+    # The old key no longer names it: a form opened now but for the row as it was changes nothing
+    stale = _sent(sqlite_web, admin, f"/setup/cover/{key}/remove", csrf, now)
+    assert stale.status_code == 422
+    assert "no longer in the program" in stale.text
+    assert _versions(sqlite_web) == now
+    assert f'href="/setup/cover/{key}?' not in admin.get("/setup/cover").text
+
+
+def _last_conflict_key(chief: httpx.Client) -> str:
+    keys = re.findall(r'href="/setup/conflicts/([0-9a-f]+)\?', chief.get("/setup/conflicts").text)
+    assert keys
+    return str(keys[-1])
+
+
+def test_a_conflict_declared_twice_from_one_form_is_declared_once_and_a_stale_change_is_refused(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    people = _program(sqlite_web).people
+    pair = {"first": people[0].id, "second": people[2].id}
+    declared, opened = len(_program(sqlite_web).conflicts), _versions(sqlite_web)
+    first = _sent(sqlite_web, chief, "/setup/conflicts", csrf, opened, **pair, reason="Cousins")
+    assert first.status_code == 303, first.text
+    again = _sent(sqlite_web, chief, "/setup/conflicts", csrf, opened, **pair, reason="Cousins")
+    assert again.status_code == 303
+    assert "Already saved" in chief.get(again.headers["location"]).text
+    assert len(_program(sqlite_web).conflicts) == declared + 1
+    # A change from a page opened before the declaration is refused, the reason typed kept
+    key = _last_conflict_key(chief)
+    stale = _sent(sqlite_web, chief, f"/setup/conflicts/{key}", csrf, opened, **pair, reason="Neighbours")
+    assert stale.status_code == 409
+    assert "The program changed since you opened this form" in stale.text
+    assert 'value="Neighbours"' in stale.text
+    assert _program(sqlite_web).conflicts[-1].reason == "Cousins"
