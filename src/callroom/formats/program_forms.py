@@ -633,7 +633,7 @@ COVER_FIELDS = (
     FormField("post", "Post", "post", "ref", ("posts",)),
     FormField("shift", "Shift type", "shift", "ref", ("shifts",)),
     FormField("days", "Days (daily, weekdays, weekends, or mon, sat)", "days"),
-    FormField("grades", "Grades", "need.grades"),
+    FormField("grades", "Grades", "need.grades", hint="any, residents, PGY-2+ or PGY-1..PGY-3"),
     FormField("min", "At least (hard)", "need.min", "number"),
     FormField("target", "Ideally (soft)", "need.target", "number"),
     FormField("max", "At most (hard)", "need.max", "number"),

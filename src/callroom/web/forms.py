@@ -49,7 +49,6 @@ def changed_since() -> Conflict:
     newest: the page is shown again over the newest, with what was typed."""
     return Conflict(
         "version",
-        "The program changed since you opened this form (someone else saved it, or this form was "
-        "opened before your last save): below is the program as it is now, with your values kept. "
-        "Check them, then save again.",
+        "The program changed since you opened this form (saved by someone else, or by you in "
+        "another tab): it is shown below as it is now, with your values kept. Check, then save again.",
     )
