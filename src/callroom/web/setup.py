@@ -428,6 +428,8 @@ def _section_page(
     context = {
         "program": name,
         "version": stored.version,
+        # Rotations are a year file's: a block program's rotations page says so, with no form
+        "takes_entries": section is not forms.ROTATIONS or isinstance(document.get("year"), dict),
         "section": section,
         "sections": forms.SECTIONS.values(),
         "rows": rows,
@@ -448,4 +450,6 @@ def _defaults(section: forms.Section) -> dict[str, str]:
         return {"new_patients": "1", "everyone": "1", "grades": "any"}
     if section is forms.COVER:
         return {"days": "daily", "grades": "any", "min": "1"}
+    if section is forms.ROTATIONS:
+        return {"length": "block", "vacation": "1"}  # as the file reads a rotation that says neither
     return {}

@@ -385,6 +385,10 @@ def test_a_rotation_is_added_to_a_year_program_and_a_bad_complement_is_named_bes
         sqlite_web, admin, "/setup/rotations", csrf, name="Research", grades="residents", length="block"
     )
     assert block.status_code == 422 and "year program" in block.text
+    # A block program's rotations page says rotations are a year file's, and offers no form
+    assert 'id="entry-form"' in admin.get("/setup/rotations?program=small").text
+    page = admin.get("/setup/rotations").text
+    assert 'id="entry-form"' not in page and "Rotations belong to a year program" in page
 
 
 # --- two people at once, a form sent twice, the back button ----------------------------------
