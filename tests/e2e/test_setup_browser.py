@@ -1,7 +1,8 @@
 """A program set up from nothing in a real headless Chromium: the admin makes it with the
 new-program form, imports its residents from a pasted CSV, adds a shift type, posts and cover;
 the chief solves it from /rosters (real CP-SAT in the server's job runner) and finds a draft
-roster. On a server of its own, since it stores a second program."""
+roster. Two tabs open on the same list find the second refused once the first has saved, with
+the program as it is now. On a server of its own, since it stores a second program."""
 
 from __future__ import annotations
 
@@ -35,8 +36,12 @@ def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
     yield from browse(browser, own_server)
 
 
-def _fill(page: Page, fields: dict[str, str]) -> None:
+def _fill(page: Page, fields: dict[str, str | list[str]]) -> None:
     for name, value in fields.items():
+        if isinstance(value, list):  # a list: its checkboxes, ticked by the names they show
+            for label in value:
+                page.locator(f"#f-{name}").get_by_label(label, exact=True).check()
+            continue
         field = page.locator(f"#entry-form [name={name}]")
         if field.evaluate("element => element.tagName") == "SELECT":
             field.select_option(value)  # a reference: the names shown, the id sent
@@ -44,7 +49,7 @@ def _fill(page: Page, fields: dict[str, str]) -> None:
             field.fill(value)
 
 
-def _add(page: Page, section: str, fields: dict[str, str], said: str) -> None:
+def _add(page: Page, section: str, fields: dict[str, str | list[str]], said: str) -> None:
     page.goto(f"/setup/{section}?program={PROGRAM}")
     _fill(page, fields)
     page.click("#entry-form button:text('Add')")
@@ -82,7 +87,7 @@ def test_a_program_built_from_forms_and_a_csv_import_solves(browsing: Browsing) 
     admin.goto(f"/setup/people?program={PROGRAM}")
     admin.fill("#csv-text", RESIDENTS)
     admin.click("text=Import every resident")
-    expect(admin.locator(".notice")).to_contain_text("5 residents imported")
+    expect(admin.locator(".notice")).to_contain_text("Imported 5 residents")
     expect(admin.locator(".setup-list")).to_contain_text("Quinn Ash")
 
     _add(admin, "shifts", {"name": "Night", "start": "19:00", "duration": "12h"}, "Added shift type Night")
@@ -93,18 +98,34 @@ def test_a_program_built_from_forms_and_a_csv_import_solves(browsing: Browsing) 
     expect(admin.locator("#start-error")).to_be_visible()
     expect(admin.locator("#entry-form [name=name]")).to_have_value("Late")
 
-    _add(admin, "posts", {"service": "ward", "name": "Ward day", "shifts": "day"}, "Added post Ward day")
+    _add(admin, "posts", {"service": "ward", "name": "Ward day", "shifts": ["Day"]}, "Added post Ward day")
+    _fits_a_phone(admin, "setup-posts")
     _add(
-        admin, "posts", {"service": "ward", "name": "Ward night", "shifts": "night"}, "Added post Ward night"
+        admin,
+        "posts",
+        {"service": "ward", "name": "Ward night", "shifts": ["Night"]},
+        "Added post Ward night",
     )
     _add(admin, "cover", {"post": "ward-day", "shift": "day", "min": "1"}, "Added cover demand Ward day, Day")
     _add(
         admin, "cover", {"post": "ward-night", "shift": "night", "min": "1"}, "Added cover demand Ward night"
     )
     _fits_a_phone(admin, "setup-cover")
-    admin.goto(f"/setup/people/0?program={PROGRAM}")
-    expect(admin.locator("#entry-form [name=posts]")).to_have_value("ward-day, ward-night")
+    admin.goto(f"/setup/people/nia-brook?program={PROGRAM}")
+    posts = admin.locator("#f-posts")
+    expect(posts.get_by_label("Ward day", exact=True)).to_be_checked()
+    expect(posts.get_by_label("Ward night", exact=True)).to_be_checked()
     _fits_a_phone(admin, "setup-person")
+    # A post unticked is a post they may no longer work, the rest kept
+    posts.get_by_label("Ward night", exact=True).uncheck()
+    admin.click("#entry-form button:text('Save')")
+    expect(admin.locator(".notice")).to_contain_text("Changed person Nia Brook")
+    admin.goto(f"/setup/people/nia-brook?program={PROGRAM}")
+    expect(posts.get_by_label("Ward day", exact=True)).to_be_checked()
+    expect(posts.get_by_label("Ward night", exact=True)).not_to_be_checked()
+    for section in ("services", "shifts", "leave", "requests", "rotations"):
+        admin.goto(f"/setup/{section}?program={PROGRAM}")
+        _fits_a_phone(admin, f"setup-{section}")
 
     chief = browsing.as_user("chief")
     chief.goto(f"/rosters?program={PROGRAM}")
@@ -117,6 +138,34 @@ def test_a_program_built_from_forms_and_a_csv_import_solves(browsing: Browsing) 
     expect(chief.locator("#main")).to_contain_text("Nia Brook")
     screenshot(chief, "setup-solved-draft")
     assert not browsing.problems, browsing.problems
+
+
+def test_two_tabs_remove_different_people_and_the_second_is_refused_with_the_list_as_it_is_now(
+    browsing: Browsing,
+) -> None:
+    admin = browsing.as_user("admin")
+    admin.on("dialog", lambda dialog: dialog.accept())  # "Remove this person from the program?"
+    names = ["Tab One", "Tab Two"]  # two people on no shift, so either may be removed
+    for name in names:
+        admin.goto("/setup/people")
+        _fill(admin, {"name": name, "grade": "PGY-1"})
+        admin.click("#entry-form button:text('Add')")
+        expect(admin.locator(".notice")).to_contain_text(f"Added person {name}")
+    other = admin.context.new_page()
+    other.on("dialog", lambda dialog: dialog.accept())
+    admin.goto("/setup/people/tab-one")
+    other.goto(admin.url.replace("tab-one", "tab-two"))
+    admin.click("button:text('Remove this person')")
+    expect(admin.locator(".notice")).to_contain_text(f"Removed person {names[0]}")
+    other.click("button:text('Remove this person')")
+    refused = other.locator("#form-errors")
+    expect(refused).to_contain_text("The program changed since you opened this form")
+    expect(other.locator(".setup-list")).not_to_contain_text(names[0])
+    expect(other.locator(".setup-list")).to_contain_text(names[1])
+    _fits_a_phone(other, "setup-refused-stale")
+    other.click("button:text('Remove this person')")  # the page is now the newest: it removes
+    expect(other.locator(".notice")).to_contain_text(f"Removed person {names[1]}")
+    expect(other.locator(".setup-list")).not_to_contain_text(names[1])
 
 
 def test_a_refused_program_file_lands_on_its_problems_and_a_line_link_selects_that_line(
@@ -161,3 +210,11 @@ def test_the_chief_declares_a_conflict_on_a_phone(browsing: Browsing) -> None:
     wide = chief.evaluate("document.documentElement.scrollWidth")
     screenshot(chief, "setup-conflicts-phone")
     assert wide <= 390
+    # Back, and sent again (the browser keeps what was chosen): declared once, and said so
+    chief.go_back()
+    expect(chief.locator("#reason")).to_have_value("Siblings")
+    chief.click("#entry-form button[type=submit]")
+    expect(chief.locator(".notice")).to_contain_text("Already saved")
+    expect(chief.locator(".setup-list tbody tr").filter(has_text="Siblings")).to_have_count(1)
+    chief.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(chief, "setup-conflicts")

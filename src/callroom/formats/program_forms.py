@@ -16,6 +16,8 @@ writes it as `joins`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -43,7 +45,7 @@ class FormField:
     name: str
     label: str
     key: str = ""
-    kind: str = "text"  # text, number, date, time, list, check, select, ref (choices: the section)
+    kind: str = "text"  # text, number, date, time, list, check, select, ref (list, ref: choices = a section)
     choices: tuple[str, ...] = ()
     hint: str = ""
     fixed: bool = False  # an id: given when made, then referred to, so never changed
@@ -53,7 +55,7 @@ class FormField:
 class Row:
     """One entry of a section as its list shows it and its form starts from."""
 
-    key: int
+    key: str  # stable while the entry is unchanged: its id, or a digest of its content
     path: YamlPath
     values: dict[str, str]
 
@@ -77,8 +79,17 @@ class Section:
 
     def rows(self, document: Document) -> list[Row]:
         return [
-            Row(i, path, self.read(document, entry)) for i, (path, entry) in enumerate(self.entries(document))
+            Row(self.key_of(document, e), path, self.read(document, e)) for path, e in self.entries(document)
         ]
+
+    def key_of(self, document: Document, entry: Entry) -> str:
+        """How a form names the entry: its id when it has one; else a digest of its content
+        (and its person's id), so a form opened before someone else's change names the same
+        entry or none, never the one that moved into its place."""
+        if any(f.fixed for f in self.fields):
+            return str(entry.get("id"))
+        content = json.dumps([self.read(document, entry), entry], sort_keys=True, default=str)
+        return hashlib.sha256(content.encode()).hexdigest()[:12]
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)
@@ -174,14 +185,13 @@ def new_program_field(field: str) -> str | None:
 # --- a change to one entry -----------------------------------------------------------------
 
 
-def apply(section: Section, document: Document, key: int | None, values: dict[str, str]) -> YamlPath:
+def apply(section: Section, document: Document, key: str | None, values: dict[str, str]) -> YamlPath:
     """Add (key None) or change entry `key` of the section, from the form's values; the path
     of the entry as written now, for naming the form's fields in a refusal."""
-    places = section.entries(document)
     old: Entry | None = None
     old_path: YamlPath = ()
     if key is not None:
-        old_path, old = _at(places, key)
+        old_path, old = _at(section, document, key)
         values = {
             **values,
             **{f.name: section.read(document, old)[f.name] for f in section.fields if f.fixed},
@@ -201,17 +211,17 @@ def apply(section: Section, document: Document, key: int | None, values: dict[st
     return path
 
 
-def remove(section: Section, document: Document, key: int) -> str:
+def remove(section: Section, document: Document, key: str) -> str:
     """Remove entry `key`; its label, for the version's reason."""
-    path, entry = _at(section.entries(document), key)
+    path, entry = _at(section, document, key)
     _list_at(document, path[:-1]).pop(int(path[-1]))
     if section.forget is not None:
         section.forget(document, entry)
     return section.label(document, entry)
 
 
-def entry_label(section: Section, document: Document, key: int) -> str:
-    return section.label(document, _at(section.entries(document), key)[1])
+def entry_label(section: Section, document: Document, key: str) -> str:
+    return section.label(document, _at(section, document, key)[1])
 
 
 def form_field(section: Section, path: YamlPath, field: str) -> str | None:
@@ -232,10 +242,11 @@ def _first_of(section: Section, rest: str) -> str | None:
     return next((f.name for f in section.fields if f.key.split(".")[0] == head), None)
 
 
-def _at(places: list[Place], key: int) -> Place:
-    if not 0 <= key < len(places):
-        raise Invalid("key", "that entry is no longer in the program: reload the page")
-    return places[key]
+def _at(section: Section, document: Document, key: str) -> Place:
+    found = next((p for p in section.entries(document) if section.key_of(document, p[1]) == key), None)
+    if found is None:
+        raise Invalid("key", f"that {section.noun} is no longer in the program (removed or changed since)")
+    return found
 
 
 def _list_at(document: Document, path: YamlPath) -> list[Any]:
@@ -354,7 +365,7 @@ PERSON_FIELDS = (
     FormField("grade", "Grade", "grade", "select", GRADES),
     FormField("email", "Email", "", hint="pages by email go here"),
     FormField("start", "Start date", "", "date", hint="left empty: works from the block's first day"),
-    FormField("posts", "Posts they may work (ids, commas between)", "posts", "list"),
+    FormField("posts", "Posts they may work", "posts", "list", ("posts",)),
     FormField("max_weekends", "Most weekends worked", "limits.max_weekends", "number"),
     FormField("max_consecutive_work", "Most days worked in a row", "limits.max_consecutive_work", "number"),
     FormField("max_total", "Most hours in the block (e.g. 200h)", "limits.max_total"),
@@ -521,7 +532,7 @@ POST_FIELDS = (
     FormField("service", "Service", "", "ref", ("services",)),
     FormField("name", "Name", "name"),
     FormField("id", "Id (made from the name if left empty)", "id", fixed=True),
-    FormField("shifts", "Shift types it is staffed on (ids, commas between)", "shifts", "list"),
+    FormField("shifts", "Shift types it is staffed on", "shifts", "list", ("shifts",)),
     FormField("grades", "Grades (e.g. any, residents, PGY-2+, PGY-1..PGY-3)", "grades"),
     FormField("new_patients", "Takes new patients", "new_patients", "check"),
     FormField(
@@ -622,7 +633,7 @@ COVER_FIELDS = (
     FormField("post", "Post", "post", "ref", ("posts",)),
     FormField("shift", "Shift type", "shift", "ref", ("shifts",)),
     FormField("days", "Days (daily, weekdays, weekends, or mon, sat)", "days"),
-    FormField("grades", "Grades", "need.grades"),
+    FormField("grades", "Grades", "need.grades", hint="any, residents, PGY-2+ or PGY-1..PGY-3"),
     FormField("min", "At least (hard)", "need.min", "number"),
     FormField("target", "Ideally (soft)", "need.target", "number"),
     FormField("max", "At most (hard)", "need.max", "number"),
@@ -776,7 +787,7 @@ ROTATION_FIELDS = (
     FormField("name", "Name", "name"),
     FormField("id", "Id (made from the name if left empty)", "id", fixed=True),
     FormField("grades", "Grades it takes (e.g. residents, PGY-1..PGY-2)", "grades"),
-    FormField("posts", "Posts its residents may work (ids, commas between)", "posts", "list"),
+    FormField("posts", "Posts its residents may work", "posts", "list", ("posts",)),
     FormField("length", "Given in", "length", "select", ("block", "half", "week")),
     FormField("min", "Residents each week, at least", "complement.min", "number"),
     FormField("max", "Residents each week, at most", "complement.max", "number"),

@@ -90,6 +90,23 @@ class ProgramReplaced:
     version: RosterVersionRecord | None  # None: the file was unchanged, so nothing was stored
 
 
+@dataclass(frozen=True)
+class ProgramFile:
+    """A stored program file as the set-up forms read it: its text (reasons hidden) and its
+    version number, which a form carries so a save over a newer version is refused."""
+
+    text: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ProgramConflicts:
+    """A stored program file read for its declared conflicts, and its version number."""
+
+    program: Program
+    version: int
+
+
 class RosterService:
     def __init__(
         self,
@@ -241,39 +258,67 @@ class RosterService:
         """The newest stored file of program `name` (the live program's need not be the newest:
         a draft solve may follow it), reasons hidden as in `program_source`; None when no
         program of that name is stored yet."""
+        found = self.program_file(caller, name)
+        return None if found is None else found.text
+
+    def program_file(self, caller: Principal, name: str, number: int | None = None) -> ProgramFile | None:
+        """Program `name`'s newest file, or its version `number`, with its version number
+        (reasons hidden as in `program_source`); None when there is no such version."""
         caller.require(Permission.REFERENCE_EDIT, "read the program file")
         with self._database.reading() as session:
-            found = ProgramRepository(session).latest(name)
-        return None if found is None else hide_reasons(found.source_text)
+            programs = ProgramRepository(session)
+            found = programs.latest(name) if number is None else programs.numbered(name, number)
+        return None if found is None else ProgramFile(hide_reasons(found.source_text), found.number)
 
     def replace_program(
-        self, caller: Principal, source: str, reason: str, program: str | None = None
+        self,
+        caller: Principal,
+        source: str,
+        reason: str,
+        program: str | None = None,
+        *,
+        base_version: int | None = None,
     ) -> ProgramReplaced:
         """Store a new program file and carry the live roster over to it (see the module doc).
         A conflict whose reason is still the placeholder keeps the reason stored for that pair.
 
         `program` names the program (default: the live one). A program with no live roster (one
         being set up, or the first of a new database) is checked the same way and stored as its
-        next, or first, version; a solve (`/rosters`) then makes its first roster."""
-        caller.require(Permission.REFERENCE_EDIT, "replace the program file")
-        return self._replace(caller, source, reason, program)
+        next, or first, version; a solve (`/rosters`) then makes its first roster.
 
-    def conflicts_of(self, caller: Principal, name: str) -> Program:
-        """Program `name` as its newest file says, declared conflicts and their reasons
-        included: for the chief, who keeps them (`replace_conflicts`)."""
+        `base_version`, when given, is the version `source` was made from: Conflict, nothing
+        saved, when a newer one has been stored since (two people editing at once)."""
+        caller.require(Permission.REFERENCE_EDIT, "replace the program file")
+        return self._replace(caller, source, reason, program, base_version)
+
+    def conflicts_of(self, caller: Principal, name: str, number: int | None = None) -> ProgramConflicts:
+        """Program `name` as its newest file (or its version `number`) says, declared conflicts
+        and their reasons included, with the version: for the chief, who keeps them
+        (`replace_conflicts`)."""
         caller.require(Permission.CONFLICTS_READ, "read the declared conflicts")
         with self._database.reading() as session:
-            found = ProgramRepository(session).latest(name)
+            programs = ProgramRepository(session)
+            found = programs.latest(name) if number is None else programs.numbered(name, number)
         if found is None:
-            raise NotFound("program", f"no program {name!r} is stored")
-        return self.schedules.parsed(found)
+            raise NotFound(
+                "program",
+                f"no program {name!r} is stored" + ("" if number is None else f" as version {number}"),
+            )
+        return ProgramConflicts(self.schedules.parsed(found), found.number)
 
     def replace_conflicts(
-        self, caller: Principal, name: str, conflicts: Sequence[DeclaredConflict], reason: str
+        self,
+        caller: Principal,
+        name: str,
+        conflicts: Sequence[DeclaredConflict],
+        reason: str,
+        *,
+        base_version: int | None = None,
     ) -> ProgramReplaced:
         """The chief's declared conflicts written into program `name`'s newest file, saved as
-        `replace_program` saves a file (checked, stored, the live roster carried over). The
-        reasons are written as given: the chief reads and writes them."""
+        `replace_program` saves a file (checked, stored, the live roster carried over, refused
+        over a version newer than `base_version`). The reasons are written as given: the chief
+        reads and writes them."""
         caller.require(Permission.CONFLICTS_EDIT, "declare conflicts")
         with self._database.reading() as session:
             found = ProgramRepository(session).latest(name)
@@ -283,9 +328,11 @@ class RosterService:
         document["conflicts"] = [{"between": [c.first, c.second], "reason": c.reason} for c in conflicts]
         if not conflicts:
             del document["conflicts"]
-        return self._replace(caller, dump_document(document), reason, name)
+        return self._replace(caller, dump_document(document), reason, name, base_version)
 
-    def _replace(self, caller: Principal, source: str, reason: str, program: str | None) -> ProgramReplaced:
+    def _replace(
+        self, caller: Principal, source: str, reason: str, program: str | None, base_version: int | None
+    ) -> ProgramReplaced:
         if not reason.strip():
             raise Invalid("reason", "say why (kept in the roster version's audit)")
         live = self.live()
@@ -293,14 +340,14 @@ class RosterService:
             raise NotFound("roster", NO_ROSTER)
         if live is None or (program is not None and program != live.name):
             assert program is not None
-            return self._store_program(caller, program, source)
+            return self._store_program(caller, program, source, base_version)
         source = keep_reasons(source, self._stored_source(live), live.program.conflicts)
         parsed = _parsed(source, f"{live.name}.yaml")
         _check_roster_fits(parsed, live.roster)
         audit = ProgramAudit(caller.user, reason.strip(), live.record.program_version_id)
         with self._database.session() as session:
             stored = ProgramRepository(session).save_source(
-                live.name, source, f"api:{caller.user}", _holds(parsed)
+                live.name, source, f"api:{caller.user}", _holds(parsed), expected=base_version
             )
             if stored.id == live.record.program_version_id:
                 return ProgramReplaced(live.name, stored.number, None)
@@ -316,7 +363,9 @@ class RosterService:
         self.forget()
         return ProgramReplaced(live.name, stored.number, saved)
 
-    def _store_program(self, caller: Principal, name: str, source: str) -> ProgramReplaced:
+    def _store_program(
+        self, caller: Principal, name: str, source: str, base_version: int | None
+    ) -> ProgramReplaced:
         """A program without a live roster: its file checked and stored; no roster to carry."""
         if not name.strip():
             raise Invalid("program", "name the program")
@@ -328,7 +377,7 @@ class RosterService:
         parsed = _parsed(source, f"{name}.yaml")
         with self._database.session() as session:
             stored = ProgramRepository(session).save_source(
-                name, source, f"api:{caller.user}", _holds(parsed)
+                name, source, f"api:{caller.user}", _holds(parsed), expected=base_version
             )
         return ProgramReplaced(name, stored.number, None)
 

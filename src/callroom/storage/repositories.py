@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.wallclock import Interval
+from callroom.errors import Conflict
 from callroom.storage.records import (
     ProgramVersionRecord,
     RosterSource,
@@ -39,16 +40,32 @@ class ProgramRepository:
         self._clock = clock
 
     def save_source(
-        self, name: str, source_text: str, source_path: str, holds: Interval | None = None
+        self,
+        name: str,
+        source_text: str,
+        source_path: str,
+        holds: Interval | None = None,
+        *,
+        expected: int | None = None,
     ) -> ProgramVersionRecord:
         """Store the program file's text as the next version of `name`, unless the text equals
         the latest version's (by sha256): then that version comes back and nothing is written,
         even if `source_path` differs. `holds` is when the file's block is the present (see
-        `RosterRepository.live_id`); a year file has none."""
+        `RosterRepository.live_id`); a year file has none.
+
+        `expected` is the version the text was made from: Conflict, nothing written, when
+        another has been stored since (read under the program's lock, so two writers who both
+        started from it cannot both win)."""
         program_id = _ensure_program(self._session, name)
         lock_program(self._session, program_id)
         digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
         latest = self._session.scalars(_program_versions(name).limit(1)).first()
+        if expected is not None and (0 if latest is None else latest.number) != expected:
+            raise Conflict(
+                "version",
+                f"the program changed since this was opened (version {expected}; it is now "
+                f"version {0 if latest is None else latest.number})",
+            )
         if latest is not None and latest.sha256 == digest:
             return _program_version_record(latest, name)
         row = ProgramVersionRow(
@@ -67,6 +84,12 @@ class ProgramRepository:
 
     def latest(self, name: str) -> ProgramVersionRecord | None:
         row = self._session.scalars(_program_versions(name).limit(1)).first()
+        return None if row is None else _program_version_record(row, name)
+
+    def numbered(self, name: str, number: int) -> ProgramVersionRecord | None:
+        """Version `number` of `name`, None when it has none."""
+        query = _program_versions(name).where(ProgramVersionRow.number == number)
+        row = self._session.scalars(query).first()
         return None if row is None else _program_version_record(row, name)
 
     def get_version(self, version_id: int) -> ProgramVersionRecord | None:

@@ -8,6 +8,13 @@ nothing. The refusal's fields of the file are turned back into the form's inputs
 is shown again with what was typed. The version's reason is made from the form ("Added person
 Ada Lovelace"): the form's purpose says why.
 
+Two people may edit at once (or one in two tabs, or with the back button). So a form names its
+entry by a stable key (`Section.key_of`), never by its place in a list, and carries the version
+of the file it was opened from; a save over a newer version is refused (409) and the form shown
+again over the file as it is now, with what was typed. A form sent twice is told apart: when
+its change, made to the version it was opened from, gives the newest file, it is already saved
+and nothing more is (`_commit`).
+
 A program with no live roster yet (the first of a new database, or a new one) is made from the
 new-program form (hospital, time zone, block, a first service and shift type) and solved from
 `/rosters?program=NAME` once it has people, posts and cover. A residents list (CSV) adds many
@@ -27,18 +34,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import Rosters
 from callroom.api.errors import status_of
-from callroom.errors import CallroomError, Detail, Invalid
+from callroom.errors import CallroomError, Conflict, Detail, Invalid
 from callroom.formats import program_forms as forms
 from callroom.formats.residents_csv import read_residents
 from callroom.formats.yaml_source import YamlPath
-from callroom.rosters.service import RosterService
-from callroom.web.forms import check_csrf, form_data
+from callroom.rosters.service import ProgramFile, RosterService
+from callroom.web.forms import changed_since, check_csrf, form_data, form_joined, opened_version
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
 router = APIRouter()
 Editor = Annotated[Viewer, Depends(require(Permission.REFERENCE_EDIT, "set up the program"))]
 Form = Annotated[dict[str, str], Depends(form_data)]
+Joined = Annotated[dict[str, str], Depends(form_joined)]  # a list's checkboxes, one value
+# Makes one change to the file's data and says what it did (the version's reason)
+Change = Callable[[forms.Document], str]
 ProgramName = Annotated[str | None, Query(max_length=200)]
 NEW_FIELDS = (
     "name",
@@ -62,11 +72,52 @@ def _name(rosters: RosterService, program: str | None) -> str | None:
     return live.name if live is not None else None
 
 
-def _document(rosters: RosterService, viewer: Viewer, name: str) -> forms.Document:
-    text = rosters.program_text(viewer.principal, name)
-    if text is None:
+def _file(rosters: RosterService, viewer: Viewer, name: str) -> ProgramFile:
+    found = rosters.program_file(viewer.principal, name)
+    if found is None:
         raise Invalid("program", f"no program {name!r} is stored yet: make it on the set-up page")
-    return forms.load_document(text)
+    return found
+
+
+def _commit(rosters: RosterService, viewer: Viewer, name: str, form: dict[str, str], change: Change) -> str:
+    """The change made to the newest file and saved as its next version, if that is the
+    version the form was opened from (its hidden `version`); the notice to show. Conflict,
+    nothing saved, when it is not, unless the same change was saved already (see the module)."""
+    current = _file(rosters, viewer, name)
+    opened = opened_version(form)
+    if opened != current.version:
+        return _already(rosters, viewer, name, opened, current, change)
+    document = forms.load_document(current.text)
+    reason = change(document)
+    text = forms.dump_document(document)
+    try:
+        rosters.replace_program(viewer.principal, text, reason, program=name, base_version=current.version)
+    except Conflict as error:
+        if error.field != "version":
+            raise
+        raise changed_since() from error  # another save came between the read and this one
+    return f"{reason}."
+
+
+def _already(
+    rosters: RosterService,
+    viewer: Viewer,
+    name: str,
+    opened: int | None,
+    current: ProgramFile,
+    change: Change,
+) -> str:
+    then = None if opened is None else rosters.program_file(viewer.principal, name, opened)
+    if then is None:
+        raise changed_since()
+    document = forms.load_document(then.text)
+    try:
+        reason = change(document)
+    except CallroomError as error:
+        raise changed_since() from error
+    if document != forms.load_document(current.text):
+        raise changed_since()
+    return f"Already saved (this form was sent twice): {reason}."
 
 
 def _back(path: str, name: str, **query: str) -> RedirectResponse:
@@ -120,9 +171,13 @@ def new_program(request: Request, viewer: Editor, form: Form, rosters: Rosters) 
     values = {k: form.get(k, "") for k in NEW_FIELDS}
     name = forms.slug(values["name"]) if values["name"].strip() else ""
     errors: dict[str, str] = {}
+    stored = rosters.program_text(viewer.principal, name) if name else None
+    if stored is not None and forms.load_document(stored) == forms.new_program(values):
+        # This very form, sent again (twice, or after the back button): made already
+        return _back("/setup", name, notice=f"Program {name} was made already (this form was sent twice).")
     if not name:
         errors["name"] = "name the program (its name on the rosters page)"
-    elif rosters.program_text(viewer.principal, name) is not None:
+    elif stored is not None:
         errors["name"] = f"a program {name!r} is stored already: choose another name"
     for required in ("service", "shift"):
         if not values[required].strip():
@@ -175,24 +230,22 @@ async def _import(request: Request, viewer: Viewer, rosters: RosterService, post
                     request, viewer, rosters, name, fields, Invalid("file", "the file is not UTF-8 text")
                 )
     try:
-        document = _document(rosters, viewer, name)
-        people = forms.PEOPLE.entries(document)
-        taken = {str(p.get("id")) for _, p in people}
-        rows = read_residents(text, {str(p.get("name") or "").lower() for _, p in people}, _emails(document))
-        for row in rows:
-            values = forms.person_values(row.name, row.email, row.grade, row.start, document)
-            values["id"] = forms.unique_slug(row.name, taken)
-            taken.add(values["id"])
-            forms.apply(forms.PEOPLE, document, None, values)
-        rosters.replace_program(
-            viewer.principal,
-            forms.dump_document(document),
-            f"Imported {len(rows)} residents from a list",
-            program=name,
-        )
+        notice = _commit(rosters, viewer, name, fields, lambda document: _add_residents(document, text))
     except CallroomError as error:
         return _csv_refused(request, viewer, rosters, name, fields, error)
-    return _back("/setup/people", name, notice=f"{len(rows)} residents imported.")
+    return _back("/setup/people", name, notice=notice)
+
+
+def _add_residents(document: forms.Document, text: str) -> str:
+    people = forms.PEOPLE.entries(document)
+    taken = {str(p.get("id")) for _, p in people}
+    rows = read_residents(text, {str(p.get("name") or "").lower() for _, p in people}, _emails(document))
+    for row in rows:
+        values = forms.person_values(row.name, row.email, row.grade, row.start, document)
+        values["id"] = forms.unique_slug(row.name, taken)
+        taken.add(values["id"])
+        forms.apply(forms.PEOPLE, document, None, values)
+    return f"Imported {len(rows)} residents from a list"
 
 
 def _emails(document: forms.Document) -> set[str]:
@@ -231,39 +284,42 @@ def section_page(
 
 @router.get("/setup/{section}/{key}", response_class=HTMLResponse)
 def edit_page(
-    request: Request, viewer: Editor, rosters: Rosters, section: str, key: int, program: ProgramName = None
+    request: Request, viewer: Editor, rosters: Rosters, section: str, key: str, program: ProgramName = None
 ) -> HTMLResponse:
     return _section_page(request, viewer, rosters, _section(section), _name(rosters, program) or "", key=key)
 
 
 @router.post("/setup/{section}", response_class=HTMLResponse)
-def add(request: Request, viewer: Editor, form: Form, rosters: Rosters, section: str) -> Response:
+def add(request: Request, viewer: Editor, form: Joined, rosters: Rosters, section: str) -> Response:
     return _save(request, viewer, form, rosters, _section(section), None)
 
 
 @router.post("/setup/{section}/{key}", response_class=HTMLResponse)
 def change(
-    request: Request, viewer: Editor, form: Form, rosters: Rosters, section: str, key: int
+    request: Request, viewer: Editor, form: Joined, rosters: Rosters, section: str, key: str
 ) -> Response:
     return _save(request, viewer, form, rosters, _section(section), key)
 
 
 @router.post("/setup/{section}/{key}/remove", response_class=HTMLResponse)
 def remove(
-    request: Request, viewer: Editor, form: Form, rosters: Rosters, section: str, key: int
+    request: Request, viewer: Editor, form: Form, rosters: Rosters, section: str, key: str
 ) -> Response:
     check_csrf(request, viewer, form)
     chosen, name = _section(section), form.get("program", "")
-    document = _document(rosters, viewer, name)
     try:
-        label = forms.remove(chosen, document, key)
-        reason = f"Removed {chosen.noun} {label}"
-        rosters.replace_program(viewer.principal, forms.dump_document(document), reason, program=name)
+        notice = _commit(
+            rosters,
+            viewer,
+            name,
+            form,
+            lambda document: f"Removed {chosen.noun} {forms.remove(chosen, document, key)}",
+        )
     except CallroomError as error:
         return _section_page(
             request, viewer, rosters, chosen, name, key=key, general=[_said(error)], status=status_of(error)
         )
-    return _back(f"/setup/{chosen.slug}", name, notice=f"{reason}.")
+    return _back(f"/setup/{chosen.slug}", name, notice=notice)
 
 
 def _section(slug: str) -> forms.Section:
@@ -279,21 +335,23 @@ def _save(
     form: dict[str, str],
     rosters: RosterService,
     section: forms.Section,
-    key: int | None,
+    key: str | None,
 ) -> Response:
     check_csrf(request, viewer, form)
     name = form.get("program", "")
     values = {f.name: form.get(f.name, "") for f in section.fields}
-    document = _document(rosters, viewer, name)
-    path: YamlPath = ()
-    try:
-        verb = "Added" if key is None else "Changed"
+    written: list[YamlPath] = []  # where the entry went, for naming a refusal's fields
+
+    def change(document: forms.Document) -> str:
         label = forms.entry_label(section, document, key) if key is not None else ""
-        path = forms.apply(section, document, key, values)
-        label = section.label(document, _entry_at(document, path)) or label
-        reason = f"{verb} {section.noun} {label}".strip()
-        rosters.replace_program(viewer.principal, forms.dump_document(document), reason, program=name)
+        written.append(forms.apply(section, document, key, values))
+        label = section.label(document, _entry_at(document, written[-1])) or label
+        return f"{'Added' if key is None else 'Changed'} {section.noun} {label}".strip()
+
+    try:
+        notice = _commit(rosters, viewer, name, form, change)
     except CallroomError as error:
+        path = written[-1] if written and error.field != "version" else ()
         found, rest = _mapped(
             error, lambda field: forms.field_of(section, path, field) if path else None, section
         )
@@ -309,7 +367,7 @@ def _save(
             general=rest,
             status=status_of(error),
         )
-    return _back(f"/setup/{section.slug}", name, notice=f"{reason}.")
+    return _back(f"/setup/{section.slug}", name, notice=notice)
 
 
 def _entry_at(document: forms.Document, path: YamlPath) -> forms.Entry:
@@ -348,20 +406,30 @@ def _section_page(
     section: forms.Section,
     name: str,
     *,
-    key: int | None = None,
+    key: str | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     general: list[Detail] | None = None,
     csv: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    document = _document(rosters, viewer, name)
+    stored = _file(rosters, viewer, name)
+    document = forms.load_document(stored.text)
     rows = section.rows(document)
+    chosen = next((r for r in rows if r.key == key), None)
+    if key is not None and chosen is None:
+        # Removed or changed by someone since: the form adds what it holds, and says so
+        gone = f"This {section.noun} is no longer in the program as it was (removed or changed since)"
+        kept = [d for d in general or [] if d.field != "key"]
+        general = [*kept, Detail("key", gone + (": saving adds it again." if values else "."))]
+        key = None
     if values is None:
-        chosen = next((r for r in rows if r.key == key), None)
         values = dict(chosen.values) if chosen is not None else _defaults(section)
     context = {
         "program": name,
+        "version": stored.version,
+        # Rotations are a year file's: a block program's rotations page says so, with no form
+        "takes_entries": section is not forms.ROTATIONS or isinstance(document.get("year"), dict),
         "section": section,
         "sections": forms.SECTIONS.values(),
         "rows": rows,
@@ -382,4 +450,6 @@ def _defaults(section: forms.Section) -> dict[str, str]:
         return {"new_patients": "1", "everyone": "1", "grades": "any"}
     if section is forms.COVER:
         return {"days": "daily", "grades": "any", "min": "1"}
+    if section is forms.ROTATIONS:
+        return {"length": "block", "vacation": "1"}  # as the file reads a rotation that says neither
     return {}

@@ -131,16 +131,16 @@ def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str,
         ("/setup/{section}/{key}", "/setup/cover/0"),
     ):
         yield route, admin.get(url)
-    program = {"csrf_token": csrf, "program": DEMO_NAME}
+    opened = re.search(r'name="version" value="(\d+)"', admin.get("/setup/people").text)
+    assert opened is not None
+    program = {"csrf_token": csrf, "program": DEMO_NAME, "version": opened.group(1)}
     yield "POST /setup/people", admin.post("/setup/people", data={**program, "name": "X", "grade": "PGY-9"})
     yield "POST /setup/residents", admin.post("/setup/residents", data={**program, "csv": "name\nX"})
     chief, chief_csrf = web.signed_in("chief")
     yield "/setup/conflicts", chief.get("/setup/conflicts")
     yield "/setup/conflicts/{key}", chief.get("/setup/conflicts/0")
-    yield (
-        "POST /setup/conflicts",
-        chief.post("/setup/conflicts", data={"csrf_token": chief_csrf, "program": DEMO_NAME, "reason": "x"}),
-    )
+    declare = {**program, "csrf_token": chief_csrf, "reason": "x"}
+    yield "POST /setup/conflicts", chief.post("/setup/conflicts", data=declare)
 
 
 def _rosters_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:

@@ -72,3 +72,21 @@ def test_a_bad_residents_list_names_every_bad_row_and_column() -> None:
     with pytest.raises(Invalid) as known:
         read_residents("name,email,grade,start date\nCal,cal@example.org,PGY-1,\n", {"cal"}, set())
     assert known.value.details[0].field == "row 2, name"
+
+
+def test_an_entry_keeps_its_key_when_another_before_it_is_removed_and_loses_it_when_changed() -> None:
+    document = forms.new_program(FIRST)
+    forms.apply(forms.POSTS, document, None, {"service": "ward", "name": "Ward day", "shifts": "day"})
+    forms.apply(forms.POSTS, document, None, {"service": "ward", "name": "Ward late", "shifts": "day"})
+    for post in ("ward-day", "ward-late"):
+        forms.apply(forms.COVER, document, None, {"post": post, "shift": "day", "days": "daily", "min": "1"})
+    first, second = (row.key for row in forms.COVER.rows(document))
+    assert first != second
+    forms.remove(forms.COVER, document, first)
+    assert [row.key for row in forms.COVER.rows(document)] == [second]  # not moved into first's place
+    with pytest.raises(Invalid):
+        forms.remove(forms.COVER, document, first)  # gone: nothing else is removed in its stead
+    changed = {"post": "ward-late", "shift": "day", "days": "weekends", "min": "1"}
+    forms.apply(forms.COVER, document, second, changed)
+    assert [row.key for row in forms.COVER.rows(document)] != [second]
+    assert [row.key for row in forms.POSTS.rows(document)] == ["ward-day", "ward-late"]

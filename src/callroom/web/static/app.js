@@ -26,6 +26,16 @@ document.addEventListener("submit", function (event) {
   if (question && !window.confirm(question)) { event.preventDefault(); }
 });
 
+// A set-up form's version (the program version it was opened from) is changed when the form is
+// sent (a space: the server reads the number): the browser brings back, after the back button,
+// only the values changed on the page (never a type=hidden one, so this input is a hidden text
+// one), and the page it re-fetches holds the newest version. Kept, the old version makes sending
+// the form again a form sent twice (saved once), not a new change to the newest version.
+document.addEventListener("submit", function (event) {
+  var opened = event.target.querySelector && event.target.querySelector("input[name=version]");
+  if (opened) { opened.value = opened.value.trim() + " "; }
+});
+
 // The schedule grid: one listener for every cell, so 2,000 cells cost no script each.
 function openCellEditor(cell) {
   var grid = document.getElementById("grid");
