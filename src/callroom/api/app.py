@@ -34,6 +34,9 @@ from callroom.services import open_services
 
 MAX_REQUEST_BYTES = 64 * 1024
 """A page is a few hundred characters; anything this big is a mistake or an attack."""
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""A program file (a year of a big department is a few hundred kilobytes) or a residents list."""
+FILE_PATHS = ("/api/v1/program", "/admin/program", "/setup/residents")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,7 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 class _LimitSize:
-    """413 for a request whose Content-Length is over MAX_REQUEST_BYTES. Plain ASGI rather than
+    """413 for a request whose Content-Length is over MAX_REQUEST_BYTES (MAX_FILE_BYTES for the
+    routes that take a whole file). Plain ASGI rather than
     `app.middleware("http")` (BaseHTTPMiddleware), which cost about 1.5 ms on every request."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -78,8 +82,9 @@ class _LimitSize:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         length = Headers(scope=scope).get("content-length") if scope["type"] == "http" else None
-        if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
-            response = errors.error(413, "body", f"the request body is over {MAX_REQUEST_BYTES} bytes")
+        most = MAX_FILE_BYTES if scope.get("path") in FILE_PATHS else MAX_REQUEST_BYTES
+        if length is not None and (not length.isdigit() or int(length) > most):
+            response = errors.error(413, "body", f"the request body is over {most} bytes")
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -22,7 +22,7 @@ schedule changed. Every method takes the acting `Principal`; residents act for t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -177,6 +177,8 @@ class ChangeService:
         Invalid when either would end up with two shifts on one day (see `_fits`)."""
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
+            _to_come(live, day, "day", self._clock())
+            _to_come(live, colleague_day, "colleague_day", self._clock())
             mine = _held(live, caller.identity, day, "day")
             theirs = _held(live, colleague, colleague_day, "colleague_day")
             change = _fits(live, swap(mine, theirs), caller)
@@ -191,6 +193,7 @@ class ChangeService:
         with self._database.session() as session:
             live = load_live(session, self._schedules, None)
             _person(live, colleague, "colleague")
+            _to_come(live, day, "day", self._clock())
             change = _fits(live, give_away(_held(live, caller.identity, day, "day"), colleague), caller)
             refuse_breaking(live, caller, Kind.GIVE_AWAY, change_json(change), "colleague", self._clock())
             return self._add(
@@ -206,6 +209,7 @@ class ChangeService:
                 raise Invalid(
                     "day", f"{day} is outside the block {live.program.block.start}..{live.program.block.end}"
                 )
+            _to_come(live, day, "day", self._clock())
             _not_asked_twice(
                 session,
                 caller.identity,
@@ -675,6 +679,14 @@ def _fits(live: Live, change: Change, caller: Principal) -> Change:
         field = "colleague_day" if error.assignment.person_id == caller.identity else "colleague"
         raise Invalid(field, error.message) from error
     return change
+
+
+def _to_come(live: Live, day: date, field: str, now: datetime) -> None:
+    """A resident's request is for a day to come: the days before today were worked as they
+    were (a past day's record is the duty-hours log's, not the roster's to rewrite)."""
+    today = now.astimezone(ZoneInfo(live.program.hospital.timezone)).date()
+    if day < today:
+        raise Invalid(field, f"{day:%a %d %b} has passed: ask for today or a day to come")
 
 
 def _held(live: Live, person_id: str, day: date, field: str) -> Assignment:

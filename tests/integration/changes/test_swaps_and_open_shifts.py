@@ -5,15 +5,19 @@ numbers, approval making a new version, and an open shift going to the first who
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from callroom.accounts.principal import Principal
+from callroom.changes.service import ChangeService
 from callroom.changes.types import BreaksRules, RulesRefuse, WrongState
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
-from callroom.errors import ErrorKind, NotAllowed
+from callroom.errors import ErrorKind, Invalid, NotAllowed
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
 from callroom.rules.change import Change, give_away, impact, swap
 from callroom.rules.check import hard_violations
 from callroom.rules.ids import COVER_MINIMUM
@@ -251,3 +255,25 @@ def test_a_day_off_that_would_leave_a_hole_is_granted_with_a_repair(world: World
         stored = RosterRepository(session).load_roster(decision.version.id)
     assert stored.on(needed.person_id, needed.day) is None
     assert hard_violations(program, stored) == []
+
+
+def test_a_day_off_or_a_swap_of_a_day_already_past_is_refused_when_asked(world: World) -> None:
+    """A week into the block, the days behind were worked as they were: nothing is stored."""
+    program, roster = world.program, world.roster
+    midway = datetime.combine(
+        program.block.start + timedelta(days=7), time(12), ZoneInfo(program.hospital.timezone)
+    )
+    service = ChangeService(
+        world.database, RosterService(world.database, LiveSchedules()), clock=lambda: midway
+    )
+    past = next(a for a in roster.assignments if a.person_id in residents(program) and a.day < midway.date())
+    later = next(a for a in roster.assignments if a.person_id != past.person_id and a.day > midway.date())
+
+    with pytest.raises(Invalid) as day_off:
+        service.request_day_off(resident(world, past.person_id), past.day, "a day I missed")
+    with pytest.raises(Invalid) as swapped:
+        service.propose_swap(resident(world, past.person_id), past.day, later.person_id, later.day)
+
+    assert day_off.value.field == swapped.value.field == "day"
+    assert "has passed" in day_off.value.message
+    assert service.pending_for_chief(CHIEF) == []

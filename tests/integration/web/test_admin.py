@@ -237,6 +237,20 @@ def test_an_admin_replaces_the_program_file_and_the_roster_moves_to_it(sqlite_we
     assert kept == demo_program().conflicts  # the reasons behind the placeholders are kept
 
 
+def test_a_program_file_as_big_as_a_year_of_a_department_is_saved(sqlite_web: Web) -> None:
+    """A year's file is a few hundred kilobytes: far over what any other form may send."""
+    admin, csrf = sqlite_web.signed_in("admin")
+    found = re.search(r'<textarea id="source"[^>]*>(.*?)</textarea>', admin.get("/admin").text, re.S)
+    assert found is not None
+    notes = "".join(f"# note {n}: {'x' * 90}\n" for n in range(2000))
+    big = html.unescape(found.group(1)) + notes
+    assert len(big.encode()) > 150_000
+
+    saved = admin.post("/admin/program", data={"csrf_token": csrf, "source": big, "reason": "year notes"})
+
+    assert saved.status_code == 303, saved.text[:300]
+
+
 def test_a_broken_program_file_is_refused_line_by_line_and_nothing_changes(sqlite_web: Web) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
     broken = demo_program_path().read_text(encoding="utf-8").replace("duration: 12h", "duration: -3h", 1)
