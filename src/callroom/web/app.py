@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
@@ -71,6 +72,7 @@ def add_pages(app: FastAPI) -> None:
     # htmx fragment) elsewhere.
     app.add_exception_handler(CallroomError, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _unusable)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _no_route)  # type: ignore[arg-type]
 
 
 async def _unusable(request: Request, exc: RequestValidationError) -> Response:
@@ -82,6 +84,19 @@ async def _unusable(request: Request, exc: RequestValidationError) -> Response:
     where = ".".join(str(p) for p in first["loc"] if p not in ("path", "query", "body"))
     message = f"{where}: {first['msg']}" if where else str(first["msg"])
     return await _refused(request, Invalid(where, message))
+
+
+async def _no_route(request: Request, exc: StarletteHTTPException) -> Response:
+    """An address the app does not have (404) or a method it does not take there (405): the
+    API's JSON error under /api, a page elsewhere, never the framework's bare `detail`."""
+    words = {404: "there is no such page", 405: f"{request.method} is not how this address is used"}
+    message = words.get(exc.status_code, str(exc.detail))
+    if request.url.path.startswith("/api/"):
+        return api_errors.error(exc.status_code, "path", message)
+    title = "Not found" if exc.status_code == 404 else "Not possible"
+    return render(
+        request, "error.html", {"title": title, "message": message.capitalize() + "."}, status=exc.status_code
+    )
 
 
 async def _refused(request: Request, exc: CallroomError) -> Response:

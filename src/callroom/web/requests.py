@@ -21,7 +21,7 @@ from callroom.api.errors import status_of
 from callroom.api.params import RowId
 from callroom.changes.ahead import WORDS, AheadAsk, ahead_words
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Check, Decision, ProposalRecord
+from callroom.changes.types import Check, Decision, ProposalRecord, State
 from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid
 from callroom.rosters.live import Live
@@ -33,6 +33,19 @@ from callroom.web.templating import render
 router = APIRouter()
 Signed = Annotated[Viewer, Depends(viewer)]
 Form = Annotated[dict[str, str], Depends(form_data)]
+# A proposal's state as its people read it: "accepted" means the colleague agreed (or, for a day
+# off or a repair, that it went straight to the chief), so it waits for the chief.
+STATE_WORDS = {
+    State.PROPOSED: "waiting for the colleague",
+    State.ACCEPTED: "waiting for the chief",
+    State.APPROVED: "approved",
+    State.DECLINED: "declined by the colleague",
+    State.REFUSED: "refused by the chief",
+    State.WITHDRAWN: "withdrawn",
+    State.OPEN: "open to take",
+    State.FILLED: "taken",
+    State.CANCELLED: "taken back by the chief",
+}
 KIND_WORDS = {
     "swap": "Swap",
     "give_away": "Shift offered",
@@ -102,6 +115,7 @@ def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[st
         "checks": _checks(service, viewer, chief),
         "describe": lambda r: describe(program, r),
         "kind_of": lambda r: "Next block" if ahead_of(r) is not None else KIND_WORDS.get(r.kind, r.kind),
+        "states": STATE_WORDS,
         "my_shifts": shifts,
         "colleagues": colleagues,
         "can_approve": viewer.can(Permission.REQUEST_APPROVE),

@@ -23,6 +23,20 @@ def test_an_id_no_row_can_have_is_still_json_under_the_api(sqlite_web: Web) -> N
     assert answer.status_code == 422 and answer.json()["field"] == "path.page_id"
 
 
+def test_an_address_the_app_does_not_have_is_a_page_and_under_the_api_the_api_s_json(sqlite_web: Web) -> None:
+    chief, _ = sqlite_web.signed_in("chief")
+    page = chief.get("/no-such-page")
+    api = chief.get("/api/v1/no-such-thing")
+
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no such page." in page.text and '"detail"' not in page.text
+    assert api.status_code == 404 and api.json() == {
+        "error": "there is no such page",
+        "field": "path",
+        "errors": [],
+    }
+
+
 def test_a_refusal_about_a_request_not_listed_is_said_at_the_top(sqlite_web: Web) -> None:
     client, csrf = sqlite_web.signed_in("resident")
     answer = client.post("/requests/4242/accept", data={"csrf_token": csrf})
