@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from callroom.domain.program import Program
+from callroom.domain.program import CoverDemand, Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.errors import CallroomError, NoSolution, OutOfTime
 from callroom.rules.check import hard_violations
@@ -51,6 +51,18 @@ class Kept:
 
     roster: Roster
     last: date
+
+    def uncovered(self, program: Program) -> Program:
+        """The program with no cover asked on the kept days: they were worked as they were, and
+        a day left short (a forced edit, a demand added since) cannot be staffed afterwards."""
+        kept = frozenset(d for d in program.block.dates() if d <= self.last)
+
+        def past_free(demand: CoverDemand) -> CoverDemand:
+            return dataclasses.replace(
+                demand, days=dataclasses.replace(demand.days, exclude=demand.days.exclude | kept)
+            )
+
+        return dataclasses.replace(program, demands=tuple(past_free(d) for d in program.demands))
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,7 @@ def solve(
     another thread) ends the search early with what it has found so far. With `keep`, the days
     it names are held to its roster (see `Kept`)."""
     started = time.monotonic()
+    program = program if keep is None else keep.uncovered(program)
     short = explain_capacity(program)
     if short is not None:  # no search can cover what the eligible people cannot give
         return Solution(
