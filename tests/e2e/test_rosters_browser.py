@@ -11,9 +11,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from callroom.storage import RosterRepository
-from tests.e2e.conftest import Browsing, Server, browse, screenshot, serving
-from tests.web_demo import DEMO_NAME, sign_in_of
+from callroom.rosters.live import LiveSchedules
+from callroom.rosters.service import RosterService
+from callroom.storage import Database, RosterRepository
+from tests.e2e.conftest import Browsing, Server, browse, live_roster, screenshot, serving
+from tests.principals import CHIEF
+from tests.web_demo import DEMO_NAME, demo_program, find_edit, sign_in_of, solved_demo
 
 SOLVE_S = 60_000  # ms a 10-second solve may take to end on a busy machine before the test gives up
 
@@ -87,3 +90,32 @@ def test_the_solve_chart_has_a_seconds_axis_and_an_objective_axis_with_tick_labe
     screenshot(chief, "rosters-solve-chart")
     chief.set_viewport_size({"width": 390, "height": 844})
     screenshot(chief, "rosters-solve-chart-phone")
+
+
+def _edited(database: Database) -> None:
+    """Version 2: a cell edit the rules accept, made live as a chief's edit is."""
+    edit = find_edit(demo_program(), solved_demo(), hard=False)
+    RosterService(database, LiveSchedules()).save(CHIEF, edit.cell)
+
+
+@pytest.fixture(scope="module")
+def edited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("e2e-rollback"), _edited) as found:
+        yield found
+
+
+def test_the_chief_rolls_back_to_the_roster_before_an_edit_saying_why(
+    browser: Browser, edited_server: Server
+) -> None:
+    for browsing in browse(browser, edited_server):
+        chief = browsing.as_user("chief", phone=True)
+        chief.goto("/rosters")
+        expect(chief.locator("tr.mine td").first).to_have_text("2")
+        chief.fill('input[aria-label="Why roll back to version 1"]', "the edit was a mistake")
+        chief.click("text=Roll back to 1")
+        expect(chief.locator(".notice")).to_contain_text("is live")
+        expect(chief.locator("tr.mine td").first).to_have_text("3")
+        expect(chief.locator("tr.mine")).to_contain_text("the edit was a mistake")
+        screenshot(chief, "rosters-rollback-phone")
+        number, roster = live_roster(edited_server)
+        assert number == 3 and roster == solved_demo()
