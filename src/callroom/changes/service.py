@@ -32,7 +32,7 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
 from callroom.changes.ahead import AheadAsk, payload_of
-from callroom.changes.open_shifts import offer_slot, take
+from callroom.changes.open_shifts import offer_slot, take, why_not_taken
 from callroom.changes.repairs import (
     RepairAsk,
     SolvedRepair,
@@ -532,6 +532,17 @@ class ChangeService:
             [(p, f"Open shift #{record.id} has been taken by someone else.") for p in others]
         )
         return Decision(decided, applied.version, notified)
+
+    def why_not_taken(self, caller: Principal, records: list[ProposalRecord]) -> dict[int, str]:
+        """Why the caller could not take each open shift offered to them in `records` now, by
+        proposal id; the ones they could take are left out (the page offers "Take it")."""
+        mine = [r for r in records if caller.identity in r.payload.get("offered", [])]
+        offered = [r for r in mine if r.kind == Kind.OPEN_SHIFT and r.state == State.OPEN]
+        if not offered:
+            return {}
+        live = self._live()
+        found = {r.id: why_not_taken(live, r, caller) for r in offered}
+        return {key: why for key, why in found.items() if why is not None}
 
     # --- reading ------------------------------------------------------------------------------
 
