@@ -398,7 +398,9 @@ class ChangeService:
         """For a repair awaiting approval, the id of the newest roster version it holds on; None
         for anything else. A repair the roster has moved on from (see repairs.moved_on) is made
         again there with its stored absence and limits: the same change holds, a different one
-        is stored as a new proposal and this one refused as superseded (Superseded names both)."""
+        is stored as a new proposal and this one refused as superseded (Superseded names both).
+        One whose absence was approved meanwhile (the same sick call, repaired twice), or that
+        made again changes nothing, is closed with why: there is nothing left to approve."""
         with self._database.reading() as session:
             _, record = _load(session, proposal_id)
             if record.kind != Kind.REPAIR or record.state != State.ACCEPTED:
