@@ -85,6 +85,18 @@ def take(
     return Applied(live.program, live.roster, found.after, change, version), others
 
 
+def why_not_taken(live: Live, record: ProposalRecord, caller: Principal) -> str | None:
+    """Why the caller could not take the open shift on `live` now (it no longer fits the
+    roster: they already hold it, or the roster moved on; or it breaks a hard rule), as `take`
+    would refuse it; None when they could."""
+    change = take_change(_slot(record), caller.identity, record.payload.get("holder"))
+    try:
+        _checked(live, record, change, caller)
+    except (WrongState, RulesRefuse) as refused:
+        return refused.message
+    return None
+
+
 def _slot(record: ProposalRecord) -> Assignment:
     data = record.payload["slot"]
     return Assignment(

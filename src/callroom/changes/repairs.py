@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from callroom.changes.types import Kind, State
 from callroom.changes.workflow import check_change
+from callroom.domain.absence import AbsenceKind, ApprovedAbsence, wall_span
 from callroom.errors import Invalid, NoSolution, OutOfTime
 from callroom.rosters.audit import assignment_json, change_of
 from callroom.rosters.live import Live
@@ -162,3 +165,54 @@ def same_change(stored: dict[str, Any], fresh: dict[str, Any]) -> bool:
     """Whether two repair payloads take off and put on the same assignments."""
     first, second = change_of(stored), change_of(fresh)
     return set(first.removed) == set(second.removed) and set(first.added) == set(second.added)
+
+
+def already_off(live: Live, absence: Absence, but: int | None = None) -> ApprovedAbsence | None:
+    """The approved absence (granted by any proposal but `but`) that already keeps the person
+    off for all of `absence`: nothing is left to repair for it."""
+    return next(
+        (
+            a
+            for a in live.program.absences
+            if a.person_id == absence.person_id
+            and a.start <= absence.start
+            and absence.end <= a.end
+            and (but is None or a.proposal_id != but)
+        ),
+        None,
+    )
+
+
+def off_text(live: Live, off: ApprovedAbsence, version: int | None) -> str:
+    """ "Umar Farouk is already off sick 10–12 Mar, approved in version 4": why a sick call
+    for that absence is not repaired again."""
+    what = "off sick" if off.kind is AbsenceKind.SICK else "off"
+    span = wall_span(off.start, off.end, ZoneInfo(live.program.hospital.timezone))
+    approved = f"in version {version}" if version is not None else f"with proposal #{off.proposal_id}"
+    return f"{_name(live, off.person_id)} is already {what} {span}, approved {approved}"
+
+
+def pending_twin(live: Live, absence: Absence, pending: list[ProposalRecord]) -> ProposalRecord | None:
+    """The sick call's repair awaiting approval (among `pending`) for the same person and times
+    (as instants, however they were typed); a repair made for a day off is not a sick call's."""
+    for record in pending:
+        if record.kind != Kind.REPAIR or record.state != State.ACCEPTED:
+            continue
+        if "day_off_proposal" in record.payload:
+            continue
+        typed = record.payload.get("absence")
+        if typed is None or typed["person_id"] != absence.person_id:
+            continue
+        try:
+            stored, _ = parse_ask(live, ask_of(record))
+        except RepairError:
+            continue  # a stored ask the program no longer reads is no twin
+        if (stored.start, stored.end) == (absence.start, absence.end):
+            return record
+    return None
+
+
+def changes_nothing(payload: dict[str, Any]) -> bool:
+    """Whether a repair takes nobody off a shift and puts nobody on one."""
+    change = change_of(payload)
+    return not change.removed and not change.added

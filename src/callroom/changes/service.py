@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -32,13 +32,18 @@ from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.changes.absences import store_granted
 from callroom.changes.ahead import AheadAsk, payload_of
-from callroom.changes.open_shifts import offer_slot, take
+from callroom.changes.open_shifts import offer_slot, take, why_not_taken
 from callroom.changes.repairs import (
     RepairAsk,
     SolvedRepair,
+    already_off,
     ask_of,
+    changes_nothing,
     checked_ask,
     moved_on,
+    off_text,
+    parse_ask,
+    pending_twin,
     run_repair,
     same_change,
 )
@@ -50,6 +55,7 @@ from callroom.changes.types import (
     OpenShift,
     ProposalDetail,
     ProposalNotFound,
+    RepairPending,
     RepairProposal,
     State,
     Superseded,
@@ -64,6 +70,7 @@ from callroom.changes.workflow import (
     notify_all,
     refuse_breaking,
 )
+from callroom.domain.absence import ApprovedAbsence
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment
 from callroom.errors import Conflict, Invalid, NotAllowed
@@ -109,11 +116,32 @@ class ChangeService:
 
     def check_repair(self, caller: Principal, ask: RepairAsk) -> str:
         """Refuse what `propose_repair` would refuse before solving (the permission, a missing
-        live roster, bad input naming its field), without solving; the live program's name."""
+        live roster, bad input naming its field), without solving; the live program's name.
+        A sick call asked twice is one: RepairPending names the repair already awaiting
+        approval for the same person and times, and an absence already approved is refused."""
         _require_chief(caller, "propose a repair")
         live = self._live()
+        absence, _ = parse_ask(live, ask)
+        off = already_off(live, absence)
+        if off is not None:
+            raise Conflict("absent", f"{self._off_text(live, off)}: there is nothing left to repair")
+        with self._database.reading() as session:
+            twin = pending_twin(live, absence, ChangeRepository(session).listing(states=PENDING))
+        if twin is not None:
+            waiting = f"this sick call's repair is already waiting for approval: proposal #{twin.id}"
+            raise RepairPending("absent", waiting, twin.id)
         checked_ask(live, ask)
         return live.name
+
+    def _off_text(self, live: Live, off: ApprovedAbsence) -> str:
+        """The approved absence in words, with the roster version its approval made."""
+        version_id = None
+        if off.proposal_id is not None:
+            with self._database.reading() as session:
+                granted_by = ChangeRepository(session).get(off.proposal_id)
+            version_id = None if granted_by is None else granted_by.result_version_id
+        number = next((v.number for v in self._rosters.versions(live.name) if v.id == version_id), None)
+        return off_text(live, off, number)
 
     def solve_repair(self, caller: Principal, ask: RepairAsk, watch: RepairWatch = UNWATCHED) -> SolvedRepair:
         """Solve the repair on the newest roster without storing it (see `store_repair`);
@@ -128,6 +156,11 @@ class ChangeService:
     ) -> RepairProposal:
         """Store a solved repair for the chief, in the caller's transaction."""
         _require_chief(caller, "propose a repair")
+        if not extra:  # a sick call solved twice at once is stored once: the first answers both
+            absence, _ = parse_ask(solved.live, solved.ask)
+            twin = pending_twin(solved.live, absence, ChangeRepository(session).listing(states=PENDING))
+            if twin is not None:
+                return RepairProposal(twin, solved.result)
         payload = {**solved.payload, **(extra or {})}
         record = self._add(
             session, solved.live, Kind.REPAIR, State.ACCEPTED, caller, None, payload, solved.ask.note
@@ -369,7 +402,9 @@ class ChangeService:
         """For a repair awaiting approval, the id of the newest roster version it holds on; None
         for anything else. A repair the roster has moved on from (see repairs.moved_on) is made
         again there with its stored absence and limits: the same change holds, a different one
-        is stored as a new proposal and this one refused as superseded (Superseded names both)."""
+        is stored as a new proposal and this one refused as superseded (Superseded names both).
+        One whose absence was approved meanwhile (the same sick call, repaired twice), or that
+        made again changes nothing, is closed with why: there is nothing left to approve."""
         with self._database.reading() as session:
             _, record = _load(session, proposal_id)
             if record.kind != Kind.REPAIR or record.state != State.ACCEPTED:
@@ -377,9 +412,15 @@ class ChangeService:
             live = load_live(session, self._schedules, record.program_name)
         if not moved_on(live, record):
             return live.record.id
+        absence, _ = parse_ask(live, ask_of(record))
+        off = already_off(live, absence, but=record.id)
+        if off is not None:  # approved meanwhile (a second ask of one sick call): nothing to do
+            self._close(caller, record, f"{self._off_text(live, off)}: nothing left to repair")
         _, fresh = run_repair(live, ask_of(record))
         if same_change(record.payload, fresh):
             return live.record.id
+        if changes_nothing(fresh):  # not a proposal: there is nothing to approve
+            self._close(caller, record, "nothing on the roster has to change for this sick call any more")
         made = self._supersede(caller, record, live, fresh)
         raise Superseded(
             "proposal",
@@ -389,6 +430,20 @@ class ChangeService:
             f"{made.id}, approve that one instead",
             made.id,
         )
+
+    def _close(self, caller: Principal, record: ProposalRecord, why: str) -> NoReturn:
+        """Refuse `record` for the chief, saying `why` (kept as its decision), and say it."""
+        with self._database.session() as session:
+            if not ChangeRepository(session).move(
+                record,
+                (State.ACCEPTED,),
+                state=State.REFUSED,
+                decided_at=self._clock(),
+                decided_by=caller.identity,
+                decision_reason=why,
+            ):
+                raise WrongState("proposal", f"proposal {record.id} was decided meanwhile")
+        raise WrongState("proposal", f"proposal {record.id} is closed: {why}")
 
     def _supersede(
         self, caller: Principal, record: ProposalRecord, live: Live, fresh: dict[str, Any]
@@ -483,6 +538,17 @@ class ChangeService:
             [(p, f"Open shift #{record.id} has been taken by someone else.") for p in others]
         )
         return Decision(decided, applied.version, notified)
+
+    def why_not_taken(self, caller: Principal, records: list[ProposalRecord]) -> dict[int, str]:
+        """Why the caller could not take each open shift offered to them in `records` now, by
+        proposal id; the ones they could take are left out (the page offers "Take it")."""
+        mine = [r for r in records if caller.identity in r.payload.get("offered", [])]
+        offered = [r for r in mine if r.kind == Kind.OPEN_SHIFT and r.state == State.OPEN]
+        if not offered:
+            return {}
+        live = self._live()
+        found = {r.id: why_not_taken(live, r, caller) for r in offered}
+        return {key: why for key, why in found.items() if why is not None}
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ __all__ = [
     "ProposalDetail",
     "ProposalNotFound",
     "ProposalRecord",
+    "RepairPending",
     "RepairProposal",
     "RulesRefuse",
     "State",
@@ -74,6 +75,15 @@ class Superseded(WrongState):
     def __init__(self, field: str, message: str, fresh_id: int) -> None:
         super().__init__(field, message)
         self.fresh_id = fresh_id
+
+
+class RepairPending(Conflict):
+    """The sick call asked for is already being repaired: proposal `proposal_id`, awaiting
+    approval, is for the same person and times, and is the answer to the second ask."""
+
+    def __init__(self, field: str, message: str, proposal_id: int) -> None:
+        super().__init__(field, message)
+        self.proposal_id = proposal_id
 
 
 class RulesRefuse(Conflict):

@@ -260,6 +260,18 @@ class HoursService:
             found = self._period(hours, period_id)
             if caller.identity != found.person_id:
                 raise NotAllowed("period", "only the resident who worked a period may justify it")
+            hours.lock(found.program_id)  # two sends at once: the second sees the first
+            waiting = [
+                j
+                for j in hours.justifications(found.program_id, found.person_id)
+                if j.period_id == period_id and j.status == "pending"
+            ]
+            if waiting:  # a resend is the same request, not a second one for the director
+                raise Conflict(
+                    "period",
+                    f"your reason for this period ({waiting[0].reason.label}) is already waiting for "
+                    "the program director; you can give another once they have decided",
+                )
             return hours.add_justification(period_id, reason, note, by=caller.identity)
 
     def review(

@@ -13,7 +13,10 @@ and stores the proposal in the transaction that finishes the job (so a repair wh
 is proposed once); its result names the proposal. The ask is checked before it is queued, as
 the change service checks it, and a bad one is refused naming its field, with no job. At most
 one repair per program, absent person and span is queued or running: pressing the button twice
-answers the first job, while a second person's sick call is solved beside it.
+answers the first job, while a second person's sick call is solved beside it. Once its repair
+is stored and awaits approval, the same sick call is answered with that repair
+(`ChangeService.check_repair` refuses it as `RepairPending`), and a job that finishes when a twin
+already waits stores nothing new: its result names the twin.
 
 Who may see and cancel a job depends on its kind (`ACCESS`): solves are the rosters' (read:
 `roster:read`; queue and cancel: `roster:edit`), repairs the chief's decisions'

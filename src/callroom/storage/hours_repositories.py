@@ -94,6 +94,11 @@ class JustificationRecord:
         """ "pending" until reviewed; then the newest decision."""
         return self.reviews[-1].decision.value if self.reviews else "pending"
 
+    @property
+    def changed_at(self) -> datetime:
+        """When it was last sent or decided: the newest of these is the one a resident reads."""
+        return self.reviews[-1].reviewed_at if self.reviews else self.created_at
+
 
 class HoursRepository:
     def __init__(self, session: Session, *, clock: Clock = utc_now) -> None:

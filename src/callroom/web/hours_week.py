@@ -109,12 +109,11 @@ def current_week(program: Program, today: date) -> int:
 
 def _logged(record: PeriodRecord, zone: ZoneInfo, justifications: Iterable[JustificationRecord]) -> Logged:
     values = record.current.values
-    newest = [j for j in justifications if j.period_id == record.id]
+    own = [j for j in justifications if j.period_id == record.id]
+    # The latest word on the period: a decision made after a reason was sent is newer than it.
+    latest = max(own, key=lambda j: (j.changed_at, j.id), default=None)
     return Logged(
-        record,
-        values.start.astimezone(zone),
-        values.end.astimezone(zone) if values.end else None,
-        newest[-1] if newest else None,
+        record, values.start.astimezone(zone), values.end.astimezone(zone) if values.end else None, latest
     )
 
 

@@ -113,6 +113,7 @@ def _context(service: ChangeService, viewer: Viewer, live: Live, errors: dict[st
         "mine": mine,
         "chief": chief,
         "checks": _checks(service, viewer, chief),
+        "not_taken": service.why_not_taken(viewer.principal, mine),
         "describe": lambda r: describe(program, r),
         "kind_of": lambda r: "Next block" if ahead_of(r) is not None else KIND_WORDS.get(r.kind, r.kind),
         "states": STATE_WORDS,

@@ -30,7 +30,15 @@ from callroom.api.errors import status_of
 from callroom.api.params import RowId
 from callroom.changes.repairs import RepairAsk
 from callroom.changes.service import ChangeService
-from callroom.changes.types import Kind, ProposalDetail, ProposalNotFound, ProposalRecord, State, Superseded
+from callroom.changes.types import (
+    Kind,
+    ProposalDetail,
+    ProposalNotFound,
+    ProposalRecord,
+    RepairPending,
+    State,
+    Superseded,
+)
 from callroom.domain.clock import utc_now
 from callroom.errors import CallroomError, Invalid, NotFound
 from callroom.jobs.service import JobRecord, JobService, JobState, repair_ask
@@ -49,6 +57,7 @@ Form = Annotated[dict[str, str], Depends(form_data)]
 NOTICES = {
     "approved": "Approved: the repaired roster is live, and everyone moved has been told.",
     "declined": "Declined: the roster is unchanged.",
+    "waiting": "This sick call was asked before: its repair, below, is waiting for your decision.",
     "opened": "Published as an open shift: everyone the rules allow is paged; the first to take it gets it.",
 }
 
@@ -85,11 +94,14 @@ def ask_repair(
 ) -> Response:
     """Check the sick call and queue its repair, then show it being solved; a refusal
     re-renders the form with what was typed and the message next to its field, and queues
-    nothing. The same sick call asked again while it is being solved shows that job."""
+    nothing. The same sick call asked again while it is being solved shows that job; asked
+    again while its repair awaits approval, it shows that repair."""
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     try:
         job, _ = jobs.submit_repair(viewer.principal, sick_view.ask_of(form))
+    except RepairPending as pending:  # the same sick call again: its repair is the answer
+        return _go(request, f"{PATH}/{pending.proposal_id}?done=waiting")
     except CallroomError as error:
         field = error.field if error.field in ("absent", "from", "to", "time_limit", "only") else "absent"
         return _form_page(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from callroom.changes.repairs import RepairAsk
+from callroom.changes.types import RepairPending
 from callroom.config import Settings
 from callroom.errors import Invalid, NotAllowed
 from callroom.jobs.service import JobState
@@ -72,8 +73,11 @@ def test_the_same_sick_call_twice_is_one_job_and_another_persons_is_its_own(serv
     runner = services.runner("test")
     assert runner.run_once() and runner.run_once() and not runner.run_once()
     assert len(proposals(services)) == 2
-    _, new = services.jobs.submit_repair(CHIEF, sick())  # once it has ended, it may be asked again
-    assert new
+    # Once it has ended its repair awaits approval, and asking again answers with that repair.
+    with pytest.raises(RepairPending) as waiting:
+        services.jobs.submit_repair(CHIEF, sick())
+    stored = next(p for p in proposals(services) if p.payload["absence"]["person_id"] == sick().absent)
+    assert waiting.value.proposal_id == stored.id
 
 
 def test_a_cancelled_repair_stores_nothing(services: Services) -> None:

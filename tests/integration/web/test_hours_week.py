@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from callroom.domain.worklog import Reason
+from callroom.storage.hours_repositories import HoursRepository
 from tests.hours_demo import past_program, resident_on, store_past_demo
 from tests.integration.web.conftest import Web
 from tests.web_demo import sign_in_of
@@ -201,3 +203,76 @@ def test_clocking_in_and_straight_out_logs_no_empty_period_and_says_so(sqlite_we
     assert _period_ids(page) == [] and 'id="clock-in"' in page  # nothing logged, not clocked in
     again = client.post("/hours/week/clock-in", data=form)
     assert again.status_code == 200 and 'id="clock-out"' in again.text
+
+
+def _justify(client: httpx.Client, csrf: str, period: int, reason: str) -> httpx.Response:
+    return client.post(
+        f"/hours/week/periods/{period}/justify",
+        data={"csrf_token": csrf, "week": "1", "reason": reason, "note": ""},
+    )
+
+
+def _decide(past: Web, decision: str, note: str) -> httpx.Response:
+    director, csrf = past.signed_in("director")
+    found = re.search(r'id="justification-(\d+)"', director.get("/hours/review").text)
+    assert found is not None, "nothing waits for the director"
+    return director.post(
+        f"/hours/review/{found.group(1)}", data={"csrf_token": csrf, "decision": decision, "note": note}
+    )
+
+
+def test_a_reason_sent_three_times_waits_once_and_the_resends_are_refused_with_why(past: Web) -> None:
+    client, csrf = past.signed_in("resident")
+    period = _period_ids(_confirm_first_week(client, csrf).text)[0]
+    first = _justify(client, csrf, period, "severely_ill_patient")
+    assert first.status_code == 200 and "Waiting for the program director" in first.text
+    assert first.text.count("Stayed late? Say why") == len(_period_ids(first.text)) - 1
+    for _ in range(2):
+        again = _justify(client, csrf, period, "severely_ill_patient")
+        assert again.status_code == 409
+        said = html.unescape(again.text)
+        assert (
+            f'id="justify-{period}-error"' in said and "is already waiting for the program director" in said
+        )
+    director, _ = past.signed_in("director")
+    review = director.get("/hours/review").text
+    assert len(re.findall(r'<li class="card" id="justification-\d+"', review)) == 1
+
+
+def test_after_a_refusal_a_new_reason_can_be_sent_and_the_week_shows_the_latest_decision(past: Web) -> None:
+    client, csrf = past.signed_in("resident")
+    period = _period_ids(_confirm_first_week(client, csrf).text)[0]
+    _justify(client, csrf, period, "educational_event")
+    assert _decide(past, "rejected", "rounds ended at five").status_code == 200
+    refused = client.get(WEEK).text
+    assert "Refused</b>" in refused and refused.count("Stayed late? Say why") == len(_period_ids(refused))
+    assert _justify(client, csrf, period, "severely_ill_patient").status_code == 200
+    assert _decide(past, "accepted", "fair enough").status_code == 200
+    week = client.get(WEEK).text
+    assert "Accepted</b> by Nadia Rahimi: fair enough" in week
+    assert "Waiting for the program director" not in week
+
+
+def test_with_three_reasons_stored_the_week_shows_the_director_s_latest_decision_not_the_last_sent(
+    past: Web,
+) -> None:
+    client, csrf = past.signed_in("resident")
+    period = _period_ids(_confirm_first_week(client, csrf).text)[0]
+    resident = sign_in_of(past.sign_ins, "resident").person_id or ""
+    with past.database.session() as session:  # three sends stored as they were before resends were refused
+        hours = HoursRepository(session)
+        sent = [
+            hours.add_justification(period, Reason.SEVERELY_ILL_PATIENT, "", by=resident) for _ in range(3)
+        ]
+    director, director_csrf = past.signed_in("director")
+    for justification, decision, note in (
+        (sent[0], "rejected", "not that night"),
+        (sent[1], "accepted", "fine"),
+    ):
+        done = director.post(
+            f"/hours/review/{justification.id}",
+            data={"csrf_token": director_csrf, "decision": decision, "note": note},
+        )
+        assert done.status_code == 200
+    week = client.get(WEEK).text
+    assert "Accepted</b> by Nadia Rahimi: fine" in week and "Waiting for the program director" not in week

@@ -12,6 +12,7 @@ from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.changes.service import ChangeService
+from callroom.domain.roster import Assignment
 from callroom.rosters.audit import change_json
 from callroom.rosters.live import LiveSchedules
 from callroom.rosters.service import RosterService
@@ -175,10 +176,12 @@ def test_a_swap_proposed_accepted_and_approved_trades_the_two_shifts(sqlite_web:
     assert (now_mine.shift_id, now_mine.post_id) == (before_theirs.shift_id, before_theirs.post_id)
 
 
-def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_allow(sqlite_web: Web) -> None:
-    chief, csrf = sqlite_web.signed_in("chief")
-    holder = sign_in_of(sqlite_web.sign_ins, "resident").person_id or ""
-    changes = ChangeService(sqlite_web.database, RosterService(sqlite_web.database, LiveSchedules()))
+def offered_open_shift(web: Web) -> tuple[int, Assignment, str, httpx.Client]:
+    """An open shift the chief offered from the grid (one of the resident's shifts someone may
+    take): its id, the shift, and who may take it, signed in."""
+    chief, csrf = web.signed_in("chief")
+    holder = sign_in_of(web.sign_ins, "resident").person_id or ""
+    changes = ChangeService(web.database, RosterService(web.database, LiveSchedules()))
     for held in solved_demo().for_person(holder)[2:]:
         answer = chief.post(
             "/schedule/open-shift", data={"csrf_token": csrf, "person": holder, "day": held.day.isoformat()}
@@ -193,14 +196,19 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
     else:
         raise AssertionError("nobody could take any of the resident's shifts")
     taker = offers[0].person_id
-    account = next((s for s in sqlite_web.sign_ins if s.person_id == taker), None)  # one account a person
+    account = next((s for s in web.sign_ins if s.person_id == taker), None)  # one account a person
     if account is None:
         account = DemoAccount("taker", "taker-test-password", Role.RESIDENT, taker, "Taker")
-        AccountService(sqlite_web.database).add_account(
+        AccountService(web.database).add_account(
             admin("test"),
             AccountSpec(account.username, account.display_name, account.role, taker, account.password),
         )
-    client, _ = sqlite_web.signed_in(account.username, account)
+    client, _ = web.signed_in(account.username, account)
+    return proposal_id, held, taker, client
+
+
+def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_allow(sqlite_web: Web) -> None:
+    proposal_id, held, taker, client = offered_open_shift(sqlite_web)
     page = client.get("/requests").text
     assert f'id="proposal-{proposal_id}" data-state="open"' in page and "open: " in page
     taken = client.post(f"/requests/{proposal_id}/take", data={"csrf_token": _csrf(client)})
@@ -210,7 +218,30 @@ def test_an_open_shift_offered_from_the_grid_is_taken_by_a_resident_the_rules_al
         after = rosters.load_roster(rosters.by_number(DEMO_NAME, 2).id)  # type: ignore[union-attr]
     now = after.on(taker, held.day)
     assert now is not None and (now.shift_id, now.post_id) == (held.shift_id, held.post_id)
-    assert after.on(holder, held.day) is None
+    assert after.on(held.person_id, held.day) is None
+
+
+def test_an_open_shift_whose_slot_the_taker_already_holds_says_why_instead_of_offering_take_it(
+    sqlite_web: Web,
+) -> None:
+    proposal_id, _, taker, client = offered_open_shift(sqlite_web)
+    with sqlite_web.database.session() as session:  # the same shift offered twice
+        changes = ChangeRepository(session)
+        first = changes.get(proposal_id)
+        assert first is not None
+        fields = (first.program_name, first.kind, first.state, first.base_version_id, first.requester)
+        copy = NewProposal(*fields, first.colleague, first.payload, first.note, first.created_at)
+        twin = changes.add(copy).id
+        changes.add_offers(twin, [taker], first.created_at)
+    before = client.get("/requests").text
+    assert before.count(">Take it</button>") == 2
+    taken = client.post(f"/requests/{proposal_id}/take", data={"csrf_token": _csrf(client)})
+    assert taken.status_code == 303
+    page = client.get("/requests").text
+    card = re.search(rf'<article class="card proposal" id="proposal-{twin}".*?</article>', page, re.S)
+    assert card is not None
+    assert "Take it" not in card.group(0)
+    assert f"open shift {twin} no longer fits the roster" in html.unescape(card.group(0))
 
 
 def test_a_cell_without_a_shift_cannot_be_offered(sqlite_web: Web) -> None:

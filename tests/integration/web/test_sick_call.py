@@ -19,7 +19,7 @@ from callroom.paging.service import PagingService
 from callroom.rosters.live import LiveSchedules
 from callroom.services import build_services
 from callroom.storage import RosterRepository
-from callroom.storage.changes_repositories import ChangeRepository
+from callroom.storage.changes_repositories import ChangeRepository, NewProposal
 from tests.integration.web.conftest import Web
 from tests.principals import person
 from tests.repair_world import (
@@ -380,3 +380,65 @@ def test_a_resident_may_not_call_in_a_sick_colleague(sqlite_web: Web) -> None:
     assert refused.status_code == 403
     assert resident.get(f"/api/v1/jobs/{job_id}").status_code == 403  # the API's read, with the session
     assert 'href="/changes/sick-call"' not in resident.get("/schedule").text
+
+
+def copy_of(web: Web, repair_id: int) -> int:
+    """A second proposal for the same sick call, stored as two asks were before a second ask
+    answered with the first."""
+    with web.database.session() as session:
+        changes = ChangeRepository(session)
+        first = changes.get(repair_id)
+        assert first is not None
+        fields = (first.program_name, first.kind, first.state, first.base_version_id, first.requester)
+        new = NewProposal(*fields, first.colleague, first.payload, first.note, first.created_at)
+        return changes.add(new).id
+
+
+def test_the_same_sick_call_asked_again_while_its_repair_waits_leads_to_that_repair(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, days = sick_resident(), absence_days()
+    repair_id = asked(sqlite_web, chief, csrf, absent, days[0], days[-1])
+    again = sick_call(chief, csrf, absent, days[0], days[-1])
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/changes/sick-call/{repair_id}?done=waiting"
+    page = the_text(chief.get(again.headers["location"]).text)
+    assert "This sick call was asked before: its repair, below, is waiting for your decision." in page
+    assert sqlite_web.run_jobs() == 0
+    with sqlite_web.database.reading() as session:
+        waiting = ChangeRepository(session).listing(states=(State.ACCEPTED,))
+    assert [r.id for r in waiting] == [repair_id]
+
+
+def test_a_sick_call_already_approved_is_refused_naming_the_version_that_approved_it(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, days = sick_resident(), absence_days()
+    repair_id = asked(sqlite_web, chief, csrf, absent, days[0], days[-1])
+    assert approve(chief, csrf, repair_id).status_code == 303
+    number, _ = newest(sqlite_web)
+    again = sick_call(chief, csrf, absent, days[0], days[-1])
+    assert again.status_code == 409
+    said = the_text(again.text)
+    who = name(demo_program(), absent)
+    assert f"{who} is already off sick 10–12 Mar, approved in version {number}" in said
+    assert 'id="absent-error"' in again.text and sqlite_web.run_jobs() == 0
+
+
+def test_the_second_of_two_repairs_of_one_sick_call_is_closed_on_approval_with_no_fresh_repair(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    absent, days = sick_resident(), absence_days()
+    first = asked(sqlite_web, chief, csrf, absent, days[0], days[-1])
+    second = copy_of(sqlite_web, first)
+    assert approve(chief, csrf, first).status_code == 303
+    number, _ = newest(sqlite_web)
+    refused = approve(chief, csrf, second)
+    assert refused.status_code == 409
+    said = the_text(refused.text)
+    assert f"is already off sick 10–12 Mar, approved in version {number}: nothing left to repair" in said
+    assert state_of(sqlite_web, second) == State.REFUSED
+    with sqlite_web.database.reading() as session:
+        pending = ChangeRepository(session).listing(states=(State.ACCEPTED,))
+    assert pending == []
+    requests = the_text(chief.get("/requests").text)
+    assert "no shift to change" not in requests
