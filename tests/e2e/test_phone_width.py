@@ -13,7 +13,7 @@ from tests.e2e.conftest import Browsing, screenshot
 
 WIDTHS = "[document.documentElement.scrollWidth, window.innerWidth]"
 # Links that are not pages to read: downloads, sign-out, and the feeds.
-NOT_PAGES = (".csv", ".ics", ".css", "/signout", "/api/", "/static/", "/docs")
+NOT_PAGES = (".csv", ".ics", ".css", ".yaml", "/signout", "/api/", "/static/", "/docs")
 
 
 def _overflowing(page: Page, path: str) -> str | None:
