@@ -6,8 +6,6 @@ process after the first is killed mid-repair."""
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from callroom.jobs.service import JobState
 from callroom.services import Services, open_services
 from callroom.storage.changes_repositories import ChangeRepository, ProposalRecord
 from tests.integration.changes.conftest import store_demo
-from tests.integration.jobs.test_background_solves import _until, _worker
+from tests.integration.jobs.takeover import killed_and_taken_over
 from tests.principals import CHIEF, person
 from tests.repair_world import absence_days, demo_roster, residents_leaving_a_hole
 
@@ -115,20 +113,9 @@ def test_a_worker_killed_mid_repair_leaves_the_job_to_another_which_proposes_it_
     services: Services, database_url: str, tmp_path: Path
 ) -> None:
     job, _ = services.jobs.submit_repair(CHIEF, sick())
-    env = {**os.environ, "CALLROOM_DATABASE_URL": database_url, "CALLROOM_JOB_LEASE_S": "2"}
-    first = _worker(env, tmp_path / "first.log")
-    try:
-        _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.state is JobState.RUNNING)
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    finally:
-        first.kill()
-    second = _worker(env, tmp_path / "second.log")
-    try:
-        ended = _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.state.finished)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=60)
+    ended = killed_and_taken_over(
+        services, CHIEF, job.id, database_url, tmp_path, lambda j: j.state is JobState.RUNNING
+    )
     assert ended.state is JobState.DONE, ended.error
     assert ended.attempts == 2
     [made] = proposals(services)

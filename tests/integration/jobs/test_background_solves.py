@@ -4,13 +4,8 @@ are queued; and finished exactly once by a second worker process after the first
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,16 +15,15 @@ from callroom.accounts.roles import Role
 from callroom.config import Settings
 from callroom.demo import demo_program_path
 from callroom.errors import Invalid, NotAllowed, NotFound
-from callroom.jobs.service import JobRecord, JobState
+from callroom.jobs.service import JobState
 from callroom.services import Services, open_services
 from callroom.storage import ProgramRepository, RosterRepository
 from tests.factories import small_year_text
-from tests.webhook_gateway import WORKER
+from tests.integration.jobs.takeover import killed_and_taken_over, until
 
 CHIEF = at_console("chief", Role.CHIEF)
 RESIDENT = at_console("ada", Role.RESIDENT, "ada")
 SMALL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
-WAIT_S = 120  # the longest any step below may take on a slow machine before the test gives up
 
 
 @pytest.fixture
@@ -47,14 +41,6 @@ def _store(services: Services, name: str, path: Path) -> None:
 def _versions(services: Services, name: str) -> int:
     with services.database.reading() as session:
         return len(RosterRepository(session).list_versions(name))
-
-
-def _until(what: Callable[[], JobRecord], done: Callable[[JobRecord], bool]) -> JobRecord:
-    deadline = time.monotonic() + WAIT_S
-    while not done(found := what()):
-        assert time.monotonic() < deadline, found
-        time.sleep(0.05)
-    return found
 
 
 def _running(services: Services) -> tuple[threading.Event, threading.Thread]:
@@ -91,9 +77,9 @@ def test_a_cancelled_solve_stops_and_stores_nothing(services: Services) -> None:
     job, _ = services.jobs.submit_solve(CHIEF, "demo", time_limit_s=600)
     stop, thread = _running(services)
     try:
-        _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.progress.get("solutions", 0) >= 1)
+        until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.progress.get("solutions", 0) >= 1)
         services.jobs.cancel(CHIEF, job.id)
-        ended = _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.state.finished)
+        ended = until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.state.finished)
     finally:
         stop.set()
         thread.join()
@@ -115,32 +101,14 @@ def test_a_solve_is_refused_before_a_job_is_queued(services: Services) -> None:
     assert services.jobs.recent(CHIEF) == []
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as handle:
-        return subprocess.Popen(
-            [sys.executable, "-c", WORKER, "--no-paging"], env=env, stdout=handle, stderr=handle
-        )
-
-
 def test_a_worker_killed_mid_solve_leaves_the_job_to_another_which_finishes_it_once(
     services: Services, database_url: str, tmp_path: Path
 ) -> None:
     _store(services, "demo", demo_program_path())
     job, _ = services.jobs.submit_solve(CHIEF, "demo", time_limit_s=8)
-    env = {**os.environ, "CALLROOM_DATABASE_URL": database_url, "CALLROOM_JOB_LEASE_S": "2"}
-    first = _worker(env, tmp_path / "first.log")
-    try:
-        _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.progress.get("solutions", 0) >= 1)
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    finally:
-        first.kill()
-    second = _worker(env, tmp_path / "second.log")
-    try:
-        ended = _until(lambda: services.jobs.get(CHIEF, job.id), lambda j: j.state.finished)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=60)
+    ended = killed_and_taken_over(
+        services, CHIEF, job.id, database_url, tmp_path, lambda j: j.progress.get("solutions", 0) >= 1
+    )
     assert ended.state is JobState.DONE, ended.error
     assert ended.attempts == 2
     assert _versions(services, "demo") == 1
