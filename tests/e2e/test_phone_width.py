@@ -1,15 +1,19 @@
 """Every page at a phone's width (390 px), as each demo role sees it, never scrolls sideways: the
 pages are the role's whole menu, so a page added to the menu is checked too, and the pages each
 menu page links to within the app (a week of hours, the review of justifications, a page's
-detail, ...). A wide table may scroll inside its own box; the page itself may not."""
+detail, ...). A wide table may scroll inside its own box; the page itself may not. On a server
+of its own: the other browser tests deactivate accounts and reset passwords, and this one signs
+in as everyone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+import pytest
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import Browsing, screenshot
+from tests.e2e.conftest import Browsing, Server, browse, screenshot, serving
 
 WIDTHS = "[document.documentElement.scrollWidth, window.innerWidth]"
 # Links that are not pages to read: downloads, sign-out, and the feeds.
@@ -41,6 +45,17 @@ def _linked(page: Page, within: list[str]) -> set[str]:
         if any(path.startswith(f"{entry}/") for entry in within) and not any(n in href for n in NOT_PAGES):
             found.add(href)
     return found
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("e2e-phone")) as found:
+        yield found
+
+
+@pytest.fixture
+def browsing(browser: Browser, own_server: Server) -> Iterator[Browsing]:
+    yield from browse(browser, own_server)
 
 
 def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browsing: Browsing) -> None:
