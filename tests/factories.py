@@ -190,3 +190,17 @@ def future_program_file(directory: Path) -> Path:
     path = directory / "future.yaml"
     path.write_text(FULL_PROGRAM.read_text().replace("2026-", "2054-"))
     return path
+
+
+# The new-program form filled in as a chief would: a one-week ward with one day shift.
+NEW_PROGRAM_FORM = {
+    "hospital": "Small General",
+    "timezone": "Europe/Dublin",
+    "start": "2027-03-01",
+    "days": "7",
+    "service": "Ward",
+    "shift": "Day",
+    "shift_start": "07:00",
+    "shift_hours": "12",
+    "shift_kind": "day",
+}

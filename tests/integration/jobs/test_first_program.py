@@ -10,19 +10,10 @@ from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.program_forms import dump_document, new_program
 from callroom.services import build_services
 from callroom.storage import Database
+from tests.factories import NEW_PROGRAM_FORM
 from tests.principals import ADMIN, CHIEF
 
-FORM = {
-    "hospital": "Small General",
-    "timezone": "Europe/Dublin",
-    "start": "2027-03-01",
-    "days": "7",
-    "service": "Ward",
-    "shift": "Day",
-    "shift_start": "07:00",
-    "shift_hours": "12",
-    "shift_kind": "day",
-}
+FORM = NEW_PROGRAM_FORM
 
 
 def test_a_first_program_is_stored_without_a_roster_and_can_be_solved(

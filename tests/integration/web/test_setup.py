@@ -10,6 +10,7 @@ import httpx
 
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import ProgramRepository
+from tests.factories import NEW_PROGRAM_FORM
 from tests.integration.web.conftest import Web, store_small_year
 from tests.web_demo import DEMO_NAME
 
@@ -292,19 +293,7 @@ def test_a_new_program_is_made_from_a_form_once_and_a_bad_time_zone_is_named_bes
     sqlite_web: Web,
 ) -> None:
     admin, csrf = sqlite_web.signed_in("admin")
-    form = {
-        "csrf_token": csrf,
-        "name": "Small ward",
-        "hospital": "Small General",
-        "timezone": "Mars/Olympus",
-        "start": "2027-03-01",
-        "days": "7",
-        "service": "Ward",
-        "shift": "Day",
-        "shift_start": "07:00",
-        "shift_hours": "12",
-        "shift_kind": "day",
-    }
+    form = {**NEW_PROGRAM_FORM, "csrf_token": csrf, "name": "Small ward", "timezone": "Mars/Olympus"}
     bad = admin.post("/setup/new", data=form)
     assert bad.status_code == 422
     assert 'id="timezone-error"' in bad.text and 'value="Mars/Olympus"' in bad.text

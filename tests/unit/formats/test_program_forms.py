@@ -10,18 +10,9 @@ from callroom.errors import Invalid
 from callroom.formats import program_forms as forms
 from callroom.formats.program_file import parse_program
 from callroom.formats.residents_csv import Resident, read_residents
+from tests.factories import NEW_PROGRAM_FORM
 
-FIRST = {
-    "hospital": "Small General",
-    "timezone": "Europe/Dublin",
-    "start": "2027-03-01",
-    "days": "7",
-    "service": "Ward",
-    "shift": "Day",
-    "shift_start": "07:00",
-    "shift_hours": "12",
-    "shift_kind": "day",
-}
+FIRST = NEW_PROGRAM_FORM
 
 
 def test_a_new_program_from_the_form_loads() -> None:
