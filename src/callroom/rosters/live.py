@@ -14,6 +14,7 @@ one indexed query.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -130,11 +131,18 @@ class LiveSchedules:
 
     def parsed(self, source: ProgramVersionRecord) -> Program:
         """The stored program text parsed, once per process (a year's plan reads it too)."""
+        return self._parsed(source.sha256, source.source_text, source.source_path)
+
+    def parsed_text(self, text: str, path: str) -> Program:
+        """A program text about to be stored (a solve's), through the same once-per-process cache."""
+        return self._parsed(hashlib.sha256(text.encode("utf-8")).hexdigest(), text, path)
+
+    def _parsed(self, digest: str, text: str, path: str) -> Program:
         # By the text's digest and path, not the row id: ids repeat between two databases
         # served by one process (they did, between tests).
-        key = (source.sha256, source.source_path)
+        key = (digest, path)
         if key not in self._programs:
-            self._programs[key] = parse_program(source.source_text, source.source_path)
+            self._programs[key] = parse_program(text, path)
         return self._programs[key]
 
 

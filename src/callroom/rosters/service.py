@@ -430,7 +430,7 @@ class RosterService:
         it over a roster that has moved on since can be refused."""
         assert solution.roster is not None and solution.report is not None
         path = path or f"{name}.yaml"
-        program = parse_program(text, path)
+        program = self.schedules.parsed_text(text, path)
         approved = AbsenceRepository(session).of_program(name)
         _check_absences(name, program, solution.roster, approved)
         source = ProgramRepository(session).save_source(name, text, path, _holds(program))
