@@ -47,6 +47,7 @@ from callroom.rosters.service import RosterService
 from callroom.web import sick_view
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.job_page import JobView, render_job
+from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -207,8 +208,7 @@ def _absent_name(live: Live, record: ProposalRecord) -> str:
 
 
 def _name(live: Live, person_id: str) -> str:
-    person = live.program.person.get(person_id)
-    return person.name if person else person_id
+    return Names(live.program).person(person_id)
 
 
 def _is_day(text: str) -> bool:
