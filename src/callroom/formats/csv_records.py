@@ -67,9 +67,12 @@ def refusal(source: str, details: Sequence[Detail], nothing: str = "nothing was 
     return Invalid(FILE_FIELD, "\n".join([headline, *(str(d) for d in ordered)]), ordered)
 
 
-def read_records(text: str, source: str, columns: Sequence[str]) -> list[Record]:
-    """The records of a CSV text whose header names every one of `columns`; `Invalid` naming
-    line 1 when the text is empty or the header lacks a column."""
+def read_records(
+    text: str, source: str, columns: Sequence[str], *, optional: Sequence[str] = ()
+) -> list[Record]:
+    """The records of a CSV text whose header names every one of `columns` (and any of
+    `optional`, read as "" when absent); `Invalid` naming line 1 when the text is empty or the
+    header lacks a column."""
     rows = _rows(text.removeprefix("\ufeff"))
     if not rows or not any(cell.strip() for cell in rows[0][1]):
         raise _header_refusal(source, f"the file is empty: it needs a header row ({', '.join(columns)})")
@@ -79,7 +82,7 @@ def read_records(text: str, source: str, columns: Sequence[str]) -> list[Record]
         raise _header_refusal(
             source, f"no {', '.join(missing)} column (the header needs {', '.join(columns)})"
         )
-    where = {c: header.index(c) for c in columns}
+    where = {c: header.index(c) for c in (*columns, *optional) if c in header}
     return [
         Record(line, {c: (cells[i].strip() if i < len(cells) else "") for c, i in where.items()})
         for line, cells in rows[1:]
