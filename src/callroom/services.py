@@ -22,6 +22,10 @@ from callroom.hours.service import NOTICE_SENDER as HOURS_SENDER
 from callroom.hours.service import HoursService
 from callroom.jobs.runner import JobRunner, RunnerOptions
 from callroom.jobs.service import JobService
+from callroom.operating.caselog import CaseLogService
+from callroom.operating.context import Programs
+from callroom.operating.service import NOTICE_SENDER as OR_SENDER
+from callroom.operating.service import OrService
 from callroom.ops.service import OpsService
 from callroom.paging.notices import PagingNotifier
 from callroom.paging.service import PagingService
@@ -46,6 +50,8 @@ class Services:
     jobs: JobService
     publishing: Publishing
     ops: OpsService
+    operating: OrService
+    caselog: CaseLogService
 
     def worker(self, name: str, poll_interval_s: float | None = None) -> Worker:
         """A paging worker on this database, sharing the live-roster cache (polling every
@@ -71,6 +77,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
     paging = PagingService(database, schedules, clock)
     notifier = PagingNotifier(paging)
     changes = ChangeService(database, rosters, notifier=notifier, clock=clock)
+    programs = Programs(schedules, clock)
     return Services(
         settings,
         database,
@@ -83,6 +90,8 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         JobService(database, rosters, changes, clock),
         Publishing(database, rosters, notifier, clock),
         OpsService(database, settings.metrics_window_s, clock),
+        OrService(database, programs, PagingNotifier(paging, sender=OR_SENDER), clock=clock),
+        CaseLogService(database, programs, clock=clock),
     )
 
 

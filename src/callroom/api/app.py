@@ -18,6 +18,7 @@ from callroom.api import (
     hours,
     ical_feed,
     jobs,
+    operating,
     ops,
     pages,
     publishing,
@@ -35,8 +36,9 @@ from callroom.services import open_services
 MAX_REQUEST_BYTES = 64 * 1024
 """A page is a few hundred characters; anything this big is a mistake or an attack."""
 MAX_FILE_BYTES = 4 * 1024 * 1024
-"""A program file (a year of a big department is a few hundred kilobytes) or a residents list."""
-FILE_PATHS = ("/api/v1/program", "/admin/program", "/setup/residents")
+"""A program file (a year of a big department is a few hundred kilobytes), a residents list, an OR
+schedule, a case log or a CPT table."""
+FILE_PATHS = ("/api/v1/program", "/admin/program", "/setup/residents", *operating.IMPORT_PATHS)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(publishing.router)
     app.include_router(ops.router)
+    app.include_router(operating.router)
     app.add_exception_handler(CallroomError, errors.callroom_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_middleware(_LimitSize)

@@ -14,6 +14,8 @@ from callroom.changes.service import ChangeService
 from callroom.config import Settings
 from callroom.hours.service import HoursService
 from callroom.jobs.service import JobService
+from callroom.operating.caselog import CaseLogService
+from callroom.operating.service import OrService
 from callroom.ops.service import OpsService
 from callroom.paging.service import PagingService
 from callroom.paging.stream import InboxHub
@@ -92,3 +94,15 @@ def ops(request: Request) -> OpsService:
 
 
 Ops = Annotated[OpsService, Depends(ops)]
+
+
+def operating(request: Request) -> OrService:
+    return services(request).operating
+
+
+def caselog(request: Request) -> CaseLogService:
+    return services(request).caselog
+
+
+Operating = Annotated[OrService, Depends(operating)]
+CaseLogs = Annotated[CaseLogService, Depends(caselog)]

@@ -9,6 +9,7 @@ from callroom.storage import accounts_tables as accounts_tables
 from callroom.storage import changes_tables as changes_tables
 from callroom.storage import hours_tables as hours_tables
 from callroom.storage import job_tables as job_tables
+from callroom.storage import operating_tables as operating_tables
 from callroom.storage import paging_tables as paging_tables
 from callroom.storage import year_tables as year_tables
 from callroom.storage.db import Database, open_database

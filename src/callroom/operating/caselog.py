@@ -1,0 +1,241 @@
+"""`CaseLogService`: residents log their cases (CPT codes and credit role, checked against the
+ACGME credit rules), read their dashboard against the minimums and the program's yearly
+targets; the chief and the program director read everyone's, import a log (all lines or none)
+and export it for reconciling with the ACGME Case Log System; the program's CPT table is read by
+everyone clinical and replaced by the chief or the program director, as a new version.
+
+Lines are de-identified: CPT codes, role, attending, the board's case id; never a patient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
+from callroom.domain.clock import Clock, utc_now
+from callroom.domain.grades import Grade
+from callroom.domain.operating import CptTable, LoggedCase
+from callroom.domain.program import Person, Program
+from callroom.errors import Detail, Invalid, NotAllowed, NotFound
+from callroom.formats.caselog_csv import case_log_csv, parse_case_log
+from callroom.formats.cpt_table import case_needs, cpt_table_text, parse_cpt_table
+from callroom.operating.context import Found, Programs
+from callroom.operating.types import CptTableView, LogLine
+from callroom.rules.caselog import ProgressRow, Tally, credit_problems, months_in_training, progress, tally
+from callroom.storage import Database
+from callroom.storage.operating_repositories import CaseLogRecord, CaseLogRepository, CptTableRepository
+
+CPT_TABLE_FILE = "cpt-table.csv"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """One resident's case log against the minimums: their tally and the progress rows."""
+
+    person_id: str
+    name: str
+    grade: Grade
+    tally: Tally
+    rows: tuple[ProgressRow, ...]
+
+    @property
+    def behind(self) -> tuple[ProgressRow, ...]:
+        return tuple(row for row in self.rows if row.behind)
+
+
+class CaseLogService:
+    def __init__(self, database: Database, programs: Programs, *, clock: Clock = utc_now) -> None:
+        self._database = database
+        self._programs = programs
+        self._clock = clock
+
+    # --- one's own lines ----------------------------------------------------------------------
+
+    def log(self, caller: Principal, entry: LoggedCase) -> LogLine:
+        """Log one case for the caller (categories from the CPT table; refused naming each
+        credit rule it breaks)."""
+        caller.require(Permission.CASELOG_OWN, "log cases")
+        _own(caller, entry.person_id)
+        with self._database.session() as session:
+            found, checked = self._checked(session, entry)
+            stored = CaseLogRepository(session, clock=self._clock).add(
+                found.family, [checked], source="app", by=caller.user
+            )
+        return _line(stored[0])
+
+    def update(self, caller: Principal, entry_id: int, entry: LoggedCase) -> LogLine:
+        """Correct one of the caller's lines."""
+        caller.require(Permission.CASELOG_OWN, "correct logged cases")
+        with self._database.session() as session:
+            found = self._programs.now(session)
+            repo = CaseLogRepository(session, clock=self._clock)
+            _own(caller, self._stored(repo, found, entry_id).entry.person_id)
+            _own(caller, entry.person_id)
+            _, checked = self._checked(session, replace(entry, id=entry_id))
+            return _line(repo.replace(found.family, entry_id, checked))
+
+    def remove(self, caller: Principal, entry_id: int) -> None:
+        """Remove one of the caller's lines."""
+        caller.require(Permission.CASELOG_OWN, "remove logged cases")
+        with self._database.session() as session:
+            found = self._programs.now(session)
+            repo = CaseLogRepository(session, clock=self._clock)
+            _own(caller, self._stored(repo, found, entry_id).entry.person_id)
+            repo.remove(found.family, entry_id)
+
+    def _stored(self, repo: CaseLogRepository, found: Found, entry_id: int) -> CaseLogRecord:
+        stored = repo.get(found.family, entry_id)
+        if stored is None:
+            raise NotFound("entry_id", f"no case-log line {entry_id}")
+        return stored
+
+    def _checked(self, session: Session, entry: LoggedCase) -> tuple[Found, LoggedCase]:
+        found = self._programs.now(session)
+        table, _ = self._programs.cpt_table(session, found.family)
+        existing = [line.entry for line in CaseLogRepository(session).entries(found.family)]
+        checked = _categorised(entry, table)
+        problems = _problems(found.program, checked, existing)
+        if problems:
+            raise Invalid.of([Detail("role", p) for p in problems])
+        return found, checked
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def entries(self, caller: Principal, person_id: str) -> tuple[LogLine, ...]:
+        """A resident's lines, oldest first (one's own, or anyone's with `caselog:read`)."""
+        self._may_read(caller, person_id)
+        with self._database.reading() as session:
+            found = self._programs.now(session)
+            return tuple(_line(r) for r in CaseLogRepository(session).entries(found.family, person_id))
+
+    def dashboard(self, caller: Principal, person_id: str) -> Dashboard:
+        """A resident's counts against the minimums and the program's target for their year."""
+        self._may_read(caller, person_id)
+        with self._database.reading() as session:
+            found = self._programs.now(session)
+            person = _resident(found.program, person_id)
+            lines = CaseLogRepository(session).entries(found.family, person_id)
+            today = self._programs.today(session)
+        return _dashboard(person, [line.entry for line in lines], months_in_training(person.grade, today))
+
+    def program_progress(self, caller: Principal) -> tuple[Dashboard, ...]:
+        """Every resident's dashboard, by grade then name."""
+        caller.require(Permission.CASELOG_READ, "read the program's case-log progress")
+        with self._database.reading() as session:
+            found = self._programs.now(session)
+            lines = [line.entry for line in CaseLogRepository(session).entries(found.family)]
+            today = self._programs.today(session)
+        people = sorted(found.program.residents, key=lambda p: (-p.grade, p.name))
+        return tuple(
+            _dashboard(p, [e for e in lines if e.person_id == p.id], months_in_training(p.grade, today))
+            for p in people
+        )
+
+    def _may_read(self, caller: Principal, person_id: str) -> None:
+        if caller.can(Permission.CASELOG_READ):
+            return
+        caller.require(Permission.CASELOG_OWN, "read case logs")
+        _own(caller, person_id)
+
+    # --- the coordinator's import and export --------------------------------------------------
+
+    def import_log(self, caller: Principal, text: str, filename: str) -> tuple[LogLine, ...]:
+        """Import a case log (`resident,date,cpt,role,attending,case`): every line checked
+        against the credit rules with those before it, all stored or none."""
+        caller.require(Permission.CASELOG_READ, "import case logs")
+        with self._database.session() as session:
+            found = self._programs.now(session)
+            table, _ = self._programs.cpt_table(session, found.family)
+            repo = CaseLogRepository(session, clock=self._clock)
+            parsed = parse_case_log(text, filename, program=found.program, table=table)
+            entries = _checked_import(
+                found.program, table, parsed, [r.entry for r in repo.entries(found.family)]
+            )
+            stored = repo.add(found.family, entries, source="import", by=caller.user)
+        return tuple(_line(r) for r in stored)
+
+    def export_log(self, caller: Principal) -> str:
+        """Every line as CSV, one row per line with the resident's and attending's names."""
+        caller.require(Permission.CASELOG_READ, "export case logs")
+        with self._database.reading() as session:
+            found = self._programs.now(session)
+            lines = CaseLogRepository(session).entries(found.family)
+        return case_log_csv([line.entry for line in lines], found.program)
+
+    # --- the CPT table --------------------------------------------------------------------------
+
+    def cpt_table(self, caller: Principal) -> CptTableView:
+        """The CPT table in use (the default shipped with callroom until one is stored)."""
+        if not caller.can(Permission.CASELOG_OWN):
+            caller.require(Permission.OR_READ, "read the CPT table")
+        with self._database.reading() as session:
+            found = self._programs.now(session)
+            table, number = self._programs.cpt_table(session, found.family)
+            stored = CptTableRepository(session).newest(found.family)
+        return CptTableView(
+            table, cpt_table_text(table), number, None if stored is None else stored.created_by
+        )
+
+    def replace_cpt_table(self, caller: Principal, text: str) -> CptTableView:
+        """Store a new CPT table (checked whole, refusals naming line and column) as the next
+        version; cases and lines logged before keep the categories they were logged with."""
+        caller.require(Permission.CPT_EDIT, "replace the CPT table")
+        table = parse_cpt_table(text, CPT_TABLE_FILE)
+        with self._database.session() as session:
+            found = self._programs.now(session)
+            stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
+        return CptTableView(table, text, stored.number, stored.created_by)
+
+
+def _own(caller: Principal, person_id: str) -> None:
+    if person_id != caller.identity:
+        raise NotAllowed("person_id", "a resident logs and reads only their own cases")
+
+
+def _resident(program: Program, person_id: str) -> Person:
+    person = next((p for p in program.residents if p.id == person_id), None)
+    if person is None:
+        raise NotFound("person_id", f"no resident {person_id!r} in the program")
+    return person
+
+
+def _categorised(entry: LoggedCase, table: CptTable) -> LoggedCase:
+    """The line with the categories its codes count toward (an unknown code is Invalid)."""
+    return replace(entry, categories=case_needs(entry.cpt_codes, table).categories)
+
+
+def _problems(program: Program, entry: LoggedCase, existing: Sequence[LoggedCase]) -> list[str]:
+    grades = {p.id: p.grade for p in program.people}
+    grade = _resident(program, entry.person_id).grade
+    return credit_problems(entry, existing, grade, grades=grades)
+
+
+def _checked_import(
+    program: Program, table: CptTable, parsed: Sequence[LoggedCase], existing: list[LoggedCase]
+) -> list[LoggedCase]:
+    """Each imported line checked against the stored lines and those above it; Invalid naming
+    every row (counting the header as row 1) that breaks a rule."""
+    seen, entries, details = list(existing), [], []
+    for row, entry in enumerate(parsed, start=2):
+        checked = _categorised(entry, table)
+        details += [Detail("role", p, {"line": str(row)}) for p in _problems(program, checked, seen)]
+        seen.append(checked)
+        entries.append(checked)
+    if details:
+        raise Invalid.of(details)
+    return entries
+
+
+def _dashboard(person: Person, lines: Sequence[LoggedCase], done: float) -> Dashboard:
+    counted = tally(lines)
+    return Dashboard(
+        person.id, person.name, person.grade, counted, tuple(progress(counted, person.grade, done))
+    )
+
+
+def _line(record: CaseLogRecord) -> LogLine:
+    return LogLine(record.entry, record.source, record.created_at, record.created_by)

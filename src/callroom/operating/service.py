@@ -1,0 +1,348 @@
+"""`OrService`: the OR board. The chief imports a day's cases (CSV or a FHIR bundle), assigns
+residents to them (CP-SAT, stored as a draft plan), moves people by hand (checked against every
+hard rule, refused with nothing saved), and publishes the plan (each resident told of their
+cases, with no patient identifier: room, time, procedure and attending only). Residents and
+attendings read the board and their own cases; patient identifiers go through the patient guard.
+
+Plans are versions: every assignment, move and publication stores the day's next version, so
+the board shows the newest and the history stays. Importing the same file again changes no
+case and keeps the plan; a case the file no longer lists is removed and its roles are dropped
+from the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from callroom.accounts.permissions import Permission
+from callroom.accounts.principal import Principal
+from callroom.domain.clock import Clock, utc_now
+from callroom.domain.operating import CaseNeeds, CaseRole, CptTable, CreditRole, OrCase, OrPlan, Patient
+from callroom.domain.program import Program
+from callroom.errors import Conflict, Invalid, NotFound
+from callroom.formats.cpt_table import case_needs
+from callroom.formats.or_cases_csv import ImportedDay, parse_or_cases
+from callroom.formats.or_fhir import parse_or_bundle
+from callroom.operating.context import Found, Programs
+from callroom.operating.notices import plan_notices
+from callroom.operating.patients import PatientGuard
+from callroom.operating.types import (
+    AccessEntry,
+    AssignOutcome,
+    BoardCase,
+    DayBoard,
+    ImportResult,
+    NamedRole,
+    PlanVersion,
+    PublishOutcome,
+    PurgeResult,
+    Resident,
+)
+from callroom.paging.notices import Notifier
+from callroom.rules.caselog import months_in_training, months_to_graduation, tally, urgency
+from callroom.rules.operating import Availability, availability, check_plan
+from callroom.rules.privacy import as_seen_by
+from callroom.rules.violations import Violation
+from callroom.solver.operating import Candidate, OrRequest, assign_day
+from callroom.storage import Database
+from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
+
+ASSIGN_TIME_LIMIT_S = 10.0
+NOTICE_SENDER = "callroom:or"
+
+
+class OrService:
+    def __init__(
+        self,
+        database: Database,
+        programs: Programs,
+        notifier: Notifier,
+        *,
+        clock: Clock = utc_now,
+        time_limit_s: float = ASSIGN_TIME_LIMIT_S,
+    ) -> None:
+        self._database = database
+        self._programs = programs
+        self._notifier = notifier
+        self._clock = clock
+        self._time_limit_s = time_limit_s
+        self.guard = PatientGuard(database, programs, clock)
+
+    # --- import -------------------------------------------------------------------------------
+
+    def import_day(
+        self, caller: Principal, text: str, filename: str, day: date | None = None
+    ) -> ImportResult:
+        """Import an OR schedule (CSV, or a FHIR R4 bundle when the file is JSON): all of it or
+        nothing, each problem naming its line (or entry) and column. With `day`, every case
+        must be on that day."""
+        caller.require(Permission.OR_ASSIGN, "import the OR schedule")
+        with self._database.session() as session:
+            found = self._programs.now(session)
+            table, _ = self._programs.cpt_table(session, found.family)
+            imported = _parse(text, filename, found.program, table)
+            _check_day(imported, day, filename)
+            stored = OrRepository(session, clock=self._clock).store_day(
+                found.family, imported.cases, imported.patients, caller.user
+            )
+        days = tuple(sorted({case.day for case in imported.cases}))
+        return ImportResult(
+            days, stored.added, stored.changed, stored.unchanged, stored.removed, len(imported.patients)
+        )
+
+    def save_case(self, caller: Principal, case: OrCase) -> DayBoard:
+        """Add or correct one case by hand (its patient, if any, stays as imported)."""
+        caller.require(Permission.OR_ASSIGN, "change the OR schedule")
+        with self._database.session() as session:
+            found = self._programs.on(session, case.day)
+            repo = OrRepository(session, clock=self._clock)
+            table, _ = self._programs.cpt_table(session, found.family)
+            before = repo.case(found.family, case.id)
+            kept = replace(case, patient_key=None if before is None else before.patient_key)
+            _check_case(found.program, table, kept, repo.cases(found.family, case.day))
+            repo.save_case(found.family, kept, caller.user)
+            return self._board(session, caller, found, case.day)
+
+    # --- the board ----------------------------------------------------------------------------
+
+    def cases(self, caller: Principal, day: date) -> DayBoard:
+        """The day's board (no patient identifiers)."""
+        caller.require(Permission.OR_READ, "read the OR board")
+        with self._database.reading() as session:
+            return self._board(session, caller, self._programs.on(session, day), day)
+
+    def my_cases(self, caller: Principal, day: date) -> tuple[BoardCase, ...]:
+        """The caller's cases of the day in the published plan (as a resident), and the cases
+        they are the attending of."""
+        caller.require(Permission.OR_READ, "read one's OR cases")
+        with self._database.reading() as session:
+            found = self._programs.on(session, day)
+            board = self._board(session, caller, found, day, published_only=True)
+        me = caller.identity
+        return tuple(
+            c
+            for c in board.cases
+            if c.case.attending_id == me or any(r.role.person_id == me for r in c.roles)
+        )
+
+    def _board(
+        self, session: Session, caller: Principal, found: Found, day: date, *, published_only: bool = False
+    ) -> DayBoard:
+        repo = OrRepository(session, clock=self._clock)
+        cases = repo.cases(found.family, day)
+        table, _ = self._programs.cpt_table(session, found.family)
+        needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
+        newest = repo.newest_plan(found.family, day, published_only=published_only)
+        published = repo.newest_plan(found.family, day, published_only=True)
+        plan = _on_cases(newest.plan if newest else OrPlan(day), cases)
+        free = availability(found.program, found.live.roster, day, cases)
+        problems = as_seen_by(check_plan(found.program, cases, needs, plan, free), caller, found.program)
+        names = {p.id: p.name for p in found.program.people}
+        return DayBoard(
+            day,
+            found.family,
+            found.program.hospital.timezone,
+            tuple(_board_case(found.program, case, needs[case.id], plan, names) for case in cases),
+            _version(newest),
+            _version(published),
+            tuple(Resident(p.id, p.name, p.grade) for p in found.program.residents),
+            dict(free.reasons),
+            tuple(v.worded for v in problems),
+        )
+
+    # --- assign, move, publish ----------------------------------------------------------------
+
+    def assign(self, caller: Principal, day: date) -> AssignOutcome:
+        """Solve the day's assignment and store it as a draft plan."""
+        caller.require(Permission.OR_ASSIGN, "assign OR cases")
+        with self._database.session() as session:
+            found = self._programs.on(session, day)
+            request = self._request(session, found, day)
+            result = assign_day(request, time_limit_s=self._time_limit_s)
+            OrRepository(session, clock=self._clock).add_plan(
+                found.family, result.plan, published=False, by=caller.user, note="assigned"
+            )
+            board = self._board(session, caller, found, day)
+        return AssignOutcome(
+            board, dict(result.unassigned), result.optimal, result.objective, result.bound, result.wall_s
+        )
+
+    def _request(self, session: Session, found: Found, day: date) -> OrRequest:
+        cases = OrRepository(session, clock=self._clock).cases(found.family, day)
+        if not cases:
+            raise NotFound("day", f"no OR cases on {day.isoformat()}: import the day's schedule first")
+        table, _ = self._programs.cpt_table(session, found.family)
+        logs = CaseLogRepository(session).entries(found.family)
+        candidates = []
+        for person in found.program.residents:
+            mine = tally([line.entry for line in logs if line.entry.person_id == person.id])
+            left, done = months_to_graduation(person.grade, day), months_in_training(person.grade, day)
+            candidates.append(
+                Candidate(person.id, person.name, person.grade, person.grade.label, urgency(mine, left, done))
+            )
+        return OrRequest(
+            day,
+            cases,
+            {case.id: case_needs(case.cpt_codes, table) for case in cases},
+            tuple(candidates),
+            availability(found.program, found.live.roster, day, cases),
+            conflicts=found.program.conflicts,
+            names={p.id: p.name for p in found.program.people},
+            timezone=found.program.hospital.timezone,
+        )
+
+    def move(
+        self, caller: Principal, day: date, case_id: str, person_id: str | None, role: CreditRole
+    ) -> DayBoard:
+        """Put `person_id` on the case in `role` (taking them off any other role on it), or with
+        no person take whoever holds `role` off it. Refused (Conflict naming each rule, declared
+        conflicts private) when the plan would break a hard rule it did not break before;
+        nothing is saved then."""
+        caller.require(Permission.OR_ASSIGN, "move residents between OR cases")
+        with self._database.session() as session:
+            found = self._programs.on(session, day)
+            repo = OrRepository(session, clock=self._clock)
+            cases = repo.cases(found.family, day)
+            if not any(case.id == case_id for case in cases):
+                raise NotFound("case_id", f"no case {case_id} on {day.isoformat()}")
+            newest = repo.newest_plan(found.family, day)
+            before = _on_cases(newest.plan if newest else OrPlan(day), cases)
+            after = _moved(before, case_id, person_id, role)
+            _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
+            repo.add_plan(found.family, after, published=False, by=caller.user, note=f"moved on {case_id}")
+            return self._board(session, caller, found, day)
+
+    def _check(
+        self, session: Session, found: Found, cases: Sequence[OrCase], before: OrPlan, after: OrPlan
+    ) -> list[Violation]:
+        """The hard rules `after` breaks that `before` did not (a move is judged on what it does)."""
+        table, _ = self._programs.cpt_table(session, found.family)
+        needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
+        free: Availability = availability(found.program, found.live.roster, before.day, cases)
+        old = {(v.rule, v.message) for v in check_plan(found.program, cases, needs, before, free)}
+        return [
+            v for v in check_plan(found.program, cases, needs, after, free) if (v.rule, v.message) not in old
+        ]
+
+    def publish(self, caller: Principal, day: date) -> PublishOutcome:
+        """Store the day's newest plan as published and tell each resident on it their cases."""
+        caller.require(Permission.OR_ASSIGN, "publish the OR plan")
+        with self._database.session() as session:
+            found = self._programs.on(session, day)
+            repo = OrRepository(session, clock=self._clock)
+            newest = repo.newest_plan(found.family, day)
+            if newest is None:
+                raise NotFound("day", f"no plan for {day.isoformat()} yet: assign the day first")
+            if newest.published:
+                raise Conflict("day", f"the plan for {day.isoformat()} is already published, unchanged")
+            cases = repo.cases(found.family, day)
+            plan = _on_cases(newest.plan, cases)
+            repo.add_plan(found.family, plan, published=True, by=caller.user, note="published")
+            board = self._board(session, caller, found, day)
+        notices = plan_notices(found.program, cases, plan)
+        sent = self._notifier.notify_each(notices)
+        reached = tuple(
+            (person, page) for (person, _), page in zip(notices, sent, strict=True) if page is not None
+        )
+        missed = tuple(person for (person, _), page in zip(notices, sent, strict=True) if page is None)
+        return PublishOutcome(board, reached, missed)
+
+    # --- the patient guard --------------------------------------------------------------------
+
+    def patient(self, caller: Principal, case_id: str, *, route: str, reason: str | None = None) -> Patient:
+        """The case's patient, guarded and audited (see `operating.patients`)."""
+        return self.guard.read(caller, case_id, route=route, reason=reason)
+
+    def access_log(
+        self, caller: Principal, *, break_glass_only: bool = False, limit: int = 500
+    ) -> tuple[AccessEntry, ...]:
+        return self.guard.access_log(caller, break_glass_only=break_glass_only, limit=limit)
+
+    def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
+        return self.guard.purge(caller, older_than_days)
+
+
+def _parse(text: str, filename: str, program: Program, table: CptTable) -> ImportedDay:
+    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return parse_or_bundle(text, filename, program=program, table=table)
+    return parse_or_cases(text, filename, program=program, table=table)
+
+
+def _check_day(imported: ImportedDay, day: date | None, filename: str) -> None:
+    if not imported.cases:
+        raise Invalid("file", f"{filename}: no cases in it")
+    wrong = [case for case in imported.cases if day is not None and case.day != day]
+    if wrong:
+        raise Invalid("day", f"{filename}: case {wrong[0].id} is on {wrong[0].day.isoformat()}, not {day}")
+
+
+def _check_case(program: Program, table: CptTable, case: OrCase, others: Sequence[OrCase]) -> None:
+    """The importer's checks for one case typed by hand."""
+    if case.minutes <= 0:
+        raise Invalid("minutes", "a case lasts at least one minute")
+    if case.service_id not in {s.id for s in program.services}:
+        raise Invalid("service_id", f"no service {case.service_id!r} in the program")
+    if case.attending_id is not None and case.attending_id not in {p.id for p in program.people}:
+        raise Invalid("attending_id", f"no person {case.attending_id!r} in the program")
+    case_needs(case.cpt_codes, table)  # Invalid naming an unknown code
+    clash = next(
+        (
+            o
+            for o in others
+            if o.id != case.id and o.room == case.room and o.start < case.end and case.start < o.end
+        ),
+        None,
+    )
+    if clash is not None:
+        raise Invalid("start", f"{case.room} is taken by case {clash.id} ({clash.procedure}) then")
+
+
+def _on_cases(plan: OrPlan, cases: Sequence[OrCase]) -> OrPlan:
+    """The plan without roles on cases no longer on the day's schedule."""
+    ids = {case.id for case in cases}
+    return OrPlan(plan.day, tuple(r for r in plan.roles if r.case_id in ids))
+
+
+def _moved(plan: OrPlan, case_id: str, person_id: str | None, role: CreditRole) -> OrPlan:
+    if person_id is None:
+        kept = [r for r in plan.roles if not (r.case_id == case_id and r.role is role)]
+        return OrPlan(plan.day, tuple(kept))
+    kept = [r for r in plan.roles if not (r.case_id == case_id and r.person_id == person_id)]
+    return OrPlan(plan.day, tuple(sorted((*kept, CaseRole(case_id, person_id, role)))))
+
+
+def _refuse_new_breaks(caller: Principal, found: Found, broken: list[Violation]) -> None:
+    if not broken:
+        return
+    seen = as_seen_by(broken, caller, found.program)
+    raise (
+        Conflict.of([v.detail for v in seen])
+        if len(seen) > 1
+        else Conflict(seen[0].rule.code, seen[0].worded, [seen[0].detail])
+    )
+
+
+def _board_case(
+    program: Program, case: OrCase, needs: CaseNeeds, plan: OrPlan, names: Mapping[str, str]
+) -> BoardCase:
+    service = next((s.name for s in program.services if s.id == case.service_id), case.service_id)
+    roles = tuple(NamedRole(r, names.get(r.person_id, r.person_id)) for r in plan.on_case(case.id))
+    attending = None if case.attending_id is None else names.get(case.attending_id, case.attending_id)
+    return BoardCase(
+        replace(case, patient_key=None),
+        needs,
+        service,
+        attending,
+        roles,
+        has_patient=case.patient_key is not None,
+    )
+
+
+def _version(record: PlanRecord | None) -> PlanVersion | None:
+    if record is None:
+        return None
+    return PlanVersion(record.number, record.published, record.created_at, record.created_by, record.note)

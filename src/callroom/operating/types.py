@@ -1,0 +1,156 @@
+"""What the OR services answer: frozen records the front ends show (no patient identifiers
+anywhere here; `Patient` comes only from the patient guard)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from callroom.domain.grades import Grade
+from callroom.domain.operating import CaseNeeds, CaseRole, CptTable, LoggedCase, OrCase
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One stored version of a day's plan: its number, draft or published, who made it, when."""
+
+    number: int
+    published: bool
+    created_at: datetime
+    created_by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NamedRole:
+    """A credit role on a case with the person's name."""
+
+    role: CaseRole
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardCase:
+    """A case on the board: the case (its `patient_key` left out), what its codes need, the
+    service's and attending's names, and who is on it in the current plan."""
+
+    case: OrCase
+    needs: CaseNeeds
+    service: str
+    attending: str | None
+    roles: tuple[NamedRole, ...] = ()
+    has_patient: bool = False
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A resident who may be put on cases: id, name, grade."""
+
+    person_id: str
+    name: str
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class DayBoard:
+    """A day's OR board: the cases by start, the newest plan version (a draft or published) and
+    the newest published one, the residents with, per (case id, person id), None when they may
+    take the case or the reason they may not, and what breaks a rule in the current plan (worded
+    for the reader, declared conflicts private as `rules.privacy` says)."""
+
+    day: date
+    program: str
+    timezone: str
+    cases: tuple[BoardCase, ...]
+    plan: PlanVersion | None
+    published: PlanVersion | None
+    residents: tuple[Resident, ...]
+    availability: Mapping[tuple[str, str], str | None] = field(default_factory=dict, hash=False)
+    problems: tuple[str, ...] = ()
+
+    def case(self, case_id: str) -> BoardCase | None:
+        return next((c for c in self.cases if c.case.id == case_id), None)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import stored: the days it held and the case ids added, changed, unchanged and
+    removed (a case of those days the file no longer lists), and how many patients it named."""
+
+    days: tuple[date, ...]
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+    patients: int
+
+
+@dataclass(frozen=True)
+class AssignOutcome:
+    """A solved assignment stored as a draft: the board with it, for each case nobody could take
+    why each resident is out (in words anyone may read), and whether it is proven optimal."""
+
+    board: DayBoard
+    unassigned: Mapping[str, tuple[str, ...]] = field(hash=False)
+    optimal: bool
+    objective: int | None
+    bound: int | None
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """A published plan: the board, and (person id, notice page id) for each resident told."""
+
+    board: DayBoard
+    notified: tuple[tuple[str, int], ...]
+    not_reached: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One row of the access log of patient identifiers (the patient by its opaque key)."""
+
+    id: int
+    at: datetime
+    account_id: int | None
+    username: str
+    role: str
+    patient_key: str | None
+    case_id: str
+    route: str
+    action: str  # "read" or "break-glass"
+    reason: str | None
+    outcome: str  # "allowed" or "refused"
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What the retention purge did: patients whose identifiers were removed, and the cases and
+    case-log lines kept (their counts do not change)."""
+
+    patients_purged: int
+    before: date
+    cases_kept: int
+    case_logs_kept: int
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """A stored case-log line with where it came from (the app or an import) and who wrote it."""
+
+    entry: LoggedCase
+    source: str
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class CptTableView:
+    """The program's CPT table in use: parsed, as text, its version (0 for the default)."""
+
+    table: CptTable
+    text: str
+    number: int
+    created_by: str | None = None
