@@ -18,6 +18,7 @@ from callroom.config import Settings
 from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import (
     admin,
+    caselog,
     downloads,
     hours,
     hours_review,
@@ -25,6 +26,9 @@ from callroom.web import (
     inbox,
     me,
     oncall,
+    operating,
+    operating_case,
+    operating_mine,
     requests,
     rosters,
     schedule,
@@ -51,6 +55,10 @@ ROUTERS = (
     hours_review.router,
     requests.router,
     sick_call.router,
+    operating.router,
+    operating_mine.router,
+    operating_case.router,
+    caselog.router,
     admin.router,
     setup_conflicts.router,  # before setup's /setup/{section}
     setup.router,

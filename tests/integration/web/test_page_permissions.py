@@ -20,6 +20,11 @@ PAGES = {
     "/requests": {P.REQUEST_OWN, P.REQUEST_READ},
     "/changes/sick-call": {P.REQUEST_APPROVE},
     "/admin": {P.REFERENCE_EDIT, P.ACCOUNTS_MANAGE},
+    "/or": {P.OR_READ},
+    "/or/mine": {P.OR_READ},
+    "/or/access": {P.PHI_AUDIT},
+    "/caselog": {P.CASELOG_OWN},
+    "/caselog/program": {P.CASELOG_READ},
 }
 # The grid's downloads: the permission of the grid itself.
 SCHEDULE_DOWNLOADS = {

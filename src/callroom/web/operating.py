@@ -1,0 +1,255 @@
+"""The OR board (`/or?day=2027-03-02`): a day's operating-room cases, room by room down the
+hours, and the residents on each in their credit role; the chief imports the day (a CSV of the
+OR schedule or a FHIR bundle), adds or edits a case, assigns the day (CP-SAT, through the
+service), moves a resident on or off a case, and publishes the day to the residents.
+
+Everything is `callroom.operating.OrService`: it checks the rules before anything is saved and
+refuses with a `callroom.errors` error, which the page shows beside the case it is about, with
+what was chosen kept. The board never shows a patient: a case's page does, through the
+service's guarded, audited `patient` (see `web.operating_case`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from callroom.accounts.permissions import Permission
+from callroom.api.deps import Operating, Rosters
+from callroom.api.errors import status_of
+from callroom.domain.clock import utc_now
+from callroom.domain.operating import CreditRole
+from callroom.domain.program import Program
+from callroom.errors import CallroomError, Invalid
+from callroom.operating.service import OrService
+from callroom.operating.types import AssignOutcome, ImportResult
+from callroom.rosters.live import Live
+from callroom.web import operating_view as view
+from callroom.web.forms import check_csrf, form_data
+from callroom.web.names import Names
+from callroom.web.session import Viewer, require
+from callroom.web.templating import render
+
+router = APIRouter()
+PATH = "/or"
+Reader = Annotated[Viewer, Depends(require(Permission.OR_READ, "see the OR board"))]
+Chief = Annotated[Viewer, Depends(require(Permission.OR_ASSIGN, "import, assign or publish the OR board"))]
+Form = Annotated[dict[str, str], Depends(form_data)]
+NOTICES = {
+    "saved": "Case saved.",
+    "moved": "Saved: the residents on the case are changed.",
+}
+
+
+def parse_day(text: str | None, program: Program) -> date:
+    """The day asked for (`day=2027-03-02`), tomorrow in the hospital's time without one."""
+    if not text:
+        return view.hospital_today(program, utc_now()) + timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise Invalid("day", "the day must look like 2027-03-02") from error
+
+
+def board_context(viewer: Viewer, operating: OrService, day: date) -> dict[str, Any]:
+    """The board of `day`: the rooms and their cases placed, the residents one may choose when
+    moving, and whether the viewer may change it."""
+    found = operating.cases(viewer.principal, day)
+    return {
+        "day": day,
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "zone": found.timezone,
+        "board": view.board_of(found),
+        "state": view.plan_state(found),
+        "problems": found.problems,
+        "choices": lambda case_id: view.choices(found, case_id),
+        "roles": view.ROLE_CHOICES,
+        "anchor": view.anchor,
+        "may_edit": viewer.can(Permission.OR_ASSIGN),
+    }
+
+
+def _page(
+    request: Request,
+    viewer: Viewer,
+    live: Live,
+    operating: OrService,
+    day: date,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    notice: str | None = None,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = board_context(viewer, operating, day) | {
+        "errors": errors or {},
+        "values": values or {},
+        "notice": notice,
+        "assigned": None,
+        "told": None,
+        "missed": [],
+        "imported": None,
+    }
+    return render(request, "or_board.html", context | (extra or {}), status=status)
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def board_page(request: Request, viewer: Reader, rosters: Rosters, operating: Operating) -> HTMLResponse:
+    live = rosters.live()
+    if live is None:
+        return render(request, "empty.html", {"title": "OR board"})
+    day = parse_day(request.query_params.get("day"), live.program)
+    notice = NOTICES.get(request.query_params.get("done", ""))
+    return _page(request, viewer, live, operating, day, notice=notice)
+
+
+def _go(request: Request, target: str) -> Response:
+    """Post/redirect/get, for a plain form and for htmx (which follows HX-Redirect instead)."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _posted_day(form: dict[str, str], program: Program) -> date:
+    return parse_day(form.get("day") or None, program)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@router.post(PATH + "/import", response_class=HTMLResponse)
+async def import_day(request: Request, viewer: Chief, rosters: Rosters, operating: Operating) -> Response:
+    """A day's OR schedule from a file (CSV, or a FHIR bundle as JSON): every case, or none;
+    a refusal lists each row and field it is about."""
+    live = rosters.require_live()
+    async with request.form() as posted:
+        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+        check_csrf(request, viewer, fields)
+        upload = posted.get("file")
+        name, raw = "", b""
+        if upload is not None and not isinstance(upload, str):
+            name, raw = upload.filename or "", await upload.read()
+    day = _posted_day(fields, live.program)
+    try:
+        if not raw:
+            raise Invalid("file", "choose a file: the OR schedule as CSV, or a FHIR bundle as JSON")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise Invalid("file", "the file is not UTF-8 text") from error
+        result = operating.import_day(viewer.principal, text, name)
+    except CallroomError as error:
+        refused = view.refused_file(error)
+        return _page(
+            request, viewer, live, operating, day, extra={"import_errors": refused}, status=status_of(error)
+        )
+    shown = min(result.days) if result.days else day
+    return _page(request, viewer, live, operating, shown, notice=import_words(result, name))
+
+
+def import_words(result: ImportResult, name: str) -> str:
+    """What an import did, in a sentence: how many cases it added, changed, left and removed."""
+    counts = (
+        (len(result.added), "added"),
+        (len(result.changed), "changed"),
+        (len(result.unchanged), "unchanged"),
+        (len(result.removed), "removed (no longer in the file)"),
+    )
+    parts = [f"{n} {words}" for n, words in counts if n]
+    days = ", ".join(d.strftime("%a %d %b") for d in sorted(result.days))
+    return f"Imported {name or 'the file'} for {days or 'no day'}: {', '.join(parts) or 'no cases'}."
+
+
+# --- assign, move, publish --------------------------------------------------------------------
+
+
+@router.post(PATH + "/assign", response_class=HTMLResponse)
+def assign(request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating) -> Response:
+    """Assign the day's cases with the solver; the board shows the plan (a draft until
+    published), the objective, whether it is proven best, and why each case left without a
+    resident could not have one."""
+    check_csrf(request, viewer, form)
+    live = rosters.require_live()
+    day = _posted_day(form, live.program)
+    try:
+        outcome = operating.assign(viewer.principal, day)
+    except CallroomError as error:
+        return _page(
+            request, viewer, live, operating, day, errors={"assign": error.message}, status=status_of(error)
+        )
+    return _page(request, viewer, live, operating, day, extra={"assigned": _assigned(outcome)})
+
+
+def _assigned(outcome: AssignOutcome) -> dict[str, Any]:
+    """The solver's answer in words: its objective, proven best or not, and each case left
+    without a resident with why each candidate is out."""
+    blocks = {b.id: b for b in view.blocks_of(outcome.board)}
+    unassigned = [
+        (blocks.get(case_id), case_id, list(reasons)) for case_id, reasons in outcome.unassigned.items()
+    ]
+    return {
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "optimal": outcome.optimal,
+        "unassigned": sorted(unassigned, key=lambda u: (u[0].case.start, u[1]) if u[0] else (None, u[1])),
+    }
+
+
+def _role(text: str) -> CreditRole:
+    try:
+        return CreditRole(text)
+    except ValueError as error:
+        raise Invalid("role", "choose a credit role: SC, SJ, TA or FA") from error
+
+
+@router.post(PATH + "/move", response_class=HTMLResponse)
+def move(request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating) -> Response:
+    """Put a resident on a case in a role (or, `remove`, take whoever holds that role off it),
+    checked by the service before anything is saved; a refusal is said beside the case, with
+    the resident and role chosen kept in its form."""
+    check_csrf(request, viewer, form)
+    live = rosters.require_live()
+    day = _posted_day(form, live.program)
+    case_id = form.get("case", "")
+    removing = form.get("action") == "remove"
+    person = None if removing else form.get("person", "") or None
+    try:
+        if not removing and person is None:
+            raise Invalid("person", "choose a resident")
+        operating.move(viewer.principal, day, case_id, person, _role(form.get("role", "")))
+    except CallroomError as error:
+        values = {f"{case_id}.{k}": v for k, v in form.items()}
+        return _page(
+            request,
+            viewer,
+            live,
+            operating,
+            day,
+            errors={case_id: error.message},
+            values=values,
+            status=status_of(error),
+        )
+    return _go(request, f"{PATH}?day={day.isoformat()}&done=moved#{view.anchor(case_id)}")
+
+
+@router.post(PATH + "/publish", response_class=HTMLResponse)
+def publish(request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating) -> Response:
+    """Publish the day's plan: each resident on it is told their cases; the board says who."""
+    check_csrf(request, viewer, form)
+    live = rosters.require_live()
+    day = _posted_day(form, live.program)
+    try:
+        outcome = operating.publish(viewer.principal, day)
+    except CallroomError as error:
+        return _page(
+            request, viewer, live, operating, day, errors={"publish": error.message}, status=status_of(error)
+        )
+    names = Names(live.program)
+    told = sorted(names.person(person_id) for person_id, _ in outcome.notified)
+    missed = sorted(names.person(person_id) for person_id in outcome.not_reached)
+    return _page(request, viewer, live, operating, day, extra={"told": told, "missed": missed})

@@ -1,0 +1,174 @@
+"""The OR pages: the chief imports a day's OR schedule, assigns it, moves residents (refused,
+beside the case and with the choice kept, when a move breaks a rule), and publishes it; a
+resident sees their cases and opens a case's patient (logged); someone outside a case breaks
+the glass with a reason; the program director reads the access log, break-glass reads first."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+from callroom.accounts.roles import Role
+from callroom.domain.operating import CreditRole
+from callroom.operating.types import DayBoard
+from callroom.services import build_services
+from callroom.web.operating_view import anchor
+from tests.integration.web.conftest import Web
+from tests.or_day import (
+    APPENDIX,
+    CHOLE,
+    CONFLICTED,
+    DAY,
+    DAY_BEFORE,
+    PATIENTS,
+    PEDIATRIC,
+    RESIDENT,
+    THYROID,
+    bad_csv,
+    or_day_csv,
+)
+from tests.principals import person
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+def text_of(page: str) -> str:
+    return " ".join(html.unescape(TAGS.sub(" ", page)).split())
+
+
+def import_day(client: httpx.Client, csrf: str, text: str, name: str = "or-2027-03-04.csv") -> httpx.Response:
+    files = {"file": (name, text.encode(), "text/csv")}
+    return client.post("/or/import", data={"csrf_token": csrf, "day": DAY.isoformat()}, files=files)
+
+
+def board(web: Web) -> DayBoard:
+    """The day's board as the chief's service call sees it (for choosing moves, not for asserting
+    what the page shows)."""
+    return build_services(web.settings, web.database).operating.cases(
+        person("yasmin-haddad", Role.CHIEF), DAY
+    )
+
+
+def case_ids(web: Web) -> list[str]:
+    """The day's case ids in the order of the CSV's rows (by room, then start)."""
+    return [c.case.id for c in sorted(board(web).cases, key=lambda c: (c.case.room, c.case.start))]
+
+
+def move(
+    client: httpx.Client, csrf: str, case_id: str, who: str, role: CreditRole, action: str = "put"
+) -> httpx.Response:
+    form = {"csrf_token": csrf, "day": DAY.isoformat(), "case": case_id, "person": who, "role": role.value}
+    return client.post("/or/move", data=form | {"action": action})
+
+
+def test_the_chief_imports_a_day_and_its_board_names_no_patient(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    answer = import_day(chief, csrf, or_day_csv())
+    assert answer.status_code == 200, text_of(answer.text)
+    said = text_of(answer.text)
+    assert "5 added" in said
+    for words in ("OR 1", "OR 2", "Laparoscopic cholecystectomy", "Magnus Achterberg", "Amara Oyelowo"):
+        assert words in said
+    for name in PATIENTS:
+        assert name not in answer.text
+    assert "MRN100" not in answer.text
+    page = chief.get(f"/or?day={DAY}")
+    assert page.status_code == 200
+    assert "PGY-3+" in text_of(page.text), "the thyroidectomy's least grade is shown"
+    again = text_of(import_day(chief, csrf, or_day_csv()).text)
+    assert "5 unchanged" in again, "importing the same file again changes nothing"
+
+
+def test_a_file_with_mistakes_is_refused_row_by_row_and_nothing_is_imported(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    answer = import_day(chief, csrf, bad_csv())
+    assert answer.status_code == 422
+    said = text_of(answer.text)
+    assert "nothing was imported" in said.lower()
+    assert "line 3" in said and "line 4" in said, said
+    assert "No cases on this day" in said
+
+
+def test_the_chief_assigns_then_a_move_that_breaks_a_rule_is_refused_beside_the_case(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    assigned = chief.post("/or/assign", data={"csrf_token": csrf, "day": DAY.isoformat()})
+    assert assigned.status_code == 200
+    said = text_of(assigned.text)
+    assert "Objective" in said and ("proven optimal" in said or "not proven optimal" in said)
+    ids = case_ids(sqlite_web)
+    refused = move(chief, csrf, ids[CHOLE], CONFLICTED, CreditRole.FA)
+    assert refused.status_code in (409, 422)
+    assert f'id="{anchor(ids[CHOLE])}-error"' in refused.text
+    kept = re.search(rf'<option value="{CONFLICTED}"[^>]*selected', refused.text)
+    assert kept is not None, "the resident chosen is still chosen after the refusal"
+    assert all(r.role.person_id != CONFLICTED for r in board(sqlite_web).case(ids[CHOLE]).roles)  # type: ignore[union-attr]
+    too_junior = move(chief, csrf, ids[THYROID], RESIDENT, CreditRole.SJ)
+    assert too_junior.status_code in (409, 422)
+    assert "PGY-3" in text_of(too_junior.text)
+
+
+def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    put = move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ)
+    assert put.status_code == 303, text_of(put.text)
+    roles = board(sqlite_web).case(ids[APPENDIX]).roles  # type: ignore[union-attr]
+    assert [(r.role.person_id, r.role.role) for r in roles] == [(RESIDENT, CreditRole.SJ)]
+    published = chief.post("/or/publish", data={"csrf_token": csrf, "day": DAY.isoformat()})
+    assert published.status_code == 200
+    assert "Told 1 resident" in text_of(published.text) and "Kwame Mensah" in text_of(published.text)
+    resident, _ = sqlite_web.signed_in("resident")
+    mine = text_of(resident.get(f"/or/mine?day={DAY_BEFORE}").text)
+    assert "Tomorrow" not in mine or "Laparoscopic appendectomy" in mine
+    assert "Laparoscopic appendectomy" in mine and "Amara Oyelowo" in mine and "SJ" in mine
+    removed = move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ, action="remove")
+    assert removed.status_code == 303
+    assert board(sqlite_web).case(ids[APPENDIX]).roles == ()  # type: ignore[union-attr]
+
+
+def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ)
+    resident, rcsrf = sqlite_web.signed_in("resident")
+    page = resident.get("/or/case", params={"id": ids[APPENDIX], "day": DAY.isoformat()})
+    assert page.status_code == 200
+    assert "Alan Turing" not in page.text, "opening a case does not read its patient"
+    shown = resident.post(
+        "/or/case/patient", data={"csrf_token": rcsrf, "case": ids[APPENDIX], "day": str(DAY)}
+    )
+    assert shown.status_code == 200
+    assert "Alan Turing" in shown.text and "MRN1003" in shown.text
+
+
+def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_sees_it_first(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    outsider, ocsrf = sqlite_web.signed_in("resident2")
+    page = outsider.get("/or/case", params={"id": ids[PEDIATRIC], "day": DAY.isoformat()})
+    assert "Break glass" in page.text
+    url, form = (
+        "/or/case/patient",
+        {"csrf_token": ocsrf, "case": ids[PEDIATRIC], "day": str(DAY), "break_glass": "1"},
+    )
+    no_reason = outsider.post(url, data=form)
+    assert no_reason.status_code == 422
+    assert 'id="reason-error"' in no_reason.text and PATIENTS[PEDIATRIC] not in no_reason.text
+    reason = "Paged to the recovery room for this patient's airway"
+    glass = outsider.post(url, data=form | {"reason": reason})
+    assert glass.status_code == 200 and PATIENTS[PEDIATRIC] in glass.text
+    director, _ = sqlite_web.signed_in("director")
+    report = director.get("/or/access")
+    assert report.status_code == 200
+    said = text_of(report.text)
+    assert reason in said
+    assert said.index("Break glass") < said.index(reason) < said.index("Other reads")
+    assert sqlite_web.signed_in("resident")[0].get("/or/access").status_code == 403
