@@ -182,13 +182,11 @@ def new_case(request: Request, viewer: Chief, rosters: Rosters) -> HTMLResponse:
     return _form_page(request, live, {"day": day.isoformat(), "start": "07:30", "minutes": "60"})
 
 
-@router.get(PATH + "/cases/{case_id}/edit", response_class=HTMLResponse)
-def edit_case(
-    request: Request, case_id: str, viewer: Chief, rosters: Rosters, operating: Operating
-) -> HTMLResponse:
+@router.get(PATH + "/case/edit", response_class=HTMLResponse)
+def edit_case(request: Request, viewer: Chief, rosters: Rosters, operating: Operating) -> HTMLResponse:
     live = rosters.require_live()
     day = parse_day(request.query_params.get("day"), live.program)
-    found, board = find_case(operating, viewer, day, case_id)
+    found, board = find_case(operating, viewer, day, request.query_params.get("id", ""))
     return _form_page(request, live, _values_of(found.case, board.timezone))
 
 
