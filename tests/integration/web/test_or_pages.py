@@ -172,3 +172,37 @@ def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_
     assert reason in said
     assert said.index("Break glass") < said.index(reason) < said.index("Other reads")
     assert sqlite_web.signed_in("resident")[0].get("/or/access").status_code == 403
+
+
+def test_the_chief_adds_a_case_by_hand_and_one_that_clashes_is_refused_with_the_form_kept(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    assert chief.get(f"/or/case/new?day={DAY}").status_code == 200
+    form = {
+        "csrf_token": csrf,
+        "day": DAY.isoformat(),
+        "start": "07:45",
+        "minutes": "60",
+        "room": "OR 1",
+        "procedure": "Umbilical hernia repair",
+        "cpt": "49505",
+        "service": "gen-surg",
+        "attending": "magnus-achterberg",
+    }
+    clash = chief.post("/or/case", data=form)
+    assert clash.status_code == 422
+    assert 'id="start-error"' in clash.text and "OR 1 is taken" in text_of(clash.text)
+    assert 'value="Umbilical hernia repair"' in clash.text, "what was typed is kept"
+    saved = chief.post("/or/case", data=form | {"start": "13:30"})
+    assert saved.status_code == 303
+    board_page = text_of(chief.get(saved.headers["location"]).text)
+    assert "Umbilical hernia repair" in board_page and "13:30–14:30" in board_page
+    added = next(c for c in board(sqlite_web).cases if c.case.procedure == "Umbilical hernia repair")
+    edit = chief.get("/or/case/edit", params={"id": added.case.id, "day": DAY.isoformat()})
+    assert 'value="Umbilical hernia repair"' in edit.text
+    moved = chief.post("/or/case", data=form | {"id": added.case.id, "start": "14:00", "minutes": "45"})
+    assert moved.status_code == 303
+    again = next(c for c in board(sqlite_web).cases if c.case.id == added.case.id)
+    assert again.case.minutes == 45
