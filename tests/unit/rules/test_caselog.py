@@ -195,13 +195,26 @@ def test_progress_rows_compare_with_the_programs_target_for_the_year_and_say_who
 
     assert rows[MAJOR].count == 100 and rows[MAJOR].target == 300 and rows[MAJOR].expected == 225
     assert rows[MAJOR].behind
-    assert rows["abdominal.biliary"].expected == 25 and not rows["abdominal.biliary"].behind
+    # 225 of the 1050 due at graduation: 21% of each minimum, 18 of biliary's 85.
+    assert rows["abdominal.biliary"].expected == 18 and not rows["abdominal.biliary"].behind
     assert rows["breast"].minimum == 40 and rows["breast"].behind
     assert rows[CHIEF_YEAR_MAJOR].expected == 0 and not rows[CHIEF_YEAR_MAJOR].behind
     assert rows[TEACHING].expected == 0
 
 
 def test_a_programs_own_targets_replace_the_default() -> None:
-    rows = progress(tally([]), Grade.PGY1, 12, targets=YearlyTargets({Grade.PGY1: 80}))
+    mine = YearlyTargets(
+        {Grade.PGY1: 80, Grade.PGY2: 250, Grade.PGY3: 450, Grade.PGY4: 700, Grade.PGY5: 1000}
+    )
+
+    rows = progress(tally([]), Grade.PGY1, 12, targets=mine)
 
     assert (rows[0].category, rows[0].target, rows[0].expected) == (MAJOR, 80, 80)
+    assert rows[0].behind
+
+
+def test_without_a_target_for_every_year_the_acgme_minimum_is_spread_over_five_years() -> None:
+    rows = progress(tally([]), Grade.PGY1, 12, targets=YearlyTargets({Grade.PGY1: 80}))
+
+    assert (rows[0].target, rows[0].expected) == (80, 170)
+    assert next(r for r in rows if r.category == "breast").expected == 8
