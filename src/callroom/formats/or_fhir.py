@@ -30,12 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fhir.resources.R4B.appointment import Appointment, AppointmentParticipant
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.location import Location
@@ -46,10 +46,11 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from callroom.domain.grades import Grade
 from callroom.domain.operating import CptTable, OrCase, Patient
-from callroom.domain.program import Program
+from callroom.domain.program import Person, Program
 from callroom.errors import Detail, Invalid
 from callroom.formats.csv_records import FILE_FIELD, refusal, split_list
 from callroom.formats.or_day import (
@@ -101,7 +102,7 @@ def _bundle(text: str, source: str) -> Bundle:
         raise _refusal(source, [_from_pydantic(e) for e in error.errors()]) from None
 
 
-def _from_pydantic(error: Any) -> _Found:
+def _from_pydantic(error: ErrorDetails) -> _Found:
     loc = [part for part in error["loc"] if part != "__root__"]
     path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     entry = loc[1] if len(loc) > 1 and loc[0] == "entry" and isinstance(loc[1], int) else None
@@ -268,7 +269,7 @@ class _Reader:
                 continuity.append(person.id)
         return attending, tuple(continuity)
 
-    def _person(self, actor: Reference, resolved: Resource | None) -> tuple[Any, str]:
+    def _person(self, actor: Reference, resolved: Resource | None) -> tuple[Person | None, str]:
         tried: list[str] = []
         if resolved is not None and resolved.id:
             tried.append(str(resolved.id))
@@ -349,7 +350,7 @@ class _Reader:
             self._say(read[position][0], ".start", why)
 
 
-def _cpt_codings(code: CodeableConcept | None) -> list[Any]:
+def _cpt_codings(code: CodeableConcept | None) -> list[Coding]:
     return [c for c in (code.coding or ()) if str(c.system or "") == CPT_SYSTEM] if code else []
 
 

@@ -90,10 +90,12 @@ def credit_problems(
     same = [e for e in existing if e.case_id == new.case_id and not _same_line(e, new)]
     mine = [e for e in same if e.person_id == new.person_id]
     if mine:
-        said.append(f"this resident already logged this case, as {_role(mine[0].role)}: one line per case")
+        said.append(f"this resident already logged this case (as {mine[0].role.value}): one line per case")
     others = [e for e in same if e.person_id != new.person_id]
     if new.role.is_surgeon and (surgeon := next((e for e in others if e.role.is_surgeon), None)):
-        said.append(f"the case already has its surgeon credit ({_role(surgeon.role)}): one per case")
+        said.append(
+            f"another resident took surgeon credit ({surgeon.role.value}) on this case: one surgeon per case"
+        )
     if new.role is CreditRole.TA and not any(_junior_surgeon(e, grade, grades) for e in others):
         said.append("a TA needs a more junior resident taking surgeon credit (SJ) on the same case")
     return said
@@ -117,10 +119,6 @@ def _junior_surgeon(entry: LoggedCase, grade: Grade, grades: Mapping[str, Grade]
     if entry.role is not CreditRole.SJ:
         return False
     return grades is None or grades.get(entry.person_id, grade) < grade
-
-
-def _role(role: CreditRole) -> str:
-    return f"{role.value} ({role.label})"
 
 
 def check_log(
