@@ -26,7 +26,7 @@ from callroom.domain.program import Program
 from callroom.errors import Invalid
 from callroom.formats.cpt_table import case_needs
 from callroom.formats.csv_records import FILE_FIELD, Problems, Record, read_records, split_list, write_records
-from callroom.formats.or_day import People
+from callroom.formats.or_day import ProgramLookup
 from callroom.rules.caselog import check_log
 
 COLUMNS = ("resident", "date", "cpt", "role")
@@ -51,7 +51,7 @@ def parse_case_log(
     """Every line of the log, or `Invalid` naming each bad line and column. The program's grades
     are those of `today` (without it, of the last line's day): a line is checked with the grade
     its resident had on its day."""
-    people = People(program)
+    people = ProgramLookup(program)
     problems = Problems(source)
     read: list[tuple[Record, LoggedCase]] = []
     for record in read_records(text, source, COLUMNS, optional=OPTIONAL):
@@ -81,7 +81,7 @@ def _credit(
             problems.add(read[index][0].line, "role", why)
 
 
-def _entry(record: Record, people: People, table: CptTable, said: Said) -> LoggedCase | None:
+def _entry(record: Record, people: ProgramLookup, table: CptTable, said: Said) -> LoggedCase | None:
     before = len(said)
     resident = _resident(record["resident"], people, said)
     day = _date(record["date"], said)
@@ -101,7 +101,7 @@ def _entry(record: Record, people: People, table: CptTable, said: Said) -> Logge
     )
 
 
-def _resident(text: str, people: People, said: Said) -> str | None:
+def _resident(text: str, people: ProgramLookup, said: Said) -> str | None:
     if not text:
         said.append(("resident", "missing"))
         return None
@@ -143,7 +143,7 @@ def _role(text: str, said: Said) -> CreditRole | None:
         return None
 
 
-def _attending(text: str, people: People, said: Said) -> str | None:
+def _attending(text: str, people: ProgramLookup, said: Said) -> str | None:
     if not text:
         return None
     found, why = people.attending(text)

@@ -1,11 +1,12 @@
 """A day's OR schedule as a FHIR R4 Bundle, read with the `fhir.resources` R4B models.
 
 What is read (a theatre system's "surgical schedule" export):
-- each **Appointment** is a case: `start` (an instant with its offset), and `end` or
-  `minutesDuration`; its participants' actors name the **Patient** (who must be in the bundle),
-  the **Location** (the room: the Location's `name`, else the actor's `display`, else the
-  reference's id) and **Practitioner**s: the one who is an attending of the program is the case's
-  attending, residents of the program named there are its continuity (they saw the patient). A
+- each **Appointment** is a case (unless its status is cancelled, noshow or entered-in-error):
+  `start` (an instant with its offset), and `end` or `minutesDuration`; its participants'
+  actors name the **Patient** (who must be in the bundle), the **Location** (the room: the
+  Location's `name`, else the actor's `display`, else the reference's id) and
+  **Practitioner**s: the one who is an attending of the program is the case's attending,
+  residents of the program named there are its continuity (they saw the patient). A
   Practitioner is matched to the program by its id, else its name (`text`, or given and family
   names), else the actor's `display`;
 - the case's CPT codes are the `code.coding` entries with system `http://www.ama-assn.org/go/cpt`
@@ -56,7 +57,7 @@ from callroom.formats.csv_records import FILE_FIELD, refusal, split_list
 from callroom.formats.or_day import (
     MAX_MINUTES,
     ImportedDay,
-    People,
+    ProgramLookup,
     case_id,
     one_day,
     ordered,
@@ -67,6 +68,8 @@ from callroom.formats.or_day import (
 )
 
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
+NOT_HAPPENING = frozenset({"cancelled", "noshow", "entered-in-error"})
+"""Appointment statuses that are no case on the day (skipped, not refused)."""
 MRN_TYPE = "MR"
 SERVICE_EXTENSION = "https://callroom.dev/fhir/StructureDefinition/or-service"
 FLAGS_EXTENSION = "https://callroom.dev/fhir/StructureDefinition/or-flags"
@@ -129,7 +132,7 @@ class _Reader:
 
     def __init__(self, bundle: Bundle, program: Program, table: CptTable) -> None:
         self.zone = ZoneInfo(program.hospital.timezone)
-        self.people = People(program)
+        self.people = ProgramLookup(program)
         self.table = table
         self.found: list[_Found] = []
         self.entries: list[Resource | None] = [e.resource for e in bundle.entry or ()]
@@ -145,7 +148,7 @@ class _Reader:
 
     def appointments(self) -> Iterable[tuple[int, tuple[OrCase, Patient | None] | None]]:
         for index, resource in enumerate(self.entries):
-            if isinstance(resource, Appointment):
+            if isinstance(resource, Appointment) and str(resource.status) not in NOT_HAPPENING:
                 yield index, self._case(index, resource)
 
     def _say(self, index: int, element: str, message: str) -> None:

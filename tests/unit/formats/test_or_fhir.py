@@ -66,6 +66,14 @@ def test_a_case_reads_the_same_from_fhir_as_from_csv() -> None:
     assert from_fhir == from_csv
 
 
+def test_a_cancelled_appointment_is_no_case() -> None:
+    bundle = _bundle()
+    _appointment(bundle, WHIPPLE)["status"] = "cancelled"
+    _appointment(bundle, WHIPPLE)["participant"].pop(0)  # and what it lacks does not matter
+
+    assert [c.id for c in _read(bundle).cases] == ["2027-03-02/OR 1/07:30"]
+
+
 def test_an_appointment_whose_patient_is_not_in_the_bundle_is_refused_naming_the_entry() -> None:
     bundle = _bundle()
     del bundle["entry"][1]  # Cecilia: the Whipple's patient
