@@ -32,7 +32,15 @@ from callroom.domain.program import Person, Program
 from callroom.formats.cpt_table import default_cpt_table
 from callroom.formats.csv_records import write_records
 from callroom.formats.or_cases_csv import COLUMNS, OPTIONAL
-from callroom.rules.caselog import DEFAULT_TARGETS, YearlyTargets, academic_year, grade_on, months_in_training
+from callroom.rules.caselog import (
+    ACGME_TOTALS,
+    DEFAULT_TARGETS,
+    TRAINING_MONTHS,
+    YearlyTargets,
+    academic_year,
+    grade_on,
+    months_in_training,
+)
 
 SEED = 2027
 FIRST_CASE = time(7, 30)
@@ -318,12 +326,12 @@ class _Log:
     def resident(self, person: Person, pace: float, targets: YearlyTargets) -> None:
         done = months_in_training(person.grade, self.today)
         first = self._started(person)
-        curve = _curve(targets)
-        quota = round(_at(curve, done) * pace)
+        on_targets = targets.at(done) or ACGME_TOTALS.major * done / TRAINING_MONTHS
+        quota = round(on_targets * pace)
         made = 0
         for _ in range(3 * quota):  # first-assistant lines come on top of the major cases
             # The day follows the targets' curve: more operations a month in the senior years.
-            month = _month_of(curve, self.rng.uniform(0, _at(curve, done)))
+            month = _month_of(targets, self.rng.uniform(0, on_targets))
             made += self._operation(
                 person, min(first + timedelta(days=round(month * 30.44)), self._yesterday)
             )
@@ -387,23 +395,11 @@ class _Log:
         )
 
 
-def _curve(targets: YearlyTargets) -> list[float]:
-    """Cumulative major cases at the end of each year (month 0, 12, .., 60) on the targets."""
-    ends = [targets.by_end_of(g) for g in Grade if g.is_resident]
-    if any(end is None for end in ends):
-        return [850 * year / 5 for year in range(6)]
-    return [0.0, *(float(end or 0) for end in ends)]
-
-
-def _at(curve: Sequence[float], month: float) -> float:
-    year = min(int(month // 12), 4)
-    return curve[year] + (curve[year + 1] - curve[year]) * min(month - year * 12, 12.0) / 12
-
-
-def _month_of(curve: Sequence[float], cases: float) -> float:
-    """The month by which `cases` are done on the curve (its inverse)."""
+def _month_of(targets: YearlyTargets, cases: float) -> float:
+    """The month by which `cases` are done on the program's targets (the inverse of `at`)."""
+    points = targets.curve() or tuple(ACGME_TOTALS.major * year / 5 for year in range(6))
     for year in range(5):
-        low, high = curve[year], curve[year + 1]
+        low, high = points[year], points[year + 1]
         if cases <= high and high > low:
             return year * 12 + 12 * (cases - low) / (high - low)
     return 60.0

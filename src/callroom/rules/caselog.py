@@ -255,6 +255,20 @@ class YearlyTargets:
     def by_end_of(self, grade: Grade) -> int | None:
         return self.major.get(grade)
 
+    def curve(self) -> tuple[float, ...] | None:
+        """Major cases on the targets at months 0, 12, .., 60 (None without a target a year)."""
+        ends = [self.by_end_of(g) for g in Grade if g.is_resident]
+        return None if any(end is None for end in ends) else (0.0, *(float(end or 0) for end in ends))
+
+    def at(self, months_done: float) -> float | None:
+        """Major cases on the targets after `months_done` months (straight within each year)."""
+        points = self.curve()
+        if points is None:
+            return None
+        done = min(max(months_done, 0.0), float(TRAINING_MONTHS))
+        year = min(int(done // 12), 4)
+        return points[year] + (points[year + 1] - points[year]) * min(done - year * 12, 12.0) / 12
+
 
 DEFAULT_TARGETS = YearlyTargets()
 
@@ -330,11 +344,7 @@ def _on_targets(done: float, targets: YearlyTargets, minimum: int) -> tuple[int,
     """Major cases a resident on the program's targets has done by month `done`, and that as a
     share of the target at graduation. Without a target for every year: the ACGME's minimum,
     evenly over the five years."""
-    ends = [targets.by_end_of(g) for g in Grade if g.is_resident]
-    if any(end is None for end in ends):
+    now, points = targets.at(done), targets.curve()
+    if now is None or points is None:
         return _spread(minimum, done, 0), done / TRAINING_MONTHS
-    points = [0, *(end or 0 for end in ends)]
-    year = min(int(done // 12), 4)
-    into_year = min(done - year * 12, 12.0)
-    now = points[year] + (points[year + 1] - points[year]) * into_year / 12
     return math.floor(now), (now / points[-1] if points[-1] else 0.0)

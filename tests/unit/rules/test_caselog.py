@@ -244,6 +244,13 @@ def test_a_programs_own_targets_replace_the_default() -> None:
     assert rows[0].behind
 
 
+def test_the_targets_run_straight_within_each_year() -> None:
+    targets = YearlyTargets()
+
+    assert [targets.at(m) for m in (0, 6, 12, 30, 60, 70)] == [0, 75, 150, 400, 1050, 1050]
+    assert YearlyTargets({Grade.PGY1: 80}).at(6) is None
+
+
 def test_without_a_target_for_every_year_the_acgme_minimum_is_spread_over_five_years() -> None:
     rows = progress(tally([]), Grade.PGY1, 12, targets=YearlyTargets({Grade.PGY1: 80}))
 
