@@ -7,7 +7,8 @@ YYYY-MM-DD; `cpt` `;`-separated codes of the program's CPT table; `role` SC, SJ,
 `case` any reference that ties the lines of one operation together (a board case's id, or the
 Case Log System's): the credit rules (`rules.caselog`) are checked across the lines that share
 it, and against `existing` lines already logged. Each line's defined categories come from the
-CPT table (parents included). It is read whole: every problem is named by line and column, and
+CPT table (parents included). A line is checked with the grade its resident had on its day (a
+PGY-5's SJ lines of earlier years are right). It is read whole: every problem is named by line and column, and
 then nothing is imported.
 
 The export has one row per line, by resident and date: the resident's and the attending's names,
@@ -25,7 +26,7 @@ from callroom.domain.program import Program
 from callroom.errors import Invalid
 from callroom.formats.cpt_table import case_needs
 from callroom.formats.csv_records import FILE_FIELD, Problems, Record, read_records, split_list, write_records
-from callroom.formats.or_day import People
+from callroom.formats.or_day import ProgramLookup
 from callroom.rules.caselog import check_log
 
 COLUMNS = ("resident", "date", "cpt", "role")
@@ -45,9 +46,12 @@ def parse_case_log(
     program: Program,
     table: CptTable,
     existing: Sequence[LoggedCase] = (),
+    today: date | None = None,
 ) -> tuple[LoggedCase, ...]:
-    """Every line of the log, or `Invalid` naming each bad line and column."""
-    people = People(program)
+    """Every line of the log, or `Invalid` naming each bad line and column. The program's grades
+    are those of `today` (without it, of the last line's day): a line is checked with the grade
+    its resident had on its day."""
+    people = ProgramLookup(program)
     problems = Problems(source)
     read: list[tuple[Record, LoggedCase]] = []
     for record in read_records(text, source, COLUMNS, optional=OPTIONAL):
@@ -56,7 +60,7 @@ def parse_case_log(
         problems.extend(record.line, said)
         if entry is not None:
             read.append((record, entry))
-    _credit(read, existing, {p.id: p.grade for p in program.residents}, problems)
+    _credit(read, existing, {p.id: p.grade for p in program.residents}, problems, today)
     problems.refuse()
     if not read:
         raise Invalid(FILE_FIELD, f"{source}: the file has a header but no cases")
@@ -68,15 +72,16 @@ def _credit(
     existing: Sequence[LoggedCase],
     grades: Mapping[str, Grade],
     problems: Problems,
+    today: date | None,
 ) -> None:
     """The credit rules across the file's lines and the lines already logged."""
     entries = [entry for _, entry in read]
-    for index, why in check_log([*entries, *existing], grades):
+    for index, why in check_log([*entries, *existing], grades, today=today):
         if index < len(entries):  # a stored line's own problems are not this file's
             problems.add(read[index][0].line, "role", why)
 
 
-def _entry(record: Record, people: People, table: CptTable, said: Said) -> LoggedCase | None:
+def _entry(record: Record, people: ProgramLookup, table: CptTable, said: Said) -> LoggedCase | None:
     before = len(said)
     resident = _resident(record["resident"], people, said)
     day = _date(record["date"], said)
@@ -96,7 +101,7 @@ def _entry(record: Record, people: People, table: CptTable, said: Said) -> Logge
     )
 
 
-def _resident(text: str, people: People, said: Said) -> str | None:
+def _resident(text: str, people: ProgramLookup, said: Said) -> str | None:
     if not text:
         said.append(("resident", "missing"))
         return None
@@ -138,7 +143,7 @@ def _role(text: str, said: Said) -> CreditRole | None:
         return None
 
 
-def _attending(text: str, people: People, said: Said) -> str | None:
+def _attending(text: str, people: ProgramLookup, said: Said) -> str | None:
     if not text:
         return None
     found, why = people.attending(text)

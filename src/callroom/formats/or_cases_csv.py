@@ -30,7 +30,7 @@ from callroom.formats.csv_records import FILE_FIELD, Problems, Record, read_reco
 from callroom.formats.or_day import (
     MAX_MINUTES,
     ImportedDay,
-    People,
+    ProgramLookup,
     case_id,
     one_day,
     ordered,
@@ -84,7 +84,7 @@ class _Reader:
 
     def __init__(self, program: Program, table: CptTable) -> None:
         self.zone = ZoneInfo(program.hospital.timezone)
-        self.people = People(program)
+        self.people = ProgramLookup(program)
         self.table = table
 
     def case(self, record: Record, said: Said) -> tuple[OrCase, Patient | None] | None:

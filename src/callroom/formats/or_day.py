@@ -42,7 +42,7 @@ def patient_key(mrn: str) -> str:
     return f"mrn:{mrn}"
 
 
-class People:
+class ProgramLookup:
     """The program's people and services, found by id or by name (any case)."""
 
     def __init__(self, program: Program) -> None:

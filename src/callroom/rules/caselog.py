@@ -90,10 +90,12 @@ def credit_problems(
     same = [e for e in existing if e.case_id == new.case_id and not _same_line(e, new)]
     mine = [e for e in same if e.person_id == new.person_id]
     if mine:
-        said.append(f"this resident already logged this case, as {_role(mine[0].role)}: one line per case")
+        said.append(f"this resident already logged this case (as {mine[0].role.value}): one line per case")
     others = [e for e in same if e.person_id != new.person_id]
     if new.role.is_surgeon and (surgeon := next((e for e in others if e.role.is_surgeon), None)):
-        said.append(f"the case already has its surgeon credit ({_role(surgeon.role)}): one per case")
+        said.append(
+            f"another resident took surgeon credit ({surgeon.role.value}) on this case: one surgeon per case"
+        )
     if new.role is CreditRole.TA and not any(_junior_surgeon(e, grade, grades) for e in others):
         said.append("a TA needs a more junior resident taking surgeon credit (SJ) on the same case")
     return said
@@ -119,22 +121,33 @@ def _junior_surgeon(entry: LoggedCase, grade: Grade, grades: Mapping[str, Grade]
     return grades is None or grades.get(entry.person_id, grade) < grade
 
 
-def _role(role: CreditRole) -> str:
-    return f"{role.value} ({role.label})"
-
-
-def check_log(entries: Sequence[LoggedCase], grades: Mapping[str, Grade]) -> list[tuple[int, str]]:
+def check_log(
+    entries: Sequence[LoggedCase], grades: Mapping[str, Grade], *, today: date | None = None
+) -> list[tuple[int, str]]:
     """Every credit problem of a whole log (an import), as (index of the line, reason): each
-    line checked against all the others, whatever their order. A line of a person not in
-    `grades` is named as such."""
+    line checked against all the others of its case, whatever their order, with the grade its
+    resident had on its day (`grades` are those of `today`; without it, of the last line's
+    day). A line of a person not in `grades` is named as such."""
+    now = today or max((e.day for e in entries), default=date.min)
+    by_case: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        if entry.case_id is not None:
+            by_case.setdefault(entry.case_id, []).append(index)
     found: list[tuple[int, str]] = []
     for index, entry in enumerate(entries):
         grade = grades.get(entry.person_id)
         if grade is None:
             found.append((index, f"{entry.person_id} is not a resident of the program"))
             continue
-        others = [e for i, e in enumerate(entries) if i != index]
-        found += [(index, reason) for reason in credit_problems(entry, others, grade, grades=grades)]
+        together = by_case.get(entry.case_id, []) if entry.case_id is not None else []
+        others = [entries[i] for i in together if i != index]
+        then = grade_on(grade, now, entry.day)
+        on_day = {
+            o.person_id: grade_on(grades[o.person_id], now, entry.day)
+            for o in others
+            if o.person_id in grades
+        }
+        found += [(index, reason) for reason in credit_problems(entry, others, then, grades=on_day)]
     return found
 
 
@@ -199,12 +212,26 @@ def urgency(
 # --- training time and the program's targets ---------------------------------------------------
 
 
+def academic_year(day: date) -> int:
+    """The calendar year the academic year of `day` starts in (it starts on 1 July)."""
+    return day.year if day.month >= _ACADEMIC_YEAR_MONTH else day.year - 1
+
+
+def grade_on(grade: Grade, today: date, day: date) -> Grade:
+    """The grade on `day` of a resident who is `grade` on `today`: one less for each academic
+    year back (never below PGY-1). Credit is checked with the grade the case was done in."""
+    if not grade.is_resident:
+        return grade
+    back = academic_year(today) - academic_year(day)
+    return Grade(min(max(grade.value - back, Grade.PGY1.value), Grade.PGY5.value))
+
+
 def months_in_training(grade: Grade, today: date) -> float:
     """Months of residency done by `today` for a resident of `grade` in the current academic
     year (which starts on 1 July): 12 per year before it, and the part of this one gone."""
     if not grade.is_resident:
         return float(TRAINING_MONTHS)
-    year_start = date(today.year if today.month >= _ACADEMIC_YEAR_MONTH else today.year - 1, 7, 1)
+    year_start = date(academic_year(today), _ACADEMIC_YEAR_MONTH, 1)
     into_year = min((today - year_start).days / 365.25 * 12, 12.0)
     return (grade.value - 1) * 12 + into_year
 
@@ -228,6 +255,23 @@ class YearlyTargets:
     def by_end_of(self, grade: Grade) -> int | None:
         return self.major.get(grade)
 
+    def curve(self) -> tuple[float, ...] | None:
+        """Major cases on the targets at months 0, 12, .., 60 (None without a target a year)."""
+        ends = [self.by_end_of(g) for g in Grade if g.is_resident]
+        return None if any(end is None for end in ends) else (0.0, *(float(end or 0) for end in ends))
+
+    def at(self, months_done: float) -> float | None:
+        """Major cases on the targets after `months_done` months (straight within each year)."""
+        points = self.curve()
+        if points is None:
+            return None
+        done = min(max(months_done, 0.0), float(TRAINING_MONTHS))
+        year = min(int(done // 12), 4)
+        return points[year] + (points[year + 1] - points[year]) * min(done - year * 12, 12.0) / 12
+
+
+DEFAULT_TARGETS = YearlyTargets()
+
 
 @dataclass(frozen=True)
 class ProgressRow:
@@ -249,31 +293,26 @@ def progress(
     grade: Grade,
     months_done: float,
     *,
-    targets: YearlyTargets = YearlyTargets(),
+    targets: YearlyTargets = DEFAULT_TARGETS,
     totals: Totals = ACGME_TOTALS,
 ) -> list[ProgressRow]:
-    """The totals, then each defined category. On pace means: total major along the program's
-    yearly targets (straight between the end of the last year's and this year's), chief-year
-    major along the chief year, TA along the last two years, each category's minimum evenly
-    over the five years."""
+    """The totals, then each defined category, for a resident of `grade` `months_done` into
+    training. On pace means: total major along the program's yearly targets (straight between
+    the end of one year's and the next's); each category's minimum in the same proportion (a
+    resident on the targets who has done 40% of their graduation target is due 40% of each
+    minimum: operations come faster in the senior years); chief-year major along the chief
+    year; TA along the last two years."""
     done = min(max(months_done, 0.0), float(TRAINING_MONTHS))
-    target = targets.by_end_of(grade)
+    major_now, share = _on_targets(done, targets, totals.major)
     rows = [
-        _row(
-            MAJOR,
-            "Total major cases",
-            tally.major,
-            totals.major,
-            target,
-            _major_expected(grade, done, targets, totals.major),
-        ),
+        _row(MAJOR, "Total major cases", tally.major, totals.major, targets.by_end_of(grade), major_now),
         _row(
             CHIEF_YEAR_MAJOR,
             "Chief-year major cases",
             tally.chief_year_major,
             totals.chief_year_major,
             None,
-            _share(totals.chief_year_major, done, 48),
+            _spread(totals.chief_year_major, done, 48),
         ),
         _row(
             TEACHING,
@@ -281,11 +320,11 @@ def progress(
             tally.ta,
             totals.teaching_assistant,
             None,
-            _share(totals.teaching_assistant, done, 36),
+            _spread(totals.teaching_assistant, done, 36),
         ),
     ]
     rows += [
-        _row(c.id, c.name, tally.count(c.id), c.minimum, None, _share(c.minimum, done, 0))
+        _row(c.id, c.name, tally.count(c.id), c.minimum, None, math.floor(c.minimum * share))
         for c in ACGME_CATEGORIES
     ]
     return rows
@@ -295,17 +334,17 @@ def _row(id_: str, name: str, count: int, minimum: int, target: int | None, expe
     return ProgressRow(id_, name, count, minimum, target, expected, count < expected)
 
 
-def _share(minimum: int, done: float, from_month: int) -> int:
+def _spread(minimum: int, done: float, from_month: int) -> int:
     """The part of `minimum` due by month `done`, spread evenly from `from_month` to graduation."""
     span = TRAINING_MONTHS - from_month
     return math.floor(minimum * max(0.0, done - from_month) / span)
 
 
-def _major_expected(grade: Grade, done: float, targets: YearlyTargets, minimum: int) -> int:
-    end = targets.by_end_of(grade)
-    if end is None or not grade.is_resident:
-        return _share(minimum, done, 0)
-    previous = targets.by_end_of(Grade(grade.value - 1)) if grade > Grade.PGY1 else 0
-    start = previous or 0
-    into_year = min(max(done - (grade.value - 1) * 12, 0.0), 12.0)
-    return math.floor(start + (end - start) * into_year / 12)
+def _on_targets(done: float, targets: YearlyTargets, minimum: int) -> tuple[int, float]:
+    """Major cases a resident on the program's targets has done by month `done`, and that as a
+    share of the target at graduation. Without a target for every year: the ACGME's minimum,
+    evenly over the five years."""
+    now, points = targets.at(done), targets.curve()
+    if now is None or points is None:
+        return _spread(minimum, done, 0), done / TRAINING_MONTHS
+    return math.floor(now), (now / points[-1] if points[-1] else 0.0)

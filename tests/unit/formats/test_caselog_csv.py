@@ -73,7 +73,7 @@ def test_a_second_surgeon_on_one_case_is_refused_on_its_role() -> None:
     found = _where(text)
 
     assert [(line, column) for line, column, _ in found] == [("2", "role"), ("3", "role")]
-    assert "one per case" in found[0][2]
+    assert "one surgeon per case" in found[0][2]
 
 
 def test_sc_before_the_chief_year_is_refused() -> None:

@@ -13,7 +13,9 @@ from callroom.rules.caselog import (
     TEACHING,
     YearlyTargets,
     check_log,
+    counted_ta,
     credit_problems,
+    grade_on,
     months_in_training,
     months_to_graduation,
     progress,
@@ -49,7 +51,7 @@ def test_a_junior_taking_surgeon_credit_on_a_fresh_case_breaks_no_rule() -> None
 def test_a_second_surgeon_on_one_case_is_refused() -> None:
     said = credit_problems(line("bob", SC), [line("ann", SJ)], Grade.PGY5)
 
-    assert said == ["the case already has its surgeon credit (SJ (surgeon (junior))): one per case"]
+    assert said == ["another resident took surgeon credit (SJ) on this case: one surgeon per case"]
 
 
 def test_surgeon_credit_on_different_cases_is_no_second_surgeon() -> None:
@@ -90,7 +92,7 @@ def test_a_ta_without_a_case_cannot_be_checked_and_is_refused() -> None:
 def test_a_resident_logs_a_case_once() -> None:
     said = credit_problems(line("ann", SJ), [line("ann", FA)], Grade.PGY2)
 
-    assert said == ["this resident already logged this case, as FA (first assistant): one line per case"]
+    assert said == ["this resident already logged this case (as FA): one line per case"]
 
 
 def test_a_stored_line_is_not_checked_against_itself() -> None:
@@ -107,10 +109,30 @@ def test_a_whole_log_is_checked_line_against_line_whatever_the_order() -> None:
     found = check_log(entries, grades)
 
     assert found == [
-        (1, "the case already has its surgeon credit (SJ (surgeon (junior))): one per case"),
-        (2, "the case already has its surgeon credit (SJ (surgeon (junior))): one per case"),
+        (1, "another resident took surgeon credit (SJ) on this case: one surgeon per case"),
+        (2, "another resident took surgeon credit (SJ) on this case: one surgeon per case"),
         (3, "zed is not a resident of the program"),
     ]
+
+
+def test_a_line_is_checked_with_the_grade_its_resident_had_on_its_day() -> None:
+    # A PGY-5 today was a PGY-3 two academic years ago: SJ then, SC now.
+    earlier = line("cat", SJ, "a", day=date(2025, 3, 2))
+    now = line("cat", SC, "b", day=date(2027, 3, 1))
+    wrong = line("cat", SC, "c", day=date(2026, 6, 30))  # the last day of PGY-4
+
+    found = check_log([earlier, now, wrong], {"cat": Grade.PGY5}, today=date(2027, 3, 2))
+
+    assert found == [(2, "SC is surgeon credit in the chief year (PGY-5): a PGY-4 logs SJ")]
+
+
+def test_a_grade_steps_back_one_a_year_at_the_first_of_july() -> None:
+    today = date(2027, 3, 2)
+
+    assert grade_on(Grade.PGY3, today, date(2026, 7, 1)) is Grade.PGY3
+    assert grade_on(Grade.PGY3, today, date(2026, 6, 30)) is Grade.PGY2
+    assert grade_on(Grade.PGY1, today, date(2020, 1, 1)) is Grade.PGY1
+    assert grade_on(Grade.ATTENDING, today, date(2020, 1, 1)) is Grade.ATTENDING
 
 
 # --- counting ---
@@ -127,6 +149,15 @@ def test_total_major_counts_surgeon_lines_and_only_the_first_fifty_ta_lines() ->
     assert counted.chief_year_major == 30
     assert counted.ta == 60
     assert counted.fa == 5
+
+
+def test_the_ta_lines_that_count_are_the_first_fifty_by_date_whatever_the_order_given() -> None:
+    teaching = [line("cat", TA, f"t{i}", day=DAY - timedelta(days=i)) for i in range(60)]
+
+    counted = counted_ta(teaching)
+
+    assert len(counted) == 50
+    assert [e.day for e in counted] == sorted(e.day for e in teaching)[:50]
 
 
 def test_sc_sj_and_ta_lines_count_toward_categories_and_fa_toward_none() -> None:
@@ -195,13 +226,33 @@ def test_progress_rows_compare_with_the_programs_target_for_the_year_and_say_who
 
     assert rows[MAJOR].count == 100 and rows[MAJOR].target == 300 and rows[MAJOR].expected == 225
     assert rows[MAJOR].behind
-    assert rows["abdominal.biliary"].expected == 25 and not rows["abdominal.biliary"].behind
+    # 225 of the 1050 due at graduation: 21% of each minimum, 18 of biliary's 85.
+    assert rows["abdominal.biliary"].expected == 18 and not rows["abdominal.biliary"].behind
     assert rows["breast"].minimum == 40 and rows["breast"].behind
     assert rows[CHIEF_YEAR_MAJOR].expected == 0 and not rows[CHIEF_YEAR_MAJOR].behind
     assert rows[TEACHING].expected == 0
 
 
 def test_a_programs_own_targets_replace_the_default() -> None:
-    rows = progress(tally([]), Grade.PGY1, 12, targets=YearlyTargets({Grade.PGY1: 80}))
+    mine = YearlyTargets(
+        {Grade.PGY1: 80, Grade.PGY2: 250, Grade.PGY3: 450, Grade.PGY4: 700, Grade.PGY5: 1000}
+    )
+
+    rows = progress(tally([]), Grade.PGY1, 12, targets=mine)
 
     assert (rows[0].category, rows[0].target, rows[0].expected) == (MAJOR, 80, 80)
+    assert rows[0].behind
+
+
+def test_the_targets_run_straight_within_each_year() -> None:
+    targets = YearlyTargets()
+
+    assert [targets.at(m) for m in (0, 6, 12, 30, 60, 70)] == [0, 75, 150, 400, 1050, 1050]
+    assert YearlyTargets({Grade.PGY1: 80}).at(6) is None
+
+
+def test_without_a_target_for_every_year_the_acgme_minimum_is_spread_over_five_years() -> None:
+    rows = progress(tally([]), Grade.PGY1, 12, targets=YearlyTargets({Grade.PGY1: 80}))
+
+    assert (rows[0].target, rows[0].expected) == (80, 170)
+    assert next(r for r in rows if r.category == "breast").expected == 8
