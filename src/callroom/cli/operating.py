@@ -135,7 +135,7 @@ def import_log(
 ) -> None:
     """Import case-log lines: all or none, each checked against the credit rules."""
     lines = services().caselog.import_log(acting(by, role), file.read_text(encoding="utf-8"), file.name)
-    console.print(f"{file.name}: {len(lines)} lines imported.")
+    console.print(f"{file.name}: {len(lines)} line{'' if len(lines) == 1 else 's'} imported.")
 
 
 @caselog_app.command("export")

@@ -78,7 +78,7 @@ def _tokens(hospital: World) -> dict[str, str]:
 
 def call(served: Served, username: str, method: str, path: str) -> httpx.Response:
     concrete = path.replace("{day}", DAY.isoformat()).replace("{person_id}", "kwame-mensah")
-    body = None if method == "GET" else {}
+    body: dict[str, object] | None = None if method == "GET" else {}
     with served.client(username) as client:
         return client.request(method, concrete, params={"case_id": "none"}, json=body)
 
