@@ -32,7 +32,7 @@ def hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One database for the whole sequence: each step finds what the one before it left."""
     url = f"sqlite:///{tmp_path_factory.mktemp('or-day') / 'callroom.db'}"
     with open_database(url) as database:
-        yield world(database, url)
+        yield world(database, url, accounts=False)
 
 
 def team(board: DayBoard) -> dict[str, set[tuple[str, CreditRole]]]:

@@ -39,7 +39,7 @@ ROUTE = "GET /api/v1/or/patient"
 @pytest.fixture
 def hospital(database: Database, database_url: str) -> Iterator[World]:
     """The demo with tomorrow's cases imported and assigned (a draft plan), on each database."""
-    found = world(database, database_url)
+    found = world(database, database_url, accounts=False)
     found.services.operating.import_day(CHIEF, day_csv(), "or-day.csv")
     found.services.operating.assign(CHIEF, DAY)
     yield found

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 from callroom.accounts.principal import Principal
 from callroom.accounts.roles import Role
 from callroom.config import Settings
+from callroom.demo import demo_program_path
 from callroom.services import Services, build_services
-from callroom.storage import Database
-from tests.web_demo import seed_demo
+from callroom.storage import Database, ProgramRepository, RosterRepository, RosterSource
+from tests.web_demo import DEMO_NAME, seed_demo, solved_demo
 
 DAY = date(2027, 3, 2)
 NEXT_DAY = date(2027, 3, 3)
@@ -62,8 +63,29 @@ class World:
         return build_services(self.settings, self.database, clock=lambda: when)
 
 
-def world(database: Database, database_url: str) -> World:
-    """The demo stored in `database`, and the services over it on a clock at NOW."""
-    seed_demo(database)
+def world(database: Database, database_url: str, *, accounts: bool = True) -> World:
+    """The demo stored in `database` (with its sign-ins, unless `accounts` is false: hashing
+    their passwords takes seconds), and the services over it on a clock at NOW."""
+    if accounts:
+        seed_demo(database)
+    else:
+        _store_demo(database)
     settings = Settings(database_url=database_url)
     return World(build_services(settings, database, clock=lambda: NOW), database, settings)
+
+
+def _store_demo(database: Database) -> None:
+    path = demo_program_path()
+    with database.session() as session:
+        source = ProgramRepository(session).save_source(
+            DEMO_NAME, path.read_text(encoding="utf-8"), str(path)
+        )
+        RosterRepository(session).add_version(
+            source.id,
+            solved_demo(),
+            source=RosterSource.SOLVE,
+            status="feasible",
+            objective=None,
+            bound=None,
+            report={},
+        )
