@@ -72,3 +72,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     metrics_token: SecretStr | None = Field(None, min_length=16)
     metrics_window_s: float = Field(3600.0, gt=0, le=7 * 24 * 3600)
+
+    # The OR board's patient identifiers are kept this many days after the patient's last case;
+    # `callroom or purge` (or POST /api/v1/or/purge) then removes them, keeping cases and case logs.
+    phi_retention_days: int = Field(30, ge=0, le=36500)

@@ -106,3 +106,11 @@ def caselog(request: Request) -> CaseLogService:
 
 Operating = Annotated[OrService, Depends(operating)]
 CaseLogs = Annotated[CaseLogService, Depends(caselog)]
+
+
+def route_name(request: Request) -> str:
+    """The route serving `request` as the access log of patient identifiers names it: its method
+    and path template ("GET /api/v1/or/patient"). Pages and API routes that show a patient
+    pass it to `OrService.patient`."""
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', request.url.path)}"

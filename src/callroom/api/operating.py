@@ -5,7 +5,7 @@ export; `/api/v1/cpt-table`: the program's CPT table.
 
 Who may try each route is the permission table; the services check the rest (a resident's own
 case-log lines; whose patient a resident or attending may read). The patient routes pass their
-own method and path template to the guard, which writes it into the access-log row.
+own method and path template (`api.deps.route_name`) to the guard, which writes it into the access-log row.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
-from callroom.api.deps import CaseLogs, Operating
+from callroom.api.deps import AppSettings, CaseLogs, Operating, route_name
 from callroom.api.params import Day, RowId
 from callroom.api.schemas import ErrorRead
 from callroom.api.schemas.operating import (
@@ -53,12 +53,8 @@ LogReader = Annotated[Principal, Depends(require(Permission.CASELOG_READ))]
 CptEditor = Annotated[Principal, Depends(require(Permission.CPT_EDIT))]
 IMPORT_PATHS = ("/api/v1/or/import", "/api/v1/caselog/import", "/api/v1/cpt-table")
 """The routes that take a whole file (up to the app's MAX_FILE_BYTES)."""
+CaseId = Annotated[str, Query(min_length=1, max_length=100, description="the case's id on the board")]
 CSV = {200: {"content": {"text/csv": {}}, "description": "CSV"}}
-
-
-def route_of(request: Request) -> str:
-    """The route as the access log names it: method and path template."""
-    return f"{request.method} {request.scope['route'].path}"
 
 
 # --- the board ----------------------------------------------------------------------------
@@ -105,21 +101,21 @@ def publish(day: Day, caller: Chief, service: Operating) -> PublishRead:
 # --- patients -------------------------------------------------------------------------------
 
 
-@router.get("/or/cases/{case_id}/patient")
-def patient(case_id: str, request: Request, caller: PatientReader, service: Operating) -> PatientRead:
+@router.get("/or/patient")
+def patient(case_id: CaseId, request: Request, caller: PatientReader, service: Operating) -> PatientRead:
     """The case's patient, to the people on the case or its service that day, the chief and the
     program director; every read is logged. Anyone else: 403 (break the glass with a reason)."""
-    return PatientRead.of(case_id, service.patient(caller, case_id, route=route_of(request)))
+    return PatientRead.of(case_id, service.patient(caller, case_id, route=route_name(request)))
 
 
-@router.post("/or/cases/{case_id}/patient")
+@router.post("/or/patient")
 def break_glass(
-    case_id: str, body: BreakGlassCreate, request: Request, caller: GlassBreaker, service: Operating
+    body: BreakGlassCreate, request: Request, caller: GlassBreaker, service: Operating
 ) -> PatientRead:
     """Break the glass: the patient of a case outside one's own, with a typed reason, logged as
     break-glass and shown in the review report."""
-    found = service.patient(caller, case_id, route=route_of(request), reason=body.reason)
-    return PatientRead.of(case_id, found)
+    found = service.patient(caller, body.case_id, route=route_name(request), reason=body.reason)
+    return PatientRead.of(body.case_id, found)
 
 
 @router.get("/or/access-log")
@@ -133,9 +129,10 @@ def access_log(
 
 
 @router.post("/or/purge")
-def purge(body: PurgeCreate, caller: Purger, service: Operating) -> PurgeRead:
+def purge(body: PurgeCreate, caller: Purger, service: Operating, settings: AppSettings) -> PurgeRead:
     """Remove the identifiers of patients whose newest case is older than the days given."""
-    return PurgeRead.of(service.purge(caller, body.older_than_days))
+    days = settings.phi_retention_days if body.older_than_days is None else body.older_than_days
+    return PurgeRead.of(service.purge(caller, days))
 
 
 # --- case logs ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from callroom.cli.curtois import bench_app, evaluate_app, import_app
 from callroom.cli.demo import run_demo
 from callroom.cli.grid import grid_legend, roster_grid
 from callroom.cli.hours import hours_app, whatif
+from callroom.cli.operating import caselog_app, or_app
 from callroom.cli.ops import backup, restore
 from callroom.cli.paging import page_app, worker
 from callroom.cli.params import VersionOption
@@ -62,6 +63,8 @@ app.add_typer(accounts_app, name="accounts")
 app.command()(whatif)
 app.add_typer(year_app, name="year")
 app.add_typer(block_app, name="block")
+app.add_typer(or_app, name="or")
+app.add_typer(caselog_app, name="caselog")
 
 
 @app.callback()

@@ -12,8 +12,8 @@
   break-glass with the first reason);
 - operators and admins never (`phi:read` is not theirs; the API refuses them before this).
 
-`route` names where the read came from ("GET /api/v1/or/cases/{case_id}/patient", a page's
-path, "callroom or patient"), so the access log says which screen showed what.
+`route` names where the read came from, as "METHOD /path/template" (`api.deps.route_name`:
+"GET /api/v1/or/patient", a page's), so the access log says which screen showed what.
 """
 
 from __future__ import annotations

@@ -131,21 +131,32 @@ class _Judge:
         return f"not on {service.name if service else case.service_id} that day"
 
     def _post_call(self, case: OrCase) -> str | None:
-        """The case starts in the rest owed after a period that earns it (24 h of in-house call)."""
+        """The case starts in the rest owed after a period that earns it: from the end of its
+        call (or of its 24th hour) to the rest's end after the whole period, so a day shift
+        rostered on after the call (a roster breaking the rest already) changes nothing."""
         if self.limits is None:
             return None
         start = self.timeline.offset(case.start)
         rest = self.limits.rest_after_call_hours * 60
         for period in continuous_periods(self.work):
-            if needs_rest_after(period, self.limits) and period.end <= start < period.end + rest:
-                call = next((w for w in period.items if w.shift.is_in_house_call), period.items[-1])
-                until = (self.timeline.origin + timedelta(minutes=period.end)).astimezone(self.zone)
-                return f"post-call: on {call.shift.name} until {until:%H:%M}"
+            if not needs_rest_after(period, self.limits):
+                continue
+            call = next((w for w in period.items if w.shift.is_in_house_call), None)
+            full = self.limits.max_continuous_hours * 60
+            ended = call.end if call is not None else min(period.end, period.start + full)
+            if ended <= start < period.end + rest:
+                until = (self.timeline.origin + timedelta(minutes=ended)).astimezone(self.zone)
+                what = (
+                    f"on {call.shift.name}"
+                    if call is not None
+                    else f"{hours_text(ended - period.start)} in-house"
+                )
+                return f"post-call: {what} until {until:%H:%M}"
         return None
 
     def _duty_hours(self, case: OrCase) -> str | None:
         """The first hard duty-hour violation the case would add, in words."""
-        if self.limits is None:
+        if self.limits is None or self._inside_shift(case):
             return None
         found = [v for v in self._hard(self._with_case(case)) if v not in self.before]
         if not found:
@@ -158,6 +169,11 @@ class _Judge:
                 f"past {limits.max_continuous_hours} + {limits.transition_hours}"
             )
         return f"would break {first.rule.cited}: {first.message}"
+
+    def _inside_shift(self, case: OrCase) -> bool:
+        """The case lies inside in-house work already placed: it changes no hour."""
+        start, end = self.timeline.offset(case.start), self.timeline.offset(case.end)
+        return any(w.in_house and w.start <= start and end <= w.end for w in self.work)
 
     def _with_case(self, case: OrCase) -> list[Work]:
         """The resident's work with the case: the in-house item that holds or touches it

@@ -296,7 +296,7 @@ ROWS: dict[str, dict[str, object]] = {
         "role": "chief",
         "patient_key": "k1",
         "case_id": "c1",
-        "route": "GET /api/v1/or/cases/{case_id}/patient",
+        "route": "GET /api/v1/or/patient",
         "action": "read",
         "reason": None,
         "outcome": "allowed",

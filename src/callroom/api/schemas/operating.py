@@ -201,6 +201,7 @@ class PublishRead(BaseModel):
 
 
 class BreakGlassCreate(BaseModel):
+    case_id: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=1000, description="why you need this patient's identifiers")
 
 
@@ -246,7 +247,9 @@ class AccessRead(BaseModel):
 
 
 class PurgeCreate(BaseModel):
-    older_than_days: int = Field(ge=0, le=36500)
+    older_than_days: int | None = Field(
+        None, ge=0, le=36500, description="default: CALLROOM_PHI_RETENTION_DAYS"
+    )
 
 
 class PurgeRead(BaseModel):

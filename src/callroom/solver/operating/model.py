@@ -3,7 +3,8 @@
 Variables: `surgeon[case, person]` (the resident takes surgeon credit, SC or SJ by grade) and
 `teacher[case, person]` (TA), made only where the resident may take that role at all, and
 `uncovered[case]`. Hard (the rules of `rules.operating.check_plan`):
-- each case has one surgeon or is uncovered; at most one TA; one role per person per case;
+- each case has one surgeon or is uncovered; at most one TA; one role per person per case
+  (which the TA's junior surgeon implies: the surgeon is the case's only one);
 - a surgeon is free for the case (availability), meets its least grade and is no declared
   conflict of its attending; a TA too, and is more senior than the surgeon it teaches;
 - nobody holds two cases whose times overlap with the turnover: one constraint per case start
@@ -85,9 +86,6 @@ def _one_surgeon(request: OrRequest, built: OrModel) -> None:
         teachers = [v for (c, _), v in built.teacher.items() if c == case.id]
         if len(teachers) > 1:
             built.model.add_at_most_one(teachers)
-        for key, teacher in built.teacher.items():
-            if key[0] == case.id:
-                built.model.add_at_most_one([teacher, built.surgeon[key]])
 
 
 def _teaching(request: OrRequest, built: OrModel) -> None:
