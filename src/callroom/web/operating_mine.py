@@ -45,9 +45,7 @@ def my_cases(request: Request, viewer: Reader, rosters: Rosters, operating: Oper
         days.append((day, sorted(blocks, key=lambda b: b.case.start)))
     context = {
         "days": days,
-        "labels": ("Today", "Tomorrow")
-        if asked is None
-        else (first.strftime("%A"), (first + timedelta(days=1)).strftime("%A")),
+        "labels": ("Today", "Tomorrow") if asked is None else ("", ""),
         "previous": first - timedelta(days=1),
         "next": first + timedelta(days=1),
         "me": viewer.person_id,

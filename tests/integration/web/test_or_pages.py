@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 
@@ -22,6 +23,7 @@ from tests.or_day import (
     CONFLICTED,
     DAY,
     DAY_BEFORE,
+    HEADER,
     PATIENTS,
     PEDIATRIC,
     RESIDENT,
@@ -32,6 +34,7 @@ from tests.or_day import (
 from tests.principals import person
 
 TAGS = re.compile(r"<[^>]+>")
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "operating"
 
 
 def text_of(page: str) -> str:
@@ -49,6 +52,13 @@ def board(web: Web) -> DayBoard:
     return build_services(web.settings, web.database).operating.cases(
         person("yasmin-haddad", Role.CHIEF), DAY
     )
+
+
+def roles_on(web: Web, case_id: str) -> list[tuple[str, CreditRole]]:
+    """Who is on the case in the day's newest plan, and in which role."""
+    found = board(web).case(case_id)
+    assert found is not None, case_id
+    return [(r.role.person_id, r.role.role) for r in found.roles]
 
 
 def case_ids(web: Web) -> list[str]:
@@ -81,6 +91,17 @@ def test_the_chief_imports_a_day_and_its_board_names_no_patient(sqlite_web: Web)
     assert "5 unchanged" in again, "importing the same file again changes nothing"
 
 
+def test_a_fhir_bundle_is_imported_from_the_same_form(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    bundle = (FIXTURES / "or_day.fhir.json").read_text(encoding="utf-8")
+    files = {"file": ("or-day.fhir.json", bundle.encode(), "application/fhir+json")}
+    answer = chief.post("/or/import", data={"csrf_token": csrf}, files=files)
+    assert answer.status_code == 200, text_of(answer.text)
+    said = text_of(answer.text)
+    assert "Imported or-day.fhir.json for Tue 02 Mar" in said and "added" in said
+    assert "OR board · Tuesday 02 March 2027" in said, "the board shows the day the bundle held"
+
+
 def test_a_file_with_mistakes_is_refused_row_by_row_and_nothing_is_imported(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     answer = import_day(chief, csrf, bad_csv())
@@ -104,10 +125,23 @@ def test_the_chief_assigns_then_a_move_that_breaks_a_rule_is_refused_beside_the_
     assert f'id="{anchor(ids[CHOLE])}-error"' in refused.text
     kept = re.search(rf'<option value="{CONFLICTED}"[^>]*selected', refused.text)
     assert kept is not None, "the resident chosen is still chosen after the refusal"
-    assert all(r.role.person_id != CONFLICTED for r in board(sqlite_web).case(ids[CHOLE]).roles)  # type: ignore[union-attr]
+    assert all(who != CONFLICTED for who, _ in roles_on(sqlite_web, ids[CHOLE])), "nothing was saved"
     too_junior = move(chief, csrf, ids[THYROID], RESIDENT, CreditRole.SJ)
     assert too_junior.status_code in (409, 422)
     assert "PGY-3" in text_of(too_junior.text)
+
+
+def test_a_case_nobody_may_take_is_listed_with_why_each_resident_is_out(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    later = "2027-04-15"  # past the stored roster's block: nobody is on a service that day
+    row = f"OR 1,{later} 08:00,60,Inguinal hernia repair,49505,Magnus Achterberg,gen-surg,MRN2001,Ada Byron,,"
+    files = {"file": ("later.csv", f"{HEADER}\n{row}\n".encode(), "text/csv")}
+    assert chief.post("/or/import", data={"csrf_token": csrf}, files=files).status_code == 200
+    assigned = chief.post("/or/assign", data={"csrf_token": csrf, "day": later})
+    assert assigned.status_code == 200
+    said = text_of(assigned.text)
+    assert "Cases left without a resident" in said
+    assert "Kwame Mensah: not on General Surgery that day" in said
 
 
 def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: Web) -> None:
@@ -116,18 +150,16 @@ def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: We
     ids = case_ids(sqlite_web)
     put = move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ)
     assert put.status_code == 303, text_of(put.text)
-    roles = board(sqlite_web).case(ids[APPENDIX]).roles  # type: ignore[union-attr]
-    assert [(r.role.person_id, r.role.role) for r in roles] == [(RESIDENT, CreditRole.SJ)]
+    assert roles_on(sqlite_web, ids[APPENDIX]) == [(RESIDENT, CreditRole.SJ)]
     published = chief.post("/or/publish", data={"csrf_token": csrf, "day": DAY.isoformat()})
     assert published.status_code == 200
     assert "Told 1 resident" in text_of(published.text) and "Kwame Mensah" in text_of(published.text)
     resident, _ = sqlite_web.signed_in("resident")
     mine = text_of(resident.get(f"/or/mine?day={DAY_BEFORE}").text)
-    assert "Tomorrow" not in mine or "Laparoscopic appendectomy" in mine
     assert "Laparoscopic appendectomy" in mine and "Amara Oyelowo" in mine and "SJ" in mine
     removed = move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ, action="remove")
     assert removed.status_code == 303
-    assert board(sqlite_web).case(ids[APPENDIX]).roles == ()  # type: ignore[union-attr]
+    assert roles_on(sqlite_web, ids[APPENDIX]) == []
 
 
 def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web: Web) -> None:
