@@ -26,7 +26,6 @@ from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid
 from callroom.operating.service import OrService
 from callroom.operating.types import AssignOutcome, ImportResult
-from callroom.rosters.live import Live
 from callroom.web import operating_view as view
 from callroom.web.forms import check_csrf, form_data
 from callroom.web.names import Names
@@ -76,7 +75,6 @@ def board_context(viewer: Viewer, operating: OrService, day: date) -> dict[str, 
 def _page(
     request: Request,
     viewer: Viewer,
-    live: Live,
     operating: OrService,
     day: date,
     *,
@@ -93,7 +91,7 @@ def _page(
         "assigned": None,
         "told": None,
         "missed": [],
-        "imported": None,
+        "import_errors": None,
     }
     return render(request, "or_board.html", context | (extra or {}), status=status)
 
@@ -105,7 +103,7 @@ def board_page(request: Request, viewer: Reader, rosters: Rosters, operating: Op
         return render(request, "empty.html", {"title": "OR board"})
     day = parse_day(request.query_params.get("day"), live.program)
     notice = NOTICES.get(request.query_params.get("done", ""))
-    return _page(request, viewer, live, operating, day, notice=notice)
+    return _page(request, viewer, operating, day, notice=notice)
 
 
 def _go(request: Request, target: str) -> Response:
@@ -146,10 +144,10 @@ async def import_day(request: Request, viewer: Chief, rosters: Rosters, operatin
     except CallroomError as error:
         refused = view.refused_file(error)
         return _page(
-            request, viewer, live, operating, day, extra={"import_errors": refused}, status=status_of(error)
+            request, viewer, operating, day, extra={"import_errors": refused}, status=status_of(error)
         )
     shown = min(result.days) if result.days else day
-    return _page(request, viewer, live, operating, shown, notice=import_words(result, name))
+    return _page(request, viewer, operating, shown, notice=import_words(result, name))
 
 
 def import_words(result: ImportResult, name: str) -> str:
@@ -180,9 +178,9 @@ def assign(request: Request, viewer: Chief, form: Form, rosters: Rosters, operat
         outcome = operating.assign(viewer.principal, day)
     except CallroomError as error:
         return _page(
-            request, viewer, live, operating, day, errors={"assign": error.message}, status=status_of(error)
+            request, viewer, operating, day, errors={"assign": error.message}, status=status_of(error)
         )
-    return _page(request, viewer, live, operating, day, extra={"assigned": _assigned(outcome)})
+    return _page(request, viewer, operating, day, extra={"assigned": _assigned(outcome)})
 
 
 def _assigned(outcome: AssignOutcome) -> dict[str, Any]:
@@ -227,7 +225,6 @@ def move(request: Request, viewer: Chief, form: Form, rosters: Rosters, operatin
         return _page(
             request,
             viewer,
-            live,
             operating,
             day,
             errors={case_id: error.message},
@@ -247,9 +244,9 @@ def publish(request: Request, viewer: Chief, form: Form, rosters: Rosters, opera
         outcome = operating.publish(viewer.principal, day)
     except CallroomError as error:
         return _page(
-            request, viewer, live, operating, day, errors={"publish": error.message}, status=status_of(error)
+            request, viewer, operating, day, errors={"publish": error.message}, status=status_of(error)
         )
     names = Names(live.program)
     told = sorted(names.person(person_id) for person_id, _ in outcome.notified)
     missed = sorted(names.person(person_id) for person_id in outcome.not_reached)
-    return _page(request, viewer, live, operating, day, extra={"told": told, "missed": missed})
+    return _page(request, viewer, operating, day, extra={"told": told, "missed": missed})

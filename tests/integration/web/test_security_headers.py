@@ -14,6 +14,7 @@ from callroom.api.route_table import route_rules
 from callroom.config import Settings
 from callroom.web.app import create_app
 from tests.integration.web.conftest import Web
+from tests.or_day import DAY, or_day_csv
 from tests.web_demo import DEMO_NAME, demo_program, sign_in_of
 
 SECURITY = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
@@ -119,6 +120,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         admin.post("/admin/accounts", data={"csrf_token": admin_csrf, "username": "x"}),
     )
     yield from _setup_tour(web, admin, admin_csrf)
+    yield from _or_tour(web)
 
 
 def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
@@ -141,6 +143,38 @@ def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str,
     yield "/setup/conflicts/{key}", chief.get("/setup/conflicts/0")
     declare = {**program, "csrf_token": chief_csrf, "reason": "x"}
     yield "POST /setup/conflicts", chief.post("/setup/conflicts", data=declare)
+
+
+def _or_tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
+    """The OR board with a day imported, a case, the chief's case forms, a move refused, a
+    resident's cases and case log, the program's case logs, and the director's access report."""
+    chief, csrf = web.signed_in("chief")
+    files = {"file": ("day.csv", or_day_csv().encode(), "text/csv")}
+    yield "POST /or/import", chief.post("/or/import", data={"csrf_token": csrf}, files=files)
+    case = {"id": f"{DAY}/OR 1/07:30", "day": DAY.isoformat()}
+    for route, url, params in (
+        ("/or", "/or", {"day": DAY.isoformat()}),
+        ("/or/case", "/or/case", case),
+        ("/or/case/new", "/or/case/new", {"day": DAY.isoformat()}),
+        ("/or/case/edit", "/or/case/edit", case),
+        ("/caselog/program", "/caselog/program", {}),
+        ("/caselog/program/export.csv", "/caselog/program/export.csv", {}),
+    ):
+        yield route, chief.get(url, params=params)
+    move = {
+        "csrf_token": csrf,
+        "day": DAY.isoformat(),
+        "case": case["id"],
+        "person": "",  # no resident chosen: refused beside the case
+        "role": "FA",
+    }
+    yield "POST /or/move", chief.post("/or/move", data=move)
+    resident, resident_csrf = web.signed_in("resident")
+    yield "/or/mine", resident.get("/or/mine")
+    yield "/caselog", resident.get("/caselog")
+    yield "POST /caselog", resident.post("/caselog", data={"csrf_token": resident_csrf, "cpt": "99999"})
+    director, _ = web.signed_in("director")
+    yield "/or/access", director.get("/or/access")
 
 
 def _rosters_tour(chief: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
