@@ -92,12 +92,13 @@ def request(
         for p in program.residents
     )
     return OrRequest(
-        DAY,
-        day_cases,
-        needs,
-        candidates,
-        available or availability(program, roster, DAY, day_cases),
+        day=DAY,
+        cases=day_cases,
+        needs=needs,
+        candidates=candidates,
+        availability=available or availability(program, roster, DAY, day_cases),
         conflicts=program.conflicts,
         pairings=frozenset(pairings),
         names={p.id: p.name for p in program.people},
+        timezone=program.hospital.timezone,
     )

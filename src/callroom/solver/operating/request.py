@@ -54,8 +54,12 @@ class OrWeights:
     scale: int = 10  # urgency points are rounded to tenths of a point
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OrRequest:
+    """Everything one day's assignment weighs, named by keyword. `timezone` is the hospital's
+    (`Program.hospital.timezone`), for case times in the explanations; `names` names the
+    attendings (candidates carry their own names)."""
+
     day: date
     cases: tuple[OrCase, ...]
     needs: Mapping[str, CaseNeeds]
@@ -65,8 +69,8 @@ class OrRequest:
     pairings: frozenset[tuple[str, str]] = frozenset()  # (attending id, resident id)
     turnover_minutes: int = DEFAULT_TURNOVER_MINUTES
     weights: OrWeights = OrWeights()
-    names: Mapping[str, str] = field(default_factory=dict, hash=False)  # attendings, for words
-    timezone: str = "America/New_York"
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
+    timezone: str
 
     def name(self, person_id: str) -> str:
         found = next((c.name for c in self.candidates if c.person_id == person_id), None)
