@@ -126,14 +126,14 @@ class Counts:
         return max(MINIMUM[category] - have - pace * left, 0.0)
 
 
-def people(count: int, rng: random.Random) -> list[Person]:
+def people(count: int) -> list[Person]:
     residents = [Person(f"r{i:02d}", f"Resident {i:02d}", Grade(1 + i % 5), ("ward",)) for i in range(count)]
     attendings = [Person(f"a{i:02d}", f"Dr {i:02d}", Grade.ATTENDING, ()) for i in range(ROOMS)]
     return residents + attendings
 
 
-def program(count: int, days: int, rng: random.Random) -> Program:
-    everyone = people(count, rng)
+def program(count: int, days: int) -> Program:
+    everyone = people(count)
     residents = [p.id for p in everyone if p.grade.is_resident]
     conflicts = (
         Conflict(residents[0], residents[5], "private"),
@@ -281,7 +281,7 @@ def spread(program: Program, counts: Mapping[str, Counts]) -> dict[str, tuple[fl
 
 def one_day(args: argparse.Namespace) -> dict[str, float]:
     rng = random.Random(args.seed)
-    prog = program(40, 1, rng)
+    prog = program(40, 1)
     rota = roster(prog, rotating=False)
     cases, needs = day_cases(START, prog, rng)
     started = time.monotonic()
@@ -315,7 +315,7 @@ def one_day(args: argparse.Namespace) -> dict[str, float]:
 
 def month(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed + 1)
-    prog = program(48, args.days, rng)
+    prog = program(48, args.days)
     rota = roster(prog, rotating=True)
     start_counts = starting_counts(prog, rng)
     plans = {
@@ -344,6 +344,7 @@ def month(args: argparse.Namespace) -> dict[str, object]:
             for c in counts.values():
                 c.months_done += 1 / 30
     ours, theirs = spread(prog, plans["cp-sat"]), spread(prog, plans["greedy"])
+    before = spread(prog, start_counts)
     print(
         f"\n(b) a month: {args.days} days of {ROOMS * PER_ROOM} cases, {len(prog.residents)} residents, "
         f"{statistics.mean(free_per_day):.1f} free a day on average; "
@@ -351,13 +352,17 @@ def month(args: argparse.Namespace) -> dict[str, object]:
     )
     print(f"    uncovered cases over the month: cp-sat {uncovered['cp-sat']}, greedy {uncovered['greedy']}")
     print("    spread of projected deficits within each cohort at the month's end (mean over categories)")
-    print(f"    {'cohort':<8} {'sd cp-sat':>10} {'sd greedy':>10} {'range cp-sat':>13} {'range greedy':>13}")
+    print(
+        f"    {'cohort':<8} {'sd start':>9} {'sd cp-sat':>10} {'sd greedy':>10} "
+        f"{'range start':>12} {'range cp-sat':>13} {'range greedy':>13}"
+    )
     for label in ours:
         print(
-            f"    {label:<8} {ours[label][0]:>10.2f} {theirs[label][0]:>10.2f} "
-            f"{ours[label][1]:>13.2f} {theirs[label][1]:>13.2f}"
+            f"    {label:<8} {before[label][0]:>9.2f} {ours[label][0]:>10.2f} {theirs[label][0]:>10.2f} "
+            f"{before[label][1]:>12.2f} {ours[label][1]:>13.2f} {theirs[label][1]:>13.2f}"
         )
     return {
+        "spread_start": before,
         "spread_cp_sat": ours,
         "spread_greedy": theirs,
         "uncovered": uncovered,
