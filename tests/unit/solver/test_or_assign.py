@@ -9,6 +9,7 @@ import dataclasses
 from callroom.domain.grades import Grade
 from callroom.domain.operating import CaseNeeds, CaseRole, CreditRole, OrCase
 from callroom.domain.program import Conflict
+from callroom.rules.caselog import MAJOR
 from callroom.rules.operating import check_plan
 from callroom.rules.privacy import HIDDEN
 from callroom.solver.operating import OrResult, assign_day
@@ -183,3 +184,17 @@ def test_two_index_cases_in_a_day_go_one_each_to_two_equals() -> None:
     )
 
     assert {r.person_id for r in result.plan.roles} == {"ann", "bo"}
+
+
+def test_the_resident_behind_on_total_major_cases_gets_an_operation_but_not_a_non_operative_case() -> None:
+    people = [resident("ann", Grade.PGY3), resident("bo", Grade.PGY3)]
+    roster = f.roster(*on_ward("ann", "bo"))
+    operation, bedside = case("c1"), case("c2", procedure="Critical care")
+    urgency = {"ann": {MAJOR: 3.0}, "bo": {"abdominal": 1.0, "critical-care": 1.0}}
+    operated = _solve(program(people), roster, [operation], needs([operation]), urgency=urgency)
+    cared = _solve(
+        program(people), roster, [bedside], needs([bedside], categories=("critical-care",)), urgency=urgency
+    )
+
+    assert _who(operated, "c1") == {"ann": CreditRole.SJ}
+    assert _who(cared, "c2") == {"bo": CreditRole.SJ}

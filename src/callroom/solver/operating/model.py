@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from callroom.domain.operating import OrCase
+from callroom.domain.operating import NON_OPERATIVE, OrCase
+from callroom.rules.caselog import MAJOR
 from callroom.rules.operating import overlaps
 from callroom.solver.operating.request import Candidate, OrRequest
 
@@ -148,8 +149,12 @@ def _conflicts(request: OrRequest, built: OrModel) -> None:
 def reward(request: OrRequest, case: OrCase, candidate: Candidate) -> int:
     """Integer points for the candidate operating on (or teaching) the case, bonuses included."""
     weights = request.weights
-    need = request.needs.get(case.id)
-    urgency = sum(candidate.urgency.get(cat, 0.0) for cat in (need.categories if need else ()))
+    categories = request.needs[case.id].categories if case.id in request.needs else ()
+    urgency = sum(candidate.urgency.get(cat, 0.0) for cat in categories)
+    # An operation counts toward total major cases too (as `rules.caselog.is_operative` says of
+    # a logged line: not only non-operative categories), which `urgency` weighs as MAJOR.
+    if not categories or not set(categories) <= NON_OPERATIVE:
+        urgency += candidate.urgency.get(MAJOR, 0.0)
     points = round(urgency * weights.urgency * weights.scale)
     if candidate.person_id in case.continuity:
         points += weights.continuity * weights.scale

@@ -1,8 +1,9 @@
 """What an OR assignment is asked: the day's cases and who might take them.
 
 The service builds it from the program, the board and the case logs; nothing here reads a
-database. Urgency per defined category is `rules.caselog.urgency` (a projected deficit at
-graduation per month left): the larger, the more the resident needs the case.
+database. A candidate's urgency is `rules.caselog.urgency` of their tally (per defined category
+and MAJOR: the deficit projected at graduation per month left): the larger, the more the
+resident needs the case.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class OrWeights:
     - `uncovered`: lost per case without a surgeon. It is raised, if need be, above everything
       the rest of the objective could ever gain, so no bonus is worth leaving a case uncovered;
     - `urgency`: per unit of the surgeon's (or teaching assistant's) urgency summed over the
-      case's defined categories;
+      case's defined categories, and total major cases (`rules.caselog.MAJOR`) for an operation;
     - `continuity`: the resident saw the patient in clinic or admitted them (`OrCase.continuity`);
     - `pairing`: the program asks this resident to operate with the case's attending;
     - `fair_index`: per case of spread (max minus min) of index cases in a cohort, counting the
