@@ -15,12 +15,11 @@
 
     .venv/bin/python bench/or_assign.py [--seed 3] [--runs 5] [--days 30] [--workers 2]
 
-Note: the CPT table and the case-log rules (`formats.cpt_table.default_cpt_table`,
-`rules.caselog.tally/urgency`) are built on another branch that had not reached main when this
-was written; the bench carries a small table of common general-surgery procedures and the
-urgency formula the shared design states (projected deficit at graduation, minimum - have -
-pace * months_left floored at 0, per max(months_left, 1) months). Swap them for the real ones
-once they land. Results also go to bench/results/or_assign.json.
+Cases draw their codes from the default CPT table (`formats.cpt_table.default_cpt_table`, the
+general-surgery codes), their needs from `case_needs`; the residents' counts and urgency are
+`rules.caselog.tally` and `urgency` (projected deficit at graduation per month left), the
+starting counts synthetic (60-120% of what the minimums' pace gives for their months done).
+Results also go to bench/results/or_assign.json.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import random
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,6 +44,7 @@ from callroom.domain.operating import (
     CaseNeeds,
     CaseRole,
     CreditRole,
+    LoggedCase,
     OrCase,
     OrPlan,
     surgeon_role,
@@ -52,78 +52,56 @@ from callroom.domain.operating import (
 from callroom.domain.program import Block, Conflict, Hospital, Person, Post, Program, Service
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.shifts import ShiftKind, ShiftType
+from callroom.formats.cpt_table import case_needs, default_cpt_table
+from callroom.rules.caselog import ACGME_TOTALS, TRAINING_MONTHS, Tally, tally, urgency
 from callroom.rules.operating import Availability, availability, check_plan, overlaps
 from callroom.solver.operating import Candidate, OrRequest, assign_day
 
 ZONE = ZoneInfo("America/New_York")
 START = date(2027, 3, 1)
 ROOMS, PER_ROOM, TURNOVER = 20, 3, 30
-MINIMUM = {c.id: c.minimum for c in ACGME_CATEGORIES}
-TRAINING_MONTHS = 60.0
+CATEGORY_IDS = tuple(c.id for c in ACGME_CATEGORIES)
 
-# code, procedure, categories (parents added below), least grade to operate, index case
-PROCEDURES: tuple[tuple[str, str, tuple[str, ...], Grade, bool], ...] = (
-    ("47562", "Laparoscopic cholecystectomy", ("abdominal.biliary", "lap-basic"), Grade.PGY1, True),
-    ("49505", "Inguinal hernia repair", ("abdominal.hernia",), Grade.PGY1, False),
-    ("49652", "Laparoscopic ventral hernia repair", ("abdominal.hernia", "lap-complex"), Grade.PGY3, False),
-    ("44970", "Laparoscopic appendectomy", ("alimentary.appendix", "lap-basic"), Grade.PGY1, True),
-    ("44140", "Partial colectomy", ("alimentary.large-intestine",), Grade.PGY3, True),
-    (
-        "44204",
-        "Laparoscopic partial colectomy",
-        ("alimentary.large-intestine", "lap-complex"),
-        Grade.PGY4,
-        True,
-    ),
-    ("44120", "Small bowel resection", ("alimentary.small-intestine",), Grade.PGY3, False),
-    ("43280", "Laparoscopic fundoplication", ("alimentary.esophagus", "lap-complex"), Grade.PGY4, False),
-    ("48150", "Pancreaticoduodenectomy", ("abdominal.pancreas",), Grade.PGY5, True),
-    ("19303", "Total mastectomy", ("breast.mastectomy",), Grade.PGY2, False),
-    ("38525", "Axillary node biopsy", ("breast.axilla",), Grade.PGY2, False),
-    ("60240", "Total thyroidectomy", ("endocrine.thyroid-parathyroid", "head-neck"), Grade.PGY3, True),
-    ("36821", "Arteriovenous fistula", ("vascular.access",), Grade.PGY2, False),
-    ("11406", "Excision of a skin lesion", ("skin",), Grade.PGY1, False),
-    ("43235", "Upper endoscopy", ("endoscopy.upper",), Grade.PGY1, False),
-    ("45378", "Colonoscopy", ("endoscopy.colonoscopy",), Grade.PGY1, False),
-)
+# The general-surgery operations of the default CPT table (the codes of other services, which
+# count toward no defined category, are left out).
+TABLE = default_cpt_table()
+PROCEDURES = tuple(entry for entry in TABLE.entries.values() if entry.categories)
 
 DAY_SHIFT = ShiftType("day", "Day", clock(7), 12 * 60, ShiftKind.DAY, 12 * 60)
 CALL = ShiftType("call", "24-hour call", clock(7), 24 * 60, ShiftKind.IN_HOUSE_CALL, 24 * 60)
 
 
-def with_parents(categories: Sequence[str]) -> tuple[str, ...]:
-    found = list(categories)
-    for category in categories:
-        head, dot, _ = category.rpartition(".")
-        if dot and head not in found:
-            found.append(head)
-    return tuple(sorted(found))
-
-
 @dataclass
 class Counts:
-    """A resident's case-log counts by category, and the months of training done."""
+    """A resident's case-log counts (`rules.caselog.Tally`) and the months of training done."""
 
-    have: dict[str, int]
+    tally: Tally
     months_done: float
 
+    @property
+    def months_left(self) -> float:
+        return max(TRAINING_MONTHS - self.months_done, 0.0)
+
     def urgency(self) -> dict[str, float]:
-        """The shared design's urgency: the projected deficit at graduation per month left."""
-        left = max(TRAINING_MONTHS - self.months_done, 0.0)
-        found = {}
-        for category, minimum in MINIMUM.items():
-            have = self.have.get(category, 0)
-            pace = have / self.months_done if self.months_done > 0 else 0.0
-            deficit = max(minimum - have - pace * left, 0.0)
-            if deficit > 0:
-                found[category] = deficit / max(left, 1.0)
-        return found
+        return urgency(self.tally, self.months_left, self.months_done)
 
     def deficit(self, category: str) -> float:
-        left = max(TRAINING_MONTHS - self.months_done, 0.0)
-        have = self.have.get(category, 0)
-        pace = have / self.months_done if self.months_done > 0 else 0.0
-        return max(MINIMUM[category] - have - pace * left, 0.0)
+        """The deficit projected at graduation: what `urgency` divides by the months left."""
+        return self.urgency()[category] * max(self.months_left, 1.0)
+
+    def add(self, lines: Sequence[LoggedCase]) -> None:
+        """The day's lines, tallied by the case-log rules, added to the counts so far."""
+        new = tally(lines)
+        have = Counter(self.tally.categories)
+        have.update(new.categories)
+        old = self.tally
+        self.tally = Tally(
+            categories=dict(have),
+            major=old.major + new.major,
+            chief_year_major=old.chief_year_major + new.chief_year_major,
+            ta=old.ta + new.ta,
+            fa=old.fa + new.fa,
+        )
 
 
 def people(count: int) -> list[Person]:
@@ -174,7 +152,7 @@ def day_cases(day: date, program: Program, rng: random.Random) -> tuple[list[OrC
     for room in range(ROOMS):
         start = datetime.combine(day, clock(7, 30), ZONE)
         for slot in range(PER_ROOM):
-            code, name, categories, grade, index = rng.choice(PROCEDURES)
+            entry = rng.choice(PROCEDURES)
             minutes = rng.choice([60, 90, 120, 150, 180])
             continuity = (rng.choice(residents),) if rng.random() < 0.1 else ()
             case = OrCase(
@@ -183,25 +161,28 @@ def day_cases(day: date, program: Program, rng: random.Random) -> tuple[list[OrC
                 str(room + 1),
                 start.astimezone(ZoneInfo("UTC")),
                 minutes,
-                name,
-                (code,),
+                entry.description,
+                (entry.code,),
                 "gs",
                 attending_id=f"a{room:02d}",
                 continuity=continuity,
             )
             cases.append(case)
-            needs[case.id] = CaseNeeds(grade, with_parents(categories), index)
+            needs[case.id] = case_needs(case.cpt_codes, TABLE)
             start += timedelta(minutes=minutes + TURNOVER)
     return cases, needs
 
 
 def starting_counts(program: Program, rng: random.Random) -> dict[str, Counts]:
+    """Each resident eight months into their year, with 60-120% of the cases their time in
+    training would give at the pace of the minimums."""
     found = {}
     for person in program.residents:
         done = (int(person.grade) - 1) * 12 + 8.0
         share = done / TRAINING_MONTHS
-        have = {c: int(m * share * rng.uniform(0.6, 1.2)) for c, m in MINIMUM.items()}
-        found[person.id] = Counts(have, done)
+        have = {c.id: int(c.minimum * share * rng.uniform(0.6, 1.2)) for c in ACGME_CATEGORIES}
+        major = int(ACGME_TOTALS.major * share * rng.uniform(0.6, 1.2))
+        found[person.id] = Counts(Tally(categories=have, major=major), done)
     return found
 
 
@@ -255,13 +236,31 @@ def greedy(program: Program, req: OrRequest) -> OrPlan:
 
 
 def credit(
-    plan: OrPlan, needs: Mapping[str, CaseNeeds], counts: dict[str, Counts], index: dict[str, int]
+    plan: OrPlan,
+    cases: Sequence[OrCase],
+    needs: Mapping[str, CaseNeeds],
+    counts: dict[str, Counts],
+    index: dict[str, int],
 ) -> None:
+    """Every surgeon and TA logs the case (its categories from the CPT table)."""
+    by_id = {c.id: c for c in cases}
+    lines: dict[str, list[LoggedCase]] = defaultdict(list)
     for role in plan.roles:
-        for category in needs[role.case_id].categories:
-            counts[role.person_id].have[category] = counts[role.person_id].have.get(category, 0) + 1
+        case = by_id[role.case_id]
+        line = LoggedCase(
+            role.person_id,
+            case.day,
+            case.cpt_codes,
+            role.role,
+            needs[case.id].categories,
+            case.attending_id,
+            case.id,
+        )
+        lines[role.person_id].append(line)
         if role.role.is_surgeon and needs[role.case_id].index:
             index[role.person_id] = index.get(role.person_id, 0) + 1
+    for person_id, held in lines.items():
+        counts[person_id].add(held)
 
 
 def spread(program: Program, counts: Mapping[str, Counts]) -> dict[str, tuple[float, float]]:
@@ -271,7 +270,7 @@ def spread(program: Program, counts: Mapping[str, Counts]) -> dict[str, tuple[fl
     for grade in list(Grade)[:5]:
         members = [p.id for p in program.residents if p.grade is grade]
         sds, ranges = [], []
-        for category in MINIMUM:
+        for category in CATEGORY_IDS:
             values = [counts[m].deficit(category) for m in members]
             sds.append(statistics.pstdev(values))
             ranges.append(max(values) - min(values))
@@ -319,7 +318,7 @@ def month(args: argparse.Namespace) -> dict[str, object]:
     rota = roster(prog, rotating=True)
     start_counts = starting_counts(prog, rng)
     plans = {
-        name: {k: Counts(dict(v.have), v.months_done) for k, v in start_counts.items()}
+        name: {k: Counts(v.tally, v.months_done) for k, v in start_counts.items()}
         for name in ("cp-sat", "greedy")
     }
     index: dict[str, dict[str, int]] = {"cp-sat": {}, "greedy": {}}
@@ -340,7 +339,7 @@ def month(args: argparse.Namespace) -> dict[str, object]:
                 plan = greedy(prog, req)
             assert check_plan(prog, cases, needs, plan, free, turnover_minutes=TURNOVER) == []
             uncovered[name] += len(cases) - len({r.case_id for r in plan.roles if r.role.is_surgeon})
-            credit(plan, needs, counts, index[name])
+            credit(plan, cases, needs, counts, index[name])
             for c in counts.values():
                 c.months_done += 1 / 30
     ours, theirs = spread(prog, plans["cp-sat"]), spread(prog, plans["greedy"])
