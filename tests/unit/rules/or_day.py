@@ -96,11 +96,11 @@ def request(
         for p in program.residents
     )
     return OrRequest(
-        day=DAY,
-        cases=day_cases,
-        needs=needs,
-        candidates=candidates,
-        availability=available or availability(program, roster, DAY, day_cases),
+        DAY,
+        day_cases,
+        needs,
+        candidates,
+        available or availability(program, roster, DAY, day_cases),
         conflicts=program.conflicts,
         pairings=frozenset(pairings),
         names={p.id: p.name for p in program.people},

@@ -9,7 +9,7 @@ resident needs the case.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 
 from callroom.domain.grades import Grade
@@ -55,17 +55,18 @@ class OrWeights:
     scale: int = 10  # urgency points are rounded to tenths of a point
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class OrRequest:
-    """Everything one day's assignment weighs, named by keyword. `timezone` is the hospital's
-    (`Program.hospital.timezone`), for case times in the explanations; `names` names the
-    attendings (candidates carry their own names)."""
+    """Everything one day's assignment weighs; the fields after `availability` by keyword.
+    `timezone` is the hospital's (`Program.hospital.timezone`), for case times in the
+    explanations; `names` names the attendings (candidates carry their own names)."""
 
     day: date
     cases: tuple[OrCase, ...]
     needs: Mapping[str, CaseNeeds]
     candidates: tuple[Candidate, ...]
     availability: Availability
+    _: KW_ONLY
     conflicts: tuple[Conflict, ...] = ()
     pairings: frozenset[tuple[str, str]] = frozenset()  # (attending id, resident id)
     turnover_minutes: int = DEFAULT_TURNOVER_MINUTES
