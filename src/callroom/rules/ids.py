@@ -108,6 +108,9 @@ OR_AVAILABLE = RuleId("or.available", "Only residents free to take the case", H)
 OR_OVERLAP = RuleId("or.overlap", "Nobody on two cases at once, turnover included", H)
 OR_ONE_ROLE = RuleId("or.one-role", "One role per person per case", H)
 OR_CONFLICT = RuleId("or.conflict", "Declared conflicts never share a case", H)
+# Not a rule broken: why a free candidate of an uncovered case was not placed (the search ran
+# out of time), so that every reason an explanation gives has a rule id.
+OR_NOT_PLACED = RuleId("or.not-placed", "Free, but not placed by the search", S)
 
 COVER_UNDER = RuleId("cover.under", "Cover below target", S)
 COVER_OVER = RuleId("cover.over", "Cover above target", S)

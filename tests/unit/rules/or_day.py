@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from callroom.domain.grades import Grade
 from callroom.domain.operating import CaseNeeds, OrCase
-from callroom.domain.program import Conflict, Person, Program, Service
+from callroom.domain.program import AcgmeLimits, Conflict, Person, Program, Service
 from callroom.domain.roster import Roster
 from callroom.rules.operating import Availability, availability
 from callroom.solver.operating import Candidate, OrRequest
@@ -25,8 +25,12 @@ BILIARY = ("abdominal", "abdominal.biliary")
 HERNIA = ("abdominal", "abdominal.hernia")
 
 
-def program(people: Iterable[Person], conflicts: Iterable[Conflict] = ()) -> Program:
-    base = f.program(people, posts=[f.post("ward"), f.post("vasc", service="vs")], conflicts=conflicts)
+def program(
+    people: Iterable[Person], conflicts: Iterable[Conflict] = (), limits: AcgmeLimits = AcgmeLimits()
+) -> Program:
+    base = f.program(
+        people, posts=[f.post("ward"), f.post("vasc", service="vs")], conflicts=conflicts, limits=limits
+    )
     return dataclasses.replace(base, services=(Service("gs", "General Surgery"), Service("vs", "Vascular")))
 
 
@@ -100,4 +104,5 @@ def request(
         conflicts=program.conflicts,
         pairings=frozenset(pairings),
         names={p.id: p.name for p in program.people},
+        timezone=program.hospital.timezone,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
 from callroom.domain.grades import Grade
 from callroom.domain.operating import OrCase
-from callroom.domain.program import Leave, Person
+from callroom.domain.program import AcgmeLimits, Leave, Person
 from callroom.rules.operating import NOT_A_RESIDENT, availability
 from tests import factories as f
 from tests.unit.rules.or_day import DAY, OR_DAY, attending, case, on_ward, program, resident
@@ -68,6 +68,21 @@ def test_a_case_that_would_make_29_hours_continuous_is_out_and_28_is_not() -> No
 
     assert _reason([ANN], rows, case("c1", "22:00", 14 * 60)) == "would be 29 h continuous, past 24 + 4"
     assert _reason([ANN], rows, case("c1", "22:00", 13 * 60)) is None
+
+
+def test_a_case_past_the_weekly_hours_averaged_over_the_block_is_out_with_the_rules_own_numbers() -> None:
+    """A program capping 20 hours a week: 80 hours over the 28-day block. Six 12-hour days make
+    72; an evening case of 9 hours makes 81, one of 8 hours exactly 80."""
+    capped = program([ANN], limits=AcgmeLimits(weekly_hours=20))
+    roster = f.roster(*[("ann", d, "day") for d in range(OR_DAY - 2, OR_DAY + 4)])
+    late, shorter = case("c1", "20:00", 9 * 60), case("c2", "20:00", 8 * 60)
+    found = availability(capped, roster, DAY, [late, shorter])
+
+    assert found.reason("c1", "ann") == (
+        "would break 80 hours a week, averaged over the block (ACGME VI.F.1 / 6.20): Ann: 20.25 h/week "
+        "averaged over the block (81 h worked in 28 days off leave; budget 80 h); limit 20"
+    )
+    assert found.reason("c2", "ann") is None
 
 
 def test_a_resident_on_leave_is_out() -> None:

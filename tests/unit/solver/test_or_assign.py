@@ -4,9 +4,12 @@ teaches a junior, and a case left uncovered says why each candidate is out."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from callroom.domain.grades import Grade
-from callroom.domain.operating import CaseRole, CreditRole
+from callroom.domain.operating import CaseNeeds, CaseRole, CreditRole, OrCase
 from callroom.domain.program import Conflict
+from callroom.rules.caselog import MAJOR
 from callroom.rules.operating import check_plan
 from callroom.rules.privacy import HIDDEN
 from callroom.solver.operating import OrResult, assign_day
@@ -101,21 +104,32 @@ def test_the_resident_with_the_biliary_deficit_gets_the_cholecystectomy_when_all
     assert _who(result, "c2") == {"ann": CreditRole.SJ}
 
 
-def test_one_surgeon_credit_a_case_with_the_senior_teaching_the_junior_who_operates() -> None:
-    """All three want the case; the chief, most in need, gains more teaching Bo (TA counts
-    toward the categories too) than operating alone, which would leave no one to teach."""
+def _three(urgency: dict[str, float], cases: list[OrCase]) -> OrResult:
     people = [resident("ann", Grade.PGY2), resident("bo", Grade.PGY3), resident("cy", Grade.PGY5)]
-    cases = [case("c1")]
-    urgency = {
-        "ann": {"abdominal.biliary": 1.0},
-        "bo": {"abdominal.biliary": 2.0},
-        "cy": {"abdominal.biliary": 9.0},
-    }
-    result = _solve(
-        program(people), f.roster(*on_ward("ann", "bo", "cy")), cases, needs(cases), urgency=urgency
-    )
+    need = {p: {"abdominal.biliary": u} for p, u in urgency.items()}
+    return _solve(program(people), f.roster(*on_ward("ann", "bo", "cy")), cases, needs(cases), urgency=need)
+
+
+def test_one_surgeon_credit_a_case_the_one_most_in_need_operates_and_a_free_senior_teaches() -> None:
+    result = _three({"ann": 1.0, "bo": 5.0, "cy": 2.0}, [case("c1")])
 
     assert _who(result, "c1") == {"bo": CreditRole.SJ, "cy": CreditRole.TA}
+
+
+def test_a_chief_operating_leaves_no_one_junior_to_teach() -> None:
+    result = _three({"ann": 1.0, "bo": 2.0, "cy": 9.0}, [case("c1")])
+
+    assert _who(result, "c1") == {"cy": CreditRole.SC}
+
+
+def test_teaching_never_costs_a_case_its_surgeon() -> None:
+    """Two cases at once and three residents: the chief, though teaching pays, does not teach
+    one case while the other goes uncovered; the two juniors operate and the chief teaches."""
+    result = _three({"ann": 1.0, "bo": 1.0, "cy": 0.0}, [case("c1", room="1"), case("c2", room="2")])
+
+    assert result.unassigned == {}
+    assert sorted(r.role for r in result.plan.roles) == [CreditRole.SJ, CreditRole.SJ, CreditRole.TA]
+    assert [r.person_id for r in result.plan.roles if r.role is CreditRole.TA] == ["cy"]
 
 
 def test_a_chief_alone_operates_as_sc() -> None:
@@ -137,3 +151,50 @@ def test_a_case_below_everyones_grade_and_one_overlapping_are_explained_candidat
     busy = next(c for c in ("c1", "c2") if c in result.unassigned)
     assert result.unassigned[busy][0].startswith("Ann: on Laparoscopic cholecystectomy (room ")
     assert result.unassigned[busy][0].endswith("too close with 30 min turnover")
+
+
+def test_the_index_case_goes_to_the_resident_of_the_cohort_behind_on_index_cases_this_year() -> None:
+    people = [resident("ann", Grade.PGY3), resident("bo", Grade.PGY3)]
+    cases = [case("c1")]
+    index = {"c1": CaseNeeds(Grade.PGY1, BILIARY, True)}
+    for behind in ("ann", "bo"):
+        req = request(program(people), f.roster(*on_ward("ann", "bo")), cases, index)
+        so_far = {"ann": 6, "bo": 6, behind: 2}
+        req = dataclasses.replace(
+            req,
+            candidates=tuple(
+                dataclasses.replace(c, index_so_far=so_far[c.person_id]) for c in req.candidates
+            ),
+        )
+
+        assert _who(assign_day(req), "c1") == {behind: CreditRole.SJ}
+
+
+def test_two_index_cases_in_a_day_go_one_each_to_two_equals() -> None:
+    people = [resident("ann", Grade.PGY3), resident("bo", Grade.PGY3)]
+    cases = [case("c1", "07:30"), case("c2", "13:00")]
+    index = {c.id: CaseNeeds(Grade.PGY1, BILIARY, True) for c in cases}
+    # Ann is a little more urgent: without fair shares she would take both.
+    result = _solve(
+        program(people),
+        f.roster(*on_ward("ann", "bo")),
+        cases,
+        index,
+        urgency={"ann": {"abdominal.biliary": 0.5}},
+    )
+
+    assert {r.person_id for r in result.plan.roles} == {"ann", "bo"}
+
+
+def test_the_resident_behind_on_total_major_cases_gets_an_operation_but_not_a_non_operative_case() -> None:
+    people = [resident("ann", Grade.PGY3), resident("bo", Grade.PGY3)]
+    roster = f.roster(*on_ward("ann", "bo"))
+    operation, bedside = case("c1"), case("c2", procedure="Critical care")
+    urgency = {"ann": {MAJOR: 3.0}, "bo": {"abdominal": 1.0, "critical-care": 1.0}}
+    operated = _solve(program(people), roster, [operation], needs([operation]), urgency=urgency)
+    cared = _solve(
+        program(people), roster, [bedside], needs([bedside], categories=("critical-care",)), urgency=urgency
+    )
+
+    assert _who(operated, "c1") == {"ann": CreditRole.SJ}
+    assert _who(cared, "c2") == {"bo": CreditRole.SJ}

@@ -59,7 +59,7 @@ def _reason(request: OrRequest, case: OrCase, plan: OrPlan, candidate: Candidate
             day,
         )
     tail = "" if optimal else " (the search stopped at its time limit)"
-    return Violation(ids.OR_ONE_SURGEON, f"{name}: free, but not placed on it{tail}", pid, day)
+    return Violation(ids.OR_NOT_PLACED, f"{name}: free, but not placed on it{tail}", pid, day)
 
 
 def _busy(request: OrRequest, case: OrCase, plan: OrPlan, person_id: str) -> OrCase | None:

@@ -1,4 +1,13 @@
-"""The CP-SAT model of an OR day.
+"""The CP-SAT models of an OR day: the surgeons first, then the teaching assistants.
+
+The day is solved lexicographically, each stage proven optimal: first who operates (every case
+covered that can be, then the residents' urgency, continuity, pairings and fair shares of index
+cases), then, with those surgeons held, which free seniors teach. Teaching is a small reward
+that never costs a case or a resident's surgeon credit. Solving it second keeps a 60-case day
+proven optimal in about a second, where one weighted model, or a second stage free to choose
+among the first stage's equal plans (its points held at their optimum), took ten or more on
+the bench day; the price is that among equally good surgeon plans the first stage does not
+look for the one that leaves the most seniors free to teach.
 
 Variables: `surgeon[case, person]` (the resident takes surgeon credit, SC or SJ by grade) and
 `teacher[case, person]` (TA), made only where the resident may take that role at all, and
@@ -16,12 +25,13 @@ Soft: see `OrWeights`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from callroom.domain.operating import OrCase
+from callroom.domain.operating import NON_OPERATIVE, OrCase
+from callroom.rules.caselog import MAJOR
 from callroom.rules.operating import overlaps
 from callroom.solver.operating.request import Candidate, OrRequest
 
@@ -51,18 +61,32 @@ def _with_attending(request: OrRequest, case: OrCase, candidate: Candidate) -> b
     return case.attending_id is not None and request.conflicted(case.attending_id, candidate.person_id)
 
 
-def build(request: OrRequest) -> OrModel:
+def build(request: OrRequest, held: Collection[Key] | None = None) -> OrModel:
+    """The surgeons' stage (`held` None: no TA), or the teachers' stage: the TA variables too,
+    with the surgeons held to `held` (the first stage's (case, person) pairs)."""
     built = OrModel(cp_model.CpModel())
-    _variables(request, built)
+    _variables(request, built, teaching=held is not None)
+    if held is not None:
+        _hold(built, held)
     _one_surgeon(request, built)
     _teaching(request, built)
     _no_overlap(request, built)
     _conflicts(request, built)
-    _objective(request, built)
+    surgeons, teachers = _objective(request, built)
+    built.model.maximize(surgeons + teachers)
     return built
 
 
-def _variables(request: OrRequest, built: OrModel) -> None:
+def _hold(built: OrModel, held: Collection[Key]) -> None:
+    chosen = set(held)
+    for key, var in built.surgeon.items():
+        built.model.add(var == int(key in chosen))
+    covered = {case_id for case_id, _ in chosen}
+    for case_id, var in built.uncovered.items():
+        built.model.add(var == int(case_id not in covered))
+
+
+def _variables(request: OrRequest, built: OrModel, *, teaching: bool) -> None:
     model = built.model
     for case in request.cases:
         built.uncovered[case.id] = model.new_bool_var(f"uncovered[{case.id}]")
@@ -71,7 +95,7 @@ def _variables(request: OrRequest, built: OrModel) -> None:
             built.surgeon[case.id, candidate.person_id] = model.new_bool_var(
                 f"surgeon[{case.id},{candidate.person_id}]"
             )
-        for candidate in able:
+        for candidate in able if teaching else ():
             # A TA needs someone more junior who could operate on the same case.
             if any(other.grade < candidate.grade for other in able):
                 built.teacher[case.id, candidate.person_id] = model.new_bool_var(
@@ -125,8 +149,12 @@ def _conflicts(request: OrRequest, built: OrModel) -> None:
 def reward(request: OrRequest, case: OrCase, candidate: Candidate) -> int:
     """Integer points for the candidate operating on (or teaching) the case, bonuses included."""
     weights = request.weights
-    need = request.needs.get(case.id)
-    urgency = sum(candidate.urgency.get(cat, 0.0) for cat in (need.categories if need else ()))
+    categories = request.needs[case.id].categories if case.id in request.needs else ()
+    urgency = sum(candidate.urgency.get(cat, 0.0) for cat in categories)
+    # An operation counts toward total major cases too (as `rules.caselog.is_operative` says of
+    # a logged line: not only non-operative categories), which `urgency` weighs as MAJOR.
+    if not categories or not set(categories) <= NON_OPERATIVE:
+        urgency += candidate.urgency.get(MAJOR, 0.0)
     points = round(urgency * weights.urgency * weights.scale)
     if candidate.person_id in case.continuity:
         points += weights.continuity * weights.scale
@@ -135,66 +163,74 @@ def reward(request: OrRequest, case: OrCase, candidate: Candidate) -> int:
     return points
 
 
-Terms = tuple[list[cp_model.IntVar], list[int]]  # variables and their points
-
-
-def _objective(request: OrRequest, built: OrModel) -> None:
+def _objective(request: OrRequest, built: OrModel) -> tuple[cp_model.LinearExpr, cp_model.LinearExpr]:
+    """The surgeons' points (cover, urgency, continuity, pairings, fair shares) and the
+    teachers' points. A case's uncovered weight outweighs all any plan could gain otherwise,
+    the same in both stages, so the surgeons' points mean the same in each."""
     weights = request.weights
     by_id = {c.person_id: c for c in request.candidates}
     cases = {c.id: c for c in request.cases}
+    catch_up = _catch_up(request)
     variables: list[cp_model.IntVar] = []
     points: list[int] = []
-    best: dict[str, int] = defaultdict(int)
+    swing: dict[str, int] = defaultdict(int)  # the most one case's choice can move the objective
     for (case_id, person_id), var in built.surgeon.items():
-        gain = reward(request, cases[case_id], by_id[person_id])
+        gain = reward(request, cases[case_id], by_id[person_id]) + catch_up.get((case_id, person_id), 0)
         variables.append(var)
         points.append(gain)
-        best[case_id] = max(best[case_id], gain)
-    best_ta: dict[str, int] = defaultdict(int)
-    for (case_id, person_id), var in built.teacher.items():
-        gain = reward(request, cases[case_id], by_id[person_id]) + weights.teaching * weights.scale
-        variables.append(var)
-        points.append(gain)
-        best_ta[case_id] = max(best_ta[case_id], gain)
-    (spread, lost_to_spread), most_spread = _fair_index(request, built)
-    ceiling = sum(best.values()) + sum(best_ta.values()) + most_spread
+        swing[case_id] = max(swing[case_id], abs(gain))
+    teaching = weights.teaching * weights.scale
+    ta_swing = sum(
+        max((reward(request, c, p) + teaching for p in request.candidates), default=0) for c in request.cases
+    )
+    extra, extra_points, most_extra = _second_index(request, built)
+    ceiling = sum(swing.values()) + ta_swing + most_extra
     built.uncovered_weight = max(weights.uncovered, ceiling + 1)
-    variables += list(built.uncovered.values()) + spread
-    points += [-built.uncovered_weight] * len(built.uncovered) + lost_to_spread
-    built.model.maximize(cp_model.LinearExpr.weighted_sum(variables, points))
+    variables += [*built.uncovered.values(), *extra]
+    points += [-built.uncovered_weight] * len(built.uncovered) + extra_points
+    teachers = list(built.teacher.items())
+    taught = [reward(request, cases[c], by_id[p]) + teaching for (c, p), _ in teachers]
+    return (
+        cp_model.LinearExpr.weighted_sum(variables, points),
+        cp_model.LinearExpr.weighted_sum([v for _, v in teachers], taught),
+    )
 
 
-def _fair_index(request: OrRequest, built: OrModel) -> tuple[Terms, int]:
-    """The spread of index cases (year so far plus today's surgeon credits) within each cohort
-    among those who could operate on an index case today, as terms of the objective, and the
-    most it could vary between two plans."""
-    index = [c.id for c in request.cases if (need := request.needs.get(c.id)) is not None and need.index]
+def _index_cases(request: OrRequest) -> list[str]:
+    return [c.id for c in request.cases if (need := request.needs.get(c.id)) is not None and need.index]
+
+
+def _catch_up(request: OrRequest) -> dict[tuple[str, str], int]:
+    """Fair shares of index cases, over the year: a surgeon credit on an index case gains (or
+    loses) `fair_index` points per index case the resident is behind (or ahead of) the mean of
+    their cohort so far. Linear, so the search proves it as fast as the urgency."""
+    weight = request.weights.fair_index * request.weights.scale
+    cohorts: dict[str, list[int]] = defaultdict(list)
+    for candidate in request.candidates:
+        cohorts[candidate.cohort].append(candidate.index_so_far)
+    mean = {label: sum(counts) / len(counts) for label, counts in cohorts.items()}
+    return {
+        (case_id, c.person_id): round(weight * (mean[c.cohort] - c.index_so_far))
+        for case_id in _index_cases(request)
+        for c in request.candidates
+    }
+
+
+def _second_index(request: OrRequest, built: OrModel) -> tuple[list[cp_model.IntVar], list[int], int]:
+    """Fair shares today: each index case a resident takes beyond the first of the day costs
+    `fair_index` points (a convex cost, which the LP relaxation states exactly)."""
+    index = _index_cases(request)
     weight = request.weights.fair_index * request.weights.scale
     variables: list[cp_model.IntVar] = []
-    points: list[int] = []
-    if not index or weight <= 0:
-        return (variables, points), 0
-    cohorts: dict[str, list[Candidate]] = defaultdict(list)
+    if weight <= 0:
+        return variables, [], 0
     for candidate in request.candidates:
-        if any((c, candidate.person_id) in built.surgeon for c in index):
-            cohorts[candidate.cohort].append(candidate)
-    for label, members in sorted(cohorts.items()):
-        if len(members) < 2:
+        held = [
+            built.surgeon[c, candidate.person_id] for c in index if (c, candidate.person_id) in built.surgeon
+        ]
+        if len(held) < 2:
             continue
-        lo = min(m.index_so_far for m in members)
-        hi = max(m.index_so_far for m in members) + len(index)
-        top = built.model.new_int_var(lo, hi, f"index_max[{label}]")
-        bottom = built.model.new_int_var(lo, hi, f"index_min[{label}]")
-        for member in members:
-            # Bounds, not equalities: the objective pushes them onto the max and the min.
-            count = _count(built, index, member)
-            built.model.add(top >= count)
-            built.model.add(bottom <= count)
-        variables += [top, bottom]
-        points += [-weight, weight]
-    return (variables, points), weight * len(index) * (len(variables) // 2)
-
-
-def _count(built: OrModel, index: Iterable[str], member: Candidate) -> cp_model.LinearExpr:
-    held = [built.surgeon[c, member.person_id] for c in index if (c, member.person_id) in built.surgeon]
-    return cp_model.LinearExpr.sum(held) + member.index_so_far
+        beyond = built.model.new_int_var(0, len(held) - 1, f"index_beyond_first[{candidate.person_id}]")
+        built.model.add(beyond >= cp_model.LinearExpr.sum(held) - 1)
+        variables.append(beyond)
+    return variables, [-weight] * len(variables), weight * len(index)

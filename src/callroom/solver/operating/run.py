@@ -1,10 +1,12 @@
-"""Assign an OR day: build the model, search, read the plan back, explain what is uncovered.
+"""Assign an OR day: the surgeons, then the teaching assistants, each stage proven optimal in
+turn (see `solver.operating.model`); the plan read back; each uncovered case explained.
 
-Like a roster solve (`solver.run`), the search runs on `workers` threads with a fixed seed; in
-the default deterministic mode it runs interleaved on a deterministic-time budget, so the same
-request gives the same plan on any machine. A day's model is small: it is proven optimal in a
-fraction of the limit (see `bench/or_assign.py`). A greedy plan (each case in start order to the
-free candidate with the most points) is hinted first, so a plan exists from the first moment.
+Time limit, seed and status as a roster solve's (`solver.run`). By default the search is
+deterministic as a repair's is (`solver.repair.staged`): one worker on a deterministic budget,
+so the same request gives the same plan on any machine; `deterministic=False` runs `workers`
+threads on the wall clock instead. Each stage starts from a hint: the surgeons' from a greedy
+plan (each case in start order to the free candidate with the most points). A 60-case day is
+proven optimal in about a second (`bench/or_assign.py`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from callroom.rules.operating import overlaps
 from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.operating.explain import public_words, why_out
-from callroom.solver.operating.model import OrModel, build, reward
+from callroom.solver.operating.model import Key, OrModel, build, reward
 from callroom.solver.operating.request import OrRequest
-from callroom.solver.run import DETERMINISTIC_PER_SECOND, Status
+from callroom.solver.repair.staged import DETERMINISTIC_PER_SECOND_SINGLE
+from callroom.solver.run import Status
 
 
 @dataclass(frozen=True)
@@ -61,26 +64,71 @@ def assign_day(
     seed: int = 0,
     deterministic: bool = True,
 ) -> OrResult:
-    """The best plan for the day within the time limit (see the module doc)."""
+    """The best plan for the day within the time limit (see the module doc): the surgeons,
+    then with them held the teaching assistants (`solver.operating.model`), the second stage
+    on what time the first left."""
     started = time.monotonic()
-    built = build(request)
-    _hint(request, built)
+    surgeons = build(request)
+    _hint(request, surgeons)
+    first = _search(surgeons, time_limit_s, workers, seed, deterministic)
+    if first.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return _result(request, OrPlan(request.day), None, None, first.status, started)
+    teachers = build(request, first.surgeons)
+    _hold_hint(teachers, first)
+    left = max(time_limit_s - (time.monotonic() - started), MIN_SEARCH_S)
+    second = _search(teachers, left, workers, seed, deterministic)
+    found = second if second.status in (Status.OPTIMAL, Status.FEASIBLE) else first
+    plan = _plan(request, found.surgeons, found.teachers)
+    status = Status.OPTIMAL if first.status is second.status is Status.OPTIMAL else Status.FEASIBLE
+    return _result(request, plan, found.objective, found.bound, status, started)
+
+
+def _hold_hint(built: OrModel, first: _Found) -> None:
+    """The first stage's plan, without teachers, as the second's hint: it meets the floor."""
+    chosen = set(first.surgeons)
+    for key, var in built.surgeon.items():
+        built.model.add_hint(var, key in chosen)
+    for var in built.teacher.values():
+        built.model.add_hint(var, False)
+    covered = {case_id for case_id, _ in chosen}
+    for case_id, var in built.uncovered.items():
+        built.model.add_hint(var, case_id not in covered)
+
+
+MIN_SEARCH_S = 0.5  # the teachers' stage's least time, when the surgeons' took the whole limit
+
+
+@dataclass(frozen=True)
+class _Found:
+    status: Status
+    objective: int | None
+    bound: int | None
+    surgeons: tuple[Key, ...] = ()
+    teachers: tuple[Key, ...] = ()
+
+
+def _search(built: OrModel, time_limit_s: float, workers: int, seed: int, deterministic: bool) -> _Found:
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.num_workers = workers
     params.random_seed = seed
-    if deterministic:
-        params.interleave_search = True
-        params.max_deterministic_time = time_limit_s * DETERMINISTIC_PER_SECOND
     params.max_time_in_seconds = time_limit_s
-    code = solver.solve(built.model)
-    status = _status(code)
+    if deterministic:
+        # As a repair does: one worker on a deterministic budget gives the same plan for the
+        # same request on any machine, and starts from the hint (interleaved search on two
+        # workers, a roster solve's deterministic mode, took 3-8 times longer here).
+        params.num_workers = 1
+        params.max_deterministic_time = time_limit_s * DETERMINISTIC_PER_SECOND_SINGLE
+    else:
+        params.num_workers = workers
+    status = _status(solver.solve(built.model))
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        plan = OrPlan(request.day)
-        return _result(request, plan, None, None, status, started)
-    plan = _plan(request, built, solver)
-    return _result(
-        request, plan, round(solver.objective_value), round(solver.best_objective_bound), status, started
+        return _Found(status, None, None)
+    return _Found(
+        status,
+        round(solver.objective_value),
+        round(solver.best_objective_bound),
+        tuple(key for key, var in built.surgeon.items() if solver.boolean_value(var)),
+        tuple(key for key, var in built.teacher.items() if solver.boolean_value(var)),
     )
 
 
@@ -94,18 +142,10 @@ def _status(code: cp_model.CpSolverStatus) -> Status:
     return Status.UNKNOWN
 
 
-def _plan(request: OrRequest, built: OrModel, solver: cp_model.CpSolver) -> OrPlan:
+def _plan(request: OrRequest, surgeons: tuple[Key, ...], teachers: tuple[Key, ...]) -> OrPlan:
     grade = {c.person_id: c.grade for c in request.candidates}
-    roles = [
-        CaseRole(case_id, person_id, surgeon_role(grade[person_id]))
-        for (case_id, person_id), var in built.surgeon.items()
-        if solver.boolean_value(var)
-    ]
-    roles += [
-        CaseRole(case_id, person_id, CreditRole.TA)
-        for (case_id, person_id), var in built.teacher.items()
-        if solver.boolean_value(var)
-    ]
+    roles = [CaseRole(case_id, person_id, surgeon_role(grade[person_id])) for case_id, person_id in surgeons]
+    roles += [CaseRole(case_id, person_id, CreditRole.TA) for case_id, person_id in teachers]
     order = {c.id: i for i, c in enumerate(request.cases)}
     return OrPlan(request.day, tuple(sorted(roles, key=lambda r: (order[r.case_id], r.role, r.person_id))))
 
