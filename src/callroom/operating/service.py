@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,7 @@ from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.operating import Candidate, OrRequest, assign_day
 from callroom.storage import Database
+from callroom.storage.hours_repositories import HoursRepository
 from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
 
 ASSIGN_TIME_LIMIT_S = 10.0
@@ -139,7 +140,7 @@ class OrService:
         newest = repo.newest_plan(found.family, day, published_only=published_only)
         published = repo.newest_plan(found.family, day, published_only=True)
         plan = _on_cases(newest.plan if newest else OrPlan(day), cases)
-        free = availability(found.program, found.live.roster, day, cases)
+        free = _free(session, found, day, cases)
         problems = as_seen_by(check_plan(found.program, cases, needs, plan, free), caller, found.program)
         names = {p.id: p.name for p in found.program.people}
         return DayBoard(
@@ -189,7 +190,7 @@ class OrService:
             cases,
             {case.id: case_needs(case.cpt_codes, table) for case in cases},
             tuple(candidates),
-            availability(found.program, found.live.roster, day, cases),
+            _free(session, found, day, cases),
             conflicts=found.program.conflicts,
             names={p.id: p.name for p in found.program.people},
             timezone=found.program.hospital.timezone,
@@ -222,7 +223,7 @@ class OrService:
         """The hard rules `after` breaks that `before` did not (a move is judged on what it does)."""
         table, _ = self._programs.cpt_table(session, found.family)
         needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
-        free: Availability = availability(found.program, found.live.roster, before.day, cases)
+        free = _free(session, found, before.day, cases)
         old = {(v.rule, v.message) for v in check_plan(found.program, cases, needs, before, free)}
         return [
             v for v in check_plan(found.program, cases, needs, after, free) if (v.rule, v.message) not in old
@@ -264,6 +265,20 @@ class OrService:
 
     def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
         return self.guard.purge(caller, older_than_days)
+
+
+def _free(session: Session, found: Found, day: date, cases: Sequence[OrCase]) -> Availability:
+    """Who may take each case: from the live roster, where residents logged hours from their
+    logs (a resident who stayed past their shift is not fresh the next morning)."""
+    hours = HoursRepository(session)
+    program_id = hours.program_id(found.live.name)
+    near = (day - timedelta(days=2), day + timedelta(days=1))
+    logged = [
+        p.logged()
+        for p in (hours.periods(program_id) if program_id is not None else ())
+        if not p.open and near[0] <= p.current.values.start.date() <= near[1]
+    ]
+    return availability(found.program, found.live.roster, day, cases, logged=logged)
 
 
 def _parse(text: str, filename: str, program: Program, table: CptTable) -> ImportedDay:
