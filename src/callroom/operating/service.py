@@ -164,6 +164,7 @@ class OrService:
             found = self._programs.on(session, day)
             request = self._request(session, found, day)
             result = assign_day(request, time_limit_s=self._time_limit_s)
+            OrRepository(session, clock=self._clock).lock(found.family)
             OrRepository(session, clock=self._clock).add_plan(
                 found.family, result.plan, published=False, by=caller.user, note="assigned"
             )
@@ -197,20 +198,30 @@ class OrService:
         )
 
     def move(
-        self, caller: Principal, day: date, case_id: str, person_id: str | None, role: CreditRole
+        self,
+        caller: Principal,
+        day: date,
+        case_id: str,
+        person_id: str | None,
+        role: CreditRole,
+        *,
+        base_plan: int | None = None,
     ) -> DayBoard:
         """Put `person_id` on the case in `role` (taking them off any other role on it), or with
         no person take whoever holds `role` off it. Refused (Conflict naming each rule, declared
-        conflicts private) when the plan would break a hard rule it did not break before;
+        conflicts private) when the plan would break a hard rule it did not break before, or
+        when `base_plan`, the plan version the chief was looking at, is no longer the newest;
         nothing is saved then."""
         caller.require(Permission.OR_ASSIGN, "move residents between OR cases")
         with self._database.session() as session:
             found = self._programs.on(session, day)
             repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
             cases = repo.cases(found.family, day)
             if not any(case.id == case_id for case in cases):
                 raise NotFound("case_id", f"no case {case_id} on {day.isoformat()}")
             newest = repo.newest_plan(found.family, day)
+            _check_base(newest, base_plan)
             before = _on_cases(newest.plan if newest else OrPlan(day), cases)
             after = _moved(before, case_id, person_id, role)
             _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
@@ -229,15 +240,18 @@ class OrService:
             v for v in check_plan(found.program, cases, needs, after, free) if (v.rule, v.message) not in old
         ]
 
-    def publish(self, caller: Principal, day: date) -> PublishOutcome:
-        """Store the day's newest plan as published and tell each resident on it their cases."""
+    def publish(self, caller: Principal, day: date, *, base_plan: int | None = None) -> PublishOutcome:
+        """Store the day's newest plan as published and tell each resident on it their cases
+        (refused when `base_plan`, the version the chief was looking at, is no longer the newest)."""
         caller.require(Permission.OR_ASSIGN, "publish the OR plan")
         with self._database.session() as session:
             found = self._programs.on(session, day)
             repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
             newest = repo.newest_plan(found.family, day)
             if newest is None:
                 raise NotFound("day", f"no plan for {day.isoformat()} yet: assign the day first")
+            _check_base(newest, base_plan)
             if newest.published:
                 raise Conflict("day", f"the plan for {day.isoformat()} is already published, unchanged")
             cases = repo.cases(found.family, day)
@@ -314,6 +328,17 @@ def _check_case(program: Program, table: CptTable, case: OrCase, others: Sequenc
     )
     if clash is not None:
         raise Invalid("start", f"{case.room} is taken by case {clash.id} ({clash.procedure}) then")
+
+
+def _check_base(newest: PlanRecord | None, base_plan: int | None) -> None:
+    """Conflict when the plan changed since the version the chief was looking at."""
+    number = None if newest is None else newest.number
+    if base_plan is not None and base_plan != number:
+        raise Conflict(
+            "plan",
+            f"the plan changed since you opened it (version {base_plan}, now {number}): "
+            "look at the board again and redo the change",
+        )
 
 
 def _on_cases(plan: OrPlan, cases: Sequence[OrCase]) -> OrPlan:

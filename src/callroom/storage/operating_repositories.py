@@ -26,6 +26,7 @@ from callroom.storage.operating_tables import (
     OrPlanRow,
     PhiAccessRow,
 )
+from callroom.storage.tables import ProgramRow
 
 SEP = ";"
 
@@ -243,8 +244,13 @@ class OrRepository:
 
     # --- plans ------------------------------------------------------------------------------
 
+    def lock(self, program: str) -> None:
+        """Hold the program family's row lock until commit, so one writer at a time reads the
+        newest plan and stores the next (SQLite: BEGIN IMMEDIATE has locked the file already)."""
+        self._session.execute(select(ProgramRow.id).where(ProgramRow.name == program).with_for_update())
+
     def add_plan(self, program: str, plan: OrPlan, *, published: bool, by: str, note: str = "") -> PlanRecord:
-        """Store `plan` as the day's next version."""
+        """Store `plan` as the day's next version (take `lock` before reading the newest)."""
         newest = self._session.scalar(
             select(func.max(OrPlanRow.number)).where(
                 OrPlanRow.program_name == program, OrPlanRow.day == plan.day
