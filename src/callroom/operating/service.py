@@ -356,14 +356,10 @@ def _moved(plan: OrPlan, case_id: str, person_id: str | None, role: CreditRole) 
 
 
 def _refuse_new_breaks(caller: Principal, found: Found, broken: list[Violation]) -> None:
-    if not broken:
-        return
-    seen = as_seen_by(broken, caller, found.program)
-    raise (
-        Conflict.of([v.detail for v in seen])
-        if len(seen) > 1
-        else Conflict(seen[0].rule.code, seen[0].worded, [seen[0].detail])
-    )
+    """Conflict naming each rule the move breaks, as the caller may see it (`rules.privacy`)."""
+    if broken:
+        seen = as_seen_by(broken, caller, found.program)
+        raise Conflict(seen[0].rule.code, "; ".join(v.worded for v in seen), [v.detail for v in seen])
 
 
 def _board_case(
