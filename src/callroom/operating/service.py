@@ -158,16 +158,17 @@ class OrService:
     # --- assign, move, publish ----------------------------------------------------------------
 
     def assign(self, caller: Principal, day: date) -> AssignOutcome:
-        """Solve the day's assignment and store it as a draft plan."""
+        """Solve the day's assignment and store it as a draft plan. The solve runs outside any
+        transaction: seconds of CP-SAT must not hold SQLite's write lock from paging."""
         caller.require(Permission.OR_ASSIGN, "assign OR cases")
-        with self._database.session() as session:
+        with self._database.reading() as session:
             found = self._programs.on(session, day)
             request = self._request(session, found, day)
-            result = assign_day(request, time_limit_s=self._time_limit_s)
-            OrRepository(session, clock=self._clock).lock(found.family)
-            OrRepository(session, clock=self._clock).add_plan(
-                found.family, result.plan, published=False, by=caller.user, note="assigned"
-            )
+        result = assign_day(request, time_limit_s=self._time_limit_s)
+        with self._database.session() as session:
+            repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
+            repo.add_plan(found.family, result.plan, published=False, by=caller.user, note="assigned")
             board = self._board(session, caller, found, day)
         return AssignOutcome(
             board, dict(result.unassigned), result.optimal, result.objective, result.bound, result.wall_s
