@@ -9,6 +9,7 @@ Lines are de-identified: CPT codes, role, attending, the board's case id; never 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -139,10 +140,10 @@ class CaseLogService:
             lines = [line.entry for line in CaseLogRepository(session).entries(found.family)]
             today = self._programs.today(session)
         people = sorted(found.program.residents, key=lambda p: (-p.grade, p.name))
-        return tuple(
-            _dashboard(p, [e for e in lines if e.person_id == p.id], months_in_training(p.grade, today))
-            for p in people
-        )
+        mine: dict[str, list[LoggedCase]] = defaultdict(list)
+        for entry in lines:
+            mine[entry.person_id].append(entry)
+        return tuple(_dashboard(p, mine[p.id], months_in_training(p.grade, today)) for p in people)
 
     def _may_read(self, caller: Principal, person_id: str) -> None:
         if caller.can(Permission.CASELOG_READ):

@@ -12,6 +12,7 @@ from the board.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -21,7 +22,16 @@ from sqlalchemy.orm import Session
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.operating import CaseNeeds, CaseRole, CptTable, CreditRole, OrCase, OrPlan, Patient
+from callroom.domain.operating import (
+    CaseNeeds,
+    CaseRole,
+    CptTable,
+    CreditRole,
+    LoggedCase,
+    OrCase,
+    OrPlan,
+    Patient,
+)
 from callroom.domain.program import Program
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.cpt_table import case_needs
@@ -179,10 +189,12 @@ class OrService:
         if not cases:
             raise NotFound("day", f"no OR cases on {day.isoformat()}: import the day's schedule first")
         table, _ = self._programs.cpt_table(session, found.family)
-        logs = CaseLogRepository(session).entries(found.family)
+        logs: dict[str, list[LoggedCase]] = defaultdict(list)
+        for line in CaseLogRepository(session).entries(found.family):
+            logs[line.entry.person_id].append(line.entry)
         candidates = []
         for person in found.program.residents:
-            mine = tally([line.entry for line in logs if line.entry.person_id == person.id])
+            mine = tally(logs[person.id])
             left, done = months_to_graduation(person.grade, day), months_in_training(person.grade, day)
             candidates.append(
                 Candidate(person.id, person.name, person.grade, person.grade.label, urgency(mine, left, done))
