@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/solve_progress.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/or_assign.py
 	$(BIN)/callroom bench curtois --instances 1-24 --time-limit 60 --workers 2
 
 clean:

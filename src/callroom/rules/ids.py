@@ -98,6 +98,20 @@ YEAR_RUN = RuleId("year.run", "Weeks in a row on one rotation", H)
 YEAR_HEAVY_RUN = RuleId("year.heavy-run", "Weeks in a row on heavy rotations", H)
 YEAR_CONFLICT = RuleId("year.conflict", "Residents in a declared conflict never on one rotation together", H)
 
+# The operating room's day (rules.operating, solver.operating): who may take which case in
+# which credit role. The credit rules are the ACGME General Surgery case-log guidelines.
+OR_ONE_SURGEON = RuleId("or.one-surgeon", "One surgeon credit (SC or SJ) per case", H)
+OR_ROLE_GRADE = RuleId("or.role-grade", "Surgeon credit is SC in the chief year, SJ before it", H)
+OR_TEACHING = RuleId("or.teaching", "One teaching assistant, with a more junior surgeon on the same case", H)
+OR_MIN_GRADE = RuleId("or.min-grade", "The surgeon meets the case's least grade", H)
+OR_AVAILABLE = RuleId("or.available", "Only residents free to take the case", H)
+OR_OVERLAP = RuleId("or.overlap", "Nobody on two cases at once, turnover included", H)
+OR_ONE_ROLE = RuleId("or.one-role", "One role per person per case", H)
+OR_CONFLICT = RuleId("or.conflict", "Declared conflicts never share a case", H)
+# Not a rule broken: why a free candidate of an uncovered case was not placed (the search ran
+# out of time), so that every reason an explanation gives has a rule id.
+OR_NOT_PLACED = RuleId("or.not-placed", "Free, but not placed by the search", S)
+
 COVER_UNDER = RuleId("cover.under", "Cover below target", S)
 COVER_OVER = RuleId("cover.over", "Cover above target", S)
 REQUEST_ON = RuleId("request.on", "Request to work refused", S)
