@@ -4,6 +4,11 @@ hard rule, refused with nothing saved), and publishes the plan (each resident to
 cases, with no patient identifier: room, time, procedure and attending only). Residents and
 attendings read the board and their own cases; patient identifiers go through the patient guard.
 
+The assignment weighs each resident's case-log urgency (`rules.caselog.urgency`): months left
+and done come from the grade alone (`rules.caselog.months_to_graduation`: the academic year
+starts on 1 July and residents graduate at the end of PGY-5), as the program file holds no
+start dates.
+
 Plans are versions: every assignment, move and publication stores the day's next version, so
 the board shows the newest and the history stays. Importing the same file again changes no
 case and keeps the plan; a case the file no longer lists is removed and its roles are dropped
