@@ -242,8 +242,11 @@ class OrService:
             _check_base(newest, base_plan)
             before = _on_cases(newest.plan if newest else OrPlan(day), cases)
             after = _moved(before, case_id, person_id, role)
-            _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
-            repo.add_plan(found.family, after, published=False, by=caller.user, note=f"moved on {case_id}")
+            if after.roles != before.roles:  # a move that changes nothing stores no version
+                _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
+                repo.add_plan(
+                    found.family, after, published=False, by=caller.user, note=f"moved on {case_id}"
+                )
             return self._board(session, caller, found, day)
 
     def _check(

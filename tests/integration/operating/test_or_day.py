@@ -105,6 +105,16 @@ def test_4b_a_move_made_on_an_older_plan_version_is_refused(hospital: World) -> 
     assert hospital.services.operating.cases(CHIEF, DAY).plan == before.plan
 
 
+def test_4c_a_move_that_changes_nothing_stores_no_version(hospital: World) -> None:
+    before = hospital.services.operating.cases(CHIEF, DAY)
+    case = before.cases[0]
+    holder = case.roles[0].role
+
+    after = hospital.services.operating.move(CHIEF, DAY, case.case.id, holder.person_id, holder.role)
+
+    assert after.plan == before.plan
+
+
 def test_5_publishing_tells_each_resident_their_cases_without_naming_a_patient(hospital: World) -> None:
     published = hospital.services.operating.publish(CHIEF, DAY, base_plan=2)
 
