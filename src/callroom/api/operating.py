@@ -35,6 +35,7 @@ from callroom.api.schemas.operating import (
     MoveCreate,
     OrImportCreate,
     PatientRead,
+    PublishCreate,
     PublishRead,
     PurgeCreate,
     PurgeRead,
@@ -89,13 +90,16 @@ def assign(day: Day, caller: Chief, service: Operating) -> AssignRead:
 def move(day: Day, body: MoveCreate, caller: Chief, service: Operating) -> BoardRead:
     """Put a resident on a case in a role (or take the role's holder off): 409 naming each rule
     it would break, nothing saved."""
-    return BoardRead.of(service.move(caller, day, body.case_id, body.person_id, body.role))
+    return BoardRead.of(
+        service.move(caller, day, body.case_id, body.person_id, body.role, base_plan=body.plan)
+    )
 
 
 @router.post("/or/days/{day}/publish")
-def publish(day: Day, caller: Chief, service: Operating) -> PublishRead:
-    """Publish the day's newest plan; each resident on it gets a notice of their cases."""
-    return PublishRead.of(service.publish(caller, day))
+def publish(day: Day, caller: Chief, service: Operating, body: PublishCreate | None = None) -> PublishRead:
+    """Publish the day's newest plan; each resident on it gets a notice of their cases (409 when
+    the plan changed since the version sent)."""
+    return PublishRead.of(service.publish(caller, day, base_plan=None if body is None else body.plan))
 
 
 # --- patients -------------------------------------------------------------------------------

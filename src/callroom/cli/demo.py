@@ -3,14 +3,16 @@
 The demo picks the academic year holding today (1 July to 30 June), so the app it serves is
 alive on any day: it plans the year, then solves the block before today's and today's block
 (or, with `--every-block`, every block), each looking back on the one before, and stores them.
-The live roster is the block holding today, whichever was stored last.
+The live roster is the block holding today, whichever was stored last. The operating room is
+alive too: every resident's case log so far and tomorrow's OR schedule are imported, and
+tomorrow is assigned as a draft plan.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -21,6 +23,7 @@ from callroom.cli.identity import acting
 from callroom.cli.progress import LiveProgress
 from callroom.cli.year import plan_grid
 from callroom.demo import demo_program_path
+from callroom.demo.operating import demo_case_log_csv, demo_or_csv
 from callroom.demo.year import academic_year_of, demo_year
 from callroom.domain.program import Program
 from callroom.formats.ical import write_calendars
@@ -85,6 +88,7 @@ def run_demo(
         f"[bold]Today ({today}) is in block {now}[/]; the live roster: {shown.name if shown else 'none'}."
     )
     report(current.program, current.solution)
+    seed_operating_room(console, today)
     with (out / "roster.csv").open("w", newline="", encoding="utf-8") as handle:
         write_roster_csv(current.program, current.solution.roster, handle)
     calendars = write_calendars(current.program, current.solution.roster, out / "ical")
@@ -93,5 +97,23 @@ def run_demo(
         f"{out / 'roster.csv'} and {len(calendars)} calendars in {out / 'ical'}/."
     )
     console.print(
-        "Next: `callroom year show --program st-elsewhere`, `callroom show`, `callroom block solve`."
+        "Next: `callroom year show --program st-elsewhere`, `callroom show`, `callroom block solve`, "
+        f"`callroom or show {today + timedelta(days=1)}`."
+    )
+
+
+def seed_operating_room(console: Console, today: date) -> None:
+    """The hospital's OR, alive: every resident's case log so far and tomorrow's OR schedule
+    imported, tomorrow assigned as a draft plan for the chief to look over and publish."""
+    stored = services()
+    chief = acting(None, Role.CHIEF)
+    program = stored.rosters.require_live().program
+    lines = stored.caselog.import_log(chief, demo_case_log_csv(program, today), "demo-case-log.csv")
+    tomorrow = today + timedelta(days=1)
+    imported = stored.operating.import_day(chief, demo_or_csv(program, tomorrow), f"demo-or-{tomorrow}.csv")
+    assigned = stored.operating.assign(chief, tomorrow)
+    covered = sum(1 for case in assigned.board.cases if case.roles)
+    console.print(
+        f"Imported {len(lines)} case-log lines and tomorrow's OR schedule ({len(imported.added)} cases, "
+        f"{tomorrow}); the draft plan puts residents on {covered} of them."
     )

@@ -9,8 +9,10 @@ Lines are de-identified: CPT codes, role, attending, the board's case id; never 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,15 @@ from callroom.formats.caselog_csv import case_log_csv, parse_case_log
 from callroom.formats.cpt_table import case_needs, cpt_table_text, parse_cpt_table
 from callroom.operating.context import Found, Programs
 from callroom.operating.types import CptTableView, LogLine
-from callroom.rules.caselog import ProgressRow, Tally, credit_problems, months_in_training, progress, tally
+from callroom.rules.caselog import (
+    ProgressRow,
+    Tally,
+    credit_problems,
+    grade_on,
+    months_in_training,
+    progress,
+    tally,
+)
 from callroom.storage import Database
 from callroom.storage.operating_repositories import CaseLogRecord, CaseLogRepository, CptTableRepository
 
@@ -98,7 +108,7 @@ class CaseLogService:
         table, _ = self._programs.cpt_table(session, found.family)
         existing = [line.entry for line in CaseLogRepository(session).entries(found.family)]
         checked = _categorised(entry, table)
-        problems = _problems(found.program, checked, existing)
+        problems = _problems(found.program, checked, existing, self._programs.today(session))
         if problems:
             raise Invalid.of([Detail("role", p) for p in problems])
         return found, checked
@@ -130,10 +140,10 @@ class CaseLogService:
             lines = [line.entry for line in CaseLogRepository(session).entries(found.family)]
             today = self._programs.today(session)
         people = sorted(found.program.residents, key=lambda p: (-p.grade, p.name))
-        return tuple(
-            _dashboard(p, [e for e in lines if e.person_id == p.id], months_in_training(p.grade, today))
-            for p in people
-        )
+        mine: dict[str, list[LoggedCase]] = defaultdict(list)
+        for entry in lines:
+            mine[entry.person_id].append(entry)
+        return tuple(_dashboard(p, mine[p.id], months_in_training(p.grade, today)) for p in people)
 
     def _may_read(self, caller: Principal, person_id: str) -> None:
         if caller.can(Permission.CASELOG_READ):
@@ -144,16 +154,18 @@ class CaseLogService:
     # --- the coordinator's import and export --------------------------------------------------
 
     def import_log(self, caller: Principal, text: str, filename: str) -> tuple[LogLine, ...]:
-        """Import a case log (`resident,date,cpt,role,attending,case`): every line checked
-        against the credit rules with those before it, all stored or none."""
+        """Import a case log (`resident,date,cpt,role,attending,case`): every line checked by the
+        importer against the credit rules (with the grade its resident had on its day, and the
+        lines stored and above it), all stored or none."""
         caller.require(Permission.CASELOG_READ, "import case logs")
         with self._database.session() as session:
             found = self._programs.now(session)
             table, _ = self._programs.cpt_table(session, found.family)
             repo = CaseLogRepository(session, clock=self._clock)
-            parsed = parse_case_log(text, filename, program=found.program, table=table)
-            entries = _checked_import(
-                found.program, table, parsed, [r.entry for r in repo.entries(found.family)]
+            existing = [r.entry for r in repo.entries(found.family)]
+            today = self._programs.today(session)
+            entries = parse_case_log(
+                text, filename, program=found.program, table=table, existing=existing, today=today
             )
             stored = repo.add(found.family, entries, source="import", by=caller.user)
         return tuple(_line(r) for r in stored)
@@ -208,26 +220,10 @@ def _categorised(entry: LoggedCase, table: CptTable) -> LoggedCase:
     return replace(entry, categories=case_needs(entry.cpt_codes, table).categories)
 
 
-def _problems(program: Program, entry: LoggedCase, existing: Sequence[LoggedCase]) -> list[str]:
-    grades = {p.id: p.grade for p in program.people}
-    grade = _resident(program, entry.person_id).grade
-    return credit_problems(entry, existing, grade, grades=grades)
-
-
-def _checked_import(
-    program: Program, table: CptTable, parsed: Sequence[LoggedCase], existing: list[LoggedCase]
-) -> list[LoggedCase]:
-    """Each imported line checked against the stored lines and those above it; Invalid naming
-    every row (counting the header as row 1) that breaks a rule."""
-    seen, entries, details = list(existing), [], []
-    for row, entry in enumerate(parsed, start=2):
-        checked = _categorised(entry, table)
-        details += [Detail("role", p, {"line": str(row)}) for p in _problems(program, checked, seen)]
-        seen.append(checked)
-        entries.append(checked)
-    if details:
-        raise Invalid.of(details)
-    return entries
+def _problems(program: Program, entry: LoggedCase, existing: Sequence[LoggedCase], today: date) -> list[str]:
+    """The credit rules the line breaks, judged with the grades of the line's day."""
+    grades = {p.id: grade_on(p.grade, today, entry.day) for p in program.people}
+    return credit_problems(entry, existing, grades[_resident(program, entry.person_id).id], grades=grades)
 
 
 def _dashboard(person: Person, lines: Sequence[LoggedCase], done: float) -> Dashboard:

@@ -4,6 +4,11 @@ hard rule, refused with nothing saved), and publishes the plan (each resident to
 cases, with no patient identifier: room, time, procedure and attending only). Residents and
 attendings read the board and their own cases; patient identifiers go through the patient guard.
 
+The assignment weighs each resident's case-log urgency (`rules.caselog.urgency`): months left
+and done come from the grade alone (`rules.caselog.months_to_graduation`: the academic year
+starts on 1 July and residents graduate at the end of PGY-5), as the program file holds no
+start dates.
+
 Plans are versions: every assignment, move and publication stores the day's next version, so
 the board shows the newest and the history stays. Importing the same file again changes no
 case and keeps the plan; a case the file no longer lists is removed and its roles are dropped
@@ -12,16 +17,26 @@ from the board.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from callroom.accounts.permissions import Permission
 from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.operating import CaseNeeds, CaseRole, CptTable, CreditRole, OrCase, OrPlan, Patient
+from callroom.domain.operating import (
+    CaseNeeds,
+    CaseRole,
+    CptTable,
+    CreditRole,
+    LoggedCase,
+    OrCase,
+    OrPlan,
+    Patient,
+)
 from callroom.domain.program import Program
 from callroom.errors import Conflict, Invalid, NotFound
 from callroom.formats.cpt_table import case_needs
@@ -49,6 +64,7 @@ from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.operating import Candidate, OrRequest, assign_day
 from callroom.storage import Database
+from callroom.storage.hours_repositories import HoursRepository
 from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
 
 ASSIGN_TIME_LIMIT_S = 10.0
@@ -139,7 +155,7 @@ class OrService:
         newest = repo.newest_plan(found.family, day, published_only=published_only)
         published = repo.newest_plan(found.family, day, published_only=True)
         plan = _on_cases(newest.plan if newest else OrPlan(day), cases)
-        free = availability(found.program, found.live.roster, day, cases)
+        free = _free(session, found, day, cases)
         problems = as_seen_by(check_plan(found.program, cases, needs, plan, free), caller, found.program)
         names = {p.id: p.name for p in found.program.people}
         return DayBoard(
@@ -157,15 +173,17 @@ class OrService:
     # --- assign, move, publish ----------------------------------------------------------------
 
     def assign(self, caller: Principal, day: date) -> AssignOutcome:
-        """Solve the day's assignment and store it as a draft plan."""
+        """Solve the day's assignment and store it as a draft plan. The solve runs outside any
+        transaction: seconds of CP-SAT must not hold SQLite's write lock from paging."""
         caller.require(Permission.OR_ASSIGN, "assign OR cases")
-        with self._database.session() as session:
+        with self._database.reading() as session:
             found = self._programs.on(session, day)
             request = self._request(session, found, day)
-            result = assign_day(request, time_limit_s=self._time_limit_s)
-            OrRepository(session, clock=self._clock).add_plan(
-                found.family, result.plan, published=False, by=caller.user, note="assigned"
-            )
+        result = assign_day(request, time_limit_s=self._time_limit_s)
+        with self._database.session() as session:
+            repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
+            repo.add_plan(found.family, result.plan, published=False, by=caller.user, note="assigned")
             board = self._board(session, caller, found, day)
         return AssignOutcome(
             board, dict(result.unassigned), result.optimal, result.objective, result.bound, result.wall_s
@@ -176,10 +194,12 @@ class OrService:
         if not cases:
             raise NotFound("day", f"no OR cases on {day.isoformat()}: import the day's schedule first")
         table, _ = self._programs.cpt_table(session, found.family)
-        logs = CaseLogRepository(session).entries(found.family)
+        logs: dict[str, list[LoggedCase]] = defaultdict(list)
+        for line in CaseLogRepository(session).entries(found.family):
+            logs[line.entry.person_id].append(line.entry)
         candidates = []
         for person in found.program.residents:
-            mine = tally([line.entry for line in logs if line.entry.person_id == person.id])
+            mine = tally(logs[person.id])
             left, done = months_to_graduation(person.grade, day), months_in_training(person.grade, day)
             candidates.append(
                 Candidate(person.id, person.name, person.grade, person.grade.label, urgency(mine, left, done))
@@ -189,31 +209,44 @@ class OrService:
             cases,
             {case.id: case_needs(case.cpt_codes, table) for case in cases},
             tuple(candidates),
-            availability(found.program, found.live.roster, day, cases),
+            _free(session, found, day, cases),
             conflicts=found.program.conflicts,
             names={p.id: p.name for p in found.program.people},
             timezone=found.program.hospital.timezone,
         )
 
     def move(
-        self, caller: Principal, day: date, case_id: str, person_id: str | None, role: CreditRole
+        self,
+        caller: Principal,
+        day: date,
+        case_id: str,
+        person_id: str | None,
+        role: CreditRole,
+        *,
+        base_plan: int | None = None,
     ) -> DayBoard:
         """Put `person_id` on the case in `role` (taking them off any other role on it), or with
         no person take whoever holds `role` off it. Refused (Conflict naming each rule, declared
-        conflicts private) when the plan would break a hard rule it did not break before;
+        conflicts private) when the plan would break a hard rule it did not break before, or
+        when `base_plan`, the plan version the chief was looking at, is no longer the newest;
         nothing is saved then."""
         caller.require(Permission.OR_ASSIGN, "move residents between OR cases")
         with self._database.session() as session:
             found = self._programs.on(session, day)
             repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
             cases = repo.cases(found.family, day)
             if not any(case.id == case_id for case in cases):
                 raise NotFound("case_id", f"no case {case_id} on {day.isoformat()}")
             newest = repo.newest_plan(found.family, day)
+            _check_base(newest, base_plan)
             before = _on_cases(newest.plan if newest else OrPlan(day), cases)
             after = _moved(before, case_id, person_id, role)
-            _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
-            repo.add_plan(found.family, after, published=False, by=caller.user, note=f"moved on {case_id}")
+            if after.roles != before.roles:  # a move that changes nothing stores no version
+                _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
+                repo.add_plan(
+                    found.family, after, published=False, by=caller.user, note=f"moved on {case_id}"
+                )
             return self._board(session, caller, found, day)
 
     def _check(
@@ -222,21 +255,24 @@ class OrService:
         """The hard rules `after` breaks that `before` did not (a move is judged on what it does)."""
         table, _ = self._programs.cpt_table(session, found.family)
         needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
-        free: Availability = availability(found.program, found.live.roster, before.day, cases)
+        free = _free(session, found, before.day, cases)
         old = {(v.rule, v.message) for v in check_plan(found.program, cases, needs, before, free)}
         return [
             v for v in check_plan(found.program, cases, needs, after, free) if (v.rule, v.message) not in old
         ]
 
-    def publish(self, caller: Principal, day: date) -> PublishOutcome:
-        """Store the day's newest plan as published and tell each resident on it their cases."""
+    def publish(self, caller: Principal, day: date, *, base_plan: int | None = None) -> PublishOutcome:
+        """Store the day's newest plan as published and tell each resident on it their cases
+        (refused when `base_plan`, the version the chief was looking at, is no longer the newest)."""
         caller.require(Permission.OR_ASSIGN, "publish the OR plan")
         with self._database.session() as session:
             found = self._programs.on(session, day)
             repo = OrRepository(session, clock=self._clock)
+            repo.lock(found.family)
             newest = repo.newest_plan(found.family, day)
             if newest is None:
                 raise NotFound("day", f"no plan for {day.isoformat()} yet: assign the day first")
+            _check_base(newest, base_plan)
             if newest.published:
                 raise Conflict("day", f"the plan for {day.isoformat()} is already published, unchanged")
             cases = repo.cases(found.family, day)
@@ -264,6 +300,20 @@ class OrService:
 
     def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
         return self.guard.purge(caller, older_than_days)
+
+
+def _free(session: Session, found: Found, day: date, cases: Sequence[OrCase]) -> Availability:
+    """Who may take each case: from the live roster, where residents logged hours from their
+    logs (a resident who stayed past their shift is not fresh the next morning)."""
+    hours = HoursRepository(session)
+    program_id = hours.program_id(found.live.name)
+    near = (day - timedelta(days=2), day + timedelta(days=1))
+    logged = [
+        p.logged()
+        for p in (hours.periods(program_id) if program_id is not None else ())
+        if not p.open and near[0] <= p.current.values.start.date() <= near[1]
+    ]
+    return availability(found.program, found.live.roster, day, cases, logged=logged)
 
 
 def _parse(text: str, filename: str, program: Program, table: CptTable) -> ImportedDay:
@@ -301,6 +351,17 @@ def _check_case(program: Program, table: CptTable, case: OrCase, others: Sequenc
         raise Invalid("start", f"{case.room} is taken by case {clash.id} ({clash.procedure}) then")
 
 
+def _check_base(newest: PlanRecord | None, base_plan: int | None) -> None:
+    """Conflict when the plan changed since the version the chief was looking at."""
+    number = None if newest is None else newest.number
+    if base_plan is not None and base_plan != number:
+        raise Conflict(
+            "plan",
+            f"the plan changed since you opened it (version {base_plan}, now {number}): "
+            "look at the board again and redo the change",
+        )
+
+
 def _on_cases(plan: OrPlan, cases: Sequence[OrCase]) -> OrPlan:
     """The plan without roles on cases no longer on the day's schedule."""
     ids = {case.id for case in cases}
@@ -316,14 +377,10 @@ def _moved(plan: OrPlan, case_id: str, person_id: str | None, role: CreditRole) 
 
 
 def _refuse_new_breaks(caller: Principal, found: Found, broken: list[Violation]) -> None:
-    if not broken:
-        return
-    seen = as_seen_by(broken, caller, found.program)
-    raise (
-        Conflict.of([v.detail for v in seen])
-        if len(seen) > 1
-        else Conflict(seen[0].rule.code, seen[0].worded, [seen[0].detail])
-    )
+    """Conflict naming each rule the move breaks, as the caller may see it (`rules.privacy`)."""
+    if broken:
+        seen = as_seen_by(broken, caller, found.program)
+        raise Conflict(seen[0].rule.code, "; ".join(v.worded for v in seen), [v.detail for v in seen])
 
 
 def _board_case(

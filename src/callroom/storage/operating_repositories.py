@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.clock import Clock, utc_now
@@ -26,6 +27,7 @@ from callroom.storage.operating_tables import (
     OrPlanRow,
     PhiAccessRow,
 )
+from callroom.storage.tables import ProgramRow
 
 SEP = ";"
 
@@ -243,8 +245,13 @@ class OrRepository:
 
     # --- plans ------------------------------------------------------------------------------
 
+    def lock(self, program: str) -> None:
+        """Hold the program family's row lock until commit, so one writer at a time reads the
+        newest plan and stores the next (SQLite: BEGIN IMMEDIATE has locked the file already)."""
+        self._session.execute(select(ProgramRow.id).where(ProgramRow.name == program).with_for_update())
+
     def add_plan(self, program: str, plan: OrPlan, *, published: bool, by: str, note: str = "") -> PlanRecord:
-        """Store `plan` as the day's next version."""
+        """Store `plan` as the day's next version (take `lock` before reading the newest)."""
         newest = self._session.scalar(
             select(func.max(OrPlanRow.number)).where(
                 OrPlanRow.program_name == program, OrPlanRow.day == plan.day
@@ -370,22 +377,29 @@ class CaseLogRepository:
     def add(
         self, program: str, entries: Sequence[LoggedCase], *, source: str, by: str
     ) -> list[CaseLogRecord]:
-        rows = [
-            CaseLogRow(
-                program_name=program, **_log_values(e), source=source, created_at=self._clock(), created_by=by
-            )
+        """Store the lines in one statement (an imported log runs to tens of thousands)."""
+        if not entries:
+            return []
+        at = self._clock()
+        values = [
+            {"program_name": program, **_log_values(e), "source": source, "created_at": at, "created_by": by}
             for e in entries
         ]
-        self._session.add_all(rows)
-        self._session.flush()
-        return [_log(row) for row in rows]
+        ids = self._session.scalars(
+            insert(CaseLogRow).returning(CaseLogRow.id, sort_by_parameter_order=True), values
+        )
+        return [
+            CaseLogRecord(replace(entry, id=entry_id), source, at, by)
+            for entry, entry_id in zip(entries, ids, strict=True)
+        ]
 
     def entries(self, program: str, person_id: str | None = None) -> list[CaseLogRecord]:
-        """The program's lines (or one person's), oldest first."""
-        stmt = select(CaseLogRow).where(CaseLogRow.program_name == program)
+        """The program's lines (or one person's), oldest first. Read as plain rows, not ORM
+        objects: a program's log runs to tens of thousands of lines, read for every assignment."""
+        stmt = select(*CaseLogRow.__table__.columns).where(CaseLogRow.program_name == program)
         if person_id is not None:
             stmt = stmt.where(CaseLogRow.person_id == person_id)
-        return [_log(row) for row in self._session.scalars(stmt.order_by(CaseLogRow.day, CaseLogRow.id))]
+        return [_log(row) for row in self._session.execute(stmt.order_by(CaseLogRow.day, CaseLogRow.id))]
 
     def get(self, program: str, entry_id: int) -> CaseLogRecord | None:
         row = self._session.get(CaseLogRow, entry_id)
@@ -417,7 +431,7 @@ def _log_values(entry: LoggedCase) -> dict[str, object]:
     }
 
 
-def _log(row: CaseLogRow) -> CaseLogRecord:
+def _log(row: CaseLogRow | Row[Any]) -> CaseLogRecord:
     entry = LoggedCase(
         row.person_id,
         row.day,

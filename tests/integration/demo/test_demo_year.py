@@ -3,18 +3,21 @@ whatever today is (real CP-SAT, a real SQLite file)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from callroom.accounts.principal import Principal
+from callroom.accounts.roles import Role
 from callroom.cli.main import app
 from callroom.config import Settings
 from callroom.services import open_services
 from callroom.year.derive import block_name, block_on
 
 runner = CliRunner()
+CHIEF = Principal("chief", Role.CHIEF, "yasmin-haddad")
 
 
 @pytest.mark.parametrize("today", [date(2026, 12, 4), date(2027, 6, 29)])
@@ -36,6 +39,16 @@ def test_the_demo_is_alive_on_the_day_it_is_run(
         # The live roster is the block holding the real date, else the newest stored.
         assert services.rosters.require_live().name.startswith("st-elsewhere/block-")
     assert (tmp_path / "out" / "year.csv").exists() and (tmp_path / "out" / "roster.csv").exists()
+    assert_the_or_is_alive(url, today)
+
+
+def assert_the_or_is_alive(url: str, today: date) -> None:
+    """Tomorrow's OR day is imported and assigned as a draft; the residents have case logs."""
+    with open_services(Settings(database_url=url)) as services:
+        board = services.operating.cases(CHIEF, today + timedelta(days=1))
+        assert board.cases and board.plan is not None and not board.plan.published
+        assert any(case.roles for case in board.cases)
+        assert any(d.tally.major > 0 for d in services.caselog.program_progress(CHIEF))
 
 
 def test_a_date_that_is_not_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

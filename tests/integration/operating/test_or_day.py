@@ -95,8 +95,28 @@ def test_4_a_move_that_keeps_the_rules_is_stored_as_the_next_draft(hospital: Wor
     assert team(after)[case_id] == team(before)[case_id] | {(helper, CreditRole.FA)}
 
 
+def test_4b_a_move_made_on_an_older_plan_version_is_refused(hospital: World) -> None:
+    before = hospital.services.operating.cases(CHIEF, DAY)
+    case_id = before.cases[-1].case.id
+
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        hospital.services.operating.move(CHIEF, DAY, case_id, None, CreditRole.FA, base_plan=1)
+
+    assert hospital.services.operating.cases(CHIEF, DAY).plan == before.plan
+
+
+def test_4c_a_move_that_changes_nothing_stores_no_version(hospital: World) -> None:
+    before = hospital.services.operating.cases(CHIEF, DAY)
+    case = before.cases[0]
+    holder = case.roles[0].role
+
+    after = hospital.services.operating.move(CHIEF, DAY, case.case.id, holder.person_id, holder.role)
+
+    assert after.plan == before.plan
+
+
 def test_5_publishing_tells_each_resident_their_cases_without_naming_a_patient(hospital: World) -> None:
-    published = hospital.services.operating.publish(CHIEF, DAY)
+    published = hospital.services.operating.publish(CHIEF, DAY, base_plan=2)
 
     on_plan = {r.role.person_id for c in published.board.cases for r in c.roles}
     assert {person for person, _ in published.notified} == on_plan and published.not_reached == ()

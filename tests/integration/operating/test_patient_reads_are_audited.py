@@ -29,6 +29,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 MISSING = "999999"
 PERSON = "kwame-mensah"
 STREAMS = ("text/event-stream",)
+OR_POSTS = ("/api/v1/or/", "/or/", "/caselog")
+REASON = "checking the consent form"
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def _routes(app: FastAPI) -> tuple[tuple[str, str], ...]:
-    """Every GET route of the app, and the OR POST routes (sign-out last: it ends the session)."""
+    """Every GET route of the app, and the OR POST routes of the API and the pages (sign-out
+    last: it ends the session)."""
     rules = route_rules(app)
     chosen = [
         (r.method, r.path)
         for r in rules
-        if r.method == "GET" or (r.method == "POST" and r.path.startswith("/api/v1/or/"))
+        if r.method == "GET" or (r.method == "POST" and r.path.startswith(OR_POSTS))
     ]
     return tuple(sorted(chosen, key=lambda route: "signout" in route[1]))
 
@@ -91,7 +94,7 @@ def _sign_in(client: httpx.Client) -> str:
 def body_for(served: Served, path: str) -> dict[str, object]:
     """What each OR POST route is sent: enough to do its work."""
     bodies: dict[str, dict[str, object]] = {
-        "/api/v1/or/patient": {"case_id": served.case_id, "reason": "checking the consent form"},
+        "/api/v1/or/patient": {"case_id": served.case_id, "reason": REASON},
         "/api/v1/or/import": {"filename": "or-day.csv", "text": day_csv()},
         "/api/v1/or/days/{day}/move": {"case_id": served.case_id, "person_id": None, "role": "FA"},
         "/api/v1/or/purge": {"older_than_days": 36500},
@@ -99,12 +102,29 @@ def body_for(served: Served, path: str) -> dict[str, object]:
     return bodies.get(path, {})
 
 
+def form_for(served: Served, csrf: str) -> dict[str, str]:
+    """What a page's form is sent: each field a page may ask for, filled."""
+    return {
+        "csrf_token": csrf,
+        "case_id": served.case_id,
+        "case": served.case_id,
+        "reason": REASON,
+        "day": DAY.isoformat(),
+        "person": "",
+        "role": "FA",
+    }
+
+
 def answer(client: httpx.Client, csrf: str, served: Served, method: str, path: str) -> str:
-    """The answer's text (an event stream is left unread: it never ends)."""
-    params = {"case_id": served.case_id, "day": DAY.isoformat(), "person": PERSON}
-    body = body_for(served, path) if method == "POST" else None
+    """The answer's text (an event stream is left unread: it never ends). The API's POST routes
+    are sent JSON, the pages' a form."""
+    params = {"case_id": served.case_id, "case": served.case_id, "day": DAY.isoformat(), "person": PERSON}
+    api = path.startswith("/api/")
+    body = body_for(served, path) if method == "POST" and api else None
+    form = form_for(served, csrf) if method == "POST" and not api else None
     headers = {"X-CSRF-Token": csrf}
-    with client.stream(method, concrete(served, path), params=params, json=body, headers=headers) as response:
+    url = concrete(served, path)
+    with client.stream(method, url, params=params, json=body, data=form, headers=headers) as response:
         if response.headers.get("content-type", "").startswith(STREAMS):
             return ""
         return response.read().decode("utf-8", "replace")

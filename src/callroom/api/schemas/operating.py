@@ -22,6 +22,7 @@ from callroom.operating.types import (
     PublishOutcome,
     PurgeResult,
 )
+from callroom.storage.records import MAX_ID
 
 MAX_TEXT = 4 * 1024 * 1024
 
@@ -184,6 +185,11 @@ class MoveCreate(BaseModel):
     case_id: str = Field(min_length=1, max_length=100)
     person_id: str | None = Field(None, max_length=100, description="none: take whoever holds the role off")
     role: CreditRole
+    plan: int | None = Field(None, ge=0, le=MAX_ID, description="the plan version the change was made on")
+
+
+class PublishCreate(BaseModel):
+    plan: int | None = Field(None, ge=0, le=MAX_ID, description="the plan version being published")
 
 
 class PublishRead(BaseModel):
