@@ -64,6 +64,7 @@ def board_context(viewer: Viewer, operating: OrService, day: date) -> dict[str, 
         "zone": found.timezone,
         "board": view.board_of(found),
         "state": view.plan_state(found),
+        "plan_number": found.plan.number if found.plan is not None else None,
         "problems": found.problems,
         "choices": lambda case_id: view.choices(found, case_id),
         "roles": view.ROLE_CHOICES,
@@ -115,6 +116,13 @@ def _go(request: Request, target: str) -> Response:
 
 def _posted_day(form: dict[str, str], program: Program) -> date:
     return parse_day(form.get("day") or None, program)
+
+
+def _base_plan(form: dict[str, str]) -> int | None:
+    """The plan version the chief was looking at when they sent the form (a change is refused
+    when someone changed the plan since: they look again first)."""
+    sent = form.get("plan", "").strip()
+    return int(sent) if sent.isdigit() else None
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -219,7 +227,8 @@ def move(request: Request, viewer: Chief, form: Form, rosters: Rosters, operatin
     try:
         if not removing and person is None:
             raise Invalid("person", "choose a resident")
-        operating.move(viewer.principal, day, case_id, person, _role(form.get("role", "")))
+        role = _role(form.get("role", ""))
+        operating.move(viewer.principal, day, case_id, person, role, base_plan=_base_plan(form))
     except CallroomError as error:
         values = {f"{case_id}.{k}": v for k, v in form.items()}
         return _page(
@@ -241,7 +250,7 @@ def publish(request: Request, viewer: Chief, form: Form, rosters: Rosters, opera
     live = rosters.require_live()
     day = _posted_day(form, live.program)
     try:
-        outcome = operating.publish(viewer.principal, day)
+        outcome = operating.publish(viewer.principal, day, base_plan=_base_plan(form))
     except CallroomError as error:
         return _page(
             request, viewer, operating, day, errors={"publish": error.message}, status=status_of(error)

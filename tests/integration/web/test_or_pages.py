@@ -24,6 +24,7 @@ from tests.or_day import (
     DAY,
     DAY_BEFORE,
     HEADER,
+    HERNIA,
     PATIENTS,
     PEDIATRIC,
     RESIDENT,
@@ -238,3 +239,23 @@ def test_the_chief_adds_a_case_by_hand_and_one_that_clashes_is_refused_with_the_
     assert moved.status_code == 303
     again = next(c for c in board(sqlite_web).cases if c.case.id == added.case.id)
     assert again.case.minutes == 45
+
+
+def test_a_move_from_a_board_someone_changed_since_is_refused_and_the_board_shown_as_it_is_now(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[HERNIA], RESIDENT, CreditRole.FA).status_code == 303
+    opened = re.search(r'name="plan" value="(\d+)"', chief.get(f"/or?day={DAY}").text)
+    assert opened is not None, "the board's forms carry the plan version they were opened on"
+    other_tab = move(chief, csrf, ids[HERNIA], RESIDENT, CreditRole.FA, action="remove")
+    assert other_tab.status_code == 303
+    form = {"csrf_token": csrf, "day": str(DAY), "case": ids[APPENDIX], "person": RESIDENT, "role": "FA"}
+    stale = chief.post("/or/move", data=form | {"action": "put", "plan": opened[1]})
+    assert stale.status_code == 409
+    assert "the plan changed since you opened it" in text_of(stale.text)
+    assert roles_on(sqlite_web, ids[APPENDIX]) == [], "nothing was saved"
+    published = chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY), "plan": opened[1]})
+    assert published.status_code == 409 and 'id="publish-error"' in published.text
