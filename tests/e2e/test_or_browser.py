@@ -83,6 +83,11 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     expect(chosen).to_have_value(CONFLICTED)
     screenshot(chief, "or-board-refused")
 
+    # Kwame Mensah off whatever the solver gave him, then on the hernia repair as first assistant.
+    removes = chief.get_by_role("button", name="Remove Kwame Mensah from this case")
+    for left in reversed(range(removes.count())):
+        removes.first.click()
+        expect(removes).to_have_count(left)
     put_on(chief, HERNIA, "kwame-mensah", "FA")
     expect(chief.locator("p.notice")).to_contain_text("Saved")
     expect(chief.locator(f"#{anchor(the_id(HERNIA))} ul.or-team")).to_contain_text("Kwame Mensah")
