@@ -40,6 +40,7 @@ Resident = Annotated[Viewer, Depends(require(Permission.CASELOG_OWN, "keep a cas
 Reader = Annotated[Viewer, Depends(require(Permission.CASELOG_READ, "see the program's case logs"))]
 Form = Annotated[dict[str, str], Depends(form_data)]
 FIELDS = ("day", "cpt", "role", "attending", "case")
+RECENT_LINES = 20  # newest first; the older ones fold away, so a phone reaches them only when asked
 TOTALS = (MAJOR, CHIEF_YEAR_MAJOR, TEACHING)  # the dashboard rows that are totals, not categories
 
 
@@ -92,6 +93,7 @@ def _page(
         "notice": notice,
         "person": program.person.get(me),
         "entries": entries,
+        "recent": RECENT_LINES,
         "dashboard": caselogs.dashboard(viewer.principal, me) if me in program.person else None,
         "totals": TOTALS,
         "roles": view.ROLE_CHOICES,
