@@ -38,7 +38,14 @@ MAX_REQUEST_BYTES = 64 * 1024
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A program file (a year of a big department is a few hundred kilobytes), a residents list, an OR
 schedule, a case log or a CPT table."""
-FILE_PATHS = ("/api/v1/program", "/admin/program", "/setup/residents", *operating.IMPORT_PATHS)
+FILE_PATHS = (
+    "/api/v1/program",
+    "/admin/program",
+    "/setup/residents",
+    *operating.IMPORT_PATHS,
+    "/or/import",  # the OR board page's import form
+    "/caselog/program/import",  # the program case-log page's import form
+)
 
 
 def create_app(settings: Settings) -> FastAPI:

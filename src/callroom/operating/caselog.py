@@ -37,7 +37,12 @@ from callroom.rules.caselog import (
     tally,
 )
 from callroom.storage import Database
-from callroom.storage.operating_repositories import CaseLogRecord, CaseLogRepository, CptTableRepository
+from callroom.storage.operating_repositories import (
+    CaseLogRecord,
+    CaseLogRepository,
+    CptTableRepository,
+    OrRepository,
+)
 
 CPT_TABLE_FILE = "cpt-table.csv"
 
@@ -194,13 +199,33 @@ class CaseLogService:
 
     def replace_cpt_table(self, caller: Principal, text: str) -> CptTableView:
         """Store a new CPT table (checked whole, refusals naming line and column) as the next
-        version; cases and lines logged before keep the categories they were logged with."""
+        version; lines logged before keep the categories they were logged with. Refused while a
+        case on the board from today on has a code the new table leaves out (the board reads
+        what each case needs from the table)."""
         caller.require(Permission.CPT_EDIT, "replace the CPT table")
         table = parse_cpt_table(text, CPT_TABLE_FILE)
         with self._database.session() as session:
             found = self._programs.now(session)
+            _keeps_the_boards_codes(OrRepository(session), found.family, table, self._programs.today(session))
             stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
         return CptTableView(table, text, stored.number, stored.created_by)
+
+
+def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, today: date) -> None:
+    used = {
+        code: case.id
+        for day in repo.days(family)
+        if day >= today
+        for case in repo.cases(family, day)
+        for code in case.cpt_codes
+    }
+    missing = sorted(code for code in used if table.get(code) is None)
+    if missing:
+        raise Invalid(
+            "text",
+            f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which case {used[missing[0]]} "
+            "on the OR board uses: keep the code (it may be changed) or correct the case first",
+        )
 
 
 def _own(caller: Principal, person_id: str) -> None:

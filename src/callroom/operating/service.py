@@ -97,11 +97,12 @@ class OrService:
         nothing, each problem naming its line (or entry) and column. With `day`, every case
         must be on that day."""
         caller.require(Permission.OR_ASSIGN, "import the OR schedule")
-        with self._database.session() as session:
+        with self._database.reading() as session:  # parsed before the write lock is taken
             found = self._programs.now(session)
             table, _ = self._programs.cpt_table(session, found.family)
-            imported = _parse(text, filename, found.program, table)
-            _check_day(imported, day, filename)
+        imported = _parse(text, filename, found.program, table)
+        _check_day(imported, day, filename)
+        with self._database.session() as session:
             stored = OrRepository(session, clock=self._clock).store_day(
                 found.family, imported.cases, imported.patients, caller.user
             )

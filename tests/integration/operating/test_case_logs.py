@@ -15,7 +15,7 @@ from callroom.accounts.roles import Role
 from callroom.domain.operating import CreditRole, LoggedCase
 from callroom.errors import Invalid, NotAllowed
 from callroom.storage import open_database
-from tests.integration.operating.world import CHIEF, DAY, DIRECTOR, RESIDENT, World, world
+from tests.integration.operating.world import CHIEF, DAY, DIRECTOR, RESIDENT, World, day_csv, world
 
 SENIOR = Principal("amadou", Role.RESIDENT, "amadou-quintero")  # PGY-4
 CASE = "2027-03-02/OR 1/09:30"
@@ -103,3 +103,16 @@ def test_a_new_cpt_table_is_the_next_version_and_changes_new_lines_only(hospital
     after = hospital.services.caselog.log(SENIOR, line(SENIOR, CreditRole.FA, case_id=None))
     assert "skin" in after.entry.categories
     assert hospital.services.caselog.entries(RESIDENT, RESIDENT.identity)[0].entry == before.entry
+
+
+def test_a_cpt_table_leaving_out_a_code_on_the_board_is_refused(hospital: World) -> None:
+    hospital.services.operating.import_day(CHIEF, day_csv(), "or-day.csv")
+    text = hospital.services.caselog.cpt_table(DIRECTOR).text
+    header, *rows = text.splitlines()
+    without = "\n".join([header, *(r for r in rows if not r.startswith("49505,"))]) + "\n"
+
+    with pytest.raises(Invalid, match="49505"):
+        hospital.services.caselog.replace_cpt_table(DIRECTOR, without)
+
+    assert hospital.services.caselog.cpt_table(DIRECTOR).number == 0
+    assert len(hospital.services.operating.cases(CHIEF, DAY).cases) == 3
