@@ -158,6 +158,10 @@ def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: We
     resident, _ = sqlite_web.signed_in("resident")
     mine = text_of(resident.get(f"/or/mine?day={DAY_BEFORE}").text)
     assert "Laparoscopic appendectomy" in mine and "Amara Oyelowo" in mine and "SJ" in mine
+    attending, _ = sqlite_web.signed_in("attending")
+    his = text_of(attending.get(f"/or/mine?day={DAY_BEFORE}").text)
+    assert "Laparoscopic cholecystectomy" in his and "Inguinal hernia repair" in his
+    assert "You are the attending" in his and "Laparoscopic appendectomy" not in his
     removed = move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ, action="remove")
     assert removed.status_code == 303
     assert roles_on(sqlite_web, ids[APPENDIX]) == []
