@@ -196,6 +196,9 @@ def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_
         "/or/case/patient",
         {"csrf_token": ocsrf, "case": ids[PEDIATRIC], "day": str(DAY), "break_glass": "1"},
     )
+    plain = outsider.post(url, data={k: v for k, v in form.items() if k != "break_glass"})
+    assert plain.status_code == 403, "the guard refuses a plain read of a case not theirs"
+    assert "type why" in text_of(plain.text) and PATIENTS[PEDIATRIC] not in plain.text
     no_reason = outsider.post(url, data=form)
     assert no_reason.status_code == 422
     assert 'id="reason-error"' in no_reason.text and PATIENTS[PEDIATRIC] not in no_reason.text
