@@ -52,10 +52,8 @@ def find_case(operating: OrService, viewer: Viewer, day: date, case_id: str) -> 
 
 
 def _on_case(viewer: Viewer, found: BoardCase) -> bool:
-    """Whether the viewer is one of the case's own people, or reads any case's patient (the
-    chief, the program director): the page offers the plain read first. The guard decides."""
-    if viewer.can(Permission.PHI_ANY):
-        return True
+    """Whether the viewer is one of the case's own people: the page offers the plain read
+    first (the guard decides, and also lets in whoever is on the case's service that day)."""
     me = viewer.person_id
     case = found.case
     team = {n.role.person_id for n in found.roles}
@@ -85,6 +83,7 @@ def _case_page(
         "continuity": continuity,
         "patient": patient,
         "own": _on_case(viewer, found),
+        "reads_any": viewer.can(Permission.PHI_ANY),
         "errors": errors or {},
         "values": values or {},
         "may_edit": viewer.can(Permission.OR_ASSIGN),

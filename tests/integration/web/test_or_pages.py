@@ -181,6 +181,10 @@ def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web
     )
     assert shown.status_code == 200
     assert "Alan Turing" in shown.text and "MRN1003" in shown.text
+    chief_page = chief.get("/or/case", params={"id": ids[PEDIATRIC], "day": str(DAY)})
+    assert "Break glass" not in chief_page.text, "the chief reads any case's patient without a reason"
+    read = chief.post("/or/case/patient", data={"csrf_token": csrf, "case": ids[PEDIATRIC], "day": str(DAY)})
+    assert read.status_code == 200 and PATIENTS[PEDIATRIC] in read.text
 
 
 def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_sees_it_first(
