@@ -75,8 +75,15 @@ class Timeline:
         """The program's history laid out: each assignment from the history's start to the
         block's eve naming a shift and post of the program, with its (negative) day index, start
         and end."""
+        return self.history_of(None)
+
+    def history_of(self, people: frozenset[str] | None) -> tuple[Placed, ...]:
+        """The history of `people` (None: everyone) laid out as `history` is. A check about a
+        few people places only theirs: a year's history is thousands of shifts."""
         program, placed = self.program, []
         for assignment in program.history.assignments if program.history else ():
+            if people is not None and assignment.person_id not in people:
+                continue
             known = assignment.shift_id in program.shift and assignment.post_id in program.post
             if known and program.history_start <= assignment.day < program.block.start:
                 start, end = self.place(assignment.day, assignment.shift_id)

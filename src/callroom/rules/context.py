@@ -106,7 +106,8 @@ class CheckContext:
         """Each person's work before the block (`Program.history`) on the same timeline, with
         negative days and minutes. Only the rules that carry across a boundary read it."""
         placed: dict[str, list[Work]] = {}
-        for found in self.timeline.history:
+        history = self.timeline.history if self.scope is None else self.timeline.history_of(self.scope)
+        for found in history:
             a = found.assignment
             work = Work(
                 a,
