@@ -54,6 +54,7 @@ from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
 from callroom.operating.service import AssignAsk, OrService
 from callroom.rosters.service import RosterService
+from callroom.solver.operating import OrWatch
 from callroom.solver.repair.staged import RepairProgress, RepairWatch
 from callroom.solver.run import Kept, Progress, Solution, SolveOptions, Status, no_roster, solve
 from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
@@ -156,8 +157,12 @@ class JobService:
         job finishes, or the job fails saying the plan changed since it was asked."""
         ask, caller = or_assign_ask(job), _principal_of(job.payload["by"])
         assert ask is not None  # the handler of this kind only
-        context.report({"phase": "assigning residents to the day's cases", "elapsed_s": 0.0})
-        solved = self._operating.solve_assign(caller, ask)
+        context.report({"phase": "reading the day's cases", "elapsed_s": 0.0, "solutions": 0})
+
+        def progress(found: Progress) -> None:
+            context.report(_progress(found, []) | {"phase": "assigning residents to the cases"})
+
+        solved = self._operating.solve_assign(caller, ask, OrWatch(progress, context.stop))
         found = solved.result
         result = {
             "day": ask.day.isoformat(),
@@ -169,8 +174,7 @@ class JobService:
             "seconds": round(found.wall_s, 2),
         }
         context.report(
-            {"phase": "storing the draft plan", "elapsed_s": result["seconds"]}
-            | {k: result[k] for k in ("objective", "bound")}
+            context.progress() | {"phase": "storing the draft plan", "elapsed_s": result["seconds"]}
         )
 
         def store(session: Session) -> Mapping[str, Any]:

@@ -67,7 +67,7 @@ from callroom.rules.caselog import months_in_training, months_to_graduation, tal
 from callroom.rules.operating import Availability, availability, check_plan
 from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
-from callroom.solver.operating import Candidate, OrRequest, OrResult, assign_day
+from callroom.solver.operating import Candidate, OrRequest, OrResult, OrWatch, assign_day
 from callroom.storage import Database
 from callroom.storage.hours_repositories import HoursRepository
 from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
@@ -217,14 +217,18 @@ class OrService:
             newest = repo.newest_plan(found.family, day)
         return AssignAsk(day, found.family, None if newest is None else newest.number)
 
-    def solve_assign(self, caller: Principal, ask: AssignAsk) -> SolvedAssignment:
-        """Solve the ask's day without storing it (see `store_assign`). The solve runs outside
-        any transaction: seconds of CP-SAT must not hold SQLite's write lock from paging."""
+    def solve_assign(
+        self, caller: Principal, ask: AssignAsk, watch: OrWatch | None = None
+    ) -> SolvedAssignment:
+        """Solve the ask's day without storing it (see `store_assign`); `watch` follows and may
+        stop the search. The solve runs outside any transaction: seconds of CP-SAT must not hold
+        SQLite's write lock from paging."""
         caller.require(Permission.OR_ASSIGN, "assign OR cases")
         with self._database.reading() as session:
             found = self._programs.on(session, ask.day)
             request = self._request(session, found, ask.day)
-        return SolvedAssignment(ask, found, assign_day(request, time_limit_s=self._time_limit_s))
+        result = assign_day(request, time_limit_s=self._time_limit_s, watch=watch)
+        return SolvedAssignment(ask, found, result)
 
     def store_assign(self, session: Session, caller: Principal, solved: SolvedAssignment) -> AssignOutcome:
         """Store a solved assignment as the day's draft plan, in the caller's transaction; a
