@@ -138,7 +138,8 @@ def _on_case(session: Session, caller: Principal, found: Found, case: OrCase, cl
         return False
     if me == case.attending_id or me in case.continuity:
         return True
-    plan = OrRepository(session, clock=clock).newest_plan(found.family, case.day)
+    # A draft is nobody's assignment until the chief publishes it.
+    plan = OrRepository(session, clock=clock).newest_plan(found.family, case.day, published_only=True)
     if plan is not None and any(r.person_id == me for r in plan.plan.on_case(case.id)):
         return True
     return me in on_service(found, case.service_id, case.day)

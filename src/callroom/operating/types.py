@@ -147,6 +147,14 @@ class LogLine:
 
 
 @dataclass(frozen=True)
+class LogImport:
+    """What a case-log import stored, and how many of its lines were stored already (skipped)."""
+
+    stored: tuple[LogLine, ...]
+    skipped: int
+
+
+@dataclass(frozen=True)
 class CptTableView:
     """The program's CPT table in use: parsed, as text, its version (0 for the default)."""
 
