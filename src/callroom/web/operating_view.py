@@ -126,6 +126,11 @@ def local(value: datetime, zone: str) -> datetime:
     return value.astimezone(ZoneInfo(zone))
 
 
+def case_words(case: OrCase, zone: str) -> str:
+    """A case as people name it, with no patient: "OR 3, 07:30, Laparoscopic cholecystectomy"."""
+    return f"{case.room}, {local(case.start, zone):%H:%M}, {case.procedure}"
+
+
 def on_case(board_case: BoardCase, grades: Mapping[str, str]) -> tuple[OnCase, ...]:
     """The residents on the case, surgeons first, then the teaching assistant and assistants."""
     order = list(CreditRole)

@@ -187,7 +187,7 @@ def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web
     assert read.status_code == 200 and PATIENTS[PEDIATRIC] in read.text
 
 
-def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_sees_it_first(
+def test_someone_outside_a_case_breaks_the_glass_and_the_director_sees_it_first_by_name_and_case(
     sqlite_web: Web,
 ) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
@@ -215,6 +215,10 @@ def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_
     said = text_of(report.text)
     assert reason in said
     assert said.index("Break glass") < said.index(reason) < said.index("Other reads")
+    glass_row = said[said.index("Break glass") : said.index(reason)]
+    assert "Hana Takeda" in glass_row and "resident2" not in said
+    assert "OR 3, 08:00, Appendectomy" in glass_row and ids[PEDIATRIC] not in said
+    assert PATIENTS[PEDIATRIC] not in said
     assert sqlite_web.signed_in("resident")[0].get("/or/access").status_code == 403
 
 
