@@ -210,18 +210,31 @@ class CaseLogService:
             table, cpt_table_text(table), number, None if stored is None else stored.created_by
         )
 
-    def replace_cpt_table(self, caller: Principal, text: str) -> CptTableView:
+    def replace_cpt_table(self, caller: Principal, text: str, *, base: int | None = None) -> CptTableView:
         """Store a new CPT table (checked whole, refusals naming line and column) as the next
         version; lines logged before keep the categories they were logged with. Refused while a
         case on the board from today on has a code the new table leaves out (the board reads
-        what each case needs from the table)."""
+        what each case needs from the table), and when `base`, the version the editor was
+        opened from, is no longer the newest (someone saved since)."""
         caller.require(Permission.CPT_EDIT, "replace the CPT table")
         table = parse_cpt_table(text, CPT_TABLE_FILE)
         with self._database.session() as session:
             found = self._programs.now(session)
+            OrRepository(session).lock(found.family)
+            _check_cpt_base(self._programs.cpt_table(session, found.family)[1], base)
             _keeps_the_boards_codes(OrRepository(session), found.family, table, self._programs.today(session))
             stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
         return CptTableView(table, text, stored.number, stored.created_by)
+
+
+def _check_cpt_base(newest: int, base: int | None) -> None:
+    """Conflict when someone saved a CPT table since the version the editor was opened from."""
+    if base is not None and base != newest:
+        raise Conflict(
+            "base",
+            f"someone saved the CPT table since you opened it (version {base}, now {newest}): "
+            "your text is kept below; compare it with the table above and save again",
+        )
 
 
 def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, today: date) -> None:
