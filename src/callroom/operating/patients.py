@@ -116,11 +116,21 @@ class PatientGuard:
         caller.require(Permission.PHI_AUDIT, "read the access log of patient identifiers")
         with self._database.reading() as session:
             rows = AccessLogRepository(session).entries(break_glass_only=break_glass_only, limit=limit)
-            names = {a.username: a.display_name for a in AccountRepository(session).all()}
+            names = self._names(session)
             cases = self._cases(session, {row.case_id for row in rows})
         return tuple(
             _entry(row, names.get(row.username, row.username), cases.get(row.case_id)) for row in rows
         )
+
+    def _names(self, session: Session) -> dict[str, str]:
+        """Each account's reader by name: the program's name of its person, else the account's
+        display name (an operator, an admin)."""
+        live = self._programs.schedules.live(session)
+        people = {} if live is None else {p.id: p.name for p in live.program.people}
+        return {
+            a.username: people.get(a.person_id or "", a.display_name)
+            for a in AccountRepository(session).all()
+        }
 
     def _cases(self, session: Session, case_ids: set[str]) -> dict[str, OrCase]:
         """The cases the rows name, without their patient keys (a report names the case, not

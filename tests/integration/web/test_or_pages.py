@@ -167,6 +167,25 @@ def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: We
     assert roles_on(sqlite_web, ids[APPENDIX]) == []
 
 
+def test_a_resident_reads_the_published_plan_while_the_chief_works_on_a_draft(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ).status_code == 303
+    resident, _ = sqlite_web.signed_in("resident")
+
+    drafted = text_of(resident.get("/or", params={"day": DAY.isoformat()}).text)
+    assert "no plan published yet" in drafted and "SJ Kwame Mensah" not in drafted
+    case_page = resident.get("/or/case", params={"id": ids[APPENDIX], "day": DAY.isoformat()})
+    assert "SJ Kwame Mensah" not in text_of(case_page.text)
+
+    chief.post("/or/publish", data={"csrf_token": csrf, "day": DAY.isoformat()})
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ, action="remove").status_code == 303
+    published = text_of(resident.get("/or", params={"day": DAY.isoformat()}).text)
+    assert "published" in published and "SJ Kwame Mensah" in published, "the published plan, not the draft"
+    assert "draft" not in published
+
+
 def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     import_day(chief, csrf, or_day_csv())
