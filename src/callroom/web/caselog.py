@@ -187,10 +187,14 @@ def program_page(request: Request, viewer: Reader, rosters: Rosters, caselogs: C
     skipped = request.query_params.get("skipped", "0")
     said = None
     if notice and notice.isdigit():
-        said = f"Imported {notice} case-log lines."
+        said = f"Imported {_lines(int(notice))}."
         if skipped.isdigit() and int(skipped):
-            said += f" {skipped} lines were logged already and were skipped (not counted twice)."
+            said += f" Skipped {_lines(int(skipped))} already logged (nothing is counted twice)."
     return _program_page(request, viewer, rosters.live(), caselogs, notice=said)
+
+
+def _lines(count: int) -> str:
+    return f"{count} case-log line{'' if count == 1 else 's'}"
 
 
 @router.post(PATH + "/program/import", response_class=HTMLResponse)
