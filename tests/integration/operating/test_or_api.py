@@ -15,7 +15,7 @@ from callroom.accounts.roles import Role
 from callroom.config import Settings
 from callroom.storage import open_database
 from callroom.web.app import create_app
-from tests.integration.operating.world import DAY, HEADER, World, day_csv, world
+from tests.integration.operating.world import DAY, HEADER, NEXT_DAY, World, day_csv, world
 from tests.web_demo import serving
 
 ROLES = ("chief", "director", "attending", "resident", "admin", "operator")
@@ -135,3 +135,22 @@ def test_an_or_file_over_4_mib_is_refused_before_it_is_read(served: Served) -> N
         answer = client.post("/api/v1/or/import", json={"filename": "big.csv", "text": big})
 
     assert answer.status_code == 413
+
+
+def test_a_draft_is_read_through_the_api_only_by_whoever_may_assign(served: Served) -> None:
+    day = NEXT_DAY.isoformat()
+    with served.client("chief") as chief:
+        assert chief.post(
+            "/api/v1/or/import", json={"filename": "next.csv", "text": day_csv(NEXT_DAY)}
+        ).is_success
+        case_id = chief.get(f"/api/v1/or/days/{day}").json()["cases"][0]["id"]
+        move = {"case_id": case_id, "person_id": "kwame-mensah", "role": "FA"}
+        drafted = chief.post(f"/api/v1/or/days/{day}/move", json=move)
+    assert drafted.status_code == 200, drafted.text
+    assert drafted.json()["plan"]["published"] is False
+
+    for username in ("resident", "attending", "director"):
+        with served.client(username) as client:
+            board = client.get(f"/api/v1/or/days/{day}").json()
+        assert board["plan"] is None and board["published"] is None, username
+        assert all(case["roles"] == [] for case in board["cases"]), username
