@@ -73,7 +73,7 @@ def read_records(
     """The records of a CSV text whose header names every one of `columns` (and any of
     `optional`, read as "" when absent); `Invalid` naming line 1 when the text is empty or the
     header lacks a column."""
-    rows = _rows(text.removeprefix("\ufeff"))
+    rows = _rows(text.removeprefix("\ufeff"), source)
     if not rows or not any(cell.strip() for cell in rows[0][1]):
         raise _header_refusal(source, f"the file is empty: it needs a header row ({', '.join(columns)})")
     header = [cell.strip().lower() for cell in rows[0][1]]
@@ -94,14 +94,22 @@ def _header_refusal(source: str, message: str) -> Invalid:
     return refusal(source, [Detail("header", message, {"file": source, "line": "1", "column": "header"})])
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
-    """Each row with the line it starts on."""
-    reader = csv.reader(io.StringIO(text))
+def _rows(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """Each row with the line it starts on; `Invalid` naming the line the reader cannot read
+    (a field over the csv module's size limit, say)."""
+    # newline="": the csv module reads line ends itself, so a lone "\r" inside a row is data.
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     last = 0
-    for cells in reader:
-        rows.append((last + 1, cells))
-        last = reader.line_num
+    try:
+        for cells in reader:
+            rows.append((last + 1, cells))
+            last = reader.line_num
+    except csv.Error as error:
+        line = str(last + 1)
+        raise refusal(
+            source, [Detail("file", f"not readable as CSV: {error}", {"file": source, "line": line})]
+        ) from error
     return rows
 
 

@@ -33,7 +33,11 @@ class Resident:
 def read_residents(text: str, names: set[str], emails: set[str]) -> list[Resident]:
     """Every resident of the list, or Invalid naming each bad row and column. `names` and
     `emails` (lower case) are the program's people already: listing one again is refused."""
-    rows = list(csv.reader(io.StringIO(text.strip())))
+    try:
+        # newline="": the csv module reads line ends itself, so a lone "\r" inside a row is data.
+        rows = list(csv.reader(io.StringIO(text.strip(), newline="")))
+    except csv.Error as error:
+        raise Invalid("csv", f"the list is not readable as CSV: {error}") from error
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise Invalid("csv", f"the list is empty: a header row ({', '.join(COLUMNS)}) and a row a resident")
     header = [_ALIASES.get(cell.strip().lower(), cell.strip().lower()) for cell in rows[0]]

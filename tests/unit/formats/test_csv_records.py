@@ -49,3 +49,18 @@ def test_no_problems_refuse_nothing() -> None:
 def test_lists_split_on_semicolons_and_records_write_back() -> None:
     assert split_list(" a; ;b ;") == ("a", "b")
     assert write_records(("x", "y"), [("1", "a, b")]) == 'x,y\n1,"a, b"\n'
+
+
+def test_a_lone_carriage_return_inside_a_row_is_data_not_an_unreadable_file() -> None:
+    records = read_records("a,b\r\nx\ry,z\r\n", "f.csv", ("a", "b"))
+
+    assert [(r.line, r["a"], r["b"]) for r in records] == [(2, "x", ""), (3, "y", "z")]
+
+
+def test_a_field_the_csv_reader_cannot_read_is_refused_naming_its_line() -> None:
+    text = "a,b\n1,2\n3," + "x" * 200_000 + "\n"
+
+    with pytest.raises(Invalid) as refused:
+        read_records(text, "f.csv", ("a", "b"))
+
+    assert "f.csv:3: file: not readable as CSV" in refused.value.message
