@@ -103,17 +103,21 @@ def run_demo(
 
 
 def seed_operating_room(console: Console, today: date) -> None:
-    """The hospital's OR, alive: every resident's case log so far and tomorrow's OR schedule
-    imported, tomorrow assigned as a draft plan for the chief to look over and publish."""
+    """The hospital's OR, alive: every resident's case log so far imported, today's OR schedule
+    assigned and published (the residents have their cases and were told), and tomorrow's
+    imported and assigned as a draft plan for the chief to look over and publish."""
     stored = services()
     chief = acting(None, Role.CHIEF)
     program = stored.rosters.require_live().program
     lines = stored.caselog.import_log(chief, demo_case_log_csv(program, today), "demo-case-log.csv").stored
-    tomorrow = today + timedelta(days=1)
-    imported = stored.operating.import_day(chief, demo_or_csv(program, tomorrow), f"demo-or-{tomorrow}.csv")
-    assigned = stored.operating.assign(chief, tomorrow)
-    covered = sum(1 for case in assigned.board.cases if case.roles)
-    console.print(
-        f"Imported {len(lines)} case-log lines and tomorrow's OR schedule ({len(imported.added)} cases, "
-        f"{tomorrow}); the draft plan puts residents on {covered} of them."
-    )
+    console.print(f"Imported {len(lines)} case-log lines.")
+    for day, publish in ((today, True), (today + timedelta(days=1), False)):
+        stored.operating.import_day(chief, demo_or_csv(program, day), f"demo-or-{day}.csv")
+        board = stored.operating.assign(chief, day).board
+        covered = sum(1 for case in board.cases if case.roles)
+        if publish:
+            stored.operating.publish(chief, day)
+        state = "published" if publish else "a draft for the chief to publish"
+        console.print(
+            f"OR {day:%a %d %b}: {len(board.cases)} cases, residents on {covered} of them ({state})."
+        )

@@ -43,8 +43,11 @@ def test_the_demo_is_alive_on_the_day_it_is_run(
 
 
 def assert_the_or_is_alive(url: str, today: date) -> None:
-    """Tomorrow's OR day is imported and assigned as a draft; the residents have case logs."""
+    """Today's OR day is published, tomorrow's imported and assigned as a draft; the residents
+    have case logs."""
     with open_services(Settings(database_url=url)) as services:
+        todays = services.operating.cases(CHIEF, today)
+        assert todays.plan is not None and todays.plan.published and any(case.roles for case in todays.cases)
         board = services.operating.cases(CHIEF, today + timedelta(days=1))
         assert board.cases and board.plan is not None and not board.plan.published
         assert any(case.roles for case in board.cases)

@@ -66,7 +66,8 @@ def test_3_the_board_shows_no_patient(cli: tuple[Path, World]) -> None:
     code, out = run("or", "show", DAY.isoformat())
 
     assert code == 0, out
-    assert "Laparoscopic cholecystectomy" in out
+    # The table may wrap a long procedure over two lines at a narrow terminal.
+    assert "Laparoscopic" in out and "cholecystectomy" in out
     assert "MRN" not in out and "Whitcombe" not in out
 
 
