@@ -116,3 +116,32 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     expect(phone.locator("p.notice")).to_contain_text("Logged")
     fits_the_phone(phone)
     screenshot(phone, "caselog-phone")
+
+
+def test_then_taking_the_resident_off_shows_changed_since_published_and_publishing_tells_only_him(
+    browsing: Browsing,
+) -> None:
+    chief = browsing.as_user("chief")
+    chief.goto(f"/or?day={DAY}")
+    expect(chief.locator("#plan-state")).to_contain_text("published")
+    expect(chief.locator("#publish-button")).to_be_disabled()
+
+    hernia = chief.locator(f"#{anchor(the_id(HERNIA))}")
+    hernia.get_by_role("button", name="Remove Kwame Mensah from this case").click()
+    expect(chief.locator("#plan-state")).to_contain_text("changed since published")
+    expect(chief.locator("#publish-button")).to_be_enabled()
+    screenshot(chief, "or-board-changed-since-published")
+
+    chief.click("#publish-button")
+    told = chief.locator("#told")
+    expect(told).to_contain_text("what changed for them")
+    expect(told.locator("li")).to_have_count(1)
+    expect(told).to_contain_text("Kwame Mensah: OR Thu 04 Mar changed: you are no longer on OR 1, 09:30")
+    expect(chief.locator("#plan-state")).to_contain_text("published")
+    screenshot(chief, "or-board-republished")
+
+    phone = browsing.as_user("chief", phone=True)
+    phone.goto(f"/or?day={DAY}")
+    expect(phone.locator("#plan-state")).to_contain_text("published")
+    fits_the_phone(phone)
+    screenshot(phone, "or-board-published-phone")

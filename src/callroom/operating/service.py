@@ -16,8 +16,12 @@ start dates.
 
 Plans are versions: every assignment, move and publication stores the day's next version, so
 the board shows the newest and the history stays. Importing the same file again changes no
-case and keeps the plan; a case the file no longer lists is removed and its roles are dropped
-from the board.
+case and keeps the plan; a case an import brought that the file no longer lists is removed and
+its roles are dropped from the board; a case added by hand stays.
+
+A publication keeps the day's cases as published (room, start, minutes, procedure, attending),
+so an edit or import after it shows as "changed since published" and publishing again tells
+each resident only what changed for them (`notices.change_notices`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -48,7 +53,7 @@ from callroom.formats.cpt_table import case_needs
 from callroom.formats.or_cases_csv import ImportedDay, parse_or_cases
 from callroom.formats.or_fhir import parse_or_bundle
 from callroom.operating.context import Found, Programs
-from callroom.operating.notices import plan_notices
+from callroom.operating.notices import change_notices, plan_notices
 from callroom.operating.patients import PatientGuard
 from callroom.operating.types import (
     AccessEntry,
@@ -70,7 +75,12 @@ from callroom.rules.violations import Violation
 from callroom.solver.operating import Candidate, OrRequest, OrResult, OrWatch, assign_day
 from callroom.storage import Database
 from callroom.storage.hours_repositories import HoursRepository
-from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
+from callroom.storage.operating_repositories import (
+    CaseLogRepository,
+    OrRepository,
+    PlanRecord,
+    PublishedCase,
+)
 
 ASSIGN_TIME_LIMIT_S = 10.0
 NOTICE_SENDER = "callroom:or"
@@ -127,23 +137,39 @@ class OrService:
             table, _ = self._programs.cpt_table(session, found.family)
         imported = _parse(text, filename, found.program, table)
         _check_day(imported, day, filename)
-        with self._database.session() as session:
-            stored = OrRepository(session, clock=self._clock).store_day(
-                found.family, imported.cases, imported.patients, caller.user
-            )
         days = tuple(sorted({case.day for case in imported.cases}))
+        with self._database.session() as session:
+            repo = OrRepository(session, clock=self._clock)
+            told = _told_cases(repo, found, days)
+            stored = repo.store_day(found.family, imported.cases, imported.patients, caller.user)
+        zone = ZoneInfo(found.program.hospital.timezone)
         return ImportResult(
-            days, stored.added, stored.changed, stored.unchanged, stored.removed, len(imported.patients)
+            days,
+            stored.added,
+            stored.changed,
+            stored.unchanged,
+            stored.removed,
+            len(imported.patients),
+            tuple(case_words(told[i], zone) for i in stored.removed if i in told),
         )
 
-    def save_case(self, caller: Principal, case: OrCase) -> DayBoard:
-        """Add or correct one case by hand (its patient, if any, stays as imported)."""
+    def save_case(self, caller: Principal, case: OrCase, *, adding: bool = False) -> DayBoard:
+        """Add (`adding`) or correct one case by hand (its patient, if any, stays as imported).
+        Adding a case whose id (room and start) is taken is refused: the case there would be
+        overwritten unseen."""
         caller.require(Permission.OR_ASSIGN, "change the OR schedule")
         with self._database.session() as session:
             found = self._programs.on(session, case.day)
             repo = OrRepository(session, clock=self._clock)
             table, _ = self._programs.cpt_table(session, found.family)
             before = repo.case(found.family, case.id)
+            if adding and before is not None:
+                at = before.start.astimezone(ZoneInfo(found.program.hospital.timezone))
+                raise Invalid(
+                    "start",
+                    f"{before.room} already has a case at {at:%H:%M} ({before.procedure}): "
+                    "change that case instead",
+                )
             kept = replace(case, patient_key=None if before is None else before.patient_key)
             _check_case(found.program, table, kept, repo.cases(found.family, case.day))
             repo.save_case(found.family, kept, caller.user)
@@ -187,6 +213,7 @@ class OrService:
         free = _free(session, found, day, cases)
         problems = as_seen_by(check_plan(found.program, cases, needs, plan, free), caller, found.program)
         names = {p.id: p.name for p in found.program.people}
+        changed = not published_only and _changed_since(published, newest, cases)
         return DayBoard(
             day,
             found.family,
@@ -197,6 +224,7 @@ class OrService:
             tuple(Resident(p.id, p.name, p.grade) for p in found.program.residents),
             dict(free.reasons),
             tuple(v.worded for v in problems),
+            changed,
         )
 
     # --- assign, move, publish ----------------------------------------------------------------
@@ -336,8 +364,10 @@ class OrService:
         ]
 
     def publish(self, caller: Principal, day: date, *, base_plan: int | None = None) -> PublishOutcome:
-        """Store the day's newest plan as published and tell each resident on it their cases
-        (refused when `base_plan`, the version the chief was looking at, is no longer the newest)."""
+        """Store the day's newest plan as published, with the cases as they are, and tell the
+        residents: the first time each on it their cases, after that each only what changed for
+        them since the last publication (refused when `base_plan`, the version the chief was
+        looking at, is no longer the newest, or when nothing changed since publishing)."""
         caller.require(Permission.OR_ASSIGN, "publish the OR plan")
         with self._database.session() as session:
             found = self._programs.on(session, day)
@@ -347,19 +377,23 @@ class OrService:
             if newest is None:
                 raise NotFound("day", f"no plan for {day.isoformat()} yet: assign the day first")
             _check_base(newest, base_plan)
-            if newest.published:
-                raise Conflict("day", f"the plan for {day.isoformat()} is already published, unchanged")
             cases = repo.cases(found.family, day)
+            last = repo.newest_plan(found.family, day, published_only=True)
+            if not _changed_since(last, newest, cases):
+                raise Conflict("day", f"the plan for {day.isoformat()} is already published, unchanged")
             plan = _on_cases(newest.plan, cases)
-            repo.add_plan(found.family, plan, published=True, by=caller.user, note="published")
+            repo.add_plan(found.family, plan, published=True, by=caller.user, note="published", cases=cases)
             board = self._board(session, caller, found, day)
-        notices = plan_notices(found.program, cases, plan)
+        if last is None:
+            notices = plan_notices(found.program, cases, plan)
+        else:
+            notices = change_notices(found.program, (_as_published(last, cases), last.plan), (cases, plan))
         sent = self._notifier.notify_each(notices)
         reached = tuple(
             (person, page) for (person, _), page in zip(notices, sent, strict=True) if page is not None
         )
         missed = tuple(person for (person, _), page in zip(notices, sent, strict=True) if page is None)
-        return PublishOutcome(board, reached, missed)
+        return PublishOutcome(board, reached, missed, tuple(notices), last is None)
 
     # --- the patient guard --------------------------------------------------------------------
 
@@ -374,6 +408,41 @@ class OrService:
 
     def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
         return self.guard.purge(caller, older_than_days)
+
+
+def _as_published(record: PlanRecord, cases: Sequence[OrCase]) -> tuple[PublishedCase, ...]:
+    """The cases as `record` published them (a version published before they were kept: as
+    they are now, the best there is)."""
+    if record.cases is not None:
+        return record.cases
+    return tuple(PublishedCase.of(case) for case in cases)
+
+
+def _changed_since(published: PlanRecord | None, newest: PlanRecord | None, cases: Sequence[OrCase]) -> bool:
+    """Whether the residents have not been told of the day as it is: a plan stored after the
+    last publication, or a case added, edited or removed since it."""
+    if newest is None:
+        return False
+    if published is None or newest.number != published.number:
+        return True
+    return set(_as_published(published, cases)) != {PublishedCase.of(case) for case in cases}
+
+
+def _told_cases(repo: OrRepository, found: Found, days: Sequence[date]) -> dict[str, PublishedCase]:
+    """The cases that have residents on their day's last published plan, by id."""
+    told: dict[str, PublishedCase] = {}
+    for day in days:
+        last = repo.newest_plan(found.family, day, published_only=True)
+        if last is not None:
+            staffed = {r.case_id for r in last.plan.roles}
+            cases = _as_published(last, repo.cases(found.family, day))
+            told |= {c.id: c for c in cases if c.id in staffed}
+    return told
+
+
+def case_words(case: PublishedCase | OrCase, zone: ZoneInfo) -> str:
+    """A case as notices and messages name it: "OR 6, 13:00, Excision" (no patient)."""
+    return f"{case.room}, {case.start.astimezone(zone):%H:%M}, {case.procedure}"
 
 
 def _free(session: Session, found: Found, day: date, cases: Sequence[OrCase]) -> Availability:

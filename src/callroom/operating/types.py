@@ -57,7 +57,9 @@ class DayBoard:
     """A day's OR board: the cases by start, the newest plan version (a draft or published) and
     the newest published one, the residents with, per (case id, person id), None when they may
     take the case or the reason they may not, and what breaks a rule in the current plan (worded
-    for the reader, declared conflicts private as `rules.privacy` says)."""
+    for the reader, declared conflicts private as `rules.privacy` says). `changed_since_published`
+    (for whoever may assign): the plan or the day's cases changed since the last publication, so
+    the residents have not been told."""
 
     day: date
     program: str
@@ -68,6 +70,7 @@ class DayBoard:
     residents: tuple[Resident, ...]
     availability: Mapping[tuple[str, str], str | None] = field(default_factory=dict, hash=False)
     problems: tuple[str, ...] = ()
+    changed_since_published: bool = False
 
     def case(self, case_id: str) -> BoardCase | None:
         return next((c for c in self.cases if c.case.id == case_id), None)
@@ -84,6 +87,8 @@ class ImportResult:
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
     patients: int
+    # removed cases that had residents on the day's published plan, as "OR 6, 13:00, Excision"
+    removed_published: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,11 +107,15 @@ class AssignOutcome:
 
 @dataclass(frozen=True)
 class PublishOutcome:
-    """A published plan: the board, and (person id, notice page id) for each resident told."""
+    """A published plan: the board, (person id, notice page id) for each resident told, those
+    not reached, and what each resident was told (person id, notice body): every resident on
+    the plan the first time, only those whose cases changed after."""
 
     board: DayBoard
     notified: tuple[tuple[str, int], ...]
     not_reached: tuple[str, ...]
+    told: tuple[tuple[str, str], ...] = ()
+    first: bool = True
 
 
 @dataclass(frozen=True)

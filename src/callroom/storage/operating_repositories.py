@@ -7,6 +7,7 @@ Only `OrRepository.patient` hands out a `Patient`, and only the patient guard
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from callroom.storage.operating_tables import (
 from callroom.storage.tables import ProgramRow
 
 SEP = ";"
+IMPORTED, HAND = "imported", "hand"  # where a case came from (`OrCaseRow.source`)
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,25 @@ class StoredDay:
 
 
 @dataclass(frozen=True)
+class PublishedCase:
+    """A case as a published plan told it to the residents (what a notice names)."""
+
+    id: str
+    room: str
+    start: datetime
+    minutes: int
+    procedure: str
+    attending_id: str | None
+
+    @classmethod
+    def of(cls, case: OrCase) -> PublishedCase:
+        return cls(case.id, case.room, case.start, case.minutes, case.procedure, case.attending_id)
+
+
+@dataclass(frozen=True)
 class PlanRecord:
-    """One stored version of a day's plan."""
+    """One stored version of a day's plan; a published one with its cases as published (None
+    for a draft, or a version published before the cases were kept)."""
 
     id: int
     number: int
@@ -53,6 +72,7 @@ class PlanRecord:
     created_by: str
     note: str
     plan: OrPlan
+    cases: tuple[PublishedCase, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,36 @@ def _joined(values: Iterable[str]) -> str:
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(SEP) if part)
+
+
+def _cases_json(cases: Sequence[OrCase]) -> str:
+    return json.dumps(
+        [
+            {
+                "id": c.id,
+                "room": c.room,
+                "start": c.start.isoformat(),
+                "minutes": c.minutes,
+                "procedure": c.procedure,
+                "attending_id": c.attending_id,
+            }
+            for c in cases
+        ]
+    )
+
+
+def _published_cases(text: str) -> tuple[PublishedCase, ...]:
+    return tuple(
+        PublishedCase(
+            str(item["id"]),
+            str(item["room"]),
+            datetime.fromisoformat(str(item["start"])),
+            int(item["minutes"]),
+            str(item["procedure"]),
+            None if item["attending_id"] is None else str(item["attending_id"]),
+        )
+        for item in json.loads(text)
+    )
 
 
 def _case(row: OrCaseRow) -> OrCase:
@@ -143,7 +193,8 @@ class OrRepository:
     ) -> StoredDay:
         """Store imported cases (by their ids) and patients (by the importer's keys, each given a
         random key of its own that the cases carry). The file is the whole schedule of the days
-        it holds: a case of those days it no longer lists is removed."""
+        it holds: a case an import brought to those days that it no longer lists is removed;
+        a case added by hand stays."""
         keys = {patient.key: self._store_patient(patient) for patient in patients}
         days = {case.day for case in cases}
         stored = {
@@ -158,14 +209,17 @@ class OrRepository:
         for imported in cases:
             case = replace(imported, patient_key=keys.get(imported.patient_key or ""))
             row = stored.pop(case.id, None) or self._row(program, case.id)
-            same = row is not None and _case(row) == case
+            same = row is not None and _case(row) == case and row.source == IMPORTED
             (unchanged if same else added if row is None else changed).append(case.id)
             if not same:
-                self._put_case(program, case, row, by)
-        for row in stored.values():
+                self._put_case(program, case, row, by, IMPORTED)
+        gone = [row for row in stored.values() if row.source == IMPORTED]
+        for row in gone:
             self._session.delete(row)
         self._session.flush()
-        return StoredDay(tuple(added), tuple(changed), tuple(unchanged), tuple(sorted(stored)))
+        return StoredDay(
+            tuple(added), tuple(changed), tuple(unchanged), tuple(sorted(row.case_id for row in gone))
+        )
 
     def _row(self, program: str, case_id: str) -> OrCaseRow | None:
         return self._session.scalar(
@@ -173,12 +227,14 @@ class OrRepository:
         )
 
     def save_case(self, program: str, case: OrCase, by: str) -> None:
-        """Add or change one case (a chief's correction on the board)."""
-        self._put_case(program, case, self._row(program, case.id), by)
+        """Add or change one case (a chief's correction on the board): a case added this way is
+        marked as by hand, one an import brought stays the import's."""
+        row = self._row(program, case.id)
+        self._put_case(program, case, row, by, HAND if row is None else row.source)
         self._session.flush()
 
-    def _put_case(self, program: str, case: OrCase, row: OrCaseRow | None, by: str) -> None:
-        values = {**_case_values(case), "updated_at": self._clock(), "updated_by": by}
+    def _put_case(self, program: str, case: OrCase, row: OrCaseRow | None, by: str, source: str) -> None:
+        values = {**_case_values(case), "source": source, "updated_at": self._clock(), "updated_by": by}
         if row is None:
             self._session.add(OrCaseRow(program_name=program, case_id=case.id, **values))
             return
@@ -250,8 +306,18 @@ class OrRepository:
         newest plan and stores the next (SQLite: BEGIN IMMEDIATE has locked the file already)."""
         self._session.execute(select(ProgramRow.id).where(ProgramRow.name == program).with_for_update())
 
-    def add_plan(self, program: str, plan: OrPlan, *, published: bool, by: str, note: str = "") -> PlanRecord:
-        """Store `plan` as the day's next version (take `lock` before reading the newest)."""
+    def add_plan(
+        self,
+        program: str,
+        plan: OrPlan,
+        *,
+        published: bool,
+        by: str,
+        note: str = "",
+        cases: Sequence[OrCase] = (),
+    ) -> PlanRecord:
+        """Store `plan` as the day's next version (take `lock` before reading the newest); a
+        published one keeps `cases` as published."""
         newest = self._session.scalar(
             select(func.max(OrPlanRow.number)).where(
                 OrPlanRow.program_name == program, OrPlanRow.day == plan.day
@@ -265,6 +331,7 @@ class OrRepository:
             created_at=self._clock(),
             created_by=by,
             note=note,
+            cases=_cases_json(cases) if published else None,
         )
         self._session.add(row)
         self._session.flush()
@@ -288,7 +355,16 @@ class OrRepository:
         plan = OrPlan(
             row.day, tuple(sorted(CaseRole(r.case_id, r.person_id, CreditRole(r.role)) for r in roles))
         )
-        return PlanRecord(row.id, row.number, row.published, row.created_at, row.created_by, row.note, plan)
+        return PlanRecord(
+            row.id,
+            row.number,
+            row.published,
+            row.created_at,
+            row.created_by,
+            row.note,
+            plan,
+            None if row.cases is None else _published_cases(row.cases),
+        )
 
 
 class AccessLogRepository:

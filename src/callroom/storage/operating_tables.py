@@ -81,6 +81,8 @@ class OrCaseRow(Base):
     flags: Mapped[str] = mapped_column(Text)  # ";"-joined
     continuity: Mapped[str] = mapped_column(Text)  # ";"-joined person ids
     patient_key: Mapped[str | None] = mapped_column(ForeignKey("or_patients.key"), index=True)
+    # "imported" or "hand": a new import of the day replaces only the cases imports brought
+    source: Mapped[str] = mapped_column(String(20), server_default="imported")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_by: Mapped[str] = mapped_column(String(200))
 
@@ -102,6 +104,8 @@ class OrPlanRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
+    # published versions: the cases as told (JSON, see `PublishedCase`); None on drafts
+    cases: Mapped[str | None] = mapped_column(Text)
 
 
 class OrPlanRoleRow(Base):

@@ -103,6 +103,7 @@ def _page(
         "notice": notice,
         "assigned": None,
         "told": None,
+        "first": True,
         "missed": [],
         "import_errors": None,
     }
@@ -185,7 +186,8 @@ async def import_day(request: Request, viewer: Chief, rosters: Rosters, operatin
 
 
 def import_words(result: ImportResult, name: str) -> str:
-    """What an import did, in a sentence: how many cases it added, changed, left and removed."""
+    """What an import did, in a sentence: how many cases it added, changed, left and removed,
+    and which removed cases had residents told of them (publishing tells them)."""
     counts = (
         (len(result.added), "added"),
         (len(result.changed), "changed"),
@@ -194,7 +196,13 @@ def import_words(result: ImportResult, name: str) -> str:
     )
     parts = [f"{n} {words}" for n, words in counts if n]
     days = ", ".join(d.strftime("%a %d %b") for d in sorted(result.days))
-    return f"Imported {name or 'the file'} for {days or 'no day'}: {', '.join(parts) or 'no cases'}."
+    said = f"Imported {name or 'the file'} for {days or 'no day'}: {', '.join(parts) or 'no cases'}."
+    if result.removed_published:
+        said += (
+            f" Removed with residents on the published plan: {'; '.join(result.removed_published)}."
+            " Publish to tell their residents."
+        )
+    return said
 
 
 # --- assign, move, publish --------------------------------------------------------------------
@@ -334,7 +342,8 @@ def move(request: Request, viewer: Chief, form: Form, rosters: Rosters, operatin
 
 @router.post(PATH + "/publish", response_class=HTMLResponse)
 def publish(request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating) -> Response:
-    """Publish the day's plan: each resident on it is told their cases; the board says who."""
+    """Publish the day's plan: each resident on it is told their cases (after the first time,
+    only those whose cases changed, told what changed); the board says who was told what."""
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     day = _posted_day(form, live.program)
@@ -345,6 +354,7 @@ def publish(request: Request, viewer: Chief, form: Form, rosters: Rosters, opera
             request, viewer, operating, day, errors={"publish": error.message}, status=status_of(error)
         )
     names = Names(live.program)
-    told = sorted(names.person(person_id) for person_id, _ in outcome.notified)
+    told = sorted((names.person(person_id), body) for person_id, body in outcome.told)
     missed = sorted(names.person(person_id) for person_id in outcome.not_reached)
-    return _page(request, viewer, operating, day, extra={"told": told, "missed": missed})
+    extra = {"told": told, "missed": missed, "first": outcome.first}
+    return _page(request, viewer, operating, day, extra=extra)

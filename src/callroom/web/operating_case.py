@@ -240,7 +240,7 @@ def save_case(
     live = rosters.require_live()
     try:
         case = case_form(form, live.program.hospital.timezone)
-        operating.save_case(viewer.principal, case)
+        operating.save_case(viewer.principal, case, adding=not form.get("id"))
     except CallroomError as error:
         field = error.field if error.field in FIELDS else "form"
         return _form_page(request, live, form, errors={field: error.message}, status=status_of(error))

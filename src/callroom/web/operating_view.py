@@ -249,10 +249,13 @@ def choices(board: DayBoard, case_id: str) -> list[Choice]:
 
 
 def plan_state(board: DayBoard) -> str:
-    """ "none", "draft" (a plan not yet told to the residents) or "published"."""
+    """ "none", "draft" (a plan never told to the residents), "changed" (the plan or the cases
+    changed since the last publication) or "published"."""
     if board.plan is None:
         return "none"
-    return "published" if board.plan.published else "draft"
+    if board.published is None:
+        return "draft"
+    return "changed" if board.changed_since_published else "published"
 
 
 def refused_file(error: CallroomError) -> dict[str, object]:

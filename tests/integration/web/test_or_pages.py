@@ -350,3 +350,96 @@ def test_a_move_from_a_board_someone_changed_since_is_refused_and_the_board_show
     assert roles_on(sqlite_web, ids[APPENDIX]) == [], "nothing was saved"
     published = chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY), "plan": opened[1]})
     assert published.status_code == 409 and 'id="publish-error"' in published.text
+
+
+def test_after_publishing_an_edit_shows_changed_since_published_and_publishing_tells_only_whom_it_changed(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ).status_code == 303
+    first = text_of(chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY)}).text)
+    assert "Told 1 resident of their cases" in first and "Kwame Mensah: OR Thu 04 Mar: 08:00 OR 2" in first
+    form = {
+        "csrf_token": csrf,
+        "day": str(DAY),
+        "start": "13:30",
+        "minutes": "60",
+        "room": "OR 1",
+        "procedure": "Umbilical hernia repair",
+        "cpt": "49505",
+        "service": "gen-surg",
+        "attending": "magnus-achterberg",
+    }
+    assert chief.post("/or/case", data=form).status_code == 303
+    taken = chief.post("/or/case", data=form | {"procedure": "Parathyroidectomy", "cpt": "60500"})
+    assert taken.status_code == 422 and 'id="start-error"' in taken.text
+    assert "OR 1 already has a case at 13:30 (Umbilical hernia repair): change that case instead" in text_of(
+        taken.text
+    )
+    assert 'value="Parathyroidectomy"' in taken.text, "what was typed is kept"
+    added = text_of(chief.get(f"/or?day={DAY}").text)
+    assert "changed since published" in added
+    nobody = text_of(chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY)}).text)
+    assert "No resident's cases changed, so no one was told" in nobody
+
+    appendix = board(sqlite_web).case(ids[APPENDIX])
+    assert appendix is not None
+    edited = form | {
+        "id": ids[APPENDIX],
+        "start": "08:30",
+        "minutes": "75",
+        "room": "OR 2",
+        "procedure": "Laparoscopic appendectomy",
+        "cpt": "44970",
+        "attending": appendix.case.attending_id or "",
+        "continuity": RESIDENT,
+    }
+    assert chief.post("/or/case", data=edited).status_code == 303
+    changed = chief.get(f"/or?day={DAY}").text
+    assert "changed since published" in text_of(changed)
+    assert re.search(r'id="publish-button"(?! disabled)', changed), "Publish is offered again"
+    told = text_of(chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY)}).text)
+    assert "Told 1 resident what changed for them" in told
+    assert "Kwame Mensah: OR Thu 04 Mar changed: OR 2 Laparoscopic appendectomy now starts at 08:30" in told
+
+
+def test_importing_a_published_day_again_keeps_hand_cases_and_names_removed_cases_that_had_residents(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ).status_code == 303
+    chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY)})
+    form = {
+        "csrf_token": csrf,
+        "day": str(DAY),
+        "start": "13:30",
+        "minutes": "60",
+        "room": "OR 1",
+        "procedure": "Umbilical hernia repair",
+        "cpt": "49505",
+        "service": "gen-surg",
+    }
+    assert chief.post("/or/case", data=form).status_code == 303
+
+    again = text_of(import_day(chief, csrf, or_day_csv()).text)
+    assert "5 unchanged" in again and "removed" not in again
+    assert "Umbilical hernia repair" in again, "the case added by hand stays"
+
+    rows = or_day_csv().splitlines()
+    without = "\n".join(row for row in rows if "Laparoscopic appendectomy" not in row) + "\n"
+    removed = text_of(import_day(chief, csrf, without).text)
+    assert "1 removed (no longer in the file)" in removed
+    assert (
+        "Removed with residents on the published plan: OR 2, 08:00, Laparoscopic appendectomy."
+        " Publish to tell their residents." in removed
+    )
+    assert "changed since published" in removed
+    told = text_of(chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY)}).text)
+    assert (
+        "Kwame Mensah: OR Thu 04 Mar changed: you are no longer on OR 2, 08:00, Laparoscopic appendectomy"
+        in told
+    )

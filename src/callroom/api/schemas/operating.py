@@ -44,6 +44,9 @@ class ImportRead(BaseModel):
     unchanged: list[str]
     removed: list[str]
     patients: int
+    removed_published: list[str] = Field(
+        description="removed cases that had residents on the published plan: publishing tells them"
+    )
 
     @classmethod
     def of(cls, result: ImportResult) -> ImportRead:
@@ -54,6 +57,7 @@ class ImportRead(BaseModel):
             unchanged=list(result.unchanged),
             removed=list(result.removed),
             patients=result.patients,
+            removed_published=list(result.removed_published),
         )
 
 
@@ -143,6 +147,9 @@ class BoardRead(BaseModel):
     published: PlanRead | None
     problems: list[str]
     unavailable: list[UnavailableRead] = Field(description="each resident who may not take a case, and why")
+    changed_since_published: bool = Field(
+        description="the plan or the cases changed since the last publication (whoever may assign)"
+    )
 
     @classmethod
     def of(cls, board: DayBoard) -> BoardRead:
@@ -159,6 +166,7 @@ class BoardRead(BaseModel):
                 for (case_id, person_id), why in board.availability.items()
                 if why is not None
             ],
+            changed_since_published=board.changed_since_published,
         )
 
 
@@ -173,10 +181,18 @@ class PublishCreate(BaseModel):
     plan: int | None = Field(None, ge=0, le=MAX_ID, description="the plan version being published")
 
 
+class NoticeRead(BaseModel):
+    person_id: str
+    notice: str
+
+
 class PublishRead(BaseModel):
     board: BoardRead
     notified: list[str]
     not_reached: list[str]
+    told: list[NoticeRead] = Field(
+        description="what each resident was told: all their cases the first time, what changed after"
+    )
 
     @classmethod
     def of(cls, outcome: PublishOutcome) -> PublishRead:
@@ -184,6 +200,7 @@ class PublishRead(BaseModel):
             board=BoardRead.of(outcome.board),
             notified=[person for person, _ in outcome.notified],
             not_reached=list(outcome.not_reached),
+            told=[NoticeRead(person_id=person, notice=body) for person, body in outcome.told],
         )
 
 
