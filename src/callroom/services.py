@@ -64,8 +64,8 @@ class Services:
         return worker_from(chosen, self.database, self.rosters.schedules, name)
 
     def runner(self, name: str) -> JobRunner:
-        """A background-job runner on this database (solves and repairs), sharing the services'
-        roster cache."""
+        """A background-job runner on this database (solves, repairs and OR assignments),
+        sharing the services' roster cache."""
         chosen = self.settings
         options = RunnerOptions(chosen.job_lease_s, chosen.job_heartbeat_s, most_attempts=chosen.job_attempts)
         return JobRunner(self.database, self.jobs.handlers(), name, options)
@@ -78,6 +78,7 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
     notifier = PagingNotifier(paging)
     changes = ChangeService(database, rosters, notifier=notifier, clock=clock)
     programs = Programs(schedules, clock)
+    operating = OrService(database, programs, PagingNotifier(paging, sender=OR_SENDER), clock=clock)
     return Services(
         settings,
         database,
@@ -87,10 +88,10 @@ def build_services(settings: Settings, database: Database, clock: Clock = utc_no
         HoursService(database, schedules, clock, PagingNotifier(paging, sender=HOURS_SENDER)),
         AccountService(database, clock=clock, idle=timedelta(minutes=settings.session_idle_minutes)),
         YearService(database, rosters),
-        JobService(database, rosters, changes, clock),
+        JobService(database, rosters, changes, operating, clock),
         Publishing(database, rosters, notifier, clock),
         OpsService(database, settings.metrics_window_s, clock),
-        OrService(database, programs, PagingNotifier(paging, sender=OR_SENDER), clock=clock),
+        operating,
         CaseLogService(database, programs, clock=clock),
     )
 

@@ -1,10 +1,12 @@
 """The OR board in a real headless Chromium against a real `callroom serve` (real CP-SAT): the
-chief imports a day's OR schedule from a file, assigns it, is refused a move that breaks a rule
+chief imports a day's OR schedule from a file, assigns it (a background job whose page leads
+back to the board with the outcome), is refused a move that breaks a rule
 (said beside the case, the choice kept), makes a legal one, and publishes the day; a resident on
 a phone sees tomorrow's cases and logs one. On a server of its own, since it stores a day."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -71,8 +73,9 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     expect(chief.locator("p.notice")).to_contain_text("5 added")
     assert not any(name in chief.content() for name in PATIENTS), "the board names no patient"
 
-    chief.click("#assign-button")
+    chief.click("#assign-button")  # queued; its job's page goes on to the board once it is done
     expect(chief.locator("#assigned")).to_contain_text("Objective", timeout=ASSIGN_MS)
+    expect(chief).to_have_url(re.compile(rf"/or\?day={DAY}&job=\d+$"))
     expect(chief.locator("#plan-state")).to_contain_text("draft")
     screenshot(chief, "or-board-assigned")
 

@@ -3,6 +3,9 @@ a case's patient (guarded and audited; break-glass with a typed reason), the acc
 retention purge; `/api/v1/caselog`: case logs, dashboards, the program's progress, import and
 export; `/api/v1/cpt-table`: the program's CPT table.
 
+Assigning a day takes seconds of CP-SAT, so it is a background job
+(`JobService.submit_or_assign`): the route answers 202 with the job, as a repair does.
+
 Who may try each route is the permission table; the services check the rest (a resident's own
 case-log lines; whose patient a resident or attending may read). The patient routes pass their
 own method and path template (`api.deps.route_name`) to the guard, which writes it into the access-log row.
@@ -16,12 +19,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from callroom.accounts.permissions import Permission
 from callroom.api.auth import Principal, require
-from callroom.api.deps import AppSettings, CaseLogs, Operating, route_name
+from callroom.api.deps import AppSettings, CaseLogs, Jobs, Operating, route_name
 from callroom.api.params import Day, RowId
 from callroom.api.schemas import ErrorRead
+from callroom.api.schemas.jobs import JobRead
 from callroom.api.schemas.operating import (
     AccessRead,
-    AssignRead,
     BoardRead,
     BreakGlassCreate,
     CaseRead,
@@ -80,10 +83,19 @@ def my_cases(day: Day, caller: Reader, service: Operating) -> list[CaseRead]:
     return [CaseRead.of(c) for c in service.my_cases(caller, day)]
 
 
-@router.post("/or/days/{day}/assign")
-def assign(day: Day, caller: Chief, service: Operating) -> AssignRead:
-    """Solve the day's assignment; stored as a draft plan."""
-    return AssignRead.of(service.assign(caller, day))
+@router.post("/or/days/{day}/assign", status_code=202)
+def assign(day: Day, caller: Chief, jobs: Jobs, response: Response) -> JobRead:
+    """Queue the day's assignment, solved in the background (a day without cases is refused at
+    once, 404, and queues nothing). Follow the job at `/api/v1/jobs/{id}` (or its `/events`):
+    when done, its result holds the objective and bound, whether it is `optimal`, the draft
+    `plan` version stored and, per case left without a surgeon, why each resident is out
+    (`unassigned`); the board is `GET /api/v1/or/days/{day}`. When a plan was stored for the day
+    since the job was asked, it fails (`error` says so) and stores nothing. Asked again while
+    the day's assignment is queued or running, it answers that job (200)."""
+    job, new = jobs.submit_or_assign(caller, day)
+    if not new:
+        response.status_code = 200
+    return JobRead.of(job)
 
 
 @router.post("/or/days/{day}/move")

@@ -7,7 +7,9 @@ progress: that is what the browser's live view reads. When a worker dies, its le
 and another runner claims the job again (at most `most_attempts` times). A handler's writes
 (a solved roster) happen in the transaction that marks the job done, and only if the job is
 still this runner's, so a job is never completed twice: a runner whose lease ran out while it
-was busy finds the job taken and writes nothing.
+was busy finds the job taken and writes nothing. A write may refuse with a `CallroomError`
+(an OR plan stored since the assignment was asked): the job then fails with its words, and
+none of the write is kept.
 
 Cancel: the heartbeat learns of it and sets the handler's `stop` event (a solve ends its search
 at once). When the runner itself is stopping (SIGTERM), the job in hand is stopped the same
@@ -183,7 +185,18 @@ class JobRunner:
             elif isinstance(outcome, str):
                 jobs.finish(job.id, claim, JobState.FAILED, now, error=outcome, progress=context.progress())
             else:
-                extra = outcome.write(session) if outcome.write is not None else {}
+                try:
+                    extra = self._write(session, outcome)
+                except CallroomError as refused:  # nothing of the write is kept; the job says why
+                    jobs.finish(
+                        job.id,
+                        claim,
+                        JobState.FAILED,
+                        now,
+                        error=refused.message,
+                        progress=context.progress(),
+                    )
+                    return
                 if not jobs.finish(
                     job.id,
                     claim,
@@ -193,3 +206,12 @@ class JobRunner:
                     progress=context.progress(),
                 ):
                     session.rollback()  # taken over since the last beat: the other runner writes
+
+    @staticmethod
+    def _write(session: Session, outcome: Finish) -> Mapping[str, Any]:
+        """The handler's writes, in a savepoint: a write may refuse (what it was to change has
+        changed since the job was asked), and then none of it is kept."""
+        if outcome.write is None:
+            return {}
+        with session.begin_nested():
+            return outcome.write(session)

@@ -1,5 +1,5 @@
-"""Background jobs for the front ends: queue a solve or a sick call's repair, read a job, cancel
-it; and the handlers a runner runs (`handlers`).
+"""Background jobs for the front ends: queue a solve, a sick call's repair or an OR day's
+assignment, read a job, cancel it; and the handlers a runner runs (`handlers`).
 
 A solve job solves the newest stored version of a program (with the absences approved for it)
 and stores the roster as its next version, a draft to compare and publish (`Publishing`), in
@@ -18,9 +18,17 @@ is stored and awaits approval, the same sick call is answered with that repair
 (`ChangeService.check_repair` refuses it as `RepairPending`), and a job that finishes when a twin
 already waits stores nothing new: its result names the twin.
 
+An OR assignment job (`or-assign`) solves one day's assignment as the chief who asked
+(`OrService.solve_assign`) and stores the draft plan in the transaction that finishes the job
+(`OrService.store_assign`); one per program family and day is queued or running. It starts from
+the plan version the day had when it was asked: if a plan was stored since (a hand move, another
+assignment), the job fails saying so and stores nothing. Its result holds the objective, whether
+it is proven optimal, the plan version stored, and why each uncovered case's candidates are out,
+worded for the chief who asked (`OrResult.explained_for`).
+
 Who may see and cancel a job depends on its kind (`ACCESS`): solves are the rosters' (read:
 `roster:read`; queue and cancel: `roster:edit`), repairs the chief's decisions'
-(`request:approve`), as the proposals they make are.
+(`request:approve`), as the proposals they make are; OR assignments the chief's (`or:assign`).
 """
 
 from __future__ import annotations
@@ -44,7 +52,9 @@ from callroom.domain.program import Program
 from callroom.errors import CallroomError, Invalid, NoSolution, NotFound
 from callroom.formats.program_file import ProgramFileError
 from callroom.jobs.runner import Finish, Handler, JobContext
+from callroom.operating.service import AssignAsk, OrService
 from callroom.rosters.service import RosterService
+from callroom.solver.operating import OrWatch
 from callroom.solver.repair.staged import RepairProgress, RepairWatch
 from callroom.solver.run import Kept, Progress, Solution, SolveOptions, Status, no_roster, solve
 from callroom.storage import Database, ProgramRepository, ProgramVersionRecord, RosterRepository
@@ -54,22 +64,31 @@ from callroom.storage.job_repositories import JobState as JobState
 
 SOLVE = "solve"
 REPAIR = "repair"
+OR_ASSIGN = "or-assign"
 MOST_POINTS = 400  # of the objective-against-time series a progress keeps (the chart's)
 # Per kind: the permission to see its jobs, and the one to queue and cancel them.
 ACCESS = {
     SOLVE: (Permission.ROSTER_READ, Permission.ROSTER_EDIT),
     REPAIR: (Permission.REQUEST_APPROVE, Permission.REQUEST_APPROVE),
+    # Its result carries the reasons as the chief who asked reads them (declared conflicts too).
+    OR_ASSIGN: (Permission.OR_ASSIGN, Permission.OR_ASSIGN),
 }
 SUBJECT_CHARS = 200  # the jobs table's subject column
 
 
 class JobService:
     def __init__(
-        self, database: Database, rosters: RosterService, changes: ChangeService, clock: Clock = utc_now
+        self,
+        database: Database,
+        rosters: RosterService,
+        changes: ChangeService,
+        operating: OrService,
+        clock: Clock = utc_now,
     ) -> None:
         self._database = database
         self._rosters = rosters
         self._changes = changes
+        self._operating = operating
         self._clock = clock
 
     def submit_solve(
@@ -94,6 +113,21 @@ class JobService:
         with self._database.session() as session:
             return JobRepository(session).submit(REPAIR, subject, payload, caller.identity, self._clock())
 
+    def submit_or_assign(self, caller: Principal, day: date) -> tuple[JobRecord, bool]:
+        """Queue the OR assignment of `day` (or find the one already queued or running for that
+        day): the job and whether it is new. Refused before anything is queued as
+        `OrService.check_assign` refuses; the job remembers the plan version it starts from."""
+        ask = self._operating.check_assign(caller, day)
+        payload = {
+            "day": ask.day.isoformat(),
+            "family": ask.family,
+            "base_plan": ask.base_plan,
+            "by": _principal_json(caller),
+        }
+        subject = _subject(ask.family, ask.day.isoformat())
+        with self._database.session() as session:
+            return JobRepository(session).submit(OR_ASSIGN, subject, payload, caller.identity, self._clock())
+
     def get(self, caller: Principal, job_id: int) -> JobRecord:
         caller.require(Permission.ROSTER_READ, "see a background job")
         with self._database.reading() as session:
@@ -116,7 +150,40 @@ class JobService:
         return [job for job in found if caller.can(_access(job)[0])]
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {SOLVE: self._run_solve, REPAIR: self._run_repair}
+        return {SOLVE: self._run_solve, REPAIR: self._run_repair, OR_ASSIGN: self._run_or_assign}
+
+    def _run_or_assign(self, job: JobRecord, context: JobContext) -> Finish:
+        """Solve the day's assignment as the chief who asked; the draft plan is stored when the
+        job finishes, or the job fails saying the plan changed since it was asked."""
+        ask, caller = or_assign_ask(job), _principal_of(job.payload["by"])
+        assert ask is not None  # the handler of this kind only
+        context.report({"phase": "reading the day's cases", "elapsed_s": 0.0, "solutions": 0})
+
+        def progress(found: Progress) -> None:
+            context.report(_progress(found, []) | {"phase": "assigning residents to the cases"})
+
+        solved = self._operating.solve_assign(caller, ask, OrWatch(progress, context.stop))
+        found = solved.result
+        result = {
+            "day": ask.day.isoformat(),
+            "job": job.id,
+            "status": found.status.value,
+            "objective": found.objective,
+            "bound": found.bound,
+            "optimal": found.optimal,
+            "seconds": round(found.wall_s, 2),
+        }
+        context.report(
+            context.progress() | {"phase": "storing the draft plan", "elapsed_s": result["seconds"]}
+        )
+
+        def store(session: Session) -> Mapping[str, Any]:
+            outcome = self._operating.store_assign(session, caller, solved)
+            plan = outcome.board.plan
+            unassigned = {case_id: list(words) for case_id, words in outcome.unassigned.items()}
+            return {"plan": None if plan is None else plan.number, "unassigned": unassigned}
+
+        return Finish(result, store)
 
     def _run_repair(self, job: JobRecord, context: JobContext) -> Finish:
         """Solve the repair as the chief who asked, reporting its phase and the fewest changes
@@ -227,10 +294,11 @@ def _access(job: JobRecord) -> tuple[Permission, Permission]:
     return ACCESS.get(job.kind, ACCESS[SOLVE])
 
 
-def _subject(program: str, absent: str, start: str, end: str) -> str:
-    """What a repair job is about, its one-live-job key: the program, who is absent and when
-    (as typed). Too long for the column (very long names), its tail is a digest instead."""
-    subject = f"{program}/{absent}/{start}/{end}"
+def _subject(*parts: str) -> str:
+    """What a job is about, its one-live-job key: for a repair the program, who is absent and
+    when (as typed); for an OR assignment the program family and the day. Too long for the
+    column (very long names), its tail is a digest instead."""
+    subject = "/".join(parts)
     if len(subject) <= SUBJECT_CHARS:
         return subject
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
@@ -269,6 +337,16 @@ def repair_ask(job: JobRecord) -> RepairAsk | None:
     """The sick call a repair job solves (None for any other kind): for the pages that show it
     and take it back to its form."""
     return _ask_of(job.payload["ask"]) if job.kind == REPAIR else None
+
+
+def or_assign_ask(job: JobRecord) -> AssignAsk | None:
+    """The OR day an assignment job solves (None for any other kind)."""
+    if job.kind != OR_ASSIGN:
+        return None
+    data = job.payload
+    base = data.get("base_plan")
+    day, family = date.fromisoformat(data["day"]), str(data["family"])
+    return AssignAsk(day, family, None if base is None else int(base))
 
 
 def _principal_json(caller: Principal) -> dict[str, Any]:

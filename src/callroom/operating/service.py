@@ -4,6 +4,11 @@ hard rule, refused with nothing saved), and publishes the plan (each resident to
 cases, with no patient identifier: room, time, procedure and attending only). Residents and
 attendings read the board and their own cases; patient identifiers go through the patient guard.
 
+The assignment is checked (`check_assign`), solved (`solve_assign`) and stored (`store_assign`)
+in three steps, so the job queue runs it like a repair (`JobService.submit_or_assign`: solved by
+a worker, stored in the transaction that finishes the job, refused if a plan was stored since it
+was asked); `assign` does the three at once for the command line.
+
 The assignment weighs each resident's case-log urgency (`rules.caselog.urgency`): months left
 and done come from the grade alone (`rules.caselog.months_to_graduation`: the academic year
 starts on 1 July and residents graduate at the end of PGY-5), as the program file holds no
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -62,13 +67,33 @@ from callroom.rules.caselog import months_in_training, months_to_graduation, tal
 from callroom.rules.operating import Availability, availability, check_plan
 from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
-from callroom.solver.operating import Candidate, OrRequest, assign_day
+from callroom.solver.operating import Candidate, OrRequest, OrResult, OrWatch, assign_day
 from callroom.storage import Database
 from callroom.storage.hours_repositories import HoursRepository
 from callroom.storage.operating_repositories import CaseLogRepository, OrRepository, PlanRecord
 
 ASSIGN_TIME_LIMIT_S = 10.0
 NOTICE_SENDER = "callroom:or"
+_NO_CASES = "no OR cases on {day}: import the day's schedule first"
+
+
+@dataclass(frozen=True)
+class AssignAsk:
+    """An assignment asked for: the day, its program family, and the plan version it starts
+    from (None before the day has one): a plan stored since is not overwritten."""
+
+    day: date
+    family: str
+    base_plan: int | None
+
+
+@dataclass(frozen=True)
+class SolvedAssignment:
+    """A solved assignment not yet stored (`OrService.store_assign`)."""
+
+    ask: AssignAsk
+    found: Found
+    result: OrResult
 
 
 class OrService:
@@ -174,26 +199,71 @@ class OrService:
     # --- assign, move, publish ----------------------------------------------------------------
 
     def assign(self, caller: Principal, day: date) -> AssignOutcome:
-        """Solve the day's assignment and store it as a draft plan. The solve runs outside any
-        transaction: seconds of CP-SAT must not hold SQLite's write lock from paging."""
+        """Check, solve and store the day's assignment as a draft plan, here and now (the
+        command line's way; the pages and the API queue it: `JobService.submit_or_assign`)."""
+        solved = self.solve_assign(caller, self.check_assign(caller, day))
+        with self._database.session() as session:
+            return self.store_assign(session, caller, solved)
+
+    def check_assign(self, caller: Principal, day: date) -> AssignAsk:
+        """Refuse what an assignment of `day` would refuse before solving (the permission, a day
+        without cases): the ask, with the plan version it starts from."""
         caller.require(Permission.OR_ASSIGN, "assign OR cases")
         with self._database.reading() as session:
             found = self._programs.on(session, day)
-            request = self._request(session, found, day)
-        result = assign_day(request, time_limit_s=self._time_limit_s)
-        with self._database.session() as session:
             repo = OrRepository(session, clock=self._clock)
-            repo.lock(found.family)
-            repo.add_plan(found.family, result.plan, published=False, by=caller.user, note="assigned")
-            board = self._board(session, caller, found, day)
+            if not repo.cases(found.family, day):
+                raise NotFound("day", _NO_CASES.format(day=day.isoformat()))
+            newest = repo.newest_plan(found.family, day)
+        return AssignAsk(day, found.family, None if newest is None else newest.number)
+
+    def solve_assign(
+        self, caller: Principal, ask: AssignAsk, watch: OrWatch | None = None
+    ) -> SolvedAssignment:
+        """Solve the ask's day without storing it (see `store_assign`); `watch` follows and may
+        stop the search. The solve runs outside any transaction: seconds of CP-SAT must not hold
+        SQLite's write lock from paging."""
+        caller.require(Permission.OR_ASSIGN, "assign OR cases")
+        with self._database.reading() as session:
+            found = self._programs.on(session, ask.day)
+            request = self._request(session, found, ask.day)
+        result = assign_day(request, time_limit_s=self._time_limit_s, watch=watch)
+        return SolvedAssignment(ask, found, result)
+
+    def store_assign(self, session: Session, caller: Principal, solved: SolvedAssignment) -> AssignOutcome:
+        """Store a solved assignment as the day's draft plan, in the caller's transaction; a
+        Conflict, with nothing stored, when a plan was stored since it was asked (a hand move,
+        another assignment): the plan on the board is not overwritten unseen. The reasons a case
+        was left uncovered are worded for the caller (`OrResult.explained_for`)."""
+        caller.require(Permission.OR_ASSIGN, "assign OR cases")
+        ask, found = solved.ask, solved.found
+        repo = OrRepository(session, clock=self._clock)
+        repo.lock(found.family)
+        newest = repo.newest_plan(found.family, ask.day)
+        number = None if newest is None else newest.number
+        if number != ask.base_plan:
+            raise Conflict(
+                "plan",
+                f"the plan for {ask.day:%a %d %b} changed since the assignment was asked "
+                f"(version {ask.base_plan or 'none'} then, {number} now): nothing was stored; "
+                "look at the board and assign again",
+            )
+        result = solved.result
+        repo.add_plan(found.family, result.plan, published=False, by=caller.user, note="assigned")
+        board = self._board(session, caller, found, ask.day)
         return AssignOutcome(
-            board, dict(result.unassigned), result.optimal, result.objective, result.bound, result.wall_s
+            board,
+            result.explained_for(caller, found.program),
+            result.optimal,
+            result.objective,
+            result.bound,
+            result.wall_s,
         )
 
     def _request(self, session: Session, found: Found, day: date) -> OrRequest:
         cases = OrRepository(session, clock=self._clock).cases(found.family, day)
         if not cases:
-            raise NotFound("day", f"no OR cases on {day.isoformat()}: import the day's schedule first")
+            raise NotFound("day", _NO_CASES.format(day=day.isoformat()))
         table, _ = self._programs.cpt_table(session, found.family)
         logs: dict[str, list[LoggedCase]] = defaultdict(list)
         for line in CaseLogRepository(session).entries(found.family):

@@ -89,7 +89,8 @@ class ImportResult:
 @dataclass(frozen=True)
 class AssignOutcome:
     """A solved assignment stored as a draft: the board with it, for each case nobody could take
-    why each resident is out (in words anyone may read), and whether it is proven optimal."""
+    why each resident is out (worded for whoever assigned: the chief reads a declared conflict
+    with its reason, see `rules.privacy`), and whether it is proven optimal."""
 
     board: DayBoard
     unassigned: Mapping[str, tuple[str, ...]] = field(hash=False)

@@ -1,9 +1,9 @@
-"""The live page of one background job, whatever its kind: a solve (`/rosters/jobs/{id}`) or a
-sick call's repair (`/changes/sick-call/jobs/{id}`). The feature's page says what the job is
-(`JobView`: its title, the figures its progress carries, where its result leads); this module
-and `job.html` with `static/solve.js` show it the same way: the figures live from the job's
-event stream, a cancel button while it runs, and when it is done a link to its result, or the
-browser sent straight on to it.
+"""The live page of one background job, whatever its kind: a solve (`/rosters/jobs/{id}`), a
+sick call's repair (`/changes/sick-call/jobs/{id}`) or an OR day's assignment (`/or/jobs/{id}`).
+The feature's page says what the job is (`JobView`: its title, the figures its progress carries,
+where its result leads); this module and `job.html` with `static/solve.js` show it the same way:
+the figures live from the job's event stream, a cancel button while it runs, and when it is done
+a link to its result, or the browser sent straight on to it.
 """
 
 from __future__ import annotations

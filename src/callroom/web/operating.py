@@ -1,7 +1,13 @@
 """The OR board (`/or?day=2027-03-02`): a day's operating-room cases, room by room down the
 hours, and the residents on each in their credit role; the chief imports the day (a CSV of the
-OR schedule or a FHIR bundle), adds or edits a case, assigns the day (CP-SAT, through the
-service), moves a resident on or off a case, and publishes the day to the residents.
+OR schedule or a FHIR bundle), adds or edits a case, assigns the day, moves a resident on or
+off a case, and publishes the day to the residents.
+
+Assigning is a background job (`JobService.submit_or_assign`; CP-SAT, seconds), the same one
+`POST /api/v1/or/days/{day}/assign` queues: the chief watches it on the shared job page
+(`web.job_page`), and the browser goes on to the board of that day with `?job=N`, which shows
+the outcome (objective, proven optimal or not, each case left without a resident and why each
+resident is out, worded for the chief) or why the job stored nothing.
 
 Everything is `callroom.operating.OrService`: it checks the rules before anything is saved and
 refuses with a `callroom.errors` error, which the page shows beside the case it is about, with
@@ -11,6 +17,7 @@ service's guarded, audited `patient` (see `web.operating_case`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -18,16 +25,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
-from callroom.api.deps import Operating, Rosters
+from callroom.api.deps import Jobs, Operating, Rosters
 from callroom.api.errors import status_of
+from callroom.api.params import RowId
 from callroom.domain.clock import utc_now
 from callroom.domain.operating import CreditRole
 from callroom.domain.program import Program
-from callroom.errors import CallroomError, Invalid
-from callroom.operating.service import OrService
-from callroom.operating.types import AssignOutcome, ImportResult
+from callroom.errors import CallroomError, Invalid, NotFound
+from callroom.jobs.service import JobRecord, JobService, JobState, or_assign_ask
+from callroom.operating.service import AssignAsk, OrService
+from callroom.operating.types import ImportResult
 from callroom.web import operating_view as view
 from callroom.web.forms import check_csrf, form_data
+from callroom.web.job_page import JobView, render_job
 from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
@@ -83,6 +93,7 @@ def _page(
     values: dict[str, str] | None = None,
     notice: str | None = None,
     extra: dict[str, Any] | None = None,
+    outcome: Mapping[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     context = board_context(viewer, operating, day) | {
@@ -94,17 +105,31 @@ def _page(
         "missed": [],
         "import_errors": None,
     }
+    if outcome is not None:
+        context["assigned"] = _assigned(outcome, context["board"].blocks)
     return render(request, "or_board.html", context | (extra or {}), status=status)
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def board_page(request: Request, viewer: Reader, rosters: Rosters, operating: Operating) -> HTMLResponse:
+def board_page(
+    request: Request, viewer: Reader, rosters: Rosters, operating: Operating, jobs: Jobs
+) -> HTMLResponse:
+    """The day's board; with `job`, the assignment job that led here, its outcome above it."""
     live = rosters.live()
     if live is None:
         return render(request, "empty.html", {"title": "OR board"})
     day = parse_day(request.query_params.get("day"), live.program)
     notice = NOTICES.get(request.query_params.get("done", ""))
-    return _page(request, viewer, operating, day, notice=notice)
+    ended = _job_outcome(viewer, jobs, day, request.query_params.get("job"))
+    return _page(
+        request,
+        viewer,
+        operating,
+        day,
+        notice=notice,
+        errors=ended.get("errors"),
+        outcome=ended.get("assigned"),
+    )
 
 
 def _go(request: Request, target: str) -> Response:
@@ -175,34 +200,97 @@ def import_words(result: ImportResult, name: str) -> str:
 
 
 @router.post(PATH + "/assign", response_class=HTMLResponse)
-def assign(request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating) -> Response:
-    """Assign the day's cases with the solver; the board shows the plan (a draft until
-    published), the objective, whether it is proven best, and why each case left without a
-    resident could not have one."""
+def assign(
+    request: Request, viewer: Chief, form: Form, rosters: Rosters, operating: Operating, jobs: Jobs
+) -> Response:
+    """Queue the day's assignment (a background job, `JobService.submit_or_assign`) and show it
+    being solved on the shared job page; a refusal (no cases that day) is said beside the Assign
+    button and queues nothing. Asked again while the day's job runs, it shows that job."""
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     day = _posted_day(form, live.program)
     try:
-        outcome = operating.assign(viewer.principal, day)
+        job, _ = jobs.submit_or_assign(viewer.principal, day)
     except CallroomError as error:
         return _page(
             request, viewer, operating, day, errors={"assign": error.message}, status=status_of(error)
         )
-    return _page(request, viewer, operating, day, extra={"assigned": _assigned(outcome)})
+    return _go(request, f"{PATH}/jobs/{job.id}")
 
 
-def _assigned(outcome: AssignOutcome) -> dict[str, Any]:
+ASSIGN_FIGURES = (("elapsed_s", "Elapsed"), ("objective", "Objective"), ("bound", "Proven bound"))
+
+
+@router.get(PATH + "/jobs/{job_id}", response_class=HTMLResponse)
+def assign_job_page(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs) -> HTMLResponse:
+    """The day's assignment being solved; once its draft plan is stored the browser goes on to
+    the board of that day, which shows the outcome."""
+    job, ask = _assign_job(jobs, viewer, job_id)
+    board = f"{PATH}?day={ask.day.isoformat()}"
+    view = JobView(
+        f"OR assignment #{job.id}",
+        ask.day.strftime("%A %d %B %Y"),
+        ASSIGN_FIGURES,
+        PATH + "?day={day}&job={job}",
+        "See the plan on the board",
+        f"{PATH}/jobs/{job.id}/cancel",
+        ((f"{board}&job={job.id}", "Back to the board of that day"),),
+        go=True,
+    )
+    return render_job(request, job, view, may_cancel=True)
+
+
+@router.post(PATH + "/jobs/{job_id}/cancel")
+def cancel_assign(request: Request, job_id: RowId, viewer: Chief, jobs: Jobs, form: Form) -> Response:
+    check_csrf(request, viewer, form)
+    _assign_job(jobs, viewer, job_id)
+    jobs.cancel(viewer.principal, job_id)
+    return RedirectResponse(f"{PATH}/jobs/{job_id}", status_code=303)
+
+
+def _assign_job(jobs: JobService, viewer: Viewer, job_id: int) -> tuple[JobRecord, AssignAsk]:
+    job = jobs.get(viewer.principal, job_id)
+    ask = or_assign_ask(job)
+    if ask is None:
+        raise NotFound("job", f"job {job_id} is not an OR assignment")
+    return job, ask
+
+
+def _job_outcome(viewer: Viewer, jobs: JobService, day: date, text: str | None) -> dict[str, Any]:
+    """What the board shows of the assignment job `text` names (`?job=N`, where its page led):
+    the outcome once done, why it ended without a plan otherwise; nothing for a job of another
+    day or one the viewer may not see (it is the chief's: its reasons are worded for them)."""
+    if not text or not text.isdigit() or not viewer.can(Permission.OR_ASSIGN):
+        return {}
+    try:
+        job, ask = _assign_job(jobs, viewer, int(text))
+    except CallroomError:
+        return {}
+    if ask.day != day:
+        return {}
+    if job.state is JobState.DONE and job.result is not None:
+        return {"assigned": job.result}
+    if job.state is JobState.FAILED:
+        return {"errors": {"assign": f"The assignment stored nothing: {job.error}"}}
+    if job.state is JobState.CANCELLED:
+        return {"errors": {"assign": "The assignment was cancelled; the plan is as it was."}}
+    return {}
+
+
+def _assigned(result: Mapping[str, Any], board: Sequence[view.CaseBlock]) -> dict[str, Any]:
     """The solver's answer in words: its objective, proven best or not, and each case left
     without a resident with why each candidate is out."""
-    blocks = {b.id: b for b in view.blocks_of(outcome.board)}
+    blocks = {b.id: b for b in board}
     unassigned = [
-        (blocks.get(case_id), case_id, list(reasons)) for case_id, reasons in outcome.unassigned.items()
+        (blocks.get(case_id), case_id, list(reasons))
+        for case_id, reasons in dict(result.get("unassigned", {})).items()
     ]
     return {
-        "objective": outcome.objective,
-        "bound": outcome.bound,
-        "optimal": outcome.optimal,
-        "unassigned": sorted(unassigned, key=lambda u: (u[0].case.start, u[1]) if u[0] else (None, u[1])),
+        "objective": result.get("objective"),
+        "bound": result.get("bound"),
+        "optimal": bool(result.get("optimal")),
+        "plan": result.get("plan"),
+        "unassigned": sorted(unassigned, key=lambda u: (u[0] is None, u[0].starts if u[0] else "", u[1])),
     }
 
 

@@ -15,7 +15,7 @@ from callroom.accounts.roles import Role
 from callroom.config import Settings
 from callroom.storage import open_database
 from callroom.web.app import create_app
-from tests.integration.operating.world import DAY, HEADER, World, day_csv, world
+from tests.integration.operating.world import DAY, HEADER, NEXT_DAY, World, day_csv, world
 from tests.web_demo import serving
 
 ROLES = ("chief", "director", "attending", "resident", "admin", "operator")
@@ -135,3 +135,20 @@ def test_an_or_file_over_4_mib_is_refused_before_it_is_read(served: Served) -> N
         answer = client.post("/api/v1/or/import", json={"filename": "big.csv", "text": big})
 
     assert answer.status_code == 413
+
+
+def test_assigning_a_day_answers_202_with_its_job_and_the_job_names_the_draft_plan(served: Served) -> None:
+    path = f"/api/v1/or/days/{NEXT_DAY.isoformat()}/assign"
+    with served.client("chief") as client:
+        client.post("/api/v1/or/import", json={"filename": "next.csv", "text": day_csv(NEXT_DAY)})
+        queued = client.post(path)
+        again = client.post(path)
+        assert queued.status_code == 202, queued.text
+        assert again.status_code == 200 and again.json()["id"] == queued.json()["id"]
+        assert queued.json()["kind"] == "or-assign" and queued.json()["state"] == "queued"
+        assert served.hospital.services.runner("api-test").run_once()
+        job = client.get(f"/api/v1/jobs/{queued.json()['id']}").json()
+        board = client.get(f"/api/v1/or/days/{NEXT_DAY.isoformat()}").json()
+    assert job["state"] == "done", job
+    assert job["result"]["plan"] == 1 and job["result"]["optimal"] is True
+    assert board["plan"]["number"] == 1 and board["plan"]["published"] is False

@@ -36,6 +36,8 @@ from tests.principals import person
 
 TAGS = re.compile(r"<[^>]+>")
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "operating"
+ASSIGN_JOB = re.compile(r"^/or/jobs/(\d+)$")
+BOARD_LINK = re.compile(r'<a href="([^"]+)">See the plan on the board</a>')
 
 
 def text_of(page: str) -> str:
@@ -45,6 +47,26 @@ def text_of(page: str) -> str:
 def import_day(client: httpx.Client, csrf: str, text: str, name: str = "or-2027-03-04.csv") -> httpx.Response:
     files = {"file": (name, text.encode(), "text/csv")}
     return client.post("/or/import", data={"csrf_token": csrf, "day": DAY.isoformat()}, files=files)
+
+
+def queue_assign(client: httpx.Client, csrf: str, day: str) -> int:
+    """The id of the assignment job the Assign button queued (the answer sends the chief to it)."""
+    answer = client.post("/or/assign", data={"csrf_token": csrf, "day": day})
+    assert answer.status_code == 303, text_of(answer.text)
+    found = ASSIGN_JOB.search(answer.headers["location"])
+    assert found is not None, answer.headers["location"]
+    return int(found[1])
+
+
+def assign(web: Web, client: httpx.Client, csrf: str, day: str) -> str:
+    """The board the assignment job's page leads to once a worker has run it."""
+    job_id = queue_assign(client, csrf, day)
+    web.run_jobs()
+    page = client.get(f"/or/jobs/{job_id}").text
+    found = BOARD_LINK.search(page)
+    assert found is not None, text_of(page)
+    assert found[1] == f"/or?day={day}&amp;job={job_id}"
+    return client.get(html.unescape(found[1])).text
 
 
 def board(web: Web) -> DayBoard:
@@ -116,9 +138,7 @@ def test_a_file_with_mistakes_is_refused_row_by_row_and_nothing_is_imported(sqli
 def test_the_chief_assigns_then_a_move_that_breaks_a_rule_is_refused_beside_the_case(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     import_day(chief, csrf, or_day_csv())
-    assigned = chief.post("/or/assign", data={"csrf_token": csrf, "day": DAY.isoformat()})
-    assert assigned.status_code == 200
-    said = text_of(assigned.text)
+    said = text_of(assign(sqlite_web, chief, csrf, DAY.isoformat()))
     assert "Objective" in said and ("proven optimal" in said or "not proven optimal" in said)
     ids = case_ids(sqlite_web)
     refused = move(chief, csrf, ids[CHOLE], CONFLICTED, CreditRole.FA)
@@ -138,11 +158,48 @@ def test_a_case_nobody_may_take_is_listed_with_why_each_resident_is_out(sqlite_w
     row = f"OR 1,{later} 08:00,60,Inguinal hernia repair,49505,Magnus Achterberg,gen-surg,MRN2001,Ada Byron,,"
     files = {"file": ("later.csv", f"{HEADER}\n{row}\n".encode(), "text/csv")}
     assert chief.post("/or/import", data={"csrf_token": csrf}, files=files).status_code == 200
-    assigned = chief.post("/or/assign", data={"csrf_token": csrf, "day": later})
-    assert assigned.status_code == 200
-    said = text_of(assigned.text)
+    said = text_of(assign(sqlite_web, chief, csrf, later))
     assert "Cases left without a resident" in said
     assert "Kwame Mensah: not on General Surgery that day" in said
+
+
+def test_assigning_a_day_whose_job_is_waiting_leads_to_that_job(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    first = queue_assign(chief, csrf, DAY.isoformat())
+    assert queue_assign(chief, csrf, DAY.isoformat()) == first
+    page = text_of(chief.get(f"/or/jobs/{first}").text)
+    assert f"OR assignment #{first}" in page and DAY.strftime("%A %d %B %Y") in page
+
+
+def test_a_plan_changed_while_the_assignment_waited_is_kept_and_the_board_says_why(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    job_id = queue_assign(chief, csrf, DAY.isoformat())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ).status_code == 303
+    sqlite_web.run_jobs()
+    said = text_of(chief.get(f"/or?day={DAY.isoformat()}&job={job_id}").text)
+    assert "The assignment stored nothing" in said and "changed since the assignment was asked" in said
+    assert roles_on(sqlite_web, ids[APPENDIX]) == [(RESIDENT, CreditRole.SJ)]
+
+
+def test_the_chief_reads_why_a_resident_in_a_declared_conflict_is_out_and_a_resident_reads_no_job(
+    sqlite_web: Web,
+) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    case = "Inguinal hernia repair,49505,Magnus Achterberg,gen-surg"
+    rooms = "".join(f"OR {n},{DAY} 07:30,60,{case},MRN-9{n:02},P {n},,\n" for n in range(1, 21))
+    import_day(chief, csrf, f"{HEADER}\n{rooms}")
+    job_id = queue_assign(chief, csrf, DAY.isoformat())
+    said = text_of(assign(sqlite_web, chief, csrf, DAY.isoformat()))  # the same job, run
+    assert "Cases left without a resident" in said
+    assert "Hana Takeda: may not operate with Magnus Achterberg (declared conflict):" in said
+    assert "Relationship disclosed" in said and "confidential rule" not in said
+    resident, _ = sqlite_web.signed_in("resident")
+    assert resident.get(f"/or/jobs/{job_id}").status_code == 403
+    theirs = text_of(resident.get(f"/or?day={DAY.isoformat()}&job={job_id}").text)
+    assert "Cases left without a resident" not in theirs and "Relationship disclosed" not in theirs
 
 
 def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: Web) -> None:

@@ -24,7 +24,7 @@ class JobRead(BaseModel):
     kind: str
     subject: str = Field(
         description="what the job is about: the program a solve solves; a repair's program, absent "
-        "person and span"
+        "person and span; an OR assignment's program and day"
     )
     state: str = Field(description="queued, running, done, failed or cancelled")
     attempts: int = Field(description="how many workers have started it (more than one: a worker died)")
@@ -32,11 +32,14 @@ class JobRead(BaseModel):
     progress: dict[str, Any] = Field(
         description="phase and elapsed_s; while a solve runs, solutions, objective, bound, gap and "
         "series ([elapsed, objective, bound] points); while a repair runs, solutions, changes (the "
-        "fewest found), short (people still missing) and bound (the proven least changes)"
+        "fewest found), short (people still missing) and bound (the proven least changes); an OR "
+        "assignment's objective and bound once solved"
     )
     result: dict[str, Any] | None = Field(
         description="when done: a solve's stored version and figures; a repair's proposal (its id) "
-        "with its changes, minimum_proven and short"
+        "with its changes, minimum_proven and short; an OR assignment's day, plan (the draft "
+        "version stored), objective, bound, optimal and unassigned (per case left without a "
+        "surgeon, why each resident is out, worded for the chief who asked)"
     )
     error: str | None = Field(description="when failed: why, in words")
     created_by: str

@@ -12,7 +12,6 @@ from callroom.domain.operating import CreditRole, LoggedCase, Patient
 from callroom.operating.caselog import Dashboard
 from callroom.operating.types import (
     AccessEntry,
-    AssignOutcome,
     BoardCase,
     CptTableView,
     DayBoard,
@@ -160,24 +159,6 @@ class BoardRead(BaseModel):
                 for (case_id, person_id), why in board.availability.items()
                 if why is not None
             ],
-        )
-
-
-class AssignRead(BaseModel):
-    board: BoardRead
-    unassigned: dict[str, list[str]]
-    optimal: bool
-    objective: int | None
-    bound: int | None
-
-    @classmethod
-    def of(cls, outcome: AssignOutcome) -> AssignRead:
-        return cls(
-            board=BoardRead.of(outcome.board),
-            unassigned={k: list(v) for k, v in outcome.unassigned.items()},
-            optimal=outcome.optimal,
-            objective=outcome.objective,
-            bound=outcome.bound,
         )
 
 

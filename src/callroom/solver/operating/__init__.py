@@ -7,6 +7,6 @@ each case nobody could take, why each candidate is out.
 """
 
 from callroom.solver.operating.request import Candidate, OrRequest, OrWeights
-from callroom.solver.operating.run import OrResult, assign_day
+from callroom.solver.operating.run import OrResult, OrWatch, assign_day
 
-__all__ = ["Candidate", "OrRequest", "OrResult", "OrWeights", "assign_day"]
+__all__ = ["Candidate", "OrRequest", "OrResult", "OrWatch", "OrWeights", "assign_day"]

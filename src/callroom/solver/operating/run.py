@@ -11,8 +11,9 @@ proven optimal in about a second (`bench/or_assign.py`).
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -27,7 +28,7 @@ from callroom.solver.operating.explain import public_words, why_out
 from callroom.solver.operating.model import Key, OrModel, build, reward
 from callroom.solver.operating.request import OrRequest
 from callroom.solver.repair.staged import DETERMINISTIC_PER_SECOND_SINGLE
-from callroom.solver.run import Status
+from callroom.solver.run import Progress, Status
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,23 @@ def assign_day(
     workers: int = 2,
     seed: int = 0,
     deterministic: bool = True,
+    watch: OrWatch | None = None,
 ) -> OrResult:
     """The best plan for the day within the time limit (see the module doc): the surgeons,
     then with them held the teaching assistants (`solver.operating.model`), the second stage
-    on what time the first left."""
+    on what time the first left. `watch`, when given, hears of each better plan and may stop
+    the search (the best plan found so far is the answer)."""
     started = time.monotonic()
     surgeons = build(request)
     _hint(request, surgeons)
-    first = _search(surgeons, time_limit_s, workers, seed, deterministic)
+    search = _Search(workers, seed, deterministic, watch, started)
+    first = search.run(surgeons, time_limit_s)
     if first.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return _result(request, OrPlan(request.day), None, None, first.status, started)
     teachers = build(request, first.surgeons)
     _hold_hint(teachers, first)
     left = max(time_limit_s - (time.monotonic() - started), MIN_SEARCH_S)
-    second = _search(teachers, left, workers, seed, deterministic)
+    second = search.run(teachers, left)
     found = second if second.status in (Status.OPTIMAL, Status.FEASIBLE) else first
     plan = _plan(request, found.surgeons, found.teachers)
     status = Status.OPTIMAL if first.status is second.status is Status.OPTIMAL else Status.FEASIBLE
@@ -107,29 +111,69 @@ class _Found:
     teachers: tuple[Key, ...] = ()
 
 
-def _search(built: OrModel, time_limit_s: float, workers: int, seed: int, deterministic: bool) -> _Found:
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.random_seed = seed
-    params.max_time_in_seconds = time_limit_s
-    if deterministic:
-        # As a repair does: one worker on a deterministic budget gives the same plan for the
-        # same request on any machine, and starts from the hint (interleaved search on two
-        # workers, a roster solve's deterministic mode, took 3-8 times longer here).
-        params.num_workers = 1
-        params.max_deterministic_time = time_limit_s * DETERMINISTIC_PER_SECOND_SINGLE
-    else:
-        params.num_workers = workers
-    status = _status(solver.solve(built.model))
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        return _Found(status, None, None)
-    return _Found(
-        status,
-        round(solver.objective_value),
-        round(solver.best_objective_bound),
-        tuple(key for key, var in built.surgeon.items() if solver.boolean_value(var)),
-        tuple(key for key, var in built.teacher.items() if solver.boolean_value(var)),
-    )
+@dataclass(frozen=True)
+class OrWatch:
+    """Who follows an assignment: `on_progress` hears of each better plan of either stage (its
+    objective, the bound, seconds since the start) and `stop`, once set, ends the search (it is
+    looked at as each better plan is found: a day solves in about a second)."""
+
+    on_progress: Callable[[Progress], None] | None = None
+    stop: threading.Event | None = None
+
+
+class _Watching(cp_model.CpSolverSolutionCallback):
+    """Tells the watch of each better plan; stops the search when the watch's `stop` is set."""
+
+    def __init__(self, watch: OrWatch, started: float) -> None:
+        super().__init__()
+        self.watch, self.started, self.solutions = watch, started, 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.watch.on_progress is not None:
+            elapsed = time.monotonic() - self.started
+            found = Progress(
+                elapsed, round(self.objective_value), round(self.best_objective_bound), self.solutions
+            )
+            self.watch.on_progress(found)
+        if self.watch.stop is not None and self.watch.stop.is_set():
+            self.stop_search()
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One stage's search, as `assign_day` was asked to run it."""
+
+    workers: int
+    seed: int
+    deterministic: bool
+    watch: OrWatch | None
+    started: float
+
+    def run(self, built: OrModel, time_limit_s: float) -> _Found:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.random_seed = self.seed
+        params.max_time_in_seconds = time_limit_s
+        if self.deterministic:
+            # As a repair does: one worker on a deterministic budget gives the same plan for the
+            # same request on any machine, and starts from the hint (interleaved search on two
+            # workers, a roster solve's deterministic mode, took 3-8 times longer here).
+            params.num_workers = 1
+            params.max_deterministic_time = time_limit_s * DETERMINISTIC_PER_SECOND_SINGLE
+        else:
+            params.num_workers = self.workers
+        watching = None if self.watch is None else _Watching(self.watch, self.started)
+        status = _status(solver.solve(built.model, watching))
+        if status not in (Status.OPTIMAL, Status.FEASIBLE):
+            return _Found(status, None, None)
+        return _Found(
+            status,
+            round(solver.objective_value),
+            round(solver.best_objective_bound),
+            tuple(key for key, var in built.surgeon.items() if solver.boolean_value(var)),
+            tuple(key for key, var in built.teacher.items() if solver.boolean_value(var)),
+        )
 
 
 def _status(code: cp_model.CpSolverStatus) -> Status:
