@@ -199,8 +199,9 @@ def program_progress(caller: LogReader, service: CaseLogs) -> list[DashboardRead
 
 @router.post("/caselog/import", status_code=201)
 def import_log(body: FileCreate, caller: LogReader, service: CaseLogs) -> list[LogRead]:
-    """Import a case log (resident,date,cpt,role,attending,case): all lines or none."""
-    return [LogRead.of(line) for line in service.import_log(caller, body.text, body.filename)]
+    """Import a case log (resident,date,cpt,role,attending,case): all lines or none; the lines
+    stored (a line logged already is skipped, not stored twice)."""
+    return [LogRead.of(line) for line in service.import_log(caller, body.text, body.filename).stored]
 
 
 @router.get("/caselog/export", response_class=Response, responses=CSV)  # type: ignore[arg-type]

@@ -108,7 +108,7 @@ def seed_operating_room(console: Console, today: date) -> None:
     stored = services()
     chief = acting(None, Role.CHIEF)
     program = stored.rosters.require_live().program
-    lines = stored.caselog.import_log(chief, demo_case_log_csv(program, today), "demo-case-log.csv")
+    lines = stored.caselog.import_log(chief, demo_case_log_csv(program, today), "demo-case-log.csv").stored
     tomorrow = today + timedelta(days=1)
     imported = stored.operating.import_day(chief, demo_or_csv(program, tomorrow), f"demo-or-{tomorrow}.csv")
     assigned = stored.operating.assign(chief, tomorrow)

@@ -134,8 +134,10 @@ def import_log(
     role: RoleOpt = Role.PROGRAM_DIRECTOR,
 ) -> None:
     """Import case-log lines: all or none, each checked against the credit rules."""
-    lines = services().caselog.import_log(acting(by, role), file.read_text(encoding="utf-8"), file.name)
-    console.print(f"{file.name}: {len(lines)} line{'' if len(lines) == 1 else 's'} imported.")
+    outcome = services().caselog.import_log(acting(by, role), file.read_text(encoding="utf-8"), file.name)
+    lines = len(outcome.stored)
+    skipped = f" ({outcome.skipped} logged already, skipped)" if outcome.skipped else ""
+    console.print(f"{file.name}: {lines} line{'' if lines == 1 else 's'} imported{skipped}.")
 
 
 @caselog_app.command("export")

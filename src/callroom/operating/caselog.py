@@ -9,7 +9,7 @@ Lines are de-identified: CPT codes, role, attending, the board's case id; never 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,11 +22,11 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.domain.grades import Grade
 from callroom.domain.operating import CptTable, LoggedCase
 from callroom.domain.program import Person, Program
-from callroom.errors import Detail, Invalid, NotAllowed, NotFound
+from callroom.errors import Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.formats.caselog_csv import case_log_csv, parse_case_log
 from callroom.formats.cpt_table import case_needs, cpt_table_text, parse_cpt_table
 from callroom.operating.context import Found, Programs
-from callroom.operating.types import CptTableView, LogLine
+from callroom.operating.types import CptTableView, LogImport, LogLine
 from callroom.rules.caselog import (
     ProgressRow,
     Tally,
@@ -158,22 +158,35 @@ class CaseLogService:
 
     # --- the coordinator's import and export --------------------------------------------------
 
-    def import_log(self, caller: Principal, text: str, filename: str) -> tuple[LogLine, ...]:
+    def import_log(self, caller: Principal, text: str, filename: str) -> LogImport:
         """Import a case log (`resident,date,cpt,role,attending,case`): every line checked by the
         importer against the credit rules (with the grade its resident had on its day, and the
-        lines stored and above it), all stored or none."""
+        lines stored for its case), all stored or none. A line identical to a stored one (same
+        resident, day, codes, role, attending and case) is skipped, not stored twice: importing
+        the same export again must not double anyone's counts.
+
+        The file is parsed and checked against a snapshot of the stored lines before the write
+        lock is taken (seconds for a program's log); inside the transaction only what could have
+        changed is looked at again: the stored lines (checked once more, against the new ones,
+        when someone logged, corrected or removed a line meanwhile) and the CPT table's version."""
         caller.require(Permission.CASELOG_READ, "import case logs")
-        with self._database.session() as session:
+        with self._database.reading() as session:
             found = self._programs.now(session)
-            table, _ = self._programs.cpt_table(session, found.family)
-            repo = CaseLogRepository(session, clock=self._clock)
-            existing = [r.entry for r in repo.entries(found.family)]
+            table, version = self._programs.cpt_table(session, found.family)
+            snapshot = [r.entry for r in CaseLogRepository(session).entries(found.family)]
             today = self._programs.today(session)
-            entries = parse_case_log(
-                text, filename, program=found.program, table=table, existing=existing, today=today
-            )
-            stored = repo.add(found.family, entries, source="import", by=caller.user)
-        return tuple(_line(r) for r in stored)
+        read = parse_case_log(text, filename, program=found.program, table=table, today=today)
+        new, skipped = _new_lines(text, filename, found.program, table, read, snapshot, today)
+        with self._database.session() as session:
+            OrRepository(session).lock(found.family)
+            if self._programs.cpt_table(session, found.family)[1] != version:
+                raise Conflict("file", "the CPT table changed while importing: try again")
+            repo = CaseLogRepository(session, clock=self._clock)
+            stored = [r.entry for r in repo.entries(found.family)]
+            if stored != snapshot:  # a line logged, corrected or removed since the snapshot
+                new, skipped = _new_lines(text, filename, found.program, table, read, stored, today)
+            added = repo.add(found.family, new, source="import", by=caller.user)
+        return LogImport(tuple(_line(r) for r in added), skipped)
 
     def export_log(self, caller: Principal) -> str:
         """Every line as CSV, one row per line with the resident's and attending's names."""
@@ -197,18 +210,31 @@ class CaseLogService:
             table, cpt_table_text(table), number, None if stored is None else stored.created_by
         )
 
-    def replace_cpt_table(self, caller: Principal, text: str) -> CptTableView:
+    def replace_cpt_table(self, caller: Principal, text: str, *, base: int | None = None) -> CptTableView:
         """Store a new CPT table (checked whole, refusals naming line and column) as the next
         version; lines logged before keep the categories they were logged with. Refused while a
         case on the board from today on has a code the new table leaves out (the board reads
-        what each case needs from the table)."""
+        what each case needs from the table), and when `base`, the version the editor was
+        opened from, is no longer the newest (someone saved since)."""
         caller.require(Permission.CPT_EDIT, "replace the CPT table")
         table = parse_cpt_table(text, CPT_TABLE_FILE)
         with self._database.session() as session:
             found = self._programs.now(session)
+            OrRepository(session).lock(found.family)
+            _check_cpt_base(self._programs.cpt_table(session, found.family)[1], base)
             _keeps_the_boards_codes(OrRepository(session), found.family, table, self._programs.today(session))
             stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
         return CptTableView(table, text, stored.number, stored.created_by)
+
+
+def _check_cpt_base(newest: int, base: int | None) -> None:
+    """Conflict when someone saved a CPT table since the version the editor was opened from."""
+    if base is not None and base != newest:
+        raise Conflict(
+            "base",
+            f"someone saved the CPT table since you opened it (version {base}, now {newest}): "
+            "your text is kept below; compare it with the table above and save again",
+        )
 
 
 def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, today: date) -> None:
@@ -226,6 +252,43 @@ def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, to
             f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which case {used[missing[0]]} "
             "on the OR board uses: keep the code (it may be changed) or correct the case first",
         )
+
+
+def _new_lines(
+    text: str,
+    filename: str,
+    program: Program,
+    table: CptTable,
+    read: Sequence[LoggedCase],
+    stored: Sequence[LoggedCase],
+    today: date,
+) -> tuple[list[LoggedCase], int]:
+    """The file's lines not stored yet, and how many it holds that are (matched one for one,
+    so a file with two identical lines against one stored keeps one). Credit rules tie lines of
+    one case together: when a new line shares its case with a stored line the file does not
+    repeat, the file is parsed again against those lines, refused naming each line it breaks."""
+    left = Counter(_key(e) for e in stored)
+    new: list[LoggedCase] = []
+    for entry in read:
+        if left[_key(entry)] > 0:
+            left[_key(entry)] -= 1
+        else:
+            new.append(entry)
+    rest: list[LoggedCase] = []  # the stored lines the file does not repeat
+    for entry in stored:
+        if left[_key(entry)] > 0:
+            left[_key(entry)] -= 1
+            rest.append(entry)
+    shared = {e.case_id for e in new if e.case_id is not None} & {e.case_id for e in rest}
+    if shared:
+        related = [e for e in rest if e.case_id in shared]
+        parse_case_log(text, filename, program=program, table=table, existing=related, today=today)
+    return new, len(read) - len(new)
+
+
+def _key(entry: LoggedCase) -> tuple[object, ...]:
+    """What makes two lines the same case logged twice (not the stored id or categories)."""
+    return (entry.person_id, entry.day, entry.cpt_codes, entry.role, entry.attending_id, entry.case_id)
 
 
 def _own(caller: Principal, person_id: str) -> None:

@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -28,9 +28,10 @@ from callroom.accounts.principal import Principal
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.operating import OrCase, Patient
 from callroom.errors import CallroomError, NotAllowed, NotFound
-from callroom.operating.context import Found, Programs
+from callroom.operating.context import Found, Programs, family
 from callroom.operating.types import AccessEntry, PurgeResult
 from callroom.storage import Database
+from callroom.storage.accounts_repositories import AccountRepository
 from callroom.storage.operating_repositories import (
     AccessLogRepository,
     AccessRecord,
@@ -115,7 +116,31 @@ class PatientGuard:
         caller.require(Permission.PHI_AUDIT, "read the access log of patient identifiers")
         with self._database.reading() as session:
             rows = AccessLogRepository(session).entries(break_glass_only=break_glass_only, limit=limit)
-        return tuple(_entry(row) for row in rows)
+            names = self._names(session)
+            cases = self._cases(session, {row.case_id for row in rows})
+        return tuple(
+            _entry(row, names.get(row.username, row.username), cases.get(row.case_id)) for row in rows
+        )
+
+    def _names(self, session: Session) -> dict[str, str]:
+        """Each account's reader by name: the program's name of its person, else the account's
+        display name (an operator, an admin)."""
+        live = self._programs.schedules.live(session)
+        people = {} if live is None else {p.id: p.name for p in live.program.people}
+        return {
+            a.username: people.get(a.person_id or "", a.display_name)
+            for a in AccountRepository(session).all()
+        }
+
+    def _cases(self, session: Session, case_ids: set[str]) -> dict[str, OrCase]:
+        """The cases the rows name, without their patient keys (a report names the case, not
+        the patient); none when there is no live program to find them in."""
+        live = self._programs.schedules.live(session)
+        if live is None:
+            return {}
+        repo, name = OrRepository(session, clock=self._clock), family(live.name)
+        found = {case_id: repo.case(name, case_id) for case_id in case_ids}
+        return {k: replace(v, patient_key=None) for k, v in found.items() if v is not None}
 
     def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
         """Remove the identifiers of every patient whose newest case is more than
@@ -138,7 +163,8 @@ def _on_case(session: Session, caller: Principal, found: Found, case: OrCase, cl
         return False
     if me == case.attending_id or me in case.continuity:
         return True
-    plan = OrRepository(session, clock=clock).newest_plan(found.family, case.day)
+    # A draft is nobody's assignment until the chief publishes it.
+    plan = OrRepository(session, clock=clock).newest_plan(found.family, case.day, published_only=True)
     if plan is not None and any(r.person_id == me for r in plan.plan.on_case(case.id)):
         return True
     return me in on_service(found, case.service_id, case.day)
@@ -152,7 +178,7 @@ def on_service(found: Found, service_id: str, day: date) -> frozenset[str]:
     )
 
 
-def _entry(row: AccessRecord) -> AccessEntry:
+def _entry(row: AccessRecord, name: str, case: OrCase | None) -> AccessEntry:
     return AccessEntry(
         row.id,
         row.at,
@@ -165,4 +191,6 @@ def _entry(row: AccessRecord) -> AccessEntry:
         row.action,
         row.reason,
         row.outcome,
+        name,
+        case,
     )

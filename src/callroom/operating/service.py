@@ -152,7 +152,8 @@ class OrService:
     # --- the board ----------------------------------------------------------------------------
 
     def cases(self, caller: Principal, day: date) -> DayBoard:
-        """The day's board (no patient identifiers)."""
+        """The day's board (no patient identifiers): with the newest plan, a draft included,
+        for whoever may assign; with the newest published plan (or none) for everyone else."""
         caller.require(Permission.OR_READ, "read the OR board")
         with self._database.reading() as session:
             return self._board(session, caller, self._programs.on(session, day), day)
@@ -178,6 +179,8 @@ class OrService:
         cases = repo.cases(found.family, day)
         table, _ = self._programs.cpt_table(session, found.family)
         needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
+        # A draft is the chief's working copy: whoever may not assign reads the published plan.
+        published_only = published_only or not caller.can(Permission.OR_ASSIGN)
         newest = repo.newest_plan(found.family, day, published_only=published_only)
         published = repo.newest_plan(found.family, day, published_only=True)
         plan = _on_cases(newest.plan if newest else OrPlan(day), cases)

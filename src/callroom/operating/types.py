@@ -111,7 +111,8 @@ class PublishOutcome:
 
 @dataclass(frozen=True)
 class AccessEntry:
-    """One row of the access log of patient identifiers (the patient by its opaque key)."""
+    """One row of the access log of patient identifiers (the patient by its opaque key), with
+    the reader's name and the case for the report to name them by."""
 
     id: int
     at: datetime
@@ -124,6 +125,8 @@ class AccessEntry:
     action: str  # "read" or "break-glass"
     reason: str | None
     outcome: str  # "allowed" or "refused"
+    name: str = ""  # the reader's name (their account's, else the username)
+    case: OrCase | None = None  # the case read (its patient_key left out); None once removed
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,14 @@ class LogLine:
     source: str
     created_at: datetime
     created_by: str
+
+
+@dataclass(frozen=True)
+class LogImport:
+    """What a case-log import stored, and how many of its lines were stored already (skipped)."""
+
+    stored: tuple[LogLine, ...]
+    skipped: int
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import (
     admin,
     caselog,
+    cpt_table,
     downloads,
     hours,
     hours_review,
@@ -58,6 +59,7 @@ ROUTERS = (
     operating.router,
     operating_mine.router,
     operating_case.router,
+    cpt_table.router,
     caselog.router,
     admin.router,
     setup_conflicts.router,  # before setup's /setup/{section}

@@ -184,8 +184,17 @@ def _program_page(
 @router.get(PATH + "/program", response_class=HTMLResponse)
 def program_page(request: Request, viewer: Reader, rosters: Rosters, caselogs: CaseLogs) -> HTMLResponse:
     notice = request.query_params.get("imported")
-    said = f"Imported {notice} case-log lines." if notice and notice.isdigit() else None
+    skipped = request.query_params.get("skipped", "0")
+    said = None
+    if notice and notice.isdigit():
+        said = f"Imported {_lines(int(notice))}."
+        if skipped.isdigit() and int(skipped):
+            said += f" Skipped {_lines(int(skipped))} already logged (nothing is counted twice)."
     return _program_page(request, viewer, rosters.live(), caselogs, notice=said)
+
+
+def _lines(count: int) -> str:
+    return f"{count} case-log line{'' if count == 1 else 's'}"
 
 
 @router.post(PATH + "/program/import", response_class=HTMLResponse)
@@ -205,13 +214,14 @@ async def import_log(request: Request, viewer: Reader, rosters: Rosters, caselog
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise Invalid("file", "the file is not UTF-8 text") from error
-        added = caselogs.import_log(viewer.principal, text, name)
+        outcome = caselogs.import_log(viewer.principal, text, name)
     except CallroomError as error:
         refused = view.refused_file(error)
         return _program_page(
             request, viewer, rosters.live(), caselogs, import_errors=refused, status=status_of(error)
         )
-    return RedirectResponse(f"{PATH}/program?imported={len(added)}", status_code=303)
+    counts = f"imported={len(outcome.stored)}&skipped={outcome.skipped}"
+    return RedirectResponse(f"{PATH}/program?{counts}", status_code=303)
 
 
 @router.get(PATH + "/program/export.csv")

@@ -80,6 +80,7 @@ def board_context(viewer: Viewer, operating: OrService, day: date) -> dict[str, 
         "roles": view.ROLE_CHOICES,
         "anchor": view.anchor,
         "may_edit": viewer.can(Permission.OR_ASSIGN),
+        "may_edit_cpt": viewer.can(Permission.CPT_EDIT),
     }
 
 

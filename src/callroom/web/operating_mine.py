@@ -63,4 +63,13 @@ def access_report(request: Request, viewer: Auditor, rosters: Rosters, operating
     glass = [e for e in entries if e.action == "break-glass"]
     plain = [e for e in entries if e.action != "break-glass"]
     zone = live.program.hospital.timezone if live is not None else "UTC"
-    return render(request, "or_access.html", {"glass": glass, "plain": plain, "names": names, "zone": zone})
+    context = {
+        "glass": glass,
+        "plain": plain,
+        "names": names,
+        "zone": zone,
+        "case_words": view.case_words,
+        "read_at": view.read_at,
+        "route_words": view.route_words,
+    }
+    return render(request, "or_access.html", context)

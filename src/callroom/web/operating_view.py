@@ -126,6 +126,29 @@ def local(value: datetime, zone: str) -> datetime:
     return value.astimezone(ZoneInfo(zone))
 
 
+def read_at(value: datetime, zone: str) -> str:
+    """When a patient was read, on the hospital's clock: "Sat 05 Dec 2026, 05:46"."""
+    return f"{local(value, zone):%a %d %b %Y, %H:%M}"
+
+
+PAGE_WORDS = {
+    "/or/case/patient": "the case's page",
+    "/or/case": "the case's page",
+    "/api/v1/or/patient": "the API",
+}
+
+
+def route_words(route: str) -> str:
+    """Where a read came from ("POST /or/case/patient") as a reader names it."""
+    path = route.split(" ", 1)[-1]
+    return PAGE_WORDS.get(path, "the API" if path.startswith("/api/") else path)
+
+
+def case_words(case: OrCase, zone: str) -> str:
+    """A case as people name it, with no patient: "OR 3, 07:30, Laparoscopic cholecystectomy"."""
+    return f"{case.room}, {local(case.start, zone):%H:%M}, {case.procedure}"
+
+
 def on_case(board_case: BoardCase, grades: Mapping[str, str]) -> tuple[OnCase, ...]:
     """The residents on the case, surgeons first, then the teaching assistant and assistants."""
     order = list(CreditRole)

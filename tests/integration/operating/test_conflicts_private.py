@@ -41,9 +41,10 @@ def test_the_chiefs_refused_move_names_the_conflict_and_its_reason(hospital: Wor
 
 def test_a_plan_breaking_a_conflict_is_confidential_to_everyone_outside_the_pair(hospital: World) -> None:
     case_id = hospital.services.operating.cases(CHIEF, DAY).cases[0].case.id
-    with hospital.database.session() as session:  # a plan made before the conflict was declared
+    # A plan published before the conflict was declared (residents read published plans only).
+    with hospital.database.session() as session:
         plan = OrPlan(DAY, (CaseRole(case_id, INTERN.identity, CreditRole.FA),))
-        OrRepository(session).add_plan("st-elsewhere", plan, published=False, by="chief")
+        OrRepository(session).add_plan("st-elsewhere", plan, published=True, by="chief")
 
     outsider = hospital.services.operating.cases(RESIDENT, DAY).problems
     insider = hospital.services.operating.cases(INTERN, DAY).problems

@@ -152,3 +152,22 @@ def test_assigning_a_day_answers_202_with_its_job_and_the_job_names_the_draft_pl
     assert job["state"] == "done", job
     assert job["result"]["plan"] == 1 and job["result"]["optimal"] is True
     assert board["plan"]["number"] == 1 and board["plan"]["published"] is False
+
+
+def test_a_draft_is_read_through_the_api_only_by_whoever_may_assign(served: Served) -> None:
+    day = NEXT_DAY.isoformat()
+    with served.client("chief") as chief:
+        assert chief.post(
+            "/api/v1/or/import", json={"filename": "next.csv", "text": day_csv(NEXT_DAY)}
+        ).is_success
+        case_id = chief.get(f"/api/v1/or/days/{day}").json()["cases"][0]["id"]
+        move = {"case_id": case_id, "person_id": "kwame-mensah", "role": "FA"}
+        drafted = chief.post(f"/api/v1/or/days/{day}/move", json=move)
+    assert drafted.status_code == 200, drafted.text
+    assert drafted.json()["plan"]["published"] is False
+
+    for username in ("resident", "attending", "director"):
+        with served.client(username) as client:
+            board = client.get(f"/api/v1/or/days/{day}").json()
+        assert board["plan"] is None and board["published"] is None, username
+        assert all(case["roles"] == [] for case in board["cases"]), username

@@ -16,8 +16,10 @@ from callroom.errors import Conflict
 from callroom.operating.types import DayBoard
 from callroom.storage import open_database
 from tests.integration.operating.world import (
+    ATTENDING,
     CHIEF,
     DAY,
+    DIRECTOR,
     NEXT_DAY,
     NEXT_PATIENTS,
     PATIENTS,
@@ -52,6 +54,19 @@ def free(board: DayBoard, case_id: str) -> str:
     )
 
 
+def added_as_first_assistant(hospital: World, board: DayBoard, case_id: str) -> tuple[str, DayBoard]:
+    """A free resident the rules let the chief add to the case (a declared conflict may keep one
+    off), and the board after the move."""
+    busy = {r.role.person_id for c in board.cases for r in c.roles}
+    for (case, person), why in board.availability.items():
+        if case == case_id and why is None and person not in busy:
+            try:
+                return person, hospital.services.operating.move(CHIEF, DAY, case_id, person, CreditRole.FA)
+            except Conflict:
+                continue
+    raise AssertionError(f"nobody may be added to {case_id}")
+
+
 def test_1_importing_a_day_stores_its_cases_and_their_patients(hospital: World) -> None:
     imported = hospital.services.operating.import_day(CHIEF, day_csv(), "or-day.csv")
 
@@ -69,6 +84,18 @@ def test_2_assigning_stores_a_draft_plan_with_a_surgeon_on_every_case(hospital: 
     assert not assigned.board.plan.published
     assert all(any(r.role.role.is_surgeon for r in c.roles) for c in assigned.board.cases)
     assert assigned.board.problems == ()
+
+
+def test_2b_a_resident_reading_the_board_while_only_a_draft_exists_sees_no_plan(hospital: World) -> None:
+    drafted = hospital.services.operating.cases(CHIEF, DAY)
+    on_draft = next(r.role.person_id for c in drafted.cases for r in c.roles)
+    reader = Principal(on_draft, Role.RESIDENT, on_draft)
+
+    board = hospital.services.operating.cases(reader, DAY)
+
+    assert board.plan is None and board.published is None
+    assert all(c.roles == () for c in board.cases)
+    assert hospital.services.operating.my_cases(reader, DAY) == ()
 
 
 def test_3_a_move_that_breaks_a_rule_is_refused_and_nothing_is_saved(hospital: World) -> None:
@@ -134,6 +161,18 @@ def test_6_a_resident_reads_their_published_cases(hospital: World) -> None:
     mine = hospital.services.operating.my_cases(Principal(person, Role.RESIDENT, person), DAY)
 
     assert board.cases[0].case.id in {c.case.id for c in mine}
+
+
+def test_6b_after_a_move_past_publication_others_still_read_the_published_plan(hospital: World) -> None:
+    published = hospital.services.operating.cases(CHIEF, DAY)
+    case_id = published.cases[-1].case.id
+    helper, drafted = added_as_first_assistant(hospital, published, case_id)
+
+    assert drafted.plan is not None and not drafted.plan.published
+    for reader in (ATTENDING, DIRECTOR, Principal(helper, Role.RESIDENT, helper)):
+        board = hospital.services.operating.cases(reader, DAY)
+        assert board.plan == published.plan and team(board) == team(published)
+        assert helper not in {r.role.person_id for c in board.cases for r in c.roles}
 
 
 def test_7_importing_the_same_file_again_changes_nothing_and_keeps_the_plan(hospital: World) -> None:

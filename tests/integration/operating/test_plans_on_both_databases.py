@@ -31,7 +31,7 @@ def test_imported_case_log_lines_come_back_with_their_ids(database: Database, da
         f"kwame-mensah,2027-02-0{d},49505,{CreditRole.SJ.value},magnus-achterberg,\n" for d in range(1, 4)
     )
 
-    lines = hospital.services.caselog.import_log(CHIEF, text, "log.csv")
+    lines = hospital.services.caselog.import_log(CHIEF, text, "log.csv").stored
 
     stored = hospital.services.caselog.entries(RESIDENT, RESIDENT.identity)
     assert [line.entry for line in lines] == [line.entry for line in stored]

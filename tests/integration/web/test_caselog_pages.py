@@ -63,7 +63,9 @@ def test_a_second_surgeon_on_one_case_is_refused_at_the_role_with_the_values_kep
     assert "Your lines (0)" in text_of(refused.text)
 
 
-def test_the_program_sees_who_is_behind_imports_a_log_and_exports_it(sqlite_web: Web) -> None:
+def test_the_program_sees_who_is_behind_imports_a_log_twice_without_doubling_and_exports_it(
+    sqlite_web: Web,
+) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     page = chief.get("/caselog/program")
     assert page.status_code == 200
@@ -72,7 +74,10 @@ def test_the_program_sees_who_is_behind_imports_a_log_and_exports_it(sqlite_web:
     files = {"file": ("log.csv", lines.encode(), "text/csv")}
     imported = chief.post("/caselog/program/import", data={"csrf_token": csrf}, files=files)
     assert imported.status_code == 303, text_of(imported.text)
-    assert "Imported 1 case-log lines" in text_of(chief.get(imported.headers["location"]).text)
+    assert "Imported 1 case-log line." in text_of(chief.get(imported.headers["location"]).text)
+    again = chief.post("/caselog/program/import", data={"csrf_token": csrf}, files=files)
+    said = text_of(chief.get(again.headers["location"]).text)
+    assert "Imported 0 case-log lines. Skipped 1 case-log line already logged" in said
     bad = lines.replace("47562", "99999")
     refused = chief.post(
         "/caselog/program/import",

@@ -224,6 +224,25 @@ def test_a_legal_move_is_saved_and_publishing_tells_each_resident(sqlite_web: We
     assert roles_on(sqlite_web, ids[APPENDIX]) == []
 
 
+def test_a_resident_reads_the_published_plan_while_the_chief_works_on_a_draft(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    import_day(chief, csrf, or_day_csv())
+    ids = case_ids(sqlite_web)
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ).status_code == 303
+    resident, _ = sqlite_web.signed_in("resident")
+
+    drafted = text_of(resident.get("/or", params={"day": DAY.isoformat()}).text)
+    assert "no plan published yet" in drafted and "SJ Kwame Mensah" not in drafted
+    case_page = resident.get("/or/case", params={"id": ids[APPENDIX], "day": DAY.isoformat()})
+    assert "SJ Kwame Mensah" not in text_of(case_page.text)
+
+    chief.post("/or/publish", data={"csrf_token": csrf, "day": DAY.isoformat()})
+    assert move(chief, csrf, ids[APPENDIX], RESIDENT, CreditRole.SJ, action="remove").status_code == 303
+    published = text_of(resident.get("/or", params={"day": DAY.isoformat()}).text)
+    assert "published" in published and "SJ Kwame Mensah" in published, "the published plan, not the draft"
+    assert "draft" not in published
+
+
 def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     import_day(chief, csrf, or_day_csv())
@@ -244,7 +263,7 @@ def test_a_resident_on_a_case_sees_its_patient_and_the_read_is_logged(sqlite_web
     assert read.status_code == 200 and PATIENTS[PEDIATRIC] in read.text
 
 
-def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_sees_it_first(
+def test_someone_outside_a_case_breaks_the_glass_and_the_director_sees_it_first_by_name_and_case(
     sqlite_web: Web,
 ) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
@@ -272,6 +291,10 @@ def test_someone_outside_a_case_breaks_the_glass_with_a_reason_and_the_director_
     said = text_of(report.text)
     assert reason in said
     assert said.index("Break glass") < said.index(reason) < said.index("Other reads")
+    glass_row = said[said.index("Break glass") : said.index(reason)]
+    assert "Hana Takeda" in glass_row and "resident2" not in said
+    assert "OR 3, 08:00, Appendectomy" in glass_row and ids[PEDIATRIC] not in said
+    assert PATIENTS[PEDIATRIC] not in said
     assert sqlite_web.signed_in("resident")[0].get("/or/access").status_code == 403
 
 

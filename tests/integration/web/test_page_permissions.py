@@ -23,6 +23,7 @@ PAGES = {
     "/or": {P.OR_READ},
     "/or/mine": {P.OR_READ},
     "/or/access": {P.PHI_AUDIT},
+    "/or/cpt": {P.CPT_EDIT},
     "/caselog": {P.CASELOG_OWN},
     "/caselog/program": {P.CASELOG_READ},
 }

@@ -146,8 +146,9 @@ def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str,
 
 
 def _or_tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
-    """The OR board with a day imported, a case, the chief's case forms, a move refused, a
-    resident's cases and case log, the program's case logs, and the director's access report."""
+    """The OR board with a day imported, a case, the chief's case forms, a move refused, the CPT
+    table and a refused edit of it, a resident's cases and case log, the program's case logs, and
+    the director's access report."""
     chief, csrf = web.signed_in("chief")
     files = {"file": ("day.csv", or_day_csv().encode(), "text/csv")}
     yield "POST /or/import", chief.post("/or/import", data={"csrf_token": csrf}, files=files)
@@ -169,6 +170,9 @@ def _or_tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         "role": "FA",
     }
     yield "POST /or/move", chief.post("/or/move", data=move)
+    yield "/or/cpt", chief.get("/or/cpt")
+    refused = {"csrf_token": csrf, "base": "0", "source": "code,description\n"}
+    yield "POST /or/cpt", chief.post("/or/cpt", data=refused)
     resident, resident_csrf = web.signed_in("resident")
     yield "/or/mine", resident.get("/or/mine")
     yield "/caselog", resident.get("/caselog")
