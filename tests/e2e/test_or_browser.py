@@ -25,6 +25,9 @@ ZONE = ZoneInfo("America/New_York")
 WIDTHS = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
+DONE_DAY = "2026-11-02"  # a day before any run's today: a case done, which may be logged
+
+
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serving(tmp_path_factory.mktemp("e2e-or")) as found:
@@ -111,6 +114,10 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     expect(phone.locator("#cpt")).to_have_value("49505")
     expect(phone.locator("#role")).to_have_value("FA")
     fits_the_phone(phone)
+    phone.click("#log-button")
+    expect(phone.locator("#day-error")).to_contain_text("after today")  # tomorrow's case: not yet
+    expect(phone.locator("#cpt")).to_have_value("49505")
+    phone.fill("#day", DONE_DAY)
     phone.click("#log-button")
     expect(phone.locator("#lines-table")).to_contain_text("49505")
     expect(phone.locator("p.notice")).to_contain_text("Logged")

@@ -31,6 +31,7 @@ from callroom.rules.caselog import (
     ProgressRow,
     Tally,
     credit_problems,
+    future_day,
     grade_on,
     months_in_training,
     progress,
@@ -70,12 +71,21 @@ class CaseLogService:
 
     # --- one's own lines ----------------------------------------------------------------------
 
-    def log(self, caller: Principal, entry: LoggedCase) -> LogLine:
+    def log(self, caller: Principal, entry: LoggedCase, *, opened: int | None = None) -> LogLine:
         """Log one case for the caller (categories from the CPT table; refused naming each
-        credit rule it breaks)."""
+        credit rule it breaks). `opened` is the newest of the caller's line ids when the form
+        was opened (0 for none): a line the same as one stored since then is the same form sent
+        twice (a double click, the back button), stored once; its stored line comes back with
+        `again` set. Without it (the API), every line is a new one."""
         caller.require(Permission.CASELOG_OWN, "log cases")
         _own(caller, entry.person_id)
         with self._database.session() as session:
+            if opened is not None:  # locked: two copies of one form sent at once store one line
+                now = self._programs.now(session)
+                OrRepository(session).lock(now.family)
+                sent = _sent_since(CaseLogRepository(session), now, entry, opened)
+                if sent is not None:
+                    return replace(_line(sent), again=True)
             found, checked = self._checked(session, entry)
             stored = CaseLogRepository(session, clock=self._clock).add(
                 found.family, [checked], source="app", by=caller.user
@@ -112,8 +122,12 @@ class CaseLogService:
         found = self._programs.now(session)
         table, _ = self._programs.cpt_table(session, found.family)
         existing = [line.entry for line in CaseLogRepository(session).entries(found.family)]
+        today = self._programs.today(session)
+        ahead = future_day(entry.day, today)
+        if ahead is not None:
+            raise Invalid("day", ahead)
         checked = _categorised(entry, table)
-        problems = _problems(found.program, checked, existing, self._programs.today(session))
+        problems = _problems(found.program, checked, existing, today)
         if problems:
             raise Invalid.of([Detail("role", p) for p in problems])
         return found, checked
@@ -289,6 +303,20 @@ def _new_lines(
 def _key(entry: LoggedCase) -> tuple[object, ...]:
     """What makes two lines the same case logged twice (not the stored id or categories)."""
     return (entry.person_id, entry.day, entry.cpt_codes, entry.role, entry.attending_id, entry.case_id)
+
+
+def _sent_since(
+    repo: CaseLogRepository, found: Found, entry: LoggedCase, opened: int
+) -> CaseLogRecord | None:
+    """The caller's line stored after `opened` that is `entry` again, if any."""
+    return next(
+        (
+            r
+            for r in repo.entries(found.family, entry.person_id)
+            if (r.entry.id or 0) > opened and _key(r.entry) == _key(entry)
+        ),
+        None,
+    )
 
 
 def _own(caller: Principal, person_id: str) -> None:
