@@ -37,6 +37,7 @@ from callroom.rules.caselog import (
     progress,
     tally,
 )
+from callroom.rules.operating import case_words
 from callroom.storage import Database
 from callroom.storage.operating_repositories import (
     CaseLogRecord,
@@ -236,7 +237,8 @@ class CaseLogService:
             found = self._programs.now(session)
             OrRepository(session).lock(found.family)
             _check_cpt_base(self._programs.cpt_table(session, found.family)[1], base)
-            _keeps_the_boards_codes(OrRepository(session), found.family, table, self._programs.today(session))
+            today = self._programs.today(session)
+            _keeps_the_boards_codes(OrRepository(session), found, table, today)
             stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
         return CptTableView(table, text, stored.number, stored.created_by)
 
@@ -251,19 +253,21 @@ def _check_cpt_base(newest: int, base: int | None) -> None:
         )
 
 
-def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, today: date) -> None:
+def _keeps_the_boards_codes(repo: OrRepository, found: Found, table: CptTable, today: date) -> None:
     used = {
-        code: case.id
-        for day in repo.days(family)
+        code: case
+        for day in repo.days(found.family)
         if day >= today
-        for case in repo.cases(family, day)
+        for case in repo.cases(found.family, day)
         for code in case.cpt_codes
     }
     missing = sorted(code for code in used if table.get(code) is None)
     if missing:
+        case = used[missing[0]]
         raise Invalid(
             "text",
-            f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which case {used[missing[0]]} "
+            f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which the case "
+            f"{case_words(case, found.program.hospital.timezone)} ({case.day:%a %d %b}) "
             "on the OR board uses: keep the code (it may be changed) or correct the case first",
         )
 

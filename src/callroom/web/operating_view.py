@@ -21,6 +21,7 @@ from callroom.domain.operating import ACGME_CATEGORIES, CreditRole, OrCase
 from callroom.domain.program import Program
 from callroom.errors import CallroomError
 from callroom.operating.types import BoardCase, DayBoard
+from callroom.rules import operating as operating_rules
 
 SLOT_MINUTES = 15
 MOST_ROOMS = 24  # the stylesheet's room columns; a day with more rooms wraps the rest into the last
@@ -146,7 +147,7 @@ def route_words(route: str) -> str:
 
 def case_words(case: OrCase, zone: str) -> str:
     """A case as people name it, with no patient: "OR 3, 07:30, Laparoscopic cholecystectomy"."""
-    return f"{case.room}, {local(case.start, zone):%H:%M}, {case.procedure}"
+    return operating_rules.case_words(case, zone)
 
 
 def on_case(board_case: BoardCase, grades: Mapping[str, str]) -> tuple[OnCase, ...]:

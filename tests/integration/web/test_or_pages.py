@@ -317,7 +317,10 @@ def test_the_chief_adds_a_case_by_hand_and_one_that_clashes_is_refused_with_the_
     }
     clash = chief.post("/or/case", data=form)
     assert clash.status_code == 422
-    assert 'id="start-error"' in clash.text and "OR 1 is taken" in text_of(clash.text)
+    said = text_of(clash.text)
+    assert 'id="start-error"' in clash.text
+    assert "OR 1 is taken at that time by OR 1, 07:30, Laparoscopic cholecystectomy (until 09:00)" in said
+    assert f"{DAY}/OR" not in said, "a case is named by its room, time and procedure, never its id"
     assert 'value="Umbilical hernia repair"' in clash.text, "what was typed is kept"
     saved = chief.post("/or/case", data=form | {"start": "13:30"})
     assert saved.status_code == 303
@@ -350,3 +353,29 @@ def test_a_move_from_a_board_someone_changed_since_is_refused_and_the_board_show
     assert roles_on(sqlite_web, ids[APPENDIX]) == [], "nothing was saved"
     published = chief.post("/or/publish", data={"csrf_token": csrf, "day": str(DAY), "plan": opened[1]})
     assert published.status_code == 409 and 'id="publish-error"' in published.text
+
+
+def test_a_case_with_no_patient_says_so_on_its_page_and_showing_it_stays_there(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    form = {
+        "csrf_token": csrf,
+        "day": DAY.isoformat(),
+        "start": "16:00",
+        "minutes": "60",
+        "room": "OR 9",
+        "procedure": "Block booking",
+        "cpt": "49505",
+        "service": "gen-surg",
+        "attending": "magnus-achterberg",
+    }
+    assert chief.post("/or/case", data=form).status_code == 303
+    added = next(c for c in board(sqlite_web).cases if c.case.procedure == "Block booking")
+    nobody = "No patient is on record for this case (none imported, or removed after 30 days)."
+
+    page = chief.get("/or/case", params={"id": added.case.id, "day": str(DAY)})
+    assert nobody in text_of(page.text) and 'id="show-patient"' not in page.text
+    shown = chief.post("/or/case/patient", data={"csrf_token": csrf, "case": added.case.id, "day": str(DAY)})
+
+    assert shown.status_code == 200, "a page sent from before says it on the case, no dead end"
+    assert nobody in text_of(shown.text) and "Block booking" in text_of(shown.text)
+    assert f"{DAY}/OR" not in text_of(shown.text)
