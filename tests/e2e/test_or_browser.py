@@ -77,7 +77,8 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     assert not any(name in chief.content() for name in PATIENTS), "the board names no patient"
 
     chief.click("#assign-button")  # queued; its job's page goes on to the board once it is done
-    expect(chief.locator("#assigned")).to_contain_text("Objective", timeout=ASSIGN_MS)
+    expect(chief.locator("#assigned-summary")).to_contain_text("has a resident", timeout=ASSIGN_MS)
+    expect(chief.locator("#solver-figures")).not_to_have_attribute("open", "")
     expect(chief).to_have_url(re.compile(rf"/or\?day={DAY}&job=\d+$"))
     expect(chief.locator("#plan-state")).to_contain_text("draft")
     screenshot(chief, "or-board-assigned")

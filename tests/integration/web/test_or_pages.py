@@ -138,8 +138,15 @@ def test_a_file_with_mistakes_is_refused_row_by_row_and_nothing_is_imported(sqli
 def test_the_chief_assigns_then_a_move_that_breaks_a_rule_is_refused_beside_the_case(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     import_day(chief, csrf, or_day_csv())
-    said = text_of(assign(sqlite_web, chief, csrf, DAY.isoformat()))
-    assert "Objective" in said and ("proven optimal" in said or "not proven optimal" in said)
+    page = assign(sqlite_web, chief, csrf, DAY.isoformat())
+    summary = re.search(r'<p id="assigned-summary">(.*?)</p>', page, re.S)
+    assert summary is not None
+    said = text_of(summary[1])
+    assert "Every case has a resident; this is the best plan under the program's weights (proven)." in said
+    assert "Objective" not in said, "the solver's figures are folded away, not in the sentence"
+    assert re.search(
+        r'<details class="solver-figures"[^>]*><summary>[^<]*</summary>\s*<p[^>]*>Objective -?\d+', page
+    )
     ids = case_ids(sqlite_web)
     refused = move(chief, csrf, ids[CHOLE], CONFLICTED, CreditRole.FA)
     assert refused.status_code in (409, 422)
@@ -159,6 +166,7 @@ def test_a_case_nobody_may_take_is_listed_with_why_each_resident_is_out(sqlite_w
     files = {"file": ("later.csv", f"{HEADER}\n{row}\n".encode(), "text/csv")}
     assert chief.post("/or/import", data={"csrf_token": csrf}, files=files).status_code == 200
     said = text_of(assign(sqlite_web, chief, csrf, later))
+    assert "1 case has no resident (below, with why);" in said
     assert "Cases left without a resident" in said
     assert "Kwame Mensah: not on General Surgery that day" in said
 
