@@ -146,9 +146,9 @@ def _setup_tour(web: Web, admin: httpx.Client, csrf: str) -> Iterator[tuple[str,
 
 
 def _or_tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
-    """The OR board with a day imported, a case, the chief's case forms, a move refused, the CPT
-    table and a refused edit of it, a resident's cases and case log, the program's case logs, and
-    the director's access report."""
+    """The OR board with a day imported, a case, the chief's case forms, the day's assignment
+    job, a move refused, the CPT table and a refused edit of it, a resident's cases and case log,
+    the program's case logs, and the director's access report."""
     chief, csrf = web.signed_in("chief")
     files = {"file": ("day.csv", or_day_csv().encode(), "text/csv")}
     yield "POST /or/import", chief.post("/or/import", data={"csrf_token": csrf}, files=files)
@@ -162,6 +162,8 @@ def _or_tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/caselog/program/export.csv", "/caselog/program/export.csv", {}),
     ):
         yield route, chief.get(url, params=params)
+    queued = chief.post("/or/assign", data={"csrf_token": csrf, "day": DAY.isoformat()})
+    yield "/or/jobs/{job_id}", chief.get(queued.headers["location"])  # queued: no worker runs it here
     move = {
         "csrf_token": csrf,
         "day": DAY.isoformat(),
