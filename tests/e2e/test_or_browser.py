@@ -119,6 +119,8 @@ def test_the_chief_imports_assigns_moves_and_publishes_and_a_resident_logs_a_cas
     phone.click("#log-button")
     expect(phone.locator("#day-error")).to_contain_text("after today")  # tomorrow's case: not yet
     expect(phone.locator("#cpt")).to_have_value("49505")
+    fits_the_phone(phone)
+    screenshot(phone, "caselog-not-yet-phone")
     phone.fill("#day", DONE_DAY)
     phone.click("#log-button")
     expect(phone.locator("#lines-table")).to_contain_text("49505")
