@@ -99,6 +99,7 @@ def _page(
         "person": program.person.get(me),
         "entries": entries,
         "recent": RECENT_LINES,
+        "today": view.hospital_today(program, utc_now()),  # the date picker offers no later day
         "dashboard": caselogs.dashboard(viewer.principal, me) if me in program.person else None,
         "totals": TOTALS,
         "roles": view.ROLE_CHOICES,
