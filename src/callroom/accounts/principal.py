@@ -38,7 +38,7 @@ class Principal:
     def require(self, permission: Permission, action: str) -> None:
         """NotAllowed, saying what was refused and why, unless the table allows it."""
         if not self.can(permission):
-            raise NotAllowed("permission", f"a {self.role.value} may not {action} ({permission.value})")
+            raise NotAllowed("permission", f"{self.role.a} may not {action} ({permission.value})")
 
     @property
     def identity(self) -> str:

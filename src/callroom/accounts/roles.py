@@ -15,6 +15,12 @@ class Role(StrEnum):
     # Reads every resident's logged hours and their history, and reviews justifications.
     PROGRAM_DIRECTOR = "program_director"
 
+    @property
+    def a(self) -> str:
+        """The role with its article, for a sentence: "an operator", "a program director"."""
+        words = self.value.replace("_", " ")
+        return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
 
 LEGACY_ROLES = {"clinician": Role.ATTENDING}
 """Role names from before accounts existed, still accepted in CALLROOM_API_TOKENS."""

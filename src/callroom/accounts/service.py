@@ -310,7 +310,7 @@ def _manages(caller: Principal) -> None:
     if not caller.can(Permission.ACCOUNTS_MANAGE):
         raise NotAllowed(
             "permission",
-            f"a {caller.role.value} may not manage accounts ({Permission.ACCOUNTS_MANAGE.value})",
+            f"{caller.role.a} may not manage accounts ({Permission.ACCOUNTS_MANAGE.value})",
         )
 
 
@@ -373,12 +373,11 @@ def _fits_person(
     """Invalid if the role needs a person and has none, or may not have one; Conflict if another
     active account is already that person (a person is one account, on pages and in the audit)."""
     if role in ON_THE_SCHEDULE and not person_id:
-        raise Invalid("person_id", f"a {role.value} account is someone on the schedule: give their person id")
+        raise Invalid("person_id", f"{role.a} account is someone on the schedule: give their person id")
     if role in OFF_THE_SCHEDULE and person_id:
         raise Invalid(
             "person_id",
-            f"a {role.value} account acts on every page and is no person on the "
-            "schedule: leave the person id out",
+            f"{role.a} account acts on every page and is no person on the schedule: leave the person id out",
         )
     other = (
         next(

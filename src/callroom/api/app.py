@@ -29,6 +29,7 @@ from callroom.api import (
 from callroom.api.auth import token_table
 from callroom.api.headers import SecurityHeaders
 from callroom.config import Settings
+from callroom.domain.clock import Clock, utc_now
 from callroom.errors import CallroomError
 from callroom.paging.stream import InboxHub
 from callroom.services import open_services
@@ -48,10 +49,12 @@ FILE_PATHS = (
 )
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
+    """The API over the settings' database; `clock` is the services' (tests set a day)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with open_services(settings) as services:
+        with open_services(settings, clock) as services:
             app.state.services = services
             app.state.hub = InboxHub(services.database, settings.stream_poll_interval_s)
             await app.state.hub.start()

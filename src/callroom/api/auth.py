@@ -147,7 +147,7 @@ class Require:
 
     async def __call__(self, caller: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not caller.can(self.permission):
-            raise NotAllowed("permission", f"a {caller.role.value} may not do this ({self.permission.value})")
+            raise NotAllowed("permission", f"{caller.role.a} may not do this ({self.permission.value})")
         return caller
 
 

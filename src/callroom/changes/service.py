@@ -582,7 +582,7 @@ class ChangeService:
         if not caller.can(Permission.REQUEST_READ):
             raise NotAllowed(
                 "permission",
-                f"a {caller.role.value} may not read every request ({Permission.REQUEST_READ.value})",
+                f"{caller.role.a} may not read every request ({Permission.REQUEST_READ.value})",
             )
         with self._database.reading() as session:
             return ChangeRepository(session).listing(

@@ -27,7 +27,7 @@ from callroom.errors import Invalid
 from callroom.formats.cpt_table import case_needs
 from callroom.formats.csv_records import FILE_FIELD, Problems, Record, read_records, split_list, write_records
 from callroom.formats.or_day import ProgramLookup
-from callroom.rules.caselog import check_log
+from callroom.rules.caselog import check_log, future_day
 
 COLUMNS = ("resident", "date", "cpt", "role")
 OPTIONAL = ("attending", "case")
@@ -56,7 +56,7 @@ def parse_case_log(
     read: list[tuple[Record, LoggedCase]] = []
     for record in read_records(text, source, COLUMNS, optional=OPTIONAL):
         said: Said = []
-        entry = _entry(record, people, table, said)
+        entry = _entry(record, people, table, said, today)
         problems.extend(record.line, said)
         if entry is not None:
             read.append((record, entry))
@@ -81,10 +81,12 @@ def _credit(
             problems.add(read[index][0].line, "role", why)
 
 
-def _entry(record: Record, people: ProgramLookup, table: CptTable, said: Said) -> LoggedCase | None:
+def _entry(
+    record: Record, people: ProgramLookup, table: CptTable, said: Said, today: date | None
+) -> LoggedCase | None:
     before = len(said)
     resident = _resident(record["resident"], people, said)
-    day = _date(record["date"], said)
+    day = _date(record["date"], said, today)
     categories = _categories(record["cpt"], table, said)
     role = _role(record["role"], said)
     attending = _attending(record["attending"], people, said)
@@ -115,12 +117,17 @@ def _resident(text: str, people: ProgramLookup, said: Said) -> str | None:
     return person.id
 
 
-def _date(text: str, said: Said) -> date | None:
+def _date(text: str, said: Said, today: date | None) -> date | None:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         said.append(("date", f"{text!r} is not a date (YYYY-MM-DD)"))
         return None
+    ahead = None if today is None else future_day(day, today)
+    if ahead is not None:
+        said.append(("date", ahead))
+        return None
+    return day
 
 
 def _categories(text: str, table: CptTable, said: Said) -> tuple[str, ...]:

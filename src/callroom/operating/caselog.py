@@ -31,11 +31,13 @@ from callroom.rules.caselog import (
     ProgressRow,
     Tally,
     credit_problems,
+    future_day,
     grade_on,
     months_in_training,
     progress,
     tally,
 )
+from callroom.rules.operating import case_words
 from callroom.storage import Database
 from callroom.storage.operating_repositories import (
     CaseLogRecord,
@@ -70,12 +72,21 @@ class CaseLogService:
 
     # --- one's own lines ----------------------------------------------------------------------
 
-    def log(self, caller: Principal, entry: LoggedCase) -> LogLine:
+    def log(self, caller: Principal, entry: LoggedCase, *, opened: int | None = None) -> LogLine:
         """Log one case for the caller (categories from the CPT table; refused naming each
-        credit rule it breaks)."""
+        credit rule it breaks). `opened` is the newest of the caller's line ids when the form
+        was opened (0 for none): a line the same as one stored since then is the same form sent
+        twice (a double click, the back button), stored once; its stored line comes back with
+        `again` set. Without it (the API), every line is a new one."""
         caller.require(Permission.CASELOG_OWN, "log cases")
         _own(caller, entry.person_id)
         with self._database.session() as session:
+            if opened is not None:  # locked: two copies of one form sent at once store one line
+                now = self._programs.now(session)
+                OrRepository(session).lock(now.family)
+                sent = _sent_since(CaseLogRepository(session), now, entry, opened)
+                if sent is not None:
+                    return replace(_line(sent), again=True)
             found, checked = self._checked(session, entry)
             stored = CaseLogRepository(session, clock=self._clock).add(
                 found.family, [checked], source="app", by=caller.user
@@ -112,8 +123,12 @@ class CaseLogService:
         found = self._programs.now(session)
         table, _ = self._programs.cpt_table(session, found.family)
         existing = [line.entry for line in CaseLogRepository(session).entries(found.family)]
+        today = self._programs.today(session)
+        ahead = future_day(entry.day, today)
+        if ahead is not None:
+            raise Invalid("day", ahead)
         checked = _categorised(entry, table)
-        problems = _problems(found.program, checked, existing, self._programs.today(session))
+        problems = _problems(found.program, checked, existing, today)
         if problems:
             raise Invalid.of([Detail("role", p) for p in problems])
         return found, checked
@@ -222,7 +237,8 @@ class CaseLogService:
             found = self._programs.now(session)
             OrRepository(session).lock(found.family)
             _check_cpt_base(self._programs.cpt_table(session, found.family)[1], base)
-            _keeps_the_boards_codes(OrRepository(session), found.family, table, self._programs.today(session))
+            today = self._programs.today(session)
+            _keeps_the_boards_codes(OrRepository(session), found, table, today)
             stored = CptTableRepository(session, clock=self._clock).add(found.family, text, caller.user)
         return CptTableView(table, text, stored.number, stored.created_by)
 
@@ -237,19 +253,21 @@ def _check_cpt_base(newest: int, base: int | None) -> None:
         )
 
 
-def _keeps_the_boards_codes(repo: OrRepository, family: str, table: CptTable, today: date) -> None:
+def _keeps_the_boards_codes(repo: OrRepository, found: Found, table: CptTable, today: date) -> None:
     used = {
-        code: case.id
-        for day in repo.days(family)
+        code: case
+        for day in repo.days(found.family)
         if day >= today
-        for case in repo.cases(family, day)
+        for case in repo.cases(found.family, day)
         for code in case.cpt_codes
     }
     missing = sorted(code for code in used if table.get(code) is None)
     if missing:
+        case = used[missing[0]]
         raise Invalid(
             "text",
-            f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which case {used[missing[0]]} "
+            f"{CPT_TABLE_FILE}: the new table leaves out {', '.join(missing)}, which the case "
+            f"{case_words(case, found.program.hospital.timezone)} ({case.day:%a %d %b}) "
             "on the OR board uses: keep the code (it may be changed) or correct the case first",
         )
 
@@ -289,6 +307,20 @@ def _new_lines(
 def _key(entry: LoggedCase) -> tuple[object, ...]:
     """What makes two lines the same case logged twice (not the stored id or categories)."""
     return (entry.person_id, entry.day, entry.cpt_codes, entry.role, entry.attending_id, entry.case_id)
+
+
+def _sent_since(
+    repo: CaseLogRepository, found: Found, entry: LoggedCase, opened: int
+) -> CaseLogRecord | None:
+    """The caller's line stored after `opened` that is `entry` again, if any."""
+    return next(
+        (
+            r
+            for r in repo.entries(found.family, entry.person_id)
+            if (r.entry.id or 0) > opened and _key(r.entry) == _key(entry)
+        ),
+        None,
+    )
 
 
 def _own(caller: Principal, person_id: str) -> None:

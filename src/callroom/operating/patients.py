@@ -64,14 +64,14 @@ class PatientGuard:
             repo = OrRepository(session, clock=self._clock)
             case = repo.case(found.family, case_id)
             if case is None:
-                raise NotFound("case_id", f"no case {case_id}")
+                raise NotFound("case_id", "that case is not on the board (moved, or removed)")
             decision = self._decide(session, caller, found, case, reason)
             self._log(session, caller, case, route, decision)
             patient = None if case.patient_key is None else repo.patient(case.patient_key)
         if decision.refusal is not None:
             raise decision.refusal
         if patient is None:
-            raise NotFound("patient", f"case {case_id} has no patient identifiers (none imported, or purged)")
+            raise NotFound("patient", "no patient is on record for this case (none imported, or purged)")
         return patient
 
     def _decide(

@@ -69,7 +69,7 @@ from callroom.operating.types import (
 )
 from callroom.paging.notices import Notifier
 from callroom.rules.caselog import months_in_training, months_to_graduation, tally, urgency
-from callroom.rules.operating import Availability, availability, check_plan
+from callroom.rules.operating import Availability, availability, case_words, check_plan
 from callroom.rules.privacy import as_seen_by
 from callroom.rules.violations import Violation
 from callroom.solver.operating import Candidate, OrRequest, OrResult, OrWatch, assign_day
@@ -339,7 +339,7 @@ class OrService:
             repo.lock(found.family)
             cases = repo.cases(found.family, day)
             if not any(case.id == case_id for case in cases):
-                raise NotFound("case_id", f"no case {case_id} on {day.isoformat()}")
+                raise NotFound("case_id", f"that case is no longer on the board of {day:%a %d %b %Y}")
             newest = repo.newest_plan(found.family, day)
             _check_base(newest, base_plan)
             before = _on_cases(newest.plan if newest else OrPlan(day), cases)
@@ -440,11 +440,6 @@ def _told_cases(repo: OrRepository, found: Found, days: Sequence[date]) -> dict[
     return told
 
 
-def case_words(case: PublishedCase | OrCase, zone: ZoneInfo) -> str:
-    """A case as notices and messages name it: "OR 6, 13:00, Excision" (no patient)."""
-    return f"{case.room}, {case.start.astimezone(zone):%H:%M}, {case.procedure}"
-
-
 def _free(session: Session, found: Found, day: date, cases: Sequence[OrCase]) -> Availability:
     """Who may take each case: from the live roster, where residents logged hours from their
     logs (a resident who stayed past their shift is not fresh the next morning)."""
@@ -470,7 +465,9 @@ def _check_day(imported: ImportedDay, day: date | None, filename: str) -> None:
         raise Invalid("file", f"{filename}: no cases in it")
     wrong = [case for case in imported.cases if day is not None and case.day != day]
     if wrong:
-        raise Invalid("day", f"{filename}: case {wrong[0].id} is on {wrong[0].day.isoformat()}, not {day}")
+        raise Invalid(
+            "day", f"{filename}: its cases are on {wrong[0].day:%a %d %b %Y}, not {day:%a %d %b %Y}"
+        )
 
 
 def _check_case(program: Program, table: CptTable, case: OrCase, others: Sequence[OrCase]) -> None:
@@ -491,7 +488,13 @@ def _check_case(program: Program, table: CptTable, case: OrCase, others: Sequenc
         None,
     )
     if clash is not None:
-        raise Invalid("start", f"{case.room} is taken by case {clash.id} ({clash.procedure}) then")
+        zone = program.hospital.timezone
+        until = clash.end.astimezone(ZoneInfo(zone))
+        raise Invalid(
+            "start",
+            f"{case.room} is taken at that time by {case_words(clash, zone)} (until {until:%H:%M}): "
+            "choose another start or room",
+        )
 
 
 def _check_base(newest: PlanRecord | None, base_plan: int | None) -> None:

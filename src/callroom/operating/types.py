@@ -157,6 +157,8 @@ class LogLine:
     source: str
     created_at: datetime
     created_by: str
+    again: bool = False
+    """True when the line was stored already, by the same form sent twice (nothing more stored)."""
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,14 @@ def academic_year(day: date) -> int:
     return day.year if day.month >= _ACADEMIC_YEAR_MONTH else day.year - 1
 
 
+def future_day(day: date, today: date) -> str | None:
+    """Why a line dated `day` cannot be logged on `today` (hospital time), or None: a case is
+    logged once it has happened, never ahead (a plan can change until the day)."""
+    if day <= today:
+        return None
+    return f"{day:%a %d %b %Y} is after today ({today:%a %d %b %Y}): log a case once it has happened"
+
+
 def grade_on(grade: Grade, today: date, day: date) -> Grade:
     """The grade on `day` of a resident who is `grade` on `today`: one less for each academic
     year back (never below PGY-1). Credit is checked with the grade the case was done in."""

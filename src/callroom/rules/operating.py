@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from callroom.domain.grades import Grade
@@ -422,9 +423,21 @@ class _Words:
         return case_words(case, ZoneInfo(self.program.hospital.timezone))
 
 
-def case_words(case: OrCase, zone: ZoneInfo) -> str:
-    """ "Laparoscopic cholecystectomy (room 4, 07:30)": a case as the board names it, in
-    hospital time, without its patient."""
-    start: datetime = case.start.astimezone(zone)
+class NamedCase(Protocol):
+    """What a case is named by: an `OrCase`, or a case as a plan published it."""
+
+    @property
+    def room(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def procedure(self) -> str: ...
+
+
+def case_words(case: NamedCase, zone: ZoneInfo | str) -> str:
+    """ "OR 4, 07:30, Laparoscopic cholecystectomy": a case as people name it in a sentence (the
+    board's words, in hospital time, without its patient and never its id). Every message about
+    a case names it so."""
+    start: datetime = case.start.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
     clock: time = start.time()
-    return f"{case.procedure} (room {case.room}, {clock:%H:%M})"
+    return f"{case.room}, {clock:%H:%M}, {case.procedure}"

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from callroom.api import errors as api_errors
 from callroom.api.app import create_app as create_api
 from callroom.config import Settings
+from callroom.domain.clock import Clock, utc_now
 from callroom.errors import CallroomError, ErrorKind, Invalid
 from callroom.web import (
     admin,
@@ -68,8 +69,8 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings) -> FastAPI:
-    app = create_api(settings)
+def create_app(settings: Settings, clock: Clock = utc_now) -> FastAPI:
+    app = create_api(settings, clock)
     add_pages(app)
     return app
 

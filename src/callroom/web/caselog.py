@@ -29,7 +29,7 @@ from callroom.operating.service import OrService
 from callroom.rosters.live import Live
 from callroom.rules.caselog import CHIEF_YEAR_MAJOR, MAJOR, TEACHING
 from callroom.web import operating_view as view
-from callroom.web.forms import check_csrf, form_data
+from callroom.web.forms import check_csrf, form_data, opened_version
 from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
@@ -41,6 +41,10 @@ Reader = Annotated[Viewer, Depends(require(Permission.CASELOG_READ, "see the pro
 Form = Annotated[dict[str, str], Depends(form_data)]
 FIELDS = ("day", "cpt", "role", "attending", "case")
 RECENT_LINES = 20  # newest first; the older ones fold away, so a phone reaches them only when asked
+DONE = {
+    "logged": "Logged.",
+    "again": "Already logged (this form was sent twice): the case is in your lines once.",
+}
 TOTALS = (MAJOR, CHIEF_YEAR_MAJOR, TEACHING)  # the dashboard rows that are totals, not categories
 
 
@@ -87,13 +91,15 @@ def _page(
     me = viewer.person_id or ""
     lines = caselogs.entries(viewer.principal, me) if me else ()
     entries = sorted((line.entry for line in lines), key=lambda e: (e.day, e.id or 0), reverse=True)
+    newest = max((e.id or 0 for e in entries), default=0)
     context = {
-        "values": values,
+        "values": {"version": str(newest)} | values,
         "errors": errors or {},
         "notice": notice,
         "person": program.person.get(me),
         "entries": entries,
         "recent": RECENT_LINES,
+        "today": view.hospital_today(program, utc_now()),  # the date picker offers no later day
         "dashboard": caselogs.dashboard(viewer.principal, me) if me in program.person else None,
         "totals": TOTALS,
         "roles": view.ROLE_CHOICES,
@@ -113,7 +119,7 @@ def caselog_page(
         return render(request, "empty.html", {"title": "Case log"})
     given = request.query_params
     values = _defaults(live.program, viewer, operating, given.get("case", ""), given.get("day", ""))
-    notice = "Logged." if given.get("done") == "logged" else None
+    notice = DONE.get(given.get("done", ""))
     return _page(request, viewer, live, caselogs, values, notice=notice)
 
 
@@ -147,13 +153,15 @@ def log_case(
     check_csrf(request, viewer, form)
     live = rosters.require_live()
     try:
-        caselogs.log(viewer.principal, logged_case(form, viewer.person_id or ""))
+        entry = logged_case(form, viewer.person_id or "")
+        stored = caselogs.log(viewer.principal, entry, opened=opened_version(form))
     except CallroomError as error:
         field = error.field if error.field in FIELDS else "form"
         return _page(
             request, viewer, live, caselogs, form, errors={field: error.message}, status=status_of(error)
         )
-    return RedirectResponse(f"{PATH}?done=logged#lines", status_code=303)
+    done = "again" if stored.again else "logged"
+    return RedirectResponse(f"{PATH}?done={done}#lines", status_code=303)
 
 
 # --- the program ------------------------------------------------------------------------------

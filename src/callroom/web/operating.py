@@ -6,8 +6,9 @@ off a case, and publishes the day to the residents.
 Assigning is a background job (`JobService.submit_or_assign`; CP-SAT, seconds), the same one
 `POST /api/v1/or/days/{day}/assign` queues: the chief watches it on the shared job page
 (`web.job_page`), and the browser goes on to the board of that day with `?job=N`, which shows
-the outcome (objective, proven optimal or not, each case left without a resident and why each
-resident is out, worded for the chief) or why the job stored nothing.
+the outcome in words (every case covered or how many are not; the best plan proven, or only the
+best found in the time; the solver's figures folded away; each case left without a resident and
+why each resident is out, worded for the chief) or why the job stored nothing.
 
 Everything is `callroom.operating.OrService`: it checks the rules before anything is saved and
 refuses with a `callroom.errors` error, which the page shows beside the case it is about, with
@@ -227,7 +228,7 @@ def assign(
     return _go(request, f"{PATH}/jobs/{job.id}")
 
 
-ASSIGN_FIGURES = (("elapsed_s", "Elapsed"), ("objective", "Objective"), ("bound", "Proven bound"))
+ASSIGN_FIGURES = (("elapsed_s", "Seconds so far"),)  # the outcome is said in words on the board
 
 
 @router.get(PATH + "/jobs/{job_id}", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callroom.accounts.permissions import Permission
-from callroom.api.deps import Operating, Rosters
+from callroom.api.deps import Operating, Rosters, settings
 from callroom.api.errors import status_of
 from callroom.domain.operating import OrCase, Patient
 from callroom.errors import CallroomError, ErrorKind, Invalid, NotFound
@@ -47,7 +47,7 @@ def find_case(operating: OrService, viewer: Viewer, day: date, case_id: str) -> 
     board = operating.cases(viewer.principal, day)
     found = board.case(case_id)
     if found is None:
-        raise NotFound("case", f"there is no case {case_id} on {day:%a %d %b %Y}")
+        raise NotFound("case", f"that case is not on the board of {day:%a %d %b %Y} (moved, or removed)")
     return found, board
 
 
@@ -69,6 +69,7 @@ def _case_page(
     case_id: str,
     *,
     patient: Patient | None = None,
+    no_patient: bool = False,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
@@ -82,6 +83,9 @@ def _case_page(
         "b": block,
         "continuity": continuity,
         "patient": patient,
+        # none imported (a block booking), or the identifiers removed by the retention purge
+        "no_patient": no_patient or not found.has_patient,
+        "retention_days": settings(request).phi_retention_days,
         "own": _on_case(viewer, found),
         "reads_any": viewer.can(Permission.PHI_ANY),
         "errors": errors or {},
@@ -109,6 +113,8 @@ def show_patient(
             raise Invalid("reason", "say why you need this patient's details: it is kept in the access log")
         patient = operating.patient(viewer.principal, case_id, route=PATIENT_ROUTE, reason=reason)
     except CallroomError as error:
+        if error.kind is ErrorKind.NOT_FOUND and error.field == "patient":  # said on the case's page
+            return _case_page(request, viewer, live, operating, day, case_id, no_patient=True)
         if error.kind is ErrorKind.NOT_FOUND:
             raise
         return _case_page(

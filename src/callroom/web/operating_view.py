@@ -1,10 +1,12 @@
 """What the OR pages show of a day's cases: each case as a block on the board (its room's column,
 its rows of time), in the hospital's wall-clock time, with names instead of ids.
 
-The board is a CSS grid (static/or.css): a column per room and a row per quarter hour from the
-first case's hour to the last case's end; a case spans the rows of its length. The stylesheet
-has a class per row start (`t1`..`t97`), per length (`d1`..`d96`) and per room column (`r1`..
-`r24`), because the Content-Security-Policy allows no inline style. On a phone the grid is a
+The board is a CSS grid (static/or.css): a column per room and a row per five minutes from the
+first case's hour to the last case's end, every row the same height, so the time axis is to
+scale (an hour is always as tall, a 07:40 case starts a third of the way down the 07:30 quarter)
+and a case spans the rows of its length. The stylesheet has a class per row start (`t1`..
+`t288`), per length (`d1`..`d288`) and per room column (`r1`..`r24`), because the
+Content-Security-Policy allows no inline style. On a phone the grid is a
 list: each room's heading, then its cases in order of time (the blocks come in that order).
 
 Nothing here names a patient: the blocks are made from `OrCase`, which holds only an opaque key.
@@ -21,10 +23,12 @@ from callroom.domain.operating import ACGME_CATEGORIES, CreditRole, OrCase
 from callroom.domain.program import Program
 from callroom.errors import CallroomError
 from callroom.operating.types import BoardCase, DayBoard
+from callroom.rules import operating as operating_rules
 
-SLOT_MINUTES = 15
+SLOT_MINUTES = 5
+SLOTS_PER_HOUR = 60 // SLOT_MINUTES
 MOST_ROOMS = 24  # the stylesheet's room columns; a day with more rooms wraps the rest into the last
-MOST_SLOTS = 96  # a whole day of quarter hours
+MOST_SLOTS = 24 * SLOTS_PER_HOUR  # a whole day of five minutes
 CATEGORY_NAMES = {c.id: c.name for c in ACGME_CATEGORIES}
 ROLE_CHOICES = tuple((role.value, f"{role.value}, {role.label}") for role in CreditRole)
 FLAG_WORDS = {"laparoscopic": "lap", "robotic": "robot"}
@@ -146,7 +150,7 @@ def route_words(route: str) -> str:
 
 def case_words(case: OrCase, zone: str) -> str:
     """A case as people name it, with no patient: "OR 3, 07:30, Laparoscopic cholecystectomy"."""
-    return f"{case.room}, {local(case.start, zone):%H:%M}, {case.procedure}"
+    return operating_rules.case_words(case, zone)
 
 
 def on_case(board_case: BoardCase, grades: Mapping[str, str]) -> tuple[OnCase, ...]:
@@ -212,9 +216,9 @@ def _placed(block: CaseBlock, first: datetime, zone: str, column: int) -> CaseBl
 def _hours(first: datetime, last: datetime) -> tuple[HourMark, ...]:
     marks: list[HourMark] = []
     at = first
-    while at < last and len(marks) < MOST_SLOTS // 4:
-        row = len(marks) * 4 + 1
-        marks.append(HourMark(at.strftime("%H:%M"), row, 4))
+    while at < last and len(marks) < 24:
+        row = len(marks) * SLOTS_PER_HOUR + 1
+        marks.append(HourMark(at.strftime("%H:%M"), row, SLOTS_PER_HOUR))
         at += timedelta(hours=1)
     return tuple(marks)
 

@@ -7,6 +7,7 @@ the transaction before anything is stored)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -17,7 +18,7 @@ from callroom.errors import Invalid
 from callroom.formats.caselog_csv import parse_case_log
 from callroom.operating import caselog
 from callroom.storage import open_database
-from tests.integration.operating.world import CHIEF, DAY, RESIDENT, World, world
+from tests.integration.operating.world import CHIEF, DAY, EVENING, RESIDENT, World, world
 
 SENIOR = Principal("amadou", Role.RESIDENT, "amadou-quintero")  # PGY-4
 HEADER = "resident,date,cpt,role,attending,case\n"
@@ -33,7 +34,8 @@ MARCH = FEBRUARY + "kwame-mensah,2027-03-01,49505,SJ,magnus-achterberg,2027-03-0
 def hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     url = f"sqlite:///{tmp_path_factory.mktemp('case-log-import') / 'callroom.db'}"
     with open_database(url) as database:
-        yield world(database, url, accounts=False)
+        built = world(database, url, accounts=False)
+        yield replace(built, services=built.at(EVENING))  # logging DAY's cases
 
 
 def major(hospital: World, who: Principal) -> int:
@@ -115,3 +117,15 @@ def test_6_a_line_logged_during_the_parse_for_another_case_is_kept_beside_the_im
 
     assert (len(imported.stored), imported.skipped) == (1, 4)
     assert major(hospital, RESIDENT) == 3 and major(hospital, SENIOR) == 3
+
+
+def test_7_a_line_dated_after_today_is_refused_naming_its_line_and_nothing_is_imported(
+    hospital: World,
+) -> None:
+    before = major(hospital, RESIDENT)
+    ahead = MARCH + "kwame-mensah,2027-03-03,49505,SJ,magnus-achterberg,\n"
+
+    with pytest.raises(Invalid, match=r"march\.csv:6: date: Wed 03 Mar 2027 is after today"):
+        hospital.services.caselog.import_log(CHIEF, ahead, "march.csv")
+
+    assert major(hospital, RESIDENT) == before

@@ -6,6 +6,8 @@ table is a new version."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from callroom.accounts.roles import Role
 from callroom.domain.operating import CreditRole, LoggedCase
 from callroom.errors import Invalid, NotAllowed
 from callroom.storage import open_database
-from tests.integration.operating.world import CHIEF, DAY, DIRECTOR, RESIDENT, World, day_csv, world
+from tests.integration.operating.world import CHIEF, DAY, DIRECTOR, EVENING, RESIDENT, World, day_csv, world
 
 SENIOR = Principal("amadou", Role.RESIDENT, "amadou-quintero")  # PGY-4
 CASE = "2027-03-02/OR 1/09:30"
@@ -25,7 +27,8 @@ CASE = "2027-03-02/OR 1/09:30"
 def hospital(tmp_path: Path) -> Iterator[World]:
     url = f"sqlite:///{tmp_path / 'callroom.db'}"
     with open_database(url) as database:
-        yield world(database, url, accounts=False)
+        built = world(database, url, accounts=False)
+        yield replace(built, services=built.at(EVENING))  # logging DAY's cases
 
 
 def line(who: Principal, role: CreditRole, code: str = "49505", case_id: str | None = CASE) -> LoggedCase:
@@ -116,3 +119,17 @@ def test_a_cpt_table_leaving_out_a_code_on_the_board_is_refused(hospital: World)
 
     assert hospital.services.caselog.cpt_table(DIRECTOR).number == 0
     assert len(hospital.services.operating.cases(CHIEF, DAY).cases) == 3
+
+
+def test_a_case_dated_after_today_is_refused_at_the_date_and_a_correction_to_it_too(hospital: World) -> None:
+    tomorrow = replace(line(RESIDENT, CreditRole.SJ), day=DAY + timedelta(days=1))
+
+    with pytest.raises(Invalid, match=r"Wed 03 Mar 2027 is after today \(Tue 02 Mar 2027\)") as refused:
+        hospital.services.caselog.log(RESIDENT, tomorrow)
+    assert refused.value.field == "day"
+    logged = hospital.services.caselog.log(RESIDENT, line(RESIDENT, CreditRole.SJ))
+    assert logged.entry.id is not None
+    with pytest.raises(Invalid, match="after today"):
+        hospital.services.caselog.update(RESIDENT, logged.entry.id, tomorrow)
+
+    assert [e.entry.day for e in hospital.services.caselog.entries(RESIDENT, RESIDENT.identity)] == [DAY]

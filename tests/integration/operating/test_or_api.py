@@ -12,6 +12,7 @@ import pytest
 
 from callroom.accounts.principal import Principal
 from callroom.accounts.roles import Role
+from callroom.api.params import LATEST_YEAR
 from callroom.config import Settings
 from callroom.storage import open_database
 from callroom.web.app import create_app
@@ -171,3 +172,17 @@ def test_a_draft_is_read_through_the_api_only_by_whoever_may_assign(served: Serv
             board = client.get(f"/api/v1/or/days/{day}").json()
         assert board["plan"] is None and board["published"] is None, username
         assert all(case["roles"] == [] for case in board["cases"]), username
+
+
+def test_a_case_logged_through_the_api_for_a_day_after_today_answers_422_naming_the_day(
+    served: Served,
+) -> None:
+    line = {"day": f"{LATEST_YEAR}-12-31", "cpt_codes": ["49505"], "role": "FA"}  # after any today
+
+    with served.client("resident") as client:
+        answer = client.post("/api/v1/caselog/me", json=line)
+        lines = client.get("/api/v1/caselog/me").json()
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "day" and "after today" in answer.text
+    assert all(line["day"] != f"{LATEST_YEAR}-12-31" for line in lines)

@@ -84,8 +84,9 @@ def test_4_the_purge_keeps_what_is_recent_and_a_resident_may_not_run_it(cli: tup
 def test_5_caselog_import_then_export(cli: tuple[Path, World]) -> None:
     folder, _ = cli
     log = folder / "log.csv"
+    done = "2026-11-02"  # a case logged once done: never after today
     log.write_text(
-        "resident,date,cpt,role,attending,case\nkwame-mensah,2027-03-01,49505,SJ,magnus-achterberg,\n"
+        f"resident,date,cpt,role,attending,case\nkwame-mensah,{done},49505,SJ,magnus-achterberg,\n"
     )
 
     code, out = run("caselog", "import", str(log))

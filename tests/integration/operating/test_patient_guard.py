@@ -25,6 +25,7 @@ from tests.integration.operating.world import (
     CHIEF,
     DAY,
     DIRECTOR,
+    EVENING,
     NOW,
     OPERATOR,
     PATIENTS,
@@ -158,7 +159,7 @@ def test_the_purge_removes_identifiers_and_keeps_cases_and_case_logs(hospital: W
     case_id = first_case(hospital)
     person = people(hospital)["resident on the case"]
     line = LoggedCase(person.identity, DAY, ("47562",), CreditRole.FA, case_id=case_id)
-    hospital.services.caselog.log(person, line)
+    hospital.at(EVENING).caselog.log(person, line)  # logged once the case is done
     month_later = hospital.at(NOW + timedelta(days=31)).operating
     assert month_later.purge(DIRECTOR, 31).patients_purged == 0
 

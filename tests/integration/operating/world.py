@@ -18,6 +18,7 @@ from tests.web_demo import DEMO_NAME, seed_demo, solved_demo
 DAY = date(2027, 3, 2)
 NEXT_DAY = date(2027, 3, 3)
 NOW = datetime(2027, 3, 1, 22, 0, tzinfo=UTC)  # the evening before, in the demo's block
+EVENING = datetime(2027, 3, 2, 23, 0, tzinfo=UTC)  # 18:00 at the hospital on DAY: its cases are done
 HEADER = "room,start,minutes,procedure,cpt,attending,service,mrn,patient,flags,continuity\n"
 PATIENTS = {
     "MRN-100234": "Alma Whitcombe",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.cli.identity import acting
 from callroom.config import Settings
+from callroom.domain.clock import Clock, utc_now
 from callroom.formats.program_file import load_program
 from callroom.services import build_services
 from callroom.solver.run import SolveOptions
@@ -114,11 +115,19 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
 def sqlite_web(tmp_path: Path, seeded_sqlite: Seeded) -> Iterator[Web]:
     """The same app on SQLite only (a fresh copy of the seeded file), for page tests that say
     nothing about the database."""
+    with served_copy(tmp_path, seeded_sqlite) as web:
+        yield web
+
+
+@contextmanager
+def served_copy(tmp_path: Path, seeded: Seeded, clock: Clock = utc_now) -> Iterator[Web]:
+    """The app over a fresh copy of the seeded SQLite file, its services on `clock`."""
     for suffix in ("", "-wal", "-shm"):
-        source = seeded_sqlite.path.with_name(seeded_sqlite.path.name + suffix)
+        source = seeded.path.with_name(seeded.path.name + suffix)
         if source.exists():
             shutil.copyfile(source, tmp_path / f"web.db{suffix}")
     url = f"sqlite:///{tmp_path / 'web.db'}"
     settings = Settings(database_url=url)
-    with open_database(url) as database, serving(create_app(settings)) as served, ExitStack() as stack:
-        yield Web(served, settings, database, seeded_sqlite.version_id, seeded_sqlite.sign_ins, stack)
+    app = create_app(settings, clock)
+    with open_database(url) as database, serving(app) as served, ExitStack() as stack:
+        yield Web(served, settings, database, seeded.version_id, seeded.sign_ins, stack)

@@ -138,8 +138,15 @@ def test_a_file_with_mistakes_is_refused_row_by_row_and_nothing_is_imported(sqli
 def test_the_chief_assigns_then_a_move_that_breaks_a_rule_is_refused_beside_the_case(sqlite_web: Web) -> None:
     chief, csrf = sqlite_web.signed_in("chief")
     import_day(chief, csrf, or_day_csv())
-    said = text_of(assign(sqlite_web, chief, csrf, DAY.isoformat()))
-    assert "Objective" in said and ("proven optimal" in said or "not proven optimal" in said)
+    page = assign(sqlite_web, chief, csrf, DAY.isoformat())
+    summary = re.search(r'<p id="assigned-summary">(.*?)</p>', page, re.S)
+    assert summary is not None
+    said = text_of(summary[1])
+    assert "Every case has a resident; this is the best plan under the program's weights (proven)." in said
+    assert "Objective" not in said, "the solver's figures are folded away, not in the sentence"
+    assert re.search(
+        r'<details class="solver-figures"[^>]*><summary>[^<]*</summary>\s*<p[^>]*>Objective -?\d+', page
+    )
     ids = case_ids(sqlite_web)
     refused = move(chief, csrf, ids[CHOLE], CONFLICTED, CreditRole.FA)
     assert refused.status_code in (409, 422)
@@ -159,6 +166,7 @@ def test_a_case_nobody_may_take_is_listed_with_why_each_resident_is_out(sqlite_w
     files = {"file": ("later.csv", f"{HEADER}\n{row}\n".encode(), "text/csv")}
     assert chief.post("/or/import", data={"csrf_token": csrf}, files=files).status_code == 200
     said = text_of(assign(sqlite_web, chief, csrf, later))
+    assert "1 case has no resident (below, with why);" in said
     assert "Cases left without a resident" in said
     assert "Kwame Mensah: not on General Surgery that day" in said
 
@@ -317,7 +325,10 @@ def test_the_chief_adds_a_case_by_hand_and_one_that_clashes_is_refused_with_the_
     }
     clash = chief.post("/or/case", data=form)
     assert clash.status_code == 422
-    assert 'id="start-error"' in clash.text and "OR 1 is taken" in text_of(clash.text)
+    said = text_of(clash.text)
+    assert 'id="start-error"' in clash.text
+    assert "OR 1 is taken at that time by OR 1, 07:30, Laparoscopic cholecystectomy (until 09:00)" in said
+    assert f"{DAY}/OR" not in said, "a case is named by its room, time and procedure, never its id"
     assert 'value="Umbilical hernia repair"' in clash.text, "what was typed is kept"
     saved = chief.post("/or/case", data=form | {"start": "13:30"})
     assert saved.status_code == 303
@@ -443,3 +454,29 @@ def test_importing_a_published_day_again_keeps_hand_cases_and_names_removed_case
         "Kwame Mensah: OR Thu 04 Mar changed: you are no longer on OR 2, 08:00, Laparoscopic appendectomy"
         in told
     )
+
+
+def test_a_case_with_no_patient_says_so_on_its_page_and_showing_it_stays_there(sqlite_web: Web) -> None:
+    chief, csrf = sqlite_web.signed_in("chief")
+    form = {
+        "csrf_token": csrf,
+        "day": DAY.isoformat(),
+        "start": "16:00",
+        "minutes": "60",
+        "room": "OR 9",
+        "procedure": "Block booking",
+        "cpt": "49505",
+        "service": "gen-surg",
+        "attending": "magnus-achterberg",
+    }
+    assert chief.post("/or/case", data=form).status_code == 303
+    added = next(c for c in board(sqlite_web).cases if c.case.procedure == "Block booking")
+    nobody = "No patient is on record for this case (none imported, or removed after 30 days)."
+
+    page = chief.get("/or/case", params={"id": added.case.id, "day": str(DAY)})
+    assert nobody in text_of(page.text) and 'id="show-patient"' not in page.text
+    shown = chief.post("/or/case/patient", data={"csrf_token": csrf, "case": added.case.id, "day": str(DAY)})
+
+    assert shown.status_code == 200, "a page sent from before says it on the case, no dead end"
+    assert nobody in text_of(shown.text) and "Block booking" in text_of(shown.text)
+    assert f"{DAY}/OR" not in text_of(shown.text)

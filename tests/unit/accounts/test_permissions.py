@@ -12,6 +12,7 @@ from callroom.accounts.permissions import ROLE_PERMISSIONS, Permission, allowed
 from callroom.accounts.principal import Principal
 from callroom.accounts.roles import Role
 from callroom.demo import demo_program_path
+from callroom.errors import NotAllowed
 from callroom.formats.program_file import load_program
 from callroom.paging.policy import OPERATOR_QUEUE
 
@@ -82,3 +83,16 @@ def test_the_demo_accounts_are_linked_to_people_of_the_demo_program_with_fitting
         if demo.person_id is not None:
             person = program.person[demo.person_id]
             assert person.grade.is_resident == (demo.role in (Role.RESIDENT, Role.CHIEF)), demo
+
+
+def test_a_refusal_names_the_role_in_plain_words_with_its_article() -> None:
+    with pytest.raises(NotAllowed) as refused:
+        Principal("op", Role.OPERATOR).require(Permission.OR_READ, "read the OR board")
+
+    assert refused.value.message == "an operator may not read the OR board (or:read)"
+    assert [role.a for role in (Role.ADMIN, Role.ATTENDING, Role.PROGRAM_DIRECTOR, Role.CHIEF)] == [
+        "an admin",
+        "an attending",
+        "a program director",
+        "a chief",
+    ]

@@ -48,10 +48,7 @@ def test_two_surgeons_on_one_case_break_the_single_surgeon_credit() -> None:
     found = _check(("c1", "ann", CreditRole.SJ), ("c1", "cy", CreditRole.SC))
 
     assert _rules(found) == [ids.OR_ONE_SURGEON]
-    assert (
-        found[0].message
-        == "Ann and Cy both take surgeon credit on Laparoscopic cholecystectomy (room 1, 07:30)"
-    )
+    assert found[0].message == "Ann and Cy both take surgeon credit on 1, 07:30, Laparoscopic cholecystectomy"
 
 
 def test_a_chief_takes_sc_and_a_junior_sj_never_the_other_way() -> None:

@@ -212,3 +212,20 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
   goToLine(source, parseInt(link.dataset.line, 10));
 });
+
+// The OR board: while rooms are hidden past the right edge, its frame says so (a shadow and a
+// line, see or.css); scrolled to the last room, or with every room in view, it says nothing.
+function markMoreRooms() {
+  var frame = document.getElementById("or-frame");
+  var wrap = frame && frame.querySelector(".or-wrap");
+  if (!wrap) { return; }
+  var more = wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 2;
+  if (more) { frame.setAttribute("data-more", ""); } else { frame.removeAttribute("data-more"); }
+}
+document.addEventListener("DOMContentLoaded", function () {
+  var wrap = document.querySelector("#or-frame .or-wrap");
+  if (!wrap) { return; }
+  wrap.addEventListener("scroll", markMoreRooms, { passive: true });
+  window.addEventListener("resize", markMoreRooms);
+  markMoreRooms();
+});
