@@ -29,7 +29,7 @@ from callroom.operating.service import OrService
 from callroom.rosters.live import Live
 from callroom.rules.caselog import CHIEF_YEAR_MAJOR, MAJOR, TEACHING
 from callroom.web import operating_view as view
-from callroom.web.forms import check_csrf, form_data, opened_version
+from callroom.web.forms import check_csrf, form_data, form_with_file, opened_version
 from callroom.web.names import Names
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
@@ -208,21 +208,11 @@ def _lines(count: int) -> str:
 @router.post(PATH + "/program/import", response_class=HTMLResponse)
 async def import_log(request: Request, viewer: Reader, rosters: Rosters, caselogs: CaseLogs) -> Response:
     """A case-log CSV (`resident,date,cpt,role,attending,case`): every line, or none."""
-    async with request.form() as posted:
-        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
-        check_csrf(request, viewer, fields)
-        upload = posted.get("file")
-        name, raw = "", b""
-        if upload is not None and not isinstance(upload, str):
-            name, raw = upload.filename or "", await upload.read()
+    _, upload = await form_with_file(request, viewer)
     try:
-        if not raw:
-            raise Invalid("file", "choose a case-log CSV file")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid("file", "the file is not UTF-8 text") from error
-        outcome = caselogs.import_log(viewer.principal, text, name)
+        outcome = caselogs.import_log(
+            viewer.principal, upload.text("choose a case-log CSV file"), upload.name
+        )
     except CallroomError as error:
         refused = view.refused_file(error)
         return _program_page(

@@ -1,5 +1,5 @@
-"""Form posts: the body as a dict of strings, the CSRF check every form goes through, and the
-program version a set-up form was opened from (its hidden `version`).
+"""Form posts: the body as a dict of strings, a file sent with it, the CSRF check every form
+goes through, and the program version a set-up form was opened from (its hidden `version`).
 
 The token is the viewer's session token from `callroom.accounts` (a hidden `csrf_token` field,
 or the `X-CSRF-Token` header that htmx sends from the page's `hx-headers`).
@@ -8,10 +8,11 @@ or the `X-CSRF-Token` header that htmx sends from the page's `hx-headers`).
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 
 from fastapi import Request
 
-from callroom.errors import Conflict
+from callroom.errors import Conflict, Invalid
 from callroom.web.session import Viewer, forbidden
 
 
@@ -19,6 +20,35 @@ async def form_data(request: Request) -> dict[str, str]:
     """FastAPI dependency: the posted form's text fields (files are not accepted anywhere)."""
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The file a form sent as `file` (empty when none was chosen)."""
+
+    name: str
+    raw: bytes
+
+    def text(self, missing: str) -> str:
+        """The file as text (a byte-order mark dropped); `Invalid` on the form's file field
+        saying `missing` when no file was chosen, or that it is not UTF-8."""
+        if not self.raw:
+            raise Invalid("file", missing)
+        try:
+            return self.raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise Invalid("file", "the file is not UTF-8 text") from error
+
+
+async def form_with_file(request: Request, viewer: Viewer) -> tuple[dict[str, str], Upload]:
+    """A posted form with a file: its text fields (the CSRF token checked) and its `file`."""
+    async with request.form() as posted:
+        fields = {key: value for key, value in posted.items() if isinstance(value, str)}
+        check_csrf(request, viewer, fields)
+        upload = posted.get("file")
+        if upload is None or isinstance(upload, str):
+            return fields, Upload("", b"")
+        return fields, Upload(upload.filename or "", await upload.read())
 
 
 async def form_joined(request: Request) -> dict[str, str]:

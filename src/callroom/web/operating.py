@@ -37,7 +37,7 @@ from callroom.jobs.service import JobRecord, JobService, JobState, or_assign_ask
 from callroom.operating.service import AssignAsk, OrService
 from callroom.operating.types import ImportResult
 from callroom.web import operating_view as view
-from callroom.web.forms import check_csrf, form_data
+from callroom.web.forms import check_csrf, form_data, form_with_file
 from callroom.web.job_page import JobView, render_job
 from callroom.web.names import Names
 from callroom.web.session import Viewer, require
@@ -161,29 +161,18 @@ async def import_day(request: Request, viewer: Chief, rosters: Rosters, operatin
     """A day's OR schedule from a file (CSV, or a FHIR bundle as JSON): every case, or none;
     a refusal lists each row and field it is about."""
     live = rosters.require_live()
-    async with request.form() as posted:
-        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
-        check_csrf(request, viewer, fields)
-        upload = posted.get("file")
-        name, raw = "", b""
-        if upload is not None and not isinstance(upload, str):
-            name, raw = upload.filename or "", await upload.read()
+    fields, upload = await form_with_file(request, viewer)
     day = _posted_day(fields, live.program)
     try:
-        if not raw:
-            raise Invalid("file", "choose a file: the OR schedule as CSV, or a FHIR bundle as JSON")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid("file", "the file is not UTF-8 text") from error
-        result = operating.import_day(viewer.principal, text, name)
+        text = upload.text("choose a file: the OR schedule as CSV, or a FHIR bundle as JSON")
+        result = operating.import_day(viewer.principal, text, upload.name)
     except CallroomError as error:
         refused = view.refused_file(error)
         return _page(
             request, viewer, operating, day, extra={"import_errors": refused}, status=status_of(error)
         )
     shown = min(result.days) if result.days else day
-    return _page(request, viewer, operating, shown, notice=import_words(result, name))
+    return _page(request, viewer, operating, shown, notice=import_words(result, upload.name))
 
 
 def import_words(result: ImportResult, name: str) -> str:

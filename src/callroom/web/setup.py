@@ -39,7 +39,14 @@ from callroom.formats import program_forms as forms
 from callroom.formats.residents_csv import read_residents
 from callroom.formats.yaml_source import YamlPath
 from callroom.rosters.service import ProgramFile, RosterService
-from callroom.web.forms import changed_since, check_csrf, form_data, form_joined, opened_version
+from callroom.web.forms import (
+    changed_since,
+    check_csrf,
+    form_data,
+    form_joined,
+    form_with_file,
+    opened_version,
+)
 from callroom.web.session import Viewer, require
 from callroom.web.templating import render
 
@@ -210,25 +217,14 @@ def download(viewer: Editor, rosters: Rosters, program: ProgramName = None) -> R
 @router.post("/setup/residents", response_class=HTMLResponse)
 async def import_residents(request: Request, viewer: Editor, rosters: Rosters) -> Response:
     """A CSV of residents (a file, or pasted text): every row added, or none."""
-    async with request.form() as posted:
-        return await _import(request, viewer, rosters, posted)
-
-
-async def _import(request: Request, viewer: Viewer, rosters: RosterService, posted: Any) -> Response:
-    fields = {k: v for k, v in posted.items() if isinstance(v, str)}
-    check_csrf(request, viewer, fields)
+    fields, upload = await form_with_file(request, viewer)
     name = fields.get("program", "")
-    upload = posted.get("file")
     text = fields.get("csv", "")
-    if upload is not None and not isinstance(upload, str):
-        raw = await upload.read()
-        if raw:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                return _csv_refused(
-                    request, viewer, rosters, name, fields, Invalid("file", "the file is not UTF-8 text")
-                )
+    if upload.raw:
+        try:
+            text = upload.text("")
+        except Invalid as error:
+            return _csv_refused(request, viewer, rosters, name, fields, error)
     try:
         notice = _commit(rosters, viewer, name, fields, lambda document: _add_residents(document, text))
     except CallroomError as error:
