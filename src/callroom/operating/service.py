@@ -155,14 +155,18 @@ class OrService:
 
     def save_case(self, caller: Principal, case: OrCase, *, adding: bool = False) -> DayBoard:
         """Add (`adding`) or correct one case by hand (its patient, if any, stays as imported).
-        Adding a case whose id (room and start) is taken is refused: the case there would be
-        overwritten unseen."""
+        Adding a case where one already starts in that room is refused: the case there would be
+        overwritten unseen. A case added where one started before it was moved gets an id of its
+        own (ids are made from the room and start a case first had)."""
         caller.require(Permission.OR_ASSIGN, "change the OR schedule")
         with self._database.session() as session:
             found = self._programs.on(session, case.day)
             repo = OrRepository(session, clock=self._clock)
             table, _ = self._programs.cpt_table(session, found.family)
             before = repo.case(found.family, case.id)
+            if adding and before is not None and (before.room, before.start) != (case.room, case.start):
+                case = replace(case, id=_unused_id(repo, found.family, case.id))
+                before = None
             if adding and before is not None:
                 at = before.start.astimezone(ZoneInfo(found.program.hospital.timezone))
                 raise Invalid(
@@ -458,6 +462,14 @@ def _parse(text: str, filename: str, program: Program, table: CptTable) -> Impor
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
         return parse_or_bundle(text, filename, program=program, table=table)
     return parse_or_cases(text, filename, program=program, table=table)
+
+
+def _unused_id(repo: OrRepository, family: str, taken: str) -> str:
+    """`taken` with the first free "#2", "#3", ... after it."""
+    n = 2
+    while repo.case(family, f"{taken}#{n}") is not None:
+        n += 1
+    return f"{taken}#{n}"
 
 
 def _check_day(imported: ImportedDay, day: date | None, filename: str) -> None:

@@ -180,3 +180,20 @@ def test_8_an_import_removing_a_published_case_says_so_and_publishing_tells_its_
     assert team and told(hospital, outcome) == {
         person: f"OR Tue 02 Mar changed: you are no longer on {WHIPPLE}" for person in team
     }
+
+
+def test_9_a_case_added_where_a_moved_case_first_started_gets_an_id_of_its_own(hospital: World) -> None:
+    hernia = next(c.case for c in board(hospital).cases if c.case.procedure == "Inguinal hernia repair")
+    moved = replace(hernia, start=hernia.start + timedelta(minutes=90))
+    hospital.services.operating.save_case(CHIEF, moved)
+    added = replace(hernia, procedure="Umbilical hernia repair", patient_key=None)
+
+    hospital.services.operating.save_case(CHIEF, added, adding=True)
+
+    cases = {c.case.procedure: c.case for c in board(hospital).cases}
+    assert (
+        cases["Inguinal hernia repair"].start == moved.start
+        and cases["Inguinal hernia repair"].id == hernia.id
+    )
+    assert cases["Umbilical hernia repair"].start == hernia.start
+    assert cases["Umbilical hernia repair"].id == f"{hernia.id}#2"

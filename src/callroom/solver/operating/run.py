@@ -89,14 +89,7 @@ def assign_day(
 
 def _hold_hint(built: OrModel, first: _Found) -> None:
     """The first stage's plan, without teachers, as the second's hint: it meets the floor."""
-    chosen = set(first.surgeons)
-    for key, var in built.surgeon.items():
-        built.model.add_hint(var, key in chosen)
-    for var in built.teacher.values():
-        built.model.add_hint(var, False)
-    covered = {case_id for case_id, _ in chosen}
-    for case_id, var in built.uncovered.items():
-        built.model.add_hint(var, case_id not in covered)
+    _hint_surgeons(built, set(first.surgeons))
 
 
 MIN_SEARCH_S = 0.5  # the teachers' stage's least time, when the surgeons' took the whole limit
@@ -222,6 +215,12 @@ def _hint(request: OrRequest, built: OrModel) -> None:
             best = max(free, key=lambda pid: (reward(request, case, by_id[pid]), pid))
             chosen.add((case.id, best))
             taken.setdefault(best, []).append(case)
+    _hint_surgeons(built, chosen)
+
+
+def _hint_surgeons(built: OrModel, chosen: set[tuple[str, str]]) -> None:
+    """Hint the model with `chosen` (case, person) surgeons, no teachers, and the cases they
+    leave uncovered."""
     for key, var in built.surgeon.items():
         built.model.add_hint(var, key in chosen)
     for var in built.teacher.values():
