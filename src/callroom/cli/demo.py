@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
@@ -25,6 +26,7 @@ from callroom.cli.year import plan_grid
 from callroom.demo import demo_program_path
 from callroom.demo.operating import demo_case_log_csv, demo_or_csv
 from callroom.demo.year import academic_year_of, demo_year
+from callroom.domain.clock import utc_now
 from callroom.domain.program import Program
 from callroom.formats.ical import write_calendars
 from callroom.formats.program_dump import dump_program
@@ -109,7 +111,10 @@ def seed_operating_room(console: Console, today: date) -> None:
     stored = services()
     chief = acting(None, Role.CHIEF)
     program = stored.rosters.require_live().program
-    lines = stored.caselog.import_log(chief, demo_case_log_csv(program, today), "demo-case-log.csv").stored
+    # Cases are logged once they have happened: up to the real date when `--today` is later.
+    logged_to = min(today, utc_now().astimezone(ZoneInfo(program.hospital.timezone)).date())
+    history = demo_case_log_csv(program, logged_to)
+    lines = stored.caselog.import_log(chief, history, "demo-case-log.csv").stored
     console.print(f"Imported {len(lines)} case-log lines.")
     for day, publish in ((today, True), (today + timedelta(days=1), False)):
         stored.operating.import_day(chief, demo_or_csv(program, day), f"demo-or-{day}.csv")
