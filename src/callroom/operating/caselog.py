@@ -254,13 +254,7 @@ def _check_cpt_base(newest: int, base: int | None) -> None:
 
 
 def _keeps_the_boards_codes(repo: OrRepository, found: Found, table: CptTable, today: date) -> None:
-    used = {
-        code: case
-        for day in repo.days(found.family)
-        if day >= today
-        for case in repo.cases(found.family, day)
-        for code in case.cpt_codes
-    }
+    used = {code: case for case in repo.cases_from(found.family, today) for code in case.cpt_codes}
     missing = sorted(code for code in used if table.get(code) is None)
     if missing:
         case = used[missing[0]]

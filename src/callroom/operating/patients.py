@@ -34,7 +34,6 @@ from callroom.storage import Database
 from callroom.storage.accounts_repositories import AccountRepository
 from callroom.storage.operating_repositories import (
     AccessLogRepository,
-    AccessRecord,
     CaseLogRepository,
     OrRepository,
 )
@@ -119,7 +118,7 @@ class PatientGuard:
             names = self._names(session)
             cases = self._cases(session, {row.case_id for row in rows})
         return tuple(
-            _entry(row, names.get(row.username, row.username), cases.get(row.case_id)) for row in rows
+            AccessEntry.of(row, names.get(row.username, row.username), cases.get(row.case_id)) for row in rows
         )
 
     def _names(self, session: Session) -> dict[str, str]:
@@ -138,9 +137,8 @@ class PatientGuard:
         live = self._programs.schedules.live(session)
         if live is None:
             return {}
-        repo, name = OrRepository(session, clock=self._clock), family(live.name)
-        found = {case_id: repo.case(name, case_id) for case_id in case_ids}
-        return {k: replace(v, patient_key=None) for k, v in found.items() if v is not None}
+        found = OrRepository(session, clock=self._clock).cases_by_id(family(live.name), case_ids)
+        return {k: replace(v, patient_key=None) for k, v in found.items()}
 
     def purge(self, caller: Principal, older_than_days: int) -> PurgeResult:
         """Remove the identifiers of every patient whose newest case is more than
@@ -151,8 +149,8 @@ class PatientGuard:
             before = self._programs.today(session) - timedelta(days=max(older_than_days, 0))
             repo = OrRepository(session, clock=self._clock)
             purged = repo.purge(before)
-            cases = sum(len(repo.cases(found.family, day)) for day in repo.days(found.family))
-            logs = len(CaseLogRepository(session).entries(found.family))
+            cases = repo.count_cases(found.family)
+            logs = CaseLogRepository(session).count(found.family)
         return PurgeResult(purged, before, cases, logs)
 
 
@@ -175,22 +173,4 @@ def on_service(found: Found, service_id: str, day: date) -> frozenset[str]:
     posts = {post.id for post in found.program.posts if post.service_id == service_id}
     return frozenset(
         a.person_id for a in found.live.roster.assignments if a.day == day and a.post_id in posts
-    )
-
-
-def _entry(row: AccessRecord, name: str, case: OrCase | None) -> AccessEntry:
-    return AccessEntry(
-        row.id,
-        row.at,
-        row.account_id,
-        row.username,
-        row.role,
-        row.patient_key,
-        row.case_id,
-        row.route,
-        row.action,
-        row.reason,
-        row.outcome,
-        name,
-        case,
     )

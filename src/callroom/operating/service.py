@@ -203,8 +203,16 @@ class OrService:
         )
 
     def _board(
-        self, session: Session, caller: Principal, found: Found, day: date, *, published_only: bool = False
+        self,
+        session: Session,
+        caller: Principal,
+        found: Found,
+        day: date,
+        *,
+        published_only: bool = False,
+        free: Availability | None = None,
     ) -> DayBoard:
+        """The board; `free` when the caller already judged who may take the day's cases."""
         repo = OrRepository(session, clock=self._clock)
         cases = repo.cases(found.family, day)
         table, _ = self._programs.cpt_table(session, found.family)
@@ -212,9 +220,9 @@ class OrService:
         # A draft is the chief's working copy: whoever may not assign reads the published plan.
         published_only = published_only or not caller.can(Permission.OR_ASSIGN)
         newest = repo.newest_plan(found.family, day, published_only=published_only)
-        published = repo.newest_plan(found.family, day, published_only=True)
+        published = newest if published_only else repo.newest_plan(found.family, day, published_only=True)
         plan = _on_cases(newest.plan if newest else OrPlan(day), cases)
-        free = _free(session, found, day, cases)
+        free = _free(session, found, day, cases) if free is None else free
         problems = as_seen_by(check_plan(found.program, cases, needs, plan, free), caller, found.program)
         names = {p.id: p.name for p in found.program.people}
         changed = not published_only and _changed_since(published, newest, cases)
@@ -348,20 +356,25 @@ class OrService:
             _check_base(newest, base_plan)
             before = _on_cases(newest.plan if newest else OrPlan(day), cases)
             after = _moved(before, case_id, person_id, role)
-            if after.roles != before.roles:  # a move that changes nothing stores no version
-                _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after))
-                repo.add_plan(
-                    found.family, after, published=False, by=caller.user, note=f"moved on {case_id}"
-                )
-            return self._board(session, caller, found, day)
+            if after.roles == before.roles:  # a move that changes nothing stores no version
+                return self._board(session, caller, found, day)
+            free = _free(session, found, day, cases)
+            _refuse_new_breaks(caller, found, self._check(session, found, cases, before, after, free))
+            repo.add_plan(found.family, after, published=False, by=caller.user, note=f"moved on {case_id}")
+            return self._board(session, caller, found, day, free=free)
 
     def _check(
-        self, session: Session, found: Found, cases: Sequence[OrCase], before: OrPlan, after: OrPlan
+        self,
+        session: Session,
+        found: Found,
+        cases: Sequence[OrCase],
+        before: OrPlan,
+        after: OrPlan,
+        free: Availability,
     ) -> list[Violation]:
         """The hard rules `after` breaks that `before` did not (a move is judged on what it does)."""
         table, _ = self._programs.cpt_table(session, found.family)
         needs = {case.id: case_needs(case.cpt_codes, table) for case in cases}
-        free = _free(session, found, before.day, cases)
         old = {(v.rule, v.message) for v in check_plan(found.program, cases, needs, before, free)}
         return [
             v for v in check_plan(found.program, cases, needs, after, free) if (v.rule, v.message) not in old

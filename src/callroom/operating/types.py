@@ -4,11 +4,12 @@ anywhere here; `Patient` comes only from the patient guard)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from callroom.domain.grades import Grade
 from callroom.domain.operating import CaseNeeds, CaseRole, CptTable, LoggedCase, OrCase
+from callroom.storage.operating_repositories import AccessRecord
 
 
 @dataclass(frozen=True)
@@ -119,23 +120,16 @@ class PublishOutcome:
 
 
 @dataclass(frozen=True)
-class AccessEntry:
+class AccessEntry(AccessRecord):
     """One row of the access log of patient identifiers (the patient by its opaque key), with
     the reader's name and the case for the report to name them by."""
 
-    id: int
-    at: datetime
-    account_id: int | None
-    username: str
-    role: str
-    patient_key: str | None
-    case_id: str
-    route: str
-    action: str  # "read" or "break-glass"
-    reason: str | None
-    outcome: str  # "allowed" or "refused"
     name: str = ""  # the reader's name (their account's, else the username)
     case: OrCase | None = None  # the case read (its patient_key left out); None once removed
+
+    @classmethod
+    def of(cls, row: AccessRecord, name: str, case: OrCase | None) -> AccessEntry:
+        return cls(**{f.name: getattr(row, f.name) for f in fields(AccessRecord)}, name=name, case=case)
 
 
 @dataclass(frozen=True)

@@ -265,12 +265,27 @@ class OrRepository:
         row = self._row(program, case_id)
         return None if row is None else _case(row)
 
-    def days(self, program: str) -> tuple[date, ...]:
-        """Every day with cases, oldest first."""
-        found = self._session.scalars(
-            select(OrCaseRow.day).where(OrCaseRow.program_name == program).distinct().order_by(OrCaseRow.day)
+    def cases_by_id(self, program: str, case_ids: Iterable[str]) -> dict[str, OrCase]:
+        """The named cases still stored, by id (one query)."""
+        wanted = set(case_ids)
+        if not wanted:
+            return {}
+        rows = self._session.scalars(
+            select(OrCaseRow).where(OrCaseRow.program_name == program, OrCaseRow.case_id.in_(wanted))
         )
-        return tuple(found)
+        return {row.case_id: _case(row) for row in rows}
+
+    def count_cases(self, program: str) -> int:
+        return int(self._session.scalar(select(func.count()).where(OrCaseRow.program_name == program)) or 0)
+
+    def cases_from(self, program: str, first: date) -> tuple[OrCase, ...]:
+        """Every case on `first` or after it, by day and start (one query)."""
+        rows = self._session.scalars(
+            select(OrCaseRow)
+            .where(OrCaseRow.program_name == program, OrCaseRow.day >= first)
+            .order_by(OrCaseRow.day, OrCaseRow.starts_at, OrCaseRow.room, OrCaseRow.case_id)
+        )
+        return tuple(_case(row) for row in rows)
 
     def patient(self, key: str) -> Patient | None:
         """The patient's identifiers; None if unknown or purged. Only the patient guard calls it."""
@@ -476,6 +491,9 @@ class CaseLogRepository:
         if person_id is not None:
             stmt = stmt.where(CaseLogRow.person_id == person_id)
         return [_log(row) for row in self._session.execute(stmt.order_by(CaseLogRow.day, CaseLogRow.id))]
+
+    def count(self, program: str) -> int:
+        return int(self._session.scalar(select(func.count()).where(CaseLogRow.program_name == program)) or 0)
 
     def get(self, program: str, entry_id: int) -> CaseLogRecord | None:
         row = self._session.get(CaseLogRow, entry_id)
