@@ -122,7 +122,12 @@ class CaseLogService:
     def _checked(self, session: Session, entry: LoggedCase) -> tuple[Found, LoggedCase]:
         found = self._programs.now(session)
         table, _ = self._programs.cpt_table(session, found.family)
-        existing = [line.entry for line in CaseLogRepository(session).entries(found.family)]
+        # The credit rules tie a line only to the lines of its case.
+        existing = (
+            [line.entry for line in CaseLogRepository(session).entries(found.family, case_id=entry.case_id)]
+            if entry.case_id is not None
+            else []
+        )
         today = self._programs.today(session)
         ahead = future_day(entry.day, today)
         if ahead is not None:

@@ -53,6 +53,7 @@ class Programs:
     def __init__(self, schedules: LiveSchedules, clock: Clock = utc_now) -> None:
         self.schedules = schedules
         self.clock = clock
+        self._tables: dict[tuple[str, int], CptTable] = {}  # a stored version never changes
 
     def now(self, session: Session) -> Found:
         """The live roster now; NotFound while there is none."""
@@ -72,7 +73,10 @@ class Programs:
         stored = CptTableRepository(session, clock=self.clock).newest(family_name)
         if stored is None:
             return default_cpt_table(), 0
-        return parse_cpt_table(stored.text, f"CPT table {stored.number}"), stored.number
+        key = (family_name, stored.number)
+        if key not in self._tables:
+            self._tables[key] = parse_cpt_table(stored.text, f"CPT table {stored.number}")
+        return self._tables[key], stored.number
 
 
 def _found(live: Live | None) -> Found:

@@ -484,12 +484,17 @@ class CaseLogRepository:
             for entry, entry_id in zip(entries, ids, strict=True)
         ]
 
-    def entries(self, program: str, person_id: str | None = None) -> list[CaseLogRecord]:
-        """The program's lines (or one person's), oldest first. Read as plain rows, not ORM
-        objects: a program's log runs to tens of thousands of lines, read for every assignment."""
+    def entries(
+        self, program: str, person_id: str | None = None, *, case_id: str | None = None
+    ) -> list[CaseLogRecord]:
+        """The program's lines (or one person's, or one case's), oldest first. Read as plain
+        rows, not ORM objects: a program's log runs to tens of thousands of lines, read for
+        every assignment."""
         stmt = select(*CaseLogRow.__table__.columns).where(CaseLogRow.program_name == program)
         if person_id is not None:
             stmt = stmt.where(CaseLogRow.person_id == person_id)
+        if case_id is not None:
+            stmt = stmt.where(CaseLogRow.case_id == case_id)
         return [_log(row) for row in self._session.execute(stmt.order_by(CaseLogRow.day, CaseLogRow.id))]
 
     def count(self, program: str) -> int:
