@@ -310,12 +310,6 @@ class OrRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def patients_held(self) -> int:
-        """How many patients still have identifiers stored."""
-        return int(self._session.scalar(select(func.count()).where(OrPatientRow.mrn.is_not(None))) or 0)
-
-    # --- plans ------------------------------------------------------------------------------
-
     def lock(self, program: str) -> None:
         """Hold the program family's row lock until commit, so one writer at a time reads the
         newest plan and stores the next (SQLite: BEGIN IMMEDIATE has locked the file already)."""

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from callroom.accounts.permissions import Permission
 from callroom.api.deps import Operating, Rosters
 from callroom.domain.clock import utc_now
+from callroom.rules.operating import case_words
 from callroom.web import operating_view as view
 from callroom.web.names import Names
 from callroom.web.operating import PATH, parse_day
@@ -68,7 +69,7 @@ def access_report(request: Request, viewer: Auditor, rosters: Rosters, operating
         "plain": plain,
         "names": names,
         "zone": zone,
-        "case_words": view.case_words,
+        "case_words": case_words,
         "read_at": view.read_at,
         "route_words": view.route_words,
     }

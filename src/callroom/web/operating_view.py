@@ -23,7 +23,6 @@ from callroom.domain.operating import ACGME_CATEGORIES, CreditRole, OrCase
 from callroom.domain.program import Program
 from callroom.errors import CallroomError
 from callroom.operating.types import BoardCase, DayBoard
-from callroom.rules import operating as operating_rules
 
 SLOT_MINUTES = 5
 SLOTS_PER_HOUR = 60 // SLOT_MINUTES
@@ -52,10 +51,6 @@ class OnCase:
     name: str
     grade: str
     role: CreditRole
-
-    @property
-    def role_words(self) -> str:
-        return f"{self.role.value} ({self.role.label})"
 
 
 @dataclass(frozen=True)
@@ -146,11 +141,6 @@ def route_words(route: str) -> str:
     """Where a read came from ("POST /or/case/patient") as a reader names it."""
     path = route.split(" ", 1)[-1]
     return PAGE_WORDS.get(path, "the API" if path.startswith("/api/") else path)
-
-
-def case_words(case: OrCase, zone: str) -> str:
-    """A case as people name it, with no patient: "OR 3, 07:30, Laparoscopic cholecystectomy"."""
-    return operating_rules.case_words(case, zone)
 
 
 def on_case(board_case: BoardCase, grades: Mapping[str, str]) -> tuple[OnCase, ...]:
