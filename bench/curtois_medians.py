@@ -4,7 +4,7 @@
     .venv/bin/python bench/curtois_medians.py bench/results/curtois/seed*/results.json
 
 Prints, per instance, the median objective and gap of callroom and of the peer (CPMpy's model on
-the same CP-SAT), and the summary the issue asks for: feasible count, best-known reached, and
+the same CP-SAT), and a summary: feasible count, best-known reached, and
 whether our gap is never above the peer's and at most half of it in the median.
 """
 

@@ -13,7 +13,7 @@
    in-house calls.
 
 Results also go to bench/results/year.json. Solves run on the clock (not reproducible to the
-roster), as the issue's figures are times.
+roster), since the figures it reports are times.
 """
 
 from __future__ import annotations
