@@ -44,6 +44,7 @@ class SolveOptions:
     seed: int = 0
     deterministic: bool = True  # same seed, same roster (CP-SAT interleaved search)
     strategy: str = "auto"  # the full-problem search: "core", "lp", or "auto" (see strategy_for)
+    local_search: bool = True  # large general programs by our own neighbourhood search (see _large)
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def solve(
         return Solution(
             Status.INFEASIBLE, None, None, None, time.monotonic() - started, None, explanation=short
         )
-    if keep is None and _large(program):
+    if keep is None and options.local_search and _large(program):
         return _local_search(program, options, on_progress, stop, started)
     built = build_model(program)
     if keep is not None:
@@ -264,7 +265,7 @@ def solve(
 # (heuristics.lns) instead of CP-SAT on the whole model, when the small models keep all their
 # rules: on those the whole model takes most of the limit to build and its search ends near the
 # constructed roster (figures: bench/solver_notes.md).
-LNS_ITEMS = 7_000
+LNS_ITEMS = 10_000
 # The search's deterministic seconds per wall second in deterministic mode (one CP-SAT worker
 # on small models, with the model building between steps).
 LNS_DETERMINISTIC_PER_SECOND = 0.5

@@ -39,7 +39,7 @@ def _search(name: str, seed: int = 0) -> tuple[Program, LocalSearch, int]:
 def test_every_step_keeps_every_hard_rule_and_never_raises_the_penalty() -> None:
     # Instance8: forbidden successions, a cap on nights, runs of work and rest, weekends.
     program, search, total = _search("Instance8")
-    for kind in KINDS * 4:
+    for kind in KINDS * 3:
         search.step(search.kinds[kind], search._cells(search.kinds[kind]))
         roster = _roster(program, search.roster())
         assert hard_violations(program, roster) == []
@@ -50,25 +50,23 @@ def test_every_step_keeps_every_hard_rule_and_never_raises_the_penalty() -> None
 
 def test_the_search_improves_a_small_instance_and_its_own_tally_matches_the_evaluator() -> None:
     program, search, constructed = _search("Instance5")
-    roster = _roster(program, search.run(None, max_steps=40))
+    roster = _roster(program, search.run(None, max_steps=20))
     assert hard_violations(program, roster) == []
     assert score(program, roster).total < constructed
     assert score(program, roster).total == constructed - search.stats.gained
 
 
-def test_the_same_seed_and_steps_give_the_same_roster_and_another_seed_its_own_search() -> None:
+def test_the_same_seed_and_steps_give_the_same_roster() -> None:
     program, first, _ = _search("Instance7", seed=3)
     _, second, _ = _search("Instance7", seed=3)
-    _, other, _ = _search("Instance7", seed=4)
-    one = _roster(program, first.run(None, max_steps=25))
-    assert one == _roster(program, second.run(None, max_steps=25))
-    other.run(None, max_steps=25)
-    assert hard_violations(program, _roster(program, other.roster())) == []
+    one = _roster(program, first.run(None, max_steps=12))
+    assert one == _roster(program, second.run(None, max_steps=12))
+    assert first.stats.gained == second.stats.gained
 
 
 def test_two_threads_keep_every_rule_and_the_tally_of_what_they_gained() -> None:
     program, search, constructed = _search("Instance8")
-    roster = _roster(program, search.run(None, max_steps=30, threads=2))
+    roster = _roster(program, search.run(None, max_steps=16, threads=2))
     assert hard_violations(program, roster) == []
     assert score(program, roster).total == constructed - search.stats.gained <= constructed
 
