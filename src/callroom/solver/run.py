@@ -266,8 +266,9 @@ def solve(
 # rules: on those the whole model takes most of the limit to build and its search ends near the
 # constructed roster (figures: bench/solver_notes.md).
 LNS_ITEMS = 10_000
-# The search's deterministic seconds per wall second in deterministic mode (one CP-SAT worker
-# on small models, with the model building between steps).
+# The search's CP-SAT deterministic seconds per wall second, for the budget of deterministic
+# mode (one thread). An estimate: steps of 0.25-0.5 deterministic seconds took 1-3 s on a
+# machine loaded several times over; not yet measured on a quiet one.
 LNS_DETERMINISTIC_PER_SECOND = 0.5
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from callroom.domain.program import Program
+from callroom.domain.program import CoverDemand, Program
 from callroom.domain.roster import Assignment, Roster
 from callroom.formats.curtois import load_instance
 from callroom.formats.program_file import load_program
@@ -69,6 +72,35 @@ def test_two_threads_keep_every_rule_and_the_tally_of_what_they_gained() -> None
     roster = _roster(program, search.run(None, max_steps=16, threads=2))
     assert hard_violations(program, roster) == []
     assert score(program, roster).total == constructed - search.stats.gained <= constructed
+
+
+def test_hard_cover_bounds_hold_through_every_step() -> None:
+    # Instance5 with every slot held to at least what the constructed roster gives it and at
+    # most one more: each step may move work only where the bounds leave room.
+    program, search, _ = _search("Instance5")
+    roster = _roster(program, search.roster())
+    held = Counter((a.day, a.shift_id) for a in roster.assignments)
+    bounded = dataclasses.replace(
+        program,
+        demands=tuple(_bounded(demand, held) for demand in program.demands),
+    )
+    space = Space.build(bounded, cp_model.CpModel())
+    by_cell = {(i.person, i.day, i.shift.id): i for days in space.items for day in days for i in day}
+    start = [by_cell[i.person, i.day, i.shift.id] for i in search.roster()]
+    assert hard_violations(bounded, _roster(bounded, start)) == []
+    bounded_search = LocalSearch(space, start, seed=1)
+    for _ in range(3):
+        after = _roster(bounded, bounded_search.run(None, max_steps=bounded_search.stats.steps + 5))
+        assert hard_violations(bounded, after) == []
+
+
+def _bounded(demand: CoverDemand, held: Counter[tuple[date, str]]) -> CoverDemand:
+    [day] = demand.days.include
+    count = held[day, demand.shift_id]
+    [need] = demand.requirements
+    return dataclasses.replace(
+        demand, requirements=(dataclasses.replace(need, minimum=count, maximum=count + 1),)
+    )
 
 
 def test_freeing_nothing_changes_nothing() -> None:
