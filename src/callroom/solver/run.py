@@ -288,8 +288,9 @@ def _local_search(
     for the time limit, then polished; the whole model is never built."""
     space = Space.build(program, cp_model.CpModel())  # the variables, for the items: no rules
     built = RosterModel(program, space.model, space, Guards(space.model, enabled=False), [])
-    first = _mixed(program, built, Constructor(space).roster(), options, time.monotonic())
-    build_s = time.monotonic() - started
+    constructed = Constructor(space).roster()
+    build_s = time.monotonic() - started  # as in solve: column generation counts in the limit
+    first = _mixed(program, built, constructed, options, time.monotonic())
     search = LocalSearch(space, first, options.seed, score(program, roster_of(built, first)).total)
     clock_until = started + build_s + options.time_limit_s * (1 - POLISH_SHARE)
 
