@@ -10,8 +10,9 @@ model's first solution is the roster itself) and keeps the answer when it costs 
 moves drift across plateaus. The small model prices exactly what the freed cells change (cover
 of the days they touch, their people's requests), so the roster's penalty never rises.
 
-Neighbourhoods (`KINDS`): a few people over a window of weeks; a few people around the day
-whose cover costs most; one shift type for a few people over the whole horizon. A bandit picks
+Neighbourhoods (`KINDS`): a few people who share shift types over a window of weeks; people
+who may work one of the slots whose cover costs most, over weeks around it; one shift type for
+a few people over the whole horizon (their days off and on it may trade). A bandit picks
 the kind by what it has gained per deterministic second lately, and each kind's size (the
 cells it frees) grows while its steps are solved to optimality well within their budget and
 shrinks when they run out of it.
@@ -19,9 +20,10 @@ shrinks when they run out of it.
 The small model keeps the general rules of one person (runs, days off, weekends, totals, shift
 caps, successions and overlaps) and cover; `fits` says which programs use nothing else (no
 ACGME rules, conflicts, holidays, history, approved absences or fairness goals), the Curtois
-benchmark among them. With a fixed seed and a step budget the search is deterministic: each
-step's CP-SAT runs one worker on a deterministic time limit, and sizes follow deterministic
-time; only a wall-clock deadline makes the number of steps depend on the machine.
+benchmark among them. With one thread, a fixed seed and a budget of steps or deterministic
+seconds the search is deterministic: each step's CP-SAT runs one worker on a deterministic
+time limit, and sizes follow deterministic time. A wall-clock deadline makes the number of
+steps depend on the machine, and two threads the order steps finish in.
 """
 
 from __future__ import annotations
