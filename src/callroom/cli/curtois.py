@@ -99,6 +99,13 @@ def bench_curtois(
         ),
     ] = None,
     peer: Annotated[bool, typer.Option(help="Also run the peer (CPMpy's model).")] = True,
+    lns: Annotated[
+        bool,
+        typer.Option(
+            help="Solve the largest instances by callroom's own large-neighbourhood search "
+            "(--no-lns: CP-SAT on the whole model, as before it)."
+        ),
+    ] = True,
 ) -> None:
     """Solve benchmark instances with callroom and the peer; print and save the table."""
     try:
@@ -108,7 +115,7 @@ def bench_curtois(
     except (ValueError, BenchDataError) as error:
         raise fail(str(error)) from error
     out = out if out is not None else folder.parent / "results" / "curtois"
-    options = SolveOptions(time_limit, workers, seed, deterministic=False)
+    options = SolveOptions(time_limit, workers, seed, deterministic=False, local_search=lns)
     rows = _bench(console, folder, numbers, options, out, peer)
     console.print(results_table(rows, peer))
     json_path, csv_path = save_table(rows, out)

@@ -20,12 +20,14 @@ from callroom.errors import CallroomError, NoSolution, OutOfTime
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.rules.violations import Violation
+from callroom.solver.build.guards import Guards
 from callroom.solver.build.model import RosterModel, build_model
 from callroom.solver.build.pinning import pin_through
-from callroom.solver.build.space import Item
+from callroom.solver.build.space import Item, Space
 from callroom.solver.explain.infeasible import Explanation, explain_capacity, explain_infeasibility
 from callroom.solver.heuristics.columns import column_roster
 from callroom.solver.heuristics.construct import Constructor, hint
+from callroom.solver.heuristics.lns import LocalSearch, fits
 
 
 class Status(StrEnum):
@@ -42,6 +44,7 @@ class SolveOptions:
     seed: int = 0
     deterministic: bool = True  # same seed, same roster (CP-SAT interleaved search)
     strategy: str = "auto"  # the full-problem search: "core", "lp", or "auto" (see strategy_for)
+    local_search: bool = True  # large general programs by our own neighbourhood search (see _large)
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,8 @@ def solve(
         return Solution(
             Status.INFEASIBLE, None, None, None, time.monotonic() - started, None, explanation=short
         )
+    if keep is None and options.local_search and _large(program):
+        return _local_search(program, options, on_progress, stop, started)
     built = build_model(program)
     if keep is not None:
         pin_through(built, keep.roster, keep.last)
@@ -254,6 +259,71 @@ def solve(
     polished = Constructor(built.space).polish(start, deadline)
     answer = better_of(solution, program, roster_of(built, polished), started)
     return dataclasses.replace(answer, wall_s=time.monotonic() - started)
+
+
+# Models of at least this many shift variables are solved by our own large-neighbourhood search
+# (heuristics.lns) instead of CP-SAT on the whole model, when the small models keep all their
+# rules: on those the whole model takes most of the limit to build and its search ends near the
+# constructed roster (figures: bench/solver_notes.md).
+LNS_ITEMS = 10_000
+# The search's CP-SAT deterministic seconds per wall second, for the budget of deterministic
+# mode (one thread). An estimate: steps of 0.25-0.5 deterministic seconds took 1-3 s on a
+# machine loaded several times over; not yet measured on a quiet one.
+LNS_DETERMINISTIC_PER_SECOND = 0.5
+
+
+def _large(program: Program) -> bool:
+    days = program.block.days
+    return fits(program) and sum(len(program.options(p)) for p in program.people) * days >= LNS_ITEMS
+
+
+def _local_search(
+    program: Program,
+    options: SolveOptions,
+    on_progress: ProgressHook | None,
+    stop: threading.Event | None,
+    started: float,
+) -> Solution:
+    """The constructed roster (or column generation's), improved by large-neighbourhood search
+    for the time limit, then polished; the whole model is never built."""
+    space = Space.build(program, cp_model.CpModel())  # the variables, for the items: no rules
+    built = RosterModel(program, space.model, space, Guards(space.model, enabled=False), [])
+    constructed = Constructor(space).roster()
+    build_s = time.monotonic() - started  # as in solve: column generation counts in the limit
+    first = _mixed(program, built, constructed, options, time.monotonic())
+    search = LocalSearch(space, first, options.seed, score(program, roster_of(built, first)).total)
+    clock_until = started + build_s + options.time_limit_s * (1 - POLISH_SHARE)
+
+    def tell(objective: int) -> None:
+        if on_progress is not None:
+            elapsed = time.monotonic() - started
+            on_progress(Progress(elapsed, objective, None, search.stats.improved + 1))
+
+    budget = options.time_limit_s * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None
+    improved = search.run(
+        None if options.deterministic else clock_until,
+        budget=budget,
+        stop=stop,
+        on_gain=tell,
+        threads=1 if options.deterministic else options.workers,
+    )
+    deadline = None if options.deterministic else started + build_s + options.time_limit_s
+    if not (stop and stop.is_set()):
+        improved = Constructor(space).polish(improved, deadline)
+    roster = roster_of(built, improved)
+    report = score(program, roster)
+    return Solution(
+        Status.FEASIBLE,
+        roster,
+        report.total,
+        None,
+        time.monotonic() - started,
+        build_s,
+        report=report,
+        violations=tuple(hard_violations(program, roster)),
+        build_s=build_s,
+        last_solution_s=search.last_gain_s - started if search.last_gain_s else build_s,
+    )
 
 
 @contextmanager

@@ -1,0 +1,130 @@
+"""Large-neighbourhood search: small models of a few freed cells, kept when they cost no more."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from callroom.domain.program import CoverDemand, Program
+from callroom.domain.roster import Assignment, Roster
+from callroom.formats.curtois import load_instance
+from callroom.formats.program_file import load_program
+from callroom.rules.check import hard_violations
+from callroom.rules.penalties import score
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.construct import Constructor
+from callroom.solver.heuristics.lns import KINDS, LocalSearch, fits
+from callroom.solver.run import Progress, SolveOptions, Status, solve
+
+CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"
+FULL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
+
+
+def _roster(program: Program, items: list[Item]) -> Roster:
+    dates = program.block.dates()
+    return Roster.of(
+        Assignment(program.people[i.person].id, dates[i.day], i.shift.id, i.post.id) for i in items
+    )
+
+
+def _search(name: str, seed: int = 0) -> tuple[Program, LocalSearch, int]:
+    program = load_instance(CURTOIS / f"{name}.txt")
+    space = Space.build(program, cp_model.CpModel())
+    first = Constructor(space).roster()
+    total = score(program, _roster(program, first)).total
+    return program, LocalSearch(space, first, seed, total), total
+
+
+def test_every_step_keeps_every_hard_rule_and_never_raises_the_penalty() -> None:
+    # Instance8: forbidden successions, a cap on nights, runs of work and rest, weekends.
+    program, search, total = _search("Instance8")
+    for kind in KINDS * 3:
+        search.step(search.kinds[kind], search._cells(search.kinds[kind]))
+        roster = _roster(program, search.roster())
+        assert hard_violations(program, roster) == []
+        now = score(program, roster).total
+        assert now <= total
+        total = now
+
+
+def test_the_search_improves_a_small_instance_and_its_own_tally_matches_the_evaluator() -> None:
+    program, search, constructed = _search("Instance5")
+    roster = _roster(program, search.run(None, max_steps=20))
+    assert hard_violations(program, roster) == []
+    assert score(program, roster).total < constructed
+    assert score(program, roster).total == constructed - search.stats.gained
+
+
+def test_the_same_seed_and_steps_give_the_same_roster() -> None:
+    program, first, _ = _search("Instance7", seed=3)
+    _, second, _ = _search("Instance7", seed=3)
+    one = _roster(program, first.run(None, max_steps=12))
+    assert one == _roster(program, second.run(None, max_steps=12))
+    assert first.stats.gained == second.stats.gained
+
+
+def test_two_threads_keep_every_rule_and_the_tally_of_what_they_gained() -> None:
+    program, search, constructed = _search("Instance8")
+    roster = _roster(program, search.run(None, max_steps=16, threads=2))
+    assert hard_violations(program, roster) == []
+    assert score(program, roster).total == constructed - search.stats.gained <= constructed
+
+
+def test_hard_cover_bounds_hold_through_every_step() -> None:
+    # Instance5 with every slot held to at least what the constructed roster gives it and at
+    # most one more: each step may move work only where the bounds leave room.
+    program, search, _ = _search("Instance5")
+    roster = _roster(program, search.roster())
+    held = Counter((a.day, a.shift_id) for a in roster.assignments)
+    bounded = dataclasses.replace(
+        program,
+        demands=tuple(_bounded(demand, held) for demand in program.demands),
+    )
+    space = Space.build(bounded, cp_model.CpModel())
+    by_cell = {(i.person, i.day, i.shift.id): i for days in space.items for day in days for i in day}
+    start = [by_cell[i.person, i.day, i.shift.id] for i in search.roster()]
+    assert hard_violations(bounded, _roster(bounded, start)) == []
+    bounded_search = LocalSearch(space, start, seed=1)
+    for _ in range(3):
+        after = _roster(bounded, bounded_search.run(None, max_steps=bounded_search.stats.steps + 5))
+        assert hard_violations(bounded, after) == []
+
+
+def _bounded(demand: CoverDemand, held: Counter[tuple[date, str]]) -> CoverDemand:
+    [day] = demand.days.include
+    count = held[day, demand.shift_id]
+    [need] = demand.requirements
+    return dataclasses.replace(
+        demand, requirements=(dataclasses.replace(need, minimum=count, maximum=count + 1),)
+    )
+
+
+def test_freeing_nothing_changes_nothing() -> None:
+    program, search, total = _search("Instance2")
+    assert search.step(search.kinds["window"], {}) == 0
+    assert score(program, _roster(program, search.roster())).total == total
+
+
+def test_a_large_general_program_is_solved_by_the_search_without_its_whole_model() -> None:
+    program = load_instance(CURTOIS / "Instance13.txt")  # 120 people, 18 shift types
+    constructed = score(
+        program, _roster(program, Constructor(Space.build(program, cp_model.CpModel())).roster())
+    ).total
+    heard: list[Progress] = []
+    solution = solve(program, SolveOptions(time_limit_s=6, seed=0), on_progress=heard.append)
+    assert solution.status is Status.FEASIBLE and solution.roster is not None
+    assert solution.violations == ()
+    assert solution.objective == score(program, solution.roster).total < constructed
+    told = [p.objective for p in heard if p.objective is not None]
+    assert told and told == sorted(told, reverse=True)
+    assert solution.objective <= told[-1]
+
+
+def test_programs_under_acgme_rules_are_not_for_the_search() -> None:
+    assert load_program(FULL).rules.acgme
+    assert not fits(load_program(FULL))
+    assert fits(load_instance(CURTOIS / "Instance1.txt"))
