@@ -50,8 +50,6 @@ import httpx
 from callroom.accounts.principal import Principal
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.api.app import create_app
-from callroom.config import Settings
 from callroom.demo import demo_program_path
 from callroom.domain.program import Program
 from callroom.formats.program_file import load_program
@@ -199,6 +197,11 @@ def run_load(
 async def app_cpu_ms(url: str, token: str, asks: list[dict[str, str]], rounds: int) -> list[float]:
     """The app's CPU milliseconds per request, in each of `rounds` rounds of `asks` (after one
     round of warm-up), each request sent straight to the ASGI app."""
+    # Imported here, not at the top: the client processes import this module as they start,
+    # and the whole app would make them late for the first requests due.
+    from callroom.api.app import create_app
+    from callroom.config import Settings
+
     app = create_app(Settings(database_url=url))
     headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())]
 
