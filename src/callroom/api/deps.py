@@ -1,9 +1,17 @@
 """Typed FastAPI dependencies: the services the app was built with (in its lifespan, from the
-composition root `callroom.services`), for routes and pages. Nothing else reads `app.state`."""
+composition root `callroom.services`), for routes and pages. Nothing else reads `app.state`.
+
+The annotated types (`Rosters`, `Accounts`, ...) depend on coroutines (`_inline`): FastAPI runs
+a plain function dependency in its thread pool, a hop per request that reading `app.state`
+does not need, and a wait for a free thread under load. Who is on call, the app's CPU per
+request (`bench/oncall.py --cpu`, medians of two runs on a shared 2-core machine): 0.49 and
+0.54 ms with plain functions, 0.22 and 0.23 ms with these. The plain functions stay for
+callers outside `Depends`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -22,6 +30,17 @@ from callroom.paging.stream import InboxHub
 from callroom.rosters.service import RosterService
 from callroom.services import Services
 from callroom.year.service import YearService
+
+T = TypeVar("T")
+
+
+def _inline(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
+    """`read` as a coroutine, so FastAPI calls it on the event loop (it does no I/O)."""
+
+    async def dependency(request: Request) -> T:
+        return read(request)
+
+    return dependency
 
 
 def services(request: Request) -> Services:
@@ -77,23 +96,23 @@ def accounts(request: Request) -> AccountService:
     return services(request).accounts
 
 
-AppSettings = Annotated[Settings, Depends(settings)]
-Hub = Annotated[InboxHub, Depends(hub)]
-Rosters = Annotated[RosterService, Depends(rosters)]
-Paging = Annotated[PagingService, Depends(paging)]
-Changes = Annotated[ChangeService, Depends(changes)]
-Hours = Annotated[HoursService, Depends(hours)]
-Accounts = Annotated[AccountService, Depends(accounts)]
-Years = Annotated[YearService, Depends(year)]
-Jobs = Annotated[JobService, Depends(jobs)]
-Publishing = Annotated[PublishingService, Depends(publishing)]
+AppSettings = Annotated[Settings, Depends(_inline(settings))]
+Hub = Annotated[InboxHub, Depends(_inline(hub))]
+Rosters = Annotated[RosterService, Depends(_inline(rosters))]
+Paging = Annotated[PagingService, Depends(_inline(paging))]
+Changes = Annotated[ChangeService, Depends(_inline(changes))]
+Hours = Annotated[HoursService, Depends(_inline(hours))]
+Accounts = Annotated[AccountService, Depends(_inline(accounts))]
+Years = Annotated[YearService, Depends(_inline(year))]
+Jobs = Annotated[JobService, Depends(_inline(jobs))]
+Publishing = Annotated[PublishingService, Depends(_inline(publishing))]
 
 
 def ops(request: Request) -> OpsService:
     return services(request).ops
 
 
-Ops = Annotated[OpsService, Depends(ops)]
+Ops = Annotated[OpsService, Depends(_inline(ops))]
 
 
 def operating(request: Request) -> OrService:
@@ -104,8 +123,8 @@ def caselog(request: Request) -> CaseLogService:
     return services(request).caselog
 
 
-Operating = Annotated[OrService, Depends(operating)]
-CaseLogs = Annotated[CaseLogService, Depends(caselog)]
+Operating = Annotated[OrService, Depends(_inline(operating))]
+CaseLogs = Annotated[CaseLogService, Depends(_inline(caselog))]
 
 
 def route_name(request: Request) -> str:

@@ -119,12 +119,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if self.first_s is None:
             self.first_s = self.last_s
         self.objective = round(self.objective_value)
-        self.bound = round(self.best_objective_bound)
+        self._raise(self.best_objective_bound)
         self._tell()
 
     def on_bound(self, bound: float) -> None:
-        self.bound = round(bound)
+        self._raise(bound)
         self._tell()
+
+    def _raise(self, bound: float) -> None:
+        # The best of every part's (see PARTS): a later part starts its own bound from scratch.
+        self.bound = round(bound) if self.bound is None else max(self.bound, round(bound))
 
     def _tell(self) -> None:
         if self.hook is not None:
@@ -152,6 +156,7 @@ STRATEGIES = {
         "objective_lb_search",
         "probing",
     ),
+    "default": ("default_lp",),  # a part of a residency program's deterministic search (PARTS)
     "lp": (
         "max_lp",
         "core",
@@ -238,12 +243,8 @@ def solve(
         first = _mixed(program, built, first, options, time.monotonic())
         hint(built.space, first)
         search = dataclasses.replace(options, time_limit_s=_search_s(options, started + build_s))
-    solver = cp_model.CpSolver()
-    parameters(solver, search, strategy_for(program, options))
     watcher = _Watcher(on_progress, started)
-    solver.best_bound_callback = watcher.on_bound
-    with stopping(solver, stop):
-        status = solver.solve(built.model, watcher)
+    solver, status, floor = _search(built, search, strategy_for(program, options), watcher, stop)
     timing = {
         "wall_s": time.monotonic() - started,
         "first_solution_s": watcher.first_s,
@@ -252,6 +253,8 @@ def solve(
     }
     # With days kept, the program alone would explain the wrong thing: the kept days are the cause.
     solution = _result(program, built, solver, status, timing, explain=keep is None)
+    if solution.bound is not None and floor > solution.bound:  # an earlier part's bound
+        solution = dataclasses.replace(solution, bound=floor)
     if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or (stop and stop.is_set()):
         return solution  # nothing to polish, nothing better to find, or no time to
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
@@ -324,6 +327,59 @@ def _local_search(
         build_s=build_s,
         last_solution_s=search.last_gain_s - started if search.last_gain_s else build_s,
     )
+
+
+# In deterministic mode a residency program's search is in parts, each from the roster the part
+# before found (a complete hint: its first solution at once): the core search for the bound,
+# the default search for rosters, and the core search again. Interleaved search gives the
+# named search turns beside large-neighbourhood search, which finds nearly every roster; the
+# neighbourhoods restarted from a hint improve it most. Measured on the demo against the core
+# search alone and other splits: bench/solver_notes.md. The bound reported is the best of the
+# parts' (each is a bound on the same model).
+PARTS = (("core", 0.2), ("default", 0.5), ("core", 0.3))
+PARTS_FROM_S = 60.0  # measured there; each part presolves again, which shorter solves cannot spare
+
+
+def _search(
+    built: RosterModel,
+    options: SolveOptions,
+    strategy: str,
+    watcher: _Watcher,
+    stop: threading.Event | None,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus, int]:
+    """CP-SAT on the built model with the strategy's parameters (in PARTS, see above, for the
+    core strategy in deterministic mode from PARTS_FROM_S): the last part's solver and status,
+    and the best bound of the parts before it (0 when there are none)."""
+    if strategy != "core" or not options.deterministic or options.time_limit_s < PARTS_FROM_S:
+        return (*_one_search(built, options, strategy, watcher, stop), 0)
+    floor = 0
+    for part, share in PARTS[:-1]:
+        solver, status = _one_search(built, _share(options, share), part, watcher, stop)
+        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or (stop is not None and stop.is_set()):
+            return solver, status, floor  # proven either way, or stopped
+        if status == cp_model.FEASIBLE:
+            floor = max(floor, round(solver.best_objective_bound))
+            hint(built.space, _chosen(built, solver))
+    part, share = PARTS[-1]
+    return (*_one_search(built, _share(options, share), part, watcher, stop), floor)
+
+
+def _share(options: SolveOptions, share: float) -> SolveOptions:
+    return dataclasses.replace(options, time_limit_s=options.time_limit_s * share)
+
+
+def _one_search(
+    built: RosterModel,
+    options: SolveOptions,
+    strategy: str,
+    watcher: _Watcher,
+    stop: threading.Event | None,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    solver = cp_model.CpSolver()
+    parameters(solver, options, strategy)
+    solver.best_bound_callback = watcher.on_bound
+    with stopping(solver, stop):
+        return solver, solver.solve(built.model, watcher)
 
 
 @contextmanager

@@ -227,3 +227,23 @@ def test_who_is_on_call_follows_a_saved_edit_at_once(role_api: RoleApi) -> None:
     assert [h["person_id"] for h in before["holders"]] == ["ada", "ben"]
     assert [h["person_id"] for h in after["holders"]] == ["ada", "ben", "eve"]
     assert after["roster_version_id"] != before["roster_version_id"]
+
+
+def test_who_is_on_call_follows_a_roll_back_at_once_and_again_after_a_later_edit(role_api: RoleApi) -> None:
+    at = datetime.combine(tomorrow(), datetime.min.time(), UTC) + timedelta(hours=10)
+    ask = {"post": "ward", "at": at.isoformat()}
+    with role_api.as_role(Role.OPERATOR) as http, role_api.as_role(CHIEF) as chief:
+        assert edit(role_api, person_id="eve", shift_id="allday", post_id="ward")[0] == 201
+        edited = http.get("/api/v1/oncall", params=ask).json()
+        back = chief.post("/api/v1/rosters/1/rollback", json={"program": "paging-general", "reason": "away"})
+        rolled_back = http.get("/api/v1/oncall", params=ask).json()
+        base = back.json()["version"]
+        assert edit(role_api, base_version=base, person_id="eve", shift_id="allday", post_id="ward")[0] == 201
+        edited_again = http.get("/api/v1/oncall", params=ask).json()
+
+    assert back.status_code == 200, back.text
+    assert [h["person_id"] for h in edited["holders"]] == ["ada", "ben", "eve"]
+    assert [h["person_id"] for h in rolled_back["holders"]] == ["ada", "ben"]
+    assert [h["person_id"] for h in edited_again["holders"]] == ["ada", "ben", "eve"]
+    answers = (edited, rolled_back, edited_again)
+    assert len({a["roster_version_id"] for a in answers}) == 3

@@ -15,7 +15,7 @@ from callroom.rules import ids
 from callroom.rules.change import Change
 from callroom.rules.check import hard_violations
 from callroom.rules.cover import cover_slots
-from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.direct import direct_repair, lower_bound
 from callroom.solver.repair.request import Absence, RepairLimits, parse_instant
 from callroom.solver.repair.staged import RepairOptions, RepairStatus, minimum_changes, repair
 from callroom.solver.repair.words import as_change, diff
@@ -77,6 +77,27 @@ def test_a_three_day_absence_that_leaves_a_hole_is_repaired_with_the_proven_fewe
     assert result.minimum_proven
     lost = sum(1 for a in published.for_person(absent) if a.day in absence_days())
     assert fewest > lost  # someone else had to move: the hole was real
+
+
+def test_a_hole_that_needs_a_chain_of_moves_is_repaired_with_the_proven_fewest_changes_without_the_search(
+    demo: tuple[Program, Roster],
+) -> None:
+    program, published = demo
+    absent = next(
+        p
+        for p in residents_leaving_a_hole(program, published)
+        if direct_repair(program, published, three_days(program, p), RepairLimits()) is None
+    )
+    absence = three_days(program, absent)
+    result = repair(program, published, absence, options=DIRECT)
+    assert result.status is RepairStatus.REPAIRED and result.roster is not None
+    assert (result.method, result.minimum_proven) == ("chain", True)
+    assert_sound(program, published, result.roster, absence)
+    status, fewest = minimum_changes(program, published, absence, options=PROOF)
+    assert status == "optimal"
+    assert result.changes == fewest == len(diff(published, result.roster))
+    bound = lower_bound(program, published, absence)
+    assert bound is not None and fewest == bound.changes + 1  # past the bound: one move more
 
 
 def test_a_shift_that_would_run_into_the_absence_changes_and_the_absence_explains_it(

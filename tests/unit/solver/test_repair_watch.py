@@ -7,6 +7,7 @@ import threading
 
 from callroom.solver.repair.request import Absence, RepairLimits, parse_instant
 from callroom.solver.repair.staged import (
+    CHAINING,
     FINDING,
     POLISHING,
     RepairOptions,
@@ -21,7 +22,7 @@ OPTIONS = RepairOptions(time_limit_s=20)
 
 def searched_sick_call() -> tuple[Absence, RepairLimits]:
     """A shift whose loss leaves a hole, and only someone who may not work that post may move:
-    no direct repair, so CP-SAT searches."""
+    no direct repair and no chain of moves near the hole, so CP-SAT searches."""
     program, roster = demo_roster()
     days = absence_days()
     shift = next(a for a in sorted(roster.assignments) if a.day in days and leaves_a_hole(program, roster, a))
@@ -40,7 +41,7 @@ def test_a_watched_repair_reports_its_phases_and_the_fewest_changes_found_agains
     result = repair(program, roster, absence, limits, OPTIONS, RepairWatch(heard.append))
     assert result.method == "search" and result.changes is not None
     phases = [p.phase for p in heard]
-    assert phases[:3] == ["filling the holes with free colleagues", "building the model", FINDING]
+    assert phases[:4] == ["filling the holes with free colleagues", CHAINING, "building the model", FINDING]
     assert phases[-1] == POLISHING
     found = [p for p in heard if p.phase == FINDING and p.changes is not None]
     assert found and found[-1].changes == result.changes and found[-1].short == result.short_by

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from callroom.formats.program_file import load_program
 from callroom.rules.check import hard_violations
+from callroom.solver import run
 from callroom.solver.run import Progress, SolveOptions, Status, solve
 
 FULL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
@@ -41,3 +44,17 @@ def test_an_impossible_program_is_explained_with_the_arithmetic() -> None:
     assert "needs at least 1 PGY-3+ every day of the block (28 days)" in text
     assert "Ann Lee may take at most 9 in-house call nights in 28 days" in text
     assert "Ann Lee 9 + Raj Patel 9 = 18 of the 28 needed: 18 < 28." in text
+
+
+def test_a_residency_program_searched_in_parts_keeps_its_seed_its_rules_and_a_true_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(run, "PARTS_FROM_S", 4.0)  # the parts begin at a minute: this file is small
+    program = load_program(FULL)
+    options = SolveOptions(time_limit_s=4, workers=2, seed=7)
+    first, second = solve(program, options), solve(program, options)
+    assert first.roster is not None and first.report is not None
+    assert (first.roster, first.objective, first.bound) == (second.roster, second.objective, second.bound)
+    assert first.bound is not None and first.objective is not None
+    assert first.bound <= first.objective == first.report.total
+    assert hard_violations(program, first.roster) == []

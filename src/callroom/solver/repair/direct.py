@@ -14,13 +14,15 @@ over requirements is not: it counted the senior above twice.)
 Each slot is filled by colleagues who count for the most requirements still missing, checked
 with `impact`; when that meets the bound the repair is proven minimal without a search.
 Otherwise (a chain of moves is needed, or no one colleague fills two requirements at once) the
-CP-SAT repair takes over.
+CP-SAT repair takes over, first on the few person-days the bound says a repair that meets it
+may change (`LowerBound.fillers`), then near them (repair.staged).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from callroom.domain.program import Person, Program
@@ -34,27 +36,67 @@ from callroom.rules.cover import CoverSlot, cover_slots
 from callroom.solver.repair.request import Absence, RepairLimits
 
 
+@dataclass(frozen=True)
+class LowerBound:
+    """The lower bound of the module doc: the absent person's `lost` shifts, the roster
+    without them, its short cover `holes`, and the changed person-days every repair needs."""
+
+    lost: tuple[Assignment, ...]
+    after: Roster
+    holes: tuple[CoverSlot, ...]
+
+    @property
+    def changes(self) -> int:
+        slots = _by_slot(self.holes).values()
+        return len(self.lost) + sum(max(_missing(h) for h in short) for short in slots)
+
+    def fillers(self, program: Program, absence: Absence, limits: RepairLimits) -> set[tuple[str, date]]:
+        """The person-days that could add someone a hole misses: a repair with no more changes
+        than the bound changes only these besides the lost shifts (each of its other changes
+        adds a missing person to a short slot, or it would need more)."""
+        return {
+            (person.id, hole.day)
+            for hole in self.holes
+            for person in program.people
+            if _may_fill(program, absence, limits, person, hole)
+        }
+
+
+def lower_bound(program: Program, published: Roster, absence: Absence) -> LowerBound | None:
+    """The bound, or None where it does not hold: the published roster breaks an approved
+    absence, taking the lost shifts off breaks a rule other than cover, or the absent person's
+    own changed day could fill a hole."""
+    if check_absences(CheckContext(program, published)):
+        return None  # the published roster breaks an approved absence: a search mends that too
+    overlaps = _overlap_test(program, absence)
+    lost = tuple(
+        a
+        for a in published.for_person(absence.person_id)
+        if a.day in program.block and overlaps(a.day, a.shift_id)
+    )
+    removal = impact(program, published, Change(removed=lost))
+    if any(v.rule is not ids.COVER_MINIMUM for v in removal.hard):
+        return None
+    holes = tuple(s for s in cover_slots(program, removal.after) if s.count < s.requirement.minimum)
+    if any(_absent_could_fill(program, absence, overlaps, {a.day for a in lost}, h) for h in holes):
+        return None  # the bound would not hold: the absent person's own changed day might fill it
+    return LowerBound(lost, removal.after, holes)
+
+
 def direct_repair(
     program: Program, published: Roster, absence: Absence, limits: RepairLimits
 ) -> tuple[Roster, int] | None:
     """The repaired roster and its change count when it meets the lower bound, else None."""
-    if check_absences(CheckContext(program, published)):
-        return None  # the published roster breaks an approved absence: a search mends that too
-    overlaps = _overlap_test(program, absence)
-    lost = [
-        a
-        for a in published.for_person(absence.person_id)
-        if a.day in program.block and overlaps(a.day, a.shift_id)
-    ]
-    removal = impact(program, published, Change(removed=tuple(lost)))
-    if any(v.rule is not ids.COVER_MINIMUM for v in removal.hard):
-        return None
-    roster = removal.after
-    holes = [s for s in cover_slots(program, roster) if s.count < s.requirement.minimum]
-    if any(_absent_could_fill(program, absence, overlaps, {a.day for a in lost}, h) for h in holes):
-        return None  # the bound would not hold: the absent person's own changed day might fill it
-    changes = len(lost)
-    for slot, short in _by_slot(holes).items():
+    bound = lower_bound(program, published, absence)
+    return None if bound is None else fill(program, absence, limits, bound)
+
+
+def fill(
+    program: Program, absence: Absence, limits: RepairLimits, bound: LowerBound
+) -> tuple[Roster, int] | None:
+    """The holes of `bound` filled by free colleagues, when that meets the bound, else None."""
+    roster, changes = bound.after, len(bound.lost)
+    for slot, short in _by_slot(list(bound.holes)).items():
         filled = _fill(program, roster, absence, limits, slot, short)
         if filled is None:
             return None
@@ -68,7 +110,7 @@ def direct_repair(
 Slot = tuple[date, str, str]  # (day, post, shift): one changed person-day fills at most one
 
 
-def _by_slot(holes: list[CoverSlot]) -> dict[Slot, list[CoverSlot]]:
+def _by_slot(holes: Sequence[CoverSlot]) -> dict[Slot, list[CoverSlot]]:
     found: dict[Slot, list[CoverSlot]] = defaultdict(list)
     for hole in holes:
         found[hole.day, hole.demand.post_id, hole.demand.shift_id].append(hole)

@@ -15,6 +15,11 @@ Goals 2 and 3 are one solve whose objective weighs a missing person above every 
 (so it is lexicographic); its OPTIMAL status is the proof the change count is the minimum. Goal
 4 is a second solve with the shortfall and the change count fixed as constraints.
 
+Before that search, two quicker ways to the same proven minimum: the direct repair (repair.direct:
+free colleagues fill the holes, proven by a lower bound on the changes), and when a hole needs
+a chain of moves, two small models holding all but a few person-days (`_chained`). The lower
+bound, or what `_chained` proved of it, also stops the search as soon as a repair meets it.
+
 A `RepairWatch` lets a caller follow the repair (its phase, and during the change-minimising
 search the fewest changes found and the proven bound) and stop it from another thread: the
 background job that runs a sick call's repair shows the one and cancels with the other.
@@ -43,7 +48,7 @@ from callroom.solver.build.guards import SlotKey
 from callroom.solver.build.model import RosterModel, build_model, objective
 from callroom.solver.build.pinning import Cells, cells_of, item_of
 from callroom.solver.build.space import Item
-from callroom.solver.repair.direct import direct_repair
+from callroom.solver.repair.direct import LowerBound, fill, lower_bound
 from callroom.solver.repair.request import Absence, RepairLimits, check_repair
 from callroom.solver.repair.words import Move, Shortfall, blockers, describe_moves
 from callroom.solver.run import SolveOptions, extract_roster, parameters, stopping
@@ -130,12 +135,13 @@ class RepairResult:
     wall_s: float = 0.0
     # Search: (build, minimise changes, polish); direct: (direct repair, build, polish).
     stage_s: tuple[float, ...] = ()
-    method: str = "search"  # "direct" (proven by its lower bound, see repair.direct) or "search"
+    # "direct" (proven by its lower bound, see repair.direct), "chain" (see _chained) or "search"
+    method: str = "search"
 
     @property
     def proof_s(self) -> float:
         """Seconds from the call to the proven (or best found) change count."""
-        return self.stage_s[0] if self.method == "direct" else sum(self.stage_s[:2])
+        return self.stage_s[0] if self.method in (DIRECT, CHAIN) else sum(self.stage_s[:2])
 
     @property
     def short_by(self) -> int:
@@ -167,18 +173,24 @@ def repair(
     started = time.monotonic()
     check_repair(program, absence, limits)
     watch.tell(RepairProgress("filling the holes with free colleagues", 0.0))
-    direct = direct_repair(program, published, absence, limits) if options.direct else None
+    least = lower_bound(program, published, absence) if options.direct else None
+    direct = None if least is None else fill(program, absence, limits, least)
+    shaped, floor = None, None if least is None else least.changes
+    if direct is None and least is not None and not watch.stopped:
+        watch.tell(RepairProgress(CHAINING, time.monotonic() - started))
+        shaped = _build(program, published, absence, limits, relax=False)
+        direct, floor = _chained(program, published, absence, limits, least, shaped, options)
     if watch.stopped:
         options = dataclasses.replace(options, polish_s=0.0)
     if direct is not None:
-        return _direct_result(program, published, absence, limits, direct, options, started, watch)
+        return _direct_result(program, published, absence, limits, direct, options, started, watch, shaped)
     watch.tell(RepairProgress("building the model", time.monotonic() - started))
     shaped = _build(program, published, absence, limits, relax=True)
     built_s = time.monotonic() - started
     people = max(1, len(program.people) * program.block.days)
     weighted = LinearExpr.sum([v for _, v in shaped.shortfalls]) * (people + 1) + shaped.changes
     watch.tell(RepairProgress(FINDING, built_s))
-    searching = _Searching(watch, started, people + 1)
+    searching = _Searching(watch, started, people + 1, floor)
     first = _solve(shaped, weighted, options, options.time_limit_s, options.strategy, searching)
     first_s = time.monotonic() - started - built_s
     if first.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -186,7 +198,7 @@ def repair(
         return RepairResult(status, None, wall_s=time.monotonic() - started, stage_s=(built_s, first_s))
     short = [(slot, first.solver.value(v)) for slot, v in shaped.shortfalls]
     changes = int(first.solver.value(shaped.changes))
-    proven = first.status == cp_model.OPTIMAL
+    proven = first.status == cp_model.OPTIMAL or searching.met_floor
     if watch.stopped:  # stopped: what it has, unpolished
         options = dataclasses.replace(options, polish_s=0.0)
     searching.polishing(changes)
@@ -217,14 +229,17 @@ def _direct_result(
     options: RepairOptions,
     started: float,
     watch: RepairWatch = UNWATCHED,
+    shaped: _Repair | None = None,
 ) -> RepairResult:
-    """The direct repair is proven minimal (see repair.direct); the polish then looks for the
-    best roster by the original objective among those with as few changes."""
+    """The direct repair (or the chain of moves) is proven minimal (see repair.direct); the
+    polish then looks for the best roster by the original objective among those with as few
+    changes, on `shaped` when the chain's model was built already."""
     roster, changes = direct
+    method = DIRECT if shaped is None else CHAIN
     found_s = time.monotonic() - started
     watch.tell(RepairProgress(POLISHING, found_s, 1, changes, 0, changes))
     if options.polish_s > 0:
-        shaped = _build(program, published, absence, limits, relax=False)
+        shaped = shaped or _build(program, published, absence, limits, relax=False)
         built_s = time.monotonic() - started - found_s
         roster = _polish_from(shaped, roster, changes, options)
     else:
@@ -233,7 +248,81 @@ def _direct_result(
     found = _result(
         program, published, absence, roster, changes, True, changes, [], (found_s, built_s, polish_s), started
     )
-    return dataclasses.replace(found, method="direct")
+    return dataclasses.replace(found, method=method)
+
+
+DIRECT, CHAIN = "direct", "chain"
+CHAINING = "looking for a chain of moves"
+CHAIN_REACH_DAYS = 1
+"""How many days either side of the days a repair must change a chain of moves is first looked
+for in (see `_chained`)."""
+
+
+def _chained(
+    program: Program,
+    published: Roster,
+    absence: Absence,
+    limits: RepairLimits,
+    bound: LowerBound,
+    shaped: _Repair,
+    options: RepairOptions,
+) -> tuple[tuple[Roster, int] | None, int]:
+    """The fewest changes, proven, from two small models, when the direct repair fell short
+    of its lower bound (a hole needs a chain of moves), else None (the search over the whole
+    block decides); and the least changes of any repair that meets cover, as proven here.
+
+    A repair with no more changes than the bound changes only the lost shifts and person-days
+    that add a missing person to a hole (`LowerBound.fillers`): the model with every other
+    person-day held says whether one exists. If none does, the minimum is at least one more,
+    and a repair with that many is looked for among the person-days within CHAIN_REACH_DAYS
+    of those days; found, it is the proven minimum. Both models hold nearly every variable, so
+    presolve removes them: a fraction of a second each, where the search over the block spent
+    most of its time in presolve before its first repair."""
+    near = _reachable(program, bound, absence, limits)
+    status, found = _within(shaped, published, near, bound.changes, options)
+    if found is not None or status != cp_model.INFEASIBLE:
+        return found, bound.changes  # the bound met, or (out of time) nothing proven
+    days = {d for _, d in near}
+    window = {
+        (p, d)
+        for p in range(len(program.people))
+        for d in range(program.block.days)
+        if any(abs(d - e) <= CHAIN_REACH_DAYS for e in days)
+    }
+    return _within(shaped, published, window, bound.changes + 1, options)[1], bound.changes + 1
+
+
+def _reachable(
+    program: Program, bound: LowerBound, absence: Absence, limits: RepairLimits
+) -> set[tuple[int, int]]:
+    """(person, day) indices of the lost shifts and of the person-days that could fill a hole."""
+    index = {p.id: i for i, p in enumerate(program.people)}
+    days = [(a.person_id, a.day) for a in bound.lost] + sorted(bound.fillers(program, absence, limits))
+    return {(index[person], program.block.index(day)) for person, day in days}
+
+
+def _within(
+    shaped: _Repair, published: Roster, free: set[tuple[int, int]], most: int, options: RepairOptions
+) -> tuple[cp_model.CpSolverStatus, tuple[Roster, int] | None]:
+    """The solve's status, and a repair with at most `most` changes that changes no person-day
+    outside `free` with its change count (None when there is none, or none found in time).
+    On a copy of the built model, which the polish uses afterwards without these holds."""
+    built = shaped.built
+    model = built.model.clone()
+    cells = cells_of(built.program, published)
+    for p in range(len(built.program.people)):
+        for d in range(built.program.block.days):
+            if (p, d) not in free:
+                _hold(built, p, d, cells.get((p, d)), built.space.works[p][d], False, model)
+    model.add(shaped.changes <= most)
+    for var, value in shaped.hint.items():
+        model.add_hint(var, value)
+    solver = cp_model.CpSolver()
+    _single(solver, options.time_limit_s, options.seed)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None
+    return status, (extract_roster(built, solver), int(solver.value(shaped.changes)))
 
 
 def _polish_from(shaped: _Repair, roster: Roster, changes: int, options: RepairOptions) -> Roster:
@@ -288,9 +377,11 @@ class _Searching(cp_model.CpSolverSolutionCallback):
     bound. Its objective is missing people times `weight` (more than any change count) plus
     changes, so both read off one number."""
 
-    def __init__(self, watch: RepairWatch, started: float, weight: int) -> None:
+    def __init__(self, watch: RepairWatch, started: float, weight: int, floor: int | None = None) -> None:
         super().__init__()
         self.watch, self.started, self.weight = watch, started, weight
+        self.floor = floor  # the least changes of any repair that meets cover, when known
+        self.met_floor = False
         self.solutions = 0
         self.found: tuple[int, int] | None = None  # (short, changes)
         self.bound: int | None = None
@@ -299,12 +390,17 @@ class _Searching(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         self.found = divmod(round(self.objective_value), self.weight)
         self.on_bound(self.best_objective_bound)
+        if self.floor is not None and self.found[0] == 0 and self.found[1] <= self.floor:
+            self.met_floor = True  # nothing can do better: no need to wait for CP-SAT's proof
+            self.stop_search()
 
     def on_bound(self, bound: float) -> None:
         # Before a repair is found the bound mixes missing people with changes; after, the
         # best repair's missing people bound those of the fewest, so what is left bounds changes.
         if self.found is not None:
             self.bound = max(0, round(bound) - self.found[0] * self.weight)
+            if self.found[0] == 0 and self.floor is not None:
+                self.bound = max(self.bound, min(self.floor, self.found[1]))
         self._tell(FINDING)
 
     def polishing(self, changes: int) -> None:
@@ -496,16 +592,24 @@ def _fix_outside(built: RosterModel, cells: Cells, absence: Absence, limits: Rep
 
 
 def _hold(
-    built: RosterModel, p: int, d: int, published: Assignment | None, works: cp_model.IntVar, absent: bool
+    built: RosterModel,
+    p: int,
+    d: int,
+    published: Assignment | None,
+    works: cp_model.IntVar,
+    absent: bool,
+    model: cp_model.CpModel | None = None,
 ) -> None:
+    """Person-day (p, d) as published, in `model` (default: the built one)."""
+    model = built.model if model is None else model
     if published is None:
-        built.model.add(works == 0)
+        model.add(works == 0)
         return
     item = item_of(built, p, d, published)
     if item is not None and not absent:  # the absent person's shift may be forbidden
-        built.model.add(item.var == 1)
+        model.add(item.var == 1)
     elif item is not None:
-        built.model.add(works == item.var)
+        model.add(works == item.var)
 
 
 def _shortfalls(
