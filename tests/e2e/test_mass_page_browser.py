@@ -68,6 +68,7 @@ def test_the_sender_watches_the_page_reach_the_whole_crowd(
 
     page.goto(f"/inbox/pages/{page_id}")
     expect(page.locator("#page-progress")).to_contain_text("0 of 300 delivered")
+    expect(page.locator("#page-state")).to_have_text("sent")
     screenshot(page, f"mass-page-before-{width}")
     worker.run_once()
     expect(page.locator("#page-progress")).to_contain_text(f"{BATCH} of 300 delivered")
@@ -78,6 +79,7 @@ def test_the_sender_watches_the_page_reach_the_whole_crowd(
     screenshot(page, f"mass-page-done-{width}")
 
     assert counted(page) == "300 of 300 delivered"
+    expect(page.locator("#page-state")).to_have_text("delivered")
     expect(page.locator("#page-progress")).not_to_have_attribute("hx-get", f"/inbox/pages/{page_id}/progress")
     expect(page.locator("#page-progress progress")).to_have_attribute("value", "300")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

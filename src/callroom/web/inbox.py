@@ -149,4 +149,4 @@ def page_progress(request: Request, viewer: Pager, paging: Paging, page_id: RowI
         return render(
             request, "_error_fragment.html", {"message": refused.message}, status=status_of(refused)
         )
-    return render(request, "_page_progress.html", {"progress": progress})
+    return render(request, "_page_progress.html", {"progress": progress, "refresh": True})

@@ -81,6 +81,7 @@ def test_the_senders_view_counts_deliveries_as_they_land_and_stops_asking_once_a
     assert POLLING.search(partway.text) is not None
     assert delivered(done.text) == "300 of 300"
     assert POLLING.search(done.text) is None and "still delivering" not in done.text
+    assert '<span class="badge" id="page-state" hx-swap-oob="true">delivered</span>' in done.text
 
 
 def test_someone_who_neither_sent_nor_received_the_page_is_not_shown_its_progress(crowd_web: Web) -> None:
