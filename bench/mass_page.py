@@ -120,13 +120,17 @@ def store(url: str, people: int) -> list[str]:
     return [pid for pid, _ in crowd]
 
 
-def read_streams(base: str, people: list[str], ready: Any, results: Any, stop: EventType, index: int) -> None:
+def read_streams(
+    base: str, people: list[str], ready: Any, results: Any, read: Any, stop: EventType, index: int
+) -> None:
     """One client process: a stream per person, each noting when it reads each page."""
-    arrivals = asyncio.run(_read_all(base, people, ready, stop))
+    arrivals = asyncio.run(_read_all(base, people, ready, read, stop))
     results.put((index, arrivals))
 
 
-async def _read_all(base: str, people: list[str], ready: Any, stop: EventType) -> dict[str, list[Arrival]]:
+async def _read_all(
+    base: str, people: list[str], ready: Any, read: Any, stop: EventType
+) -> dict[str, list[Arrival]]:
     arrivals: dict[str, list[Arrival]] = {pid: [] for pid in people}
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     opening = asyncio.Semaphore(50)  # not 2,000 connects at once: the listen backlog is finite
@@ -149,6 +153,7 @@ async def _read_all(base: str, people: list[str], ready: Any, stop: EventType) -
                     if line.startswith("data:"):
                         page = json.loads(line[5:])["page"]["id"]
                         arrivals[pid].append((page, time.time()))
+                        read.value += 1  # this process's own counter: no lock needed
 
         tasks = [asyncio.create_task(one(pid)) for pid in people]
         await opened.wait()
@@ -173,6 +178,14 @@ def wait_all_delivered(url: str, page_id: int, people: int, acked: float) -> flo
     return float("nan")
 
 
+def wait_all_read(read: list[Any], total: int) -> None:
+    """Until the streams have read `total` pages between them (a stream left short after
+    DELIVERED_WAIT_S shows in `streams_read`)."""
+    began = time.time()
+    while sum(counter.value for counter in read) < total and time.time() - began < DELIVERED_WAIT_S:
+        time.sleep(0.01)
+
+
 def send(client: httpx.Client, target: str, priority: str) -> tuple[int, float, float]:
     """POST a page; its id, when the request went and when the answer came."""
     body = {"target": target, "body": "Mass casualty: all staff to the ED", "callback": "x4410"}
@@ -184,12 +197,13 @@ def send(client: httpx.Client, target: str, priority: str) -> tuple[int, float, 
 
 
 @contextmanager
-def readers(base: str, people: list[str], count: int) -> Iterator[tuple[EventType, Any]]:
+def readers(base: str, people: list[str], count: int) -> Iterator[tuple[EventType, Any, list[Any]]]:
     context = multiprocessing.get_context("spawn")
     ready, results, stop = context.Queue(), context.Queue(), context.Event()
+    read = [context.Value("q", 0, lock=False) for _ in range(count)]
     shares = [people[i::count] for i in range(count)]
     jobs = [
-        context.Process(target=read_streams, args=(base, share, ready, results, stop, i))
+        context.Process(target=read_streams, args=(base, share, ready, results, read[i], stop, i))
         for i, share in enumerate(shares)
     ]
     for job in jobs:
@@ -197,7 +211,7 @@ def readers(base: str, people: list[str], count: int) -> Iterator[tuple[EventTyp
     for _ in jobs:
         ready.get(timeout=120)
     try:
-        yield stop, results
+        yield stop, results, read
     finally:
         stop.set()
         for job in jobs:
@@ -218,15 +232,16 @@ def run(url: str, name: str, args: argparse.Namespace) -> list[dict[str, object]
         wait_for_api(base)
         headers = {"Authorization": f"Bearer {token(SENDER)}"}
         with (
-            readers(base, people, args.readers) as (stop, results),
+            readers(base, people, args.readers) as (stop, results, read),
             httpx.Client(base_url=base, headers=headers, timeout=60) as client,
         ):
             warm, _, acked = send(client, f"person:{people[0]}", "routine")
             wait_all_delivered(url, warm, 1, acked)
-            for _ in range(args.pages):
+            wait_all_read(read, 1)
+            for n in range(1, args.pages + 1):
                 page_id, began, acked = send(client, "group:everyone", "stat")
                 sent.append((page_id, began, acked, wait_all_delivered(url, page_id, len(people), acked)))
-                time.sleep(1)  # let the streams finish reading before the next page
+                wait_all_read(read, 1 + n * len(people))  # before the next page: one at a time
             stop.set()
             arrivals: dict[str, list[Arrival]] = {}
             for _ in range(args.readers):
