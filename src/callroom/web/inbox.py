@@ -1,8 +1,8 @@
 """The pager (`/inbox`): pages that reached me arrive live, with acknowledge and decline;
-pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`), and how many of
-its recipients it has reached, counted live while deliveries land (a page to a group of
-thousands). A notice (a roster
-changed) asks no answer: it is only marked seen. Times are the hospital's, people and posts named.
+pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`), and how many of its
+recipients it has reached, counted again every second while deliveries land (a page to a group
+of thousands). A notice (a roster changed) asks no answer: it is only marked seen. Times are
+the hospital's, people and posts named.
 
 Live arrival reuses the paging API's Server-Sent Events (`callroom.paging.stream`): the page's
 script listens on `/inbox/stream` (the session cookie is the credential, which a browser's
