@@ -7,7 +7,7 @@ group `everyone` naming them all (tests/paging_world.py; generated, not a checke
 account and API token for each of them, starts the API (`callroom serve --no-worker`) and one
 worker (`callroom worker`) as real processes (PostgreSQL: a throw-away server started the way
 the test suite does), and opens a real SSE stream for every person from `--readers` client
-processes (asyncio and httpx). A routine page to one person warms the API and the worker (the
+processes (asyncio and httpx). A STAT page to one person warms the API and the worker (the
 first page of a process reads the program); then `--pages` STAT pages go to `group:everyone`
 through the API, one after another, each once the last has reached every stream.
 
@@ -235,7 +235,7 @@ def run(url: str, name: str, args: argparse.Namespace) -> list[dict[str, object]
             readers(base, people, args.readers) as (stop, results, read),
             httpx.Client(base_url=base, headers=headers, timeout=60) as client,
         ):
-            warm, _, acked = send(client, f"person:{people[0]}", "routine")
+            warm, _, acked = send(client, f"person:{people[0]}", "stat")  # STAT: off duty, still theirs
             wait_all_delivered(url, warm, 1, acked)
             wait_all_read(read, 1)
             for n in range(1, args.pages + 1):
