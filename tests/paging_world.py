@@ -54,8 +54,14 @@ def today() -> date:
 
 
 def world_yaml(
-    start: date | None = None, *, days: int = 4, wait: str = "5m", paging: str = DEFAULT_PAGING
+    start: date | None = None,
+    *,
+    days: int = 4,
+    wait: str = "5m",
+    paging: str = DEFAULT_PAGING,
+    crowd: int = 0,
 ) -> str:
+    """The hospital's program file; with `crowd`, that many more staff (see `crowd_paging`)."""
     start = start or today() - timedelta(days=1)
     people = "\n".join(
         f"  - {{id: {pid}, grade: {grade}, posts: [{_posts(pid)}]"
@@ -63,6 +69,7 @@ def world_yaml(
         + "}"
         for pid, grade in GRADES.items()
     )
+    people += "".join(f"\n  - {{id: {pid}, name: {name}, grade: PGY-1}}" for pid, name in crowd_people(crowd))
     return f"""\
 hospital: {{name: Paging General, timezone: UTC}}
 block: {{start: {start}, days: {days}}}
@@ -79,6 +86,26 @@ people:
 {people}
 rules: {{profile: none}}
 {paging.format(wait=wait)}"""
+
+
+def crowd_people(size: int) -> list[tuple[str, str]]:
+    """The crowd's ids and names: staff who hold no post, so only a group reaches all of them."""
+    return [(f"staff-{n:04d}", f"Staff {n:04d}") for n in range(1, size + 1)]
+
+
+def crowd_paging(size: int) -> str:
+    """A paging section (for `world_yaml(paging=..., crowd=size)`) whose group `everyone` lists
+    the whole crowd by name, everyone paged in the app only."""
+    members = "".join(f"\n        - person:{pid}" for pid, _ in crowd_people(size))
+    return f"""\
+paging:
+  groups:
+    - id: everyone
+      name: Everyone
+      members:{members}
+  contacts:
+    rules: [{{{{via: inapp}}}}]
+"""
 
 
 def _posts(person_id: str) -> str:

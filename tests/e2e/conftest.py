@@ -82,10 +82,21 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
     pytest.fail(f"callroom serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
+def _demo(database: Database) -> list[DemoAccount]:
+    return seed_demo(database)[1]
+
+
 @contextmanager
-def serving(base: Path, store: Callable[[Database], object] | None = None) -> Iterator[Server]:
-    """`callroom serve` (with its paging worker and job runner) on a free port over a fresh
-    SQLite file in `base`: the demo seeded, then whatever `store` adds."""
+def serving(
+    base: Path,
+    store: Callable[[Database], object] | None = None,
+    *,
+    seed: Callable[[Database], list[DemoAccount]] = _demo,
+    worker: bool = True,
+) -> Iterator[Server]:
+    """`callroom serve` (with its paging worker, unless `worker` is False, and its job runner)
+    on a free port over a fresh SQLite file in `base`: `seed` stores a hospital and its sign-ins
+    (the demo's unless told), then `store` adds whatever a test needs."""
     url_db = f"sqlite:///{base / 'callroom.db'}"
     port = free_port()
     log = base / "serve.log"
@@ -96,12 +107,15 @@ def serving(base: Path, store: Callable[[Database], object] | None = None) -> It
         "CALLROOM_STREAM_PING_S": "1",
     }
     with open_database(url_db) as database:
-        _, sign_ins = seed_demo(database)
+        sign_ins = seed(database)
         if store is not None:
             store(database)
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                [_callroom(), "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
+                [_callroom(), "serve", "--port", str(port), *([] if worker else ["--no-worker"])],
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
             )
         url = f"http://127.0.0.1:{port}"
         try:

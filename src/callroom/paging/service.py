@@ -9,7 +9,7 @@ so they serialise with the workers' escalations; each leaves an event in the aud
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -87,6 +87,26 @@ class PageDetail:
     recipients: tuple[RecipientRecord, ...]
     events: tuple[EventRecord, ...]
     messages: tuple[MessageRecord, ...]
+
+
+@dataclass(frozen=True)
+class PageProgress:
+    """How far a page has got, from counts alone (a page to a group of thousands is followed
+    live without reading its thousands of rows)."""
+
+    page: PageRecord
+    recipients: int
+    states: Mapping[RecipientState, int]
+
+    @property
+    def delivered(self) -> int:
+        """Recipients the page reached: every state but `notified` comes after delivery."""
+        return self.recipients - self.states.get(RecipientState.NOTIFIED, 0)
+
+    @property
+    def done(self) -> bool:
+        """Nothing more will move on its own: everyone reached, or the page closed."""
+        return self.delivered == self.recipients or self.page.state not in OPEN_STATES
 
 
 def parse_request(request: PageRequest) -> Target:
@@ -179,6 +199,20 @@ class PagingService:
                 raise NotAllowed("page", f"{me} neither sent nor received page {page_id}")
             messages = tuple(OutboxRepository(session).messages(page_id))
             return PageDetail(page, recipients, tuple(pages.events(page_id)), messages)
+
+    def progress(self, caller: Principal, page_id: int) -> PageProgress:
+        """The page and how many of its recipients are in each state, for whoever may read its
+        detail (its sender, its recipients, operators and admins)."""
+        with self._database.reading() as session:
+            pages = PageRepository(session)
+            page = pages.page(page_id)
+            if page is None:
+                raise PageNotFound("page", f"no page {page_id}")
+            me = caller.identity
+            if not (_anyone(caller) or me == page.sender or pages.has_recipient(page_id, me)):
+                raise NotAllowed("page", f"{me} neither sent nor received page {page_id}")
+            states = pages.recipient_counts(page_id)
+            return PageProgress(page, sum(states.values()), states)
 
     def recent(self, caller: Principal, limit: int) -> tuple[list[PageRecord], list[PageRecord]]:
         """The newest pages that reached the caller's inbox, and those they sent, newest first."""

@@ -37,7 +37,7 @@ from callroom.storage.paging_records import InboxRecord
 log = logging.getLogger(__name__)
 
 GAP_WAIT_S = 30.0
-BATCH = 500
+BATCH = 5000  # a STAT page to a group of 2,000 lands in one read, not four
 REPLAY_LIMIT = 1000
 RESTART_AFTER_S = 1.0  # after a failure that is not an outage: a bug, so not worth a tight loop
 CLOSED = None

@@ -16,11 +16,12 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, select, update
+from sqlalchemy import CursorResult, Executable, Table, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import EventKind, MessageState, PageState, Priority, RecipientState
 from callroom.paging.engine import OPEN_STATES, page_from, recipient_from
+from callroom.storage.bulk import insert_rows
 from callroom.storage.paging_records import (
     EventRecord,
     NewEvent,
@@ -37,11 +38,6 @@ _TABLES = {
     row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
 }
 _INSERT_PAGE = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id)
-_INSERT_RECIPIENTS = (
-    _TABLES["page_recipients"]
-    .insert()
-    .returning(_TABLES["page_recipients"].c.id, sort_by_parameter_order=True)
-)
 
 
 class PageRepository:
@@ -96,7 +92,10 @@ class PageRepository:
             }
             for r in recipients
         ]
-        ids = [int(i) for i in self._session.execute(_INSERT_RECIPIENTS, rows).scalars()]
+        # A step names each person once, so the person pairs each returned id with its row.
+        stored = insert_rows(self._session, _TABLES["page_recipients"], rows, returning=("id", "person_id"))
+        by_person = {str(row.person_id): int(row.id) for row in stored}
+        ids = [by_person[r.person_id] for r in recipients]
         messages = [
             {
                 "page_id": page_id,
@@ -116,8 +115,7 @@ class PageRepository:
             for rid, r in zip(ids, recipients, strict=True)
             for m in r.messages
         ]
-        if messages:
-            self._session.execute(_TABLES["outbound_messages"].insert(), messages)
+        insert_rows(self._session, _TABLES["outbound_messages"], messages)
         return ids
 
     def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
@@ -136,8 +134,7 @@ class PageRepository:
             }
             for page_id, e in events
         ]
-        if rows:
-            self._session.execute(_TABLES["page_events"].insert(), rows)
+        insert_rows(self._session, _TABLES["page_events"], rows)
 
     def page(self, page_id: int, *, lock: bool = False) -> PageRecord | None:
         """The page; with `lock`, its row stays locked until the transaction ends."""
@@ -149,6 +146,20 @@ class PageRepository:
         stmt = select(RecipientRow).where(RecipientRow.page_id == page_id).order_by(RecipientRow.id)
         stmt = stmt.execution_options(populate_existing=True)
         return [recipient_record(row) for row in self._session.scalars(stmt)]
+
+    def recipient_counts(self, page_id: int) -> dict[RecipientState, int]:
+        """How many of the page's recipients are in each state (those in none are left out):
+        a count, so following a page to thousands reads no rows."""
+        stmt = (
+            select(RecipientRow.state, func.count())
+            .where(RecipientRow.page_id == page_id)
+            .group_by(RecipientRow.state)
+        )
+        return {RecipientState(state): int(n) for state, n in self._session.execute(stmt)}
+
+    def has_recipient(self, page_id: int, person_id: str) -> bool:
+        stmt = select(exists().where(RecipientRow.page_id == page_id, RecipientRow.person_id == person_id))
+        return bool(self._session.scalar(stmt))
 
     def events(self, page_id: int) -> list[EventRecord]:
         stmt = select(EventRow).where(EventRow.page_id == page_id).order_by(EventRow.id)

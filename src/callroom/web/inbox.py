@@ -1,6 +1,8 @@
 """The pager (`/inbox`): pages that reached me arrive live, with acknowledge and decline;
-pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`). A notice (a roster
-changed) asks no answer: it is only marked seen. Times are the hospital's, people and posts named.
+pages I sent, each with its recipients and timeline (`/inbox/pages/{id}`), and how many of its
+recipients it has reached, counted again every second while deliveries land (a page to a group
+of thousands). A notice (a roster changed) asks no answer: it is only marked seen. Times are
+the hospital's, people and posts named.
 
 Live arrival reuses the paging API's Server-Sent Events (`callroom.paging.stream`): the page's
 script listens on `/inbox/stream` (the session cookie is the credential, which a browser's
@@ -132,5 +134,19 @@ def page_detail(
             request, "error.html", {"title": "Page", "message": refused.message}, status=status_of(refused)
         )
     show = _show_patient(viewer) or detail.page.sender == viewer.principal.identity
-    context = {"detail": detail, "show_patient": show, "open": OPEN}
+    progress = paging.progress(viewer.principal, page_id)
+    context = {"detail": detail, "progress": progress, "show_patient": show, "open": OPEN}
     return render(request, "page_detail.html", context | _reading(rosters))
+
+
+@router.get("/inbox/pages/{page_id}/progress", response_class=HTMLResponse)
+def page_progress(request: Request, viewer: Pager, paging: Paging, page_id: RowId) -> HTMLResponse:
+    """How many of the page's recipients it has reached, as the fragment the page's view polls
+    while deliveries land."""
+    try:
+        progress = paging.progress(viewer.principal, page_id)
+    except CallroomError as refused:
+        return render(
+            request, "_error_fragment.html", {"message": refused.message}, status=status_of(refused)
+        )
+    return render(request, "_page_progress.html", {"progress": progress, "refresh": True})
