@@ -27,7 +27,7 @@ from callroom.domain.paging import (
     Target,
     TargetKind,
 )
-from callroom.errors import CallroomError, Conflict, Invalid, NotAllowed, NotFound
+from callroom.errors import CallroomError, Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
 from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
@@ -48,6 +48,9 @@ from callroom.storage.web_repositories import PageListRepository
 
 CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
 MAX_PATIENT_REF = 100
+MAX_BATCH = 500
+"""Pages one batch may send: one transaction holds the database's write lock (SQLite) for
+all of them, so a huge batch would hold up every other writer."""
 
 
 class PageNotFound(NotFound):
@@ -151,12 +154,36 @@ class PagingService:
                     answers.append(error)
         return answers
 
+    def send_batch(self, requests: Sequence[PageRequest]) -> list[SentPage]:
+        """Store every page or none, in one transaction against one reading of the live roster:
+        Invalid naming each bad request's index and field (`pages.3.target`) if any is."""
+        if not 0 < len(requests) <= MAX_BATCH:
+            raise Invalid("pages", f"a batch holds 1 to {MAX_BATCH} pages")
+        with self._database.session() as session:
+            now = self._clock()
+            schedule = self._schedules.current(session, now)
+            targets, problems = [], []
+            for index, request in enumerate(requests):
+                try:
+                    targets.append(_target(schedule, request))
+                except CallroomError as error:
+                    problems.append(Detail(f"pages.{index}.{error.field}", error.message))
+            if problems:
+                raise Invalid.of(problems)
+            return [
+                self._store(session, schedule, request, now, target)
+                for request, target in zip(requests, targets, strict=True)
+            ]
+
     def _store(
-        self, session: Session, schedule: Schedule | None, request: PageRequest, now: datetime
+        self,
+        session: Session,
+        schedule: Schedule | None,
+        request: PageRequest,
+        now: datetime,
+        target: Target | None = None,
     ) -> SentPage:
-        target = parse_request(request)
-        if schedule is not None:
-            _check(schedule, target)
+        target = target if target is not None else _target(schedule, request)
         page, routed = _new_page(schedule, request, target, now)
         page_id = PageRepository(session).add_page(page)
         _record_sent(session, page_id, page, routed, config_of(schedule), now)
@@ -273,6 +300,14 @@ def _new_page(
         request.notice,
     )
     return page, routed
+
+
+def _target(schedule: Schedule | None, request: PageRequest) -> Target:
+    """The request's target, once the request is acceptable and the target names something."""
+    target = parse_request(request)
+    if schedule is not None:
+        _check(schedule, target)
+    return target
 
 
 def _check(schedule: Schedule, target: Target) -> None:

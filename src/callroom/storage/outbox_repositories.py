@@ -26,6 +26,7 @@ from callroom.paging.engine import OPEN_STATES, message_from
 from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
 from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.wakeup import Wake, announce
 
 _INBOX = cast(Table, InboxRow.__table__)
 _MESSAGES = cast(Table, MessageRow.__table__)
@@ -139,7 +140,8 @@ class OutboxRepository:
 
     def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:
         """Put messages (message id, person, page, payload) in inboxes, in one statement; the
-        ids of those newly stored (one already there is left alone)."""
+        ids of those newly stored (one already there is left alone). The event streams are
+        woken when the transaction commits."""
         if not entries:
             return set()
         dialect = self._session.get_bind().dialect.name
@@ -169,7 +171,10 @@ class OutboxRepository:
             .on_conflict_do_nothing(index_elements=["message_id"])
             .returning(_INBOX.c.message_id)
         )
-        return {int(m) for m in self._session.execute(stmt, rows).scalars()}
+        added = {int(m) for m in self._session.execute(stmt, rows).scalars()}
+        if added:
+            announce(self._session, Wake.INBOX)
+        return added
 
     def finish_many(self, claim: str, results: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """`finish` for messages this transaction claimed (so the claim cannot have been lost):

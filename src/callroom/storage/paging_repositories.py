@@ -30,6 +30,7 @@ from callroom.storage.paging_records import (
     RecipientRecord,
 )
 from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.wakeup import Wake, announce
 
 # Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
 # machinery costs several times the database's own work here.
@@ -75,6 +76,7 @@ class PageRepository:
         self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient], at: datetime
     ) -> list[int]:
         """Insert the recipients of one step and their outbound messages; their ids, in order.
+        The workers are woken when the transaction commits.
 
         Each message's idempotency key names its recipient row and channel, so it is the same on
         every attempt and unique across the database.
@@ -118,6 +120,7 @@ class PageRepository:
         ]
         if messages:
             self._session.execute(_TABLES["outbound_messages"].insert(), messages)
+            announce(self._session, Wake.OUTBOX)
         return ids
 
     def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
