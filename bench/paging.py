@@ -233,7 +233,7 @@ def run(url: str, name: str, workers: int, args: argparse.Namespace, rate: float
         | result
         | {
             "cpu_ms_per_page": round((sum(servers) + producing) * per_page, 2),
-            # Where it goes: the API process (with its own worker thread), the worker processes, the producers.
+            # Where it goes: the API process (with its worker thread), the worker processes, the producers.
             "cpu_api": round(servers[0] * per_page, 2),
             "cpu_workers": round(sum(servers[1:]) * per_page, 2),
             "cpu_producers": round(producing * per_page, 2),

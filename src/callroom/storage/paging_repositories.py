@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, select, update
+from sqlalchemy import CursorResult, Executable, Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import EventKind, MessageState, PageState, Priority, RecipientState
@@ -42,6 +43,17 @@ _INSERT_RECIPIENTS = (
     _TABLES["page_recipients"]
     .insert()
     .returning(_TABLES["page_recipients"].c.id, sort_by_parameter_order=True)
+)
+
+# Reads the escalations and the actions make of one page, built once (building a statement
+# costs more than SQLite takes to run it) and run on Core: the rows become records at once, so
+# the ORM's identity map would only be overhead.
+_PAGE = select(_TABLES["pages"]).where(_TABLES["pages"].c.id == bindparam("id"))
+_LOCK_PAGE = _PAGE.with_for_update()
+_RECIPIENTS = (
+    select(_TABLES["page_recipients"])
+    .where(_TABLES["page_recipients"].c.page_id == bindparam("page_id"))
+    .order_by(_TABLES["page_recipients"].c.id)
 )
 
 
@@ -144,14 +156,11 @@ class PageRepository:
 
     def page(self, page_id: int, *, lock: bool = False) -> PageRecord | None:
         """The page; with `lock`, its row stays locked until the transaction ends."""
-        stmt = select(PageRow).where(PageRow.id == page_id).execution_options(populate_existing=True)
-        row = self._session.scalars(stmt.with_for_update() if lock else stmt).first()
+        row = self._session.execute(_LOCK_PAGE if lock else _PAGE, {"id": page_id}).first()
         return None if row is None else page_record(row)
 
     def recipients(self, page_id: int) -> list[RecipientRecord]:
-        stmt = select(RecipientRow).where(RecipientRow.page_id == page_id).order_by(RecipientRow.id)
-        stmt = stmt.execution_options(populate_existing=True)
-        return [recipient_record(row) for row in self._session.scalars(stmt)]
+        return [recipient_record(row) for row in self._session.execute(_RECIPIENTS, {"page_id": page_id})]
 
     def events(self, page_id: int) -> list[EventRecord]:
         stmt = select(EventRow).where(EventRow.page_id == page_id).order_by(EventRow.id)
@@ -220,7 +229,7 @@ def rows_changed(session: Session, stmt: Executable) -> int:
     return cast(CursorResult[Any], session.execute(stmt)).rowcount
 
 
-def page_record(row: PageRow) -> PageRecord:
+def page_record(row: PageRow | Row[Any] | SimpleNamespace) -> PageRecord:
     return PageRecord(
         id=row.id,
         created_at=row.created_at,
@@ -244,7 +253,7 @@ def page_record(row: PageRow) -> PageRecord:
     )
 
 
-def recipient_record(row: RecipientRow) -> RecipientRecord:
+def recipient_record(row: RecipientRow | Row[Any] | SimpleNamespace) -> RecipientRecord:
     return RecipientRecord(
         id=row.id,
         page_id=row.page_id,
