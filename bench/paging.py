@@ -1,7 +1,7 @@
 """Benchmark: paging throughput, create-to-delivery latency and escalation lateness.
 
     .venv/bin/python bench/paging.py [--seconds 15] [--sqlite-rate 200] [--postgres-rate 1000]
-                                     [--fsync on|off] [--batch N] [--only sqlite|postgresql]
+                                     [--fsync on|off] [--batch N] [--poll S] [--only sqlite|postgresql]
 
 For each database it stores the small test hospital (tests/paging_world.py), starts the API
 (`callroom serve`) and the workers (`callroom worker`: one on SQLite, two on PostgreSQL, a
@@ -20,7 +20,10 @@ bench/results/paging.json.
 
 `--batch N` makes each producer send N pages per transaction (the service's `send_batch`, under
 `POST /api/v1/pages/batch`) instead of one; the schedule is the same, a batch leaving when its
-last page is due.
+last page is due. `--poll S` is the workers' and event streams' poll interval (default 0.005 s,
+as before the option): with wake-ups (`callroom.storage.wakeup`) it is only their safety net on
+PostgreSQL, while on SQLite the worker process and the API still hear of other processes'
+commits by polling.
 
 Reading it: `created_per_s` below the target rate means the senders themselves could not keep
 up (each page is one transaction; the schedule is open loop, so the run then lasts longer than

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
@@ -38,7 +39,7 @@ from callroom.storage.wakeup import Wake, announce
 _TABLES = {
     row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
 }
-_INSERT_PAGE = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id)
+_INSERT_PAGES = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id, sort_by_parameter_order=True)
 _INSERT_RECIPIENTS = (
     _TABLES["page_recipients"]
     .insert()
@@ -62,53 +63,45 @@ class PageRepository:
         self._session = session
 
     def add_page(self, new: NewPage) -> int:
-        values = {
-            "created_at": new.created_at,
-            "sender": new.sender,
-            "priority": new.priority,
-            "target": new.target,
-            "body": new.body,
-            "callback": new.callback,
-            "patient_ref": new.patient_ref,
-            "new_patient": new.new_patient,
-            "roster_version_id": new.roster_version_id,
-            "policy": json.dumps(new.policy),
-            "notes": json.dumps(list(new.notes)),
-            "state": PageState.SENT,
-            "step": 0,
-            "round_no": 0,
-            "deadline": new.deadline,
-            "exhausted": False,
-            "version": 1,
-            "notice": new.notice,
-        }
-        return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
+        (page_id,) = self.add_pages([new])
+        return page_id
+
+    def add_pages(self, pages: Sequence[NewPage]) -> list[int]:
+        """Insert pages in one statement; their ids, in order."""
+        rows = [_page_values(new) for new in pages]
+        return [int(i) for i in self._session.execute(_INSERT_PAGES, rows).scalars()]
 
     def add_recipients(
         self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient], at: datetime
     ) -> list[int]:
-        """Insert the recipients of one step and their outbound messages; their ids, in order.
-        The workers are woken when the transaction commits.
+        """Insert the recipients of one step and their outbound messages; their ids, in order."""
+        return self.add_steps([StepRecipients(page_id, step, round_, tuple(recipients))], at)
+
+    def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[int]:
+        """Insert the recipients of steps (of one page or several) and their outbound messages,
+        one statement for each; the recipients' ids, in order. The workers are woken when the
+        transaction commits.
 
         Each message's idempotency key names its recipient row and channel, so it is the same on
         every attempt and unique across the database.
         """
-        if not recipients:
+        found = [(s.page_id, r, s) for s in steps for r in s.recipients]
+        if not found:
             return []
         rows = [
             {
                 "page_id": page_id,
                 "person_id": r.person_id,
                 "name": r.name,
-                "step": step,
-                "round_no": round_,
+                "step": s.step,
+                "round_no": s.round,
                 "post_id": r.post_id,
                 "reason": r.reason,
                 "state": RecipientState.NOTIFIED,
                 "decline_reason": None,
                 "notified_at": at,
             }
-            for r in recipients
+            for page_id, r, s in found
         ]
         ids = [int(i) for i in self._session.execute(_INSERT_RECIPIENTS, rows).scalars()]
         messages = [
@@ -127,7 +120,7 @@ class PageRepository:
                 "note": None,
                 "sent_at": None,
             }
-            for rid, r in zip(ids, recipients, strict=True)
+            for rid, (page_id, r, _) in zip(ids, found, strict=True)
             for m in r.messages
         ]
         if messages:
@@ -222,6 +215,39 @@ class PageRepository:
             .execution_options(synchronize_session=False)
         )
         return rows_changed(self._session, stmt)
+
+
+@dataclass(frozen=True)
+class StepRecipients:
+    """The recipients one step of one page reaches (see `PageRepository.add_steps`)."""
+
+    page_id: int
+    step: int
+    round: int
+    recipients: tuple[NewRecipient, ...]
+
+
+def _page_values(new: NewPage) -> dict[str, Any]:
+    return {
+        "created_at": new.created_at,
+        "sender": new.sender,
+        "priority": new.priority,
+        "target": new.target,
+        "body": new.body,
+        "callback": new.callback,
+        "patient_ref": new.patient_ref,
+        "new_patient": new.new_patient,
+        "roster_version_id": new.roster_version_id,
+        "policy": json.dumps(new.policy),
+        "notes": json.dumps(list(new.notes)),
+        "state": PageState.SENT,
+        "step": 0,
+        "round_no": 0,
+        "deadline": new.deadline,
+        "exhausted": False,
+        "version": 1,
+        "notice": new.notice,
+    }
 
 
 def rows_changed(session: Session, stmt: Executable) -> int:

@@ -12,13 +12,20 @@ worker or event-stream hub waiting for that work wakes at once instead of at its
   thread `callroom serve` runs beside it); other processes find the work at their next poll.
 
 Waiting is by generation: `mark` before looking for work, `wait` after finding none, so a
-wake-up that lands between the look and the wait is not missed.
+wake-up that lands between the look and the wait is not missed. Only the channels something
+waits on are listened to.
+
+Woken, a waiter waits `GATHER_S` more before it looks. Without it, under load, every page sent
+woke every worker for a pass of its own (several transactions each) where a poll used to take
+hundreds in one: the crash test (tests/integration/paging/test_crash.py, three workers, 1,000
+pages as fast as one sender goes, two busy cores) no longer finished within its bound.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from enum import StrEnum
 
@@ -32,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PENDING = "callroom_wakeups"
 """Where a session keeps the channels its transaction announced (Session.info)."""
+GATHER_S = 0.002
 LISTEN_SLICE_S = 0.5  # how often the listening thread looks up from its socket to see if it should stop
 
 
@@ -55,9 +63,10 @@ class Wakeups:
         self._changed = threading.Condition()
         self._generation: dict[str, int] = defaultdict(int)
         self._listener: threading.Thread | None = None
+        self._wanted: frozenset[Wake] = frozenset()
         self._closed = threading.Event()
-        self.listening = threading.Event()
-        """Set while the LISTEN connection is up (PostgreSQL): tests wait for it."""
+        self.listening_to: frozenset[Wake] = frozenset()
+        """The channels the LISTEN connection is up on (PostgreSQL): tests wait for them."""
 
     def before_commit(self, session: Session) -> None:
         """Send the transaction's NOTIFYs, once per channel, inside it (PostgreSQL)."""
@@ -80,15 +89,22 @@ class Wakeups:
 
     def mark(self, channel: Wake) -> int:
         """Take before looking for work; pass to `wait` if none was found."""
-        self._listen()
+        if channel not in self._wanted:
+            self._listen(channel)
         return self._generation[channel]
 
     def wait(self, channel: Wake, mark: int, timeout_s: float) -> bool:
-        """Until `channel` is woken after `mark` was taken, or `timeout_s` passes; True if woken."""
+        """Until `channel` is woken after `mark` was taken, or `timeout_s` passes; True if woken.
+        A wake-up is followed by `GATHER_S` more (within `timeout_s`), so that what is sent
+        together is handled together (see the module doc)."""
+        began = time.monotonic()
         with self._changed:
-            return self._changed.wait_for(
+            woken = self._changed.wait_for(
                 lambda: self._generation[channel] != mark or self._closed.is_set(), timeout_s
             )
+        if woken and not self._closed.is_set():
+            self._closed.wait(min(GATHER_S, max(0.0, began + timeout_s - time.monotonic())))
+        return woken
 
     def close(self) -> None:
         self._closed.set()
@@ -96,10 +112,13 @@ class Wakeups:
         if self._listener is not None:
             self._listener.join(timeout=2 * LISTEN_SLICE_S + 1)
 
-    def _listen(self) -> None:
-        if not self._postgres or self._listener is not None:
+    def _listen(self, channel: Wake) -> None:
+        """Listen on `channel` too: only the channels something waits on, so a worker is not
+        woken by every delivery nor a web process by every page sent."""
+        if not self._postgres:
             return
         with self._changed:
+            self._wanted = self._wanted | {channel}
             if self._listener is None and not self._closed.is_set():
                 self._listener = threading.Thread(target=self._run, name="listen", daemon=True)
                 self._listener.start()
@@ -111,18 +130,20 @@ class Wakeups:
             try:
                 self._listen_once(backoff)
             except psycopg.Error as error:
-                self.listening.clear()
+                self.listening_to = frozenset()
                 self._closed.wait(backoff.failed(error))
 
     def _listen_once(self, backoff: Backoff) -> None:
         with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
-            for channel in Wake:
+            listened = self._wanted
+            for channel in sorted(listened):
                 connection.execute(f"LISTEN {channel}")
             backoff.succeeded()
-            self.listening.set()
+            self.listening_to = listened
             # Whatever was announced while nobody listened is found by this round of looks.
-            self.wake(*Wake)
-            while not self._closed.is_set():
+            self.wake(*listened)
+            # A channel wanted since is listened to on a new connection (within a slice).
+            while not self._closed.is_set() and self._wanted == listened:
                 for note in connection.notifies(timeout=LISTEN_SLICE_S):
                     self.wake(note.channel)
-        self.listening.clear()
+        self.listening_to = frozenset()

@@ -5,6 +5,7 @@ its delivery in turn wakes what waits for the inbox. A transaction that rolls ba
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,10 +38,15 @@ def sleepy_worker(database: Database) -> Iterator[None]:
 
 
 def listening(database: Database) -> None:
-    """Make sure the LISTEN connection is up (PostgreSQL) before anything is sent."""
-    database.wakeups.mark(Wake.OUTBOX)
+    """Make sure the LISTEN connection is up on both channels (PostgreSQL) before anything is
+    sent: a wake-up sent before then is the safety poll's (there is none worth the name here)."""
+    for channel in Wake:
+        database.wakeups.mark(channel)
     if database.engine.dialect.name == "postgresql":
-        assert database.wakeups.listening.wait(PATIENCE_S)
+        deadline = time.monotonic() + PATIENCE_S
+        while database.wakeups.listening_to != frozenset(Wake):
+            assert time.monotonic() < deadline, "the LISTEN connection did not come up"
+            time.sleep(0.01)
 
 
 def inbox_of(database: Database, person: str) -> list[int]:
