@@ -32,6 +32,26 @@ one started the way the test suite starts it, but with fsync and synchronous_com
 server's durability); `--fsync off` runs it as the suite does (both off), the setting of the
 figures measured before this option existed.
 Every process shares the machine's cores with the producers and the SSE readers.
+
+Measured 2026-12-05 on 2 cores shared with other engineers' jobs (load average 10-18, so the
+rates are the machine's, not the code's; CPU per page holds up better), `--seconds 5`, one run
+each, back to back. Before: the code before wake-ups, Core reads and multi-row sends.
+    SQLite  200/s  before          67 created/s  p99 256 ms  13.9 ms CPU/page
+    SQLite  200/s  after          121 created/s  p99 452 ms   8.4 ms CPU/page
+    SQLite  200/s  after --batch 10  199/s       p99  91 ms   4.0 ms CPU/page
+    PostgreSQL fsync on, 1000/s, before:  51 created/s, p99 322 ms, 13.6 ms CPU/page (10 s run)
+    PostgreSQL fsync on, 1000/s, after --batch 20:  525 created/s, 517 delivered/s,
+        p99 959 ms, 2.1 ms CPU/page; with --poll 0.1, 506 created/s but only 218 delivered/s
+        (a backlog of 2,848, p99 6 s), 1.7 ms CPU/page.
+With fsync on, a PostgreSQL commit costs about 6 ms on this disk (0.4 ms with it off), and
+every send and every worker pass commits, so one page per transaction cannot go past ~100/s
+with two producers: batching senders is what reaches hundreds per second. A NOTIFY holds a
+cluster-wide lock from its transaction's commit until the commit is flushed, so notifying
+commits queue behind each other; that, and a backlog's batches growing once a worker falls
+behind, are the likely reasons delivery lagged with the slow poll (not measured apart).
+Tried and dropped: waking a worker at once for every commit, with no gather (see
+`callroom.storage.wakeup`): the crash test ran out of its bound twice on the loaded machine,
+and passed (twice) once the 2 ms gather was in; too few runs to call it proven.
 """
 
 from __future__ import annotations

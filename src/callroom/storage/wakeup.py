@@ -15,10 +15,11 @@ Waiting is by generation: `mark` before looking for work, `wait` after finding n
 wake-up that lands between the look and the wait is not missed. Only the channels something
 waits on are listened to.
 
-Woken, a waiter waits `GATHER_S` more before it looks. Without it, under load, every page sent
-woke every worker for a pass of its own (several transactions each) where a poll used to take
-hundreds in one: the crash test (tests/integration/paging/test_crash.py, three workers, 1,000
-pages as fast as one sender goes, two busy cores) no longer finished within its bound.
+Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass.
+Without it every page sent woke every worker for a pass of its own (several transactions each),
+where a poll used to take hundreds of pages in one; on two heavily shared cores the crash test
+(tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender) ran
+out of its bound twice, and with it passed twice (few runs: see bench/paging.py's notes).
 """
 
 from __future__ import annotations
