@@ -1,6 +1,7 @@
 """Benchmark: paging throughput, create-to-delivery latency and escalation lateness.
 
     .venv/bin/python bench/paging.py [--seconds 15] [--sqlite-rate 200] [--postgres-rate 1000]
+                                     [--fsync on|off] [--batch N] [--poll S] [--only sqlite|postgresql]
 
 For each database it stores the small test hospital (tests/paging_world.py), starts the API
 (`callroom serve`) and the workers (`callroom worker`: one on SQLite, two on PostgreSQL, a
@@ -11,14 +12,48 @@ service at a fixed open-loop rate. One page in ten goes to a post whose policy e
 
 It prints a table: pages created and delivered per second over the run, create-to-delivery
 latency (commit of the page to the SSE client reading it, same machine clock) at p50/p99/max,
-the backlog left after the run, and escalation lateness (when the worker escalated minus the
-deadline) at p50/p99. Results also go to bench/results/paging.json.
+the backlog left after the run, escalation lateness (when the worker escalated minus the
+deadline) at p50/p99, and `cpu_ms_per_page`: the user+system CPU time of the API process, the
+worker processes and the producers over the load and the drain after it, divided by the pages
+created (the SSE readers and the database server are not counted). Results also go to
+bench/results/paging.json.
+
+`--batch N` makes each producer send N pages per transaction (the service's `send_batch`, under
+`POST /api/v1/pages/batch`) instead of one; the schedule is the same, a batch leaving when its
+last page is due. `--poll S` is the workers' and event streams' poll interval (default 0.005 s,
+as before the option): with wake-ups (`callroom.storage.wakeup`) it is only their safety net on
+PostgreSQL, while on SQLite the worker process and the API still hear of other processes'
+commits by polling.
 
 Reading it: `created_per_s` below the target rate means the senders themselves could not keep
 up (each page is one transaction; the schedule is open loop, so the run then lasts longer than
---seconds). SQLite runs with full fsync on every commit; the PostgreSQL server is the test
-suite's throw-away one, with fsync and synchronous_commit off, so its figures flatter a real one.
+--seconds). SQLite runs with full fsync on every commit. The PostgreSQL server is a throw-away
+one started the way the test suite starts it, but with fsync and synchronous_commit on (a real
+server's durability); `--fsync off` runs it as the suite does (both off), the setting of the
+figures measured before this option existed.
 Every process shares the machine's cores with the producers and the SSE readers.
+
+Measured 2026-12-05 on 2 cores shared with other engineers' jobs (load average 10-18, so the
+rates are the machine's, not the code's; CPU per page holds up better), `--seconds 5`, one run
+each, back to back. Before: the code before wake-ups, Core reads and multi-row sends.
+    SQLite  200/s  before          67 created/s  p99 256 ms  13.9 ms CPU/page
+    SQLite  200/s  after          121 created/s  p99 452 ms   8.4 ms CPU/page
+    SQLite  200/s  after --batch 10  199/s       p99  91 ms   4.0 ms CPU/page
+    PostgreSQL fsync on, 1000/s, before:  51 created/s, p99 322 ms, 13.6 ms CPU/page (10 s run)
+    PostgreSQL fsync on, 1000/s, after --batch 20:  525 created/s, 517 delivered/s,
+        p99 959 ms, 2.1 ms CPU/page; with --poll 0.1, 506 created/s but only 218 delivered/s
+        (a backlog of 2,848, p99 6 s), 1.7 ms CPU/page; again: 575 created/s, 161 delivered/s;
+        with --poll 0.02: 737 created/s, 389 delivered/s. So on PostgreSQL the workers still
+        keep up only with the fast poll: the wake-ups do not yet replace it under this load.
+With fsync on, a PostgreSQL commit costs about 6 ms on this disk (0.4 ms with it off), and
+every send and every worker pass commits, so one page per transaction cannot go past ~100/s
+with two producers: batching senders is what reaches hundreds per second. A NOTIFY holds a
+cluster-wide lock from its transaction's commit until the commit is flushed, so notifying
+commits queue behind each other; that, and a backlog's batches growing once a worker falls
+behind, are the likely reasons delivery lagged with the slow poll (not measured apart).
+Tried and dropped: waking a worker at once for every commit, with no gather (see
+`callroom.storage.wakeup`): the crash test ran out of its bound twice on the loaded machine,
+and passed (twice) once the 2 ms gather was in; too few runs to call it proven.
 """
 
 from __future__ import annotations
@@ -36,6 +71,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import mkdtemp
@@ -66,14 +102,13 @@ paging:
 READERS = ("ada", "cy", "dora", "operators")
 SERVE = "import typer; from callroom.cli.web import serve; typer.run(serve)"
 WORK = "import typer; from callroom.cli.paging import worker; typer.run(worker)"
-POLL_S = "0.005"
 
 
 def token(who: str) -> str:
     return f"bench-token-{who}-0123456789"
 
 
-def environment(url: str) -> dict[str, str]:
+def environment(url: str, poll_s: float) -> dict[str, str]:
     tokens = [
         {
             "token": token(w),
@@ -86,22 +121,55 @@ def environment(url: str) -> dict[str, str]:
         **os.environ,
         "CALLROOM_DATABASE_URL": url,
         "CALLROOM_API_TOKENS": json.dumps(tokens),
-        "CALLROOM_WORKER_POLL_INTERVAL_S": POLL_S,
-        "CALLROOM_STREAM_POLL_INTERVAL_S": POLL_S,
+        "CALLROOM_WORKER_POLL_INTERVAL_S": str(poll_s),
+        "CALLROOM_STREAM_POLL_INTERVAL_S": str(poll_s),
         "CALLROOM_WORKER_BATCH": "500",
     }
 
 
-def produce(url: str, rate: float, start: float, seconds: float, offset: int, producers: int) -> None:
-    """Send pages on a fixed schedule (open loop: a slow send does not slow the schedule)."""
-    with open_database(url) as database:
+@dataclass(frozen=True)
+class Load:
+    url: str
+    rate: float
+    start: float
+    seconds: float
+    producers: int
+    batch: int
+
+
+def produce(load: Load, offset: int, cpu: multiprocessing.Queue[float]) -> None:
+    """Send pages on a fixed schedule (open loop: a slow send does not slow the schedule); put
+    the CPU seconds the sending took on `cpu`."""
+    with open_database(load.url) as database:
         paging = PagingService(database, LiveSchedules())
+        began = _own_cpu()
         n = 0
-        while (due := start + (offset + n * producers) / rate) < start + seconds:
+        while (due := load.start + (offset + (n + load.batch - 1) * load.producers) / load.rate) < (
+            load.start + load.seconds
+        ):
             time.sleep(max(0.0, due - time.time()))
-            target = "post:backup" if (offset + n * producers) % 10 == 0 else "post:ward"
-            paging.send(PageRequest("bench", target, f"page {n}", "x4410"))
-            n += 1
+            numbers = [offset + (n + i) * load.producers for i in range(load.batch)]
+            requests = [
+                PageRequest("bench", "post:backup" if k % 10 == 0 else "post:ward", f"page {k}", "x4410")
+                for k in numbers
+            ]
+            if load.batch == 1:
+                paging.send(requests[0])
+            else:
+                paging.send_batch(requests)
+            n += load.batch
+        cpu.put(_own_cpu() - began)
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def process_cpu(pid: int) -> float:
+    """User+system CPU seconds of a running process (and of its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Reader(threading.Thread):
@@ -127,13 +195,13 @@ class Reader(threading.Thread):
 
 
 @contextmanager
-def processes(commands: list[list[str]], env: dict[str, str], logs: Path) -> Iterator[None]:
+def processes(commands: list[list[str]], env: dict[str, str], logs: Path) -> Iterator[list[int]]:
     started = []
     for i, command in enumerate(commands):
         with (logs / f"process-{i}.log").open("wb") as log:
             started.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
     try:
-        yield
+        yield [process.pid for process in started]
     finally:
         for process in started:
             process.terminate()
@@ -151,14 +219,16 @@ def wait_for_api(base: str) -> None:
     raise RuntimeError("the API did not start")
 
 
-def run(url: str, name: str, workers: int, rate: float, seconds: float, producers: int) -> dict[str, object]:
+def run(url: str, name: str, workers: int, args: argparse.Namespace, rate: float) -> dict[str, object]:
+    seconds, producers = args.seconds, args.producers
     with open_database(url) as database:
         store_world(database, world_yaml(paging=PAGING))
-    env, port, logs = environment(url), 18000 + os.getpid() % 1000, Path(mkdtemp(prefix="bench-paging-"))
+    env, logs = environment(url, args.poll), Path(mkdtemp(prefix="bench-paging-"))
+    port = 18000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
     commands = [[sys.executable, "-c", SERVE, "--port", str(port)]] + [[sys.executable, "-c", WORK]] * workers
     arrivals: queue.Queue[tuple[int, float, float]] = queue.Queue()
-    with processes(commands, env, logs):
+    with processes(commands, env, logs) as pids:
         wait_for_api(base)
         readers = [Reader(base, who, arrivals) for who in READERS]
         for reader in readers:
@@ -166,17 +236,34 @@ def run(url: str, name: str, workers: int, rate: float, seconds: float, producer
             reader.ready.wait(10)
         time.sleep(1)  # let the workers finish starting
         start = time.time() + 1
-        jobs = [
-            multiprocessing.Process(target=produce, args=(url, rate, start, seconds, i, producers))
-            for i in range(producers)
-        ]
+        load = Load(url, rate, start, seconds, producers, args.batch)
+        cpu: multiprocessing.Queue[float] = multiprocessing.Queue()
+        jobs = [multiprocessing.Process(target=produce, args=(load, i, cpu)) for i in range(producers)]
         for job in jobs:
             job.start()
+        time.sleep(max(0.0, start - time.time()))
+        before = [process_cpu(pid) for pid in pids]
         for job in jobs:
             job.join()
         finished = time.time()
         time.sleep(5)  # whatever arrives now counts as backlog drained late
-    return summarise(url, name, workers, rate, seconds, start, finished, arrivals)
+        servers = [process_cpu(pid) - was for pid, was in zip(pids, before, strict=True)]
+    producing = sum(cpu.get() for _ in jobs)
+    result = summarise(url, name, workers, rate, seconds, start, finished, arrivals)
+    per_page = 1000 / max(int(str(result.pop("created"))), 1)
+    fsync = args.fsync if name == "PostgreSQL" else "on"
+    settings = {"fsync": fsync, "batch": args.batch, "poll_s": args.poll}
+    return (
+        settings
+        | result
+        | {
+            "cpu_ms_per_page": round((sum(servers) + producing) * per_page, 2),
+            # Where it goes: the API process (with its worker thread), the worker processes, the producers.
+            "cpu_api": round(servers[0] * per_page, 2),
+            "cpu_workers": round(sum(servers[1:]) * per_page, 2),
+            "cpu_producers": round(producing * per_page, 2),
+        }
+    )
 
 
 def summarise(
@@ -206,6 +293,7 @@ def summarise(
         )
     return {
         "database": name,
+        "created": created,
         "workers": workers,
         "target_rate": rate,
         "seconds": seconds,
@@ -246,6 +334,19 @@ def main() -> None:
     parser.add_argument("--postgres-rate", type=float, default=1000)
     parser.add_argument("--producers", type=int, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument(
+        "--fsync",
+        choices=["on", "off"],
+        default="on",
+        help="PostgreSQL's fsync and synchronous_commit (off: as the test suite runs it)",
+    )
+    parser.add_argument("--batch", type=int, default=1, help="pages per transaction a producer sends")
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=0.005,
+        help="the workers' and event streams' poll interval, s (their safety net when woken)",
+    )
     args = parser.parse_args()
     results = []
     if args.only != "postgresql":
@@ -263,9 +364,7 @@ def main() -> None:
 def run_sqlite(args: argparse.Namespace) -> dict[str, object]:
     folder = Path(mkdtemp(prefix="bench-sqlite-"))
     try:
-        return run(
-            f"sqlite:///{folder / 'bench.db'}", "SQLite", 1, args.sqlite_rate, args.seconds, args.producers
-        )
+        return run(f"sqlite:///{folder / 'bench.db'}", "SQLite", 1, args, args.sqlite_rate)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -275,16 +374,12 @@ def run_postgres(args: argparse.Namespace) -> dict[str, object]:
     assert bin_dir is not None, "PostgreSQL binaries not found"
     server = PostgresServer(bin_dir, _private_directory())
     try:
-        server.init()
-        server.start()
-        return run(
-            server.url(server.create_database()),
-            "PostgreSQL",
-            2,
-            args.postgres_rate,
-            args.seconds,
-            args.producers,
+        # Later lines of postgresql.conf win over the suite's settings.
+        server.init(
+            f"\nfsync = {args.fsync}\nsynchronous_commit = {args.fsync}\nfull_page_writes = {args.fsync}\n"
         )
+        server.start()
+        return run(server.url(server.create_database()), "PostgreSQL", 2, args, args.postgres_rate)
     finally:
         _shut_down(server)
 

@@ -48,6 +48,7 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
 
 
 def _field(loc: tuple[object, ...]) -> str:
-    """`body.target` reads as `target`; headers and query keep their names."""
-    parts = [str(p) for p in loc if p not in ("body",)]
+    """`body.target` reads as `target` (and `body.pages.2.body` as `pages.2.body`); headers and
+    query keep their names."""
+    parts = [str(p) for p in (loc[1:] if loc[:1] == ("body",) else loc)]
     return ".".join(parts) or "body"

@@ -17,8 +17,15 @@ from callroom.api.deps import AppSettings, Hub
 from callroom.api.deps import Paging as Service
 from callroom.api.params import LastEventId, RowId, Since
 from callroom.api.schemas import ErrorRead
-from callroom.api.schemas.pages import DeclineCreate, PageCreate, PageRead
-from callroom.paging.service import PageRequest, PagingService
+from callroom.api.schemas.pages import (
+    DeclineCreate,
+    PageBatchCreate,
+    PageBatchRead,
+    PageCreate,
+    PageRead,
+    SentRead,
+)
+from callroom.paging.service import PagingService
 from callroom.paging.stream import events
 
 Caller = Annotated[Principal, Depends(require(Permission.PAGE_SEND))]
@@ -39,18 +46,17 @@ def _read(paging: PagingService, page_id: RowId, caller: Principal) -> PageRead:
 def create_page(body: PageCreate, caller: Caller, paging: Service) -> PageRead:
     """Send a page. It resolves to recipients from the live schedule now; `notes` says what
     the sender should know (cover, fallback)."""
-    sent = paging.send(
-        PageRequest(
-            caller.identity,
-            body.target,
-            body.body,
-            body.callback,
-            body.priority,
-            body.patient_ref,
-            body.new_patient,
-        )
-    )
+    sent = paging.send(body.request(caller.identity))
     return _read(paging, sent.id, caller)
+
+
+@router.post("/batch", status_code=201)
+def create_pages(body: PageBatchCreate, caller: Caller, paging: Service) -> PageBatchRead:
+    """Send several pages in one transaction: all of them, or none when any is refused (the
+    error names each bad one as `pages.<index>.<field>`). Each answer is the page's id, its
+    recipients and its notes, in the order sent."""
+    sent = paging.send_batch([page.request(caller.identity) for page in body.pages])
+    return PageBatchRead(pages=[SentRead.of(s) for s in sent])
 
 
 STREAM: dict[int | str, dict[str, object]] = {200: {"content": {"text/event-stream": {}}}}

@@ -60,7 +60,17 @@ def record_recipients(
     session: Session, at: Step, resolution: Resolution, config: PagingConfig, now: datetime, actor: str
 ) -> None:
     """Add the resolved recipients of one step, their messages (per contact rules) and events."""
-    recipients = [
+    recipients = new_recipients(resolution, config, at.priority, now)
+    pages = PageRepository(session)
+    pages.add_recipients(at.page_id, at.step, at.round, recipients, now)
+    pages.add_events(at.page_id, now, step_events(at, resolution, recipients, actor))
+
+
+def new_recipients(
+    resolution: Resolution, config: PagingConfig, priority: Priority, now: datetime
+) -> tuple[NewRecipient, ...]:
+    """The resolved recipients to store, each with its messages (per the contact rules)."""
+    return tuple(
         NewRecipient(
             r.person_id,
             r.name,
@@ -68,13 +78,17 @@ def record_recipients(
             r.reason,
             tuple(
                 NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
-                for m in contact_plan(config, r.person_id, at.priority)
+                for m in contact_plan(config, r.person_id, priority)
             ),
         )
         for r in resolution.recipients
-    ]
-    pages = PageRepository(session)
-    pages.add_recipients(at.page_id, at.step, at.round, recipients, now)
+    )
+
+
+def step_events(
+    at: Step, resolution: Resolution, recipients: Iterable[NewRecipient], actor: str
+) -> list[NewEvent]:
+    """The audit events of one step: how it was routed, and each person notified."""
     events = [NewEvent(EventKind.ROUTED, actor, None, {"note": note}) for note in resolution.notes]
     events += [
         NewEvent(
@@ -92,7 +106,7 @@ def record_recipients(
         )
         for r in recipients
     ]
-    pages.add_events(at.page_id, now, events)
+    return events
 
 
 def new_only(resolution: Resolution, paged: Mapping[str, int]) -> Resolution:

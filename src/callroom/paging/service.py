@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -21,15 +22,14 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import (
     EventKind,
     PageState,
-    PagingConfig,
     Priority,
     RecipientState,
     Target,
     TargetKind,
 )
-from callroom.errors import CallroomError, Conflict, Invalid, NotAllowed, NotFound
+from callroom.errors import CallroomError, Conflict, Detail, Invalid, NotAllowed, NotFound
 from callroom.paging.engine import OPEN_STATES
-from callroom.paging.escalation import Step, config_of, escalate, record_recipients, route
+from callroom.paging.escalation import Step, config_of, escalate, new_recipients, route, step_events
 from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, UnknownTarget, check_target
 from callroom.rosters.live import LiveSchedules
@@ -43,11 +43,14 @@ from callroom.storage.paging_records import (
     PageRecord,
     RecipientRecord,
 )
-from callroom.storage.paging_repositories import PageRepository
+from callroom.storage.paging_repositories import PageRepository, StepRecipients
 from callroom.storage.web_repositories import PageListRepository
 
 CALLBACK = re.compile(r"[0-9+()#*x .-]{1,40}")
 MAX_PATIENT_REF = 100
+MAX_BATCH = 500
+"""Pages one batch may send: one transaction holds the database's write lock (SQLite) for
+all of them, so a huge batch would hold up every other writer."""
 
 
 class PageNotFound(NotFound):
@@ -160,29 +163,33 @@ class PagingService:
         """Resolve and store each page, all in one transaction against one reading of the live
         roster (the notices of a published roster, one per person moved); each answer is its
         page or the reason it was refused, and a refused one stores nothing of its own."""
-        answers: list[SentPage | CallroomError] = []
         with self._database.session() as session:
             now = self._clock()
             schedule = self._schedules.current(session, now)
-            for request in requests:
-                try:
-                    answers.append(self._store(session, schedule, request, now))
-                except CallroomError as error:
-                    answers.append(error)
-        return answers
+            targets = [_target_or_refusal(schedule, request) for request in requests]
+            chosen = [(r, t) for r, t in zip(requests, targets, strict=True) if isinstance(t, Target)]
+            stored = iter(_store(session, schedule, chosen, now))
+            return [next(stored) if isinstance(t, Target) else t for t in targets]
 
-    def _store(
-        self, session: Session, schedule: Schedule | None, request: PageRequest, now: datetime
-    ) -> SentPage:
-        target = parse_request(request)
-        if schedule is not None:
-            _check(schedule, target)
-        page, routed = _new_page(schedule, request, target, now)
-        page_id = PageRepository(session).add_page(page)
-        _record_sent(session, page_id, page, routed, config_of(schedule), now)
-        return SentPage(
-            page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id
-        )
+    def send_batch(self, requests: Sequence[PageRequest]) -> list[SentPage]:
+        """Store every page or none, in one transaction against one reading of the live roster:
+        Invalid naming each bad request's index and field (`pages.3.target`) if any is."""
+        if not 0 < len(requests) <= MAX_BATCH:
+            raise Invalid("pages", f"a batch holds 1 to {MAX_BATCH} pages")
+        with self._database.session() as session:
+            now = self._clock()
+            schedule = self._schedules.current(session, now)
+            targets = [_target_or_refusal(schedule, request) for request in requests]
+            problems = [
+                Detail(f"pages.{index}.{t.field}", t.message)
+                for index, t in enumerate(targets)
+                if isinstance(t, CallroomError)
+            ]
+            if problems:
+                raise Invalid.of(problems)
+            return _store(
+                session, schedule, list(zip(requests, cast(list[Target], targets), strict=True)), now
+            )
 
     def detail(self, caller: Principal, page_id: int) -> PageDetail:
         """The page with its recipients, timeline and messages, for its sender, its recipients,
@@ -309,6 +316,21 @@ def _new_page(
     return page, routed
 
 
+def _target(schedule: Schedule | None, request: PageRequest) -> Target:
+    """The request's target, once the request is acceptable and the target names something."""
+    target = parse_request(request)
+    if schedule is not None:
+        _check(schedule, target)
+    return target
+
+
+def _target_or_refusal(schedule: Schedule | None, request: PageRequest) -> Target | CallroomError:
+    try:
+        return _target(schedule, request)
+    except CallroomError as error:
+        return error
+
+
 def _check(schedule: Schedule, target: Target) -> None:
     try:
         check_target(schedule.program, target)
@@ -323,18 +345,37 @@ def _held_post(schedule: Schedule | None, target: Target, now: datetime) -> str 
     return work.post.id if work is not None else None
 
 
-def _record_sent(
-    session: Session, page_id: int, page: NewPage, routed: Resolution, config: PagingConfig, now: datetime
-) -> None:
-    detail = {
-        "target": page.target,
-        "priority": page.priority,
-        "roster_version": page.roster_version_id,
-        "new_patient": page.new_patient,
-        "policy": page.policy,
-    }
-    PageRepository(session).add_events(page_id, now, [NewEvent(EventKind.SENT, page.sender, None, detail)])
-    record_recipients(session, Step(page_id, Priority(page.priority), 0, 0), routed, config, now, page.sender)
+def _store(
+    session: Session, schedule: Schedule | None, requests: Sequence[tuple[PageRequest, Target]], now: datetime
+) -> list[SentPage]:
+    """Store acceptable requests: their pages, recipients, messages and events, one multi-row
+    statement for each kind, however many pages."""
+    built = [_new_page(schedule, request, target, now) for request, target in requests]
+    if not built:
+        return []
+    pages = PageRepository(session)
+    ids = pages.add_pages([page for page, _ in built])
+    config = config_of(schedule)
+    steps, events = [], []
+    for page_id, (page, routed) in zip(ids, built, strict=True):
+        at = Step(page_id, Priority(page.priority), 0, 0)
+        recipients = new_recipients(routed, config, at.priority, now)
+        steps.append(StepRecipients(page_id, 0, 0, recipients))
+        detail = {
+            "target": page.target,
+            "priority": page.priority,
+            "roster_version": page.roster_version_id,
+            "new_patient": page.new_patient,
+            "policy": page.policy,
+        }
+        events.append((page_id, NewEvent(EventKind.SENT, page.sender, None, detail)))
+        events += [(page_id, e) for e in step_events(at, routed, recipients, page.sender)]
+    pages.add_steps(steps, now)
+    pages.add_events_to(events, now)
+    return [
+        SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id)
+        for page_id, (page, routed) in zip(ids, built, strict=True)
+    ]
 
 
 def _locked(pages: PageRepository, page_id: int) -> PageRecord:

@@ -1,10 +1,14 @@
 """In-app delivery to browsers: one Server-Sent Events stream per user, fed from the inbox table.
 
-Workers (other processes) write the inbox; each API process runs one `InboxHub`, which polls the
-table every `stream_poll_interval_s` in a read-only transaction and hands new rows to the
-streams of the people they are for. PostgreSQL hands out ids before commit, so a row with a
-lower id can appear after a higher one: the hub remembers the gaps it has passed and looks for
-them again for `GAP_WAIT_S` (a transaction that takes longer than that has rolled back).
+Workers (other processes) write the inbox; each API process runs one `InboxHub`, which reads
+the table's new rows in a read-only transaction and hands them to the streams of the people they
+are for. It reads when a worker's commit wakes it (`callroom.storage.wakeup`: NOTIFY on
+PostgreSQL; on SQLite, a worker in the same process) and at least every `stream_poll_interval_s`
+(the safety net, and on SQLite the way it hears of workers in other processes).
+
+PostgreSQL hands out ids before commit, so a row with a lower id can appear after a higher one:
+the hub remembers the gaps it has passed and looks for them again for `GAP_WAIT_S` (a
+transaction that takes longer than that has rolled back).
 
 Each event is `event: page`, `id: <inbox id>`, `data: <JSON>` (see transports.inapp). A client
 that reconnects with `Last-Event-ID` first gets what it missed.
@@ -33,6 +37,7 @@ from callroom.storage import Database
 from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import InboxRecord
+from callroom.storage.wakeup import Wake
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,7 @@ class InboxHub:
         """Stop after the poll in progress. Not by cancelling: a cancelled await would leave
         the poll's thread holding a connection while the database closes under it."""
         self._stopping.set()
+        self._database.wakeups.wake(Wake.INBOX)
         if self._task is not None:
             await self._task
 
@@ -97,7 +103,9 @@ class InboxHub:
                 await self._sleep(RESTART_AFTER_S)
 
     async def _loop(self) -> None:
+        wakeups = self._database.wakeups
         while not self._stopping.is_set():
+            mark = wakeups.mark(Wake.INBOX)
             try:
                 rows = await anyio.to_thread.run_sync(self._poll)
             except Unavailable as error:
@@ -107,8 +115,9 @@ class InboxHub:
             for row in rows:
                 for queue in self._queues.get(row.person_id, ()):
                     queue.put_nowait(row)
-            if len(rows) < BATCH:
-                await self._sleep(self._interval_s)
+            if len(rows) < BATCH and not self._stopping.is_set():
+                # A thread waits for the wake-up; `stop` wakes it too.
+                await anyio.to_thread.run_sync(wakeups.wait, Wake.INBOX, mark, self._interval_s)
 
     def close_streams(self) -> None:
         """End every open stream (see `events`)."""

@@ -8,7 +8,10 @@ busy pass opens no transaction that would find nothing):
 3. email and webhook messages: claimed under a token and a lease (one transaction), sent outside
    any transaction, and recorded with a conditional update on the token (a second one);
 4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
-A pass that found work is followed at once by another; an idle worker sleeps one poll interval.
+A pass that found work is followed at once by another; an idle worker sleeps until a sender's
+commit wakes it (`callroom.storage.wakeup`: NOTIFY on PostgreSQL, a commit in its own process on
+SQLite) or one poll interval has passed (the safety net: a wake-up can be lost, work can come
+due with nobody writing, and other processes' commits wake no one on SQLite).
 Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
 flight included, and `run` returns.
 
@@ -50,6 +53,7 @@ from callroom.storage.outage import Backoff
 from callroom.storage.outbox_repositories import OutboxRepository
 from callroom.storage.paging_records import ClaimedMessage, NewEvent
 from callroom.storage.paging_repositories import PageRepository
+from callroom.storage.wakeup import Wake
 
 Sent = tuple[SendResult, str | None]
 """What came of one send: the transport's result, and why it was cancelled instead (or None)."""
@@ -94,8 +98,10 @@ class Worker:
         """Work until `stop` is set, then finish the pass in progress and return. While the
         database is unavailable, try again with a backoff (see the module doc)."""
         self._stop = stop
+        wakeups = self._database.wakeups
         try:
             while not stop.is_set():
+                mark = wakeups.mark(Wake.OUTBOX)
                 try:
                     done = self.run_once()
                 except Unavailable as error:
@@ -103,7 +109,7 @@ class Worker:
                     continue
                 self._backoff.succeeded()
                 if done == 0:
-                    stop.wait(self._options.poll_interval_s)
+                    wakeups.wait(Wake.OUTBOX, mark, self._options.poll_interval_s)
         finally:
             self._pool.shutdown(wait=True)
 

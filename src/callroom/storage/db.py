@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callroom.errors import Unavailable
 from callroom.storage.outage import Backoff, outages_unavailable
+from callroom.storage.wakeup import Wakeups
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -49,6 +50,9 @@ class Database:
         self.engine = engine
         # Records are built inside the transaction, so nothing needs reloading after commit.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.wakeups = Wakeups(engine)
+        event.listen(self._sessions, "before_commit", self.wakeups.before_commit)
+        event.listen(self._sessions, "after_commit", self.wakeups.committed)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -70,7 +74,9 @@ class Database:
                 session.rollback()
 
     def close(self) -> None:
-        """Close every pooled connection (SQLite files and PostgreSQL sockets alike)."""
+        """Close every pooled connection (SQLite files and PostgreSQL sockets alike), and the
+        wake-ups' LISTEN connection."""
+        self.wakeups.close()
         self.engine.dispose()
 
     def __enter__(self) -> Database:

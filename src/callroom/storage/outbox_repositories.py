@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Executable, Row, String, Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import Executable, Integer, Row, String, Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import Channel, MessageState
@@ -27,6 +28,7 @@ from callroom.storage.bulk import insert_rows
 from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
 from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.wakeup import Wake, announce
 
 _INBOX = cast(Table, InboxRow.__table__)
 _MESSAGES = cast(Table, MessageRow.__table__)
@@ -58,6 +60,32 @@ class DueWork:
 
 
 _DUE_WORK = _due_work()
+# The worker's and the event streams' reads, built once and run on Core (see paging_repositories).
+_PARTS = [cast(Table, row.__table__) for row in (MessageRow, PageRow, RecipientRow)]
+_CLAIMED = (
+    select(*_PARTS)
+    .join_from(_PARTS[0], _PARTS[1], _PARTS[1].c.id == _PARTS[0].c.page_id)
+    .join(_PARTS[2], _PARTS[2].c.id == _PARTS[0].c.recipient_id)
+    .where(_PARTS[0].c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_PARTS[0].c.id)
+)
+_INBOX_AFTER = (
+    select(_INBOX)
+    .where(_INBOX.c.id > bindparam("after"))
+    .order_by(_INBOX.c.id)
+    .limit(bindparam("limit", type_=Integer()))
+)
+_INBOX_IDS = select(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True))).order_by(_INBOX.c.id)
+
+
+def _split(row: Row[Any]) -> list[SimpleNamespace]:
+    """A row of `_CLAIMED` as its message, page and recipient, each with its columns by name."""
+    parts, start = [], 0
+    for table in _PARTS:
+        width = len(table.c)
+        parts.append(SimpleNamespace(**dict(zip(table.c.keys(), row[start : start + width], strict=True))))
+        start += width
+    return parts
 
 
 class OutboxRepository:
@@ -145,7 +173,8 @@ class OutboxRepository:
 
     def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:
         """Put messages (message id, person, page, payload) in inboxes, in one statement; the
-        ids of those newly stored (one already there is left alone)."""
+        ids of those newly stored (one already there is left alone). The event streams are
+        woken when the transaction commits."""
         if not entries:
             return set()
         # SQLite refuses any insert of a stored message id (a trigger keeps the append-only inbox
@@ -168,10 +197,13 @@ class OutboxRepository:
             for m, (person, page, payload) in wanted.items()
         ]
         # RETURNING, not rowcount: it says which rows went in, on both databases.
-        added = insert_rows(
+        inserted = insert_rows(
             self._session, _INBOX, rows, returning=("message_id",), skip_existing="message_id"
         )
-        return {int(m) for (m,) in added}
+        added = {int(m) for (m,) in inserted}
+        if added:
+            announce(self._session, Wake.INBOX)
+        return added
 
     def finish_many(self, claim: str, results: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """`finish` for messages this transaction claimed (so the claim cannot have been lost):
@@ -196,12 +228,12 @@ class OutboxRepository:
 
     def inbox_after(self, after_id: int, limit: int, person_id: str | None = None) -> list[InboxRecord]:
         """Inbox rows with ids above `after_id`, oldest first; one person's, or everyone's."""
-        # Columns, not ORM objects: the event streams read a crowd's rows here, and building an
-        # object a row cost several times the query.
-        stmt = select(*_INBOX.c).where(_INBOX.c.id > after_id).order_by(_INBOX.c.id).limit(limit)
-        if person_id is not None:
-            stmt = stmt.where(_INBOX.c.person_id == person_id)
-        return [inbox_record(row) for row in self._session.execute(stmt)]
+        if person_id is None:
+            rows = self._session.execute(_INBOX_AFTER, {"after": after_id, "limit": limit})
+        else:
+            stmt = _INBOX_AFTER.where(_INBOX.c.person_id == person_id)
+            rows = self._session.execute(stmt, {"after": after_id, "limit": limit})
+        return [inbox_record(row) for row in rows]
 
     def newest_inbox_id(self) -> int:
         return self._session.scalar(select(func.max(InboxRow.id))) or 0
@@ -209,27 +241,21 @@ class OutboxRepository:
     def inbox_ids(self, ids: Collection[int]) -> list[InboxRecord]:
         if not ids:
             return []
-        stmt = select(*_INBOX.c).where(_INBOX.c.id.in_(ids)).order_by(_INBOX.c.id)
-        return [inbox_record(row) for row in self._session.execute(stmt)]
+        return [inbox_record(row) for row in self._session.execute(_INBOX_IDS, {"ids": list(ids)})]
 
     def _claimed(self, ids: Sequence[int], claim: str) -> list[ClaimedMessage]:
         if not ids:
             return []
-        rows = self._session.execute(
-            select(MessageRow, PageRow, RecipientRow)
-            .join(PageRow, PageRow.id == MessageRow.page_id)
-            .join(RecipientRow, RecipientRow.id == MessageRow.recipient_id)
-            .where(MessageRow.id.in_(ids))
-            .order_by(MessageRow.id)
-            # Rows this session loaded before the UPDATE would otherwise come back stale.
-            .execution_options(populate_existing=True)
-        ).all()
-        return [
-            ClaimedMessage(message_record(m), claim, page_record(p), recipient_record(r)) for m, p, r in rows
-        ]
+        found = []
+        for row in self._session.execute(_CLAIMED, {"ids": list(ids)}):
+            message, page, recipient = _split(row)
+            found.append(
+                ClaimedMessage(message_record(message), claim, page_record(page), recipient_record(recipient))
+            )
+        return found
 
 
-def message_record(row: MessageRow) -> MessageRecord:
+def message_record(row: MessageRow | Row[Any] | SimpleNamespace) -> MessageRecord:
     return MessageRecord(
         id=row.id,
         page_id=row.page_id,
@@ -246,7 +272,7 @@ def message_record(row: MessageRow) -> MessageRecord:
     )
 
 
-def inbox_record(row: Row[Any]) -> InboxRecord:
+def inbox_record(row: InboxRow | Row[Any]) -> InboxRecord:
     return InboxRecord(
         id=row.id,
         person_id=row.person_id,

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, exists, func, select, update
+from sqlalchemy import CursorResult, Executable, Row, Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import EventKind, MessageState, PageState, Priority, RecipientState
@@ -31,13 +33,25 @@ from callroom.storage.paging_records import (
     RecipientRecord,
 )
 from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.wakeup import Wake, announce
 
 # Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
 # machinery costs several times the database's own work here.
 _TABLES = {
     row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
 }
-_INSERT_PAGE = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id)
+_INSERT_PAGES = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id, sort_by_parameter_order=True)
+
+# Reads the escalations and the actions make of one page, built once (building a statement
+# costs more than SQLite takes to run it) and run on Core: the rows become records at once, so
+# the ORM's identity map would only be overhead.
+_PAGE = select(_TABLES["pages"]).where(_TABLES["pages"].c.id == bindparam("id"))
+_LOCK_PAGE = _PAGE.with_for_update()
+_RECIPIENTS = (
+    select(_TABLES["page_recipients"])
+    .where(_TABLES["page_recipients"].c.page_id == bindparam("page_id"))
+    .order_by(_TABLES["page_recipients"].c.id)
+)
 
 
 class PageRepository:
@@ -45,57 +59,55 @@ class PageRepository:
         self._session = session
 
     def add_page(self, new: NewPage) -> int:
-        values = {
-            "created_at": new.created_at,
-            "sender": new.sender,
-            "priority": new.priority,
-            "target": new.target,
-            "body": new.body,
-            "callback": new.callback,
-            "patient_ref": new.patient_ref,
-            "new_patient": new.new_patient,
-            "roster_version_id": new.roster_version_id,
-            "policy": json.dumps(new.policy),
-            "notes": json.dumps(list(new.notes)),
-            "state": PageState.SENT,
-            "step": 0,
-            "round_no": 0,
-            "deadline": new.deadline,
-            "exhausted": False,
-            "version": 1,
-            "notice": new.notice,
-        }
-        return int(self._session.execute(_INSERT_PAGE, values).scalar_one())
+        (page_id,) = self.add_pages([new])
+        return page_id
+
+    def add_pages(self, pages: Sequence[NewPage]) -> list[int]:
+        """Insert pages in one statement; their ids, in order."""
+        rows = [_page_values(new) for new in pages]
+        return [int(i) for i in self._session.execute(_INSERT_PAGES, rows).scalars()]
 
     def add_recipients(
         self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient], at: datetime
     ) -> list[int]:
-        """Insert the recipients of one step and their outbound messages; their ids, in order.
+        """Insert the recipients of one step and their outbound messages; their ids, in order."""
+        return self.add_steps([StepRecipients(page_id, step, round_, tuple(recipients))], at)
+
+    def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[int]:
+        """Insert the recipients of steps (of one page or several) and their outbound messages,
+        one statement for each; the recipients' ids, in order. The workers are woken when the
+        transaction commits.
 
         Each message's idempotency key names its recipient row and channel, so it is the same on
         every attempt and unique across the database.
         """
-        if not recipients:
+        found = [(s.page_id, r, s) for s in steps for r in s.recipients]
+        if not found:
             return []
         rows = [
             {
                 "page_id": page_id,
                 "person_id": r.person_id,
                 "name": r.name,
-                "step": step,
-                "round_no": round_,
+                "step": s.step,
+                "round_no": s.round,
                 "post_id": r.post_id,
                 "reason": r.reason,
                 "state": RecipientState.NOTIFIED,
                 "decline_reason": None,
                 "notified_at": at,
             }
-            for r in recipients
+            for page_id, r, s in found
         ]
-        # A step names each person once, so the person pairs each returned id with its row.
-        stored = insert_rows(self._session, _TABLES["page_recipients"], rows, returning=("id", "person_id"))
-        by_person = {str(row.person_id): int(row.id) for row in stored}
-        ids = [by_person[r.person_id] for r in recipients]
+        # A step names each person once, so its page, step, round and person pair each returned
+        # id with its row (the bulk insert returns rows in no particular order).
+        key = ("page_id", "step", "round_no", "person_id")
+        stored = insert_rows(self._session, _TABLES["page_recipients"], rows, returning=("id", *key))
+        by_key = {
+            (int(row.page_id), int(row.step), int(row.round_no), str(row.person_id)): int(row.id)
+            for row in stored
+        }
+        ids = [by_key[(page_id, s.step, s.round, r.person_id)] for page_id, r, s in found]
         messages = [
             {
                 "page_id": page_id,
@@ -112,10 +124,12 @@ class PageRepository:
                 "note": None,
                 "sent_at": None,
             }
-            for rid, r in zip(ids, recipients, strict=True)
+            for rid, (page_id, r, _) in zip(ids, found, strict=True)
             for m in r.messages
         ]
-        insert_rows(self._session, _TABLES["outbound_messages"], messages)
+        if messages:
+            insert_rows(self._session, _TABLES["outbound_messages"], messages)
+            announce(self._session, Wake.OUTBOX)
         return ids
 
     def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
@@ -138,14 +152,11 @@ class PageRepository:
 
     def page(self, page_id: int, *, lock: bool = False) -> PageRecord | None:
         """The page; with `lock`, its row stays locked until the transaction ends."""
-        stmt = select(PageRow).where(PageRow.id == page_id).execution_options(populate_existing=True)
-        row = self._session.scalars(stmt.with_for_update() if lock else stmt).first()
+        row = self._session.execute(_LOCK_PAGE if lock else _PAGE, {"id": page_id}).first()
         return None if row is None else page_record(row)
 
     def recipients(self, page_id: int) -> list[RecipientRecord]:
-        stmt = select(RecipientRow).where(RecipientRow.page_id == page_id).order_by(RecipientRow.id)
-        stmt = stmt.execution_options(populate_existing=True)
-        return [recipient_record(row) for row in self._session.scalars(stmt)]
+        return [recipient_record(row) for row in self._session.execute(_RECIPIENTS, {"page_id": page_id})]
 
     def recipient_counts(self, page_id: int) -> dict[RecipientState, int]:
         """How many of the page's recipients are in each state (those in none are left out):
@@ -223,12 +234,45 @@ class PageRepository:
         return rows_changed(self._session, stmt)
 
 
+@dataclass(frozen=True)
+class StepRecipients:
+    """The recipients one step of one page reaches (see `PageRepository.add_steps`)."""
+
+    page_id: int
+    step: int
+    round: int
+    recipients: tuple[NewRecipient, ...]
+
+
+def _page_values(new: NewPage) -> dict[str, Any]:
+    return {
+        "created_at": new.created_at,
+        "sender": new.sender,
+        "priority": new.priority,
+        "target": new.target,
+        "body": new.body,
+        "callback": new.callback,
+        "patient_ref": new.patient_ref,
+        "new_patient": new.new_patient,
+        "roster_version_id": new.roster_version_id,
+        "policy": json.dumps(new.policy),
+        "notes": json.dumps(list(new.notes)),
+        "state": PageState.SENT,
+        "step": 0,
+        "round_no": 0,
+        "deadline": new.deadline,
+        "exhausted": False,
+        "version": 1,
+        "notice": new.notice,
+    }
+
+
 def rows_changed(session: Session, stmt: Executable) -> int:
     """How many rows an UPDATE or INSERT changed (what makes an update "conditional")."""
     return cast(CursorResult[Any], session.execute(stmt)).rowcount
 
 
-def page_record(row: PageRow) -> PageRecord:
+def page_record(row: PageRow | Row[Any] | SimpleNamespace) -> PageRecord:
     return PageRecord(
         id=row.id,
         created_at=row.created_at,
@@ -252,7 +296,7 @@ def page_record(row: PageRow) -> PageRecord:
     )
 
 
-def recipient_record(row: RecipientRow) -> RecipientRecord:
+def recipient_record(row: RecipientRow | Row[Any] | SimpleNamespace) -> RecipientRecord:
     return RecipientRecord(
         id=row.id,
         page_id=row.page_id,

@@ -13,9 +13,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,6 +102,41 @@ class ProgramRepository:
         return None if found is None else _program_version_record(found[0], found[1])
 
 
+@cache
+def _live_id(named: bool, with_blocks: bool) -> Select[int]:
+    """`RosterRepository.live_id`'s query, built once per shape: every page sent runs it, and
+    building it cost more than running it. Parameters: now, name, prefix (see `_like_prefix`)."""
+    newest_of_program = (
+        select(RosterVersionRow.id)
+        .where(RosterVersionRow.program_id == ProgramRow.id, RosterVersionRow.published)
+        .order_by(RosterVersionRow.number.desc())
+        .limit(1)
+        .correlate(ProgramRow)
+        .scalar_subquery()
+    )
+    now = bindparam("now", type_=ProgramVersionRow.block_starts_at.type)
+    holds = and_(ProgramVersionRow.block_starts_at <= now, now < ProgramVersionRow.block_ends_at)
+    stmt = (
+        select(RosterVersionRow.id)
+        .select_from(ProgramRow)
+        .join(RosterVersionRow, RosterVersionRow.id == newest_of_program)
+        .join(ProgramVersionRow, ProgramVersionRow.id == RosterVersionRow.program_version_id)
+        .order_by(case((holds, 1), else_=0).desc(), RosterVersionRow.id.desc())
+        .limit(1)
+    )
+    if not named:
+        return stmt
+    chosen: ColumnElement[bool] = ProgramRow.name == bindparam("name", type_=String())
+    if with_blocks:
+        chosen = or_(chosen, ProgramRow.name.like(bindparam("prefix", type_=String()), escape="/"))
+    return stmt.where(chosen)
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern for names beginning with `prefix`, its own % and _ taken literally."""
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
 class RosterRepository:
     """Roster versions and their assignments, written together or not at all."""
 
@@ -183,29 +219,12 @@ class RosterRepository:
         One query, from the few candidate programs: each one's newest version is a seek on the
         unique (program_id, number) index, never a scan of the versions.
         """
-        newest_of_program = (
-            select(RosterVersionRow.id)
-            .where(RosterVersionRow.program_id == ProgramRow.id, RosterVersionRow.published)
-            .order_by(RosterVersionRow.number.desc())
-            .limit(1)
-            .correlate(ProgramRow)
-            .scalar_subquery()
-        )
-        holds = and_(ProgramVersionRow.block_starts_at <= now, now < ProgramVersionRow.block_ends_at)
-        stmt = (
-            select(RosterVersionRow.id)
-            .select_from(ProgramRow)
-            .join(RosterVersionRow, RosterVersionRow.id == newest_of_program)
-            .join(ProgramVersionRow, ProgramVersionRow.id == RosterVersionRow.program_version_id)
-            .order_by(case((holds, 1), else_=0).desc(), RosterVersionRow.id.desc())
-            .limit(1)
-        )
+        params: dict[str, object] = {"now": now}
         if program_name is not None:
-            named: ColumnElement[bool] = ProgramRow.name == program_name
+            params["name"] = program_name
             if blocks_prefix is not None:
-                named = or_(named, ProgramRow.name.startswith(blocks_prefix, autoescape=True))
-            stmt = stmt.where(named)
-        return self._session.scalar(stmt)
+                params["prefix"] = _like_prefix(blocks_prefix)
+        return self._session.scalar(_live_id(program_name is not None, "prefix" in params), params)
 
     def by_number(self, program_name: str, number: int) -> RosterVersionRecord | None:
         stmt = _roster_versions(program_name).where(RosterVersionRow.number == number)

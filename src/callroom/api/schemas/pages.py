@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callroom.domain.paging import Priority
 from callroom.paging.policy import MAX_BODY
-from callroom.paging.service import CALLBACK, MAX_PATIENT_REF, PageDetail
+from callroom.paging.service import CALLBACK, MAX_BATCH, MAX_PATIENT_REF, PageDetail, PageRequest, SentPage
 
 
 class PageCreate(BaseModel):
@@ -29,6 +29,36 @@ class PageCreate(BaseModel):
         description="shown only in the app; never emailed or sent to a gateway",
     )
     new_patient: bool | None = None
+
+    def request(self, sender: str) -> PageRequest:
+        return PageRequest(
+            sender, self.target, self.body, self.callback, self.priority, self.patient_ref, self.new_patient
+        )
+
+
+class PageBatchCreate(BaseModel):
+    """Pages to send together: all are sent, or (naming each bad one's index and field) none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pages: list[PageCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SentRead(BaseModel):
+    """A page just sent: its id, who it resolved to (person ids), and what the sender should
+    know (`notes`). Its whole record is `GET /api/v1/pages/{id}`."""
+
+    id: int
+    recipients: list[str]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, sent: SentPage) -> SentRead:
+        return cls(id=sent.id, recipients=list(sent.recipients), notes=list(sent.notes))
+
+
+class PageBatchRead(BaseModel):
+    pages: list[SentRead]
 
 
 class DeclineCreate(BaseModel):

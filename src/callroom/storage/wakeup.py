@@ -1,0 +1,150 @@
+"""Wake-ups: a writer says, inside its transaction, that it left paging work behind, and the
+worker or event-stream hub waiting for that work wakes at once instead of at its next poll.
+
+`announce(session, channel)` marks the transaction; nothing happens unless it commits.
+- PostgreSQL: the transaction sends one `NOTIFY channel` just before its COMMIT, so it is
+  delivered with the commit and dropped with a rollback: a woken reader always finds the row.
+  Each `Database` keeps one LISTEN connection, on a thread of its own, opened when something
+  first waits. A notification can be lost (that connection drops, the server restarts), so
+  every waiter keeps a poll as its safety net, and all of them are woken when the connection
+  comes back (whatever was announced meanwhile is then found by that poll).
+- SQLite has no NOTIFY: a commit wakes the waiters of its own process (the API and the worker
+  thread `callroom serve` runs beside it); other processes find the work at their next poll.
+
+Waiting is by generation: `mark` before looking for work, `wait` after finding none, so a
+wake-up that lands between the look and the wait is not missed. Only the channels something
+waits on are listened to.
+
+Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass.
+Without it every page sent woke every worker for a pass of its own (several transactions each),
+where a poll used to take hundreds of pages in one; on two heavily shared cores the crash test
+(tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender) ran
+out of its bound twice, and with it passed twice (few runs: see bench/paging.py's notes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from enum import StrEnum
+
+import psycopg
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from callroom.storage.outage import Backoff
+
+log = logging.getLogger(__name__)
+
+PENDING = "callroom_wakeups"
+"""Where a session keeps the channels its transaction announced (Session.info)."""
+GATHER_S = 0.002
+LISTEN_SLICE_S = 0.5  # how often the listening thread looks up from its socket to see if it should stop
+
+
+class Wake(StrEnum):
+    OUTBOX = "callroom_outbox"  # messages or deadlines were written: the workers have work
+    INBOX = "callroom_inbox"  # in-app messages reached an inbox: the event streams have news
+
+
+def announce(session: Session, channel: Wake) -> None:
+    """Wake `channel`'s waiters when this session's transaction commits (see the module doc)."""
+    pending: set[Wake] = session.info.setdefault(PENDING, set())
+    pending.add(channel)
+
+
+class Wakeups:
+    """One database's wake-ups: `Database` sends the NOTIFYs and calls `committed`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._postgres = engine.dialect.name == "postgresql"
+        self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._changed = threading.Condition()
+        self._generation: dict[str, int] = defaultdict(int)
+        self._listener: threading.Thread | None = None
+        self._wanted: frozenset[Wake] = frozenset()
+        self._closed = threading.Event()
+        self.listening_to: frozenset[Wake] = frozenset()
+        """The channels the LISTEN connection is up on (PostgreSQL): tests wait for them."""
+
+    def before_commit(self, session: Session) -> None:
+        """Send the transaction's NOTIFYs, once per channel, inside it (PostgreSQL)."""
+        if self._postgres:
+            for channel in sorted(session.info.get(PENDING, ())):
+                session.execute(text(f"NOTIFY {channel}"))
+
+    def committed(self, session: Session) -> None:
+        """Wake this process's waiters on the channels the transaction announced (SQLite; on
+        PostgreSQL the NOTIFY comes back through the LISTEN connection)."""
+        channels = session.info.pop(PENDING, ())
+        if channels and not self._postgres:
+            self.wake(*channels)
+
+    def wake(self, *channels: str) -> None:
+        with self._changed:
+            for channel in channels:
+                self._generation[channel] += 1
+            self._changed.notify_all()
+
+    def mark(self, channel: Wake) -> int:
+        """Take before looking for work; pass to `wait` if none was found."""
+        if channel not in self._wanted:
+            self._listen(channel)
+        return self._generation[channel]
+
+    def wait(self, channel: Wake, mark: int, timeout_s: float) -> bool:
+        """Until `channel` is woken after `mark` was taken, or `timeout_s` passes; True if woken.
+        A wake-up is followed by `GATHER_S` more (within `timeout_s`), so that what is sent
+        together is handled together (see the module doc)."""
+        began = time.monotonic()
+        with self._changed:
+            woken = self._changed.wait_for(
+                lambda: self._generation[channel] != mark or self._closed.is_set(), timeout_s
+            )
+        if woken and not self._closed.is_set():
+            self._closed.wait(min(GATHER_S, max(0.0, began + timeout_s - time.monotonic())))
+        return woken
+
+    def close(self) -> None:
+        self._closed.set()
+        self.wake(*Wake)
+        if self._listener is not None:
+            self._listener.join(timeout=2 * LISTEN_SLICE_S + 1)
+
+    def _listen(self, channel: Wake) -> None:
+        """Listen on `channel` too: only the channels something waits on, so a worker is not
+        woken by every delivery nor a web process by every page sent."""
+        if not self._postgres:
+            return
+        with self._changed:
+            self._wanted = self._wanted | {channel}
+            if self._listener is None and not self._closed.is_set():
+                self._listener = threading.Thread(target=self._run, name="listen", daemon=True)
+                self._listener.start()
+
+    def _run(self) -> None:
+        """Listen until closed; after a dropped connection, connect again with a backoff."""
+        backoff = Backoff("wake-ups (LISTEN)")
+        while not self._closed.is_set():
+            try:
+                self._listen_once(backoff)
+            except psycopg.Error as error:
+                self.listening_to = frozenset()
+                self._closed.wait(backoff.failed(error))
+
+    def _listen_once(self, backoff: Backoff) -> None:
+        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
+            listened = self._wanted
+            for channel in sorted(listened):
+                connection.execute(f"LISTEN {channel}")
+            backoff.succeeded()
+            self.listening_to = listened
+            # Whatever was announced while nobody listened is found by this round of looks.
+            self.wake(*listened)
+            # A channel wanted since is listened to on a new connection (within a slice).
+            while not self._closed.is_set() and self._wanted == listened:
+                for note in connection.notifies(timeout=LISTEN_SLICE_S):
+                    self.wake(note.channel)
+        self.listening_to = frozenset()
