@@ -51,7 +51,6 @@ class Database:
         # Records are built inside the transaction, so nothing needs reloading after commit.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.wakeups = Wakeups(engine)
-        event.listen(self._sessions, "before_commit", self.wakeups.before_commit)
         event.listen(self._sessions, "after_commit", self.wakeups.committed)
 
     @contextmanager

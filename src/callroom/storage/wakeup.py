@@ -2,8 +2,14 @@
 worker or event-stream hub waiting for that work wakes at once instead of at its next poll.
 
 `announce(session, channel)` marks the transaction; nothing happens unless it commits.
-- PostgreSQL: the transaction sends one `NOTIFY channel` just before its COMMIT, so it is
-  delivered with the commit and dropped with a rollback: a woken reader always finds the row.
+- PostgreSQL: once the transaction has committed, one `NOTIFY channel` is sent in a short
+  transaction of its own, so a woken reader always finds the row and a rollback wakes no one.
+  Not inside the writer's transaction: a transaction that notifies holds one database-wide lock
+  from its NOTIFY through its commit, WAL flush included, so with fsync on every writer's commit
+  queued behind every other's (bench/paging.py: about 100-400 pages/s delivered whatever the
+  batching). The NOTIFY's own transaction commits with `synchronous_commit` off: it writes
+  nothing worth a flush, so it holds that lock only for an instant. If the process dies between
+  the two commits, the wake-up is lost and the waiters' polls find the work.
   Each `Database` keeps one LISTEN connection, on a thread of its own, opened when something
   first waits. A notification can be lost (that connection drops, the server restarts), so
   every waiter keeps a poll as its safety net, and all of them are woken when the connection
@@ -31,7 +37,8 @@ from collections import defaultdict
 from enum import StrEnum
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from callroom.storage.outage import Backoff
@@ -56,9 +63,10 @@ def announce(session: Session, channel: Wake) -> None:
 
 
 class Wakeups:
-    """One database's wake-ups: `Database` sends the NOTIFYs and calls `committed`."""
+    """One database's wake-ups: `Database` calls `committed` after each commit."""
 
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._changed = threading.Condition()
@@ -69,18 +77,29 @@ class Wakeups:
         self.listening_to: frozenset[Wake] = frozenset()
         """The channels the LISTEN connection is up on (PostgreSQL): tests wait for them."""
 
-    def before_commit(self, session: Session) -> None:
-        """Send the transaction's NOTIFYs, once per channel, inside it (PostgreSQL)."""
-        if self._postgres:
-            for channel in sorted(session.info.get(PENDING, ())):
-                session.execute(text(f"NOTIFY {channel}"))
-
     def committed(self, session: Session) -> None:
-        """Wake this process's waiters on the channels the transaction announced (SQLite; on
-        PostgreSQL the NOTIFY comes back through the LISTEN connection)."""
+        """Wake the waiters on the channels the transaction announced: on PostgreSQL everyone's,
+        by NOTIFY (it comes back through the LISTEN connections); on SQLite this process's."""
         channels = session.info.pop(PENDING, ())
-        if channels and not self._postgres:
+        if not channels:
+            return
+        if self._postgres:
+            self._notify(sorted(channels))
+        else:
             self.wake(*channels)
+
+    def _notify(self, channels: list[str]) -> None:
+        """NOTIFY in a transaction of its own (see the module doc). The writer's transaction has
+        committed already, so a failure here must not reach its caller: it is logged, and the
+        waiters' polls find the work."""
+        try:
+            with self._engine.connect() as connection:
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                for channel in channels:
+                    connection.exec_driver_sql(f"NOTIFY {channel}")
+                connection.commit()
+        except SQLAlchemyError as error:
+            log.info("wake-up not sent (%s); the polls will find the work", error.__class__.__name__)
 
     def wake(self, *channels: str) -> None:
         with self._changed:
