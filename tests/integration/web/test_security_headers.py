@@ -81,6 +81,7 @@ def _tour(web: Web) -> Iterator[tuple[str, httpx.Response]]:
         ("/inbox", "/inbox"),
         ("/inbox/item/{page_id}", f"/inbox/item/{page_id}"),
         ("/inbox/pages/{page_id}", f"/inbox/pages/{page_id}"),
+        ("/inbox/pages/{page_id}/progress", f"/inbox/pages/{page_id}/progress"),
         ("/me", "/me"),
         ("/hours", "/hours"),
         ("/hours/week", "/hours/week"),
