@@ -10,10 +10,11 @@ worker or event-stream hub waiting for that work wakes at once instead of at its
   batching). The NOTIFY's own transaction commits with `synchronous_commit` off: it writes
   nothing worth a flush, so it holds that lock only for an instant. If the process dies between
   the two commits, the wake-up is lost and the waiters' polls find the work.
-  Each `Database` keeps one LISTEN connection, on a thread of its own, opened when something
-  first waits. A notification can be lost (that connection drops, the server restarts), so
-  every waiter keeps a poll as its safety net, and all of them are woken when the connection
-  comes back (whatever was announced meanwhile is then found by that poll).
+  Each `Database` keeps one connection to send NOTIFYs on, opened at the first, and one LISTEN
+  connection, on a thread of its own, opened when something first waits. A notification can be
+  lost (that connection drops, the server restarts), so every waiter keeps a poll as its safety
+  net, and all of them are woken when the connection comes back (whatever was announced
+  meanwhile is then found by that poll).
 - SQLite has no NOTIFY: a commit wakes the waiters of its own process (the API and the worker
   thread `callroom serve` runs beside it); other processes find the work at their next poll.
 
@@ -35,10 +36,10 @@ import threading
 import time
 from collections import defaultdict
 from enum import StrEnum
+from typing import Any
 
 import psycopg
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from callroom.storage.outage import Backoff
@@ -66,8 +67,9 @@ class Wakeups:
     """One database's wake-ups: `Database` calls `committed` after each commit."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        self._notifier: psycopg.Connection[Any] | None = None  # see _notify
+        self._notifying = threading.Lock()
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._changed = threading.Condition()
         self._generation: dict[str, int] = defaultdict(int)
@@ -89,17 +91,26 @@ class Wakeups:
             self.wake(*channels)
 
     def _notify(self, channels: list[str]) -> None:
-        """NOTIFY in a transaction of its own (see the module doc). The writer's transaction has
-        committed already, so a failure here must not reach its caller: it is logged, and the
-        waiters' polls find the work."""
-        try:
-            with self._engine.connect() as connection:
-                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        """NOTIFY, each in a transaction of its own (see the module doc), on one connection
+        kept for it: not one from the pool, which would cost a checkout and its ping on every
+        commit, and could wait for a free connection while each thread holding one waits the
+        same way. The writer's transaction has committed already, so a failure here must not
+        reach its caller: it is logged, and the waiters' polls find the work."""
+        with self._notifying:
+            try:
+                if self._notifier is None:
+                    self._notifier = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5)
+                    self._notifier.execute("SET synchronous_commit TO OFF")
                 for channel in channels:
-                    connection.exec_driver_sql(f"NOTIFY {channel}")
-                connection.commit()
-        except SQLAlchemyError as error:
-            log.info("wake-up not sent (%s); the polls will find the work", error.__class__.__name__)
+                    self._notifier.execute(f"NOTIFY {channel}")
+            except psycopg.Error as error:
+                self._drop_notifier()
+                log.info("wake-up not sent (%s); the polls will find the work", error.__class__.__name__)
+
+    def _drop_notifier(self) -> None:
+        if self._notifier is not None:
+            self._notifier.close()
+            self._notifier = None
 
     def wake(self, *channels: str) -> None:
         with self._changed:
@@ -129,6 +140,8 @@ class Wakeups:
     def close(self) -> None:
         self._closed.set()
         self.wake(*Wake)
+        with self._notifying:
+            self._drop_notifier()
         if self._listener is not None:
             self._listener.join(timeout=2 * LISTEN_SLICE_S + 1)
 
