@@ -9,6 +9,7 @@ so they serialise with the workers' escalations; each leaves an event in the aud
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,6 +92,12 @@ class PageDetail:
     events: tuple[EventRecord, ...]
     messages: tuple[MessageRecord, ...]
 
+    @property
+    def progress(self) -> PageProgress:
+        """How far the page has got, counted from the recipients already read."""
+        states = Counter(r.state for r in self.recipients)
+        return PageProgress(self.page, len(self.recipients), states)
+
 
 @dataclass(frozen=True)
 class PageProgress:
@@ -164,9 +171,7 @@ class PagingService:
         roster (the notices of a published roster, one per person moved); each answer is its
         page or the reason it was refused, and a refused one stores nothing of its own."""
         with self._database.session() as session:
-            now = self._clock()
-            schedule = self._schedules.current(session, now)
-            targets = [_target_or_refusal(schedule, request) for request in requests]
+            schedule, now, targets = self._targets(session, requests)
             chosen = [(r, t) for r, t in zip(requests, targets, strict=True) if isinstance(t, Target)]
             stored = iter(_store(session, schedule, chosen, now))
             return [next(stored) if isinstance(t, Target) else t for t in targets]
@@ -177,9 +182,7 @@ class PagingService:
         if not 0 < len(requests) <= MAX_BATCH:
             raise Invalid("pages", f"a batch holds 1 to {MAX_BATCH} pages")
         with self._database.session() as session:
-            now = self._clock()
-            schedule = self._schedules.current(session, now)
-            targets = [_target_or_refusal(schedule, request) for request in requests]
+            schedule, now, targets = self._targets(session, requests)
             problems = [
                 Detail(f"pages.{index}.{t.field}", t.message)
                 for index, t in enumerate(targets)
@@ -190,6 +193,14 @@ class PagingService:
             return _store(
                 session, schedule, list(zip(requests, cast(list[Target], targets), strict=True)), now
             )
+
+    def _targets(
+        self, session: Session, requests: Sequence[PageRequest]
+    ) -> tuple[Schedule | None, datetime, list[Target | CallroomError]]:
+        """The live roster now, and each request's target or the reason it is refused."""
+        now = self._clock()
+        schedule = self._schedules.current(session, now)
+        return schedule, now, [_target_or_refusal(schedule, request) for request in requests]
 
     def detail(self, caller: Principal, page_id: int) -> PageDetail:
         """The page with its recipients, timeline and messages, for its sender, its recipients,

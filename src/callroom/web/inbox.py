@@ -134,8 +134,7 @@ def page_detail(
             request, "error.html", {"title": "Page", "message": refused.message}, status=status_of(refused)
         )
     show = _show_patient(viewer) or detail.page.sender == viewer.principal.identity
-    progress = paging.progress(viewer.principal, page_id)
-    context = {"detail": detail, "progress": progress, "show_patient": show, "open": OPEN}
+    context = {"detail": detail, "progress": detail.progress, "show_patient": show, "open": OPEN}
     return render(request, "page_detail.html", context | _reading(rosters))
 
 
