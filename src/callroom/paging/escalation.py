@@ -27,7 +27,7 @@ from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
 from callroom.rosters.live import LiveSchedules
 from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, PageRecord, RecipientRecord
-from callroom.storage.paging_repositories import PageRepository
+from callroom.storage.paging_repositories import PageRepository, StepRecipients
 
 
 def route(
@@ -62,7 +62,7 @@ def record_recipients(
     """Add the resolved recipients of one step, their messages (per contact rules) and events."""
     recipients = new_recipients(resolution, config, at.priority, now)
     pages = PageRepository(session)
-    pages.add_recipients(at.page_id, at.step, at.round, recipients, now)
+    pages.add_steps([StepRecipients(at.page_id, at.step, at.round, recipients)], now)
     pages.add_events(at.page_id, now, step_events(at, resolution, recipients, actor))
 
 

@@ -12,7 +12,7 @@ JSON document 55 to 65 ms (`json.dumps` is C, and so is PostgreSQL's parser). SQ
 the driver's executemany, a loop in C on a file in the same process, already cheap.
 
 `RETURNING` gives no order here, so callers that need to pair returned ids with their rows ask
-for a column that tells them apart (see `PageRepository.add_recipients`).
+for a column that tells them apart (see `PageRepository.add_steps`).
 """
 
 from __future__ import annotations

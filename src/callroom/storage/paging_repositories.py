@@ -58,20 +58,10 @@ class PageRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add_page(self, new: NewPage) -> int:
-        (page_id,) = self.add_pages([new])
-        return page_id
-
     def add_pages(self, pages: Sequence[NewPage]) -> list[int]:
         """Insert pages in one statement; their ids, in order."""
         rows = [_page_values(new) for new in pages]
         return [int(i) for i in self._session.execute(_INSERT_PAGES, rows).scalars()]
-
-    def add_recipients(
-        self, page_id: int, step: int, round_: int, recipients: Sequence[NewRecipient], at: datetime
-    ) -> list[int]:
-        """Insert the recipients of one step and their outbound messages; their ids, in order."""
-        return self.add_steps([StepRecipients(page_id, step, round_, tuple(recipients))], at)
 
     def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[int]:
         """Insert the recipients of steps (of one page or several) and their outbound messages,

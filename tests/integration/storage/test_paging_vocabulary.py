@@ -57,7 +57,7 @@ def add_page(database: Database) -> int:
     )
     with database.session() as session:
         pages = PageRepository(session)
-        page_id = pages.add_page(page)
+        (page_id,) = pages.add_pages([page])
         pages.add_events(page_id, now, [NewEvent(EventKind.SENT, "nurse-4")])
         return page_id
 
