@@ -146,6 +146,14 @@ class CoverRequirement:
     weight_under: int = 100
     weight_over: int = 1
 
+    def miss(self, count: int) -> int:
+        """The points `count` people cost against the target (none without one)."""
+        if self.target is None:
+            return 0
+        if count < self.target:
+            return (self.target - count) * self.weight_under
+        return (count - self.target) * self.weight_over
+
 
 @dataclass(frozen=True)
 class CoverDemand:

@@ -77,16 +77,10 @@ def score_cover(ctx: CheckContext) -> Iterator[PenaltyItem]:
         target = slot.requirement.target
         if target is None:
             continue
-        if slot.count < target:
-            points = (target - slot.count) * slot.requirement.weight_under
-            yield PenaltyItem(
-                ids.COVER_UNDER, points, f"{slot.describe(ctx.program)}, target {target}", day=slot.day
-            )
-        elif slot.count > target:
-            points = (slot.count - target) * slot.requirement.weight_over
-            yield PenaltyItem(
-                ids.COVER_OVER, points, f"{slot.describe(ctx.program)}, target {target}", day=slot.day
-            )
+        if slot.count != target:
+            rule = ids.COVER_UNDER if slot.count < target else ids.COVER_OVER
+            points = slot.requirement.miss(slot.count)
+            yield PenaltyItem(rule, points, f"{slot.describe(ctx.program)}, target {target}", day=slot.day)
 
 
 def request_matches(request: Request, assignment: Assignment | None) -> bool:

@@ -239,7 +239,7 @@ class LocalSearch:
     def _worst_days(self, cells: float) -> dict[Cell, list[Item]]:
         """Around one of the slots whose cover costs most, people who may work its shift."""
         costs = [
-            (sum(self._miss(self._count(slot, n), n.requirement) for n in needs), slot)
+            (sum(n.requirement.miss(self._count(slot, n)) for n in needs), slot)
             for slot, needs in self.needs.items()
         ]
         costs.sort(key=lambda cost: -cost[0])
@@ -267,14 +267,6 @@ class LocalSearch:
     def _count(self, slot: Slot, need: Need) -> int:
         held = self.tally.get(slot)
         return 0 if held is None else sum(held[g] for g in need.grades)
-
-    @staticmethod
-    def _miss(count: int, need: CoverRequirement) -> int:
-        if need.target is None:
-            return 0
-        if count < need.target:
-            return (need.target - count) * need.weight_under
-        return (count - need.target) * need.weight_over
 
     def step(self, kind: Kind, cells: dict[Cell, list[Item]]) -> int:
         """Frees `cells`, solves their small model and keeps the answer when it costs no more;
@@ -335,7 +327,7 @@ class LocalSearch:
                     bounds.maximum is not None and after > bounds.maximum and after > before
                 ):
                     return None
-                change += self._miss(after, bounds) - self._miss(before, bounds)
+                change += bounds.miss(after) - bounds.miss(before)
         return change
 
     def _apply(self, chosen: dict[Cell, Item | None]) -> None:
