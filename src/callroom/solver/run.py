@@ -244,7 +244,7 @@ def solve(
         hint(built.space, first)
         search = dataclasses.replace(options, time_limit_s=_search_s(options, started + build_s))
     watcher = _Watcher(on_progress, started)
-    solver, status, floor = _search(built, search, strategy_for(program, options), watcher, stop)
+    solver, status = _search(built, search, strategy_for(program, options), watcher, stop)
     timing = {
         "wall_s": time.monotonic() - started,
         "first_solution_s": watcher.first_s,
@@ -253,8 +253,8 @@ def solve(
     }
     # With days kept, the program alone would explain the wrong thing: the kept days are the cause.
     solution = _result(program, built, solver, status, timing, explain=keep is None)
-    if solution.bound is not None and floor > solution.bound:  # an earlier part's bound
-        solution = dataclasses.replace(solution, bound=floor)
+    if solution.bound is not None and watcher.bound is not None and watcher.bound > solution.bound:
+        solution = dataclasses.replace(solution, bound=watcher.bound)  # an earlier part's (PARTS)
     if first is None or solution.status in (Status.OPTIMAL, Status.INFEASIBLE) or (stop and stop.is_set()):
         return solution  # nothing to polish, nothing better to find, or no time to
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
@@ -346,22 +346,21 @@ def _search(
     strategy: str,
     watcher: _Watcher,
     stop: threading.Event | None,
-) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus, int]:
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """CP-SAT on the built model with the strategy's parameters (in PARTS, see above, for the
-    core strategy in deterministic mode from PARTS_FROM_S): the last part's solver and status,
-    and the best bound of the parts before it (0 when there are none)."""
+    core strategy in deterministic mode from PARTS_FROM_S): the last part's solver and status.
+    The watcher keeps the best bound of all the parts."""
     if strategy != "core" or not options.deterministic or options.time_limit_s < PARTS_FROM_S:
-        return (*_one_search(built, options, strategy, watcher, stop), 0)
-    floor = 0
+        return _one_search(built, options, strategy, watcher, stop)
     for part, share in PARTS[:-1]:
         solver, status = _one_search(built, _share(options, share), part, watcher, stop)
         if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or (stop is not None and stop.is_set()):
-            return solver, status, floor  # proven either way, or stopped
+            return solver, status  # proven either way, or stopped
         if status == cp_model.FEASIBLE:
-            floor = max(floor, round(solver.best_objective_bound))
+            watcher.on_bound(solver.best_objective_bound)  # the part's last word on its bound
             hint(built.space, _chosen(built, solver))
     part, share = PARTS[-1]
-    return (*_one_search(built, _share(options, share), part, watcher, stop), floor)
+    return _one_search(built, _share(options, share), part, watcher, stop)
 
 
 def _share(options: SolveOptions, share: float) -> SolveOptions:
