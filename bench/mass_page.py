@@ -33,7 +33,6 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -51,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from tests.conftest import PostgresServer, _private_directory, _shut_down, find_postgres_bin
 from tests.paging_world import crowd_paging, crowd_people, store_world, world_yaml
 
+from bench.paging import percentile, print_table, processes, wait_for_api
 from callroom.accounts.tokens import digest
 from callroom.domain.paging import RecipientState
 from callroom.storage import open_database
@@ -78,32 +78,6 @@ def environment(url: str, poll_s: str, batch: str) -> dict[str, str]:
         "CALLROOM_STREAM_POLL_INTERVAL_S": poll_s,
         "CALLROOM_WORKER_BATCH": batch,
     }
-
-
-@contextmanager
-def processes(commands: list[list[str]], env: dict[str, str], logs: Path) -> Iterator[None]:
-    """The API and the worker, each a real process, stopped (SIGTERM) at the end."""
-    started = []
-    for i, command in enumerate(commands):
-        with (logs / f"process-{i}.log").open("wb") as log:
-            started.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
-    try:
-        yield
-    finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            process.wait(timeout=60)
-
-
-def wait_for_api(base: str) -> None:
-    for _ in range(600):
-        try:
-            httpx.get(f"{base}/docs", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("the API did not start")
 
 
 def store(url: str, people: int) -> list[str]:
@@ -269,8 +243,8 @@ def summarise(
         "page": page_id,
         "ack_ms": round((acked - began) * 1000, 1),
         "streams_read": len(read),
-        "stream_p50_ms": _pct(waits, 50),
-        "stream_p99_ms": _pct(waits, 99),
+        "stream_p50_ms": percentile(waits, 50),
+        "stream_p99_ms": percentile(waits, 99),
         "stream_max_ms": round(waits[-1], 1) if waits else float("nan"),
         "all_delivered_ms": round(all_delivered_ms, 1),
     }
@@ -292,14 +266,6 @@ def median_row(rows: list[dict[str, object]]) -> dict[str, object]:
     ):
         middle[key] = round(statistics.median(float(str(r[key])) for r in rows), 1)
     return middle
-
-
-def _pct(values: list[float], pct: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
 
 
 def raise_file_limit() -> None:
@@ -352,14 +318,6 @@ def run_postgres(args: argparse.Namespace) -> list[dict[str, object]]:
         return run(server.url(server.create_database()), "PostgreSQL", args)
     finally:
         _shut_down(server)
-
-
-def print_table(rows: list[dict[str, object]]) -> None:
-    columns = list(rows[0])
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in rows:
-        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
 
 
 if __name__ == "__main__":

@@ -308,12 +308,12 @@ def summarise(
         "created_per_s": round(created / (finished - start), 1),
         "delivered_per_s": round(len(in_window) / (finished - start), 1),
         "backlog_at_end": created - len(in_window),
-        "p50_ms": _pct(latencies, 50),
-        "p99_ms": _pct(latencies, 99),
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
         "max_ms": round(latencies[-1], 1),
         "escalations": len(lateness),
-        "late_p50_ms": _pct(lateness, 50),
-        "late_p99_ms": _pct(lateness, 99),
+        "late_p50_ms": percentile(lateness, 50),
+        "late_p99_ms": percentile(lateness, 99),
     }
 
 
@@ -327,7 +327,7 @@ def _count_pages(session: object) -> int:
     return int(session.scalar(select(func.count()).select_from(PageRow)) or 0)
 
 
-def _pct(values: list[float], pct: int) -> float:
+def percentile(values: list[float], pct: int) -> float:
     if not values:
         return float("nan")
     if len(values) == 1:
