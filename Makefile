@@ -34,6 +34,10 @@ bench: install
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/or_assign.py
+	$(BIN)/python bench/oncall.py
+	$(BIN)/python bench/repair.py
+	$(BIN)/python bench/paging.py
+	$(BIN)/python bench/mass_page.py
 	$(BIN)/callroom bench curtois --instances 1-24 --time-limit 60 --workers 2
 
 clean:
