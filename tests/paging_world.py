@@ -88,6 +88,14 @@ rules: {{profile: none}}
 {paging.format(wait=wait)}"""
 
 
+LATE_INAPP = """\
+paging:
+  contacts:
+    rules: [{{via: inapp, after: 1m}}]
+"""
+"""Everyone is paged in the app a minute after the page, unless they have seen it by then."""
+
+
 def crowd_people(size: int) -> list[tuple[str, str]]:
     """The crowd's ids and names: staff who hold no post, so only a group reaches all of them."""
     return [(f"staff-{n:04d}", f"Staff {n:04d}") for n in range(1, size + 1)]

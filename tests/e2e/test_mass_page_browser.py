@@ -1,7 +1,7 @@
-"""The sender watches a STAT page to a crowd of 300 reach them, in a real headless Chromium at
-1280 and 390 px, against a real `callroom serve` without its own worker: the test delivers the
-page in batches with a worker of its own, so the view is seen before, partway and done, moving
-on by itself (htmx polling the progress fragment) without a reload."""
+"""The sender watches a STAT page to a crowd of 300, in a real headless Chromium at 1280 and
+390 px, against a real `callroom serve` without a worker: the page is in all 300 inboxes with its
+send, then the view follows people seeing it and one taking it, moving on by itself (htmx polling
+the progress fragment) without a reload, and stops asking once the page is taken."""
 
 from __future__ import annotations
 
@@ -13,18 +13,15 @@ from playwright.sync_api import Browser, Page, expect
 from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
-from callroom.domain.clock import utc_now
 from callroom.domain.paging import Priority
 from callroom.paging.service import PageRequest, PagingService
-from callroom.paging.worker import Worker, WorkerOptions
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.e2e.conftest import Browsing, Server, browse, screenshot, serving
 from tests.paging_world import crowd_paging, store_world, world_yaml
-from tests.principals import admin
+from tests.principals import admin, person
 
 CROWD = 300
-BATCH = 120
 SENDER = DemoAccount("ada", "ada-sends-pages-here", Role.RESIDENT, "ada", "Ada Lovelace")
 
 
@@ -58,28 +55,29 @@ def counted(page: Page) -> str:
 
 
 @pytest.mark.parametrize(("width", "phone"), [(1280, False), (390, True)])
-def test_the_sender_watches_the_page_reach_the_whole_crowd(
+def test_the_sender_watches_the_whole_crowd_reached_then_their_answers_come_in(
     browsing: Browsing, crowd_server: Server, width: int, phone: bool
 ) -> None:
     page_id = send_to_everyone(crowd_server)
-    worker = Worker(crowd_server.database, LiveSchedules(), {}, WorkerOptions(batch=BATCH), utc_now)
+    paging = PagingService(crowd_server.database, LiveSchedules())
     page = browsing.as_user("ada", phone=phone)
     page.set_viewport_size({"width": width, "height": 900 if not phone else 844})
 
     page.goto(f"/inbox/pages/{page_id}")
-    expect(page.locator("#page-progress")).to_contain_text("0 of 300 delivered")
-    expect(page.locator("#page-state")).to_have_text("sent")
-    screenshot(page, f"mass-page-before-{width}")
-    worker.run_once()
-    expect(page.locator("#page-progress")).to_contain_text(f"{BATCH} of 300 delivered")
-    screenshot(page, f"mass-page-partway-{width}")
-    while worker.run_once():
-        pass
     expect(page.locator("#page-progress")).to_contain_text("300 of 300 delivered")
-    screenshot(page, f"mass-page-done-{width}")
+    expect(page.locator("#page-progress")).to_contain_text("0 seen · 0 acknowledged")
+    expect(page.locator("#page-state")).to_have_text("delivered")
+    screenshot(page, f"mass-page-sent-{width}")
+    for pid in ("staff-0001", "staff-0002", "staff-0003"):
+        paging.seen(person(pid), page_id)
+    expect(page.locator("#page-progress")).to_contain_text("3 seen · 0 acknowledged")
+    screenshot(page, f"mass-page-seen-{width}")
+    paging.acknowledge(person("staff-0002"), page_id)
+    expect(page.locator("#page-progress")).to_contain_text("2 seen · 1 acknowledged")
+    screenshot(page, f"mass-page-taken-{width}")
 
     assert counted(page) == "300 of 300 delivered"
-    expect(page.locator("#page-state")).to_have_text("delivered")
+    expect(page.locator("#page-state")).to_have_text("acknowledged")
     expect(page.locator("#page-progress")).not_to_have_attribute("hx-get", f"/inbox/pages/{page_id}/progress")
     expect(page.locator("#page-progress progress")).to_have_attribute("value", "300")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

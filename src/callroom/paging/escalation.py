@@ -14,17 +14,20 @@ from sqlalchemy.orm import Session
 
 from callroom.domain.paging import (
     OPERATORS,
+    Channel,
     EventKind,
     PagingConfig,
     Priority,
     RecipientState,
     Target,
 )
+from callroom.paging.delivery import deliver_stored
 from callroom.paging.engine import Escalate as EscalateAction
 from callroom.paging.engine import FallBack, PageView, Wait, already_paged, next_action
 from callroom.paging.policy import contact_plan, policy_from_json, sequence_length
 from callroom.paging.routing import OPERATORS as OPERATOR_RECIPIENT
 from callroom.paging.routing import Resolution, RouteRequest, Schedule, resolve
+from callroom.paging.transports.inapp import INBOX_NOTE
 from callroom.rosters.live import LiveSchedules
 from callroom.storage.paging_records import NewEvent, NewMessage, NewRecipient, PageRecord, RecipientRecord
 from callroom.storage.paging_repositories import PageRepository, StepRecipients
@@ -57,13 +60,22 @@ class Step:
 
 
 def record_recipients(
-    session: Session, at: Step, resolution: Resolution, config: PagingConfig, now: datetime, actor: str
+    session: Session,
+    page: PageRecord,
+    at: Step,
+    resolution: Resolution,
+    config: PagingConfig,
+    now: datetime,
+    actor: str,
 ) -> None:
-    """Add the resolved recipients of one step, their messages (per contact rules) and events."""
+    """Add the resolved recipients of one step, their messages (per contact rules) and events,
+    and deliver the in-app messages due at once."""
     recipients = new_recipients(resolution, config, at.priority, now)
     pages = PageRepository(session)
-    pages.add_steps([StepRecipients(at.page_id, at.step, at.round, recipients)], now)
+    steps = [StepRecipients(at.page_id, at.step, at.round, recipients)]
+    stored = pages.add_steps(steps, now)
     pages.add_events(at.page_id, now, step_events(at, resolution, recipients, actor))
+    deliver_stored(session, {page.id: page}, steps, stored, now)
 
 
 def new_recipients(
@@ -77,7 +89,14 @@ def new_recipients(
             r.post_id,
             r.reason,
             tuple(
-                NewMessage(m.channel, m.address, m.after_s, now + timedelta(seconds=m.after_s))
+                NewMessage(
+                    m.channel,
+                    m.address,
+                    m.after_s,
+                    now + timedelta(seconds=m.after_s),
+                    # Due at once in the inbox: delivered by the transaction storing it.
+                    INBOX_NOTE if m.channel is Channel.INAPP and m.after_s == 0 else None,
+                )
                 for m in contact_plan(config, r.person_id, priority)
             ),
         )
@@ -189,6 +208,7 @@ def _escalate(
     pages.add_events(page.id, now, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
     record_recipients(
         session,
+        page,
         Step(page.id, priority, action.step, action.round),
         resolution,
         config_of(schedule),
@@ -236,6 +256,6 @@ def _fall_back(
     }
     pages.add_events(page.id, now, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
     record_recipients(
-        session, Step(page.id, priority, step, page.round), resolution, config_of(schedule), now, actor
+        session, page, Step(page.id, priority, step, page.round), resolution, config_of(schedule), now, actor
     )
     return pages.update_page(page.id, page.version, step=step, exhausted=True, deadline=None)

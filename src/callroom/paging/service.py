@@ -1,7 +1,8 @@
 """Sending a page and acting on one: the write paths the API and the CLI share.
 
 `send` resolves the target against the live schedule and writes the page, its recipients, their
-outbound messages, its first deadline and the audit events in one transaction. The actions
+outbound messages, its first deadline and the audit events in one transaction, and delivers in
+that same transaction the in-app messages due at once. The actions
 (seen, acknowledge, decline, resolve) lock the page row and change it with conditional updates,
 so they serialise with the workers' escalations; each leaves an event in the audit trail.
 """
@@ -29,6 +30,7 @@ from callroom.domain.paging import (
     TargetKind,
 )
 from callroom.errors import CallroomError, Conflict, Detail, Invalid, NotAllowed, NotFound
+from callroom.paging.delivery import deliver_stored
 from callroom.paging.engine import OPEN_STATES
 from callroom.paging.escalation import Step, config_of, escalate, new_recipients, route, step_events
 from callroom.paging.policy import MAX_BODY, choose_policy, policy_to_json
@@ -115,8 +117,14 @@ class PageProgress:
 
     @property
     def done(self) -> bool:
-        """Nothing more will move on its own: everyone reached, or the page closed."""
-        return self.delivered == self.recipients or self.page.state not in OPEN_STATES
+        """Nothing more to follow: someone has taken the page (or it is resolved). While it is
+        open, people keep seeing and declining it, and an escalation reaches more people."""
+        return self.page.state not in OPEN_STATES
+
+    @property
+    def delivering(self) -> bool:
+        """Some of the page's recipients have yet to be reached, and it is still open."""
+        return self.delivered < self.recipients and not self.done
 
 
 def parse_request(request: PageRequest) -> Target:
@@ -381,8 +389,10 @@ def _store(
         }
         events.append((page_id, NewEvent(EventKind.SENT, page.sender, None, detail)))
         events += [(page_id, e) for e in step_events(at, routed, recipients, page.sender)]
-    pages.add_steps(steps, now)
+    stored = pages.add_steps(steps, now)
     pages.add_events_to(events, now)
+    by_id = {page_id: page for page_id, (page, _) in zip(ids, built, strict=True)}
+    deliver_stored(session, by_id, steps, stored, now)
     return [
         SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id)
         for page_id, (page, routed) in zip(ids, built, strict=True)

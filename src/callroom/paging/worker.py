@@ -3,8 +3,10 @@
 Each pass, after one read-only statement saying what is due (so an idle poll is one query, and a
 busy pass opens no transaction that would find nothing):
 1. escalations: due pages are locked (FOR UPDATE SKIP LOCKED) and escalated in one transaction,
-   so a crash rolls back and the next worker redoes it after one poll;
-2. in-app messages: claimed, put in the inbox and recorded in one transaction (exactly once);
+   so a crash rolls back and the next worker redoes it after one poll (the step's in-app messages
+   due at once are delivered in it, see `callroom.paging.delivery`);
+2. in-app messages that came due later (a contact rule put them off): claimed, put in the inbox
+   and recorded in one transaction (exactly once);
 3. email and webhook messages: claimed under a token and a lease (one transaction), sent outside
    any transaction, and recorded with a conditional update on the token (a second one);
 4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
@@ -28,7 +30,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,11 +42,11 @@ from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
 from callroom.errors import Unavailable
-from callroom.paging.engine import DeliveryRules, Outcome, after_send, cancel_reason, lease_expired
+from callroom.paging.delivery import cancelled_why, claim_token, deliver_inapp, outbound
+from callroom.paging.engine import DeliveryRules, Outcome, after_send, lease_expired
 from callroom.paging.escalation import escalate
-from callroom.paging.transports.base import OutboundMessage, SendResult, Transport
+from callroom.paging.transports.base import SendResult, Transport
 from callroom.paging.transports.email import EmailTransport, SmtpSettings
-from callroom.paging.transports.inapp import InAppTransport
 from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
@@ -119,8 +120,9 @@ class Worker:
         with self._database.reading() as session:
             due = OutboxRepository(session).due_work(now, Channel.INAPP.value)
         escalated = self._escalate(now) if due.pages else 0
-        # An escalation adds messages due now: send them in this pass, not the next.
-        done = escalated + (self._deliver_inapp(now) if due.inapp or escalated else 0)
+        done = escalated + (self._deliver_inapp(now) if due.inapp else 0)
+        # An escalation adds email and webhook messages due now: send them in this pass, not the
+        # next (its in-app ones went into the inboxes with it).
         done += self._send_external(now) if due.external or escalated else 0
         done += self._expire(now) if due.expired else 0
         return done
@@ -133,71 +135,15 @@ class Worker:
     def _deliver_inapp(self, now: datetime) -> int:
         """Claim, deliver and record a batch of in-app messages in one transaction."""
         with self._database.session() as session:
-            outbox = OutboxRepository(session)
-            claim = _token()
-            claimed = outbox.claim(now, [Channel.INAPP.value], self._options.batch, now, claim)
-            inapp = InAppTransport(
-                lambda entries: outbox.add_inbox(
-                    [(m.message_id, m.person_id, m.page_id, payload) for m, payload in entries], now
-                )
-            )
-            cancelled = {item.message.id: why for item in claimed if (why := _cancel(item)) is not None}
-            going = [item for item in claimed if item.message.id not in cancelled]
-            results = dict(
-                zip((i.message.id for i in going), inapp.send_many([outbound(i) for i in going]), strict=True)
-            )
-            self._record_batch(session, claim, claimed, results, cancelled, now)
-            return len(claimed)
-
-    def _record_batch(
-        self,
-        session: Session,
-        claim: str,
-        claimed: list[ClaimedMessage],
-        results: Mapping[int, SendResult],
-        cancelled: Mapping[int, str],
-        now: datetime,
-    ) -> None:
-        """What `_record` does for each message, in a handful of statements for the whole batch.
-        In-app sends cannot fail, so each message is either sent or cancelled."""
-        finished, events = [], []
-        for item in claimed:
-            why = cancelled.get(item.message.id)
-            state = MessageState.CANCELLED if why is not None else MessageState.SENT
-            note = why if why is not None else results[item.message.id].detail
-            finished.append(
-                (item.message.id, {"state": state, "note": note, "sent_at": now if why is None else None})
-            )
-            kind = EventKind.CANCELLED if why is not None else EventKind.DELIVERY
-            events.append(
-                (
-                    item.page.id,
-                    NewEvent(
-                        kind,
-                        self.name,
-                        item.recipient.person_id,
-                        {
-                            "channel": item.message.channel,
-                            "attempt": item.message.attempts,
-                            "state": state.value,
-                            "note": note,
-                            "key": item.message.idempotency_key,
-                        },
-                    ),
-                )
-            )
-        OutboxRepository(session).finish_many(claim, finished)
-        pages = PageRepository(session)
-        pages.add_events_to(events, now)
-        sent = [item for item in claimed if item.message.id not in cancelled]
-        pages.move_recipients([i.recipient.id for i in sent], RecipientState.DELIVERED)
-        pages.advance_pages({i.page.id for i in sent}, PageState.DELIVERED)
+            return deliver_inapp(session, now, self.name, self._options.batch)
 
     def _send_external(self, now: datetime) -> int:
         lease = now + timedelta(seconds=self._options.lease_s)
         lease_ends = time.monotonic() + self._options.lease_s
         with self._database.session() as session:
-            claimed = OutboxRepository(session).claim(now, EXTERNAL, self._options.batch, lease, _token())
+            claimed = OutboxRepository(session).claim(
+                now, EXTERNAL, self._options.batch, lease, claim_token()
+            )
         if not claimed:
             return 0
         results = list(self._pool.map(self._send_one, claimed))
@@ -226,7 +172,7 @@ class Worker:
             return
 
     def _send_one(self, item: ClaimedMessage) -> Sent:
-        why = _cancel(item)
+        why = cancelled_why(item)
         if why is not None:
             return SendResult(Outcome.SENT, ""), why
         transport = self._transports.get(item.message.channel)
@@ -237,7 +183,7 @@ class Worker:
     def _expire(self, now: datetime) -> int:
         with self._database.session() as session:
             outbox = OutboxRepository(session)
-            expired = outbox.expired(now, self._options.batch, _token())
+            expired = outbox.expired(now, self._options.batch, claim_token())
             for item in expired:
                 transport = self._transports.get(item.message.channel)
                 dedupes = transport.dedupes if transport is not None else False
@@ -344,39 +290,7 @@ def worker_from(
     return Worker(database, schedules, transports_from(settings), options, clock, name)
 
 
-def _token() -> str:
-    return uuid.uuid4().hex
-
-
-def _cancel(item: ClaimedMessage) -> str | None:
-    return cancel_reason(item.page.state, item.recipient.state, item.message.after_s > 0)
-
-
 def _delivered(session: Session, item: ClaimedMessage) -> None:
     pages = PageRepository(session)
     pages.move_recipients([item.recipient.id], RecipientState.DELIVERED)
     pages.advance_page(item.page.id, PageState.DELIVERED)
-
-
-def outbound(item: ClaimedMessage) -> OutboundMessage:
-    message, page, recipient = item.message, item.page, item.recipient
-    return OutboundMessage(
-        message_id=message.id,
-        idempotency_key=message.idempotency_key,
-        channel=message.channel,
-        address=message.address,
-        attempt=message.attempts,
-        page_id=page.id,
-        priority=page.priority,
-        sender=page.sender,
-        body=page.body,
-        callback=page.callback,
-        target=page.target,
-        sent_at=page.created_at,
-        person_id=recipient.person_id,
-        person_name=recipient.name,
-        reason=recipient.reason,
-        step=recipient.step,
-        round=recipient.round,
-        notice=page.notice,
-    )

@@ -171,10 +171,13 @@ class OutboxRepository:
         row = self._session.execute(_DUE_WORK, {"now": now, "inapp": inapp}).one()
         return DueWork(*(bool(flag) for flag in row))
 
-    def add_inbox(self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime) -> set[int]:
+    def add_inbox(
+        self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime, fresh: bool = False
+    ) -> set[int]:
         """Put messages (message id, person, page, payload) in inboxes, in one statement; the
-        ids of those newly stored (one already there is left alone). The event streams are
-        woken when the transaction commits."""
+        ids of those newly stored (one already there is left alone). `fresh`: the messages were
+        stored by this transaction, so none can be there yet. The event streams are woken when
+        the transaction commits."""
         if not entries:
             return set()
         # SQLite refuses any insert of a stored message id (a trigger keeps the append-only inbox
@@ -182,7 +185,7 @@ class OutboxRepository:
         # here; DO NOTHING still covers a concurrent writer on PostgreSQL (SQLite's take turns).
         wanted = {m: (person, page, payload) for m, person, page, payload in entries}
         stored = select(InboxRow.message_id).where(InboxRow.message_id.in_(list(wanted)))
-        for message_id in self._session.scalars(stored).all():
+        for message_id in [] if fresh else self._session.scalars(stored).all():
             del wanted[message_id]
         if not wanted:
             return set()

@@ -37,6 +37,9 @@ class NewMessage:
     address: str
     after_s: int
     due_at: datetime
+    # Stored as already sent, with this note: an in-app message due at once, which the
+    # transaction storing it delivers (see callroom.paging.delivery). None: stored pending.
+    sent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,22 @@ class NewRecipient:
     post_id: str | None
     reason: str
     messages: tuple[NewMessage, ...]
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    channel: Channel
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class StoredRecipient:
+    """A recipient as `PageRepository.add_steps` stored it: its id, and its messages stored as
+    already sent (`NewMessage.sent`), in the order they were given."""
+
+    id: int
+    sent: tuple[StoredMessage, ...]
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,19 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Executable, Row, Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from callroom.domain.paging import EventKind, MessageState, PageState, Priority, RecipientState
+from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
 from callroom.paging.engine import OPEN_STATES, page_from, recipient_from
 from callroom.storage.bulk import insert_rows
 from callroom.storage.paging_records import (
     EventRecord,
     NewEvent,
+    NewMessage,
     NewPage,
     NewRecipient,
     PageRecord,
     RecipientRecord,
+    StoredMessage,
+    StoredRecipient,
 )
 from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
 from callroom.storage.wakeup import Wake, announce
@@ -63,10 +66,11 @@ class PageRepository:
         rows = [_page_values(new) for new in pages]
         return [int(i) for i in self._session.execute(_INSERT_PAGES, rows).scalars()]
 
-    def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[int]:
+    def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[StoredRecipient]:
         """Insert the recipients of steps (of one page or several) and their outbound messages,
-        one statement for each; the recipients' ids, in order. The workers are woken when the
-        transaction commits.
+        one statement for each; the recipients as stored, in order. A message given as already
+        sent (`NewMessage.sent`) is stored sent, and its recipient delivered; the workers are
+        woken when the transaction commits if any message is left pending.
 
         Each message's idempotency key names its recipient row and channel, so it is the same on
         every attempt and unique across the database.
@@ -83,7 +87,9 @@ class PageRepository:
                 "round_no": s.round,
                 "post_id": r.post_id,
                 "reason": r.reason,
-                "state": RecipientState.NOTIFIED,
+                "state": RecipientState.DELIVERED
+                if any(m.sent is not None for m in r.messages)
+                else RecipientState.NOTIFIED,
                 "decline_reason": None,
                 "notified_at": at,
             }
@@ -99,28 +105,36 @@ class PageRepository:
         }
         ids = [by_key[(page_id, s.step, s.round, r.person_id)] for page_id, r, s in found]
         messages = [
-            {
-                "page_id": page_id,
-                "recipient_id": rid,
-                "channel": m.channel,
-                "address": m.address,
-                "idempotency_key": f"page-{page_id}/recipient-{rid}/{m.channel}",
-                "after_s": m.after_s,
-                "state": MessageState.PENDING,
-                "due_at": m.due_at,
-                "lease_until": None,
-                "claim": None,
-                "attempts": 0,
-                "note": None,
-                "sent_at": None,
-            }
+            _message_values(page_id, rid, m, at)
             for rid, (page_id, r, _) in zip(ids, found, strict=True)
             for m in r.messages
         ]
-        if messages:
-            insert_rows(self._session, _TABLES["outbound_messages"], messages)
+        sent = self._insert_messages(messages)
+        return [
+            StoredRecipient(rid, tuple(sent[(rid, m.channel)] for m in r.messages if m.sent is not None))
+            for rid, (_, r, _) in zip(ids, found, strict=True)
+        ]
+
+    def _insert_messages(self, rows: list[dict[str, Any]]) -> dict[tuple[int, str], StoredMessage]:
+        """Insert outbound messages in one statement; those stored sent, by recipient and channel.
+        The workers are woken when the transaction commits if any is left pending."""
+        if not rows:
+            return {}
+        sent = [row for row in rows if row["state"] is MessageState.SENT]
+        if len(sent) < len(rows):
             announce(self._session, Wake.OUTBOX)
-        return ids
+        if not sent:
+            insert_rows(self._session, _TABLES["outbound_messages"], rows)
+            return {}
+        returned = ("id", "recipient_id", "channel", "idempotency_key", "state")
+        stored = insert_rows(self._session, _TABLES["outbound_messages"], rows, returning=returned)
+        return {
+            (int(row.recipient_id), str(row.channel)): StoredMessage(
+                int(row.id), Channel(row.channel), str(row.idempotency_key)
+            )
+            for row in stored
+            if row.state == MessageState.SENT
+        }
 
     def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
         self.add_events_to([(page_id, event) for event in events], at)
@@ -232,6 +246,29 @@ class StepRecipients:
     step: int
     round: int
     recipients: tuple[NewRecipient, ...]
+
+
+def _idempotency_key(page_id: int, recipient_id: int, channel: str) -> str:
+    return f"page-{page_id}/recipient-{recipient_id}/{channel}"
+
+
+def _message_values(page_id: int, recipient_id: int, message: NewMessage, at: datetime) -> dict[str, Any]:
+    sent = message.sent is not None
+    return {
+        "page_id": page_id,
+        "recipient_id": recipient_id,
+        "channel": message.channel,
+        "address": message.address,
+        "idempotency_key": _idempotency_key(page_id, recipient_id, message.channel),
+        "after_s": message.after_s,
+        "state": MessageState.SENT if sent else MessageState.PENDING,
+        "due_at": None if sent else message.due_at,
+        "lease_until": None,
+        "claim": None,
+        "attempts": 1 if sent else 0,
+        "note": message.sent,
+        "sent_at": at if sent else None,
+    }
 
 
 def _page_values(new: NewPage) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def test_a_batch_sends_every_page_in_order_each_with_its_recipients_and_notes(ap
     with api.client("nurse") as client:
         stored = client.get(f"/api/v1/pages/{sent[2]['id']}").json()
     assert (stored["body"], stored["sender"]) == ("Bed 14: falls risk", "nurse-4")
-    assert [e["kind"] for e in stored["timeline"]] == ["sent", "notified"]
+    assert [e["kind"] for e in stored["timeline"]] == ["sent", "notified", "delivery"]
 
 
 def test_one_page_naming_nobody_refuses_the_whole_batch_and_a_corrected_one_is_sent(api: Api) -> None:

@@ -29,12 +29,12 @@ def test_a_nurse_pages_a_role_and_reads_who_it_reached_and_why(api: Api) -> None
     page = create(api)
 
     assert page["sender"] == "nurse-4"
-    assert page["state"] == "sent"
+    assert page["state"] == "delivered"  # in ada's inbox with the page's own commit
     assert page["patient_ref"] == "MRN-0042"
     assert [(r["person_id"], r["reason"]) for r in page["recipients"]] == [
         ("ada", "holds ward now (allday, PGY-1); the most junior of 2")
     ]
-    assert [e["kind"] for e in page["timeline"]] == ["sent", "notified"]
+    assert [e["kind"] for e in page["timeline"]] == ["sent", "notified", "delivery"]
     assert page["roster_version_id"] is not None
 
 
@@ -67,7 +67,7 @@ def test_a_decline_escalates_at_once(api: Api) -> None:
 
     assert [(r["person_id"], r["state"]) for r in declined["recipients"]] == [
         ("ada", "declined"),
-        ("cy", "notified"),
+        ("cy", "delivered"),
     ]
 
 

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from callroom.domain.paging import Channel
 from callroom.paging.service import PageRequest, PagingService
 from callroom.paging.worker import EXTERNAL
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import DueWork, OutboxRepository
 from tests.integration.paging.conftest import ManualClock, drain, make_worker
+from tests.paging_world import LATE_INAPP, store_world, world_yaml
 
 
 def due(database: Database, now: datetime) -> DueWork:
@@ -27,20 +29,30 @@ def test_nothing_is_due_in_a_quiet_database(world: Database, clock: ManualClock)
     assert not due(world, clock.now)
 
 
-def test_an_in_app_only_page_makes_in_app_work_due_and_nothing_external(
+def test_an_in_app_only_page_leaves_nothing_due_its_message_went_into_the_inbox_with_it(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
     page(paging, "post:ward")  # ada: in-app only
 
-    assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=False, expired=False)
+    assert due(world, clock.now) == DueWork(pages=False, inapp=False, external=False, expired=False)
 
 
 def test_a_recipient_with_a_phone_makes_external_work_due(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
-    page(paging, "post:backup")  # cy: in-app and webhook now, email after a minute
+    page(paging, "post:backup")  # cy: in-app (delivered with the page) and webhook now, email after a minute
 
-    assert due(world, clock.now) == DueWork(pages=False, inapp=True, external=True, expired=False)
+    assert due(world, clock.now) == DueWork(pages=False, inapp=False, external=True, expired=False)
+
+
+def test_an_in_app_message_put_off_by_its_contact_rule_is_due_when_its_time_comes(
+    database: Database, clock: ManualClock
+) -> None:
+    store_world(database, world_yaml(paging=LATE_INAPP))
+    page(PagingService(database, LiveSchedules(), clock), "post:ward")
+
+    assert not due(database, clock.now).inapp
+    assert due(database, clock.now + timedelta(minutes=1)).inapp
 
 
 def test_a_message_that_waits_for_the_page_to_stay_unseen_is_not_due_before_its_time(

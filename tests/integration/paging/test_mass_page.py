@@ -1,12 +1,13 @@
 """A STAT page to a group that names a crowd (a few hundred here; the benchmark pages 2,000):
-every one of its people resolved and recorded, and its progress counted as the worker delivers
-it batch by batch, on SQLite and PostgreSQL."""
+every one of its people resolved and recorded, the page in every inbox with its own commit, and
+its progress counted as they answer (and, for in-app messages a contact rule puts off, as the
+worker delivers them), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 
-from callroom.domain.paging import EventKind, Priority
+from callroom.domain.paging import EventKind, Priority, RecipientState
 from callroom.errors import NotAllowed
 from callroom.paging.service import PageRequest, PagingService
 from callroom.paging.worker import Worker, WorkerOptions
@@ -14,7 +15,7 @@ from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
 from tests.integration.paging.conftest import OPERATOR, ManualClock
-from tests.paging_world import crowd_paging, crowd_people, store_world, world_yaml
+from tests.paging_world import LATE_INAPP, crowd_paging, crowd_people, store_world, world_yaml
 from tests.principals import person
 
 CROWD = 300
@@ -50,30 +51,50 @@ def test_a_group_naming_the_whole_crowd_resolves_to_every_one_of_its_people(
     assert notified == everyone
 
 
-def test_the_progress_of_a_page_to_the_crowd_moves_on_as_each_batch_is_delivered(
+def test_a_stat_page_reaches_the_whole_crowd_with_its_send_and_its_progress_follows_their_answers(
     crowd: Database, clock: ManualClock
 ) -> None:
     paging = PagingService(crowd, LiveSchedules(), clock)
-    worker = Worker(crowd, LiveSchedules(), {}, WorkerOptions(batch=BATCH), clock)
     page_id = stat_to_everyone(paging)
     sender = person("ada")
 
-    before = paging.progress(sender, page_id)
-    worker.run_once()
-    partway = paging.progress(sender, page_id)
-    while worker.run_once():
-        pass
-    done = paging.progress(sender, page_id)
+    sent = paging.progress(sender, page_id)
+    for pid in ("staff-0001", "staff-0002", "staff-0003"):
+        paging.seen(person(pid), page_id)
+    seen = paging.progress(sender, page_id)
+    paging.acknowledge(person("staff-0002"), page_id)
+    taken = paging.progress(sender, page_id)
 
-    assert (before.delivered, before.recipients, before.done) == (0, CROWD, False)
-    assert (partway.delivered, partway.done) == (BATCH, False)
-    assert (done.delivered, done.done) == (CROWD, True)
+    assert (sent.delivered, sent.recipients, sent.delivering, sent.done) == (CROWD, CROWD, False, False)
+    assert (seen.states[RecipientState.SEEN], seen.done) == (3, False)
+    assert (taken.states[RecipientState.SEEN], taken.states[RecipientState.ACKNOWLEDGED]) == (2, 1)
+    assert taken.done and taken.page.state == "acknowledged"
     with crowd.reading() as session:
         inbox = OutboxRepository(session).inbox_after(0, CROWD + 1)
     assert sorted(row.person_id for row in inbox) == [pid for pid, _ in crowd_people(CROWD)]
     detail = paging.detail(OPERATOR, page_id)
     assert {m.state for m in detail.messages} == {"sent"}
     assert sum(e.kind is EventKind.DELIVERY for e in detail.events) == CROWD
+
+
+def test_a_page_whose_in_app_messages_a_contact_rule_puts_off_shows_them_delivered_by_the_worker(
+    database: Database, clock: ManualClock
+) -> None:
+    store_world(database, world_yaml(paging=LATE_INAPP))
+    paging = PagingService(database, LiveSchedules(), clock)
+    worker = Worker(database, LiveSchedules(), {}, WorkerOptions(batch=BATCH), clock)
+    page_id = paging.send(PageRequest("nurse-4", "team:ward", "Ward round moved to 9", "x4410")).id
+    sender = person("nurse-4")
+
+    before = paging.progress(sender, page_id)
+    clock.advance(60)
+    while worker.run_once():
+        pass
+    after = paging.progress(sender, page_id)
+
+    assert before.recipients > 1
+    assert (before.delivered, before.delivering) == (0, True)
+    assert (after.delivered, after.delivering, after.page.state) == (before.recipients, False, "delivered")
 
 
 def test_only_the_sender_recipients_and_the_switchboard_may_follow_its_progress(

@@ -15,9 +15,10 @@ from callroom.paging.service import PageNotFound, PageRequest, PagingService, Wr
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
+from callroom.storage.paging_records import InboxRecord
 from callroom.storage.paging_tables import PageRow, RecipientRow
 from tests.integration.paging.conftest import OPERATOR, ManualClock, drain, kinds, make_worker, steps
-from tests.paging_world import store_world, world_yaml
+from tests.paging_world import LATE_INAPP, store_world, world_yaml
 from tests.principals import person
 
 
@@ -30,6 +31,11 @@ def request(target: str = "post:ward", **changes: object) -> PageRequest:
         **changes,
     }
     return PageRequest(**values)  # type: ignore[arg-type]
+
+
+def inbox(database: Database) -> list[InboxRecord]:
+    with database.reading() as session:
+        return OutboxRepository(session).inbox_after(0, 10)
 
 
 def count(database: Database, table: type[PageRow] | type[RecipientRow]) -> int:
@@ -49,8 +55,8 @@ def test_a_page_is_written_with_its_resolution_messages_deadline_and_events(
     assert detail.page.policy["steps"][0] == {"target": "post:backup/senior", "wait_s": 300}
     [ada] = detail.recipients
     assert (ada.post_id, ada.reason) == ("ward", "holds ward now (allday, PGY-1); the most junior of 2")
-    assert [(m.channel, m.state, m.address) for m in detail.messages] == [("inapp", "pending", "ada")]
-    assert kinds(detail) == [EventKind.SENT, EventKind.NOTIFIED]
+    assert [(m.channel, m.state, m.address) for m in detail.messages] == [("inapp", "sent", "ada")]
+    assert kinds(detail) == [EventKind.SENT, EventKind.NOTIFIED, EventKind.DELIVERY]
 
 
 def test_pages_sent_together_are_each_stored_or_refused_on_their_own(
@@ -90,23 +96,41 @@ def test_a_routine_page_to_someone_off_duty_goes_to_their_cover(paging: PagingSe
     assert sent.notes == ("eve is off duty: sent to cy",)
 
 
-def test_the_worker_delivers_an_in_app_page_exactly_once(
+def test_an_in_app_page_is_in_the_inbox_once_sent_with_no_worker_and_a_worker_adds_nothing(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
     sent = paging.send(request())
-    worker = make_worker(world, clock)
+    first = inbox(world)
+    done = drain(make_worker(world, clock))
 
-    drain(worker)
-    drain(worker)
-
-    with world.reading() as session:
-        inbox = OutboxRepository(session).inbox_after(0, 10)
-    assert [(row.person_id, row.page_id) for row in inbox] == [("ada", sent.id)]
-    assert "patient" not in str(inbox[0].payload)
+    assert [(row.person_id, row.page_id) for row in first] == [("ada", sent.id)]
+    assert "patient" not in str(first[0].payload)
+    assert done == 0 and inbox(world) == first
     detail = paging.detail(OPERATOR, sent.id)
     assert (detail.page.state, detail.recipients[0].state) == ("delivered", "delivered")
     assert kinds(detail)[-1] == EventKind.DELIVERY
-    assert detail.events[-1].detail["note"] == "in the inbox"
+    assert (detail.events[-1].actor, detail.events[-1].detail["note"]) == ("callroom", "in the inbox")
+
+
+def test_an_in_app_message_due_later_is_delivered_by_the_worker_once_due_and_only_once(
+    database: Database, clock: ManualClock
+) -> None:
+    store_world(database, world_yaml(paging=LATE_INAPP))
+    paging = PagingService(database, LiveSchedules(), clock)
+    sent = paging.send(request())
+    worker = make_worker(database, clock)
+
+    early = drain(worker)
+    clock.advance(60)
+    due = drain(worker)
+    again = drain(worker)
+
+    assert (early, due, again) == (0, 1, 0)
+    assert [(row.person_id, row.page_id) for row in inbox(database)] == [("ada", sent.id)]
+    detail = paging.detail(OPERATOR, sent.id)
+    assert [(m.state, m.attempts) for m in detail.messages] == [("sent", 1)]
+    assert (detail.page.state, detail.recipients[0].state) == ("delivered", "delivered")
+    assert (detail.events[-1].kind, detail.events[-1].actor) == (EventKind.DELIVERY, "worker")
 
 
 def test_an_unacknowledged_page_climbs_its_policy_then_reaches_the_operators(

@@ -1,6 +1,7 @@
-"""The sender's view of a page to a crowd: how many of its recipients it has reached, counted
-again each time the view asks (htmx polls the fragment every second) while the worker delivers
-batch by batch, and no more asking once everyone has it. SQLite and PostgreSQL."""
+"""The sender's view of a page to a crowd: how many of its recipients it has reached (all of them
+with its send) and how many have seen and acknowledged it, counted again each time the view asks
+(htmx polls the fragment every second) while the page is open, and no more asking once someone
+has taken it. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,20 +14,17 @@ from callroom.accounts.demo import DemoAccount
 from callroom.accounts.roles import Role
 from callroom.accounts.service import AccountService, AccountSpec
 from callroom.config import Settings
-from callroom.domain.clock import utc_now
 from callroom.domain.paging import Priority
 from callroom.paging.service import PageRequest, PagingService
-from callroom.paging.worker import Worker, WorkerOptions
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.web.app import create_app
 from tests.integration.web.conftest import Web
 from tests.paging_world import crowd_paging, store_world, world_yaml
-from tests.principals import admin
+from tests.principals import admin, person
 from tests.web_demo import serving
 
 CROWD = 300
-BATCH = 120
 SENDER = DemoAccount("ada", "ada-sends-pages-here", Role.RESIDENT, "ada", "Ada Lovelace")
 NEIGHBOUR = DemoAccount("ben", "ben-was-not-paged-here", Role.RESIDENT, "ben", "Ben Okri")
 POLLING = re.compile(r'hx-get="/inbox/pages/(\d+)/progress" hx-trigger="every 1s"')
@@ -55,33 +53,31 @@ def delivered(html: str) -> str:
     return f"{found.group(1)} of {found.group(2)}"
 
 
-def test_the_senders_view_counts_deliveries_as_they_land_and_stops_asking_once_all_have_it(
+def test_the_senders_view_shows_the_crowd_reached_at_once_and_follows_their_answers_until_one_takes_it(
     crowd_web: Web,
 ) -> None:
     ada, _ = crowd_web.signed_in("ada")
     request = PageRequest(
         "ada", "group:everyone", "Mass casualty: all staff to the ED", "x4410", Priority.STAT
     )
-    page_id = PagingService(crowd_web.database, LiveSchedules()).send(request).id
-    worker = Worker(crowd_web.database, LiveSchedules(), {}, WorkerOptions(batch=BATCH), utc_now)
+    paging = PagingService(crowd_web.database, LiveSchedules())
+    page_id = paging.send(request).id
     progress = f"/inbox/pages/{page_id}/progress"
 
     before = ada.get(f"/inbox/pages/{page_id}")
-    worker.run_once()
+    for pid in ("staff-0001", "staff-0002"):
+        paging.seen(person(pid), page_id)
     partway = ada.get(progress)
-    while worker.run_once():
-        pass
+    paging.acknowledge(person("staff-0002"), page_id)
     done = ada.get(progress)
 
     assert before.status_code == partway.status_code == done.status_code == 200
-    assert delivered(before.text) == "0 of 300"
-    assert POLLING.search(before.text) is not None and "still delivering" in before.text
+    assert delivered(before.text) == delivered(partway.text) == delivered(done.text) == "300 of 300"
+    assert POLLING.search(before.text) is not None and "still delivering" not in before.text
     assert "Everyone" in before.text and "group:everyone" not in before.text
-    assert delivered(partway.text) == f"{BATCH} of 300"
-    assert POLLING.search(partway.text) is not None
-    assert delivered(done.text) == "300 of 300"
-    assert POLLING.search(done.text) is None and "still delivering" not in done.text
-    assert '<span class="badge" id="page-state" hx-swap-oob="true">delivered</span>' in done.text
+    assert POLLING.search(partway.text) is not None and "2 seen · 0 acknowledged" in partway.text
+    assert POLLING.search(done.text) is None and "1 seen · 1 acknowledged" in done.text
+    assert '<span class="badge" id="page-state" hx-swap-oob="true">acknowledged</span>' in done.text
 
 
 def test_someone_who_neither_sent_nor_received_the_page_is_not_shown_its_progress(crowd_web: Web) -> None:

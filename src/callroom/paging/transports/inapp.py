@@ -1,9 +1,9 @@
 """In-app delivery: the message goes into the recipient's inbox, a table the API's Server-Sent
 Events stream reads (`GET /api/v1/pages/stream`).
 
-The worker runs this transport inside its own transaction (its "network" is the database), so
-claiming, delivering and recording happen together or not at all, and the inbox's unique message
-id makes a repeat a no-op: in-app delivery is exactly once.
+It runs inside the transaction that records the delivery (its "network" is the database, see
+`callroom.paging.delivery`), so delivering and recording happen together or not at all, and the
+inbox's unique message id makes a repeat a no-op: in-app delivery is exactly once.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from callroom.domain.paging import Channel
 from callroom.paging.engine import Outcome
 from callroom.paging.transports.base import OutboundMessage, SendResult
 
+INBOX_NOTE = "in the inbox"
+"""A delivered in-app message's note."""
 InboxWriter = Callable[[Sequence[tuple[OutboundMessage, dict[str, Any]]]], set[int]]
 """Stores payloads in their recipients' inboxes; returns the message ids newly stored (a message
 already there is a repeat, and is left as it was)."""
@@ -37,10 +39,10 @@ class InAppTransport:
         return self.send_many([message])[0]
 
     def send_many(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        """`send` for a batch, in one write: the worker delivers a whole claim at once."""
+        """`send` for a batch, in one write: a page's whole crowd, or a worker's whole claim."""
         fresh = self._write([(m, inbox_payload(m)) for m in messages]) if messages else set()
         return [
-            SendResult(Outcome.SENT, "in the inbox")
+            SendResult(Outcome.SENT, INBOX_NOTE)
             if m.message_id in fresh
             else SendResult(Outcome.SENT, "already in the inbox (a repeat, dropped)")
             for m in messages
