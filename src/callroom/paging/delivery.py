@@ -52,6 +52,34 @@ class PageFields(Protocol):
     def notice(self) -> bool: ...
 
 
+class Deliveries:
+    """In-app messages stored sent, gathered so that one write puts them all in their inboxes: a
+    worker's pass escalates many pages in one transaction."""
+
+    def __init__(self) -> None:
+        self._pages: dict[int, PageFields] = {}
+        self._steps: list[StepRecipients] = []
+        self._stored: list[StoredRecipient] = []
+
+    def add(
+        self,
+        pages: Mapping[int, PageFields],
+        steps: Sequence[StepRecipients],
+        stored: Sequence[StoredRecipient],
+    ) -> None:
+        """Steps and their recipients as `PageRepository.add_steps` stored them."""
+        self._pages.update(pages)
+        self._steps += steps
+        self._stored += stored
+
+    def deliver(self, session: Session, now: datetime) -> None:
+        """Deliver everything gathered (see `deliver_stored`), and start again empty."""
+        deliver_stored(session, self._pages, self._steps, self._stored, now)
+        self._pages.clear()
+        self._steps.clear()
+        self._stored.clear()
+
+
 def deliver_stored(
     session: Session,
     pages: Mapping[int, PageFields],

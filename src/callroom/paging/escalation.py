@@ -21,7 +21,7 @@ from callroom.domain.paging import (
     RecipientState,
     Target,
 )
-from callroom.paging.delivery import deliver_stored
+from callroom.paging.delivery import Deliveries
 from callroom.paging.engine import Escalate as EscalateAction
 from callroom.paging.engine import FallBack, PageView, Wait, already_paged, next_action
 from callroom.paging.policy import contact_plan, policy_from_json, sequence_length
@@ -67,15 +67,16 @@ def record_recipients(
     config: PagingConfig,
     now: datetime,
     actor: str,
+    deliveries: Deliveries,
 ) -> None:
-    """Add the resolved recipients of one step, their messages (per contact rules) and events,
-    and deliver the in-app messages due at once."""
+    """Add the resolved recipients of one step, their messages (per contact rules) and events;
+    the in-app messages due at once go to `deliveries`."""
     recipients = new_recipients(resolution, config, at.priority, now)
     pages = PageRepository(session)
     steps = [StepRecipients(at.page_id, at.step, at.round, recipients)]
     stored = pages.add_steps(steps, now)
     pages.add_events(at.page_id, now, step_events(at, resolution, recipients, actor))
-    deliver_stored(session, {page.id: page}, steps, stored, now)
+    deliveries.add({page.id: page}, steps, stored)
 
 
 def new_recipients(
@@ -159,9 +160,34 @@ def page_view(page: PageRecord, recipients: list[RecipientRecord]) -> PageView:
     )
 
 
-def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: datetime, actor: str) -> bool:
+def escalate(
+    session: Session,
+    schedules: LiveSchedules,
+    page_id: int,
+    now: datetime,
+    actor: str,
+    deliveries: Deliveries | None = None,
+) -> bool:
     """Apply what is due for the page at `now`; True if anything changed. The page row is
-    locked for the rest of the transaction, so one writer at a time escalates it."""
+    locked for the rest of the transaction, so one writer at a time escalates it. The new step's
+    in-app messages due at once are delivered before it returns, or gathered in `deliveries`
+    for the caller to deliver with other pages'."""
+    if deliveries is not None:
+        return _escalate_page(session, schedules, page_id, now, actor, deliveries)
+    at_once = Deliveries()
+    changed = _escalate_page(session, schedules, page_id, now, actor, at_once)
+    at_once.deliver(session, now)
+    return changed
+
+
+def _escalate_page(
+    session: Session,
+    schedules: LiveSchedules,
+    page_id: int,
+    now: datetime,
+    actor: str,
+    deliveries: Deliveries,
+) -> bool:
     pages = PageRepository(session)
     page = pages.page(page_id, lock=True)
     if page is None:
@@ -173,8 +199,9 @@ def escalate(session: Session, schedules: LiveSchedules, page_id: int, now: date
     schedule = schedules.current(session, now)
     if isinstance(action, FallBack):
         paged = _paged_this_round(recipients, page.round)
-        return _fall_back(session, schedule, page, action, paged, now, actor)
-    return _escalate(session, schedule, page, action, _paged_this_round(recipients, action.round), now, actor)
+        return _fall_back(session, schedule, page, action, paged, now, actor, deliveries)
+    paged = _paged_this_round(recipients, action.round)
+    return _escalate(session, schedule, page, action, paged, now, actor, deliveries)
 
 
 def _lateness(page: PageRecord, now: datetime) -> dict[str, object]:
@@ -190,6 +217,7 @@ def _escalate(
     paged: Mapping[str, int],
     now: datetime,
     actor: str,
+    deliveries: Deliveries,
 ) -> bool:
     """Page the step's target, less the people this round has paged already (`paged`)."""
     priority = page.priority
@@ -214,6 +242,7 @@ def _escalate(
         config_of(schedule),
         now,
         actor,
+        deliveries,
     )
     if resolution.recipients:
         deadline = now + timedelta(seconds=action.wait_s)
@@ -236,6 +265,7 @@ def _fall_back(
     paged: Mapping[str, int],
     now: datetime,
     actor: str,
+    deliveries: Deliveries,
 ) -> bool:
     """Page the fallback (the operators if it reaches nobody), less the people this round has
     paged already: when that leaves nobody, the page stays with whoever has it."""
@@ -255,7 +285,6 @@ def _fall_back(
         **_lateness(page, now),
     }
     pages.add_events(page.id, now, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
-    record_recipients(
-        session, page, Step(page.id, priority, step, page.round), resolution, config_of(schedule), now, actor
-    )
+    at = Step(page.id, priority, step, page.round)
+    record_recipients(session, page, at, resolution, config_of(schedule), now, actor, deliveries)
     return pages.update_page(page.id, page.version, step=step, exhausted=True, deadline=None)

@@ -42,7 +42,7 @@ from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
 from callroom.errors import Unavailable
-from callroom.paging.delivery import cancelled_why, claim_token, deliver_inapp, outbound
+from callroom.paging.delivery import Deliveries, cancelled_why, claim_token, deliver_inapp, outbound
 from callroom.paging.engine import DeliveryRules, Outcome, after_send, lease_expired
 from callroom.paging.escalation import escalate
 from callroom.paging.transports.base import SendResult, Transport
@@ -130,7 +130,12 @@ class Worker:
     def _escalate(self, now: datetime) -> int:
         with self._database.session() as session:
             due = PageRepository(session).due_pages(now, self._options.batch)
-            return sum(escalate(session, self._schedules, page_id, now, self.name) for page_id in due)
+            gathered = Deliveries()
+            done = sum(
+                escalate(session, self._schedules, page_id, now, self.name, gathered) for page_id in due
+            )
+            gathered.deliver(session, now)
+            return done
 
     def _deliver_inapp(self, now: datetime) -> int:
         """Claim, deliver and record a batch of in-app messages in one transaction."""
