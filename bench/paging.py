@@ -62,6 +62,20 @@ gather instead of 2 ms: p99 1,154 ms (dropped); --batch 50: 986 and 949/s, p99 6
 a transaction: 167/s, p99 149 ms. SQLite at 200/s, one page a transaction: p99 48.5 ms, 7.3 ms
 CPU/page; --batch 10: p99 86 ms. The delivery side is what lags on PostgreSQL: CPU per page
 (the database server not counted) times 1,000/s is most of the two cores.
+Then in-app messages due at once were delivered in the transaction that stores them
+(`callroom.paging.delivery`: stored sent, with their inbox rows), so a page reaches the streams
+with one commit and no worker's claim-and-commit in between. Quiet machine, `--seconds 10`,
+three rounds, each configuration run before (the code just before) and after back to back,
+medians, before -> after:
+    SQLite 200/s: p50 16.8 -> 7.1 ms, p99 43.0 -> 21.7 ms, CPU 6.6 -> 5.6 ms/page (the senders
+        1.8 -> 2.6, the API 2.7 -> 1.9), escalation lateness p99 15.6 -> 21.9 ms
+    PostgreSQL fsync on, one page a transaction: 193 -> 175 created/s (each send does more before
+        its fsync'd commit), p99 119 -> 31 ms, CPU 6.9 -> 7.4 ms/page
+    PostgreSQL fsync on, --batch 20: 994 created/s both, delivered 979 -> 994/s, backlog 160 -> 0,
+        p50 129 -> 39 ms, p99 272 -> 71 ms, CPU 1.56 -> 1.49 ms/page, lateness p99 82 -> 68 ms
+Offered more, one run each: --postgres-rate 1100: 1,084/s, p99 69 ms; 1200: 1,157/s, p99 73 ms.
+Tried first and changed: each escalated page writing its own inbox rows in the worker's pass
+(one statement per page, not one per pass): escalation lateness p99 209 and 1,507 ms in two runs.
 """
 
 from __future__ import annotations
