@@ -1,10 +1,10 @@
 """Sending a page and acting on one: the write paths the API and the CLI share.
 
 `send` resolves the target against the live schedule and writes the page, its recipients, their
-outbound messages, its first deadline and the audit events in one transaction, and delivers in
-that same transaction the in-app messages due at once. The actions
-(seen, acknowledge, decline, resolve) lock the page row and change it with conditional updates,
-so they serialise with the workers' escalations; each leaves an event in the audit trail.
+outbound messages, its first deadline and the audit events in one transaction, which also
+delivers the in-app messages due at once (`callroom.paging.delivery`). The actions (seen,
+acknowledge, decline, resolve) lock the page row and change it with conditional updates, so
+they serialise with the workers' escalations; each leaves an event in the audit trail.
 """
 
 from __future__ import annotations
