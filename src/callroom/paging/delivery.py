@@ -115,7 +115,8 @@ def deliver_inapp(session: Session, now: datetime, actor: str, limit: int) -> in
     claimed = outbox.claim(now, INAPP, limit, now, claim)
     cancelled = {item.message.id: why for item in claimed if (why := cancelled_why(item)) is not None}
     going = [item for item in claimed if item.message.id not in cancelled]
-    results = _inbox(outbox, now).send_many([outbound(item) for item in going])
+    messages = {item.message.id: outbound(item) for item in claimed}
+    results = _inbox(outbox, now).send_many([messages[item.message.id] for item in going])
     notes = {**{i.message.id: r.detail for i, r in zip(going, results, strict=True)}, **cancelled}
     finished, events = [], []
     for item in claimed:
@@ -123,13 +124,18 @@ def deliver_inapp(session: Session, now: datetime, actor: str, limit: int) -> in
         note = notes[item.message.id]
         sent_at = now if state is MessageState.SENT else None
         finished.append((item.message.id, {"state": state, "note": note, "sent_at": sent_at}))
-        events.append((item.page.id, delivery_event(actor, outbound(item), state, note)))
+        events.append((item.page.id, delivery_event(actor, messages[item.message.id], state, note)))
     outbox.finish_many(claim, finished)
-    repository = PageRepository(session)
-    repository.add_events_to(events, now)
-    repository.move_recipients([i.recipient.id for i in going], RecipientState.DELIVERED)
-    repository.advance_pages({i.page.id for i in going}, PageState.DELIVERED)
+    PageRepository(session).add_events_to(events, now)
+    mark_delivered(session, going)
     return len(claimed)
+
+
+def mark_delivered(session: Session, sent: Sequence[ClaimedMessage]) -> None:
+    """The recipients of claimed messages just sent are delivered, and so are their pages."""
+    repository = PageRepository(session)
+    repository.move_recipients([item.recipient.id for item in sent], RecipientState.DELIVERED)
+    repository.advance_pages({item.page.id for item in sent}, PageState.DELIVERED)
 
 
 def claim_token() -> str:

@@ -40,9 +40,16 @@ from sqlalchemy.orm import Session
 
 from callroom.config import Settings
 from callroom.domain.clock import Clock, utc_now
-from callroom.domain.paging import Channel, EventKind, MessageState, PageState, RecipientState
+from callroom.domain.paging import Channel, EventKind, MessageState
 from callroom.errors import Unavailable
-from callroom.paging.delivery import Deliveries, cancelled_why, claim_token, deliver_inapp, outbound
+from callroom.paging.delivery import (
+    Deliveries,
+    cancelled_why,
+    claim_token,
+    deliver_inapp,
+    mark_delivered,
+    outbound,
+)
 from callroom.paging.engine import DeliveryRules, Outcome, after_send, lease_expired
 from callroom.paging.escalation import escalate
 from callroom.paging.transports.base import SendResult, Transport
@@ -211,7 +218,7 @@ class Worker:
         if self._finish(session, item, after.state, after.retry_in_s, note, now, EventKind.DELIVERY) and (
             after.state is MessageState.SENT
         ):
-            _delivered(session, item)
+            mark_delivered(session, [item])
 
     def _finish(
         self,
@@ -293,9 +300,3 @@ def worker_from(
         settings.worker_poll_interval_s, settings.worker_batch, settings.send_lease_s, rules
     )
     return Worker(database, schedules, transports_from(settings), options, clock, name)
-
-
-def _delivered(session: Session, item: ClaimedMessage) -> None:
-    pages = PageRepository(session)
-    pages.move_recipients([item.recipient.id], RecipientState.DELIVERED)
-    pages.advance_page(item.page.id, PageState.DELIVERED)
