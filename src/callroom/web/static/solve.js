@@ -41,7 +41,7 @@
 
   // The plot's box inside the 400 x 180 viewBox: room on the left for the objective's labels
   // and below for the seconds'.
-  var LEFT = 56, RIGHT = 390, TOP = 10, BOTTOM = 150, TICKS = 4;
+  var LEFT = 56, RIGHT = 390, TOP = 10, BOTTOM = 150, INTERVALS = 3;
 
   function element(name, attributes, text) {
     var el = document.createElementNS(NS, name);
@@ -55,17 +55,20 @@
   }
 
   // Short labels: 1 234 567 reads as 1.23M, so the left margin holds any objective.
-  function short(value) {
+  // Below 10 000 a label has the step's decimals: an objective spanning 1 is ticked in fifths.
+  function short(value, decimals) {
     var size = Math.abs(value);
     if (size >= 1e6) { return (value / 1e6).toPrecision(3) + "M"; }
     if (size >= 1e4) { return (value / 1e3).toPrecision(3) + "k"; }
-    return String(Math.round(value));
+    return value.toFixed(decimals);
   }
 
-  // Round tick steps (1, 2 or 5 times a power of ten) giving about TICKS ticks over a span.
+  // The largest round tick step (1, 2 or 5 times a power of ten) that still cuts the span into
+  // INTERVALS or more: rounding the step up instead could leave a 9.9 s solve only "0" and "5",
+  // and an objective range that starts between ticks with fewer still. At most 7 intervals.
   function step(span) {
-    var raw = span / TICKS, power = Math.pow(10, Math.floor(Math.log10(raw))), ratio = raw / power;
-    return power * (ratio <= 1 ? 1 : ratio <= 2 ? 2 : ratio <= 5 ? 5 : 10);
+    var raw = span / INTERVALS, power = Math.pow(10, Math.floor(Math.log10(raw))), ratio = raw / power;
+    return power * (ratio >= 5 ? 5 : ratio >= 2 ? 2 : 1);
   }
 
   function ticks(low, high) {
@@ -86,7 +89,7 @@
     objective.values.forEach(function (v) {
       var vy = y(v);
       svg.appendChild(element("line", { x1: LEFT - 4, y1: vy, x2: LEFT, y2: vy, "class": "axis" }));
-      svg.appendChild(element("text", { x: LEFT - 6, y: Number(vy) + 3, "class": "tick y" }, short(v)));
+      svg.appendChild(element("text", { x: LEFT - 6, y: Number(vy) + 3, "class": "tick y" }, short(v, objective.decimals)));
     });
     svg.appendChild(element("text", { x: (LEFT + RIGHT) / 2, y: BOTTOM + 28, "class": "axis-title x" }, "seconds"));
     svg.appendChild(element("text", { x: 10, y: (TOP + BOTTOM) / 2, "class": "axis-title y",
