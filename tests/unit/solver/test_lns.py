@@ -17,7 +17,7 @@ from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.solver.build.space import Item, Space
 from callroom.solver.heuristics.construct import Constructor
-from callroom.solver.heuristics.lns import KINDS, LocalSearch, fits
+from callroom.solver.heuristics.lns import KINDS, TRADE_DAYS, LocalSearch, fits
 from callroom.solver.run import Progress, SolveOptions, Status, solve
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"
@@ -49,6 +49,26 @@ def test_every_step_keeps_every_hard_rule_and_never_raises_the_penalty() -> None
         now = score(program, roster).total
         assert now <= total
         total = now
+
+
+def test_a_trade_frees_the_week_of_a_costly_slot_and_a_far_week_of_each_freed_persons_work() -> None:
+    _, search, _ = _search("Instance8")
+    state = search.random.getstate()
+    day, shift = search._worst_slot()
+    search.random.setstate(state)  # the trade picks the same slot
+    cells = search._cells(search.kinds["trade"])
+    by_person: dict[int, set[int]] = {}
+    for p, d in cells:
+        by_person.setdefault(p, set()).add(d)
+    far_weeks = 0
+    for p, days in by_person.items():
+        assert shift in search.shifts_of[p] and not search.people[p].off_days[day]
+        elsewhere = days - set(search._week(day))
+        if elsewhere:
+            assert max(elsewhere) - min(elsewhere) < TRADE_DAYS
+            assert any(abs(d - day) > TRADE_DAYS and d in search.held[p] for d in elsewhere)
+            far_weeks += 1
+    assert far_weeks > 0 and far_weeks >= len(by_person) // 2
 
 
 def test_the_search_improves_a_small_instance_and_its_own_tally_matches_the_evaluator() -> None:

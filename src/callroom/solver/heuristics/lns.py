@@ -12,7 +12,9 @@ of the days they touch, their people's requests), so the roster's penalty never 
 
 Neighbourhoods (`KINDS`): a few people who share shift types over a window of weeks; people
 who may work one of the slots whose cover costs most, over weeks around it; one shift type for
-a few people over the whole horizon (their days off and on it may trade). A bandit picks
+a few people over the whole horizon (their days off and on it may trade); a trade, where the
+people who may work a costly slot are freed on its week and on a far week of their own work
+(on a slot covered over its target where they have one), so work moves across months. A bandit picks
 the kind by what it has gained per deterministic second lately, and each kind's size (the
 cells it frees) grows while its steps are solved to optimality well within their budget and
 shrinks when they run out of it.
@@ -50,7 +52,7 @@ from callroom.solver.heuristics.person_rules import NO_CAP, NO_MINUTE_CAP, Perso
 Slot = tuple[int, str, str]  # (day, post, shift)
 Cell = tuple[int, int]  # (person, day)
 
-KINDS = ("window", "worst_days", "shift_type")
+KINDS = ("window", "worst_days", "shift_type", "trade")
 FIRST_CELLS = 120  # person-days freed by a kind's first step
 FEWEST_CELLS, MOST_CELLS = 20, 3000
 GROW, SHRINK = 1.2, 0.7
@@ -59,6 +61,7 @@ QUICK = 0.3  # a step proven optimal within this share of its budget lets the si
 EXPLORE = 0.15  # chance of a kind picked at random rather than by its gains
 MEMORY = 0.8  # weight of a kind's past gains against its newest step
 WEEKS = (7, 14, 28)  # window lengths in days
+TRADE_DAYS = 7  # each of a trade's two windows, in days
 
 
 def fits(program: Program) -> bool:
@@ -203,6 +206,8 @@ class LocalSearch:
             return self._worst_days(kind.cells)
         if kind.name == "shift_type":
             return self._shift_type(kind.cells)
+        if kind.name == "trade":
+            return self._trade(kind.cells)
         return self._window(kind.cells)
 
     def _free(self, people: Sequence[int], days: range, shift: str | None = None) -> dict[Cell, list[Item]]:
@@ -238,20 +243,58 @@ class LocalSearch:
 
     def _worst_days(self, cells: float) -> dict[Cell, list[Item]]:
         """Around one of the slots whose cover costs most, people who may work its shift."""
+        day, shift = self._worst_slot()
+        length = min(self.random.choice(WEEKS), self.days)
+        first = min(max(0, day - length // 2), self.days - length)
+        count = max(1, round(cells / length))
+        return self._free(self._able(day, shift, count), range(first, first + length))
+
+    def _worst_slot(self) -> tuple[int, str]:
+        """The day and shift of one of the slots whose cover costs most (among the worst 5%)."""
         costs = [
             (sum(n.requirement.miss(self._count(slot, n)) for n in needs), slot)
             for slot, needs in self.needs.items()
         ]
         costs.sort(key=lambda cost: -cost[0])
         _, (day, _, shift) = self.random.choice(costs[: max(1, len(costs) // 20)])
-        length = min(self.random.choice(WEEKS), self.days)
-        first = min(max(0, day - length // 2), self.days - length)
-        count = max(1, round(cells / length))
+        return day, shift
+
+    def _able(self, day: int, shift: str, count: int) -> list[int]:
+        """Up to `count` people at random who are not off on `day` and may work `shift`."""
         able = [
             p for p, rules in enumerate(self.people) if not rules.off_days[day] and shift in self.shifts_of[p]
         ]
-        people = self.random.sample(able, min(count, len(able)))
-        return self._free(people, range(first, first + length))
+        return self.random.sample(able, min(count, len(able)))
+
+    def _trade(self, cells: float) -> dict[Cell, list[Item]]:
+        """A week around one of the slots whose cover costs most, and for each of a few people
+        who may work it a week around one of their own days of work on a slot covered over its
+        target (or any of their days of work): their work may move between the two. Where
+        people work their minimum minutes or their most weekends, a short slot far from any
+        over-covered one is filled only so, and windows of a few weeks never hold both."""
+        day, shift = self._worst_slot()
+        count = max(1, round(cells / (2 * TRADE_DAYS)))
+        chosen: dict[Cell, list[Item]] = {}
+        for p in self._able(day, shift, count):
+            elsewhere = [d for d in self.held[p] if abs(d - day) > TRADE_DAYS]
+            over = [d for d in elsewhere if self._over(self.held[p][d])]
+            if over or elsewhere:
+                source = self.random.choice(over or elsewhere)
+                chosen |= self._free([p], self._week(source))
+            chosen |= self._free([p], self._week(day))
+        return chosen
+
+    def _week(self, day: int) -> range:
+        first = min(max(0, day - TRADE_DAYS // 2), max(self.days - TRADE_DAYS, 0))
+        return range(first, min(first + TRADE_DAYS, self.days))
+
+    def _over(self, item: Item) -> bool:
+        """Whether the slot `item` works is covered above a target of its own."""
+        slot = _slot(item)
+        return any(
+            n.requirement.target is not None and self._count(slot, n) > n.requirement.target
+            for n in self.needs.get(slot, ())
+        )
 
     def _shift_type(self, cells: float) -> dict[Cell, list[Item]]:
         """One shift type over the whole block, for people who may work it: each of their
