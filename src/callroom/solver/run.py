@@ -266,9 +266,11 @@ def solve(
 
 # Models of at least this many shift variables are solved by our own large-neighbourhood search
 # (heuristics.lns) instead of CP-SAT on the whole model, when the small models keep all their
-# rules: on those the whole model takes most of the limit to build and its search ends near the
-# constructed roster (figures: bench/solver_notes.md).
-LNS_ITEMS = 10_000
+# rules. On the largest the whole model takes most of the limit to build and its search ends
+# near the constructed roster; from a few thousand, over six weeks and more above all, its
+# search falls behind the neighbourhoods'; below, it matches or beats them and may prove its
+# roster optimal (figures: bench/solver_notes.md).
+LNS_ITEMS = 2_000
 # The search's CP-SAT deterministic seconds per wall second, for the budget of deterministic
 # mode (one thread). An estimate: steps of 0.25-0.5 deterministic seconds took 1-3 s on a
 # machine loaded several times over; not yet measured on a quiet one.
