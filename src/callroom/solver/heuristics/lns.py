@@ -1,8 +1,11 @@
-"""Large-neighbourhood search driven from here, for general rostering too large for one model.
+"""Large-neighbourhood search driven from here, for general rostering beyond a few thousand
+shift variables (solver.run picks it).
 
 On the Curtois benchmark's largest instances (100-150 people over 6-12 months) the whole CP-SAT
 model takes most of a minute just to build, and CP-SAT's own neighbourhoods then move slowly:
-the roster it returns is much the constructed one. This search never builds the whole model.
+the roster it returns is much the constructed one. From a few thousand variables, over six
+weeks and more above all, this search beats the whole model's too. It never builds the whole
+model.
 Each step frees a few cells (person-days) of the current roster, builds a small CP-SAT model of
 just those (everyone and everything else held: their work enters as constants in the cover and
 in the freed people's own rules), solves it from the current roster (a complete hint, so the
@@ -14,10 +17,10 @@ Neighbourhoods (`KINDS`): a few people who share shift types over a window of we
 who may work one of the slots whose cover costs most, over weeks around it; one shift type for
 a few people over the whole horizon (their days off and on it may trade); a trade, where the
 people who may work a costly slot are freed on its week and on a far week of their own work
-(on a slot covered over its target where they have one), so work moves across months. A bandit picks
-the kind by what it has gained per deterministic second lately, and each kind's size (the
-cells it frees) grows while its steps are solved to optimality well within their budget and
-shrinks when they run out of it.
+(on a slot covered over its target where they have one), so work moves across months. A
+bandit picks the kind by what it has gained per deterministic second lately, and each kind's
+size (the cells it frees) grows while its steps are solved to optimality well within their
+budget and shrinks when they run out of it.
 
 The small model keeps the general rules of one person (runs, days off, weekends, totals, shift
 caps, successions and overlaps) and cover; `fits` says which programs use nothing else (no
