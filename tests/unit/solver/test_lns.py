@@ -63,7 +63,7 @@ def test_a_trade_frees_the_week_of_a_costly_slot_and_a_far_week_of_each_freed_pe
     far_weeks = 0
     for p, days in by_person.items():
         assert shift in search.shifts_of[p] and not search.people[p].off_days[day]
-        elsewhere = days - set(search._week(day))
+        elsewhere = days - set(search._around(day, TRADE_DAYS))
         if elsewhere:
             assert max(elsewhere) - min(elsewhere) < TRADE_DAYS
             assert any(abs(d - day) > TRADE_DAYS and d in search.held[p] for d in elsewhere)

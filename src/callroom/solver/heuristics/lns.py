@@ -33,6 +33,7 @@ steps depend on the machine, and two threads the order steps finish in.
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 import threading
@@ -247,10 +248,9 @@ class LocalSearch:
     def _worst_days(self, cells: float) -> dict[Cell, list[Item]]:
         """Around one of the slots whose cover costs most, people who may work its shift."""
         day, shift = self._worst_slot()
-        length = min(self.random.choice(WEEKS), self.days)
-        first = min(max(0, day - length // 2), self.days - length)
-        count = max(1, round(cells / length))
-        return self._free(self._able(day, shift, count), range(first, first + length))
+        days = self._around(day, self.random.choice(WEEKS))
+        count = max(1, round(cells / len(days)))
+        return self._free(self._able(day, shift, count), days)
 
     def _worst_slot(self) -> tuple[int, str]:
         """The day and shift of one of the slots whose cover costs most (among the worst 5%)."""
@@ -258,8 +258,8 @@ class LocalSearch:
             (sum(n.requirement.miss(self._count(slot, n)) for n in needs), slot)
             for slot, needs in self.needs.items()
         ]
-        costs.sort(key=lambda cost: -cost[0])
-        _, (day, _, shift) = self.random.choice(costs[: max(1, len(costs) // 20)])
+        worst = heapq.nlargest(max(1, len(costs) // 20), costs, key=lambda cost: cost[0])
+        _, (day, _, shift) = self.random.choice(worst)
         return day, shift
 
     def _able(self, day: int, shift: str, count: int) -> list[int]:
@@ -280,16 +280,18 @@ class LocalSearch:
         chosen: dict[Cell, list[Item]] = {}
         for p in self._able(day, shift, count):
             elsewhere = [d for d in self.held[p] if abs(d - day) > TRADE_DAYS]
-            over = [d for d in elsewhere if self._over(self.held[p][d])]
-            if over or elsewhere:
+            if elsewhere:
+                over = [d for d in elsewhere if self._over(self.held[p][d])]
                 source = self.random.choice(over or elsewhere)
-                chosen |= self._free([p], self._week(source))
-            chosen |= self._free([p], self._week(day))
+                chosen |= self._free([p], self._around(source, TRADE_DAYS))
+            chosen |= self._free([p], self._around(day, TRADE_DAYS))
         return chosen
 
-    def _week(self, day: int) -> range:
-        first = min(max(0, day - TRADE_DAYS // 2), max(self.days - TRADE_DAYS, 0))
-        return range(first, min(first + TRADE_DAYS, self.days))
+    def _around(self, day: int, length: int) -> range:
+        """`length` days (at most the block) centred on `day` where the block allows."""
+        length = min(length, self.days)
+        first = min(max(0, day - length // 2), self.days - length)
+        return range(first, first + length)
 
     def _over(self, item: Item) -> bool:
         """Whether the slot `item` works is covered above a target of its own."""
