@@ -73,8 +73,12 @@ class Deliveries:
         self._stored += stored
 
     def deliver(self, session: Session, now: datetime) -> None:
-        """Deliver everything gathered (see `deliver_stored`), and start again empty."""
-        deliver_stored(session, self._pages, self._steps, self._stored, now)
+        """Deliver everything gathered (see `deliver_stored`), with its audit events, move the
+        pages reached to delivered, and start again empty."""
+        events = deliver_stored(session, self._pages, self._steps, self._stored, now)
+        repository = PageRepository(session)
+        repository.add_events_to(events, now)
+        repository.advance_pages({page_id for page_id, _ in events}, PageState.DELIVERED)
         self._pages.clear()
         self._steps.clear()
         self._stored.clear()
@@ -86,24 +90,19 @@ def deliver_stored(
     steps: Sequence[StepRecipients],
     stored: Sequence[StoredRecipient],
     now: datetime,
-) -> None:
+) -> list[tuple[int, NewEvent]]:
     """Put in their inboxes the messages `PageRepository.add_steps` just stored as sent (`stored`,
-    in the order of the steps' recipients), with their audit events, and move their pages to
-    delivered."""
+    in the order of the steps' recipients); their audit events (page id, event), for the caller
+    to store with its own, in one statement."""
     found = [(s, r) for s in steps for r in s.recipients]
     messages = [
         _outbound(message, 1, pages[s.page_id], s.page_id, (r.person_id, r.name, r.reason, s.step, s.round))
         for (s, r), kept in zip(found, stored, strict=True)
         for message in kept.sent
     ]
-    if not messages:
-        return
-    _inbox(OutboxRepository(session), now, fresh=True).send_many(messages)
-    repository = PageRepository(session)
-    repository.add_events_to(
-        [(m.page_id, delivery_event(DELIVERER, m, MessageState.SENT, INBOX_NOTE)) for m in messages], now
-    )
-    repository.advance_pages({m.page_id for m in messages}, PageState.DELIVERED)
+    if messages:
+        _inbox(OutboxRepository(session), now, fresh=True).send_many(messages)
+    return [(m.page_id, delivery_event(DELIVERER, m, MessageState.SENT, INBOX_NOTE)) for m in messages]
 
 
 def deliver_inapp(session: Session, now: datetime, actor: str, limit: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -368,17 +368,22 @@ def _store(
     session: Session, schedule: Schedule | None, requests: Sequence[tuple[PageRequest, Target]], now: datetime
 ) -> list[SentPage]:
     """Store acceptable requests: their pages, recipients, messages and events, one multi-row
-    statement for each kind, however many pages."""
-    built = [_new_page(schedule, request, target, now) for request, target in requests]
+    statement for each kind, however many pages. A page an in-app message reaches as it is
+    stored is stored delivered (its "sent" and "delivery" events both recorded)."""
+    config = config_of(schedule)
+    built = []
+    for request, target in requests:
+        page, routed = _new_page(schedule, request, target, now)
+        recipients = new_recipients(routed, config, Priority(page.priority), now)
+        if any(m.sent is not None for r in recipients for m in r.messages):
+            page = replace(page, state=PageState.DELIVERED)
+        built.append((page, routed, recipients))
     if not built:
         return []
     pages = PageRepository(session)
-    ids = pages.add_pages([page for page, _ in built])
-    config = config_of(schedule)
+    ids = pages.add_pages([page for page, _, _ in built])
     steps, events = [], []
-    for page_id, (page, routed) in zip(ids, built, strict=True):
-        at = Step(page_id, Priority(page.priority), 0, 0)
-        recipients = new_recipients(routed, config, at.priority, now)
+    for page_id, (page, routed, recipients) in zip(ids, built, strict=True):
         steps.append(StepRecipients(page_id, 0, 0, recipients))
         detail = {
             "target": page.target,
@@ -388,14 +393,15 @@ def _store(
             "policy": page.policy,
         }
         events.append((page_id, NewEvent(EventKind.SENT, page.sender, None, detail)))
+        at = Step(page_id, Priority(page.priority), 0, 0)
         events += [(page_id, e) for e in step_events(at, routed, recipients, page.sender)]
     stored = pages.add_steps(steps, now)
+    by_id = {page_id: page for page_id, (page, _, _) in zip(ids, built, strict=True)}
+    events += deliver_stored(session, by_id, steps, stored, now)
     pages.add_events_to(events, now)
-    by_id = {page_id: page for page_id, (page, _) in zip(ids, built, strict=True)}
-    deliver_stored(session, by_id, steps, stored, now)
     return [
         SentPage(page_id, tuple(r.person_id for r in routed.recipients), routed.notes, page.roster_version_id)
-        for page_id, (page, routed) in zip(ids, built, strict=True)
+        for page_id, (page, routed, _) in zip(ids, built, strict=True)
     ]
 
 

@@ -58,7 +58,7 @@ from callroom.paging.transports.webhook import WebhookSettings, WebhookTransport
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outage import Backoff
-from callroom.storage.outbox_repositories import OutboxRepository
+from callroom.storage.outbox_repositories import DueWork, OutboxRepository
 from callroom.storage.paging_records import ClaimedMessage, NewEvent
 from callroom.storage.paging_repositories import PageRepository
 from callroom.storage.wakeup import Wake
@@ -124,15 +124,20 @@ class Worker:
     def run_once(self) -> int:
         """One pass over everything due now; how many pages and messages it handled."""
         now = self._clock()
-        with self._database.reading() as session:
-            due = OutboxRepository(session).due_work(now, Channel.INAPP.value)
+        due = self._due(now)
         escalated = self._escalate(now) if due.pages else 0
         done = escalated + (self._deliver_inapp(now) if due.inapp else 0)
-        # An escalation adds email and webhook messages due now: send them in this pass, not the
-        # next (its in-app ones went into the inboxes with it).
-        done += self._send_external(now) if due.external or escalated else 0
+        # An escalation may add email and webhook messages due now: send them in this pass, not
+        # the next (its in-app ones went into the inboxes with it). A read says whether it did,
+        # cheaper than a claim's write transaction finding nothing.
+        external = due.external or (escalated > 0 and self._due(now).external)
+        done += self._send_external(now) if external else 0
         done += self._expire(now) if due.expired else 0
         return done
+
+    def _due(self, now: datetime) -> DueWork:
+        with self._database.reading() as session:
+            return OutboxRepository(session).due_work(now, Channel.INAPP.value)
 
     def _escalate(self, now: datetime) -> int:
         with self._database.session() as session:

@@ -75,6 +75,35 @@ _INBOX_AFTER = (
     .order_by(_INBOX.c.id)
     .limit(bindparam("limit", type_=Integer()))
 )
+_MESSAGES = cast(Table, MessageRow.__table__)
+_CLAIMABLE = message_from(MessageState.SENDING)
+_DUE = (
+    select(_MESSAGES.c.id)
+    .where(
+        _MESSAGES.c.state.in_(_CLAIMABLE),
+        _MESSAGES.c.due_at <= bindparam("now"),
+        _MESSAGES.c.channel.in_(bindparam("channels", expanding=True)),
+    )
+    .order_by(_MESSAGES.c.due_at)
+    .limit(bindparam("limit", type_=Integer()))
+    .with_for_update(skip_locked=True)
+    # A CTE, run once: as a subquery PostgreSQL may scan it again for each row the UPDATE looks
+    # at, each scan skipping the rows this statement already took and taking `limit` more
+    # (2,000 claimed for a batch of 200, in time growing with their square).
+    .cte("due")
+)
+_CLAIM = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id.in_(select(_DUE.c.id)), _MESSAGES.c.state.in_(_CLAIMABLE))
+    .values(
+        state=MessageState.SENDING,
+        due_at=None,
+        lease_until=bindparam("lease"),
+        claim=bindparam("token"),
+        attempts=_MESSAGES.c.attempts + 1,
+    )
+    .returning(_MESSAGES.c.id)
+)
 _INBOX_IDS = select(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True))).order_by(_INBOX.c.id)
 
 
@@ -96,34 +125,14 @@ class OutboxRepository:
         self, now: datetime, channels: Collection[str], limit: int, lease_until: datetime, claim: str
     ) -> list[ClaimedMessage]:
         """Take up to `limit` due pending messages on `channels` for this claim token."""
-        claimable = message_from(MessageState.SENDING)
-        due = (
-            select(MessageRow.id)
-            .where(
-                MessageRow.state.in_(claimable), MessageRow.due_at <= now, MessageRow.channel.in_(channels)
-            )
-            .order_by(MessageRow.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            # A CTE, run once: as a subquery PostgreSQL may scan it again for each row the UPDATE
-            # looks at, each scan skipping the rows this statement already took and taking
-            # `limit` more (2,000 claimed for a batch of 200, in time growing with their square).
-            .cte("due")
-        )
-        taken = (
-            update(MessageRow)
-            .where(MessageRow.id.in_(select(due.c.id)), MessageRow.state.in_(claimable))
-            .values(
-                state=MessageState.SENDING,
-                due_at=None,
-                lease_until=lease_until,
-                claim=claim,
-                attempts=MessageRow.attempts + 1,
-            )
-            .returning(MessageRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        ids = list(self._session.scalars(taken))
+        given = {
+            "now": now,
+            "channels": list(channels),
+            "limit": limit,
+            "lease": lease_until,
+            "token": claim,
+        }
+        ids = list(self._session.scalars(_CLAIM, given))
         return self._claimed(ids, claim)
 
     def expired(self, now: datetime, limit: int, claim: str) -> list[ClaimedMessage]:

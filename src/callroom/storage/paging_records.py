@@ -29,6 +29,7 @@ class NewPage:
     notes: tuple[str, ...]
     deadline: datetime | None
     notice: bool = False  # tells and asks no answer (see paging.service.PageRequest)
+    state: PageState = PageState.SENT  # delivered when stored with a message already in an inbox
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Row, Table, bindparam, exists, func, select, update
+from sqlalchemy import CursorResult, Executable, Integer, Row, Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
@@ -54,6 +54,14 @@ _RECIPIENTS = (
     select(_TABLES["page_recipients"])
     .where(_TABLES["page_recipients"].c.page_id == bindparam("page_id"))
     .order_by(_TABLES["page_recipients"].c.id)
+)
+
+_DUE_PAGES = (
+    select(_TABLES["pages"].c.id)
+    .where(_TABLES["pages"].c.deadline <= bindparam("now"), _TABLES["pages"].c.state.in_(OPEN_STATES))
+    .order_by(_TABLES["pages"].c.deadline)
+    .limit(bindparam("limit", type_=Integer()))
+    .with_for_update(skip_locked=True)
 )
 
 
@@ -183,14 +191,7 @@ class PageRepository:
     def due_pages(self, now: datetime, limit: int) -> list[int]:
         """Open pages whose deadline has passed, locked for this transaction; pages another
         worker holds are skipped, not waited for."""
-        stmt = (
-            select(PageRow.id)
-            .where(PageRow.deadline <= now, PageRow.state.in_(OPEN_STATES))
-            .order_by(PageRow.deadline)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return list(self._session.scalars(stmt))
+        return list(self._session.scalars(_DUE_PAGES, {"now": now, "limit": limit}))
 
     def update_page(
         self, page_id: int, version: int, *, state: PageState | None = None, **values: Any
@@ -284,7 +285,7 @@ def _page_values(new: NewPage) -> dict[str, Any]:
         "roster_version_id": new.roster_version_id,
         "policy": json.dumps(new.policy),
         "notes": json.dumps(list(new.notes)),
-        "state": PageState.SENT,
+        "state": new.state,
         "step": 0,
         "round_no": 0,
         "deadline": new.deadline,

@@ -116,6 +116,22 @@ def test_a_signed_webhook_reaches_the_gateway_without_the_patient(
     assert webhook_state(paging, page_id) == ("sent", 1)
 
 
+def test_the_webhook_of_an_escalation_goes_out_in_the_worker_pass_that_escalates(
+    paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
+) -> None:
+    found, url = gateway
+    page_id = paging.send(PageRequest("nurse-4", "post:ward", "Bed 12: BP 80/50", "x4410")).id
+    worker = make_worker(world, clock, transport(url))
+    drain(worker)
+    assert found.requests == []  # ada, the ward's junior, is paged in the app only
+
+    clock.advance(300)
+    worker.run_once()
+
+    assert webhook_state(paging, page_id) == ("sent", 1)  # cy, the senior it escalated to
+    assert [r["key"] for r in found.requests] == [f"page-{page_id}/recipient-2/webhook"]
+
+
 def test_a_busy_gateway_is_retried_with_backoff_and_the_same_key(
     paging: PagingService, world: Database, clock: ManualClock, gateway: tuple[Gateway, str]
 ) -> None:
