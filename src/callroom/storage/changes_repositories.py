@@ -12,9 +12,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
@@ -260,11 +261,7 @@ class AbsenceRepository:
     def newest_id(self, program_name: str) -> int | None:
         """The id of the program's newest absence (None while it has none): what changes when
         one is added, so a cache of the program's absences knows when to read them again."""
-        found: int | None = self._session.scalar(
-            select(func.max(ApprovedAbsenceRow.id)).where(
-                of_family(ApprovedAbsenceRow.program_name, program_name)
-            )
-        )
+        found: int | None = self._session.scalar(_newest_absence(program_name))
         return found
 
     def of_program(self, program_name: str) -> list[AbsenceRecord]:
@@ -277,6 +274,15 @@ class AbsenceRepository:
             .order_by(ApprovedAbsenceRow.id)
         )
         return [_absence(row, kind) for row, kind in rows]
+
+
+@lru_cache(maxsize=256)
+def _newest_absence(program_name: str) -> Select[int]:
+    """Built once per program: every page sent reads it (the live roster's change check), and
+    building it costs more than SQLite takes to run it."""
+    return select(func.max(ApprovedAbsenceRow.id)).where(
+        of_family(ApprovedAbsenceRow.program_name, program_name)
+    )
 
 
 def of_family(column: InstrumentedAttribute[str], program_name: str) -> ColumnElement[bool]:

@@ -56,10 +56,19 @@ _RECIPIENTS = (
     .order_by(_TABLES["page_recipients"].c.id)
 )
 
+_PAGES = _TABLES["pages"]
+_ADVANCE_PAGES = (
+    update(_PAGES)
+    .where(
+        _PAGES.c.id.in_(bindparam("ids", expanding=True)),
+        _PAGES.c.state.in_(bindparam("sources", expanding=True)),
+    )
+    .values(state=bindparam("reached"), version=_PAGES.c.version + 1)
+)
 _DUE_PAGES = (
-    select(_TABLES["pages"].c.id)
-    .where(_TABLES["pages"].c.deadline <= bindparam("now"), _TABLES["pages"].c.state.in_(OPEN_STATES))
-    .order_by(_TABLES["pages"].c.deadline)
+    select(_PAGES.c.id)
+    .where(_PAGES.c.deadline <= bindparam("now"), _PAGES.c.state.in_(OPEN_STATES))
+    .order_by(_PAGES.c.deadline)
     .limit(bindparam("limit", type_=Integer()))
     .with_for_update(skip_locked=True)
 )
@@ -199,13 +208,12 @@ class PageRepository:
         """Change the page if it is still at `version` (and bump it), and if `state` is given,
         only if the page may move there from where it is; True if it changed."""
         stmt = (
-            update(PageRow)
-            .where(PageRow.id == page_id, PageRow.version == version)
-            .values(version=PageRow.version + 1, **values)
-            .execution_options(synchronize_session=False)
+            update(_PAGES)
+            .where(_PAGES.c.id == page_id, _PAGES.c.version == version)
+            .values(version=_PAGES.c.version + 1, **values)
         )
         if state is not None:
-            stmt = stmt.where(PageRow.state.in_(page_from(state))).values(state=state)
+            stmt = stmt.where(_PAGES.c.state.in_(page_from(state))).values(state=state)
         return rows_changed(self._session, stmt) == 1
 
     def advance_page(self, page_id: int, state: PageState) -> bool:
@@ -217,24 +225,19 @@ class PageRepository:
         many moved."""
         if not page_ids:
             return 0
-        stmt = (
-            update(PageRow)
-            .where(PageRow.id.in_(page_ids), PageRow.state.in_(page_from(state)))
-            .values(state=state, version=PageRow.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        return rows_changed(self._session, stmt)
+        given = {"ids": list(page_ids), "sources": sorted(page_from(state)), "reached": state}
+        return rows_changed(self._session, _ADVANCE_PAGES, given)
 
     def move_recipients(self, ids: Collection[int], state: RecipientState, **values: Any) -> int:
         """Move to `state` (and set `values` on) those of the recipients that may move there
         from where they are; how many moved."""
         if not ids:
             return 0
+        recipients = _TABLES["page_recipients"]
         stmt = (
-            update(RecipientRow)
-            .where(RecipientRow.id.in_(ids), RecipientRow.state.in_(recipient_from(state)))
+            update(recipients)
+            .where(recipients.c.id.in_(ids), recipients.c.state.in_(recipient_from(state)))
             .values(state=state, **values)
-            .execution_options(synchronize_session=False)
         )
         return rows_changed(self._session, stmt)
 
@@ -295,9 +298,9 @@ def _page_values(new: NewPage) -> dict[str, Any]:
     }
 
 
-def rows_changed(session: Session, stmt: Executable) -> int:
+def rows_changed(session: Session, stmt: Executable, params: dict[str, Any] | None = None) -> int:
     """How many rows an UPDATE or INSERT changed (what makes an update "conditional")."""
-    return cast(CursorResult[Any], session.execute(stmt)).rowcount
+    return cast(CursorResult[Any], session.execute(stmt, params)).rowcount
 
 
 def page_record(row: PageRow | Row[Any] | SimpleNamespace) -> PageRecord:
