@@ -94,7 +94,9 @@ hub and its worker thread) spends 281 ms of CPU a second and the worker process 
 machine the same work costs several times more CPU right after a sleep: a worker's idle pass takes
 0.20 ms back to back, 0.92 ms after a 5 ms sleep and 1.09 ms after 20 ms, so each wake-up, more
 than each statement, is what a page costs now. Tried and dropped: SQLite's mmap (no change);
-running the inserts on the session's connection rather than through the session (no change).
+running the inserts on the session's connection rather than through the session (no change); the
+event hub waiting and reading in one trip to a thread instead of two (3 rounds: API 2.40 -> 2.29
+ms/page, all processes 6.75 -> 6.36, within the rounds' spread of 6.05-7.75 on both sides).
 """
 
 from __future__ import annotations
