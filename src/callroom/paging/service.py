@@ -375,7 +375,7 @@ def _store(
     for request, target in requests:
         page, routed = _new_page(schedule, request, target, now)
         recipients = new_recipients(routed, config, Priority(page.priority), now)
-        if any(m.sent is not None for r in recipients for m in r.messages):
+        if any(r.reached_at_once for r in recipients):
             page = replace(page, state=PageState.DELIVERED)
         built.append((page, routed, recipients))
     if not built:

@@ -75,7 +75,6 @@ _INBOX_AFTER = (
     .order_by(_INBOX.c.id)
     .limit(bindparam("limit", type_=Integer()))
 )
-_MESSAGES = cast(Table, MessageRow.__table__)
 _CLAIMABLE = message_from(MessageState.SENDING)
 _DUE = (
     select(_MESSAGES.c.id)

@@ -51,6 +51,11 @@ class NewRecipient:
     reason: str
     messages: tuple[NewMessage, ...]
 
+    @property
+    def reached_at_once(self) -> bool:
+        """Whether a message of theirs is stored already sent (in their inbox as it is stored)."""
+        return any(m.sent is not None for m in self.messages)
+
 
 @dataclass(frozen=True)
 class StoredMessage:

@@ -43,20 +43,19 @@ from callroom.storage.wakeup import Wake, announce
 _TABLES = {
     row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
 }
-_INSERT_PAGES = _TABLES["pages"].insert().returning(_TABLES["pages"].c.id, sort_by_parameter_order=True)
+_PAGES, _RECIPIENT_ROWS = _TABLES["pages"], _TABLES["page_recipients"]
+_INSERT_PAGES = _PAGES.insert().returning(_PAGES.c.id, sort_by_parameter_order=True)
 
 # Reads the escalations and the actions make of one page, built once (building a statement
 # costs more than SQLite takes to run it) and run on Core: the rows become records at once, so
 # the ORM's identity map would only be overhead.
-_PAGE = select(_TABLES["pages"]).where(_TABLES["pages"].c.id == bindparam("id"))
+_PAGE = select(_PAGES).where(_PAGES.c.id == bindparam("id"))
 _LOCK_PAGE = _PAGE.with_for_update()
 _RECIPIENTS = (
-    select(_TABLES["page_recipients"])
-    .where(_TABLES["page_recipients"].c.page_id == bindparam("page_id"))
-    .order_by(_TABLES["page_recipients"].c.id)
+    select(_RECIPIENT_ROWS)
+    .where(_RECIPIENT_ROWS.c.page_id == bindparam("page_id"))
+    .order_by(_RECIPIENT_ROWS.c.id)
 )
-
-_PAGES = _TABLES["pages"]
 _ADVANCE_PAGES = (
     update(_PAGES)
     .where(
@@ -104,9 +103,7 @@ class PageRepository:
                 "round_no": s.round,
                 "post_id": r.post_id,
                 "reason": r.reason,
-                "state": RecipientState.DELIVERED
-                if any(m.sent is not None for m in r.messages)
-                else RecipientState.NOTIFIED,
+                "state": RecipientState.DELIVERED if r.reached_at_once else RecipientState.NOTIFIED,
                 "decline_reason": None,
                 "notified_at": at,
             }
@@ -115,7 +112,7 @@ class PageRepository:
         # A step names each person once, so its page, step, round and person pair each returned
         # id with its row (the bulk insert returns rows in no particular order).
         key = ("page_id", "step", "round_no", "person_id")
-        stored = insert_rows(self._session, _TABLES["page_recipients"], rows, returning=("id", *key))
+        stored = insert_rows(self._session, _RECIPIENT_ROWS, rows, returning=("id", *key))
         by_key = {
             (int(row.page_id), int(row.step), int(row.round_no), str(row.person_id)): int(row.id)
             for row in stored
@@ -233,10 +230,9 @@ class PageRepository:
         from where they are; how many moved."""
         if not ids:
             return 0
-        recipients = _TABLES["page_recipients"]
         stmt = (
-            update(recipients)
-            .where(recipients.c.id.in_(ids), recipients.c.state.in_(recipient_from(state)))
+            update(_RECIPIENT_ROWS)
+            .where(_RECIPIENT_ROWS.c.id.in_(ids), _RECIPIENT_ROWS.c.state.in_(recipient_from(state)))
             .values(state=state, **values)
         )
         return rows_changed(self._session, stmt)
