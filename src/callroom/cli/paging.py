@@ -49,7 +49,10 @@ page_app = typer.Typer(
 
 @page_app.command("send")
 def send(
-    target: Annotated[str, typer.Argument(help="person:ID, post:ID[/GRADES], team:ID, group:ID, operators")],
+    # Help is Rich markup: the bracket is escaped, or "[/GRADES]" reads as a closing tag.
+    target: Annotated[
+        str, typer.Argument(help=r"person:ID, post:ID\[/GRADES], team:ID, group:ID, operators")
+    ],
     message: Annotated[str, typer.Argument(help="The page's body (at most 500 characters).")],
     priority: Annotated[Priority, typer.Option(help="routine, urgent or stat.")] = Priority.ROUTINE,
     callback: Annotated[str, typer.Option(help="Number to call back (0: the switchboard).")] = "0",
