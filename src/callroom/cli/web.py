@@ -11,10 +11,13 @@ for each role.
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -70,6 +73,7 @@ def paging_worker(settings: Settings, enabled: bool) -> Iterator[None]:
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
+            logging.getLogger(__name__).info("%s: paging worker and job runner drained", name)
 
 
 def run_server(settings: Settings, host: str, port: int, worker: bool, workers: int = 1) -> None:
@@ -79,6 +83,9 @@ def run_server(settings: Settings, host: str, port: int, worker: bool, workers: 
 
     configure_logging(settings.log_format)
     logs = logging_config(settings.log_format)
+    # uvicorn shuts down on SIGTERM, then raises it again under the handler it found; Python's
+    # default would kill the process there, before the worker beside it drains.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with paging_worker(settings, worker):
         if workers == 1:
             uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=logs)
@@ -93,6 +100,10 @@ def run_server(settings: Settings, host: str, port: int, worker: bool, workers: 
             log_level="info",
             log_config=logs,
         )
+
+
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def app_from_environment() -> FastAPI:

@@ -141,3 +141,27 @@ def test_serve_runs_several_server_processes_on_one_port(tmp_path: Path) -> None
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0, log.read_text()[-3000:]
     assert log.read_text().count("Started server process") == 2
+
+
+def test_serve_stopped_by_sigterm_drains_the_worker_beside_it_and_exits_0(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "CALLROOM_DATABASE_URL": f"sqlite:///{tmp_path / 'callroom.db'}"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", CALLROOM, "serve", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120  # a bound on a hung start, not a performance claim
+        while "Application startup complete" not in log.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+
+    assert code == 0, log.read_text()[-3000:]
+    assert "paging worker and job runner drained" in log.read_text()
