@@ -2,9 +2,9 @@
 
 Workers (other processes) write the inbox; each API process runs one `InboxHub`, which reads
 the table's new rows in a read-only transaction and hands them to the streams of the people they
-are for. It reads when a worker's commit wakes it (`callroom.storage.wakeup`: NOTIFY on
-PostgreSQL; on SQLite, a worker in the same process) and at least every `stream_poll_interval_s`
-(the safety net, and on SQLite the way it hears of workers in other processes).
+are for. It reads when a writer's commit wakes it (`callroom.storage.wakeup`: NOTIFY on
+PostgreSQL; on SQLite, directly in the same process and by a Unix datagram from another) and at
+least every `stream_poll_interval_s` (the safety net).
 
 PostgreSQL hands out ids before commit, so a row with a lower id can appear after a higher one:
 the hub remembers the gaps it has passed and looks for them again for `GAP_WAIT_S` (a

@@ -11,9 +11,10 @@ busy pass opens no transaction that would find nothing):
    any transaction, and recorded with a conditional update on the token (a second one);
 4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
 A pass that found work is followed at once by another; an idle worker sleeps until a sender's
-commit wakes it (`callroom.storage.wakeup`: NOTIFY on PostgreSQL, a commit in its own process on
-SQLite) or one poll interval has passed (the safety net: a wake-up can be lost, work can come
-due with nobody writing, and other processes' commits wake no one on SQLite).
+commit wakes it (`callroom.storage.wakeup`), the next deadline or pending message it read comes
+due, or one poll interval has passed (the safety net: a wake-up can be lost, and a sender does
+not wake the workers for a deadline it writes, so a deadline nearer than one poll can be late
+by up to one).
 Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
 flight included, and `run` returns.
 
@@ -97,6 +98,7 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=options.send_threads, thread_name_prefix="send")
         self._stop = threading.Event()
         self._backoff = Backoff(name)  # one per worker: an outage is logged once, wherever met
+        self._next_at: datetime | None = None  # the last pass's read: when work next comes due
 
     @property
     def poll_interval_s(self) -> float:
@@ -117,7 +119,7 @@ class Worker:
                     continue
                 self._backoff.succeeded()
                 if done == 0:
-                    wakeups.wait(Wake.OUTBOX, mark, self._options.poll_interval_s)
+                    wakeups.wait(Wake.OUTBOX, mark, self._idle_s())
         finally:
             self._pool.shutdown(wait=True)
 
@@ -125,6 +127,7 @@ class Worker:
         """One pass over everything due now; how many pages and messages it handled."""
         now = self._clock()
         due = self._due(now)
+        self._next_at = due.next_at
         escalated = self._escalate(now) if due.pages else 0
         done = escalated + (self._deliver_inapp(now) if due.inapp else 0)
         # An escalation may add email and webhook messages due now: send them in this pass, not
@@ -134,6 +137,13 @@ class Worker:
         done += self._send_external(now) if external else 0
         done += self._expire(now) if due.expired else 0
         return done
+
+    def _idle_s(self) -> float:
+        """How long an idle worker sleeps: one poll, or less if work it knows of comes due first."""
+        if self._next_at is None:
+            return self._options.poll_interval_s
+        until = (self._next_at - self._clock()).total_seconds()
+        return min(self._options.poll_interval_s, max(0.0, until))
 
     def _due(self, now: datetime) -> DueWork:
         with self._database.reading() as session:

@@ -38,22 +38,36 @@ def _due_work() -> Executable:
     # Built once: an idle worker runs it every poll, and building it cost more than running it.
     now, inapp = bindparam("now", type_=MessageRow.due_at.type), bindparam("inapp", type_=String())
     pending = (MessageRow.state == MessageState.PENDING, MessageRow.due_at <= now)
+    open_page = or_(*(PageRow.state == s for s in sorted(OPEN_STATES)))
     return select(
-        exists().where(PageRow.deadline <= now, or_(*(PageRow.state == s for s in sorted(OPEN_STATES)))),
+        exists().where(PageRow.deadline <= now, open_page),
         exists().where(*pending, MessageRow.channel == inapp),
         exists().where(*pending, MessageRow.channel != inapp),
         exists().where(MessageRow.state == MessageState.SENDING, MessageRow.lease_until <= now),
+        # What comes due next, each the first in its index from `now` on.
+        select(PageRow.deadline)
+        .where(PageRow.deadline > now, open_page)
+        .order_by(PageRow.deadline)
+        .limit(1)
+        .scalar_subquery(),
+        select(MessageRow.due_at)
+        .where(MessageRow.state == MessageState.PENDING, MessageRow.due_at > now)
+        .order_by(MessageRow.due_at)
+        .limit(1)
+        .scalar_subquery(),
     )
 
 
 @dataclass(frozen=True)
 class DueWork:
-    """What kinds of work are due: escalations, in-app and external messages, expired leases."""
+    """What kinds of work are due (escalations, in-app and external messages, expired leases),
+    and when the next deadline or pending message comes due (None: none is waiting)."""
 
     pages: bool
     inapp: bool
     external: bool
     expired: bool
+    next_at: datetime | None = None
 
     def __bool__(self) -> bool:
         return self.pages or self.inapp or self.external or self.expired
@@ -176,8 +190,12 @@ class OutboxRepository:
         """What is due at `now`, in one read-only statement: an idle worker's whole poll, and
         a busy one's way to skip the transactions that would find nothing. Messages on any
         channel but `inapp` are external."""
-        row = self._session.execute(_DUE_WORK, {"now": now, "inapp": inapp}).one()
-        return DueWork(*(bool(flag) for flag in row))
+        pages, inapp_due, external, expired, deadline, message = self._session.execute(
+            _DUE_WORK, {"now": now, "inapp": inapp}
+        ).one()
+        upcoming = [at for at in (deadline, message) if at is not None]
+        flags = (bool(pages), bool(inapp_due), bool(external), bool(expired))
+        return DueWork(*flags, next_at=min(upcoming, default=None))
 
     def add_inbox(
         self, entries: Sequence[tuple[int, str, int, dict[str, Any]]], at: datetime, fresh: bool = False

@@ -16,7 +16,12 @@ worker or event-stream hub waiting for that work wakes at once instead of at its
   net, and all of them are woken when the connection comes back (whatever was announced
   meanwhile is then found by that poll).
 - SQLite has no NOTIFY: a commit wakes the waiters of its own process (the API and the worker
-  thread `callroom serve` runs beside it); other processes find the work at their next poll.
+  thread `callroom serve` runs beside it) directly, and those of other processes on this machine
+  through `Neighbours`: each process that waits binds a Unix datagram socket per channel in a
+  folder named for the database file, and a writer, once committed, sends an empty datagram to
+  every socket of the channel. A waiter that died leaves its socket behind; the first writer
+  refused by it removes it. Where sockets cannot be had (the folder belongs to another user, a
+  path too long for a socket), the other processes find the work at their next poll, as before.
 
 Waiting is by generation: `mark` before looking for work, `wait` after finding none, so a
 wake-up that lands between the look and the wait is not missed. Only the channels something
@@ -31,11 +36,20 @@ out of its bound twice, and with it passed twice (few runs: see bench/paging.py'
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
+import secrets
+import socket
+import stat
+import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -76,19 +90,23 @@ class Wakeups:
         self._listener: threading.Thread | None = None
         self._wanted: frozenset[Wake] = frozenset()
         self._closed = threading.Event()
+        self._neighbours = Neighbours.of(engine, self.wake)
         self.listening_to: frozenset[Wake] = frozenset()
         """The channels the LISTEN connection is up on (PostgreSQL): tests wait for them."""
 
     def committed(self, session: Session) -> None:
         """Wake the waiters on the channels the transaction announced: on PostgreSQL everyone's,
-        by NOTIFY (it comes back through the LISTEN connections); on SQLite this process's."""
+        by NOTIFY (it comes back through the LISTEN connections); on SQLite this process's at
+        once and the other processes' through their sockets."""
         channels = session.info.pop(PENDING, ())
         if not channels:
             return
         if self._postgres:
             self._notify(sorted(channels))
-        else:
-            self.wake(*channels)
+            return
+        self.wake(*channels)
+        if self._neighbours is not None:
+            self._neighbours.tell(channels)
 
     def _notify(self, channels: list[str]) -> None:
         """NOTIFY, each in a transaction of its own (see the module doc), on one connection
@@ -144,14 +162,20 @@ class Wakeups:
             self._drop_notifier()
         if self._listener is not None:
             self._listener.join(timeout=2 * LISTEN_SLICE_S + 1)
+        if self._neighbours is not None:
+            self._neighbours.close()
 
     def _listen(self, channel: Wake) -> None:
         """Listen on `channel` too: only the channels something waits on, so a worker is not
         woken by every delivery nor a web process by every page sent."""
-        if not self._postgres:
-            return
         with self._changed:
+            if channel in self._wanted:
+                return
             self._wanted = self._wanted | {channel}
+            if not self._postgres:
+                if self._neighbours is not None:
+                    self._neighbours.listen(channel)
+                return
             if self._listener is None and not self._closed.is_set():
                 self._listener = threading.Thread(target=self._run, name="listen", daemon=True)
                 self._listener.start()
@@ -180,3 +204,109 @@ class Wakeups:
                 for note in connection.notifies(timeout=LISTEN_SLICE_S):
                     self.wake(note.channel)
         self.listening_to = frozenset()
+
+
+class Neighbours:
+    """The other processes on this machine that wait on one SQLite file (see the module doc):
+    `tell` them of a commit, `listen` to be told of theirs."""
+
+    def __init__(self, folder: Path, heard: Callable[[str], None]) -> None:
+        self._folder = folder
+        self._me = f"{os.getpid()}-{secrets.token_hex(4)}"  # this process's sockets' names end so
+        self._heard = heard
+        self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sender.setblocking(False)
+        self._bound: list[tuple[str, socket.socket, threading.Thread]] = []
+        self._closed = threading.Event()
+
+    @classmethod
+    def of(cls, engine: Engine, heard: Callable[[str], None]) -> Neighbours | None:
+        """For a SQLite file's engine; None for PostgreSQL, an in-memory database, or a system
+        without Unix sockets. The folder is named for the file's real path, short enough for a
+        socket's path (about 100 bytes at most)."""
+        name = engine.url.database
+        if (
+            engine.dialect.name != "sqlite"
+            or name in (None, "", ":memory:")
+            or not hasattr(socket, "AF_UNIX")
+        ):
+            return None
+        digest = hashlib.sha256(os.path.realpath(str(name)).encode()).hexdigest()[:16]
+        return cls(Path(tempfile.gettempdir()) / f"callroom-{digest}", heard)
+
+    def tell(self, channels: Collection[str]) -> None:
+        """An empty datagram to each other process's socket for `channels`."""
+        try:
+            entries = list(os.scandir(self._folder))
+        except OSError:  # no process has listened yet
+            return
+        for entry in entries:
+            channel, _, owner = entry.name.partition(".")
+            if channel in channels and owner != self._me:
+                self._send(entry.path)
+
+    def _send(self, path: str) -> None:
+        try:
+            self._sender.sendto(b"", path)
+        except (ConnectionRefusedError, FileNotFoundError):
+            # Its process died without removing it; another writer may be removing it too.
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        except OSError:  # its queue is full (so it is being woken anyway), or it is going away
+            pass
+
+    def listen(self, channel: str) -> None:
+        """Bind a socket for `channel` and hear it on a thread of its own. If the socket cannot
+        be had, that is logged and this process finds the others' work by polling."""
+        try:
+            listening = self._bind(channel)
+        except OSError as error:
+            log.info("wake-ups from other processes unavailable (%s); the polls will find their work", error)
+            return
+        thread = threading.Thread(target=self._hear, args=(channel, listening), name="hear", daemon=True)
+        self._bound.append((os.path.join(self._folder, f"{channel}.{self._me}"), listening, thread))
+        thread.start()
+
+    def _bind(self, channel: str) -> socket.socket:
+        # Only this user's own folder: in a shared temporary directory another user's folder of
+        # that name would let them watch, or forge, this database's wake-ups.
+        self._folder.mkdir(mode=0o700, exist_ok=True)
+        owned = self._folder.lstat()
+        if not stat.S_ISDIR(owned.st_mode) or owned.st_uid != os.getuid():
+            raise PermissionError(f"{self._folder} is not this user's folder")
+        listening = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            listening.bind(os.path.join(self._folder, f"{channel}.{self._me}"))
+        except OSError:
+            listening.close()
+            raise
+        return listening
+
+    def _hear(self, channel: str, listening: socket.socket) -> None:
+        """Wake `channel` once for whatever datagrams have come in together, until closed."""
+        while True:
+            try:
+                listening.recv(1)
+            except OSError:  # closed under it: the thread is not needed any more
+                return
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    listening.recv(1, socket.MSG_DONTWAIT)
+            if self._closed.is_set():
+                return
+            self._heard(channel)
+
+    def close(self) -> None:
+        """Stop hearing (each thread is woken by a datagram of this process's own) and remove
+        this process's sockets, and the folder once no process has one in it."""
+        self._closed.set()
+        for path, listening, thread in self._bound:
+            with contextlib.suppress(OSError):
+                self._sender.sendto(b"", path)
+            thread.join(timeout=LISTEN_SLICE_S)
+            listening.close()
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        self._sender.close()
+        with contextlib.suppress(OSError):
+            self._folder.rmdir()

@@ -1,5 +1,6 @@
 """The worker's poll: one read-only statement says which kinds of work are due, so an idle
-worker costs one query and a busy one skips the transactions that would find nothing."""
+worker costs one query and a busy one skips the transactions that would find nothing, and when
+work next comes due, so an idle worker sleeps until then rather than a whole poll."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from callroom.storage import Database
 from callroom.storage.outbox_repositories import DueWork, OutboxRepository
 from tests.integration.paging.conftest import ManualClock, drain, make_worker
 from tests.paging_world import LATE_INAPP, store_world, world_yaml
+from tests.principals import person
 
 
 def due(database: Database, now: datetime) -> DueWork:
@@ -29,12 +31,35 @@ def test_nothing_is_due_in_a_quiet_database(world: Database, clock: ManualClock)
     assert not due(world, clock.now)
 
 
-def test_an_in_app_only_page_leaves_nothing_due_its_message_went_into_the_inbox_with_it(
+def test_an_in_app_only_page_leaves_nothing_due_but_its_deadline_its_message_went_into_the_inbox_with_it(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
-    page(paging, "post:ward")  # ada: in-app only
+    page(paging, "post:ward")  # ada: in-app only; the world's waits are 5 minutes
 
-    assert due(world, clock.now) == DueWork(pages=False, inapp=False, external=False, expired=False)
+    assert due(world, clock.now) == DueWork(
+        pages=False, inapp=False, external=False, expired=False, next_at=clock.now + timedelta(minutes=5)
+    )
+
+
+def test_what_comes_due_next_is_the_earliest_open_deadline_or_pending_message(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
+    page(paging, "post:ward")
+    clock.advance(120)
+    page(paging, "post:ward")
+
+    assert due(world, clock.now).next_at == clock.now + timedelta(minutes=3)
+    # Past the first deadline it is due, and the second one comes next.
+    assert due(world, clock.now + timedelta(minutes=4)).next_at == clock.now + timedelta(minutes=5)
+
+
+def test_an_acknowledged_page_has_no_deadline_to_come_due(
+    paging: PagingService, world: Database, clock: ManualClock
+) -> None:
+    sent = paging.send(PageRequest("nurse-4", "post:ward", "Bed 12: new chest pain", "x4410"))
+    paging.acknowledge(person("ada"), sent.id)
+
+    assert due(world, clock.now).next_at is None
 
 
 def test_a_recipient_with_a_phone_makes_external_work_due(
@@ -42,7 +67,8 @@ def test_a_recipient_with_a_phone_makes_external_work_due(
 ) -> None:
     page(paging, "post:backup")  # cy: in-app (delivered with the page) and webhook now, email after a minute
 
-    assert due(world, clock.now) == DueWork(pages=False, inapp=False, external=True, expired=False)
+    now = due(world, clock.now)
+    assert (now.pages, now.inapp, now.external, now.expired) == (False, False, True, False)
 
 
 def test_an_in_app_message_put_off_by_its_contact_rule_is_due_when_its_time_comes(

@@ -1,13 +1,19 @@
-"""Wake-ups: a worker whose poll is a minute away still delivers a page at once, because the
-sender's commit wakes it (NOTIFY on PostgreSQL; on SQLite, a commit in the same process), and
-its delivery in turn wakes what waits for the inbox. A transaction that rolls back wakes no one."""
+"""Wake-ups: a worker whose poll is minutes away still delivers a page at once, because the
+sender's commit wakes it (NOTIFY on PostgreSQL; on SQLite, directly in the same process and by a
+datagram from another), and its delivery in turn wakes what waits for the inbox. It escalates at
+the deadline it read, not at its next poll. A transaction that rolls back wakes no one."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +23,8 @@ from callroom.paging.worker import Worker, WorkerOptions
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from callroom.storage.outbox_repositories import OutboxRepository
-from callroom.storage.wakeup import Wake, announce
+from callroom.storage.wakeup import Neighbours, Wake, announce
+from tests.paging_world import store_world, world_yaml
 
 POLL_S = 600.0  # far longer than the test: only a wake-up gets the worker going again
 PATIENCE_S = 60.0  # how long the test waits before it calls the wake-up lost
@@ -78,6 +85,19 @@ def test_a_sleeping_worker_is_woken_by_the_page_and_its_delivery_wakes_the_inbox
         assert inbox_of(world, "ada") == [sent.id, again.id]
 
 
+def test_a_sleeping_worker_escalates_at_the_deadline_it_read_not_at_its_next_poll(database: Database) -> None:
+    store_world(database, world_yaml(wait="1s"))
+    sent = PagingService(database, LiveSchedules()).send(
+        PageRequest("nurse-4", "post:ward", "Bed 12: new chest pain", "x4410")
+    )
+    listening(database)
+    inbox = database.wakeups.mark(Wake.INBOX)
+    with sleepy_worker(database):  # its first pass finds nothing due, and the deadline a second away
+        assert database.wakeups.wait(Wake.INBOX, inbox, PATIENCE_S)
+
+    assert inbox_of(database, "cy") == [sent.id]  # the senior backup, the policy's next step
+
+
 def test_an_announcement_in_a_transaction_that_rolls_back_wakes_no_one(world: Database) -> None:
     listening(world)
     refused = world.wakeups.mark(Wake.INBOX)
@@ -93,3 +113,55 @@ def test_an_announcement_in_a_transaction_that_rolls_back_wakes_no_one(world: Da
 
     assert world.wakeups.wait(Wake.OUTBOX, outbox, PATIENCE_S)
     assert not world.wakeups.wait(Wake.INBOX, refused, 0.5)
+
+
+def test_a_page_sent_by_another_process_wakes_this_one(world: Database) -> None:
+    listening(world)
+    inbox = world.wakeups.mark(Wake.INBOX)
+    url = world.engine.url.render_as_string(hide_password=False)
+    command = [str(Path(sys.executable).parent / "callroom"), "page", "post:ward", "Bed 4: pain score 8"]
+    sent = subprocess.run(
+        command, env={**os.environ, "CALLROOM_DATABASE_URL": url}, capture_output=True, text=True, check=False
+    )
+
+    assert sent.returncode == 0, sent.stderr
+    assert world.wakeups.wait(Wake.INBOX, inbox, PATIENCE_S)
+    assert len(inbox_of(world, "ada")) == 1
+
+
+def test_a_neighbour_hears_only_the_channels_it_listens_to(tmp_path: Path) -> None:
+    heard: list[str] = []
+    woken = threading.Event()
+
+    def hear(channel: str) -> None:
+        heard.append(channel)
+        woken.set()
+
+    listener = Neighbours(tmp_path / "wake", hear)
+    writer = Neighbours(tmp_path / "wake", lambda channel: None)
+    listener.listen(Wake.INBOX)
+    try:
+        writer.tell({Wake.OUTBOX})
+        writer.tell({Wake.INBOX})
+
+        assert woken.wait(PATIENCE_S)
+        assert heard == [Wake.INBOX]
+    finally:
+        listener.close()
+        writer.close()
+    assert not (tmp_path / "wake").exists()  # the last one out removes the folder
+
+
+def test_a_socket_left_by_a_process_that_died_is_removed_by_the_next_writer(tmp_path: Path) -> None:
+    folder = tmp_path / "wake"
+    folder.mkdir()
+    left = folder / f"{Wake.INBOX}.4242-dead"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as dead:
+        dead.bind(str(left))  # closed without removing its file, as a killed process leaves it
+    writer = Neighbours(folder, lambda channel: None)
+    try:
+        writer.tell({Wake.INBOX})
+    finally:
+        writer.close()
+
+    assert not left.exists()
