@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/repair.py
 	$(BIN)/python bench/paging.py
+	$(BIN)/python bench/send_cpu.py
 	$(BIN)/python bench/mass_page.py
 	$(BIN)/callroom bench curtois --instances 1-24 --time-limit 60 --workers 2
 

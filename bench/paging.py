@@ -21,9 +21,9 @@ bench/results/paging.json.
 `--batch N` makes each producer send N pages per transaction (the service's `send_batch`, under
 `POST /api/v1/pages/batch`) instead of one; the schedule is the same, a batch leaving when its
 last page is due. `--poll S` is the workers' and event streams' poll interval (default 0.005 s,
-as before the option): with wake-ups (`callroom.storage.wakeup`) it is only their safety net on
-PostgreSQL, while on SQLite the worker process and the API still hear of other processes'
-commits by polling.
+as before the option): with wake-ups (`callroom.storage.wakeup`: NOTIFY on PostgreSQL, Unix
+datagrams between processes on SQLite) it is only their safety net, and `--poll 0.1` (the
+product's worker default) is the figure of a deployment left at its defaults.
 
 Reading it: `created_per_s` below the target rate means the senders themselves could not keep
 up (each page is one transaction; the schedule is open loop, so the run then lasts longer than
@@ -97,6 +97,24 @@ than each statement, is what a page costs now. Tried and dropped: SQLite's mmap 
 running the inserts on the session's connection rather than through the session (no change); the
 event hub waiting and reading in one trip to a thread instead of two (3 rounds: API 2.40 -> 2.29
 ms/page, all processes 6.75 -> 6.36, within the rounds' spread of 6.05-7.75 on both sides).
+Then wake-ups between processes on SQLite (before, the API and the worker process heard of the
+senders' commits only by polling), and an idle worker sleeping until the next deadline it read
+rather than a whole poll. Quiet machine, `--seconds 10`, three rounds, the code before and after
+alternately, medians (ranges):
+    SQLite 200/s, before, --poll 0.005: CPU 5.07 ms/page (4.86-6.05; the API 1.83, the worker
+        1.05, the senders 2.21), p50 6.5 ms, p99 16.3 ms, escalation lateness p99 6.6 ms
+    after, --poll 0.005: CPU 5.43 (5.36-6.97), p99 14.1 ms: polls and wake-ups both, no gain
+    after, --poll 0.1: CPU 4.38 ms/page (4.31-4.46; the API 1.55, the worker 0.63, the senders
+        2.20), p50 5.3 ms, p99 15.6 ms (13.7-16.1), escalation lateness p99 7.5 ms
+    PostgreSQL fsync on, --batch 20 (4 rounds): p99 70.9 -> 71.2 ms, CPU 1.51 -> 1.46 ms/page
+        (noise: nothing changed on PostgreSQL but the worker's sleep); one page a transaction
+        (1 round): 5.96 ms/page, p99 31.7 ms, before; 6.15 and 32.9 after; 5.59 and 33.3 with
+        --poll 0.1.
+What is left is the senders' own CPU more than anything: `bench/send_cpu.py` measures the same
+send at 1.25 ms of CPU back to back in one process and 1.8-1.9 ms when it follows a 10 ms sleep
+(a producer here sleeps about that long between its sends), with no other process writing. So
+the sends alone take two thirds of a 2.8 ms budget a page, and the API's delivery to the streams
+and the worker's escalations would have to fit in the remaining 0.9 ms; they take 2.2 ms today.
 """
 
 from __future__ import annotations
