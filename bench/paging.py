@@ -287,7 +287,7 @@ def run(url: str, name: str, workers: int, args: argparse.Namespace, rate: float
     env, logs = environment(url, args.poll), Path(mkdtemp(prefix="bench-paging-"))
     port = 18000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
-    commands = [[sys.executable, "-c", SERVE, "--port", str(port)]] + [[sys.executable, "-c", WORK]] * workers
+    commands = [[sys.executable, "-c", SERVE, "--port", str(port), "--no-worker"]] + [[sys.executable, "-c", WORK]] * workers
     arrivals: queue.Queue[tuple[int, float, float]] = queue.Queue()
     with processes(commands, env, logs) as pids:
         wait_for_api(base)
