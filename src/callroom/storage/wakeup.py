@@ -258,25 +258,34 @@ class Neighbours:
     def listen(self, channel: str) -> None:
         """Bind a socket for `channel` and hear it on a thread of its own. If the socket cannot
         be had, that is logged and this process finds the others' work by polling."""
+        path = os.path.join(self._folder, f"{channel}.{self._me}")
         try:
-            listening = self._bind(channel)
+            listening = self._bind(path)
         except OSError as error:
             log.info("wake-ups from other processes unavailable (%s); the polls will find their work", error)
             return
         thread = threading.Thread(target=self._hear, args=(channel, listening), name="hear", daemon=True)
-        self._bound.append((os.path.join(self._folder, f"{channel}.{self._me}"), listening, thread))
+        self._bound.append((path, listening, thread))
         thread.start()
 
-    def _bind(self, channel: str) -> socket.socket:
-        # Only this user's own folder: in a shared temporary directory another user's folder of
-        # that name would let them watch, or forge, this database's wake-ups.
+    def _bind(self, path: str) -> socket.socket:
+        """A socket bound at `path`. Tried twice: the last process to leave removes the folder,
+        and may do so between this one's making it and binding in it."""
+        try:
+            return self._bind_once(path)
+        except FileNotFoundError:
+            return self._bind_once(path)
+
+    def _bind_once(self, path: str) -> socket.socket:
+        # Only in a folder of this user's own: in a shared temporary directory another user's
+        # folder of that name would let them watch, or forge, this database's wake-ups.
         self._folder.mkdir(mode=0o700, exist_ok=True)
         owned = self._folder.lstat()
         if not stat.S_ISDIR(owned.st_mode) or owned.st_uid != os.getuid():
             raise PermissionError(f"{self._folder} is not this user's folder")
         listening = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         try:
-            listening.bind(os.path.join(self._folder, f"{channel}.{self._me}"))
+            listening.bind(path)
         except OSError:
             listening.close()
             raise
@@ -301,8 +310,7 @@ class Neighbours:
         this process's sockets, and the folder once no process has one in it."""
         self._closed.set()
         for path, listening, thread in self._bound:
-            with contextlib.suppress(OSError):
-                self._sender.sendto(b"", path)
+            self._send(path)
             thread.join(timeout=LISTEN_SLICE_S)
             listening.close()
             with contextlib.suppress(OSError):

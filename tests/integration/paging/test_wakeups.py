@@ -5,6 +5,7 @@ the deadline it read, not at its next poll. A transaction that rolls back wakes 
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -165,3 +166,18 @@ def test_a_socket_left_by_a_process_that_died_is_removed_by_the_next_writer(tmp_
         writer.close()
 
     assert not left.exists()
+
+
+def test_a_folder_that_is_not_a_directory_of_this_users_own_is_not_listened_in(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "wake").symlink_to(elsewhere)  # as another user could plant it in /tmp
+    listener = Neighbours(tmp_path / "wake", lambda channel: None)
+    with caplog.at_level(logging.INFO, logger="callroom.storage.wakeup"):
+        listener.listen(Wake.INBOX)
+    listener.close()
+
+    assert list(elsewhere.iterdir()) == []
+    assert "wake-ups from other processes unavailable" in caplog.text
