@@ -110,11 +110,18 @@ alternately, medians (ranges):
         (noise: nothing changed on PostgreSQL but the worker's sleep); one page a transaction
         (1 round): 5.96 ms/page, p99 31.7 ms, before; 6.15 and 32.9 after; 5.59 and 33.3 with
         --poll 0.1.
+Until then `callroom serve` ran here with its own worker thread beside the API, so SQLite had two
+workers and PostgreSQL three, not the one and two this bench names; it runs with `--no-worker`
+since. SQLite 200/s, --poll 0.1, three rounds, with the API's worker -> without: CPU 4.06 -> 4.14
+ms/page (3.58-4.73 and 4.01-4.53: the escalations move from the API's thread to the worker
+process, the API 1.44 -> 1.04, the worker 0.57 -> 0.88), p99 14.1 -> 13.8 ms, lateness p99 6.7 ->
+8.0 ms. With --poll 0.005: 5.28 ms/page, p99 13.9 ms.
 What is left is the senders' own CPU more than anything: `bench/send_cpu.py` measures the same
 send at 1.25 ms of CPU back to back in one process and 1.8-1.9 ms when it follows a 10 ms sleep
 (a producer here sleeps about that long between its sends), with no other process writing. So
 the sends alone take two thirds of a 2.8 ms budget a page, and the API's delivery to the streams
-and the worker's escalations would have to fit in the remaining 0.9 ms; they take 2.2 ms today.
+and the worker's escalations would have to fit in the remaining 0.9 ms; they take about 1.9 ms
+today.
 """
 
 from __future__ import annotations
@@ -287,7 +294,8 @@ def run(url: str, name: str, workers: int, args: argparse.Namespace, rate: float
     env, logs = environment(url, args.poll), Path(mkdtemp(prefix="bench-paging-"))
     port = 18000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
-    commands = [[sys.executable, "-c", SERVE, "--port", str(port), "--no-worker"]] + [[sys.executable, "-c", WORK]] * workers
+    api = [sys.executable, "-c", SERVE, "--port", str(port), "--no-worker"]
+    commands = [api] + [[sys.executable, "-c", WORK]] * workers
     arrivals: queue.Queue[tuple[int, float, float]] = queue.Queue()
     with processes(commands, env, logs) as pids:
         wait_for_api(base)
