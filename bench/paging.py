@@ -205,6 +205,11 @@ class Load:
     batch: int
 
 
+def page_request(k: int) -> PageRequest:
+    """The bench's k-th page: one in ten to the post whose policy escalates, the rest to the ward."""
+    return PageRequest("bench", "post:backup" if k % 10 == 0 else "post:ward", f"page {k}", "x4410")
+
+
 def produce(load: Load, offset: int, cpu: multiprocessing.Queue[float]) -> None:
     """Send pages on a fixed schedule (open loop: a slow send does not slow the schedule); put
     the CPU seconds the sending took on `cpu`."""
@@ -217,10 +222,7 @@ def produce(load: Load, offset: int, cpu: multiprocessing.Queue[float]) -> None:
         ):
             time.sleep(max(0.0, due - time.time()))
             numbers = [offset + (n + i) * load.producers for i in range(load.batch)]
-            requests = [
-                PageRequest("bench", "post:backup" if k % 10 == 0 else "post:ward", f"page {k}", "x4410")
-                for k in numbers
-            ]
+            requests = [page_request(k) for k in numbers]
             if load.batch == 1:
                 paging.send(requests[0])
             else:

@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tests.paging_world import store_world, world_yaml
 
-from bench.paging import PAGING
-from callroom.paging.service import PageRequest, PagingService
+from bench.paging import PAGING, page_request
+from callroom.paging.service import PagingService
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import open_database
 
@@ -51,8 +51,7 @@ def round_cpu_ms(paging: PagingService, pages: int, sleep_s: float) -> tuple[flo
         if sleep_s:
             time.sleep(sleep_s)
         began = time.process_time()
-        target = "post:backup" if k % 10 == 0 else "post:ward"
-        paging.send(PageRequest("bench", target, f"page {k}", "x4410"))
+        paging.send(page_request(k))
         sends += time.process_time() - began
     return sends / pages * 1000, (time.process_time() - began_round) / pages * 1000
 

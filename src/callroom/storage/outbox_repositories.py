@@ -37,7 +37,8 @@ _MESSAGES = cast(Table, MessageRow.__table__)
 def _due_work() -> Executable:
     # Built once: an idle worker runs it every poll, and building it cost more than running it.
     now, inapp = bindparam("now", type_=MessageRow.due_at.type), bindparam("inapp", type_=String())
-    pending = (MessageRow.state == MessageState.PENDING, MessageRow.due_at <= now)
+    is_pending = MessageRow.state == MessageState.PENDING
+    pending = (is_pending, MessageRow.due_at <= now)
     open_page = or_(*(PageRow.state == s for s in sorted(OPEN_STATES)))
     return select(
         exists().where(PageRow.deadline <= now, open_page),
@@ -51,7 +52,7 @@ def _due_work() -> Executable:
         .limit(1)
         .scalar_subquery(),
         select(MessageRow.due_at)
-        .where(MessageRow.state == MessageState.PENDING, MessageRow.due_at > now)
+        .where(is_pending, MessageRow.due_at > now)
         .order_by(MessageRow.due_at)
         .limit(1)
         .scalar_subquery(),

@@ -172,13 +172,12 @@ class Wakeups:
             if channel in self._wanted:
                 return
             self._wanted = self._wanted | {channel}
-            if not self._postgres:
-                if self._neighbours is not None:
-                    self._neighbours.listen(channel)
-                return
-            if self._listener is None and not self._closed.is_set():
+            if self._postgres and self._listener is None and not self._closed.is_set():
                 self._listener = threading.Thread(target=self._run, name="listen", daemon=True)
                 self._listener.start()
+        # Outside the lock: binding a socket is file-system work, and every wake takes the lock.
+        if self._neighbours is not None:
+            self._neighbours.listen(channel)
 
     def _run(self) -> None:
         """Listen until closed; after a dropped connection, connect again with a backoff."""
