@@ -124,18 +124,27 @@ def test_the_metrics_want_the_token_when_one_is_set(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/readyz").status_code == 200, "health needs no token"
 
 
-def test_serve_runs_several_server_processes_on_one_port(tmp_path: Path) -> None:
+def start_serve(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], Path, int]:
+    """`callroom serve` on a SQLite file, its output in a log; the process, the log, the port."""
     port = _free_port()
     env = {**os.environ, "CALLROOM_DATABASE_URL": f"sqlite:///{tmp_path / 'callroom.db'}"}
-    command = [sys.executable, "-c", CALLROOM, "serve", "--port", str(port), "--workers", "2", "--no-worker"]
+    command = [sys.executable, "-c", CALLROOM, "serve", "--port", str(port), *options]
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT), log, port
+
+
+def wait_started(process: subprocess.Popen[bytes], log: Path, servers: int = 1) -> None:
+    deadline = time.monotonic() + 120  # a bound on a hung start, not a performance claim
+    while log.read_text().count("Application startup complete") < servers:
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.1)
+
+
+def test_serve_runs_several_server_processes_on_one_port(tmp_path: Path) -> None:
+    process, log, port = start_serve(tmp_path, "--workers", "2", "--no-worker")
     try:
-        deadline = time.monotonic() + 120  # a bound on a hung start, not a performance claim
-        while log.read_text().count("Application startup complete") < 2:
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+        wait_started(process, log, servers=2)
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
     finally:
         process.send_signal(signal.SIGTERM)
@@ -144,21 +153,9 @@ def test_serve_runs_several_server_processes_on_one_port(tmp_path: Path) -> None
 
 
 def test_serve_stopped_by_sigterm_drains_the_worker_beside_it_and_exits_0(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "CALLROOM_DATABASE_URL": f"sqlite:///{tmp_path / 'callroom.db'}"}
-    log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-c", CALLROOM, "serve", "--port", str(port)],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
+    process, log, _ = start_serve(tmp_path)
     try:
-        deadline = time.monotonic() + 120  # a bound on a hung start, not a performance claim
-        while "Application startup complete" not in log.read_text():
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+        wait_started(process, log)
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=60)

@@ -53,6 +53,15 @@ def test_what_comes_due_next_is_the_earliest_open_deadline_or_pending_message(
     assert due(world, clock.now + timedelta(minutes=4)).next_at == clock.now + timedelta(minutes=5)
 
 
+def test_a_message_put_off_by_its_contact_rule_comes_due_next_before_the_pages_deadline(
+    database: Database, clock: ManualClock
+) -> None:
+    store_world(database, world_yaml(paging=LATE_INAPP))  # in the app a minute on; waits of 5 minutes
+    page(PagingService(database, LiveSchedules(), clock), "post:ward")
+
+    assert due(database, clock.now).next_at == clock.now + timedelta(minutes=1)
+
+
 def test_an_acknowledged_page_has_no_deadline_to_come_due(
     paging: PagingService, world: Database, clock: ManualClock
 ) -> None:
