@@ -20,8 +20,11 @@ worker or event-stream hub waiting for that work wakes at once instead of at its
   through `Neighbours`: each process that waits binds a Unix datagram socket per channel in a
   folder named for the database file, and a writer, once committed, sends an empty datagram to
   every socket of the channel. A waiter that died leaves its socket behind; the first writer
-  refused by it removes it. Where sockets cannot be had (the folder belongs to another user, a
-  path too long for a socket), the other processes find the work at their next poll, as before.
+  refused by it removes it. A file no process writes to again (a test's, say) has no such
+  writer, so each process that begins to listen also clears the other files' folders of the
+  sockets no process listens on, and removes those folders left empty. Where sockets
+  cannot be had (the folder belongs to another user, a path too long for a socket), the other
+  processes find the work at their next poll, as before.
 
 Waiting is by generation: `mark` before looking for work, `wait` after finding none, so a
 wake-up that lands between the look and the wait is not missed. Only the channels something
@@ -63,6 +66,7 @@ log = logging.getLogger(__name__)
 PENDING = "callroom_wakeups"
 """Where a session keeps the channels its transaction announced (Session.info)."""
 GATHER_S = 0.002
+FOLDER_PREFIX, DIGEST_CHARS = "callroom-", 16  # a folder's name: then a digest of the file's real path
 LISTEN_SLICE_S = 0.5  # how often the listening thread looks up from its socket to see if it should stop
 
 
@@ -230,8 +234,8 @@ class Neighbours:
             or not hasattr(socket, "AF_UNIX")
         ):
             return None
-        digest = hashlib.sha256(os.path.realpath(str(name)).encode()).hexdigest()[:16]
-        return cls(Path(tempfile.gettempdir()) / f"callroom-{digest}", heard)
+        digest = hashlib.sha256(os.path.realpath(str(name)).encode()).hexdigest()[:DIGEST_CHARS]
+        return cls(Path(tempfile.gettempdir()) / f"{FOLDER_PREFIX}{digest}", heard)
 
     def tell(self, channels: Collection[str]) -> None:
         """An empty datagram to each other process's socket for `channels`."""
@@ -258,6 +262,8 @@ class Neighbours:
         """Bind a socket for `channel` and hear it on a thread of its own. If the socket cannot
         be had, that is logged and this process finds the others' work by polling."""
         path = os.path.join(self._folder, f"{channel}.{self._me}")
+        if not self._bound:
+            self._sweep()
         try:
             listening = self._bind(path)
         except OSError as error:
@@ -266,6 +272,14 @@ class Neighbours:
         thread = threading.Thread(target=self._hear, args=(channel, listening), name="hear", daemon=True)
         self._bound.append((path, listening, thread))
         thread.start()
+
+    def _sweep(self) -> None:
+        """Clear the other files' folders of the sockets no process listens on (a process killed
+        with SIGKILL cannot remove its own), and remove those left empty. A
+        process binding in one as it is removed tries again (`_bind`)."""
+        for folder in self._folder.parent.glob(f"{FOLDER_PREFIX}{'[0-9a-f]' * DIGEST_CHARS}"):
+            if folder != self._folder and _own_folder(folder):
+                _sweep_folder(folder)
 
     def _bind(self, path: str) -> socket.socket:
         """A socket bound at `path`. Tried twice: the last process to leave removes the folder,
@@ -279,8 +293,7 @@ class Neighbours:
         # Only in a folder of this user's own: in a shared temporary directory another user's
         # folder of that name would let them watch, or forge, this database's wake-ups.
         self._folder.mkdir(mode=0o700, exist_ok=True)
-        owned = self._folder.lstat()
-        if not stat.S_ISDIR(owned.st_mode) or owned.st_uid != os.getuid():
+        if not _own_folder(self._folder):
             raise PermissionError(f"{self._folder} is not this user's folder")
         listening = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         try:
@@ -317,3 +330,41 @@ class Neighbours:
         self._sender.close()
         with contextlib.suppress(OSError):
             self._folder.rmdir()
+
+
+def _own_folder(folder: Path) -> bool:
+    """Whether `folder` is a directory (not a link to one) of this user's."""
+    try:
+        owned = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(owned.st_mode) and owned.st_uid == os.getuid()
+
+
+def _sweep_folder(folder: Path) -> None:
+    """Remove the sockets in `folder` no process listens on, then the folder if empty. Only
+    sockets named as `Neighbours.listen` names them: nothing else is touched."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if _left_behind(entry):
+                with contextlib.suppress(OSError):
+                    os.remove(entry.path)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _left_behind(entry: os.DirEntry[str]) -> bool:
+    """Whether `entry` is one of our sockets that no process listens on any more. Asked of the
+    socket itself, not of the process id in its name: a process in another PID namespace (a
+    container sharing the temporary directory) would look dead."""
+    named = entry.name.partition(".")[0] in set(Wake)
+    if not (named and stat.S_ISSOCK(entry.stat(follow_symlinks=False).st_mode)):
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(entry.path)  # sends nothing: a listening process is not woken
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            return False
+    return False

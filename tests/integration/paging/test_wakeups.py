@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -156,9 +158,7 @@ def test_a_neighbour_hears_only_the_channels_it_listens_to(tmp_path: Path) -> No
 def test_a_socket_left_by_a_process_that_died_is_removed_by_the_next_writer(tmp_path: Path) -> None:
     folder = tmp_path / "wake"
     folder.mkdir()
-    left = folder / f"{Wake.INBOX}.4242-dead"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as dead:
-        dead.bind(str(left))  # closed without removing its file, as a killed process leaves it
+    left = _socket_file(folder / f"{Wake.INBOX}.4242-dead")
     writer = Neighbours(folder, lambda channel: None)
     try:
         writer.tell({Wake.INBOX})
@@ -166,6 +166,49 @@ def test_a_socket_left_by_a_process_that_died_is_removed_by_the_next_writer(tmp_
         writer.close()
 
     assert not left.exists()
+
+
+def test_a_process_that_begins_to_listen_clears_other_files_folders_of_what_dead_processes_left(
+    short_tmp: Path,
+) -> None:
+    abandoned, shared = short_tmp / f"callroom-{'a' * 16}", short_tmp / f"callroom-{'b' * 16}"
+    abandoned.mkdir(mode=0o700)
+    shared.mkdir(mode=0o700)
+    left = _socket_file(abandoned / f"{Wake.INBOX}.4242-gone")
+    also_left = _socket_file(shared / f"{Wake.OUTBOX}.4242-gone")
+    alive = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    alive.bind(str(shared / f"{Wake.INBOX}.{os.getpid()}-here"))
+    not_ours = shared / f"{Wake.INBOX}.4242-a-file"
+    not_ours.write_text("a file, not a socket")
+
+    listener = Neighbours(short_tmp / f"callroom-{'c' * 16}", lambda channel: None)
+    try:
+        listener.listen(Wake.INBOX)
+    finally:
+        listener.close()
+        alive.close()
+
+    assert not left.exists() and not abandoned.exists()
+    assert not also_left.exists()
+    assert sorted(p.name for p in shared.iterdir()) == sorted(
+        [f"{Wake.INBOX}.{os.getpid()}-here", not_ours.name]
+    )
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A folder with a path short enough for sockets in folders in it (a socket's path is at most
+    about 100 bytes; pytest's `tmp_path` is named for the test)."""
+    folder = Path(tempfile.mkdtemp(prefix="wake-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _socket_file(path: Path) -> Path:
+    """A socket file as a killed process leaves it: bound, then closed without removing it."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as dead:
+        dead.bind(str(path))
+    return path
 
 
 def test_a_folder_that_is_not_a_directory_of_this_users_own_is_not_listened_in(
