@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -15,10 +16,12 @@ from callroom.formats.curtois import load_instance
 from callroom.formats.program_file import load_program
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
+from callroom.solver.build.guards import Guards
+from callroom.solver.build.model import RosterModel
 from callroom.solver.build.space import Item, Space
 from callroom.solver.heuristics.construct import Constructor
 from callroom.solver.heuristics.lns import KINDS, TRADE_DAYS, LocalSearch, fits
-from callroom.solver.run import Progress, SolveOptions, Status, solve
+from callroom.solver.run import Progress, SolveOptions, Status, _polish, solve
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"
 FULL = Path(__file__).parents[2] / "fixtures" / "programs" / "full.yaml"
@@ -142,6 +145,40 @@ def test_a_large_general_program_is_solved_by_the_search_without_its_whole_model
     told = [p.objective for p in heard if p.objective is not None]
     assert told and told == sorted(told, reverse=True)
     assert solution.objective <= told[-1]
+
+
+def test_a_search_that_adopts_a_better_roster_goes_on_from_it_and_counts_from_its_penalty() -> None:
+    program, search, _ = _search("Instance8")
+    polished = Constructor(search.space).polish(search.run(None, max_steps=4), None)
+    polished_total = score(program, _roster(program, polished)).total
+    heard: list[int] = []
+
+    search.adopt(polished, polished_total)
+    gained_before = search.stats.gained
+    roster = _roster(program, search.run(None, max_steps=search.stats.steps + 12, on_gain=heard.append))
+
+    assert hard_violations(program, roster) == []
+    assert score(program, roster).total == polished_total - (search.stats.gained - gained_before)
+    assert heard and heard[-1] == score(program, roster).total
+
+
+def test_time_the_polish_leaves_goes_back_to_the_search_from_the_polished_roster() -> None:
+    program, search, _ = _search("Instance8")
+    searched = search.run(None, max_steps=4)
+    built = RosterModel(
+        program, search.space.model, search.space, Guards(search.space.model, enabled=False), []
+    )
+    polished = Constructor(search.space).polish(searched, None)
+    found: list[list[Item]] = []
+
+    def go_on() -> list[Item]:
+        found.append(search.roster())
+        return search.roster()
+
+    assert _polish(built, search, searched, time.monotonic() + 60, go_on) == search.roster()
+    assert [_roster(program, roster) for roster in found] == [_roster(program, polished)]
+    assert _polish(built, search, searched, time.monotonic() - 1, go_on) == searched  # no time left
+    assert len(found) == 1
 
 
 def test_programs_under_acgme_rules_are_not_for_the_search() -> None:

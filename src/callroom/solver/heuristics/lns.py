@@ -118,13 +118,9 @@ class LocalSearch:
         self.seed = seed
         self.days = self.program.block.days
         self.people = [PersonRules(space, p, person) for p, person in enumerate(self.program.people)]
-        self.held: list[dict[int, Item]] = [{} for _ in self.people]
-        for item in roster:
-            self.held[item.person][item.day] = item
+        self.held: list[dict[int, Item]] = []
         self.tally: dict[Slot, Counter[Grade]] = defaultdict(Counter)
-        for p, days in enumerate(self.held):
-            for item in days.values():
-                self.tally[_slot(item)][self.program.people[p].grade] += 1
+        self._hold(roster)
         self.needs = self._needs()
         self.shifts_of = [frozenset(s for _, s in self.program.options(p)) for p in self.program.people]
         self.kinds = {name: Kind(name) for name in KINDS}
@@ -133,6 +129,22 @@ class LocalSearch:
         self.start_total = start_total
         self.lock = threading.RLock()  # the roster, its tally and the statistics
         self.busy: set[int] = set()  # people freed by a step under way
+
+    def _hold(self, roster: Sequence[Item]) -> None:
+        self.held = [{} for _ in self.people]
+        for item in roster:
+            self.held[item.person][item.day] = item
+        self.tally = defaultdict(Counter)
+        for days in self.held:
+            for item in days.values():
+                self._take(item, 1)
+
+    def adopt(self, roster: Sequence[Item], total: int) -> None:
+        """Go on from `roster` (of penalty `total`), improved since by other means; what the
+        kinds have learnt is kept."""
+        with self.lock:
+            self._hold(roster)
+            self.start_total = total + self.stats.gained  # what `on_gain` hears counts from it
 
     def _needs(self) -> dict[Slot, list[Need]]:
         needs: dict[Slot, list[Need]] = defaultdict(list)
