@@ -275,11 +275,12 @@ class Neighbours:
 
     def _sweep(self) -> None:
         """Clear the other files' folders of the sockets no process listens on (a process killed
-        with SIGKILL cannot remove its own), and remove those left empty. A
-        process binding in one as it is removed tries again (`_bind`)."""
+        with SIGKILL cannot remove its own), and remove those left empty. A process binding in
+        one as it is removed tries again (`_bind`)."""
         for folder in self._folder.parent.glob(f"{FOLDER_PREFIX}{'[0-9a-f]' * DIGEST_CHARS}"):
-            if folder != self._folder and _own_folder(folder):
-                _sweep_folder(folder)
+            with contextlib.suppress(OSError):  # gone meanwhile: another process swept it
+                if folder != self._folder and _own_folder(folder):
+                    _sweep_folder(folder)
 
     def _bind(self, path: str) -> socket.socket:
         """A socket bound at `path`. Tried twice: the last process to leave removes the folder,
@@ -333,11 +334,9 @@ class Neighbours:
 
 
 def _own_folder(folder: Path) -> bool:
-    """Whether `folder` is a directory (not a link to one) of this user's."""
-    try:
-        owned = folder.lstat()
-    except OSError:
-        return False
+    """Whether `folder` is a directory (not a link to one) of this user's. FileNotFoundError if
+    it is gone."""
+    owned = folder.lstat()
     return stat.S_ISDIR(owned.st_mode) and owned.st_uid == os.getuid()
 
 
