@@ -364,6 +364,6 @@ def _left_behind(entry: os.DirEntry[str]) -> bool:
             probe.connect(entry.path)  # sends nothing: a listening process is not woken
         except ConnectionRefusedError:
             return True
-        except OSError:
-            return False
+        except OSError:  # gone meanwhile, or not ours to ask
+            pass
     return False

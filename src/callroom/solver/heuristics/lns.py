@@ -118,9 +118,7 @@ class LocalSearch:
         self.seed = seed
         self.days = self.program.block.days
         self.people = [PersonRules(space, p, person) for p, person in enumerate(self.program.people)]
-        self.held: list[dict[int, Item]] = []
-        self.tally: dict[Slot, Counter[Grade]] = defaultdict(Counter)
-        self._hold(roster)
+        self.held, self.tally = self._holding(roster)
         self.needs = self._needs()
         self.shifts_of = [frozenset(s for _, s in self.program.options(p)) for p in self.program.people]
         self.kinds = {name: Kind(name) for name in KINDS}
@@ -130,20 +128,22 @@ class LocalSearch:
         self.lock = threading.RLock()  # the roster, its tally and the statistics
         self.busy: set[int] = set()  # people freed by a step under way
 
-    def _hold(self, roster: Sequence[Item]) -> None:
-        self.held = [{} for _ in self.people]
+    def _holding(self, roster: Sequence[Item]) -> tuple[list[dict[int, Item]], dict[Slot, Counter[Grade]]]:
+        """Each person's items by day, and the cover they give each slot by grade."""
+        held: list[dict[int, Item]] = [{} for _ in self.people]
         for item in roster:
-            self.held[item.person][item.day] = item
-        self.tally = defaultdict(Counter)
-        for days in self.held:
+            held[item.person][item.day] = item
+        tally: dict[Slot, Counter[Grade]] = defaultdict(Counter)
+        for days in held:
             for item in days.values():
-                self._take(item, 1)
+                tally[_slot(item)][self.program.people[item.person].grade] += 1
+        return held, tally
 
     def adopt(self, roster: Sequence[Item], total: int) -> None:
         """Go on from `roster` (of penalty `total`), improved since by other means; what the
         kinds have learnt is kept."""
         with self.lock:
-            self._hold(roster)
+            self.held, self.tally = self._holding(roster)
             self.start_total = total + self.stats.gained  # what `on_gain` hears counts from it
 
     def _needs(self) -> dict[Slot, list[Need]]:
