@@ -74,6 +74,19 @@ def test_a_trade_frees_the_week_of_a_costly_slot_and_a_far_week_of_each_freed_pe
     assert far_weeks > 0 and far_weeks >= len(by_person) // 2
 
 
+def test_a_block_step_frees_a_few_people_on_every_day_of_the_block_they_may_work() -> None:
+    # Instance16 is 8 weeks long, twice the longest window of weeks.
+    _, search, _ = _search("Instance16")
+    kind = search.kinds["block"]
+    kind.cells = 300
+    cells = search._cells(kind)
+    people = {p for p, _ in cells}
+    assert len(people) == round(300 / search.days) > 1
+    for p in people:
+        on = {d for q, d in cells if q == p}
+        assert on == {d for d in range(search.days) if not search.people[p].off_days[d]}
+
+
 def test_the_search_improves_a_small_instance_and_its_own_tally_matches_the_evaluator() -> None:
     program, search, constructed = _search("Instance5")
     roster = _roster(program, search.run(None, max_steps=20))

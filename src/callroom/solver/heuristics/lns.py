@@ -13,14 +13,15 @@ model's first solution is the roster itself) and keeps the answer when it costs 
 moves drift across plateaus. The small model prices exactly what the freed cells change (cover
 of the days they touch, their people's requests), so the roster's penalty never rises.
 
-Neighbourhoods (`KINDS`): a few people who share shift types over a window of weeks; people
-who may work one of the slots whose cover costs most, over weeks around it; one shift type for
-a few people over the whole horizon (their days off and on it may trade); a trade, where the
-people who may work a costly slot are freed on its week and on a far week of their own work
-(on a slot covered over its target where they have one), so work moves across months. A
-bandit picks the kind by what it has gained per deterministic second lately, and each kind's
-size (the cells it frees) grows while its steps are solved to optimality well within their
-budget and shrinks when they run out of it.
+Neighbourhoods (`KINDS`): a few people who share shift types over a window of weeks, or over the
+whole block (so their work may move between weeks months apart); people who may work one of the
+slots whose cover costs most, over weeks around it; one shift type for a few people over the
+whole horizon (their days off and on it may trade); a trade, where the people who may work a
+costly slot are freed on its week and on a far week of their own work (on a slot covered over
+its target where they have one), so work moves across months. A bandit picks the kind by what it
+has gained per deterministic second lately, and each kind's size (the cells it frees) grows
+while its steps are solved to optimality well within their budget and shrinks when they run out
+of it.
 
 The small model keeps the general rules of one person (runs, days off, weekends, totals, shift
 caps, successions and overlaps) and cover; `fits` says which programs use nothing else (no
@@ -56,7 +57,7 @@ from callroom.solver.heuristics.person_rules import NO_CAP, NO_MINUTE_CAP, Perso
 Slot = tuple[int, str, str]  # (day, post, shift)
 Cell = tuple[int, int]  # (person, day)
 
-KINDS = ("window", "worst_days", "shift_type", "trade")
+KINDS = ("window", "block", "worst_days", "shift_type", "trade")
 FIRST_CELLS = 120  # person-days freed by a kind's first step
 FEWEST_CELLS, MOST_CELLS = 20, 3000
 GROW, SHRINK = 1.2, 0.7
@@ -224,7 +225,9 @@ class LocalSearch:
             return self._shift_type(kind.cells)
         if kind.name == "trade":
             return self._trade(kind.cells)
-        return self._window(kind.cells)
+        if kind.name == "block":
+            return self._window(kind.cells, range(self.days))
+        return self._window(kind.cells, self._span())
 
     def _free(self, people: Sequence[int], days: range, shift: str | None = None) -> dict[Cell, list[Item]]:
         cells: dict[Cell, list[Item]] = {}
@@ -240,16 +243,20 @@ class LocalSearch:
                 cells[p, d] = row if shift is None else [i for i in row if i.shift.id == shift]
         return cells
 
-    def _span(self, cells: float) -> tuple[range, int]:
-        """A window of days and how many people make about `cells` cells over it."""
+    def _span(self) -> range:
+        """A window of weeks at random."""
         length = min(self.random.choice(WEEKS), self.days)
         first = self.random.randrange(0, self.days - length + 1)
-        return range(first, first + length), max(1, round(cells / length))
+        return range(first, first + length)
 
-    def _window(self, cells: float) -> dict[Cell, list[Item]]:
-        """A window of weeks for a few people who share shift types with a first one chosen at
-        random: people who could never trade work gain nothing from being freed together."""
-        days, count = self._span(cells)
+    def _window(self, cells: float, days: range) -> dict[Cell, list[Item]]:
+        """`days` for a few people, about `cells` cells, who share shift types with a first one
+        chosen at random: people who could never trade work gain nothing from being freed
+        together. Over the whole block their work may move between weeks months apart: on
+        Curtois Instance19 every short slot is on a weekend and everyone works their cap of
+        weekends, so only a one-day weekend given up for a two-day one elsewhere fills it, a
+        move no window of weeks holds."""
+        count = max(1, round(cells / len(days)))
         first = self.random.randrange(len(self.people))
         mine = self.shifts_of[first]
         others = [p for p in range(len(self.people)) if p != first]
