@@ -20,7 +20,7 @@ from callroom.solver.build.guards import Guards
 from callroom.solver.build.model import RosterModel
 from callroom.solver.build.space import Item, Space
 from callroom.solver.heuristics.construct import Constructor
-from callroom.solver.heuristics.lns import KINDS, TRADE_DAYS, LocalSearch, fits
+from callroom.solver.heuristics.lns import TRADE_DAYS, LocalSearch, fits
 from callroom.solver.run import Progress, SolveOptions, Status, _polish, solve
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"
@@ -45,8 +45,8 @@ def _search(name: str, seed: int = 0) -> tuple[Program, LocalSearch, int]:
 def test_every_step_keeps_every_hard_rule_and_never_raises_the_penalty() -> None:
     # Instance8: forbidden successions, a cap on nights, runs of work and rest, weekends.
     program, search, total = _search("Instance8")
-    for kind in KINDS * 3:
-        search.step(search.kinds[kind], search._cells(search.kinds[kind]))
+    for kind in list(search.kinds.values()) * 3:
+        search.step(kind, search._cells(kind))
         roster = _roster(program, search.roster())
         assert hard_violations(program, roster) == []
         now = score(program, roster).total
@@ -76,7 +76,7 @@ def test_a_trade_frees_the_week_of_a_costly_slot_and_a_far_week_of_each_freed_pe
 
 def test_a_block_step_frees_a_few_people_on_every_day_of_the_block_they_may_work() -> None:
     # Instance16 is 8 weeks long, twice the longest window of weeks.
-    _, search, _ = _search("Instance16")
+    program, search, total = _search("Instance16")
     kind = search.kinds["block"]
     kind.cells = 300
     cells = search._cells(kind)
@@ -85,6 +85,14 @@ def test_a_block_step_frees_a_few_people_on_every_day_of_the_block_they_may_work
     for p in people:
         on = {d for q, d in cells if q == p}
         assert on == {d for d in range(search.days) if not search.people[p].off_days[d]}
+    search.step(kind, cells)
+    roster = _roster(program, search.roster())
+    assert hard_violations(program, roster) == [] and score(program, roster).total <= total
+
+
+def test_a_block_no_longer_than_the_longest_window_has_no_block_steps() -> None:
+    _, search, _ = _search("Instance8")  # 28 days
+    assert "block" not in search.kinds
 
 
 def test_the_search_improves_a_small_instance_and_its_own_tally_matches_the_evaluator() -> None:

@@ -122,7 +122,9 @@ class LocalSearch:
         self.held, self.tally = self._holding(roster)
         self.needs = self._needs()
         self.shifts_of = [frozenset(s for _, s in self.program.options(p)) for p in self.program.people]
-        self.kinds = {name: Kind(name) for name in KINDS}
+        # On a block no longer than the longest window, a block step is a window step: left out.
+        kinds = [k for k in KINDS if k != "block" or space.program.block.days > max(WEEKS)]
+        self.kinds = {name: Kind(name) for name in kinds}
         self.stats = Stats(kinds=self.kinds)
         self.last_gain_s: float | None = None  # monotonic time of the last step that gained
         self.start_total = start_total
@@ -214,7 +216,7 @@ class LocalSearch:
 
     def _pick(self) -> Kind:
         if self.random.random() < EXPLORE:
-            return self.kinds[self.random.choice(KINDS)]
+            return self.random.choice(list(self.kinds.values()))
         return max(self.kinds.values(), key=lambda k: k.gain)
 
     def _cells(self, kind: Kind) -> dict[Cell, list[Item]]:
