@@ -123,7 +123,7 @@ class LocalSearch:
         self.needs = self._needs()
         self.shifts_of = [frozenset(s for _, s in self.program.options(p)) for p in self.program.people]
         # On a block no longer than the longest window, a block step is a window step: left out.
-        kinds = [k for k in KINDS if k != "block" or space.program.block.days > max(WEEKS)]
+        kinds = [k for k in KINDS if k != "block" or self.days > max(WEEKS)]
         self.kinds = {name: Kind(name) for name in kinds}
         self.stats = Stats(kinds=self.kinds)
         self.last_gain_s: float | None = None  # monotonic time of the last step that gained
