@@ -5,11 +5,20 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.rules.penalties import score
 from callroom.solver.build.model import build_model
-from callroom.solver.heuristics.columns import _Columns, _dive, _MasterLP, column_roster
+from callroom.solver.heuristics.columns import (
+    PRICING_SHARE,
+    STALL_ROUNDS,
+    _Columns,
+    _dive,
+    _MasterLP,
+    column_roster,
+)
 from callroom.solver.heuristics.construct import Constructor
 from callroom.solver.run import roster_of
 
@@ -32,6 +41,29 @@ def test_with_no_time_left_the_answer_is_the_constructed_roster() -> None:
     constructed = Constructor(built.space).roster()
     mixed = column_roster(built.space, constructed, time.monotonic())
     assert sorted(map(id, mixed)) == sorted(map(id, constructed))
+
+
+def test_a_first_round_of_pricing_too_slow_for_the_stall_rule_leaves_the_time_to_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    program = load_instance(CURTOIS / "Instance21.txt")  # 100 people over 26 weeks
+    built = build_model(program)
+    constructed = Constructor(built.space).roster()
+    deadlines: list[float] = []
+    price = _Columns.price
+
+    def priced(columns: _Columns, deadline: float) -> bool:
+        deadlines.append(deadline)
+        return price(columns, deadline)
+
+    monkeypatch.setattr(_Columns, "price", priced)
+    began, pricing_s = time.monotonic(), 10 * PRICING_SHARE
+    # The stall rule's five rounds would each have a second of the 5 s of pricing; one round
+    # here takes several.
+    mixed = column_roster(built.space, constructed, began + 10)
+    assert mixed is constructed
+    assert len(deadlines) == 1
+    assert began + pricing_s / (STALL_ROUNDS + 1) <= deadlines[0] < began + pricing_s
 
 
 def test_a_plan_priced_where_nights_pay_most_keeps_the_cap_on_nights() -> None:

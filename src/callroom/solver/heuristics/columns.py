@@ -11,8 +11,9 @@ benchmark's best-known results, works on columns. This uses its pricing loop as 
    pays for cover under or over target. Its duals say what one more person on a shift is worth.
 2. Each person's best plan at those prices (replan.best_plan, which keeps every rule of the
    person's) joins as a new column when it beats the mix; repeat until none does, the LP
-   stalls, or the pricing's share of the time is up. When pricing never lowered the LP, the
-   roster given is the answer at once, and the search gets the time.
+   stalls, or the pricing's share of the time is up. When pricing never lowered the LP, or its
+   first round took too long for the rounds that tell a stall, the roster given is the answer
+   at once, and the search gets the time.
 3. The dive: the people whose plan has the largest share in the mix are held to it, the others
    are priced again against the cover those leave, and so on until everyone holds one plan.
    How many are held per step follows the time left.
@@ -63,9 +64,15 @@ def column_roster(space: Space, start: list[Item], deadline: float) -> list[Item
     columns = _Columns(constructor, start)
     now = time.monotonic()
     pricing_until, diving_until = (now + (deadline - now) * share for share in (PRICING_SHARE, DIVE_SHARE))
-    while time.monotonic() < pricing_until and columns.price(pricing_until):
-        if columns.stalled():
-            break
+    # The stall rule judges pricing after STALL_ROUNDS + 1 rounds, and on many instances the LP
+    # moves only then: a first round that does not end within that share of the pricing time
+    # leaves too few rounds to tell, so the time goes to the search at once.
+    first_until = now + (pricing_until - now) / (STALL_ROUNDS + 1)
+    joined = columns.price(first_until)
+    if time.monotonic() > first_until:
+        return start
+    while joined and time.monotonic() < pricing_until and not columns.stalled():
+        joined = columns.price(pricing_until)
     if not columns.moved():
         return start  # the mix is still the roster given: nothing for the dive to find
     dived = [item for plan in _dive(columns, diving_until) for item in plan]
