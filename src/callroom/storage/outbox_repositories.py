@@ -211,9 +211,10 @@ class OutboxRepository:
         # from being replaced, and cannot tell DO NOTHING from REPLACE), so repeats are left out
         # here; DO NOTHING still covers a concurrent writer on PostgreSQL (SQLite's take turns).
         wanted = {m: (person, page, payload) for m, person, page, payload in entries}
-        stored = select(InboxRow.message_id).where(InboxRow.message_id.in_(list(wanted)))
-        for message_id in [] if fresh else self._session.scalars(stored).all():
-            del wanted[message_id]
+        if not fresh:
+            stored = select(InboxRow.message_id).where(InboxRow.message_id.in_(list(wanted)))
+            for message_id in self._session.scalars(stored).all():
+                del wanted[message_id]
         if not wanted:
             return set()
         rows = [

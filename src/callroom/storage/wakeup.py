@@ -30,7 +30,8 @@ Waiting is by generation: `mark` before looking for work, `wait` after finding n
 wake-up that lands between the look and the wait is not missed. Only the channels something
 waits on are listened to.
 
-Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass.
+Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass;
+a waiter may name a later time to wait until (the event-stream hub spaces its reads so).
 Without it every page sent woke every worker for a pass of its own (several transactions each),
 where a poll used to take hundreds of pages in one; on two heavily shared cores the crash test
 (tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender) ran
@@ -146,17 +147,20 @@ class Wakeups:
             self._listen(channel)
         return self._generation[channel]
 
-    def wait(self, channel: Wake, mark: int, timeout_s: float) -> bool:
+    def wait(self, channel: Wake, mark: int, timeout_s: float, not_before: float = 0.0) -> bool:
         """Until `channel` is woken after `mark` was taken, or `timeout_s` passes; True if woken.
-        A wake-up is followed by `GATHER_S` more (within `timeout_s`), so that what is sent
-        together is handled together (see the module doc)."""
+        A wake-up is followed by `GATHER_S` more, or until `not_before` (`time.monotonic()`) if
+        that is later, within `timeout_s`: so that what is sent together is handled together
+        (see the module doc)."""
         began = time.monotonic()
         with self._changed:
             woken = self._changed.wait_for(
                 lambda: self._generation[channel] != mark or self._closed.is_set(), timeout_s
             )
         if woken and not self._closed.is_set():
-            self._closed.wait(min(GATHER_S, max(0.0, began + timeout_s - time.monotonic())))
+            now = time.monotonic()
+            gather = max(GATHER_S, not_before - now)
+            self._closed.wait(min(gather, max(0.0, began + timeout_s - now)))
         return woken
 
     def close(self) -> None:
