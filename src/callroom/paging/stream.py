@@ -49,7 +49,8 @@ POLL_SPACING_S = 0.020
 read comes in one. Each read wakes a thread and the event loop, and on a busy machine the waking
 costs more CPU than the read. At 200 pages a second on SQLite, one read a page cost this process
 about 1.0 ms of CPU a page, and one read every 20 ms about 0.55; the delivery p99 went from about
-14 to 26 ms (bench/paging.py). A page that finds the hub idle is read at once."""
+14 to 26 ms (bench/paging.py). A page that finds the hub idle (its last read found nothing) is
+read at once."""
 RESTART_AFTER_S = 1.0  # after a failure that is not an outage: a bug, so not worth a tight loop
 CLOSED = None
 """Put on a stream's queue when the hub closes the stream."""
@@ -124,7 +125,7 @@ class InboxHub:
                     queue.put_nowait(row)
             if len(rows) < BATCH and not self._stopping.is_set():
                 # A thread waits for the wake-up; `stop` wakes it too.
-                spaced = polled_at + POLL_SPACING_S
+                spaced = polled_at + POLL_SPACING_S if rows else 0.0  # found none: idle
                 await anyio.to_thread.run_sync(wakeups.wait, Wake.INBOX, mark, self._interval_s, spaced)
 
     def close_streams(self) -> None:
