@@ -13,7 +13,7 @@ message id makes a repeat a no-op: in-app delivery is exactly once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -53,13 +53,19 @@ class PageFields(Protocol):
 
 
 class Deliveries:
-    """In-app messages stored sent, gathered so that one write puts them all in their inboxes: a
-    worker's pass escalates many pages in one transaction."""
+    """What a transaction's steps leave to write at its end: the in-app messages they stored sent
+    and their audit events, gathered so that one write puts all the messages in their inboxes
+    and one stores all the events (a worker's pass escalates many pages in one transaction)."""
 
     def __init__(self) -> None:
         self._pages: dict[int, PageFields] = {}
         self._steps: list[StepRecipients] = []
         self._stored: list[StoredRecipient] = []
+        self._events: list[tuple[int, NewEvent]] = []
+
+    def note(self, page_id: int, events: Iterable[NewEvent]) -> None:
+        """Audit events of the page, stored (in this order) with the deliveries'."""
+        self._events += [(page_id, event) for event in events]
 
     def add(
         self,
@@ -73,15 +79,16 @@ class Deliveries:
         self._stored += stored
 
     def deliver(self, session: Session, now: datetime) -> None:
-        """Deliver everything gathered (see `deliver_stored`), with its audit events, move the
-        pages reached to delivered, and start again empty."""
-        events = deliver_stored(session, self._pages, self._steps, self._stored, now)
+        """Deliver everything gathered (see `deliver_stored`), store the events noted and the
+        deliveries', move the pages reached to delivered, and start again empty."""
+        delivered = deliver_stored(session, self._pages, self._steps, self._stored, now)
         repository = PageRepository(session)
-        repository.add_events_to(events, now)
-        repository.advance_pages({page_id for page_id, _ in events}, PageState.DELIVERED)
+        repository.add_events_to(self._events + delivered, now)
+        repository.advance_pages({page_id for page_id, _ in delivered}, PageState.DELIVERED)
         self._pages.clear()
         self._steps.clear()
         self._stored.clear()
+        self._events.clear()
 
 
 def deliver_stored(

@@ -69,13 +69,12 @@ def record_recipients(
     actor: str,
     deliveries: Deliveries,
 ) -> None:
-    """Add the resolved recipients of one step, their messages (per contact rules) and events;
-    the in-app messages due at once go to `deliveries`."""
+    """Add the resolved recipients of one step and their messages (per contact rules); the
+    in-app messages due at once and the step's events go to `deliveries`."""
     recipients = new_recipients(resolution, config, at.priority, now)
-    pages = PageRepository(session)
     steps = [StepRecipients(at.page_id, at.step, at.round, recipients)]
-    stored = pages.add_steps(steps, now)
-    pages.add_events(at.page_id, now, step_events(at, resolution, recipients, actor))
+    stored = PageRepository(session).add_steps(steps, now)
+    deliveries.note(at.page_id, step_events(at, resolution, recipients, actor))
     deliveries.add({page.id: page}, steps, stored)
 
 
@@ -170,8 +169,8 @@ def escalate(
 ) -> bool:
     """Apply what is due for the page at `now`; True if anything changed. The page row is
     locked for the rest of the transaction, so one writer at a time escalates it. The new step's
-    in-app messages due at once are delivered before it returns, or gathered in `deliveries`
-    for the caller to deliver with other pages'."""
+    in-app messages due at once and its audit events are written before it returns, or gathered
+    in `deliveries` for the caller to write with other pages'."""
     if deliveries is not None:
         return _escalate_page(session, schedules, page_id, now, actor, deliveries)
     at_once = Deliveries()
@@ -232,8 +231,7 @@ def _escalate(
         "reason": action.reason.value,
         **_lateness(page, now),
     }
-    pages = PageRepository(session)
-    pages.add_events(page.id, now, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
+    deliveries.note(page.id, [NewEvent(EventKind.ESCALATED, actor, None, detail)])
     record_recipients(
         session,
         page,
@@ -250,9 +248,9 @@ def _escalate(
         # GoAlert #4548: a step with nobody (new) on it should not wait out its delay. Due at once.
         why = "reaches only people already paged" if routed.recipients else "reaches nobody now"
         skipped = {"step": action.step, "target": str(action.target), "why": why}
-        pages.add_events(page.id, now, [NewEvent(EventKind.SKIPPED, actor, None, skipped)])
+        deliveries.note(page.id, [NewEvent(EventKind.SKIPPED, actor, None, skipped)])
         deadline = now
-    return pages.update_page(
+    return PageRepository(session).update_page(
         page.id, page.version, step=action.step, round_no=action.round, deadline=deadline
     )
 
@@ -278,13 +276,14 @@ def _fall_back(
     recipients = tuple({r.person_id: r for res in found for r in res.recipients}.values())
     resolution = new_only(Resolution(recipients or (OPERATOR_RECIPIENT,)), paged)
     step = sequence_length(policy)
-    pages = PageRepository(session)
     detail = {
         "targets": [str(t) for t in action.targets],
         "reason": action.reason.value,
         **_lateness(page, now),
     }
-    pages.add_events(page.id, now, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
+    deliveries.note(page.id, [NewEvent(EventKind.FALLBACK, actor, None, detail)])
     at = Step(page.id, priority, step, page.round)
     record_recipients(session, page, at, resolution, config_of(schedule), now, actor, deliveries)
-    return pages.update_page(page.id, page.version, step=step, exhausted=True, deadline=None)
+    return PageRepository(session).update_page(
+        page.id, page.version, step=step, exhausted=True, deadline=None
+    )

@@ -10,7 +10,9 @@ busy pass opens no transaction that would find nothing):
 3. email and webhook messages: claimed under a token and a lease (one transaction), sent outside
    any transaction, and recorded with a conditional update on the token (a second one);
 4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
-A pass that found work is followed at once by another; an idle worker sleeps until a sender's
+A pass that found work is followed at once by another, unless all it did was escalate and the
+read that ends its escalations' transaction finds nothing more due now; an idle worker sleeps
+until a sender's
 commit wakes it (`callroom.storage.wakeup`), the next deadline or pending message it read comes
 due, or one poll interval has passed (the safety net: a wake-up can be lost, and a sender does
 not wake the workers for a deadline it writes, so a deadline nearer than one poll can be late
@@ -113,30 +115,36 @@ class Worker:
             while not stop.is_set():
                 mark = wakeups.mark(Wake.OUTBOX)
                 try:
-                    done = self.run_once()
+                    done, settled = self._pass()
                 except Unavailable as error:
                     stop.wait(self._backoff.failed(error))
                     continue
                 self._backoff.succeeded()
-                if done == 0:
+                if done == 0 or settled:
                     wakeups.wait(Wake.OUTBOX, mark, self._idle_s())
         finally:
             self._pool.shutdown(wait=True)
 
     def run_once(self) -> int:
         """One pass over everything due now; how many pages and messages it handled."""
+        return self._pass()[0]
+
+    def _pass(self) -> tuple[int, bool]:
+        """One pass: how many pages and messages it handled, and whether it is known that nothing
+        more is due now (so the worker may sleep without a pass to find that out)."""
         now = self._clock()
         due = self._due(now)
+        escalated = 0
+        if due.pages:
+            # What is due after the escalations, read in their transaction: they may have added
+            # email and webhook messages due now, sent in this pass (their in-app ones went into
+            # the inboxes with them), and they moved the deadlines.
+            escalated, due = self._escalate(now)
         self._next_at = due.next_at
-        escalated = self._escalate(now) if due.pages else 0
         done = escalated + (self._deliver_inapp(now) if due.inapp else 0)
-        # An escalation may add email and webhook messages due now: send them in this pass, not
-        # the next (its in-app ones went into the inboxes with it). A read says whether it did,
-        # cheaper than a claim's write transaction finding nothing.
-        external = due.external or (escalated > 0 and self._due(now).external)
-        done += self._send_external(now) if external else 0
+        done += self._send_external(now) if due.external else 0
         done += self._expire(now) if due.expired else 0
-        return done
+        return done, done == escalated and not due.pages
 
     def _idle_s(self) -> float:
         """How long an idle worker sleeps: one poll, or less if work it knows of comes due first."""
@@ -149,7 +157,8 @@ class Worker:
         with self._database.reading() as session:
             return OutboxRepository(session).due_work(now, Channel.INAPP.value)
 
-    def _escalate(self, now: datetime) -> int:
+    def _escalate(self, now: datetime) -> tuple[int, DueWork]:
+        """Escalate the pages due, in one transaction; how many, and what is due after them."""
         with self._database.session() as session:
             due = PageRepository(session).due_pages(now, self._options.batch)
             gathered = Deliveries()
@@ -157,7 +166,7 @@ class Worker:
                 escalate(session, self._schedules, page_id, now, self.name, gathered) for page_id in due
             )
             gathered.deliver(session, now)
-            return done
+            return done, OutboxRepository(session).due_work(now, Channel.INAPP.value)
 
     def _deliver_inapp(self, now: datetime) -> int:
         """Claim, deliver and record a batch of in-app messages in one transaction."""

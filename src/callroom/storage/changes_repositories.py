@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
@@ -279,13 +279,15 @@ class AbsenceRepository:
 @lru_cache(maxsize=256)
 def _newest_absence(program_name: str) -> Select[int]:
     """Built once per program: every page sent reads it (the live roster's change check), and
-    building it costs more than SQLite takes to run it."""
-    return select(func.max(ApprovedAbsenceRow.id)).where(
-        of_family(ApprovedAbsenceRow.program_name, program_name)
-    )
+    building it costs more than SQLite takes to run it. On the Core table: through the ORM the
+    same read costs twice the CPU."""
+    table = cast(Table, ApprovedAbsenceRow.__table__)
+    return select(func.max(table.c.id)).where(of_family(table.c.program_name, program_name))
 
 
-def of_family(column: InstrumentedAttribute[str], program_name: str) -> ColumnElement[bool]:
+def of_family(
+    column: ColumnElement[str] | InstrumentedAttribute[str], program_name: str
+) -> ColumnElement[bool]:
     """The rows kept under `program_name` or, for a block of a year (`year/block-05`), under any
     block of that year: an absence or a wish approved while one block was live, for dates in
     a later block, is a fact of the later block too (dates outside a block touch nothing)."""

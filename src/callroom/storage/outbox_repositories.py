@@ -227,11 +227,14 @@ class OutboxRepository:
             }
             for m, (person, page, payload) in wanted.items()
         ]
-        # RETURNING, not rowcount: it says which rows went in, on both databases.
-        inserted = insert_rows(
-            self._session, _INBOX, rows, returning=("message_id",), skip_existing="message_id"
-        )
-        added = {int(m) for (m,) in inserted}
+        if fresh:  # no other transaction can see these messages yet, let alone store them
+            insert_rows(self._session, _INBOX, rows)
+            added = set(wanted)
+        else:  # RETURNING, not rowcount: it says which rows went in, on both databases
+            inserted = insert_rows(
+                self._session, _INBOX, rows, returning=("message_id",), skip_existing="message_id"
+            )
+            added = {int(m) for (m,) in inserted}
         if added:
             announce(self._session, Wake.INBOX)
         return added

@@ -15,10 +15,23 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Integer, Row, Table, bindparam, exists, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Integer,
+    Row,
+    Table,
+    Update,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import Channel, EventKind, MessageState, PageState, Priority, RecipientState
@@ -64,6 +77,29 @@ _ADVANCE_PAGES = (
     )
     .values(state=bindparam("reached"), version=_PAGES.c.version + 1)
 )
+
+
+@cache
+def _update_page(columns: tuple[str, ...], with_state: bool) -> Update:
+    """`PageRepository.update_page`'s statement, built once per shape: every escalation runs it.
+    Parameters: page_id, expected (its version), new_<column> for each column, and with the
+    state: sources (the states it may move from) and new_state."""
+    stmt = (
+        update(_PAGES)
+        .where(_PAGES.c.id == bindparam("page_id"), _PAGES.c.version == bindparam("expected"))
+        .values(
+            version=_PAGES.c.version + 1,
+            **{c: bindparam(f"new_{c}", type_=_PAGES.c[c].type) for c in columns},
+        )
+    )
+    if not with_state:
+        return stmt
+    sources = bindparam("sources", expanding=True, type_=_PAGES.c.state.type)
+    return stmt.where(_PAGES.c.state.in_(sources)).values(
+        state=bindparam("new_state", type_=_PAGES.c.state.type)
+    )
+
+
 _DUE_PAGES = (
     select(_PAGES.c.id)
     .where(_PAGES.c.deadline <= bindparam("now"), _PAGES.c.state.in_(OPEN_STATES))
@@ -204,14 +240,10 @@ class PageRepository:
     ) -> bool:
         """Change the page if it is still at `version` (and bump it), and if `state` is given,
         only if the page may move there from where it is; True if it changed."""
-        stmt = (
-            update(_PAGES)
-            .where(_PAGES.c.id == page_id, _PAGES.c.version == version)
-            .values(version=_PAGES.c.version + 1, **values)
-        )
+        given = {"page_id": page_id, "expected": version, **{f"new_{c}": v for c, v in values.items()}}
         if state is not None:
-            stmt = stmt.where(_PAGES.c.state.in_(page_from(state))).values(state=state)
-        return rows_changed(self._session, stmt) == 1
+            given |= {"sources": sorted(page_from(state)), "new_state": state}
+        return rows_changed(self._session, _update_page(tuple(values), state is not None), given) == 1
 
     def advance_page(self, page_id: int, state: PageState) -> bool:
         """Move the page to `state` if it may move there from where it is."""

@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -105,30 +105,34 @@ class ProgramRepository:
 @cache
 def _live_id(named: bool, with_blocks: bool) -> Select[int]:
     """`RosterRepository.live_id`'s query, built once per shape: every page sent runs it, and
-    building it cost more than running it. Parameters: now, name, prefix (see `_like_prefix`)."""
+    building it cost more than running it. On the Core tables: through the ORM the same read
+    costs nearly twice the CPU. Parameters: now, name, prefix (see `_like_prefix`)."""
+    programs, versions, sources = (
+        cast(Table, row.__table__) for row in (ProgramRow, RosterVersionRow, ProgramVersionRow)
+    )
     newest_of_program = (
-        select(RosterVersionRow.id)
-        .where(RosterVersionRow.program_id == ProgramRow.id, RosterVersionRow.published)
-        .order_by(RosterVersionRow.number.desc())
+        select(versions.c.id)
+        .where(versions.c.program_id == programs.c.id, versions.c.published)
+        .order_by(versions.c.number.desc())
         .limit(1)
-        .correlate(ProgramRow)
+        .correlate(programs)
         .scalar_subquery()
     )
-    now = bindparam("now", type_=ProgramVersionRow.block_starts_at.type)
-    holds = and_(ProgramVersionRow.block_starts_at <= now, now < ProgramVersionRow.block_ends_at)
+    now = bindparam("now", type_=sources.c.block_starts_at.type)
+    holds = and_(sources.c.block_starts_at <= now, now < sources.c.block_ends_at)
     stmt = (
-        select(RosterVersionRow.id)
-        .select_from(ProgramRow)
-        .join(RosterVersionRow, RosterVersionRow.id == newest_of_program)
-        .join(ProgramVersionRow, ProgramVersionRow.id == RosterVersionRow.program_version_id)
-        .order_by(case((holds, 1), else_=0).desc(), RosterVersionRow.id.desc())
+        select(versions.c.id)
+        .select_from(programs)
+        .join(versions, versions.c.id == newest_of_program)
+        .join(sources, sources.c.id == versions.c.program_version_id)
+        .order_by(case((holds, 1), else_=0).desc(), versions.c.id.desc())
         .limit(1)
     )
     if not named:
         return stmt
-    chosen: ColumnElement[bool] = ProgramRow.name == bindparam("name", type_=String())
+    chosen: ColumnElement[bool] = programs.c.name == bindparam("name", type_=String())
     if with_blocks:
-        chosen = or_(chosen, ProgramRow.name.like(bindparam("prefix", type_=String()), escape="/"))
+        chosen = or_(chosen, programs.c.name.like(bindparam("prefix", type_=String()), escape="/"))
     return stmt.where(chosen)
 
 

@@ -19,8 +19,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from callroom.domain.paging import Channel
 from callroom.paging.service import PageRequest, PagingService
 from callroom.paging.transports.email import EmailTransport, SmtpSettings
+from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
 from tests.integration.paging.conftest import OPERATOR, ManualClock, drain, make_worker
+from tests.paging_world import store_world, world_yaml
 
 
 def free_port() -> int:
@@ -81,6 +83,24 @@ def test_an_email_reaches_a_real_smtp_server_without_the_patient(
     assert "Bed 12: BP 80/50" in email.get_payload()
     assert "MRN-0042" not in email.as_string() and "Jane Doe" not in email.as_string()
     assert email_states(paging, page_id)[0][0] == "sent"
+
+
+def test_an_email_that_an_escalation_adds_goes_out_in_the_pass_that_escalated(
+    database: Database, clock: ManualClock, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    store_world(database, world_yaml(wait="30s"))
+    paging = PagingService(database, LiveSchedules(), clock)
+    paging.send(PageRequest("nurse-4", "post:ward", "Bed 12: BP 80/50", "x4410"))
+    transports = {Channel.EMAIL: EmailTransport(SmtpSettings("127.0.0.1", port))}
+    worker = make_worker(database, clock, transports, attempts=1)
+    clock.advance(30)
+    drain(worker)  # the senior, cy: her webhook fails for good (none is configured); email a minute on
+    clock.advance(30)  # nothing external is due now, until the attending, dora, is paged (email at once)
+
+    worker.run_once()
+
+    assert [email["To"] for email in box.messages] == ["dora@paging.test"]
 
 
 def test_email_goes_over_starttls_with_a_login(

@@ -101,6 +101,22 @@ def test_a_sleeping_worker_escalates_at_the_deadline_it_read_not_at_its_next_pol
     assert inbox_of(database, "cy") == [sent.id]  # the senior backup, the policy's next step
 
 
+def test_a_sleeping_worker_escalates_each_later_step_at_the_deadline_its_escalation_read(
+    database: Database,
+) -> None:
+    store_world(database, world_yaml(wait="1s"))
+    sent = PagingService(database, LiveSchedules()).send(
+        PageRequest("nurse-4", "post:ward", "Bed 12: new chest pain", "x4410")
+    )
+    with sleepy_worker(database):  # the senior backup at 1 s, then the attending at 2 s
+        deadline = time.monotonic() + PATIENCE_S
+        while inbox_of(database, "dora") != [sent.id]:
+            assert time.monotonic() < deadline, "the second step waited for the worker's poll"
+            time.sleep(0.05)
+
+    assert inbox_of(database, "cy") == [sent.id]
+
+
 def test_an_announcement_in_a_transaction_that_rolls_back_wakes_no_one(world: Database) -> None:
     listening(world)
     refused = world.wakeups.mark(Wake.INBOX)
