@@ -4,19 +4,20 @@ Each pass, after one read-only statement saying what is due (so an idle poll is 
 busy pass opens no transaction that would find nothing):
 1. escalations: due pages are locked (FOR UPDATE SKIP LOCKED) and escalated in one transaction,
    so a crash rolls back and the next worker redoes it after one poll (the step's in-app messages
-   due at once are delivered in it, see `callroom.paging.delivery`);
+   due at once are delivered in it, see `callroom.paging.delivery`); it ends with the same read,
+   which tells the rest of the pass what the escalations left due;
 2. in-app messages that came due later (a contact rule put them off): claimed, put in the inbox
    and recorded in one transaction (exactly once);
 3. email and webhook messages: claimed under a token and a lease (one transaction), sent outside
    any transaction, and recorded with a conditional update on the token (a second one);
 4. messages whose lease ran out: the unknown-outcome policy (see `callroom.paging.engine`).
 A pass that found work is followed at once by another, unless all it did was escalate and the
-read that ends its escalations' transaction finds nothing more due now; an idle worker sleeps
-until a sender's
+read that ends the escalations finds nothing more due now. An idle worker sleeps until a sender's
 commit wakes it (`callroom.storage.wakeup`), the next deadline or pending message it read comes
-due, or one poll interval has passed (the safety net: a wake-up can be lost, and a sender does
-not wake the workers for a deadline it writes, so a deadline nearer than one poll can be late
-by up to one).
+due (the pass then begins with the escalations' transaction: work is known to be due, and the
+read comes at its end), or one poll interval has passed (the safety net: a wake-up can be lost,
+and a sender does not wake the workers for a deadline it writes, so a deadline nearer than one
+poll can be late by up to one).
 Setting the stop event (SIGTERM in the CLI) drains: the pass in progress finishes, sends in
 flight included, and `run` returns.
 
@@ -111,31 +112,36 @@ class Worker:
         database is unavailable, try again with a backoff (see the module doc)."""
         self._stop = stop
         wakeups = self._database.wakeups
+        expected = False  # the last sleep ended when the last read said work comes due
         try:
             while not stop.is_set():
                 mark = wakeups.mark(Wake.OUTBOX)
                 try:
-                    done, settled = self._pass()
+                    done, settled = self._pass(expected)
                 except Unavailable as error:
                     stop.wait(self._backoff.failed(error))
                     continue
                 self._backoff.succeeded()
+                expected = False
                 if done == 0 or settled:
-                    wakeups.wait(Wake.OUTBOX, mark, self._idle_s())
+                    sleep_s, until_due = self._idle()
+                    expected = not wakeups.wait(Wake.OUTBOX, mark, sleep_s) and until_due
         finally:
             self._pool.shutdown(wait=True)
 
     def run_once(self) -> int:
         """One pass over everything due now; how many pages and messages it handled."""
-        return self._pass()[0]
+        return self._pass(expected=False)[0]
 
-    def _pass(self) -> tuple[int, bool]:
+    def _pass(self, expected: bool) -> tuple[int, bool]:
         """One pass: how many pages and messages it handled, and whether it is known that nothing
-        more is due now (so the worker may sleep without a pass to find that out)."""
+        more is due now (so the worker may sleep without a pass to find that out). `expected`:
+        work is known to be due (the time the last read gave has come), so the read that says
+        what is due can wait for the escalations' transaction, which ends with it."""
         now = self._clock()
-        due = self._due(now)
+        due = None if expected else self._due(now)
         escalated = 0
-        if due.pages:
+        if due is None or due.pages:
             # What is due after the escalations, read in their transaction: they may have added
             # email and webhook messages due now, sent in this pass (their in-app ones went into
             # the inboxes with them), and they moved the deadlines.
@@ -146,12 +152,14 @@ class Worker:
         done += self._expire(now) if due.expired else 0
         return done, done == escalated and not due.pages
 
-    def _idle_s(self) -> float:
-        """How long an idle worker sleeps: one poll, or less if work it knows of comes due first."""
+    def _idle(self) -> tuple[float, bool]:
+        """How long an idle worker sleeps: one poll, or less if work it knows of comes due first
+        (then True)."""
+        poll = self._options.poll_interval_s
         if self._next_at is None:
-            return self._options.poll_interval_s
-        until = (self._next_at - self._clock()).total_seconds()
-        return min(self._options.poll_interval_s, max(0.0, until))
+            return poll, False
+        until = max(0.0, (self._next_at - self._clock()).total_seconds())
+        return (until, True) if until < poll else (poll, False)
 
     def _due(self, now: datetime) -> DueWork:
         with self._database.reading() as session:
