@@ -44,15 +44,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from tests.paging_world import store_world, world_yaml
+from tests.paging_world import ManualClock, store_world, world_yaml
 
 from bench.paging import PAGING, page_request
-from callroom.domain.clock import utc_now
 from callroom.paging.service import PagingService
 from callroom.paging.worker import Worker, WorkerOptions
 from callroom.rosters.live import LiveSchedules
@@ -74,30 +72,20 @@ def round_cpu_ms(paging: PagingService, pages: int, sleep_s: float) -> tuple[flo
     return sends / pages * 1000, (time.process_time() - began_round) / pages * 1000
 
 
-class HandClock:
-    """Time stands still until the bench moves it past a deadline."""
-
-    def __init__(self) -> None:
-        self.now: datetime = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 ESCALATES = 10  # page_request(k) goes to the post whose policy escalates when k % ESCALATES == 0
-PAST_DEADLINE = timedelta(seconds=1.01)  # its policy waits 1 s before each move (see PAGING)
+PAST_DEADLINE_S = 1.01  # its policy waits 1 s before each move (see PAGING)
 
 
 def escalation_round_cpu_ms(database: Database, pages: int) -> float:
     """CPU ms per worker pass that escalates one page (its step, then its fallback)."""
-    clock = HandClock()
+    clock = ManualClock()
     paging = PagingService(database, LiveSchedules(), clock)
     worker = Worker(database, LiveSchedules(), {}, WorkerOptions(), clock)
     passes = 0.0
     for k in range(pages):
         paging.send(page_request(k * ESCALATES))
         for _ in range(2):
-            clock.now += PAST_DEADLINE
+            clock.advance(PAST_DEADLINE_S)
             began = time.process_time()
             escalated = worker.run_once()
             passes += time.process_time() - began

@@ -12,6 +12,7 @@ Posts: `ward` (held by the residents listed for it), `backup` (the senior on cal
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from callroom.domain.roster import Assignment, Roster
@@ -47,6 +48,19 @@ paging:
         rules: [{{via: inapp}}, {{via: webhook}}, {{via: email, after: 1m}}]
       - {{person: dora, rules: [{{via: inapp}}, {{via: email}}]}}
 """
+
+
+@dataclass
+class ManualClock:
+    """Time stands still until the test (or the bench) moves it: escalations happen when it says so."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 def today() -> date:

@@ -163,7 +163,7 @@ class Worker:
 
     def _due(self, now: datetime) -> DueWork:
         with self._database.reading() as session:
-            return OutboxRepository(session).due_work(now, Channel.INAPP.value)
+            return _due_work(session, now)
 
     def _escalate(self, now: datetime) -> tuple[int, DueWork]:
         """Escalate the pages due, in one transaction; how many, and what is due after them."""
@@ -174,7 +174,7 @@ class Worker:
                 escalate(session, self._schedules, page_id, now, self.name, gathered) for page_id in due
             )
             gathered.deliver(session, now)
-            return done, OutboxRepository(session).due_work(now, Channel.INAPP.value)
+            return done, _due_work(session, now)
 
     def _deliver_inapp(self, now: datetime) -> int:
         """Claim, deliver and record a batch of in-app messages in one transaction."""
@@ -297,6 +297,11 @@ class Worker:
             },
         )
         return True
+
+
+def _due_work(session: Session, now: datetime) -> DueWork:
+    """What is due at `now`, in the session's transaction (in-app messages are the inbox's)."""
+    return OutboxRepository(session).due_work(now, Channel.INAPP.value)
 
 
 def transports_from(settings: Settings) -> dict[Channel, Transport]:

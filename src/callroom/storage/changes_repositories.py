@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
@@ -25,6 +25,7 @@ from callroom.storage.changes_tables import (
     ChangeProposalRow,
     OpenShiftOfferRow,
 )
+from callroom.storage.tables import core_table
 from callroom.year.derive import BLOCK_NAME, blocks_of
 
 
@@ -279,9 +280,8 @@ class AbsenceRepository:
 @lru_cache(maxsize=256)
 def _newest_absence(program_name: str) -> Select[int]:
     """Built once per program: every page sent reads it (the live roster's change check), and
-    building it costs more than SQLite takes to run it. On the Core table: through the ORM the
-    same read costs twice the CPU."""
-    table = cast(Table, ApprovedAbsenceRow.__table__)
+    building it costs more than SQLite takes to run it. On the Core table (see `core_table`)."""
+    table = core_table(ApprovedAbsenceRow)
     return select(func.max(table.c.id)).where(of_family(table.c.program_name, program_name))
 
 

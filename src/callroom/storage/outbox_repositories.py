@@ -17,9 +17,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Executable, Integer, Row, String, Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import Executable, Integer, Row, String, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from callroom.domain.paging import Channel, MessageState
@@ -28,10 +28,11 @@ from callroom.storage.bulk import insert_rows
 from callroom.storage.paging_records import ClaimedMessage, InboxRecord, MessageRecord
 from callroom.storage.paging_repositories import page_record, recipient_record, rows_changed
 from callroom.storage.paging_tables import InboxRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.tables import core_table
 from callroom.storage.wakeup import Wake, announce
 
-_INBOX = cast(Table, InboxRow.__table__)
-_MESSAGES = cast(Table, MessageRow.__table__)
+_INBOX = core_table(InboxRow)
+_MESSAGES = core_table(MessageRow)
 
 
 def _due_work() -> Executable:
@@ -76,7 +77,7 @@ class DueWork:
 
 _DUE_WORK = _due_work()
 # The worker's and the event streams' reads, built once and run on Core (see paging_repositories).
-_PARTS = [cast(Table, row.__table__) for row in (MessageRow, PageRow, RecipientRow)]
+_PARTS = [core_table(row) for row in (MessageRow, PageRow, RecipientRow)]
 _CLAIMED = (
     select(*_PARTS)
     .join_from(_PARTS[0], _PARTS[1], _PARTS[1].c.id == _PARTS[0].c.page_id)

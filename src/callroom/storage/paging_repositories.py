@@ -24,7 +24,6 @@ from sqlalchemy import (
     Executable,
     Integer,
     Row,
-    Table,
     Update,
     bindparam,
     exists,
@@ -49,13 +48,12 @@ from callroom.storage.paging_records import (
     StoredRecipient,
 )
 from callroom.storage.paging_tables import EventRow, MessageRow, PageRow, RecipientRow
+from callroom.storage.tables import core_table
 from callroom.storage.wakeup import Wake, announce
 
 # Core inserts on the tables, not ORM ones: sending a page is the hot path, and the ORM's bulk
 # machinery costs several times the database's own work here.
-_TABLES = {
-    row.__tablename__: cast(Table, row.__table__) for row in (PageRow, RecipientRow, MessageRow, EventRow)
-}
+_TABLES = {row.__tablename__: core_table(row) for row in (PageRow, RecipientRow, MessageRow, EventRow)}
 _PAGES, _RECIPIENT_ROWS = _TABLES["pages"], _TABLES["page_recipients"]
 _INSERT_PAGES = _PAGES.insert().returning(_PAGES.c.id, sort_by_parameter_order=True)
 

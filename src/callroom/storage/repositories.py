@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from callroom.storage.records import (
     RosterVersionRecord,
     VersionNotFound,
 )
-from callroom.storage.tables import AssignmentRow, ProgramRow, ProgramVersionRow, RosterVersionRow
+from callroom.storage.tables import AssignmentRow, ProgramRow, ProgramVersionRow, RosterVersionRow, core_table
 
 
 class ProgramRepository:
@@ -105,10 +105,10 @@ class ProgramRepository:
 @cache
 def _live_id(named: bool, with_blocks: bool) -> Select[int]:
     """`RosterRepository.live_id`'s query, built once per shape: every page sent runs it, and
-    building it cost more than running it. On the Core tables: through the ORM the same read
-    costs nearly twice the CPU. Parameters: now, name, prefix (see `_like_prefix`)."""
+    building it cost more than running it. On the Core tables (see `core_table`). Parameters:
+    now, name, prefix (see `_like_prefix`)."""
     programs, versions, sources = (
-        cast(Table, row.__table__) for row in (ProgramRow, RosterVersionRow, ProgramVersionRow)
+        core_table(row) for row in (ProgramRow, RosterVersionRow, ProgramVersionRow)
     )
     newest_of_program = (
         select(versions.c.id)

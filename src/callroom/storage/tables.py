@@ -9,6 +9,7 @@ reusing a stored key on SQLite, where INSERT OR REPLACE would otherwise delete t
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -68,6 +70,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def core_table(row: type[Base]) -> Table:
+    """A mapped class's Core table: hot-path statements built on it skip the ORM's execution
+    machinery, which costs about twice the CPU of the same read or write on Core."""
+    return cast(Table, row.__table__)
 
 
 class ProgramRow(Base):

@@ -4,8 +4,6 @@ clock the test moves by hand, the paging service, and workers that run until not
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,23 +14,10 @@ from callroom.paging.transports.base import Transport
 from callroom.paging.worker import Worker, WorkerOptions
 from callroom.rosters.live import LiveSchedules
 from callroom.storage import Database
-from tests.paging_world import store_world, world_yaml
+from tests.paging_world import ManualClock, store_world, world_yaml
 from tests.principals import OPERATOR
 
-__all__ = ["OPERATOR"]
-
-
-@dataclass
-class ManualClock:
-    """Time stands still until the test moves it: escalations happen when the test says so."""
-
-    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+__all__ = ["OPERATOR", "ManualClock"]
 
 
 @pytest.fixture
