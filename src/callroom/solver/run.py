@@ -27,7 +27,7 @@ from callroom.solver.build.pinning import pin_through
 from callroom.solver.build.space import Item, Space
 from callroom.solver.explain.infeasible import Explanation, explain_capacity, explain_infeasibility
 from callroom.solver.heuristics.columns import column_roster
-from callroom.solver.heuristics.construct import Constructor, hint
+from callroom.solver.heuristics.construct import Constructor, hint, rounds_cut_short
 from callroom.solver.heuristics.lns import LocalSearch, fits
 
 
@@ -291,7 +291,8 @@ def _local_search(
     started: float,
 ) -> Solution:
     """The constructed roster (or column generation's), improved by large-neighbourhood search
-    for the time limit, then polished (see `_polish`); the whole model is never built."""
+    for the time limit (one thread first replanning people while that pays, see
+    `LocalSearch.run`), then polished (see `_polish`); the whole model is never built."""
     space = Space.build(program, cp_model.CpModel())  # the variables, for the items: no rules
     built = RosterModel(program, space.model, space, Guards(space.model, enabled=False), [])
     constructed = Constructor(space).roster()
@@ -312,6 +313,8 @@ def _local_search(
         stop=stop,
         on_gain=tell,
         threads=1 if options.deterministic else options.workers,
+        # Where the constructor's rounds of replanning were cut short, a thread goes on with them.
+        replan=rounds_cut_short(program),
     )
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
     if not (stop and stop.is_set()):

@@ -14,7 +14,7 @@ from callroom.domain.roster import Assignment, Roster
 from callroom.formats.curtois import load_instance
 from callroom.rules.check import hard_violations
 from callroom.solver.build.space import Space
-from callroom.solver.heuristics.construct import Constructor
+from callroom.solver.heuristics.construct import Constructor, rounds_cut_short
 
 from .two_weeks import DAYS, keeps_rules, one_person
 
@@ -37,6 +37,12 @@ def test_the_constructed_roster_breaks_no_hard_rule(number: int) -> None:
     roster, violations = constructed(number)
     assert roster.assignments
     assert violations == 0
+
+
+@pytest.mark.parametrize(("number", "cut_short"), [(8, False), (20, False), (21, True), (24, True)])
+def test_only_the_largest_programs_get_fewer_rounds_of_replanning(number: int, cut_short: bool) -> None:
+    # 20: 50 people over 26 weeks; 21: 100 over 26 weeks; 24: 150 over a year.
+    assert rounds_cut_short(load_instance(CURTOIS / f"Instance{number}.txt")) is cut_short
 
 
 def test_everyone_bound_by_a_minimum_total_gets_work() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 from collections import Counter
 from datetime import date
@@ -200,6 +201,46 @@ def test_time_the_polish_leaves_goes_back_to_the_search_from_the_polished_roster
     assert [_roster(program, roster) for roster in found] == [_roster(program, polished)]
     assert _polish(built, search, searched, time.monotonic() - 1, go_on) == searched  # no time left
     assert len(found) == 1
+
+
+def _unpolished(name: str) -> tuple[Program, LocalSearch, int]:
+    """A search from the constructor's day-by-day schedules, before its rounds of replanning."""
+    program = load_instance(CURTOIS / f"{name}.txt")
+    constructor = Constructor(Space.build(program, cp_model.CpModel()))
+    first = [item for person in constructor.people for item in constructor._place(person)]
+    total = score(program, _roster(program, first)).total
+    return program, LocalSearch(constructor.space, first, 0, total), total
+
+
+def test_what_a_person_working_a_shift_is_worth_is_what_moving_them_there_saves() -> None:
+    _, search, _ = _search("Instance8")
+    rng = random.Random(5)
+    for _ in range(200):
+        p, d = rng.randrange(len(search.people)), rng.randrange(search.days)
+        held = search.held[p].get(d)
+        for item in [None, *search.space.items[p][d]]:
+            change = search._change({(p, d): item})
+            assert change is not None
+            assert search._worth(p, d, item) - search._worth(p, d, held) == -change
+
+
+def test_replanning_each_person_lowers_the_penalty_keeps_every_rule_and_tallies_its_gains() -> None:
+    program, search, start = _unpolished("Instance8")
+    for p in range(len(search.people)):
+        search._replan(p)
+    roster = _roster(program, search.roster())
+    assert hard_violations(program, roster) == []
+    assert search.stats.replanned == search.stats.gained > 0
+    assert score(program, roster).total == start - search.stats.gained
+
+
+def test_one_thread_replans_people_beside_the_steps_of_the_other() -> None:
+    program, search, start = _unpolished("Instance8")
+    heard: list[int] = []
+    roster = _roster(program, search.run(None, max_steps=30, threads=2, replan=True, on_gain=heard.append))
+    assert hard_violations(program, roster) == []
+    assert search.stats.replanned > 0
+    assert score(program, roster).total == start - search.stats.gained == heard[-1]
 
 
 def test_programs_under_acgme_rules_are_not_for_the_search() -> None:

@@ -28,7 +28,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from callroom.domain.program import PersonLimits
+from callroom.domain.program import PersonLimits, Program
 from callroom.rules.cover import demand_days
 from callroom.rules.penalties import request_names
 from callroom.solver.build.model import build_model
@@ -91,7 +91,7 @@ class Constructor:
         held = [self._place(person) for person in people]
         # Whoever came first chose before the cover was known; replanning each person against
         # everyone else's final shifts moves their work to where it is still wanted.
-        self._improve(people, held, self._rounds(), None)
+        self._improve(people, held, _rounds(self.space.program), None)
         return [item for items in held for item in items]
 
     def polish(self, items: list[Item], deadline: float | None) -> list[Item]:
@@ -129,10 +129,6 @@ class Constructor:
                 self._take(held[index], 1)
             if not changed:
                 return
-
-    def _rounds(self) -> int:
-        person_days = len(self.space.program.people) * self.space.program.block.days
-        return max(1, min(MOST_ROUNDS, ROUND_PERSON_DAYS // max(person_days, 1)))
 
     def _replan(self, person: PersonRules, held: list[Item]) -> list[Item]:
         """The best of what the person holds, the search's schedule and the whole-block plan,
@@ -230,6 +226,16 @@ class Constructor:
             if len(chosen) > len(deepest):
                 deepest = list(chosen)
         return False, [item for item in deepest if item is not None]
+
+
+def rounds_cut_short(program: Program) -> bool:
+    """Whether the constructed roster gets fewer rounds of replanning than MOST_ROUNDS."""
+    return _rounds(program) < MOST_ROUNDS
+
+
+def _rounds(program: Program) -> int:
+    person_days = len(program.people) * program.block.days
+    return max(1, min(MOST_ROUNDS, ROUND_PERSON_DAYS // max(person_days, 1)))
 
 
 def _alone(space: Space, index: int, partial: list[Item]) -> list[Item] | None:

@@ -21,7 +21,9 @@ costly slot are freed on its week and on a far week of their own work (on a slot
 its target where they have one), so work moves across months. A bandit picks the kind by what it
 has gained per deterministic second lately, and each kind's size (the cells it frees) grows
 while its steps are solved to optimality well within their budget and shrinks when they run out
-of it.
+of it. Beside the steps, one thread may first replan people one at a time over the whole block
+(`_replan_rounds`), the single-person move the constructor's rounds make, for as long as that
+gains more than a thread of steps.
 
 The small model keeps the general rules of one person (runs, days off, weekends, totals, shift
 caps, successions and overlaps) and cover; `fits` says which programs use nothing else (no
@@ -53,6 +55,7 @@ from callroom.rules.penalties import fairness_groups
 from callroom.solver.build.space import Item, Space
 from callroom.solver.heuristics.construct import request_worth
 from callroom.solver.heuristics.person_rules import NO_CAP, NO_MINUTE_CAP, PersonRules
+from callroom.solver.heuristics.replan import best_plan
 
 Slot = tuple[int, str, str]  # (day, post, shift)
 Cell = tuple[int, int]  # (person, day)
@@ -101,6 +104,25 @@ class Kind:
     kept: int = 0
 
 
+@dataclass(frozen=True)
+class _Until:
+    """When a run ends: at a monotonic deadline, after a number of steps or deterministic
+    seconds of CP-SAT, or when `stop` is set (whichever are given)."""
+
+    deadline: float | None
+    max_steps: int | None
+    budget: float | None
+    stop: threading.Event | None
+
+    def reached(self, stats: Stats) -> bool:
+        return (
+            (self.deadline is not None and time.monotonic() >= self.deadline)
+            or (self.max_steps is not None and stats.steps >= self.max_steps)
+            or (self.budget is not None and stats.spent >= self.budget)
+            or (self.stop is not None and self.stop.is_set())
+        )
+
+
 @dataclass
 class Stats:
     steps: int = 0
@@ -108,6 +130,7 @@ class Stats:
     gained: int = 0
     spent: float = 0.0  # CP-SAT's deterministic seconds
     kinds: dict[str, Kind] = field(default_factory=dict)
+    replanned: int = 0  # of `gained`, what replanning people one at a time gained
 
 
 class LocalSearch:
@@ -172,47 +195,123 @@ class LocalSearch:
         stop: threading.Event | None = None,
         on_gain: Callable[[int], None] | None = None,
         threads: int = 1,
+        replan: bool = False,
     ) -> list[Item]:
         """Steps until the monotonic deadline, `max_steps`, `budget` deterministic seconds of
         CP-SAT or `stop` is set; returns the roster then. `on_gain` hears the penalty after
         each step that lowers it, counted from `start_total`. With more than one thread, steps
         on different people run side by side (CP-SAT lets go of the interpreter while it
-        solves); the order they finish in then varies, so only one thread is deterministic."""
+        solves); the order they finish in then varies, so only one thread is deterministic.
+        With `replan` and more than one thread, one of them first replans people one at a time
+        (see `_replan_rounds`)."""
 
-        def done() -> bool:
-            return (
-                (deadline is not None and time.monotonic() >= deadline)
-                or (max_steps is not None and self.stats.steps >= max_steps)
-                or (budget is not None and self.stats.spent >= budget)
-                or (stop is not None and stop.is_set())
+        until = _Until(deadline, max_steps, budget, stop)
+        others = [
+            threading.Thread(target=self._work, args=(until, on_gain), name=f"lns-{n}", daemon=True)
+            for n in range(1, threads)
+        ]
+        if replan and others:  # the first of them replans people first
+            replanning = (until, on_gain, threads - 1)
+            others[0] = threading.Thread(
+                target=self._replan_then_work, args=replanning, name="lns-1", daemon=True
             )
-
-        def work() -> None:
-            while True:
-                with self.lock:
-                    if done():
-                        return
-                    kind = self._pick()
-                    cells = {c: o for c, o in self._cells(kind).items() if c[0] not in self.busy}
-                    mine = {p for p, _ in cells}
-                    self.busy |= mine
-                try:
-                    gained = self.step(kind, cells)
-                finally:
-                    with self.lock:
-                        self.busy -= mine
-                if gained > 0:
-                    self.last_gain_s = time.monotonic()
-                    if on_gain is not None:
-                        on_gain(self.start_total - self.stats.gained)
-
-        others = [threading.Thread(target=work, name=f"lns-{n}", daemon=True) for n in range(1, threads)]
         for thread in others:
             thread.start()
-        work()
+        self._work(until, on_gain)
         for thread in others:
             thread.join()
         return self.roster()
+
+    def _work(self, until: _Until, on_gain: Callable[[int], None] | None) -> None:
+        """Steps, one after another, until `until`."""
+        while True:
+            with self.lock:
+                if until.reached(self.stats):
+                    return
+                kind = self._pick()
+                cells = {c: o for c, o in self._cells(kind).items() if c[0] not in self.busy}
+                mine = {p for p, _ in cells}
+                self.busy |= mine
+            try:
+                gained = self.step(kind, cells)
+            finally:
+                with self.lock:
+                    self.busy -= mine
+            if gained > 0:
+                self._told(on_gain)
+
+    def _told(self, on_gain: Callable[[int], None] | None) -> None:
+        self.last_gain_s = time.monotonic()
+        if on_gain is not None:
+            on_gain(self.start_total - self.stats.gained)
+
+    def _replan_then_work(self, until: _Until, on_gain: Callable[[int], None] | None, beside: int) -> None:
+        self._replan_rounds(until, on_gain, beside)
+        self._work(until, on_gain)
+
+    def _replan_rounds(self, until: _Until, on_gain: Callable[[int], None] | None, beside: int) -> None:
+        """Everyone in turn replanned over the whole block against everyone else's cover
+        (replan.best_plan, as the constructor's rounds do), round after round while a round
+        gains more than each of the `beside` threads stepping meanwhile. Where the constructor
+        had time for few rounds (Curtois Instance23 and 24, a round each; solver.run asks for
+        replanning only there) the next rounds gain about as much per second as a thread of
+        steps, by moves the steps seldom make: work moves to short weekends and off the
+        over-covered shift everyone may work, months apart, for one person at a time."""
+        while not until.reached(self.stats):
+            gained, replanned = self.stats.gained, self.stats.replanned
+            for p in range(len(self.people)):
+                if until.reached(self.stats):
+                    return
+                if self._replan(p) > 0:
+                    self._told(on_gain)
+            mine = self.stats.replanned - replanned
+            if mine <= (self.stats.gained - gained - mine) / max(beside, 1):
+                return
+
+    def _replan(self, p: int) -> int:
+        """Person `p`'s best plan, kept when it lowers the penalty as the roster is when it is
+        found; returns what it gained. The plan is worked out without the lock (steps beside it
+        may move the cover it was valued on) and judged again under it."""
+        with self.lock:
+            if p in self.busy:
+                return 0
+            self.busy.add(p)
+        try:
+            plan = best_plan(self.people[p], lambda d, item: self._worth(p, d, item))
+            with self.lock:
+                return 0 if plan is None else self._keep_plan(p, plan)
+        finally:
+            with self.lock:
+                self.busy.discard(p)
+
+    def _keep_plan(self, p: int, plan: list[Item]) -> int:
+        new = {item.day: item for item in plan}
+        held = self.held[p]
+        chosen = {(p, d): new.get(d) for d in held.keys() | new.keys() if held.get(d) is not new.get(d)}
+        change = self._change(chosen)
+        if change is None or change >= 0:
+            return 0
+        self._apply(chosen)
+        self.stats.improved += 1
+        self.stats.gained -= change
+        self.stats.replanned -= change
+        return -change
+
+    def _worth(self, p: int, d: int, item: Item | None) -> float:
+        """What `p` working `item` on day d (None: a day off) is worth: the requests it grants
+        or refuses, and the cover points one more person there saves against everyone else's
+        work (a loss where the slot is covered enough)."""
+        rules = self.people[p]
+        value = float(request_worth(rules, d, item))
+        if item is None:
+            return value
+        slot, grade, mine = _slot(item), rules.person.grade, self.held[p].get(d)
+        own = int(mine is not None and _slot(mine) == slot)
+        for need in self.needs.get(slot, ()):
+            if grade in need.grades:
+                others = self._count(slot, need) - own
+                value += need.requirement.miss(others) - need.requirement.miss(others + 1)
+        return value
 
     def _pick(self) -> Kind:
         if self.random.random() < EXPLORE:
@@ -645,4 +744,5 @@ def gain_summary(stats: Stats) -> str:
     kinds = ", ".join(
         f"{k.name} {k.kept}/{k.steps} (size {math.floor(k.cells)})" for k in stats.kinds.values()
     )
-    return f"{stats.steps} steps, {stats.improved} improving, gained {stats.gained}; {kinds}"
+    gained = f"gained {stats.gained} ({stats.replanned} by replanning)"
+    return f"{stats.steps} steps, {stats.improved} improving, {gained}; {kinds}"
