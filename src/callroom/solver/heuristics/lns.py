@@ -44,6 +44,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
@@ -206,18 +207,15 @@ class LocalSearch:
         (see `_replan_rounds`)."""
 
         until = _Until(deadline, max_steps, budget, stop)
+        work = partial(self._work, until, on_gain)
+        first = partial(self._replan_then_work, until, on_gain, threads - 1) if replan else work
         others = [
-            threading.Thread(target=self._work, args=(until, on_gain), name=f"lns-{n}", daemon=True)
+            threading.Thread(target=first if n == 1 else work, name=f"lns-{n}", daemon=True)
             for n in range(1, threads)
         ]
-        if replan and others:  # the first of them replans people first
-            replanning = (until, on_gain, threads - 1)
-            others[0] = threading.Thread(
-                target=self._replan_then_work, args=replanning, name="lns-1", daemon=True
-            )
         for thread in others:
             thread.start()
-        self._work(until, on_gain)
+        work()
         for thread in others:
             thread.join()
         return self.roster()
@@ -238,9 +236,9 @@ class LocalSearch:
                 with self.lock:
                     self.busy -= mine
             if gained > 0:
-                self._told(on_gain)
+                self._tell_gain(on_gain)
 
-    def _told(self, on_gain: Callable[[int], None] | None) -> None:
+    def _tell_gain(self, on_gain: Callable[[int], None] | None) -> None:
         self.last_gain_s = time.monotonic()
         if on_gain is not None:
             on_gain(self.start_total - self.stats.gained)
@@ -253,7 +251,7 @@ class LocalSearch:
         """Everyone in turn replanned over the whole block against everyone else's cover
         (replan.best_plan, as the constructor's rounds do), round after round while a round
         gains more than each of the `beside` threads stepping meanwhile. Where the constructor
-        had time for few rounds (Curtois Instance23 and 24, a round each; solver.run asks for
+        had time for few rounds (Curtois Instance21-24, two rounds or one; solver.run asks for
         replanning only there) the next rounds gain about as much per second as a thread of
         steps, by moves the steps seldom make: work moves to short weekends and off the
         over-covered shift everyone may work, months apart, for one person at a time."""
@@ -263,9 +261,9 @@ class LocalSearch:
                 if until.reached(self.stats):
                     return
                 if self._replan(p) > 0:
-                    self._told(on_gain)
+                    self._tell_gain(on_gain)
             mine = self.stats.replanned - replanned
-            if mine <= (self.stats.gained - gained - mine) / max(beside, 1):
+            if mine <= (self.stats.gained - gained - mine) / beside:
                 return
 
     def _replan(self, p: int) -> int:
@@ -288,14 +286,11 @@ class LocalSearch:
         new = {item.day: item for item in plan}
         held = self.held[p]
         chosen = {(p, d): new.get(d) for d in held.keys() | new.keys() if held.get(d) is not new.get(d)}
-        change = self._change(chosen)
-        if change is None or change >= 0:
-            return 0
-        self._apply(chosen)
-        self.stats.improved += 1
-        self.stats.gained -= change
-        self.stats.replanned -= change
-        return -change
+        gained = self._keep(chosen, ties=False)
+        self.stats.improved += gained > 0
+        self.stats.gained += gained
+        self.stats.replanned += gained
+        return gained
 
     def _worth(self, p: int, d: int, item: Item | None) -> float:
         """What `p` working `item` on day d (None: a day off) is worth: the requests it grants
@@ -461,15 +456,20 @@ class LocalSearch:
         with self.lock:
             gained = 0
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # Judged again on the roster as it is now: a step beside this one may have
-                # changed the cover these cells' model took as constant.
-                chosen = small.chosen(solver)
-                change = self._change(chosen)
-                if change is not None and change <= 0:
-                    self._apply(chosen)
-                    gained = -change
+                # Equal moves drift across plateaus.
+                gained = self._keep(small.chosen(solver), ties=True)
             self._learn(kind, status, solver.deterministic_time, gained)
         return gained
+
+    def _keep(self, chosen: dict[Cell, Item | None], *, ties: bool) -> int:
+        """Puts `chosen` in its cells when that lowers the penalty (or keeps it, with `ties`),
+        judged on the roster as it is now: a step or replan beside this one may have changed
+        the cover it took as constant. Returns what it gained."""
+        change = self._change(chosen)
+        if change is None or change > 0 or (change == 0 and not ties):
+            return 0
+        self._apply(chosen)
+        return -change
 
     def _change(self, chosen: dict[Cell, Item | None]) -> int | None:
         """What putting `chosen` in the cells would change in the penalty (requests and cover
