@@ -235,7 +235,7 @@ class OutboxRepository:
             inserted = insert_rows(
                 self._session, _INBOX, rows, returning=("message_id",), skip_existing="message_id"
             )
-            added = {int(m) for (m,) in inserted}
+            added = {int(row["message_id"]) for row in inserted}
         if added:
             announce(self._session, Wake.INBOX)
         return added

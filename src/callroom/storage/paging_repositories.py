@@ -148,7 +148,9 @@ class PageRepository:
         key = ("page_id", "step", "round_no", "person_id")
         stored = insert_rows(self._session, _RECIPIENT_ROWS, rows, returning=("id", *key))
         by_key = {
-            (int(row.page_id), int(row.step), int(row.round_no), str(row.person_id)): int(row.id)
+            (int(row["page_id"]), int(row["step"]), int(row["round_no"]), str(row["person_id"])): int(
+                row["id"]
+            )
             for row in stored
         }
         ids = [by_key[(page_id, s.step, s.round, r.person_id)] for page_id, r, s in found]
@@ -177,11 +179,11 @@ class PageRepository:
         returned = ("id", "recipient_id", "channel", "idempotency_key", "state")
         stored = insert_rows(self._session, _TABLES["outbound_messages"], rows, returning=returned)
         return {
-            (int(row.recipient_id), str(row.channel)): StoredMessage(
-                int(row.id), Channel(row.channel), str(row.idempotency_key)
+            (int(row["recipient_id"]), str(row["channel"])): StoredMessage(
+                int(row["id"]), Channel(row["channel"]), str(row["idempotency_key"])
             )
             for row in stored
-            if row.state == MessageState.SENT
+            if row["state"] == MessageState.SENT
         }
 
     def add_events(self, page_id: int, at: datetime, events: Sequence[NewEvent]) -> None:
