@@ -16,9 +16,11 @@ in the session's transaction. A page sent makes four of these inserts, and SQLAl
 execution around each cost more than the driver's work: one process, the paging bench's sends,
 back to back 1.23-1.43 -> 0.97-1.06 ms of CPU a page, after 10 ms of sleep 2.74-3.13 -> 2.32-2.86.
 
-`RETURNING` gives no order here, so callers that need to pair returned ids with their rows ask
-for a column that tells them apart (see `PageRepository.add_steps`). Returned rows are
-mappings by column name, on both databases.
+Rows are stored in the order given (on PostgreSQL the SELECT is ordered by each row's place in
+the document, as SQLAlchemy's own ordered inserts are), so the ids a serial key gives them rise
+in that order (see `PageRepository.add_pages`). `RETURNING` gives no order, so callers pair
+returned rows with theirs by a column that tells them apart (see `PageRepository.add_steps`) or
+by that rise. Returned rows are mappings by column name, on both databases.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Dialect, Executable, Table, Text, bindparam, cast, column, func, select
+from sqlalchemy import Dialect, Executable, Integer, Table, Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -60,8 +62,13 @@ def insert_rows(
     return [row._asdict() for row in result] if returning else []
 
 
+PLACE = "place_given"  # each row's place in the document, the order it is stored in
+
+
 def _document(rows: Sequence[Mapping[str, Any]]) -> str:
-    return json.dumps([{key: _plain(value) for key, value in row.items()} for row in rows])
+    return json.dumps(
+        [{PLACE: n} | {key: _plain(value) for key, value in row.items()} for n, row in enumerate(rows)]
+    )
 
 
 def _plain(value: object) -> object:
@@ -85,10 +92,11 @@ def _postgres_statement(
     document = cast(bindparam("rows", type_=Text()), postgresql.JSON)
     given = (
         func.json_to_recordset(document)
-        .table_valued(*(column(c, table.c[c].type) for c in columns))
+        .table_valued(*(column(c, table.c[c].type) for c in columns), column(PLACE, Integer()))
         .render_derived(name="given", with_types=True)
     )
-    stmt = postgresql.insert(table).from_select(list(columns), select(*(given.c[c] for c in columns)))
+    ordered = select(*(given.c[c] for c in columns)).order_by(given.c[PLACE])
+    stmt = postgresql.insert(table).from_select(list(columns), ordered)
     if skip_existing is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=[skip_existing])
     return stmt.returning(*(table.c[c] for c in returning)) if returning else stmt

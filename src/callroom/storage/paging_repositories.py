@@ -55,7 +55,6 @@ from callroom.storage.wakeup import Wake, announce
 # machinery costs several times the database's own work here.
 _TABLES = {row.__tablename__: core_table(row) for row in (PageRow, RecipientRow, MessageRow, EventRow)}
 _PAGES, _RECIPIENT_ROWS = _TABLES["pages"], _TABLES["page_recipients"]
-_INSERT_PAGES = _PAGES.insert().returning(_PAGES.c.id, sort_by_parameter_order=True)
 
 # Reads the escalations and the actions make of one page, built once (building a statement
 # costs more than SQLite takes to run it) and run on Core: the rows become records at once, so
@@ -112,9 +111,9 @@ class PageRepository:
         self._session = session
 
     def add_pages(self, pages: Sequence[NewPage]) -> list[int]:
-        """Insert pages in one statement; their ids, in order."""
-        rows = [_page_values(new) for new in pages]
-        return [int(i) for i in self._session.execute(_INSERT_PAGES, rows).scalars()]
+        """Insert pages in one statement; their ids, in order (they rise in the order given)."""
+        stored = insert_rows(self._session, _PAGES, [_page_values(new) for new in pages], returning=("id",))
+        return sorted(int(row["id"]) for row in stored)
 
     def add_steps(self, steps: Sequence[StepRecipients], at: datetime) -> list[StoredRecipient]:
         """Insert the recipients of steps (of one page or several) and their outbound messages,

@@ -1,6 +1,7 @@
 """Many rows in one insert (`callroom.storage.bulk.insert_rows`) store what the ORM would: each
-column type's conversions applied on the way in, the returned columns as mappings, and a row
-whose unique value is already stored left out, on SQLite and on PostgreSQL."""
+column type's conversions applied on the way in, the rows stored in the order given, the returned
+columns as mappings, and a row whose unique value is already stored left out, on SQLite and on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -39,12 +40,13 @@ def _page(k: int) -> dict[str, Any]:
     }
 
 
-def test_rows_inserted_together_read_back_as_given_and_return_their_columns(database: Database) -> None:
+def test_rows_inserted_together_read_back_as_given_with_ids_rising_in_their_order(database: Database) -> None:
     with database.session() as session:
         returned = insert_rows(
             session, core_table(PageRow), [_page(k) for k in range(3)], returning=("id", "body")
         )
-    assert sorted(r["body"] for r in returned) == ["page 0", "page 1", "page 2"]
+    in_id_order = sorted(returned, key=lambda r: int(r["id"]))
+    assert [r["body"] for r in in_id_order] == ["page 0", "page 1", "page 2"]  # ids rise in the order given
     with database.reading() as session:
         for r in returned:
             row = session.get(PageRow, r["id"])
