@@ -173,22 +173,24 @@ bench on the same noisy machine (every figure above the quiet ones before), `--p
 Then the inserts that grow with a page's recipients (`callroom.storage.bulk`), and the pages'
 own, went straight to SQLite's driver, each column type's conversions applied as SQLAlchemy
 would: a send keeps its two reads and its transaction on SQLAlchemy and loses its execution
-around five statements. One process (`bench/send_cpu.py --pages 300 --rounds 5`), two runs
-each, alternately: a send 1.11-1.49 -> 0.88 ms of CPU back to back, 2.51-2.89 -> 2.10-2.50
-after 10 ms of sleep. This bench, `--poll 0.1 --seconds 10`, the code before and after
-alternately, medians (ranges):
+around five statements. One process (`bench/send_cpu.py`, runs of both alternately): a send
+1.23-1.43 -> 0.97-1.06 ms of CPU back to back and 2.74-3.13 -> 2.32-2.86 after 10 ms of sleep
+without the pages' insert (`--rounds 5` and `--pages 300 --rounds 7`, 2 and 3 runs), then
+1.11-1.49 -> 0.88 and 2.51-2.89 -> 2.10-2.50 when the pages' joined them (2 runs).
+This bench, `--poll 0.1 --seconds 10`, the code before and after alternately, medians (ranges):
     SQLite 200/s, one page a transaction, the driver's inserts without the pages' (3 rounds, the
         machine's other tenants busy): CPU 4.42 -> 3.67 ms/page (4.05-4.47 and 3.38-3.67; the
         senders 2.91 -> 2.36, the worker 0.79 -> 0.68, the API 0.67 -> 0.61), p99 28.7 -> 25.8 ms
-    the same with the pages' (4 rounds, a quieter host): CPU 3.33 -> 3.00 ms/page (3.22-3.60
-        and 2.46-3.27; the senders 2.18 -> 1.89, the worker 0.63 -> 0.58, the API 0.52 -> 0.55),
-        p99 24.9 -> 23.9 ms, escalation lateness p99 6.4 -> 5.7 ms
+    with the pages' (3 rounds, as busy): CPU 4.40 -> 4.09 ms/page (4.28-4.77 and 4.05-4.66)
+    again (4 rounds, a quieter host): CPU 3.33 -> 3.00 ms/page (3.22-3.60 and 2.46-3.27; the
+        senders 2.18 -> 1.89, the worker 0.63 -> 0.58, the API 0.52 -> 0.55), p99 24.9 -> 23.9
+        ms, escalation lateness p99 6.4 -> 5.7 ms
     PostgreSQL fsync on, --batch 20 (1 round): 995.8 -> 996.4 created/s, p99 60.1 -> 52.5 ms,
         CPU 1.01 -> 0.96 ms/page
-The code before measured 4.42 in the first set and 3.33 in the second, less than an hour apart
-on the same machine: its host's other tenants move this figure more than these changes did, so
-only runs side by side compare. `bench/mass_page.py --only sqlite` (median of 3 pages, one run each): 1,196 -> 1,141 ms
-from the POST to the streams at p99.
+The code before measured 4.42 and 3.33 less than an hour apart on the same machine: its host's
+other tenants move this figure more than these changes did, so only runs side by side compare.
+`bench/mass_page.py --only sqlite` (median of 3 pages, one run each): 1,196 -> 1,141 ms from
+the POST to the streams at p99.
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ JSON document 55 to 65 ms (`json.dumps` is C, and so is PostgreSQL's parser).
 
 On SQLite the rows go straight to the driver (its executemany, a loop in C on a file in the same
 process; with RETURNING, one prepared statement a row), with each column type's own conversions,
-in the session's transaction. A page sent makes four of these inserts, and SQLAlchemy's
-execution around each cost more than the driver's work: one process, the paging bench's sends,
-back to back 1.23-1.43 -> 0.97-1.06 ms of CPU a page, after 10 ms of sleep 2.74-3.13 -> 2.32-2.86.
+in the session's transaction. A page sent makes five of these inserts, and SQLAlchemy's
+execution around each cost more than the driver's work: one process, the paging bench's sends
+(`bench/send_cpu.py`), back to back 1.23-1.43 -> 0.88 ms of CPU a page, after 10 ms of sleep
+2.74-3.13 -> 2.10-2.50 (see bench/paging.py's notes).
 
 Rows are stored in the order given (on PostgreSQL the SELECT is ordered by each row's place in
 the document, as SQLAlchemy's own ordered inserts are), so the ids a serial key gives them rise
@@ -33,8 +34,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Dialect, Executable, Integer, Table, Text, bindparam, cast, column, func, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Executable, Integer, Table, Text, bindparam, cast, column, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 Returned = dict[str, Any]
@@ -54,20 +55,19 @@ def insert_rows(
     if not rows:
         return []
     columns = tuple(rows[0])
-    dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
-        return _sqlite_insert(session, _sqlite_shape(dialect, table, columns, returning, skip_existing), rows)
+    if session.get_bind().dialect.name != "postgresql":
+        return _sqlite_insert(session, _sqlite_shape(table, columns, returning, skip_existing), rows)
     stmt = _postgres_statement(table, columns, returning, skip_existing)
     result = session.execute(stmt, {"rows": _document(rows)})
     return [row._asdict() for row in result] if returning else []
 
 
-PLACE = "place_given"  # each row's place in the document, the order it is stored in
+_PLACE = "place_given"  # each row's place in the document, the order it is stored in
 
 
 def _document(rows: Sequence[Mapping[str, Any]]) -> str:
     return json.dumps(
-        [{PLACE: n} | {key: _plain(value) for key, value in row.items()} for n, row in enumerate(rows)]
+        [{_PLACE: n} | {key: _plain(value) for key, value in row.items()} for n, row in enumerate(rows)]
     )
 
 
@@ -92,10 +92,10 @@ def _postgres_statement(
     document = cast(bindparam("rows", type_=Text()), postgresql.JSON)
     given = (
         func.json_to_recordset(document)
-        .table_valued(*(column(c, table.c[c].type) for c in columns), column(PLACE, Integer()))
+        .table_valued(*(column(c, table.c[c].type) for c in columns), column(_PLACE, Integer()))
         .render_derived(name="given", with_types=True)
     )
-    ordered = select(*(given.c[c] for c in columns)).order_by(given.c[PLACE])
+    ordered = select(*(given.c[c] for c in columns)).order_by(given.c[_PLACE])
     stmt = postgresql.insert(table).from_select(list(columns), ordered)
     if skip_existing is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=[skip_existing])
@@ -116,15 +116,17 @@ class _SqliteShape:
     results: tuple[Convert, ...]
 
 
+# The conversions are the dialect's, not the engine's: every SQLite engine here is the default
+# pysqlite one (see `callroom.storage.db.make_engine`).
+_SQLITE = sqlite.dialect()
+
+
 @cache
 def _sqlite_shape(
-    dialect: Dialect,
-    table: Table,
-    columns: tuple[str, ...],
-    returning: tuple[str, ...],
-    skip_existing: str | None,
+    table: Table, columns: tuple[str, ...], returning: tuple[str, ...], skip_existing: str | None
 ) -> _SqliteShape:
     """Built once per shape, with the types' conversions as SQLAlchemy would apply them."""
+    dialect = _SQLITE
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
@@ -147,6 +149,7 @@ def _sqlite_shape(
 def _sqlite_insert(
     session: Session, shape: _SqliteShape, rows: Sequence[Mapping[str, Any]]
 ) -> list[Returned]:
+    """The rows through the driver of the session's connection, in its open transaction."""
     driver = session.connection().connection.driver_connection
     assert driver is not None  # a connection in a transaction is checked out
     values = [

@@ -111,7 +111,7 @@ class PageRepository:
         self._session = session
 
     def add_pages(self, pages: Sequence[NewPage]) -> list[int]:
-        """Insert pages in one statement; their ids, in order (they rise in the order given)."""
+        """Insert pages together; their ids, in the order given (ids rise in that order)."""
         stored = insert_rows(self._session, _PAGES, [_page_values(new) for new in pages], returning=("id",))
         return sorted(int(row["id"]) for row in stored)
 
