@@ -31,7 +31,11 @@ wake-up that lands between the look and the wait is not missed. Only the channel
 waits on are listened to.
 
 Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass;
-a waiter may name a later time to wait until (the event-stream hub spaces its reads so).
+a waiter may name a later time to wait until (the event-stream hub spaces its reads so). A
+process hearing other processes' datagrams pauses after each wake-up until that time too: what
+they send meanwhile waits in its socket and is heard at once when the waiter would look anyway,
+where each datagram used to wake the process (a page at a time, about four wake-ups of the web
+process for each read of its hub).
 Without it every page sent woke every worker for a pass of its own (several transactions each),
 where a poll used to take hundreds of pages in one; on two heavily shared cores the crash test
 (tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender) ran
@@ -95,7 +99,8 @@ class Wakeups:
         self._listener: threading.Thread | None = None
         self._wanted: frozenset[Wake] = frozenset()
         self._closed = threading.Event()
-        self._neighbours = Neighbours.of(engine, self.wake)
+        self._not_before: dict[str, float] = defaultdict(float)  # see `wait` and `_heard`
+        self._neighbours = Neighbours.of(engine, self._heard)
         self.listening_to: frozenset[Wake] = frozenset()
         """The channels the LISTEN connection is up on (PostgreSQL): tests wait for them."""
 
@@ -141,6 +146,12 @@ class Wakeups:
                 self._generation[channel] += 1
             self._changed.notify_all()
 
+    def _heard(self, channel: str) -> float:
+        """Another process woke `channel`: wake its waiters; until when hearing it can pause
+        (the `not_before` its waiter named: it will not look sooner)."""
+        self.wake(channel)
+        return self._not_before[channel]
+
     def mark(self, channel: Wake) -> int:
         """Take before looking for work; pass to `wait` if none was found."""
         if channel not in self._wanted:
@@ -153,6 +164,7 @@ class Wakeups:
         that is later, within `timeout_s`: so that what is sent together is handled together
         (see the module doc)."""
         began = time.monotonic()
+        self._not_before[channel] = not_before
         with self._changed:
             woken = self._changed.wait_for(
                 lambda: self._generation[channel] != mark or self._closed.is_set(), timeout_s
@@ -217,7 +229,7 @@ class Neighbours:
     """The other processes on this machine that wait on one SQLite file (see the module doc):
     `tell` them of a commit, `listen` to be told of theirs."""
 
-    def __init__(self, folder: Path, heard: Callable[[str], None]) -> None:
+    def __init__(self, folder: Path, heard: Callable[[str], float]) -> None:
         self._folder = folder
         self._me = f"{os.getpid()}-{secrets.token_hex(4)}"  # this process's sockets' names end so
         self._heard = heard
@@ -227,7 +239,7 @@ class Neighbours:
         self._closed = threading.Event()
 
     @classmethod
-    def of(cls, engine: Engine, heard: Callable[[str], None]) -> Neighbours | None:
+    def of(cls, engine: Engine, heard: Callable[[str], float]) -> Neighbours | None:
         """For a SQLite file's engine; None for PostgreSQL, an in-memory database, or a system
         without Unix sockets. The folder is named for the file's real path, short enough for a
         socket's path (about 100 bytes at most)."""
@@ -309,7 +321,8 @@ class Neighbours:
         return listening
 
     def _hear(self, channel: str, listening: socket.socket) -> None:
-        """Wake `channel` once for whatever datagrams have come in together, until closed."""
+        """Wake `channel` once for whatever datagrams have come in together, then pause until
+        the time `heard` gives (see the module doc), until closed."""
         while True:
             try:
                 listening.recv(1)
@@ -320,7 +333,9 @@ class Neighbours:
                     listening.recv(1, socket.MSG_DONTWAIT)
             if self._closed.is_set():
                 return
-            self._heard(channel)
+            pause = self._heard(channel) - time.monotonic()
+            if pause > 0:
+                self._closed.wait(pause)
 
     def close(self) -> None:
         """Stop hearing (each thread is woken by a datagram of this process's own) and remove

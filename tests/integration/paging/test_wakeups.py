@@ -31,6 +31,7 @@ from tests.paging_world import store_world, world_yaml
 
 POLL_S = 600.0  # far longer than the test: only a wake-up gets the worker going again
 PATIENCE_S = 60.0  # how long the test waits before it calls the wake-up lost
+PAUSE_S = 0.3  # how long a waiter says it will not look for work
 
 
 @contextmanager
@@ -152,12 +153,13 @@ def test_a_neighbour_hears_only_the_channels_it_listens_to(tmp_path: Path) -> No
     heard: list[str] = []
     woken = threading.Event()
 
-    def hear(channel: str) -> None:
+    def hear(channel: str) -> float:
         heard.append(channel)
         woken.set()
+        return 0.0  # no pause
 
     listener = Neighbours(tmp_path / "wake", hear)
-    writer = Neighbours(tmp_path / "wake", lambda channel: None)
+    writer = Neighbours(tmp_path / "wake", lambda channel: 0.0)
     listener.listen(Wake.INBOX)
     try:
         writer.tell({Wake.OUTBOX})
@@ -171,11 +173,39 @@ def test_a_neighbour_hears_only_the_channels_it_listens_to(tmp_path: Path) -> No
     assert not (tmp_path / "wake").exists()  # the last one out removes the folder
 
 
+def test_what_a_neighbour_is_told_while_its_waiter_will_not_look_wakes_it_once_when_it_will(
+    tmp_path: Path,
+) -> None:
+    heard: list[float] = []
+    woken = threading.Semaphore(0)
+
+    def hear(channel: str) -> float:
+        heard.append(time.monotonic())
+        woken.release()
+        return heard[-1] + PAUSE_S  # the waiter will not look sooner
+
+    listener = Neighbours(tmp_path / "wake", hear)
+    writer = Neighbours(tmp_path / "wake", lambda channel: 0.0)
+    listener.listen(Wake.INBOX)
+    try:
+        writer.tell({Wake.INBOX})
+        assert woken.acquire(timeout=PATIENCE_S)
+        writer.tell({Wake.INBOX})
+        writer.tell({Wake.INBOX})
+
+        assert woken.acquire(timeout=PATIENCE_S)
+        assert heard[1] >= heard[0] + PAUSE_S
+        assert not woken.acquire(timeout=PAUSE_S)  # the two datagrams were heard together
+    finally:
+        listener.close()
+        writer.close()
+
+
 def test_a_socket_left_by_a_process_that_died_is_removed_by_the_next_writer(tmp_path: Path) -> None:
     folder = tmp_path / "wake"
     folder.mkdir()
     left = _socket_file(folder / f"{Wake.INBOX}.4242-dead")
-    writer = Neighbours(folder, lambda channel: None)
+    writer = Neighbours(folder, lambda channel: 0.0)
     try:
         writer.tell({Wake.INBOX})
     finally:
@@ -197,7 +227,7 @@ def test_a_process_that_begins_to_listen_clears_other_files_folders_of_what_dead
     not_ours = shared / f"{Wake.INBOX}.4242-a-file"
     not_ours.write_text("a file, not a socket")
 
-    listener = Neighbours(short_tmp / f"callroom-{'c' * 16}", lambda channel: None)
+    listener = Neighbours(short_tmp / f"callroom-{'c' * 16}", lambda channel: 0.0)
     try:
         listener.listen(Wake.INBOX)
     finally:
@@ -233,7 +263,7 @@ def test_a_folder_that_is_not_a_directory_of_this_users_own_is_not_listened_in(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / "wake").symlink_to(elsewhere)  # as another user could plant it in /tmp
-    listener = Neighbours(tmp_path / "wake", lambda channel: None)
+    listener = Neighbours(tmp_path / "wake", lambda channel: 0.0)
     with caplog.at_level(logging.INFO, logger="callroom.storage.wakeup"):
         listener.listen(Wake.INBOX)
     listener.close()
