@@ -31,15 +31,16 @@ wake-up that lands between the look and the wait is not missed. Only the channel
 waits on are listened to.
 
 Woken, a waiter waits `GATHER_S` more before it looks, so that a burst of commits is one pass;
-a waiter may name a later time to wait until (the event-stream hub spaces its reads so). A
-process hearing other processes' datagrams pauses after each wake-up until that time too: what
-they send meanwhile waits in its socket and is heard at once when the waiter would look anyway,
-where each datagram used to wake the process (a page at a time, about four wake-ups of the web
-process for each read of its hub).
-Without it every page sent woke every worker for a pass of its own (several transactions each),
-where a poll used to take hundreds of pages in one; on two heavily shared cores the crash test
-(tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender) ran
-out of its bound twice, and with it passed twice (few runs: see bench/paging.py's notes).
+a waiter may name a later time to wait until (the event-stream hub spaces its reads so).
+Without the gather every page sent woke every worker for a pass of its own (several transactions
+each), where a poll used to take hundreds of pages in one; on two heavily shared cores the crash
+test (tests/integration/paging/test_crash.py: three workers, 1,000 pages from one fast sender)
+ran out of its bound twice, and with it passed twice (few runs: see bench/paging.py's notes).
+
+A process hearing other processes' datagrams pauses after each wake-up until its waiter's later
+time too: what they send meanwhile waits in its socket and is heard at once when the waiter
+would look anyway, where each datagram used to wake the process (a page at a time, about four
+wake-ups of the web process for each read of its hub).
 """
 
 from __future__ import annotations
