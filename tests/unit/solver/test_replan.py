@@ -6,11 +6,14 @@ from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
+from callroom.formats.curtois import parse_instance
 from callroom.rules.check import hard_violations
-from callroom.solver.build.space import Item
+from callroom.solver.build.space import Item, Space
+from callroom.solver.heuristics.person_rules import PersonRules
 from callroom.solver.heuristics.replan import best_plan
 
 from .two_weeks import DAYS, keeps_rules, one_person
@@ -64,3 +67,36 @@ def test_a_plan_is_found_inside_a_narrow_band_against_what_the_days_are_worth() 
 def roster(program: Program, plan: list[Item]) -> Roster:
     dates = program.block.dates()
     return Roster.of(Assignment(program.people[0].id, dates[i.day], i.shift.id, i.post.id) for i in plan)
+
+
+def test_a_band_that_every_price_jumps_over_is_reached_by_choosing_longer_shifts() -> None:
+    # 3480 minutes are six short shifts and one long one, and nothing else: a price per minute
+    # picks whole days, all of them short, so it lands on 3360 or 3840, never on 3480.
+    person = two_lengths(band=(3480, 3480), long_cap=14)
+    plan = best_plan(person, lambda d, item: 10 if item is not None else 0)
+    assert plan is not None
+    assert sum(item.counted for item in plan) == 3480
+    assert [item.shift.id for item in plan].count("L") == 1
+    assert hard_violations(person.space.program, roster(person.space.program, plan)) == []
+
+
+def test_a_shift_type_worth_more_than_its_cap_allows_is_worked_up_to_its_cap() -> None:
+    # Long shifts earn 40, short ones 10, and the band is 2700-3000 minutes. Within a cap of
+    # three long shifts the best is three long and two short (2760 minutes, 140); every price
+    # picks long shifts on every day it works, or short ones only (six: 2880 minutes, 60).
+    person = two_lengths(band=(2700, 3000), long_cap=3)
+    plan = best_plan(person, lambda d, item: 0 if item is None else 40 if item.shift.id == "L" else 10)
+    assert plan is not None
+    assert sorted(item.shift.id for item in plan) == ["L", "L", "L", "S", "S"]
+    assert hard_violations(person.space.program, roster(person.space.program, plan)) == []
+
+
+def two_lengths(band: tuple[int, int], long_cap: int) -> PersonRules:
+    """One person over two weeks with a short (480) and a long (600) shift, in runs of 1-5."""
+    text = (
+        f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nS,480,\nL,600,\n\nSECTION_STAFF\n"
+        f"A,S={DAYS}|L={long_cap},{band[1]},{band[0]},5,1,1,2\n\nSECTION_COVER\n"
+        + "".join(f"{d},{s},1,100,1\n" for d in range(DAYS) for s in "SL")
+    )
+    program = parse_instance(text)
+    return PersonRules(Space.build(program, cp_model.CpModel()), 0, program.people[0])

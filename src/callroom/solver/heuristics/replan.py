@@ -11,12 +11,20 @@ This plans all days together, as the pricing step of column generation does for 
    tried at once (one array dimension), then a finer grid between the two around the band.
 3. Within each run of work, a second dynamic program on yesterday's shift picks the shift types,
    keeping the forbidden successions and the rest between shifts.
-4. The plan is checked day by day with `PersonRules.allows` (shift caps included); a plan that
+4. Prices alone often miss a narrow band: the plan jumps from a little under it to a little
+   over it between two prices (on the Curtois benchmark's largest instances, a band of 720
+   minutes is missed by most people). So the plans nearest the band are fitted to it
+   (`_fit`): on the same days, the shifts are chosen again by a third dynamic program that
+   also tracks the minutes gained or lost against the plan, ending inside the band; shift
+   caps are priced in the same way, raised on each type over its cap until none is.
+5. The plan is checked day by day with `PersonRules.allows` (shift caps included); a plan that
    breaks a rule is dropped, and then the caller keeps its own schedule.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -27,6 +35,10 @@ from callroom.solver.heuristics.person_rules import NO_MINUTE_CAP, PersonRules, 
 
 PRICES = 16  # prices per minute tried in one pass
 ROUNDS = 4  # a coarse grid of prices, then finer ones around the band
+FITTED = 3  # plans fitted to the band, the nearest first
+FIT_UNITS = 48  # the most a fit may move the minutes, in units of the shifts' common divisor
+CAP_PRICINGS = 8  # tries at pricing the shift types over their cap
+CAP_DOUBLINGS = 5  # a type's first price is 2**-CAP_DOUBLINGS of the most any shift earns
 _NEVER = -1e12
 
 Worth = Callable[[int, Item | None], float]  # the value of working an item (or None: off) on a day
@@ -71,6 +83,8 @@ class _Planner:
         limits = rules.person.limits
         self.band = (limits.min_total_minutes or 0, limits.max_total_minutes or NO_MINUTE_CAP)
         self.follows: dict[int, npt.NDArray[np.bool_]] = {}
+        # The greatest common divisor of the shift lengths: the steps in which minutes move.
+        self.unit = math.gcd(*{int(m) for row in self.minutes for m in row}) or 1
         # Many prices pick the same days, and the same best shift on each day (always so when
         # all shifts last as long); such plans are worked out once.
         self.plans: dict[tuple[float, ...], tuple[list[Item], int] | None] = {}  # with minutes
@@ -97,9 +111,53 @@ class _Planner:
 
     def best(self) -> list[Item] | None:
         low, high = self.band
-        inside = [plan for plan, minutes in filter(None, self.plans.values()) if low <= minutes <= high]
-        inside.sort(key=lambda plan: -sum(self.worth(i.day, i) - self.rest[i.day] for i in plan))
-        return next((plan for plan in inside if _keeps_rules(self.rules, plan)), None)
+        tried = [found for found in self.plans.values() if found is not None]
+        inside = [plan for plan, minutes in tried if low <= minutes <= high]
+        # The plans nearest the band, fitted to it (and to the shift caps): see the module doc.
+        tried.sort(key=lambda found: max(low - found[1], found[1] - high, 0))
+        fitted = [self._fit(plan) for plan, _ in tried[:FITTED]]
+        candidates = inside + [plan for plan in fitted if plan is not None]
+        candidates.sort(key=self._earned, reverse=True)
+        return next((plan for plan in candidates if _keeps_rules(self.rules, plan)), None)
+
+    def _fit(self, plan: list[Item]) -> list[Item] | None:
+        """The plan's days with their shifts chosen again to end inside the band and within
+        the shift caps, earning the most that way; None when no choice found does."""
+        if not plan:
+            return None
+        caps = self.rules.person.limits.max_shifts
+        # A type over its cap is priced: from far below what makes any of its shifts earn less
+        # than a day off, doubling until it is within its cap, then halved between the last
+        # price too low and the last high enough, to give up as little as a few tries can tell.
+        dearest = max(float(np.abs(self.gains[i.day]).max()) for i in plan) + 1.0
+        price: dict[str, float] = {}
+        too_low: dict[str, float] = {}
+        enough: dict[str, float] = {}
+        best: list[Item] | None = None
+        for _ in range(CAP_PRICINGS):
+            fitted = _fitted_shifts(self, plan, price)
+            if fitted is None:
+                break
+            uses = Counter(i.shift.id for i in fitted)
+            over = {s for s, n in uses.items() if n > caps.get(s, n)}
+            if not over:
+                best = max(filter(None, [best, fitted]), key=self._earned)
+                enough |= price
+            too_low |= {s: price.get(s, 0.0) for s in over}
+            price = {s: _next_price(s, too_low, enough, dearest) for s in too_low}
+            if not over and not price:
+                break
+        return best
+
+    def _earned(self, plan: list[Item]) -> float:
+        return float(sum(self.worth(i.day, i) - self.rest[i.day] for i in plan))
+
+
+def _next_price(shift: str, too_low: dict[str, float], enough: dict[str, float], dearest: float) -> float:
+    low = too_low[shift]
+    if shift in enough:
+        return (low + enough[shift]) / 2
+    return max(2 * low, dearest * 0.5**CAP_DOUBLINGS)
 
 
 def _bracket(
@@ -213,3 +271,59 @@ def _keeps_rules(rules: PersonRules, plan: list[Item]) -> bool:
             return False
         state = step(state, item, rules, d)
     return state.minutes >= (rules.person.limits.min_total_minutes or 0)
+
+
+def _fitted_shifts(planner: _Planner, plan: list[Item], price: dict[str, float]) -> list[Item] | None:
+    """Viterbi over the plan's days on (today's item, minutes moved against the plan, in
+    units of the shifts' common divisor): the shifts that earn the most, less `price` for each
+    shift of a type, and end with the total inside the band (None when none does within
+    FIT_UNITS units)."""
+    rules, items = planner.rules, planner.rules.space.items[planner.rules.index]
+    unit = planner.unit
+    total = sum(i.counted for i in plan)
+    low, high = planner.band
+    need_low = max(math.ceil((low - total) / unit), -FIT_UNITS)
+    need_high = min(math.floor((high - total) / unit), FIT_UNITS)
+    if need_low > need_high:
+        return None
+    floor, top = min(0, need_low) - 1, max(0, need_high) + 1
+    width = top - floor + 1
+    offsets = np.arange(width)
+    score = np.full((1, width), -np.inf)
+    score[0, -floor] = 0.0
+    days = sorted(i.day for i in plan)
+    was = {i.day: i for i in plan}
+    back: list[npt.NDArray[np.intp]] = []
+    moves: list[npt.NDArray[np.intp]] = []
+    for k, d in enumerate(days):
+        consecutive = k > 0 and days[k - 1] == d - 1
+        if consecutive:
+            previous = days[k - 1]
+            if previous not in planner.follows:
+                planner.follows[previous] = _follows(rules, items[previous], items[d])
+            through = np.where(planner.follows[previous][:, :, None], score[:, None, :], -np.inf)
+            best, arg = through.max(axis=0), through.argmax(axis=0)
+        else:
+            choices = len(items[d])
+            best = np.broadcast_to(score.max(axis=0), (choices, width))
+            arg = np.broadcast_to(score.argmax(axis=0), (choices, width))
+        move = np.rint((planner.minutes[d] - was[d].counted) / unit).astype(np.intp)
+        source = offsets[None, :] - move[:, None]
+        inside = (source >= 0) & (source < width)
+        source = source.clip(0, width - 1)
+        rows = np.arange(len(items[d]))[:, None]
+        costs = np.array([price.get(i.shift.id, 0.0) for i in items[d]])
+        score = np.where(inside, best[rows, source], -np.inf) + (planner.gains[d] - costs)[:, None]
+        back.append(np.where(inside, arg[rows, source], -1))
+        moves.append(move)
+    ends = score[:, need_low - floor : need_high - floor + 1]
+    if not np.isfinite(ends.max()):
+        return None
+    last, at = np.unravel_index(int(ends.argmax()), ends.shape)
+    chosen, offset = int(last), int(at) + need_low - floor
+    picked: list[Item] = []
+    for k in range(len(days) - 1, -1, -1):
+        picked.append(items[days[k]][chosen])
+        before = offset - int(moves[k][chosen])
+        chosen, offset = int(back[k][chosen, offset]), before
+    return picked[::-1]
