@@ -320,10 +320,17 @@ def _fitted_shifts(planner: _Planner, plan: list[Item], price: dict[str, float])
     if not np.isfinite(ends.max()):
         return None
     last, at = np.unravel_index(int(ends.argmax()), ends.shape)
-    chosen, offset = int(last), int(at) + need_low - floor
-    picked: list[Item] = []
-    for k in range(len(days) - 1, -1, -1):
-        picked.append(items[days[k]][chosen])
-        before = offset - int(moves[k][chosen])
-        chosen, offset = int(back[k][chosen, offset]), before
-    return picked[::-1]
+    chosen = _traced(back, moves, int(last), int(at) + need_low - floor)
+    return [items[d][i] for d, i in zip(days, chosen, strict=True)]
+
+
+def _traced(
+    back: list[npt.NDArray[np.intp]], moves: list[npt.NDArray[np.intp]], last: int, offset: int
+) -> list[int]:
+    """The item index chosen on each day, followed back from the last day's item and offset."""
+    chosen = [last]
+    for k in range(len(back) - 1, 0, -1):
+        item = chosen[-1]
+        chosen.append(int(back[k][item, offset]))
+        offset -= int(moves[k][item])
+    return chosen[::-1]
