@@ -15,8 +15,8 @@ This plans all days together, as the pricing step of column generation does for 
    over it between two prices (on the Curtois benchmark's largest instances, a band of 720
    minutes is missed by most people). So the plans nearest the band are fitted to it
    (`_fit`): on the same days, the shifts are chosen again by a third dynamic program that
-   also tracks the minutes gained or lost against the plan, ending inside the band; shift
-   caps are priced in the same way, raised on each type over its cap until none is.
+   also tracks the minutes gained or lost against the plan, ending inside the band. A shift
+   type over its cap is priced in that program until it is within the cap.
 5. The plan is checked day by day with `PersonRules.allows` (shift caps included); a plan that
    breaks a rule is dropped, and then the caller keeps its own schedule.
 """
