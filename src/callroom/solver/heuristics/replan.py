@@ -112,17 +112,18 @@ class _Planner:
     def best(self) -> list[Item] | None:
         low, high = self.band
         tried = [found for found in self.plans.values() if found is not None]
-        inside = [plan for plan, minutes in tried if low <= minutes <= high]
+        inside = [(self._earned(plan), plan) for plan, minutes in tried if low <= minutes <= high]
         # The plans nearest the band, fitted to it (and to the shift caps): see the module doc.
         tried.sort(key=lambda found: max(low - found[1], found[1] - high, 0))
         fitted = [self._fit(plan) for plan, _ in tried[:FITTED]]
-        candidates = inside + [plan for plan in fitted if plan is not None]
-        candidates.sort(key=self._earned, reverse=True)
-        return next((plan for plan in candidates if _keeps_rules(self.rules, plan)), None)
+        candidates = inside + [found for found in fitted if found is not None]
+        candidates.sort(key=lambda found: found[0], reverse=True)
+        return next((plan for _, plan in candidates if _keeps_rules(self.rules, plan)), None)
 
-    def _fit(self, plan: list[Item]) -> list[Item] | None:
+    def _fit(self, plan: list[Item]) -> tuple[float, list[Item]] | None:
         """The plan's days with their shifts chosen again to end inside the band and within
-        the shift caps, earning the most that way; None when no choice found does."""
+        the shift caps, earning the most that way, and what it earns; None when no choice
+        found does."""
         if not plan:
             return None
         caps = self.rules.person.limits.max_shifts
@@ -133,7 +134,7 @@ class _Planner:
         price: dict[str, float] = {}
         too_low: dict[str, float] = {}
         enough: dict[str, float] = {}
-        best: list[Item] | None = None
+        best: tuple[float, list[Item]] | None = None
         for _ in range(CAP_PRICINGS):
             fitted = _fitted_shifts(self, plan, price)
             if fitted is None:
@@ -141,7 +142,9 @@ class _Planner:
             uses = Counter(i.shift.id for i in fitted)
             over = {s for s, n in uses.items() if n > caps.get(s, n)}
             if not over:
-                best = max(filter(None, [best, fitted]), key=self._earned)
+                earned = self._earned(fitted)
+                if best is None or earned > best[0]:
+                    best = earned, fitted
                 enough |= price
             too_low |= {s: price.get(s, 0.0) for s in over}
             price = {s: _next_price(s, too_low, enough, dearest) for s in too_low}
@@ -238,14 +241,11 @@ def _best_chain(
 ) -> list[int] | None:
     """For a run of days, the item index on each day that earns the most in total while each
     day's item may follow the day before's (Viterbi on yesterday's item); None if none may."""
-    items = rules.space.items[rules.index]
     score, back = earned[0], []
-    for previous, d, today in zip(run, run[1:], earned[1:], strict=False):
-        if previous not in follows:
-            follows[previous] = _follows(rules, items[previous], items[d])
-        through = np.where(follows[previous], score[:, None], -np.inf)
-        back.append(through.argmax(axis=0))
-        score = through.max(axis=0) + today
+    for previous, today in zip(run, earned[1:], strict=False):
+        best, arg = _step(_follows_after(rules, follows, previous), score)
+        back.append(arg)
+        score = best + today
     if not np.isfinite(score.max()):
         return None
     chain = [int(score.argmax())]
@@ -254,12 +254,30 @@ def _best_chain(
     return chain[::-1]
 
 
-def _follows(rules: PersonRules, before: list[Item], after: list[Item]) -> npt.NDArray[np.bool_]:
-    forbidden = rules.space.program.rules.forbidden_successions
-    return np.array(
-        [[(a.shift.id, b.shift.id) not in forbidden and a.end <= b.start for b in after] for a in before],
-        dtype=bool,
-    )
+def _step(follows: npt.NDArray[np.bool_], score: Floats) -> tuple[Floats, npt.NDArray[np.intp]]:
+    """One Viterbi step: from score[yesterday's item, ...], the best score reaching each of
+    today's items over the items it may follow, and which one (both [today's item, ...])."""
+    allowed = follows.reshape(follows.shape + (1,) * (score.ndim - 1))
+    through = np.where(allowed, score[:, None], -np.inf)
+    return through.max(axis=0), through.argmax(axis=0)
+
+
+def _follows_after(
+    rules: PersonRules, follows: dict[int, npt.NDArray[np.bool_]], day: int
+) -> npt.NDArray[np.bool_]:
+    """follows[yesterday's item, today's item]: which of the next day's items may follow which
+    of `day`'s, worked out once per person and day."""
+    if day not in follows:
+        items = rules.space.items[rules.index]
+        forbidden = rules.space.program.rules.forbidden_successions
+        follows[day] = np.array(
+            [
+                [(a.shift.id, b.shift.id) not in forbidden and a.end <= b.start for b in items[day + 1]]
+                for a in items[day]
+            ],
+            dtype=bool,
+        )
+    return follows[day]
 
 
 def _keeps_rules(rules: PersonRules, plan: list[Item]) -> bool:
@@ -296,13 +314,8 @@ def _fitted_shifts(planner: _Planner, plan: list[Item], price: dict[str, float])
     back: list[npt.NDArray[np.intp]] = []
     moves: list[npt.NDArray[np.intp]] = []
     for k, d in enumerate(days):
-        consecutive = k > 0 and days[k - 1] == d - 1
-        if consecutive:
-            previous = days[k - 1]
-            if previous not in planner.follows:
-                planner.follows[previous] = _follows(rules, items[previous], items[d])
-            through = np.where(planner.follows[previous][:, :, None], score[:, None, :], -np.inf)
-            best, arg = through.max(axis=0), through.argmax(axis=0)
+        if k > 0 and days[k - 1] == d - 1:
+            best, arg = _step(_follows_after(rules, planner.follows, d - 1), score)
         else:
             choices = len(items[d])
             best = np.broadcast_to(score.max(axis=0), (choices, width))
