@@ -6,13 +6,11 @@ from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
 
 from callroom.domain.program import Program
 from callroom.domain.roster import Assignment, Roster
-from callroom.formats.curtois import parse_instance
 from callroom.rules.check import hard_violations
-from callroom.solver.build.space import Item, Space
+from callroom.solver.build.space import Item
 from callroom.solver.heuristics.person_rules import PersonRules
 from callroom.solver.heuristics.replan import best_plan
 
@@ -93,10 +91,5 @@ def test_a_shift_type_worth_more_than_its_cap_allows_is_worked_up_to_its_cap() -
 
 def two_lengths(band: tuple[int, int], long_cap: int) -> PersonRules:
     """One person over two weeks with a short (480) and a long (600) shift, in runs of 1-5."""
-    text = (
-        f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nS,480,\nL,600,\n\nSECTION_STAFF\n"
-        f"A,S={DAYS}|L={long_cap},{band[1]},{band[0]},5,1,1,2\n\nSECTION_COVER\n"
-        + "".join(f"{d},{s},1,100,1\n" for d in range(DAYS) for s in "SL")
-    )
-    program = parse_instance(text)
-    return PersonRules(Space.build(program, cp_model.CpModel()), 0, program.people[0])
+    shifts = {"S": (480, DAYS), "L": (600, long_cap)}
+    return one_person(max_run=5, min_run=1, min_off=1, weekends=2, off=set(), band=band, shifts=shifts)

@@ -21,12 +21,19 @@ def one_person(
     weekends: int,
     off: set[int],
     band: tuple[int, int] = (0, DAYS * 480),
+    shifts: dict[str, tuple[int, int]] | None = None,
 ) -> PersonRules:
+    """One person over two weeks; `shifts` maps each shift type to its minutes and the person's
+    cap on it (one 480-minute type, uncapped, when not given)."""
+    shifts = shifts or {"D": (480, DAYS)}
     days_off = f"A,{','.join(map(str, sorted(off)))}" if off else ""
+    caps = "|".join(f"{s}={cap}" for s, (_, cap) in shifts.items())
     text = (
-        f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
-        f"A,D={DAYS},{band[1]},{band[0]},{max_run},{min_run},{min_off},{weekends}\n\n"
-        f"SECTION_DAYS_OFF\n{days_off}\n\nSECTION_COVER\n" + "".join(f"{d},D,1,100,1\n" for d in range(DAYS))
+        f"SECTION_HORIZON\n{DAYS}\n\nSECTION_SHIFTS\n"
+        + "".join(f"{s},{minutes},\n" for s, (minutes, _) in shifts.items())
+        + f"\nSECTION_STAFF\nA,{caps},{band[1]},{band[0]},{max_run},{min_run},{min_off},{weekends}\n\n"
+        f"SECTION_DAYS_OFF\n{days_off}\n\nSECTION_COVER\n"
+        + "".join(f"{d},{s},1,100,1\n" for d in range(DAYS) for s in shifts)
     )
     program = parse_instance(text)
     return PersonRules(Space.build(program, cp_model.CpModel()), 0, program.people[0])
