@@ -86,25 +86,28 @@ class LiveSchedules:
         clock's; see the class doc). None while there is none."""
         rosters = RosterRepository(session)
         if program is not None:
-            found = rosters.newest_id(program)
-        else:
-            blocks = None if self.program is None else blocks_of(self.program)
-            found = rosters.live_id(now or self._clock(), self.program, blocks)
-        return None if found is None else self.version(session, found)
+            newest = rosters.newest_id(program)
+            return None if newest is None else self.version(session, newest)
+        blocks = None if self.program is None else blocks_of(self.program)
+        found = rosters.live_id(now or self._clock(), self.program, blocks)
+        return None if found is None else self._overlaid(session, *found)
 
     def version(self, session: Session, version_id: int) -> Live:
         """A stored version by id (it must exist), with its program's approved absences; parsed
         once and kept, and laid over again only when an absence has been approved since."""
+        return self._overlaid(session, version_id, AbsenceRepository(session).newest_id())
+
+    def _overlaid(self, session: Session, version_id: int, newest_absence: int | None) -> Live:
+        """`version`, given the newest absence's id (the live roster's read gives it)."""
         found = self._version(session, version_id)
-        absences = AbsenceRepository(session)
-        newest = absences.newest_id(found.name)
-        if newest is None:
+        if newest_absence is None:
             return found
-        key = (version_id, newest)
+        key = (version_id, newest_absence)
         cached = self._with_absences.get(key)
         if cached is not None:
             return cached
-        program = found.program.with_absences(a.absence for a in absences.of_program(found.name))
+        absences = AbsenceRepository(session).of_program(found.name)
+        program = found.program.with_absences(a.absence for a in absences)
         overlaid = Live(found.name, found.record, Schedule(program, found.roster, found.record.id))
         with self._lock:
             _keep(self._with_absences, key, overlaid)

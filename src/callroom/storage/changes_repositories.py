@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
@@ -259,10 +259,10 @@ class AbsenceRepository:
         self._session.flush()
         return AbsenceRecord(row.id, row.program_name, absence, row.approved_by, new.approved_at)
 
-    def newest_id(self, program_name: str) -> int | None:
-        """The id of the program's newest absence (None while it has none): what changes when
-        one is added, so a cache of the program's absences knows when to read them again."""
-        found: int | None = self._session.scalar(_newest_absence(program_name))
+    def newest_id(self) -> int | None:
+        """The id of the newest absence of any program (None while there is none): what
+        changes when one is added, so a cache of absences knows when to read them again."""
+        found: int | None = self._session.scalar(select(newest_absence_id()))
         return found
 
     def of_program(self, program_name: str) -> list[AbsenceRecord]:
@@ -277,12 +277,12 @@ class AbsenceRepository:
         return [_absence(row, kind) for row, kind in rows]
 
 
-@lru_cache(maxsize=256)
-def _newest_absence(program_name: str) -> Select[int]:
-    """Built once per program: every page sent reads it (the live roster's change check), and
-    building it costs more than SQLite takes to run it. On the Core table (see `core_table`)."""
-    table = core_table(ApprovedAbsenceRow)
-    return select(func.max(table.c.id)).where(of_family(table.c.program_name, program_name))
+@cache
+def newest_absence_id() -> ScalarSelect[int]:
+    """`AbsenceRepository.newest_id` as a subquery, built once: every page sent reads it with the
+    live roster (`RosterRepository.live_id`), and building it costs more than SQLite takes to
+    run it. On the Core table (see `core_table`)."""
+    return select(func.max(core_table(ApprovedAbsenceRow).c.id)).scalar_subquery()
 
 
 def of_family(

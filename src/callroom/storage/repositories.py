@@ -24,6 +24,7 @@ from callroom.domain.clock import Clock, utc_now
 from callroom.domain.roster import Assignment, Roster
 from callroom.domain.wallclock import Interval
 from callroom.errors import Conflict
+from callroom.storage.changes_repositories import newest_absence_id
 from callroom.storage.records import (
     ProgramVersionRecord,
     RosterSource,
@@ -103,7 +104,7 @@ class ProgramRepository:
 
 
 @cache
-def _live_id(named: bool, with_blocks: bool) -> Select[int]:
+def _live_id(named: bool, with_blocks: bool) -> Select[int, int | None]:
     """`RosterRepository.live_id`'s query, built once per shape: every page sent runs it, and
     building it cost more than running it. On the Core tables (see `core_table`). Parameters:
     now, name, prefix (see `_like_prefix`)."""
@@ -121,7 +122,7 @@ def _live_id(named: bool, with_blocks: bool) -> Select[int]:
     now = bindparam("now", type_=sources.c.block_starts_at.type)
     holds = and_(sources.c.block_starts_at <= now, now < sources.c.block_ends_at)
     stmt = (
-        select(versions.c.id)
+        select(versions.c.id, newest_absence_id())
         .select_from(programs)
         .join(versions, versions.c.id == newest_of_program)
         .join(sources, sources.c.id == versions.c.program_version_id)
@@ -214,9 +215,13 @@ class RosterRepository:
         stmt = _published(program_name).order_by(RosterVersionRow.number.desc()).limit(1)
         return self._session.scalar(stmt.with_only_columns(RosterVersionRow.id))
 
-    def live_id(self, now: datetime, program_name: str | None, blocks_prefix: str | None) -> int | None:
-        """The live roster's version id at `now`: of the candidate programs (`program_name` and
-        those whose name begins with `blocks_prefix`; every program when `program_name` is
+    def live_id(
+        self, now: datetime, program_name: str | None, blocks_prefix: str | None
+    ) -> tuple[int, int | None] | None:
+        """The live roster's version id at `now`, and the newest absence's id
+        (`AbsenceRepository.newest_id`: what the live roster's cache checks, read in the same
+        statement since every page sent reads both). Of the candidate programs (`program_name`
+        and those whose name begins with `blocks_prefix`; every program when `program_name` is
         None), each one's newest version is looked at, and the newest of those whose block
         holds `now` wins, else the newest of them all.
 
@@ -228,7 +233,8 @@ class RosterRepository:
             params["name"] = program_name
             if blocks_prefix is not None:
                 params["prefix"] = _like_prefix(blocks_prefix)
-        return self._session.scalar(_live_id(program_name is not None, "prefix" in params), params)
+        found = self._session.execute(_live_id(program_name is not None, "prefix" in params), params).first()
+        return None if found is None else (found[0], found[1])
 
     def by_number(self, program_name: str, number: int) -> RosterVersionRecord | None:
         stmt = _roster_versions(program_name).where(RosterVersionRow.number == number)
