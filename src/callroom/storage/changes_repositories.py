@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from callroom.domain.absence import AbsenceKind, ApprovedAbsence
@@ -262,7 +262,7 @@ class AbsenceRepository:
     def newest_id(self) -> int | None:
         """The id of the newest absence of any program (None while there is none): what
         changes when one is added, so a cache of absences knows when to read them again."""
-        found: int | None = self._session.scalar(select(newest_absence_id()))
+        found: int | None = self._session.scalar(_newest_absence())
         return found
 
     def of_program(self, program_name: str) -> list[AbsenceRecord]:
@@ -283,6 +283,12 @@ def newest_absence_id() -> ScalarSelect[int]:
     live roster (`RosterRepository.live_id`), and building it costs more than SQLite takes to
     run it. On the Core table (see `core_table`)."""
     return select(func.max(core_table(ApprovedAbsenceRow).c.id)).scalar_subquery()
+
+
+@cache
+def _newest_absence() -> Select[int | None]:
+    """`newest_absence_id` as a statement of its own, built once like it."""
+    return select(newest_absence_id())
 
 
 def of_family(
