@@ -29,6 +29,7 @@ from callroom.solver.explain.infeasible import Explanation, explain_capacity, ex
 from callroom.solver.heuristics.columns import column_roster
 from callroom.solver.heuristics.construct import Constructor, hint, rounds_cut_short
 from callroom.solver.heuristics.lns import LocalSearch, fits
+from callroom.solver.heuristics.weekends import weekend_first
 
 
 class Status(StrEnum):
@@ -292,29 +293,50 @@ def _local_search(
 ) -> Solution:
     """The constructed roster (or column generation's), improved by large-neighbourhood search
     for the time limit (one thread first replanning people while that pays, see
-    `LocalSearch.run`), then polished (see `_polish`); the whole model is never built."""
+    `LocalSearch.run`), then polished (see `_polish`); the whole model is never built. Where
+    weekends are scarce, the construction and the first part of the search are on the program
+    with weekend cover weighed more (see `heuristics.weekends`), and only the rest on the
+    program itself."""
     space = Space.build(program, cp_model.CpModel())  # the variables, for the items: no rules
     built = RosterModel(program, space.model, space, Guards(space.model, enabled=False), [])
-    constructed = Constructor(space).roster()
+    shaped = weekend_first(program)
+    first_built = built if shaped is None else _reweighed(built, shaped)
+    constructed = Constructor(first_built.space).roster()
     build_s = time.monotonic() - started  # as in solve: column generation counts in the limit
-    first = _mixed(program, built, constructed, options, time.monotonic())
-    search = LocalSearch(space, first, options.seed, score(program, roster_of(built, first)).total)
-    clock_until = started + build_s + options.time_limit_s * (1 - POLISH_SHARE)
+    first = _mixed(first_built.program, first_built, constructed, options, time.monotonic())
+    limit = options.time_limit_s
+    # Where the constructor's rounds of replanning were cut short, a thread goes on with them.
+    replan = rounds_cut_short(program)
+    threads = 1 if options.deterministic else options.workers
+    if shaped is not None:
+        weekends = LocalSearch(first_built.space, first, options.seed, _total(first_built, first))
+        weekends.run(
+            None if options.deterministic else started + build_s + limit * WEEKEND_SHARE,
+            budget=limit * WEEKEND_SHARE * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None,
+            stop=stop,
+            threads=threads,
+            replan=replan,
+        )
+        first = weekends.roster()
+    search = LocalSearch(space, first, options.seed, _total(built, first))
+    clock_until = started + build_s + limit * (1 - POLISH_SHARE)
 
     def tell(objective: int) -> None:
         if on_progress is not None:
             elapsed = time.monotonic() - started
             on_progress(Progress(elapsed, objective, None, search.stats.improved + 1))
 
-    budget = options.time_limit_s * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None
+    shaped_share = 0.0 if shaped is None else WEEKEND_SHARE
+    budget = limit * (1 - shaped_share) * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None
     improved = search.run(
         None if options.deterministic else clock_until,
         budget=budget,
         stop=stop,
         on_gain=tell,
-        threads=1 if options.deterministic else options.workers,
-        # Where the constructor's rounds of replanning were cut short, a thread goes on with them.
-        replan=rounds_cut_short(program),
+        threads=threads,
+        # After the weekends' weights, everyone's best plan under the program's own is a move
+        # worth making again.
+        replan=replan or shaped is not None,
     )
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
     if not (stop and stop.is_set()):
@@ -334,6 +356,22 @@ def _local_search(
         build_s=build_s,
         last_solution_s=search.last_gain_s - started if search.last_gain_s else build_s,
     )
+
+
+# Of the limit, the share searched on the program with weekend cover weighed more, where weekends
+# are scarce (see heuristics.weekends; measured in bench/solver_notes.md).
+WEEKEND_SHARE = 0.5
+
+
+def _reweighed(built: RosterModel, program: Program) -> RosterModel:
+    """`built`'s variables and items under `program`'s weights (the same people, days and
+    shifts)."""
+    space = dataclasses.replace(built.space, program=program)
+    return dataclasses.replace(built, program=program, space=space)
+
+
+def _total(built: RosterModel, items: Iterable[Item]) -> int:
+    return score(built.program, roster_of(built, items)).total
 
 
 def _polish(
