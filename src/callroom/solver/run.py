@@ -304,40 +304,25 @@ def _local_search(
     constructed = Constructor(first_built.space).roster()
     build_s = time.monotonic() - started  # as in solve: column generation counts in the limit
     first = _mixed(first_built.program, first_built, constructed, options, time.monotonic())
-    limit = options.time_limit_s
+    limit, shaped_share = options.time_limit_s, 0.0 if shaped is None else WEEKEND_SHARE
     # Where the constructor's rounds of replanning were cut short, a thread goes on with them.
     replan = rounds_cut_short(program)
-    threads = 1 if options.deterministic else options.workers
     if shaped is not None:
         weekends = LocalSearch(first_built.space, first, options.seed, _total(first_built, first))
-        weekends.run(
-            None if options.deterministic else started + build_s + limit * WEEKEND_SHARE,
-            budget=limit * WEEKEND_SHARE * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None,
-            stop=stop,
-            threads=threads,
-            replan=replan,
-        )
-        first = weekends.roster()
+        until = started + build_s + limit * shaped_share
+        first = _run(weekends, options, shaped_share, until, stop, replan=replan)
     search = LocalSearch(space, first, options.seed, _total(built, first))
-    clock_until = started + build_s + limit * (1 - POLISH_SHARE)
 
     def tell(objective: int) -> None:
         if on_progress is not None:
             elapsed = time.monotonic() - started
             on_progress(Progress(elapsed, objective, None, search.stats.improved + 1))
 
-    shaped_share = 0.0 if shaped is None else WEEKEND_SHARE
-    budget = limit * (1 - shaped_share) * LNS_DETERMINISTIC_PER_SECOND if options.deterministic else None
-    improved = search.run(
-        None if options.deterministic else clock_until,
-        budget=budget,
-        stop=stop,
-        on_gain=tell,
-        threads=threads,
-        # After the weekends' weights, everyone's best plan under the program's own is a move
-        # worth making again.
-        replan=replan or shaped is not None,
-    )
+    clock_until = started + build_s + limit * (1 - POLISH_SHARE)
+    # After the weekends' weights, everyone's best plan under the program's own is a move worth
+    # making again.
+    replan_after = replan or shaped is not None
+    improved = _run(search, options, 1 - shaped_share, clock_until, stop, replan=replan_after, on_gain=tell)
     deadline = None if options.deterministic else started + build_s + options.time_limit_s
     if not (stop and stop.is_set()):
         go_on = partial(search.run, deadline, stop=stop, on_gain=tell, threads=options.workers)
@@ -361,6 +346,29 @@ def _local_search(
 # Of the limit, the share searched on the program with weekend cover weighed more, where weekends
 # are scarce (see heuristics.weekends; measured in bench/solver_notes.md).
 WEEKEND_SHARE = 0.5
+
+
+def _run(
+    search: LocalSearch,
+    options: SolveOptions,
+    share: float,
+    until: float,
+    stop: threading.Event | None,
+    *,
+    replan: bool,
+    on_gain: Callable[[int], None] | None = None,
+) -> list[Item]:
+    """`search` run to the monotonic `until` on all the workers or, in deterministic mode, on one
+    thread for `share` of the limit in CP-SAT's deterministic seconds."""
+    deterministic = options.deterministic
+    return search.run(
+        None if deterministic else until,
+        budget=options.time_limit_s * share * LNS_DETERMINISTIC_PER_SECOND if deterministic else None,
+        stop=stop,
+        on_gain=on_gain,
+        threads=1 if deterministic else options.workers,
+        replan=replan,
+    )
 
 
 def _reweighed(built: RosterModel, program: Program) -> RosterModel:
