@@ -242,7 +242,7 @@ def solve(
     build_s = time.monotonic() - started
     search = options
     if first is not None:
-        first = _mixed(program, built, first, options, time.monotonic())
+        first = _mixed(built, first, options, time.monotonic())
         hint(built.space, first)
         search = dataclasses.replace(options, time_limit_s=_search_s(options, started + build_s))
     watcher = _Watcher(on_progress, started)
@@ -303,7 +303,7 @@ def _local_search(
     first_built = built if shaped is None else _reweighed(built, shaped)
     constructed = Constructor(first_built.space).roster()
     build_s = time.monotonic() - started  # as in solve: column generation counts in the limit
-    first = _mixed(first_built.program, first_built, constructed, options, time.monotonic())
+    first = _mixed(first_built, constructed, options, time.monotonic())
     limit, shaped_share = options.time_limit_s, 0.0 if shaped is None else WEEKEND_SHARE
     # Where the constructor's rounds of replanning were cut short, a thread goes on with them.
     replan = rounds_cut_short(program)
@@ -395,7 +395,7 @@ def _polish(
     polished = Constructor(built.space).polish(roster, deadline)
     if deadline is None or time.monotonic() >= deadline:
         return polished
-    search.adopt(polished, score(built.program, roster_of(built, polished)).total)
+    search.adopt(polished, _total(built, polished))
     return go_on()
 
 
@@ -487,19 +487,16 @@ def _search_s(options: SolveOptions, clock_from: float) -> float:
     return max(until - time.monotonic(), MIN_SEARCH_S)
 
 
-def _mixed(
-    program: Program, built: RosterModel, constructed: list[Item], options: SolveOptions, now: float
-) -> list[Item]:
+def _mixed(built: RosterModel, constructed: list[Item], options: SolveOptions, now: float) -> list[Item]:
     """The column-generation roster (see heuristics.columns) when it keeps the rules and costs
     less than the constructed one; it takes COLUMN_SHARE of the time limit."""
     if options.deterministic:
         return constructed  # pricing stops on the wall clock
     mixed = column_roster(built.space, constructed, now + options.time_limit_s * COLUMN_SHARE)
     candidate = roster_of(built, mixed)
-    if hard_violations(program, candidate):
+    if hard_violations(built.program, candidate):
         return constructed
-    cheaper = score(program, candidate).total < score(program, roster_of(built, constructed)).total
-    return mixed if cheaper else constructed
+    return mixed if _total(built, mixed) < _total(built, constructed) else constructed
 
 
 def better_of(solution: Solution, program: Program, candidate: Roster, started: float) -> Solution:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from datetime import date
 
 from callroom.domain.days import WEEKDAYS, WEEKEND_DAYS, is_weekend
 from callroom.domain.program import CoverDemand, DayPattern, Program
@@ -43,24 +44,26 @@ def weekend_first(program: Program) -> Program | None:
 
 def scarce(program: Program) -> bool:
     """Whether the weekends' cover targets ask for at least `SCARCE` of the weekend person-days
-    everyone's weekend cap allows (people without a cap may work every weekend day)."""
-    dates = program.block.dates()
-    weekend_days = sum(is_weekend(d) for d in dates)
-    weekends = len({d.isocalendar()[:2] for d in dates if is_weekend(d)})
-    if weekends == 0:
-        return False
-    allowed = 0.0
-    for person in program.people:
-        cap = person.limits.max_weekends
-        allowed += weekend_days * (1.0 if cap is None else min(cap, weekends) / weekends)
-    targets: dict[tuple[object, str, str], int] = defaultdict(int)
+    everyone's weekend cap allows (two days a weekend; people without a cap may work every
+    weekend day)."""
+    weekend_days = sum(is_weekend(d) for d in program.block.dates())
+    allowed = sum(
+        weekend_days if cap is None else min(weekend_days, 2 * cap)
+        for cap in (person.limits.max_weekends for person in program.people)
+    )
+    return sum(_weekend_targets(program).values()) >= SCARCE * allowed > 0
+
+
+def _weekend_targets(program: Program) -> dict[tuple[date, str, str], int]:
+    """Each weekend slot's largest cover target (requirements of one demand overlap)."""
+    targets: dict[tuple[date, str, str], int] = defaultdict(int)
     for demand in program.demands:
+        most = max((r.target or 0 for r in demand.requirements), default=0)
         for day in demand_days(program, demand):
             if is_weekend(day):
                 slot = (day, demand.post_id, demand.shift_id)
-                most = max((r.target or 0 for r in demand.requirements), default=0)
                 targets[slot] = max(targets[slot], most)
-    return sum(targets.values()) >= SCARCE * allowed > 0
+    return targets
 
 
 def _split(demand: CoverDemand) -> list[CoverDemand]:
