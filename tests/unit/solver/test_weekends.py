@@ -16,7 +16,13 @@ from callroom.formats.curtois import load_instance
 from callroom.rules.penalties import PenaltyReport, score
 from callroom.solver.build.space import Space
 from callroom.solver.heuristics.construct import Constructor
-from callroom.solver.heuristics.weekends import WEEKEND_WEIGHT, scarce, weekend_first
+from callroom.solver.heuristics.weekends import (
+    CAPPED_WEEKDAY_WEIGHT,
+    WEEKEND_WEIGHT,
+    capped_shifts,
+    scarce,
+    weekend_first,
+)
 
 CURTOIS = Path(__file__).parents[3] / "bench" / "curtois"
 
@@ -72,3 +78,26 @@ def test_the_weekend_first_program_asks_for_the_same_cover_on_the_same_days() ->
     assert own.keys() == first.keys()
     assert sum(first.values()) > sum(own.values())
     assert all(first[d] == own[d] * (WEEKEND_WEIGHT if is_weekend(d) else 1) for d in own)
+
+
+def test_a_shift_type_everyones_maximum_cannot_fill_is_left_short_on_weekends_first() -> None:
+    # Instance15 asks for 104 n1 and 94 n2 shifts; everyone's maximum adds up to 84 and 78.
+    program = load_instance(CURTOIS / "Instance15.txt")
+    assert capped_shifts(program) == {"n1", "n2"}
+    shaped = weekend_first(program)
+    assert shaped is not None
+    own = {d.id: d.requirements for d in program.demands}
+    for demand in shaped.demands:
+        on_weekends = demand.id.endswith(":weekend")
+        capped = demand.shift_id in ("n1", "n2")
+        if capped:
+            times = 1 if on_weekends else CAPPED_WEEKDAY_WEIGHT
+        else:
+            times = WEEKEND_WEIGHT if on_weekends else 1
+        for first, mine in zip(demand.requirements, own[demand.id.removesuffix(":weekend")], strict=True):
+            assert first.weight_under == mine.weight_under * times
+
+
+def test_no_shift_type_is_capped_where_everyones_maximum_covers_it() -> None:
+    # Instance19's nights: 179 asked, 206 allowed.
+    assert capped_shifts(load_instance(CURTOIS / "Instance19.txt")) == frozenset()

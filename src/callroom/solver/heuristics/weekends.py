@@ -14,31 +14,42 @@ So a search on such a program starts on a copy where cover short on a weekend co
 `WEEKEND_WEIGHT` times as much: the constructor and the first part of the search then build
 whole weekends, and the rest of the search, on the program itself, gives back what that cost in
 requests and weekday cover (people below their most minutes take the weekday work up).
+
+One kind of cover is turned round. A shift type whose targets ask for more shifts than everyone's
+maximum of it adds up to (nights on Curtois Instance8, 14 and 15) will be short by the difference
+wherever it falls; falling on a weekend, it leaves that weekend's allowance to the other types,
+which can use it. So its short cover costs `CAPPED_WEEKDAY_WEIGHT` times as much on weekdays
+and its own weight on weekends.
+
 Measured in bench/solver_notes.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from callroom.domain.days import WEEKDAYS, WEEKEND_DAYS, is_weekend
-from callroom.domain.program import CoverDemand, DayPattern, Program
+from callroom.domain.program import CoverDemand, CoverRequirement, DayPattern, Program
 from callroom.rules.cover import demand_days
 
 WEEKEND_WEIGHT = 4  # cover short on a weekend costs this many times its weight at first
 SCARCE = 0.9  # weekends are scarce from this share of the person-days the caps allow
+CAPPED_WEEKDAY_WEIGHT = 2  # a capped type's short cover on weekdays costs this many times, at first
 
 
 def weekend_first(program: Program) -> Program | None:
-    """The program with weekend cover short weighed `WEEKEND_WEIGHT` times, or None when weekends
-    are not scarce (see `scarce`)."""
+    """The program with weekend cover short weighed `WEEKEND_WEIGHT` times (capped types' weekday
+    cover `CAPPED_WEEKDAY_WEIGHT` times instead), or None when weekends are not scarce (see
+    `scarce`)."""
     if not scarce(program):
         return None
+    capped = capped_shifts(program)
     demands: list[CoverDemand] = []
     for demand in program.demands:
-        demands.extend(_split(demand))
+        weights = (CAPPED_WEEKDAY_WEIGHT, 1) if demand.shift_id in capped else (1, WEEKEND_WEIGHT)
+        demands.extend(_split(demand, *weights))
     return dataclasses.replace(program, demands=tuple(demands))
 
 
@@ -51,23 +62,38 @@ def scarce(program: Program) -> bool:
         weekend_days if cap is None else min(weekend_days, 2 * cap)
         for cap in (person.limits.max_weekends for person in program.people)
     )
-    return sum(_weekend_targets(program).values()) >= SCARCE * allowed > 0
+    weekend_targets = sum(target for (day, _, _), target in _targets(program).items() if is_weekend(day))
+    return weekend_targets >= SCARCE * allowed > 0
 
 
-def _weekend_targets(program: Program) -> dict[tuple[date, str, str], int]:
-    """Each weekend slot's largest cover target (requirements of one demand overlap)."""
+def capped_shifts(program: Program) -> frozenset[str]:
+    """The shift types whose cover targets over the block ask for more shifts than everyone's
+    maximum of that type adds up to (a person without one counts every day of the block)."""
+    asked: Counter[str] = Counter()
+    for (_, _, shift), target in _targets(program).items():
+        asked[shift] += target
+    days = program.block.days
+    return frozenset(
+        shift
+        for shift, count in asked.items()
+        if sum(person.limits.max_shifts.get(shift, days) for person in program.people) < count
+    )
+
+
+def _targets(program: Program) -> dict[tuple[date, str, str], int]:
+    """Each slot's largest cover target (requirements of one demand overlap)."""
     targets: dict[tuple[date, str, str], int] = defaultdict(int)
     for demand in program.demands:
         most = max((r.target or 0 for r in demand.requirements), default=0)
         for day in demand_days(program, demand):
-            if is_weekend(day):
-                slot = (day, demand.post_id, demand.shift_id)
-                targets[slot] = max(targets[slot], most)
+            slot = (day, demand.post_id, demand.shift_id)
+            targets[slot] = max(targets[slot], most)
     return targets
 
 
-def _split(demand: CoverDemand) -> list[CoverDemand]:
-    """`demand` on weekdays as it is, and on weekends with its short cover weighed more."""
+def _split(demand: CoverDemand, weekday: int, weekend: int) -> list[CoverDemand]:
+    """`demand` on weekdays with its short cover weighed `weekday` times, and on weekends
+    `weekend` times."""
     days = demand.days
     weekday_part = dataclasses.replace(
         demand,
@@ -76,6 +102,7 @@ def _split(demand: CoverDemand) -> list[CoverDemand]:
             frozenset(d for d in days.include if not is_weekend(d)),
             days.exclude,
         ),
+        requirements=_weighed(demand, weekday),
     )
     weekend_part = dataclasses.replace(
         demand,
@@ -85,8 +112,10 @@ def _split(demand: CoverDemand) -> list[CoverDemand]:
             frozenset(d for d in days.include if is_weekend(d)),
             days.exclude,
         ),
-        requirements=tuple(
-            dataclasses.replace(r, weight_under=r.weight_under * WEEKEND_WEIGHT) for r in demand.requirements
-        ),
+        requirements=_weighed(demand, weekend),
     )
     return [weekday_part, weekend_part]
+
+
+def _weighed(demand: CoverDemand, times: int) -> tuple[CoverRequirement, ...]:
+    return tuple(dataclasses.replace(r, weight_under=r.weight_under * times) for r in demand.requirements)
