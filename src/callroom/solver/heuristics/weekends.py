@@ -67,17 +67,19 @@ def scarce(program: Program) -> bool:
 
 
 def capped_shifts(program: Program) -> frozenset[str]:
-    """The shift types whose cover targets over the block ask for more shifts than everyone's
-    maximum of that type adds up to (a person without one counts every day of the block)."""
+    """The shift types whose cover targets over the block ask for more shifts than the people
+    who may work them can give by their maximum of each type (without one, every day of the
+    block)."""
     asked: Counter[str] = Counter()
     for (_, _, shift), target in _targets(program).items():
         asked[shift] += target
     days = program.block.days
-    return frozenset(
-        shift
-        for shift, count in asked.items()
-        if sum(person.limits.max_shifts.get(shift, days) for person in program.people) < count
-    )
+    allowed: Counter[str] = Counter()
+    for person in program.people:
+        caps = person.limits.max_shifts
+        for shift in {shift for _, shift in program.options(person)}:
+            allowed[shift] += min(caps.get(shift, days), days)
+    return frozenset(shift for shift, count in asked.items() if allowed[shift] < count)
 
 
 def _targets(program: Program) -> dict[tuple[date, str, str], int]:
