@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import os
 import queue
 import re
 import resource
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -152,7 +154,7 @@ def run_instance(path: Path, best: int, options: SolveOptions, out: Path, peer: 
     _save(out / f"{path.stem}.roster", program, roster, "callroom")
     theirs = None
     if peer:
-        theirs, peer_roster = run_peer_guarded(path, program, options)
+        theirs, peer_roster = run_peer_guarded(path, program, options, out / "peer" / f"{path.stem}.log")
         _save(out / "peer" / f"{path.stem}.roster", program, peer_roster, "CPMpy nurserostering")
     return Row(path.stem, best, ours, theirs)
 
@@ -165,17 +167,21 @@ def _save(path: Path, program: Program, roster: Roster | None, who: str) -> None
 
 # The peer's model of the largest instances outgrows the machine (Instance24: over 10 GB and more
 # than six minutes before its search starts), so it runs in a child process with a memory cap and
-# a deadline; running out of either is its result on that instance.
+# a deadline; running out of either is its result on that instance. What the child prints goes to
+# a log of its own: under the cap a thread of it may fail while reporting its own failure, and
+# its half-written line landed in the middle of the bench's table.
 PEER_MEMORY_BYTES = 8 * 1024**3
 PEER_BUILD_ALLOWANCE_S = 180.0
 
 
 def run_peer_guarded(
-    path: Path, program: Program, options: SolveOptions, memory_bytes: int = PEER_MEMORY_BYTES
+    path: Path, program: Program, options: SolveOptions, log: Path, memory_bytes: int = PEER_MEMORY_BYTES
 ) -> tuple[Outcome, Roster | None]:
+    """The peer on `path` in a child process, everything it prints written to `log`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    child = context.Process(target=_peer_child, args=(path, options, results, memory_bytes))
+    child = context.Process(target=_peer_child, args=(path, options, results, memory_bytes, log))
     started = time.monotonic()
     deadline = started + options.time_limit_s + PEER_BUILD_ALLOWANCE_S
     child.start()
@@ -204,7 +210,10 @@ def _gave_up(why: str, started: float) -> Outcome:
     return Outcome(why, None, None, 0, None, None, time.monotonic() - started, time.monotonic() - started)
 
 
-def _peer_child(path: Path, options: SolveOptions, results: Any, memory_bytes: int) -> None:
+def _peer_child(path: Path, options: SolveOptions, results: Any, memory_bytes: int, log: Path) -> None:
+    with log.open("w", encoding="utf-8") as sink:  # the descriptors below outlive this handle
+        os.dup2(sink.fileno(), sys.stdout.fileno())
+        os.dup2(sink.fileno(), sys.stderr.fileno())
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         outcome, roster = run_peer(path, load_instance(path), options)

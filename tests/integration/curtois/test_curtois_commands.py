@@ -108,12 +108,18 @@ def test_bench_solves_instance1_to_its_best_known_607_beside_the_peer(tmp_path: 
     assert row["callroom_objective"] == 607 and row["callroom_gap_pct"] == 0
     assert row["peer_objective"] is not None and row["peer_violations"] == 0
     assert (tmp_path / "Instance1.roster").exists() and (tmp_path / "peer" / "Instance1.roster").exists()
+    assert (tmp_path / "peer" / "Instance1.log").exists()  # what the peer printed, kept out of the table
 
 
-def test_a_peer_that_outgrows_its_memory_cap_is_reported_without_a_roster() -> None:
-    path = DATA / "Instance1.txt"
+def test_a_peer_that_outgrows_its_memory_cap_is_reported_without_a_roster_and_its_errors_go_to_its_log(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path, log = DATA / "Instance1.txt", tmp_path / "peer" / "Instance1.log"
     outcome, roster = run_peer_guarded(
-        path, load_instance(path), SolveOptions(5, 1), memory_bytes=64 * 1024**2
+        path, load_instance(path), SolveOptions(5, 1), log, memory_bytes=64 * 1024**2
     )
     assert roster is None and outcome.objective is None
     assert outcome.status in ("ran out of memory", "stopped without a result")
+    printed = capfd.readouterr()
+    assert printed.err == "" and printed.out == ""
+    assert "Traceback" in log.read_text() or outcome.status == "ran out of memory"
