@@ -216,9 +216,9 @@ of it. Traced at the Python level (`sys.setprofile`), a send makes about 930 cal
 session's begin, commit and close, 219 in its first statement (the pool's checkout and BEGIN
 IMMEDIATE with it), 62 around the driver's inserts. Two changes measured that way and not kept:
 rows for the driver built by `operator.itemgetter` with each column's conversion applied only
-where its type has one (no difference the count shows), and the live roster's read on the
-session's connection instead of through the session (932 -> 853 calls, 3 % fewer
-instructions). Each is below what the bench tells apart, and the send's cost is mostly
+where its type has one (alone, no difference the count shows), then with it the live roster's
+read on the session's connection instead of through the session (the two together: 932 -> 853
+calls, 3 % fewer instructions). Each is below what the bench tells apart, and the send's cost is mostly
 SQLAlchemy's transaction itself, which every write in the product goes through. After a 10 ms
 sleep the same send costs 2.1 ms of CPU against 0.82 back to back (`send_cpu.py`'s probe on this
 machine): the cold caches' share is larger than the whole warm send.

@@ -154,8 +154,9 @@ def run_instance(path: Path, best: int, options: SolveOptions, out: Path, peer: 
     _save(out / f"{path.stem}.roster", program, roster, "callroom")
     theirs = None
     if peer:
-        theirs, peer_roster = run_peer_guarded(path, program, options, out / "peer" / f"{path.stem}.log")
-        _save(out / "peer" / f"{path.stem}.roster", program, peer_roster, "CPMpy nurserostering")
+        peer_dir = out / "peer"
+        theirs, peer_roster = run_peer_guarded(path, program, options, peer_dir / f"{path.stem}.log")
+        _save(peer_dir / f"{path.stem}.roster", program, peer_roster, "CPMpy nurserostering")
     return Row(path.stem, best, ours, theirs)
 
 
